@@ -1,0 +1,63 @@
+"""Numbered migrations, kept in PRAGMA user_version.
+
+The file is copied before any migration runs, and a database written by a
+newer LoyalTill is refused rather than half-understood.
+"""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+import peewee
+
+from models import schema
+
+
+class DatabaseTooNew(Exception):
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"This database was written by a newer LoyalTill (schema {found}; "
+            f"this program knows up to {known}). Update LoyalTill to open it."
+        )
+        self.found = found
+        self.known = known
+
+
+def _m1_initial(database: peewee.SqliteDatabase) -> None:
+    database.create_tables(schema.ALL_MODELS)
+
+
+MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
+    _m1_initial,
+]
+LATEST = len(MIGRATIONS)
+
+
+def schema_version(database: peewee.SqliteDatabase) -> int:
+    return database.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def backup_file(path: Path, version: int) -> Path:
+    """Copy the database (with its WAL checkpointed) before touching its schema."""
+    target = path.with_name(f"{path.name}.v{version}.bak")
+    with sqlite3.connect(path) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+def migrate(database: peewee.SqliteDatabase, path: Path | None = None) -> int:
+    """Bring the schema up to LATEST; returns the version it found."""
+    found = schema_version(database)
+    if found > LATEST:
+        raise DatabaseTooNew(found, LATEST)
+    if found == LATEST:
+        return found
+    if found > 0 and path is not None and path.exists():
+        backup_file(path, found)
+    for number in range(found, LATEST):
+        with database.atomic(lock_type="IMMEDIATE"):
+            MIGRATIONS[number](database)
+            database.execute_sql(f"PRAGMA user_version = {number + 1}")
+    return found

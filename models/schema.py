@@ -1,0 +1,223 @@
+"""The till's tables.
+
+Everything that syncs (member, card, sale, line, payment, ledger entry,
+return) carries a UUID made where it is born: a time-ordered UUIDv7, stored as
+16 bytes, so inserts stay local in the index and nothing is renumbered when a
+till comes back online.  Money columns are integers of minor units; points
+are integers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import peewee
+import uuid_utils.compat
+
+from models.db import db
+
+
+def new_id() -> uuid.UUID:
+    return uuid_utils.compat.uuid7()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class UUIDModel(BaseModel):
+    id = peewee.BinaryUUIDField(primary_key=True, default=new_id)
+
+
+class Setting(BaseModel):
+    """Shop and till settings as JSON values (shop name, currency, prefixes)."""
+
+    key = peewee.TextField(primary_key=True)
+    value = peewee.TextField()
+
+
+class Till(UUIDModel):
+    code = peewee.TextField(unique=True)
+    name = peewee.TextField(default="")
+    number = peewee.IntegerField(unique=True)  # used inside card numbers born here
+    receipt_seq = peewee.IntegerField(default=0)
+    card_seq = peewee.IntegerField(default=0)
+    is_local = peewee.BooleanField(default=False)
+
+
+class Staff(UUIDModel):
+    name = peewee.TextField()
+    role = peewee.TextField(constraints=[peewee.Check("role IN ('cashier','manager','owner')")])
+    pin_hash = peewee.BlobField()
+    pin_salt = peewee.BlobField()
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+class Category(UUIDModel):
+    name = peewee.TextField(unique=True)
+    # Tobacco, alcohol, gift cards: never a discount, never points.
+    loyalty_excluded = peewee.BooleanField(default=False)
+
+
+class Product(UUIDModel):
+    barcode = peewee.TextField(unique=True)
+    sku = peewee.TextField(index=True)
+    name = peewee.TextField()
+    name_key = peewee.TextField(index=True)  # casefolded, for search
+    category = peewee.ForeignKeyField(Category, backref="products", on_delete="RESTRICT")
+    price = peewee.IntegerField(constraints=[peewee.Check("price >= 0")])
+    quick_key = peewee.IntegerField(null=True, unique=True)
+    active = peewee.BooleanField(default=True)
+
+
+class RuleSet(UUIDModel):
+    """A version of the loyalty programme; every sale records the one it used."""
+
+    version = peewee.IntegerField(unique=True)
+    name = peewee.TextField(default="")
+    body = peewee.TextField()  # JSON, see services.rules
+    status = peewee.TextField(default="active", constraints=[peewee.Check("status IN ('draft','active','retired')")])
+    effective_from = peewee.DateTimeField(default=utcnow, index=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+class Member(UUIDModel):
+    name = peewee.TextField()
+    name_key = peewee.TextField(index=True)
+    phone = peewee.TextField(null=True, index=True)  # E.164
+    birthday = peewee.DateField(null=True)
+    marketing_consent = peewee.BooleanField(default=False)
+    tier = peewee.TextField(default="")
+    # A cache of SUM(ledger_entry.delta); tests prove the two never differ.
+    balance = peewee.IntegerField(default=0)
+    created_at = peewee.DateTimeField(default=utcnow, index=True)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+
+class Card(UUIDModel):
+    number = peewee.FixedCharField(max_length=13, unique=True)
+    member = peewee.ForeignKeyField(Member, null=True, backref="cards", on_delete="RESTRICT")
+    status = peewee.TextField(default="active", constraints=[peewee.Check("status IN ('active','blocked','reserved')")])
+    created_at = peewee.DateTimeField(default=utcnow)
+    blocked_at = peewee.DateTimeField(null=True)
+
+
+class Sale(UUIDModel):
+    till = peewee.ForeignKeyField(Till, on_delete="RESTRICT")
+    receipt_no = peewee.TextField(unique=True)
+    cashier = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    member = peewee.ForeignKeyField(Member, null=True, backref="sales", on_delete="RESTRICT")
+    card_number = peewee.TextField(null=True)
+    rule_version = peewee.IntegerField()
+    created_at = peewee.DateTimeField(default=utcnow, index=True)
+    subtotal = peewee.IntegerField()  # before any discount
+    discount = peewee.IntegerField()
+    total = peewee.IntegerField()  # subtotal - discount: what the goods cost
+    points_redeemed = peewee.IntegerField(default=0)
+    points_value = peewee.IntegerField(default=0)  # money paid by points
+    paid_money = peewee.IntegerField()  # total - points_value
+    points_earned = peewee.IntegerField(default=0)
+    balance_after = peewee.IntegerField(null=True)
+    offline = peewee.BooleanField(default=True)  # no hub confirmed it yet
+
+    class Meta:
+        indexes = ((("member", "created_at"), False),)
+
+
+class SaleLine(UUIDModel):
+    sale = peewee.ForeignKeyField(Sale, backref="lines", on_delete="CASCADE")
+    position = peewee.IntegerField()
+    product = peewee.ForeignKeyField(Product, null=True, on_delete="RESTRICT")
+    barcode = peewee.TextField()
+    name = peewee.TextField()
+    qty = peewee.IntegerField(constraints=[peewee.Check("qty > 0")])
+    unit_price = peewee.IntegerField()
+    gross = peewee.IntegerField()
+    discount = peewee.IntegerField()
+    points_value = peewee.IntegerField(default=0)  # share of the bill paid by points
+    points_earned = peewee.IntegerField(default=0)
+    reasons = peewee.TextField(default="[]")  # JSON: why the discount and the points
+
+    class Meta:
+        indexes = ((("sale", "position"), True),)
+
+
+class Payment(UUIDModel):
+    sale = peewee.ForeignKeyField(Sale, backref="payments", on_delete="CASCADE")
+    method = peewee.TextField(constraints=[peewee.Check("method IN ('cash','card')")])
+    amount = peewee.IntegerField()  # applied to the bill
+    tendered = peewee.IntegerField()  # handed over (cash may exceed amount)
+    change = peewee.IntegerField(default=0)
+
+
+class SaleReturn(UUIDModel):
+    sale = peewee.ForeignKeyField(Sale, backref="returns", on_delete="RESTRICT")
+    till = peewee.ForeignKeyField(Till, on_delete="RESTRICT")
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    authorised_by = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    created_at = peewee.DateTimeField(default=utcnow)
+    refund = peewee.IntegerField()
+    refund_method = peewee.TextField(default="cash")
+    points_reversed = peewee.IntegerField(default=0)
+    points_restored = peewee.IntegerField(default=0)
+
+
+class ReturnLine(UUIDModel):
+    ret = peewee.ForeignKeyField(SaleReturn, backref="lines", column_name="return_id", on_delete="CASCADE")
+    sale_line = peewee.ForeignKeyField(SaleLine, backref="returned", on_delete="RESTRICT")
+    qty = peewee.IntegerField(constraints=[peewee.Check("qty > 0")])
+    refund = peewee.IntegerField()
+    points_reversed = peewee.IntegerField(default=0)
+    points_restored = peewee.IntegerField(default=0)
+
+
+class LedgerEntry(UUIDModel):
+    """One movement of points; a member's balance is the sum of these."""
+
+    KINDS = ("earn", "redeem", "reverse", "restore", "adjust", "expire", "transfer", "welcome")
+
+    member = peewee.ForeignKeyField(Member, backref="ledger", on_delete="RESTRICT")
+    kind = peewee.TextField()
+    delta = peewee.IntegerField()
+    sale = peewee.ForeignKeyField(Sale, null=True, on_delete="RESTRICT")
+    ret = peewee.ForeignKeyField(SaleReturn, null=True, column_name="return_id", on_delete="RESTRICT")
+    till = peewee.ForeignKeyField(Till, null=True, on_delete="RESTRICT")
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    note = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("member", "created_at"), False),)
+
+
+class Outbox(BaseModel):
+    """What this till must tell the hub, in order (sent by the sync issue)."""
+
+    seq = peewee.AutoField()
+    op_id = peewee.BinaryUUIDField(unique=True, default=new_id)
+    kind = peewee.TextField()
+    payload = peewee.TextField()
+    created_at = peewee.DateTimeField(default=utcnow)
+    sent_at = peewee.DateTimeField(null=True)
+
+
+class ParkedSale(UUIDModel):
+    """A cart put aside while the customer fetches something; local only."""
+
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    label = peewee.TextField(default="")
+    cart = peewee.TextField()  # JSON
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Setting, Till, Staff, Category, Product, RuleSet, Member, Card, Sale,
+    SaleLine, Payment, SaleReturn, ReturnLine, LedgerEntry, Outbox, ParkedSale,
+]

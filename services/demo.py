@@ -1,0 +1,307 @@
+"""The demo shop: a realistic Russian grocery with members and months of sales.
+
+It scales to a chain's history (a million members, five million sales) by
+pricing every sale with the real pricing function and writing rows in bulk,
+a chunk per transaction, with a progress callback.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import peewee
+import uuid_utils
+
+from models import db
+from models.schema import (
+    Card, Category, LedgerEntry, Member, Payment, Product, Sale, SaleLine, Till, utcnow,
+)
+from services import auth, rules as rules_service
+from services.cards import ean13_check_digit, make_card_number
+from services.checkout import plan_payments, Tender
+from services.members import name_key
+from services.pricing import CartLine, Customer, price_cart
+from services.shop import configure_shop, shop_info
+
+Progress = Callable[[str, int, int], None]
+CHUNK = 20_000
+HISTORY_DAYS = 92
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    members: int
+    products: int
+    sales: int
+    sample_cards: list[str]
+    sample_products: list[str]
+
+
+def _uid(when: dt.datetime) -> bytes:
+    stamp = int(when.replace(tzinfo=dt.timezone.utc).timestamp() * 1_000_000_000)
+    return uuid_utils.uuid7(nanoseconds=stamp).bytes
+
+
+def _ts(when: dt.datetime) -> str:
+    return str(when)  # the text peewee's DateTimeField writes
+
+
+def bulk_insert(model: type[peewee.Model], fields: Sequence[str], rows: list[tuple]) -> None:
+    """executemany straight to SQLite: the demo writes tens of millions of rows."""
+    if not rows:
+        return
+    columns = ", ".join(f'"{model._meta.fields[f].column_name}"' for f in fields)
+    marks = ", ".join("?" for _ in fields)
+    db.obj.connection().executemany(
+        f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})', rows
+    )
+
+
+def load_data(resources: Path) -> dict[str, Any]:
+    return json.loads((resources / "demo" / "ru.json").read_text(encoding="utf-8"))
+
+
+def build_demo(
+    resources: Path,
+    members: int = 500,
+    products: int = 200,
+    sales: int = 3000,
+    seed: int = 1,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> DemoResult:
+    """Fill an empty, migrated database with the demo shop."""
+    if Sale.select().exists() or Member.select().exists():
+        from services.errors import InputError
+
+        raise InputError("The demo goes into an empty database; this one already has a shop.", "demo_not_empty")
+    data = load_data(resources)
+    rng = random.Random(seed)
+    now = (now or utcnow()).replace(microsecond=0)
+    start = now - dt.timedelta(days=HISTORY_DAYS)
+    report = progress or (lambda stage, done, total: None)
+
+    till = configure_shop(data["shop_name"], "RUB", "ru", data["shop_address"])
+    staff = [auth.add_staff(s["name"], s["role"], s["pin"]) for s in data["staff"]]
+    cashier_ids = [s.id.bytes for s in staff]
+    rules = rules_service.publish(rules_service.default_rules(), effective_from=start - dt.timedelta(days=1))
+
+    db.obj.execute_sql("PRAGMA synchronous = OFF")  # a generated file: speed over durability
+    try:
+        catalogue = _make_products(data, products, rng)
+        report("products", len(catalogue), len(catalogue))
+        people = _make_members(data, members, rng, start, now, report)
+        sold = _make_sales(catalogue, people, sales, rng, rules, till, cashier_ids, start, now, report)
+    finally:
+        db.obj.execute_sql("PRAGMA synchronous = FULL")
+    sample_people = [p for p in people if p.balance > 0][:10] or people[:10]
+    return DemoResult(
+        members=len(people), products=len(catalogue), sales=sold,
+        sample_cards=[p.card for p in sample_people],
+        sample_products=[p.barcode for p in catalogue if not p.excluded][:10],
+    )
+
+
+@dataclass
+class _Item:
+    id: bytes
+    barcode: str
+    name: str
+    category: str
+    price: int
+    excluded: bool
+
+
+def _make_products(data: dict, count: int, rng: random.Random) -> list[_Item]:
+    items: list[_Item] = []
+    with db.atomic():
+        cats = []
+        for spec in data["categories"]:
+            cat = Category.create(name=spec["name"], loyalty_excluded=spec.get("excluded", False))
+            cats.append((cat, spec))
+        rows = []
+        serial = 0
+        brands = data["brands"]
+        round_no = 0
+        while len(items) < count:
+            for cat, spec in cats:
+                for base in spec["items"]:
+                    if len(items) >= count:
+                        break
+                    if spec.get("fixed") and round_no:
+                        continue
+                    brand = brands[round_no % len(brands)]
+                    name = f"{base} «{brand}»" if brand else base
+                    if round_no >= len(brands):
+                        name += f" №{round_no // len(brands) + 1}"
+                    serial += 1
+                    body = f"460{rng.randrange(10**9):09d}"
+                    barcode = body + str(ean13_check_digit(body))
+                    low, high = spec["price"]
+                    price = low if spec.get("fixed") else rng.randrange(low // 100, high // 100) * 100 + 90
+                    pid = uuid_utils.uuid7().bytes
+                    rows.append((pid, barcode, f"A-{serial:05d}", name, name_key(name), cat.id.bytes, price, 1))
+                    items.append(_Item(pid, barcode, name, cat.name, price, spec.get("excluded", False)))
+            round_no += 1
+            if round_no > 10_000:
+                break
+        # Barcodes are random; drop the rare collision rather than fail.
+        seen: set[str] = set()
+        unique_rows, unique_items = [], []
+        for row, item in zip(rows, items):
+            if item.barcode not in seen:
+                seen.add(item.barcode)
+                unique_rows.append(row)
+                unique_items.append(item)
+        bulk_insert(Product, ["id", "barcode", "sku", "name", "name_key", "category", "price", "active"], unique_rows)
+        for key, item in enumerate(unique_items[:12], start=1):
+            Product.update(quick_key=key).where(Product.id == item.id).execute()
+    return unique_items
+
+
+@dataclass
+class _Person:
+    id: bytes
+    card: str
+    created: dt.datetime
+    balance: int = 0
+    tier: str = "base"
+    spend: int = 0
+    touched: bool = False
+
+
+def _make_members(data, count, rng, start, now, report) -> list[_Person]:
+    people: list[_Person] = []
+    prefix = shop_info().card_prefix
+    span = (now - start).total_seconds()
+    for offset in range(0, count, CHUNK):
+        member_rows, card_rows = [], []
+        for i in range(offset, min(count, offset + CHUNK)):
+            female = rng.random() < 0.6
+            first = rng.choice(data["female_first" if female else "male_first"])
+            last = rng.choice(data["last"]) + ("а" if female else "")
+            name = f"{first} {last}"
+            if rng.random() < 0.8:
+                created = start - dt.timedelta(days=rng.randrange(1, 700), seconds=rng.randrange(86400))
+            else:
+                created = start + dt.timedelta(seconds=rng.random() * span)
+            created = created.replace(microsecond=0)
+            phone = f"+79{(i * 7919 + 12_345_678) % 10**9:09d}"
+            birthday = dt.date(rng.randrange(1950, 2006), rng.randrange(1, 13), rng.randrange(1, 29))
+            mid = _uid(created)
+            number = make_card_number(prefix, 1, i + 1)
+            member_rows.append((mid, name, name_key(name), phone, str(birthday), int(rng.random() < 0.7), "base", 0, _ts(created), _ts(created)))
+            card_rows.append((_uid(created), number, mid, "active", _ts(created)))
+            people.append(_Person(mid, number, created))
+        with db.atomic():
+            bulk_insert(Member, ["id", "name", "name_key", "phone", "birthday", "marketing_consent", "tier", "balance", "created_at", "updated_at"], member_rows)
+            bulk_insert(Card, ["id", "number", "member", "status", "created_at"], card_rows)
+        report("members", len(people), count)
+    with db.atomic():
+        Till.update(card_seq=count).where(Till.is_local == True).execute()  # noqa: E712
+    people.sort(key=lambda p: p.created)
+    return people
+
+
+def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, now, report) -> int:
+    """Sales in time order, each priced by the real pricing function."""
+    if count == 0:
+        return 0
+    weights = [1.0 / (1 + i % 40) for i in range(len(catalogue))]  # a few best sellers
+    cum_weights = list(_accumulate(weights))
+    created = [p.created for p in people]
+    span = (now - start).total_seconds()
+    step = span / count
+    till_id = till.id.bytes
+    seq = 0
+    for offset in range(0, count, CHUNK):
+        sale_rows, line_rows, pay_rows, ledger_rows = [], [], [], []
+        for n in range(offset, min(count, offset + CHUNK)):
+            when = start + dt.timedelta(seconds=step * n + rng.random() * step * 0.9)
+            when = when.replace(microsecond=0)
+            hour = 8 + (when.hour % 14)  # the shop is open 8:00-22:00
+            when = when.replace(hour=hour)
+            known = bisect.bisect_right(created, when)
+            person = people[rng.randrange(known)] if known and rng.random() < 0.55 else None
+            picks = rng.choices(catalogue, cum_weights=cum_weights, k=rng.choice((1, 1, 2, 2, 3, 3, 4, 5, 6)))
+            merged: dict[str, list] = {}
+            for item in picks:
+                merged.setdefault(item.barcode, [item, 0])[1] += rng.choice((1, 1, 1, 2, 3))
+            lines = [
+                CartLine(f"{n:09d}-{i:02d}", it.barcode, it.name, it.category, it.price, qty, it.excluded)
+                for i, (it, qty) in enumerate(merged.values())
+            ]
+            customer = Customer(person.tier, person.balance) if person else None
+            priced = price_cart(lines, customer, rules)
+            if person and priced.max_redeem and rng.random() < 0.25:
+                redeem = rng.randint(1, priced.max_redeem)
+                redeem -= redeem % rules.redeem_step
+                if redeem:
+                    priced = price_cart(lines, customer, rules, redeem)
+            seq += 1
+            sid = _uid(when)
+            tender = (
+                [Tender("card", priced.to_pay)] if rng.random() < 0.6
+                else [Tender("cash", -(-priced.to_pay // 10000) * 10000)]
+            )
+            for method, amount, tendered, change in plan_payments(priced.to_pay, tender):
+                pay_rows.append((_uid(when), sid, method, amount, tendered, change))
+            for pos, pl in enumerate(priced.lines):
+                line_rows.append((
+                    _uid(when), sid, pos, None, pl.line.barcode, pl.line.name, pl.line.qty, pl.line.unit_price,
+                    pl.gross, pl.discount, pl.points_value, pl.points_earned, json.dumps(pl.reasons, ensure_ascii=False),
+                ))
+            balance_after = None
+            if person:
+                if priced.points_redeemed:
+                    ledger_rows.append((_uid(when), person.id, "redeem", -priced.points_redeemed, sid, till_id, "", _ts(when)))
+                if priced.points_earned:
+                    ledger_rows.append((_uid(when), person.id, "earn", priced.points_earned, sid, till_id, "", _ts(when)))
+                person.balance += priced.points_earned - priced.points_redeemed
+                person.spend += priced.total
+                tier = rules.tier_for_spend(person.spend)
+                current = rules.tier(person.tier)
+                if tier and (current is None or tier.min_spend > current.min_spend):
+                    person.tier = tier.code
+                person.touched = True
+                balance_after = person.balance
+            sale_rows.append((
+                sid, till_id, f"{till.code}-{seq:06d}", rng.choice(cashier_ids), person.id if person else None,
+                person.card if person else None, rules.version, _ts(when), priced.subtotal, priced.discount,
+                priced.total, priced.points_redeemed, priced.points_value, priced.to_pay, priced.points_earned,
+                balance_after, 0,
+            ))
+        with db.atomic():
+            bulk_insert(Sale, ["id", "till", "receipt_no", "cashier", "member", "card_number", "rule_version", "created_at", "subtotal", "discount", "total", "points_redeemed", "points_value", "paid_money", "points_earned", "balance_after", "offline"], sale_rows)
+            bulk_insert(SaleLine, ["id", "sale", "position", "product", "barcode", "name", "qty", "unit_price", "gross", "discount", "points_value", "points_earned", "reasons"], line_rows)
+            bulk_insert(Payment, ["id", "sale", "method", "amount", "tendered", "change"], pay_rows)
+            bulk_insert(LedgerEntry, ["id", "member", "kind", "delta", "sale", "till", "note", "created_at"], ledger_rows)
+        report("sales", min(count, offset + CHUNK), count)
+    with db.atomic():
+        db.obj.connection().executemany(
+            'UPDATE "member" SET balance = ?, tier = ? WHERE id = ?',
+            [(p.balance, p.tier, p.id) for p in people if p.touched],
+        )
+        Till.update(receipt_seq=seq).where(Till.id == till.id).execute()
+    _link_products()
+    return seq
+
+
+def _link_products() -> None:
+    with db.atomic():
+        db.obj.execute_sql(
+            'UPDATE "sale_line" SET product_id = (SELECT id FROM "product" p WHERE p.barcode = "sale_line".barcode) '
+            "WHERE product_id IS NULL"
+        )
+
+
+def _accumulate(values):
+    total = 0.0
+    for v in values:
+        total += v
+        yield total

@@ -1,0 +1,277 @@
+"""Members and their cards: find, register, edit, block and replace."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee
+
+from models import write_transaction
+from models.schema import Card, Member, Sale, Staff, utcnow
+from services import auth, ledger, outbox
+from services.cards import is_valid_ean13, make_card_number
+from services.errors import InputError, NotFound
+from services.phones import looks_like_phone, normalize_phone
+from services.rules import Rules
+from services.serialize import row_dict
+from services.shop import local_till, shop_info
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    """What the cashier sees when a member is found."""
+
+    id: str
+    name: str
+    phone: str
+    card: str
+    tier_code: str
+    tier_name: str
+    balance: int
+    spend: int  # over the tier window
+    next_tier_name: str
+    to_next_tier: int
+    birthday: dt.date | None
+    birthday_soon: bool  # within the coming or past three days
+    redeem_blocked: bool
+
+
+def active_card(member: Member) -> Card | None:
+    return (
+        Card.select().where((Card.member == member) & (Card.status == "active"))
+        .order_by(Card.created_at.desc()).first()
+    )
+
+
+def find_by_card(number: str) -> Member:
+    number = number.strip()
+    if not (len(number) == 13 and number.isdigit()):
+        raise InputError(f"{number} is not a card number (13 digits).", "card_shape", card=number)
+    if not is_valid_ean13(number):
+        raise InputError(
+            f"Card {number} did not read right (wrong check digit). Scan it again or type it.",
+            "card_check_digit", card=number,
+        )
+    card = Card.get_or_none(Card.number == number)
+    if card is None:
+        raise NotFound(f"Card {number} is not known to this shop.", "card_unknown", card=number)
+    if card.status == "blocked":
+        raise InputError(
+            f"Card {number} is blocked (reported lost). Ask for the new card or find the member by phone.",
+            "card_blocked", card=number,
+        )
+    if card.member_id is None:
+        raise NotFound(
+            f"Card {number} has not been given to anyone yet. Register a member with it.",
+            "card_unassigned", card=number,
+        )
+    return Member.get_by_id(card.member_id)
+
+
+def find_by_phone(text: str) -> list[Member]:
+    phone = normalize_phone(text, shop_info().region)
+    return list(Member.select().where(Member.phone == phone).limit(20))
+
+
+def search(text: str, limit: int = 20) -> list[Member]:
+    """Members by phone (any common way of writing it) or by part of the name."""
+    text = text.strip()
+    if not text:
+        return []
+    if looks_like_phone(text):
+        try:
+            return find_by_phone(text)
+        except InputError:
+            pass
+    key = name_key(text)
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    prefix = list(
+        Member.select().where(Member.name_key.startswith(key)).order_by(Member.name_key).limit(limit)
+    )
+    if len(prefix) >= limit:
+        return prefix
+    seen = {m.id for m in prefix}
+    inner = Member.select().where(
+        peewee.SQL("name_key LIKE ? ESCAPE '\\'", [f"%{escaped}%"])
+    ).limit(limit)
+    return prefix + [m for m in inner if m.id not in seen][: limit - len(prefix)]
+
+
+def _issue_number() -> str:
+    till = local_till()
+    till.card_seq += 1
+    while True:
+        number = make_card_number(shop_info().card_prefix, till.number, till.card_seq)
+        if not Card.select().where(Card.number == number).exists():
+            break
+        till.card_seq += 1
+    till.save(only=[type(till).card_seq])
+    return number
+
+
+def _take_card(number: str | None, member: Member, now: dt.datetime) -> Card:
+    """Attach a pre-printed card, or issue a new number; inside a transaction."""
+    if number is None:
+        card = Card.create(number=_issue_number(), member=member, status="active", created_at=now)
+    else:
+        number = number.strip()
+        prefix = shop_info().card_prefix
+        if not is_valid_ean13(number) or not number.startswith(prefix):
+            raise InputError(
+                f"{number} is not one of this shop's cards (13 digits starting {prefix}).",
+                "card_not_ours", card=number,
+            )
+        card = Card.get_or_none(Card.number == number)
+        if card is None:
+            card = Card.create(number=number, member=member, status="active", created_at=now)
+        elif card.status == "reserved" and card.member_id is None:
+            card.member = member
+            card.status = "active"
+            card.save()
+        else:
+            raise InputError(f"Card {number} already belongs to someone.", "card_taken", card=number)
+    outbox.record("card", row_dict(card))
+    return card
+
+
+def register(
+    name: str,
+    phone: str | None = None,
+    birthday: dt.date | None = None,
+    marketing_consent: bool = False,
+    card_number: str | None = None,
+    *,
+    actor: Staff | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Member, Card]:
+    """A new member at the till; a pre-printed card is attached, else one issued."""
+    auth.require(actor, "register_member")
+    now = now or utcnow()
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("Enter the member's name.", "name_empty")
+    normal = normalize_phone(phone, shop_info().region) if phone and phone.strip() else None
+    if birthday is not None and not (dt.date(1900, 1, 1) <= birthday <= now.date()):
+        raise InputError("That birthday cannot be right.", "birthday_bad")
+    with write_transaction():
+        if normal and Member.select().where(Member.phone == normal).exists():
+            raise InputError(
+                f"A member with phone {normal} already exists: find them instead.", "phone_taken", phone=normal
+            )
+        member = Member.create(
+            name=name, name_key=name_key(name), phone=normal, birthday=birthday,
+            marketing_consent=marketing_consent, created_at=now, updated_at=now,
+        )
+        outbox.record("member", row_dict(member))
+        card = _take_card(card_number, member, now)
+    return member, card
+
+
+def update(
+    member: Member,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+    birthday: dt.date | None = None,
+    marketing_consent: bool | None = None,
+    actor: Staff | None = None,
+) -> Member:
+    auth.require(actor, "register_member")
+    with write_transaction():
+        if name is not None:
+            name = " ".join(name.split())
+            if not name:
+                raise InputError("Enter the member's name.", "name_empty")
+            member.name, member.name_key = name, name_key(name)
+        if phone is not None:
+            normal = normalize_phone(phone, shop_info().region) if phone.strip() else None
+            if normal and Member.select().where((Member.phone == normal) & (Member.id != member.id)).exists():
+                raise InputError(f"Phone {normal} belongs to another member.", "phone_taken", phone=normal)
+            member.phone = normal
+        if birthday is not None:
+            member.birthday = birthday
+        if marketing_consent is not None:
+            member.marketing_consent = marketing_consent
+        member.updated_at = utcnow()
+        member.save()
+        outbox.record("member", row_dict(member))
+    return member
+
+
+def replace_card(
+    member: Member, new_number: str | None = None, *, actor: Staff | None, authoriser: Staff | None = None
+) -> Card:
+    """Block the member's lost card(s) and attach a new one; the balance follows
+    the member (it is their ledger), so nothing is lost with the old card."""
+    auth.require(actor, "block_card", authoriser)
+    now = utcnow()
+    with write_transaction():
+        for card in Card.select().where((Card.member == member) & (Card.status == "active")):
+            card.status, card.blocked_at = "blocked", now
+            card.save()
+            outbox.record("card", row_dict(card))
+        return _take_card(new_number, member, now)
+
+
+def adjust_balance(
+    member: Member, delta: int, note: str, *, actor: Staff | None, authoriser: Staff | None = None
+) -> int:
+    who = auth.require(actor, "adjust_balance", authoriser)
+    if delta == 0:
+        raise InputError("An adjustment of zero points changes nothing.", "adjust_zero")
+    if not note.strip():
+        raise InputError("Say why the balance is adjusted.", "adjust_note")
+    with write_transaction():
+        fresh = Member.get_by_id(member.id)
+        ledger.post(fresh, "adjust", delta, till=local_till(), staff=who, note=note.strip())
+    return fresh.balance
+
+
+def spend_in_window(member_id: object, days: int, now: dt.datetime | None = None) -> int:
+    since = (now or utcnow()) - dt.timedelta(days=days)
+    total = (
+        Sale.select(peewee.fn.COALESCE(peewee.fn.SUM(Sale.total), 0))
+        .where((Sale.member == member_id) & (Sale.created_at >= since))
+        .scalar()
+    )
+    return int(total)
+
+
+def birthday_soon(birthday: dt.date | None, today: dt.date, days: int = 3) -> bool:
+    if birthday is None:
+        return False
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            this = birthday.replace(year=year)
+        except ValueError:  # 29 February in a common year
+            this = dt.date(year, 3, 1)
+        if abs((this - today).days) <= days:
+            return True
+    return False
+
+
+def summary(member: Member, rules: Rules, now: dt.datetime | None = None) -> MemberSummary:
+    now = now or utcnow()
+    spend = spend_in_window(member.id, rules.tier_window_days, now)
+    tier = rules.tier(member.tier) or rules.tier_for_spend(spend)
+    following = rules.next_tier(spend)
+    card = active_card(member)
+    return MemberSummary(
+        id=str(member.id),
+        name=member.name,
+        phone=member.phone or "",
+        card=card.number if card else "",
+        tier_code=tier.code if tier else "",
+        tier_name=tier.name if tier else "",
+        balance=member.balance,
+        spend=spend,
+        next_tier_name=following.name if following else "",
+        to_next_tier=(following.min_spend - spend) if following else 0,
+        birthday=member.birthday,
+        birthday_soon=birthday_soon(member.birthday, now.date()),
+        redeem_blocked=member.balance < 0,
+    )

@@ -1,0 +1,24 @@
+"""The per-till outbox: every business write appends here, in its transaction.
+
+The sync issue sends these to the hub in `seq` order; `op_id` lets the hub
+apply each one once however often it is re-sent.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from models.schema import Outbox
+from services.serialize import dumps
+
+
+def record(kind: str, payload: dict[str, Any]) -> Outbox:
+    """Append an operation; call inside the transaction of the write it describes."""
+    from models import db
+
+    if not db.obj.in_transaction():
+        raise RuntimeError("outbox.record must run inside the write's transaction")
+    return Outbox.create(kind=kind, payload=dumps(payload))
+
+
+def pending_count() -> int:
+    return Outbox.select().where(Outbox.sent_at.is_null()).count()

@@ -1,0 +1,148 @@
+"""Returns: money back, earned points taken back, spent points given back.
+
+Every share is computed cumulatively (what the returned-so-far quantity is
+owed, minus what earlier returns already gave), so a sale returned in any
+number of pieces gives back exactly what it took, to the kopeck and point.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+import peewee
+
+from models import write_transaction
+from models.schema import Member, Payment, ReturnLine, Sale, SaleLine, SaleReturn, Staff, utcnow
+from services import auth, ledger, outbox
+from services.errors import InputError, NotFound
+from services.money import round_div
+from services.serialize import row_dict
+from services.shop import local_till
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    return_id: str
+    sale_id: str
+    refund: int
+    refund_method: str
+    points_reversed: int
+    points_restored: int
+    card: str | None
+    balance: int | None
+
+
+def find_sale(ref: str) -> Sale:
+    """A sale by its UUID or its receipt number (as printed or scanned)."""
+    ref = ref.strip()
+    sale = Sale.get_or_none(Sale.receipt_no == ref)
+    if sale is None:
+        try:
+            sale = Sale.get_or_none(Sale.id == uuid.UUID(ref))
+        except ValueError:
+            sale = None
+    if sale is None:
+        raise NotFound(f"No sale with receipt {ref}.", "sale_unknown", ref=ref)
+    return sale
+
+
+def returned_qty(line: SaleLine) -> int:
+    return int(
+        ReturnLine.select(peewee.fn.COALESCE(peewee.fn.SUM(ReturnLine.qty), 0))
+        .where(ReturnLine.sale_line == line.id).scalar()
+    )
+
+
+def _share(whole: int, part: int, of: int) -> int:
+    return round_div(whole * part, of)
+
+
+def return_items(
+    ref: str,
+    items: dict[str, int] | None = None,
+    *,
+    actor: Staff | None,
+    authoriser: Staff | None = None,
+    now: dt.datetime | None = None,
+) -> ReturnResult:
+    """Return `items` (barcode -> qty) of a sale, or everything still unreturned."""
+    who = auth.require(actor, "return", authoriser)
+    now = now or utcnow()
+    with write_transaction():
+        sale = find_sale(ref)
+        lines = list(SaleLine.select().where(SaleLine.sale == sale).order_by(SaleLine.position))
+        already = {line.id: returned_qty(line) for line in lines}
+        wanted = _wanted(lines, already, items)
+        if not wanted:
+            raise InputError(f"Everything on receipt {sale.receipt_no} was already returned.", "return_nothing")
+
+        refund = reversed_pts = 0
+        value_before = value_after = 0
+        rows = []
+        for line in lines:
+            before = already[line.id]
+            after = before + wanted.get(line.id, 0)
+            value_before += _share(line.points_value, before, line.qty)
+            value_after += _share(line.points_value, after, line.qty)
+            if after == before:
+                continue
+            money = line.gross - line.discount - line.points_value
+            line_refund = _share(money, after, line.qty) - _share(money, before, line.qty)
+            line_points = _share(line.points_earned, after, line.qty) - _share(line.points_earned, before, line.qty)
+            refund += line_refund
+            reversed_pts += line_points
+            rows.append((line, after - before, line_refund, line_points))
+        restored = 0
+        if sale.points_value:
+            restored = _share(sale.points_redeemed, value_after, sale.points_value) - _share(
+                sale.points_redeemed, value_before, sale.points_value
+            )
+        methods = {p.method for p in Payment.select(Payment.method).where(Payment.sale == sale)}
+        ret = SaleReturn.create(
+            sale=sale, till=local_till(), staff=actor, authorised_by=who, created_at=now,
+            refund=refund, refund_method="card" if methods == {"card"} else "cash",
+            points_reversed=reversed_pts, points_restored=restored,
+        )
+        line_rows = []
+        for line, qty, line_refund, line_points in rows:
+            # Per-line restored points are only for the receipt; the sale-level
+            # figure above is the one that is exact.
+            rl = ReturnLine.create(ret=ret, sale_line=line, qty=qty, refund=line_refund, points_reversed=line_points)
+            line_rows.append(row_dict(rl))
+        outbox.record("return", {"return": row_dict(ret), "lines": line_rows})
+        member = Member.get_by_id(sale.member_id) if sale.member_id else None
+        if member is not None:
+            # A member who already spent the points goes negative; the return still happens.
+            if reversed_pts:
+                ledger.post(member, "reverse", -reversed_pts, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
+            if restored:
+                ledger.post(member, "restore", restored, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
+    return ReturnResult(
+        return_id=str(ret.id), sale_id=str(sale.id), refund=refund, refund_method=ret.refund_method,
+        points_reversed=reversed_pts, points_restored=restored, card=sale.card_number,
+        balance=member.balance if member else None,
+    )
+
+
+def _wanted(lines: list[SaleLine], already: dict, items: dict[str, int] | None) -> dict:
+    if items is None:
+        return {l.id: l.qty - already[l.id] for l in lines if l.qty > already[l.id]}
+    wanted: dict = {}
+    for barcode, qty in items.items():
+        if qty <= 0:
+            raise InputError("Return at least one of each item.", "return_qty")
+        matching = [l for l in lines if l.barcode == barcode]
+        if not matching:
+            raise InputError(f"Item {barcode} is not on this receipt.", "return_not_on_receipt", barcode=barcode)
+        for line in matching:
+            free = line.qty - already[line.id] - wanted.get(line.id, 0)
+            take = min(free, qty)
+            if take > 0:
+                wanted[line.id] = wanted.get(line.id, 0) + take
+                qty -= take
+        if qty > 0:
+            raise InputError(
+                f"More of item {barcode} than is left to return on this receipt.", "return_too_many", barcode=barcode
+            )
+    return wanted

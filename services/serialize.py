@@ -1,0 +1,33 @@
+"""Rows as JSON-ready dicts, for the outbox and the command line."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+import peewee
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def row_dict(row: peewee.Model) -> dict[str, Any]:
+    out = {}
+    for name, fld in row._meta.fields.items():
+        if isinstance(fld, peewee.ForeignKeyField):
+            out[fld.column_name] = plain(row.__data__.get(name))
+        else:
+            out[name] = plain(row.__data__.get(name))
+    return out
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=plain, sort_keys=True)
