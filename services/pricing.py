@@ -106,6 +106,16 @@ def max_redeemable(customer: Customer | None, rules: Rules, eligible: int) -> in
     return points - points % rules.redeem_step
 
 
+def _why_none(customer: Customer, rules: Rules) -> str:
+    if not rules.redeem_enabled:
+        return "Paying with points is switched off in this programme."
+    if customer.redeem_blocked or customer.balance < 0:
+        return "This member owes points; paying with points is blocked until new purchases cover it."
+    if customer.balance < max(rules.redeem_min_balance, 1):
+        return f"Points can be used from a balance of {max(rules.redeem_min_balance, 1)}; this member has {customer.balance}."
+    return "No points can be used on these items."
+
+
 def price_cart(
     lines: Sequence[CartLine],
     customer: Customer | None,
@@ -156,6 +166,8 @@ def price_cart(
         raise RedeemRefused("Points to redeem cannot be negative.", "redeem_negative")
     if redeem and customer is None:
         raise RedeemRefused("Scan a member's card to pay with points.", "redeem_no_member")
+    if redeem > cap_points and cap_points == 0:
+        raise RedeemRefused(_why_none(customer, rules), "redeem_none")
     if redeem > cap_points:
         raise RedeemRefused(
             f"At most {cap_points} points can be used on this sale.", "redeem_over_cap", points=cap_points

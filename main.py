@@ -1,0 +1,285 @@
+"""LoyalTill: the cashier window, and the command line for scripts and tests.
+
+Start-up is one straight sequence: arguments -> database -> services ->
+window.  The command-line paths never import Qt.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+COMMANDS = ("demo", "sell", "return", "member", "bench")
+
+log = logging.getLogger("loyaltill")
+
+
+class CliError(Exception):
+    """A bad argument: one line on stderr, exit 2, nothing changed."""
+
+
+def default_db() -> Path:
+    import os
+
+    if os.environ.get("LOYALTILL_DB"):
+        return Path(os.environ["LOYALTILL_DB"])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("LoyalTill", appauthor=False)) / "till.db"
+
+
+def window_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py", description="LoyalTill cashier window. Subcommands: " + ", ".join(COMMANDS) + "."
+    )
+    parser.add_argument("--db", type=Path, help="till database file (default: your user data folder)")
+    parser.add_argument("--demo", action="store_true", help="open the demo shop (built on first run)")
+    return parser
+
+
+def command_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="build the demo shop into an empty database")
+    demo.add_argument("--db", type=Path, required=True)
+    demo.add_argument("--members", type=int, default=500)
+    demo.add_argument("--products", type=int, default=200)
+    demo.add_argument("--sales", type=int, default=3000)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--json", action="store_true")
+
+    sell = sub.add_parser("sell", help="ring up a sale")
+    sell.add_argument("--db", type=Path, required=True)
+    sell.add_argument("--card")
+    sell.add_argument("--item", action="append", required=True, metavar="BARCODE[*QTY]")
+    sell.add_argument("--redeem", metavar="POINTS|max")
+    sell.add_argument("--pay", choices=("cash", "card"), default="cash")
+    sell.add_argument("--pin", help="act as this staff member (default: the owner)")
+    sell.add_argument("--json", action="store_true")
+
+    ret = sub.add_parser("return", help="return a sale or some of its items")
+    ret.add_argument("--db", type=Path, required=True)
+    ret.add_argument("--sale", required=True, metavar="SALE_ID|RECEIPT_NO")
+    ret.add_argument("--item", action="append", metavar="BARCODE[*QTY]")
+    ret.add_argument("--pin", help="act as this staff member (default: the owner)")
+    ret.add_argument("--json", action="store_true")
+
+    member = sub.add_parser("member", help="show a member and their ledger")
+    member.add_argument("--db", type=Path, required=True)
+    who = member.add_mutually_exclusive_group(required=True)
+    who.add_argument("--card")
+    who.add_argument("--phone")
+    member.add_argument("--json", action="store_true")
+
+    bench = sub.add_parser("bench", help="time lookups, sales and start-up on a database")
+    bench.add_argument("--db", type=Path, required=True)
+    bench.add_argument("--rounds", type=int, default=2000)
+    bench.add_argument("--json", action="store_true")
+    return parser
+
+
+def parse_item(text: str) -> tuple[str, int]:
+    barcode, _, qty = text.partition("*")
+    barcode = barcode.strip()
+    if not barcode:
+        raise CliError(f"--item {text!r}: give a barcode, e.g. 4601234567890*2")
+    if not qty:
+        return barcode, 1
+    if not qty.isdigit() or int(qty) < 1:
+        raise CliError(f"--item {text!r}: the quantity after * must be a whole number of at least 1")
+    return barcode, int(qty)
+
+
+def open_db(path: Path, must_exist: bool = True) -> None:
+    from models import open_database
+
+    if must_exist and not path.exists():
+        raise CliError(f"No database at {path}: build one with 'main.py demo --db {path}'.")
+    open_database(path)
+
+
+def acting_staff(pin: str | None) -> Any:
+    from models.schema import Staff
+    from services import auth
+
+    if pin:
+        return auth.login(pin)
+    owner = Staff.select().where((Staff.role == "owner") & (Staff.active == True)).first()  # noqa: E712
+    if owner is None:
+        raise CliError("This shop has no owner account yet; set the shop up in the window first.")
+    return owner
+
+
+def member_json(card: str | None, balance: int | None) -> dict[str, Any] | None:
+    return None if card is None and balance is None else {"card": card, "balance": balance}
+
+
+def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
+    from services.demo import build_demo
+
+    for name in ("members", "products", "sales"):
+        if getattr(args, name) < 0:
+            raise CliError(f"--{name} cannot be negative")
+    if args.products < 1:
+        raise CliError("--products must be at least 1")
+    open_db(args.db, must_exist=False)
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit=" rows", file=sys.stderr, leave=True)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    result = build_demo(
+        RESOURCES, members=args.members, products=args.products, sales=args.sales,
+        seed=args.seed, progress=progress,
+    )
+    return {
+        "members": result.members, "products": result.products, "sales": result.sales,
+        "sample_cards": result.sample_cards, "sample_products": result.sample_products,
+    }
+
+
+def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
+    from services import checkout, members
+    from services.checkout import Cart, Tender
+    from services.rules import active_rules
+
+    items = [parse_item(text) for text in args.item]
+    open_db(args.db)
+    cashier = acting_staff(args.pin)
+    cart = Cart()
+    if args.card:
+        cart.member = members.find_by_card(args.card)
+    for barcode, qty in items:
+        cart.add_barcode(barcode, qty)
+    rules = active_rules()
+    if args.redeem:
+        if args.redeem == "max":
+            cart.redeem = cart.price(rules).max_redeem
+        elif args.redeem.isdigit():
+            cart.redeem = int(args.redeem)
+        else:
+            raise CliError(f"--redeem {args.redeem!r}: give a number of points or 'max'")
+    to_pay = cart.price(rules).to_pay
+    result = checkout.complete_sale(cart, [Tender(args.pay, to_pay)], cashier=cashier, rules=rules)
+    p = result.priced
+    return {
+        "sale_id": result.sale_id, "receipt_no": result.receipt_no, "total": p.total,
+        "discount": p.discount, "paid": result.paid, "points_earned": p.points_earned,
+        "points_redeemed": p.points_redeemed,
+        "member": member_json(result.card, result.balance) if cart.member else None,
+    }
+
+
+def cmd_return(args: argparse.Namespace) -> dict[str, Any]:
+    from services.returns import return_items
+
+    items = None
+    if args.item:
+        items = {}
+        for text in args.item:
+            barcode, qty = parse_item(text)
+            items[barcode] = items.get(barcode, 0) + qty
+    open_db(args.db)
+    actor = acting_staff(args.pin)
+    result = return_items(args.sale, items, actor=actor)
+    return {
+        "return_id": result.return_id, "refund": result.refund,
+        "points_reversed": result.points_reversed, "points_restored": result.points_restored,
+        "member": member_json(result.card, result.balance) if result.balance is not None else None,
+    }
+
+
+def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
+    from models.schema import LedgerEntry
+    from services import members
+    from services.errors import NotFound
+    from services.rules import active_rules
+
+    open_db(args.db)
+    if args.card:
+        member = members.find_by_card(args.card)
+    else:
+        found = members.find_by_phone(args.phone)
+        if not found:
+            raise NotFound(f"No member with phone {args.phone}.")
+        member = found[0]
+    info = members.summary(member, active_rules())
+    ledger = [
+        {"id": str(e.id), "delta": e.delta, "kind": e.kind, "sale_id": str(e.sale_id) if e.sale_id else None}
+        for e in LedgerEntry.select().where(LedgerEntry.member == member).order_by(LedgerEntry.created_at, LedgerEntry.id)
+    ]
+    return {
+        "id": info.id, "name": info.name, "phone": info.phone, "card": info.card,
+        "tier": info.tier_code, "balance": info.balance, "ledger": ledger,
+    }
+
+
+def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
+    from services.bench import run_bench
+
+    if args.rounds < 10:
+        raise CliError("--rounds must be at least 10")
+    open_db(args.db)
+    return run_bench(args.db, rounds=args.rounds, main_py=Path(__file__).resolve())
+
+
+HANDLERS = {"demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member, "bench": cmd_bench}
+
+
+def print_human(command: str, result: dict[str, Any]) -> None:
+    if command == "bench":
+        from services.bench import format_report
+
+        print(format_report(result))
+        return
+    for key, value in result.items():
+        if key == "ledger":
+            print("ledger:")
+            for entry in value:
+                print(f"  {entry['kind']:8} {entry['delta']:+d}  sale {entry['sale_id'] or '-'}")
+        else:
+            print(f"{key}: {value}")
+
+
+def run_command(argv: Sequence[str]) -> int:
+    args = command_parser().parse_args(argv)
+    from models import DatabaseTooNew
+    from services.errors import InputError
+
+    try:
+        result = HANDLERS[args.command](args)
+    except (CliError, InputError, DatabaseTooNew) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print_human(args.command, result)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if argv and argv[0] in COMMANDS:
+        return run_command(argv)
+    args = window_parser().parse_args(argv)
+    from ui.app import run_window
+
+    return run_window(args.db or default_db(), RESOURCES, demo=args.demo)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
