@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 
 import uuid_utils.compat
 
-from models import write_transaction
-from models.schema import Member, ParkedSale, Payment, Product, Sale, SaleLine, Staff, Till, utcnow
+from models import db, write_transaction
+from models.db import fetch_model, insert_rows
+from models.schema import Member, ParkedSale, Payment, Product, Sale, SaleLine, Staff, Till, new_id, utcnow
 from services import auth, catalogue, ledger, outbox
 from services.errors import InputError
 from services.members import spend_in_window
 from services.pricing import CartLine, Customer, PricedCart, price_cart
 from services.rules import Rules, active_rules, rules_version
-from services.serialize import row_dict
 from services.shop import local_till
 
 MAX_QTY = 9999
@@ -156,75 +156,85 @@ def complete_sale(
     now = now or utcnow()
     with write_transaction():
         rules = rules or active_rules(now)
-        member = Member.get_by_id(cart.member.id) if cart.member is not None else None
-        cart.member = member  # the balance as it is now, not when the card was scanned
+        # The balance as it is now, not as it was when the card was scanned.
+        member = _fresh_member(cart.member.id) if cart.member is not None else None
+        cart.member = member
         priced = cart.price(rules)
         payments = plan_payments(priced.to_pay, tenders)
-        till = till or local_till()
-        till = Till.get_by_id(till.id)
-        till.receipt_seq += 1
-        till.save(only=[Till.receipt_seq])
+        till_id = (till or local_till()).id
+        till_code, seq = db.obj.execute_sql(_NEXT_RECEIPT, (till_id.bytes,)).fetchone()
         card_number = _card_of(member)
-        sale = Sale.create(
-            till=till, receipt_no=f"{till.code}-{till.receipt_seq:06d}", cashier=cashier,
-            member=member, card_number=card_number, rule_version=priced.rule_version,
+        sale = dict(
+            id=new_id(), till=till_id, receipt_no=f"{till_code}-{seq:06d}", cashier=cashier.id,
+            member=member.id if member else None, card_number=card_number, rule_version=priced.rule_version,
             created_at=now, subtotal=priced.subtotal, discount=priced.discount, total=priced.total,
             points_redeemed=priced.points_redeemed, points_value=priced.points_value,
-            paid_money=priced.to_pay, points_earned=priced.points_earned,
+            paid_money=priced.to_pay, points_earned=priced.points_earned, balance_after=None, offline=True,
         )
+        if member is not None:
+            sale["balance_after"] = member.balance + priced.points_earned - priced.points_redeemed
+        products = _product_ids([pl.line.barcode for pl in priced.lines])
         line_rows = [
             dict(
-                id=uuid_utils.compat.uuid7(), sale=sale.id, position=i, product=_product_id(pl.line.barcode),
+                id=new_id(), sale=sale["id"], position=i, product=products.get(pl.line.barcode),
                 barcode=pl.line.barcode, name=pl.line.name, qty=pl.line.qty, unit_price=pl.line.unit_price,
                 gross=pl.gross, discount=pl.discount, points_value=pl.points_value,
                 points_earned=pl.points_earned, reasons=json.dumps(pl.reasons, ensure_ascii=False),
             )
             for i, pl in enumerate(priced.lines)
         ]
-        SaleLine.insert_many(line_rows).execute()
         pay_rows = [
-            dict(id=uuid_utils.compat.uuid7(), sale=sale.id, method=m, amount=a, tendered=t, change=c)
+            dict(id=new_id(), sale=sale["id"], method=m, amount=a, tendered=t, change=c)
             for m, a, t, c in payments
         ]
-        if pay_rows:
-            Payment.insert_many(pay_rows).execute()
-        outbox.record("sale", {
-            "sale": row_dict(sale),
-            "lines": [{**r, "id": str(r["id"]), "sale": str(sale.id), "product": _s(r["product"])} for r in line_rows],
-            "payments": [{**r, "id": str(r["id"]), "sale": str(sale.id)} for r in pay_rows],
-        })
+        insert_rows(Sale, [sale])
+        insert_rows(SaleLine, line_rows)
+        insert_rows(Payment, pay_rows)
+        outbox.record("sale", {"sale": sale, "lines": line_rows, "payments": pay_rows})
         if member is not None:
+            ref = Sale(id=sale["id"])
+            who = Staff(id=cashier.id)
+            here = Till(id=till_id)
             if priced.points_redeemed:
-                ledger.post(member, "redeem", -priced.points_redeemed, sale=sale, till=till, staff=cashier, now=now)
+                ledger.post(member, "redeem", -priced.points_redeemed, sale=ref, till=here, staff=who, now=now)
             if priced.points_earned:
-                ledger.post(member, "earn", priced.points_earned, sale=sale, till=till, staff=cashier, now=now)
+                ledger.post(member, "earn", priced.points_earned, sale=ref, till=here, staff=who, now=now)
             _raise_tier(member, rules, now)
-            sale.balance_after = member.balance
-            sale.save(only=[Sale.balance_after])
-    change = sum(c for _, _, _, c in payments)
-    cart_done = SaleResult(
-        sale_id=str(sale.id), receipt_no=sale.receipt_no, priced=priced, paid=priced.to_pay,
-        change=change, card=card_number, balance=member.balance if member else None,
+    return SaleResult(
+        sale_id=str(sale["id"]), receipt_no=sale["receipt_no"], priced=priced, paid=priced.to_pay,
+        change=sum(c for _, _, _, c in payments), card=card_number,
+        balance=member.balance if member else None,
     )
-    return cart_done
 
 
-def _s(value: object) -> str | None:
-    return None if value is None else str(value)
+# The hot path of every sale, as statements written once (see models.db.fetch_model).
+_NEXT_RECEIPT = 'UPDATE "till" SET receipt_seq = receipt_seq + 1 WHERE id = ? RETURNING code, receipt_seq'
+_MEMBER_BY_ID = 'SELECT * FROM "member" WHERE id = ?'
+_ACTIVE_CARD = (
+    'SELECT number FROM "card" WHERE member_id = ? AND status = \'active\' ORDER BY created_at DESC LIMIT 1'
+)
 
 
-def _product_id(barcode: str) -> object:
-    row = Product.select(Product.id).where(Product.barcode == barcode).first()
-    return row.id if row else None
+def _fresh_member(member_id: object) -> Member:
+    found = fetch_model(Member, _MEMBER_BY_ID, (Member.id.db_value(member_id),))
+    if found is None:
+        raise InputError("This member is no longer on this till.", "member_gone")
+    return found[0]  # type: ignore[return-value]
+
+
+def _product_ids(barcodes: list[str]) -> dict[str, object]:
+    if not barcodes:
+        return {}
+    marks = ", ".join("?" * len(barcodes))
+    rows = db.obj.execute_sql(f'SELECT barcode, id FROM "product" WHERE barcode IN ({marks})', barcodes)
+    return {barcode: Product.id.python_value(pid) for barcode, pid in rows}
 
 
 def _card_of(member: Member | None) -> str | None:
     if member is None:
         return None
-    from services.members import active_card
-
-    card = active_card(member)
-    return card.number if card else None
+    row = db.obj.execute_sql(_ACTIVE_CARD, (member.id.bytes,)).fetchone()
+    return row[0] if row else None
 
 
 def _raise_tier(member: Member, rules: Rules, now: dt.datetime) -> None:
@@ -236,7 +246,7 @@ def _raise_tier(member: Member, rules: Rules, now: dt.datetime) -> None:
     current = rules.tier(member.tier)
     if earned is not None and (current is None or earned.min_spend > current.min_spend):
         member.tier = earned.code
-        Member.update(tier=earned.code).where(Member.id == member.id).execute()
+        db.obj.execute_sql('UPDATE "member" SET tier = ? WHERE id = ?', (earned.code, member.id.bytes))
         outbox.record("member_tier", {"member": str(member.id), "tier": earned.code})
 
 

@@ -226,6 +226,8 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
             when = when.replace(microsecond=0)
             hour = 8 + (when.hour % 14)  # the shop is open 8:00-22:00
             when = when.replace(hour=hour)
+            if when > now:
+                when -= dt.timedelta(days=1)
             known = bisect.bisect_right(created, when)
             person = people[rng.randrange(known)] if known and rng.random() < 0.55 else None
             picks = rng.choices(catalogue, cum_weights=cum_weights, k=rng.choice((1, 1, 2, 2, 3, 3, 4, 5, 6)))

@@ -10,9 +10,10 @@ import uuid
 
 import peewee
 
-from models.schema import LedgerEntry, Member, SaleReturn, Sale, Staff, Till, utcnow
+from models import db
+from models.db import insert_rows
+from models.schema import LedgerEntry, Member, SaleReturn, Sale, Staff, Till, new_id, utcnow
 from services import outbox
-from services.serialize import row_dict
 
 
 def post(
@@ -26,20 +27,25 @@ def post(
     staff: Staff | None = None,
     note: str = "",
     now: dt.datetime | None = None,
-) -> LedgerEntry:
+) -> dict[str, object]:
     """Append one entry and move the cached balance; inside the caller's transaction."""
     if kind not in LedgerEntry.KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
-    entry = LedgerEntry.create(
-        member=member, kind=kind, delta=delta, sale=sale, ret=ret, till=till,
-        staff=staff, note=note, created_at=now or utcnow(),
+    now = now or utcnow()
+    row: dict[str, object] = dict(
+        id=new_id(), member=member.id, kind=kind, delta=delta, sale=sale.id if sale else None,
+        ret=ret.id if ret else None, till=till.id if till else None, staff=staff.id if staff else None,
+        note=note, created_at=now,
     )
-    Member.update(balance=Member.balance + delta, updated_at=now or utcnow()).where(
-        Member.id == member.id
-    ).execute()
+    insert_rows(LedgerEntry, [row])
+    db.obj.execute_sql(_MOVE_BALANCE, (delta, LedgerEntry.created_at.db_value(now), member.id.bytes))
     member.balance += delta
-    outbox.record("ledger_entry", row_dict(entry))
-    return entry
+    outbox.record("ledger_entry", {("return_id" if k == "ret" else f"{k}_id" if k in _FKS else k): v for k, v in row.items()})
+    return row
+
+
+_FKS = {"member", "sale", "till", "staff"}
+_MOVE_BALANCE = 'UPDATE "member" SET balance = balance + ?, updated_at = ? WHERE id = ?'
 
 
 def ledger_balance(member_id: uuid.UUID) -> int:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import peewee
 
 from models import write_transaction
+from models import db
+from models.db import fetch_model
 from models.schema import Card, Member, Sale, Staff, utcnow
 from services import auth, ledger, outbox
 from services.cards import is_valid_ean13, make_card_number
@@ -56,20 +58,28 @@ def find_by_card(number: str) -> Member:
             f"Card {number} did not read right (wrong check digit). Scan it again or type it.",
             "card_check_digit", card=number,
         )
-    card = Card.get_or_none(Card.number == number)
-    if card is None:
+    found = fetch_model(Member, _CARD_SQL, (number,), extra=("card_status", "card_known"))
+    if found is None:
         raise NotFound(f"Card {number} is not known to this shop.", "card_unknown", card=number)
-    if card.status == "blocked":
+    member, card = found
+    if card["card_status"] == "blocked":
         raise InputError(
             f"Card {number} is blocked (reported lost). Ask for the new card or find the member by phone.",
             "card_blocked", card=number,
         )
-    if card.member_id is None:
+    if member.id is None:
         raise NotFound(
             f"Card {number} has not been given to anyone yet. Register a member with it.",
             "card_unassigned", card=number,
         )
-    return Member.get_by_id(card.member_id)
+    return member
+
+
+# The hot path of every scan: one indexed lookup, written once.
+_CARD_SQL = (
+    'SELECT m.*, c.status AS card_status, 1 AS card_known FROM "card" c '
+    'LEFT JOIN "member" m ON m.id = c.member_id WHERE c.number = ?'
+)
 
 
 def find_by_phone(text: str) -> list[Member]:
@@ -232,13 +242,15 @@ def adjust_balance(
 
 
 def spend_in_window(member_id: object, days: int, now: dt.datetime | None = None) -> int:
+    """What the member spent over the tier window (runs inside every member sale)."""
     since = (now or utcnow()) - dt.timedelta(days=days)
-    total = (
-        Sale.select(peewee.fn.COALESCE(peewee.fn.SUM(Sale.total), 0))
-        .where((Sale.member == member_id) & (Sale.created_at >= since))
-        .scalar()
-    )
-    return int(total)
+    params = (Member.id.db_value(member_id), Sale.created_at.db_value(since))
+    return int(db.obj.execute_sql(_SPEND_SQL, params).fetchone()[0])
+
+
+_SPEND_SQL = (
+    'SELECT COALESCE(SUM(total), 0) AS spend FROM "sale" WHERE member_id = ? AND created_at >= ?'
+)
 
 
 def birthday_soon(birthday: dt.date | None, today: dt.date, days: int = 3) -> bool:

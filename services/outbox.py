@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from models import db
+from models.db import insert_rows
 from models.schema import Outbox
 from services.serialize import dumps
 
 
-def record(kind: str, payload: dict[str, Any]) -> Outbox:
+def record(kind: str, payload: dict[str, Any]) -> None:
     """Append an operation; call inside the transaction of the write it describes."""
-    from models import db
-
     if not db.obj.in_transaction():
         raise RuntimeError("outbox.record must run inside the write's transaction")
-    return Outbox.create(kind=kind, payload=dumps(payload))
+    insert_rows(Outbox, [{"kind": kind, "payload": dumps(payload)}])
 
 
 def pending_count() -> int:

@@ -1,0 +1,227 @@
+"""`main.py bench`: the till's hot paths beside raw sqlite3 on the same file.
+
+Each figure is paired with a baseline measured in the same run, so the ratio
+means something on any machine.  The sale benchmark adds real sales (and the
+raw baseline adds the same rows) to the database: run it on a demo file.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+import uuid_utils.compat
+
+from models import db
+from models.schema import Product, Staff, utcnow
+from services import checkout, members
+from services.checkout import Cart, Tender
+from services.rules import active_rules
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "p50_ms": round(ordered[len(ordered) // 2] * 1000, 4),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 4),
+    }
+
+
+def _time_each(items: list[Any], action: Callable[[Any], Any]) -> list[float]:
+    samples = []
+    for item in items:
+        start = time.perf_counter()
+        action(item)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _pair(name: str, ours: list[float], raw: list[float]) -> dict[str, Any]:
+    a, b = _percentiles(ours), _percentiles(raw)
+    return {
+        "name": name, "loyaltill": a, "raw_sqlite3": b,
+        "ratio_p50": round(a["p50_ms"] / b["p50_ms"], 2) if b["p50_ms"] else None,
+        "ratio_p99": round(a["p99_ms"] / b["p99_ms"], 2) if b["p99_ms"] else None,
+    }
+
+
+def bench_lookup(path: Path, rounds: int, rng: random.Random) -> dict[str, Any]:
+    count = db.obj.execute_sql('SELECT MAX(rowid) FROM "card"').fetchone()[0] or 0
+    if not count:
+        return {"name": "card lookup", "skipped": "no cards in this database"}
+    numbers = []
+    for rowid in rng.sample(range(1, count + 1), min(rounds, count)):
+        row = db.obj.execute_sql('SELECT number FROM "card" WHERE rowid = ? AND member_id IS NOT NULL', (rowid,)).fetchone()
+        if row:
+            numbers.append(row[0])
+    raw = sqlite3.connect(path)
+    sql = 'SELECT m.* FROM "card" c JOIN "member" m ON m.id = c.member_id WHERE c.number = ?'
+    half = len(numbers) // 2
+    # Interleave halves so neither side gets only warm pages.
+    ours = _time_each(numbers[:half], members.find_by_card)
+    base = _time_each(numbers[half:], lambda n: raw.execute(sql, (n,)).fetchone())
+    ours += _time_each(numbers[half:], members.find_by_card)
+    base += _time_each(numbers[:half], lambda n: raw.execute(sql, (n,)).fetchone())
+    raw.close()
+    return _pair("card lookup", ours, base) | {"samples": len(ours)}
+
+
+def _raw_sale(conn: sqlite3.Connection, till_id: bytes, member_id: bytes, rows: dict[str, list[tuple]]) -> None:
+    """The same rows complete_sale writes, straight through sqlite3."""
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute('UPDATE "till" SET receipt_seq = receipt_seq + 1 WHERE id = ?', (till_id,))
+    conn.execute('SELECT receipt_seq, code FROM "till" WHERE id = ?', (till_id,)).fetchone()
+    conn.execute('SELECT * FROM "member" WHERE id = ?', (member_id,)).fetchone()
+    _insert(conn, "sale", rows["sale"])
+    _insert(conn, "sale_line", rows["lines"])
+    _insert(conn, "payment", rows["payments"])
+    _insert(conn, "ledger_entry", rows["ledger"])
+    conn.executemany('UPDATE "member" SET balance = balance + ? WHERE id = ?', rows["balance"])
+    conn.executemany('INSERT INTO "outbox" (op_id, kind, payload, created_at) VALUES (?, ?, ?, ?)', rows["outbox"])
+    conn.execute("COMMIT")
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple]) -> None:
+    if rows:
+        conn.executemany(f'INSERT INTO "{table}" VALUES ({",".join("?" * len(rows[0]))})', rows)
+
+
+def _raw_rows(sale: dict[str, Any]) -> dict[str, list[tuple]]:
+    """Fresh ids for a copy of a completed sale's rows."""
+    new = lambda: uuid_utils.compat.uuid7().bytes  # noqa: E731
+    sid = new()
+    s = sale["sale"]
+    now = str(utcnow())
+    sale_row = (sid, s[1], f"RAW-{uuid.uuid4().hex[:12]}", *s[3:])
+    lines = [(new(), sid, *l[2:]) for l in sale["lines"]]
+    pays = [(new(), sid, *p[2:]) for p in sale["payments"]]
+    ledger = [(new(), e[1], e[2], e[3], sid, None, *e[6:]) for e in sale["ledger"]]
+    balance = [(e[3], e[1]) for e in sale["ledger"]]
+    outbox = [(new(), kind, payload, now) for kind, payload in sale["outbox"]]
+    return {"sale": [sale_row], "lines": lines, "payments": pays, "ledger": ledger, "balance": balance, "outbox": outbox}
+
+
+def _captured(sale_id: str) -> dict[str, Any]:
+    sid = uuid.UUID(sale_id).bytes
+    q = lambda sql: [tuple(r) for r in db.obj.execute_sql(sql, (sid,)).fetchall()]  # noqa: E731
+    return {
+        "sale": q('SELECT * FROM "sale" WHERE id = ?')[0],
+        "lines": q('SELECT * FROM "sale_line" WHERE sale_id = ?'),
+        "payments": q('SELECT * FROM "payment" WHERE sale_id = ?'),
+        "ledger": q('SELECT * FROM "ledger_entry" WHERE sale_id = ?'),
+        "outbox": [
+            (r[0], r[1]) for r in db.obj.execute_sql(
+                'SELECT kind, payload FROM "outbox" ORDER BY seq DESC LIMIT ?', (2 + len(q('SELECT id FROM "ledger_entry" WHERE sale_id = ?')),)
+            ).fetchall()
+        ],
+    }
+
+
+def bench_sales(path: Path, rounds: int, rng: random.Random) -> dict[str, Any]:
+    cashier = Staff.select().where(Staff.role == "cashier").first() or Staff.select().first()
+    products = [p.barcode for p in Product.select(Product.barcode).limit(200)]
+    count = db.obj.execute_sql('SELECT MAX(rowid) FROM "card"').fetchone()[0] or 0
+    if not (cashier and products and count):
+        return {"name": "sale completion", "skipped": "needs staff, products and members"}
+    rules = active_rules()
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA synchronous = FULL")
+    raw.execute("PRAGMA foreign_keys = ON")
+    ours, base = [], []
+    for _ in range(rounds):
+        number = db.obj.execute_sql('SELECT number FROM "card" WHERE rowid = ?', (rng.randrange(1, count + 1),)).fetchone()[0]
+        cart = Cart()
+        try:
+            cart.member = members.find_by_card(number)
+        except Exception:
+            cart.member = None
+        for barcode in rng.sample(products, min(3, len(products))):
+            cart.add_barcode(barcode, rng.randint(1, 3))
+        cart.redeem = min(cart.price(rules).max_redeem, 10)
+        start = time.perf_counter()
+        result = checkout.complete_sale(cart, [Tender("card", cart.price(rules).to_pay)], cashier=cashier, rules=rules)
+        ours.append(time.perf_counter() - start)
+        rows = _raw_rows(_captured(result.sale_id))
+        till_id = rows["sale"][0][1]
+        member_id = cart.member.id.bytes if cart.member else b""
+        start = time.perf_counter()
+        _raw_sale(raw, till_id, member_id, rows)
+        base.append(time.perf_counter() - start)
+    raw.close()
+    return _pair("sale completion", ours, base) | {"samples": rounds}
+
+
+STARTUP_PROBE = "LOYALTILL_STARTUP_PROBE"
+
+BASELINE_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtCore import QTimer
+app = QApplication(sys.argv)
+w = QMainWindow(); w.resize(1366, 768); w.show()
+QTimer.singleShot(0, lambda: (print('ready', flush=True), app.quit()))
+app.exec()
+"""
+
+
+def _launch(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    took = time.perf_counter() - start
+    if "ready" not in out.stdout:
+        raise RuntimeError(f"start-up probe did not report ready: {out.stderr[-2000:]}")
+    return took
+
+
+def bench_startup(path: Path, main_py: Path, runs: int = 5) -> dict[str, Any]:
+    """Process start to a cashier window that has painted and takes input."""
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env[STARTUP_PROBE] = "1"
+    ours = [_launch([sys.executable, str(main_py), "--db", str(path)], env) for _ in range(runs)]
+    base = [_launch([sys.executable, "-c", BASELINE_WINDOW], env) for _ in range(runs)]
+    result = _pair("start-up to cashier window", ours, base)
+    result["best_s"] = round(min(ours), 3)
+    return result | {"samples": runs}
+
+
+def run_bench(path: Path, rounds: int, main_py: Path) -> dict[str, Any]:
+    rng = random.Random(7)
+    sizes = {
+        name: db.obj.execute_sql(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in ("member", "sale")
+    }
+    return {
+        "database": str(path), "size_bytes": path.stat().st_size, **sizes,
+        "results": [
+            bench_lookup(path, rounds, rng),
+            bench_sales(path, max(20, rounds // 10), rng),
+            bench_startup(path, main_py),
+        ],
+        "goals": {"card lookup": "ratio <= 2", "sale completion": "ratio <= 3", "start-up to cashier window": "< 1.5 s"},
+    }
+
+
+def format_report(report: dict[str, Any]) -> str:
+    out = [f"database {report['database']}: {report['member']} members, {report['sale']} sales, "
+           f"{report['size_bytes'] / 2**20:.0f} MiB"]
+    for r in report["results"]:
+        if "skipped" in r:
+            out.append(f"{r['name']}: skipped ({r['skipped']})")
+            continue
+        a, b = r["loyaltill"], r["raw_sqlite3"]
+        unit, scale = ("s", 0.001) if r["name"].startswith("start") else ("ms", 1)
+        out.append(
+            f"{r['name']:28} p50 {a['p50_ms'] * scale:9.3f} {unit}  p99 {a['p99_ms'] * scale:9.3f} {unit}   "
+            f"raw/baseline p50 {b['p50_ms'] * scale:9.3f}  p99 {b['p99_ms'] * scale:9.3f}   "
+            f"ratio p50 {r['ratio_p50']}  p99 {r['ratio_p99']}   (n={r['samples']})"
+        )
+    out.append("goals: " + json.dumps(report["goals"]))
+    return "\n".join(out)

@@ -1,0 +1,107 @@
+"""The cart on screen: one row per line, with why each price is what it is."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from services.pricing import PricedCart, PricedLine
+from ui.formatting import Formatter, tier_name
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+translate = QCoreApplication.translate
+
+
+def explain(reasons: Sequence[dict[str, Any]], fmt: Formatter) -> str:
+    """The line's reasons (from pricing) as a short sentence for the cashier."""
+    parts: list[str] = []
+    for reason in reasons:
+        code = reason.get("code")
+        if code == "member_discount":
+            parts.append(translate("Reasons", "member −%1").replace("%1", fmt.percent(reason["bp"])))
+        elif code == "tier_discount":
+            parts.append(translate("Reasons", "%1 tier −%2").replace("%1", tier_name(reason["tier"])).replace("%2", fmt.percent(reason["bp"])))
+        elif code == "manual_discount":
+            parts.append(translate("Reasons", "manager −%1").replace("%1", fmt.percent(reason["bp"])))
+        elif code == "excluded":
+            parts.append(translate("Reasons", "no discount or points (%1)").replace("%1", reason.get("category", "")))
+        elif code == "discount_capped":
+            parts.append(translate("Reasons", "discount capped at %1").replace("%1", fmt.percent(reason["bp"])))
+        elif code == "points_paid":
+            parts.append(translate("Reasons", "%1 paid by points").replace("%1", fmt.money(reason["amount"])))
+        elif code == "earn":
+            parts.append(translate("Reasons", "earns %1").replace("%1", fmt.points(reason["points"])))
+    return " · ".join(parts)
+
+
+class CartModel(QAbstractTableModel):
+    NAME, QTY, PRICE, DISCOUNT, SUM, WHY = range(6)
+
+    def __init__(self, fmt: Formatter) -> None:
+        super().__init__()
+        self.fmt = fmt
+        self.lines: list[PricedLine] = []
+
+    def headers(self) -> list[str]:
+        return [translate("Reasons", "Item"), translate("Reasons", "Qty"), translate("Reasons", "Price"), translate("Reasons", "Discount"), translate("Reasons", "Sum"), translate("Reasons", "Why")]
+
+    def set_priced(self, priced: PricedCart | None) -> None:
+        self.beginResetModel()
+        self.lines = list(priced.lines) if priced else []
+        self.endResetModel()
+
+    def key_at(self, row: int) -> str | None:
+        return self.lines[row].line.key if 0 <= row < len(self.lines) else None
+
+    def row_of(self, key: str) -> int:
+        for row, line in enumerate(self.lines):
+            if line.line.key == key:
+                return row
+        return -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 6
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers()[section]
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        line = self.lines[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(line, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.NAME, self.WHY):
+            return f"{line.line.name}\n{line.line.barcode}\n{explain(line.reasons, self.fmt)}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.QTY, self.PRICE, self.DISCOUNT, self.SUM):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == self.DISCOUNT and line.discount:
+                return QColor("#c53030")
+            if column == self.WHY:
+                return QColor("#52606d")
+        return None
+
+    def _text(self, line: PricedLine, column: int) -> str:
+        if column == self.NAME:
+            return line.line.name
+        if column == self.QTY:
+            return str(line.line.qty)
+        if column == self.PRICE:
+            return self.fmt.money(line.line.unit_price)
+        if column == self.DISCOUNT:
+            return "−" + self.fmt.money(line.discount) if line.discount else ""
+        if column == self.SUM:
+            return self.fmt.money(line.net)
+        return explain(line.reasons, self.fmt)

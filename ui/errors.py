@@ -1,0 +1,86 @@
+"""The two kinds of error, as the cashier meets them.
+
+An InputError is a plain sentence (translated here by its `code`, with its
+`params`); anything else is a bug: logged with its traceback and shown as one.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from services.errors import InputError
+
+log = logging.getLogger("loyaltill.ui")
+
+
+translate = QCoreApplication.translate
+
+
+def _table() -> dict[str, str]:
+    # Built at call time so the installed translator is used; {name} are the error's params.
+    return {
+        "card_shape": translate("Errors", "{card} is not a card number (13 digits)."),
+        "card_check_digit": translate("Errors", "Card misread (wrong check digit): scan it again or type it."),
+        "card_unknown": translate("Errors", "Card {card} is not one of this shop's cards."),
+        "card_blocked": translate("Errors", "Card {card} is blocked (reported lost). Ask for the new card or find the member by phone."),
+        "card_unassigned": translate("Errors", "Card {card} has not been given to anyone yet. Register a member with it (F3)."),
+        "card_not_ours": translate("Errors", "{card} is not one of this shop's cards."),
+        "card_taken": translate("Errors", "Card {card} already belongs to someone."),
+        "cards_exhausted": translate("Errors", "This till has used up its card numbers."),
+        "product_unknown": translate("Errors", "No product with barcode {barcode}."),
+        "pin_wrong": translate("Errors", "Wrong PIN."),
+        "pin_shape": translate("Errors", "A PIN is 4 to 8 digits."),
+        "pin_taken": translate("Errors", "Another person already uses this PIN; choose another."),
+        "needs_role": translate("Errors", "This needs a manager's PIN."),
+        "qty_range": translate("Errors", "Quantity must be 1 to {max}."),
+        "discount_range": translate("Errors", "A discount is between 0 and 100 %."),
+        "sale_empty": translate("Errors", "The sale has no items."),
+        "park_empty": translate("Errors", "There is nothing to park."),
+        "park_gone": translate("Errors", "That parked sale was already recalled."),
+        "pay_method": translate("Errors", "Pay by cash or card."),
+        "pay_negative": translate("Errors", "A payment cannot be negative."),
+        "pay_card_over": translate("Errors", "The card payment is more than the bill."),
+        "pay_short": translate("Errors", "More money is needed to pay the bill."),
+        "redeem_negative": translate("Errors", "Points to redeem cannot be negative."),
+        "redeem_no_member": translate("Errors", "Scan a member's card to pay with points."),
+        "redeem_over_cap": translate("Errors", "At most {points} points can be used on this sale."),
+        "redeem_step": translate("Errors", "Points are redeemed in steps of {step}."),
+        "name_empty": translate("Errors", "Enter the member's name."),
+        "phone_empty": translate("Errors", "Enter a phone number."),
+        "phone_invalid": translate("Errors", "{phone} is not a phone number we can use."),
+        "phone_taken": translate("Errors", "A member with phone {phone} already exists: find them instead."),
+        "birthday_bad": translate("Errors", "That birthday cannot be right."),
+        "sale_unknown": translate("Errors", "No sale with receipt {ref}."),
+        "return_nothing": translate("Errors", "Everything on this receipt was already returned."),
+        "return_qty": translate("Errors", "Return at least one of each item."),
+        "return_not_on_receipt": translate("Errors", "Item {barcode} is not on this receipt."),
+        "return_too_many": translate("Errors", "More of item {barcode} than is left to return on this receipt."),
+        "shop_name_empty": translate("Errors", "Give the shop a name."),
+        "no_till": translate("Errors", "This till is not set up yet."),
+        "demo_not_empty": translate("Errors", "The demo goes into an empty database; this one already has a shop."),
+    }
+
+
+def user_message(exc: InputError) -> str:
+    """The sentence for the cashier: translated by code, else the service's own words."""
+    template = _table().get(exc.code)
+    if template is None:
+        return str(exc)
+    try:
+        return template.format(**exc.params)
+    except (KeyError, IndexError, ValueError):
+        return str(exc)
+
+
+def report_bug(parent: QWidget | None, exc: BaseException) -> None:
+    """A bug: keep the traceback in the log and tell the person it was not their fault."""
+    log.error("Unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(translate("Errors", "Unexpected error"))
+    box.setText(translate("Errors", "Unexpected error. The sale on screen is kept; please tell the shop's support."))
+    box.setDetailedText("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    box.open()

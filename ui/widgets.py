@@ -1,0 +1,91 @@
+"""Small widgets the till's screens share: the message bar and the key buttons."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+)
+
+
+class MessageBar(QFrame):
+    """One line under the input: says what happened, never blocks the queue.
+
+    It clears itself on the cashier's next action.
+    """
+
+    KINDS = ("info", "ok", "warn", "error")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MessageBar")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setObjectName("MessageText")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 4, 12, 4)
+        layout.addWidget(self.label)
+        self.setMinimumHeight(34)
+        self.clear()
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        assert kind in self.KINDS
+        self.label.setText(text)
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def clear(self) -> None:
+        self.show_message("", "info")
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def kind(self) -> str:
+        return str(self.property("kind"))
+
+
+class KeyButton(QPushButton):
+    """A touch button that shows its keyboard shortcut in a corner."""
+
+    def __init__(self, caption: str, key: str = "", parent: QWidget | None = None, role: str = "") -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the input line keeps the keyboard
+        self.setProperty("role", role)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.caption = QLabel(caption, self)
+        self.caption.setObjectName("KeyCaption")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)
+        self.key_label = QLabel(key, self)
+        self.key_label.setObjectName("KeyHint")
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(0)
+        layout.addWidget(self.key_label)
+        layout.addWidget(self.caption, 1)
+        for label in (self.caption, self.key_label):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.key_label.setVisible(bool(key))
+
+    def set_caption(self, caption: str) -> None:
+        self.caption.setText(caption)
+
+
+def section_title(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("SectionTitle")
+    return label
+
+
+def field_row(name: str, value: QLabel, parent: QWidget | None = None) -> QWidget:
+    row = QWidget(parent)
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    caption = QLabel(name, row)
+    caption.setObjectName("FieldName")
+    value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    layout.addWidget(caption)
+    layout.addStretch(1)
+    layout.addWidget(value)
+    return row
