@@ -47,17 +47,23 @@ def backup_file(path: Path, version: int) -> Path:
     return target
 
 
-def migrate(database: peewee.SqliteDatabase, path: Path | None = None) -> int:
-    """Bring the schema up to LATEST; returns the version it found."""
+def migrate(
+    database: peewee.SqliteDatabase,
+    path: Path | None = None,
+    migrations: list[Callable[[peewee.SqliteDatabase], None]] | None = None,
+) -> int:
+    """Bring the schema up to the latest version; returns the version it found."""
+    steps = MIGRATIONS if migrations is None else migrations
+    latest = len(steps)
     found = schema_version(database)
-    if found > LATEST:
-        raise DatabaseTooNew(found, LATEST)
-    if found == LATEST:
+    if found > latest:
+        raise DatabaseTooNew(found, latest)
+    if found == latest:
         return found
     if found > 0 and path is not None and path.exists():
         backup_file(path, found)
-    for number in range(found, LATEST):
+    for number in range(found, latest):
         with database.atomic(lock_type="IMMEDIATE"):
-            MIGRATIONS[number](database)
+            steps[number](database)
             database.execute_sql(f"PRAGMA user_version = {number + 1}")
     return found

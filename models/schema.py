@@ -25,6 +25,15 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+class UUIDKey(peewee.BinaryUUIDField):
+    """16-byte UUID that also takes the canonical text form ("0190…-…")."""
+
+    def db_value(self, value: object) -> object:
+        if isinstance(value, str) and len(value) == 36:
+            value = uuid.UUID(value)
+        return super().db_value(value)
+
+
 class BaseModel(peewee.Model):
     class Meta:
         database = db
@@ -32,7 +41,7 @@ class BaseModel(peewee.Model):
 
 
 class UUIDModel(BaseModel):
-    id = peewee.BinaryUUIDField(primary_key=True, default=new_id)
+    id = UUIDKey(primary_key=True, default=new_id)
 
 
 class Setting(BaseModel):
@@ -201,7 +210,7 @@ class Outbox(BaseModel):
     """What this till must tell the hub, in order (sent by the sync issue)."""
 
     seq = peewee.AutoField()
-    op_id = peewee.BinaryUUIDField(unique=True, default=new_id)
+    op_id = UUIDKey(unique=True, default=new_id)
     kind = peewee.TextField()
     payload = peewee.TextField()
     created_at = peewee.DateTimeField(default=utcnow)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass, field
 
 import uuid_utils.compat
@@ -278,7 +279,7 @@ def recall(parked_id: object) -> Cart:
         row.delete_instance()
     cart = Cart(lines=[CartLine(**l) for l in body["lines"]])
     if body["member"]:
-        cart.member = Member.get_or_none(Member.id == body["member"])
+        cart.member = Member.get_or_none(Member.id == uuid.UUID(body["member"]))
     cart.redeem = 0  # the balance may have moved; the cashier asks again
     return cart
 

@@ -14,7 +14,7 @@ from services import auth, ledger, outbox
 from services.cards import is_valid_ean13, make_card_number
 from services.errors import InputError, NotFound
 from services.phones import looks_like_phone, normalize_phone
-from services.rules import Rules
+from services.rules import Rules, active_rules
 from services.serialize import row_dict
 from services.shop import local_till, shop_info
 
@@ -172,9 +172,11 @@ def register(
             raise InputError(
                 f"A member with phone {normal} already exists: find them instead.", "phone_taken", phone=normal
             )
+        entry = active_rules(now).tier_for_spend(0)
         member = Member.create(
             name=name, name_key=name_key(name), phone=normal, birthday=birthday,
-            marketing_consent=marketing_consent, created_at=now, updated_at=now,
+            marketing_consent=marketing_consent, tier=entry.code if entry else "",
+            created_at=now, updated_at=now,
         )
         outbox.record("member", row_dict(member))
         card = _take_card(card_number, member, now)
@@ -238,6 +240,7 @@ def adjust_balance(
     with write_transaction():
         fresh = Member.get_by_id(member.id)
         ledger.post(fresh, "adjust", delta, till=local_till(), staff=who, note=note.strip())
+    member.balance = fresh.balance
     return fresh.balance
 
 

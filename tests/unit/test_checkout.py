@@ -1,0 +1,177 @@
+"""Selling, returning, parking; the ledger and the outbox move with every write."""
+import json
+
+import peewee
+import pytest
+
+from models import db
+from models.schema import LedgerEntry, Member, Outbox, Sale, SaleLine, Till
+from services import checkout, ledger, returns
+from services.checkout import Cart, Tender
+from services.errors import InputError, PermissionDenied, RedeemRefused
+from services.rules import active_rules
+
+from tests.unit.shopkit import add_member, add_products
+
+
+@pytest.fixture
+def goods(shop):
+    return add_products([("Milk", 8990, False), ("Bread", 4590, False), ("Cigarettes", 21900, True)])
+
+
+def test_sale_with_redemption_writes_everything_once(shop, goods):
+    member, card = add_member("Ivan Petrov", shop["cashier"], "+79991234567", points=500, manager=shop["manager"])
+    outbox_before = Outbox.select().count()
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 2)
+    cart.add_barcode(goods[1])
+    cart.add_barcode(goods[0])  # the same product again adds to its line
+    cart.add_barcode(goods[2])
+    assert [l.qty for l in cart.lines] == [3, 1, 1]
+    cart.redeem = 90  # the cap is 30 % of 315.60 = 94 points
+    priced = cart.price(active_rules())
+    result = checkout.complete_sale(cart, [Tender("cash", 50000)], cashier=shop["cashier"])
+    assert result.priced.total == 3 * 8990 + 4590 + 21900
+    assert result.priced.points_value == 9000
+    assert result.paid == result.priced.total - 9000
+    assert result.change == 50000 - result.paid
+    # 5 % of money paid for non-excluded goods: (269.70 + 45.90 - 90.00) = 225.60 -> 11 points
+    assert result.priced.points_earned == 11 == priced.points_earned
+    assert result.balance == 500 - 90 + 11
+    assert Member.get_by_id(member.id).balance == ledger.ledger_balance(member.id) == 421
+    sale = Sale.get(Sale.receipt_no == result.receipt_no)
+    assert result.receipt_no == "T01-000001"
+    assert sale.balance_after == 421 and sale.card_number == card.number
+    assert sum(l.gross - l.discount for l in sale.lines) == sale.total
+    kinds = [o.kind for o in Outbox.select().where(Outbox.seq > 0).order_by(Outbox.seq)][outbox_before:]
+    assert kinds == ["sale", "ledger_entry", "ledger_entry"]
+    payload = json.loads(Outbox.select().where(Outbox.kind == "sale").get().payload)
+    assert payload["sale"]["receipt_no"] == "T01-000001" and len(payload["lines"]) == 3
+
+
+def test_receipt_numbers_follow_the_till_sequence(shop, goods):
+    numbers = []
+    for _ in range(3):
+        cart = Cart()
+        cart.add_barcode(goods[1])
+        numbers.append(checkout.complete_sale(cart, [Tender("card", 4590)], cashier=shop["cashier"]).receipt_no)
+    assert numbers == ["T01-000001", "T01-000002", "T01-000003"]
+    assert Till.get().receipt_seq == 3
+
+
+def test_a_failed_sale_changes_nothing(shop, goods):
+    member, _ = add_member("Anna", shop["cashier"], points=50, manager=shop["manager"])
+    counts = lambda: (Sale.select().count(), SaleLine.select().count(), LedgerEntry.select().count(), Outbox.select().count())  # noqa: E731
+    before = counts()
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0])
+    with pytest.raises(InputError, match="more is needed"):
+        checkout.complete_sale(cart, [Tender("cash", 100)], cashier=shop["cashier"])
+    cart.redeem = 60
+    with pytest.raises(RedeemRefused):
+        checkout.complete_sale(cart, [Tender("cash", 10**6)], cashier=shop["cashier"])
+    assert counts() == before
+    assert Till.get().receipt_seq == 0
+
+
+def test_balance_is_rechecked_at_completion(shop, goods):
+    """Points spent elsewhere between scan and payment cannot be spent twice."""
+    member, _ = add_member("Olga", shop["cashier"], points=200, manager=shop["manager"])
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 5)
+    cart.redeem = 130
+    other = Cart(member=Member.get_by_id(member.id))
+    other.add_barcode(goods[0], 5)
+    other.redeem = 130
+    checkout.complete_sale(other, [Tender("card", other.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    with pytest.raises(RedeemRefused):
+        checkout.complete_sale(cart, [Tender("card", 10**6)], cashier=shop["cashier"])
+    assert ledger.ledger_balance(member.id) == Member.get_by_id(member.id).balance >= 0
+
+
+def test_roles_are_enforced_in_services(shop, goods):
+    cart = Cart()
+    cart.add_barcode(goods[0])
+    result = checkout.complete_sale(cart, [Tender("card", 8990)], cashier=shop["cashier"])
+    with pytest.raises(PermissionDenied):
+        returns.return_items(result.receipt_no, actor=shop["cashier"])
+    with pytest.raises(PermissionDenied):
+        cart.set_manual_discount(1000, shop["cashier"])
+    with pytest.raises(PermissionDenied):
+        returns.return_items(result.receipt_no, actor=shop["cashier"], authoriser=shop["cashier"])
+    done = returns.return_items(result.receipt_no, actor=shop["cashier"], authoriser=shop["manager"])
+    assert done.refund == 8990
+    cart.set_manual_discount(1000, shop["cashier"], authoriser=shop["manager"])
+    assert cart.price(active_rules()).discount == 899
+
+
+def test_partial_returns_add_up_to_the_whole(shop, goods):
+    member, _ = add_member("Pavel", shop["cashier"], points=1000, manager=shop["manager"])
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 3)
+    cart.add_barcode(goods[1], 2)
+    cart.redeem = 77
+    sale = checkout.complete_sale(cart, [Tender("card", cart.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    parts = [
+        returns.return_items(sale.receipt_no, {goods[0]: 1}, actor=shop["manager"]),
+        returns.return_items(sale.receipt_no, {goods[1]: 1, goods[0]: 1}, actor=shop["manager"]),
+        returns.return_items(sale.receipt_no, None, actor=shop["manager"]),
+    ]
+    assert sum(p.refund for p in parts) == sale.paid
+    assert sum(p.points_reversed for p in parts) == sale.priced.points_earned
+    assert sum(p.points_restored for p in parts) == 77
+    assert Member.get_by_id(member.id).balance == 1000 == ledger.ledger_balance(member.id)
+    with pytest.raises(InputError, match="already returned"):
+        returns.return_items(sale.receipt_no, None, actor=shop["manager"])
+    with pytest.raises(InputError, match="not on this receipt"):
+        returns.return_items(sale.receipt_no, {"123": 1}, actor=shop["manager"])
+
+
+def test_return_after_points_were_spent_goes_negative(shop, goods):
+    member, _ = add_member("Nina", shop["cashier"])
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 40)  # 3596.00 -> 179 points
+    first = checkout.complete_sale(cart, [Tender("card", 359600)], cashier=shop["cashier"])
+    assert first.priced.points_earned == 179
+    spend = Cart(member=Member.get_by_id(member.id))
+    spend.add_barcode(goods[0], 10)
+    spend.redeem = 150
+    checkout.complete_sale(spend, [Tender("card", spend.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    back = returns.return_items(first.receipt_no, None, actor=shop["manager"])
+    assert back.points_reversed == 179
+    assert back.balance < 0
+    assert Member.get_by_id(member.id).balance == ledger.ledger_balance(member.id) == back.balance
+    blocked = Cart(member=Member.get_by_id(member.id))
+    blocked.add_barcode(goods[0])
+    assert blocked.price(active_rules()).max_redeem == 0
+
+
+def test_park_and_recall(shop, goods):
+    member, _ = add_member("Kira", shop["cashier"])
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 2)
+    parked = checkout.park(cart, shop["cashier"], "blue coat")
+    assert [p.label for p in checkout.parked()] == ["blue coat"]
+    back = checkout.recall(parked.id)
+    assert [(l.barcode, l.qty) for l in back.lines] == [(goods[0], 2)]
+    assert back.member.id == member.id
+    assert checkout.parked() == []
+    with pytest.raises(InputError):
+        checkout.recall(parked.id)
+
+
+def test_uuids_are_unique_in_the_database(shop, goods):
+    cart = Cart()
+    cart.add_barcode(goods[0])
+    result = checkout.complete_sale(cart, [Tender("card", 8990)], cashier=shop["cashier"])
+    sale = Sale.get_by_id(result.sale_id)
+    with pytest.raises(peewee.IntegrityError):
+        with db.atomic():
+            Sale.insert(**{**sale.__data__, "receipt_no": "OTHER"}).execute()
+
+
+def test_till_pragmas(shop):
+    pragma = lambda name: db.obj.execute_sql(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    assert pragma("journal_mode") == "wal"
+    assert pragma("synchronous") == 2
+    assert pragma("foreign_keys") == 1

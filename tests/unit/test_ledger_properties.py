@@ -1,0 +1,99 @@
+"""For random carts and rules: the ledger sums to the balance, and a sale then
+its full return leaves every balance (and the money) as it was."""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from models import db, open_database
+from models.schema import Member
+from services import checkout, ledger, returns, rules as rules_service
+from services.checkout import Cart, Tender
+
+from tests.unit.shopkit import add_member, add_products
+
+PRICES = [1, 99, 4590, 8990, 12345, 99999]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """A shop with products and three members, built once per module."""
+    from services import auth
+    from services.shop import configure_shop
+
+    path = tmp_path_factory.mktemp("ledger") / "t.db"
+    open_database(path)
+    configure_shop("Property shop", "RUB")
+    manager = auth.add_staff("M", "manager", "2222")
+    rules_service.publish(rules_service.default_rules())
+    add_products([(f"p{i}", price, i == 5) for i, price in enumerate(PRICES)])
+    for name, points in (("A", 0), ("B", 150), ("C", 5000)):
+        add_member(name, manager, points=points, manager=manager)
+    db.obj.close()
+    return path
+
+
+rules_st = st.builds(
+    dict,
+    discount_bp=st.integers(0, 2000),
+    earn_bp=st.integers(0, 2000),
+    point_value=st.sampled_from([1, 100]),
+    redeem_cap_bp=st.integers(0, 10000),
+    redeem_min_balance=st.integers(0, 200),
+    redeem_step=st.sampled_from([1, 10]),
+)
+sale_st = st.tuples(
+    st.integers(0, 3),  # member index; 3 = no member
+    st.lists(st.tuples(st.integers(0, len(PRICES) - 1), st.integers(1, 5)), min_size=1, max_size=6),
+    st.floats(0, 1),  # share of the allowed points to redeem
+    st.sampled_from(["cash", "card"]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rules_st, st.lists(sale_st, min_size=1, max_size=6), st.data())
+def test_ledger_equals_balance_and_full_returns_undo(template, tmp_path, rules_kw, sales, data):
+    path = tmp_path / f"run{abs(hash(repr((rules_kw, sales)))) % 10**9}.db"
+    shutil.copy(template, path)
+    open_database(path)
+    try:
+        rules = rules_service.publish(dataclasses.replace(rules_service.default_rules(), **rules_kw))
+        from models.schema import Product, Staff
+
+        manager = Staff.get(Staff.role == "manager")
+        barcodes = [p.barcode for p in Product.select().order_by(Product.sku)]
+        people = list(Member.select().order_by(Member.name))
+        before = {m.id: m.balance for m in people}
+        done = []
+        for who, items, share, method in sales:
+            cart = Cart(member=Member.get_by_id(people[who].id) if who < 3 else None)
+            for index, qty in items:
+                cart.add_barcode(barcodes[index], qty)
+            allowed = cart.price(rules).max_redeem
+            cart.redeem = int(allowed * share) // rules.redeem_step * rules.redeem_step
+            priced = cart.price(rules)
+            tender = priced.to_pay if method == "card" else priced.to_pay + 5000
+            result = checkout.complete_sale(cart, [Tender(method, tender)], cashier=manager, rules=rules)
+            assert sum(pl.net for pl in result.priced.lines) == result.priced.total
+            done.append(result)
+            assert ledger.mismatched_balances() == []
+        refunded = 0
+        for result in reversed(done):
+            if data.draw(st.booleans(), label="split the return"):
+                first_line = result.priced.lines[0].line
+                if first_line.qty > 1:
+                    part = returns.return_items(result.receipt_no, {first_line.barcode: 1}, actor=manager)
+                    refunded += part.refund
+            rest = returns.return_items(result.receipt_no, None, actor=manager)
+            refunded += rest.refund
+            assert ledger.mismatched_balances() == []
+        assert refunded == sum(r.paid for r in done), "every kopeck paid comes back"
+        after = {m.id: m.balance for m in Member.select()}
+        assert after == before
+        for m in Member.select():
+            assert m.balance == ledger.ledger_balance(m.id)
+    finally:
+        db.obj.close()

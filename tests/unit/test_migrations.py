@@ -1,0 +1,62 @@
+import sqlite3
+
+import pytest
+
+from models import DatabaseTooNew, db, make_database, open_database
+from models.migrations import LATEST, MIGRATIONS, migrate, schema_version
+
+
+def test_new_database_is_at_latest(empty_db):
+    assert schema_version(db.obj) == LATEST
+
+
+def test_newer_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "future.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+        conn.execute("CREATE TABLE something_new (x)")
+    with pytest.raises(DatabaseTooNew, match="newer LoyalTill"):
+        open_database(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST + 1
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["something_new"]
+
+
+def test_file_is_copied_before_migrating(tmp_path):
+    path = tmp_path / "till.db"
+    database = make_database(path)
+    database.connect()
+    migrate(database, path)  # version LATEST
+    database.execute_sql("CREATE TABLE marker (x)")
+    added = []
+
+    def m_next(d):
+        d.execute_sql("ALTER TABLE marker ADD COLUMN y")
+        added.append(True)
+
+    found = migrate(database, path, MIGRATIONS + [m_next])
+    assert found == LATEST and added == [True]
+    assert schema_version(database) == LATEST + 1
+    backup = tmp_path / f"till.db.v{LATEST}.bak"
+    assert backup.exists()
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        assert [r[1] for r in conn.execute("PRAGMA table_info(marker)")] == ["x"]
+    database.close()
+
+
+def test_failed_migration_leaves_version(tmp_path):
+    path = tmp_path / "till.db"
+    database = make_database(path)
+    database.connect()
+    migrate(database, path)
+
+    def broken(d):
+        d.execute_sql("CREATE TABLE half (x)")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        migrate(database, path, MIGRATIONS + [broken])
+    assert schema_version(database) == LATEST
+    assert database.execute_sql("SELECT COUNT(*) FROM sqlite_master WHERE name='half'").fetchone()[0] == 0
+    database.close()
