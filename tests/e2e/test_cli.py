@@ -1,0 +1,130 @@
+"""The real program on real files: python main.py ..."""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, timeout=300)
+    if check:
+        assert out.returncode == 0, out.stderr
+    return out
+
+
+def counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        return {
+            t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+            for t in ("sale", "sale_line", "payment", "ledger_entry", "outbox", "member", "sale_return")
+        } | {"balance": conn.execute('SELECT SUM(balance) FROM "member"').fetchone()[0]}
+
+
+@pytest.fixture(scope="module")
+def shop_file(tmp_path_factory) -> tuple[Path, dict]:
+    path = tmp_path_factory.mktemp("e2e") / "shop.db"
+    out = run("demo", "--db", str(path), "--members", "80", "--products", "40", "--sales", "400", "--seed", "3", "--json")
+    info = json.loads(out.stdout)
+    assert info["members"] == 80 and info["products"] == 40 and info["sales"] == 400
+    assert len(info["sample_cards"]) == 10 and len(info["sample_products"]) == 10
+    assert "sales" in out.stderr  # the progress bar went to stderr
+    return path, info
+
+
+@pytest.fixture
+def shop(shop_file, tmp_path) -> tuple[Path, dict]:
+    path, info = shop_file
+    copy = tmp_path / "shop.db"
+    shutil.copy(path, copy)
+    return copy, info
+
+
+def test_sell_return_member_round_trip(shop):
+    path, info = shop
+    card, (a, b) = info["sample_cards"][0], info["sample_products"][:2]
+    before = json.loads(run("member", "--db", str(path), "--card", card, "--json").stdout)
+    sold = json.loads(run("sell", "--db", str(path), "--card", card, "--item", f"{a}*2", "--item", b,
+                          "--redeem", "max", "--pay", "card", "--json").stdout)
+    assert set(sold) == {"sale_id", "receipt_no", "total", "discount", "paid", "points_earned", "points_redeemed", "member"}
+    assert sold["points_redeemed"] > 0
+    assert sold["paid"] == sold["total"] - sold["points_redeemed"] * 100
+    assert sold["member"] == {"card": card, "balance": before["balance"] - sold["points_redeemed"] + sold["points_earned"]}
+    after = json.loads(run("member", "--db", str(path), "--card", card, "--json").stdout)
+    assert after["balance"] == sold["member"]["balance"]
+    assert sum(e["delta"] for e in after["ledger"]) == after["balance"]
+    assert {e["kind"] for e in after["ledger"] if e["sale_id"] == sold["sale_id"]} == {"earn", "redeem"} or sold["points_earned"] == 0
+
+    part = json.loads(run("return", "--db", str(path), "--sale", sold["receipt_no"], "--item", a, "--json").stdout)
+    rest = json.loads(run("return", "--db", str(path), "--sale", sold["sale_id"], "--json").stdout)
+    assert part["refund"] + rest["refund"] == sold["paid"]
+    assert part["points_reversed"] + rest["points_reversed"] == sold["points_earned"]
+    assert part["points_restored"] + rest["points_restored"] == sold["points_redeemed"]
+    assert rest["member"]["balance"] == before["balance"]
+    final = json.loads(run("member", "--db", str(path), "--card", card, "--json").stdout)
+    assert final["balance"] == before["balance"] == sum(e["delta"] for e in final["ledger"])
+
+
+def test_anonymous_sale(shop):
+    path, info = shop
+    sold = json.loads(run("sell", "--db", str(path), "--item", info["sample_products"][0], "--json").stdout)
+    assert sold["member"] is None and sold["points_earned"] == 0 and sold["paid"] == sold["total"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["sell", "--card", "2700100000000", "--item", "{p}"], "check digit"),
+    (["sell", "--card", "2709990000001", "--item", "{p}"], "not known"),
+    (["sell", "--item", "1234567890123"], "No product"),
+    (["sell", "--card", "{c}", "--item", "{p}", "--redeem", "999999"], "points"),
+    (["sell", "--item", "{p}*0"], "quantity"),
+    (["sell", "--item", "{p}", "--redeem", "lots"], "--redeem"),
+    (["return", "--sale", "T01-999999"], "No sale"),
+    (["member", "--phone", "12"], "phone"),
+])
+def test_bad_arguments_exit_nonzero_and_change_nothing(shop, args, message):
+    path, info = shop
+    if "2709990000001" in args:
+        from services.cards import make_card_number
+
+        args = [make_card_number("27", 999, 1) if a == "2709990000001" else a for a in args]
+    args = [a.format(p=info["sample_products"][0], c=info["sample_cards"][0]) for a in args]
+    before = counts(path)
+    out = run(args[0], "--db", str(path), *args[1:], check=False)
+    assert out.returncode != 0
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], out.stderr
+    assert counts(path) == before
+
+
+def test_missing_database_is_a_clear_error(tmp_path):
+    out = run("sell", "--db", str(tmp_path / "nope.db"), "--item", "1", check=False)
+    assert out.returncode == 2 and "No database" in out.stderr
+    assert not (tmp_path / "nope.db").exists()
+
+
+def test_receipt_pdf_has_the_sale(shop, tmp_path):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path, info = shop
+    sold = json.loads(run("sell", "--db", str(path), "--card", info["sample_cards"][1], "--item",
+                          info["sample_products"][0], "--json").stdout)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from pathlib import Path; from models import open_database; open_database(sys.argv[2]);"
+        "from services.receipts import write_receipt_pdf;"
+        "write_receipt_pdf(sys.argv[3], Path(sys.argv[4]), Path(sys.argv[1]) / 'resources')"
+    )
+    pdf = tmp_path / "r.pdf"
+    subprocess.run([sys.executable, "-c", code, str(ROOT), str(path), sold["receipt_no"], str(pdf)], check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Продукты у дома" in text and sold["receipt_no"] in text
+    assert "Начислено баллов" in text and f"+{sold['points_earned']}" in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "DejaVuSans" in fonts and " yes " in fonts
