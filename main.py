@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-RESOURCES = Path(__file__).resolve().parent / "resources"
+# Beside main.py, or inside the PyInstaller bundle (packaging/).
+RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "bench")
 
 log = logging.getLogger("loyaltill")

@@ -12,7 +12,8 @@ from services.errors import InputError
 from services.money import CURRENCIES
 
 LOCALES = {"ru": "ru_RU", "ro": "ro_RO", "en": "en_GB"}
-COUNTRY_OF_CURRENCY = {"RUB": "RU", "MDL": "MD", "RON": "RO", "EUR": "RO"}
+# Where phone numbers without a country code come from, by the shop's currency.
+PHONE_REGION = {"RUB": "RU", "MDL": "MD", "RON": "RO", "EUR": "RO"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def configure_shop(
             "shop_address": address,
             "currency": currency,
             "language": language,
-            "region": COUNTRY_OF_CURRENCY[currency] if currency != "EUR" else {"ro": "RO", "ru": "RU"}.get(language, "RO"),
+            "region": PHONE_REGION[currency],
             "card_prefix": card_prefix,
         }.items():
             set_setting(key, value)
