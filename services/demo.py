@@ -99,7 +99,8 @@ def build_demo(
         sold = _make_sales(catalogue, people, sales, rng, rules, till, cashier_ids, start, now, report)
     finally:
         db.obj.execute_sql("PRAGMA synchronous = FULL")
-    sample_people = [p for p in people if p.balance > 0][:10] or people[:10]
+    # Members who can pay with points first, so a demo can show redemption.
+    sample_people = sorted(people, key=lambda p: (p.balance < rules.redeem_min_balance, p.card))[:10]
     return DemoResult(
         members=len(people), products=len(catalogue), sales=sold,
         sample_cards=[p.card for p in sample_people],

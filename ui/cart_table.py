@@ -23,17 +23,17 @@ def explain(reasons: Sequence[dict[str, Any]], fmt: Formatter) -> str:
         if code == "member_discount":
             parts.append(translate("Reasons", "member −%1").replace("%1", fmt.percent(reason["bp"])))
         elif code == "tier_discount":
-            parts.append(translate("Reasons", "%1 tier −%2").replace("%1", tier_name(reason["tier"])).replace("%2", fmt.percent(reason["bp"])))
+            parts.append(translate("Reasons", "%1 −%2").replace("%1", tier_name(reason["tier"])).replace("%2", fmt.percent(reason["bp"])))
         elif code == "manual_discount":
             parts.append(translate("Reasons", "manager −%1").replace("%1", fmt.percent(reason["bp"])))
         elif code == "excluded":
-            parts.append(translate("Reasons", "no discount or points (%1)").replace("%1", reason.get("category", "")))
+            parts.append(translate("Reasons", "no loyalty (%1)").replace("%1", reason.get("category", "")))
         elif code == "discount_capped":
-            parts.append(translate("Reasons", "discount capped at %1").replace("%1", fmt.percent(reason["bp"])))
+            parts.append(translate("Reasons", "capped at %1").replace("%1", fmt.percent(reason["bp"])))
         elif code == "points_paid":
-            parts.append(translate("Reasons", "%1 paid by points").replace("%1", fmt.money(reason["amount"])))
+            parts.append(translate("Reasons", "points −%1").replace("%1", fmt.money(reason["amount"])))
         elif code == "earn":
-            parts.append(translate("Reasons", "earns %1").replace("%1", fmt.points(reason["points"])))
+            parts.append(translate("Reasons", "+%1").replace("%1", fmt.points(reason["points"])))
     return " · ".join(parts)
 
 

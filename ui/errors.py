@@ -59,6 +59,7 @@ def _table() -> dict[str, str]:
         "return_not_on_receipt": translate("Errors", "Item {barcode} is not on this receipt."),
         "return_too_many": translate("Errors", "More of item {barcode} than is left to return on this receipt."),
         "shop_name_empty": translate("Errors", "Give the shop a name."),
+        "receipt_write": translate("Errors", "Cannot write the receipt there: choose another folder or a USB stick."),
         "no_till": translate("Errors", "This till is not set up yet."),
         "demo_not_empty": translate("Errors", "The demo goes into an empty database; this one already has a shop."),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, QTimeZone
 
 from services.money import format_money
 
@@ -44,7 +44,7 @@ class Formatter:
             return ""
         if isinstance(value, dt.datetime):
             utc = QDateTime(QDate(value.year, value.month, value.day),
-                            QTime(value.hour, value.minute, value.second), Qt.TimeSpec.UTC)
+                            QTime(value.hour, value.minute, value.second), QTimeZone.utc())
             return self.qlocale().toString(utc.toLocalTime(), QLocale.FormatType.ShortFormat)
         return self.qlocale().toString(QDate(value.year, value.month, value.day), QLocale.FormatType.ShortFormat)
 

@@ -55,10 +55,12 @@ QPushButton:default {{ border: 2px solid {ACCENT}; }}
 QPushButton[role="pay"] {{ background: {GOOD}; border: none; }}
 QPushButton[role="pay"]:hover {{ background: #0f7a46; }}
 QPushButton[role="pay"] QLabel {{ color: white; }}
-QPushButton[role="pay"] QLabel#KeyCaption {{ font-size: 24px; font-weight: bold; }}
+QPushButton[role="pay"] QLabel#KeyCaption {{ font-size: 26px; font-weight: bold; color: white; }}
+QPushButton[role="pay"] QLabel#KeyHint {{ color: #c6f6d5; font-size: 13px; }}
 QPushButton[role="manager"] QLabel#KeyHint {{ color: {WARN}; }}
 QPushButton[role="quick"] {{ background: #f8fbfd; }}
-QPushButton[role="quick"] QLabel#KeyCaption {{ font-size: 13px; }}
+QPushButton[role="quick"] QLabel#KeyCaption {{ font-size: 12px; }}
+QLabel#After {{ color: {INK}; font-size: 14px; }}
 QPushButton#Primary {{ background: {ACCENT}; color: white; border: none; font-weight: bold; }}
 QPushButton#Primary:hover {{ background: #095d82; }}
 QPushButton#Danger {{ color: {BAD}; border-color: {BAD}; }}

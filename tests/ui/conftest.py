@@ -1,0 +1,91 @@
+"""Fixtures for the UI tests: a fresh copy of a small demo shop per test, offscreen Qt."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+import models  # noqa: E402
+from models import db  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+RESOURCES = ROOT / "resources"
+
+
+def _close() -> None:
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
+    db.initialize(None)
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo shop, built once; tests get copies."""
+    from services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    models.open_database(path)
+    try:
+        build_demo(RESOURCES, members=50, products=60, sales=200, seed=1)
+        db.obj.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        _close()
+    return path
+
+
+@pytest.fixture
+def shop_db(demo_file: Path, tmp_path: Path):
+    path = tmp_path / "till.db"
+    shutil.copyfile(demo_file, path)
+    database = models.open_database(path)
+    yield database
+    _close()
+
+
+@pytest.fixture(autouse=True)
+def no_bugs_logged(caplog: pytest.LogCaptureFixture):
+    """A bug the UI caught and reported still fails the test."""
+    caplog.set_level(logging.ERROR, logger="loyaltill.ui")
+    yield
+    bugs = [r for r in caplog.records if r.name == "loyaltill.ui" and r.levelno >= logging.ERROR]
+    assert not bugs, "the UI reported a bug: " + "\n".join(r.getMessage() + str(r.exc_info) for r in bugs)
+
+
+@pytest.fixture
+def app_styled(qapp):
+    from ui.style import apply_style
+
+    apply_style(qapp)
+    return qapp
+
+
+@pytest.fixture
+def cashier(shop_db):
+    from services import auth
+
+    return auth.login("3333")
+
+
+@pytest.fixture
+def window(qtbot, app_styled, cashier):
+    from ui.cashier import CashierWindow
+
+    win = CashierWindow(cashier, RESOURCES)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    win.input.setFocus()
+    yield win
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():  # dialogs a test left open
+        widget.close()
+        widget.deleteLater()
+    qtbot.wait(1)

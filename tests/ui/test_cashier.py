@@ -1,0 +1,261 @@
+"""The cashier's window end to end: scans, members, points, payment, returns, manager PINs."""
+from __future__ import annotations
+
+import peewee
+import pytest
+from PySide6.QtCore import Qt
+
+from models.schema import Card, LedgerEntry, Member, Product, Sale, SaleLine, SaleReturn
+from services.cards import ean13_check_digit
+from services.ledger import ledger_balance
+from services.members import active_card
+from services.money import percent
+from tests.ui.helpers import KeyRecorder, scan, type_slowly
+from ui.authorise import ManagerPinDialog
+from ui.pay_dialog import PayDialog
+from ui.return_dialog import ReturnDialog
+from ui.sale_dialogs import DiscountDialog, RedeemDialog
+
+
+def richest_member() -> tuple[Member, str]:
+    member = (Member.select().join(Card).where(Card.status == "active")
+              .order_by(Member.balance.desc()).first())
+    return member, active_card(member).number
+
+
+def plain_products(count: int) -> list[Product]:
+    """Products that take discounts and points, in a fixed order."""
+    return list(Product.select().order_by(Product.barcode).limit(count))
+
+
+def test_scanned_card_then_products_points_and_payment(qtbot, window):
+    member, card = richest_member()
+    balance_before = ledger_balance(member.id)
+    assert balance_before > 100
+
+    window.table.setFocus()
+    recorder = KeyRecorder()
+    window.table.installEventFilter(recorder)
+    with qtbot.waitSignal(window.member_found, timeout=2000):
+        scan(qtbot, window.table, card)
+    assert window.member_panel.name.text() == member.name
+    assert window.member_panel.balance.text() == window.fmt.points(balance_before)
+    assert recorder.texts == [], "the scanner's digits reached the focused table"
+    assert window.input.text() == ""
+
+    products = plain_products(2)
+    for product in products:
+        scan(qtbot, window.table, product.barcode)
+    scan(qtbot, window.table, products[0].barcode)
+    assert [(l.barcode, l.qty) for l in window.cart.lines] == [(products[0].barcode, 2), (products[1].barcode, 1)]
+    assert recorder.texts == []
+    subtotal = 2 * products[0].price + products[1].price
+    assert window.priced.subtotal == subtotal
+
+    window.buttons["redeem"].click()
+    dialog = window.dialog
+    assert isinstance(dialog, RedeemDialog)
+    max_points = window.priced.max_redeem
+    assert 0 < max_points <= balance_before
+    qtbot.mouseClick(dialog.max_button, Qt.MouseButton.LeftButton)
+    assert dialog.spin.value() == max_points
+    qtbot.keyClick(dialog.spin, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert window.cart.redeem == max_points
+    to_pay = subtotal - window.priced.discount - max_points * window.rules.point_value
+    assert window.totals.total.text() == window.fmt.money(to_pay)
+
+    window.pay_button.click()
+    pay = window.dialog
+    assert isinstance(pay, PayDialog)
+    assert pay.to_pay == to_pay
+    cash = -(-to_pay // 100_000) * 100_000  # a 1000 note (or more)
+    pay.cash.setText(str(cash // 100))
+    assert pay.due.text().endswith(window.fmt.money(cash - to_pay))
+    with qtbot.waitSignal(window.sale_completed, timeout=2000):
+        qtbot.keyClick(pay.cash, Qt.Key.Key_Return)
+
+    sale = Sale.get(Sale.receipt_no == window.last_sale.receipt_no)
+    assert sale.member_id == member.id
+    assert sale.points_redeemed == max_points
+    assert sale.paid_money == to_pay
+    ledger_now = ledger_balance(member.id)
+    assert ledger_now == balance_before - max_points + sale.points_earned
+    assert Member.get_by_id(member.id).balance == ledger_now
+    earned = LedgerEntry.select(peewee.fn.SUM(LedgerEntry.delta)).where(
+        (LedgerEntry.sale == sale) & (LedgerEntry.kind == "earn")).scalar()
+    assert sale.points_earned == earned > 0
+    panel = window.completion
+    assert window.right_stack.currentWidget() is panel
+    assert panel.paid.text() == window.fmt.money(to_pay)
+    assert panel.change.text() == window.fmt.money(cash - to_pay)
+    assert panel.earned.text() == "+" + window.fmt.points(earned)
+    assert panel.redeemed.text() == window.fmt.points(max_points)
+    assert panel.balance.text() == window.fmt.points(ledger_now)
+    assert window.cart.is_empty() and window.cart.member is None
+
+
+def test_slow_typing_into_the_input_keeps_every_key(qtbot, window):
+    product = plain_products(1)[0]
+    window.input.setFocus()
+    with qtbot.assertNotEmitted(window.scanner.code_scanned):
+        type_slowly(qtbot, window.input, product.barcode)
+        qtbot.wait(80)
+    assert window.input.text() == product.barcode
+    qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    assert [l.barcode for l in window.cart.lines] == [product.barcode]
+    assert window.input.text() == ""
+
+
+def test_a_short_fast_burst_is_typing_not_a_scan(qtbot, window):
+    window.input.setFocus()
+    with qtbot.assertNotEmitted(window.scanner.code_scanned):
+        scan(qtbot, window.input, "1234")  # four fast digits then Enter: too short for a code
+    assert window.cart.is_empty()
+    assert "1234" in window.message.text()  # it was searched for, as typed
+
+
+def test_card_with_a_bad_check_digit_says_misread(qtbot, window):
+    _member, card = richest_member()
+    bad = card[:12] + str((int(card[12]) + 1) % 10)
+    window.table.setFocus()
+    scan(qtbot, window.table, bad)
+    assert window.message.kind() == "error"
+    assert "misread" in window.message.text()
+    assert window.cart.member is None
+    assert window.member_panel.empty.isVisible()
+
+
+def test_unknown_card_is_explained(qtbot, window):
+    body = window.info.card_prefix + "9990000001"
+    unknown = body + str(ean13_check_digit(body))
+    scan(qtbot, window.table, unknown)
+    assert window.message.kind() == "error"
+    assert unknown in window.message.text()
+    assert window.cart.member is None
+
+
+def test_return_through_the_dialog_needs_a_manager(qtbot, window):
+    sale = (Sale.select().where(Sale.member.is_null(False) & (Sale.points_earned > 0)
+                                & (Sale.points_redeemed == 0))
+            .order_by(Sale.receipt_no).first())
+    lines = list(SaleLine.select().where(SaleLine.sale == sale).order_by(SaleLine.position))
+    balance_before = ledger_balance(sale.member_id)
+
+    window.input.setText(sale.receipt_no)
+    qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    dialog = window.dialog
+    assert isinstance(dialog, ReturnDialog)
+    assert dialog.table.rowCount() == len(lines)
+    qtbot.mouseClick(dialog.whole_button, Qt.MouseButton.LeftButton)
+    assert [s.value() for s in dialog.spins] == [l.qty for l in lines]
+    qtbot.mouseClick(dialog.return_button, Qt.MouseButton.LeftButton)
+    pin = dialog.pin_dialog
+    assert isinstance(pin, ManagerPinDialog)
+    assert SaleReturn.select().count() == 0
+    qtbot.keyClicks(pin.pad.field, "2222")
+    with qtbot.waitSignal(dialog.return_completed, timeout=2000) as signal:
+        qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
+    result = signal.args[0]
+    ret = SaleReturn.get(SaleReturn.sale == sale)
+    assert ret.refund == sale.paid_money == result.refund
+    assert ret.authorised_by.role in ("manager", "owner")
+    assert ledger_balance(sale.member_id) == balance_before - sale.points_earned == result.balance
+    assert window.fmt.money(ret.refund) in dialog.result.text()
+    assert not dialog.return_button.isEnabled()  # nothing left to return
+
+
+def test_manual_discount_needs_a_manager_pin(qtbot, window):
+    product = plain_products(1)[0]
+    window.add_product(product.barcode)
+    window.buttons["discount"].click()
+    dialog = window.dialog
+    assert isinstance(dialog, DiscountDialog)
+    dialog.spin.setValue(10)
+    dialog.accept()
+    pin = window.pin_dialog
+    assert isinstance(pin, ManagerPinDialog) and pin.isVisible()
+    qtbot.keyClicks(pin.pad.field, "3333")  # the cashier's own PIN is not enough
+    qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
+    assert pin.isVisible() and "may not" in pin.error.text()
+    assert window.cart.manual_discount_bp == 0
+    qtbot.keyClicks(pin.pad.field, "2222")
+    qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
+    assert not pin.isVisible()
+    assert window.cart.manual_discount_bp == 1000
+    assert window.cart.manual_authoriser.role == "manager"
+    off = percent(product.price, 1000)
+    assert window.totals.discount.text() == "−" + window.fmt.money(off)
+    assert window.totals.total.text() == window.fmt.money(product.price - off)
+    assert "manager" in window.model.data(window.model.index(0, window.model.WHY))
+
+
+def test_park_and_recall(qtbot, window):
+    products = plain_products(2)
+    for product in products:
+        window.add_product(product.barcode)
+    window.buttons["park"].click()
+    assert window.cart.is_empty()
+    window.buttons["recall"].click()
+    window.dialog.accept()
+    assert sorted(l.barcode for l in window.cart.lines) == sorted(p.barcode for p in products)
+
+
+def test_scan_during_registration_fills_the_card_field(qtbot, window):
+    body = window.info.card_prefix + "0010000999"
+    fresh = body + str(ean13_check_digit(body))
+    window.buttons["new"].click()
+    form = window.dialog
+    form.name.setFocus()
+    qtbot.keyClicks(form.name, "Ivan Test")
+    scan(qtbot, form.name, fresh)
+    assert form.name.text() == "Ivan Test"
+    assert form.card.text() == fresh
+    form.phone.setText("+7 999 000-11-22")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    member = Member.get(Member.name == "Ivan Test")
+    assert active_card(member).number == fresh
+    assert member.phone == "+79990001122"
+    assert window.cart.member.id == member.id
+    assert window.member_panel.name.text() == "Ivan Test"
+
+
+def test_find_member_by_phone_in_another_format(qtbot, window):
+    member, _card = richest_member()
+    window.buttons["find"].click()
+    dialog = window.dialog
+    national = "8" + member.phone[2:]  # +7999… written as 8999…
+    type_slowly(qtbot, dialog.query, national, gap_ms=60)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    assert window.cart.member.id == member.id
+
+
+@pytest.mark.parametrize("language, caption", [("ru", "Оплата"), ("ro", "Plată")])
+def test_translations_load(qtbot, app_styled, cashier, language, caption):
+    from tests.ui.conftest import RESOURCES
+    from ui.app import install_translator
+    from ui.cashier import CashierWindow
+
+    assert install_translator(app_styled, RESOURCES, language)
+    try:
+        win = CashierWindow(cashier, RESOURCES)
+        qtbot.addWidget(win)
+        assert win.pay_button.caption.text() == caption
+    finally:
+        install_translator(app_styled, RESOURCES, "en")
+
+
+def test_receipt_pdf_of_the_sale_just_paid(qtbot, window, tmp_path):
+    product = plain_products(1)[0]
+    window.add_product(product.barcode)
+    window.pay_button.click()
+    window.dialog.all_card()
+    window.dialog.accept()
+    assert window.completion.change.text() == window.fmt.money(0)
+    target = tmp_path / "receipt.pdf"
+    window._act(window.write_receipt, window.completion.sale_id, target)
+    assert target.read_bytes()[:4] == b"%PDF"
+    assert window.message.kind() == "ok"
+    window._act(window.write_receipt, window.completion.sale_id, tmp_path / "missing" / "dir" / "r.pdf")
+    assert window.message.kind() == "error"  # a folder that is not there: a message, never a crash
+    assert window.message.text().startswith("Cannot write the receipt there")

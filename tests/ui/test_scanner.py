@@ -1,0 +1,91 @@
+"""The scanner detector alone, with a fake clock: no timing luck involved."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from ui.scanner import ScanDetector
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def press(widget, key, text, clock=None, step=0.0):
+    if clock is not None:
+        clock.now += step
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text))
+
+
+def type_code(widget, code, clock, step, end=(Qt.Key.Key_Return, "\r")):
+    for digit in code:
+        press(widget, getattr(Qt.Key, f"Key_{digit}"), digit, clock, step)
+    press(widget, end[0], end[1], clock, step)
+
+
+def make(qtbot, **kw):
+    clock = FakeClock()
+    detector = ScanDetector(clock=clock, **kw)
+    QApplication.instance().installEventFilter(detector)
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    return detector, clock, edit
+
+
+def test_fast_digits_and_enter_are_a_scan(qtbot):
+    detector, clock, edit = make(qtbot)
+    try:
+        with qtbot.waitSignal(detector.code_scanned) as signal:
+            type_code(edit, "4601442725092", clock, 0.008)
+        assert signal.args == ["4601442725092"]
+        assert edit.text() == ""
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+
+
+def test_a_pause_makes_it_typing(qtbot):
+    detector, clock, edit = make(qtbot)
+    try:
+        with qtbot.assertNotEmitted(detector.code_scanned):
+            type_code(edit, "46014427", clock, 0.2)
+        assert edit.text() == "46014427"
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+
+
+def test_too_long_is_not_a_code(qtbot):
+    detector, clock, edit = make(qtbot)
+    try:
+        with qtbot.assertNotEmitted(detector.code_scanned):
+            type_code(edit, "1234567890123456", clock, 0.005)
+        assert edit.text() == "1234567890123456"
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+
+
+def test_prefix_marks_a_scan_even_when_slow(qtbot):
+    detector, clock, edit = make(qtbot, prefix="#")
+    try:
+        with qtbot.waitSignal(detector.code_scanned) as signal:
+            press(edit, Qt.Key.Key_NumberSign, "#", clock, 0)
+            type_code(edit, "12345", clock, 0.3)
+        assert signal.args == ["12345"]
+        assert edit.text() == ""
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+
+
+def test_suffix_ends_a_fast_scan(qtbot):
+    detector, clock, edit = make(qtbot, suffix="$")
+    try:
+        with qtbot.waitSignal(detector.code_scanned) as signal:
+            type_code(edit, "4601442725092", clock, 0.005, end=(Qt.Key.Key_Dollar, "$"))
+        assert signal.args == ["4601442725092"]
+    finally:
+        QApplication.instance().removeEventFilter(detector)

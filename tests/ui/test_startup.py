@@ -1,0 +1,76 @@
+"""First run: the demo shop or a new shop, and the screenshot script."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+import models
+from models.schema import Member, Sale
+from services import auth, rules, shop
+from tests.ui.conftest import RESOURCES, _close
+
+
+def test_demo_flag_builds_the_demo_into_an_empty_database(qtbot, app_styled, tmp_path):
+    from ui.app import open_shop
+
+    try:
+        assert open_shop(app_styled, tmp_path / "new.db", RESOURCES, demo=True)
+        assert shop.is_set_up()
+        assert Member.select().count() == 500 and Sale.select().count() == 3000
+        assert auth.login("2222").role == "manager"
+    finally:
+        _close()
+
+
+def test_new_shop_form_creates_shop_owner_and_rules(qtbot, app_styled, tmp_path):
+    from ui.first_run import FirstRunDialog
+
+    models.open_database(tmp_path / "mine.db")
+    try:
+        dialog = FirstRunDialog(RESOURCES)
+        qtbot.addWidget(dialog)
+        dialog.pages.setCurrentIndex(1)
+        dialog.shop_name.setText("La Maria")
+        dialog.currency.setCurrentText("MDL")
+        dialog.language.setCurrentIndex(dialog.language.findData("ro"))
+        dialog.owner_name.setText("Maria")
+        dialog.pin.setText("4321")
+        dialog.pin_again.setText("4312")
+        dialog.make_shop()
+        assert dialog.error.text() == "The two PINs differ."
+        assert not shop.is_set_up()
+        dialog.pin_again.setText("4321")
+        dialog.make_shop()
+        assert dialog.result() == dialog.DialogCode.Accepted
+        info = shop.shop_info()
+        assert (info.name, info.currency, info.language, info.region) == ("La Maria", "MDL", "ro", "MD")
+        assert auth.login("4321").role == "owner"
+        assert rules.active_rules().earn_bp == rules.default_rules().earn_bp
+    finally:
+        _close()
+
+
+def test_login_dialog_rejects_a_wrong_pin(qtbot, app_styled, shop_db):
+    from ui.login import LoginDialog
+
+    dialog = LoginDialog("Shop")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.pad.field, "9999")
+    qtbot.keyClick(dialog.pad.field, Qt.Key.Key_Return)
+    assert dialog.staff is None and dialog.error.text() == "Wrong PIN."
+    qtbot.keyClicks(dialog.pad.field, "3333")
+    qtbot.keyClick(dialog.pad.field, Qt.Key.Key_Return)
+    assert dialog.staff is not None and dialog.staff.role == "cashier"
+
+
+def test_screenshot_script_renders_the_window(qtbot, app_styled, tmp_path):
+    from tests.ui.screenshot import render
+
+    try:
+        out = render(tmp_path / "cashier.png", "en")
+    finally:
+        _close()
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1366, 768)

@@ -1,0 +1,123 @@
+"""Start-up of the till's window, one step after another.
+
+main.py calls run_window(); nothing here runs at import time.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+import models
+from services import shop
+from services.errors import InputError
+from ui.errors import report_bug, user_message
+from ui.style import apply_style
+
+log = logging.getLogger("loyaltill.ui")
+translate = QCoreApplication.translate
+
+
+def install_translator(app: QApplication, resources: Path, language: str) -> bool:
+    """LoyalTill's own strings and Qt's (button texts) in `language`; English needs none."""
+    for old in getattr(app, "_loyaltill_translators", []):
+        app.removeTranslator(old)
+    app._loyaltill_translators = []  # type: ignore[attr-defined]
+    if language == "en":
+        return True
+    loaded = False
+    own = QTranslator(app)
+    if own.load(str(resources / "translations" / f"loyaltill_{language}.qm")):
+        app.installTranslator(own)
+        app._loyaltill_translators.append(own)  # type: ignore[attr-defined]
+        loaded = True
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        app._loyaltill_translators.append(qt)  # type: ignore[attr-defined]
+    return loaded
+
+
+def system_language() -> str:
+    name = QLocale.system().name()[:2]
+    return name if name in ("ru", "ro") else "en"
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    """A bug that escaped a slot: log it and say so, but keep the till running."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
+        return
+    report_bug(QApplication.activeWindow(), exc)
+
+
+def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> bool:
+    """Open the database and make sure it holds a shop; False if the person gave up."""
+    try:
+        models.open_database(db_path)
+    except models.DatabaseTooNew as exc:
+        QMessageBox.critical(None, translate("App", "LoyalTill"), str(exc))
+        return False
+    if shop.is_set_up():
+        return True
+    install_translator(app, resources, system_language())
+    if demo:
+        from ui.first_run import build_demo_with_progress
+
+        try:
+            build_demo_with_progress(resources)
+        except InputError as exc:
+            QMessageBox.warning(None, translate("App", "LoyalTill"), user_message(exc))
+            return False
+        return True
+    from ui.first_run import FirstRunDialog
+
+    return FirstRunDialog(resources).exec() == QDialog.DialogCode.Accepted
+
+
+STARTUP_PROBE = "LOYALTILL_STARTUP_PROBE"
+
+
+def _probe_staff() -> object:
+    from models.schema import Staff
+
+    return Staff.select().where(Staff.active == True).order_by(Staff.role).first()  # noqa: E712
+
+
+def run_window(db_path: Path, resources: Path, demo: bool) -> int:
+    """The whole till: database, first run, sign-in, the cashier's window; the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("LoyalTill")
+    apply_style(app)
+    sys.excepthook = _excepthook
+    if not open_shop(app, Path(db_path), Path(resources), demo):
+        return 1
+    info = shop.shop_info()
+    install_translator(app, Path(resources), info.language)
+
+    probe = bool(os.environ.get(STARTUP_PROBE))
+    if probe:
+        staff = _probe_staff()
+    else:
+        from ui.login import LoginDialog
+
+        login = LoginDialog(info.name)
+        if login.exec() != QDialog.DialogCode.Accepted or login.staff is None:
+            return 0
+        staff = login.staff
+    from ui.cashier import CashierWindow
+
+    window = CashierWindow(staff, Path(resources))
+    window.resize(1366, 768)
+    window.show()
+    if probe:
+        # `main.py bench`: say when the window has painted and takes input, then leave.
+        QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
+    code = app.exec()
+    models.db.close()
+    return code

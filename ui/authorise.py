@@ -1,0 +1,101 @@
+"""A manager's PIN for what a cashier may not do alone.
+
+The services decide who may do what (PermissionDenied "needs_role"); the UI
+only asks for a PIN and tries again with `authoriser=`.
+"""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+
+from models.schema import Staff
+from services import auth
+from services.errors import InputError, PermissionDenied
+from ui.errors import report_bug, user_message
+from ui.pin_pad import PinPad
+
+T = TypeVar("T")
+translate = QCoreApplication.translate
+
+
+def action_name(action: str) -> str:
+    table = {
+        "return": translate("ManagerPinDialog", "a return"),
+        "manual_discount": translate("ManagerPinDialog", "a manual discount"),
+        "adjust_balance": translate("ManagerPinDialog", "a balance adjustment"),
+        "block_card": translate("ManagerPinDialog", "blocking a card"),
+    }
+    return table.get(action, action)
+
+
+class ManagerPinDialog(QDialog):
+    authorised = Signal(object)  # the Staff who gave the PIN
+
+    def __init__(self, action: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.action = action
+        self.staff: Staff | None = None
+        self.setWindowTitle(self.tr("Manager's PIN"))
+        layout = QVBoxLayout(self)
+        text = QLabel(self.tr("%1 needs a manager's PIN.").replace("%1", action_name(action).capitalize()), self)
+        text.setObjectName("Big")
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.pad = PinPad(self)
+        self.pad.submitted.connect(self.check)
+        layout.addWidget(self.pad)
+        self.error = QLabel(self)
+        self.error.setObjectName("Error")
+        layout.addWidget(self.error)
+
+    def check(self, pin: str) -> None:
+        try:
+            person = auth.login(pin)
+        except InputError as exc:
+            self.error.setText(user_message(exc))
+            self.pad.clear()
+            return
+        if not auth.may(person, self.action):
+            self.error.setText(self.tr("%1 may not authorise this.").replace("%1", person.name))
+            self.pad.clear()
+            return
+        self.staff = person
+        self.accept()
+        self.authorised.emit(person)
+
+
+def authorise(
+    parent: QWidget,
+    action: str,
+    attempt: Callable[[Staff | None], T],
+    done: Callable[[T], None],
+    failed: Callable[[str], None],
+) -> ManagerPinDialog | None:
+    """Run attempt(None); if a manager is needed, ask for a PIN and run attempt(manager).
+
+    Returns the PIN dialog when one was opened (tests drive it).
+    """
+
+    def run(authoriser: Staff | None) -> bool:
+        try:
+            result = attempt(authoriser)
+        except PermissionDenied as exc:
+            if exc.code == "needs_role" and authoriser is None:
+                return False
+            failed(user_message(exc))
+        except InputError as exc:
+            failed(user_message(exc))
+        except Exception as exc:  # a bug: keep the till running
+            report_bug(parent, exc)
+        else:
+            done(result)
+        return True
+
+    if run(None):
+        return None
+    dialog = ManagerPinDialog(action, parent)
+    dialog.authorised.connect(lambda person: run(person))
+    dialog.open()
+    return dialog

@@ -1,0 +1,562 @@
+"""The cashier's screen: scan, see the member and the bill, take the money."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QMainWindow, QMessageBox, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+)
+
+from models.schema import Member, Staff
+from services import catalogue, checkout, members, rules, shop
+from services.cards import classify_scan
+from services.checkout import Cart, SaleResult
+from services.errors import InputError, NotFound, RedeemRefused
+from services.pricing import PricedCart
+from ui.authorise import ManagerPinDialog, authorise
+from ui.cart_table import CartModel
+from ui.errors import report_bug, user_message
+from ui.formatting import Formatter, role_name
+from ui.member_dialogs import FindMemberDialog, MemberFormDialog
+from ui.member_panel import MemberPanel
+from ui.pay_dialog import PayDialog
+from ui.return_dialog import ReturnDialog
+from ui.sale_dialogs import DiscountDialog, ParkedDialog, ProductPickerDialog, QuantityDialog, RedeemDialog
+from ui.scanner import ScanDetector
+from ui.totals_panel import CompletionPanel, TotalsPanel
+from ui.widgets import KeyButton, MessageBar
+
+RECEIPT = re.compile(r"[A-Za-z]\w*-\d{4,}")
+QTY_TIMES = re.compile(r"(\d{1,4})\s*[*xх×]\s*(\S.*)")
+
+
+class CashierWindow(QMainWindow):
+    member_found = Signal(object)  # Member
+    sale_completed = Signal(object)  # SaleResult
+
+    def __init__(self, staff: Staff, resources: Path, scanner: ScanDetector | None = None) -> None:
+        super().__init__()
+        self.staff = staff
+        self.resources = resources
+        self.info = shop.shop_info()
+        self.till = shop.local_till()
+        self.fmt = Formatter(self.info.currency, self.info.locale)
+        self.rules = rules.active_rules()
+        self.cart = Cart()
+        self.priced: PricedCart | None = None
+        self.current_key: str | None = None
+        self.dialog: QDialog | None = None
+        self.pin_dialog: ManagerPinDialog | None = None
+        self.last_sale: SaleResult | None = None
+        self.setWindowTitle(self.tr("LoyalTill — %1").replace("%1", self.info.name))
+        self._build()
+        self._shortcuts()
+        self.scanner = scanner or ScanDetector(self, prefix=self.info.scan_prefix, suffix=self.info.scan_suffix)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self.scanner)
+        self.scanner.code_scanned.connect(self.on_scan)
+        self.refresh()
+
+    # --- layout ---------------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget(self)
+        self.setCentralWidget(central)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(10, 10, 10, 6)
+        outer.setSpacing(8)
+        columns = QHBoxLayout()
+        columns.setSpacing(10)
+        outer.addLayout(columns, 1)
+
+        left = QVBoxLayout()
+        left.setSpacing(6)
+        self.input = QLineEdit(central)
+        self.input.setObjectName("ScanInput")
+        self.input.setPlaceholderText(self.tr("Scan or type barcode, name, SKU — Enter adds"))
+        self.input.returnPressed.connect(lambda: self._act(self.enter_text))
+        self.input.installEventFilter(self)
+        left.addWidget(self.input)
+        self.message = MessageBar(central)
+        left.addWidget(self.message)
+        self.model = CartModel(self.fmt)
+        self.table = QTableView(central)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(False)
+        self.table.verticalHeader().setDefaultSectionSize(38)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(CartModel.NAME, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((CartModel.QTY, 56), (CartModel.PRICE, 110), (CartModel.DISCOUNT, 110),
+                              (CartModel.SUM, 120), (CartModel.WHY, 250)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
+        self.table.clicked.connect(self._row_clicked)
+        self.table.doubleClicked.connect(lambda _: self._act(self.change_qty))
+        left.addWidget(self.table, 1)
+        left.addLayout(self._quick_keys(central))
+        columns.addLayout(left, 1)
+
+        right_box = QWidget(central)
+        right_box.setFixedWidth(430)
+        right = QVBoxLayout(right_box)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(8)
+        self.member_panel = MemberPanel(self.fmt, right_box)
+        self.member_panel.setMinimumHeight(300)
+        right.addWidget(self.member_panel, 1)
+        self.right_stack = QStackedWidget(right_box)
+        self.totals = TotalsPanel(self.fmt, right_box)
+        self.completion = CompletionPanel(self.fmt, right_box)
+        self.completion.receipt_pdf_requested.connect(self.save_receipt_pdf)
+        self.completion.dismissed.connect(lambda: self._act(self.next_customer))
+        self.right_stack.addWidget(self.totals)
+        self.right_stack.addWidget(self.completion)
+        right.addWidget(self.right_stack)
+        self.pay_button = KeyButton(self.tr("Pay"), "F12 · Ctrl+Enter", right_box, role="pay")
+        self.pay_button.setMinimumHeight(86)
+        self.pay_button.clicked.connect(lambda: self._act(self.pay))
+        right.addWidget(self.pay_button)
+        columns.addWidget(right_box)
+
+        outer.addLayout(self._function_keys(central))
+        self._status_bar()
+
+    def _quick_keys(self, parent: QWidget) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        self.quick_buttons: list[KeyButton] = []
+        for index, product in enumerate(catalogue.quick_keys()[:12]):
+            button = KeyButton(f"{product.name}\n{self.fmt.money(product.price)}", "", parent, role="quick")
+            button.setMinimumHeight(64)
+            button.setToolTip(product.name)
+            button.clicked.connect(lambda _=False, code=product.barcode: self._act(self.add_product, code))
+            grid.addWidget(button, index // 6, index % 6)
+            self.quick_buttons.append(button)
+        return grid
+
+    def _function_keys(self, parent: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.buttons: dict[str, KeyButton] = {}
+        specs: list[tuple[str, str, str, Callable[[], None], str]] = [
+            ("find", self.tr("Find member"), "F2", self.find_member, ""),
+            ("new", self.tr("New member"), "F3", self.new_member, ""),
+            ("qty", self.tr("Quantity"), "F4", self.change_qty, ""),
+            ("remove", self.tr("Remove line"), "Del", self.remove_line, ""),
+            ("redeem", self.tr("Redeem points"), "F5", self.redeem_points, ""),
+            ("park", self.tr("Park sale"), "F6", self.park, ""),
+            ("recall", self.tr("Recall sale"), "F7", self.recall, ""),
+            ("discount", self.tr("Discount (manager)"), "F8", self.manual_discount, "manager"),
+            ("return", self.tr("Return (manager)"), "F9", self.open_return, "manager"),
+            ("escape", self.tr("Clear member / cancel"), "Esc", self.escape, ""),
+            ("void", self.tr("Cancel sale"), "Ctrl+Del", self.cancel_sale, ""),
+        ]
+        for name, caption, key, slot, role in specs:
+            button = KeyButton(caption, key, parent, role=role)
+            button.setMinimumHeight(64)
+            button.clicked.connect(lambda _=False, s=slot: self._act(s))
+            row.addWidget(button)
+            self.buttons[name] = button
+        return row
+
+    def _shortcuts(self) -> None:
+        keys: list[tuple[str, Callable[[], None]]] = [
+            ("F2", self.find_member), ("F3", self.new_member), ("F4", self.change_qty),
+            ("Del", self.remove_line), ("F5", self.redeem_points), ("F6", self.park), ("F7", self.recall),
+            ("F8", self.manual_discount), ("F9", self.open_return), ("F12", self.pay),
+            ("Ctrl+Return", self.pay), ("Ctrl+Enter", self.pay), ("Esc", self.escape),
+            ("Ctrl+Del", self.cancel_sale),
+        ]
+        for key, slot in keys:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(lambda s=slot: self._act(s))
+
+    def _status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self.status_shop = QLabel(self.info.name, bar)
+        self.status_till = QLabel(self.tr("Till %1").replace("%1", self.till.code), bar)
+        self.status_staff = QLabel(f"{self.staff.name} · {role_name(self.staff.role)}", bar)
+        self.status_offline = QLabel("● " + self.tr("Offline — sales are kept on this till"), bar)
+        self.status_offline.setObjectName("Offline")
+        self.clock = QLabel(bar)
+        for label in (self.status_shop, self.status_till, self.status_staff):
+            bar.addWidget(label)
+        bar.addPermanentWidget(self.status_offline)
+        bar.addPermanentWidget(self.clock)
+        self._tick()
+        self._clock_timer = QTimer(self)
+        self._clock_timer.timeout.connect(self._tick)
+        self._clock_timer.start(1000)
+
+    def _tick(self) -> None:
+        self.clock.setText(self.fmt.qlocale().toString(QTime.currentTime(), "HH:mm"))
+
+    # --- every action goes through here ------------------------------------------
+
+    def _act(self, action: Callable[..., object], *args: object) -> None:
+        """Run a cashier's action: clear the last message, show an InputError, report a bug."""
+        if self._open_dialog() is not None:
+            return
+        self.message.clear()
+        try:
+            action(*args)
+        except InputError as exc:
+            self.say(user_message(exc), "error")
+        except Exception as exc:  # a bug: log it, keep the sale on screen
+            report_bug(self, exc)
+        finally:
+            if self._open_dialog() is None:
+                self.input.setFocus()
+
+    def say(self, text: str, kind: str = "info") -> None:
+        self.message.show_message(text, kind)
+
+    def _open_dialog(self) -> QWidget | None:
+        widget = QApplication.activeModalWidget()
+        return widget if widget is not None and widget is not self else None
+
+    def _show(self, dialog: QDialog, on_accept: Callable[[], None] | None = None) -> QDialog:
+        self.dialog = dialog
+        if on_accept is not None:
+            dialog.accepted.connect(lambda: self._act(on_accept))
+        dialog.finished.connect(lambda _: self._dialog_closed(dialog))
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        self.input.setFocus()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        """In the input line: Del on an empty line removes the cart line, arrows move in the cart."""
+        if obj is self.input and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Delete and not self.input.text():
+                self._act(self.remove_line)
+                return True
+            if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.model.lines:
+                row = self.model.row_of(self.current_key or "")
+                row = row + (1 if event.key() == Qt.Key.Key_Down else -1)
+                self.current_key = self.model.key_at(max(0, min(len(self.model.lines) - 1, row)))
+                self._select_current()
+                return True
+        return super().eventFilter(obj, event)
+
+    # --- scans and typing -----------------------------------------------------------
+
+    def on_scan(self, code: str) -> None:
+        """A code from the scanner: to the open dialog if it takes scans, else to the sale."""
+        dialog = self._open_dialog()
+        if dialog is not None:
+            take = getattr(dialog, "take_scan", None)
+            if take is not None:
+                try:
+                    take(code)
+                except Exception as exc:
+                    report_bug(dialog, exc)
+            else:
+                QApplication.beep()
+            return
+        self._act(self.handle_code, code)
+
+    def handle_code(self, code: str, qty: int = 1) -> None:
+        scan = classify_scan(code, self.info.card_prefix)
+        if scan.kind == "card":
+            self.attach_member(members.find_by_card(scan.code))
+        elif scan.kind == "bad_card":
+            self.say(self.tr("Card misread (wrong check digit): scan it again."), "error")
+        else:
+            self.add_product(scan.code, qty)
+
+    def enter_text(self) -> None:
+        text = self.input.text().strip()
+        self.input.clear()
+        if not text:
+            return
+        if RECEIPT.fullmatch(text):
+            self.open_return(text)
+            return
+        qty = 1
+        times = QTY_TIMES.fullmatch(text)
+        if times:
+            qty, text = int(times.group(1)), times.group(2).strip()
+        if text.isdigit():
+            try:
+                self.handle_code(text, qty)
+                return
+            except NotFound as exc:
+                found = catalogue.search(text)
+                if not found:
+                    raise exc
+        else:
+            found = catalogue.search(text)
+        if not found:
+            self.say(self.tr("Nothing found for “%1”.").replace("%1", text), "warn")
+        elif len(found) == 1:
+            self.add_product(found[0].barcode, qty)
+        else:
+            picker = ProductPickerDialog(self.fmt, found, self)
+            self._show(picker, lambda: self.add_product(picker.chosen().barcode, qty) if picker.chosen() else None)
+
+    # --- the sale -----------------------------------------------------------------
+
+    def add_product(self, barcode: str, qty: int = 1) -> None:
+        line = self.cart.add_barcode(barcode, qty)
+        self.current_key = line.key
+        self.refresh()
+        self.say(self.tr("Added: %1 (now %2)").replace("%1", line.name).replace("%2", str(line.qty)), "ok")
+
+    def attach_member(self, member: Member) -> None:
+        self.cart.member = member
+        self.cart.redeem = 0
+        self.refresh()
+        self.say(self.tr("Member: %1").replace("%1", member.name), "ok")
+        self.member_found.emit(member)
+
+    def refresh(self) -> None:
+        """Price the cart again and show it everywhere."""
+        self.right_stack.setCurrentWidget(self.totals)
+        try:
+            self.priced = self.cart.price(self.rules) if self.cart.lines or self.cart.member else None
+        except RedeemRefused as exc:
+            self.cart.redeem = 0
+            self.priced = self.cart.price(self.rules)
+            self.say(user_message(exc) + " " + self.tr("Points to use were reset."), "warn")
+        self.model.set_priced(self.priced if self.cart.lines else None)
+        self.totals.show_priced(self.priced)
+        member = self.cart.member
+        if member is None:
+            self.member_panel.show_member(None)
+        elif self.member_panel.summary is None or self.member_panel.summary.id != str(member.id):
+            self.member_panel.show_member(members.summary(member, self.rules), self._max_redeem(), self.rules.point_value)
+        else:
+            self.member_panel.set_max_redeem(self._max_redeem(), self.rules.point_value)
+        self.member_panel.show_after_sale(self.priced if self.cart.lines else None)
+        self._select_current()
+
+    def _max_redeem(self) -> int:
+        return self.priced.max_redeem if self.priced else 0
+
+    def _select_current(self) -> None:
+        row = self.model.row_of(self.current_key or "")
+        if row < 0 and self.model.lines:
+            row = len(self.model.lines) - 1
+            self.current_key = self.model.key_at(row)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _row_clicked(self, index: object) -> None:
+        self.current_key = self.model.key_at(self.table.currentIndex().row())
+
+    def _current_line(self):  # -> CartLine
+        for line in self.cart.lines:
+            if line.key == self.current_key:
+                return line
+        raise InputError(self.tr("There is no line to change."), "no_line")
+
+    def change_qty(self) -> None:
+        line = self._current_line()
+        dialog = QuantityDialog(line.name, line.qty, self)
+        self._show(dialog, lambda: (self.cart.set_qty(line.key, dialog.value()), self.refresh()))
+
+    def remove_line(self) -> None:
+        line = self._current_line()
+        self.cart.remove(line.key)
+        self.current_key = None
+        self.refresh()
+        self.say(self.tr("Removed: %1").replace("%1", line.name), "info")
+
+    def redeem_points(self) -> None:
+        if self.cart.member is None:
+            raise InputError(self.tr("Scan the member's card first."), "redeem_no_member")
+        max_points = self._max_redeem()
+        if not max_points:
+            self.say(self.tr("No points can be used on this sale."), "warn")
+            return
+        dialog = RedeemDialog(self.fmt, self.cart.member.balance, max_points, self.cart.redeem or max_points,
+                              self.rules.point_value, self.rules.redeem_step, self)
+        self._show(dialog, lambda: self.set_redeem(dialog.value()))
+
+    def set_redeem(self, points: int) -> None:
+        self.cart.redeem = points
+        self.refresh()
+        if points:
+            self.say(self.tr("%1 will pay part of the bill.").replace("%1", self.fmt.points(points)), "ok")
+
+    def manual_discount(self) -> None:
+        if self.cart.is_empty():
+            raise InputError(self.tr("Scan the items first."), "sale_empty")
+        dialog = DiscountDialog(self.cart.manual_discount_bp, self)
+        self._show(dialog, lambda: self.set_manual_discount(dialog.value_bp()))
+
+    def set_manual_discount(self, bp: int) -> None:
+        def done(_: object) -> None:
+            self.refresh()
+            self.say(self.tr("Manual discount %1 applied.").replace("%1", self.fmt.percent(bp)), "ok")
+
+        self.pin_dialog = authorise(
+            self, "manual_discount", lambda who: self.cart.set_manual_discount(bp, self.staff, who),
+            done, lambda text: self.say(text, "error"),
+        )
+
+    def park(self) -> None:
+        label = self.cart.member.name if self.cart.member else ""
+        checkout.park(self.cart, self.staff, label)
+        self._new_cart()
+        self.say(self.tr("Sale parked. F7 brings it back."), "ok")
+
+    def recall(self) -> None:
+        if not self.cart.is_empty():
+            raise InputError(self.tr("Pay or park the sale on screen first."), "park_busy")
+        waiting = checkout.parked()
+        if not waiting:
+            self.say(self.tr("No parked sales."), "info")
+            return
+        dialog = ParkedDialog(self.fmt, waiting, self)
+
+        def take() -> None:
+            chosen = dialog.chosen()
+            if chosen is not None:
+                self.cart = checkout.recall(chosen.id)
+                self.current_key = None
+                self.member_panel.show_member(None)
+                self.refresh()
+                self.say(self.tr("Parked sale recalled."), "ok")
+
+        self._show(dialog, take)
+
+    def escape(self) -> None:
+        if self.input.text():
+            self.input.clear()
+        elif self.right_stack.currentWidget() is self.completion:
+            self.next_customer()
+        elif self.cart.member is not None:
+            self.cart.member = None
+            self.cart.redeem = 0
+            self.refresh()
+            self.say(self.tr("Member removed from this sale."), "info")
+
+    def cancel_sale(self) -> None:
+        if self.cart.is_empty() and self.cart.member is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Cancel sale"),
+                          self.tr("Cancel this sale and clear the screen?"),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes:
+                self._new_cart()
+                self.say(self.tr("Sale cancelled."), "info")
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _new_cart(self) -> None:
+        self.cart = Cart()
+        self.current_key = None
+        self.refresh()
+
+    # --- members --------------------------------------------------------------------
+
+    def find_member(self) -> None:
+        dialog = FindMemberDialog(self.fmt, self)
+        dialog.member_found.connect(lambda member: self._act(self.attach_member, member))
+        dialog.edit_requested.connect(lambda member: QTimer.singleShot(0, lambda: self._act(self.edit_member, member)))
+        dialog.new_requested.connect(lambda: QTimer.singleShot(0, lambda: self._act(self.new_member)))
+        self._show(dialog)
+
+    def new_member(self) -> None:
+        dialog = MemberFormDialog(self.staff, None, self)
+        dialog.member_saved.connect(lambda member: self._act(self._registered, member))
+        self._show(dialog)
+
+    def _registered(self, member: Member) -> None:
+        self.attach_member(member)
+        card = members.active_card(member)
+        self.say(self.tr("Welcome, %1! Card %2.").replace("%1", member.name).replace("%2", card.number if card else ""), "ok")
+
+    def edit_member(self, member: Member | None = None) -> None:
+        member = member or self.cart.member
+        if member is None:
+            raise InputError(self.tr("Find the member first (F2)."), "no_member")
+        dialog = MemberFormDialog(self.staff, member, self)
+
+        def saved(updated: Member) -> None:
+            self.member_panel.summary = None  # show the edited details
+            self._act(self.attach_member, updated)
+
+        dialog.member_saved.connect(saved)
+        self._show(dialog)
+
+    # --- paying and returns -------------------------------------------------------
+
+    def pay(self) -> None:
+        if self.cart.is_empty() or self.priced is None:
+            raise InputError(self.tr("Scan the items first."), "sale_empty")
+        dialog = PayDialog(self.fmt, self.priced.to_pay, self)
+        self._show(dialog, lambda: self.complete(dialog.tenders()))
+
+    def complete(self, tenders: list[checkout.Tender]) -> None:
+        result = checkout.complete_sale(self.cart, tenders, cashier=self.staff, rules=self.rules)
+        self.last_sale = result
+        self.rules = rules.active_rules()
+        self.cart = Cart()
+        self.current_key = None
+        self.refresh()
+        self.completion.show_result(result)
+        self.right_stack.setCurrentWidget(self.completion)
+        self.say(self.tr("Sale %1 complete. Change %2.").replace("%1", result.receipt_no).replace(
+            "%2", self.fmt.money(result.change)), "ok")
+        self.sale_completed.emit(result)
+
+    def next_customer(self) -> None:
+        self.right_stack.setCurrentWidget(self.totals)
+
+    def save_receipt_pdf(self, sale_id: str) -> None:
+        receipt = self.last_sale.receipt_no if self.last_sale else "receipt"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save receipt PDF"), f"{receipt}.pdf", "PDF (*.pdf)")
+        if path:
+            self._act(self.write_receipt, sale_id, Path(path))
+
+    def write_receipt(self, sale_id: str, path: Path) -> None:
+        try:
+            from services.receipts import write_receipt_pdf
+        except ImportError:
+            self.say(self.tr("Saving receipts as PDF is not available in this version."), "warn")
+            return
+        write_receipt_pdf(sale_id, path, self.resources)
+        self.say(self.tr("Receipt saved: %1").replace("%1", str(path)), "ok")
+
+    def open_return(self, ref: str = "") -> None:
+        dialog = ReturnDialog(self.fmt, self.staff, ref, self)
+        dialog.return_completed.connect(self._returned)
+        self._show(dialog)
+
+    def _returned(self, result: object) -> None:
+        if self.cart.member is not None:
+            self.cart.member = Member.get_by_id(self.cart.member.id)
+            self.member_panel.summary = None
+        self.refresh()
+        self.say(self.tr("Return done: give back %1.").replace("%1", self.fmt.money(result.refund)), "ok")  # type: ignore[attr-defined]
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.scanner)
+        super().closeEvent(event)

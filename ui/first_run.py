@@ -1,0 +1,145 @@
+"""The first start on an empty database: the demo shop, or a new shop of one's own."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressDialog,
+    QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from services import auth, demo, rules, shop
+from services.errors import InputError
+from ui.errors import user_message
+
+translate = QCoreApplication.translate
+CURRENCIES = ("RUB", "MDL", "RON", "EUR")
+LANGUAGES = (("ru", "Русский"), ("ro", "Română"), ("en", "English"))
+
+
+def build_demo_with_progress(resources: Path, parent: QWidget | None = None) -> None:
+    """The demo shop at its default size, with a progress dialog while it is written."""
+    progress = QProgressDialog(translate("FirstRun", "Building the demo shop…"), "", 0, 100, parent)
+    progress.setCancelButton(None)
+    progress.setWindowTitle(translate("FirstRun", "Demo shop"))
+    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+    progress.setMinimumDuration(0)
+    progress.show()
+    stages = {
+        "products": translate("FirstRun", "Products"),
+        "members": translate("FirstRun", "Members"),
+        "sales": translate("FirstRun", "Sales history"),
+    }
+
+    def report(stage: str, done: int, total: int) -> None:
+        progress.setLabelText(f"{stages.get(stage, stage)}: {done} / {total}")
+        progress.setValue(int(100 * done / total) if total else 100)
+        QApplication.processEvents()
+
+    try:
+        demo.build_demo(resources, progress=report)
+    finally:
+        progress.close()
+
+
+class FirstRunDialog(QDialog):
+    """Choose: a demo shop to try the till, or a new shop with its owner."""
+
+    def __init__(self, resources: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.resources = resources
+        self.setWindowTitle(self.tr("Welcome to LoyalTill"))
+        self.setMinimumWidth(520)
+        self.pages = QStackedWidget(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        self.pages.addWidget(self._choice_page())
+        self.pages.addWidget(self._new_shop_page())
+
+    def _choice_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        title = QLabel(self.tr("This till has no shop yet."), page)
+        title.setObjectName("Big")
+        layout.addWidget(title)
+        demo_button = QPushButton(self.tr("Demo shop\nA grocery with members, products and three months of sales"), page)
+        demo_button.setMinimumHeight(80)
+        demo_button.clicked.connect(self.make_demo)
+        new_button = QPushButton(self.tr("New shop\nYour shop's name, currency and the owner's PIN"), page)
+        new_button.setMinimumHeight(80)
+        new_button.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        layout.addWidget(demo_button)
+        layout.addWidget(new_button)
+        hint = QLabel(self.tr("Demo PINs: owner 1111, manager 2222, cashier 3333."), page)
+        hint.setObjectName("Muted")
+        layout.addWidget(hint)
+        return page
+
+    def _new_shop_page(self) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.shop_name = QLineEdit(page)
+        self.currency = QComboBox(page)
+        self.currency.addItems(CURRENCIES)
+        self.language = QComboBox(page)
+        for code, name in LANGUAGES:
+            self.language.addItem(name, code)
+        self.owner_name = QLineEdit(page)
+        self.pin = QLineEdit(page)
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_again = QLineEdit(page)
+        self.pin_again.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Shop name"), self.shop_name)
+        form.addRow(self.tr("Currency"), self.currency)
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow(self.tr("Owner's name"), self.owner_name)
+        form.addRow(self.tr("Owner's PIN (4–8 digits)"), self.pin)
+        form.addRow(self.tr("PIN again"), self.pin_again)
+        self.error = QLabel(page)
+        self.error.setObjectName("Error")
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        buttons = QHBoxLayout()
+        back = QPushButton(self.tr("Back"), page)
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        create = QPushButton(self.tr("Create shop"), page)
+        create.setObjectName("Primary")
+        create.setDefault(True)
+        create.clicked.connect(self.make_shop)
+        buttons.addWidget(back)
+        buttons.addStretch(1)
+        buttons.addWidget(create)
+        form.addRow(buttons)
+        return page
+
+    def make_demo(self) -> None:
+        try:
+            build_demo_with_progress(self.resources, self)
+        except InputError as exc:
+            self.error.setText(user_message(exc))
+            self.pages.setCurrentIndex(1)
+            return
+        self.accept()
+
+    def make_shop(self) -> None:
+        pin, name, owner = self.pin.text(), self.shop_name.text().strip(), self.owner_name.text().strip()
+        # Checked before anything is written: the services write the shop, the
+        # owner and the rules one after another (see the report to services).
+        if not name:
+            self.error.setText(self.tr("Give the shop a name."))
+        elif not owner:
+            self.error.setText(self.tr("Enter the owner's name."))
+        elif not (pin.isdigit() and 4 <= len(pin) <= 8):
+            self.error.setText(self.tr("A PIN is 4 to 8 digits."))
+        elif pin != self.pin_again.text():
+            self.error.setText(self.tr("The two PINs differ."))
+        else:
+            try:
+                shop.configure_shop(name, self.currency.currentText(), self.language.currentData())
+                auth.add_staff(owner, "owner", pin)
+                rules.publish(rules.default_rules())
+            except InputError as exc:
+                self.error.setText(user_message(exc))
+                return
+            self.accept()

@@ -1,0 +1,254 @@
+"""Finding, registering and editing members; a lost card moved to a new one."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPushButton, QVBoxLayout, QWidget,
+)
+
+from models.schema import Member, Staff
+from services import members
+from services.cards import classify_scan
+from services.errors import InputError
+from services.shop import shop_info
+from ui.authorise import authorise
+from ui.errors import report_bug, user_message
+from ui.formatting import Formatter, mask_card
+
+DATE_FORMATS = ("dd.MM.yyyy", "d.M.yyyy", "dd.MM.yy", "yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy", "ddMMyyyy")
+
+
+def parse_birthday(text: str) -> dt.date | None:
+    """A birthday as people type it; None when empty; ValueError when not a date."""
+    text = text.strip()
+    if not text:
+        return None
+    for pattern in DATE_FORMATS:
+        date = QDate.fromString(text, pattern)
+        if date.isValid():
+            if pattern == "dd.MM.yy" and date.year() < 1925:
+                date = date.addYears(100)
+            return dt.date(date.year(), date.month(), date.day())
+    raise ValueError(text)
+
+
+class FindMemberDialog(QDialog):
+    """One box: a phone in any format, or part of a name. Enter takes the highlighted member."""
+
+    member_found = Signal(object)
+    edit_requested = Signal(object)
+    new_requested = Signal()
+
+    def __init__(self, fmt: Formatter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fmt = fmt
+        self.results: list[Member] = []
+        self.setWindowTitle(self.tr("Find member"))
+        self.resize(640, 480)
+        layout = QVBoxLayout(self)
+        self.query = QLineEdit(self)
+        self.query.setObjectName("BigInput")
+        self.query.setPlaceholderText(self.tr("Phone (any format) or name"))
+        self.query.textChanged.connect(lambda _: self._debounce.start())
+        self.query.returnPressed.connect(self.pick)
+        layout.addWidget(self.query)
+        self.list = QListWidget(self)
+        self.list.itemActivated.connect(lambda _: self.pick())
+        layout.addWidget(self.list, 1)
+        self.status = QLabel(self.tr("Type at least 2 characters, or scan the card."), self)
+        self.status.setObjectName("Muted")
+        layout.addWidget(self.status)
+        row = QHBoxLayout()
+        new = QPushButton(self.tr("New member (F3)"), self)
+        new.setShortcut("F3")
+        new.clicked.connect(self._new)
+        edit = QPushButton(self.tr("Edit"), self)
+        edit.clicked.connect(self._edit)
+        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel.clicked.connect(self.reject)
+        take = QPushButton(self.tr("Add to sale (Enter)"), self)
+        take.setObjectName("Primary")
+        take.clicked.connect(self.pick)
+        for button in (new, edit):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(cancel)
+        row.addWidget(take)
+        layout.addLayout(row)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.search)
+        self.query.setFocus()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - arrows move in the list while typing
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.list.count():
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            self.list.setCurrentRow(max(0, min(self.list.count() - 1, self.list.currentRow() + step)))
+            return
+        super().keyPressEvent(event)
+
+    def search(self) -> None:
+        text = self.query.text().strip()
+        self.list.clear()
+        self.results = members.search(text) if len(text) >= 2 else []
+        for member in self.results:
+            card = members.active_card(member)
+            parts = [member.name, member.phone or "", mask_card(card.number) if card else "", self.fmt.points(member.balance)]
+            QListWidgetItem("   ·   ".join(p for p in parts if p), self.list)
+        if self.results:
+            self.list.setCurrentRow(0)
+            self.status.setText(self.tr("%1 found").replace("%1", str(len(self.results))))
+        elif len(text) >= 2:
+            self.status.setText(self.tr("Nobody found. F3 registers a new member."))
+
+    def chosen(self) -> Member | None:
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self.search()
+        row = self.list.currentRow()
+        return self.results[row] if 0 <= row < len(self.results) else None
+
+    def pick(self) -> None:
+        member = self.chosen()
+        if member is not None:
+            self.accept()
+            self.member_found.emit(member)
+
+    def take_scan(self, code: str) -> None:
+        """A card finds its member at once; any other code is searched for as typed."""
+        if classify_scan(code, shop_info().card_prefix).kind == "product":
+            self.query.setText(code)
+            self.search()
+            return
+        try:
+            member = members.find_by_card(code)
+        except InputError as exc:
+            self.status.setText(user_message(exc))
+            return
+        self.accept()
+        self.member_found.emit(member)
+
+    def _edit(self) -> None:
+        member = self.chosen()
+        if member is not None:
+            self.accept()
+            self.edit_requested.emit(member)
+
+    def _new(self) -> None:
+        self.accept()
+        self.new_requested.emit()
+
+
+class MemberFormDialog(QDialog):
+    """Register a member in under half a minute, or correct one; move a lost card."""
+
+    member_saved = Signal(object)
+
+    def __init__(self, staff: Staff, member: Member | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.staff = staff
+        self.member = member
+        self.setWindowTitle(self.tr("Edit member") if member else self.tr("New member"))
+        self.setMinimumWidth(620)
+        form = QFormLayout(self)
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText(self.tr("First and last name"))
+        self.phone = QLineEdit(self)
+        self.phone.setPlaceholderText(self.tr("Mobile, any format"))
+        self.birthday = QLineEdit(self)
+        self.birthday.setPlaceholderText(self.tr("DD.MM.YYYY (optional)"))
+        self.consent = QCheckBox(self.tr("Agrees to receive offers"), self)
+        self.card = QLineEdit(self)
+        self.card.setPlaceholderText(self.tr("Scan a pre-printed card now, or leave empty"))
+        self.card.setMaxLength(13)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Phone"), self.phone)
+        form.addRow(self.tr("Birthday"), self.birthday)
+        form.addRow("", self.consent)
+        if member is None:
+            self.card_hint = QLabel(self.tr("Empty: a new card number is issued."), self)
+            form.addRow(self.tr("Card"), self.card)
+        else:
+            card = members.active_card(member)
+            self.current_card = QLabel(card.number if card else self.tr("no active card"), self)
+            form.addRow(self.tr("Card"), self.current_card)
+            self.card_hint = QLabel(self.tr("Card lost? Scan the new card (or leave empty for a new number):"), self)
+            form.addRow(self.card_hint)
+            move = QPushButton(self.tr("Block lost card and give the new one (manager)"), self)
+            move.setObjectName("Danger")
+            move.clicked.connect(self.replace_card)
+            form.addRow(self.card)
+            form.addRow(move)
+            self.name.setText(member.name)
+            self.phone.setText(member.phone or "")
+            if member.birthday:
+                self.birthday.setText(member.birthday.strftime("%d.%m.%Y"))
+            self.consent.setChecked(member.marketing_consent)
+        self.card_hint.setObjectName("Muted")
+        if member is None:
+            form.addRow(self.card_hint)
+        self.error = QLabel(self)
+        self.error.setObjectName("Error")
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        row = QHBoxLayout()
+        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel.clicked.connect(self.reject)
+        self.save_button = QPushButton(self.tr("Save and add to sale"), self)
+        self.save_button.setObjectName("Primary")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        row.addStretch(1)
+        row.addWidget(cancel)
+        row.addWidget(self.save_button)
+        form.addRow(row)
+        self.name.setFocus()
+
+    def take_scan(self, code: str) -> None:
+        self.card.setText(code)
+
+    def save(self) -> None:
+        try:
+            birthday = parse_birthday(self.birthday.text())
+        except ValueError:
+            self.error.setText(self.tr("The birthday is not a date: write it as DD.MM.YYYY."))
+            return
+        try:
+            if self.member is None:
+                member, _card = members.register(
+                    self.name.text(), self.phone.text(), birthday, self.consent.isChecked(),
+                    self.card.text().strip() or None, actor=self.staff,
+                )
+            else:
+                member = members.update(
+                    self.member, name=self.name.text(), phone=self.phone.text(), birthday=birthday,
+                    marketing_consent=self.consent.isChecked(), actor=self.staff,
+                )
+        except InputError as exc:
+            self.error.setText(user_message(exc))
+            return
+        except Exception as exc:
+            report_bug(self, exc)
+            return
+        self.accept()
+        self.member_saved.emit(member)
+
+    def replace_card(self) -> None:
+        member = self.member
+        assert member is not None
+        number = self.card.text().strip() or None
+
+        def done(card: object) -> None:
+            self.current_card.setText(card.number)  # type: ignore[attr-defined]
+            self.card.clear()
+            self.error.setText(self.tr("Old card blocked; the points moved to card %1.").replace("%1", card.number))  # type: ignore[attr-defined]
+
+        self.pin_dialog = authorise(
+            self, "block_card",
+            lambda who: members.replace_card(member, number, actor=self.staff, authoriser=who),
+            done, self.error.setText,
+        )

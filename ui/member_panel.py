@@ -1,0 +1,122 @@
+"""The member on this sale: who, which tier, how many points and what they can do."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from services.members import MemberSummary
+from services.pricing import PricedCart
+from ui.formatting import Formatter, mask_card, tier_name
+from ui.widgets import section_title
+
+
+class MemberPanel(QFrame):
+    def __init__(self, fmt: Formatter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fmt = fmt
+        self.setObjectName("Panel")
+        self.summary: MemberSummary | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(4)
+        layout.addWidget(section_title(self.tr("Member"), self))
+
+        self.empty = QLabel(self.tr("No member on this sale.\nScan a loyalty card, or press F2 to find by phone."), self)
+        self.empty.setObjectName("Empty")
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
+
+        self.details = QWidget(self)
+        box = QVBoxLayout(self.details)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(3)
+        top = QHBoxLayout()
+        self.name = QLabel(self.details)
+        self.name.setObjectName("MemberName")
+        self.name.setWordWrap(True)
+        self.tier = QLabel(self.details)
+        self.tier.setObjectName("Badge")
+        self.birthday = QLabel(self.tr("Birthday!"), self.details)
+        self.birthday.setObjectName("Birthday")
+        top.addWidget(self.name, 1)
+        top.addWidget(self.birthday, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.tier, 0, Qt.AlignmentFlag.AlignTop)
+        box.addLayout(top)
+        self.card = QLabel(self.details)
+        self.card.setObjectName("Muted")
+        box.addWidget(self.card)
+        self.balance = QLabel(self.details)
+        self.balance.setObjectName("Balance")
+        box.addWidget(self.balance)
+        self.can_use = QLabel(self.details)
+        self.can_use.setWordWrap(True)
+        box.addWidget(self.can_use)
+        self.next_tier = QLabel(self.details)
+        self.next_tier.setObjectName("Muted")
+        self.next_tier.setWordWrap(True)
+        box.addWidget(self.next_tier)
+        self.after = QLabel(self.details)
+        self.after.setObjectName("After")
+        self.after.setWordWrap(True)
+        box.addWidget(self.after)
+        self.warning = QLabel(self.details)
+        self.warning.setObjectName("Warning")
+        self.warning.setWordWrap(True)
+        box.addWidget(self.warning)
+        layout.addWidget(self.details)
+        layout.addStretch(1)
+        self.show_member(None)
+
+    def show_member(self, summary: MemberSummary | None, max_redeem: int = 0, point_value: int = 100) -> None:
+        self.summary = summary
+        self.empty.setVisible(summary is None)
+        self.details.setVisible(summary is not None)
+        if summary is None:
+            return
+        self.name.setText(summary.name)
+        self.tier.setText(tier_name(summary.tier_name) or self.tr("No tier"))
+        self.tier.setProperty("tier", summary.tier_code)
+        self.tier.style().unpolish(self.tier)
+        self.tier.style().polish(self.tier)
+        self.birthday.setVisible(summary.birthday_soon)
+        card = mask_card(summary.card) if summary.card else self.tr("no active card")
+        self.card.setText(self.tr("Card %1").replace("%1", card) + (f"  ·  {summary.phone}" if summary.phone else ""))
+        self.balance.setText(self.fmt.points(summary.balance))
+        self.set_max_redeem(max_redeem, point_value)
+        if summary.next_tier_name:
+            self.next_tier.setText(
+                self.tr("%1 more to reach %2")
+                .replace("%1", self.fmt.money(summary.to_next_tier))
+                .replace("%2", tier_name(summary.next_tier_name))
+            )
+        else:
+            self.next_tier.setText(self.tr("Top tier reached"))
+        self.warning.setVisible(summary.redeem_blocked)
+        self.warning.setText(self.tr("Balance is below zero after a return: points cannot be used until it recovers."))
+
+    def show_after_sale(self, priced: PricedCart | None) -> None:
+        """The balance as it will be once this sale is paid."""
+        if self.summary is None or priced is None or not priced.lines:
+            self.after.setText("")
+            return
+        after = self.summary.balance - priced.points_redeemed + priced.points_earned
+        self.after.setText(
+            self.tr("After this sale: %1 (−%2 used, +%3 earned)")
+            .replace("%1", self.fmt.points(after))
+            .replace("%2", self.fmt.number(priced.points_redeemed))
+            .replace("%3", self.fmt.number(priced.points_earned))
+        )
+
+    def set_max_redeem(self, max_redeem: int, point_value: int = 100) -> None:
+        if self.summary is None:
+            return
+        if self.summary.redeem_blocked:
+            self.can_use.setText("")
+        elif max_redeem:
+            self.can_use.setText(
+                self.tr("Can use up to %1 on this sale (%2) — F5")
+                .replace("%1", self.fmt.points(max_redeem))
+                .replace("%2", self.fmt.money(max_redeem * point_value))
+            )
+        else:
+            self.can_use.setText(self.tr("No points can be used on this sale yet."))

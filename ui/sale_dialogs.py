@@ -1,0 +1,181 @@
+"""Small dialogs of a sale: quantity, points, manual discount, product picker, parked sales."""
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from models.schema import ParkedSale, Product
+from ui.formatting import Formatter
+
+translate = QCoreApplication.translate
+
+
+def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    ok.setObjectName("Primary")
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(translate("SaleDialogs", "Cancel"))
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def _big_spin(parent: QWidget, low: int, high: int, value: int) -> QSpinBox:
+    spin = QSpinBox(parent)
+    spin.setObjectName("BigInput")
+    spin.setRange(low, high)
+    spin.setValue(value)
+    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+    spin.selectAll()
+    return spin
+
+
+class QuantityDialog(QDialog):
+    def __init__(self, name: str, qty: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Quantity"))
+        layout = QVBoxLayout(self)
+        label = QLabel(name, self)
+        label.setObjectName("Big")
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.spin = _big_spin(self, 1, 9999, qty)
+        layout.addWidget(self.spin)
+        layout.addWidget(_buttons(self, self.tr("Set quantity")))
+        self.spin.setFocus()
+
+    def value(self) -> int:
+        return self.spin.value()
+
+
+class RedeemDialog(QDialog):
+    """How many points to spend, never more than this sale can take."""
+
+    def __init__(self, fmt: Formatter, balance: int, max_points: int, current: int, point_value: int,
+                 step: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fmt = fmt
+        self.point_value = point_value
+        self.setWindowTitle(self.tr("Pay with points"))
+        layout = QVBoxLayout(self)
+        info = QLabel(
+            self.tr("Balance %1. This sale can take up to %2.")
+            .replace("%1", fmt.points(balance)).replace("%2", fmt.points(max_points)),
+            self,
+        )
+        info.setWordWrap(True)
+        layout.addWidget(info)
+        row = QHBoxLayout()
+        self.spin = _big_spin(self, 0, max_points, min(current, max_points))
+        self.spin.setSingleStep(max(step, 1))
+        self.spin.valueChanged.connect(self._show_value)
+        self.max_button = QPushButton(self.tr("Max"), self)
+        self.max_button.setMinimumHeight(48)
+        self.max_button.clicked.connect(lambda: self.spin.setValue(max_points))
+        self.none_button = QPushButton(self.tr("None"), self)
+        self.none_button.setMinimumHeight(48)
+        self.none_button.clicked.connect(lambda: self.spin.setValue(0))
+        row.addWidget(self.spin, 1)
+        row.addWidget(self.max_button)
+        row.addWidget(self.none_button)
+        layout.addLayout(row)
+        self.money = QLabel(self)
+        self.money.setObjectName("Big")
+        layout.addWidget(self.money)
+        layout.addWidget(_buttons(self, self.tr("Use points")))
+        self._show_value(self.spin.value())
+        self.spin.setFocus()
+
+    def _show_value(self, points: int) -> None:
+        self.money.setText(self.tr("= %1 off the bill").replace("%1", self.fmt.money(points * self.point_value)))
+
+    def value(self) -> int:
+        return self.spin.value()
+
+
+class DiscountDialog(QDialog):
+    """A manager's discount on the whole sale, in percent."""
+
+    def __init__(self, current_bp: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Manual discount"))
+        layout = QVBoxLayout(self)
+        note = QLabel(self.tr("Discount on every item of this sale (a manager's PIN is needed)."), self)
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.spin = _big_spin(self, 0, 100, current_bp // 100)
+        self.spin.setSuffix(" %")
+        layout.addWidget(self.spin)
+        quick = QHBoxLayout()
+        for percent in (0, 5, 10, 15, 20):
+            button = QPushButton(f"{percent} %", self)
+            button.setMinimumHeight(44)
+            button.clicked.connect(lambda _=False, p=percent: self.spin.setValue(p))
+            quick.addWidget(button)
+        layout.addLayout(quick)
+        layout.addWidget(_buttons(self, self.tr("Apply discount")))
+        self.spin.setFocus()
+
+    def value_bp(self) -> int:
+        return self.spin.value() * 100
+
+
+class ProductPickerDialog(QDialog):
+    """Several products match what was typed: pick one (Enter takes the highlighted)."""
+
+    def __init__(self, fmt: Formatter, products: Sequence[Product], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.products = list(products)
+        self.setWindowTitle(self.tr("Choose a product"))
+        self.resize(640, 460)
+        layout = QVBoxLayout(self)
+        self.list = QListWidget(self)
+        for product in self.products:
+            QListWidgetItem(f"{product.name}  —  {fmt.money(product.price)}   ({product.sku})", self.list)
+        self.list.setCurrentRow(0)
+        self.list.itemActivated.connect(lambda _: self.accept())
+        layout.addWidget(self.list)
+        layout.addWidget(_buttons(self, self.tr("Add to sale")))
+        self.list.setFocus()
+
+    def chosen(self) -> Product | None:
+        row = self.list.currentRow()
+        return self.products[row] if 0 <= row < len(self.products) else None
+
+
+class ParkedDialog(QDialog):
+    def __init__(self, fmt: Formatter, parked: Sequence[ParkedSale], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+
+        self.parked = list(parked)
+        self.setWindowTitle(self.tr("Parked sales"))
+        self.resize(560, 400)
+        layout = QVBoxLayout(self)
+        self.list = QListWidget(self)
+        for row in self.parked:
+            body = json.loads(row.cart)
+            count = sum(line["qty"] for line in body["lines"])
+            amount = sum(line["qty"] * line["unit_price"] for line in body["lines"])
+            text = self.tr("%1 — %2 items, %3").replace("%1", fmt.date(row.created_at)).replace(
+                "%2", str(count)).replace("%3", fmt.money(amount))
+            if row.label:
+                text += f" — {row.label}"
+            QListWidgetItem(text, self.list)
+        self.list.setCurrentRow(0)
+        self.list.itemActivated.connect(lambda _: self.accept())
+        layout.addWidget(self.list)
+        if not self.parked:
+            layout.addWidget(QLabel(self.tr("No parked sales."), self))
+        layout.addWidget(_buttons(self, self.tr("Recall")))
+        self.list.setFocus()
+
+    def chosen(self) -> ParkedSale | None:
+        row = self.list.currentRow()
+        return self.parked[row] if 0 <= row < len(self.parked) else None
