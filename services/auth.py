@@ -80,3 +80,8 @@ def require(actor: Staff | None, action: str, authoriser: Staff | None = None) -
     raise PermissionDenied(
         f"This needs a {needed}'s PIN.", "needs_role", role=needed, action=action
     )
+
+
+def first_of_role(role: str) -> Staff | None:
+    """An active person with this role (the start-up probe signs in as a cashier)."""
+    return Staff.select().where((Staff.role == role) & (Staff.active == True)).first()  # noqa: E712

@@ -42,6 +42,18 @@ class MemberSummary:
     redeem_blocked: bool
 
 
+def reload(member: Member) -> Member:
+    """The member as the database has them now (balance, tier)."""
+    return _fresh(member.id)
+
+
+def _fresh(member_id: object) -> Member:
+    found = Member.get_or_none(Member.id == member_id)
+    if found is None:
+        raise NotFound("This member is no longer on this till.", "member_gone")
+    return found
+
+
 def active_card(member: Member) -> Card | None:
     return (
         Card.select().where((Card.member == member) & (Card.status == "active"))

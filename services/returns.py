@@ -58,6 +58,61 @@ def _share(whole: int, part: int, of: int) -> int:
     return round_div(whole * part, of)
 
 
+@dataclass(frozen=True)
+class ReturnPlan:
+    """What a return would give back, before anyone confirms it."""
+
+    sale: Sale
+    rows: list[tuple[SaleLine, int, int, int]]  # line, qty, refund, points taken back
+    refund: int
+    points_reversed: int
+    points_restored: int
+    refund_method: str
+
+
+def sale_lines(sale: Sale) -> list[tuple[SaleLine, int]]:
+    """The lines of a sale with how many of each were already returned."""
+    lines = list(SaleLine.select().where(SaleLine.sale == sale).order_by(SaleLine.position))
+    return [(line, returned_qty(line)) for line in lines]
+
+
+def plan_return(ref: str, items: dict[str, int] | None = None) -> ReturnPlan:
+    """Work out a return of `items` (barcode -> qty; None: all that is left)."""
+    sale = find_sale(ref)
+    pairs = sale_lines(sale)
+    lines = [line for line, _ in pairs]
+    already = {line.id: done for line, done in pairs}
+    wanted = _wanted(lines, already, items)
+    if not wanted:
+        raise InputError(f"Everything on receipt {sale.receipt_no} was already returned.", "return_nothing")
+    refund = reversed_pts = 0
+    value_before = value_after = 0
+    rows = []
+    for line in lines:
+        before = already[line.id]
+        after = before + wanted.get(line.id, 0)
+        value_before += _share(line.points_value, before, line.qty)
+        value_after += _share(line.points_value, after, line.qty)
+        if after == before:
+            continue
+        money = line.gross - line.discount - line.points_value
+        line_refund = _share(money, after, line.qty) - _share(money, before, line.qty)
+        line_points = _share(line.points_earned, after, line.qty) - _share(line.points_earned, before, line.qty)
+        refund += line_refund
+        reversed_pts += line_points
+        rows.append((line, after - before, line_refund, line_points))
+    restored = 0
+    if sale.points_value:
+        restored = _share(sale.points_redeemed, value_after, sale.points_value) - _share(
+            sale.points_redeemed, value_before, sale.points_value
+        )
+    methods = {p.method for p in Payment.select(Payment.method).where(Payment.sale == sale)}
+    return ReturnPlan(
+        sale=sale, rows=rows, refund=refund, points_reversed=reversed_pts, points_restored=restored,
+        refund_method="card" if methods == {"card"} else "cash",
+    )
+
+
 def return_items(
     ref: str,
     items: dict[str, int] | None = None,
@@ -70,57 +125,28 @@ def return_items(
     who = auth.require(actor, "return", authoriser)
     now = now or utcnow()
     with write_transaction():
-        sale = find_sale(ref)
-        lines = list(SaleLine.select().where(SaleLine.sale == sale).order_by(SaleLine.position))
-        already = {line.id: returned_qty(line) for line in lines}
-        wanted = _wanted(lines, already, items)
-        if not wanted:
-            raise InputError(f"Everything on receipt {sale.receipt_no} was already returned.", "return_nothing")
-
-        refund = reversed_pts = 0
-        value_before = value_after = 0
-        rows = []
-        for line in lines:
-            before = already[line.id]
-            after = before + wanted.get(line.id, 0)
-            value_before += _share(line.points_value, before, line.qty)
-            value_after += _share(line.points_value, after, line.qty)
-            if after == before:
-                continue
-            money = line.gross - line.discount - line.points_value
-            line_refund = _share(money, after, line.qty) - _share(money, before, line.qty)
-            line_points = _share(line.points_earned, after, line.qty) - _share(line.points_earned, before, line.qty)
-            refund += line_refund
-            reversed_pts += line_points
-            rows.append((line, after - before, line_refund, line_points))
-        restored = 0
-        if sale.points_value:
-            restored = _share(sale.points_redeemed, value_after, sale.points_value) - _share(
-                sale.points_redeemed, value_before, sale.points_value
-            )
-        methods = {p.method for p in Payment.select(Payment.method).where(Payment.sale == sale)}
+        plan = plan_return(ref, items)  # inside the lock: no two returns of the same item
+        sale = plan.sale
         ret = SaleReturn.create(
             sale=sale, till=local_till(), staff=actor, authorised_by=who, created_at=now,
-            refund=refund, refund_method="card" if methods == {"card"} else "cash",
-            points_reversed=reversed_pts, points_restored=restored,
+            refund=plan.refund, refund_method=plan.refund_method,
+            points_reversed=plan.points_reversed, points_restored=plan.points_restored,
         )
         line_rows = []
-        for line, qty, line_refund, line_points in rows:
-            # Per-line restored points are only for the receipt; the sale-level
-            # figure above is the one that is exact.
+        for line, qty, line_refund, line_points in plan.rows:
             rl = ReturnLine.create(ret=ret, sale_line=line, qty=qty, refund=line_refund, points_reversed=line_points)
             line_rows.append(row_dict(rl))
         outbox.record("return", {"return": row_dict(ret), "lines": line_rows})
         member = Member.get_by_id(sale.member_id) if sale.member_id else None
         if member is not None:
             # A member who already spent the points goes negative; the return still happens.
-            if reversed_pts:
-                ledger.post(member, "reverse", -reversed_pts, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
-            if restored:
-                ledger.post(member, "restore", restored, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
+            if plan.points_reversed:
+                ledger.post(member, "reverse", -plan.points_reversed, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
+            if plan.points_restored:
+                ledger.post(member, "restore", plan.points_restored, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
     return ReturnResult(
-        return_id=str(ret.id), sale_id=str(sale.id), refund=refund, refund_method=ret.refund_method,
-        points_reversed=reversed_pts, points_restored=restored, card=sale.card_number,
+        return_id=str(ret.id), sale_id=str(sale.id), refund=plan.refund, refund_method=plan.refund_method,
+        points_reversed=plan.points_reversed, points_restored=plan.points_restored, card=sale.card_number,
         balance=member.balance if member else None,
     )
 

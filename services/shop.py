@@ -110,3 +110,16 @@ def configure_shop(
         if till is None:
             till = Till.create(code=till_code, name=till_code, number=till_number, is_local=True)
     return till
+
+
+def create_shop(name: str, currency: str, language: str, owner_name: str, owner_pin: str) -> Till:
+    """'New shop': settings, this till, the owner and a starting programme, all or nothing."""
+    from services import auth, rules
+
+    if not owner_name.strip():
+        raise InputError("Enter the owner's name.", "owner_name_empty")
+    with write_transaction():
+        till = configure_shop(name, currency, language)
+        auth.add_staff(owner_name, "owner", owner_pin)
+        rules.publish(rules.default_rules())
+    return till

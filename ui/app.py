@@ -83,9 +83,9 @@ STARTUP_PROBE = "LOYALTILL_STARTUP_PROBE"
 
 
 def _probe_staff() -> object:
-    from models.schema import Staff
+    from services import auth
 
-    return Staff.select().where(Staff.active == True).order_by(Staff.role).first()  # noqa: E712
+    return auth.first_of_role("cashier") or auth.first_of_role("manager") or auth.first_of_role("owner")
 
 
 def run_window(db_path: Path, resources: Path, demo: bool) -> int:

@@ -550,7 +550,7 @@ class CashierWindow(QMainWindow):
 
     def _returned(self, result: object) -> None:
         if self.cart.member is not None:
-            self.cart.member = Member.get_by_id(self.cart.member.id)
+            self.cart.member = members.reload(self.cart.member)
             self.member_panel.summary = None
         self.refresh()
         self.say(self.tr("Return done: give back %1.").replace("%1", self.fmt.money(result.refund)), "ok")  # type: ignore[attr-defined]

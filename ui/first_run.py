@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QPushButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from services import auth, demo, rules, shop
+from services import demo, shop
 from services.errors import InputError
 from ui.errors import user_message
 
@@ -124,8 +124,7 @@ class FirstRunDialog(QDialog):
 
     def make_shop(self) -> None:
         pin, name, owner = self.pin.text(), self.shop_name.text().strip(), self.owner_name.text().strip()
-        # Checked before anything is written: the services write the shop, the
-        # owner and the rules one after another (see the report to services).
+        # Checked here too, so the person sees every problem at once.
         if not name:
             self.error.setText(self.tr("Give the shop a name."))
         elif not owner:
@@ -136,9 +135,7 @@ class FirstRunDialog(QDialog):
             self.error.setText(self.tr("The two PINs differ."))
         else:
             try:
-                shop.configure_shop(name, self.currency.currentText(), self.language.currentData())
-                auth.add_staff(owner, "owner", pin)
-                rules.publish(rules.default_rules())
+                shop.create_shop(name, self.currency.currentText(), self.language.currentData(), owner, pin)
             except InputError as exc:
                 self.error.setText(user_message(exc))
                 return

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from models.schema import Sale, SaleLine, Staff
+from models.schema import Sale, SaleLine, Staff  # types only
 from services import returns
 from services.errors import InputError
 from services.returns import ReturnResult
@@ -101,14 +101,13 @@ class ReturnDialog(QDialog):
             self.error.setText(user_message(exc))
             self._fill([])
             return
-        self._fill(list(SaleLine.select().where(SaleLine.sale == self.sale).order_by(SaleLine.position)))
+        self._fill(returns.sale_lines(self.sale))
 
-    def _fill(self, lines: list[SaleLine]) -> None:
-        self.lines = lines
+    def _fill(self, pairs: list[tuple[SaleLine, int]]) -> None:
+        self.lines = [line for line, _ in pairs]
         self.spins = []
-        self.table.setRowCount(len(lines))
-        for row, line in enumerate(lines):
-            before = returns.returned_qty(line)
+        self.table.setRowCount(len(pairs))
+        for row, (line, before) in enumerate(pairs):
             cells = [line.name, str(line.qty), str(before), self.fmt.money(line.gross - line.discount - line.points_value)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -118,6 +117,7 @@ class ReturnDialog(QDialog):
             spin = QSpinBox(self.table)
             spin.setMinimumWidth(110)
             spin.setRange(0, line.qty - before)
+            spin.valueChanged.connect(self.preview)
             self.table.setCellWidget(row, 4, spin)
             self.spins.append(spin)
         if self.sale is not None:
@@ -132,6 +132,24 @@ class ReturnDialog(QDialog):
         else:
             self.sale_info.clear()
         self._enable()
+
+    def preview(self) -> None:
+        """What the chosen items would give back, before the manager confirms."""
+        items = self.items()
+        if self.sale is None or not items:
+            self.result.clear()
+            return
+        try:
+            plan = returns.plan_return(self.sale.receipt_no, items)
+        except InputError as exc:
+            self.error.setText(user_message(exc))
+            return
+        self.error.clear()
+        text = self.tr("Will give back %1.").replace("%1", self.fmt.money(plan.refund))
+        if self.sale.member_id:
+            text += " " + self.tr("Points to take back %1, to give back %2.").replace(
+                "%1", self.fmt.points(plan.points_reversed)).replace("%2", self.fmt.points(plan.points_restored))
+        self.result.setText(text)
 
     def select_all(self) -> None:
         for spin in self.spins:

@@ -1,1309 +1,1319 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ro_RO" sourcelanguage="en">
-  <context>
+<context>
     <name>App</name>
     <message>
-      <location filename="../../ui/app.py" line="+62" />
-      <location line="+11" />
-      <source>LoyalTill</source>
-      <translation>LoyalTill</translation>
+        <location filename="../../ui/app.py" line="+63"/>
+        <location line="+11"/>
+        <source>LoyalTill</source>
+        <translation>LoyalTill</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CashierWindow</name>
     <message>
-      <location filename="../../ui/cashier.py" line="+56" />
-      <source>LoyalTill — %1</source>
-      <translation>LoyalTill — %1</translation>
+        <location filename="../../ui/cashier.py" line="+56"/>
+        <source>LoyalTill — %1</source>
+        <translation>LoyalTill — %1</translation>
     </message>
     <message>
-      <location line="+26" />
-      <source>Scan or type barcode, name, SKU — Enter adds</source>
-      <translation>Scanați sau tastați cod de bare, denumire, cod articol — Enter adaugă</translation>
+        <location line="+26"/>
+        <source>Scan or type barcode, name, SKU — Enter adds</source>
+        <translation>Scanați sau tastați cod de bare, denumire, cod articol — Enter adaugă</translation>
     </message>
     <message>
-      <location line="+45" />
-      <source>Pay</source>
-      <translation>Plată</translation>
+        <location line="+45"/>
+        <source>Pay</source>
+        <translation>Plată</translation>
     </message>
     <message>
-      <location line="+27" />
-      <source>Find member</source>
-      <translation>Caută client</translation>
+        <location line="+27"/>
+        <source>Find member</source>
+        <translation>Caută client</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>New member</source>
-      <translation>Client nou</translation>
+        <location line="+1"/>
+        <source>New member</source>
+        <translation>Client nou</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Quantity</source>
-      <translation>Cantitate</translation>
+        <location line="+1"/>
+        <source>Quantity</source>
+        <translation>Cantitate</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Remove line</source>
-      <translation>Șterge rândul</translation>
+        <location line="+1"/>
+        <source>Remove line</source>
+        <translation>Șterge rândul</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Redeem points</source>
-      <translation>Folosește puncte</translation>
+        <location line="+1"/>
+        <source>Redeem points</source>
+        <translation>Folosește puncte</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Park sale</source>
-      <translation>Pune deoparte</translation>
+        <location line="+1"/>
+        <source>Park sale</source>
+        <translation>Pune deoparte</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Recall sale</source>
-      <translation>Reia bonul</translation>
+        <location line="+1"/>
+        <source>Recall sale</source>
+        <translation>Reia bonul</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Discount (manager)</source>
-      <translation>Reducere (manager)</translation>
+        <location line="+1"/>
+        <source>Discount (manager)</source>
+        <translation>Reducere (manager)</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Return (manager)</source>
-      <translation>Retur (manager)</translation>
+        <location line="+1"/>
+        <source>Return (manager)</source>
+        <translation>Retur (manager)</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Clear member / cancel</source>
-      <translation>Scoate clientul / anulează</translation>
+        <location line="+1"/>
+        <source>Clear member / cancel</source>
+        <translation>Scoate clientul / anulează</translation>
     </message>
     <message>
-      <location line="+1" />
-      <location line="+293" />
-      <source>Cancel sale</source>
-      <translation>Anulează bonul</translation>
+        <location line="+1"/>
+        <location line="+293"/>
+        <source>Cancel sale</source>
+        <translation>Anulează bonul</translation>
     </message>
     <message>
-      <location line="-267" />
-      <source>Till %1</source>
-      <translation>Casa %1</translation>
+        <location line="-267"/>
+        <source>Till %1</source>
+        <translation>Casa %1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Offline — sales are kept on this till</source>
-      <translation>Fără conexiune — vânzările sunt păstrate pe această casă</translation>
+        <location line="+2"/>
+        <source>Offline — sales are kept on this till</source>
+        <translation>Fără conexiune — vânzările sunt păstrate pe această casă</translation>
     </message>
     <message>
-      <location line="+89" />
-      <source>Card misread (wrong check digit): scan it again.</source>
-      <translation>Card citit greșit (cifră de control greșită): scanați din nou.</translation>
+        <location line="+89"/>
+        <source>Card misread (wrong check digit): scan it again.</source>
+        <translation>Card citit greșit (cifră de control greșită): scanați din nou.</translation>
     </message>
     <message>
-      <location line="+27" />
-      <source>Nothing found for “%1”.</source>
-      <translation>Nimic găsit pentru „%1”.</translation>
+        <location line="+27"/>
+        <source>Nothing found for “%1”.</source>
+        <translation>Nimic găsit pentru „%1”.</translation>
     </message>
     <message>
-      <location line="+13" />
-      <source>Added: %1 (now %2)</source>
-      <translation>Adăugat: %1 (acum %2)</translation>
+        <location line="+13"/>
+        <source>Added: %1 (now %2)</source>
+        <translation>Adăugat: %1 (acum %2)</translation>
     </message>
     <message>
-      <location line="+6" />
-      <source>Member: %1</source>
-      <translation>Client: %1</translation>
+        <location line="+6"/>
+        <source>Member: %1</source>
+        <translation>Client: %1</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>Points to use were reset.</source>
-      <translation>Punctele de folosit au fost resetate.</translation>
+        <location line="+11"/>
+        <source>Points to use were reset.</source>
+        <translation>Punctele de folosit au fost resetate.</translation>
     </message>
     <message>
-      <location line="+32" />
-      <source>There is no line to change.</source>
-      <translation>Nu există niciun rând de modificat.</translation>
+        <location line="+32"/>
+        <source>There is no line to change.</source>
+        <translation>Nu există niciun rând de modificat.</translation>
     </message>
     <message>
-      <location line="+12" />
-      <source>Removed: %1</source>
-      <translation>Șters: %1</translation>
+        <location line="+12"/>
+        <source>Removed: %1</source>
+        <translation>Șters: %1</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>Scan the member's card first.</source>
-      <translation>Scanați mai întâi cardul clientului.</translation>
+        <location line="+4"/>
+        <source>Scan the member&apos;s card first.</source>
+        <translation>Scanați mai întâi cardul clientului.</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>No points can be used on this sale.</source>
-      <translation>Pe acest bon nu se pot folosi puncte.</translation>
+        <location line="+3"/>
+        <source>No points can be used on this sale.</source>
+        <translation>Pe acest bon nu se pot folosi puncte.</translation>
     </message>
     <message>
-      <location line="+10" />
-      <source>%1 will pay part of the bill.</source>
-      <translation>%1 vor achita o parte din bon.</translation>
+        <location line="+10"/>
+        <source>%1 will pay part of the bill.</source>
+        <translation>%1 vor achita o parte din bon.</translation>
     </message>
     <message>
-      <location line="+4" />
-      <location line="+108" />
-      <source>Scan the items first.</source>
-      <translation>Scanați mai întâi produsele.</translation>
+        <location line="+4"/>
+        <location line="+108"/>
+        <source>Scan the items first.</source>
+        <translation>Scanați mai întâi produsele.</translation>
     </message>
     <message>
-      <location line="-101" />
-      <source>Manual discount %1 applied.</source>
-      <translation>Reducerea manuală de %1 a fost aplicată.</translation>
+        <location line="-101"/>
+        <source>Manual discount %1 applied.</source>
+        <translation>Reducerea manuală de %1 a fost aplicată.</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>Sale parked. F7 brings it back.</source>
-      <translation>Bon pus deoparte. F7 îl readuce.</translation>
+        <location line="+11"/>
+        <source>Sale parked. F7 brings it back.</source>
+        <translation>Bon pus deoparte. F7 îl readuce.</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>Pay or park the sale on screen first.</source>
-      <translation>Mai întâi achitați sau puneți deoparte bonul de pe ecran.</translation>
+        <location line="+4"/>
+        <source>Pay or park the sale on screen first.</source>
+        <translation>Mai întâi achitați sau puneți deoparte bonul de pe ecran.</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>No parked sales.</source>
-      <translation>Nu există bonuri puse deoparte.</translation>
+        <location line="+3"/>
+        <source>No parked sales.</source>
+        <translation>Nu există bonuri puse deoparte.</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>Parked sale recalled.</source>
-      <translation>Bonul pus deoparte a fost reluat.</translation>
+        <location line="+11"/>
+        <source>Parked sale recalled.</source>
+        <translation>Bonul pus deoparte a fost reluat.</translation>
     </message>
     <message>
-      <location line="+13" />
-      <source>Member removed from this sale.</source>
-      <translation>Clientul a fost scos de pe bon.</translation>
+        <location line="+13"/>
+        <source>Member removed from this sale.</source>
+        <translation>Clientul a fost scos de pe bon.</translation>
     </message>
     <message>
-      <location line="+6" />
-      <source>Cancel this sale and clear the screen?</source>
-      <translation>Anulați acest bon și goliți ecranul?</translation>
+        <location line="+6"/>
+        <source>Cancel this sale and clear the screen?</source>
+        <translation>Anulați acest bon și goliți ecranul?</translation>
     </message>
     <message>
-      <location line="+7" />
-      <source>Sale cancelled.</source>
-      <translation>Bon anulat.</translation>
+        <location line="+7"/>
+        <source>Sale cancelled.</source>
+        <translation>Bon anulat.</translation>
     </message>
     <message>
-      <location line="+27" />
-      <source>Welcome, %1! Card %2.</source>
-      <translation>Bun venit, %1! Card %2.</translation>
+        <location line="+27"/>
+        <source>Welcome, %1! Card %2.</source>
+        <translation>Bun venit, %1! Card %2.</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Find the member first (F2).</source>
-      <translation>Găsiți mai întâi clientul (F2).</translation>
+        <location line="+5"/>
+        <source>Find the member first (F2).</source>
+        <translation>Găsiți mai întâi clientul (F2).</translation>
     </message>
     <message>
-      <location line="+27" />
-      <source>Sale %1 complete. Change %2.</source>
-      <translation>Bonul %1 este achitat. Rest %2.</translation>
+        <location line="+27"/>
+        <source>Sale %1 complete. Change %2.</source>
+        <translation>Bonul %1 este achitat. Rest %2.</translation>
     </message>
     <message>
-      <location line="+17" />
-      <source>Saving receipts as PDF is not available in this version.</source>
-      <translation>Salvarea bonului ca PDF nu este disponibilă în această versiune.</translation>
+        <location line="+17"/>
+        <source>Saving receipts as PDF is not available in this version.</source>
+        <translation>Salvarea bonului ca PDF nu este disponibilă în această versiune.</translation>
     </message>
     <message>
-      <location line="-8" />
-      <source>Save receipt PDF</source>
-      <translation>Salvează bonul PDF</translation>
+        <location line="-8"/>
+        <source>Save receipt PDF</source>
+        <translation>Salvează bonul PDF</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>Receipt saved: %1</source>
-      <translation>Bon salvat: %1</translation>
+        <location line="+11"/>
+        <source>Receipt saved: %1</source>
+        <translation>Bon salvat: %1</translation>
     </message>
     <message>
-      <location line="+12" />
-      <source>Return done: give back %1.</source>
-      <translation>Retur efectuat: restituiți %1.</translation>
+        <location line="+12"/>
+        <source>Return done: give back %1.</source>
+        <translation>Retur efectuat: restituiți %1.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CompletionPanel</name>
     <message>
-      <location filename="../../ui/totals_panel.py" line="+75" />
-      <source>Paid</source>
-      <translation>Achitat</translation>
+        <location filename="../../ui/totals_panel.py" line="+75"/>
+        <source>Paid</source>
+        <translation>Achitat</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Points earned</source>
-      <translation>Puncte câștigate</translation>
+        <location line="+1"/>
+        <source>Points earned</source>
+        <translation>Puncte câștigate</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Points used</source>
-      <translation>Puncte folosite</translation>
+        <location line="+1"/>
+        <source>Points used</source>
+        <translation>Puncte folosite</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>New balance</source>
-      <translation>Sold nou</translation>
+        <location line="+1"/>
+        <source>New balance</source>
+        <translation>Sold nou</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Change</source>
-      <translation>Rest</translation>
+        <location line="+2"/>
+        <source>Change</source>
+        <translation>Rest</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Save receipt PDF</source>
-      <translation>Salvează bonul PDF</translation>
+        <location line="+5"/>
+        <source>Save receipt PDF</source>
+        <translation>Salvează bonul PDF</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Next customer</source>
-      <translation>Clientul următor</translation>
+        <location line="+3"/>
+        <source>Next customer</source>
+        <translation>Clientul următor</translation>
     </message>
     <message>
-      <location line="+9" />
-      <source>Sale %1 done</source>
-      <translation>Bonul %1 achitat</translation>
+        <location line="+9"/>
+        <source>Sale %1 done</source>
+        <translation>Bonul %1 achitat</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>DiscountDialog</name>
     <message>
-      <location filename="../../ui/sale_dialogs.py" line="+108" />
-      <source>Manual discount</source>
-      <translation>Reducere manuală</translation>
+        <location filename="../../ui/sale_dialogs.py" line="+108"/>
+        <source>Manual discount</source>
+        <translation>Reducere manuală</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Discount on every item of this sale (a manager's PIN is needed).</source>
-      <translation>Reducere la toate produsele de pe bon (este nevoie de PIN-ul managerului).</translation>
+        <location line="+2"/>
+        <source>Discount on every item of this sale (a manager&apos;s PIN is needed).</source>
+        <translation>Reducere la toate produsele de pe bon (este nevoie de PIN-ul managerului).</translation>
     </message>
     <message>
-      <location line="+13" />
-      <source>Apply discount</source>
-      <translation>Aplică reducerea</translation>
+        <location line="+13"/>
+        <source>Apply discount</source>
+        <translation>Aplică reducerea</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Errors</name>
     <message>
-      <location filename="../../ui/errors.py" line="+25" />
-      <source>{card} is not a card number (13 digits).</source>
-      <translation>{card} nu este un număr de card (13 cifre).</translation>
+        <location filename="../../ui/errors.py" line="+25"/>
+        <source>{card} is not a card number (13 digits).</source>
+        <translation>{card} nu este un număr de card (13 cifre).</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card misread (wrong check digit): scan it again or type it.</source>
-      <translation>Card citit greșit (cifră de control greșită): scanați din nou sau tastați-l.</translation>
+        <location line="+1"/>
+        <source>Card misread (wrong check digit): scan it again or type it.</source>
+        <translation>Card citit greșit (cifră de control greșită): scanați din nou sau tastați-l.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card {card} is not one of this shop's cards.</source>
-      <translation>Cardul {card} nu aparține acestui magazin.</translation>
+        <location line="+1"/>
+        <source>Card {card} is not one of this shop&apos;s cards.</source>
+        <translation>Cardul {card} nu aparține acestui magazin.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card {card} is blocked (reported lost). Ask for the new card or find the member by phone.</source>
-      <translation>Cardul {card} este blocat (declarat pierdut). Cereți cardul nou sau căutați clientul după telefon.</translation>
+        <location line="+1"/>
+        <source>Card {card} is blocked (reported lost). Ask for the new card or find the member by phone.</source>
+        <translation>Cardul {card} este blocat (declarat pierdut). Cereți cardul nou sau căutați clientul după telefon.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card {card} has not been given to anyone yet. Register a member with it (F3).</source>
-      <translation>Cardul {card} nu a fost încă dat nimănui. Înregistrați un client cu el (F3).</translation>
+        <location line="+1"/>
+        <source>Card {card} has not been given to anyone yet. Register a member with it (F3).</source>
+        <translation>Cardul {card} nu a fost încă dat nimănui. Înregistrați un client cu el (F3).</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>{card} is not one of this shop's cards.</source>
-      <translation>{card} nu este un card al acestui magazin.</translation>
+        <location line="+1"/>
+        <source>{card} is not one of this shop&apos;s cards.</source>
+        <translation>{card} nu este un card al acestui magazin.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card {card} already belongs to someone.</source>
-      <translation>Cardul {card} aparține deja altcuiva.</translation>
+        <location line="+1"/>
+        <source>Card {card} already belongs to someone.</source>
+        <translation>Cardul {card} aparține deja altcuiva.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>This till has used up its card numbers.</source>
-      <translation>Această casă a epuizat numerele de card.</translation>
+        <location line="+1"/>
+        <source>This till has used up its card numbers.</source>
+        <translation>Această casă a epuizat numerele de card.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>No product with barcode {barcode}.</source>
-      <translation>Niciun produs cu codul de bare {barcode}.</translation>
+        <location line="+1"/>
+        <source>No product with barcode {barcode}.</source>
+        <translation>Niciun produs cu codul de bare {barcode}.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Wrong PIN.</source>
-      <translation>PIN greșit.</translation>
+        <location line="+1"/>
+        <source>Wrong PIN.</source>
+        <translation>PIN greșit.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>A PIN is 4 to 8 digits.</source>
-      <translation>PIN-ul are între 4 și 8 cifre.</translation>
+        <location line="+1"/>
+        <source>A PIN is 4 to 8 digits.</source>
+        <translation>PIN-ul are între 4 și 8 cifre.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Another person already uses this PIN; choose another.</source>
-      <translation>Altcineva folosește deja acest PIN; alegeți altul.</translation>
+        <location line="+1"/>
+        <source>Another person already uses this PIN; choose another.</source>
+        <translation>Altcineva folosește deja acest PIN; alegeți altul.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>This needs a manager's PIN.</source>
-      <translation>Este nevoie de PIN-ul managerului.</translation>
+        <location line="+1"/>
+        <source>This needs a manager&apos;s PIN.</source>
+        <translation>Este nevoie de PIN-ul managerului.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Quantity must be 1 to {max}.</source>
-      <translation>Cantitatea trebuie să fie între 1 și {max}.</translation>
+        <location line="+1"/>
+        <source>Quantity must be 1 to {max}.</source>
+        <translation>Cantitatea trebuie să fie între 1 și {max}.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>A discount is between 0 and 100 %.</source>
-      <translation>Reducerea este între 0 și 100 %.</translation>
+        <location line="+1"/>
+        <source>A discount is between 0 and 100 %.</source>
+        <translation>Reducerea este între 0 și 100 %.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>The sale has no items.</source>
-      <translation>Bonul nu are produse.</translation>
+        <location line="+1"/>
+        <source>The sale has no items.</source>
+        <translation>Bonul nu are produse.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>There is nothing to park.</source>
-      <translation>Nu este nimic de pus deoparte.</translation>
+        <location line="+1"/>
+        <source>There is nothing to park.</source>
+        <translation>Nu este nimic de pus deoparte.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>That parked sale was already recalled.</source>
-      <translation>Acest bon pus deoparte a fost deja reluat.</translation>
+        <location line="+1"/>
+        <source>That parked sale was already recalled.</source>
+        <translation>Acest bon pus deoparte a fost deja reluat.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Pay by cash or card.</source>
-      <translation>Plătiți numerar sau cu cardul.</translation>
+        <location line="+1"/>
+        <source>Pay by cash or card.</source>
+        <translation>Plătiți numerar sau cu cardul.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>A payment cannot be negative.</source>
-      <translation>O plată nu poate fi negativă.</translation>
+        <location line="+1"/>
+        <source>A payment cannot be negative.</source>
+        <translation>O plată nu poate fi negativă.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>The card payment is more than the bill.</source>
-      <translation>Plata cu cardul depășește totalul bonului.</translation>
+        <location line="+1"/>
+        <source>The card payment is more than the bill.</source>
+        <translation>Plata cu cardul depășește totalul bonului.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>More money is needed to pay the bill.</source>
-      <translation>Suma nu ajunge pentru achitarea bonului.</translation>
+        <location line="+1"/>
+        <source>More money is needed to pay the bill.</source>
+        <translation>Suma nu ajunge pentru achitarea bonului.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Points to redeem cannot be negative.</source>
-      <translation>Punctele folosite nu pot fi negative.</translation>
+        <location line="+1"/>
+        <source>Points to redeem cannot be negative.</source>
+        <translation>Punctele folosite nu pot fi negative.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Scan a member's card to pay with points.</source>
-      <translation>Scanați cardul clientului pentru a plăti cu puncte.</translation>
+        <location line="+1"/>
+        <source>Scan a member&apos;s card to pay with points.</source>
+        <translation>Scanați cardul clientului pentru a plăti cu puncte.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>At most {points} points can be used on this sale.</source>
-      <translation>Pe acest bon se pot folosi cel mult {points} puncte.</translation>
+        <location line="+1"/>
+        <source>At most {points} points can be used on this sale.</source>
+        <translation>Pe acest bon se pot folosi cel mult {points} puncte.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Points are redeemed in steps of {step}.</source>
-      <translation>Punctele se folosesc în multipli de {step}.</translation>
+        <location line="+1"/>
+        <source>Points are redeemed in steps of {step}.</source>
+        <translation>Punctele se folosesc în multipli de {step}.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Enter the member's name.</source>
-      <translation>Introduceți numele clientului.</translation>
+        <location line="+1"/>
+        <source>Enter the member&apos;s name.</source>
+        <translation>Introduceți numele clientului.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Enter a phone number.</source>
-      <translation>Introduceți un număr de telefon.</translation>
+        <location line="+1"/>
+        <source>Enter a phone number.</source>
+        <translation>Introduceți un număr de telefon.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>{phone} is not a phone number we can use.</source>
-      <translation>{phone} nu este un număr de telefon valid.</translation>
+        <location line="+1"/>
+        <source>{phone} is not a phone number we can use.</source>
+        <translation>{phone} nu este un număr de telefon valid.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>A member with phone {phone} already exists: find them instead.</source>
-      <translation>Există deja un client cu telefonul {phone}: căutați-l.</translation>
+        <location line="+1"/>
+        <source>A member with phone {phone} already exists: find them instead.</source>
+        <translation>Există deja un client cu telefonul {phone}: căutați-l.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>That birthday cannot be right.</source>
-      <translation>Această dată de naștere nu poate fi corectă.</translation>
+        <location line="+1"/>
+        <source>That birthday cannot be right.</source>
+        <translation>Această dată de naștere nu poate fi corectă.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>No sale with receipt {ref}.</source>
-      <translation>Nu există bonul {ref}.</translation>
+        <location line="+1"/>
+        <source>No sale with receipt {ref}.</source>
+        <translation>Nu există bonul {ref}.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Everything on this receipt was already returned.</source>
-      <translation>Toate produsele de pe acest bon au fost deja returnate.</translation>
+        <location line="+1"/>
+        <source>Everything on this receipt was already returned.</source>
+        <translation>Toate produsele de pe acest bon au fost deja returnate.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Return at least one of each item.</source>
-      <translation>Returnați cel puțin o bucată din fiecare produs.</translation>
+        <location line="+1"/>
+        <source>Return at least one of each item.</source>
+        <translation>Returnați cel puțin o bucată din fiecare produs.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Item {barcode} is not on this receipt.</source>
-      <translation>Produsul {barcode} nu este pe acest bon.</translation>
+        <location line="+1"/>
+        <source>Item {barcode} is not on this receipt.</source>
+        <translation>Produsul {barcode} nu este pe acest bon.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>More of item {barcode} than is left to return on this receipt.</source>
-      <translation>Din produsul {barcode} se cer mai multe decât au rămas de returnat pe bon.</translation>
+        <location line="+1"/>
+        <source>More of item {barcode} than is left to return on this receipt.</source>
+        <translation>Din produsul {barcode} se cer mai multe decât au rămas de returnat pe bon.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Give the shop a name.</source>
-      <translation>Dați un nume magazinului.</translation>
+        <location line="+1"/>
+        <source>Give the shop a name.</source>
+        <translation>Dați un nume magazinului.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Cannot write the receipt there: choose another folder or a USB stick.</source>
-      <translation>Bonul nu poate fi scris acolo: alegeți alt dosar sau un stick USB.</translation>
+        <location line="+1"/>
+        <source>Cannot write the receipt there: choose another folder or a USB stick.</source>
+        <translation>Bonul nu poate fi scris acolo: alegeți alt dosar sau un stick USB.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>This till is not set up yet.</source>
-      <translation>Această casă nu este încă configurată.</translation>
+        <location line="+1"/>
+        <source>This till is not set up yet.</source>
+        <translation>Această casă nu este încă configurată.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>The demo goes into an empty database; this one already has a shop.</source>
-      <translation>Demo-ul se creează doar într-o bază goală; aceasta are deja un magazin.</translation>
+        <location line="+1"/>
+        <source>The demo goes into an empty database; this one already has a shop.</source>
+        <translation>Demo-ul se creează doar într-o bază goală; aceasta are deja un magazin.</translation>
     </message>
     <message>
-      <location line="+20" />
-      <source>Unexpected error</source>
-      <translation>Eroare neașteptată</translation>
+        <location line="+20"/>
+        <source>Unexpected error</source>
+        <translation>Eroare neașteptată</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Unexpected error. The sale on screen is kept; please tell the shop's support.</source>
-      <translation>Eroare neașteptată. Bonul de pe ecran este păstrat; anunțați suportul magazinului.</translation>
+        <location line="+1"/>
+        <source>Unexpected error. The sale on screen is kept; please tell the shop&apos;s support.</source>
+        <translation>Eroare neașteptată. Bonul de pe ecran este păstrat; anunțați suportul magazinului.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FindMemberDialog</name>
     <message>
-      <location filename="../../ui/member_dialogs.py" line="+49" />
-      <source>Find member</source>
-      <translation>Caută client</translation>
+        <location filename="../../ui/member_dialogs.py" line="+49"/>
+        <source>Find member</source>
+        <translation>Caută client</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Phone (any format) or name</source>
-      <translation>Telefon (orice format) sau nume</translation>
+        <location line="+5"/>
+        <source>Phone (any format) or name</source>
+        <translation>Telefon (orice format) sau nume</translation>
     </message>
     <message>
-      <location line="+7" />
-      <source>Type at least 2 characters, or scan the card.</source>
-      <translation>Tastați cel puțin 2 caractere sau scanați cardul.</translation>
+        <location line="+7"/>
+        <source>Type at least 2 characters, or scan the card.</source>
+        <translation>Tastați cel puțin 2 caractere sau scanați cardul.</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>New member (F3)</source>
-      <translation>Client nou (F3)</translation>
+        <location line="+4"/>
+        <source>New member (F3)</source>
+        <translation>Client nou (F3)</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Edit</source>
-      <translation>Modifică</translation>
+        <location line="+3"/>
+        <source>Edit</source>
+        <translation>Modifică</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Cancel</source>
-      <translation>Anulează</translation>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>Anulează</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Add to sale (Enter)</source>
-      <translation>Adaugă pe bon (Enter)</translation>
+        <location line="+2"/>
+        <source>Add to sale (Enter)</source>
+        <translation>Adaugă pe bon (Enter)</translation>
     </message>
     <message>
-      <location line="+32" />
-      <source>%1 found</source>
-      <translation>Găsiți: %1</translation>
+        <location line="+32"/>
+        <source>%1 found</source>
+        <translation>Găsiți: %1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Nobody found. F3 registers a new member.</source>
-      <translation>Nimeni găsit. F3 înregistrează un client nou.</translation>
+        <location line="+2"/>
+        <source>Nobody found. F3 registers a new member.</source>
+        <translation>Nimeni găsit. F3 înregistrează un client nou.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FirstRun</name>
     <message>
-      <location filename="../../ui/first_run.py" line="+23" />
-      <source>Building the demo shop…</source>
-      <translation>Se creează magazinul demo…</translation>
+        <location filename="../../ui/first_run.py" line="+23"/>
+        <source>Building the demo shop…</source>
+        <translation>Se creează magazinul demo…</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Demo shop</source>
-      <translation>Magazin demo</translation>
+        <location line="+2"/>
+        <source>Demo shop</source>
+        <translation>Magazin demo</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Products</source>
-      <translation>Produse</translation>
+        <location line="+5"/>
+        <source>Products</source>
+        <translation>Produse</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Members</source>
-      <translation>Clienți</translation>
+        <location line="+1"/>
+        <source>Members</source>
+        <translation>Clienți</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Sales history</source>
-      <translation>Istoricul vânzărilor</translation>
+        <location line="+1"/>
+        <source>Sales history</source>
+        <translation>Istoricul vânzărilor</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
-      <location line="+20" />
-      <source>Welcome to LoyalTill</source>
-      <translation>Bun venit în LoyalTill</translation>
+        <location line="+20"/>
+        <source>Welcome to LoyalTill</source>
+        <translation>Bun venit în LoyalTill</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>This till has no shop yet.</source>
-      <translation>Această casă nu are încă un magazin.</translation>
+        <location line="+11"/>
+        <source>This till has no shop yet.</source>
+        <translation>Această casă nu are încă un magazin.</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Demo shop
+        <location line="+3"/>
+        <source>Demo shop
 A grocery with members, products and three months of sales</source>
-      <translation>Magazin demo
+        <translation>Magazin demo
 Un magazin alimentar cu clienți, produse și vânzări pe trei luni</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>New shop
-Your shop's name, currency and the owner's PIN</source>
-      <translation>Magazin nou
+        <location line="+3"/>
+        <source>New shop
+Your shop&apos;s name, currency and the owner&apos;s PIN</source>
+        <translation>Magazin nou
 Numele magazinului, moneda și PIN-ul proprietarului</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Demo PINs: owner 1111, manager 2222, cashier 3333.</source>
-      <translation>PIN-uri demo: proprietar 1111, manager 2222, casier 3333.</translation>
+        <location line="+5"/>
+        <source>Demo PINs: owner 1111, manager 2222, cashier 3333.</source>
+        <translation>PIN-uri demo: proprietar 1111, manager 2222, casier 3333.</translation>
     </message>
     <message>
-      <location line="+19" />
-      <source>Shop name</source>
-      <translation>Numele magazinului</translation>
+        <location line="+19"/>
+        <source>Shop name</source>
+        <translation>Numele magazinului</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Currency</source>
-      <translation>Moneda</translation>
+        <location line="+1"/>
+        <source>Currency</source>
+        <translation>Moneda</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Language</source>
-      <translation>Limba</translation>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation>Limba</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Owner's name</source>
-      <translation>Numele proprietarului</translation>
+        <location line="+1"/>
+        <source>Owner&apos;s name</source>
+        <translation>Numele proprietarului</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Owner's PIN (4–8 digits)</source>
-      <translation>PIN-ul proprietarului (4–8 cifre)</translation>
+        <location line="+1"/>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
+        <translation>PIN-ul proprietarului (4–8 cifre)</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>PIN again</source>
-      <translation>PIN din nou</translation>
+        <location line="+1"/>
+        <source>PIN again</source>
+        <translation>PIN din nou</translation>
     </message>
     <message>
-      <location line="+6" />
-      <source>Back</source>
-      <translation>Înapoi</translation>
+        <location line="+6"/>
+        <source>Back</source>
+        <translation>Înapoi</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Create shop</source>
-      <translation>Creează magazinul</translation>
+        <location line="+2"/>
+        <source>Create shop</source>
+        <translation>Creează magazinul</translation>
     </message>
     <message>
-      <location line="+24" />
-      <source>Give the shop a name.</source>
-      <translation>Dați un nume magazinului.</translation>
+        <location line="+23"/>
+        <source>Give the shop a name.</source>
+        <translation>Dați un nume magazinului.</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Enter the owner's name.</source>
-      <translation>Introduceți numele proprietarului.</translation>
+        <location line="+2"/>
+        <source>Enter the owner&apos;s name.</source>
+        <translation>Introduceți numele proprietarului.</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>A PIN is 4 to 8 digits.</source>
-      <translation>PIN-ul are între 4 și 8 cifre.</translation>
+        <location line="+2"/>
+        <source>A PIN is 4 to 8 digits.</source>
+        <translation>PIN-ul are între 4 și 8 cifre.</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>The two PINs differ.</source>
-      <translation>Cele două PIN-uri diferă.</translation>
+        <location line="+2"/>
+        <source>The two PINs differ.</source>
+        <translation>Cele două PIN-uri diferă.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Formatting</name>
     <message numerus="yes">
-      <location filename="../../ui/formatting.py" line="+33" />
-      <source>%n pts</source>
-      <translation>
-        <numerusform>%n punct</numerusform>
-        <numerusform>%n puncte</numerusform>
-        <numerusform>%n de puncte</numerusform>
-      </translation>
+        <location filename="../../ui/formatting.py" line="+33"/>
+        <source>%n pts</source>
+        <translation>
+            <numerusform>%n punct</numerusform>
+            <numerusform>%n puncte</numerusform>
+            <numerusform>%n de puncte</numerusform>
+        </translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/login.py" line="+18" />
-      <source>LoyalTill — sign in</source>
-      <translation>LoyalTill — autentificare</translation>
+        <location filename="../../ui/login.py" line="+18"/>
+        <source>LoyalTill — sign in</source>
+        <translation>LoyalTill — autentificare</translation>
     </message>
     <message>
-      <location line="+7" />
-      <source>Enter your PIN</source>
-      <translation>Introduceți PIN-ul</translation>
+        <location line="+7"/>
+        <source>Enter your PIN</source>
+        <translation>Introduceți PIN-ul</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ManagerPinDialog</name>
     <message>
-      <location filename="../../ui/authorise.py" line="+25" />
-      <source>a return</source>
-      <translation>un retur</translation>
+        <location filename="../../ui/authorise.py" line="+25"/>
+        <source>a return</source>
+        <translation>un retur</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>a manual discount</source>
-      <translation>o reducere manuală</translation>
+        <location line="+1"/>
+        <source>a manual discount</source>
+        <translation>o reducere manuală</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>a balance adjustment</source>
-      <translation>o corectare de sold</translation>
+        <location line="+1"/>
+        <source>a balance adjustment</source>
+        <translation>o corectare de sold</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>blocking a card</source>
-      <translation>blocarea unui card</translation>
+        <location line="+1"/>
+        <source>blocking a card</source>
+        <translation>blocarea unui card</translation>
     </message>
     <message>
-      <location line="+12" />
-      <source>Manager's PIN</source>
-      <translation>PIN-ul managerului</translation>
+        <location line="+12"/>
+        <source>Manager&apos;s PIN</source>
+        <translation>PIN-ul managerului</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>%1 needs a manager's PIN.</source>
-      <translation>%1: este nevoie de PIN-ul managerului.</translation>
+        <location line="+2"/>
+        <source>%1 needs a manager&apos;s PIN.</source>
+        <translation>%1: este nevoie de PIN-ul managerului.</translation>
     </message>
     <message>
-      <location line="+19" />
-      <source>%1 may not authorise this.</source>
-      <translation>%1 nu poate autoriza această operațiune.</translation>
+        <location line="+19"/>
+        <source>%1 may not authorise this.</source>
+        <translation>%1 nu poate autoriza această operațiune.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MemberFormDialog</name>
     <message>
-      <location filename="../../ui/member_dialogs.py" line="+49" />
-      <source>Edit member</source>
-      <translation>Modifică clientul</translation>
+        <location filename="../../ui/member_dialogs.py" line="+49"/>
+        <source>Edit member</source>
+        <translation>Modifică clientul</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>New member</source>
-      <translation>Client nou</translation>
+        <location line="+0"/>
+        <source>New member</source>
+        <translation>Client nou</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>First and last name</source>
-      <translation>Prenume și nume</translation>
+        <location line="+4"/>
+        <source>First and last name</source>
+        <translation>Prenume și nume</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Mobile, any format</source>
-      <translation>Mobil, orice format</translation>
+        <location line="+2"/>
+        <source>Mobile, any format</source>
+        <translation>Mobil, orice format</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>DD.MM.YYYY (optional)</source>
-      <translation>ZZ.LL.AAAA (opțional)</translation>
+        <location line="+2"/>
+        <source>DD.MM.YYYY (optional)</source>
+        <translation>ZZ.LL.AAAA (opțional)</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Agrees to receive offers</source>
-      <translation>Este de acord să primească oferte</translation>
+        <location line="+1"/>
+        <source>Agrees to receive offers</source>
+        <translation>Este de acord să primească oferte</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Scan a pre-printed card now, or leave empty</source>
-      <translation>Scanați acum un card pretipărit sau lăsați gol</translation>
+        <location line="+2"/>
+        <source>Scan a pre-printed card now, or leave empty</source>
+        <translation>Scanați acum un card pretipărit sau lăsați gol</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Name</source>
-      <translation>Nume</translation>
+        <location line="+2"/>
+        <source>Name</source>
+        <translation>Nume</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Phone</source>
-      <translation>Telefon</translation>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>Telefon</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Birthday</source>
-      <translation>Zi de naștere</translation>
+        <location line="+1"/>
+        <source>Birthday</source>
+        <translation>Zi de naștere</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Empty: a new card number is issued.</source>
-      <translation>Gol: se emite un număr de card nou.</translation>
+        <location line="+3"/>
+        <source>Empty: a new card number is issued.</source>
+        <translation>Gol: se emite un număr de card nou.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <location line="+4" />
-      <source>Card</source>
-      <translation>Card</translation>
+        <location line="+1"/>
+        <location line="+4"/>
+        <source>Card</source>
+        <translation>Card</translation>
     </message>
     <message>
-      <location line="-1" />
-      <source>no active card</source>
-      <translation>niciun card activ</translation>
+        <location line="-1"/>
+        <source>no active card</source>
+        <translation>niciun card activ</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Card lost? Scan the new card (or leave empty for a new number):</source>
-      <translation>Card pierdut? Scanați cardul nou (sau lăsați gol pentru un număr nou):</translation>
+        <location line="+2"/>
+        <source>Card lost? Scan the new card (or leave empty for a new number):</source>
+        <translation>Card pierdut? Scanați cardul nou (sau lăsați gol pentru un număr nou):</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Block lost card and give the new one (manager)</source>
-      <translation>Blochează cardul pierdut și dă unul nou (manager)</translation>
+        <location line="+2"/>
+        <source>Block lost card and give the new one (manager)</source>
+        <translation>Blochează cardul pierdut și dă unul nou (manager)</translation>
     </message>
     <message>
-      <location line="+18" />
-      <source>Cancel</source>
-      <translation>Anulează</translation>
+        <location line="+18"/>
+        <source>Cancel</source>
+        <translation>Anulează</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Save and add to sale</source>
-      <translation>Salvează și adaugă pe bon</translation>
+        <location line="+2"/>
+        <source>Save and add to sale</source>
+        <translation>Salvează și adaugă pe bon</translation>
     </message>
     <message>
-      <location line="+17" />
-      <source>The birthday is not a date: write it as DD.MM.YYYY.</source>
-      <translation>Ziua de naștere nu este o dată: scrieți ZZ.LL.AAAA.</translation>
+        <location line="+17"/>
+        <source>The birthday is not a date: write it as DD.MM.YYYY.</source>
+        <translation>Ziua de naștere nu este o dată: scrieți ZZ.LL.AAAA.</translation>
     </message>
     <message>
-      <location line="+30" />
-      <source>Old card blocked; the points moved to card %1.</source>
-      <translation>Cardul vechi a fost blocat; punctele au trecut pe cardul %1.</translation>
+        <location line="+30"/>
+        <source>Old card blocked; the points moved to card %1.</source>
+        <translation>Cardul vechi a fost blocat; punctele au trecut pe cardul %1.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MemberPanel</name>
     <message>
-      <location filename="../../ui/member_panel.py" line="+22" />
-      <source>Member</source>
-      <translation>Client</translation>
+        <location filename="../../ui/member_panel.py" line="+22"/>
+        <source>Member</source>
+        <translation>Client</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>No member on this sale.
+        <location line="+2"/>
+        <source>No member on this sale.
 Scan a loyalty card, or press F2 to find by phone.</source>
-      <translation>Niciun client pe acest bon.
+        <translation>Niciun client pe acest bon.
 Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</translation>
     </message>
     <message>
-      <location line="+15" />
-      <source>Birthday!</source>
-      <translation>Zi de naștere!</translation>
+        <location line="+15"/>
+        <source>Birthday!</source>
+        <translation>Zi de naștere!</translation>
     </message>
     <message>
-      <location line="+38" />
-      <source>No tier</source>
-      <translation>Fără nivel</translation>
+        <location line="+38"/>
+        <source>No tier</source>
+        <translation>Fără nivel</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>no active card</source>
-      <translation>niciun card activ</translation>
+        <location line="+5"/>
+        <source>no active card</source>
+        <translation>niciun card activ</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card %1</source>
-      <translation>Card %1</translation>
+        <location line="+1"/>
+        <source>Card %1</source>
+        <translation>Card %1</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>%1 more to reach %2</source>
-      <translation>Încă %1 până la nivelul %2</translation>
+        <location line="+5"/>
+        <source>%1 more to reach %2</source>
+        <translation>Încă %1 până la nivelul %2</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Top tier reached</source>
-      <translation>Nivelul maxim atins</translation>
+        <location line="+5"/>
+        <source>Top tier reached</source>
+        <translation>Nivelul maxim atins</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Balance is below zero after a return: points cannot be used until it recovers.</source>
-      <translation>După un retur soldul este sub zero: punctele nu pot fi folosite până se reface.</translation>
+        <location line="+2"/>
+        <source>Balance is below zero after a return: points cannot be used until it recovers.</source>
+        <translation>După un retur soldul este sub zero: punctele nu pot fi folosite până se reface.</translation>
     </message>
     <message>
-      <location line="+9" />
-      <source>After this sale: %1 (−%2 used, +%3 earned)</source>
-      <translation>După această vânzare: %1 (−%2 folosite, +%3 câștigate)</translation>
+        <location line="+9"/>
+        <source>After this sale: %1 (−%2 used, +%3 earned)</source>
+        <translation>După această vânzare: %1 (−%2 folosite, +%3 câștigate)</translation>
     </message>
     <message>
-      <location line="+13" />
-      <source>Can use up to %1 on this sale (%2) — F5</source>
-      <translation>Poate folosi până la %1 pe acest bon (%2) — F5</translation>
+        <location line="+13"/>
+        <source>Can use up to %1 on this sale (%2) — F5</source>
+        <translation>Poate folosi până la %1 pe acest bon (%2) — F5</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>No points can be used on this sale yet.</source>
-      <translation>Încă nu se pot folosi puncte pe acest bon.</translation>
+        <location line="+5"/>
+        <source>No points can be used on this sale yet.</source>
+        <translation>Încă nu se pot folosi puncte pe acest bon.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ParkedDialog</name>
     <message>
-      <location filename="../../ui/sale_dialogs.py" line="+35" />
-      <source>Parked sales</source>
-      <translation>Bonuri puse deoparte</translation>
+        <location filename="../../ui/sale_dialogs.py" line="+35"/>
+        <source>Parked sales</source>
+        <translation>Bonuri puse deoparte</translation>
     </message>
     <message>
-      <location line="+8" />
-      <source>%1 — %2 items, %3</source>
-      <translation>%1 — %2 produse, %3</translation>
+        <location line="+8"/>
+        <source>%1 — %2 items, %3</source>
+        <translation>%1 — %2 produse, %3</translation>
     </message>
     <message>
-      <location line="+9" />
-      <source>No parked sales.</source>
-      <translation>Nu există bonuri puse deoparte.</translation>
+        <location line="+9"/>
+        <source>No parked sales.</source>
+        <translation>Nu există bonuri puse deoparte.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Recall</source>
-      <translation>Reia</translation>
+        <location line="+1"/>
+        <source>Recall</source>
+        <translation>Reia</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PayDialog</name>
     <message>
-      <location filename="../../ui/pay_dialog.py" line="+34" />
-      <source>Payment</source>
-      <translation>Plată</translation>
+        <location filename="../../ui/pay_dialog.py" line="+34"/>
+        <source>Payment</source>
+        <translation>Plată</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>To pay</source>
-      <translation>De plată</translation>
+        <location line="+3"/>
+        <source>To pay</source>
+        <translation>De plată</translation>
     </message>
     <message>
-      <location line="+10" />
-      <source>cash handed over</source>
-      <translation>numerar primit</translation>
+        <location line="+10"/>
+        <source>cash handed over</source>
+        <translation>numerar primit</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>charged to card</source>
-      <translation>plătit cu cardul</translation>
+        <location line="+3"/>
+        <source>charged to card</source>
+        <translation>plătit cu cardul</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Cash</source>
-      <translation>Numerar</translation>
+        <location line="+1"/>
+        <source>Cash</source>
+        <translation>Numerar</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Card</source>
-      <translation>Card</translation>
+        <location line="+2"/>
+        <source>Card</source>
+        <translation>Card</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Exact cash (F3)</source>
-      <translation>Suma exactă (F3)</translation>
+        <location line="+6"/>
+        <source>Exact cash (F3)</source>
+        <translation>Suma exactă (F3)</translation>
     </message>
     <message>
-      <location line="+8" />
-      <source>All by card (F2)</source>
-      <translation>Totul cu cardul (F2)</translation>
+        <location line="+8"/>
+        <source>All by card (F2)</source>
+        <translation>Totul cu cardul (F2)</translation>
     </message>
     <message>
-      <location line="+17" />
-      <source>Back to sale (Esc)</source>
-      <translation>Înapoi la bon (Esc)</translation>
+        <location line="+19"/>
+        <source>Back to sale (Esc)</source>
+        <translation>Înapoi la bon (Esc)</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Complete sale (Enter)</source>
-      <translation>Finalizează vânzarea (Enter)</translation>
+        <location line="+2"/>
+        <source>Complete sale (Enter)</source>
+        <translation>Finalizează vânzarea (Enter)</translation>
     </message>
     <message>
-      <location line="+48" />
-      <location line="+19" />
-      <source>Not an amount</source>
-      <translation>Nu este o sumă</translation>
+        <location line="+48"/>
+        <location line="+19"/>
+        <source>Not an amount</source>
+        <translation>Nu este o sumă</translation>
     </message>
     <message>
-      <location line="-15" />
-      <source>Still due: %1</source>
-      <translation>Rămas de plată: %1</translation>
+        <location line="-15"/>
+        <source>Still due: %1</source>
+        <translation>Rămas de plată: %1</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Change: %1</source>
-      <translation>Rest: %1</translation>
+        <location line="+3"/>
+        <source>Change: %1</source>
+        <translation>Rest: %1</translation>
     </message>
     <message>
-      <location line="+8" />
-      <source>Type the cash handed over, or choose card.</source>
-      <translation>Tastați numerarul primit sau alegeți cardul.</translation>
+        <location line="+8"/>
+        <source>Type the cash handed over, or choose card.</source>
+        <translation>Tastați numerarul primit sau alegeți cardul.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PinPad</name>
     <message>
-      <location filename="../../ui/pin_pad.py" line="+19" />
-      <source>PIN</source>
-      <translation>PIN</translation>
+        <location filename="../../ui/pin_pad.py" line="+19"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
     </message>
     <message>
-      <location line="+9" />
-      <source>OK</source>
-      <translation>OK</translation>
+        <location line="+9"/>
+        <source>OK</source>
+        <translation>OK</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ProductPickerDialog</name>
     <message>
-      <location filename="../../ui/sale_dialogs.py" line="-40" />
-      <source>Choose a product</source>
-      <translation>Alegeți un produs</translation>
+        <location filename="../../ui/sale_dialogs.py" line="-40"/>
+        <source>Choose a product</source>
+        <translation>Alegeți un produs</translation>
     </message>
     <message>
-      <location line="+9" />
-      <source>Add to sale</source>
-      <translation>Adaugă pe bon</translation>
+        <location line="+9"/>
+        <source>Add to sale</source>
+        <translation>Adaugă pe bon</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>QuantityDialog</name>
     <message>
-      <location line="-102" />
-      <source>Quantity</source>
-      <translation>Cantitate</translation>
+        <location line="-102"/>
+        <source>Quantity</source>
+        <translation>Cantitate</translation>
     </message>
     <message>
-      <location line="+8" />
-      <source>Set quantity</source>
-      <translation>Setează cantitatea</translation>
+        <location line="+8"/>
+        <source>Set quantity</source>
+        <translation>Setează cantitatea</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Reasons</name>
     <message>
-      <location filename="../../ui/cart_table.py" line="+24" />
-      <source>member −%1</source>
-      <translation>client −%1</translation>
+        <location filename="../../ui/cart_table.py" line="+24"/>
+        <source>member −%1</source>
+        <translation>client −%1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>%1 −%2</source>
-      <translation>%1 −%2</translation>
+        <location line="+2"/>
+        <source>%1 −%2</source>
+        <translation>%1 −%2</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>manager −%1</source>
-      <translation>manager −%1</translation>
+        <location line="+2"/>
+        <source>manager −%1</source>
+        <translation>manager −%1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>no loyalty (%1)</source>
-      <translation>fără fidelitate (%1)</translation>
+        <location line="+2"/>
+        <source>no loyalty (%1)</source>
+        <translation>fără fidelitate (%1)</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>capped at %1</source>
-      <translation>plafonat la %1</translation>
+        <location line="+2"/>
+        <source>capped at %1</source>
+        <translation>plafonat la %1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>points −%1</source>
-      <translation>puncte −%1</translation>
+        <location line="+2"/>
+        <source>points −%1</source>
+        <translation>puncte −%1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>+%1</source>
-      <translation>+%1</translation>
+        <location line="+2"/>
+        <source>+%1</source>
+        <translation>+%1</translation>
     </message>
     <message>
-      <location line="+13" />
-      <source>Item</source>
-      <translation>Produs</translation>
+        <location line="+13"/>
+        <source>Item</source>
+        <translation>Produs</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Qty</source>
-      <translation>Cant.</translation>
+        <location line="+0"/>
+        <source>Qty</source>
+        <translation>Cant.</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Price</source>
-      <translation>Preț</translation>
+        <location line="+0"/>
+        <source>Price</source>
+        <translation>Preț</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Discount</source>
-      <translation>Reducere</translation>
+        <location line="+0"/>
+        <source>Discount</source>
+        <translation>Reducere</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Sum</source>
-      <translation>Sumă</translation>
+        <location line="+0"/>
+        <source>Sum</source>
+        <translation>Sumă</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Why</source>
-      <translation>De ce</translation>
+        <location line="+0"/>
+        <source>Why</source>
+        <translation>De ce</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RedeemDialog</name>
     <message>
-      <location filename="../../ui/sale_dialogs.py" line="+15" />
-      <source>Pay with points</source>
-      <translation>Plată cu puncte</translation>
+        <location filename="../../ui/sale_dialogs.py" line="+15"/>
+        <source>Pay with points</source>
+        <translation>Plată cu puncte</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Balance %1. This sale can take up to %2.</source>
-      <translation>Sold %1. Pe acest bon se pot folosi până la %2.</translation>
+        <location line="+3"/>
+        <source>Balance %1. This sale can take up to %2.</source>
+        <translation>Sold %1. Pe acest bon se pot folosi până la %2.</translation>
     </message>
     <message>
-      <location line="+10" />
-      <source>Max</source>
-      <translation>Maxim</translation>
+        <location line="+10"/>
+        <source>Max</source>
+        <translation>Maxim</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>None</source>
-      <translation>Deloc</translation>
+        <location line="+3"/>
+        <source>None</source>
+        <translation>Deloc</translation>
     </message>
     <message>
-      <location line="+10" />
-      <source>Use points</source>
-      <translation>Folosește punctele</translation>
+        <location line="+10"/>
+        <source>Use points</source>
+        <translation>Folosește punctele</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>= %1 off the bill</source>
-      <translation>= %1 din totalul bonului</translation>
+        <location line="+5"/>
+        <source>= %1 off the bill</source>
+        <translation>= %1 din totalul bonului</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ReturnDialog</name>
     <message>
-      <location filename="../../ui/return_dialog.py" line="+30" />
-      <source>Return</source>
-      <translation>Retur</translation>
+        <location filename="../../ui/return_dialog.py" line="+30"/>
+        <source>Return</source>
+        <translation>Retur</translation>
     </message>
     <message>
-      <location line="+6" />
-      <source>Receipt number, e.g. T01-000123</source>
-      <translation>Numărul bonului, de ex. T01-000123</translation>
+        <location line="+6"/>
+        <source>Receipt number, e.g. T01-000123</source>
+        <translation>Numărul bonului, de ex. T01-000123</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Find receipt</source>
-      <translation>Caută bonul</translation>
+        <location line="+2"/>
+        <source>Find receipt</source>
+        <translation>Caută bonul</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>Item</source>
-      <translation>Produs</translation>
+        <location line="+11"/>
+        <source>Item</source>
+        <translation>Produs</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Sold</source>
-      <translation>Vândut</translation>
+        <location line="+0"/>
+        <source>Sold</source>
+        <translation>Vândut</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Returned before</source>
-      <translation>Returnat anterior</translation>
+        <location line="+0"/>
+        <source>Returned before</source>
+        <translation>Returnat anterior</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Paid</source>
-      <translation>Achitat</translation>
+        <location line="+0"/>
+        <source>Paid</source>
+        <translation>Achitat</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Return now</source>
-      <translation>Returnează acum</translation>
+        <location line="+0"/>
+        <source>Return now</source>
+        <translation>Returnează acum</translation>
     </message>
     <message>
-      <location line="+15" />
-      <source>Whole sale</source>
-      <translation>Tot bonul</translation>
+        <location line="+19"/>
+        <source>Whole sale</source>
+        <translation>Tot bonul</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Close</source>
-      <translation>Închide</translation>
+        <location line="+3"/>
+        <source>Close</source>
+        <translation>Închide</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Return selected (manager)</source>
-      <translation>Returnează selecția (manager)</translation>
+        <location line="+3"/>
+        <source>Return selected (manager)</source>
+        <translation>Returnează selecția (manager)</translation>
     </message>
     <message>
-      <location line="+50" />
-      <source>Receipt %1 of %2: %3, paid %4</source>
-      <translation>Bonul %1 din %2: %3, achitat %4</translation>
+        <location line="+51"/>
+        <source>Receipt %1 of %2: %3, paid %4</source>
+        <translation>Bonul %1 din %2: %3, achitat %4</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>; points used %1, earned %2</source>
-      <translation>; puncte folosite %1, câștigate %2</translation>
+        <location line="+4"/>
+        <source>; points used %1, earned %2</source>
+        <translation>; puncte folosite %1, câștigate %2</translation>
     </message>
     <message>
-      <location line="+17" />
-      <source>That item is not left to return on this receipt.</source>
-      <translation>Acest produs nu mai are ce returna pe acest bon.</translation>
+        <location line="+19"/>
+        <source>Will give back %1.</source>
+        <translation>Se restituie %1.</translation>
     </message>
     <message>
-      <location line="+15" />
-      <source>Set how many of which items come back, or press Whole sale.</source>
-      <translation>Indicați câte bucăți din fiecare produs se returnează sau apăsați „Tot bonul”.</translation>
+        <location line="+2"/>
+        <source>Points to take back %1, to give back %2.</source>
+        <translation>Puncte retrase %1, puncte restituite %2.</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>in cash</source>
-      <translation>în numerar</translation>
+        <location line="+14"/>
+        <source>That item is not left to return on this receipt.</source>
+        <translation>Acest produs nu mai are ce returna pe acest bon.</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>to the card</source>
-      <translation>pe card</translation>
+        <location line="+15"/>
+        <source>Set how many of which items come back, or press Whole sale.</source>
+        <translation>Indicați câte bucăți din fiecare produs se returnează sau apăsați „Tot bonul”.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Give back %1 %2.</source>
-      <translation>Restituiți %1 %2.</translation>
+        <location line="+11"/>
+        <source>in cash</source>
+        <translation>în numerar</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Points taken back %1, given back %2; balance now %3.</source>
-      <translation>Puncte retrase %1, restituite %2; sold acum %3.</translation>
+        <location line="+0"/>
+        <source>to the card</source>
+        <translation>pe card</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <location line="+1"/>
+        <source>Give back %1 %2.</source>
+        <translation>Restituiți %1 %2.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Points taken back %1, given back %2; balance now %3.</source>
+        <translation>Puncte retrase %1, restituite %2; sold acum %3.</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
-      <location filename="../../ui/formatting.py" line="+38" />
-      <source>cashier</source>
-      <translation>casier</translation>
+        <location filename="../../ui/formatting.py" line="+38"/>
+        <source>cashier</source>
+        <translation>casier</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>manager</source>
-      <translation>manager</translation>
+        <location line="+1"/>
+        <source>manager</source>
+        <translation>manager</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>owner</source>
-      <translation>proprietar</translation>
+        <location line="+1"/>
+        <source>owner</source>
+        <translation>proprietar</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SaleDialogs</name>
     <message>
-      <location filename="../../ui/sale_dialogs.py" line="-73" />
-      <source>Cancel</source>
-      <translation>Anulează</translation>
+        <location filename="../../ui/sale_dialogs.py" line="-73"/>
+        <source>Cancel</source>
+        <translation>Anulează</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Tiers</name>
     <message>
-      <location filename="../../ui/formatting.py" line="-11" />
-      <source>Base</source>
-      <translation>De bază</translation>
+        <location filename="../../ui/formatting.py" line="-11"/>
+        <source>Base</source>
+        <translation>De bază</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Silver</source>
-      <translation>Argint</translation>
+        <location line="+1"/>
+        <source>Silver</source>
+        <translation>Argint</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Gold</source>
-      <translation>Aur</translation>
+        <location line="+1"/>
+        <source>Gold</source>
+        <translation>Aur</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TotalsPanel</name>
     <message>
-      <location filename="../../ui/totals_panel.py" line="-70" />
-      <source>Items</source>
-      <translation>Produse</translation>
+        <location filename="../../ui/totals_panel.py" line="-70"/>
+        <source>Items</source>
+        <translation>Produse</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Subtotal</source>
-      <translation>Subtotal</translation>
+        <location line="+1"/>
+        <source>Subtotal</source>
+        <translation>Subtotal</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Discount</source>
-      <translation>Reducere</translation>
+        <location line="+1"/>
+        <source>Discount</source>
+        <translation>Reducere</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Paid by points</source>
-      <translation>Achitat cu puncte</translation>
+        <location line="+1"/>
+        <source>Paid by points</source>
+        <translation>Achitat cu puncte</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Points to earn</source>
-      <translation>Puncte de câștigat</translation>
+        <location line="+1"/>
+        <source>Points to earn</source>
+        <translation>Puncte de câștigat</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>To pay</source>
-      <translation>De plată</translation>
+        <location line="+2"/>
+        <source>To pay</source>
+        <translation>De plată</translation>
     </message>
-  </context>
+</context>
 </TS>

@@ -1,1309 +1,1319 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU" sourcelanguage="en">
-  <context>
+<context>
     <name>App</name>
     <message>
-      <location filename="../../ui/app.py" line="+62" />
-      <location line="+11" />
-      <source>LoyalTill</source>
-      <translation>LoyalTill</translation>
+        <location filename="../../ui/app.py" line="+63"/>
+        <location line="+11"/>
+        <source>LoyalTill</source>
+        <translation>LoyalTill</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CashierWindow</name>
     <message>
-      <location filename="../../ui/cashier.py" line="+56" />
-      <source>LoyalTill — %1</source>
-      <translation>LoyalTill — %1</translation>
+        <location filename="../../ui/cashier.py" line="+56"/>
+        <source>LoyalTill — %1</source>
+        <translation>LoyalTill — %1</translation>
     </message>
     <message>
-      <location line="+26" />
-      <source>Scan or type barcode, name, SKU — Enter adds</source>
-      <translation>Сканируйте или введите штрихкод, название, артикул — Enter добавляет</translation>
+        <location line="+26"/>
+        <source>Scan or type barcode, name, SKU — Enter adds</source>
+        <translation>Сканируйте или введите штрихкод, название, артикул — Enter добавляет</translation>
     </message>
     <message>
-      <location line="+45" />
-      <source>Pay</source>
-      <translation>Оплата</translation>
+        <location line="+45"/>
+        <source>Pay</source>
+        <translation>Оплата</translation>
     </message>
     <message>
-      <location line="+27" />
-      <source>Find member</source>
-      <translation>Найти клиента</translation>
+        <location line="+27"/>
+        <source>Find member</source>
+        <translation>Найти клиента</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>New member</source>
-      <translation>Новый клиент</translation>
+        <location line="+1"/>
+        <source>New member</source>
+        <translation>Новый клиент</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Quantity</source>
-      <translation>Количество</translation>
+        <location line="+1"/>
+        <source>Quantity</source>
+        <translation>Количество</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Remove line</source>
-      <translation>Удалить строку</translation>
+        <location line="+1"/>
+        <source>Remove line</source>
+        <translation>Удалить строку</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Redeem points</source>
-      <translation>Списать баллы</translation>
+        <location line="+1"/>
+        <source>Redeem points</source>
+        <translation>Списать баллы</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Park sale</source>
-      <translation>Отложить чек</translation>
+        <location line="+1"/>
+        <source>Park sale</source>
+        <translation>Отложить чек</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Recall sale</source>
-      <translation>Вернуть чек</translation>
+        <location line="+1"/>
+        <source>Recall sale</source>
+        <translation>Вернуть чек</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Discount (manager)</source>
-      <translation>Скидка (менеджер)</translation>
+        <location line="+1"/>
+        <source>Discount (manager)</source>
+        <translation>Скидка (менеджер)</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Return (manager)</source>
-      <translation>Возврат (менеджер)</translation>
+        <location line="+1"/>
+        <source>Return (manager)</source>
+        <translation>Возврат (менеджер)</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Clear member / cancel</source>
-      <translation>Убрать клиента / отмена</translation>
+        <location line="+1"/>
+        <source>Clear member / cancel</source>
+        <translation>Убрать клиента / отмена</translation>
     </message>
     <message>
-      <location line="+1" />
-      <location line="+293" />
-      <source>Cancel sale</source>
-      <translation>Отменить чек</translation>
+        <location line="+1"/>
+        <location line="+293"/>
+        <source>Cancel sale</source>
+        <translation>Отменить чек</translation>
     </message>
     <message>
-      <location line="-267" />
-      <source>Till %1</source>
-      <translation>Касса %1</translation>
+        <location line="-267"/>
+        <source>Till %1</source>
+        <translation>Касса %1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Offline — sales are kept on this till</source>
-      <translation>Нет связи — продажи хранятся на этой кассе</translation>
+        <location line="+2"/>
+        <source>Offline — sales are kept on this till</source>
+        <translation>Нет связи — продажи хранятся на этой кассе</translation>
     </message>
     <message>
-      <location line="+89" />
-      <source>Card misread (wrong check digit): scan it again.</source>
-      <translation>Карта считалась с ошибкой (неверная контрольная цифра): отсканируйте ещё раз.</translation>
+        <location line="+89"/>
+        <source>Card misread (wrong check digit): scan it again.</source>
+        <translation>Карта считалась с ошибкой (неверная контрольная цифра): отсканируйте ещё раз.</translation>
     </message>
     <message>
-      <location line="+27" />
-      <source>Nothing found for “%1”.</source>
-      <translation>По запросу «%1» ничего не найдено.</translation>
+        <location line="+27"/>
+        <source>Nothing found for “%1”.</source>
+        <translation>По запросу «%1» ничего не найдено.</translation>
     </message>
     <message>
-      <location line="+13" />
-      <source>Added: %1 (now %2)</source>
-      <translation>Добавлено: %1 (теперь %2)</translation>
+        <location line="+13"/>
+        <source>Added: %1 (now %2)</source>
+        <translation>Добавлено: %1 (теперь %2)</translation>
     </message>
     <message>
-      <location line="+6" />
-      <source>Member: %1</source>
-      <translation>Клиент: %1</translation>
+        <location line="+6"/>
+        <source>Member: %1</source>
+        <translation>Клиент: %1</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>Points to use were reset.</source>
-      <translation>Списание баллов сброшено.</translation>
+        <location line="+11"/>
+        <source>Points to use were reset.</source>
+        <translation>Списание баллов сброшено.</translation>
     </message>
     <message>
-      <location line="+32" />
-      <source>There is no line to change.</source>
-      <translation>Нет строки для изменения.</translation>
+        <location line="+32"/>
+        <source>There is no line to change.</source>
+        <translation>Нет строки для изменения.</translation>
     </message>
     <message>
-      <location line="+12" />
-      <source>Removed: %1</source>
-      <translation>Удалено: %1</translation>
+        <location line="+12"/>
+        <source>Removed: %1</source>
+        <translation>Удалено: %1</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>Scan the member's card first.</source>
-      <translation>Сначала отсканируйте карту клиента.</translation>
+        <location line="+4"/>
+        <source>Scan the member&apos;s card first.</source>
+        <translation>Сначала отсканируйте карту клиента.</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>No points can be used on this sale.</source>
-      <translation>В этом чеке баллы списать нельзя.</translation>
+        <location line="+3"/>
+        <source>No points can be used on this sale.</source>
+        <translation>В этом чеке баллы списать нельзя.</translation>
     </message>
     <message>
-      <location line="+10" />
-      <source>%1 will pay part of the bill.</source>
-      <translation>%1 пойдут в оплату чека.</translation>
+        <location line="+10"/>
+        <source>%1 will pay part of the bill.</source>
+        <translation>%1 пойдут в оплату чека.</translation>
     </message>
     <message>
-      <location line="+4" />
-      <location line="+108" />
-      <source>Scan the items first.</source>
-      <translation>Сначала отсканируйте товары.</translation>
+        <location line="+4"/>
+        <location line="+108"/>
+        <source>Scan the items first.</source>
+        <translation>Сначала отсканируйте товары.</translation>
     </message>
     <message>
-      <location line="-101" />
-      <source>Manual discount %1 applied.</source>
-      <translation>Ручная скидка %1 применена.</translation>
+        <location line="-101"/>
+        <source>Manual discount %1 applied.</source>
+        <translation>Ручная скидка %1 применена.</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>Sale parked. F7 brings it back.</source>
-      <translation>Чек отложен. F7 — вернуть.</translation>
+        <location line="+11"/>
+        <source>Sale parked. F7 brings it back.</source>
+        <translation>Чек отложен. F7 — вернуть.</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>Pay or park the sale on screen first.</source>
-      <translation>Сначала оплатите или отложите текущий чек.</translation>
+        <location line="+4"/>
+        <source>Pay or park the sale on screen first.</source>
+        <translation>Сначала оплатите или отложите текущий чек.</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>No parked sales.</source>
-      <translation>Отложенных чеков нет.</translation>
+        <location line="+3"/>
+        <source>No parked sales.</source>
+        <translation>Отложенных чеков нет.</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>Parked sale recalled.</source>
-      <translation>Отложенный чек возвращён.</translation>
+        <location line="+11"/>
+        <source>Parked sale recalled.</source>
+        <translation>Отложенный чек возвращён.</translation>
     </message>
     <message>
-      <location line="+13" />
-      <source>Member removed from this sale.</source>
-      <translation>Клиент убран из чека.</translation>
+        <location line="+13"/>
+        <source>Member removed from this sale.</source>
+        <translation>Клиент убран из чека.</translation>
     </message>
     <message>
-      <location line="+6" />
-      <source>Cancel this sale and clear the screen?</source>
-      <translation>Отменить этот чек и очистить экран?</translation>
+        <location line="+6"/>
+        <source>Cancel this sale and clear the screen?</source>
+        <translation>Отменить этот чек и очистить экран?</translation>
     </message>
     <message>
-      <location line="+7" />
-      <source>Sale cancelled.</source>
-      <translation>Чек отменён.</translation>
+        <location line="+7"/>
+        <source>Sale cancelled.</source>
+        <translation>Чек отменён.</translation>
     </message>
     <message>
-      <location line="+27" />
-      <source>Welcome, %1! Card %2.</source>
-      <translation>Добро пожаловать, %1! Карта %2.</translation>
+        <location line="+27"/>
+        <source>Welcome, %1! Card %2.</source>
+        <translation>Добро пожаловать, %1! Карта %2.</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Find the member first (F2).</source>
-      <translation>Сначала найдите клиента (F2).</translation>
+        <location line="+5"/>
+        <source>Find the member first (F2).</source>
+        <translation>Сначала найдите клиента (F2).</translation>
     </message>
     <message>
-      <location line="+27" />
-      <source>Sale %1 complete. Change %2.</source>
-      <translation>Чек %1 оплачен. Сдача %2.</translation>
+        <location line="+27"/>
+        <source>Sale %1 complete. Change %2.</source>
+        <translation>Чек %1 оплачен. Сдача %2.</translation>
     </message>
     <message>
-      <location line="+17" />
-      <source>Saving receipts as PDF is not available in this version.</source>
-      <translation>Сохранение чека в PDF недоступно в этой версии.</translation>
+        <location line="+17"/>
+        <source>Saving receipts as PDF is not available in this version.</source>
+        <translation>Сохранение чека в PDF недоступно в этой версии.</translation>
     </message>
     <message>
-      <location line="-8" />
-      <source>Save receipt PDF</source>
-      <translation>Сохранить чек в PDF</translation>
+        <location line="-8"/>
+        <source>Save receipt PDF</source>
+        <translation>Сохранить чек в PDF</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>Receipt saved: %1</source>
-      <translation>Чек сохранён: %1</translation>
+        <location line="+11"/>
+        <source>Receipt saved: %1</source>
+        <translation>Чек сохранён: %1</translation>
     </message>
     <message>
-      <location line="+12" />
-      <source>Return done: give back %1.</source>
-      <translation>Возврат оформлен: выдайте %1.</translation>
+        <location line="+12"/>
+        <source>Return done: give back %1.</source>
+        <translation>Возврат оформлен: выдайте %1.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CompletionPanel</name>
     <message>
-      <location filename="../../ui/totals_panel.py" line="+75" />
-      <source>Paid</source>
-      <translation>Оплачено</translation>
+        <location filename="../../ui/totals_panel.py" line="+75"/>
+        <source>Paid</source>
+        <translation>Оплачено</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Points earned</source>
-      <translation>Начислено баллов</translation>
+        <location line="+1"/>
+        <source>Points earned</source>
+        <translation>Начислено баллов</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Points used</source>
-      <translation>Списано баллов</translation>
+        <location line="+1"/>
+        <source>Points used</source>
+        <translation>Списано баллов</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>New balance</source>
-      <translation>Новый баланс</translation>
+        <location line="+1"/>
+        <source>New balance</source>
+        <translation>Новый баланс</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Change</source>
-      <translation>Сдача</translation>
+        <location line="+2"/>
+        <source>Change</source>
+        <translation>Сдача</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Save receipt PDF</source>
-      <translation>Сохранить чек в PDF</translation>
+        <location line="+5"/>
+        <source>Save receipt PDF</source>
+        <translation>Сохранить чек в PDF</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Next customer</source>
-      <translation>Следующий покупатель</translation>
+        <location line="+3"/>
+        <source>Next customer</source>
+        <translation>Следующий покупатель</translation>
     </message>
     <message>
-      <location line="+9" />
-      <source>Sale %1 done</source>
-      <translation>Чек %1 оплачен</translation>
+        <location line="+9"/>
+        <source>Sale %1 done</source>
+        <translation>Чек %1 оплачен</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>DiscountDialog</name>
     <message>
-      <location filename="../../ui/sale_dialogs.py" line="+108" />
-      <source>Manual discount</source>
-      <translation>Ручная скидка</translation>
+        <location filename="../../ui/sale_dialogs.py" line="+108"/>
+        <source>Manual discount</source>
+        <translation>Ручная скидка</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Discount on every item of this sale (a manager's PIN is needed).</source>
-      <translation>Скидка на все товары чека (нужен PIN менеджера).</translation>
+        <location line="+2"/>
+        <source>Discount on every item of this sale (a manager&apos;s PIN is needed).</source>
+        <translation>Скидка на все товары чека (нужен PIN менеджера).</translation>
     </message>
     <message>
-      <location line="+13" />
-      <source>Apply discount</source>
-      <translation>Применить скидку</translation>
+        <location line="+13"/>
+        <source>Apply discount</source>
+        <translation>Применить скидку</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Errors</name>
     <message>
-      <location filename="../../ui/errors.py" line="+25" />
-      <source>{card} is not a card number (13 digits).</source>
-      <translation>{card} — не номер карты (нужно 13 цифр).</translation>
+        <location filename="../../ui/errors.py" line="+25"/>
+        <source>{card} is not a card number (13 digits).</source>
+        <translation>{card} — не номер карты (нужно 13 цифр).</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card misread (wrong check digit): scan it again or type it.</source>
-      <translation>Карта считалась с ошибкой (неверная контрольная цифра): отсканируйте ещё раз или введите вручную.</translation>
+        <location line="+1"/>
+        <source>Card misread (wrong check digit): scan it again or type it.</source>
+        <translation>Карта считалась с ошибкой (неверная контрольная цифра): отсканируйте ещё раз или введите вручную.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card {card} is not one of this shop's cards.</source>
-      <translation>Карта {card} не выдавалась в этом магазине.</translation>
+        <location line="+1"/>
+        <source>Card {card} is not one of this shop&apos;s cards.</source>
+        <translation>Карта {card} не выдавалась в этом магазине.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card {card} is blocked (reported lost). Ask for the new card or find the member by phone.</source>
-      <translation>Карта {card} заблокирована (утеряна). Попросите новую карту или найдите клиента по телефону.</translation>
+        <location line="+1"/>
+        <source>Card {card} is blocked (reported lost). Ask for the new card or find the member by phone.</source>
+        <translation>Карта {card} заблокирована (утеряна). Попросите новую карту или найдите клиента по телефону.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card {card} has not been given to anyone yet. Register a member with it (F3).</source>
-      <translation>Карта {card} ещё никому не выдана. Зарегистрируйте с ней клиента (F3).</translation>
+        <location line="+1"/>
+        <source>Card {card} has not been given to anyone yet. Register a member with it (F3).</source>
+        <translation>Карта {card} ещё никому не выдана. Зарегистрируйте с ней клиента (F3).</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>{card} is not one of this shop's cards.</source>
-      <translation>{card} — не карта этого магазина.</translation>
+        <location line="+1"/>
+        <source>{card} is not one of this shop&apos;s cards.</source>
+        <translation>{card} — не карта этого магазина.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card {card} already belongs to someone.</source>
-      <translation>Карта {card} уже принадлежит другому клиенту.</translation>
+        <location line="+1"/>
+        <source>Card {card} already belongs to someone.</source>
+        <translation>Карта {card} уже принадлежит другому клиенту.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>This till has used up its card numbers.</source>
-      <translation>На этой кассе закончились номера карт.</translation>
+        <location line="+1"/>
+        <source>This till has used up its card numbers.</source>
+        <translation>На этой кассе закончились номера карт.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>No product with barcode {barcode}.</source>
-      <translation>Нет товара со штрихкодом {barcode}.</translation>
+        <location line="+1"/>
+        <source>No product with barcode {barcode}.</source>
+        <translation>Нет товара со штрихкодом {barcode}.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Wrong PIN.</source>
-      <translation>Неверный PIN.</translation>
+        <location line="+1"/>
+        <source>Wrong PIN.</source>
+        <translation>Неверный PIN.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>A PIN is 4 to 8 digits.</source>
-      <translation>PIN — от 4 до 8 цифр.</translation>
+        <location line="+1"/>
+        <source>A PIN is 4 to 8 digits.</source>
+        <translation>PIN — от 4 до 8 цифр.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Another person already uses this PIN; choose another.</source>
-      <translation>Этот PIN уже у другого сотрудника; выберите другой.</translation>
+        <location line="+1"/>
+        <source>Another person already uses this PIN; choose another.</source>
+        <translation>Этот PIN уже у другого сотрудника; выберите другой.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>This needs a manager's PIN.</source>
-      <translation>Нужен PIN менеджера.</translation>
+        <location line="+1"/>
+        <source>This needs a manager&apos;s PIN.</source>
+        <translation>Нужен PIN менеджера.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Quantity must be 1 to {max}.</source>
-      <translation>Количество — от 1 до {max}.</translation>
+        <location line="+1"/>
+        <source>Quantity must be 1 to {max}.</source>
+        <translation>Количество — от 1 до {max}.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>A discount is between 0 and 100 %.</source>
-      <translation>Скидка — от 0 до 100 %.</translation>
+        <location line="+1"/>
+        <source>A discount is between 0 and 100 %.</source>
+        <translation>Скидка — от 0 до 100 %.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>The sale has no items.</source>
-      <translation>В чеке нет товаров.</translation>
+        <location line="+1"/>
+        <source>The sale has no items.</source>
+        <translation>В чеке нет товаров.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>There is nothing to park.</source>
-      <translation>Нечего откладывать.</translation>
+        <location line="+1"/>
+        <source>There is nothing to park.</source>
+        <translation>Нечего откладывать.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>That parked sale was already recalled.</source>
-      <translation>Этот отложенный чек уже возвращён.</translation>
+        <location line="+1"/>
+        <source>That parked sale was already recalled.</source>
+        <translation>Этот отложенный чек уже возвращён.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Pay by cash or card.</source>
-      <translation>Оплата наличными или картой.</translation>
+        <location line="+1"/>
+        <source>Pay by cash or card.</source>
+        <translation>Оплата наличными или картой.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>A payment cannot be negative.</source>
-      <translation>Сумма оплаты не может быть отрицательной.</translation>
+        <location line="+1"/>
+        <source>A payment cannot be negative.</source>
+        <translation>Сумма оплаты не может быть отрицательной.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>The card payment is more than the bill.</source>
-      <translation>Оплата картой больше суммы чека.</translation>
+        <location line="+1"/>
+        <source>The card payment is more than the bill.</source>
+        <translation>Оплата картой больше суммы чека.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>More money is needed to pay the bill.</source>
-      <translation>Для оплаты чека не хватает денег.</translation>
+        <location line="+1"/>
+        <source>More money is needed to pay the bill.</source>
+        <translation>Для оплаты чека не хватает денег.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Points to redeem cannot be negative.</source>
-      <translation>Количество баллов не может быть отрицательным.</translation>
+        <location line="+1"/>
+        <source>Points to redeem cannot be negative.</source>
+        <translation>Количество баллов не может быть отрицательным.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Scan a member's card to pay with points.</source>
-      <translation>Чтобы платить баллами, отсканируйте карту клиента.</translation>
+        <location line="+1"/>
+        <source>Scan a member&apos;s card to pay with points.</source>
+        <translation>Чтобы платить баллами, отсканируйте карту клиента.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>At most {points} points can be used on this sale.</source>
-      <translation>В этом чеке можно списать не больше {points} баллов.</translation>
+        <location line="+1"/>
+        <source>At most {points} points can be used on this sale.</source>
+        <translation>В этом чеке можно списать не больше {points} баллов.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Points are redeemed in steps of {step}.</source>
-      <translation>Баллы списываются кратно {step}.</translation>
+        <location line="+1"/>
+        <source>Points are redeemed in steps of {step}.</source>
+        <translation>Баллы списываются кратно {step}.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Enter the member's name.</source>
-      <translation>Введите имя клиента.</translation>
+        <location line="+1"/>
+        <source>Enter the member&apos;s name.</source>
+        <translation>Введите имя клиента.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Enter a phone number.</source>
-      <translation>Введите номер телефона.</translation>
+        <location line="+1"/>
+        <source>Enter a phone number.</source>
+        <translation>Введите номер телефона.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>{phone} is not a phone number we can use.</source>
-      <translation>{phone} — неправильный номер телефона.</translation>
+        <location line="+1"/>
+        <source>{phone} is not a phone number we can use.</source>
+        <translation>{phone} — неправильный номер телефона.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>A member with phone {phone} already exists: find them instead.</source>
-      <translation>Клиент с телефоном {phone} уже есть: найдите его.</translation>
+        <location line="+1"/>
+        <source>A member with phone {phone} already exists: find them instead.</source>
+        <translation>Клиент с телефоном {phone} уже есть: найдите его.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>That birthday cannot be right.</source>
-      <translation>Такой даты рождения быть не может.</translation>
+        <location line="+1"/>
+        <source>That birthday cannot be right.</source>
+        <translation>Такой даты рождения быть не может.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>No sale with receipt {ref}.</source>
-      <translation>Нет чека с номером {ref}.</translation>
+        <location line="+1"/>
+        <source>No sale with receipt {ref}.</source>
+        <translation>Нет чека с номером {ref}.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Everything on this receipt was already returned.</source>
-      <translation>Все товары этого чека уже возвращены.</translation>
+        <location line="+1"/>
+        <source>Everything on this receipt was already returned.</source>
+        <translation>Все товары этого чека уже возвращены.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Return at least one of each item.</source>
-      <translation>Возвращайте хотя бы одну штуку каждого товара.</translation>
+        <location line="+1"/>
+        <source>Return at least one of each item.</source>
+        <translation>Возвращайте хотя бы одну штуку каждого товара.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Item {barcode} is not on this receipt.</source>
-      <translation>Товара {barcode} нет в этом чеке.</translation>
+        <location line="+1"/>
+        <source>Item {barcode} is not on this receipt.</source>
+        <translation>Товара {barcode} нет в этом чеке.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>More of item {barcode} than is left to return on this receipt.</source>
-      <translation>Товара {barcode} больше, чем осталось к возврату по чеку.</translation>
+        <location line="+1"/>
+        <source>More of item {barcode} than is left to return on this receipt.</source>
+        <translation>Товара {barcode} больше, чем осталось к возврату по чеку.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Give the shop a name.</source>
-      <translation>Укажите название магазина.</translation>
+        <location line="+1"/>
+        <source>Give the shop a name.</source>
+        <translation>Укажите название магазина.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Cannot write the receipt there: choose another folder or a USB stick.</source>
-      <translation>Не удаётся записать чек туда: выберите другую папку или флешку.</translation>
+        <location line="+1"/>
+        <source>Cannot write the receipt there: choose another folder or a USB stick.</source>
+        <translation>Не удаётся записать чек туда: выберите другую папку или флешку.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>This till is not set up yet.</source>
-      <translation>Эта касса ещё не настроена.</translation>
+        <location line="+1"/>
+        <source>This till is not set up yet.</source>
+        <translation>Эта касса ещё не настроена.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>The demo goes into an empty database; this one already has a shop.</source>
-      <translation>Демо создаётся только в пустой базе; в этой уже есть магазин.</translation>
+        <location line="+1"/>
+        <source>The demo goes into an empty database; this one already has a shop.</source>
+        <translation>Демо создаётся только в пустой базе; в этой уже есть магазин.</translation>
     </message>
     <message>
-      <location line="+20" />
-      <source>Unexpected error</source>
-      <translation>Непредвиденная ошибка</translation>
+        <location line="+20"/>
+        <source>Unexpected error</source>
+        <translation>Непредвиденная ошибка</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Unexpected error. The sale on screen is kept; please tell the shop's support.</source>
-      <translation>Непредвиденная ошибка. Чек на экране сохранён; сообщите в поддержку магазина.</translation>
+        <location line="+1"/>
+        <source>Unexpected error. The sale on screen is kept; please tell the shop&apos;s support.</source>
+        <translation>Непредвиденная ошибка. Чек на экране сохранён; сообщите в поддержку магазина.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FindMemberDialog</name>
     <message>
-      <location filename="../../ui/member_dialogs.py" line="+49" />
-      <source>Find member</source>
-      <translation>Найти клиента</translation>
+        <location filename="../../ui/member_dialogs.py" line="+49"/>
+        <source>Find member</source>
+        <translation>Найти клиента</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Phone (any format) or name</source>
-      <translation>Телефон (в любом виде) или имя</translation>
+        <location line="+5"/>
+        <source>Phone (any format) or name</source>
+        <translation>Телефон (в любом виде) или имя</translation>
     </message>
     <message>
-      <location line="+7" />
-      <source>Type at least 2 characters, or scan the card.</source>
-      <translation>Введите хотя бы 2 символа или отсканируйте карту.</translation>
+        <location line="+7"/>
+        <source>Type at least 2 characters, or scan the card.</source>
+        <translation>Введите хотя бы 2 символа или отсканируйте карту.</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>New member (F3)</source>
-      <translation>Новый клиент (F3)</translation>
+        <location line="+4"/>
+        <source>New member (F3)</source>
+        <translation>Новый клиент (F3)</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Edit</source>
-      <translation>Изменить</translation>
+        <location line="+3"/>
+        <source>Edit</source>
+        <translation>Изменить</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Cancel</source>
-      <translation>Отмена</translation>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Add to sale (Enter)</source>
-      <translation>В чек (Enter)</translation>
+        <location line="+2"/>
+        <source>Add to sale (Enter)</source>
+        <translation>В чек (Enter)</translation>
     </message>
     <message>
-      <location line="+32" />
-      <source>%1 found</source>
-      <translation>Найдено: %1</translation>
+        <location line="+32"/>
+        <source>%1 found</source>
+        <translation>Найдено: %1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Nobody found. F3 registers a new member.</source>
-      <translation>Никто не найден. F3 — зарегистрировать нового клиента.</translation>
+        <location line="+2"/>
+        <source>Nobody found. F3 registers a new member.</source>
+        <translation>Никто не найден. F3 — зарегистрировать нового клиента.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FirstRun</name>
     <message>
-      <location filename="../../ui/first_run.py" line="+23" />
-      <source>Building the demo shop…</source>
-      <translation>Создаётся демо-магазин…</translation>
+        <location filename="../../ui/first_run.py" line="+23"/>
+        <source>Building the demo shop…</source>
+        <translation>Создаётся демо-магазин…</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Demo shop</source>
-      <translation>Демо-магазин</translation>
+        <location line="+2"/>
+        <source>Demo shop</source>
+        <translation>Демо-магазин</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Products</source>
-      <translation>Товары</translation>
+        <location line="+5"/>
+        <source>Products</source>
+        <translation>Товары</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Members</source>
-      <translation>Клиенты</translation>
+        <location line="+1"/>
+        <source>Members</source>
+        <translation>Клиенты</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Sales history</source>
-      <translation>История продаж</translation>
+        <location line="+1"/>
+        <source>Sales history</source>
+        <translation>История продаж</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
-      <location line="+20" />
-      <source>Welcome to LoyalTill</source>
-      <translation>Добро пожаловать в LoyalTill</translation>
+        <location line="+20"/>
+        <source>Welcome to LoyalTill</source>
+        <translation>Добро пожаловать в LoyalTill</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>This till has no shop yet.</source>
-      <translation>На этой кассе ещё нет магазина.</translation>
+        <location line="+11"/>
+        <source>This till has no shop yet.</source>
+        <translation>На этой кассе ещё нет магазина.</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Demo shop
+        <location line="+3"/>
+        <source>Demo shop
 A grocery with members, products and three months of sales</source>
-      <translation>Демо-магазин
+        <translation>Демо-магазин
 Продуктовый магазин с клиентами, товарами и продажами за три месяца</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>New shop
-Your shop's name, currency and the owner's PIN</source>
-      <translation>Новый магазин
+        <location line="+3"/>
+        <source>New shop
+Your shop&apos;s name, currency and the owner&apos;s PIN</source>
+        <translation>Новый магазин
 Название, валюта и PIN владельца</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Demo PINs: owner 1111, manager 2222, cashier 3333.</source>
-      <translation>PIN в демо: владелец 1111, менеджер 2222, кассир 3333.</translation>
+        <location line="+5"/>
+        <source>Demo PINs: owner 1111, manager 2222, cashier 3333.</source>
+        <translation>PIN в демо: владелец 1111, менеджер 2222, кассир 3333.</translation>
     </message>
     <message>
-      <location line="+19" />
-      <source>Shop name</source>
-      <translation>Название магазина</translation>
+        <location line="+19"/>
+        <source>Shop name</source>
+        <translation>Название магазина</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Currency</source>
-      <translation>Валюта</translation>
+        <location line="+1"/>
+        <source>Currency</source>
+        <translation>Валюта</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Language</source>
-      <translation>Язык</translation>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation>Язык</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Owner's name</source>
-      <translation>Имя владельца</translation>
+        <location line="+1"/>
+        <source>Owner&apos;s name</source>
+        <translation>Имя владельца</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Owner's PIN (4–8 digits)</source>
-      <translation>PIN владельца (4–8 цифр)</translation>
+        <location line="+1"/>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
+        <translation>PIN владельца (4–8 цифр)</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>PIN again</source>
-      <translation>PIN ещё раз</translation>
+        <location line="+1"/>
+        <source>PIN again</source>
+        <translation>PIN ещё раз</translation>
     </message>
     <message>
-      <location line="+6" />
-      <source>Back</source>
-      <translation>Назад</translation>
+        <location line="+6"/>
+        <source>Back</source>
+        <translation>Назад</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Create shop</source>
-      <translation>Создать магазин</translation>
+        <location line="+2"/>
+        <source>Create shop</source>
+        <translation>Создать магазин</translation>
     </message>
     <message>
-      <location line="+24" />
-      <source>Give the shop a name.</source>
-      <translation>Укажите название магазина.</translation>
+        <location line="+23"/>
+        <source>Give the shop a name.</source>
+        <translation>Укажите название магазина.</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Enter the owner's name.</source>
-      <translation>Введите имя владельца.</translation>
+        <location line="+2"/>
+        <source>Enter the owner&apos;s name.</source>
+        <translation>Введите имя владельца.</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>A PIN is 4 to 8 digits.</source>
-      <translation>PIN — от 4 до 8 цифр.</translation>
+        <location line="+2"/>
+        <source>A PIN is 4 to 8 digits.</source>
+        <translation>PIN — от 4 до 8 цифр.</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>The two PINs differ.</source>
-      <translation>PIN-коды не совпадают.</translation>
+        <location line="+2"/>
+        <source>The two PINs differ.</source>
+        <translation>PIN-коды не совпадают.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Formatting</name>
     <message numerus="yes">
-      <location filename="../../ui/formatting.py" line="+33" />
-      <source>%n pts</source>
-      <translation>
-        <numerusform>%n балл</numerusform>
-        <numerusform>%n балла</numerusform>
-        <numerusform>%n баллов</numerusform>
-      </translation>
+        <location filename="../../ui/formatting.py" line="+33"/>
+        <source>%n pts</source>
+        <translation>
+            <numerusform>%n балл</numerusform>
+            <numerusform>%n балла</numerusform>
+            <numerusform>%n баллов</numerusform>
+        </translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/login.py" line="+18" />
-      <source>LoyalTill — sign in</source>
-      <translation>LoyalTill — вход</translation>
+        <location filename="../../ui/login.py" line="+18"/>
+        <source>LoyalTill — sign in</source>
+        <translation>LoyalTill — вход</translation>
     </message>
     <message>
-      <location line="+7" />
-      <source>Enter your PIN</source>
-      <translation>Введите свой PIN</translation>
+        <location line="+7"/>
+        <source>Enter your PIN</source>
+        <translation>Введите свой PIN</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ManagerPinDialog</name>
     <message>
-      <location filename="../../ui/authorise.py" line="+25" />
-      <source>a return</source>
-      <translation>возврат</translation>
+        <location filename="../../ui/authorise.py" line="+25"/>
+        <source>a return</source>
+        <translation>возврат</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>a manual discount</source>
-      <translation>ручная скидка</translation>
+        <location line="+1"/>
+        <source>a manual discount</source>
+        <translation>ручная скидка</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>a balance adjustment</source>
-      <translation>корректировка баланса</translation>
+        <location line="+1"/>
+        <source>a balance adjustment</source>
+        <translation>корректировка баланса</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>blocking a card</source>
-      <translation>блокировка карты</translation>
+        <location line="+1"/>
+        <source>blocking a card</source>
+        <translation>блокировка карты</translation>
     </message>
     <message>
-      <location line="+12" />
-      <source>Manager's PIN</source>
-      <translation>PIN менеджера</translation>
+        <location line="+12"/>
+        <source>Manager&apos;s PIN</source>
+        <translation>PIN менеджера</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>%1 needs a manager's PIN.</source>
-      <translation>%1: нужен PIN менеджера.</translation>
+        <location line="+2"/>
+        <source>%1 needs a manager&apos;s PIN.</source>
+        <translation>%1: нужен PIN менеджера.</translation>
     </message>
     <message>
-      <location line="+19" />
-      <source>%1 may not authorise this.</source>
-      <translation>%1 не может это разрешить.</translation>
+        <location line="+19"/>
+        <source>%1 may not authorise this.</source>
+        <translation>%1 не может это разрешить.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MemberFormDialog</name>
     <message>
-      <location filename="../../ui/member_dialogs.py" line="+49" />
-      <source>Edit member</source>
-      <translation>Изменить клиента</translation>
+        <location filename="../../ui/member_dialogs.py" line="+49"/>
+        <source>Edit member</source>
+        <translation>Изменить клиента</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>New member</source>
-      <translation>Новый клиент</translation>
+        <location line="+0"/>
+        <source>New member</source>
+        <translation>Новый клиент</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>First and last name</source>
-      <translation>Имя и фамилия</translation>
+        <location line="+4"/>
+        <source>First and last name</source>
+        <translation>Имя и фамилия</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Mobile, any format</source>
-      <translation>Мобильный, в любом виде</translation>
+        <location line="+2"/>
+        <source>Mobile, any format</source>
+        <translation>Мобильный, в любом виде</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>DD.MM.YYYY (optional)</source>
-      <translation>ДД.ММ.ГГГГ (необязательно)</translation>
+        <location line="+2"/>
+        <source>DD.MM.YYYY (optional)</source>
+        <translation>ДД.ММ.ГГГГ (необязательно)</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Agrees to receive offers</source>
-      <translation>Согласен получать предложения</translation>
+        <location line="+1"/>
+        <source>Agrees to receive offers</source>
+        <translation>Согласен получать предложения</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Scan a pre-printed card now, or leave empty</source>
-      <translation>Отсканируйте готовую карту или оставьте пустым</translation>
+        <location line="+2"/>
+        <source>Scan a pre-printed card now, or leave empty</source>
+        <translation>Отсканируйте готовую карту или оставьте пустым</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Name</source>
-      <translation>Имя</translation>
+        <location line="+2"/>
+        <source>Name</source>
+        <translation>Имя</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Phone</source>
-      <translation>Телефон</translation>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>Телефон</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Birthday</source>
-      <translation>День рождения</translation>
+        <location line="+1"/>
+        <source>Birthday</source>
+        <translation>День рождения</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Empty: a new card number is issued.</source>
-      <translation>Пусто — будет выдан новый номер карты.</translation>
+        <location line="+3"/>
+        <source>Empty: a new card number is issued.</source>
+        <translation>Пусто — будет выдан новый номер карты.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <location line="+4" />
-      <source>Card</source>
-      <translation>Карта</translation>
+        <location line="+1"/>
+        <location line="+4"/>
+        <source>Card</source>
+        <translation>Карта</translation>
     </message>
     <message>
-      <location line="-1" />
-      <source>no active card</source>
-      <translation>нет активной карты</translation>
+        <location line="-1"/>
+        <source>no active card</source>
+        <translation>нет активной карты</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Card lost? Scan the new card (or leave empty for a new number):</source>
-      <translation>Карта утеряна? Отсканируйте новую (или оставьте пустым для нового номера):</translation>
+        <location line="+2"/>
+        <source>Card lost? Scan the new card (or leave empty for a new number):</source>
+        <translation>Карта утеряна? Отсканируйте новую (или оставьте пустым для нового номера):</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Block lost card and give the new one (manager)</source>
-      <translation>Заблокировать утерянную и выдать новую (менеджер)</translation>
+        <location line="+2"/>
+        <source>Block lost card and give the new one (manager)</source>
+        <translation>Заблокировать утерянную и выдать новую (менеджер)</translation>
     </message>
     <message>
-      <location line="+18" />
-      <source>Cancel</source>
-      <translation>Отмена</translation>
+        <location line="+18"/>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Save and add to sale</source>
-      <translation>Сохранить и добавить в чек</translation>
+        <location line="+2"/>
+        <source>Save and add to sale</source>
+        <translation>Сохранить и добавить в чек</translation>
     </message>
     <message>
-      <location line="+17" />
-      <source>The birthday is not a date: write it as DD.MM.YYYY.</source>
-      <translation>День рождения — не дата: пишите как ДД.ММ.ГГГГ.</translation>
+        <location line="+17"/>
+        <source>The birthday is not a date: write it as DD.MM.YYYY.</source>
+        <translation>День рождения — не дата: пишите как ДД.ММ.ГГГГ.</translation>
     </message>
     <message>
-      <location line="+30" />
-      <source>Old card blocked; the points moved to card %1.</source>
-      <translation>Старая карта заблокирована; баллы перешли на карту %1.</translation>
+        <location line="+30"/>
+        <source>Old card blocked; the points moved to card %1.</source>
+        <translation>Старая карта заблокирована; баллы перешли на карту %1.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MemberPanel</name>
     <message>
-      <location filename="../../ui/member_panel.py" line="+22" />
-      <source>Member</source>
-      <translation>Клиент</translation>
+        <location filename="../../ui/member_panel.py" line="+22"/>
+        <source>Member</source>
+        <translation>Клиент</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>No member on this sale.
+        <location line="+2"/>
+        <source>No member on this sale.
 Scan a loyalty card, or press F2 to find by phone.</source>
-      <translation>В чеке нет клиента.
+        <translation>В чеке нет клиента.
 Отсканируйте карту лояльности или нажмите F2, чтобы найти по телефону.</translation>
     </message>
     <message>
-      <location line="+15" />
-      <source>Birthday!</source>
-      <translation>День рождения!</translation>
+        <location line="+15"/>
+        <source>Birthday!</source>
+        <translation>День рождения!</translation>
     </message>
     <message>
-      <location line="+38" />
-      <source>No tier</source>
-      <translation>Без уровня</translation>
+        <location line="+38"/>
+        <source>No tier</source>
+        <translation>Без уровня</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>no active card</source>
-      <translation>нет активной карты</translation>
+        <location line="+5"/>
+        <source>no active card</source>
+        <translation>нет активной карты</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Card %1</source>
-      <translation>Карта %1</translation>
+        <location line="+1"/>
+        <source>Card %1</source>
+        <translation>Карта %1</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>%1 more to reach %2</source>
-      <translation>До уровня «%2» осталось %1</translation>
+        <location line="+5"/>
+        <source>%1 more to reach %2</source>
+        <translation>До уровня «%2» осталось %1</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Top tier reached</source>
-      <translation>Достигнут высший уровень</translation>
+        <location line="+5"/>
+        <source>Top tier reached</source>
+        <translation>Достигнут высший уровень</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Balance is below zero after a return: points cannot be used until it recovers.</source>
-      <translation>После возврата баланс ниже нуля: списывать баллы нельзя, пока он не восстановится.</translation>
+        <location line="+2"/>
+        <source>Balance is below zero after a return: points cannot be used until it recovers.</source>
+        <translation>После возврата баланс ниже нуля: списывать баллы нельзя, пока он не восстановится.</translation>
     </message>
     <message>
-      <location line="+9" />
-      <source>After this sale: %1 (−%2 used, +%3 earned)</source>
-      <translation>После покупки: %1 (−%2 списано, +%3 начислено)</translation>
+        <location line="+9"/>
+        <source>After this sale: %1 (−%2 used, +%3 earned)</source>
+        <translation>После покупки: %1 (−%2 списано, +%3 начислено)</translation>
     </message>
     <message>
-      <location line="+13" />
-      <source>Can use up to %1 on this sale (%2) — F5</source>
-      <translation>Можно списать до %1 (%2) — F5</translation>
+        <location line="+13"/>
+        <source>Can use up to %1 on this sale (%2) — F5</source>
+        <translation>Можно списать до %1 (%2) — F5</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>No points can be used on this sale yet.</source>
-      <translation>В этом чеке пока нельзя списать баллы.</translation>
+        <location line="+5"/>
+        <source>No points can be used on this sale yet.</source>
+        <translation>В этом чеке пока нельзя списать баллы.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ParkedDialog</name>
     <message>
-      <location filename="../../ui/sale_dialogs.py" line="+35" />
-      <source>Parked sales</source>
-      <translation>Отложенные чеки</translation>
+        <location filename="../../ui/sale_dialogs.py" line="+35"/>
+        <source>Parked sales</source>
+        <translation>Отложенные чеки</translation>
     </message>
     <message>
-      <location line="+8" />
-      <source>%1 — %2 items, %3</source>
-      <translation>%1 — товаров: %2, %3</translation>
+        <location line="+8"/>
+        <source>%1 — %2 items, %3</source>
+        <translation>%1 — товаров: %2, %3</translation>
     </message>
     <message>
-      <location line="+9" />
-      <source>No parked sales.</source>
-      <translation>Отложенных чеков нет.</translation>
+        <location line="+9"/>
+        <source>No parked sales.</source>
+        <translation>Отложенных чеков нет.</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Recall</source>
-      <translation>Вернуть</translation>
+        <location line="+1"/>
+        <source>Recall</source>
+        <translation>Вернуть</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PayDialog</name>
     <message>
-      <location filename="../../ui/pay_dialog.py" line="+34" />
-      <source>Payment</source>
-      <translation>Оплата</translation>
+        <location filename="../../ui/pay_dialog.py" line="+34"/>
+        <source>Payment</source>
+        <translation>Оплата</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>To pay</source>
-      <translation>К оплате</translation>
+        <location line="+3"/>
+        <source>To pay</source>
+        <translation>К оплате</translation>
     </message>
     <message>
-      <location line="+10" />
-      <source>cash handed over</source>
-      <translation>получено наличными</translation>
+        <location line="+10"/>
+        <source>cash handed over</source>
+        <translation>получено наличными</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>charged to card</source>
-      <translation>списано с карты</translation>
+        <location line="+3"/>
+        <source>charged to card</source>
+        <translation>списано с карты</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Cash</source>
-      <translation>Наличные</translation>
+        <location line="+1"/>
+        <source>Cash</source>
+        <translation>Наличные</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Card</source>
-      <translation>Карта</translation>
+        <location line="+2"/>
+        <source>Card</source>
+        <translation>Карта</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>Exact cash (F3)</source>
-      <translation>Без сдачи (F3)</translation>
+        <location line="+6"/>
+        <source>Exact cash (F3)</source>
+        <translation>Без сдачи (F3)</translation>
     </message>
     <message>
-      <location line="+8" />
-      <source>All by card (F2)</source>
-      <translation>Всё картой (F2)</translation>
+        <location line="+8"/>
+        <source>All by card (F2)</source>
+        <translation>Всё картой (F2)</translation>
     </message>
     <message>
-      <location line="+17" />
-      <source>Back to sale (Esc)</source>
-      <translation>Назад к чеку (Esc)</translation>
+        <location line="+19"/>
+        <source>Back to sale (Esc)</source>
+        <translation>Назад к чеку (Esc)</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Complete sale (Enter)</source>
-      <translation>Провести оплату (Enter)</translation>
+        <location line="+2"/>
+        <source>Complete sale (Enter)</source>
+        <translation>Провести оплату (Enter)</translation>
     </message>
     <message>
-      <location line="+48" />
-      <location line="+19" />
-      <source>Not an amount</source>
-      <translation>Это не сумма</translation>
+        <location line="+48"/>
+        <location line="+19"/>
+        <source>Not an amount</source>
+        <translation>Это не сумма</translation>
     </message>
     <message>
-      <location line="-15" />
-      <source>Still due: %1</source>
-      <translation>Осталось оплатить: %1</translation>
+        <location line="-15"/>
+        <source>Still due: %1</source>
+        <translation>Осталось оплатить: %1</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Change: %1</source>
-      <translation>Сдача: %1</translation>
+        <location line="+3"/>
+        <source>Change: %1</source>
+        <translation>Сдача: %1</translation>
     </message>
     <message>
-      <location line="+8" />
-      <source>Type the cash handed over, or choose card.</source>
-      <translation>Введите полученную сумму наличными или выберите карту.</translation>
+        <location line="+8"/>
+        <source>Type the cash handed over, or choose card.</source>
+        <translation>Введите полученную сумму наличными или выберите карту.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PinPad</name>
     <message>
-      <location filename="../../ui/pin_pad.py" line="+19" />
-      <source>PIN</source>
-      <translation>PIN</translation>
+        <location filename="../../ui/pin_pad.py" line="+19"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
     </message>
     <message>
-      <location line="+9" />
-      <source>OK</source>
-      <translation>ОК</translation>
+        <location line="+9"/>
+        <source>OK</source>
+        <translation>ОК</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ProductPickerDialog</name>
     <message>
-      <location filename="../../ui/sale_dialogs.py" line="-40" />
-      <source>Choose a product</source>
-      <translation>Выберите товар</translation>
+        <location filename="../../ui/sale_dialogs.py" line="-40"/>
+        <source>Choose a product</source>
+        <translation>Выберите товар</translation>
     </message>
     <message>
-      <location line="+9" />
-      <source>Add to sale</source>
-      <translation>Добавить в чек</translation>
+        <location line="+9"/>
+        <source>Add to sale</source>
+        <translation>Добавить в чек</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>QuantityDialog</name>
     <message>
-      <location line="-102" />
-      <source>Quantity</source>
-      <translation>Количество</translation>
+        <location line="-102"/>
+        <source>Quantity</source>
+        <translation>Количество</translation>
     </message>
     <message>
-      <location line="+8" />
-      <source>Set quantity</source>
-      <translation>Установить количество</translation>
+        <location line="+8"/>
+        <source>Set quantity</source>
+        <translation>Установить количество</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Reasons</name>
     <message>
-      <location filename="../../ui/cart_table.py" line="+24" />
-      <source>member −%1</source>
-      <translation>клиент −%1</translation>
+        <location filename="../../ui/cart_table.py" line="+24"/>
+        <source>member −%1</source>
+        <translation>клиент −%1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>%1 −%2</source>
-      <translation>%1 −%2</translation>
+        <location line="+2"/>
+        <source>%1 −%2</source>
+        <translation>%1 −%2</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>manager −%1</source>
-      <translation>менеджер −%1</translation>
+        <location line="+2"/>
+        <source>manager −%1</source>
+        <translation>менеджер −%1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>no loyalty (%1)</source>
-      <translation>без программы (%1)</translation>
+        <location line="+2"/>
+        <source>no loyalty (%1)</source>
+        <translation>без программы (%1)</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>capped at %1</source>
-      <translation>ограничено %1</translation>
+        <location line="+2"/>
+        <source>capped at %1</source>
+        <translation>ограничено %1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>points −%1</source>
-      <translation>баллами −%1</translation>
+        <location line="+2"/>
+        <source>points −%1</source>
+        <translation>баллами −%1</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>+%1</source>
-      <translation>+%1</translation>
+        <location line="+2"/>
+        <source>+%1</source>
+        <translation>+%1</translation>
     </message>
     <message>
-      <location line="+13" />
-      <source>Item</source>
-      <translation>Товар</translation>
+        <location line="+13"/>
+        <source>Item</source>
+        <translation>Товар</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Qty</source>
-      <translation>Кол.</translation>
+        <location line="+0"/>
+        <source>Qty</source>
+        <translation>Кол.</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Price</source>
-      <translation>Цена</translation>
+        <location line="+0"/>
+        <source>Price</source>
+        <translation>Цена</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Discount</source>
-      <translation>Скидка</translation>
+        <location line="+0"/>
+        <source>Discount</source>
+        <translation>Скидка</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Sum</source>
-      <translation>Сумма</translation>
+        <location line="+0"/>
+        <source>Sum</source>
+        <translation>Сумма</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Why</source>
-      <translation>Почему</translation>
+        <location line="+0"/>
+        <source>Why</source>
+        <translation>Почему</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RedeemDialog</name>
     <message>
-      <location filename="../../ui/sale_dialogs.py" line="+15" />
-      <source>Pay with points</source>
-      <translation>Оплата баллами</translation>
+        <location filename="../../ui/sale_dialogs.py" line="+15"/>
+        <source>Pay with points</source>
+        <translation>Оплата баллами</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Balance %1. This sale can take up to %2.</source>
-      <translation>Баланс %1. В этом чеке можно списать до %2.</translation>
+        <location line="+3"/>
+        <source>Balance %1. This sale can take up to %2.</source>
+        <translation>Баланс %1. В этом чеке можно списать до %2.</translation>
     </message>
     <message>
-      <location line="+10" />
-      <source>Max</source>
-      <translation>Максимум</translation>
+        <location line="+10"/>
+        <source>Max</source>
+        <translation>Максимум</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>None</source>
-      <translation>Не списывать</translation>
+        <location line="+3"/>
+        <source>None</source>
+        <translation>Не списывать</translation>
     </message>
     <message>
-      <location line="+10" />
-      <source>Use points</source>
-      <translation>Списать баллы</translation>
+        <location line="+10"/>
+        <source>Use points</source>
+        <translation>Списать баллы</translation>
     </message>
     <message>
-      <location line="+5" />
-      <source>= %1 off the bill</source>
-      <translation>= %1 из суммы чека</translation>
+        <location line="+5"/>
+        <source>= %1 off the bill</source>
+        <translation>= %1 из суммы чека</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ReturnDialog</name>
     <message>
-      <location filename="../../ui/return_dialog.py" line="+30" />
-      <source>Return</source>
-      <translation>Возврат</translation>
+        <location filename="../../ui/return_dialog.py" line="+30"/>
+        <source>Return</source>
+        <translation>Возврат</translation>
     </message>
     <message>
-      <location line="+6" />
-      <source>Receipt number, e.g. T01-000123</source>
-      <translation>Номер чека, например T01-000123</translation>
+        <location line="+6"/>
+        <source>Receipt number, e.g. T01-000123</source>
+        <translation>Номер чека, например T01-000123</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Find receipt</source>
-      <translation>Найти чек</translation>
+        <location line="+2"/>
+        <source>Find receipt</source>
+        <translation>Найти чек</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>Item</source>
-      <translation>Товар</translation>
+        <location line="+11"/>
+        <source>Item</source>
+        <translation>Товар</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Sold</source>
-      <translation>Продано</translation>
+        <location line="+0"/>
+        <source>Sold</source>
+        <translation>Продано</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Returned before</source>
-      <translation>Уже возвращено</translation>
+        <location line="+0"/>
+        <source>Returned before</source>
+        <translation>Уже возвращено</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Paid</source>
-      <translation>Оплачено</translation>
+        <location line="+0"/>
+        <source>Paid</source>
+        <translation>Оплачено</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Return now</source>
-      <translation>Вернуть сейчас</translation>
+        <location line="+0"/>
+        <source>Return now</source>
+        <translation>Вернуть сейчас</translation>
     </message>
     <message>
-      <location line="+15" />
-      <source>Whole sale</source>
-      <translation>Весь чек</translation>
+        <location line="+19"/>
+        <source>Whole sale</source>
+        <translation>Весь чек</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Close</source>
-      <translation>Закрыть</translation>
+        <location line="+3"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Return selected (manager)</source>
-      <translation>Вернуть выбранное (менеджер)</translation>
+        <location line="+3"/>
+        <source>Return selected (manager)</source>
+        <translation>Вернуть выбранное (менеджер)</translation>
     </message>
     <message>
-      <location line="+50" />
-      <source>Receipt %1 of %2: %3, paid %4</source>
-      <translation>Чек %1 от %2: %3, оплачено %4</translation>
+        <location line="+51"/>
+        <source>Receipt %1 of %2: %3, paid %4</source>
+        <translation>Чек %1 от %2: %3, оплачено %4</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>; points used %1, earned %2</source>
-      <translation>; списано %1, начислено %2</translation>
+        <location line="+4"/>
+        <source>; points used %1, earned %2</source>
+        <translation>; списано %1, начислено %2</translation>
     </message>
     <message>
-      <location line="+17" />
-      <source>That item is not left to return on this receipt.</source>
-      <translation>Этого товара в чеке к возврату не осталось.</translation>
+        <location line="+19"/>
+        <source>Will give back %1.</source>
+        <translation>Вернуть покупателю %1.</translation>
     </message>
     <message>
-      <location line="+15" />
-      <source>Set how many of which items come back, or press Whole sale.</source>
-      <translation>Укажите, сколько каких товаров возвращают, или нажмите «Весь чек».</translation>
+        <location line="+2"/>
+        <source>Points to take back %1, to give back %2.</source>
+        <translation>Списать начисленные %1, вернуть списанные %2.</translation>
     </message>
     <message>
-      <location line="+11" />
-      <source>in cash</source>
-      <translation>наличными</translation>
+        <location line="+14"/>
+        <source>That item is not left to return on this receipt.</source>
+        <translation>Этого товара в чеке к возврату не осталось.</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>to the card</source>
-      <translation>на карту</translation>
+        <location line="+15"/>
+        <source>Set how many of which items come back, or press Whole sale.</source>
+        <translation>Укажите, сколько каких товаров возвращают, или нажмите «Весь чек».</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Give back %1 %2.</source>
-      <translation>Выдайте %1 %2.</translation>
+        <location line="+11"/>
+        <source>in cash</source>
+        <translation>наличными</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>Points taken back %1, given back %2; balance now %3.</source>
-      <translation>Баллов отозвано %1, возвращено %2; баланс теперь %3.</translation>
+        <location line="+0"/>
+        <source>to the card</source>
+        <translation>на карту</translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <location line="+1"/>
+        <source>Give back %1 %2.</source>
+        <translation>Выдайте %1 %2.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Points taken back %1, given back %2; balance now %3.</source>
+        <translation>Баллов отозвано %1, возвращено %2; баланс теперь %3.</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
-      <location filename="../../ui/formatting.py" line="+38" />
-      <source>cashier</source>
-      <translation>кассир</translation>
+        <location filename="../../ui/formatting.py" line="+38"/>
+        <source>cashier</source>
+        <translation>кассир</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>manager</source>
-      <translation>менеджер</translation>
+        <location line="+1"/>
+        <source>manager</source>
+        <translation>менеджер</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>owner</source>
-      <translation>владелец</translation>
+        <location line="+1"/>
+        <source>owner</source>
+        <translation>владелец</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SaleDialogs</name>
     <message>
-      <location filename="../../ui/sale_dialogs.py" line="-73" />
-      <source>Cancel</source>
-      <translation>Отмена</translation>
+        <location filename="../../ui/sale_dialogs.py" line="-73"/>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Tiers</name>
     <message>
-      <location filename="../../ui/formatting.py" line="-11" />
-      <source>Base</source>
-      <translation>Базовый</translation>
+        <location filename="../../ui/formatting.py" line="-11"/>
+        <source>Base</source>
+        <translation>Базовый</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Silver</source>
-      <translation>Серебряный</translation>
+        <location line="+1"/>
+        <source>Silver</source>
+        <translation>Серебряный</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Gold</source>
-      <translation>Золотой</translation>
+        <location line="+1"/>
+        <source>Gold</source>
+        <translation>Золотой</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TotalsPanel</name>
     <message>
-      <location filename="../../ui/totals_panel.py" line="-70" />
-      <source>Items</source>
-      <translation>Товаров</translation>
+        <location filename="../../ui/totals_panel.py" line="-70"/>
+        <source>Items</source>
+        <translation>Товаров</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Subtotal</source>
-      <translation>Сумма без скидок</translation>
+        <location line="+1"/>
+        <source>Subtotal</source>
+        <translation>Сумма без скидок</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Discount</source>
-      <translation>Скидка</translation>
+        <location line="+1"/>
+        <source>Discount</source>
+        <translation>Скидка</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Paid by points</source>
-      <translation>Оплачено баллами</translation>
+        <location line="+1"/>
+        <source>Paid by points</source>
+        <translation>Оплачено баллами</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Points to earn</source>
-      <translation>Будет начислено</translation>
+        <location line="+1"/>
+        <source>Points to earn</source>
+        <translation>Будет начислено</translation>
     </message>
     <message>
-      <location line="+2" />
-      <source>To pay</source>
-      <translation>К оплате</translation>
+        <location line="+2"/>
+        <source>To pay</source>
+        <translation>К оплате</translation>
     </message>
-  </context>
+</context>
 </TS>

@@ -5,7 +5,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin=${PYSIDE_BIN:-$(dirname "$(command -v python3)")}
-[ -x "$bin/pyside6-lupdate" ] || bin=/work/venv/bin
+[ -x "$bin/pyside6-lupdate" ] || bin="$root/.venv/bin"
 cd "$root"
 for lang in ru ro; do
     "$bin/pyside6-lupdate" -no-obsolete -locations relative ui/*.py -ts "resources/translations/loyaltill_$lang.ts"

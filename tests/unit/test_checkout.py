@@ -175,3 +175,32 @@ def test_till_pragmas(shop):
     assert pragma("journal_mode") == "wal"
     assert pragma("synchronous") == 2
     assert pragma("foreign_keys") == 1
+
+
+def test_return_preview_matches_the_return_and_writes_nothing(shop, goods):
+    member, _ = add_member("Vera", shop["cashier"], points=400, manager=shop["manager"])
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 3)
+    cart.redeem = 50
+    sale = checkout.complete_sale(cart, [Tender("card", cart.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    before = (Outbox.select().count(), LedgerEntry.select().count())
+    plan = returns.plan_return(sale.receipt_no, {goods[0]: 2})
+    assert (Outbox.select().count(), LedgerEntry.select().count()) == before
+    done = returns.return_items(sale.receipt_no, {goods[0]: 2}, actor=shop["manager"])
+    assert (plan.refund, plan.points_reversed, plan.points_restored) == (
+        done.refund, done.points_reversed, done.points_restored)
+    assert done.refund_method == "card"
+    assert [(l.barcode, left) for l, left in returns.sale_lines(Sale.get_by_id(sale.sale_id))] == [(goods[0], 2)]
+
+
+def test_new_shop_is_all_or_nothing(empty_db):
+    from models.schema import RuleSet, Setting, Staff
+    from services.shop import create_shop, is_set_up
+
+    with pytest.raises(InputError, match="PIN"):
+        create_shop("Лавка", "MDL", "ro", "Ion", "12")
+    assert not is_set_up() and Staff.select().count() == 0 and RuleSet.select().count() == 0
+    assert Setting.select().count() == 0 and Till.select().count() == 0
+    till = create_shop("Lavka", "MDL", "ro", "Ion", "4321")
+    assert is_set_up() and till.code == "T01"
+    assert Staff.get().role == "owner" and RuleSet.select().count() == 1
