@@ -18,6 +18,7 @@ from models import db, open_database  # noqa: E402
 def _close() -> None:
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
+    db.initialize(None)
 
 
 @pytest.fixture(scope="session")

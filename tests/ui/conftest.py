@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-import models  # noqa: E402
 from models import db  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,28 +21,10 @@ def _close() -> None:
     db.initialize(None)
 
 
-@pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small demo shop, built once; tests get copies."""
-    from services.demo import build_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    models.open_database(path)
-    try:
-        build_demo(RESOURCES, members=50, products=60, sales=200, seed=1)
-        db.obj.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        _close()
-    return path
-
-
 @pytest.fixture
-def shop_db(demo_file: Path, tmp_path: Path):
-    path = tmp_path / "till.db"
-    shutil.copyfile(demo_file, path)
-    database = models.open_database(path)
-    yield database
-    _close()
+def shop_db(demo_db: Path):
+    """An open copy of the small demo shop (built once in tests/conftest.py)."""
+    return db.obj
 
 
 @pytest.fixture(autouse=True)
