@@ -239,6 +239,7 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
                 CartLine(f"{n:09d}-{i:02d}", it.barcode, it.name, it.category, it.price, qty, it.excluded)
                 for i, (it, qty) in enumerate(merged.values())
             ]
+            product_id = {it.barcode: it.id for it, _ in merged.values()}
             customer = Customer(person.tier, person.balance) if person else None
             priced = price_cart(lines, customer, rules)
             if person and priced.max_redeem and rng.random() < 0.25:
@@ -256,7 +257,7 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
                 pay_rows.append((_uid(when), sid, method, amount, tendered, change))
             for pos, pl in enumerate(priced.lines):
                 line_rows.append((
-                    _uid(when), sid, pos, None, pl.line.barcode, pl.line.name, pl.line.qty, pl.line.unit_price,
+                    _uid(when), sid, pos, product_id[pl.line.barcode], pl.line.barcode, pl.line.name, pl.line.qty, pl.line.unit_price,
                     pl.gross, pl.discount, pl.points_value, pl.points_earned, json.dumps(pl.reasons, ensure_ascii=False),
                 ))
             balance_after = None
@@ -291,16 +292,7 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
             [(p.balance, p.tier, p.id) for p in people if p.touched],
         )
         Till.update(receipt_seq=seq).where(Till.id == till.id).execute()
-    _link_products()
     return seq
-
-
-def _link_products() -> None:
-    with db.atomic():
-        db.obj.execute_sql(
-            'UPDATE "sale_line" SET product_id = (SELECT id FROM "product" p WHERE p.barcode = "sale_line".barcode) '
-            "WHERE product_id IS NULL"
-        )
 
 
 def _accumulate(values):
