@@ -94,17 +94,17 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple]) -> None:
         conn.executemany(f'INSERT INTO "{table}" VALUES ({",".join("?" * len(rows[0]))})', rows)
 
 
-def _raw_rows(sale: dict[str, Any]) -> dict[str, list[tuple]]:
-    """Fresh ids for a copy of a completed sale's rows."""
+def _raw_rows(sale: dict[str, Any], member: bytes) -> dict[str, list[tuple]]:
+    """Fresh ids for a copy of a completed sale's rows, for another member."""
     new = lambda: uuid_utils.compat.uuid7().bytes  # noqa: E731
     sid = new()
     s = sale["sale"]
     now = str(utcnow())
-    sale_row = (sid, s[1], f"RAW-{uuid.uuid4().hex[:12]}", *s[3:])
+    sale_row = (sid, s[1], f"RAW-{uuid.uuid4().hex[:12]}", s[3], member, *s[5:])
     lines = [(new(), sid, *l[2:]) for l in sale["lines"]]
     pays = [(new(), sid, *p[2:]) for p in sale["payments"]]
-    ledger = [(new(), e[1], e[2], e[3], sid, None, *e[6:]) for e in sale["ledger"]]
-    balance = [(e[3], e[1]) for e in sale["ledger"]]
+    ledger = [(new(), member, e[2], e[3], sid, None, *e[6:]) for e in sale["ledger"]]
+    balance = [(e[3], member) for e in sale["ledger"]]
     outbox = [(new(), kind, payload, now) for kind, payload in sale["outbox"]]
     return {"sale": [sale_row], "lines": lines, "payments": pays, "ledger": ledger, "balance": balance, "outbox": outbox}
 
@@ -125,35 +125,43 @@ def _captured(sale_id: str) -> dict[str, Any]:
     }
 
 
+def _random_members(count: int, rng: random.Random, limit: int) -> list[bytes]:
+    out = []
+    while len(out) < count:
+        row = db.obj.execute_sql('SELECT number, member_id FROM "card" WHERE rowid = ?', (rng.randrange(1, limit + 1),)).fetchone()
+        if row and row[1]:
+            out.append(row)
+    return out
+
+
 def bench_sales(path: Path, rounds: int, rng: random.Random) -> dict[str, Any]:
+    """Complete `rounds` sales for random members, then write the same rows raw
+    for *other* random members, so neither side finds the other's pages warm."""
     cashier = Staff.select().where(Staff.role == "cashier").first() or Staff.select().first()
     products = [p.barcode for p in Product.select(Product.barcode).limit(200)]
     count = db.obj.execute_sql('SELECT MAX(rowid) FROM "card"').fetchone()[0] or 0
     if not (cashier and products and count):
         return {"name": "sale completion", "skipped": "needs staff, products and members"}
     rules = active_rules()
-    raw = sqlite3.connect(path, isolation_level=None)
-    raw.execute("PRAGMA synchronous = FULL")
-    raw.execute("PRAGMA foreign_keys = ON")
-    ours, base = [], []
-    for _ in range(rounds):
-        number = db.obj.execute_sql('SELECT number FROM "card" WHERE rowid = ?', (rng.randrange(1, count + 1),)).fetchone()[0]
-        cart = Cart()
-        try:
-            cart.member = members.find_by_card(number)
-        except Exception:
-            cart.member = None
+    ours, captured = [], []
+    for number, _ in _random_members(rounds, rng, count):
+        cart = Cart(member=members.find_by_card(number))
         for barcode in rng.sample(products, min(3, len(products))):
             cart.add_barcode(barcode, rng.randint(1, 3))
         cart.redeem = min(cart.price(rules).max_redeem, 10)
+        tender = [Tender("card", cart.price(rules).to_pay)]
         start = time.perf_counter()
-        result = checkout.complete_sale(cart, [Tender("card", cart.price(rules).to_pay)], cashier=cashier, rules=rules)
+        result = checkout.complete_sale(cart, tender, cashier=cashier, rules=rules)
         ours.append(time.perf_counter() - start)
-        rows = _raw_rows(_captured(result.sale_id))
-        till_id = rows["sale"][0][1]
-        member_id = cart.member.id.bytes if cart.member else b""
+        captured.append(_captured(result.sale_id))
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA synchronous = FULL")
+    raw.execute("PRAGMA foreign_keys = ON")
+    base = []
+    for sale, (_, other) in zip(captured, _random_members(rounds, rng, count)):
+        rows = _raw_rows(sale, other)
         start = time.perf_counter()
-        _raw_sale(raw, till_id, member_id, rows)
+        _raw_sale(raw, rows["sale"][0][1], other, rows)
         base.append(time.perf_counter() - start)
     raw.close()
     return _pair("sale completion", ours, base) | {"samples": rounds}

@@ -18,10 +18,8 @@ from models.db import fetch_model, insert_rows
 from models.schema import Member, ParkedSale, Payment, Product, Sale, SaleLine, Staff, Till, new_id, utcnow
 from services import auth, catalogue, ledger, outbox
 from services.errors import InputError
-from services.members import spend_in_window
 from services.pricing import CartLine, Customer, PricedCart, price_cart
 from services.rules import Rules, active_rules, rules_version
-from services.shop import local_till
 
 MAX_QTY = 9999
 
@@ -158,13 +156,11 @@ def complete_sale(
     with write_transaction():
         rules = rules or active_rules(now)
         # The balance as it is now, not as it was when the card was scanned.
-        member = _fresh_member(cart.member.id) if cart.member is not None else None
+        member, card_number, spend = _fresh_member(cart.member.id, rules, now) if cart.member else (None, None, 0)
         cart.member = member
         priced = cart.price(rules)
         payments = plan_payments(priced.to_pay, tenders)
-        till_id = (till or local_till()).id
-        till_code, seq = db.obj.execute_sql(_NEXT_RECEIPT, (till_id.bytes,)).fetchone()
-        card_number = _card_of(member)
+        till_id, till_code, seq = _next_receipt(till)
         sale = dict(
             id=new_id(), till=till_id, receipt_no=f"{till_code}-{seq:06d}", cashier=cashier.id,
             member=member.id if member else None, card_number=card_number, rule_version=priced.rule_version,
@@ -200,7 +196,7 @@ def complete_sale(
                 ledger.post(member, "redeem", -priced.points_redeemed, sale=ref, till=here, staff=who, now=now)
             if priced.points_earned:
                 ledger.post(member, "earn", priced.points_earned, sale=ref, till=here, staff=who, now=now)
-            _raise_tier(member, rules, now)
+            _raise_tier(member, rules, spend + priced.total)
     return SaleResult(
         sale_id=str(sale["id"]), receipt_no=sale["receipt_no"], priced=priced, paid=priced.to_pay,
         change=sum(c for _, _, _, c in payments), card=card_number,
@@ -209,18 +205,38 @@ def complete_sale(
 
 
 # The hot path of every sale, as statements written once (see models.db.fetch_model).
-_NEXT_RECEIPT = 'UPDATE "till" SET receipt_seq = receipt_seq + 1 WHERE id = ? RETURNING code, receipt_seq'
-_MEMBER_BY_ID = 'SELECT * FROM "member" WHERE id = ?'
-_ACTIVE_CARD = (
-    'SELECT number FROM "card" WHERE member_id = ? AND status = \'active\' ORDER BY created_at DESC LIMIT 1'
+_NEXT_RECEIPT = (
+    'UPDATE "till" SET receipt_seq = receipt_seq + 1 WHERE {where} RETURNING id, code, receipt_seq'
+)
+# The member as they are now, their active card, and what they spent over
+# the tier window before this sale: one statement.
+_MEMBER_NOW = (
+    'SELECT m.*, '
+    '(SELECT number FROM "card" c WHERE c.member_id = m.id AND c.status = \'active\' '
+    ' ORDER BY c.created_at DESC LIMIT 1) AS active_card, '
+    '(SELECT COALESCE(SUM(total), 0) FROM "sale" s WHERE s.member_id = m.id AND s.created_at >= ?) AS spend '
+    'FROM "member" m WHERE m.id = ?'
 )
 
 
-def _fresh_member(member_id: object) -> Member:
-    found = fetch_model(Member, _MEMBER_BY_ID, (Member.id.db_value(member_id),))
+def _next_receipt(till: Till | None) -> tuple[uuid.UUID, str, int]:
+    if till is None:
+        row = db.obj.execute_sql(_NEXT_RECEIPT.format(where="is_local = 1")).fetchone()
+    else:
+        row = db.obj.execute_sql(_NEXT_RECEIPT.format(where="id = ?"), (till.id.bytes,)).fetchone()
+    if row is None:
+        raise InputError("This till is not set up yet.", "no_till")
+    return Till.id.python_value(row[0]), row[1], row[2]
+
+
+def _fresh_member(member_id: object, rules: Rules, now: dt.datetime) -> tuple[Member, str | None, int]:
+    since = now - dt.timedelta(days=rules.tier_window_days)
+    params = (Sale.created_at.db_value(since), Member.id.db_value(member_id))
+    found = fetch_model(Member, _MEMBER_NOW, params, extra=("active_card", "spend"))
     if found is None:
         raise InputError("This member is no longer on this till.", "member_gone")
-    return found[0]  # type: ignore[return-value]
+    member, more = found
+    return member, more["active_card"], int(more["spend"])  # type: ignore[return-value]
 
 
 def _product_ids(barcodes: list[str]) -> dict[str, object]:
@@ -231,18 +247,8 @@ def _product_ids(barcodes: list[str]) -> dict[str, object]:
     return {barcode: Product.id.python_value(pid) for barcode, pid in rows}
 
 
-def _card_of(member: Member | None) -> str | None:
-    if member is None:
-        return None
-    row = db.obj.execute_sql(_ACTIVE_CARD, (member.id.bytes,)).fetchone()
-    return row[0] if row else None
-
-
-def _raise_tier(member: Member, rules: Rules, now: dt.datetime) -> None:
-    """Members move up at once; moving down happens at the end of a period."""
-    if not rules.tiers:
-        return
-    spend = spend_in_window(member.id, rules.tier_window_days, now)
+def _raise_tier(member: Member, rules: Rules, spend: int) -> None:
+    """Members move up at once (`spend` includes this sale); down only at a period's end."""
     earned = rules.tier_for_spend(spend)
     current = rules.tier(member.tier)
     if earned is not None and (current is None or earned.min_spend > current.min_spend):

@@ -204,3 +204,18 @@ def test_new_shop_is_all_or_nothing(empty_db):
     till = create_shop("Lavka", "MDL", "ro", "Ion", "4321")
     assert is_set_up() and till.code == "T01"
     assert Staff.get().role == "owner" and RuleSet.select().count() == 1
+
+
+def test_member_moves_up_a_tier_at_once(shop, goods):
+    member, _ = add_member("Gleb", shop["cashier"])
+    assert member.tier == "base"
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 100)  # 8990.00: still base (silver from 15000.00)
+    checkout.complete_sale(cart, [Tender("card", 899000)], cashier=shop["cashier"])
+    assert Member.get_by_id(member.id).tier == "base"
+    cart = Cart(member=Member.get_by_id(member.id))
+    cart.add_barcode(goods[0], 70)  # 6293.00 more: 15283.00 over the window
+    result = checkout.complete_sale(cart, [Tender("card", 629300)], cashier=shop["cashier"])
+    assert Member.get_by_id(member.id).tier == "silver"
+    assert result.priced.points_earned == 314  # this sale still earned at the base rate
+    assert Outbox.select().where(Outbox.kind == "member_tier").count() == 1
