@@ -34,6 +34,29 @@ class UUIDKey(peewee.BinaryUUIDField):
         return super().db_value(value)
 
 
+class Timestamp(peewee.DateTimeField):
+    """A DateTimeField that reads with fromisoformat (C) before peewee's strptime
+    loop: every member lookup reads two of these, on the scan's hot path."""
+
+    def python_value(self, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        return super().python_value(value)
+
+
+class Day(peewee.DateField):
+    def python_value(self, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        return super().python_value(value)
+
+
 class BaseModel(peewee.Model):
     class Meta:
         database = db
@@ -66,7 +89,7 @@ class Staff(UUIDModel):
     pin_hash = peewee.BlobField()
     pin_salt = peewee.BlobField()
     active = peewee.BooleanField(default=True)
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = Timestamp(default=utcnow)
 
 
 class Category(UUIDModel):
@@ -93,29 +116,29 @@ class RuleSet(UUIDModel):
     name = peewee.TextField(default="")
     body = peewee.TextField()  # JSON, see services.rules
     status = peewee.TextField(default="active", constraints=[peewee.Check("status IN ('draft','active','retired')")])
-    effective_from = peewee.DateTimeField(default=utcnow, index=True)
-    created_at = peewee.DateTimeField(default=utcnow)
+    effective_from = Timestamp(default=utcnow, index=True)
+    created_at = Timestamp(default=utcnow)
 
 
 class Member(UUIDModel):
     name = peewee.TextField()
     name_key = peewee.TextField(index=True)
     phone = peewee.TextField(null=True, index=True)  # E.164
-    birthday = peewee.DateField(null=True)
+    birthday = Day(null=True)
     marketing_consent = peewee.BooleanField(default=False)
     tier = peewee.TextField(default="")
     # A cache of SUM(ledger_entry.delta); tests prove the two never differ.
     balance = peewee.IntegerField(default=0)
-    created_at = peewee.DateTimeField(default=utcnow, index=True)
-    updated_at = peewee.DateTimeField(default=utcnow)
+    created_at = Timestamp(default=utcnow, index=True)
+    updated_at = Timestamp(default=utcnow)
 
 
 class Card(UUIDModel):
     number = peewee.FixedCharField(max_length=13, unique=True)
     member = peewee.ForeignKeyField(Member, null=True, backref="cards", on_delete="RESTRICT")
     status = peewee.TextField(default="active", constraints=[peewee.Check("status IN ('active','blocked','reserved')")])
-    created_at = peewee.DateTimeField(default=utcnow)
-    blocked_at = peewee.DateTimeField(null=True)
+    created_at = Timestamp(default=utcnow)
+    blocked_at = Timestamp(null=True)
 
 
 class Sale(UUIDModel):
@@ -125,7 +148,7 @@ class Sale(UUIDModel):
     member = peewee.ForeignKeyField(Member, null=True, backref="sales", on_delete="RESTRICT")
     card_number = peewee.TextField(null=True)
     rule_version = peewee.IntegerField()
-    created_at = peewee.DateTimeField(default=utcnow, index=True)
+    created_at = Timestamp(default=utcnow, index=True)
     subtotal = peewee.IntegerField()  # before any discount
     discount = peewee.IntegerField()
     total = peewee.IntegerField()  # subtotal - discount: what the goods cost
@@ -171,7 +194,7 @@ class SaleReturn(UUIDModel):
     till = peewee.ForeignKeyField(Till, on_delete="RESTRICT")
     staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
     authorised_by = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = Timestamp(default=utcnow)
     refund = peewee.IntegerField()
     refund_method = peewee.TextField(default="cash")
     points_reversed = peewee.IntegerField(default=0)
@@ -200,7 +223,7 @@ class LedgerEntry(UUIDModel):
     till = peewee.ForeignKeyField(Till, null=True, on_delete="RESTRICT")
     staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
     note = peewee.TextField(default="")
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = Timestamp(default=utcnow)
 
     class Meta:
         indexes = ((("member", "created_at"), False),)
@@ -213,8 +236,8 @@ class Outbox(BaseModel):
     op_id = UUIDKey(unique=True, default=new_id)
     kind = peewee.TextField()
     payload = peewee.TextField()
-    created_at = peewee.DateTimeField(default=utcnow)
-    sent_at = peewee.DateTimeField(null=True)
+    created_at = Timestamp(default=utcnow)
+    sent_at = Timestamp(null=True)
 
 
 class ParkedSale(UUIDModel):
@@ -223,7 +246,7 @@ class ParkedSale(UUIDModel):
     staff = peewee.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     label = peewee.TextField(default="")
     cart = peewee.TextField()  # JSON
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = Timestamp(default=utcnow)
 
 
 ALL_MODELS: list[type[BaseModel]] = [
