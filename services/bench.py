@@ -169,15 +169,6 @@ def bench_sales(path: Path, rounds: int, rng: random.Random) -> dict[str, Any]:
 
 STARTUP_PROBE = "LOYALTILL_STARTUP_PROBE"
 
-BASELINE_WINDOW = """
-import sys
-from PySide6.QtWidgets import QApplication, QMainWindow
-from PySide6.QtCore import QTimer
-app = QApplication(sys.argv)
-w = QMainWindow(); w.resize(1366, 768); w.show()
-QTimer.singleShot(0, lambda: (print('ready', flush=True), app.quit()))
-app.exec()
-"""
 
 
 def _launch(argv: list[str], env: dict[str, str]) -> float:
@@ -195,7 +186,8 @@ def bench_startup(path: Path, main_py: Path, runs: int = 5) -> dict[str, Any]:
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env[STARTUP_PROBE] = "1"
     ours = [_launch([sys.executable, str(main_py), "--db", str(path)], env) for _ in range(runs)]
-    base = [_launch([sys.executable, "-c", BASELINE_WINDOW], env) for _ in range(runs)]
+    bare = main_py.parent / "ui" / "bare_window.py"
+    base = [_launch([sys.executable, str(bare)], env) for _ in range(runs)]
     result = _pair("start-up to cashier window", ours, base)
     result["best_s"] = round(min(ours), 3)
     return result | {"samples": runs}

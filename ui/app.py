@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 import models
 from services import shop
+from services.bench import STARTUP_PROBE
 from services.errors import InputError
 from ui.errors import report_bug, user_message
 from ui.style import apply_style
@@ -77,9 +78,6 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
     from ui.first_run import FirstRunDialog
 
     return FirstRunDialog(resources).exec() == QDialog.DialogCode.Accepted
-
-
-STARTUP_PROBE = "LOYALTILL_STARTUP_PROBE"
 
 
 def _probe_staff() -> object:

@@ -128,3 +128,17 @@ def test_receipt_pdf_has_the_sale(shop, tmp_path):
     assert "Начислено баллов" in text and f"+{sold['points_earned']}" in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "DejaVuSans" in fonts and " yes " in fonts
+
+
+def test_bench_prints_figures_beside_baselines(shop):
+    path, _ = shop
+    out = run("bench", "--db", str(path), "--rounds", "40", "--json")
+    report = json.loads(out.stdout)
+    names = [r["name"] for r in report["results"]]
+    assert names == ["card lookup", "sale completion", "start-up to cashier window"]
+    for r in report["results"]:
+        assert r["loyaltill"]["p50_ms"] > 0 and r["raw_sqlite3"]["p50_ms"] > 0
+        assert r["ratio_p50"] == pytest.approx(r["loyaltill"]["p50_ms"] / r["raw_sqlite3"]["p50_ms"], rel=0.05)
+    assert report["member"] == 80 and report["sale"] >= 400
+    human = run("bench", "--db", str(path), "--rounds", "20").stdout
+    assert "card lookup" in human and "ratio p50" in human
