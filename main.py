@@ -279,7 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = window_parser().parse_args(argv)
     from ui.app import run_window
 
-    return run_window(args.db or default_db(), RESOURCES, demo=args.demo)
+    path = args.db or default_db()
+    if args.demo and args.db is None:
+        path = path.with_name("demo.db")  # never mix the demo into the shop's own till
+    return run_window(path, RESOURCES, demo=args.demo)
 
 
 if __name__ == "__main__":
