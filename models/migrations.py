@@ -5,7 +5,6 @@ newer LoyalTill is refused rather than half-understood.
 """
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import Callable

@@ -39,7 +39,7 @@ def demo_db(demo_template: Path, tmp_path: Path):
     """An open copy of the demo shop."""
     path = tmp_path / "till.db"
     shutil.copy(demo_template, path)
-    database = open_database(path)
+    open_database(path)
     yield path
     _close()
 

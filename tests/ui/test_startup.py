@@ -1,7 +1,6 @@
 """First run: the demo shop or a new shop, and the screenshot script."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 from services.errors import RedeemRefused
 from services.money import BP
 from services.pricing import CartLine, Customer, price_cart
-from services.rules import Rules, Tier, default_rules
+from services.rules import Rules, default_rules
 
 lines_st = st.lists(
     st.builds(
