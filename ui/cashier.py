@@ -501,7 +501,14 @@ class CashierWindow(QMainWindow):
             self.member_panel.summary = None  # show the edited details
             self._act(self.attach_member, updated)
 
+        def adjusted(updated: Member) -> None:
+            # The member dialog stays open, so this cannot wait for _act.
+            self.member_panel.summary = None
+            self.cart.member = updated
+            self.refresh()
+
         dialog.member_saved.connect(saved)
+        dialog.balance_adjusted.connect(adjusted)
         self._show(dialog)
 
     # --- paying and returns -------------------------------------------------------

@@ -6,7 +6,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QPushButton, QVBoxLayout, QWidget,
+    QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from models.schema import Member, Staff
@@ -144,9 +144,11 @@ class FindMemberDialog(QDialog):
 
 
 class MemberFormDialog(QDialog):
-    """Register a member in under half a minute, or correct one; move a lost card."""
+    """Register a member in under half a minute, or correct one; move a lost card;
+    adjust the points balance (with a manager's PIN)."""
 
     member_saved = Signal(object)
+    balance_adjusted = Signal(object)  # the Member, with the new balance
 
     def __init__(self, staff: Staff, member: Member | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -183,6 +185,7 @@ class MemberFormDialog(QDialog):
             move.clicked.connect(self.replace_card)
             form.addRow(self.card)
             form.addRow(move)
+            form.addRow(self._adjust_row())
             self.name.setText(member.name)
             self.phone.setText(member.phone or "")
             if member.birthday:
@@ -207,6 +210,37 @@ class MemberFormDialog(QDialog):
         row.addWidget(self.save_button)
         form.addRow(row)
         self.name.setFocus()
+
+    def _adjust_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.adjust_points = QSpinBox(self)
+        self.adjust_points.setRange(-1_000_000, 1_000_000)
+        self.adjust_points.setPrefix("±")
+        self.adjust_reason = QLineEdit(self)
+        self.adjust_reason.setPlaceholderText(self.tr("Why the points change (required)"))
+        self.adjust_button = QPushButton(self.tr("Adjust points (manager)"), self)
+        self.adjust_button.clicked.connect(self.adjust_balance)
+        row.addWidget(self.adjust_points)
+        row.addWidget(self.adjust_reason, 1)
+        row.addWidget(self.adjust_button)
+        return row
+
+    def adjust_balance(self) -> None:
+        member = self.member
+        assert member is not None
+        delta, reason = self.adjust_points.value(), self.adjust_reason.text()
+
+        def done(balance: object) -> None:
+            self.adjust_points.setValue(0)
+            self.adjust_reason.clear()
+            self.error.setText(self.tr("Balance is now %1 points.").replace("%1", str(balance)))
+            self.balance_adjusted.emit(member)
+
+        self.pin_dialog = authorise(
+            self, "adjust_balance",
+            lambda who: members.adjust_balance(member, delta, reason, actor=self.staff, authoriser=who),
+            done, self.error.setText,
+        )
 
     def take_scan(self, code: str) -> None:
         self.card.setText(code)

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="+63"/>
+        <location filename="../../ui/app.py" line="+64"/>
         <location line="+11"/>
         <source>LoyalTill</source>
         <translation>LoyalTill</translation>
@@ -145,12 +145,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+108"/>
+        <location line="+115"/>
         <source>Scan the items first.</source>
         <translation>Scanați mai întâi produsele.</translation>
     </message>
     <message>
-        <location line="-101"/>
+        <location line="-108"/>
         <source>Manual discount %1 applied.</source>
         <translation>Reducerea manuală de %1 a fost aplicată.</translation>
     </message>
@@ -200,7 +200,7 @@
         <translation>Găsiți mai întâi clientul (F2).</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+34"/>
         <source>Sale %1 complete. Change %2.</source>
         <translation>Bonul %1 este achitat. Rest %2.</translation>
     </message>
@@ -733,7 +733,7 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
 <context>
     <name>MemberFormDialog</name>
     <message>
-        <location filename="../../ui/member_dialogs.py" line="+49"/>
+        <location filename="../../ui/member_dialogs.py" line="+51"/>
         <source>Edit member</source>
         <translation>Modifică clientul</translation>
     </message>
@@ -809,7 +809,7 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
         <translation>Blochează cardul pierdut și dă unul nou (manager)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Cancel</source>
         <translation>Anulează</translation>
     </message>
@@ -819,7 +819,22 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
         <translation>Salvează și adaugă pe bon</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
+        <source>Why the points change (required)</source>
+        <translation>Motivul modificării punctelor (obligatoriu)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Adjust points (manager)</source>
+        <translation>Ajustează punctele (manager)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Balance is now %1 points.</source>
+        <translation>Soldul este acum %1 puncte.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>The birthday is not a date: write it as DD.MM.YYYY.</source>
         <translation>Ziua de naștere nu este o dată: scrieți ZZ.LL.AAAA.</translation>
     </message>

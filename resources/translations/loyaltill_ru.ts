@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="+63"/>
+        <location filename="../../ui/app.py" line="+64"/>
         <location line="+11"/>
         <source>LoyalTill</source>
         <translation>LoyalTill</translation>
@@ -145,12 +145,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+108"/>
+        <location line="+115"/>
         <source>Scan the items first.</source>
         <translation>Сначала отсканируйте товары.</translation>
     </message>
     <message>
-        <location line="-101"/>
+        <location line="-108"/>
         <source>Manual discount %1 applied.</source>
         <translation>Ручная скидка %1 применена.</translation>
     </message>
@@ -200,7 +200,7 @@
         <translation>Сначала найдите клиента (F2).</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+34"/>
         <source>Sale %1 complete. Change %2.</source>
         <translation>Чек %1 оплачен. Сдача %2.</translation>
     </message>
@@ -733,7 +733,7 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
 <context>
     <name>MemberFormDialog</name>
     <message>
-        <location filename="../../ui/member_dialogs.py" line="+49"/>
+        <location filename="../../ui/member_dialogs.py" line="+51"/>
         <source>Edit member</source>
         <translation>Изменить клиента</translation>
     </message>
@@ -809,7 +809,7 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
         <translation>Заблокировать утерянную и выдать новую (менеджер)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
@@ -819,7 +819,22 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
         <translation>Сохранить и добавить в чек</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
+        <source>Why the points change (required)</source>
+        <translation>Причина изменения баллов (обязательно)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Adjust points (manager)</source>
+        <translation>Изменить баллы (менеджер)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Balance is now %1 points.</source>
+        <translation>Баланс теперь: %1 баллов.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>The birthday is not a date: write it as DD.MM.YYYY.</source>
         <translation>День рождения — не дата: пишите как ДД.ММ.ГГГГ.</translation>
     </message>

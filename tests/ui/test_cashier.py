@@ -259,3 +259,27 @@ def test_receipt_pdf_of_the_sale_just_paid(qtbot, window, tmp_path):
     window._act(window.write_receipt, window.completion.sale_id, tmp_path / "missing" / "dir" / "r.pdf")
     assert window.message.kind() == "error"  # a folder that is not there: a message, never a crash
     assert window.message.text().startswith("Cannot write the receipt there")
+
+
+def test_points_adjustment_needs_a_manager_and_shows_at_once(qtbot, window):
+    from ui.member_dialogs import MemberFormDialog
+
+    member, card = richest_member()
+    before = ledger_balance(member.id)
+    scan(qtbot, window.table, card)
+    window.edit_member()
+    dialog = window.dialog
+    assert isinstance(dialog, MemberFormDialog)
+    dialog.adjust_points.setValue(-40)
+    dialog.adjust_reason.setText("double points by mistake")
+    dialog.adjust_button.click()
+    pin = dialog.pin_dialog
+    assert isinstance(pin, ManagerPinDialog) and pin.isVisible()
+    qtbot.keyClicks(pin.pad.field, "2222")
+    qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
+    assert ledger_balance(member.id) == before - 40 == Member.get_by_id(member.id).balance
+    entry = LedgerEntry.select().where(LedgerEntry.member == member.id).order_by(LedgerEntry.created_at.desc()).first()
+    assert (entry.kind, entry.delta, entry.note) == ("adjust", -40, "double points by mistake")
+    assert entry.staff.role == "manager"
+    assert window.member_panel.balance.text() == window.fmt.points(before - 40)
+    assert str(before - 40) in dialog.error.text()
