@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import os
 
-from models import write_transaction
+from services.storage import write_transaction
 from models.schema import Staff
 from services.errors import InputError, PermissionDenied
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import uuid_utils.compat
 
-from models import db, write_transaction
+from models import db
+from services.storage import write_transaction
 from models.db import fetch_model, insert_rows
 from models.schema import Member, ParkedSale, Payment, Product, Sale, SaleLine, Staff, Till, new_id, utcnow
 from services import auth, catalogue, ledger, outbox

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from models import write_transaction
+from services.storage import write_transaction
 from models import db
 from models.db import fetch_model
 from models.schema import Card, Member, Sale, Staff, utcnow

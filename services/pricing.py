@@ -106,14 +106,20 @@ def max_redeemable(customer: Customer | None, rules: Rules, eligible: int) -> in
     return points - points % rules.redeem_step
 
 
-def _why_none(customer: Customer, rules: Rules) -> str:
+def _why_none(customer: Customer, rules: Rules) -> RedeemRefused:
     if not rules.redeem_enabled:
-        return "Paying with points is switched off in this programme."
+        return RedeemRefused("Paying with points is switched off in this programme.", "redeem_off")
     if customer.redeem_blocked or customer.balance < 0:
-        return "This member owes points; paying with points is blocked until new purchases cover it."
-    if customer.balance < max(rules.redeem_min_balance, 1):
-        return f"Points can be used from a balance of {max(rules.redeem_min_balance, 1)}; this member has {customer.balance}."
-    return "No points can be used on these items."
+        return RedeemRefused(
+            "This member owes points; paying with points is blocked until new purchases cover it.", "redeem_owes"
+        )
+    least = max(rules.redeem_min_balance, 1)
+    if customer.balance < least:
+        return RedeemRefused(
+            f"Points can be used from a balance of {least}; this member has {customer.balance}.",
+            "redeem_min_balance", least=least, balance=customer.balance,
+        )
+    return RedeemRefused("No points can be used on these items.", "redeem_no_items")
 
 
 def price_cart(
@@ -167,7 +173,7 @@ def price_cart(
     if redeem and customer is None:
         raise RedeemRefused("Scan a member's card to pay with points.", "redeem_no_member")
     if redeem > cap_points and cap_points == 0:
-        raise RedeemRefused(_why_none(customer, rules), "redeem_none")
+        raise _why_none(customer, rules)
     if redeem > cap_points:
         raise RedeemRefused(
             f"At most {cap_points} points can be used on this sale.", "redeem_over_cap", points=cap_points

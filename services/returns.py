@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from models import write_transaction
+from services.storage import write_transaction
 from models.schema import Member, Payment, ReturnLine, Sale, SaleLine, SaleReturn, Staff, utcnow
 from services import auth, ledger, outbox
 from services.errors import InputError, NotFound

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from models import write_transaction
+from services.storage import write_transaction
 from models.schema import RuleSet, utcnow
 from services.errors import InputError
 from services.money import BP

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from models import write_transaction
+from services.storage import write_transaction
 from models.schema import Setting, Till
 from services.cards import DEFAULT_PREFIX
 from services.errors import InputError

@@ -489,6 +489,96 @@
         <translation>Demo-ul se creează doar într-o bază goală; aceasta are deja un magazin.</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Currency must be one of RUB, MDL, RON, EUR.</source>
+        <translation>Moneda trebuie să fie una dintre: RUB, MDL, RON, EUR.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language must be Russian, Romanian or English.</source>
+        <translation>Limba: rusă, română sau engleză.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The card prefix must be two digits from 20 to 29.</source>
+        <translation>Prefixul cardurilor are două cifre, de la 20 la 29.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role must be cashier, manager or owner.</source>
+        <translation>Rolul: casier, manager sau proprietar.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A till number must be 0–999.</source>
+        <translation>Numărul casei este între 0 și 999.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter the owner&apos;s name.</source>
+        <translation>Introduceți numele proprietarului.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paying with points is switched off in this programme.</source>
+        <translation>Plata cu puncte este dezactivată în acest program.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member owes points; paying with points is blocked until new purchases cover it.</source>
+        <translation>Clientul are datorie de puncte; plata cu puncte este blocată până când noile cumpărături o acoperă.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points can be used from a balance of {least}; this member has {balance}.</source>
+        <translation>Punctele pot fi folosite de la un sold de {least}; clientul are {balance}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No points can be used on these items.</source>
+        <translation>Pentru aceste produse nu se pot folosi puncte.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member is no longer on this till.</source>
+        <translation>Acest client nu mai există pe această casă.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An adjustment of zero points changes nothing.</source>
+        <translation>O ajustare de zero puncte nu schimbă nimic.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Say why the balance is adjusted.</source>
+        <translation>Scrieți motivul ajustării soldului.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was saved: the disk is full. Free some space, then try again; the sale stays on screen.</source>
+        <translation>Nu s-a salvat nimic: discul este plin. Eliberați spațiu și încercați din nou; bonul rămâne pe ecran.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was saved: the disk failed to read or write. Check the drive, then try again; the sale stays on screen.</source>
+        <translation>Nu s-a salvat nimic: eroare de citire sau scriere pe disc. Verificați unitatea și încercați din nou; bonul rămâne pe ecran.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was saved: another program holds the till&apos;s file. Close it, then try again.</source>
+        <translation>Nu s-a salvat nimic: fișierul casei este folosit de alt program. Închideți-l și încercați din nou.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was saved: the till&apos;s file is read-only. Check its permissions, then try again.</source>
+        <translation>Nu s-a salvat nimic: fișierul casei este doar pentru citire. Verificați permisiunile și încercați din nou.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was saved: the till&apos;s file cannot be opened. Check the drive, then try again.</source>
+        <translation>Nu s-a salvat nimic: fișierul casei nu poate fi deschis. Verificați unitatea și încercați din nou.</translation>
+    </message>
+    <message>
         <location line="+20"/>
         <source>Unexpected error</source>
         <translation>Eroare neașteptată</translation>

@@ -489,6 +489,96 @@
         <translation>Демо создаётся только в пустой базе; в этой уже есть магазин.</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Currency must be one of RUB, MDL, RON, EUR.</source>
+        <translation>Валюта должна быть одной из: RUB, MDL, RON, EUR.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language must be Russian, Romanian or English.</source>
+        <translation>Язык: русский, румынский или английский.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The card prefix must be two digits from 20 to 29.</source>
+        <translation>Префикс карт — две цифры от 20 до 29.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role must be cashier, manager or owner.</source>
+        <translation>Роль: кассир, менеджер или владелец.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A till number must be 0–999.</source>
+        <translation>Номер кассы — от 0 до 999.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter the owner&apos;s name.</source>
+        <translation>Введите имя владельца.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paying with points is switched off in this programme.</source>
+        <translation>Оплата баллами отключена в этой программе.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member owes points; paying with points is blocked until new purchases cover it.</source>
+        <translation>У клиента долг по баллам; оплата баллами заблокирована, пока новые покупки его не покроют.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points can be used from a balance of {least}; this member has {balance}.</source>
+        <translation>Баллы можно списывать от баланса {least}; у клиента {balance}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No points can be used on these items.</source>
+        <translation>На эти товары баллы списать нельзя.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member is no longer on this till.</source>
+        <translation>Этого клиента больше нет в базе кассы.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An adjustment of zero points changes nothing.</source>
+        <translation>Изменение на ноль баллов ничего не меняет.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Say why the balance is adjusted.</source>
+        <translation>Укажите причину изменения баланса.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was saved: the disk is full. Free some space, then try again; the sale stays on screen.</source>
+        <translation>Ничего не сохранено: диск заполнен. Освободите место и повторите; чек остаётся на экране.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was saved: the disk failed to read or write. Check the drive, then try again; the sale stays on screen.</source>
+        <translation>Ничего не сохранено: ошибка чтения или записи диска. Проверьте накопитель и повторите; чек остаётся на экране.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was saved: another program holds the till&apos;s file. Close it, then try again.</source>
+        <translation>Ничего не сохранено: файл кассы занят другой программой. Закройте её и повторите.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was saved: the till&apos;s file is read-only. Check its permissions, then try again.</source>
+        <translation>Ничего не сохранено: файл кассы доступен только для чтения. Проверьте права доступа и повторите.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was saved: the till&apos;s file cannot be opened. Check the drive, then try again.</source>
+        <translation>Ничего не сохранено: файл кассы не открывается. Проверьте накопитель и повторите.</translation>
+    </message>
+    <message>
         <location line="+20"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>

@@ -219,3 +219,48 @@ def test_member_moves_up_a_tier_at_once(shop, goods):
     assert Member.get_by_id(member.id).tier == "silver"
     assert result.priced.points_earned == 314  # this sale still earned at the base rate
     assert Outbox.select().where(Outbox.kind == "member_tier").count() == 1
+
+
+def test_a_file_that_cannot_be_written_is_told_plainly_and_keeps_nothing(shop, goods, empty_db):
+    from services.storage import StorageError
+
+    member, _ = add_member("Dina", shop["cashier"], points=300, manager=shop["manager"])
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 3)
+    cart.redeem = 20
+    before = (Sale.select().count(), LedgerEntry.select().count(), Outbox.select().count(), Till.get().receipt_seq)
+    writable = db.obj
+    read_only = peewee.SqliteDatabase(f"file:{empty_db}?mode=ro", uri=True, pragmas={"foreign_keys": 1})
+    db.initialize(read_only)  # the till's file, as a read-only drive would give it
+    try:
+        with pytest.raises(StorageError, match="read-only") as caught:
+            checkout.complete_sale(cart, [Tender("cash", 10**6)], cashier=shop["cashier"])
+        assert caught.value.code == "storage_readonly"
+    finally:
+        read_only.close()
+        db.initialize(writable)
+    assert (Sale.select().count(), LedgerEntry.select().count(), Outbox.select().count(), Till.get().receipt_seq) == before
+    assert Member.get_by_id(member.id).balance == 300
+    result = checkout.complete_sale(cart, [Tender("card", cart.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    assert result.receipt_no == "T01-000001" and result.balance == 300 - 20 + result.priced.points_earned
+
+
+@pytest.mark.parametrize("words,code", [
+    ("database or disk is full", "storage_full"),
+    ("disk I/O error", "storage_io"),
+    ("database is locked", "storage_locked"),
+])
+def test_disk_failures_become_plain_sentences(words, code):
+    from services.storage import StorageError, storage_error
+
+    error = storage_error(peewee.OperationalError(words))
+    assert isinstance(error, StorageError) and error.code == code and "Nothing was saved" in str(error)
+
+
+def test_other_database_errors_stay_bugs(shop):
+    from services.storage import StorageError, write_transaction
+
+    with pytest.raises(peewee.OperationalError) as caught:
+        with write_transaction():
+            db.obj.execute_sql("SELECT * FROM no_such_table")
+    assert not isinstance(caught.value, StorageError)
