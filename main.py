@@ -282,7 +282,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = args.db or default_db()
     if args.demo and args.db is None:
         path = path.with_name("demo.db")  # never mix the demo into the shop's own till
+    log_to_file(path.parent / "loyaltill.log")
     return run_window(path, RESOURCES, demo=args.demo)
+
+
+def log_to_file(path: Path) -> None:
+    """The till's log beside its database: bugs with their tracebacks, for support."""
+    from logging.handlers import RotatingFileHandler
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    except OSError as exc:
+        log.warning("cannot write the log file %s: %s", path, exc)
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
 
 
 if __name__ == "__main__":
