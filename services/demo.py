@@ -127,7 +127,6 @@ def _make_products(data: dict, count: int, rng: random.Random) -> list[_Item]:
             cats.append((cat, spec))
         rows = []
         serial = 0
-        brands = data["brands"]
         round_no = 0
         while len(items) < count:
             for cat, spec in cats:
@@ -136,6 +135,7 @@ def _make_products(data: dict, count: int, rng: random.Random) -> list[_Item]:
                         break
                     if spec.get("fixed") and round_no:
                         continue
+                    brands = spec.get("brands") or [""]
                     brand = brands[round_no % len(brands)]
                     name = f"{base} «{brand}»" if brand else base
                     if round_no >= len(brands):
