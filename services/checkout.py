@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import uuid_utils.compat
 
 from models import db
+from services.serialize import as_columns
 from services.storage import write_transaction
 from models.db import fetch_model, insert_rows
 from models.schema import Member, ParkedSale, Payment, Product, Sale, SaleLine, Staff, Till, new_id, utcnow
@@ -188,7 +189,11 @@ def complete_sale(
         insert_rows(Sale, [sale])
         insert_rows(SaleLine, line_rows)
         insert_rows(Payment, pay_rows)
-        outbox.record("sale", {"sale": sale, "lines": line_rows, "payments": pay_rows})
+        outbox.record("sale", {
+            "sale": as_columns(Sale, sale),
+            "lines": [as_columns(SaleLine, row) for row in line_rows],
+            "payments": [as_columns(Payment, row) for row in pay_rows],
+        })
         if member is not None:
             ref = Sale(id=sale["id"])
             who = Staff(id=cashier.id)

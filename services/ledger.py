@@ -14,6 +14,7 @@ from models import db
 from models.db import insert_rows
 from models.schema import LedgerEntry, Member, SaleReturn, Sale, Staff, Till, new_id, utcnow
 from services import outbox
+from services.serialize import as_columns
 
 
 def post(
@@ -40,11 +41,9 @@ def post(
     insert_rows(LedgerEntry, [row])
     db.obj.execute_sql(_MOVE_BALANCE, (delta, LedgerEntry.created_at.db_value(now), member.id.bytes))
     member.balance += delta
-    outbox.record("ledger_entry", {("return_id" if k == "ret" else f"{k}_id" if k in _FKS else k): v for k, v in row.items()})
+    outbox.record("ledger_entry", as_columns(LedgerEntry, row))
     return row
 
-
-_FKS = {"member", "sale", "till", "staff"}
 _MOVE_BALANCE = 'UPDATE "member" SET balance = balance + ?, updated_at = ? WHERE id = ?'
 
 

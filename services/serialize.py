@@ -29,5 +29,12 @@ def row_dict(row: peewee.Model) -> dict[str, Any]:
     return out
 
 
+def as_columns(model: type[peewee.Model], data: dict[str, Any]) -> dict[str, Any]:
+    """A row given by field names (as insert_rows takes it), keyed by column names
+    like row_dict, so every outbox payload names things the same way."""
+    fields = model._meta.fields
+    return {fields[name].column_name: plain(value) for name, value in data.items()}
+
+
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=plain, sort_keys=True)

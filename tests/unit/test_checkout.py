@@ -264,3 +264,20 @@ def test_other_database_errors_stay_bugs(shop):
         with write_transaction():
             db.obj.execute_sql("SELECT * FROM no_such_table")
     assert not isinstance(caught.value, StorageError)
+
+
+def test_outbox_payloads_name_columns_like_the_tables(shop, goods):
+    member, _ = add_member("Yana", shop["cashier"], points=200, manager=shop["manager"])
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 2)
+    cart.redeem = 10
+    result = checkout.complete_sale(cart, [Tender("card", cart.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    sale = json.loads(Outbox.select().where(Outbox.kind == "sale").get().payload)
+    assert sale["sale"]["id"] == result.sale_id and sale["sale"]["member_id"] == str(member.id)
+    assert {"till_id", "cashier_id", "receipt_no", "total", "rule_version"} <= set(sale["sale"])
+    assert all(line["sale_id"] == result.sale_id for line in sale["lines"])
+    assert all(pay["sale_id"] == result.sale_id for pay in sale["payments"])
+    entries = [json.loads(o.payload) for o in Outbox.select().where(Outbox.kind == "ledger_entry").order_by(Outbox.seq)]
+    assert [(e["kind"], e["delta"]) for e in entries] == [("adjust", 200), ("redeem", -10), ("earn", result.priced.points_earned)]
+    assert entries[1]["sale_id"] == result.sale_id and entries[1]["member_id"] == str(member.id)
+    assert set(entries[1]) == {c.column_name for c in LedgerEntry._meta.sorted_fields}
