@@ -12,12 +12,12 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
-import peewee
 import uuid_utils
 
 from models import db
+from models.db import insert_tuples
 from models.schema import (
     Card, Category, LedgerEntry, Member, Payment, Product, Sale, SaleLine, Till, utcnow,
 )
@@ -49,17 +49,6 @@ def _uid(when: dt.datetime) -> bytes:
 
 def _ts(when: dt.datetime) -> str:
     return str(when)  # the text peewee's DateTimeField writes
-
-
-def bulk_insert(model: type[peewee.Model], fields: Sequence[str], rows: list[tuple]) -> None:
-    """executemany straight to SQLite: the demo writes tens of millions of rows."""
-    if not rows:
-        return
-    columns = ", ".join(f'"{model._meta.fields[f].column_name}"' for f in fields)
-    marks = ", ".join("?" for _ in fields)
-    db.obj.connection().executemany(
-        f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})', rows
-    )
 
 
 def load_data(resources: Path) -> dict[str, Any]:
@@ -159,7 +148,7 @@ def _make_products(data: dict, count: int, rng: random.Random) -> list[_Item]:
                 seen.add(item.barcode)
                 unique_rows.append(row)
                 unique_items.append(item)
-        bulk_insert(Product, ["id", "barcode", "sku", "name", "name_key", "category", "price", "active"], unique_rows)
+        insert_tuples(Product, ["id", "barcode", "sku", "name", "name_key", "category", "price", "active"], unique_rows)
         for key, item in enumerate(unique_items[:12], start=1):
             Product.update(quick_key=key).where(Product.id == item.id).execute()
     return unique_items
@@ -200,8 +189,8 @@ def _make_members(data, count, rng, start, now, report) -> list[_Person]:
             card_rows.append((_uid(created), number, mid, "active", _ts(created)))
             people.append(_Person(mid, number, created))
         with db.atomic():
-            bulk_insert(Member, ["id", "name", "name_key", "phone", "birthday", "marketing_consent", "tier", "balance", "created_at", "updated_at"], member_rows)
-            bulk_insert(Card, ["id", "number", "member", "status", "created_at"], card_rows)
+            insert_tuples(Member, ["id", "name", "name_key", "phone", "birthday", "marketing_consent", "tier", "balance", "created_at", "updated_at"], member_rows)
+            insert_tuples(Card, ["id", "number", "member", "status", "created_at"], card_rows)
         report("members", len(people), count)
     with db.atomic():
         Till.update(card_seq=count).where(Till.is_local == True).execute()  # noqa: E712
@@ -281,10 +270,10 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
                 balance_after, 0,
             ))
         with db.atomic():
-            bulk_insert(Sale, ["id", "till", "receipt_no", "cashier", "member", "card_number", "rule_version", "created_at", "subtotal", "discount", "total", "points_redeemed", "points_value", "paid_money", "points_earned", "balance_after", "offline"], sale_rows)
-            bulk_insert(SaleLine, ["id", "sale", "position", "product", "barcode", "name", "qty", "unit_price", "gross", "discount", "points_value", "points_earned", "reasons"], line_rows)
-            bulk_insert(Payment, ["id", "sale", "method", "amount", "tendered", "change"], pay_rows)
-            bulk_insert(LedgerEntry, ["id", "member", "kind", "delta", "sale", "till", "note", "created_at"], ledger_rows)
+            insert_tuples(Sale, ["id", "till", "receipt_no", "cashier", "member", "card_number", "rule_version", "created_at", "subtotal", "discount", "total", "points_redeemed", "points_value", "paid_money", "points_earned", "balance_after", "offline"], sale_rows)
+            insert_tuples(SaleLine, ["id", "sale", "position", "product", "barcode", "name", "qty", "unit_price", "gross", "discount", "points_value", "points_earned", "reasons"], line_rows)
+            insert_tuples(Payment, ["id", "sale", "method", "amount", "tendered", "change"], pay_rows)
+            insert_tuples(LedgerEntry, ["id", "member", "kind", "delta", "sale", "till", "note", "created_at"], ledger_rows)
         report("sales", min(count, offset + CHUNK), count)
     with db.atomic():
         db.obj.connection().executemany(
