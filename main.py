@@ -6,6 +6,7 @@ window.  The command-line paths never import Qt.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -23,6 +24,13 @@ class CliError(Exception):
     """A bad argument: one line on stderr, exit 2, nothing changed."""
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one clear line (the usage is in --help)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
+
+
 def default_db() -> Path:
     import os
 
@@ -34,7 +42,7 @@ def default_db() -> Path:
 
 
 def window_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="main.py", description="LoyalTill cashier window. Subcommands: " + ", ".join(COMMANDS) + "."
     )
     parser.add_argument("--db", type=Path, help="till database file (default: your user data folder)")
@@ -43,8 +51,8 @@ def window_parser() -> argparse.ArgumentParser:
 
 
 def command_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = OneLineParser(prog="main.py")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     demo = sub.add_parser("demo", help="build the demo shop into an empty database")
     demo.add_argument("--db", type=Path, required=True)
@@ -85,11 +93,11 @@ def command_parser() -> argparse.ArgumentParser:
 
 
 def parse_item(text: str) -> tuple[str, int]:
-    barcode, _, qty = text.partition("*")
+    barcode, star, qty = text.partition("*")
     barcode = barcode.strip()
     if not barcode:
         raise CliError(f"--item {text!r}: give a barcode, e.g. 4601234567890*2")
-    if not qty:
+    if not star:
         return barcode, 1
     if not qty.isdigit() or int(qty) < 1:
         raise CliError(f"--item {text!r}: the quantity after * must be a whole number of at least 1")
@@ -97,10 +105,25 @@ def parse_item(text: str) -> tuple[str, int]:
 
 
 def open_db(path: Path, must_exist: bool = True) -> None:
+    """Open the till's file; for anything but `demo`, only a LoyalTill database
+    that exists (it is checked before migrating, so a wrong file is not changed)."""
+    import sqlite3
+
     from models import open_database
 
-    if must_exist and not path.exists():
-        raise CliError(f"No database at {path}: build one with 'main.py demo --db {path}'.")
+    if path.is_dir():
+        raise CliError(f"{path} is a folder, not a till database.")
+    if must_exist:
+        if not path.exists():
+            raise CliError(f"No database at {path}: build one with 'main.py demo --db {path}'.")
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sale'").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise CliError(f"{path} is not a till database ({exc}).") from None
+        if version == 0 or not tables:
+            raise CliError(f"{path} is not a till database: build one with 'main.py demo --db {path}'.")
     open_database(path)
 
 
@@ -256,12 +279,12 @@ def print_human(command: str, result: dict[str, Any]) -> None:
 
 def run_command(argv: Sequence[str]) -> int:
     args = command_parser().parse_args(argv)
-    from models import DatabaseTooNew
+    from models import DatabaseTooNew, DatabaseUnusable
     from services.errors import InputError
 
     try:
         result = HANDLERS[args.command](args)
-    except (CliError, InputError, DatabaseTooNew) as exc:
+    except (CliError, InputError, DatabaseTooNew, DatabaseUnusable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:

@@ -195,8 +195,10 @@ class SaleReturn(UUIDModel):
     staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
     authorised_by = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
     created_at = Timestamp(default=utcnow)
-    refund = peewee.IntegerField()
-    refund_method = peewee.TextField(default="cash")
+    refund = peewee.IntegerField()  # money back (refund_card + refund_cash)
+    refund_card = peewee.IntegerField(default=0)
+    refund_cash = peewee.IntegerField(default=0)
+    value = peewee.IntegerField(default=0)  # the goods' worth after discounts: comes off tier spend
     points_reversed = peewee.IntegerField(default=0)
     points_restored = peewee.IntegerField(default=0)
 

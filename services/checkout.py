@@ -20,6 +20,7 @@ from models.db import fetch_model, insert_rows
 from models.schema import Member, ParkedSale, Payment, Product, Sale, SaleLine, Staff, Till, new_id, utcnow
 from services import auth, catalogue, ledger, outbox
 from services.errors import InputError
+from services.members import SPEND_SQL, settle_tier, window_start
 from services.pricing import CartLine, Customer, PricedCart, price_cart
 from services.rules import Rules, active_rules, rules_version
 
@@ -202,7 +203,7 @@ def complete_sale(
                 ledger.post(member, "redeem", -priced.points_redeemed, sale=ref, till=here, staff=who, now=now)
             if priced.points_earned:
                 ledger.post(member, "earn", priced.points_earned, sale=ref, till=here, staff=who, now=now)
-            _raise_tier(member, rules, spend + priced.total)
+            settle_tier(member, rules, spend + priced.total, may_fall=False)
     return SaleResult(
         sale_id=str(sale["id"]), receipt_no=sale["receipt_no"], priced=priced, paid=priced.to_pay,
         change=sum(c for _, _, _, c in payments), card=card_number,
@@ -220,7 +221,7 @@ _MEMBER_NOW = (
     'SELECT m.*, '
     '(SELECT number FROM "card" c WHERE c.member_id = m.id AND c.status = \'active\' '
     ' ORDER BY c.created_at DESC LIMIT 1) AS active_card, '
-    '(SELECT COALESCE(SUM(total), 0) FROM "sale" s WHERE s.member_id = m.id AND s.created_at >= ?) AS spend '
+    + SPEND_SQL.format(member="m.id") + ' AS spend '
     'FROM "member" m WHERE m.id = ?'
 )
 
@@ -236,8 +237,8 @@ def _next_receipt(till: Till | None) -> tuple[uuid.UUID, str, int]:
 
 
 def _fresh_member(member_id: object, rules: Rules, now: dt.datetime) -> tuple[Member, str | None, int]:
-    since = now - dt.timedelta(days=rules.tier_window_days)
-    params = (Sale.created_at.db_value(since), Member.id.db_value(member_id))
+    since = window_start(rules, now)
+    params = (since, since, Member.id.db_value(member_id))
     found = fetch_model(Member, _MEMBER_NOW, params, extra=("active_card", "spend"))
     if found is None:
         raise InputError("This member is no longer on this till.", "member_gone")
@@ -251,16 +252,6 @@ def _product_ids(barcodes: list[str]) -> dict[str, object]:
     marks = ", ".join("?" * len(barcodes))
     rows = db.obj.execute_sql(f'SELECT barcode, id FROM "product" WHERE barcode IN ({marks})', barcodes)
     return {barcode: Product.id.python_value(pid) for barcode, pid in rows}
-
-
-def _raise_tier(member: Member, rules: Rules, spend: int) -> None:
-    """Members move up at once (`spend` includes this sale); down only at a period's end."""
-    earned = rules.tier_for_spend(spend)
-    current = rules.tier(member.tier)
-    if earned is not None and (current is None or earned.min_spend > current.min_spend):
-        member.tier = earned.code
-        db.obj.execute_sql('UPDATE "member" SET tier = ? WHERE id = ?', (earned.code, member.id.bytes))
-        outbox.record("member_tier", {"member": str(member.id), "tier": earned.code})
 
 
 # --- parking -----------------------------------------------------------------
@@ -289,11 +280,22 @@ def recall(parked_id: object) -> Cart:
             raise InputError("That parked sale was already recalled.", "park_gone")
         body = json.loads(row.cart)
         row.delete_instance()
-    cart = Cart(lines=[CartLine(**l) for l in body["lines"]])
+    cart = Cart(lines=[_as_now(CartLine(**l)) for l in body["lines"]])
     if body["member"]:
         cart.member = Member.get_or_none(Member.id == uuid.UUID(body["member"]))
     cart.redeem = 0  # the balance may have moved; the cashier asks again
     return cart
+
+
+def _as_now(line: CartLine) -> CartLine:
+    """A parked line at today's price and category (kept as parked if the
+    product has gone from the catalogue meanwhile)."""
+    try:
+        product = catalogue.by_barcode(line.barcode)
+    except InputError:
+        return line
+    fresh = line_for(product, line.qty)
+    return CartLine(line.key, fresh.barcode, fresh.name, fresh.category, fresh.unit_price, fresh.qty, fresh.excluded)
 
 
 def rules_for_sale(sale: Sale) -> Rules:

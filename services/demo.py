@@ -26,7 +26,9 @@ from services.cards import ean13_check_digit, make_card_number
 from services.checkout import plan_payments, Tender
 from services.members import name_key
 from services.pricing import CartLine, Customer, price_cart
-from services.shop import configure_shop, shop_info
+from services.errors import InputError
+from services.shop import configure_shop, get_setting, is_set_up, set_setting, shop_info
+from services.storage import write_transaction
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 20_000
@@ -64,10 +66,18 @@ def build_demo(
     progress: Progress | None = None,
     now: dt.datetime | None = None,
 ) -> DemoResult:
-    """Fill an empty, migrated database with the demo shop."""
-    if Sale.select().exists() or Member.select().exists():
-        from services.errors import InputError
+    """Fill an empty, migrated database with the demo shop.
 
+    The shop's settings, staff and rules go in one transaction marked
+    "building"; the mark becomes "complete" at the end, so a build that was
+    cut off is recognised instead of half-used.
+    """
+    if get_setting("demo_state") == "building":
+        raise InputError(
+            "An earlier demo build into this file was interrupted: delete the file and build the demo again.",
+            "demo_interrupted",
+        )
+    if is_set_up() or Sale.select().exists() or Member.select().exists():
         raise InputError("The demo goes into an empty database; this one already has a shop.", "demo_not_empty")
     data = load_data(resources)
     rng = random.Random(seed)
@@ -75,10 +85,12 @@ def build_demo(
     start = now - dt.timedelta(days=HISTORY_DAYS)
     report = progress or (lambda stage, done, total: None)
 
-    till = configure_shop(data["shop_name"], "RUB", "ru", data["shop_address"])
-    staff = [auth.add_staff(s["name"], s["role"], s["pin"]) for s in data["staff"]]
+    with write_transaction():
+        set_setting("demo_state", "building")
+        till = configure_shop(data["shop_name"], "RUB", "ru", data["shop_address"])
+        staff = [auth.add_staff(s["name"], s["role"], s["pin"]) for s in data["staff"]]
+        rules = rules_service.publish(rules_service.default_rules(), effective_from=start - dt.timedelta(days=1))
     cashier_ids = [s.id.bytes for s in staff]
-    rules = rules_service.publish(rules_service.default_rules(), effective_from=start - dt.timedelta(days=1))
 
     db.obj.execute_sql("PRAGMA synchronous = OFF")  # a generated file: speed over durability
     try:
@@ -88,6 +100,8 @@ def build_demo(
         sold = _make_sales(catalogue, people, sales, rng, rules, till, cashier_ids, start, now, report)
     finally:
         db.obj.execute_sql("PRAGMA synchronous = FULL")
+    with write_transaction():
+        set_setting("demo_state", "complete")
     # Members who can pay with points first, so a demo can show redemption.
     sample_people = sorted(people, key=lambda p: (p.balance < rules.redeem_min_balance, p.card))[:10]
     return DemoResult(

@@ -204,26 +204,32 @@ def update(
     marketing_consent: bool | None = None,
     actor: Staff | None = None,
 ) -> Member:
+    """Change a member's details; never their balance or tier, which only the
+    ledger and sales move.  Everything is checked before anything changes."""
     auth.require(actor, "register_member")
+    changes: dict[peewee.Field, object] = {}
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise InputError("Enter the member's name.", "name_empty")
+        changes[Member.name], changes[Member.name_key] = name, name_key(name)
+    if phone is not None:
+        changes[Member.phone] = normalize_phone(phone, shop_info().region) if phone.strip() else None
+    if birthday is not None:
+        if not (dt.date(1900, 1, 1) <= birthday <= utcnow().date()):
+            raise InputError("That birthday cannot be right.", "birthday_bad")
+        changes[Member.birthday] = birthday
+    if marketing_consent is not None:
+        changes[Member.marketing_consent] = marketing_consent
+    changes[Member.updated_at] = utcnow()
     with write_transaction():
-        if name is not None:
-            name = " ".join(name.split())
-            if not name:
-                raise InputError("Enter the member's name.", "name_empty")
-            member.name, member.name_key = name, name_key(name)
-        if phone is not None:
-            normal = normalize_phone(phone, shop_info().region) if phone.strip() else None
-            if normal and Member.select().where((Member.phone == normal) & (Member.id != member.id)).exists():
-                raise InputError(f"Phone {normal} belongs to another member.", "phone_taken", phone=normal)
-            member.phone = normal
-        if birthday is not None:
-            member.birthday = birthday
-        if marketing_consent is not None:
-            member.marketing_consent = marketing_consent
-        member.updated_at = utcnow()
-        member.save()
-        outbox.record("member", row_dict(member))
-    return member
+        normal = changes.get(Member.phone)
+        if normal and Member.select().where((Member.phone == normal) & (Member.id != member.id)).exists():
+            raise InputError(f"Phone {normal} belongs to another member.", "phone_taken", phone=normal)
+        Member.update(changes).where(Member.id == member.id).execute()
+        fresh = _fresh(member.id)
+        outbox.record("member", row_dict(fresh))
+    return fresh
 
 
 def replace_card(
@@ -256,16 +262,39 @@ def adjust_balance(
     return fresh.balance
 
 
-def spend_in_window(member_id: object, days: int, now: dt.datetime | None = None) -> int:
-    """What the member spent over the tier window (runs inside every member sale)."""
-    since = (now or utcnow()) - dt.timedelta(days=days)
-    params = (Member.id.db_value(member_id), Sale.created_at.db_value(since))
-    return int(db.obj.execute_sql(_SPEND_SQL, params).fetchone()[0])
-
-
-_SPEND_SQL = (
-    'SELECT COALESCE(SUM(total), 0) AS spend FROM "sale" WHERE member_id = ? AND created_at >= ?'
+# What a member spent over the tier window: purchases less what came back.
+# `{member}` is the SQL for the member's id; the two ? are the window's start.
+SPEND_SQL = (
+    '((SELECT COALESCE(SUM(s.total), 0) FROM "sale" s WHERE s.member_id = {member} AND s.created_at >= ?)'
+    ' - (SELECT COALESCE(SUM(r.value), 0) FROM "sale_return" r JOIN "sale" s ON s.id = r.sale_id'
+    '    WHERE s.member_id = {member} AND s.created_at >= ?))'
 )
+
+
+def window_start(rules: Rules, now: dt.datetime) -> object:
+    return Sale.created_at.db_value(now - dt.timedelta(days=rules.tier_window_days))
+
+
+def spend_in_window(member_id: object, rules: Rules, now: dt.datetime | None = None) -> int:
+    since = window_start(rules, now or utcnow())
+    sql = "SELECT " + SPEND_SQL.format(member="?")
+    member = Member.id.db_value(member_id)
+    return int(db.obj.execute_sql(sql, (member, since, member, since)).fetchone()[0])
+
+
+def settle_tier(member: Member, rules: Rules, spend: int, *, may_fall: bool) -> None:
+    """Move a member up at once when the spend reaches a tier; down only when a
+    return undoes the spend that lifted them (other moves down wait for the
+    end of a period).  Inside the caller's transaction."""
+    earned = rules.tier_for_spend(spend)
+    current = rules.tier(member.tier)
+    if earned is None or (current is not None and earned.code == current.code):
+        return
+    rises = current is None or earned.min_spend > current.min_spend
+    if rises or may_fall:
+        member.tier = earned.code
+        db.obj.execute_sql('UPDATE "member" SET tier = ? WHERE id = ?', (earned.code, member.id.bytes))
+        outbox.record("member_tier", {"member_id": str(member.id), "tier": earned.code})
 
 
 def birthday_soon(birthday: dt.date | None, today: dt.date, days: int = 3) -> bool:
@@ -283,7 +312,7 @@ def birthday_soon(birthday: dt.date | None, today: dt.date, days: int = 3) -> bo
 
 def summary(member: Member, rules: Rules, now: dt.datetime | None = None) -> MemberSummary:
     now = now or utcnow()
-    spend = spend_in_window(member.id, rules.tier_window_days, now)
+    spend = spend_in_window(member.id, rules, now)
     tier = rules.tier(member.tier) or rules.tier_for_spend(spend)
     following = rules.next_tier(spend)
     card = active_card(member)

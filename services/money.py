@@ -65,16 +65,23 @@ def allocate(total: int, weights: Sequence[int], keys: Sequence[object] | None =
     return [sign * p for p in parts]
 
 
+MAX_AMOUNT = 10**12  # minor units: ten billion in major units, far past any till's sale
+
+
 def parse_amount(text: str, exponent: int = 2) -> int:
     """'12,50' / '12.5' / '1 234,00' -> 1250 minor units; ValueError if not money."""
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not cleaned or not all(ch.isdigit() or ch in ".-+" for ch in cleaned):
+        raise ValueError(f"not an amount: {text!r}")  # no 'inf', 'NaN', '1e30'
     try:
         value = Decimal(cleaned)
+        scaled = value.scaleb(exponent)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"too many decimal places: {text!r}")
     except InvalidOperation:
         raise ValueError(f"not an amount: {text!r}") from None
-    scaled = value.scaleb(exponent)
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"too many decimal places: {text!r}")
+    if abs(scaled) > MAX_AMOUNT:
+        raise ValueError(f"too large an amount: {text!r}")
     return int(scaled)
 
 

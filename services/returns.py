@@ -16,9 +16,15 @@ from services.storage import write_transaction
 from models.schema import Member, Payment, ReturnLine, Sale, SaleLine, SaleReturn, Staff, utcnow
 from services import auth, ledger, outbox
 from services.errors import InputError, NotFound
+from services.members import settle_tier, spend_in_window
 from services.money import round_div
+from services.rules import active_rules
 from services.serialize import row_dict
 from services.shop import local_till
+
+
+def _method(card: int, cash: int) -> str:
+    return "mixed" if card and cash else "card" if card else "cash"
 
 
 @dataclass(frozen=True)
@@ -26,11 +32,16 @@ class ReturnResult:
     return_id: str
     sale_id: str
     refund: int
-    refund_method: str
+    refund_card: int  # back to the card it was paid with
+    refund_cash: int
     points_reversed: int
     points_restored: int
     card: str | None
     balance: int | None
+
+    @property
+    def refund_method(self) -> str:
+        return _method(self.refund_card, self.refund_cash)
 
 
 def find_sale(ref: str) -> Sale:
@@ -58,6 +69,11 @@ def _share(whole: int, part: int, of: int) -> int:
     return round_div(whole * part, of)
 
 
+def _floor_share(whole: int, part: int, of: int) -> int:
+    """Never more than the proportion: what a partial return gives back in points."""
+    return whole * part // of
+
+
 @dataclass(frozen=True)
 class ReturnPlan:
     """What a return would give back, before anyone confirms it."""
@@ -65,9 +81,15 @@ class ReturnPlan:
     sale: Sale
     rows: list[tuple[SaleLine, int, int, int]]  # line, qty, refund, points taken back
     refund: int
+    refund_card: int
+    refund_cash: int
+    value: int  # the goods' worth after discounts
     points_reversed: int
     points_restored: int
-    refund_method: str
+
+    @property
+    def refund_method(self) -> str:
+        return _method(self.refund_card, self.refund_cash)
 
 
 def sale_lines(sale: Sale) -> list[tuple[SaleLine, int]]:
@@ -85,31 +107,42 @@ def plan_return(ref: str, items: dict[str, int] | None = None) -> ReturnPlan:
     wanted = _wanted(lines, already, items)
     if not wanted:
         raise InputError(f"Everything on receipt {sale.receipt_no} was already returned.", "return_nothing")
-    refund = reversed_pts = 0
-    value_before = value_after = 0
+    refund = reversed_pts = value = 0
+    paid_by_points_before = paid_by_points_after = 0
     rows = []
     for line in lines:
         before = already[line.id]
         after = before + wanted.get(line.id, 0)
-        value_before += _share(line.points_value, before, line.qty)
-        value_after += _share(line.points_value, after, line.qty)
+        paid_by_points_before += _share(line.points_value, before, line.qty)
+        paid_by_points_after += _share(line.points_value, after, line.qty)
         if after == before:
             continue
-        money = line.gross - line.discount - line.points_value
+        net = line.gross - line.discount
+        money = net - line.points_value
         line_refund = _share(money, after, line.qty) - _share(money, before, line.qty)
         line_points = _share(line.points_earned, after, line.qty) - _share(line.points_earned, before, line.qty)
         refund += line_refund
         reversed_pts += line_points
+        value += _share(net, after, line.qty) - _share(net, before, line.qty)
         rows.append((line, after - before, line_refund, line_points))
     restored = 0
     if sale.points_value:
-        restored = _share(sale.points_redeemed, value_after, sale.points_value) - _share(
-            sale.points_redeemed, value_before, sale.points_value
+        # Rounded down, so money and points back never exceed what the goods
+        # cost; the last return of the sale settles the remainder exactly.
+        restored = _floor_share(sale.points_redeemed, paid_by_points_after, sale.points_value) - _floor_share(
+            sale.points_redeemed, paid_by_points_before, sale.points_value
         )
-    methods = {p.method for p in Payment.select(Payment.method).where(Payment.sale == sale)}
+    card_paid = sum(p.amount for p in Payment.select(Payment.amount).where((Payment.sale == sale) & (Payment.method == "card")))
+    refunded_before = sum(r.refund for r in SaleReturn.select(SaleReturn.refund).where(SaleReturn.sale == sale))
+    to_card = 0
+    if sale.paid_money:
+        # Back to the card in the share it paid, cumulatively exact over returns.
+        to_card = _floor_share(card_paid, refunded_before + refund, sale.paid_money) - _floor_share(
+            card_paid, refunded_before, sale.paid_money
+        )
     return ReturnPlan(
-        sale=sale, rows=rows, refund=refund, points_reversed=reversed_pts, points_restored=restored,
-        refund_method="card" if methods == {"card"} else "cash",
+        sale=sale, rows=rows, refund=refund, refund_card=to_card, refund_cash=refund - to_card, value=value,
+        points_reversed=reversed_pts, points_restored=restored,
     )
 
 
@@ -129,7 +162,7 @@ def return_items(
         sale = plan.sale
         ret = SaleReturn.create(
             sale=sale, till=local_till(), staff=actor, authorised_by=who, created_at=now,
-            refund=plan.refund, refund_method=plan.refund_method,
+            refund=plan.refund, refund_card=plan.refund_card, refund_cash=plan.refund_cash, value=plan.value,
             points_reversed=plan.points_reversed, points_restored=plan.points_restored,
         )
         line_rows = []
@@ -144,8 +177,11 @@ def return_items(
                 ledger.post(member, "reverse", -plan.points_reversed, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
             if plan.points_restored:
                 ledger.post(member, "restore", plan.points_restored, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
+            rules = active_rules(now)
+            settle_tier(member, rules, spend_in_window(member.id, rules, now), may_fall=True)
     return ReturnResult(
-        return_id=str(ret.id), sale_id=str(sale.id), refund=plan.refund, refund_method=plan.refund_method,
+        return_id=str(ret.id), sale_id=str(sale.id), refund=plan.refund,
+        refund_card=plan.refund_card, refund_cash=plan.refund_cash,
         points_reversed=plan.points_reversed, points_restored=plan.points_restored, card=sale.card_number,
         balance=member.balance if member else None,
     )

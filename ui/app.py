@@ -63,6 +63,10 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
     except models.DatabaseTooNew as exc:
         QMessageBox.critical(None, translate("App", "LoyalTill"), str(exc))
         return False
+    except models.DatabaseUnusable as exc:
+        text = translate("App", "%1 cannot be used as the till's database (%2). Choose another file with --db.")
+        QMessageBox.critical(None, translate("App", "LoyalTill"), text.replace("%1", str(exc.path)).replace("%2", exc.reason))
+        return False
     if shop.is_set_up():
         return True
     install_translator(app, resources, system_language())

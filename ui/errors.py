@@ -68,6 +68,7 @@ def _table() -> dict[str, str]:
         "bad_role": translate("Errors", "Role must be cashier, manager or owner."),
         "bad_till_number": translate("Errors", "A till number must be 0–999."),
         "owner_name_empty": translate("Errors", "Enter the owner's name."),
+        "demo_interrupted": translate("Errors", "An earlier demo build into this file was interrupted: delete the file and build the demo again."),
         "redeem_off": translate("Errors", "Paying with points is switched off in this programme."),
         "redeem_owes": translate("Errors", "This member owes points; paying with points is blocked until new purchases cover it."),
         "redeem_min_balance": translate("Errors", "Points can be used from a balance of {least}; this member has {balance}."),

@@ -187,8 +187,12 @@ class ReturnDialog(QDialog):
 
     def _done(self, result: ReturnResult) -> None:
         fmt = self.fmt
-        how = self.tr("in cash") if result.refund_method == "cash" else self.tr("to the card")
-        text = self.tr("Give back %1 %2.").replace("%1", fmt.money(result.refund)).replace("%2", how)
+        if result.refund_method == "mixed":
+            text = self.tr("Give back %1: %2 to the card, %3 in cash.").replace("%1", fmt.money(result.refund)).replace(
+                "%2", fmt.money(result.refund_card)).replace("%3", fmt.money(result.refund_cash))
+        else:
+            how = self.tr("in cash") if result.refund_method == "cash" else self.tr("to the card")
+            text = self.tr("Give back %1 %2.").replace("%1", fmt.money(result.refund)).replace("%2", how)
         if result.balance is not None:
             text += " " + self.tr("Points taken back %1, given back %2; balance now %3.").replace(
                 "%1", fmt.points(result.points_reversed)).replace("%2", fmt.points(result.points_restored)).replace(

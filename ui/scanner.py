@@ -55,6 +55,7 @@ class ScanDetector(QObject):
         self._held: list[HeldKey] = []
         self._last = 0.0
         self._in_prefixed_scan = False
+        self._suffix_seen = 0  # how much of the suffix has arrived after a fast burst
         self._swallow_release: set[int] = set()
         self._replaying = False
         self._timer = QTimer(self)
@@ -95,35 +96,50 @@ class ScanDetector(QObject):
             self._hold(obj, event)
             return True
         plain = event.modifiers() in PLAIN
-        if plain and text.isdigit() and len(text) == 1:
+        if plain and text.isdigit() and len(text) == 1 and not self._suffix_seen:
             if self._held and not fast:
                 self._give_back()
             if len(self._held) >= self.max_length:
                 self._give_back()
             self._hold(obj, event)
             return True
-        ends_scan = event.key() in ENTER_KEYS or (self.suffix and text == self.suffix[:1])
-        if ends_scan and fast and self.min_length <= len(self._held) <= self.max_length:
+        digits = len(self._held) - self._suffix_seen
+        burst = fast and self.min_length <= digits <= self.max_length
+        if burst and self.suffix and text and text == self.suffix[self._suffix_seen : self._suffix_seen + 1]:
+            self._hold(obj, event)
+            self._suffix_seen += 1
+            if self._suffix_seen == len(self.suffix):
+                self._emit("".join(k.text for k in self._held[:digits]))
+            return True
+        if event.key() in ENTER_KEYS and burst and self._suffix_seen in (0, len(self.suffix)):
             self._swallow_release.add(event.key())
-            self._emit("".join(k.text for k in self._held))
+            self._emit("".join(k.text for k in self._held[:digits]))
             return True
         self._give_back()
         return False
 
     def _on_prefixed(self, obj: QObject, event: QKeyEvent, text: str) -> bool:
-        ends = event.key() in ENTER_KEYS or (self.suffix and text == self.suffix[:1])
-        if ends:
+        """After the prefix's first character: the whole prefix, the code, then
+        the suffix (or Enter).  A prefix that does not match is given back."""
+        held = "".join(k.text for k in self._held)
+        if event.key() in ENTER_KEYS:
             self._swallow_release.add(event.key())
-            code = "".join(k.text for k in self._held)[len(self.prefix[:1]):]
-            if code:
+            code = held[len(self.prefix):]
+            if held.startswith(self.prefix) and code:
                 self._emit(code)
             else:
                 self._give_back()
             return True
-        if text:
-            self._hold(obj, event)
+        if not text:
+            return False
+        self._hold(obj, event)
+        held += text
+        if len(held) <= len(self.prefix) and not self.prefix.startswith(held):
+            self._give_back()  # not our scanner's prefix after all
             return True
-        return False
+        if self.suffix and len(held) > len(self.prefix) + len(self.suffix) and held.endswith(self.suffix):
+            self._emit(held[len(self.prefix) : -len(self.suffix)])
+        return True
 
     # --- holding and giving back ------------------------------------------
 
@@ -137,6 +153,7 @@ class ScanDetector(QObject):
         self._timer.stop()
         self._held.clear()
         self._in_prefixed_scan = False
+        self._suffix_seen = 0
         self.code_scanned.emit(code)
 
     def _give_back(self) -> None:
@@ -144,6 +161,7 @@ class ScanDetector(QObject):
         self._timer.stop()
         held, self._held = self._held, []
         self._in_prefixed_scan = False
+        self._suffix_seen = 0
         if not held:
             return
         self._replaying = True

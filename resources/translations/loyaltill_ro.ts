@@ -5,9 +5,15 @@
     <name>App</name>
     <message>
         <location filename="../../ui/app.py" line="+64"/>
+        <location line="+4"/>
         <location line="+11"/>
         <source>LoyalTill</source>
         <translation>LoyalTill</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>%1 cannot be used as the till&apos;s database (%2). Choose another file with --db.</source>
+        <translation>%1 nu poate fi folosit ca bază de date a casei (%2). Alegeți alt fișier cu --db.</translation>
     </message>
 </context>
 <context>
@@ -517,6 +523,11 @@
         <location line="+1"/>
         <source>Enter the owner&apos;s name.</source>
         <translation>Introduceți numele proprietarului.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An earlier demo build into this file was interrupted: delete the file and build the demo again.</source>
+        <translation>O construire anterioară a demo-ului în acest fișier a fost întreruptă: ștergeți fișierul și construiți din nou.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1324,7 +1335,12 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>Indicați câte bucăți din fiecare produs se returnează sau apăsați „Tot bonul”.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
+        <source>Give back %1: %2 to the card, %3 in cash.</source>
+        <translation>Se restituie %1: %2 pe card, %3 în numerar.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>in cash</source>
         <translation>în numerar</translation>
     </message>

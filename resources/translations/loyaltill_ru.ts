@@ -5,9 +5,15 @@
     <name>App</name>
     <message>
         <location filename="../../ui/app.py" line="+64"/>
+        <location line="+4"/>
         <location line="+11"/>
         <source>LoyalTill</source>
         <translation>LoyalTill</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>%1 cannot be used as the till&apos;s database (%2). Choose another file with --db.</source>
+        <translation>%1 нельзя использовать как базу кассы (%2). Укажите другой файл через --db.</translation>
     </message>
 </context>
 <context>
@@ -517,6 +523,11 @@
         <location line="+1"/>
         <source>Enter the owner&apos;s name.</source>
         <translation>Введите имя владельца.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An earlier demo build into this file was interrupted: delete the file and build the demo again.</source>
+        <translation>Прошлая сборка демо в этот файл была прервана: удалите файл и соберите демо заново.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1324,7 +1335,12 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>Укажите, сколько каких товаров возвращают, или нажмите «Весь чек».</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
+        <source>Give back %1: %2 to the card, %3 in cash.</source>
+        <translation>Вернуть %1: %2 на карту, %3 наличными.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>in cash</source>
         <translation>наличными</translation>
     </message>

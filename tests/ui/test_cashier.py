@@ -283,3 +283,16 @@ def test_points_adjustment_needs_a_manager_and_shows_at_once(qtbot, window):
     assert entry.staff.role == "manager"
     assert window.member_panel.balance.text() == window.fmt.points(before - 40)
     assert str(before - 40) in dialog.error.text()
+
+
+@pytest.mark.parametrize("typed", ["inf", "NaN", "1e30", "99999999999", "12,3,4"])
+def test_nonsense_in_the_cash_field_is_not_an_amount(qtbot, window, typed):
+    window.add_product(plain_products(1)[0].barcode)
+    window.pay_button.click()
+    pay = window.dialog
+    assert isinstance(pay, PayDialog)
+    pay.cash.setText(typed)  # typed fast, digits would read as a scan
+    assert pay.due.text() == pay.tr("Not an amount")
+    qtbot.keyClick(pay.cash, Qt.Key.Key_Return)
+    assert pay.isVisible() and pay.error.text() == pay.tr("Not an amount")
+    assert window.last_sale is None

@@ -89,3 +89,62 @@ def test_suffix_ends_a_fast_scan(qtbot):
         assert signal.args == ["4601442725092"]
     finally:
         QApplication.instance().removeEventFilter(detector)
+
+
+def _keys(text):
+    names = {"]": "Key_BracketRight", "$": "Key_Dollar", "!": "Key_Exclam", "#": "Key_NumberSign"}
+    for ch in text:
+        yield getattr(Qt.Key, names.get(ch, f"Key_{ch.upper()}")), ch
+
+
+def test_a_prefix_of_several_characters_is_stripped_whole(qtbot):
+    detector, clock, edit = make(qtbot, prefix="]C")
+    try:
+        with qtbot.waitSignal(detector.code_scanned) as signal:
+            for key, ch in _keys("]C"):
+                press(edit, key, ch, clock, 0.2)
+            type_code(edit, "4601442725092", clock, 0.2)
+        assert signal.args == ["4601442725092"]
+        assert edit.text() == ""
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+
+
+def test_a_prefix_that_does_not_continue_is_typing(qtbot):
+    detector, clock, edit = make(qtbot, prefix="]C")
+    try:
+        for key, ch in _keys("]x"):
+            press(edit, key, ch, clock, 0.2)
+        assert edit.text() == "]x"
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+
+
+def test_a_suffix_of_several_characters_ends_the_scan_and_leaks_nothing(qtbot):
+    detector, clock, edit = make(qtbot, suffix="$!")
+    try:
+        with qtbot.waitSignal(detector.code_scanned) as signal:
+            for digit in "4601442725092":
+                press(edit, getattr(Qt.Key, f"Key_{digit}"), digit, clock, 0.005)
+            for key, ch in _keys("$!"):
+                press(edit, key, ch, clock, 0.005)
+        assert signal.args == ["4601442725092"]
+        assert edit.text() == ""
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+
+
+def test_prefix_and_suffix_together(qtbot):
+    detector, clock, edit = make(qtbot, prefix="]C", suffix="$!")
+    try:
+        with qtbot.waitSignal(detector.code_scanned) as signal:
+            for key, ch in _keys("]C"):
+                press(edit, key, ch, clock, 0.01)
+            for digit in "2700100000013":
+                press(edit, getattr(Qt.Key, f"Key_{digit}"), digit, clock, 0.01)
+            for key, ch in _keys("$!"):
+                press(edit, key, ch, clock, 0.01)
+        assert signal.args == ["2700100000013"]
+        assert edit.text() == ""
+    finally:
+        QApplication.instance().removeEventFilter(detector)

@@ -73,3 +73,27 @@ def test_screenshot_script_renders_the_window(qtbot, app_styled, tmp_path):
         _close()
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1366, 768)
+
+
+def test_a_file_that_is_not_a_till_database_gets_a_message(qtbot, app_styled, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui.app import open_shop
+
+    wrong = tmp_path / "notes.db"
+    wrong.write_text("shopping list\n")
+    seen: list[str] = []
+
+    def close_box() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.close()
+        else:
+            QTimer.singleShot(20, close_box)
+
+    QTimer.singleShot(20, close_box)
+    assert open_shop(app_styled, wrong, RESOURCES, demo=False) is False
+    assert seen and "notes.db" in seen[0] and "--db" in seen[0]
+    assert wrong.read_text() == "shopping list\n"

@@ -152,8 +152,11 @@ def test_park_and_recall(shop, goods):
     cart.add_barcode(goods[0], 2)
     parked = checkout.park(cart, shop["cashier"], "blue coat")
     assert [p.label for p in checkout.parked()] == ["blue coat"]
+    from models.schema import Product
+
+    Product.update(price=9490).where(Product.barcode == goods[0]).execute()  # repriced meanwhile
     back = checkout.recall(parked.id)
-    assert [(l.barcode, l.qty) for l in back.lines] == [(goods[0], 2)]
+    assert [(l.barcode, l.qty, l.unit_price) for l in back.lines] == [(goods[0], 2, 9490)]
     assert back.member.id == member.id
     assert checkout.parked() == []
     with pytest.raises(InputError):
@@ -281,3 +284,54 @@ def test_outbox_payloads_name_columns_like_the_tables(shop, goods):
     assert [(e["kind"], e["delta"]) for e in entries] == [("adjust", 200), ("redeem", -10), ("earn", result.priced.points_earned)]
     assert entries[1]["sale_id"] == result.sale_id and entries[1]["member_id"] == str(member.id)
     assert set(entries[1]) == {c.column_name for c in LedgerEntry._meta.sorted_fields}
+
+
+def test_a_returned_purchase_does_not_keep_its_tier(shop, goods):
+    member, _ = add_member("Lev", shop["cashier"])
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 600)  # 53 940.00: gold starts at 50 000.00
+    sale = checkout.complete_sale(cart, [Tender("card", 600 * 8990)], cashier=shop["cashier"])
+    assert Member.get_by_id(member.id).tier == "gold"
+    returns.return_items(sale.receipt_no, {goods[0]: 100}, actor=shop["manager"])
+    assert Member.get_by_id(member.id).tier == "silver"  # 44 950.00 net: below gold, above silver
+    from services.members import spend_in_window
+
+    assert spend_in_window(member.id, active_rules()) == 500 * 8990
+    returns.return_items(sale.receipt_no, None, actor=shop["manager"])
+    assert Member.get_by_id(member.id).tier == "base"
+    assert spend_in_window(member.id, active_rules()) == 0
+
+
+def test_a_partial_return_never_gives_back_more_than_the_goods_cost(shop):
+    """Two lines of 10.00, one point spent: returning one line must not give
+    back 9.50 in money and a whole point (10.50 for a 10.00 item)."""
+    ten = add_products([("Ten", 1000, False), ("Also ten", 1000, False)])
+    member, _ = add_member("Ada", shop["cashier"], points=150, manager=shop["manager"])
+    cart = Cart(member=member)
+    cart.add_barcode(ten[0])
+    cart.add_barcode(ten[1])
+    cart.redeem = 1
+    sale = checkout.complete_sale(cart, [Tender("card", 1900)], cashier=shop["cashier"])
+    first = returns.return_items(sale.receipt_no, {ten[0]: 1}, actor=shop["manager"])
+    assert first.refund + first.points_restored * 100 <= 1000
+    second = returns.return_items(sale.receipt_no, None, actor=shop["manager"])
+    assert first.refund + second.refund == 1900
+    assert first.points_restored + second.points_restored == 1
+
+
+def test_a_mixed_payment_is_refunded_in_its_shares(shop, goods):
+    cart = Cart()
+    cart.add_barcode(goods[0], 10)  # 899.00
+    sale = checkout.complete_sale(cart, [Tender("card", 80000), Tender("cash", 10000)], cashier=shop["cashier"])
+    assert sale.change == 100
+    parts = [
+        returns.return_items(sale.receipt_no, {goods[0]: 3}, actor=shop["manager"]),
+        returns.return_items(sale.receipt_no, {goods[0]: 3}, actor=shop["manager"]),
+        returns.return_items(sale.receipt_no, None, actor=shop["manager"]),
+    ]
+    assert [p.refund_method for p in parts] == ["mixed"] * 3
+    assert sum(p.refund_card for p in parts) == 80000
+    assert sum(p.refund_cash for p in parts) == 89900 - 80000
+    for p in parts:
+        assert p.refund_card + p.refund_cash == p.refund
+        assert abs(p.refund_card * 89900 - p.refund * 80000) < 89900  # within a kopeck of the share

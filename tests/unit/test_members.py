@@ -86,3 +86,21 @@ def test_summary_shows_next_tier(shop):
     info = members.summary(member, active_rules())
     assert info.tier_name == "Base" and info.next_tier_name == "Silver"
     assert info.to_next_tier == 1_500_000 and info.card == card.number
+
+
+def test_editing_never_touches_balance_or_tier(shop):
+    from services import ledger
+
+    member, _ = members.register("Roma", "+79990001122", actor=shop["cashier"])
+    stale = members.find_by_card(members.active_card(member).number)  # held by the screen
+    members.adjust_balance(member, 500, "welcome", actor=shop["manager"])
+    from models.schema import Member
+
+    Member.update(tier="gold").where(Member.id == member.id).execute()  # a sale moved them up
+    edited = members.update(stale, name="Roman Ivanov", phone="8 999 000-11-33", actor=shop["cashier"])
+    assert (edited.name, edited.phone, edited.balance, edited.tier) == ("Roman Ivanov", "+79990001133", 500, "gold")
+    assert ledger.mismatched_balances() == []
+    other, _ = members.register("Sofia", "+79990004455", actor=shop["cashier"])
+    with pytest.raises(InputError, match="belongs to another"):
+        members.update(other, name="Changed", phone="+79990001133", actor=shop["cashier"])
+    assert other.name == "Sofia" and Member.get_by_id(other.id).name == "Sofia"

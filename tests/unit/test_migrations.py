@@ -60,3 +60,25 @@ def test_failed_migration_leaves_version(tmp_path):
     assert schema_version(database) == LATEST
     assert database.execute_sql("SELECT COUNT(*) FROM sqlite_master WHERE name='half'").fetchone()[0] == 0
     database.close()
+
+
+def test_an_interrupted_demo_is_recognised(empty_db, resources):
+    from services.demo import build_demo
+    from services.errors import InputError
+    from services.shop import set_setting
+
+    class Cut(Exception):
+        pass
+
+    def cut_off(stage, done, total):
+        if stage == "members":
+            raise Cut
+
+    with pytest.raises(Cut):
+        build_demo(resources, members=30, products=20, sales=50, progress=cut_off)
+    with pytest.raises(InputError, match="interrupted") as caught:
+        build_demo(resources, members=30, products=20, sales=50)
+    assert caught.value.code == "demo_interrupted"
+    set_setting("demo_state", "complete")
+    with pytest.raises(InputError, match="already has a shop"):
+        build_demo(resources, members=30, products=20, sales=50)
