@@ -20,6 +20,7 @@ from services.errors import InputError, NotFound, RedeemRefused
 from services.pricing import PricedCart
 from ui.authorise import ManagerPinDialog, authorise
 from ui.cart_table import CartModel
+from ui.worker import run_in_background
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter, role_name
 from ui.member_dialogs import FindMemberDialog, MemberFormDialog
@@ -53,6 +54,7 @@ class CashierWindow(QMainWindow):
         self.dialog: QDialog | None = None
         self.pin_dialog: ManagerPinDialog | None = None
         self.last_sale: SaleResult | None = None
+        self.busy = False  # a sale is being written
         self.setWindowTitle(self.tr("LoyalTill — %1").replace("%1", self.info.name))
         self._build()
         self._shortcuts()
@@ -209,6 +211,10 @@ class CashierWindow(QMainWindow):
     def _act(self, action: Callable[..., object], *args: object) -> None:
         """Run a cashier's action: clear the last message, show an InputError, report a bug."""
         if self._open_dialog() is not None:
+            return
+        if self.busy:
+            QApplication.beep()
+            self.say(self.tr("Still saving the last sale: scan that again in a moment."), "warn")
             return
         self.message.clear()
         try:
@@ -520,7 +526,29 @@ class CashierWindow(QMainWindow):
         self._show(dialog, lambda: self.complete(dialog.tenders()))
 
     def complete(self, tenders: list[checkout.Tender]) -> None:
-        result = checkout.complete_sale(self.cart, tenders, cashier=self.staff, rules=self.rules)
+        """Write the sale on a worker thread; the screen stays live but takes no
+        new action until the sale is safely on disk."""
+        cart, staff, rules_now = self.cart, self.staff, self.rules
+        self.busy = True
+        self.say(self.tr("Saving the sale…"), "info")
+        run_in_background(
+            self,
+            lambda: checkout.complete_sale(cart, tenders, cashier=staff, rules=rules_now),
+            self._sale_saved,
+            self._sale_failed,
+        )
+
+    def _sale_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if isinstance(exc, InputError):
+            self.say(user_message(exc), "error")  # the cart is still on screen: fix and pay again
+        else:
+            report_bug(self, exc)
+        self.input.setFocus()
+
+    def _sale_saved(self, result: object) -> None:
+        self.busy = False
+        assert isinstance(result, SaleResult)
         self.last_sale = result
         self.rules = rules.active_rules()
         self.cart = Cart()
@@ -542,11 +570,8 @@ class CashierWindow(QMainWindow):
             self._act(self.write_receipt, sale_id, Path(path))
 
     def write_receipt(self, sale_id: str, path: Path) -> None:
-        try:
-            from services.receipts import write_receipt_pdf
-        except ImportError:
-            self.say(self.tr("Saving receipts as PDF is not available in this version."), "warn")
-            return
+        from services.receipts import write_receipt_pdf
+
         write_receipt_pdf(sale_id, path, self.resources)
         self.say(self.tr("Receipt saved: %1").replace("%1", str(path)), "ok")
 

@@ -19,7 +19,7 @@
 <context>
     <name>CashierWindow</name>
     <message>
-        <location filename="../../ui/cashier.py" line="+56"/>
+        <location filename="../../ui/cashier.py" line="+58"/>
         <source>LoyalTill — %1</source>
         <translation>LoyalTill — %1</translation>
     </message>
@@ -85,12 +85,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+293"/>
+        <location line="+297"/>
         <source>Cancel sale</source>
         <translation>Отменить чек</translation>
     </message>
     <message>
-        <location line="-267"/>
+        <location line="-271"/>
         <source>Till %1</source>
         <translation>Касса %1</translation>
     </message>
@@ -100,7 +100,12 @@
         <translation>Нет связи — продажи хранятся на этой кассе</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+23"/>
+        <source>Still saving the last sale: scan that again in a moment.</source>
+        <translation>Предыдущий чек ещё сохраняется: отсканируйте это ещё раз через мгновение.</translation>
+    </message>
+    <message>
+        <location line="+70"/>
         <source>Card misread (wrong check digit): scan it again.</source>
         <translation>Карта считалась с ошибкой (неверная контрольная цифра): отсканируйте ещё раз.</translation>
     </message>
@@ -206,22 +211,22 @@
         <translation>Сначала найдите клиента (F2).</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+30"/>
+        <source>Saving the sale…</source>
+        <translation>Чек сохраняется…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>Sale %1 complete. Change %2.</source>
         <translation>Чек %1 оплачен. Сдача %2.</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Saving receipts as PDF is not available in this version.</source>
-        <translation>Сохранение чека в PDF недоступно в этой версии.</translation>
-    </message>
-    <message>
-        <location line="-8"/>
+        <location line="+9"/>
         <source>Save receipt PDF</source>
         <translation>Сохранить чек в PDF</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
         <source>Receipt saved: %1</source>
         <translation>Чек сохранён: %1</translation>
     </message>

@@ -250,7 +250,8 @@ def test_receipt_pdf_of_the_sale_just_paid(qtbot, window, tmp_path):
     window.add_product(product.barcode)
     window.pay_button.click()
     window.dialog.all_card()
-    window.dialog.accept()
+    with qtbot.waitSignal(window.sale_completed, timeout=3000):  # written on a worker thread
+        window.dialog.accept()
     assert window.completion.change.text() == window.fmt.money(0)
     target = tmp_path / "receipt.pdf"
     window._act(window.write_receipt, window.completion.sale_id, target)
@@ -296,3 +297,20 @@ def test_nonsense_in_the_cash_field_is_not_an_amount(qtbot, window, typed):
     qtbot.keyClick(pay.cash, Qt.Key.Key_Return)
     assert pay.isVisible() and pay.error.text() == pay.tr("Not an amount")
     assert window.last_sale is None
+
+
+def test_the_screen_takes_no_action_while_a_sale_is_written(qtbot, window):
+    products = plain_products(2)
+    window.add_product(products[0].barcode)
+    window.pay_button.click()
+    window.dialog.all_card()
+    with qtbot.waitSignal(window.sale_completed, timeout=3000):
+        window.dialog.accept()
+        assert window.busy
+        window.on_scan(products[1].barcode)  # arrives before the write has finished
+        assert [l.barcode for l in window.cart.lines] == [products[0].barcode]  # the sale being saved is untouched
+        assert window.message.kind() == "warn" and "scan that again" in window.message.text()
+    assert not window.busy
+    assert window.cart.lines == []  # the next customer's cart starts empty
+    scan(qtbot, window.table, products[1].barcode)
+    assert [l.barcode for l in window.cart.lines] == [products[1].barcode]
