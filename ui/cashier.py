@@ -540,6 +540,11 @@ class CashierWindow(QMainWindow):
 
     def _sale_failed(self, exc: BaseException) -> None:
         self.busy = False
+        if self.cart.member is not None:
+            # Nothing was written: show the balance the database holds now.
+            self.cart.member = members.reload(self.cart.member)
+            self.member_panel.summary = None
+            self.refresh()
         if isinstance(exc, InputError):
             self.say(user_message(exc), "error")  # the cart is still on screen: fix and pay again
         else:

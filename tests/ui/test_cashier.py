@@ -314,3 +314,29 @@ def test_the_screen_takes_no_action_while_a_sale_is_written(qtbot, window):
     assert window.cart.lines == []  # the next customer's cart starts empty
     scan(qtbot, window.table, products[1].barcode)
     assert [l.barcode for l in window.cart.lines] == [products[1].barcode]
+
+
+def test_points_spent_elsewhere_meanwhile_stop_the_sale_with_a_message(qtbot, window):
+    """Another till used the points between the scan and the payment: the sale is
+    refused, nothing is written, the cart stays, and the real balance shows."""
+    from services import members as member_service
+    from models.schema import Staff
+
+    member, card = richest_member()
+    scan(qtbot, window.table, card)
+    window.add_product(plain_products(1)[0].barcode)
+    window.set_redeem(window.priced.max_redeem)
+    wanted = window.cart.redeem
+    assert wanted > 0
+    manager = Staff.get(Staff.role == "manager")
+    member_service.adjust_balance(Member.get_by_id(member.id), -(ledger_balance(member.id) - 1), "spent at till 2", actor=manager)
+    sales_before = Sale.select().count()
+    window.pay_button.click()
+    window.dialog.all_card()
+    window.dialog.accept()
+    qtbot.waitUntil(lambda: not window.busy, timeout=3000)
+    assert Sale.select().count() == sales_before
+    assert window.message.kind() == "error" and "this member has 1" in window.message.text()
+    assert window.cart.redeem == 0  # reset: the cashier asks the customer again
+    assert window.cart.lines and window.cart.member.balance == 1 == ledger_balance(member.id)
+    assert window.member_panel.balance.text() == window.fmt.points(1)
