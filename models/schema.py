@@ -158,6 +158,8 @@ class Sale(UUIDModel):
     points_earned = peewee.IntegerField(default=0)
     balance_after = peewee.IntegerField(null=True)
     offline = peewee.BooleanField(default=True)  # no hub confirmed it yet
+    # Who gave a manual discount: the owner sees every one of them.
+    discount_authorised_by = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
 
     class Meta:
         indexes = ((("member", "created_at"), False),)

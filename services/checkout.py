@@ -22,7 +22,7 @@ from services import auth, catalogue, ledger, outbox
 from services.errors import InputError
 from services.members import SPEND_SQL, settle_tier, window_start
 from services.pricing import CartLine, Customer, PricedCart, price_cart
-from services.rules import Rules, active_rules, rules_version
+from services.rules import Rules, active_rules
 
 MAX_QTY = 9999
 
@@ -170,6 +170,7 @@ def complete_sale(
             created_at=now, subtotal=priced.subtotal, discount=priced.discount, total=priced.total,
             points_redeemed=priced.points_redeemed, points_value=priced.points_value,
             paid_money=priced.to_pay, points_earned=priced.points_earned, balance_after=None, offline=True,
+            discount_authorised_by=cart.manual_authoriser.id if cart.manual_discount_bp and cart.manual_authoriser else None,
         )
         if member is not None:
             sale["balance_after"] = member.balance + priced.points_earned - priced.points_redeemed
@@ -296,7 +297,3 @@ def _as_now(line: CartLine) -> CartLine:
         return line
     fresh = line_for(product, line.qty)
     return CartLine(line.key, fresh.barcode, fresh.name, fresh.category, fresh.unit_price, fresh.qty, fresh.excluded)
-
-
-def rules_for_sale(sale: Sale) -> Rules:
-    return rules_version(sale.rule_version)

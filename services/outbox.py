@@ -18,7 +18,3 @@ def record(kind: str, payload: dict[str, Any]) -> None:
     if not db.obj.in_transaction():
         raise RuntimeError("outbox.record must run inside the write's transaction")
     insert_rows(Outbox, [{"kind": kind, "payload": dumps(payload)}])
-
-
-def pending_count() -> int:
-    return Outbox.select().where(Outbox.sent_at.is_null()).count()

@@ -7,7 +7,7 @@ receipt can explain every kopeck.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from services.errors import RedeemRefused
@@ -68,7 +68,6 @@ class PricedCart:
     points_earned: int
     max_redeem: int  # points this sale could take
     member: bool = False
-    notes: tuple[Reason, ...] = field(default_factory=tuple)
 
 
 def _is_excluded(line: CartLine, rules: Rules) -> bool:

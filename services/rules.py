@@ -144,13 +144,6 @@ def active_rules(at: dt.datetime | None = None) -> Rules:
     return from_dict(json.loads(row.body), row.version)
 
 
-def rules_version(version: int) -> Rules:
-    row = RuleSet.get_or_none(RuleSet.version == version)
-    if row is None:
-        raise InputError(f"There is no rule set version {version}.")
-    return from_dict(json.loads(row.body), row.version)
-
-
 def publish(rules: Rules, effective_from: dt.datetime | None = None) -> Rules:
     """Store rules as the next version, in force from `effective_from`."""
     problems = validate(rules)

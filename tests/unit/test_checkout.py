@@ -335,3 +335,16 @@ def test_a_mixed_payment_is_refunded_in_its_shares(shop, goods):
     for p in parts:
         assert p.refund_card + p.refund_cash == p.refund
         assert abs(p.refund_card * 89900 - p.refund * 80000) < 89900  # within a kopeck of the share
+
+
+def test_a_manual_discount_records_who_authorised_it(shop, goods):
+    cart = Cart()
+    cart.add_barcode(goods[0])
+    cart.set_manual_discount(1000, shop["cashier"], authoriser=shop["manager"])
+    result = checkout.complete_sale(cart, [Tender("card", 8990 - 899)], cashier=shop["cashier"])
+    sale = Sale.get_by_id(result.sale_id)
+    assert sale.discount == 899 and sale.discount_authorised_by_id == shop["manager"].id
+    plain = Cart()
+    plain.add_barcode(goods[0])
+    other = checkout.complete_sale(plain, [Tender("card", 8990)], cashier=shop["cashier"])
+    assert Sale.get_by_id(other.sale_id).discount_authorised_by_id is None
