@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from models import write_transaction
 from models.schema import Category, Product
-from services import members
+from services import checkout, members
+from services.checkout import Cart, SaleResult, Tender
+from services.rules import active_rules
 from services.cards import ean13_check_digit
 
 
@@ -27,3 +29,8 @@ def add_member(name: str, staff, phone: str | None = None, points: int = 0, mana
     if points:
         members.adjust_balance(member, points, "opening balance", actor=manager or staff)
     return member, card
+
+
+def sell_by_card(cart: Cart, cashier) -> SaleResult:
+    """Complete the sale, the exact amount paid by card."""
+    return checkout.complete_sale(cart, [Tender("card", cart.price(active_rules()).to_pay)], cashier=cashier)

@@ -11,7 +11,7 @@ from services.checkout import Cart, Tender
 from services.errors import InputError, PermissionDenied, RedeemRefused
 from services.rules import active_rules
 
-from tests.unit.shopkit import add_member, add_products
+from tests.unit.shopkit import add_member, add_products, sell_by_card
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_balance_is_rechecked_at_completion(shop, goods):
     other = Cart(member=Member.get_by_id(member.id))
     other.add_barcode(goods[0], 5)
     other.redeem = 130
-    checkout.complete_sale(other, [Tender("card", other.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    sell_by_card(other, shop["cashier"])
     with pytest.raises(RedeemRefused):
         checkout.complete_sale(cart, [Tender("card", 10**6)], cashier=shop["cashier"])
     assert ledger.ledger_balance(member.id) == Member.get_by_id(member.id).balance >= 0
@@ -111,7 +111,7 @@ def test_partial_returns_add_up_to_the_whole(shop, goods):
     cart.add_barcode(goods[0], 3)
     cart.add_barcode(goods[1], 2)
     cart.redeem = 77
-    sale = checkout.complete_sale(cart, [Tender("card", cart.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    sale = sell_by_card(cart, shop["cashier"])
     parts = [
         returns.return_items(sale.receipt_no, {goods[0]: 1}, actor=shop["manager"]),
         returns.return_items(sale.receipt_no, {goods[1]: 1, goods[0]: 1}, actor=shop["manager"]),
@@ -136,7 +136,7 @@ def test_return_after_points_were_spent_goes_negative(shop, goods):
     spend = Cart(member=Member.get_by_id(member.id))
     spend.add_barcode(goods[0], 10)
     spend.redeem = 150
-    checkout.complete_sale(spend, [Tender("card", spend.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    sell_by_card(spend, shop["cashier"])
     back = returns.return_items(first.receipt_no, None, actor=shop["manager"])
     assert back.points_reversed == 179
     assert back.balance < 0
@@ -185,7 +185,7 @@ def test_return_preview_matches_the_return_and_writes_nothing(shop, goods):
     cart = Cart(member=member)
     cart.add_barcode(goods[0], 3)
     cart.redeem = 50
-    sale = checkout.complete_sale(cart, [Tender("card", cart.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    sale = sell_by_card(cart, shop["cashier"])
     before = (Outbox.select().count(), LedgerEntry.select().count())
     plan = returns.plan_return(sale.receipt_no, {goods[0]: 2})
     assert (Outbox.select().count(), LedgerEntry.select().count()) == before
@@ -244,7 +244,7 @@ def test_a_file_that_cannot_be_written_is_told_plainly_and_keeps_nothing(shop, g
         db.initialize(writable)
     assert (Sale.select().count(), LedgerEntry.select().count(), Outbox.select().count(), Till.get().receipt_seq) == before
     assert Member.get_by_id(member.id).balance == 300
-    result = checkout.complete_sale(cart, [Tender("card", cart.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    result = sell_by_card(cart, shop["cashier"])
     assert result.receipt_no == "T01-000001" and result.balance == 300 - 20 + result.priced.points_earned
 
 
@@ -274,7 +274,7 @@ def test_outbox_payloads_name_columns_like_the_tables(shop, goods):
     cart = Cart(member=member)
     cart.add_barcode(goods[0], 2)
     cart.redeem = 10
-    result = checkout.complete_sale(cart, [Tender("card", cart.price(active_rules()).to_pay)], cashier=shop["cashier"])
+    result = sell_by_card(cart, shop["cashier"])
     sale = json.loads(Outbox.select().where(Outbox.kind == "sale").get().payload)
     assert sale["sale"]["id"] == result.sale_id and sale["sale"]["member_id"] == str(member.id)
     assert {"till_id", "cashier_id", "receipt_no", "total", "rule_version"} <= set(sale["sale"])
