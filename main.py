@@ -111,9 +111,7 @@ def open_db(path: Path, must_exist: bool = True) -> None:
 
     from models import open_database
 
-    if path.is_dir():
-        raise CliError(f"{path} is a folder, not a till database.")
-    if must_exist:
+    if must_exist and not path.is_dir():  # a folder: open_database refuses it
         if not path.exists():
             raise CliError(f"No database at {path}: build one with 'main.py demo --db {path}'.")
         try:

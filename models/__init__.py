@@ -15,7 +15,7 @@ class DatabaseUnusable(Exception):
     """The file is not a till database, or cannot be opened or written."""
 
     def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path} cannot be used as the till's database: {reason}.")
+        super().__init__(f"{path} cannot be used as a till database: {reason}.")
         self.path = path
         self.reason = reason
 
