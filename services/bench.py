@@ -108,23 +108,25 @@ def _raw_rows(sale: dict[str, Any], member: bytes) -> dict[str, list[tuple]]:
     return {"sale": [sale_row], "lines": lines, "payments": pays, "ledger": ledger, "balance": balance, "outbox": outbox}
 
 
-def _captured(sale_id: str) -> dict[str, Any]:
+def _last_outbox_seq() -> int:
+    return db.obj.execute_sql('SELECT COALESCE(MAX(seq), 0) FROM "outbox"').fetchone()[0]
+
+
+def _captured(sale_id: str, outbox_after: int) -> dict[str, Any]:
+    """The rows one completed sale wrote: its own, and the outbox rows after `outbox_after`."""
     sid = uuid.UUID(sale_id).bytes
-    q = lambda sql: [tuple(r) for r in db.obj.execute_sql(sql, (sid,)).fetchall()]  # noqa: E731
+    q = lambda sql, arg=sid: [tuple(r) for r in db.obj.execute_sql(sql, (arg,)).fetchall()]  # noqa: E731
     return {
         "sale": q('SELECT * FROM "sale" WHERE id = ?')[0],
         "lines": q('SELECT * FROM "sale_line" WHERE sale_id = ?'),
         "payments": q('SELECT * FROM "payment" WHERE sale_id = ?'),
         "ledger": q('SELECT * FROM "ledger_entry" WHERE sale_id = ?'),
-        "outbox": [
-            (r[0], r[1]) for r in db.obj.execute_sql(
-                'SELECT kind, payload FROM "outbox" ORDER BY seq DESC LIMIT ?', (2 + len(q('SELECT id FROM "ledger_entry" WHERE sale_id = ?')),)
-            ).fetchall()
-        ],
+        "outbox": q('SELECT kind, payload FROM "outbox" WHERE seq > ? ORDER BY seq', outbox_after),
     }
 
 
-def _random_members(count: int, rng: random.Random, limit: int) -> list[bytes]:
+def _random_members(count: int, rng: random.Random, limit: int) -> list[tuple[str, bytes]]:
+    """(card number, member id) of `count` random cards that belong to someone."""
     out = []
     while len(out) < count:
         row = db.obj.execute_sql('SELECT number, member_id FROM "card" WHERE rowid = ?', (rng.randrange(1, limit + 1),)).fetchone()
@@ -149,10 +151,11 @@ def bench_sales(path: Path, rounds: int, rng: random.Random) -> dict[str, Any]:
             cart.add_barcode(barcode, rng.randint(1, 3))
         cart.redeem = min(cart.price(rules).max_redeem, 10)
         tender = [Tender("card", cart.price(rules).to_pay)]
+        outbox_before = _last_outbox_seq()
         start = time.perf_counter()
         result = checkout.complete_sale(cart, tender, cashier=cashier, rules=rules)
         ours.append(time.perf_counter() - start)
-        captured.append(_captured(result.sale_id))
+        captured.append(_captured(result.sale_id, outbox_before))
     raw = sqlite3.connect(path, isolation_level=None)
     raw.execute("PRAGMA synchronous = FULL")
     raw.execute("PRAGMA foreign_keys = ON")
