@@ -269,8 +269,26 @@ def park(cart: Cart, staff: Staff | None, label: str = "") -> ParkedSale:
         return ParkedSale.create(staff=staff, label=label, cart=json.dumps(body, ensure_ascii=False))
 
 
-def parked() -> list[ParkedSale]:
-    return list(ParkedSale.select().order_by(ParkedSale.created_at))
+@dataclass(frozen=True)
+class ParkedCart:
+    """A parked sale as the list of parked sales shows it."""
+
+    id: uuid.UUID
+    label: str
+    created_at: dt.datetime
+    items: int
+    amount: int  # at the prices when it was parked
+
+
+def parked() -> list[ParkedCart]:
+    out = []
+    for row in ParkedSale.select().order_by(ParkedSale.created_at):
+        lines = json.loads(row.cart)["lines"]
+        out.append(ParkedCart(
+            id=row.id, label=row.label, created_at=row.created_at,
+            items=sum(l["qty"] for l in lines), amount=sum(l["qty"] * l["unit_price"] for l in lines),
+        ))
+    return out
 
 
 def recall(parked_id: object) -> Cart:

@@ -1,7 +1,6 @@
 """Small dialogs of a sale: quantity, points, manual discount, product picker, parked sales."""
 from __future__ import annotations
 
-import json
 from typing import Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -10,7 +9,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from models.schema import ParkedSale, Product
+from models.schema import Product
+from services.checkout import ParkedCart
 from ui.formatting import Formatter
 
 translate = QCoreApplication.translate
@@ -127,55 +127,56 @@ class DiscountDialog(QDialog):
         return self.spin.value() * 100
 
 
-class ProductPickerDialog(QDialog):
-    """Several products match what was typed: pick one (Enter takes the highlighted)."""
+class _ChoiceDialog(QDialog):
+    """Pick one entry from a list (Enter or a double click takes the highlighted)."""
 
-    def __init__(self, fmt: Formatter, products: Sequence[Product], parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, texts: Sequence[str], accept: str, size: tuple[int, int], parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.products = list(products)
-        self.setWindowTitle(self.tr("Choose a product"))
-        self.resize(640, 460)
+        self.setWindowTitle(title)
+        self.resize(*size)
         layout = QVBoxLayout(self)
         self.list = QListWidget(self)
-        for product in self.products:
-            QListWidgetItem(f"{product.name}  —  {fmt.money(product.price)}   ({product.sku})", self.list)
-        self.list.setCurrentRow(0)
-        self.list.itemActivated.connect(lambda _: self.accept())
-        layout.addWidget(self.list)
-        layout.addWidget(_buttons(self, self.tr("Add to sale")))
-        self.list.setFocus()
-
-    def chosen(self) -> Product | None:
-        row = self.list.currentRow()
-        return self.products[row] if 0 <= row < len(self.products) else None
-
-
-class ParkedDialog(QDialog):
-    def __init__(self, fmt: Formatter, parked: Sequence[ParkedSale], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-
-        self.parked = list(parked)
-        self.setWindowTitle(self.tr("Parked sales"))
-        self.resize(560, 400)
-        layout = QVBoxLayout(self)
-        self.list = QListWidget(self)
-        for row in self.parked:
-            body = json.loads(row.cart)
-            count = sum(line["qty"] for line in body["lines"])
-            amount = sum(line["qty"] * line["unit_price"] for line in body["lines"])
-            text = self.tr("%1 — %2 items, %3").replace("%1", fmt.date(row.created_at)).replace(
-                "%2", str(count)).replace("%3", fmt.money(amount))
-            if row.label:
-                text += f" — {row.label}"
+        for text in texts:
             QListWidgetItem(text, self.list)
         self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda _: self.accept())
         layout.addWidget(self.list)
-        if not self.parked:
-            layout.addWidget(QLabel(self.tr("No parked sales."), self))
-        layout.addWidget(_buttons(self, self.tr("Recall")))
+        layout.addWidget(_buttons(self, accept))
         self.list.setFocus()
 
-    def chosen(self) -> ParkedSale | None:
+    def _chosen_row(self) -> int | None:
         row = self.list.currentRow()
-        return self.parked[row] if 0 <= row < len(self.parked) else None
+        return row if 0 <= row < self.list.count() else None
+
+
+class ProductPickerDialog(_ChoiceDialog):
+    """Several products match what was typed: pick one."""
+
+    def __init__(self, fmt: Formatter, products: Sequence[Product], parent: QWidget | None = None) -> None:
+        self.products = list(products)
+        texts = [f"{p.name}  —  {fmt.money(p.price)}   ({p.sku})" for p in self.products]
+        super().__init__(
+            translate("ProductPickerDialog", "Choose a product"), texts,
+            translate("ProductPickerDialog", "Add to sale"), (640, 460), parent,
+        )
+
+    def chosen(self) -> Product | None:
+        row = self._chosen_row()
+        return None if row is None else self.products[row]
+
+
+class ParkedDialog(_ChoiceDialog):
+    def __init__(self, fmt: Formatter, parked: Sequence[ParkedCart], parent: QWidget | None = None) -> None:
+        self.parked = list(parked)
+        texts = []
+        for cart in self.parked:
+            text = translate("ParkedDialog", "%1 — %2 items, %3").replace("%1", fmt.date(cart.created_at)).replace(
+                "%2", str(cart.items)).replace("%3", fmt.money(cart.amount))
+            texts.append(f"{text} — {cart.label}" if cart.label else text)
+        super().__init__(
+            translate("ParkedDialog", "Parked sales"), texts, translate("ParkedDialog", "Recall"), (560, 400), parent
+        )
+
+    def chosen(self) -> ParkedCart | None:
+        row = self._chosen_row()
+        return None if row is None else self.parked[row]

@@ -216,7 +216,7 @@
         <translation>Se salvează bonul…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+31"/>
         <source>Sale %1 complete. Change %2.</source>
         <translation>Bonul %1 este achitat. Rest %2.</translation>
     </message>
@@ -1018,22 +1018,17 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
 <context>
     <name>ParkedDialog</name>
     <message>
-        <location filename="../../ui/sale_dialogs.py" line="+35"/>
+        <location filename="../../ui/sale_dialogs.py" line="+54"/>
         <source>Parked sales</source>
         <translation>Bonuri puse deoparte</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-4"/>
         <source>%1 — %2 items, %3</source>
         <translation>%1 — %2 produse, %3</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>No parked sales.</source>
-        <translation>Nu există bonuri puse deoparte.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Recall</source>
         <translation>Reia</translation>
     </message>
@@ -1128,12 +1123,12 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
 <context>
     <name>ProductPickerDialog</name>
     <message>
-        <location filename="../../ui/sale_dialogs.py" line="-40"/>
+        <location filename="../../ui/sale_dialogs.py" line="-18"/>
         <source>Choose a product</source>
         <translation>Alegeți un produs</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+1"/>
         <source>Add to sale</source>
         <translation>Adaugă pe bon</translation>
     </message>
@@ -1141,7 +1136,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
 <context>
     <name>QuantityDialog</name>
     <message>
-        <location line="-102"/>
+        <location line="-117"/>
         <source>Quantity</source>
         <translation>Cantitate</translation>
     </message>

@@ -216,7 +216,7 @@
         <translation>Чек сохраняется…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+31"/>
         <source>Sale %1 complete. Change %2.</source>
         <translation>Чек %1 оплачен. Сдача %2.</translation>
     </message>
@@ -1018,22 +1018,17 @@ Scan a loyalty card, or press F2 to find by phone.</source>
 <context>
     <name>ParkedDialog</name>
     <message>
-        <location filename="../../ui/sale_dialogs.py" line="+35"/>
+        <location filename="../../ui/sale_dialogs.py" line="+54"/>
         <source>Parked sales</source>
         <translation>Отложенные чеки</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-4"/>
         <source>%1 — %2 items, %3</source>
         <translation>%1 — товаров: %2, %3</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>No parked sales.</source>
-        <translation>Отложенных чеков нет.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Recall</source>
         <translation>Вернуть</translation>
     </message>
@@ -1128,12 +1123,12 @@ Scan a loyalty card, or press F2 to find by phone.</source>
 <context>
     <name>ProductPickerDialog</name>
     <message>
-        <location filename="../../ui/sale_dialogs.py" line="-40"/>
+        <location filename="../../ui/sale_dialogs.py" line="-18"/>
         <source>Choose a product</source>
         <translation>Выберите товар</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+1"/>
         <source>Add to sale</source>
         <translation>Добавить в чек</translation>
     </message>
@@ -1141,7 +1136,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
 <context>
     <name>QuantityDialog</name>
     <message>
-        <location line="-102"/>
+        <location line="-117"/>
         <source>Quantity</source>
         <translation>Количество</translation>
     </message>

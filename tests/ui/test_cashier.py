@@ -197,6 +197,8 @@ def test_park_and_recall(qtbot, window):
     window.buttons["park"].click()
     assert window.cart.is_empty()
     window.buttons["recall"].click()
+    shown = window.dialog.list.item(0).text()
+    assert "2 items" in shown and window.fmt.money(sum(p.price for p in products)) in shown
     window.dialog.accept()
     assert sorted(l.barcode for l in window.cart.lines) == sorted(p.barcode for p in products)
 

@@ -151,7 +151,7 @@ def test_park_and_recall(shop, goods):
     cart = Cart(member=member)
     cart.add_barcode(goods[0], 2)
     parked = checkout.park(cart, shop["cashier"], "blue coat")
-    assert [p.label for p in checkout.parked()] == ["blue coat"]
+    assert [(p.label, p.items, p.amount) for p in checkout.parked()] == [("blue coat", 2, 2 * 8990)]
     from models.schema import Product
 
     Product.update(price=9490).where(Product.barcode == goods[0]).execute()  # repriced meanwhile
