@@ -58,13 +58,6 @@ def find_sale(ref: str) -> Sale:
     return sale
 
 
-def returned_qty(line: SaleLine) -> int:
-    return int(
-        ReturnLine.select(peewee.fn.COALESCE(peewee.fn.SUM(ReturnLine.qty), 0))
-        .where(ReturnLine.sale_line == line.id).scalar()
-    )
-
-
 def _share(whole: int, part: int, of: int) -> int:
     return round_div(whole * part, of)
 
@@ -95,7 +88,14 @@ class ReturnPlan:
 def sale_lines(sale: Sale) -> list[tuple[SaleLine, int]]:
     """The lines of a sale with how many of each were already returned."""
     lines = list(SaleLine.select().where(SaleLine.sale == sale).order_by(SaleLine.position))
-    return [(line, returned_qty(line)) for line in lines]
+    returned = dict(
+        ReturnLine.select(ReturnLine.sale_line, peewee.fn.SUM(ReturnLine.qty))
+        .join(SaleLine)
+        .where(SaleLine.sale == sale)
+        .group_by(ReturnLine.sale_line)
+        .tuples()
+    )
+    return [(line, int(returned.get(line.id, 0))) for line in lines]
 
 
 def plan_return(ref: str, items: dict[str, int] | None = None) -> ReturnPlan:
