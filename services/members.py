@@ -70,7 +70,7 @@ def find_by_card(number: str) -> Member:
             f"Card {number} did not read right (wrong check digit). Scan it again or type it.",
             "card_check_digit", card=number,
         )
-    found = fetch_model(Member, _CARD_SQL, (number,), extra=("card_status", "card_known"))
+    found = fetch_model(Member, _CARD_SQL, (number,), extra=("card_status",))
     if found is None:
         raise NotFound(f"Card {number} is not known to this shop.", "card_unknown", card=number)
     member, card = found
@@ -89,7 +89,7 @@ def find_by_card(number: str) -> Member:
 
 # The hot path of every scan: one indexed lookup, written once.
 _CARD_SQL = (
-    'SELECT m.*, c.status AS card_status, 1 AS card_known FROM "card" c '
+    'SELECT m.*, c.status AS card_status FROM "card" c '
     'LEFT JOIN "member" m ON m.id = c.member_id WHERE c.number = ?'
 )
 
