@@ -25,11 +25,19 @@ class DatabaseTooNew(Exception):
 
 
 def _m1_initial(database: peewee.SqliteDatabase) -> None:
-    database.create_tables(schema.ALL_MODELS)
+    database.create_tables(schema.V1_MODELS)
+
+
+def _m2_loyalty_records(database: peewee.SqliteDatabase) -> None:
+    """Coupons used and issued, pending points, once-only bonuses, referrals and
+    each member sale's loyalty context (issue 4).  New tables only: no v1 table
+    changes, so a v1 file keeps every row as it was."""
+    database.create_tables(schema.V2_MODELS)
 
 
 MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _m1_initial,
+    _m2_loyalty_records,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -218,7 +218,10 @@ class ReturnLine(UUIDModel):
 class LedgerEntry(UUIDModel):
     """One movement of points; a member's balance is the sum of these."""
 
-    KINDS = ("earn", "redeem", "reverse", "restore", "adjust", "expire", "transfer", "welcome")
+    KINDS = (
+        "earn", "redeem", "reverse", "restore", "adjust", "expire", "transfer", "welcome",
+        "birthday", "referral", "release",  # release: pending points become spendable
+    )
 
     member = peewee.ForeignKeyField(Member, backref="ledger", on_delete="RESTRICT")
     kind = peewee.TextField()
@@ -254,7 +257,84 @@ class ParkedSale(UUIDModel):
     created_at = Timestamp(default=utcnow)
 
 
-ALL_MODELS: list[type[BaseModel]] = [
+# --- schema 2: the loyalty programme's records that must be queryable ----------------
+
+
+class SaleLoyalty(BaseModel):
+    """What a member's sale was priced with beyond its rule version: the tier,
+    the event bonuses, the coupons, and the next-visit coupon it printed."""
+
+    sale = peewee.ForeignKeyField(Sale, primary_key=True, backref="loyalty", on_delete="CASCADE")
+    tier = peewee.TextField(default="")
+    bonus_points = peewee.IntegerField(default=0)  # welcome / birthday / referral on this bill
+    coupons = peewee.TextField(default="[]")  # JSON: codes presented
+    next_coupon = peewee.TextField(null=True)
+
+
+class CouponRedemption(UUIDModel):
+    code = peewee.TextField(index=True)  # as the programme or the receipt printed it, upper case
+    promotion = peewee.TextField()
+    member = peewee.ForeignKeyField(Member, null=True, on_delete="RESTRICT")
+    sale = peewee.ForeignKeyField(Sale, on_delete="CASCADE")
+    created_at = Timestamp(default=utcnow)
+
+    class Meta:
+        indexes = ((("code", "member"), False),)
+
+
+class IssuedCoupon(UUIDModel):
+    """A single-use next-visit coupon printed on a receipt."""
+
+    code = peewee.TextField(unique=True)
+    promotion = peewee.TextField()
+    member = peewee.ForeignKeyField(Member, on_delete="RESTRICT")
+    sale = peewee.ForeignKeyField(Sale, on_delete="CASCADE")
+    created_at = Timestamp(default=utcnow)
+    expires_at = Timestamp()
+    used_sale = peewee.ForeignKeyField(Sale, null=True, unique=True, on_delete="RESTRICT")
+
+
+class PendingPoints(UUIDModel):
+    """Points earned but not spendable until `available_at`; a return before
+    then takes them back here, never from the balance."""
+
+    member = peewee.ForeignKeyField(Member, on_delete="RESTRICT")
+    sale = peewee.ForeignKeyField(Sale, on_delete="CASCADE")
+    points = peewee.IntegerField()
+    reversed = peewee.IntegerField(default=0)
+    available_at = Timestamp(index=True)
+    released_at = Timestamp(null=True)
+    created_at = Timestamp(default=utcnow)
+
+    class Meta:
+        indexes = ((("member", "released_at"), False),)
+
+
+class EventBonus(UUIDModel):
+    """A bonus given once: welcome, birthday (once per `key` year), referral.
+    The unique index, not a check in code, makes "once" true."""
+
+    member = peewee.ForeignKeyField(Member, on_delete="RESTRICT")
+    kind = peewee.TextField()
+    key = peewee.TextField(default="")
+    sale = peewee.ForeignKeyField(Sale, null=True, on_delete="RESTRICT")
+    points = peewee.IntegerField(default=0)
+    created_at = Timestamp(default=utcnow)
+
+    class Meta:
+        indexes = ((("member", "kind", "key"), True),)
+
+
+class Referral(UUIDModel):
+    member = peewee.ForeignKeyField(Member, unique=True, on_delete="RESTRICT")
+    referrer = peewee.ForeignKeyField(Member, on_delete="RESTRICT")
+    created_at = Timestamp(default=utcnow)
+    rewarded_sale = peewee.ForeignKeyField(Sale, null=True, on_delete="RESTRICT")
+
+
+V1_MODELS: list[type[BaseModel]] = [
     Setting, Till, Staff, Category, Product, RuleSet, Member, Card, Sale,
     SaleLine, Payment, SaleReturn, ReturnLine, LedgerEntry, Outbox, ParkedSale,
 ]
+V2_MODELS: list[type[BaseModel]] = [SaleLoyalty, CouponRedemption, IssuedCoupon, PendingPoints, EventBonus, Referral]
+ALL_MODELS: list[type[BaseModel]] = V1_MODELS + V2_MODELS

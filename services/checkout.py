@@ -18,8 +18,9 @@ from services.serialize import as_columns
 from services.storage import write_transaction
 from models.db import fetch_model, insert_rows
 from models.schema import Member, ParkedSale, Payment, Product, Sale, SaleLine, Staff, Till, new_id, utcnow
-from services import auth, catalogue, ledger, outbox
+from services import auth, catalogue, ledger, loyalty, outbox
 from services.errors import InputError
+from services.loyalty import CouponUse
 from services.members import SPEND_SQL, settle_tier, window_start
 from services.pricing import CartLine, Customer, PricedCart, price_cart
 from services.rules import Rules, active_rules
@@ -58,6 +59,8 @@ class Cart:
     redeem: int = 0
     manual_discount_bp: int = 0
     manual_authoriser: Staff | None = None
+    context: Customer | None = None  # the member as the rules see them (loyalty.customer_for)
+    coupons: list[CouponUse] = field(default_factory=list)
 
     def add(self, product: Product, qty: int = 1) -> CartLine:
         """Scanning the same product again adds to its line."""
@@ -87,8 +90,26 @@ class Cart:
         who = auth.require(actor, "manual_discount", authoriser) if bp else None
         self.manual_discount_bp, self.manual_authoriser = bp, who
 
-    def price(self, rules: Rules) -> PricedCart:
-        return price_cart(self.lines, customer_of(self.member), rules, self.redeem, self.manual_discount_bp)
+    def customer(self) -> Customer | None:
+        if self.member is None:
+            return None
+        if self.context is None:
+            return customer_of(self.member)
+        return loyalty.with_balance(self.context, self.member.balance)
+
+    def price(self, rules: Rules, now: dt.datetime | None = None) -> PricedCart:
+        return price_cart(
+            self.lines, self.customer(), rules, self.redeem, self.manual_discount_bp,
+            now=now, coupons=frozenset(c.promotion for c in self.coupons),
+        )
+
+    def add_coupon(self, code: str, rules: Rules, now: dt.datetime | None = None) -> CouponUse:
+        """Check a coupon now (its limits, its member) and keep it for the sale."""
+        use = loyalty.check_coupon(code, self.member, rules, now or utcnow())
+        if any(c.code == use.code for c in self.coupons):
+            raise InputError(f"Coupon {use.code} is already on this sale.", "coupon_twice", code=use.code)
+        self.coupons.append(use)
+        return use
 
     def is_empty(self) -> bool:
         return not self.lines
@@ -118,6 +139,7 @@ class SaleResult:
     change: int
     card: str | None
     balance: int | None
+    next_coupon: str | None = None  # printed on the receipt for the member's next visit
 
 
 def plan_payments(to_pay: int, tenders: list[Tender]) -> list[tuple[str, int, int, int]]:
@@ -160,8 +182,14 @@ def complete_sale(
         rules = rules or active_rules(now)
         # The balance as it is now, not as it was when the card was scanned.
         member, card_number, spend = _fresh_member(cart.member.id, rules, now) if cart.member else (None, None, 0)
+        if member is not None:
+            loyalty.settle_points(member, rules, now)  # pending points due, expired ones gone
         cart.member = member
-        priced = cart.price(rules)
+        cart.context = loyalty.customer_for(member, rules, now)
+        # Coupons are checked again inside the lock: two tills, one last use.
+        cart.coupons = [loyalty.check_coupon(c.code, member, rules, now) for c in cart.coupons]
+        customer = cart.customer()
+        priced = cart.price(rules, now)
         payments = plan_payments(priced.to_pay, tenders)
         till_id, till_code, seq = _next_receipt(till)
         sale = dict(
@@ -172,8 +200,6 @@ def complete_sale(
             paid_money=priced.to_pay, points_earned=priced.points_earned, balance_after=None, offline=True,
             discount_authorised_by=cart.manual_authoriser.id if cart.manual_discount_bp and cart.manual_authoriser else None,
         )
-        if member is not None:
-            sale["balance_after"] = member.balance + priced.points_earned - priced.points_redeemed
         products = _product_ids([pl.line.barcode for pl in priced.lines])
         line_rows = [
             dict(
@@ -188,6 +214,9 @@ def complete_sale(
             dict(id=new_id(), sale=sale["id"], method=m, amount=a, tendered=t, change=c)
             for m, a, t, c in payments
         ]
+        if member is not None:
+            credited_now = priced.bonus_points + (0 if rules.pending_days else priced.points_earned)
+            sale["balance_after"] = member.balance + credited_now - priced.points_redeemed
         insert_rows(Sale, [sale])
         insert_rows(SaleLine, line_rows)
         insert_rows(Payment, pay_rows)
@@ -196,19 +225,18 @@ def complete_sale(
             "lines": [as_columns(SaleLine, row) for row in line_rows],
             "payments": [as_columns(Payment, row) for row in pay_rows],
         })
+        ref = Sale(id=sale["id"])
+        who = Staff(id=cashier.id)
+        here = Till(id=till_id)
+        if member is not None and priced.points_redeemed:
+            ledger.post(member, "redeem", -priced.points_redeemed, sale=ref, till=here, staff=who, now=now)
+        next_coupon, _ = loyalty.record_sale(member, sale["id"], priced, customer, cart.coupons, rules, now, here, who)
         if member is not None:
-            ref = Sale(id=sale["id"])
-            who = Staff(id=cashier.id)
-            here = Till(id=till_id)
-            if priced.points_redeemed:
-                ledger.post(member, "redeem", -priced.points_redeemed, sale=ref, till=here, staff=who, now=now)
-            if priced.points_earned:
-                ledger.post(member, "earn", priced.points_earned, sale=ref, till=here, staff=who, now=now)
             settle_tier(member, rules, spend + priced.total, may_fall=False)
     return SaleResult(
         sale_id=str(sale["id"]), receipt_no=sale["receipt_no"], priced=priced, paid=priced.to_pay,
         change=sum(c for _, _, _, c in payments), card=card_number,
-        balance=member.balance if member else None,
+        balance=member.balance if member else None, next_coupon=next_coupon,
     )
 
 

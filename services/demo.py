@@ -7,6 +7,7 @@ a chunk per transaction, with a progress callback.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -19,9 +20,11 @@ import uuid_utils
 from models import db
 from models.db import insert_tuples
 from models.schema import (
-    Card, Category, LedgerEntry, Member, Payment, Product, Sale, SaleLine, Till, utcnow,
+    Card, Category, EventBonus, LedgerEntry, Member, Payment, Product, Sale, SaleLine, SaleLoyalty, Till, utcnow,
 )
 from services import auth, rules as rules_service
+from services.loyalty import birthday_key
+from services.rules import Promotion, Rules
 from services.cards import ean13_check_digit, make_card_number
 from services.checkout import plan_payments, Tender
 from services.members import name_key
@@ -57,6 +60,34 @@ def load_data(resources: Path) -> dict[str, Any]:
     return json.loads((resources / "demo" / "ru.json").read_text(encoding="utf-8"))
 
 
+def demo_rules() -> Rules:
+    """The demo's programme: the standard one plus what shops actually run
+    (happy hours, double points at weekends, 3 for 2, fixed points, a
+    birthday bonus and a next-visit coupon), so a replay has work to do."""
+    base = rules_service.default_rules()
+    return dataclasses.replace(
+        base,
+        name="Demo programme",
+        birthday_points=200,
+        birthday_days=3,
+        next_visit_promotion="next_visit",
+        next_visit_min_bill=300_000,
+        promotions=(
+            Promotion("dairy_morning", "Morning dairy −10 %", "discount", bp=1000, categories=("Молочные продукты",),
+                      weekdays=(0, 1, 2, 3, 4), hour_from=8, hour_to=11),
+            Promotion("bread_evening", "Evening bread −20 %", "discount", bp=2000, categories=("Хлеб и выпечка",),
+                      hour_from=20, hour_to=22, members_only=False),
+            Promotion("sweets_weekend", "Double points on sweets at weekends", "multiplier", bp=20000,
+                      categories=("Сладости",), weekdays=(5, 6)),
+            Promotion("veg_3for2", "Vegetables and fruit 3 for 2", "buy_get", buy=2, get=1,
+                      categories=("Овощи и фрукты",), priority=50, exclusive=True),
+            Promotion("home_points", "+10 points per household item", "fixed_points", points=10,
+                      categories=("Бытовая химия",)),
+            Promotion("next_visit", "Next visit −5 %", "discount", bp=500, coupon=True, min_bill=50_000),
+        ),
+    )
+
+
 def build_demo(
     resources: Path,
     members: int = 500,
@@ -65,6 +96,7 @@ def build_demo(
     seed: int = 1,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    rules: Rules | None = None,
 ) -> DemoResult:
     """Fill an empty, migrated database with the demo shop.
 
@@ -89,7 +121,7 @@ def build_demo(
         set_setting("demo_state", "building")
         till = configure_shop(data["shop_name"], "RUB", "ru", data["shop_address"])
         staff = [auth.add_staff(s["name"], s["role"], s["pin"]) for s in data["staff"]]
-        rules = rules_service.publish(rules_service.default_rules(), effective_from=start - dt.timedelta(days=1))
+        rules = rules_service.publish(rules or demo_rules(), effective_from=start - dt.timedelta(days=1))
     cashier_ids = [s.id.bytes for s in staff]
 
     db.obj.execute_sql("PRAGMA synchronous = OFF")  # a generated file: speed over durability
@@ -173,10 +205,12 @@ class _Person:
     id: bytes
     card: str
     created: dt.datetime
+    birthday: dt.date | None = None
     balance: int = 0
     tier: str = "base"
     spend: int = 0
     touched: bool = False
+    birthdays: set = dataclasses.field(default_factory=set)
 
 
 def _make_members(data, count, rng, start, now, report) -> list[_Person]:
@@ -201,7 +235,7 @@ def _make_members(data, count, rng, start, now, report) -> list[_Person]:
             number = make_card_number(prefix, 1, i + 1)
             member_rows.append((mid, name, name_key(name), phone, str(birthday), int(rng.random() < 0.7), "base", 0, _ts(created), _ts(created)))
             card_rows.append((_uid(created), number, mid, "active", _ts(created)))
-            people.append(_Person(mid, number, created))
+            people.append(_Person(mid, number, created, birthday))
         with db.atomic():
             insert_tuples(Member, ["id", "name", "name_key", "phone", "birthday", "marketing_consent", "tier", "balance", "created_at", "updated_at"], member_rows)
             insert_tuples(Card, ["id", "number", "member", "status", "created_at"], card_rows)
@@ -224,7 +258,7 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
     till_id = till.id.bytes
     seq = 0
     for offset in range(0, count, CHUNK):
-        sale_rows, line_rows, pay_rows, ledger_rows = [], [], [], []
+        sale_rows, line_rows, pay_rows, ledger_rows, loyalty_rows, event_rows = [], [], [], [], [], []
         for n in range(offset, min(count, offset + CHUNK)):
             when = start + dt.timedelta(seconds=step * n + rng.random() * step * 0.9)
             when = when.replace(microsecond=0)
@@ -243,13 +277,17 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
                 for i, (it, qty) in enumerate(merged.values())
             ]
             product_id = {it.barcode: it.id for it, _ in merged.values()}
-            customer = Customer(person.tier, person.balance) if person else None
-            priced = price_cart(lines, customer, rules)
+            customer = None
+            if person:
+                due = birthday_key(person.birthday, when.date(), rules.birthday_days) if rules.birthday_points else None
+                due = due if due is not None and due not in person.birthdays else None
+                customer = Customer(person.tier, person.balance, person.balance < 0, birthday_due=due is not None)
+            priced = price_cart(lines, customer, rules, now=when)
             if person and priced.max_redeem and rng.random() < 0.25:
                 redeem = rng.randint(1, priced.max_redeem)
                 redeem -= redeem % rules.redeem_step
                 if redeem:
-                    priced = price_cart(lines, customer, rules, redeem)
+                    priced = price_cart(lines, customer, rules, redeem, now=when)
             seq += 1
             sid = _uid(when)
             tender = (
@@ -269,7 +307,12 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
                     ledger_rows.append((_uid(when), person.id, "redeem", -priced.points_redeemed, sid, till_id, "", _ts(when)))
                 if priced.points_earned:
                     ledger_rows.append((_uid(when), person.id, "earn", priced.points_earned, sid, till_id, "", _ts(when)))
-                person.balance += priced.points_earned - priced.points_redeemed
+                for bonus in priced.bonuses:  # the demo's only event bonus is the birthday
+                    ledger_rows.append((_uid(when), person.id, bonus["code"], bonus["points"], sid, till_id, "", _ts(when)))
+                    event_rows.append((_uid(when), person.id, bonus["code"], due, sid, bonus["points"], _ts(when)))
+                    person.birthdays.add(due)
+                loyalty_rows.append((sid, customer.tier, priced.bonus_points, "[]"))
+                person.balance += priced.points_issued - priced.points_redeemed
                 person.spend += priced.total
                 tier = rules.tier_for_spend(person.spend)
                 current = rules.tier(person.tier)
@@ -288,6 +331,8 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
             insert_tuples(SaleLine, ["id", "sale", "position", "product", "barcode", "name", "qty", "unit_price", "gross", "discount", "points_value", "points_earned", "reasons"], line_rows)
             insert_tuples(Payment, ["id", "sale", "method", "amount", "tendered", "change"], pay_rows)
             insert_tuples(LedgerEntry, ["id", "member", "kind", "delta", "sale", "till", "note", "created_at"], ledger_rows)
+            insert_tuples(SaleLoyalty, ["sale", "tier", "bonus_points", "coupons"], loyalty_rows)
+            insert_tuples(EventBonus, ["id", "member", "kind", "key", "sale", "points", "created_at"], event_rows)
         report("sales", min(count, offset + CHUNK), count)
     with db.atomic():
         db.obj.connection().executemany(

@@ -10,7 +10,7 @@ from services.storage import write_transaction
 from models import db
 from models.db import fetch_model
 from models.schema import Card, Member, Sale, Staff, utcnow
-from services import auth, ledger, outbox
+from services import auth, ledger, loyalty, outbox
 from services.cards import is_valid_ean13, make_card_number
 from services.errors import InputError, NotFound
 from services.phones import looks_like_phone, normalize_phone
@@ -40,6 +40,9 @@ class MemberSummary:
     birthday: dt.date | None
     birthday_soon: bool  # within the coming or past three days
     redeem_blocked: bool
+    privileges: tuple[str, ...] = ()  # the tier's: early access, free service, a gift
+    pending: int = 0  # points earned but not spendable yet
+    birthday_bonus: bool = False  # a birthday bonus is due on this purchase
 
 
 def reload(member: Member) -> Member:
@@ -169,8 +172,10 @@ def register(
     *,
     actor: Staff | None = None,
     now: dt.datetime | None = None,
+    referrer: str | None = None,
 ) -> tuple[Member, Card]:
-    """A new member at the till; a pre-printed card is attached, else one issued."""
+    """A new member at the till; a pre-printed card is attached, else one issued.
+    `referrer` is the card number or phone of the member who brought them."""
     auth.require(actor, "register_member")
     now = now or utcnow()
     name = " ".join(name.split())
@@ -184,7 +189,9 @@ def register(
             raise InputError(
                 f"A member with phone {normal} already exists: find them instead.", "phone_taken", phone=normal
             )
-        entry = active_rules(now).tier_for_spend(0)
+        brought_by = find_referrer(referrer) if referrer and referrer.strip() else None
+        rules = active_rules(now)
+        entry = rules.tier_for_spend(0)
         member = Member.create(
             name=name, name_key=name_key(name), phone=normal, birthday=birthday,
             marketing_consent=marketing_consent, tier=entry.code if entry else "",
@@ -192,7 +199,21 @@ def register(
         )
         outbox.record("member", row_dict(member))
         card = _take_card(card_number, member, now)
+        if brought_by is not None:
+            loyalty.add_referral(member, brought_by, now)
+        loyalty.welcome_on_registration(member, rules, now, actor)
     return member, card
+
+
+def find_referrer(text: str) -> Member:
+    """The member who brought a new one, by card number or phone."""
+    text = text.strip()
+    if text.isdigit() and len(text) == 13:
+        return find_by_card(text)
+    found = find_by_phone(text)
+    if not found:
+        raise NotFound(f"No member with card or phone {text} to credit the referral to.", "referrer_unknown", ref=text)
+    return found[0]
 
 
 def update(
@@ -330,4 +351,7 @@ def summary(member: Member, rules: Rules, now: dt.datetime | None = None) -> Mem
         birthday=member.birthday,
         birthday_soon=birthday_soon(member.birthday, now.date()),
         redeem_blocked=member.balance < 0,
+        privileges=tier.privileges if tier else (),
+        pending=loyalty.pending_total(member.id),
+        birthday_bonus=bool((context := loyalty.customer_for(member, rules, now)) and context.birthday_due),
     )

@@ -14,7 +14,7 @@ import peewee
 
 from services.storage import write_transaction
 from models.schema import Member, Payment, ReturnLine, Sale, SaleLine, SaleReturn, Staff, utcnow
-from services import auth, ledger, outbox
+from services import auth, ledger, loyalty, outbox
 from services.errors import InputError, NotFound
 from services.members import settle_tier, spend_in_window
 from services.money import round_div
@@ -173,8 +173,10 @@ def return_items(
         member = Member.get_by_id(sale.member_id) if sale.member_id else None
         if member is not None:
             # A member who already spent the points goes negative; the return still happens.
-            if plan.points_reversed:
-                ledger.post(member, "reverse", -plan.points_reversed, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
+            # Points still pending come back from there; released ones from the balance.
+            from_balance = loyalty.take_back_pending(sale.id, plan.points_reversed)
+            if from_balance:
+                ledger.post(member, "reverse", -from_balance, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
             if plan.points_restored:
                 ledger.post(member, "restore", plan.points_restored, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
             rules = active_rules(now)

@@ -23,12 +23,15 @@ def _close() -> None:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small demo shop, built once; tests get a copy."""
+    """A small demo shop, built once; tests get a copy.  It runs the standard
+    programme (no timed promotions), so what a test sees does not depend on
+    the hour it runs at; tests/unit/test_whatif.py builds the demo's own."""
     from services.demo import build_demo
+    from services.rules import default_rules
 
     path = tmp_path_factory.mktemp("template") / "demo.db"
     database = open_database(path)
-    build_demo(RESOURCES, members=60, products=60, sales=300, seed=1)
+    build_demo(RESOURCES, members=60, products=60, sales=300, seed=1, rules=default_rules())
     database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     _close()
     return path

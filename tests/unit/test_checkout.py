@@ -44,7 +44,7 @@ def test_sale_with_redemption_writes_everything_once(shop, goods):
     assert sale.balance_after == 421 and sale.card_number == card.number
     assert sum(l.gross - l.discount for l in sale.lines) == sale.total
     kinds = [o.kind for o in Outbox.select().where(Outbox.seq > 0).order_by(Outbox.seq)][outbox_before:]
-    assert kinds == ["sale", "ledger_entry", "ledger_entry"]
+    assert kinds == ["sale", "ledger_entry", "ledger_entry", "sale_loyalty"]
     payload = json.loads(Outbox.select().where(Outbox.kind == "sale").get().payload)
     assert payload["sale"]["receipt_no"] == "T01-000001" and len(payload["lines"]) == 3
 
