@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
-COMMANDS = ("demo", "sell", "return", "member", "bench")
+COMMANDS = ("demo", "sell", "return", "member", "bench", "rules", "simulate")
 
 log = logging.getLogger("loyaltill")
 
@@ -89,6 +89,30 @@ def command_parser() -> argparse.ArgumentParser:
     bench.add_argument("--db", type=Path, required=True)
     bench.add_argument("--rounds", type=int, default=2000)
     bench.add_argument("--json", action="store_true")
+    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all"), default="till",
+                       help="till: lookups, sales, start-up; pricing: a 100-line cart; whatif: a replay of every sale")
+
+    rules = sub.add_parser("rules", help="export or import the loyalty programme as JSON")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=OneLineParser)
+    export = rules_sub.add_parser("export", help="write the programme in force (or --version N) as JSON")
+    export.add_argument("--db", type=Path, required=True)
+    export.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    export.add_argument("--version", type=int, help="a stored version instead of the one in force")
+    export.add_argument("--json", action="store_true")
+    imp = rules_sub.add_parser("import", help="store a programme from a JSON file as the next version")
+    imp.add_argument("--db", type=Path, required=True)
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--draft", action="store_true", help="store as a draft (not in force)")
+    imp.add_argument("--effective", metavar="YYYY-MM-DD[THH:MM]", help="in force from this UTC time (default: now)")
+    imp.add_argument("--json", action="store_true")
+
+    sim = sub.add_parser("simulate", help="replay the sales of a period under a rule set and compare")
+    sim.add_argument("--db", type=Path, required=True)
+    sim.add_argument("--rules", type=Path, required=True, metavar="FILE.json")
+    sim.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+    sim.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
+    sim.add_argument("--csv", type=Path, help="also write the comparison as CSV")
+    sim.add_argument("--json", action="store_true")
     return parser
 
 
@@ -249,15 +273,110 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
-    from services.bench import run_bench
+    from services.bench import run_bench, run_pricing_bench, run_whatif_bench
 
     if args.rounds < 10:
         raise CliError("--rounds must be at least 10")
     open_db(args.db)
-    return run_bench(args.db, rounds=args.rounds, main_py=Path(__file__).resolve())
+    out: dict[str, Any] = {}
+    if args.what in ("till", "all"):
+        out.update(run_bench(args.db, rounds=args.rounds, main_py=Path(__file__).resolve()))
+    if args.what in ("pricing", "all"):
+        out["pricing"] = run_pricing_bench(rounds=min(args.rounds, 500))
+    if args.what in ("whatif", "all"):
+        out["whatif"] = run_whatif_bench(progress=progress_bar("replay"))
+    return out
 
 
-HANDLERS = {"demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member, "bench": cmd_bench}
+def progress_bar(desc: str) -> Any:
+    """A tqdm bar on stderr fed by a (done, total) callback."""
+    bar: list[Any] = []
+
+    def report(done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if not bar:
+            bar.append(tqdm(total=total, desc=desc, unit=" sales", file=sys.stderr, leave=True))
+        bar[0].update(done - bar[0].n)
+        if done >= total:
+            bar[0].close()
+
+    return report
+
+
+def parse_day(text: str | None, flag: str) -> Any:
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{flag} {text!r}: give a date as YYYY-MM-DD") from None
+
+
+def read_rules_file(path: Path) -> Any:
+    from services.rules import loads
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    return loads(text)
+
+
+def cmd_rules(args: argparse.Namespace) -> dict[str, Any]:
+    import datetime as dt
+
+    from services import rules as rules_service
+
+    if args.rules_command == "export":
+        open_db(args.db)
+        rules = rules_service.by_version(args.version) if args.version else rules_service.active_rules()
+        text = rules_service.export_document(rules)
+        if args.out is None:
+            print(text)
+            return {"_printed": True}
+        try:
+            args.out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
+        return {"version": rules.version, "name": rules.name, "file": str(args.out)}
+    rules = read_rules_file(args.file)
+    effective = None
+    if args.effective:
+        try:
+            effective = dt.datetime.fromisoformat(args.effective)
+        except ValueError:
+            raise CliError(f"--effective {args.effective!r}: give YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    open_db(args.db)
+    stored = rules_service.publish(rules, effective, status="draft" if args.draft else "active")
+    return {"version": stored.version, "name": stored.name, "status": "draft" if args.draft else "active"}
+
+
+def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
+    from services import whatif
+    from services.rules import check
+
+    start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
+    rules = read_rules_file(args.rules)
+    problems = check(rules)
+    if problems:
+        raise CliError(f"{args.rules}: " + " ".join(p.message for p in problems))
+    open_db(args.db)
+    result = whatif.simulate(rules, start, end, progress=progress_bar("replay"))
+    if args.csv:
+        try:
+            args.csv.write_text(whatif.to_csv(result), encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.csv}: {exc.strerror}") from None
+    return result.as_json()
+
+
+HANDLERS = {
+    "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member, "bench": cmd_bench,
+    "rules": cmd_rules, "simulate": cmd_simulate,
+}
 
 
 def print_human(command: str, result: dict[str, Any]) -> None:
@@ -285,6 +404,8 @@ def run_command(argv: Sequence[str]) -> int:
     except (CliError, InputError, DatabaseTooNew, DatabaseUnusable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if result.get("_printed"):
+        return 0
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

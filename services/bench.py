@@ -6,6 +6,7 @@ raw baseline adds the same rows) to the database: run it on a demo file.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -23,7 +24,8 @@ from models import db
 from models.schema import Product, Staff, utcnow
 from services import checkout, members
 from services.checkout import Cart, Tender
-from services.rules import active_rules
+from services.pricing import CartLine, Customer, price_cart
+from services.rules import Promotion, Rules, active_rules, default_rules
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -83,6 +85,7 @@ def _raw_sale(conn: sqlite3.Connection, till_id: bytes, member_id: bytes, rows: 
     _insert(conn, "sale_line", rows["lines"])
     _insert(conn, "payment", rows["payments"])
     _insert(conn, "ledger_entry", rows["ledger"])
+    _insert(conn, "sale_loyalty", rows["loyalty"])
     conn.executemany('UPDATE "member" SET balance = balance + ? WHERE id = ?', rows["balance"])
     conn.executemany('INSERT INTO "outbox" (op_id, kind, payload, created_at) VALUES (?, ?, ?, ?)', rows["outbox"])
     conn.execute("COMMIT")
@@ -105,7 +108,9 @@ def _raw_rows(sale: dict[str, Any], member: bytes) -> dict[str, list[tuple]]:
     ledger = [(new(), member, e[2], e[3], sid, None, *e[6:]) for e in sale["ledger"]]
     balance = [(e[3], member) for e in sale["ledger"]]
     outbox = [(new(), kind, payload, now) for kind, payload in sale["outbox"]]
-    return {"sale": [sale_row], "lines": lines, "payments": pays, "ledger": ledger, "balance": balance, "outbox": outbox}
+    loyalty = [(sid, *row[1:]) for row in sale["loyalty"]]
+    return {"sale": [sale_row], "lines": lines, "payments": pays, "ledger": ledger, "balance": balance,
+            "outbox": outbox, "loyalty": loyalty}
 
 
 def _last_outbox_seq() -> int:
@@ -121,6 +126,7 @@ def _captured(sale_id: str, outbox_after: int) -> dict[str, Any]:
         "lines": q('SELECT * FROM "sale_line" WHERE sale_id = ?'),
         "payments": q('SELECT * FROM "payment" WHERE sale_id = ?'),
         "ledger": q('SELECT * FROM "ledger_entry" WHERE sale_id = ?'),
+        "loyalty": q('SELECT * FROM "sale_loyalty" WHERE sale_id = ?'),
         "outbox": q('SELECT kind, payload FROM "outbox" WHERE seq > ? ORDER BY seq', outbox_after),
     }
 
@@ -211,9 +217,97 @@ def run_bench(path: Path, rounds: int, main_py: Path) -> dict[str, Any]:
     }
 
 
+def pricing_bench_rules() -> tuple[Rules, Rules]:
+    """30 active rules (promotions of every kind, plus the three tiers' rates)
+    and, as the baseline, the standard programme without promotions."""
+    base = default_rules()
+    cats = [f"cat{i}" for i in range(10)]
+    promos = []
+    kinds = ("discount", "multiplier", "fixed_points", "buy_get")
+    for i in range(27):
+        kind = kinds[i % 4]
+        promos.append(Promotion(
+            f"p{i:02d}", f"Promotion {i}", kind, bp=500 + i * 10 if kind == "discount" else 15000 + i * 100,
+            points=5, buy=2, get=1, categories=(cats[i % 10], cats[(i + 3) % 10]),
+            weekdays=tuple(range(7)) if i % 3 == 0 else (), hour_from=0, hour_to=24,
+            min_bill=10_000 * (i % 5), priority=10 * (i % 7), exclusive=i % 9 == 0,
+        ))
+    rich = dataclasses.replace(base, version=2, promotions=tuple(promos), birthday_discount_bp=300,
+                               birthday_points=100, max_discount_bp=4000)
+    return rich, dataclasses.replace(base, version=1)
+
+
+def pricing_bench_cart(rng: random.Random, size: int = 100) -> list[CartLine]:
+    return [
+        CartLine(f"{i:04d}", f"46{i:011d}", f"item {i}", f"cat{rng.randrange(10)}", rng.randrange(50, 50_000),
+                 rng.randint(1, 6), excluded=rng.random() < 0.05)
+        for i in range(size)
+    ]
+
+
+def run_pricing_bench(rounds: int = 300) -> dict[str, Any]:
+    """A 100-line cart priced under 30 active rules, beside the same cart under
+    the standard programme (no promotions) in the same run."""
+    rng = random.Random(11)
+    rich, plain = pricing_bench_rules()
+    cart = pricing_bench_cart(rng)
+    member = Customer(tier="silver", balance=50_000, birthday_due=True)
+    now = utcnow()
+    redeem = price_cart(cart, member, rich, now=now).max_redeem
+
+    def ours(_: object) -> None:
+        price_cart(cart, member, rich, redeem, now=now)
+
+    def baseline(_: object) -> None:
+        price_cart(cart, member, plain, now=now)
+
+    for _ in range(20):  # warm
+        ours(None), baseline(None)
+    a = _time_each(list(range(rounds)), ours)
+    b = _time_each(list(range(rounds)), baseline)
+    rule_count = len(rich.promotions) + len(rich.tiers)
+    return _pair(f"price 100 lines, {rule_count} rules", a, b) | {"samples": rounds, "goal": "p50 <= 5 ms"}
+
+
+def run_whatif_bench(progress: Any = None) -> dict[str, Any]:
+    """Replay every sale in the database under the programme in force, beside
+    the same rows only read (no pricing) in the same run."""
+    from services import whatif
+
+    start = time.perf_counter()
+    conn = db.obj.connection()
+    cursor = conn.execute(whatif._SALES_SQL, ("0", "9999"))
+    while cursor.fetchmany(whatif.FETCH):
+        pass
+    read_s = time.perf_counter() - start
+    start = time.perf_counter()
+    result = whatif.simulate(active_rules(), progress=progress)
+    took = time.perf_counter() - start
+    return {
+        "sales": result.simulated.sales, "seconds": round(took, 2), "read_only_seconds": round(read_s, 2),
+        "ratio": round(took / read_s, 2) if read_s else None,
+        "sales_per_second": round(result.simulated.sales / took) if took else None,
+        "equal_to_actual": result.simulated.as_json() == result.actual.as_json(),
+        "goal": "1,000,000 sales <= 60 s",
+    }
+
+
 def format_report(report: dict[str, Any]) -> str:
-    out = [f"database {report['database']}: {report['member']} members, {report['sale']} sales, "
-           f"{report['size_bytes'] / 2**20:.0f} MiB"]
+    out = []
+    if "pricing" in report:
+        r = report["pricing"]
+        out.append(f"{r['name']:28} p50 {r['loyaltill']['p50_ms']:9.3f} ms  p99 {r['loyaltill']['p99_ms']:9.3f} ms   "
+                   f"standard programme p50 {r['raw_sqlite3']['p50_ms']:9.3f} ms   ratio p50 {r['ratio_p50']}   "
+                   f"(n={r['samples']}; goal {r['goal']})")
+    if "whatif" in report:
+        w = report["whatif"]
+        out.append(f"what-if replay of {w['sales']} sales: {w['seconds']} s ({w['sales_per_second']} sales/s); "
+                   f"reading the rows alone {w['read_only_seconds']} s, ratio {w['ratio']}; "
+                   f"simulated == actual: {w['equal_to_actual']} (goal {w['goal']})")
+    if "results" not in report:
+        return "\n".join(out)
+    out.insert(0, f"database {report['database']}: {report['member']} members, {report['sale']} sales, "
+               f"{report['size_bytes'] / 2**20:.0f} MiB")
     for r in report["results"]:
         if "skipped" in r:
             out.append(f"{r['name']}: skipped ({r['skipped']})")
