@@ -209,16 +209,19 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
         cart.member = members.find_by_card(args.card)
     for barcode, qty in items:
         cart.add_barcode(barcode, qty)
-    rules = active_rules()
+    from models.schema import utcnow
+
+    now = utcnow()
+    rules = active_rules(now)
     if args.redeem:
         if args.redeem == "max":
-            cart.redeem = cart.price(rules).max_redeem
+            cart.redeem = cart.price(rules, now).max_redeem
         elif args.redeem.isdigit():
             cart.redeem = int(args.redeem)
         else:
             raise CliError(f"--redeem {args.redeem!r}: give a number of points or 'max'")
-    to_pay = cart.price(rules).to_pay
-    result = checkout.complete_sale(cart, [Tender(args.pay, to_pay)], cashier=cashier, rules=rules)
+    to_pay = cart.price(rules, now).to_pay  # the same moment the sale is written at: happy hours agree
+    result = checkout.complete_sale(cart, [Tender(args.pay, to_pay)], cashier=cashier, rules=rules, now=now)
     p = result.priced
     return {
         "sale_id": result.sale_id, "receipt_no": result.receipt_no, "total": p.total,

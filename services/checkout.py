@@ -61,6 +61,7 @@ class Cart:
     manual_authoriser: Staff | None = None
     context: Customer | None = None  # the member as the rules see them (loyalty.customer_for)
     coupons: list[CouponUse] = field(default_factory=list)
+    _context_of: object = None
 
     def add(self, product: Product, qty: int = 1) -> CartLine:
         """Scanning the same product again adds to its line."""
@@ -97,7 +98,17 @@ class Cart:
             return customer_of(self.member)
         return loyalty.with_balance(self.context, self.member.balance)
 
+    def know_member(self, rules: Rules, now: dt.datetime | None = None) -> None:
+        """Work out what the rules see in the member (birthday, first purchase)
+        once, when they are put on the sale; pricing then stays in memory."""
+        if self.member is not None and self._context_of != self.member.id:
+            self.context = loyalty.customer_for(self.member, rules, now or utcnow())
+            self._context_of = self.member.id
+        elif self.member is None:
+            self.context, self._context_of = None, None
+
     def price(self, rules: Rules, now: dt.datetime | None = None) -> PricedCart:
+        self.know_member(rules, now)
         return price_cart(
             self.lines, self.customer(), rules, self.redeem, self.manual_discount_bp,
             now=now, coupons=frozenset(c.promotion for c in self.coupons),
@@ -185,7 +196,7 @@ def complete_sale(
         if member is not None:
             loyalty.settle_points(member, rules, now)  # pending points due, expired ones gone
         cart.member = member
-        cart.context = loyalty.customer_for(member, rules, now)
+        cart.context, cart._context_of = loyalty.customer_for(member, rules, now), member.id if member else None
         # Coupons are checked again inside the lock: two tills, one last use.
         cart.coupons = [loyalty.check_coupon(c.code, member, rules, now) for c in cart.coupons]
         customer = cart.customer()

@@ -82,6 +82,15 @@ class CouponUse:
     issued: bool  # a next-visit coupon (single use) rather than one of the programme's codes
 
 
+NEXT_VISIT_TEXT = {"ru": "Купон на следующую покупку", "ro": "Cupon pentru următoarea vizită", "en": "Coupon for your next visit"}
+
+
+def next_visit_coupon(sale_id: object) -> str | None:
+    """The coupon a sale printed for the member's next visit (the receipt shows it)."""
+    row = SaleLoyalty.select(SaleLoyalty.next_coupon).where(SaleLoyalty.sale == sale_id).first()
+    return row.next_coupon if row else None
+
+
 def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
 
@@ -95,27 +104,27 @@ def check_coupon(code: str, member: Member | None, rules: Rules, now: dt.datetim
     coupon = rules.coupon(code)
     if coupon is not None:
         if coupon.starts and day < dt.date.fromisoformat(coupon.starts) or coupon.ends and day > dt.date.fromisoformat(coupon.ends):
-            raise InputError(f"Coupon {code} is not valid today.", "coupon_expired", code=code)
+            raise InputError(f"Coupon {code} is not valid today.", "coupon_expired", coupon=code)
         used = CouponRedemption.select().where(CouponRedemption.code == code)
         if coupon.max_uses and used.count() >= coupon.max_uses:
-            raise InputError(f"Coupon {code} has been used up.", "coupon_used_up", code=code)
+            raise InputError(f"Coupon {code} has been used up.", "coupon_used_up", coupon=code)
         if coupon.per_member:
             if member is None:
-                raise InputError(f"Coupon {code} is for members: scan the card first.", "coupon_needs_member", code=code)
+                raise InputError(f"Coupon {code} is for members: scan the card first.", "coupon_needs_member", coupon=code)
             if used.where(CouponRedemption.member == member.id).count() >= coupon.per_member:
-                raise InputError(f"This member has already used coupon {code}.", "coupon_member_limit", code=code)
+                raise InputError(f"This member has already used coupon {code}.", "coupon_member_limit", coupon=code)
         return CouponUse(code, coupon.promotion, False)
     issued = IssuedCoupon.get_or_none(IssuedCoupon.code == code)
     if issued is None:
-        raise InputError(f"There is no coupon {code}.", "coupon_unknown", code=code)
+        raise InputError(f"There is no coupon {code}.", "coupon_unknown", coupon=code)
     if issued.used_sale_id is not None:
-        raise InputError(f"Coupon {code} was already used.", "coupon_used_up", code=code)
+        raise InputError(f"Coupon {code} was already used.", "coupon_used_up", coupon=code)
     if issued.expires_at < now:
-        raise InputError(f"Coupon {code} is not valid today.", "coupon_expired", code=code)
+        raise InputError(f"Coupon {code} is not valid today.", "coupon_expired", coupon=code)
     if member is None or issued.member_id != member.id:
-        raise InputError(f"Coupon {code} belongs to another member's card.", "coupon_other_member", code=code)
+        raise InputError(f"Coupon {code} belongs to another member's card.", "coupon_other_member", coupon=code)
     if rules.promotion(issued.promotion) is None:
-        raise InputError(f"Coupon {code} is for a promotion that has ended.", "coupon_expired", code=code)
+        raise InputError(f"Coupon {code} is for a promotion that has ended.", "coupon_expired", coupon=code)
     return CouponUse(code, issued.promotion, True)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from models.schema import Payment, Sale, SaleLine, Staff, Till
 from services.errors import InputError
+from services.loyalty import NEXT_VISIT_TEXT, next_visit_coupon
 from services.money import format_money
 from services.returns import find_sale
 from services.shop import shop_info
@@ -111,6 +112,9 @@ def receipt_rows(sale: Sale) -> list[Row]:
         ]
         if sale.offline:
             rows.append(Row(t["offline"], size=7))
+    coupon = next_visit_coupon(sale.id)
+    if coupon:
+        rows += [RULE, Row(NEXT_VISIT_TEXT.get(shop.language, NEXT_VISIT_TEXT["en"])), Row(coupon, bold=True, size=12)]
     rows.append(Row(t["thanks"], bold=True))
     return rows
 

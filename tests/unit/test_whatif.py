@@ -1,0 +1,98 @@
+"""What-if replays real history through the till's own pricing function."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from services import rules as rules_service, whatif
+from services.demo import build_demo, demo_rules
+from services.rules import Promotion, Tier
+
+KEYS = ("sales", "revenue", "discount", "points_issued", "points_redeemed", "liability", "cost_bp", "tiers")
+
+
+@pytest.fixture
+def history(empty_db, resources):
+    """The demo shop with its own programme (timed promotions, 3 for 2, a birthday bonus)."""
+    build_demo(resources, members=120, products=80, sales=1500, seed=5)
+    return empty_db
+
+
+def test_replaying_the_programme_in_force_reproduces_history_exactly(history):
+    result = whatif.simulate(rules_service.active_rules())
+    sim, act = result.simulated.as_json(), result.actual.as_json()
+    assert act["sales"] == 1500
+    assert act["discount"] > 0 and act["points_issued"] > 0 and act["points_redeemed"] > 0
+    assert {k: sim[k] for k in KEYS} == {k: act[k] for k in KEYS}
+    assert result.tier_changes == 0
+
+
+def test_the_demo_history_used_the_programmes_mechanics(history):
+    from models.schema import EventBonus, SaleLine
+
+    reasons = " ".join(l.reasons for l in SaleLine.select(SaleLine.reasons))
+    for code in ("promo_discount", "promo_free", "promo_points", "promo_multiplier", "earn"):
+        assert code in reasons
+    assert EventBonus.select().where(EventBonus.kind == "birthday").count() > 0
+
+
+def test_a_draft_with_more_generous_rules_costs_more(history):
+    current = rules_service.active_rules()
+    generous = dataclasses.replace(current, earn_bp=1000, tiers=(
+        Tier("base", "Base", 0), Tier("silver", "Silver", 300_000, earn_bp=1400),
+        Tier("gold", "Gold", 1_000_000, earn_bp=2000, discount_bp=500),
+    ))
+    result = whatif.simulate(generous)
+    assert result.simulated.points_issued > result.actual.points_issued * 3 // 2
+    assert result.simulated.cost_bp > result.actual.cost_bp
+    assert result.simulated.liability > result.actual.liability
+    assert result.tier_changes > 0  # lower thresholds lift members
+    assert result.simulated.revenue <= result.actual.revenue  # gold now gets 5 % off
+
+
+def test_a_period_and_the_csv(history):
+    first, last = whatif.period_bounds()
+    middle = first + (last - first) / 2
+    result = whatif.simulate(rules_service.active_rules(), first, middle)
+    everything = whatif.simulate(rules_service.active_rules())
+    assert 0 < result.actual.sales < everything.actual.sales
+    assert result.as_json()["period"] == {"from": first.isoformat(), "to": middle.isoformat()}
+    csv = whatif.to_csv(result).splitlines()
+    assert csv[0] == "measure,simulated,actual,difference"
+    assert f"sales,{result.actual.sales},{result.actual.sales},0" in csv
+
+
+def test_removing_a_promotion_shows_its_cost(history):
+    current = rules_service.active_rules()
+    without = dataclasses.replace(current, promotions=tuple(p for p in current.promotions if p.code != "veg_3for2"))
+    result = whatif.simulate(without)
+    assert result.simulated.discount < result.actual.discount
+    assert result.simulated.revenue > result.actual.revenue
+
+
+def test_progress_is_reported(history):
+    seen = []
+    whatif.simulate(rules_service.active_rules(), progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (1500, 1500)
+
+
+def test_nothing_to_replay(shop):
+    from services.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        whatif.simulate(rules_service.active_rules())
+    assert caught.value.code == "whatif_no_sales"
+
+
+def test_happy_hours_run_on_the_shops_clock():
+    from services.pricing import CartLine, Customer, price_cart
+
+    rules = dataclasses.replace(demo_rules(), version=1, timezone="Europe/Moscow")
+    milk = [CartLine("a", "1", "Milk", "Молочные продукты", 10000, 1)]
+    monday_0630_utc = dt.datetime(2026, 11, 23, 6, 30)  # 09:30 in Moscow: happy hour
+    monday_0830_utc = dt.datetime(2026, 11, 23, 8, 30)  # 11:30 in Moscow: over
+    assert price_cart(milk, Customer(tier="base"), rules, now=monday_0630_utc).discount == 1000
+    assert price_cart(milk, Customer(tier="base"), rules, now=monday_0830_utc).discount == 0
+    assert isinstance(rules.promotions[0], Promotion)
