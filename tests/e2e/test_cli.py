@@ -167,3 +167,48 @@ def test_bench_prints_figures_beside_baselines(shop):
     assert report["member"] == 80 and report["sale"] >= 400
     human = run("bench", "--db", str(path), "--rounds", "20").stdout
     assert "card lookup" in human and "ratio p50" in human
+
+
+def test_rules_export_import_and_simulate(shop, tmp_path):
+    path, _ = shop
+    out_file = tmp_path / "programme.json"
+    exported = json.loads(run("rules", "export", "--db", str(path), "--out", str(out_file), "--json").stdout)
+    assert exported["version"] == 1 and exported["file"] == str(out_file)
+    doc = json.loads(out_file.read_text(encoding="utf-8"))
+    assert doc["format"] == "loyaltill-rules/1" and doc["rules"]["earn_bp"] == 500
+    assert {p["code"] for p in doc["rules"]["promotions"]} >= {"dairy_morning", "veg_3for2"}
+
+    same = json.loads(run("simulate", "--db", str(path), "--rules", str(out_file), "--json").stdout)
+    keys = ("sales", "revenue", "discount", "points_issued", "points_redeemed", "liability")
+    assert {"period", *keys, "actual"} <= set(same)
+    assert {k: same[k] for k in keys} == {k: same["actual"][k] for k in keys}
+    assert same["sales"] == 400 and same["discount"] > 0
+
+    doc["rules"]["earn_bp"] = 1000
+    doc["rules"]["name"] = "Double"
+    richer = tmp_path / "double.json"
+    richer.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    csv = tmp_path / "cmp.csv"
+    first_day = same["period"]["from"]
+    sim = run("simulate", "--db", str(path), "--rules", str(richer), "--from", first_day, "--to", same["period"]["to"],
+              "--csv", str(csv), "--json")
+    result = json.loads(sim.stdout)
+    assert result["points_issued"] > result["actual"]["points_issued"]
+    assert "replay" in sim.stderr  # the progress bar
+    assert csv.read_text().startswith("measure,simulated,actual,difference")
+
+    before = counts(path)
+    imported = json.loads(run("rules", "import", "--db", str(path), str(richer), "--json").stdout)
+    assert imported == {"version": 2, "name": "Double", "status": "active"}
+    assert counts(path)["outbox"] == before["outbox"] + 1  # the new version goes to the hub
+    back = json.loads(run("rules", "export", "--db", str(path)).stdout)
+    assert back["version"] == 2 and back["rules"]["earn_bp"] == 1000
+
+    doc["rules"]["max_discount_bp"] = 12000
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(doc), encoding="utf-8")
+    bad = run("rules", "import", "--db", str(path), str(broken), check=False)
+    assert bad.returncode == 2 and "max_discount_bp" in bad.stderr
+    assert json.loads(run("rules", "export", "--db", str(path)).stdout)["version"] == 2
+    bad = run("simulate", "--db", str(path), "--rules", str(richer), "--from", "yesterday", check=False)
+    assert bad.returncode == 2 and "--from" in bad.stderr

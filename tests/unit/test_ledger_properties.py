@@ -111,3 +111,88 @@ def test_ledger_equals_balance_and_full_returns_undo(template, tmp_path, rules_k
             assert m.balance == ledger.ledger_balance(m.id)
     finally:
         db.obj.close()
+
+
+# --- points life: expiry and pending points ----------------------------------------------------
+
+life_st = st.lists(
+    st.tuples(
+        st.integers(0, 20),  # days later
+        st.integers(0, 2),  # member
+        st.lists(st.tuples(st.integers(0, len(PRICES) - 2), st.integers(1, 4)), min_size=1, max_size=3),
+        st.floats(0, 1),  # share of allowed points to spend
+        st.sampled_from(["keep", "keep", "return one", "return all"]),
+    ),
+    min_size=1, max_size=8,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from([0, 3, 10]), st.sampled_from([0, 7, 25]), life_st)
+def test_expiry_and_pending_keep_the_ledger_equal_to_the_balance(template, tmp_path, pending, expiry, steps):
+    import datetime as dt
+
+    import peewee
+
+    from models.schema import LedgerEntry, PendingPoints, Sale, Staff
+    from services import loyalty
+
+    if expiry and pending >= expiry:
+        pending = 0
+    path = tmp_path / f"life{abs(hash(repr((pending, expiry, steps)))) % 10**9}.db"
+    shutil.copy(template, path)
+    open_database(path)
+    try:
+        start = dt.datetime(2031, 1, 1, 12)
+        rules = rules_service.publish(
+            dataclasses.replace(rules_service.default_rules(), pending_days=pending, expiry_days=expiry, earn_bp=1000),
+            effective_from=start - dt.timedelta(days=1),
+        )
+        from models.schema import Product
+
+        manager = Staff.get(Staff.role == "manager")
+        barcodes = [p.barcode for p in Product.select().order_by(Product.sku)]
+        people = list(Member.select().order_by(Member.name))
+        now = start
+        for days, who, items, share, what in steps:
+            now += dt.timedelta(days=days)
+            cart = Cart(member=Member.get_by_id(people[who].id))
+            for index, qty in items:
+                cart.add_barcode(barcodes[index], qty)
+            allowed = cart.price(rules, now).max_redeem
+            cart.redeem = int(allowed * share)
+            to_pay = cart.price(rules, now).to_pay
+            try:
+                result = checkout.complete_sale(cart, [Tender("card", to_pay)], cashier=manager, rules=rules, now=now)
+            except Exception as exc:  # points expired or released at the sale: price again, as the till does
+                from services.errors import InputError
+
+                assert isinstance(exc, InputError)
+                cart.redeem = 0
+                result = checkout.complete_sale(cart, [Tender("card", cart.price(rules, now).to_pay)],
+                                                cashier=manager, rules=rules, now=now)
+            if what == "return one":
+                first = result.priced.lines[0].line
+                returns.return_items(result.receipt_no, {first.barcode: 1}, actor=manager, now=now)
+            elif what == "return all":
+                returns.return_items(result.receipt_no, None, actor=manager, now=now)
+            assert ledger.mismatched_balances() == []
+            assert loyalty.pending_total(people[who].id) >= 0
+            if pending:
+                assert LedgerEntry.select().where(LedgerEntry.kind == "earn").count() == 0
+        # Every point a sale earned is either still pending or went to the ledger (as earned
+        # or released), less what returns took back from the pending store.
+        earned = Sale.select(peewee.fn.COALESCE(peewee.fn.SUM(Sale.points_earned), 0)).scalar()
+        in_ledger = LedgerEntry.select(peewee.fn.COALESCE(peewee.fn.SUM(LedgerEntry.delta), 0)).where(
+            LedgerEntry.kind.in_(("earn", "release"))).scalar()
+        rows = list(PendingPoints.select())
+        unreleased = sum(r.points - r.reversed for r in rows if r.released_at is None)
+        taken_back = sum(r.reversed for r in rows)
+        assert earned == in_ledger + unreleased + taken_back
+        for m in Member.select():
+            assert m.balance == ledger.ledger_balance(m.id)
+            if expiry:
+                entries = [(e.created_at, e.delta) for e in LedgerEntry.select().where(LedgerEntry.member == m.id)]
+                assert loyalty.expiring(entries, now, expiry) >= 0
+    finally:
+        db.obj.close()

@@ -82,3 +82,50 @@ def test_an_interrupted_demo_is_recognised(empty_db, resources):
     set_setting("demo_state", "complete")
     with pytest.raises(InputError, match="already has a shop"):
         build_demo(resources, members=30, products=20, sales=50)
+
+
+def test_a_version_1_till_upgrades_to_2_and_keeps_its_data(tmp_path, resources):
+    """A till built by schema 1 (the demo shop with sales), then opened by this
+    version: the new tables appear, every row stays, and it sells on."""
+    from models.migrations import MIGRATIONS
+    from services.demo import build_demo
+    from services.rules import default_rules
+
+    path = tmp_path / "v1.db"
+    database = make_database(path)
+    db.initialize(database)
+    database.connect()
+    migrate(database, path, MIGRATIONS[:1])
+    assert schema_version(database) == 1
+    tables_v1 = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "sale_loyalty" not in tables_v1
+    # Fill it as a v1 till would have: everything but the new tables.
+    from models.schema import V2_MODELS
+
+    database.create_tables(V2_MODELS)  # the demo builder writes them; dropped again below
+    build_demo(resources, members=30, products=20, sales=120, seed=2, rules=default_rules())
+    for model in V2_MODELS:
+        database.execute_sql(f'DROP TABLE "{model._meta.table_name}"')
+    counts = {t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+              for t in ("sale", "sale_line", "ledger_entry", "member", "rule_set")}
+    balances = database.execute_sql('SELECT SUM(balance) FROM "member"').fetchone()[0]
+    database.close()
+    db.initialize(None)
+
+    reopened = open_database(path)
+    try:
+        assert schema_version(reopened) == LATEST == 2
+        assert (tmp_path / "v1.db.v1.bak").exists()
+        for table, count in counts.items():
+            assert reopened.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] == count
+        assert reopened.execute_sql('SELECT SUM(balance) FROM "member"').fetchone()[0] == balances
+        tables = {r[0] for r in reopened.execute_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"sale_loyalty", "coupon_redemption", "issued_coupon", "pending_points", "event_bonus", "referral"} <= tables
+        from services import rules as rules_service, whatif
+
+        result = whatif.simulate(rules_service.active_rules())  # old sales have no loyalty row: still replayed
+        assert result.simulated.sales == counts["sale"]
+        assert result.simulated.points_issued == result.actual.points_issued
+    finally:
+        reopened.close()
+        db.initialize(None)

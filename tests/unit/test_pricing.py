@@ -117,3 +117,106 @@ def test_redeem_refusals_say_why():
         price_cart(lines, None, rules, redeem=1)
     with pytest.raises(RedeemRefused, match="owes"):
         price_cart(lines, Customer(balance=-5, redeem_blocked=True), rules, redeem=1)
+
+
+# --- with promotions, event bonuses and time ------------------------------------------------
+
+import datetime as dt  # noqa: E402
+
+from services.rules import Promotion  # noqa: E402
+
+CATEGORIES = ["Milk", "Bread", "Tobacco", "Sweets"]
+promotion_st = st.builds(
+    Promotion,
+    code=st.text("abcdef", min_size=1, max_size=4),
+    name=st.just("promo"),
+    kind=st.sampled_from(["discount", "multiplier", "fixed_points", "buy_get"]),
+    bp=st.integers(1, 10 * BP),
+    points=st.integers(1, 50),
+    buy=st.integers(1, 4),
+    get=st.integers(1, 3),
+    categories=st.lists(st.sampled_from(CATEGORIES), max_size=2, unique=True).map(tuple),
+    tiers=st.sampled_from([(), ("gold",), ("base", "silver")]),
+    members_only=st.booleans(),
+    weekdays=st.sampled_from([(), (0, 1, 2, 3, 4), (5, 6)]),
+    hour_from=st.sampled_from([0, 8, 18]),
+    hour_to=st.sampled_from([12, 24]),
+    min_bill=st.sampled_from([0, 10_000, 1_000_000]),
+    min_qty=st.sampled_from([0, 3]),
+    coupon=st.booleans(),
+    priority=st.integers(0, 200),
+    exclusive=st.booleans(),
+)
+rich_rules_st = st.builds(
+    Rules,
+    version=st.just(2),
+    discount_bp=st.integers(0, BP),
+    earn_bp=st.integers(0, 3000),
+    point_value=st.sampled_from([1, 10, 100]),
+    redeem_cap_bp=st.integers(0, BP),
+    redeem_step=st.sampled_from([1, 5]),
+    max_discount_bp=st.integers(0, BP),
+    tiers=st.just(default_rules().tiers),
+    excluded_categories=st.sampled_from([(), ("Tobacco",)]),
+    promotions=st.lists(promotion_st, max_size=8, unique_by=lambda p: p.code).map(tuple),
+    birthday_points=st.integers(0, 300),
+    birthday_discount_bp=st.integers(0, 2000),
+    welcome_on=st.sampled_from(["registration", "first_purchase"]),
+    welcome_points=st.integers(0, 100),
+    referral_new_points=st.integers(0, 100),
+)
+rich_lines_st = st.lists(
+    st.builds(
+        CartLine,
+        key=st.uuids().map(str),
+        barcode=st.text("0123456789", min_size=8, max_size=13),
+        name=st.just("item"),
+        category=st.sampled_from(CATEGORIES),
+        unit_price=st.integers(0, 2_000_000),
+        qty=st.integers(1, 20),
+        excluded=st.booleans(),
+    ),
+    min_size=1, max_size=20, unique_by=lambda l: l.key,
+)
+rich_customer_st = st.one_of(st.none(), st.builds(
+    Customer, tier=st.sampled_from(["", "base", "silver", "gold"]), balance=st.integers(0, 10**6),
+    birthday_due=st.booleans(), first_purchase=st.booleans(), referred=st.booleans(),
+))
+when_st = st.one_of(st.none(), st.datetimes(dt.datetime(2026, 1, 1), dt.datetime(2027, 1, 1)))
+
+
+@settings(max_examples=300)
+@given(rich_lines_st, rich_customer_st, rich_rules_st, manual_st, when_st,
+       st.sets(st.text("abcdef", min_size=1, max_size=4)), st.randoms(), st.floats(0, 1))
+def test_pricing_properties_with_promotions(lines, customer, rules, manual, when, coupons, rnd, share):
+    first = price_cart(lines, customer, rules, manual_discount_bp=manual, now=when, coupons=coupons)
+    _check(first, lines, rules)
+    redeem = int(first.max_redeem * share)
+    redeem -= redeem % rules.redeem_step
+    priced = price_cart(lines, customer, rules, redeem, manual, now=when, coupons=coupons)
+    _check(priced, lines, rules)
+    # Redemption is a bill-level amount: spread over the lines, it sums exactly and never
+    # makes a line negative (checked in _check); it stays under the cap.
+    eligible = sum(pl.net for pl in priced.lines if not (pl.line.excluded or pl.line.category in rules.excluded_categories))
+    assert priced.points_value * BP <= eligible * rules.redeem_cap_bp
+    assert priced.bonus_points >= 0
+    if customer is None:
+        assert priced.bonuses == () and priced.points_earned == 0
+    for pl in priced.lines:
+        assert pl.net >= 0
+        promo_codes = {r.get("promo") for r in pl.reasons} - {None}
+        assert promo_codes <= {p.code for p in rules.promotions}
+    shuffled = list(lines)
+    rnd.shuffle(shuffled)
+    assert price_cart(shuffled, customer, rules, redeem, manual, now=when, coupons=coupons) == priced
+
+
+def test_a_discount_source_is_listed_with_its_amount_and_they_add_up():
+    rules = Rules(version=1, discount_bp=300, max_discount_bp=BP, promotions=(
+        Promotion("a", "A", "discount", bp=1000, members_only=False),
+        Promotion("b", "B", "buy_get", buy=1, get=1, members_only=False),
+    ))
+    priced = price_cart([_line("x", 999, qty=4)], Customer(tier="base"), rules, manual_discount_bp=500)
+    pl = priced.lines[0]
+    amounts = [r["amount"] for r in pl.reasons if "amount" in r and r["code"] != "points_paid"]
+    assert sum(amounts) == pl.discount == 400 + 1998 + 120 + 200
