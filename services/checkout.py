@@ -354,3 +354,18 @@ def _as_now(line: CartLine) -> CartLine:
         return line
     fresh = line_for(product, line.qty)
     return CartLine(line.key, fresh.barcode, fresh.name, fresh.category, fresh.unit_price, fresh.qty, fresh.excluded)
+
+
+def example_cart(per_category: int = 1, qty: int = 3) -> list[CartLine]:
+    """A cart to preview a programme on: the first product of each category
+    (excluded ones too), `qty` of each, so per-category rules and "buy X get
+    Y" show."""
+    from models.schema import Category
+
+    lines = []
+    for category in Category.select().order_by(Category.name):
+        products = (Product.select(Product, Category).join(Category)
+                    .where((Product.category == category) & (Product.active == True))  # noqa: E712
+                    .order_by(Product.sku).limit(per_category))
+        lines += [line_for(p, qty) for p in products]
+    return lines

@@ -91,6 +91,14 @@ def next_visit_coupon(sale_id: object) -> str | None:
     return row.next_coupon if row else None
 
 
+def is_coupon_code(text: str, rules: Rules) -> bool:
+    """Whether typed text is a coupon (the programme's or a printed one)."""
+    code = normalise_code(text)
+    if not code or rules.coupon(code) is not None:
+        return bool(code)
+    return IssuedCoupon.select().where(IssuedCoupon.code == code).exists()
+
+
 def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
 

@@ -412,6 +412,12 @@ class Version:
     effective_from: dt.datetime
 
 
+def draft_rules() -> Rules | None:
+    """The latest draft, if the owner kept one."""
+    row = RuleSet.select().where(RuleSet.status == "draft").order_by(RuleSet.version.desc()).first()
+    return from_dict(json.loads(row.body), row.version) if row else None
+
+
 def versions() -> list[Version]:
     return [
         Version(r.version, r.name, r.status, r.effective_from)
@@ -419,12 +425,31 @@ def versions() -> list[Version]:
     ]
 
 
-def publish(rules: Rules, effective_from: dt.datetime | None = None, *, status: str = "active") -> Rules:
+def parse_percent(text: str, field: str = "") -> int:
+    """'5' / '2,5' / '2.5 %' -> basis points; InputError if it is not a percentage."""
+    from decimal import Decimal, InvalidOperation
+
+    cleaned = text.strip().replace("%", "").replace(",", ".").replace(" ", "")
+    try:
+        value = Decimal(cleaned).scaleb(2)
+    except InvalidOperation:
+        raise InputError(f"{text!r} is not a percentage.", "percent_bad", text=text, field=field) from None
+    if value != value.to_integral_value() or not value.is_finite():
+        raise InputError(f"{text!r}: at most two decimals.", "percent_bad", text=text, field=field)
+    return int(value)
+
+
+def publish(
+    rules: Rules, effective_from: dt.datetime | None = None, *, status: str = "active", actor: Any = None,
+) -> Rules:
     """Store rules as the next version, in force from `effective_from` (a draft
-    is stored the same way and never applies until published)."""
-    from services import outbox
+    is stored the same way and never applies until published).  With an
+    `actor` (the owner's screens), only the owner may."""
+    from services import auth, outbox
     from services.serialize import row_dict
 
+    if actor is not None:
+        auth.require(actor, "edit_rules")
     problems = check(rules)
     if problems:
         raise RulesInvalid(problems)

@@ -33,7 +33,20 @@ def explain(reasons: Sequence[dict[str, Any]], fmt: Formatter) -> str:
         elif code == "points_paid":
             parts.append(translate("Reasons", "points −%1").replace("%1", fmt.money(reason["amount"])))
         elif code == "earn":
-            parts.append(translate("Reasons", "+%1").replace("%1", fmt.points(reason["points"])))
+            text = translate("Reasons", "+%1").replace("%1", fmt.points(reason["points"]))
+            if reason.get("x_bp"):
+                text += f" (×{reason['x_bp'] / 10_000:g})"
+            parts.append(text)
+        elif code == "promo_discount":
+            parts.append(translate("Reasons", "%1 −%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", fmt.percent(reason["bp"])))
+        elif code == "promo_free":
+            parts.append(translate("Reasons", "%1: %2 free").replace("%1", reason.get("name") or reason["promo"]).replace("%2", str(reason["free"])))
+        elif code == "promo_points":
+            parts.append(translate("Reasons", "%1 +%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", fmt.points(reason["points"])))
+        elif code == "promo_multiplier":
+            parts.append(translate("Reasons", "%1 ×%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", f"{reason['x_bp'] / 10_000:g}"))
+        elif code == "birthday_discount":
+            parts.append(translate("Reasons", "birthday −%1").replace("%1", fmt.percent(reason["bp"])))
     return " · ".join(parts)
 
 

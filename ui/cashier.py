@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QLineEdit, QMainWindow, QMessageBox, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
-from models.schema import Member, Staff
-from services import catalogue, checkout, members, rules, shop
+from models.schema import Member, Staff, utcnow
+from services import auth, catalogue, checkout, members, rules, shop
 from services.cards import classify_scan
 from services.checkout import Cart, SaleResult
 from services.errors import InputError, NotFound, RedeemRefused
@@ -165,6 +165,8 @@ class CashierWindow(QMainWindow):
             ("escape", self.tr("Clear member / cancel"), "Esc", self.escape, ""),
             ("void", self.tr("Cancel sale"), "Ctrl+Del", self.cancel_sale, ""),
         ]
+        if auth.may(self.staff, "edit_rules"):
+            specs.append(("programme", self.tr("Programme (owner)"), "F10", self.open_programme, "owner"))
         for name, caption, key, slot, role in specs:
             button = KeyButton(caption, key, parent, role=role)
             button.setMinimumHeight(64)
@@ -179,7 +181,7 @@ class CashierWindow(QMainWindow):
             ("Del", self.remove_line), ("F5", self.redeem_points), ("F6", self.park), ("F7", self.recall),
             ("F8", self.manual_discount), ("F9", self.open_return), ("F12", self.pay),
             ("Ctrl+Return", self.pay), ("Ctrl+Enter", self.pay), ("Esc", self.escape),
-            ("Ctrl+Del", self.cancel_sale),
+            ("Ctrl+Del", self.cancel_sale), ("F10", self.open_programme),
         ]
         for key, slot in keys:
             shortcut = QShortcut(QKeySequence(key), self)
@@ -310,6 +312,9 @@ class CashierWindow(QMainWindow):
                     raise exc
         else:
             found = catalogue.search(text)
+            if not found and not times and self.is_coupon(text):
+                self.add_coupon(text)
+                return
         if not found:
             self.say(self.tr("Nothing found for “%1”.").replace("%1", text), "warn")
         elif len(found) == 1:
@@ -326,6 +331,32 @@ class CashierWindow(QMainWindow):
         self.refresh()
         self.say(self.tr("Added: %1 (now %2)").replace("%1", line.name).replace("%2", str(line.qty)), "ok")
 
+    def is_coupon(self, text: str) -> bool:
+        from services.loyalty import is_coupon_code
+
+        return is_coupon_code(text, self.rules)
+
+    def add_coupon(self, code: str) -> None:
+        use = self.cart.add_coupon(code, self.rules)
+        self.refresh()
+        promo = self.rules.promotion(use.promotion)
+        self.say(self.tr("Coupon %1: %2").replace("%1", use.code).replace("%2", promo.name if promo else use.promotion), "ok")
+
+    def open_programme(self) -> None:
+        from ui.programme_dialog import ProgrammeDialog
+
+        auth.require(self.staff, "edit_rules")
+        dialog = ProgrammeDialog(self.staff, self.fmt, self)
+        dialog.programme_published.connect(lambda _: self._programme_changed())
+        self._show(dialog)
+
+    def _programme_changed(self) -> None:
+        self.rules = rules.active_rules()
+        self.member_panel.summary = None
+        self.cart.context = None
+        self.cart._context_of = None
+        self.refresh()
+
     def attach_member(self, member: Member) -> None:
         self.cart.member = member
         self.cart.redeem = 0
@@ -337,10 +368,11 @@ class CashierWindow(QMainWindow):
         """Price the cart again and show it everywhere."""
         self.right_stack.setCurrentWidget(self.totals)
         try:
-            self.priced = self.cart.price(self.rules) if self.cart.lines or self.cart.member else None
+            now = utcnow()
+            self.priced = self.cart.price(self.rules, now) if self.cart.lines or self.cart.member else None
         except RedeemRefused as exc:
             self.cart.redeem = 0
-            self.priced = self.cart.price(self.rules)
+            self.priced = self.cart.price(self.rules, now)
             self.say(user_message(exc) + " " + self.tr("Points to use were reset."), "warn")
         self.model.set_priced(self.priced if self.cart.lines else None)
         self.totals.show_priced(self.priced)
@@ -561,8 +593,11 @@ class CashierWindow(QMainWindow):
         self.refresh()
         self.completion.show_result(result)
         self.right_stack.setCurrentWidget(self.completion)
-        self.say(self.tr("Sale %1 complete. Change %2.").replace("%1", result.receipt_no).replace(
-            "%2", self.fmt.money(result.change)), "ok")
+        done = self.tr("Sale %1 complete. Change %2.").replace("%1", result.receipt_no).replace(
+            "%2", self.fmt.money(result.change))
+        if result.next_coupon:
+            done += " " + self.tr("Next-visit coupon on the receipt: %1.").replace("%1", result.next_coupon)
+        self.say(done, "ok")
         self.sale_completed.emit(result)
 
     def next_customer(self) -> None:

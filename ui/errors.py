@@ -35,6 +35,7 @@ def _table() -> dict[str, str]:
         "pin_shape": translate("Errors", "A PIN is 4 to 8 digits."),
         "pin_taken": translate("Errors", "Another person already uses this PIN; choose another."),
         "needs_role": translate("Errors", "This needs a manager's PIN."),
+        "needs_owner": translate("Errors", "Only the shop's owner can do this: sign in with the owner's PIN."),
         "qty_range": translate("Errors", "Quantity must be 1 to {max}."),
         "discount_range": translate("Errors", "A discount is between 0 and 100 %."),
         "sale_empty": translate("Errors", "The sale has no items."),
@@ -81,16 +82,102 @@ def _table() -> dict[str, str]:
         "storage_locked": translate("Errors", "Nothing was saved: another program holds the till's file. Close it, then try again."),
         "storage_readonly": translate("Errors", "Nothing was saved: the till's file is read-only. Check its permissions, then try again."),
         "storage_open": translate("Errors", "Nothing was saved: the till's file cannot be opened. Check the drive, then try again."),
+        # The owner's programme: rule sets, promotions, coupons, what-if.
+        "no_rules": translate("Errors", "No loyalty programme is set up yet: open the owner's settings first."),
+        "rules_version_unknown": translate("Errors", "There is no programme version {version}."),
+        "rules_file_bad": translate("Errors", "The programme file cannot be read: {detail}"),
+        "rules_unknown_key": translate("Errors", "The programme file has settings this LoyalTill does not know: {keys}."),
+        "rule_percent_range": translate("Errors", "{field} must be 0–100 %, not {value} %."),
+        "rule_point_value": translate("Errors", "A point must be worth at least 0.01."),
+        "rule_redeem_step": translate("Errors", "Points are used in steps of at least one."),
+        "rule_negative": translate("Errors", "{field} cannot be negative."),
+        "rule_window": translate("Errors", "Tiers must count spend over at least one day."),
+        "rule_birthday_days": translate("Errors", "The birthday window is 0 to 31 days."),
+        "rule_welcome_on": translate("Errors", "The welcome bonus comes on registration or with the first purchase."),
+        "rule_pending_expiry": translate("Errors", "Points would expire before they can be spent: make the waiting time shorter than the expiry."),
+        "rule_timezone": translate("Errors", "Unknown time zone {zone}."),
+        "tier_code_empty": translate("Errors", "Every tier needs a code."),
+        "tier_code_taken": translate("Errors", "Two tiers have the code {tier}."),
+        "tier_spend_negative": translate("Errors", "Tier {tier}: the spend it starts from cannot be negative."),
+        "tier_overlap": translate("Errors", "Tiers {other} and {tier} start at the same spend: they overlap."),
+        "tier_percent_range": translate("Errors", "Tier {tier}: a percentage must be 0–100 %."),
+        "promo_code_empty": translate("Errors", "Every promotion needs a code."),
+        "promo_code_taken": translate("Errors", "Two promotions have the code {name}."),
+        "promo_kind": translate("Errors", "{name}: unknown kind of promotion."),
+        "promo_percent_range": translate("Errors", "{name}: the discount must be over 0 and at most 100 %."),
+        "promo_multiplier_range": translate("Errors", "{name}: the multiplier must be over ×1 and at most ×10."),
+        "promo_points": translate("Errors", "{name}: give at least one point."),
+        "promo_buy_get": translate("Errors", "{name}: buy and get must both be at least 1."),
+        "promo_hours": translate("Errors", "{name}: the hours must run from 0–23 to a later hour, up to 24."),
+        "promo_weekdays": translate("Errors", "{name}: weekdays run from Monday to Sunday."),
+        "promo_minimum_negative": translate("Errors", "{name}: a minimum cannot be negative."),
+        "promo_tier_unknown": translate("Errors", "{name}: there is no tier {tier}."),
+        "promo_date_bad": translate("Errors", "{name}: a date must be written YYYY-MM-DD."),
+        "promo_dates_order": translate("Errors", "{name} ends before it starts."),
+        "promo_expired": translate("Errors", "{name} ended on {ends}: it would never apply."),
+        "coupon_code_empty": translate("Errors", "Every coupon needs a code."),
+        "coupon_code_taken": translate("Errors", "Two coupons have the code {coupon}."),
+        "coupon_promotion_unknown": translate("Errors", "Coupon {coupon} names no promotion of this programme ({promotion})."),
+        "coupon_limit_negative": translate("Errors", "Coupon {coupon}: limits cannot be negative."),
+        "coupon_date_bad": translate("Errors", "Coupon {name}: a date must be written YYYY-MM-DD."),
+        "coupon_dates_order": translate("Errors", "Coupon {name} ends before it starts."),
+        "coupon_expired": translate("Errors", "Coupon {coupon} is not valid today."),
+        "next_visit_unknown": translate("Errors", "The next-visit coupon names no promotion of this programme ({promotion})."),
+        "next_visit_days": translate("Errors", "A next-visit coupon must be valid for at least one day."),
+        "percent_bad": translate("Errors", "{field}: “{text}” is not a percentage."),
+        "amount_bad": translate("Errors", "{field}: “{text}” is not an amount."),
+        "file_write": translate("Errors", "Cannot write {path}: choose another folder."),
+        "file_read": translate("Errors", "Cannot read {path}."),
+        "no_row": translate("Errors", "Choose a row first."),
+        "coupon_empty": translate("Errors", "Enter the coupon's code."),
+        "coupon_used_up": translate("Errors", "Coupon {coupon} has been used up."),
+        "coupon_needs_member": translate("Errors", "Coupon {coupon} is for members: scan the card first."),
+        "coupon_member_limit": translate("Errors", "This member has already used coupon {coupon}."),
+        "coupon_unknown": translate("Errors", "There is no coupon {coupon}."),
+        "coupon_other_member": translate("Errors", "Coupon {coupon} belongs to another member's card."),
+        "coupon_twice": translate("Errors", "Coupon {coupon} is already on this sale."),
+        "referral_self": translate("Errors", "A member cannot refer themselves."),
+        "referrer_unknown": translate("Errors", "No member with card or phone {ref} to credit the referral to."),
+        "whatif_no_sales": translate("Errors", "There are no sales to replay yet."),
+        "whatif_period": translate("Errors", "The period ends before it starts."),
     }
+
+
+def _field_labels() -> dict[str, str]:
+    """The programme's settings as the owner's screen names them (for messages)."""
+    return {
+        "discount_bp": translate("Errors", "Member discount"),
+        "earn_bp": translate("Errors", "Points for each purchase"),
+        "redeem_cap_bp": translate("Errors", "Points pay at most"),
+        "max_discount_bp": translate("Errors", "All discounts together"),
+        "birthday_discount_bp": translate("Errors", "Birthday discount"),
+        "redeem_min_balance": translate("Errors", "Minimum balance for points"),
+        "welcome_points": translate("Errors", "Welcome bonus"),
+        "birthday_points": translate("Errors", "Birthday bonus"),
+        "referral_points": translate("Errors", "Referral points"),
+        "referral_new_points": translate("Errors", "Referral points for the new member"),
+        "expiry_days": translate("Errors", "Points expiry"),
+        "pending_days": translate("Errors", "Waiting time for new points"),
+        "next_visit_min_bill": translate("Errors", "Next-visit coupon minimum bill"),
+    }
+
+
+def problem_text(problem: object) -> str:
+    """A rules problem (services.rules.Problem) as a sentence for the owner."""
+    return user_message(InputError(problem.message, problem.code, **problem.params))  # type: ignore[attr-defined]
 
 
 def user_message(exc: InputError) -> str:
     """The sentence for the cashier: translated by code, else the service's own words."""
-    template = _table().get(exc.code)
+    code = "needs_owner" if exc.code == "needs_role" and exc.params.get("role") == "owner" else exc.code
+    template = _table().get(code)
     if template is None:
         return str(exc)
+    params = dict(exc.params)
+    if "field" in params:
+        params["field"] = _field_labels().get(params["field"], params["field"])
     try:
-        return template.format(**exc.params)
+        return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return str(exc)
 

@@ -59,6 +59,10 @@ class MemberPanel(QFrame):
         self.after.setObjectName("After")
         self.after.setWordWrap(True)
         box.addWidget(self.after)
+        self.privileges = QLabel(self.details)
+        self.privileges.setObjectName("Privileges")
+        self.privileges.setWordWrap(True)
+        box.addWidget(self.privileges)
         self.warning = QLabel(self.details)
         self.warning.setObjectName("Warning")
         self.warning.setWordWrap(True)
@@ -91,6 +95,13 @@ class MemberPanel(QFrame):
             )
         else:
             self.next_tier.setText(self.tr("Top tier reached"))
+        notes = [self.tr("Privileges: %1").replace("%1", ", ".join(summary.privileges))] if summary.privileges else []
+        if summary.pending:
+            notes.append(self.tr("%1 waiting to become spendable").replace("%1", self.fmt.points(summary.pending)))
+        if summary.birthday_bonus:
+            notes.append(self.tr("Birthday bonus on this purchase"))
+        self.privileges.setText("\n".join(notes))
+        self.privileges.setVisible(bool(notes))
         self.warning.setVisible(summary.redeem_blocked)
         self.warning.setText(self.tr("Balance is below zero after a return: points cannot be used until it recovers."))
 
@@ -99,13 +110,18 @@ class MemberPanel(QFrame):
         if self.summary is None or priced is None or not priced.lines:
             self.after.setText("")
             return
-        after = self.summary.balance - priced.points_redeemed + priced.points_earned
-        self.after.setText(
+        after = self.summary.balance - priced.points_redeemed + priced.points_issued
+        text = (
             self.tr("After this sale: %1 (−%2 used, +%3 earned)")
             .replace("%1", self.fmt.points(after))
             .replace("%2", self.fmt.number(priced.points_redeemed))
-            .replace("%3", self.fmt.number(priced.points_earned))
+            .replace("%3", self.fmt.number(priced.points_issued))
         )
+        names = {"birthday": self.tr("birthday"), "welcome": self.tr("welcome"), "referral": self.tr("referral")}
+        bonuses = [f"{names.get(b['code'], b['code'])} +{self.fmt.number(b['points'])}" for b in priced.bonuses]
+        if bonuses:
+            text += "\n" + self.tr("Bonus: %1").replace("%1", ", ".join(bonuses))
+        self.after.setText(text)
 
     def set_max_redeem(self, max_redeem: int, point_value: int = 100) -> None:
         if self.summary is None:

@@ -1,0 +1,145 @@
+"""The owner's programme screens: edit, check, publish; the next sale follows the new rules."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from models.schema import Card, Category, Member, Product, RuleSet, Sale
+from services import auth, rules as rules_service
+from services.members import active_card
+from services.money import percent
+from services.pricing import Customer, price_cart
+from tests.ui.helpers import type_slowly
+from ui.pay_dialog import PayDialog
+from ui.programme_dialog import ProgrammeDialog
+from ui.programme_forms import FormDialog
+
+
+@pytest.fixture
+def owner_window(qtbot, app_styled, shop_db):
+    from ui.cashier import CashierWindow
+
+    win = CashierWindow(auth.login("1111"), __import__("tests.ui.conftest", fromlist=["RESOURCES"]).RESOURCES)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    qtbot.wait(1)
+
+
+def _set(qtbot, edit: QLineEdit, text: str) -> None:
+    edit.clear()
+    if text.isascii():  # slowly: fast digits are the scanner's (ui.scanner)
+        type_slowly(qtbot, edit, text)
+    else:  # QTest cannot type Cyrillic offscreen (it aborts): paste it as a keyboard layout would
+        edit.insert(text)
+
+
+def test_only_the_owner_sees_the_programme(window, owner_window):
+    assert "programme" not in window.buttons
+    window._act(window.open_programme)  # F10 on a cashier's till: refused, in words
+    assert window.message.kind() == "error" and "owner" in window.message.text()
+    assert window.dialog is None
+    assert "programme" in owner_window.buttons
+
+
+def test_owner_edits_publishes_and_the_next_sale_applies_it(qtbot, owner_window):
+    window = owner_window
+    old = rules_service.active_rules()
+    product = Product.select().join(Category).where(Category.loyalty_excluded == False).order_by(Product.barcode).first()  # noqa: E712
+    category = Category.get_by_id(product.category_id).name
+
+    window.buttons["programme"].click()
+    dialog = window.dialog
+    assert isinstance(dialog, ProgrammeDialog)
+    _set(qtbot, dialog.form.editor("earn_bp"), "12,5")
+    dialog.tabs.setCurrentIndex(2)  # promotions
+    item = dialog.add_promotion()
+    assert isinstance(item, FormDialog)
+    form = item.form
+    _set(qtbot, form.editor("code"), "owner10")
+    _set(qtbot, form.editor("name"), "Owner's 10 %")
+    _set(qtbot, form.editor("percent"), "10")
+    _set(qtbot, form.editor("categories"), category)
+    item.try_accept()
+    assert not item.isVisible()
+    assert dialog.promo_table.rowCount() == 1 and dialog.promo_table.item(0, 0).text() == "owner10"
+
+    # A mistake is explained, and nothing is published.
+    dialog.tabs.setCurrentIndex(0)
+    _set(qtbot, dialog.form.editor("max_discount_bp"), "120")
+    qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
+    assert "0–100 %" in dialog.problems.text() and RuleSet.select().count() == 1
+    _set(qtbot, dialog.form.editor("max_discount_bp"), "50")
+
+    dialog.tabs.setCurrentIndex(4)  # preview on an example cart
+    assert dialog.preview_model.rowCount() > 0
+    assert "owner10" not in dialog.preview_totals.text()
+
+    with qtbot.waitSignal(dialog.programme_published, timeout=2000):
+        qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
+    stored = rules_service.active_rules()
+    assert stored.version == old.version + 1 and stored.earn_bp == 1250
+    assert [p.code for p in stored.promotions] == ["owner10"]
+    assert json.loads(RuleSet.get(RuleSet.version == stored.version).body)["earn_bp"] == 1250
+    dialog.reject()
+
+    member = (Member.select().join(Card).where((Card.status == "active") & (Member.tier == "base")).first())
+    window.handle_code(active_card(member).number)
+    window.add_product(product.barcode, 2)
+    line = window.priced.lines[0]
+    assert line.discount == percent(2 * product.price, 1000)
+    assert any(r["code"] == "promo_discount" for r in line.reasons)
+    assert "Owner's 10 %" in window.model.data(window.model.index(0, window.model.WHY))
+    expected = price_cart(window.cart.lines, Customer(tier="base", balance=member.balance), stored)
+    window.pay_button.click()
+    pay = window.dialog
+    assert isinstance(pay, PayDialog)
+    pay.cash.setText(str(-(-pay.to_pay // 100)))
+    with qtbot.waitSignal(window.sale_completed, timeout=3000):
+        qtbot.keyClick(pay.cash, Qt.Key.Key_Return)
+    sale = Sale.get(Sale.receipt_no == window.last_sale.receipt_no)
+    assert sale.rule_version == stored.version
+    assert sale.discount == expected.discount > 0
+    assert sale.points_earned == expected.points_earned
+    old_way = price_cart([pl.line for pl in window.last_sale.priced.lines], Customer(tier="base", balance=member.balance), old)
+    assert old_way.discount == 0 and old_way.points_earned < sale.points_earned
+
+
+def test_validation_lists_every_problem(qtbot, owner_window):
+    owner_window.open_programme()
+    dialog = owner_window.dialog
+    dialog.tiers.append(rules_service.Tier("twin", "Twin", 0))
+    assert dialog.check() is False
+    text = dialog.problems.text()
+    assert "overlap" in text and text.count("•") == 1
+
+
+def test_what_if_runs_on_a_worker_and_exports_csv(qtbot, owner_window, tmp_path):
+    from ui.whatif_dialog import WhatIfDialog
+
+    owner_window.open_programme()
+    dialog = owner_window.dialog
+    _set(qtbot, dialog.form.editor("earn_bp"), "10")
+    dialog.open_whatif()
+    what = dialog.whatif
+    assert isinstance(what, WhatIfDialog)
+    with qtbot.waitSignal(what.replay_finished, timeout=10_000):
+        what.run_button.click()
+    result = what.result
+    assert result.simulated.points_issued > result.actual.points_issued > 0
+    assert result.simulated.discount == result.actual.discount
+    assert what.progress.value() == what.progress.maximum() == result.actual.sales
+    assert what.table.rowCount() == 8 and what.chart.groups[0][1] == result.simulated.discount
+    path = tmp_path / "w.csv"
+    what.export_csv(path)
+    assert path.read_text().splitlines()[1] == f"sales,{result.simulated.sales},{result.actual.sales},0"

@@ -1,0 +1,485 @@
+"""The owner's programme: the rules, tiers, promotions and coupons, checked,
+previewed on an example cart, saved as a draft or published from a chosen
+time; exported and imported as JSON; and tried on real history (what-if)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+    QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from models.schema import Staff, utcnow
+from services import auth, checkout, rules as rules_service
+from services.errors import InputError
+from services.pricing import Customer, price_cart
+from services.rules import Coupon, Promotion, Rules, Tier
+from ui.cart_table import CartModel
+from ui.errors import problem_text, user_message
+from ui.formatting import Formatter, tier_name
+from ui.programme_forms import Field, Form, FormDialog, weekday_names
+
+
+class ProgrammeDialog(QDialog):
+    programme_published = Signal(object)  # Rules, as stored
+
+    def __init__(self, staff: Staff, fmt: Formatter, parent: QWidget | None = None) -> None:
+        auth.require(staff, "edit_rules")
+        super().__init__(parent)
+        self.staff = staff
+        self.fmt = fmt
+        self.setWindowTitle(self.tr("Loyalty programme"))
+        self.resize(1100, 720)
+        current = rules_service.active_rules()
+        self.base_version = current.version
+        self.tiers: list[Tier] = list(current.tiers)
+        self.promotions: list[Promotion] = list(current.promotions)
+        self.coupons: list[Coupon] = list(current.coupons)
+        self.example = checkout.example_cart()
+
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("SectionTitle")
+        layout.addWidget(self.heading)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs, 1)
+        self.form = Form(self._programme_fields(), fmt, self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        self.tabs.addTab(scroll, self.tr("Programme"))
+        self.tier_table = self._list_tab(self.tr("Tiers"), self._tier_columns(), self.add_tier, self.edit_tier, self.remove_tier)
+        self.promo_table = self._list_tab(self.tr("Promotions"), self._promo_columns(), self.add_promotion, self.edit_promotion, self.remove_promotion)
+        self.coupon_table = self._list_tab(self.tr("Coupons"), self._coupon_columns(), self.add_coupon, self.edit_coupon, self.remove_coupon)
+        self.tabs.addTab(self._preview_tab(), self.tr("Preview"))
+        self.tabs.currentChanged.connect(lambda _: self.refresh_preview())
+
+        self.problems = QLabel(self)
+        self.problems.setObjectName("Warning")
+        self.problems.setWordWrap(True)
+        layout.addWidget(self.problems)
+        layout.addLayout(self._buttons())
+        self.load(current)
+
+    # --- building ---------------------------------------------------------------------
+
+    def _programme_fields(self) -> list[Field]:
+        tr = self.tr
+        return [
+            Field("name", tr("Name"), "text"),
+            Field("discount_bp", tr("Member discount, %"), "percent"),
+            Field("earn_bp", tr("Points for each purchase, % of money paid"), "percent"),
+            Field("point_value", tr("One point is worth"), "money", hint=tr("0.01 makes points kopecks: cashback one to one")),
+            Field("redeem_enabled", tr("Members may pay with points"), "bool"),
+            Field("redeem_cap_bp", tr("Points pay at most, % of the bill"), "percent"),
+            Field("redeem_min_balance", tr("Points can be used from a balance of"), "int"),
+            Field("redeem_step", tr("Points are used in steps of"), "int"),
+            Field("max_discount_bp", tr("All discounts together at most, %"), "percent"),
+            Field("tier_window_days", tr("Tiers count spend over, days"), "int", high=3650),
+            Field("expiry_days", tr("Points expire after, days (0: never)"), "int", high=3650),
+            Field("pending_days", tr("New points can be spent after, days"), "int", high=365),
+            Field("welcome_points", tr("Welcome bonus, points"), "int"),
+            Field("welcome_on", tr("Welcome bonus comes"), "choice", choices=(
+                ("registration", tr("on registration")), ("first_purchase", tr("with the first purchase")))),
+            Field("birthday_days", tr("Birthday window, days either side"), "int", high=31),
+            Field("birthday_points", tr("Birthday bonus, points"), "int"),
+            Field("birthday_discount_bp", tr("Birthday discount, %"), "percent"),
+            Field("referral_points", tr("Referral: points to the member who referred"), "int"),
+            Field("referral_new_points", tr("Referral: points to the new member"), "int"),
+            Field("excluded_categories", tr("Categories with no discount and no points"), "list"),
+            Field("excluded_products", tr("Barcodes with no discount and no points"), "list"),
+            Field("next_visit_promotion", tr("Next-visit coupon: promotion code"), "text"),
+            Field("next_visit_min_bill", tr("Next-visit coupon from a bill of"), "money"),
+            Field("next_visit_days", tr("Next-visit coupon valid, days"), "int", high=3650),
+            Field("timezone", tr("Shop's time zone (e.g. Europe/Moscow)"), "text"),
+        ]
+
+    def _tier_fields(self) -> list[Field]:
+        tr = self.tr
+        return [
+            Field("code", tr("Code"), "text"), Field("name", tr("Name"), "text"),
+            Field("min_spend", tr("From a spend of"), "money"),
+            Field("earn_bp", tr("Points, % of money paid"), "optional_percent"),
+            Field("discount_bp", tr("Discount, %"), "optional_percent"),
+            Field("privileges", tr("Privileges shown to the cashier"), "list"),
+        ]
+
+    def _promo_fields(self) -> list[Field]:
+        tr = self.tr
+        return [
+            Field("code", tr("Code"), "text"), Field("name", tr("Name"), "text"),
+            Field("kind", tr("Kind"), "choice", choices=tuple(self.kind_names().items())),
+            Field("percent", tr("Discount, %"), "percent"),
+            Field("times", tr("Points multiplier, ×"), "times"),
+            Field("points", tr("Points per unit bought"), "int"),
+            Field("buy", tr("Buy"), "int", high=99), Field("get", tr("Get free"), "int", high=99),
+            Field("categories", tr("Categories"), "list"), Field("products", tr("Barcodes"), "list"),
+            Field("tiers", tr("Tiers (codes)"), "list"),
+            Field("members_only", tr("Members only"), "bool"),
+            Field("starts", tr("From date"), "date"), Field("ends", tr("To date"), "date"),
+            Field("weekdays", tr("Weekdays (none: every day)"), "weekdays"),
+            Field("hour_from", tr("From hour"), "int", high=23), Field("hour_to", tr("To hour"), "int", high=24),
+            Field("min_bill", tr("Minimum bill"), "money"), Field("min_qty", tr("Minimum quantity"), "int"),
+            Field("coupon", tr("Only with a coupon"), "bool"),
+            Field("priority", tr("Priority (lower first)"), "int", high=10_000),
+            Field("exclusive", tr("Exclusive: no other discount on the same item"), "bool"),
+        ]
+
+    def _coupon_fields(self) -> list[Field]:
+        tr = self.tr
+        return [
+            Field("code", tr("Code"), "text"), Field("promotion", tr("Promotion code"), "text"),
+            Field("max_uses", tr("Uses in all (0: unlimited)"), "int"),
+            Field("per_member", tr("Uses per member (0: unlimited)"), "int"),
+            Field("starts", tr("From date"), "date"), Field("ends", tr("To date"), "date"),
+        ]
+
+    def kind_names(self) -> dict[str, str]:
+        return {
+            "discount": self.tr("Discount"), "multiplier": self.tr("Points multiplier"),
+            "fixed_points": self.tr("Points for buying"), "buy_get": self.tr("Buy X get Y"),
+        }
+
+    def _tier_columns(self) -> list[str]:
+        return [self.tr("Code"), self.tr("Name"), self.tr("From a spend of"), self.tr("Points"), self.tr("Discount"),
+                self.tr("Privileges")]
+
+    def _promo_columns(self) -> list[str]:
+        return [self.tr("Code"), self.tr("Name"), self.tr("Kind"), self.tr("Gives"), self.tr("When"), self.tr("On")]
+
+    def _coupon_columns(self) -> list[str]:
+        return [self.tr("Code"), self.tr("Promotion"), self.tr("Uses in all"), self.tr("Per member"), self.tr("Valid")]
+
+    def _list_tab(self, title: str, columns: list[str], add: Callable, edit: Callable, remove: Callable) -> QTableWidget:
+        page = QWidget(self)
+        box = QVBoxLayout(page)
+        table = QTableWidget(0, len(columns), page)
+        table.setHorizontalHeaderLabels(columns)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.doubleClicked.connect(lambda _: edit())
+        box.addWidget(table, 1)
+        row = QHBoxLayout()
+        for text, slot in ((self.tr("Add…"), add), (self.tr("Edit…"), edit), (self.tr("Remove"), remove)):
+            button = QPushButton(text, page)
+            button.clicked.connect(lambda _=False, s=slot: s())
+            row.addWidget(button)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.tabs.addTab(page, title)
+        return table
+
+    def _preview_tab(self) -> QWidget:
+        page = QWidget(self)
+        box = QVBoxLayout(page)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Customer"), page))
+        self.preview_who = QComboBox(page)
+        row.addWidget(self.preview_who)
+        self.preview_birthday = QCheckBox(self.tr("Birthday this week"), page)
+        row.addWidget(self.preview_birthday)
+        row.addWidget(QLabel(self.tr("At"), page))
+        self.preview_at = QDateTimeEdit(QDateTime.currentDateTime(), page)
+        self.preview_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.preview_at.setCalendarPopup(True)
+        row.addWidget(self.preview_at)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.preview_model = CartModel(self.fmt)
+        self.preview_table = QTableView(page)
+        self.preview_table.setModel(self.preview_model)
+        self.preview_table.verticalHeader().setVisible(False)
+        self.preview_table.horizontalHeader().setSectionResizeMode(CartModel.WHY, QHeaderView.ResizeMode.Stretch)
+        self.preview_table.horizontalHeader().resizeSection(CartModel.NAME, 260)
+        box.addWidget(self.preview_table, 1)
+        self.preview_totals = QLabel(page)
+        self.preview_totals.setWordWrap(True)
+        box.addWidget(self.preview_totals)
+        self.preview_who.currentIndexChanged.connect(lambda _: self.refresh_preview())
+        self.preview_birthday.toggled.connect(lambda _: self.refresh_preview())
+        self.preview_at.dateTimeChanged.connect(lambda _: self.refresh_preview())
+        return page
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.check_button = QPushButton(self.tr("Check"), self)
+        self.check_button.clicked.connect(lambda: self._guard(self.check))
+        self.draft_button = QPushButton(self.tr("Save draft"), self)
+        self.draft_button.clicked.connect(lambda: self._guard(self.save_draft))
+        row.addWidget(self.check_button)
+        row.addWidget(self.draft_button)
+        row.addWidget(QLabel(self.tr("In force from"), self))
+        self.effective = QDateTimeEdit(QDateTime.currentDateTime(), self)
+        self.effective.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.effective.setCalendarPopup(True)
+        row.addWidget(self.effective)
+        self.publish_button = QPushButton(self.tr("Publish"), self)
+        self.publish_button.setObjectName("Primary")
+        self.publish_button.clicked.connect(lambda: self._guard(self.publish))
+        row.addWidget(self.publish_button)
+        row.addStretch(1)
+        for text, slot in ((self.tr("What-if…"), self.open_whatif), (self.tr("Export…"), self.choose_export),
+                           (self.tr("Import…"), self.choose_import), (self.tr("Close"), self.reject)):
+            button = QPushButton(text, self)
+            button.clicked.connect(lambda _=False, s=slot: self._guard(s))
+            row.addWidget(button)
+        return row
+
+    # --- state <-> screen --------------------------------------------------------------------
+
+    def load(self, rules: Rules) -> None:
+        body = rules_service.to_dict(rules)
+        self.form.set_values(body)
+        self.tiers = list(rules.tiers)
+        self.promotions = list(rules.promotions)
+        self.coupons = list(rules.coupons)
+        self.heading.setText(self.tr("Editing a copy of version %1 (in force). Nothing changes at the till until you publish.")
+                             .replace("%1", str(self.base_version)))
+        self._fill_tables()
+        self.problems.setText("")
+
+    def collect(self) -> Rules:
+        """The rule set as the screen shows it (InputError if a field cannot be read)."""
+        values = self.form.values()
+        values.update(tiers=tuple(self.tiers), promotions=tuple(self.promotions), coupons=tuple(self.coupons))
+        return dataclasses.replace(rules_service.Rules(), **values)
+
+    def _fill_tables(self) -> None:
+        fmt = self.fmt
+        pct = lambda bp: "" if bp is None else fmt.percent(bp)  # noqa: E731
+        self._fill(self.tier_table, [
+            [t.code, tier_name(t.name), fmt.money(t.min_spend), pct(t.earn_bp), pct(t.discount_bp), ", ".join(t.privileges)]
+            for t in self.tiers
+        ])
+        self._fill(self.promo_table, [
+            [p.code, p.name, self.kind_names().get(p.kind, p.kind), self._gives(p), self._when(p),
+             ", ".join(p.categories + p.products) or self.tr("everything")]
+            for p in self.promotions
+        ])
+        self._fill(self.coupon_table, [
+            [c.code, c.promotion, str(c.max_uses or "∞"), str(c.per_member or "∞"),
+             f"{c.starts or '…'} – {c.ends or '…'}"]
+            for c in self.coupons
+        ])
+        self.preview_who.blockSignals(True)
+        chosen = self.preview_who.currentData()
+        self.preview_who.clear()
+        self.preview_who.addItem(self.tr("Not a member"), None)
+        for tier in self.tiers:
+            self.preview_who.addItem(self.tr("Member, %1").replace("%1", tier_name(tier.name)), tier.code)
+        index = self.preview_who.findData(chosen)
+        self.preview_who.setCurrentIndex(index if index >= 0 else min(1, self.preview_who.count() - 1))
+        self.preview_who.blockSignals(False)
+
+    def _gives(self, p: Promotion) -> str:
+        if p.kind == "discount":
+            return "−" + self.fmt.percent(p.bp)
+        if p.kind == "multiplier":
+            return f"× {p.bp / 10_000:g}"
+        if p.kind == "fixed_points":
+            return "+" + self.fmt.points(p.points)
+        return self.tr("%1 + %2 free").replace("%1", str(p.buy)).replace("%2", str(p.get))
+
+    def _when(self, p: Promotion) -> str:
+        parts = []
+        if p.starts or p.ends:
+            parts.append(f"{p.starts or '…'} – {p.ends or '…'}")
+        if p.weekdays:
+            names = weekday_names()
+            parts.append(", ".join(names[d] for d in p.weekdays if 0 <= d <= 6))
+        if p.hour_from or p.hour_to != 24:
+            parts.append(f"{p.hour_from:02d}:00–{p.hour_to:02d}:00")
+        if p.coupon:
+            parts.append(self.tr("coupon"))
+        return "; ".join(parts) or self.tr("always")
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem(text))
+
+    # --- the lists ----------------------------------------------------------------------------------
+
+    def _selected(self, table: QTableWidget, items: list) -> int:
+        row = table.currentRow()
+        if not 0 <= row < len(items):
+            raise InputError(self.tr("Choose a row first."), "no_row")
+        return row
+
+    def _edit_item(self, title: str, fields: list[Field], values: dict[str, Any], build: Callable[[dict], Any],
+                   done: Callable[[Any], None]) -> FormDialog:
+        form = Form(fields, self.fmt)
+        form.set_values(values)
+        dialog = FormDialog(title, form, build, self)
+        dialog.accepted.connect(lambda: (done(dialog.result_value), self._fill_tables(), self.refresh_preview()))
+        dialog.open()
+        self.item_dialog = dialog
+        return dialog
+
+    def add_tier(self) -> FormDialog:
+        return self._edit_item(self.tr("New tier"), self._tier_fields(), {"code": "", "name": ""},
+                               lambda v: Tier(**v), self.tiers.append)
+
+    def edit_tier(self) -> FormDialog:
+        row = self._selected(self.tier_table, self.tiers)
+        return self._edit_item(self.tr("Tier"), self._tier_fields(), dataclasses.asdict(self.tiers[row]),
+                               lambda v: Tier(**v), lambda t: self.tiers.__setitem__(row, t))
+
+    def remove_tier(self) -> None:
+        del self.tiers[self._selected(self.tier_table, self.tiers)]
+        self._fill_tables()
+
+    def _promo_values(self, p: Promotion) -> dict[str, Any]:
+        values = dataclasses.asdict(p)
+        values["percent"] = p.bp if p.kind == "discount" else 0
+        values["times"] = p.bp if p.kind == "multiplier" else 20_000
+        return values
+
+    @staticmethod
+    def _promotion(values: dict[str, Any]) -> Promotion:
+        percent, times = values.pop("percent"), values.pop("times")
+        values["bp"] = percent if values["kind"] == "discount" else times if values["kind"] == "multiplier" else 0
+        return Promotion(**values)
+
+    def add_promotion(self) -> FormDialog:
+        fresh = Promotion(code=f"promo{len(self.promotions) + 1}", name="", bp=1000)
+        return self._edit_item(self.tr("New promotion"), self._promo_fields(), self._promo_values(fresh),
+                               self._promotion, self.promotions.append)
+
+    def edit_promotion(self) -> FormDialog:
+        row = self._selected(self.promo_table, self.promotions)
+        return self._edit_item(self.tr("Promotion"), self._promo_fields(), self._promo_values(self.promotions[row]),
+                               self._promotion, lambda p: self.promotions.__setitem__(row, p))
+
+    def remove_promotion(self) -> None:
+        del self.promotions[self._selected(self.promo_table, self.promotions)]
+        self._fill_tables()
+
+    def add_coupon(self) -> FormDialog:
+        first = self.promotions[0].code if self.promotions else ""
+        return self._edit_item(self.tr("New coupon"), self._coupon_fields(), {"code": "", "promotion": first, "per_member": 1},
+                               lambda v: Coupon(**v), self.coupons.append)
+
+    def edit_coupon(self) -> FormDialog:
+        row = self._selected(self.coupon_table, self.coupons)
+        return self._edit_item(self.tr("Coupon"), self._coupon_fields(), dataclasses.asdict(self.coupons[row]),
+                               lambda v: Coupon(**v), lambda c: self.coupons.__setitem__(row, c))
+
+    def remove_coupon(self) -> None:
+        del self.coupons[self._selected(self.coupon_table, self.coupons)]
+        self._fill_tables()
+
+    # --- actions --------------------------------------------------------------------------------------
+
+    def _guard(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except InputError as exc:
+            self.problems.setText(user_message(exc))
+
+    def check(self) -> bool:
+        """Every problem, each in a sentence; True when there are none."""
+        problems = rules_service.check(self.collect(), utcnow().date())
+        if problems:
+            self.problems.setText("\n".join("• " + problem_text(p) for p in problems))
+            return False
+        self.problems.setText(self.tr("No problems found."))
+        return True
+
+    def refresh_preview(self) -> None:
+        try:
+            rules = dataclasses.replace(self.collect(), version=0)
+            rules_service.check(rules)  # an unreadable promotion must not crash the preview
+            tier = self.preview_who.currentData()
+            customer = None if self.preview_who.currentIndex() <= 0 else Customer(
+                tier=tier or "", balance=10**6, birthday_due=self.preview_birthday.isChecked())
+            when = self.preview_at.dateTime().toUTC()
+            now = dt.datetime(when.date().year(), when.date().month(), when.date().day(), when.time().hour(), when.time().minute())
+            priced = price_cart(self.example, customer, rules, now=now)
+        except (InputError, ValueError, TypeError) as exc:
+            self.preview_model.set_priced(None)
+            self.preview_totals.setText(user_message(exc) if isinstance(exc, InputError) else str(exc))
+            return
+        self.preview_model.set_priced(priced)
+        bonus = ", ".join(f"{b['code']} +{b['points']}" for b in priced.bonuses)
+        self.preview_totals.setText(
+            self.tr("Subtotal %1 · discounts %2 · total %3 · points %4").replace("%1", self.fmt.money(priced.subtotal))
+            .replace("%2", self.fmt.money(priced.discount)).replace("%3", self.fmt.money(priced.total))
+            .replace("%4", self.fmt.points(priced.points_issued)) + (f" ({bonus})" if bonus else "")
+        )
+        self.last_preview = priced
+
+    def _effective_utc(self) -> dt.datetime:
+        when = self.effective.dateTime().toTimeZone(QTimeZone.utc())
+        d, t = when.date(), when.time()
+        return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+    def _store(self, status: str) -> Rules | None:
+        if not self.check():
+            return None
+        stored = rules_service.publish(self.collect(), self._effective_utc(), status=status, actor=self.staff)
+        return stored
+
+    def save_draft(self) -> None:
+        stored = self._store("draft")
+        if stored is not None:
+            self.problems.setText(self.tr("Saved as draft version %1: it does not apply until published.")
+                                  .replace("%1", str(stored.version)))
+
+    def publish(self) -> None:
+        stored = self._store("active")
+        if stored is not None:
+            self.base_version = stored.version
+            self.problems.setText(self.tr("Version %1 published: in force from %2.")
+                                  .replace("%1", str(stored.version))
+                                  .replace("%2", self.effective.dateTime().toString("yyyy-MM-dd HH:mm")))
+            self.programme_published.emit(stored)
+
+    def export_to(self, path: Path) -> None:
+        try:
+            path.write_text(rules_service.export_document(self.collect()) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(str(exc), "file_write", path=str(path)) from None
+        self.problems.setText(self.tr("Exported to %1.").replace("%1", str(path)))
+
+    def import_from(self, path: Path) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(str(exc), "file_read", path=str(path)) from None
+        self.load(rules_service.loads(text))
+        self.check()
+
+    def choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export programme"), "programme.json", "JSON (*.json)")
+        if path:
+            self.export_to(Path(path))
+
+    def choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import programme"), "", "JSON (*.json)")
+        if path:
+            self.import_from(Path(path))
+
+    def open_whatif(self) -> None:
+        from ui.whatif_dialog import WhatIfDialog
+
+        rules = self.collect()
+        problems = rules_service.check(rules)
+        if problems:
+            self.problems.setText("\n".join("• " + problem_text(p) for p in problems))
+            return
+        self.whatif = WhatIfDialog(rules, self.fmt, self)
+        self.whatif.open()
+
+
