@@ -69,74 +69,70 @@ class ProgrammeDialog(QDialog):
     # --- building ---------------------------------------------------------------------
 
     def _programme_fields(self) -> list[Field]:
-        tr = self.tr
         return [
-            Field("name", tr("Name"), "text"),
-            Field("discount_bp", tr("Member discount, %"), "percent"),
-            Field("earn_bp", tr("Points for each purchase, % of money paid"), "percent"),
-            Field("point_value", tr("One point is worth"), "money", hint=tr("0.01 makes points kopecks: cashback one to one")),
-            Field("redeem_enabled", tr("Members may pay with points"), "bool"),
-            Field("redeem_cap_bp", tr("Points pay at most, % of the bill"), "percent"),
-            Field("redeem_min_balance", tr("Points can be used from a balance of"), "int"),
-            Field("redeem_step", tr("Points are used in steps of"), "int"),
-            Field("max_discount_bp", tr("All discounts together at most, %"), "percent"),
-            Field("tier_window_days", tr("Tiers count spend over, days"), "int", high=3650),
-            Field("expiry_days", tr("Points expire after, days (0: never)"), "int", high=3650),
-            Field("pending_days", tr("New points can be spent after, days"), "int", high=365),
-            Field("welcome_points", tr("Welcome bonus, points"), "int"),
-            Field("welcome_on", tr("Welcome bonus comes"), "choice", choices=(
-                ("registration", tr("on registration")), ("first_purchase", tr("with the first purchase")))),
-            Field("birthday_days", tr("Birthday window, days either side"), "int", high=31),
-            Field("birthday_points", tr("Birthday bonus, points"), "int"),
-            Field("birthday_discount_bp", tr("Birthday discount, %"), "percent"),
-            Field("referral_points", tr("Referral: points to the member who referred"), "int"),
-            Field("referral_new_points", tr("Referral: points to the new member"), "int"),
-            Field("excluded_categories", tr("Categories with no discount and no points"), "list"),
-            Field("excluded_products", tr("Barcodes with no discount and no points"), "list"),
-            Field("next_visit_promotion", tr("Next-visit coupon: promotion code"), "text"),
-            Field("next_visit_min_bill", tr("Next-visit coupon from a bill of"), "money"),
-            Field("next_visit_days", tr("Next-visit coupon valid, days"), "int", high=3650),
-            Field("timezone", tr("Shop's time zone (e.g. Europe/Moscow)"), "text"),
+            Field("name", self.tr("Name"), "text"),
+            Field("discount_bp", self.tr("Member discount, %"), "percent"),
+            Field("earn_bp", self.tr("Points for each purchase, % of money paid"), "percent"),
+            Field("point_value", self.tr("One point is worth"), "money", hint=self.tr("0.01 makes points kopecks: cashback one to one")),
+            Field("redeem_enabled", self.tr("Members may pay with points"), "bool"),
+            Field("redeem_cap_bp", self.tr("Points pay at most, % of the bill"), "percent"),
+            Field("redeem_min_balance", self.tr("Points can be used from a balance of"), "int"),
+            Field("redeem_step", self.tr("Points are used in steps of"), "int"),
+            Field("max_discount_bp", self.tr("All discounts together at most, %"), "percent"),
+            Field("tier_window_days", self.tr("Tiers count spend over, days"), "int", high=3650),
+            Field("expiry_days", self.tr("Points expire after, days (0: never)"), "int", high=3650),
+            Field("pending_days", self.tr("New points can be spent after, days"), "int", high=365),
+            Field("welcome_points", self.tr("Welcome bonus, points"), "int"),
+            Field("welcome_on", self.tr("Welcome bonus comes"), "choice", choices=(
+                ("registration", self.tr("on registration")), ("first_purchase", self.tr("with the first purchase")))),
+            Field("birthday_days", self.tr("Birthday window, days either side"), "int", high=31),
+            Field("birthday_points", self.tr("Birthday bonus, points"), "int"),
+            Field("birthday_discount_bp", self.tr("Birthday discount, %"), "percent"),
+            Field("referral_points", self.tr("Referral: points to the member who referred"), "int"),
+            Field("referral_new_points", self.tr("Referral: points to the new member"), "int"),
+            Field("excluded_categories", self.tr("Categories with no discount and no points"), "list"),
+            Field("excluded_products", self.tr("Barcodes with no discount and no points"), "list"),
+            Field("next_visit_promotion", self.tr("Next-visit coupon: promotion code"), "text"),
+            Field("next_visit_min_bill", self.tr("Next-visit coupon from a bill of"), "money"),
+            Field("next_visit_days", self.tr("Next-visit coupon valid, days"), "int", high=3650),
+            Field("timezone", self.tr("Shop's time zone (e.g. Europe/Moscow)"), "text"),
         ]
 
     def _tier_fields(self) -> list[Field]:
-        tr = self.tr
         return [
-            Field("code", tr("Code"), "text"), Field("name", tr("Name"), "text"),
-            Field("min_spend", tr("From a spend of"), "money"),
-            Field("earn_bp", tr("Points, % of money paid"), "optional_percent"),
-            Field("discount_bp", tr("Discount, %"), "optional_percent"),
-            Field("privileges", tr("Privileges shown to the cashier"), "list"),
+            Field("code", self.tr("Code"), "text"), Field("name", self.tr("Name"), "text"),
+            Field("min_spend", self.tr("From a spend of"), "money"),
+            Field("earn_bp", self.tr("Points, % of money paid"), "optional_percent"),
+            Field("discount_bp", self.tr("Discount, %"), "optional_percent"),
+            Field("privileges", self.tr("Privileges shown to the cashier"), "list"),
         ]
 
     def _promo_fields(self) -> list[Field]:
-        tr = self.tr
         return [
-            Field("code", tr("Code"), "text"), Field("name", tr("Name"), "text"),
-            Field("kind", tr("Kind"), "choice", choices=tuple(self.kind_names().items())),
-            Field("percent", tr("Discount, %"), "percent"),
-            Field("times", tr("Points multiplier, ×"), "times"),
-            Field("points", tr("Points per unit bought"), "int"),
-            Field("buy", tr("Buy"), "int", high=99), Field("get", tr("Get free"), "int", high=99),
-            Field("categories", tr("Categories"), "list"), Field("products", tr("Barcodes"), "list"),
-            Field("tiers", tr("Tiers (codes)"), "list"),
-            Field("members_only", tr("Members only"), "bool"),
-            Field("starts", tr("From date"), "date"), Field("ends", tr("To date"), "date"),
-            Field("weekdays", tr("Weekdays (none: every day)"), "weekdays"),
-            Field("hour_from", tr("From hour"), "int", high=23), Field("hour_to", tr("To hour"), "int", high=24),
-            Field("min_bill", tr("Minimum bill"), "money"), Field("min_qty", tr("Minimum quantity"), "int"),
-            Field("coupon", tr("Only with a coupon"), "bool"),
-            Field("priority", tr("Priority (lower first)"), "int", high=10_000),
-            Field("exclusive", tr("Exclusive: no other discount on the same item"), "bool"),
+            Field("code", self.tr("Code"), "text"), Field("name", self.tr("Name"), "text"),
+            Field("kind", self.tr("Kind"), "choice", choices=tuple(self.kind_names().items())),
+            Field("percent", self.tr("Discount, %"), "percent"),
+            Field("times", self.tr("Points multiplier, ×"), "times"),
+            Field("points", self.tr("Points per unit bought"), "int"),
+            Field("buy", self.tr("Buy"), "int", high=99), Field("get", self.tr("Get free"), "int", high=99),
+            Field("categories", self.tr("Categories"), "list"), Field("products", self.tr("Barcodes"), "list"),
+            Field("tiers", self.tr("Tiers (codes)"), "list"),
+            Field("members_only", self.tr("Members only"), "bool"),
+            Field("starts", self.tr("From date"), "date"), Field("ends", self.tr("To date"), "date"),
+            Field("weekdays", self.tr("Weekdays (none: every day)"), "weekdays"),
+            Field("hour_from", self.tr("From hour"), "int", high=23), Field("hour_to", self.tr("To hour"), "int", high=24),
+            Field("min_bill", self.tr("Minimum bill"), "money"), Field("min_qty", self.tr("Minimum quantity"), "int"),
+            Field("coupon", self.tr("Only with a coupon"), "bool"),
+            Field("priority", self.tr("Priority (lower first)"), "int", high=10_000),
+            Field("exclusive", self.tr("Exclusive: no other discount on the same item"), "bool"),
         ]
 
     def _coupon_fields(self) -> list[Field]:
-        tr = self.tr
         return [
-            Field("code", tr("Code"), "text"), Field("promotion", tr("Promotion code"), "text"),
-            Field("max_uses", tr("Uses in all (0: unlimited)"), "int"),
-            Field("per_member", tr("Uses per member (0: unlimited)"), "int"),
-            Field("starts", tr("From date"), "date"), Field("ends", tr("To date"), "date"),
+            Field("code", self.tr("Code"), "text"), Field("promotion", self.tr("Promotion code"), "text"),
+            Field("max_uses", self.tr("Uses in all (0: unlimited)"), "int"),
+            Field("per_member", self.tr("Uses per member (0: unlimited)"), "int"),
+            Field("starts", self.tr("From date"), "date"), Field("ends", self.tr("To date"), "date"),
         ]
 
     def kind_names(self) -> dict[str, str]:
@@ -271,13 +267,14 @@ class ProgrammeDialog(QDialog):
             for c in self.coupons
         ])
         self.preview_who.blockSignals(True)
+        first_time = self.preview_who.count() == 0
         chosen = self.preview_who.currentData()
         self.preview_who.clear()
         self.preview_who.addItem(self.tr("Not a member"), None)
         for tier in self.tiers:
             self.preview_who.addItem(self.tr("Member, %1").replace("%1", tier_name(tier.name)), tier.code)
-        index = self.preview_who.findData(chosen)
-        self.preview_who.setCurrentIndex(index if index >= 0 else min(1, self.preview_who.count() - 1))
+        index = -1 if first_time else self.preview_who.findData(chosen)
+        self.preview_who.setCurrentIndex(index if index >= 0 else min(1, self.preview_who.count() - 1))  # a member
         self.preview_who.blockSignals(False)
 
     def _gives(self, p: Promotion) -> str:
@@ -321,6 +318,17 @@ class ProgrammeDialog(QDialog):
                    done: Callable[[Any], None]) -> FormDialog:
         form = Form(fields, self.fmt)
         form.set_values(values)
+        if "kind" in form.editors:  # a promotion: only the fields its kind uses
+            kind = form.editor("kind")
+            uses = {"discount": ("percent",), "multiplier": ("times",), "fixed_points": ("points",),
+                    "buy_get": ("buy", "get")}
+
+            def follow_kind() -> None:
+                for name in ("percent", "times", "points", "buy", "get"):
+                    form.editor(name).setEnabled(name in uses.get(kind.currentData(), ()))
+
+            kind.currentIndexChanged.connect(lambda _: follow_kind())
+            follow_kind()
         dialog = FormDialog(title, form, build, self)
         dialog.accepted.connect(lambda: (done(dialog.result_value), self._fill_tables(), self.refresh_preview()))
         dialog.open()

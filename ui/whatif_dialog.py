@@ -94,7 +94,7 @@ class WhatIfDialog(QDialog):
         self.fmt = fmt
         self.result: WhatIf | None = None
         self.setWindowTitle(self.tr("What-if: this programme on real sales"))
-        self.resize(900, 640)
+        self.resize(900, 760)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         bounds = whatif.period_bounds()
@@ -122,7 +122,9 @@ class WhatIfDialog(QDialog):
         self.table.setHorizontalHeaderLabels([self.tr("Measure"), self.tr("Simulated"), self.tr("Actual"), self.tr("Difference")])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.table, 1)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setMinimumHeight(8 * 28 + 40)  # every measure without scrolling
+        layout.addWidget(self.table)
         self.chart = BarChart(fmt, self)
         layout.addWidget(self.chart, 1)
         self.message = QLabel(self)

@@ -17,6 +17,24 @@
     </message>
 </context>
 <context>
+    <name>BarChart</name>
+    <message>
+        <location filename="../../ui/whatif_dialog.py" line="+42"/>
+        <source>Simulated</source>
+        <translation>Simulat</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Actual</source>
+        <translation>Real</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Run the replay to see the chart.</source>
+        <translation>Porniți recalcularea pentru a vedea graficul.</translation>
+    </message>
+</context>
+<context>
     <name>CashierWindow</name>
     <message>
         <location filename="../../ui/cashier.py" line="+58"/>
@@ -85,12 +103,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+297"/>
+        <location line="+329"/>
         <source>Cancel sale</source>
         <translation>Anulează bonul</translation>
     </message>
     <message>
-        <location line="-271"/>
+        <location line="-326"/>
+        <source>Programme (owner)</source>
+        <translation>Program (proprietar)</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Till %1</source>
         <translation>Casa %1</translation>
     </message>
@@ -110,7 +133,7 @@
         <translation>Card citit greșit (cifră de control greșită): scanați din nou.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+30"/>
         <source>Nothing found for “%1”.</source>
         <translation>Nimic găsit pentru „%1”.</translation>
     </message>
@@ -120,12 +143,17 @@
         <translation>Adăugat: %1 (acum %2)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
+        <source>Coupon %1: %2</source>
+        <translation>Cupon %1: %2</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Member: %1</source>
         <translation>Client: %1</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Points to use were reset.</source>
         <translation>Punctele de folosit au fost resetate.</translation>
     </message>
@@ -219,6 +247,11 @@
         <location line="+31"/>
         <source>Sale %1 complete. Change %2.</source>
         <translation>Bonul %1 este achitat. Rest %2.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Next-visit coupon on the receipt: %1.</source>
+        <translation>Cupon pentru următoarea vizită pe bon: %1.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -363,6 +396,11 @@
         <location line="+1"/>
         <source>This needs a manager&apos;s PIN.</source>
         <translation>Este nevoie de PIN-ul managerului.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only the shop&apos;s owner can do this: sign in with the owner&apos;s PIN.</source>
+        <translation>Doar proprietarul magazinului poate face asta: autentificați-vă cu PIN-ul proprietarului.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -595,7 +633,357 @@
         <translation>Nu s-a salvat nimic: fișierul casei nu poate fi deschis. Verificați unitatea și încercați din nou.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+2"/>
+        <source>No loyalty programme is set up yet: open the owner&apos;s settings first.</source>
+        <translation>Programul de fidelitate nu este configurat încă: deschideți mai întâi setările proprietarului.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no programme version {version}.</source>
+        <translation>Nu există versiunea {version} a programului.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The programme file cannot be read: {detail}</source>
+        <translation>Fișierul programului nu poate fi citit: {detail}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The programme file has settings this LoyalTill does not know: {keys}.</source>
+        <translation>Fișierul programului are setări pe care această versiune LoyalTill nu le cunoaște: {keys}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} must be 0–100 %, not {value} %.</source>
+        <translation>{field}: trebuie să fie între 0 și 100 %, nu {value} %.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A point must be worth at least 0.01.</source>
+        <translation>Un punct trebuie să valoreze cel puțin 0,01.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points are used in steps of at least one.</source>
+        <translation>Punctele se folosesc în pași de cel puțin unu.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} cannot be negative.</source>
+        <translation>{field}: nu poate fi negativ.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiers must count spend over at least one day.</source>
+        <translation>Nivelurile trebuie să numere cumpărăturile pe cel puțin o zi.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The birthday window is 0 to 31 days.</source>
+        <translation>Fereastra de zi de naștere este de 0 până la 31 de zile.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The welcome bonus comes on registration or with the first purchase.</source>
+        <translation>Bonusul de bun venit se acordă la înregistrare sau la prima cumpărătură.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points would expire before they can be spent: make the waiting time shorter than the expiry.</source>
+        <translation>Punctele ar expira înainte de a putea fi folosite: faceți așteptarea mai scurtă decât expirarea.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unknown time zone {zone}.</source>
+        <translation>Fus orar necunoscut: {zone}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every tier needs a code.</source>
+        <translation>Fiecare nivel are nevoie de un cod.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Two tiers have the code {tier}.</source>
+        <translation>Două niveluri au codul {tier}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tier {tier}: the spend it starts from cannot be negative.</source>
+        <translation>Nivelul {tier}: pragul de cumpărături nu poate fi negativ.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiers {other} and {tier} start at the same spend: they overlap.</source>
+        <translation>Nivelurile {other} și {tier} încep de la aceeași sumă: se suprapun.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tier {tier}: a percentage must be 0–100 %.</source>
+        <translation>Nivelul {tier}: procentul trebuie să fie între 0 și 100 %.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every promotion needs a code.</source>
+        <translation>Fiecare promoție are nevoie de un cod.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Two promotions have the code {name}.</source>
+        <translation>Două promoții au codul {name}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: unknown kind of promotion.</source>
+        <translation>{name}: tip de promoție necunoscut.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: the discount must be over 0 and at most 100 %.</source>
+        <translation>{name}: reducerea trebuie să fie peste 0 și cel mult 100 %.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: the multiplier must be over ×1 and at most ×10.</source>
+        <translation>{name}: multiplicatorul trebuie să fie peste ×1 și cel mult ×10.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: give at least one point.</source>
+        <translation>{name}: acordați cel puțin un punct.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: buy and get must both be at least 1.</source>
+        <translation>{name}: „cumpără” și „primește” trebuie să fie cel puțin 1.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: the hours must run from 0–23 to a later hour, up to 24.</source>
+        <translation>{name}: orele trebuie să meargă de la 0–23 la o oră mai târzie, până la 24.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: weekdays run from Monday to Sunday.</source>
+        <translation>{name}: zilele săptămânii sunt de luni până duminică.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: a minimum cannot be negative.</source>
+        <translation>{name}: un minim nu poate fi negativ.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: there is no tier {tier}.</source>
+        <translation>{name}: nu există nivelul {tier}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: a date must be written YYYY-MM-DD.</source>
+        <translation>{name}: data trebuie scrisă AAAA-LL-ZZ.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name} ends before it starts.</source>
+        <translation>{name} se termină înainte să înceapă.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name} ended on {ends}: it would never apply.</source>
+        <translation>{name} s-a încheiat pe {ends}: nu s-ar aplica niciodată.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every coupon needs a code.</source>
+        <translation>Fiecare cupon are nevoie de un cod.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Two coupons have the code {coupon}.</source>
+        <translation>Două cupoane au codul {coupon}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} names no promotion of this programme ({promotion}).</source>
+        <translation>Cuponul {coupon} nu numește nicio promoție a acestui program ({promotion}).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon}: limits cannot be negative.</source>
+        <translation>Cuponul {coupon}: limitele nu pot fi negative.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {name}: a date must be written YYYY-MM-DD.</source>
+        <translation>Cuponul {name}: data trebuie scrisă AAAA-LL-ZZ.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {name} ends before it starts.</source>
+        <translation>Cuponul {name} se termină înainte să înceapă.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} is not valid today.</source>
+        <translation>Cuponul {coupon} nu este valabil astăzi.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The next-visit coupon names no promotion of this programme ({promotion}).</source>
+        <translation>Cuponul pentru următoarea vizită nu numește nicio promoție a acestui program ({promotion}).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A next-visit coupon must be valid for at least one day.</source>
+        <translation>Cuponul pentru următoarea vizită trebuie să fie valabil cel puțin o zi.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: “{text}” is not a percentage.</source>
+        <translation>{field}: „{text}” nu este un procent.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: “{text}” is not an amount.</source>
+        <translation>{field}: „{text}” nu este o sumă.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cannot write {path}: choose another folder.</source>
+        <translation>Nu se poate scrie {path}: alegeți alt dosar.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cannot read {path}.</source>
+        <translation>Nu se poate citi {path}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a row first.</source>
+        <translation>Alegeți mai întâi un rând.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter the coupon&apos;s code.</source>
+        <translation>Introduceți codul cuponului.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} has been used up.</source>
+        <translation>Cuponul {coupon} a fost epuizat.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} is for members: scan the card first.</source>
+        <translation>Cuponul {coupon} este pentru membri: scanați mai întâi cardul.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member has already used coupon {coupon}.</source>
+        <translation>Acest membru a folosit deja cuponul {coupon}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no coupon {coupon}.</source>
+        <translation>Nu există cuponul {coupon}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} belongs to another member&apos;s card.</source>
+        <translation>Cuponul {coupon} aparține cardului altui membru.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} is already on this sale.</source>
+        <translation>Cuponul {coupon} este deja pe această vânzare.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A member cannot refer themselves.</source>
+        <translation>Un membru nu se poate recomanda pe sine.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No member with card or phone {ref} to credit the referral to.</source>
+        <translation>Nu există membru cu cardul sau telefonul {ref} căruia să i se acorde recomandarea.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There are no sales to replay yet.</source>
+        <translation>Încă nu există vânzări de recalculat.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The period ends before it starts.</source>
+        <translation>Perioada se termină înainte să înceapă.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Member discount</source>
+        <translation>Reducerea membrului</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points for each purchase</source>
+        <translation>Puncte pentru fiecare cumpărătură</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points pay at most</source>
+        <translation>Cu puncte se plătește cel mult</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All discounts together</source>
+        <translation>Toate reducerile împreună</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday discount</source>
+        <translation>Reducere de ziua de naștere</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Minimum balance for points</source>
+        <translation>Sold minim pentru puncte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Welcome bonus</source>
+        <translation>Bonus de bun venit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday bonus</source>
+        <translation>Bonus de ziua de naștere</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Referral points</source>
+        <translation>Puncte pentru recomandare</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Referral points for the new member</source>
+        <translation>Puncte pentru noul membru recomandat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points expiry</source>
+        <translation>Expirarea punctelor</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting time for new points</source>
+        <translation>Așteptarea punctelor noi</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next-visit coupon minimum bill</source>
+        <translation>Bonul minim pentru cuponul următoarei vizite</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Unexpected error</source>
         <translation>Eroare neașteptată</translation>
     </message>
@@ -970,7 +1358,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>Zi de naștere!</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+42"/>
         <source>No tier</source>
         <translation>Fără nivel</translation>
     </message>
@@ -995,7 +1383,22 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>Nivelul maxim atins</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Privileges: %1</source>
+        <translation>Privilegii: %1</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>%1 waiting to become spendable</source>
+        <translation>%1 în așteptare până pot fi folosite</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Birthday bonus on this purchase</source>
+        <translation>Bonus de ziua de naștere la această cumpărătură</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Balance is below zero after a return: points cannot be used until it recovers.</source>
         <translation>După un retur soldul este sub zero: punctele nu pot fi folosite până se reface.</translation>
     </message>
@@ -1005,7 +1408,27 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>După această vânzare: %1 (−%2 folosite, +%3 câștigate)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+5"/>
+        <source>birthday</source>
+        <translation>zi de naștere</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>welcome</source>
+        <translation>bun venit</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>referral</source>
+        <translation>recomandare</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bonus: %1</source>
+        <translation>Bonus: %1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Can use up to %1 on this sale (%2) — F5</source>
         <translation>Poate folosi până la %1 pe acest bon (%2) — F5</translation>
     </message>
@@ -1134,9 +1557,631 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
     </message>
 </context>
 <context>
+    <name>Programme</name>
+    <message>
+        <location filename="../../ui/programme_forms.py" line="+37"/>
+        <source>Mon</source>
+        <translation>Lu</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tue</source>
+        <translation>Ma</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Wed</source>
+        <translation>Mi</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thu</source>
+        <translation>Jo</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Fri</source>
+        <translation>Vi</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sat</source>
+        <translation>Sâ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sun</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>YYYY-MM-DD, empty: always</source>
+        <translation>AAAA-LL-ZZ, gol: mereu</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>comma-separated, empty: all</source>
+        <translation>separate prin virgulă, gol: toate</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>empty: the programme&apos;s</source>
+        <translation>gol: cel al programului</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Anulare</translation>
+    </message>
+</context>
+<context>
+    <name>ProgrammeDialog</name>
+    <message>
+        <location filename="../../ui/programme_dialog.py" line="+36"/>
+        <source>Loyalty programme</source>
+        <translation>Programul de fidelitate</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Programme</source>
+        <translation>Program</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiers</source>
+        <translation>Niveluri</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Promotions</source>
+        <translation>Promoții</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupons</source>
+        <translation>Cupoane</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Preview</source>
+        <translation>Previzualizare</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <location line="+5"/>
+        <source>Discount</source>
+        <translation>Reducere</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Points multiplier</source>
+        <translation>Multiplicator de puncte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points for buying</source>
+        <translation>Puncte pentru cumpărare</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Buy X get Y</source>
+        <translation>Cumpără X, primești Y</translation>
+    </message>
+    <message>
+        <location line="-38"/>
+        <location line="+9"/>
+        <location line="+20"/>
+        <location line="+13"/>
+        <location line="+4"/>
+        <location line="+3"/>
+        <source>Code</source>
+        <translation>Cod</translation>
+    </message>
+    <message>
+        <location line="-79"/>
+        <location line="+30"/>
+        <location line="+9"/>
+        <location line="+33"/>
+        <location line="+4"/>
+        <source>Name</source>
+        <translation>Nume</translation>
+    </message>
+    <message>
+        <location line="-45"/>
+        <location line="+41"/>
+        <source>From a spend of</source>
+        <translation>De la cumpărături de</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Points</source>
+        <translation>Puncte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Privileges</source>
+        <translation>Privilegii</translation>
+    </message>
+    <message>
+        <location line="-33"/>
+        <location line="+36"/>
+        <source>Kind</source>
+        <translation>Tip</translation>
+    </message>
+    <message>
+        <location line="-75"/>
+        <source>Member discount, %</source>
+        <translation>Reducerea membrului, %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points for each purchase, % of money paid</source>
+        <translation>Puncte pentru cumpărătură, % din suma plătită</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One point is worth</source>
+        <translation>Un punct valorează</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>0.01 makes points kopecks: cashback one to one</source>
+        <translation>0,01 face punctele bani: cashback unu la unu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members may pay with points</source>
+        <translation>Membrii pot plăti cu puncte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points pay at most, % of the bill</source>
+        <translation>Cu puncte cel mult, % din bon</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points can be used from a balance of</source>
+        <translation>Punctele se pot folosi de la un sold de</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points are used in steps of</source>
+        <translation>Punctele se folosesc în pași de</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All discounts together at most, %</source>
+        <translation>Toate reducerile împreună cel mult, %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiers count spend over, days</source>
+        <translation>Nivelurile numără cumpărăturile pe, zile</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points expire after, days (0: never)</source>
+        <translation>Punctele expiră după, zile (0: niciodată)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New points can be spent after, days</source>
+        <translation>Punctele noi pot fi folosite după, zile</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Welcome bonus, points</source>
+        <translation>Bonus de bun venit, puncte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Welcome bonus comes</source>
+        <translation>Bonusul de bun venit se acordă</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on registration</source>
+        <translation>la înregistrare</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>with the first purchase</source>
+        <translation>la prima cumpărătură</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday window, days either side</source>
+        <translation>Fereastra zilei de naștere, zile înainte și după</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday bonus, points</source>
+        <translation>Bonus de ziua de naștere, puncte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday discount, %</source>
+        <translation>Reducere de ziua de naștere, %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Referral: points to the member who referred</source>
+        <translation>Recomandare: puncte pentru cel care a recomandat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Referral: points to the new member</source>
+        <translation>Recomandare: puncte pentru noul membru</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Categories with no discount and no points</source>
+        <translation>Categorii fără reduceri și fără puncte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Barcodes with no discount and no points</source>
+        <translation>Coduri de bare fără reduceri și fără puncte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next-visit coupon: promotion code</source>
+        <translation>Cupon pentru următoarea vizită: codul promoției</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next-visit coupon from a bill of</source>
+        <translation>Cupon pentru următoarea vizită de la un bon de</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next-visit coupon valid, days</source>
+        <translation>Cuponul pentru următoarea vizită valabil, zile</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shop&apos;s time zone (e.g. Europe/Moscow)</source>
+        <translation>Fusul orar al magazinului (de ex. Europe/Chisinau)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Points, % of money paid</source>
+        <translation>Puncte, % din suma plătită</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+8"/>
+        <source>Discount, %</source>
+        <translation>Reducere, %</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>Privileges shown to the cashier</source>
+        <translation>Privilegii afișate casierului</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Points multiplier, ×</source>
+        <translation>Multiplicator de puncte, ×</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points per unit bought</source>
+        <translation>Puncte pe unitatea cumpărată</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Buy</source>
+        <translation>Cumpără</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Get free</source>
+        <translation>Primește gratuit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Categories</source>
+        <translation>Categorii</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Barcodes</source>
+        <translation>Coduri de bare</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiers (codes)</source>
+        <translation>Niveluri (coduri)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members only</source>
+        <translation>Doar pentru membri</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+14"/>
+        <source>From date</source>
+        <translation>De la data</translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <location line="+14"/>
+        <source>To date</source>
+        <translation>Până la data</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>Weekdays (none: every day)</source>
+        <translation>Zilele săptămânii (niciuna: în fiecare zi)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From hour</source>
+        <translation>De la ora</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>To hour</source>
+        <translation>Până la ora</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Minimum bill</source>
+        <translation>Bon minim</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Minimum quantity</source>
+        <translation>Cantitate minimă</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only with a coupon</source>
+        <translation>Doar cu cupon</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Priority (lower first)</source>
+        <translation>Prioritate (mai mic întâi)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exclusive: no other discount on the same item</source>
+        <translation>Exclusivă: nicio altă reducere pe același articol</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Promotion code</source>
+        <translation>Codul promoției</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uses in all (0: unlimited)</source>
+        <translation>Utilizări în total (0: nelimitat)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uses per member (0: unlimited)</source>
+        <translation>Utilizări per membru (0: nelimitat)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Gives</source>
+        <translation>Oferă</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>When</source>
+        <translation>Când</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>On</source>
+        <translation>Pe ce</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+206"/>
+        <source>Promotion</source>
+        <translation>Promoție</translation>
+    </message>
+    <message>
+        <location line="-206"/>
+        <source>Uses in all</source>
+        <translation>Utilizări în total</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Per member</source>
+        <translation>Per membru</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Valid</source>
+        <translation>Valabil</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Add…</source>
+        <translation>Adăugare…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Edit…</source>
+        <translation>Editare…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Remove</source>
+        <translation>Ștergere</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Customer</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Birthday this week</source>
+        <translation>Zi de naștere săptămâna aceasta</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At</source>
+        <translation>La</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Check</source>
+        <translation>Verificare</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save draft</source>
+        <translation>Salvare ciornă</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>In force from</source>
+        <translation>În vigoare de la</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Publish</source>
+        <translation>Publicare</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What-if…</source>
+        <translation>Ce-ar fi dacă…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Export…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Close</source>
+        <translation>Închidere</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Editing a copy of version %1 (in force). Nothing changes at the till until you publish.</source>
+        <translation>Editați o copie a versiunii %1 (în vigoare). Nimic nu se schimbă la casă până nu publicați.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>everything</source>
+        <translation>tot</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Not a member</source>
+        <translation>Nu este membru</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Member, %1</source>
+        <translation>Membru, %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 + %2 free</source>
+        <translation>%1 + %2 gratuit</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>coupon</source>
+        <translation>cupon</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>always</source>
+        <translation>mereu</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Choose a row first.</source>
+        <translation>Alegeți mai întâi un rând.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>New tier</source>
+        <translation>Nivel nou</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tier</source>
+        <translation>Nivel</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>New promotion</source>
+        <translation>Promoție nouă</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>New coupon</source>
+        <translation>Cupon nou</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Coupon</source>
+        <translation>Cupon</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>No problems found.</source>
+        <translation>Nu s-au găsit probleme.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Subtotal %1 · discounts %2 · total %3 · points %4</source>
+        <translation>Subtotal %1 · reduceri %2 · total %3 · puncte %4</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Saved as draft version %1: it does not apply until published.</source>
+        <translation>Salvat ca ciornă, versiunea %1: nu se aplică până la publicare.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Version %1 published: in force from %2.</source>
+        <translation>Versiunea %1 publicată: în vigoare de la %2.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Exported to %1.</source>
+        <translation>Exportat în %1.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Export programme</source>
+        <translation>Exportul programului</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Import programme</source>
+        <translation>Importul programului</translation>
+    </message>
+</context>
+<context>
     <name>QuantityDialog</name>
     <message>
-        <location line="-117"/>
+        <location filename="../../ui/sale_dialogs.py" line="-117"/>
         <source>Quantity</source>
         <translation>Cantitate</translation>
     </message>
@@ -1155,11 +2200,12 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
     </message>
     <message>
         <location line="+2"/>
+        <location line="+15"/>
         <source>%1 −%2</source>
         <translation>%1 −%2</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-13"/>
         <source>manager −%1</source>
         <translation>manager −%1</translation>
     </message>
@@ -1182,6 +2228,26 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <location line="+2"/>
         <source>+%1</source>
         <translation>+%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1: %2 free</source>
+        <translation>%1: %2 gratuit</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 +%2</source>
+        <translation>%1 +%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 ×%2</source>
+        <translation>%1 ×%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>birthday −%1</source>
+        <translation>zi de naștere −%1</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1435,6 +2501,131 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <location line="+2"/>
         <source>To pay</source>
         <translation>De plată</translation>
+    </message>
+</context>
+<context>
+    <name>WhatIfDialog</name>
+    <message>
+        <location filename="../../ui/whatif_dialog.py" line="+41"/>
+        <source>What-if: this programme on real sales</source>
+        <translation>Ce-ar fi dacă: acest program pe vânzările reale</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>From</source>
+        <translation>De la</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>To</source>
+        <translation>Până la</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Replay</source>
+        <translation>Recalculare</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Measure</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Simulated</source>
+        <translation>Simulat</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Actual</source>
+        <translation>Real</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Difference</source>
+        <translation>Diferență</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Export CSV…</source>
+        <translation>Export CSV…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Close</source>
+        <translation>Închidere</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Replaying the sales…</source>
+        <translation>Se recalculează vânzările…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Sales</source>
+        <translation>Vânzări</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Revenue</source>
+        <translation>Venituri</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discounts given</source>
+        <translation>Reduceri acordate</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+20"/>
+        <source>Points issued</source>
+        <translation>Puncte acordate</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <location line="+20"/>
+        <source>Points redeemed</source>
+        <translation>Puncte folosite</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>Liability (points outstanding)</source>
+        <translation>Obligații (puncte nefolosite)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cost, % of revenue</source>
+        <translation>Cost, % din venituri</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Members changing tier</source>
+        <translation>Membri care schimbă nivelul</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Discounts</source>
+        <translation>Reduceri</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Liability</source>
+        <translation>Obligații</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 sales from %2 to %3 replayed.</source>
+        <translation>Vânzări recalculate: %1, de la %2 la %3.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Saved %1.</source>
+        <translation>Salvat: %1.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export CSV</source>
+        <translation>Export CSV</translation>
     </message>
 </context>
 </TS>

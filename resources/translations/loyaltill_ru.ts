@@ -17,6 +17,24 @@
     </message>
 </context>
 <context>
+    <name>BarChart</name>
+    <message>
+        <location filename="../../ui/whatif_dialog.py" line="+42"/>
+        <source>Simulated</source>
+        <translation>Симуляция</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Actual</source>
+        <translation>Фактически</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Run the replay to see the chart.</source>
+        <translation>Запустите пересчёт, чтобы увидеть график.</translation>
+    </message>
+</context>
+<context>
     <name>CashierWindow</name>
     <message>
         <location filename="../../ui/cashier.py" line="+58"/>
@@ -85,12 +103,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+297"/>
+        <location line="+329"/>
         <source>Cancel sale</source>
         <translation>Отменить чек</translation>
     </message>
     <message>
-        <location line="-271"/>
+        <location line="-326"/>
+        <source>Programme (owner)</source>
+        <translation>Программа (владелец)</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Till %1</source>
         <translation>Касса %1</translation>
     </message>
@@ -110,7 +133,7 @@
         <translation>Карта считалась с ошибкой (неверная контрольная цифра): отсканируйте ещё раз.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+30"/>
         <source>Nothing found for “%1”.</source>
         <translation>По запросу «%1» ничего не найдено.</translation>
     </message>
@@ -120,12 +143,17 @@
         <translation>Добавлено: %1 (теперь %2)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
+        <source>Coupon %1: %2</source>
+        <translation>Купон %1: %2</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Member: %1</source>
         <translation>Клиент: %1</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Points to use were reset.</source>
         <translation>Списание баллов сброшено.</translation>
     </message>
@@ -219,6 +247,11 @@
         <location line="+31"/>
         <source>Sale %1 complete. Change %2.</source>
         <translation>Чек %1 оплачен. Сдача %2.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Next-visit coupon on the receipt: %1.</source>
+        <translation>Купон на следующую покупку в чеке: %1.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -363,6 +396,11 @@
         <location line="+1"/>
         <source>This needs a manager&apos;s PIN.</source>
         <translation>Нужен PIN менеджера.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only the shop&apos;s owner can do this: sign in with the owner&apos;s PIN.</source>
+        <translation>Это может сделать только владелец магазина: войдите с PIN-кодом владельца.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -595,7 +633,357 @@
         <translation>Ничего не сохранено: файл кассы не открывается. Проверьте накопитель и повторите.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+2"/>
+        <source>No loyalty programme is set up yet: open the owner&apos;s settings first.</source>
+        <translation>Программа лояльности ещё не настроена: сначала откройте настройки владельца.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no programme version {version}.</source>
+        <translation>Версии программы {version} нет.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The programme file cannot be read: {detail}</source>
+        <translation>Не удаётся прочитать файл программы: {detail}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The programme file has settings this LoyalTill does not know: {keys}.</source>
+        <translation>В файле программы есть настройки, которых эта версия LoyalTill не знает: {keys}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} must be 0–100 %, not {value} %.</source>
+        <translation>{field}: должно быть от 0 до 100 %, а не {value} %.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A point must be worth at least 0.01.</source>
+        <translation>Балл должен стоить не меньше 0,01.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points are used in steps of at least one.</source>
+        <translation>Шаг списания баллов — не меньше одного.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} cannot be negative.</source>
+        <translation>{field}: не может быть отрицательным.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiers must count spend over at least one day.</source>
+        <translation>Уровни должны считать покупки хотя бы за один день.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The birthday window is 0 to 31 days.</source>
+        <translation>Окно дня рождения — от 0 до 31 дня.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The welcome bonus comes on registration or with the first purchase.</source>
+        <translation>Приветственный бонус начисляется при регистрации или при первой покупке.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points would expire before they can be spent: make the waiting time shorter than the expiry.</source>
+        <translation>Баллы сгорят раньше, чем их можно будет потратить: сделайте ожидание короче срока действия.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unknown time zone {zone}.</source>
+        <translation>Неизвестный часовой пояс {zone}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every tier needs a code.</source>
+        <translation>У каждого уровня должен быть код.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Two tiers have the code {tier}.</source>
+        <translation>У двух уровней одинаковый код {tier}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tier {tier}: the spend it starts from cannot be negative.</source>
+        <translation>Уровень {tier}: порог покупок не может быть отрицательным.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiers {other} and {tier} start at the same spend: they overlap.</source>
+        <translation>Уровни {other} и {tier} начинаются с одной суммы: они пересекаются.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tier {tier}: a percentage must be 0–100 %.</source>
+        <translation>Уровень {tier}: процент должен быть от 0 до 100 %.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every promotion needs a code.</source>
+        <translation>У каждой акции должен быть код.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Two promotions have the code {name}.</source>
+        <translation>У двух акций одинаковый код {name}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: unknown kind of promotion.</source>
+        <translation>{name}: неизвестный вид акции.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: the discount must be over 0 and at most 100 %.</source>
+        <translation>{name}: скидка должна быть больше 0 и не больше 100 %.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: the multiplier must be over ×1 and at most ×10.</source>
+        <translation>{name}: множитель должен быть больше ×1 и не больше ×10.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: give at least one point.</source>
+        <translation>{name}: укажите хотя бы один балл.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: buy and get must both be at least 1.</source>
+        <translation>{name}: «купи» и «получи» — оба не меньше 1.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: the hours must run from 0–23 to a later hour, up to 24.</source>
+        <translation>{name}: часы — с 0–23 до более позднего часа, не позже 24.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: weekdays run from Monday to Sunday.</source>
+        <translation>{name}: дни недели — с понедельника по воскресенье.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: a minimum cannot be negative.</source>
+        <translation>{name}: минимум не может быть отрицательным.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: there is no tier {tier}.</source>
+        <translation>{name}: уровня {tier} нет.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: a date must be written YYYY-MM-DD.</source>
+        <translation>{name}: дату нужно писать ГГГГ-ММ-ДД.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name} ends before it starts.</source>
+        <translation>{name} заканчивается раньше, чем начинается.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name} ended on {ends}: it would never apply.</source>
+        <translation>{name} закончилась {ends}: она никогда не сработает.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every coupon needs a code.</source>
+        <translation>У каждого купона должен быть код.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Two coupons have the code {coupon}.</source>
+        <translation>У двух купонов одинаковый код {coupon}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} names no promotion of this programme ({promotion}).</source>
+        <translation>Купон {coupon} ссылается на акцию, которой нет в программе ({promotion}).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon}: limits cannot be negative.</source>
+        <translation>Купон {coupon}: лимиты не могут быть отрицательными.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {name}: a date must be written YYYY-MM-DD.</source>
+        <translation>Купон {name}: дату нужно писать ГГГГ-ММ-ДД.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {name} ends before it starts.</source>
+        <translation>Купон {name} заканчивается раньше, чем начинается.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} is not valid today.</source>
+        <translation>Купон {coupon} сегодня недействителен.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The next-visit coupon names no promotion of this programme ({promotion}).</source>
+        <translation>Купон на следующую покупку ссылается на акцию, которой нет в программе ({promotion}).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A next-visit coupon must be valid for at least one day.</source>
+        <translation>Купон на следующую покупку должен действовать хотя бы один день.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: “{text}” is not a percentage.</source>
+        <translation>{field}: «{text}» — не процент.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: “{text}” is not an amount.</source>
+        <translation>{field}: «{text}» — не сумма.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cannot write {path}: choose another folder.</source>
+        <translation>Не удаётся записать {path}: выберите другую папку.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cannot read {path}.</source>
+        <translation>Не удаётся прочитать {path}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a row first.</source>
+        <translation>Сначала выберите строку.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter the coupon&apos;s code.</source>
+        <translation>Введите код купона.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} has been used up.</source>
+        <translation>Купон {coupon} уже израсходован.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} is for members: scan the card first.</source>
+        <translation>Купон {coupon} — для участников: сначала отсканируйте карту.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member has already used coupon {coupon}.</source>
+        <translation>Этот участник уже использовал купон {coupon}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no coupon {coupon}.</source>
+        <translation>Купона {coupon} нет.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} belongs to another member&apos;s card.</source>
+        <translation>Купон {coupon} принадлежит карте другого участника.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon {coupon} is already on this sale.</source>
+        <translation>Купон {coupon} уже применён к этой продаже.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A member cannot refer themselves.</source>
+        <translation>Участник не может пригласить сам себя.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No member with card or phone {ref} to credit the referral to.</source>
+        <translation>Нет участника с картой или телефоном {ref}, которому начислить бонус за приглашение.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There are no sales to replay yet.</source>
+        <translation>Пока нет продаж для пересчёта.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The period ends before it starts.</source>
+        <translation>Период заканчивается раньше, чем начинается.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Member discount</source>
+        <translation>Скидка участника</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points for each purchase</source>
+        <translation>Баллы за покупку</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points pay at most</source>
+        <translation>Баллами — не больше</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All discounts together</source>
+        <translation>Все скидки вместе</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday discount</source>
+        <translation>Скидка на день рождения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Minimum balance for points</source>
+        <translation>Минимальный баланс для списания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Welcome bonus</source>
+        <translation>Приветственный бонус</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день рождения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Referral points</source>
+        <translation>Баллы за приглашение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Referral points for the new member</source>
+        <translation>Баллы новому участнику за приглашение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points expiry</source>
+        <translation>Срок действия баллов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting time for new points</source>
+        <translation>Ожидание новых баллов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next-visit coupon minimum bill</source>
+        <translation>Минимальный чек для купона на следующую покупку</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -970,7 +1358,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>День рождения!</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+42"/>
         <source>No tier</source>
         <translation>Без уровня</translation>
     </message>
@@ -995,7 +1383,22 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>Достигнут высший уровень</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Privileges: %1</source>
+        <translation>Привилегии: %1</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>%1 waiting to become spendable</source>
+        <translation>%1 ожидают начисления</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Birthday bonus on this purchase</source>
+        <translation>Бонус на день рождения за эту покупку</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Balance is below zero after a return: points cannot be used until it recovers.</source>
         <translation>После возврата баланс ниже нуля: списывать баллы нельзя, пока он не восстановится.</translation>
     </message>
@@ -1005,7 +1408,27 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>После покупки: %1 (−%2 списано, +%3 начислено)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+5"/>
+        <source>birthday</source>
+        <translation>день рождения</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>welcome</source>
+        <translation>приветствие</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>referral</source>
+        <translation>приглашение</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bonus: %1</source>
+        <translation>Бонус: %1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Can use up to %1 on this sale (%2) — F5</source>
         <translation>Можно списать до %1 (%2) — F5</translation>
     </message>
@@ -1134,9 +1557,631 @@ Scan a loyalty card, or press F2 to find by phone.</source>
     </message>
 </context>
 <context>
+    <name>Programme</name>
+    <message>
+        <location filename="../../ui/programme_forms.py" line="+37"/>
+        <source>Mon</source>
+        <translation>Пн</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tue</source>
+        <translation>Вт</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Wed</source>
+        <translation>Ср</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thu</source>
+        <translation>Чт</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Fri</source>
+        <translation>Пт</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sat</source>
+        <translation>Сб</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sun</source>
+        <translation>Вс</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>YYYY-MM-DD, empty: always</source>
+        <translation>ГГГГ-ММ-ДД, пусто: всегда</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>comma-separated, empty: all</source>
+        <translation>через запятую, пусто: все</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>empty: the programme&apos;s</source>
+        <translation>пусто: как в программе</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+</context>
+<context>
+    <name>ProgrammeDialog</name>
+    <message>
+        <location filename="../../ui/programme_dialog.py" line="+36"/>
+        <source>Loyalty programme</source>
+        <translation>Программа лояльности</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Programme</source>
+        <translation>Программа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiers</source>
+        <translation>Уровни</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Promotions</source>
+        <translation>Акции</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupons</source>
+        <translation>Купоны</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Preview</source>
+        <translation>Предпросмотр</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <location line="+5"/>
+        <source>Discount</source>
+        <translation>Скидка</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Points multiplier</source>
+        <translation>Множитель баллов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points for buying</source>
+        <translation>Баллы за покупку товара</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Buy X get Y</source>
+        <translation>Купи X — получи Y</translation>
+    </message>
+    <message>
+        <location line="-38"/>
+        <location line="+9"/>
+        <location line="+20"/>
+        <location line="+13"/>
+        <location line="+4"/>
+        <location line="+3"/>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <location line="-79"/>
+        <location line="+30"/>
+        <location line="+9"/>
+        <location line="+33"/>
+        <location line="+4"/>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location line="-45"/>
+        <location line="+41"/>
+        <source>From a spend of</source>
+        <translation>От суммы покупок</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Points</source>
+        <translation>Баллы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Privileges</source>
+        <translation>Привилегии</translation>
+    </message>
+    <message>
+        <location line="-33"/>
+        <location line="+36"/>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <location line="-75"/>
+        <source>Member discount, %</source>
+        <translation>Скидка участника, %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points for each purchase, % of money paid</source>
+        <translation>Баллы за покупку, % от оплаченного деньгами</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One point is worth</source>
+        <translation>Стоимость одного балла</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>0.01 makes points kopecks: cashback one to one</source>
+        <translation>0,01 — баллы как копейки: кешбэк один к одному</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members may pay with points</source>
+        <translation>Можно платить баллами</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points pay at most, % of the bill</source>
+        <translation>Баллами — не больше, % от чека</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points can be used from a balance of</source>
+        <translation>Списание баллов — от баланса</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points are used in steps of</source>
+        <translation>Шаг списания баллов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All discounts together at most, %</source>
+        <translation>Все скидки вместе не больше, %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiers count spend over, days</source>
+        <translation>Уровни считают покупки за, дней</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points expire after, days (0: never)</source>
+        <translation>Баллы сгорают через, дней (0: никогда)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New points can be spent after, days</source>
+        <translation>Новые баллы можно тратить через, дней</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Welcome bonus, points</source>
+        <translation>Приветственный бонус, баллов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Welcome bonus comes</source>
+        <translation>Приветственный бонус начисляется</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on registration</source>
+        <translation>при регистрации</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>with the first purchase</source>
+        <translation>при первой покупке</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday window, days either side</source>
+        <translation>Окно дня рождения, дней до и после</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday bonus, points</source>
+        <translation>Бонус на день рождения, баллов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday discount, %</source>
+        <translation>Скидка на день рождения, %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Referral: points to the member who referred</source>
+        <translation>Приглашение: баллы пригласившему</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Referral: points to the new member</source>
+        <translation>Приглашение: баллы новому участнику</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Categories with no discount and no points</source>
+        <translation>Категории без скидок и баллов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Barcodes with no discount and no points</source>
+        <translation>Штрихкоды без скидок и баллов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next-visit coupon: promotion code</source>
+        <translation>Купон на следующую покупку: код акции</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next-visit coupon from a bill of</source>
+        <translation>Купон на следующую покупку от чека</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next-visit coupon valid, days</source>
+        <translation>Купон на следующую покупку действует, дней</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shop&apos;s time zone (e.g. Europe/Moscow)</source>
+        <translation>Часовой пояс магазина (например, Europe/Moscow)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Points, % of money paid</source>
+        <translation>Баллы, % от оплаченного деньгами</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+8"/>
+        <source>Discount, %</source>
+        <translation>Скидка, %</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>Privileges shown to the cashier</source>
+        <translation>Привилегии, которые видит кассир</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Points multiplier, ×</source>
+        <translation>Множитель баллов, ×</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points per unit bought</source>
+        <translation>Баллов за единицу товара</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Buy</source>
+        <translation>Купи</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Get free</source>
+        <translation>Получи бесплатно</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Categories</source>
+        <translation>Категории</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Barcodes</source>
+        <translation>Штрихкоды</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiers (codes)</source>
+        <translation>Уровни (коды)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members only</source>
+        <translation>Только для участников</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+14"/>
+        <source>From date</source>
+        <translation>С даты</translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <location line="+14"/>
+        <source>To date</source>
+        <translation>По дату</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>Weekdays (none: every day)</source>
+        <translation>Дни недели (ни одного: каждый день)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From hour</source>
+        <translation>С часа</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>To hour</source>
+        <translation>До часа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Minimum bill</source>
+        <translation>Минимальный чек</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Minimum quantity</source>
+        <translation>Минимальное количество</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only with a coupon</source>
+        <translation>Только по купону</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Priority (lower first)</source>
+        <translation>Приоритет (меньше — раньше)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exclusive: no other discount on the same item</source>
+        <translation>Исключительная: других скидок на этот товар нет</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Promotion code</source>
+        <translation>Код акции</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uses in all (0: unlimited)</source>
+        <translation>Всего использований (0: без ограничений)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uses per member (0: unlimited)</source>
+        <translation>Использований на участника (0: без ограничений)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Gives</source>
+        <translation>Даёт</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>On</source>
+        <translation>На что</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+206"/>
+        <source>Promotion</source>
+        <translation>Акция</translation>
+    </message>
+    <message>
+        <location line="-206"/>
+        <source>Uses in all</source>
+        <translation>Всего использований</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Per member</source>
+        <translation>На участника</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Valid</source>
+        <translation>Действует</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Add…</source>
+        <translation>Добавить…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Edit…</source>
+        <translation>Изменить…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Customer</source>
+        <translation>Покупатель</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Birthday this week</source>
+        <translation>День рождения на этой неделе</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Check</source>
+        <translation>Проверить</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save draft</source>
+        <translation>Сохранить черновик</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>In force from</source>
+        <translation>Действует с</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Publish</source>
+        <translation>Опубликовать</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What-if…</source>
+        <translation>Что если…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Export…</source>
+        <translation>Экспорт…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import…</source>
+        <translation>Импорт…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Editing a copy of version %1 (in force). Nothing changes at the till until you publish.</source>
+        <translation>Редактируется копия версии %1 (действующей). На кассе ничего не изменится, пока вы не опубликуете.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>everything</source>
+        <translation>всё</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Not a member</source>
+        <translation>Не участник</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Member, %1</source>
+        <translation>Участник, %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 + %2 free</source>
+        <translation>%1 + %2 бесплатно</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>coupon</source>
+        <translation>купон</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>always</source>
+        <translation>всегда</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Choose a row first.</source>
+        <translation>Сначала выберите строку.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>New tier</source>
+        <translation>Новый уровень</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tier</source>
+        <translation>Уровень</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>New promotion</source>
+        <translation>Новая акция</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>New coupon</source>
+        <translation>Новый купон</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Coupon</source>
+        <translation>Купон</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>No problems found.</source>
+        <translation>Проблем не найдено.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Subtotal %1 · discounts %2 · total %3 · points %4</source>
+        <translation>Сумма %1 · скидки %2 · итого %3 · баллы %4</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Saved as draft version %1: it does not apply until published.</source>
+        <translation>Сохранено как черновик, версия %1: не действует, пока не опубликована.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Version %1 published: in force from %2.</source>
+        <translation>Версия %1 опубликована: действует с %2.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Exported to %1.</source>
+        <translation>Экспортировано в %1.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Export programme</source>
+        <translation>Экспорт программы</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Import programme</source>
+        <translation>Импорт программы</translation>
+    </message>
+</context>
+<context>
     <name>QuantityDialog</name>
     <message>
-        <location line="-117"/>
+        <location filename="../../ui/sale_dialogs.py" line="-117"/>
         <source>Quantity</source>
         <translation>Количество</translation>
     </message>
@@ -1155,11 +2200,12 @@ Scan a loyalty card, or press F2 to find by phone.</source>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+15"/>
         <source>%1 −%2</source>
         <translation>%1 −%2</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-13"/>
         <source>manager −%1</source>
         <translation>менеджер −%1</translation>
     </message>
@@ -1182,6 +2228,26 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <location line="+2"/>
         <source>+%1</source>
         <translation>+%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1: %2 free</source>
+        <translation>%1: %2 бесплатно</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 +%2</source>
+        <translation>%1 +%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 ×%2</source>
+        <translation>%1 ×%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>birthday −%1</source>
+        <translation>день рождения −%1</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1435,6 +2501,131 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <location line="+2"/>
         <source>To pay</source>
         <translation>К оплате</translation>
+    </message>
+</context>
+<context>
+    <name>WhatIfDialog</name>
+    <message>
+        <location filename="../../ui/whatif_dialog.py" line="+41"/>
+        <source>What-if: this programme on real sales</source>
+        <translation>Что если: эта программа на реальных продажах</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>To</source>
+        <translation>По</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Replay</source>
+        <translation>Пересчитать</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Measure</source>
+        <translation>Показатель</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Simulated</source>
+        <translation>Симуляция</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Actual</source>
+        <translation>Фактически</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Difference</source>
+        <translation>Разница</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Export CSV…</source>
+        <translation>Экспорт CSV…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Replaying the sales…</source>
+        <translation>Пересчитываем продажи…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Sales</source>
+        <translation>Продажи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Revenue</source>
+        <translation>Выручка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discounts given</source>
+        <translation>Выдано скидок</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+20"/>
+        <source>Points issued</source>
+        <translation>Начислено баллов</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <location line="+20"/>
+        <source>Points redeemed</source>
+        <translation>Списано баллов</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>Liability (points outstanding)</source>
+        <translation>Обязательства (непогашенные баллы)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cost, % of revenue</source>
+        <translation>Затраты, % от выручки</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Members changing tier</source>
+        <translation>Участники, сменившие уровень</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Discounts</source>
+        <translation>Скидки</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Liability</source>
+        <translation>Обязательства</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 sales from %2 to %3 replayed.</source>
+        <translation>Пересчитано продаж: %1, с %2 по %3.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Saved %1.</source>
+        <translation>Сохранено: %1.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export CSV</source>
+        <translation>Экспорт CSV</translation>
     </message>
 </context>
 </TS>
