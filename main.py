@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
-COMMANDS = ("demo", "sell", "return", "member", "bench", "rules", "simulate")
+COMMANDS = ("demo", "sell", "return", "member", "bench", "rules", "simulate", "period")
 
 log = logging.getLogger("loyaltill")
 
@@ -105,6 +105,10 @@ def command_parser() -> argparse.ArgumentParser:
     imp.add_argument("--draft", action="store_true", help="store as a draft (not in force)")
     imp.add_argument("--effective", metavar="YYYY-MM-DD[THH:MM]", help="in force from this UTC time (default: now)")
     imp.add_argument("--json", action="store_true")
+
+    period = sub.add_parser("period", help="end of a period: release pending points, expire old ones, review tiers")
+    period.add_argument("--db", type=Path, required=True)
+    period.add_argument("--json", action="store_true")
 
     sim = sub.add_parser("simulate", help="replay the sales of a period under a rule set and compare")
     sim.add_argument("--db", type=Path, required=True)
@@ -376,7 +380,19 @@ def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
     return result.as_json()
 
 
+def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
+    from models.schema import utcnow
+    from services.loyalty import close_period
+    from services.rules import active_rules
+
+    open_db(args.db)
+    now = utcnow()
+    done = close_period(active_rules(now), now)
+    return {"released": done.released, "expired": done.expired, "tier_changes": done.tier_changes}
+
+
 HANDLERS = {
+    "period": cmd_period,
     "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member, "bench": cmd_bench,
     "rules": cmd_rules, "simulate": cmd_simulate,
 }

@@ -118,7 +118,7 @@ class Cart:
         """Check a coupon now (its limits, its member) and keep it for the sale."""
         use = loyalty.check_coupon(code, self.member, rules, now or utcnow())
         if any(c.code == use.code for c in self.coupons):
-            raise InputError(f"Coupon {use.code} is already on this sale.", "coupon_twice", code=use.code)
+            raise InputError(f"Coupon {use.code} is already on this sale.", "coupon_twice", coupon=use.code)
         self.coupons.append(use)
         return use
 

@@ -99,6 +99,19 @@ def is_coupon_code(text: str, rules: Rules) -> bool:
     return IssuedCoupon.select().where(IssuedCoupon.code == code).exists()
 
 
+def discount_words(reason: dict) -> str:
+    """A line's discount reason as the receipt prints it: the promotion's own
+    name (the owner wrote it in the shop's language) or the percentage."""
+    code = reason.get("code", "")
+    if code in ("promo_discount", "promo_free"):
+        return str(reason.get("name") or reason.get("promo", ""))
+    if code == "tier_discount":
+        return f"{reason.get('tier', '')} {reason['bp'] / 100:g} %".strip()
+    if "bp" in reason:
+        return f"{reason['bp'] / 100:g} %"
+    return ""
+
+
 def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
 
@@ -156,7 +169,7 @@ def record_sale(
         outbox.record("coupon_redemption", as_columns(CouponRedemption, row))
         if use.issued:
             IssuedCoupon.update(used_sale=sale_id).where(IssuedCoupon.code == use.code).execute()
-            outbox.record("coupon_used", {"code": use.code, "used_sale_id": str(sale_id)})
+            outbox.record("issued_coupon", row_dict(IssuedCoupon.get(IssuedCoupon.code == use.code)))
     if member is None:
         return None, 0
     if priced.points_earned:
@@ -339,6 +352,33 @@ def review_tiers(rules: Rules, now: dt.datetime) -> int:
             settle_tier(member, rules, spend_in_window(member.id, rules, now), may_fall=True)
             moved += member.tier != before
     return moved
+
+
+@dataclass(frozen=True)
+class PeriodEnd:
+    released: int  # points that became spendable
+    expired: int  # points that expired
+    tier_changes: int
+
+
+def close_period(rules: Rules, now: dt.datetime) -> PeriodEnd:
+    """The end-of-period job (a till's night run or the owner's command):
+    pending points due are released and old points expire for every member,
+    not only those who come back, then tiers are reviewed."""
+    from services.storage import write_transaction
+
+    released = expired = 0
+    due = {mid for (mid,) in PendingPoints.select(PendingPoints.member).where(
+        PendingPoints.released_at.is_null() & (PendingPoints.available_at <= now)).tuples()}
+    holders = set(due)
+    if rules.expiry_days:
+        holders |= {mid for (mid,) in Member.select(Member.id).where(Member.balance > 0).tuples()}
+    for member_id in sorted(holders):
+        with write_transaction():
+            member = Member.get_by_id(member_id)
+            released += release_pending(member, now)
+            expired += expire_points(member, rules, now)
+    return PeriodEnd(released, expired, review_tiers(rules, now))
 
 
 def with_balance(customer: Customer | None, balance: int) -> Customer | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from models.schema import Payment, Sale, SaleLine, Staff, Till
 from services.errors import InputError
-from services.loyalty import NEXT_VISIT_TEXT, next_visit_coupon
+from services.loyalty import NEXT_VISIT_TEXT, discount_words, next_visit_coupon
 from services.money import format_money
 from services.returns import find_sale
 from services.shop import shop_info
@@ -90,7 +90,7 @@ def receipt_rows(sale: Sale) -> list[Row]:
         rows.append(Row(line.name))
         rows.append(Row(f"  {line.qty} × {money(line.unit_price)}", money(line.gross)))
         if line.discount:
-            why = ", ".join(_reason_text(r) for r in json.loads(line.reasons) if "discount" in r["code"])
+            why = ", ".join(discount_words(r) for r in json.loads(line.reasons) if r.get("amount", 0) > 0 and r["code"] != "points_paid")
             rows.append(Row(f"  {t['discount']} {why}", "−" + money(line.discount)))
     rows.append(RULE)
     if sale.discount:
@@ -117,13 +117,6 @@ def receipt_rows(sale: Sale) -> list[Row]:
         rows += [RULE, Row(NEXT_VISIT_TEXT.get(shop.language, NEXT_VISIT_TEXT["en"])), Row(coupon, bold=True, size=12)]
     rows.append(Row(t["thanks"], bold=True))
     return rows
-
-
-def _reason_text(reason: dict) -> str:
-    bp = reason.get("bp")
-    pct = f"{bp / 100:g} %" if bp is not None else ""
-    return {"member_discount": pct, "tier_discount": f"{reason.get('tier', '')} {pct}".strip(),
-            "manual_discount": pct}.get(reason["code"], reason["code"])
 
 
 def write_receipt_pdf(sale_ref: str, path: Path, resources: Path, width_mm: float = 80) -> Path:

@@ -171,9 +171,12 @@ class MemberFormDialog(QDialog):
         form.addRow(self.tr("Phone"), self.phone)
         form.addRow(self.tr("Birthday"), self.birthday)
         form.addRow("", self.consent)
+        self.referrer = QLineEdit(self)
+        self.referrer.setPlaceholderText(self.tr("Card or phone of the member who invited them (optional)"))
         if member is None:
             self.card_hint = QLabel(self.tr("Empty: a new card number is issued."), self)
             form.addRow(self.tr("Card"), self.card)
+            form.addRow(self.tr("Invited by"), self.referrer)
         else:
             card = members.active_card(member)
             self.current_card = QLabel(card.number if card else self.tr("no active card"), self)
@@ -243,7 +246,7 @@ class MemberFormDialog(QDialog):
         )
 
     def take_scan(self, code: str) -> None:
-        self.card.setText(code)
+        (self.referrer if self.referrer.hasFocus() else self.card).setText(code)
 
     def save(self) -> None:
         try:
@@ -256,6 +259,7 @@ class MemberFormDialog(QDialog):
                 member, _card = members.register(
                     self.name.text(), self.phone.text(), birthday, self.consent.isChecked(),
                     self.card.text().strip() or None, actor=self.staff,
+                    referrer=self.referrer.text().strip() or None,
                 )
             else:
                 member = members.update(

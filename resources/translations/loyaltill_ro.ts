@@ -1278,17 +1278,27 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>Card or phone of the member who invited them (optional)</source>
+        <translation>Cardul sau telefonul membrului care l-a invitat (opțional)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Empty: a new card number is issued.</source>
         <translation>Gol: se emite un număr de card nou.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location line="-1"/>
+        <location line="-4"/>
+        <source>Invited by</source>
+        <translation>Invitat de</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>no active card</source>
         <translation>niciun card activ</translation>
     </message>
@@ -1333,7 +1343,7 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
         <translation>Ziua de naștere nu este o dată: scrieți ZZ.LL.AAAA.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Old card blocked; the points moved to card %1.</source>
         <translation>Cardul vechi a fost blocat; punctele au trecut pe cardul %1.</translation>
     </message>
@@ -1988,12 +1998,12 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
     </message>
     <message>
         <location line="+3"/>
-        <location line="+206"/>
+        <location line="+218"/>
         <source>Promotion</source>
         <translation>Promoție</translation>
     </message>
     <message>
-        <location line="-206"/>
+        <location line="-218"/>
         <source>Uses in all</source>
         <translation>Utilizări în total</translation>
     </message>
@@ -2088,7 +2098,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>tot</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Not a member</source>
         <translation>Nu este membru</translation>
     </message>
@@ -2118,7 +2128,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>Alegeți mai întâi un rând.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+25"/>
         <source>New tier</source>
         <translation>Nivel nou</translation>
     </message>
@@ -2546,7 +2556,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>Diferență</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Export CSV…</source>
         <translation>Export CSV…</translation>
     </message>

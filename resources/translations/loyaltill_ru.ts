@@ -1278,17 +1278,27 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
     </message>
     <message>
         <location line="+3"/>
+        <source>Card or phone of the member who invited them (optional)</source>
+        <translation>Карта или телефон пригласившего участника (необязательно)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Empty: a new card number is issued.</source>
         <translation>Пусто — будет выдан новый номер карты.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Card</source>
         <translation>Карта</translation>
     </message>
     <message>
-        <location line="-1"/>
+        <location line="-4"/>
+        <source>Invited by</source>
+        <translation>Пригласил</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>no active card</source>
         <translation>нет активной карты</translation>
     </message>
@@ -1333,7 +1343,7 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
         <translation>День рождения — не дата: пишите как ДД.ММ.ГГГГ.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Old card blocked; the points moved to card %1.</source>
         <translation>Старая карта заблокирована; баллы перешли на карту %1.</translation>
     </message>
@@ -1988,12 +1998,12 @@ Scan a loyalty card, or press F2 to find by phone.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+206"/>
+        <location line="+218"/>
         <source>Promotion</source>
         <translation>Акция</translation>
     </message>
     <message>
-        <location line="-206"/>
+        <location line="-218"/>
         <source>Uses in all</source>
         <translation>Всего использований</translation>
     </message>
@@ -2088,7 +2098,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>всё</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Not a member</source>
         <translation>Не участник</translation>
     </message>
@@ -2118,7 +2128,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>Сначала выберите строку.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+25"/>
         <source>New tier</source>
         <translation>Новый уровень</translation>
     </message>
@@ -2546,7 +2556,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>Разница</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Export CSV…</source>
         <translation>Экспорт CSV…</translation>
     </message>

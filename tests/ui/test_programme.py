@@ -143,3 +143,30 @@ def test_what_if_runs_on_a_worker_and_exports_csv(qtbot, owner_window, tmp_path)
     path = tmp_path / "w.csv"
     what.export_csv(path)
     assert path.read_text().splitlines()[1] == f"sales,{result.simulated.sales},{result.actual.sales},0"
+
+
+def test_a_coupon_typed_at_the_till_applies_and_is_explained(qtbot, window):
+    import dataclasses
+
+    from services.rules import Coupon, Promotion
+
+    current = rules_service.active_rules()
+    rules_service.publish(dataclasses.replace(
+        current, promotions=(Promotion("c15", "Купон −15 %", "discount", bp=1500, coupon=True),),
+        coupons=(Coupon("AUTUMN", "c15"),)))
+    window._programme_changed()
+    member = Member.select().join(Card).where(Card.status == "active").first()
+    window.handle_code(active_card(member).number)
+    product = Product.select().join(Category).where(Category.loyalty_excluded == False).order_by(Product.barcode).first()  # noqa: E712
+    window.add_product(product.barcode)
+    assert window.priced.discount == 0
+    window.input.setFocus()
+    type_slowly(qtbot, window.input, "autumn")
+    qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    assert [c.code for c in window.cart.coupons] == ["AUTUMN"]
+    assert window.priced.discount == percent(product.price, 1500)
+    assert "AUTUMN" in window.message.text()
+    assert "Купон −15 %" in window.model.data(window.model.index(0, window.model.WHY))
+    type_slowly(qtbot, window.input, "AUTUMN")
+    qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    assert window.message.kind() == "error" and len(window.cart.coupons) == 1

@@ -289,3 +289,31 @@ def test_tiers_rise_at_once_and_fall_at_the_period_review(shop, goods):
     assert loyalty.review_tiers(rules, NOW + dt.timedelta(days=200)) == 0
     assert loyalty.review_tiers(rules, NOW + dt.timedelta(days=400)) == 1  # the spend left the window
     assert Member.get_by_id(member.id).tier == "base"
+
+
+def test_the_receipt_names_each_lines_promotion(shop, goods):
+    from services.receipts import receipt_rows
+
+    publish(promotions=(Promotion("b2g1", "Три по цене двух", "buy_get", buy=2, get=1, members_only=False),))
+    cart = Cart()
+    cart.add_barcode(goods[0], 3)
+    sold = sell(cart, shop["cashier"])
+    assert sold.priced.discount == 10000
+    rows = receipt_rows(Sale.get_by_id(sold.sale_id))
+    assert any("Три по цене двух" in row.left and row.right.startswith("−") for row in rows)
+
+
+def test_the_period_end_releases_expires_and_reviews_for_everyone(shop, goods):
+    publish(pending_days=5, expiry_days=30)
+    member, _ = add_member("Zoya", shop["cashier"])
+    cart = Cart(member=member)
+    cart.add_barcode(goods[0], 2)
+    sell(cart, shop["cashier"])
+    assert loyalty.pending_total(member.id) == 10 and Member.get_by_id(member.id).balance == 0
+    rules = rules_service.active_rules(NOW)
+    first = loyalty.close_period(rules, NOW + dt.timedelta(days=6))
+    assert (first.released, first.expired) == (10, 0)
+    assert Member.get_by_id(member.id).balance == 10
+    later = loyalty.close_period(rules, NOW + dt.timedelta(days=37))
+    assert (later.released, later.expired) == (0, 10)
+    assert Member.get_by_id(member.id).balance == 0 == ledger.ledger_balance(member.id)
