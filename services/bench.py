@@ -155,11 +155,12 @@ def bench_sales(path: Path, rounds: int, rng: random.Random) -> dict[str, Any]:
         cart = Cart(member=members.find_by_card(number))
         for barcode in rng.sample(products, min(3, len(products))):
             cart.add_barcode(barcode, rng.randint(1, 3))
-        cart.redeem = min(cart.price(rules).max_redeem, 10)
-        tender = [Tender("card", cart.price(rules).to_pay)]
+        now = utcnow()  # priced and written at one moment: a happy hour cannot start in between
+        cart.redeem = min(cart.price(rules, now).max_redeem, 10)
+        tender = [Tender("card", cart.price(rules, now).to_pay)]
         outbox_before = _last_outbox_seq()
         start = time.perf_counter()
-        result = checkout.complete_sale(cart, tender, cashier=cashier, rules=rules)
+        result = checkout.complete_sale(cart, tender, cashier=cashier, rules=rules, now=now)
         ours.append(time.perf_counter() - start)
         captured.append(_captured(result.sale_id, outbox_before))
     raw = sqlite3.connect(path, isolation_level=None)

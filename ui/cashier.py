@@ -554,6 +554,10 @@ class CashierWindow(QMainWindow):
     def pay(self) -> None:
         if self.cart.is_empty() or self.priced is None:
             raise InputError(self.tr("Scan the items first."), "sale_empty")
+        fresh = rules.active_rules()
+        if fresh.version != self.rules.version:  # a version scheduled by the owner took effect
+            self.rules = fresh
+            self.refresh()
         dialog = PayDialog(self.fmt, self.priced.to_pay, self)
         self._show(dialog, lambda: self.complete(dialog.tenders()))
 
