@@ -211,6 +211,10 @@ class ProgrammeDialog(QDialog):
         self.check_button.clicked.connect(lambda: self._guard(self.check))
         self.draft_button = QPushButton(self.tr("Save draft"), self)
         self.draft_button.clicked.connect(lambda: self._guard(self.save_draft))
+        self.open_draft_button = QPushButton(self.tr("Open draft"), self)
+        self.open_draft_button.clicked.connect(lambda: self._guard(self.open_draft))
+        self.open_draft_button.setEnabled(rules_service.draft_rules() is not None)
+        row.addWidget(self.open_draft_button)
         row.addWidget(self.check_button)
         row.addWidget(self.draft_button)
         row.addWidget(QLabel(self.tr("In force from"), self))
@@ -232,14 +236,18 @@ class ProgrammeDialog(QDialog):
 
     # --- state <-> screen --------------------------------------------------------------------
 
-    def load(self, rules: Rules) -> None:
+    def load(self, rules: Rules, draft: bool = False) -> None:
         body = rules_service.to_dict(rules)
         self.form.set_values(body)
         self.tiers = list(rules.tiers)
         self.promotions = list(rules.promotions)
         self.coupons = list(rules.coupons)
-        self.heading.setText(self.tr("Editing a copy of version %1 (in force). Nothing changes at the till until you publish.")
-                             .replace("%1", str(self.base_version)))
+        if draft:
+            self.heading.setText(self.tr("Editing a copy of draft version %1. Nothing changes at the till until you publish.")
+                                 .replace("%1", str(rules.version)))
+        else:
+            self.heading.setText(self.tr("Editing a copy of version %1 (in force). Nothing changes at the till until you publish.")
+                                 .replace("%1", str(self.base_version)))
         self._fill_tables()
         self.problems.setText("")
 
@@ -439,11 +447,18 @@ class ProgrammeDialog(QDialog):
         stored = rules_service.publish(self.collect(), self._effective_utc(), status=status, actor=self.staff)
         return stored
 
+    def open_draft(self) -> None:
+        draft = rules_service.draft_rules()
+        if draft is not None:
+            self.load(draft, draft=True)
+            self.refresh_preview()
+
     def save_draft(self) -> None:
         stored = self._store("draft")
         if stored is not None:
             self.problems.setText(self.tr("Saved as draft version %1: it does not apply until published.")
                                   .replace("%1", str(stored.version)))
+            self.open_draft_button.setEnabled(True)
 
     def publish(self) -> None:
         stored = self._store("active")

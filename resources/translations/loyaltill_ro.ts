@@ -239,7 +239,7 @@
         <translation>Găsiți mai întâi clientul (F2).</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+34"/>
         <source>Saving the sale…</source>
         <translation>Se salvează bonul…</translation>
     </message>
@@ -1998,12 +1998,12 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
     </message>
     <message>
         <location line="+3"/>
-        <location line="+218"/>
+        <location line="+226"/>
         <source>Promotion</source>
         <translation>Promoție</translation>
     </message>
     <message>
-        <location line="-218"/>
+        <location line="-226"/>
         <source>Uses in all</source>
         <translation>Utilizări în total</translation>
     </message>
@@ -2058,7 +2058,12 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>Salvare ciornă</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>Open draft</source>
+        <translation>Deschide ciorna</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>In force from</source>
         <translation>În vigoare de la</translation>
     </message>
@@ -2088,7 +2093,12 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>Închidere</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
+        <source>Editing a copy of draft version %1. Nothing changes at the till until you publish.</source>
+        <translation>Editați o copie a ciornei, versiunea %1. Nimic nu se schimbă la casă până nu publicați.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Editing a copy of version %1 (in force). Nothing changes at the till until you publish.</source>
         <translation>Editați o copie a versiunii %1 (în vigoare). Nimic nu se schimbă la casă până nu publicați.</translation>
     </message>
@@ -2163,12 +2173,12 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>Subtotal %1 · reduceri %2 · total %3 · puncte %4</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+26"/>
         <source>Saved as draft version %1: it does not apply until published.</source>
         <translation>Salvat ca ciornă, versiunea %1: nu se aplică până la publicare.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Version %1 published: in force from %2.</source>
         <translation>Versiunea %1 publicată: în vigoare de la %2.</translation>
     </message>

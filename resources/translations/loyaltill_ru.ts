@@ -239,7 +239,7 @@
         <translation>Сначала найдите клиента (F2).</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+34"/>
         <source>Saving the sale…</source>
         <translation>Чек сохраняется…</translation>
     </message>
@@ -1998,12 +1998,12 @@ Scan a loyalty card, or press F2 to find by phone.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+218"/>
+        <location line="+226"/>
         <source>Promotion</source>
         <translation>Акция</translation>
     </message>
     <message>
-        <location line="-218"/>
+        <location line="-226"/>
         <source>Uses in all</source>
         <translation>Всего использований</translation>
     </message>
@@ -2058,7 +2058,12 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>Сохранить черновик</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>Open draft</source>
+        <translation>Открыть черновик</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>In force from</source>
         <translation>Действует с</translation>
     </message>
@@ -2088,7 +2093,12 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
+        <source>Editing a copy of draft version %1. Nothing changes at the till until you publish.</source>
+        <translation>Редактируется копия черновика, версия %1. На кассе ничего не изменится, пока вы не опубликуете.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Editing a copy of version %1 (in force). Nothing changes at the till until you publish.</source>
         <translation>Редактируется копия версии %1 (действующей). На кассе ничего не изменится, пока вы не опубликуете.</translation>
     </message>
@@ -2163,12 +2173,12 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>Сумма %1 · скидки %2 · итого %3 · баллы %4</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+26"/>
         <source>Saved as draft version %1: it does not apply until published.</source>
         <translation>Сохранено как черновик, версия %1: не действует, пока не опубликована.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Version %1 published: in force from %2.</source>
         <translation>Версия %1 опубликована: действует с %2.</translation>
     </message>

@@ -170,3 +170,18 @@ def test_a_coupon_typed_at_the_till_applies_and_is_explained(qtbot, window):
     type_slowly(qtbot, window.input, "AUTUMN")
     qtbot.keyClick(window.input, Qt.Key.Key_Return)
     assert window.message.kind() == "error" and len(window.cart.coupons) == 1
+
+
+def test_a_draft_is_kept_apart_and_opened_again(qtbot, owner_window):
+    owner_window.open_programme()
+    dialog = owner_window.dialog
+    assert not dialog.open_draft_button.isEnabled()
+    before = rules_service.active_rules()
+    dialog.form.editor("earn_bp").setText("9")
+    dialog.save_draft()
+    assert rules_service.active_rules() == before  # a draft never applies
+    assert rules_service.draft_rules().earn_bp == 900
+    dialog.form.editor("earn_bp").setText("1")
+    dialog.open_draft()
+    assert dialog.form.editor("earn_bp").text() == "9"
+    assert "draft" in dialog.heading.text()
