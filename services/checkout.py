@@ -107,6 +107,10 @@ class Cart:
         elif self.member is None:
             self.context, self._context_of = None, None
 
+    def forget_member_context(self) -> None:
+        """The rules changed: work out the member's context again at the next price."""
+        self.context, self._context_of = None, None
+
     def price(self, rules: Rules, now: dt.datetime | None = None) -> PricedCart:
         self.know_member(rules, now)
         return price_cart(

@@ -353,8 +353,7 @@ class CashierWindow(QMainWindow):
     def _programme_changed(self) -> None:
         self.rules = rules.active_rules()
         self.member_panel.summary = None
-        self.cart.context = None
-        self.cart._context_of = None
+        self.cart.forget_member_context()
         self.refresh()
 
     def attach_member(self, member: Member) -> None:
