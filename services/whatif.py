@@ -12,7 +12,8 @@ coupons presented, the points the customer wanted to use (cut to what the
 new rules allow), the member's birthday and referral.  What follows the new
 rules: every discount and point, the redemption cap, and tiers (recomputed
 from the replayed spend when the new rules' tier ladder differs from the
-one in force; else the recorded tier).  Expiry and pending timing are not
+one in force, starting from the recorded spend in the window before the
+period; else the recorded tier).  Expiry and pending timing are not
 replayed: the liability is the recorded outstanding points moved by the
 difference in points issued and redeemed.
 
@@ -158,6 +159,14 @@ def simulate(
     entry = rules.tier_for_spend(0)
     window = dt.timedelta(days=rules.tier_window_days)
     done = 0
+    if set(versions) - same_ladder:
+        # Tiers may be recomputed: start from what members spent in the window
+        # before the period (recorded totals, by day), as the till would have.
+        for member, day, spent in conn.execute(
+            'SELECT member_id, substr(created_at, 1, 10), SUM(total) FROM "sale" '
+            'WHERE member_id IS NOT NULL AND created_at >= ? AND created_at < ? '
+            'GROUP BY member_id, substr(created_at, 1, 10) ORDER BY 2', (_ts(since - window), _ts(since))):
+            _add_spend(member, dt.datetime.fromisoformat(day), int(spent), sim_tier, spend, spend_sum, rules)
 
     def replay(head: tuple, lines: list[CartLine]) -> None:
         nonlocal sim_gross

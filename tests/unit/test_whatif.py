@@ -96,3 +96,16 @@ def test_happy_hours_run_on_the_shops_clock():
     assert price_cart(milk, Customer(tier="base"), rules, now=monday_0630_utc).discount == 1000
     assert price_cart(milk, Customer(tier="base"), rules, now=monday_0830_utc).discount == 0
     assert isinstance(rules.promotions[0], Promotion)
+
+
+def test_recomputed_tiers_count_the_spend_before_the_period(history):
+    current = rules_service.active_rules()
+    first, last = whatif.period_bounds()
+    start = last - dt.timedelta(days=10)
+    cheap_silver = dataclasses.replace(current, tiers=(
+        Tier("base", "Base", 0), Tier("silver", "Silver", 200_000, earn_bp=700),
+    ))
+    late = whatif.simulate(cheap_silver, start, last)
+    # Members who reached 2 000 before the last ten days start those days as silver.
+    assert late.simulated.tiers.get("silver", 0) > late.simulated.tiers.get("base", 0) // 2
+    assert late.tier_changes == late.simulated.tiers.get("silver", 0) - late.actual.tiers.get("silver", 0)
