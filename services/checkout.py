@@ -61,6 +61,7 @@ class Cart:
     manual_authoriser: Staff | None = None
     context: Customer | None = None  # the member as the rules see them (loyalty.customer_for)
     coupons: list[CouponUse] = field(default_factory=list)
+    dropped_coupons: list[str] = field(default_factory=list)  # parked with, no longer valid at recall
     _context_of: object = None
 
     def add(self, product: Product, qty: int = 1) -> CartLine:
@@ -307,6 +308,7 @@ def park(cart: Cart, staff: Staff | None, label: str = "") -> ParkedSale:
         "lines": [l.__dict__ for l in cart.lines],
         "member": str(cart.member.id) if cart.member else None,
         "redeem": cart.redeem,
+        "coupons": [c.code for c in cart.coupons],
     }
     with write_transaction():
         return ParkedSale.create(staff=staff, label=label, cart=json.dumps(body, ensure_ascii=False))
@@ -334,7 +336,7 @@ def parked() -> list[ParkedCart]:
     return out
 
 
-def recall(parked_id: object) -> Cart:
+def recall(parked_id: object, now: dt.datetime | None = None) -> Cart:
     """Take a parked cart back (prices as they are now); the parked copy goes."""
     with write_transaction():
         row = ParkedSale.get_or_none(ParkedSale.id == parked_id)
@@ -346,6 +348,13 @@ def recall(parked_id: object) -> Cart:
     if body["member"]:
         cart.member = Member.get_or_none(Member.id == uuid.UUID(body["member"]))
     cart.redeem = 0  # the balance may have moved; the cashier asks again
+    now = now or utcnow()
+    rules = active_rules(now) if body.get("coupons") else None
+    for code in body.get("coupons", []):
+        try:
+            cart.add_coupon(code, rules, now)  # type: ignore[arg-type]  # checked again: it may have expired or been used meanwhile
+        except InputError:
+            cart.dropped_coupons.append(code)  # the recalled cart still comes back; the screen says which
     return cart
 
 

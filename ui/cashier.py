@@ -473,7 +473,11 @@ class CashierWindow(QMainWindow):
                 self.current_key = None
                 self.member_panel.show_member(None)
                 self.refresh()
-                self.say(self.tr("Parked sale recalled."), "ok")
+                if self.cart.dropped_coupons:
+                    self.say(self.tr("Parked sale recalled; coupon no longer valid: %1.")
+                             .replace("%1", ", ".join(self.cart.dropped_coupons)), "warn")
+                else:
+                    self.say(self.tr("Parked sale recalled."), "ok")
 
         self._show(dialog, take)
 

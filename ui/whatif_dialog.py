@@ -122,6 +122,7 @@ class WhatIfDialog(QDialog):
         self.table.setHorizontalHeaderLabels([self.tr("Measure"), self.tr("Simulated"), self.tr("Actual"), self.tr("Difference")])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setMinimumHeight(8 * 28 + 40)  # every measure without scrolling
         layout.addWidget(self.table)

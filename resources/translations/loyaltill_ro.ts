@@ -103,12 +103,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+329"/>
+        <location line="+332"/>
         <source>Cancel sale</source>
         <translation>Anulează bonul</translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-329"/>
         <source>Programme (owner)</source>
         <translation>Program (proprietar)</translation>
     </message>
@@ -148,7 +148,7 @@
         <translation>Cupon %1: %2</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+20"/>
         <source>Member: %1</source>
         <translation>Client: %1</translation>
     </message>
@@ -184,12 +184,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+115"/>
+        <location line="+119"/>
         <source>Scan the items first.</source>
         <translation>Scanați mai întâi produsele.</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-112"/>
         <source>Manual discount %1 applied.</source>
         <translation>Reducerea manuală de %1 a fost aplicată.</translation>
     </message>
@@ -209,7 +209,12 @@
         <translation>Nu există bonuri puse deoparte.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
+        <source>Parked sale recalled; coupon no longer valid: %1.</source>
+        <translation>Bonul pus deoparte a fost reluat; cuponul nu mai este valabil: %1.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Parked sale recalled.</source>
         <translation>Bonul pus deoparte a fost reluat.</translation>
     </message>
@@ -2566,7 +2571,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <translation>Diferență</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Export CSV…</source>
         <translation>Export CSV…</translation>
     </message>

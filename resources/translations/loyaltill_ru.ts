@@ -103,12 +103,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+329"/>
+        <location line="+332"/>
         <source>Cancel sale</source>
         <translation>Отменить чек</translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-329"/>
         <source>Programme (owner)</source>
         <translation>Программа (владелец)</translation>
     </message>
@@ -148,7 +148,7 @@
         <translation>Купон %1: %2</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+20"/>
         <source>Member: %1</source>
         <translation>Клиент: %1</translation>
     </message>
@@ -184,12 +184,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+115"/>
+        <location line="+119"/>
         <source>Scan the items first.</source>
         <translation>Сначала отсканируйте товары.</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-112"/>
         <source>Manual discount %1 applied.</source>
         <translation>Ручная скидка %1 применена.</translation>
     </message>
@@ -209,7 +209,12 @@
         <translation>Отложенных чеков нет.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
+        <source>Parked sale recalled; coupon no longer valid: %1.</source>
+        <translation>Отложенный чек возвращён; купон больше не действует: %1.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Parked sale recalled.</source>
         <translation>Отложенный чек возвращён.</translation>
     </message>
@@ -2566,7 +2571,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <translation>Разница</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Export CSV…</source>
         <translation>Экспорт CSV…</translation>
     </message>

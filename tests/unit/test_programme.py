@@ -317,3 +317,22 @@ def test_the_period_end_releases_expires_and_reviews_for_everyone(shop, goods):
     later = loyalty.close_period(rules, NOW + dt.timedelta(days=37))
     assert (later.released, later.expired) == (0, 10)
     assert Member.get_by_id(member.id).balance == 0 == ledger.ledger_balance(member.id)
+
+
+def test_a_parked_sale_keeps_its_coupon_unless_it_was_used_meanwhile(shop, goods):
+    publish(promotions=(Promotion("c10", "Coupon −10 %", "discount", bp=1000, coupon=True),),
+            coupons=(Coupon("ONCE", "c10", max_uses=1, per_member=0),))
+    rules = rules_service.active_rules(NOW)
+    cart = Cart()
+    cart.add_barcode(goods[0])
+    cart.add_coupon("once", rules, NOW)
+    first = checkout.park(cart, shop["cashier"])
+    cart = Cart()
+    cart.add_barcode(goods[0])
+    cart.add_coupon("ONCE", rules, NOW)
+    second = checkout.park(cart, shop["cashier"])
+    back = checkout.recall(first.id, NOW)
+    assert [c.code for c in back.coupons] == ["ONCE"] and back.dropped_coupons == []
+    sell(back, shop["cashier"])
+    again = checkout.recall(second.id, NOW)  # its coupon was used by the other sale meanwhile
+    assert again.coupons == [] and again.dropped_coupons == ["ONCE"] and len(again.lines) == 1
