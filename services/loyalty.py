@@ -183,11 +183,9 @@ def record_sale(
             credited += priced.points_earned
     bonus = 0
     for reason in priced.bonuses:
-        key = str(now.year)
-        if reason["code"] == "birthday":
-            key = birthday_key(member.birthday, now.date(), rules.birthday_days) or key
-        elif reason["code"] != "birthday":
-            key = ""
+        key = ""  # welcome and referral: once ever
+        if reason["code"] == "birthday":  # once per birthday year
+            key = birthday_key(member.birthday, now.date(), rules.birthday_days) or str(now.year)
         _event(member, reason["code"], key, sale_id, reason["points"], now)
         ledger.post(member, reason["code"], reason["points"], sale=sale, till=till, staff=staff, now=now)
         credited += reason["points"]

@@ -34,7 +34,7 @@ from services.loyalty import birthday_key
 from services.money import BP
 from services.pricing import CartLine, Customer, price_cart
 from services.errors import InputError, RedeemRefused
-from services.rules import Rules, all_versions
+from services.rules import Rules, Tier, all_versions
 
 Progress = Callable[[int, int], None]
 FETCH = 20_000
@@ -281,18 +281,26 @@ def _outstanding_points(until: dt.datetime) -> int:
     return int(held) + int(pending)
 
 
-def _recomputed_tier(member, when, sim_tier, spend, spend_sum, rules, entry, window) -> str:
+Spend = dict[bytes, deque]
+
+
+def _recomputed_tier(
+    member: bytes, when: dt.datetime, sim_tier: dict[bytes, str], spend: Spend, spend_sum: dict[bytes, int],
+    rules: Rules, entry: Tier | None, window: dt.timedelta,
+) -> str:
     _expire_spend(member, when, spend, spend_sum, window)
     return sim_tier.get(member, entry.code if entry else "")
 
 
-def _expire_spend(member, when, spend, spend_sum, window) -> None:
+def _expire_spend(member: bytes, when: dt.datetime, spend: Spend, spend_sum: dict[bytes, int],
+                  window: dt.timedelta) -> None:
     queue = spend[member]
     while queue and queue[0][0] < when - window:
         spend_sum[member] -= queue.popleft()[1]
 
 
-def _add_spend(member, when, total, sim_tier, spend, spend_sum, rules) -> None:
+def _add_spend(member: bytes, when: dt.datetime, total: int, sim_tier: dict[bytes, str], spend: Spend,
+               spend_sum: dict[bytes, int], rules: Rules) -> None:
     """As checkout settles a tier after a sale: up at once, never down."""
     spend[member].append((when, total))
     spend_sum[member] += total
