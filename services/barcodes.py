@@ -10,12 +10,8 @@ EAN-13: the library silently replaces a wrong check digit with the right one
 scans as a different number. We validate the number with our own check digit
 first and refuse if the library's full code differs from what we asked for.
 
-Receipt codes: a USB scanner "types" what it reads with the keyboard layout
-that happens to be active, so "T01-000123" would arrive as "Е01-000123" on a
-Russian layout. The receipt barcode therefore carries digits only:
-``9`` + till number (3 digits) + receipt sequence (7 digits) = 11 digits, a
-length no retail symbology uses (EAN-8/13, UPC-A 12, ITF-14), encoded as
-Code 128, which has its own check character.
+The receipt's code (digits only, see services/cards.receipt_code) is drawn
+as Code 128, which carries its own check character.
 """
 from __future__ import annotations
 
@@ -25,7 +21,6 @@ from dataclasses import dataclass
 from services.cards import is_valid_ean13
 from services.errors import InputError
 
-RECEIPT_CODE = re.compile(r"9(\d{3})(\d{7})")
 RECEIPT_NO = re.compile(r"(?P<code>.+)-(?P<seq>\d+)")
 
 # Quiet zones in modules: EAN-13 needs 11 on the left and 7 on the right,
@@ -71,21 +66,6 @@ def code128(data: str) -> Bars:
 
     code = barcode.get_barcode_class("code128")(data)
     return Bars("code128", data, code.build()[0], *QUIET["code128"])
-
-
-def receipt_code(till_number: int, seq: int) -> str:
-    """The digits printed as the receipt's barcode."""
-    if not (0 <= till_number <= 999 and 0 < seq <= 9_999_999):
-        raise ValueError(f"no receipt code for till {till_number}, receipt {seq}")
-    return f"9{till_number:03d}{seq:07d}"
-
-
-def parse_receipt_code(code: str) -> tuple[int, int] | None:
-    """(till number, sequence) from a scanned receipt code, or None if it is not one."""
-    match = RECEIPT_CODE.fullmatch(code.strip())
-    if match is None:
-        return None
-    return int(match.group(1)), int(match.group(2))
 
 
 def receipt_seq(receipt_no: str) -> int:

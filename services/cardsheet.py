@@ -85,6 +85,16 @@ def reserve_blank(count: int, *, actor: object, now: dt.datetime | None = None) 
     return faces
 
 
+def next_blank_faces(count: int) -> list[CardFace]:
+    """What the next blank cards would look like, for a preview: nothing is reserved."""
+    from services.cards import make_card_number
+    from services.shop import local_till
+
+    till = local_till()
+    prefix = shop_info().card_prefix
+    return [CardFace(make_card_number(prefix, till.number, till.card_seq + i)) for i in range(1, count + 1)]
+
+
 def member_faces(members: Iterable[Member], rules: Rules) -> list[CardFace]:
     """The active card of each member, in the order given; members without one are left out."""
     words = WORDS.get(shop_info().language, WORDS["en"])
@@ -127,8 +137,9 @@ def select_members(
 # --- the shop's logo --------------------------------------------------------------------
 
 
-def set_logo(path: Path | None) -> None:
+def set_logo(path: Path | None, *, actor: object) -> None:
     """Keep the logo in the settings (so every till of the shop prints the same); None removes it."""
+    auth.require(actor, "shop_settings")
     if path is None:
         with write_transaction():
             set_setting("card_logo", "")

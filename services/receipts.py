@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.schema import Payment, Sale, SaleLine, Staff, Till
-from services.barcodes import code128, draw_bars, receipt_code, receipt_seq
+from services.barcodes import code128, draw_bars, receipt_seq
+from services.cards import receipt_code
 from services.errors import InputError
 from services.money import format_money
 from services.returns import find_sale
@@ -210,7 +211,7 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
             RULE,
             Row(t["member"], receipt.card or ""),
             Row(t["earned"], f"+{receipt.points_earned}"),
-            Row(t["spent"], f"−{receipt.points_redeemed}"),
+            Row(t["spent"], f"−{receipt.points_redeemed}" if receipt.points_redeemed else "0"),
             Row(t["balance"], "" if receipt.balance_after is None else str(receipt.balance_after), bold=True),
         ]
         if receipt.expiring:

@@ -15,7 +15,7 @@ import peewee
 from services.storage import write_transaction
 from models.schema import Member, Payment, ReturnLine, Sale, SaleLine, SaleReturn, Staff, Till, utcnow
 from services import auth, ledger, outbox
-from services.barcodes import parse_receipt_code
+from services.cards import parse_receipt_code
 from services.errors import InputError, NotFound
 from services.members import settle_tier, spend_in_window
 from services.money import round_div

@@ -54,6 +54,7 @@ class CompletionPanel(QFrame):
     """Shown after a sale until the next scan: change, points, the receipt."""
 
     receipt_pdf_requested = Signal(str)
+    receipt_print_requested = Signal(str)
     dismissed = Signal()
 
     def __init__(self, fmt: Formatter, parent: QWidget | None = None) -> None:
@@ -85,9 +86,13 @@ class CompletionPanel(QFrame):
         self.pdf = QPushButton(self.tr("Save receipt PDF"), self)
         self.pdf.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.pdf.clicked.connect(lambda: self.receipt_pdf_requested.emit(self.sale_id))
+        self.print = QPushButton(self.tr("Print receipt") + "  ·  Ctrl+P", self)
+        self.print.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.print.clicked.connect(lambda: self.receipt_print_requested.emit(self.sale_id))
         self.next = QPushButton(self.tr("Next customer"), self)
         self.next.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.next.clicked.connect(self.dismissed.emit)
+        layout.addWidget(self.print)
         layout.addWidget(self.pdf)
         layout.addWidget(self.next)
 

@@ -16,7 +16,8 @@ import pytest
 
 from models.schema import Card, Sale
 from services import cardsheet, members
-from services.barcodes import code128, ean13, parse_receipt_code, receipt_code
+from services.barcodes import code128, ean13
+from services.cards import parse_receipt_code, receipt_code
 from services.cards import is_valid_ean13
 from services.checkout import Cart
 from services.errors import InputError, PermissionDenied
@@ -261,7 +262,7 @@ def test_logo_is_drawn_and_a_bad_logo_refused(shop, resources, tmp_path):
 
     logo = tmp_path / "logo.png"
     Image.new("RGB", (64, 64), (200, 30, 30)).save(logo)
-    cardsheet.set_logo(logo)
+    cardsheet.set_logo(logo, actor=shop["owner"])
     face = cardsheet.CardFace("2700100000013")
     data, _ = cardsheet.render_cards_pdf([face], resources, "cr80")
     (tmp_path / "l.pdf").write_bytes(data)
@@ -270,7 +271,7 @@ def test_logo_is_drawn_and_a_bad_logo_refused(shop, resources, tmp_path):
     text = tmp_path / "logo.txt"
     text.write_text("not a picture")
     with pytest.raises(InputError) as err:
-        cardsheet.set_logo(text)
+        cardsheet.set_logo(text, actor=shop["owner"])
     assert err.value.code == "logo_bad"
 
 
