@@ -105,6 +105,7 @@ def command_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="time lookups, sales and start-up on a database")
     bench.add_argument("--db", type=Path, required=True)
     bench.add_argument("--rounds", type=int, default=2000)
+    bench.add_argument("--printing", action="store_true", help="time receipt PDFs and 1,000 cards instead")
     bench.add_argument("--json", action="store_true")
     return parser
 
@@ -323,6 +324,10 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     if args.rounds < 10:
         raise CliError("--rounds must be at least 10")
     open_db(args.db)
+    if args.printing:
+        from services.bench_printing import run_print_bench
+
+        return run_print_bench(RESOURCES, rounds=min(args.rounds, 500))
     return run_bench(args.db, rounds=args.rounds, main_py=Path(__file__).resolve())
 
 
@@ -335,8 +340,9 @@ HANDLERS = {
 def print_human(command: str, result: dict[str, Any]) -> None:
     if command == "bench":
         from services.bench import format_report
+        from services.bench_printing import format_print_report
 
-        print(format_report(result))
+        print(format_print_report(result) if "database" not in result else format_report(result))
         return
     for key, value in result.items():
         if key == "ledger":
