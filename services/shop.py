@@ -96,6 +96,8 @@ def configure_shop(
         raise InputError(f"Currency must be one of {', '.join(CURRENCIES)}.", "bad_currency")
     if language not in LOCALES:
         raise InputError("Language must be ru, ro or en.", "bad_language")
+    if not (len(card_prefix) == 2 and card_prefix.isdigit() and card_prefix.startswith("2")):
+        raise InputError(f"The card prefix must be two digits from 20 to 29, not {card_prefix!r}.", "bad_prefix")
     with write_transaction():
         for key, value in {
             "shop_name": name,
@@ -112,14 +114,16 @@ def configure_shop(
     return till
 
 
-def create_shop(name: str, currency: str, language: str, owner_name: str, owner_pin: str) -> Till:
+def create_shop(
+    name: str, currency: str, language: str, owner_name: str, owner_pin: str, card_prefix: str = DEFAULT_PREFIX
+) -> Till:
     """'New shop': settings, this till, the owner and a starting programme, all or nothing."""
     from services import auth, rules
 
     if not owner_name.strip():
         raise InputError("Enter the owner's name.", "owner_name_empty")
     with write_transaction():
-        till = configure_shop(name, currency, language)
+        till = configure_shop(name, currency, language, card_prefix=card_prefix)
         auth.add_staff(owner_name, "owner", owner_pin)
         rules.publish(rules.default_rules())
     return till

@@ -432,12 +432,12 @@
         <translation>Tipărește bonul</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Next customer</source>
         <translation>Clientul următor</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Sale %1 done</source>
         <translation>Bonul %1 achitat</translation>
     </message>
@@ -924,7 +924,7 @@
 <context>
     <name>FirstRun</name>
     <message>
-        <location filename="../../ui/first_run.py" line="+23"/>
+        <location filename="../../ui/first_run.py" line="+24"/>
         <source>Building the demo shop…</source>
         <translation>Se creează magazinul demo…</translation>
     </message>
@@ -981,7 +981,12 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
         <translation>PIN-uri demo: proprietar 1111, manager 2222, casier 3333.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
+        <source>Loyalty card numbers (EAN-13) start with these two digits, from the in-store range 20–29. Pick one your goods&apos; own barcodes do not use.</source>
+        <translation>Numerele cardurilor de fidelitate (EAN-13) încep cu aceste două cifre, din intervalul intern 20–29. Alegeți unele pe care nu le folosesc codurile de bare ale mărfurilor dvs.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Shop name</source>
         <translation>Numele magazinului</translation>
     </message>
@@ -994,6 +999,11 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
         <location line="+1"/>
         <source>Language</source>
         <translation>Limba</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card numbers start with</source>
+        <translation>Numerele cardurilor încep cu</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1877,7 +1887,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
 <context>
     <name>TotalsPanel</name>
     <message>
-        <location filename="../../ui/totals_panel.py" line="-75"/>
+        <location filename="../../ui/totals_panel.py" line="-78"/>
         <source>Items</source>
         <translation>Produse</translation>
     </message>

@@ -432,12 +432,12 @@
         <translation>Печать чека</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Next customer</source>
         <translation>Следующий покупатель</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Sale %1 done</source>
         <translation>Чек %1 оплачен</translation>
     </message>
@@ -924,7 +924,7 @@
 <context>
     <name>FirstRun</name>
     <message>
-        <location filename="../../ui/first_run.py" line="+23"/>
+        <location filename="../../ui/first_run.py" line="+24"/>
         <source>Building the demo shop…</source>
         <translation>Создаётся демо-магазин…</translation>
     </message>
@@ -981,7 +981,12 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
         <translation>PIN в демо: владелец 1111, менеджер 2222, кассир 3333.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
+        <source>Loyalty card numbers (EAN-13) start with these two digits, from the in-store range 20–29. Pick one your goods&apos; own barcodes do not use.</source>
+        <translation>Номера карт лояльности (EAN-13) начинаются с этих двух цифр из внутримагазинного диапазона 20–29. Выберите те, что не заняты штрихкодами ваших товаров.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Shop name</source>
         <translation>Название магазина</translation>
     </message>
@@ -994,6 +999,11 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
         <location line="+1"/>
         <source>Language</source>
         <translation>Язык</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card numbers start with</source>
+        <translation>Номера карт начинаются с</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1877,7 +1887,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
 <context>
     <name>TotalsPanel</name>
     <message>
-        <location filename="../../ui/totals_panel.py" line="-75"/>
+        <location filename="../../ui/totals_panel.py" line="-78"/>
         <source>Items</source>
         <translation>Товаров</translation>
     </message>

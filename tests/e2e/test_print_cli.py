@@ -5,7 +5,7 @@ import json
 
 import pdfplumber
 
-from tests.e2e.test_cli import counts, run, shop, shop_file  # noqa: F401  (fixtures)
+from tests.e2e.conftest import counts, run
 from tests.unit.test_printing import decode
 
 
