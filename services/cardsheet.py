@@ -209,8 +209,11 @@ class _Face:
             pdf.setFont(FONT, 8.5)
             pdf.drawString(x + pad, y + h - band - 6 * MM, fit_text(pdf, self.caption, FONT, 8.5, w - 2 * pad))
         else:
-            pdf.setFont(FONT_BOLD, 10)
-            pdf.drawString(x + pad, y + h - band - 6 * MM, fit_text(pdf, face.name, FONT_BOLD, 10, w - 2 * pad))
+            size = 10.0  # a long name gets smaller before it gets cut
+            while size > 7.5 and pdf.stringWidth(face.name, FONT_BOLD, size) > w - 2 * pad:
+                size -= 0.5
+            pdf.setFont(FONT_BOLD, size)
+            pdf.drawString(x + pad, y + h - band - 6 * MM, fit_text(pdf, face.name, FONT_BOLD, size, w - 2 * pad))
         if face.tier:
             pdf.setFont(FONT, 8)
             pdf.setFillColor(_hex(face.colour))
