@@ -279,15 +279,29 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
     check_writable(args.out)
     open_db(args.db)
     actor = acting_staff(args.pin)
+    style = cardsheet.card_style()
+    pages = 0
+
+    def draw(faces: list[cardsheet.CardFace]) -> None:
+        nonlocal pages
+        with progress_bar(len(faces), "cards") as tick:
+            data, pages = cardsheet.render_cards_pdf(faces, RESOURCES, style, args.layout, progress=tick)
+        write_pdf(data, args.out)
+
+    result: dict[str, Any] = {}
     if args.blank is not None:
-        faces = cardsheet.reserve_blank(args.blank, actor=actor)
+        faces = cardsheet.reserve_blank(args.blank, actor=actor, deliver=draw)  # no file, no numbers used
     else:
         members = cardsheet.select_members(ids=refs, all_members=not refs)
         faces = cardsheet.member_faces(members, active_rules())
-    with progress_bar(len(faces), "cards") as tick:
-        data, pages = cardsheet.render_cards_pdf(faces, RESOURCES, args.layout, progress=tick)
-    write_pdf(data, args.out)
-    return {"pages": pages, "cards": [face.number for face in faces]}
+        if not faces:
+            raise CliError("none of these members has an active card to print")
+        draw(faces)
+        printed = {face.member_id for face in faces}
+        skipped = [str(member.id) for member in members if str(member.id) not in printed]
+        if skipped:
+            result["skipped"] = skipped  # members with no active card (blocked, none issued)
+    return {"pages": pages, "cards": [face.number for face in faces], **result}
 
 
 def cmd_receipt(args: argparse.Namespace) -> dict[str, Any]:

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from models.schema import Card, Member, utcnow
+from models.db import insert_rows
+from models.schema import Card, Member, Till, new_id, utcnow
 from services import auth, outbox
 from services.barcodes import draw_bars, ean13
 from services.errors import InputError
 from services.receipts import FONT, FONT_BOLD, fit_text, register_fonts
 from services.rules import Rules
-from services.serialize import row_dict
+from services.serialize import as_columns
 from services.shop import get_setting, set_setting, shop_info
 from services.storage import write_transaction
 
@@ -42,12 +43,27 @@ PALETTE = ("#1F5FA8", "#2E7D5B", "#7D8A96", "#B8902A", "#8E3B6B", "#3C3C46")
 BLANK_COLOUR = "#1F5FA8"
 # Printed words, in the shop's language (the card is printed for the shop, not for the screen).
 WORDS = {
-    "ru": {"caption": "Карта постоянного покупателя", "Base": "Базовый", "Silver": "Серебряный", "Gold": "Золотой"},
-    "ro": {"caption": "Card de fidelitate", "Base": "De bază", "Silver": "Argint", "Gold": "Aur"},
+    "ru": {"caption": "Карта постоянного покупателя", "Base": "Базовый", "Silver": "Серебряный", "Gold": "Золотой",
+           "Platinum": "Платиновый"},
+    "ro": {"caption": "Card de fidelitate", "Base": "De bază", "Silver": "Argint", "Gold": "Aur", "Platinum": "Platină"},
     "en": {"caption": "Loyalty card"},
 }
 MODULE_MM = 0.33  # EAN-13 X-dimension at 100 %
 BAR_HEIGHT_MM = 13.0
+
+
+@dataclass(frozen=True)
+class CardStyle:
+    """What every card of the shop shares."""
+
+    shop_name: str
+    caption: str  # printed on blank cards: what the card is
+    logo: bytes | None = None
+
+
+def card_style() -> CardStyle:
+    info = shop_info()
+    return CardStyle(info.name, WORDS.get(info.language, WORDS["en"])["caption"], logo_bytes())
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,7 @@ class CardFace:
     name: str = ""  # empty on a blank (pre-numbered) card
     tier: str = ""  # the tier's display name
     colour: str = BLANK_COLOUR
+    member_id: str = ""  # whose card: empty on a blank one
 
 
 def tier_colour(code: str, rules: Rules) -> str:
@@ -68,35 +85,69 @@ def tier_colour(code: str, rules: Rules) -> str:
 # --- which cards ------------------------------------------------------------------------
 
 
-def reserve_blank(count: int, *, actor: object, now: dt.datetime | None = None) -> list[CardFace]:
-    """N new card numbers, reserved for pre-printed cards: scanned at registration, they attach."""
-    from services.members import issue_number
-
-    auth.require(actor, "reserve_cards")
-    if not 1 <= count <= MAX_BATCH:
-        raise InputError(f"Print between 1 and {MAX_BATCH} blank cards at a time.", "cards_count", max=MAX_BATCH)
-    now = now or utcnow()
-    faces = []
-    with write_transaction():
-        for _ in range(count):
-            card = Card.create(number=issue_number(), member=None, status="reserved", created_at=now)
-            outbox.record("card", row_dict(card))
-            faces.append(CardFace(card.number))
-    return faces
-
-
-def next_blank_faces(count: int) -> list[CardFace]:
-    """What the next blank cards would look like, for a preview: nothing is reserved."""
+def _free_numbers(count: int) -> tuple[list[str], int]:
+    """The next `count` card numbers this till can issue (skipping any already known), and the last serial."""
     from services.cards import make_card_number
     from services.shop import local_till
 
     till = local_till()
     prefix = shop_info().card_prefix
-    return [CardFace(make_card_number(prefix, till.number, till.card_seq + i)) for i in range(1, count + 1)]
+    numbers: list[str] = []
+    serial = till.card_seq
+    while len(numbers) < count:
+        batch = []
+        for _ in range(count - len(numbers)):
+            serial += 1
+            batch.append(make_card_number(prefix, till.number, serial))  # cards_exhausted past 9,999,999
+        taken = {row.number for row in Card.select(Card.number).where(Card.number.in_(batch))}
+        numbers += [number for number in batch if number not in taken]
+    return numbers, serial
 
 
-def member_faces(members: Iterable[Member], rules: Rules) -> list[CardFace]:
-    """The active card of each member, in the order given; members without one are left out."""
+def next_blank_faces(count: int) -> list[CardFace]:
+    """The numbers the next blank cards will carry: for a preview, and to draw before reserving."""
+    return [CardFace(number) for number in _free_numbers(count)[0]]
+
+
+def reserve_blank(
+    count: int,
+    *,
+    actor: object,
+    deliver: Callable[[list[CardFace]], None] | None = None,
+    now: dt.datetime | None = None,
+) -> list[CardFace]:
+    """N new card numbers, reserved for pre-printed cards: scanned at registration, they attach.
+
+    `deliver` (draw and write the sheet) runs inside the reserving transaction:
+    if it fails, no number is used up. Numbers are taken in bulk, one till
+    update and one outbox row per card, so 10,000 cards hold the write lock
+    for well under a second of database work.
+    """
+    from services.shop import local_till
+
+    auth.require(actor, "reserve_cards")
+    if not 1 <= count <= MAX_BATCH:
+        raise InputError(f"Print between 1 and {MAX_BATCH} blank cards at a time.", "cards_count", max=MAX_BATCH)
+    now = now or utcnow()
+    with write_transaction():
+        numbers, last = _free_numbers(count)
+        rows = [{"id": new_id(), "number": number, "member": None, "status": "reserved", "created_at": now,
+                 "blocked_at": None}
+                for number in numbers]
+        for start in range(0, len(rows), 500):
+            chunk = rows[start:start + 500]
+            insert_rows(Card, chunk)
+            outbox.record_many("card", [as_columns(Card, row) for row in chunk])
+        Till.update(card_seq=last).where(Till.id == local_till().id).execute()
+        faces = [CardFace(number) for number in numbers]
+        if deliver is not None:
+            deliver(faces)
+    return faces
+
+
+def member_faces(members: Iterable[Member], rules: Rules, with_names: bool = True) -> list[CardFace]:
+    """The active card of each member, in the order given; members without one are left out
+    (compare the count). Without names, the card shows only the tier."""
     words = WORDS.get(shop_info().language, WORDS["en"])
     members = list(members)
     cards: dict[object, str] = {}
@@ -111,34 +162,37 @@ def member_faces(members: Iterable[Member], rules: Rules) -> list[CardFace]:
     for member in members:
         if member.id in cards:
             tier = rules.tier(member.tier)
-            faces.append(CardFace(cards[member.id], member.name, words.get(tier.name, tier.name) if tier else "",
-                                  tier_colour(member.tier, rules)))
+            faces.append(CardFace(cards[member.id], member.name if with_names else "", words.get(tier.name, tier.name) if tier else "",
+                                  tier_colour(member.tier, rules), str(member.id)))
     return faces
 
 
 def select_members(
     *, ids: Sequence[str] = (), all_members: bool = False, since: dt.date | None = None, tier: str | None = None,
+    limit: int | None = None,
 ) -> list[Member]:
-    """Members to print cards for: by id or card number (in that order), all, new since a day, or one tier."""
+    """Members to print cards for: by id or card number (in that order), all, new since a day (the
+    shop's local day), or one tier; `limit` for a preview."""
     from services.members import find_member_ref
 
     if ids:
         return [find_member_ref(ref) for ref in ids]
     query = Member.select().order_by(Member.created_at, Member.id)
     if since is not None:
-        query = query.where(Member.created_at >= dt.datetime.combine(since, dt.time()))
+        local_midnight = dt.datetime.combine(since, dt.time()).astimezone()  # stored times are UTC
+        query = query.where(Member.created_at >= local_midnight.astimezone(dt.timezone.utc).replace(tzinfo=None))
     if tier:
         query = query.where(Member.tier == tier)
     if not (all_members or since is not None or tier):
         raise InputError("Choose whose cards to print.", "cards_none_chosen")
-    return list(query)
+    return list(query.limit(limit) if limit else query)
 
 
 # --- the shop's logo --------------------------------------------------------------------
 
 
 def set_logo(path: Path | None, *, actor: object) -> None:
-    """Keep the logo in the settings (so every till of the shop prints the same); None removes it."""
+    """Keep the logo in this till's settings (shop_info never reads it); None removes it."""
     auth.require(actor, "shop_settings")
     if path is None:
         with write_transaction():
@@ -176,13 +230,13 @@ def _hex(colour: str):
 class _Face:
     """Draws one card face with its lower-left corner at (x, y)."""
 
-    def __init__(self, pdf, shop_name: str, caption: str, logo: bytes | None) -> None:
+    def __init__(self, pdf, style: CardStyle) -> None:
         from reportlab.lib.utils import ImageReader
 
         self.pdf = pdf
-        self.shop_name = shop_name
-        self.caption = caption
-        self.logo = ImageReader(io.BytesIO(logo)) if logo else None
+        self.shop_name = style.shop_name
+        self.caption = style.caption
+        self.logo = ImageReader(io.BytesIO(style.logo)) if style.logo else None
 
     def draw(self, face: CardFace, x: float, y: float) -> None:
         pdf = self.pdf
@@ -203,7 +257,8 @@ class _Face:
         while name_size > 7 and pdf.stringWidth(self.shop_name, FONT_BOLD, name_size) > x + w - pad - text_x:
             name_size -= 0.5
         pdf.setFont(FONT_BOLD, name_size)
-        pdf.drawString(text_x, y + h - band / 2 - name_size * 0.35, self.shop_name)
+        shop_name = fit_text(pdf, self.shop_name, FONT_BOLD, name_size, x + w - pad - text_x)
+        pdf.drawString(text_x, y + h - band / 2 - name_size * 0.35, shop_name)
         pdf.setFillColorRGB(0.1, 0.1, 0.12)
         if not face.name:  # a blank card: what it is, and room for nothing else
             pdf.setFont(FONT, 8.5)
@@ -264,6 +319,7 @@ def _crop_marks(pdf, x0: float, y0: float) -> None:
 def render_cards_pdf(
     faces: Sequence[CardFace],
     resources: Path,
+    style: CardStyle,
     layout: str = "a4",
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[bytes, int]:
@@ -277,13 +333,11 @@ def render_cards_pdf(
     for face in faces:
         ean13(face.number)  # refuse a bad number before drawing anything
     register_fonts(resources)
-    info = shop_info()
     size = (A4_W * MM, A4_H * MM) if layout == "a4" else (CARD_W * MM, CARD_H * MM)
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=size, initialFontName=FONT)
-    pdf.setTitle(f"{info.name} — cards")
-    caption = WORDS.get(info.language, WORDS["en"])["caption"]
-    drawer = _Face(pdf, info.name, caption, logo_bytes())
+    pdf.setTitle(f"{style.shop_name} — cards")
+    drawer = _Face(pdf, style)
     x0 = (A4_W - COLS * CARD_W) / 2 * MM
     y0 = (A4_H - ROWS * CARD_H) / 2 * MM
     pages = 0

@@ -92,9 +92,7 @@ def find_member_ref(ref: str) -> Member:
     """A member by id (UUID) or by one of their cards: what a list typed by the owner holds."""
     ref = ref.strip()
     if len(ref) == 13 and ref.isdigit():
-        card = Card.get_or_none(Card.number == ref)
-        if card is not None and card.member_id is not None:
-            return Member.get_by_id(card.member_id)
+        return find_by_card(ref)  # says so if the card is blocked, unknown or not given out
     else:
         try:
             member = Member.get_or_none(Member.id == uuid.UUID(ref))

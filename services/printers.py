@@ -18,12 +18,12 @@ from __future__ import annotations
 import socket
 import textwrap
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 from services import auth
 from services.errors import InputError
 from services.receipts import Receipt, Row, receipt_rows
-from services.shop import get_setting, set_setting, shop_info
+from services.shop import get_setting, set_setting
 from services.storage import write_transaction
 
 KINDS = ("none", "system", "escpos")
@@ -49,7 +49,7 @@ class PrinterSettings:
     serial: str = ""  # /dev/ttyUSB0 or COM3
     baudrate: int = 19200
     codepage: str = ""  # "" follows the shop's language
-    width: str = "80"
+    width: str = "80"  # 58 / 80 mm roll; a4 on a system printer
     auto_print: bool = False  # print every receipt as the sale completes
 
     def effective_codepage(self, language: str) -> str:
@@ -75,8 +75,10 @@ def _usb_ids(text: str) -> tuple[int, int]:
 
 def validate(settings: PrinterSettings) -> PrinterSettings:
     s = settings
-    if s.kind not in KINDS or s.connection not in CONNECTIONS or s.width not in WIDTHS:
+    if s.kind not in KINDS or s.connection not in CONNECTIONS or s.width not in (*WIDTHS, "a4"):
         raise InputError("Unknown printer setting.", "printer_setting")
+    if s.width == "a4" and s.kind == "escpos":
+        raise InputError("A thermal printer takes 58 or 80 mm rolls, not A4.", "printer_width")
     if s.codepage and s.codepage not in CODEPAGES:
         raise InputError(f"Code page must be one of {', '.join(CODEPAGES)}.", "printer_codepage")
     if s.kind == "escpos":
@@ -104,32 +106,46 @@ def save_printer_settings(settings: PrinterSettings, *, actor: object) -> Printe
 
 # --- ESC/POS --------------------------------------------------------------------------------
 
-# What a receipt may hold that a code page may lack, and what to print instead.
+# What a receipt may hold that a code page may lack, and what to print instead,
+# tried in order until one fits the page.
 SUBSTITUTES = {
-    "₽": "руб.", "€": "EUR", "−": "-", "–": "-", "—": "-", "×": "x", "•": "*", "…": "...",
-    "«": '"', "»": '"', "„": '"', "“": '"', "”": '"', "’": "'",
-    "ș": "ş", "ț": "ţ", "Ș": "Ş", "Ț": "Ţ", "\u00a0": " ", "\u202f": " ",
+    "₽": ("руб.", "RUB"), "€": ("EUR",), "−": ("-",), "–": ("-",), "—": ("-",), "×": ("x",), "•": ("*",),
+    "…": ("...",), "«": ('"',), "»": ('"',), "„": ('"',), "“": ('"',), "”": ('"',), "’": ("'",),
+    "ș": ("ş", "s"), "ț": ("ţ", "t"), "Ș": ("Ş", "S"), "Ț": ("Ţ", "T"), "\u00a0": (" ",), "\u202f": (" ",),
+    "ş": ("s",), "ţ": ("t",), "Ş": ("S",), "Ţ": ("T",), "ă": ("a",), "Ă": ("A",), "â": ("a",), "Â": ("A",),
+    "î": ("i",), "Î": ("I",),
 }
-# Last resort for Latin pages without Cyrillic letters or Romanian ones.
-FALLBACK = {"ş": "s", "ţ": "t", "Ş": "S", "Ţ": "T", "ă": "a", "Ă": "A", "â": "a", "Â": "A", "î": "i", "Î": "I"}
+# Cyrillic on a Latin-only page (a Romanian shop's printer, a Russian product name): transliterated.
+_CYRILLIC = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+     "f", "h", "ts", "ch", "sh", "sch", "", "y", "", "e", "yu", "ya"],
+))
+for _lower, _latin in list(_CYRILLIC.items()):
+    _CYRILLIC[_lower.upper()] = _latin.capitalize()
+# The pages AUTO may switch between (python-escpos's magic encoder picks per character).
+AUTO_PAGES = ("cp866", "cp852", "cp858")
+
+
+def _fits(text: str, encodings: tuple[str, ...]) -> bool:
+    for encoding in encodings:
+        try:
+            text.encode(encoding)
+            return True
+        except UnicodeEncodeError:
+            continue
+    return False
 
 
 def printable(text: str, codepage: str) -> str:
-    """Text the code page can print: substitutes for what it lacks."""
-    if codepage == "AUTO":
-        return "".join(SUBSTITUTES.get(ch, ch) if ch in "−–—•…\u00a0\u202f" else ch for ch in text)
-    encoding = codepage.lower()
+    """Text the code page can print: substitutes for what it lacks, never a bare "?"."""
+    encodings = AUTO_PAGES if codepage == "AUTO" else (codepage.lower(),)
     out = []
     for ch in text:
-        for candidate in (ch, SUBSTITUTES.get(ch), FALLBACK.get(SUBSTITUTES.get(ch, ch))):
-            if candidate is None:
-                continue
-            try:
-                candidate.encode(encoding)
-            except UnicodeEncodeError:
-                continue
-            out.append(candidate)
-            break
+        for candidate in (ch, *SUBSTITUTES.get(ch, ()), _CYRILLIC.get(ch)):
+            if candidate is not None and _fits(candidate, encodings):
+                out.append(candidate)
+                break
         else:
             out.append("?")
     return "".join(out)
@@ -167,10 +183,29 @@ def escpos_receipt(printer: Any, receipt: Receipt, width: str = "80", codepage: 
     printer.cut()
 
 
+def _device_errors() -> tuple[type[BaseException], ...]:
+    """What opening or talking to a printer raises when the printer (not our code) is the problem."""
+    from escpos.exceptions import Error as EscposError
+
+    errors: list[type[BaseException]] = [EscposError, OSError, socket.timeout]
+    try:
+        import usb.core
+
+        errors += [usb.core.USBError, usb.core.NoBackendError]
+    except ImportError:
+        pass
+    try:
+        import serial
+
+        errors.append(serial.SerialException)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
 def open_printer(settings: PrinterSettings) -> Any:
     """The python-escpos printer for these settings, connected; PrinterError if it is not there."""
     from escpos import printer as escpos_printer
-    from escpos.exceptions import DeviceNotFoundError
 
     try:
         if settings.connection == "usb":
@@ -181,33 +216,33 @@ def open_printer(settings: PrinterSettings) -> Any:
         else:
             device = escpos_printer.Serial(devfile=settings.serial, baudrate=settings.baudrate, timeout=2)
         device.open()
-    except (DeviceNotFoundError, OSError, socket.timeout) as exc:
+    except _device_errors() as exc:
         raise PrinterError(f"The receipt printer is not answering ({exc}). Check that it is on and connected.",
                            "printer_missing") from None
-    except Exception as exc:  # pyusb/pyserial missing or their own errors: still "not there" to a cashier
-        raise PrinterError(f"The receipt printer could not be opened: {exc}", "printer_missing") from None
     return device
 
 
 def check_paper(device: Any) -> None:
-    """Ask a two-way printer for its paper; printers that do not answer are assumed ready."""
+    """Ask a two-way printer for its paper; a printer that does not answer is assumed ready."""
     try:
         status = device.paper_status()
-    except Exception:
+    except (NotImplementedError, *_device_errors()):
         return
     if status == 0:
         raise PrinterError("The receipt printer is out of paper. Load a new roll and print again.",
                            "printer_no_paper")
 
 
-def print_receipt_escpos(receipt: Receipt, settings: PrinterSettings) -> None:
-    device = open_printer(settings)
+def print_receipt_escpos(
+    receipt: Receipt, settings: PrinterSettings, open_device: Callable[[PrinterSettings], Any] = open_printer
+) -> None:
+    device = open_device(settings)
     try:
         check_paper(device)
-        escpos_receipt(device, receipt, settings.width, settings.effective_codepage(shop_info().language))
+        escpos_receipt(device, receipt, settings.width, settings.effective_codepage(receipt.language))
     except PrinterError:
         raise
-    except (OSError, socket.timeout) as exc:
+    except _device_errors() as exc:
         raise PrinterError(f"The receipt printer stopped answering ({exc}). Reprint the receipt when it is back.",
                            "printer_failed") from None
     finally:

@@ -2,7 +2,7 @@
 
 `load_receipt` gathers everything a receipt shows into a plain `Receipt`;
 `receipt_rows` lays it out as rows of text (left and right columns, rules, a
-barcode) that both the PDF and the ESC/POS printer (services/escpos_print.py)
+barcode) that both the PDF and the ESC/POS printer (services/printers.py)
 print, so the two never disagree. PDFs come for 58 mm and 80 mm rolls (print
 area 48 and 72 mm, page as long as the content) and A4 (pages as needed).
 DejaVu Sans is embedded: it has Cyrillic, Romanian ș ț ă î â and ₽.
@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.schema import Payment, Sale, SaleLine, Staff, Till
+from models.schema import Payment, Sale, SaleLine, SaleReturn, Staff, Till
 from services.barcodes import code128, draw_bars, receipt_seq
 from services.cards import receipt_code
 from services.errors import InputError
@@ -23,6 +24,7 @@ from services.money import format_money
 from services.returns import find_sale
 from services.shop import shop_info
 
+log = logging.getLogger(__name__)
 MM = 72 / 25.4
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -37,6 +39,8 @@ TEXT = {
         "offline": "Баллы будут подтверждены, когда касса снова будет в сети.", "thanks": "Спасибо за покупку!",
         "member_discount": "скидка участника", "tier_discount": "уровень {tier}", "manual_discount": "скидка менеджера",
         "discount_capped": "ограничено",
+        "Base": "Базовый", "Silver": "Серебряный", "Gold": "Золотой", "Platinum": "Платиновый",
+        "returned": "Возврат {date}",
     },
     "ro": {
         "receipt": "Bon", "till": "Casa", "cashier": "Casier", "total": "TOTAL", "discount": "Reducere",
@@ -46,6 +50,8 @@ TEXT = {
         "offline": "Punctele vor fi confirmate când casa revine online.", "thanks": "Vă mulțumim!",
         "member_discount": "reducere membru", "tier_discount": "nivel {tier}", "manual_discount": "reducere manager",
         "discount_capped": "plafonată",
+        "Base": "De bază", "Silver": "Argint", "Gold": "Aur", "Platinum": "Platină",
+        "returned": "Retur {date}",
     },
     "en": {
         "receipt": "Receipt", "till": "Till", "cashier": "Cashier", "total": "TOTAL", "discount": "Discount",
@@ -55,6 +61,7 @@ TEXT = {
         "offline": "Points will be confirmed when the till is back online.", "thanks": "Thank you!",
         "member_discount": "member discount", "tier_discount": "tier {tier}", "manual_discount": "manager's discount",
         "discount_capped": "capped",
+        "returned": "Returned {date}",
     },
 }
 
@@ -96,6 +103,14 @@ class ReceiptPayment:
 
 
 @dataclass(frozen=True)
+class ReceiptReturn:
+    """A later return of some of the sale: a reprint says so."""
+
+    when: dt.datetime  # local time
+    refund: int
+
+
+@dataclass(frozen=True)
 class Receipt:
     shop_name: str
     address: str
@@ -105,7 +120,7 @@ class Receipt:
     till_code: str
     cashier: str
     receipt_no: str
-    barcode: str  # digits: see services/barcodes.py
+    barcode: str | None  # digits (services/cards.receipt_code); None if the numbers outgrow the code
     created_at: dt.datetime  # local time
     lines: tuple[ReceiptLine, ...]
     subtotal: int
@@ -120,6 +135,7 @@ class Receipt:
     balance_after: int | None
     offline: bool
     expiring: tuple[int, dt.date] | None = None  # soonest points to expire and when
+    returns: tuple[ReceiptReturn, ...] = ()
     extra: tuple[str, ...] = field(default=())  # further lines from the programme (coupons and such)
 
 
@@ -140,22 +156,36 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
     return Receipt(
         shop_name=shop.name, address=shop.address, language=shop.language, currency=shop.currency,
         locale=shop.locale, till_code=till.code, cashier=cashier.name if cashier else "-",
-        receipt_no=sale.receipt_no, barcode=receipt_code(till.number, receipt_seq(sale.receipt_no)),
+        receipt_no=sale.receipt_no, barcode=_barcode(till.number, sale.receipt_no),
         created_at=sale.created_at.replace(tzinfo=dt.timezone.utc).astimezone(),
         lines=lines, subtotal=sale.subtotal, discount=sale.discount, total=sale.total, payments=payments,
         points_redeemed=sale.points_redeemed, points_value=sale.points_value,
         card=mask_card(sale.card_number) or None, member=sale.member_id is not None,
         points_earned=sale.points_earned, balance_after=sale.balance_after, offline=sale.offline,
+        returns=tuple(
+            ReceiptReturn(ret.created_at.replace(tzinfo=dt.timezone.utc).astimezone(), ret.refund)
+            for ret in SaleReturn.select().where(SaleReturn.sale == sale).order_by(SaleReturn.created_at)
+        ),
     )
+
+
+def _barcode(till_number: int, receipt_no: str) -> str | None:
+    """The receipt's code; a receipt past what the code holds prints without one (never fails)."""
+    try:
+        return receipt_code(till_number, receipt_seq(receipt_no))
+    except ValueError:
+        log.warning("receipt %s on till %s has no barcode: the numbers outgrow the code", receipt_no, till_number)
+        return None
 
 
 def _why(reasons: list[dict], t: dict[str, str]) -> str:
     parts = []
     for reason in reasons:
         code = reason.get("code", "")
-        if "discount" not in code and code != "discount_capped":
+        if "discount" not in code:
             continue
-        label = reason.get("label") or t.get(code, code).format(tier=reason.get("tier", ""))
+        tier = reason.get("tier", "")
+        label = reason.get("label") or t.get(code, code).format(tier=t.get(tier, tier))
         bp = reason.get("bp")
         parts.append(f"{label} {bp / 100:g} %" if bp and code != "discount_capped" else label)
     return ", ".join(parts)
@@ -219,8 +249,12 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
             rows.append(Row(t["expiring"].format(date=when.strftime("%d.%m.%Y")), str(points)))
         if receipt.offline:
             rows.append(Row(t["offline"], kind="small"))
+    for ret in receipt.returns:
+        rows.append(Row(t["returned"].format(date=ret.when.strftime("%d.%m.%Y %H:%M")), "−" + money(ret.refund)))
     rows += [Row(text) for text in receipt.extra]
-    rows += [RULE, Row(t["thanks"], bold=True), Row(receipt.barcode, kind="barcode")]
+    rows += [RULE, Row(t["thanks"], bold=True)]
+    if receipt.barcode:
+        rows.append(Row(receipt.barcode, kind="barcode"))
     return rows
 
 

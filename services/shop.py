@@ -58,7 +58,8 @@ def is_set_up() -> bool:
 
 
 def shop_info() -> ShopInfo:
-    values = {row.key: json.loads(row.value) for row in Setting.select()}
+    # Only the keys ShopInfo has: a big value (the cards' logo) is never read on this path.
+    values = {row.key: json.loads(row.value) for row in Setting.select().where(Setting.key.in_(list(DEFAULTS)))}
     merged = {**DEFAULTS, **values}
     return ShopInfo(
         name=merged["shop_name"],
@@ -115,7 +116,8 @@ def configure_shop(
 
 
 def create_shop(
-    name: str, currency: str, language: str, owner_name: str, owner_pin: str, card_prefix: str = DEFAULT_PREFIX
+    name: str, currency: str, language: str, owner_name: str, owner_pin: str, card_prefix: str = DEFAULT_PREFIX,
+    address: str = "",
 ) -> Till:
     """'New shop': settings, this till, the owner and a starting programme, all or nothing."""
     from services import auth, rules
@@ -123,7 +125,7 @@ def create_shop(
     if not owner_name.strip():
         raise InputError("Enter the owner's name.", "owner_name_empty")
     with write_transaction():
-        till = configure_shop(name, currency, language, card_prefix=card_prefix)
+        till = configure_shop(name, currency, language, address=address, card_prefix=card_prefix)
         auth.add_staff(owner_name, "owner", owner_pin)
         rules.publish(rules.default_rules())
     return till

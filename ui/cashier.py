@@ -55,6 +55,7 @@ class CashierWindow(QMainWindow):
         self.pin_dialog: ManagerPinDialog | None = None
         self.last_sale: SaleResult | None = None
         self.busy = False  # a sale is being written
+        self.printing = False  # a receipt is on its way to the printer
         self.setWindowTitle(self.tr("LoyalTill — %1").replace("%1", self.info.name))
         self._build()
         self._shortcuts()
@@ -583,7 +584,7 @@ class CashierWindow(QMainWindow):
     def write_receipt(self, sale_id: str, path: Path) -> None:
         from services.receipts import write_receipt_pdf
 
-        write_receipt_pdf(sale_id, path, self.resources)
+        write_receipt_pdf(sale_id, path, self.resources, printers.printer_settings().width)
         self.say(self.tr("Receipt saved: %1").replace("%1", str(path)), "ok")
 
     # --- printing ---------------------------------------------------------------------
@@ -597,17 +598,30 @@ class CashierWindow(QMainWindow):
             return
         from ui.printing import print_receipt  # Qt's print support loads on first use, not at start-up
 
+        if self.printing:
+            self.say(self.tr("Still printing the last receipt: wait a moment."), "warn")
+            return
+        self.printing = True
+        self.completion.print.setEnabled(False)
         self.say(self.tr("Printing the receipt…"), "info")
         resources = self.resources
 
+        def over() -> None:
+            self.printing = False
+            self.completion.print.setEnabled(True)
+
+        def printed(receipt_no: object) -> None:
+            over()
+            self.say(self.tr("Receipt %1 printed.").replace("%1", str(receipt_no)), "ok")
+
         def failed(exc: BaseException) -> None:
+            over()
             if isinstance(exc, InputError):
                 self.say(user_message(exc) + " " + self.tr("The sale is saved; reprint it from Receipts (F10)."), "error")
             else:
                 report_bug(self, exc)
 
-        run_in_background(self, lambda: print_receipt(sale_id, resources, settings),
-                          lambda no: self.say(self.tr("Receipt %1 printed.").replace("%1", str(no)), "ok"), failed)
+        run_in_background(self, lambda: print_receipt(sale_id, resources, settings), printed, failed)
 
     def print_last_receipt(self) -> None:
         if self.last_sale is None:

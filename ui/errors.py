@@ -93,6 +93,8 @@ def _table() -> dict[str, str]:
         "printer_serial": translate("Errors", "Serial printer: give the port, like /dev/ttyUSB0 or COM3."),
         "printer_baud": translate("Errors", "Serial printer: the speed is 9600, 19200, 38400, 57600 or 115200."),
         "printer_missing": translate("Errors", "The receipt printer is not answering. Check that it is on and connected."),
+        "printer_not_installed": translate("Errors", "The printer {name} is not installed on this computer: choose another under More… (F10) → Receipt printer."),
+        "printer_width": translate("Errors", "A thermal printer takes 58 or 80 mm rolls, not A4."),
         "printer_none": translate("Errors", "This computer has no printer set up."),
         "printer_no_paper": translate("Errors", "The receipt printer is out of paper. Load a new roll and print again."),
         "printer_failed": translate("Errors", "The printer stopped or refused the job. Check it, then reprint."),

@@ -81,6 +81,8 @@ class FirstRunDialog(QDialog):
         page = QWidget(self)
         form = QFormLayout(page)
         self.shop_name = QLineEdit(page)
+        self.address = QLineEdit(page)
+        self.address.setPlaceholderText(self.tr("Printed on receipts, e.g. Chișinău, str. Ștefan cel Mare 1"))
         self.currency = QComboBox(page)
         self.currency.addItems(CURRENCIES)
         self.language = QComboBox(page)
@@ -97,6 +99,7 @@ class FirstRunDialog(QDialog):
         self.pin_again = QLineEdit(page)
         self.pin_again.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("Shop name"), self.shop_name)
+        form.addRow(self.tr("Address"), self.address)
         form.addRow(self.tr("Currency"), self.currency)
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Card numbers start with"), self.card_prefix)
@@ -143,7 +146,7 @@ class FirstRunDialog(QDialog):
         else:
             try:
                 shop.create_shop(name, self.currency.currentText(), self.language.currentData(), owner, pin,
-                                 card_prefix=str(self.card_prefix.value()))
+                                 card_prefix=str(self.card_prefix.value()), address=self.address.text().strip())
             except InputError as exc:
                 self.error.setText(user_message(exc))
                 return

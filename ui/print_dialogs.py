@@ -5,8 +5,10 @@ import datetime as dt
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QRadioButton, QScrollArea, QSpinBox,
@@ -23,7 +25,7 @@ from services.rules import active_rules
 from services.shop import local_till
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter, tier_name
-from ui.printing import preview_pixmap, print_document, print_receipt, printer_names
+from ui.printing import preview_pixmap, print_pdf, print_receipt, printer_names
 from ui.widgets import MessageBar
 from ui.worker import run_in_background
 
@@ -45,6 +47,7 @@ class ReceiptsDialog(QDialog):
         self.fmt = fmt
         self.resources = resources
         self.sale: Sale | None = None
+        self.width = printers.printer_settings().width  # the till's paper, for preview and PDF alike
         self.setWindowTitle(self.tr("Receipts"))
         self.resize(900, 640)
         outer = QHBoxLayout(self)
@@ -104,7 +107,7 @@ class ReceiptsDialog(QDialog):
         self.message.clear()
         try:
             self.sale = find_sale(ref)
-            data = render_receipt_pdf(load_receipt(self.sale), self.resources, "80")
+            data = render_receipt_pdf(load_receipt(self.sale), self.resources, self.width)
         except InputError as exc:
             self.sale = None
             self.preview.clear()
@@ -141,7 +144,7 @@ class ReceiptsDialog(QDialog):
     def write_pdf(self, path: Path) -> None:
         assert self.sale is not None
         try:
-            write_pdf(render_receipt_pdf(load_receipt(self.sale), self.resources, "80"), path)
+            write_pdf(render_receipt_pdf(load_receipt(self.sale), self.resources, self.width), path)
         except InputError as exc:
             self.message.show_message(user_message(exc), "error")
         else:
@@ -164,6 +167,8 @@ class CardsDialog(QDialog):
         self.staff = staff
         self.resources = resources
         self.rules = active_rules()
+        self.style = cardsheet.card_style()
+        self.busy = False
         self.setWindowTitle(self.tr("Membership cards"))
         self.resize(980, 620)
         outer = QHBoxLayout(self)
@@ -199,6 +204,9 @@ class CardsDialog(QDialog):
                 self.refs.setMaximumHeight(80)
                 left.addWidget(self.refs)
         self.radios["new"].setChecked(True)
+        self.names = QCheckBox(self.tr("Print the member's name on the card"), self)
+        self.names.setChecked(True)
+        left.addWidget(self.names)
         form = QFormLayout()
         self.layout_box = QComboBox(self)
         self.layout_box.addItem(self.tr("A4 sheet of 10, with crop marks"), "a4")
@@ -236,48 +244,93 @@ class CardsDialog(QDialog):
         outer.addWidget(self.preview)
         self.group.idToggled.connect(lambda *_: self.show_preview())
         self.layout_box.currentIndexChanged.connect(lambda *_: self.show_preview())
+        self.names.toggled.connect(lambda *_: self.show_preview())
         self.show_preview()
 
     def choice(self) -> str:
         return self.CHOICES[self.group.checkedId()]
 
-    def faces(self, for_real: bool) -> list[cardsheet.CardFace]:
-        """The cards chosen; blank numbers are reserved only when printing for real."""
-        choice = self.choice()
-        if choice == "blank":
-            if for_real:
-                return cardsheet.reserve_blank(self.count.value(), actor=self.staff)
-            return cardsheet.next_blank_faces(min(self.count.value(), cardsheet.PER_SHEET))
-        if choice == "list":
-            refs = [ref for ref in re.split(r"[\s,;]+", self.refs.toPlainText()) if ref]
-            chosen = cardsheet.select_members(ids=refs) if refs else []
-        elif choice == "new":
-            chosen = cardsheet.select_members(since=dt.date.today() - dt.timedelta(days=7))
-        elif choice == "tier":
-            chosen = cardsheet.select_members(tier=self.tier.currentData())
-        else:
-            chosen = cardsheet.select_members(all_members=True)
-        faces = cardsheet.member_faces(chosen, self.rules)
-        if not faces:
-            raise InputError("There are no cards to print.", "cards_none")
+    def selection(self) -> Callable[[int | None], list[cardsheet.CardFace]]:
+        """What is chosen on screen, read now (on the UI thread), as a function a worker can call."""
+        choice, rules, with_names = self.choice(), self.rules, self.names.isChecked()
+        refs = [ref for ref in re.split(r"[\s,;]+", self.refs.toPlainText()) if ref]
+        tier = self.tier.currentData()
+        since = dt.date.today() - dt.timedelta(days=7)
+
+        def faces(limit: int | None = None) -> list[cardsheet.CardFace]:
+            if choice == "list":
+                if not refs:
+                    raise InputError("Choose whose cards to print.", "cards_none_chosen")
+                members = cardsheet.select_members(ids=refs[:limit] if limit else refs)
+            elif choice == "new":
+                members = cardsheet.select_members(since=since, limit=limit)
+            elif choice == "tier":
+                members = cardsheet.select_members(tier=tier, limit=limit)
+            else:
+                members = cardsheet.select_members(all_members=True, limit=limit)
+            found = cardsheet.member_faces(members, rules, with_names=with_names)
+            if not found:
+                raise InputError("There are no cards to print.", "cards_none")
+            return found
+
         return faces
 
-    def render(self, for_real: bool) -> tuple[bytes, int, int]:
-        faces = self.faces(for_real)
-        if not for_real:
-            faces = faces[: cardsheet.PER_SHEET]
-        data, pages = cardsheet.render_cards_pdf(faces, self.resources, self.layout_box.currentData())
-        return data, pages, len(faces)
-
     def show_preview(self) -> None:
+        """The first sheet (or card) of what would print; nothing is reserved."""
         self.message.clear()
         try:
-            data, _, _ = self.render(for_real=False)
+            if self.choice() == "blank":
+                faces = cardsheet.next_blank_faces(min(self.count.value(), cardsheet.PER_SHEET))
+            else:
+                faces = self.selection()(cardsheet.PER_SHEET)
+            data, _ = cardsheet.render_cards_pdf(faces, self.resources, self.style, self.layout_box.currentData())
         except InputError as exc:
             self.preview.clear()
             self.message.show_message(user_message(exc), "warn")
             return
         self.preview.setPixmap(preview_pixmap(data, 440))
+
+    def _producer(self, deliver: Callable[[bytes], None]) -> Callable[[], tuple[int, int]]:
+        """Work for a worker thread: the cards drawn and handed to `deliver(data)`; blank numbers
+        are reserved in the same transaction, so a failed delivery uses none up. -> (cards, pages)"""
+        layout, resources, style, staff = self.layout_box.currentData(), self.resources, self.style, self.staff
+        blank, count, chosen = self.choice() == "blank", self.count.value(), self.selection()
+
+        def work() -> tuple[int, int]:
+            pages = 0
+
+            def draw(faces: list[cardsheet.CardFace]) -> None:
+                nonlocal pages
+                data, pages = cardsheet.render_cards_pdf(faces, resources, style, layout)
+                deliver(data)
+
+            if blank:
+                faces = cardsheet.reserve_blank(count, actor=staff, deliver=draw)
+            else:
+                faces = chosen(None)
+                draw(faces)
+            return len(faces), pages
+
+        return work
+
+    def _run(self, work, done) -> None:
+        self._set_busy(True)
+        self.message.show_message(self.tr("Preparing the cards…"), "info")
+
+        def finished(result: object) -> None:
+            self._set_busy(False)
+            done(result)
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            _message_or_bug(self, self.message, exc)
+
+        run_in_background(self, work, finished, failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for button in (self.save_button, self.print_button, self.preview_button):
+            button.setEnabled(not busy)
 
     def save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save cards PDF"), "cards.pdf", "PDF (*.pdf)")
@@ -285,29 +338,25 @@ class CardsDialog(QDialog):
             self.write(Path(path))
 
     def write(self, path: Path) -> None:
-        try:
-            data, pages, count = self.render(for_real=True)
-            write_pdf(data, path)
-        except InputError as exc:
-            self.message.show_message(user_message(exc), "error")
-            return
-        self.message.show_message(
-            self.tr("%1 cards on %2 pages saved to %3.").replace("%1", str(count)).replace("%2", str(pages))
-            .replace("%3", str(path)), "ok")
+        def done(result: object) -> None:
+            count, pages = result  # type: ignore[misc]
+            self.message.show_message(
+                self.tr("%1 cards on %2 pages saved to %3.").replace("%1", str(count)).replace("%2", str(pages))
+                .replace("%3", str(path)), "ok")
+
+        self._run(self._producer(lambda data: write_pdf(data, path)), done)
 
     def print_it(self) -> None:
-        settings = printers.printer_settings()
-        try:
-            data, pages, count = self.render(for_real=True)
-        except InputError as exc:
-            self.message.show_message(user_message(exc), "error")
-            return
-        self.message.show_message(self.tr("Printing…"), "info")
-        run_in_background(
-            self, lambda: print_document(data, settings.system_name if settings.kind == "system" else "", "cards"),
-            lambda _: self.message.show_message(
-                self.tr("%1 cards sent to the printer.").replace("%1", str(count)), "ok"),
-            lambda exc: _message_or_bug(self, self.message, exc))
+        """Cards go to a printer the person picks (an office or card printer, not the receipt roll)."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.open(lambda: self.print_to(printer))
+        self.print_dialog = dialog
+
+    def print_to(self, printer: QPrinter) -> None:
+        done = lambda result: self.message.show_message(  # noqa: E731
+            self.tr("%1 cards sent to the printer.").replace("%1", str(result[0])), "ok")  # type: ignore[index]
+        self._run(self._producer(lambda data: print_pdf(data, printer, "cards")), done)
 
     def choose_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Shop logo"), "", self.tr("Pictures (*.png *.jpg *.jpeg)"))
@@ -320,6 +369,7 @@ class CardsDialog(QDialog):
         except InputError as exc:
             self.message.show_message(user_message(exc), "error")
             return
+        self.style = cardsheet.card_style()
         self.show_preview()
 
 
@@ -342,6 +392,7 @@ class PrinterSettingsDialog(QDialog):
         self.width = QComboBox(self)
         self.width.addItem(self.tr("80 mm roll"), "80")
         self.width.addItem(self.tr("58 mm roll"), "58")
+        self.width.addItem(self.tr("A4 (office printer)"), "a4")
         form.addRow(self.tr("Paper"), self.width)
         self.auto = QCheckBox(self.tr("Print every receipt when the sale is paid"), self)
         form.addRow("", self.auto)

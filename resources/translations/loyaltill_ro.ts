@@ -19,7 +19,7 @@
 <context>
     <name>CardsDialog</name>
     <message>
-        <location filename="../../ui/print_dialogs.py" line="+167"/>
+        <location filename="../../ui/print_dialogs.py" line="+172"/>
         <source>Membership cards</source>
         <translation>Carduri de membru</translation>
     </message>
@@ -59,7 +59,12 @@
         <translation>2700100000013, 2700100000020 …</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>Print the member&apos;s name on the card</source>
+        <translation>Tipărește numele membrului pe card</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>A4 sheet of 10, with crop marks</source>
         <translation>Coală A4 cu 10 carduri, cu semne de tăiere</translation>
     </message>
@@ -99,22 +104,22 @@
         <translation>Închide</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+84"/>
+        <source>Preparing the cards…</source>
+        <translation>Se pregătesc cardurile…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Save cards PDF</source>
         <translation>Salvează cardurile în PDF</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
         <source>%1 cards on %2 pages saved to %3.</source>
         <translation>%1 carduri pe %2 pagini salvate în %3.</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>Printing…</source>
-        <translation>Se tipărește…</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+14"/>
         <source>%1 cards sent to the printer.</source>
         <translation>%1 carduri trimise la imprimantă.</translation>
     </message>
@@ -132,7 +137,7 @@
 <context>
     <name>CashierWindow</name>
     <message>
-        <location filename="../../ui/cashier.py" line="+58"/>
+        <location filename="../../ui/cashier.py" line="+59"/>
         <source>LoyalTill — %1</source>
         <translation>LoyalTill — %1</translation>
     </message>
@@ -354,22 +359,27 @@
         <translation>Nu este configurată nicio imprimantă de bonuri: folosiți „Salvează bonul PDF” sau configurați o imprimantă din Mai mult… (F10).</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>Still printing the last receipt: wait a moment.</source>
+        <translation>Bonul anterior încă se tipărește: așteptați puțin.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Printing the receipt…</source>
         <translation>Se tipărește bonul…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+14"/>
         <source>The sale is saved; reprint it from Receipts (F10).</source>
         <translation>Vânzarea este salvată; retipăriți bonul din Bonuri (F10).</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-5"/>
         <source>Receipt %1 printed.</source>
         <translation>Bonul %1 a fost tipărit.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+13"/>
         <source>No sale yet on this screen: find older receipts under More… (F10).</source>
         <translation>Încă nicio vânzare pe acest ecran: bonurile vechi sunt în Mai mult… (F10).</translation>
     </message>
@@ -819,6 +829,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>The printer {name} is not installed on this computer: choose another under More… (F10) → Receipt printer.</source>
+        <translation>Imprimanta {name} nu este instalată pe acest calculator: alegeți alta din Mai mult… (F10) → Imprimanta de bonuri.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A thermal printer takes 58 or 80 mm rolls, not A4.</source>
+        <translation>O imprimantă termică folosește role de 58 sau 80 mm, nu A4.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>This computer has no printer set up.</source>
         <translation>Acest calculator nu are nicio imprimantă configurată.</translation>
     </message>
@@ -981,7 +1001,12 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
         <translation>PIN-uri demo: proprietar 1111, manager 2222, casier 3333.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+10"/>
+        <source>Printed on receipts, e.g. Chișinău, str. Ștefan cel Mare 1</source>
+        <translation>Se tipărește pe bonuri, de ex. Chișinău, str. Ștefan cel Mare 1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Loyalty card numbers (EAN-13) start with these two digits, from the in-store range 20–29. Pick one your goods&apos; own barcodes do not use.</source>
         <translation>Numerele cardurilor de fidelitate (EAN-13) încep cu aceste două cifre, din intervalul intern 20–29. Alegeți unele pe care nu le folosesc codurile de bare ale mărfurilor dvs.</translation>
     </message>
@@ -989,6 +1014,11 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
         <location line="+7"/>
         <source>Shop name</source>
         <translation>Numele magazinului</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>Adresa</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1401,7 +1431,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
 <context>
     <name>PrinterSettingsDialog</name>
     <message>
-        <location filename="../../ui/print_dialogs.py" line="+19"/>
+        <location filename="../../ui/print_dialogs.py" line="+20"/>
         <source>Receipt printer</source>
         <translation>Imprimanta de bonuri</translation>
     </message>
@@ -1434,6 +1464,11 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <location line="+1"/>
         <source>58 mm roll</source>
         <translation>Rolă de 58 mm</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A4 (office printer)</source>
+        <translation>A4 (imprimantă de birou)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1639,7 +1674,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
 <context>
     <name>ReceiptsDialog</name>
     <message>
-        <location filename="../../ui/print_dialogs.py" line="-352"/>
+        <location filename="../../ui/print_dialogs.py" line="-400"/>
         <source>Receipts</source>
         <translation>Bonuri</translation>
     </message>

@@ -19,7 +19,7 @@
 <context>
     <name>CardsDialog</name>
     <message>
-        <location filename="../../ui/print_dialogs.py" line="+167"/>
+        <location filename="../../ui/print_dialogs.py" line="+172"/>
         <source>Membership cards</source>
         <translation>Карты участников</translation>
     </message>
@@ -59,7 +59,12 @@
         <translation>2700100000013, 2700100000020 …</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>Print the member&apos;s name on the card</source>
+        <translation>Печатать имя участника на карте</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>A4 sheet of 10, with crop marks</source>
         <translation>Лист A4 на 10 карт, с метками реза</translation>
     </message>
@@ -99,22 +104,22 @@
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+84"/>
+        <source>Preparing the cards…</source>
+        <translation>Готовим карты…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Save cards PDF</source>
         <translation>Сохранить карты в PDF</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
         <source>%1 cards on %2 pages saved to %3.</source>
         <translation>Карт: %1, страниц: %2, сохранено в %3.</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>Printing…</source>
-        <translation>Печать…</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+14"/>
         <source>%1 cards sent to the printer.</source>
         <translation>Карт отправлено на принтер: %1.</translation>
     </message>
@@ -132,7 +137,7 @@
 <context>
     <name>CashierWindow</name>
     <message>
-        <location filename="../../ui/cashier.py" line="+58"/>
+        <location filename="../../ui/cashier.py" line="+59"/>
         <source>LoyalTill — %1</source>
         <translation>LoyalTill — %1</translation>
     </message>
@@ -354,22 +359,27 @@
         <translation>Принтер чеков не настроен: нажмите «Сохранить чек в PDF» или настройте принтер в меню «Ещё…» (F10).</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>Still printing the last receipt: wait a moment.</source>
+        <translation>Предыдущий чек ещё печатается: подождите немного.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Printing the receipt…</source>
         <translation>Печать чека…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+14"/>
         <source>The sale is saved; reprint it from Receipts (F10).</source>
         <translation>Продажа сохранена; чек можно напечатать снова в разделе «Чеки» (F10).</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-5"/>
         <source>Receipt %1 printed.</source>
         <translation>Чек %1 напечатан.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+13"/>
         <source>No sale yet on this screen: find older receipts under More… (F10).</source>
         <translation>На этом экране ещё не было продажи: прежние чеки — в меню «Ещё…» (F10).</translation>
     </message>
@@ -819,6 +829,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>The printer {name} is not installed on this computer: choose another under More… (F10) → Receipt printer.</source>
+        <translation>Принтер {name} не установлен на этом компьютере: выберите другой в меню «Ещё…» (F10) → «Принтер чеков».</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A thermal printer takes 58 or 80 mm rolls, not A4.</source>
+        <translation>Термопринтер печатает на рулонах 58 или 80 мм, не на A4.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>This computer has no printer set up.</source>
         <translation>На этом компьютере не настроен ни один принтер.</translation>
     </message>
@@ -981,7 +1001,12 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
         <translation>PIN в демо: владелец 1111, менеджер 2222, кассир 3333.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+10"/>
+        <source>Printed on receipts, e.g. Chișinău, str. Ștefan cel Mare 1</source>
+        <translation>Печатается на чеках, например г. Москва, ул. Ленина, д. 10</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Loyalty card numbers (EAN-13) start with these two digits, from the in-store range 20–29. Pick one your goods&apos; own barcodes do not use.</source>
         <translation>Номера карт лояльности (EAN-13) начинаются с этих двух цифр из внутримагазинного диапазона 20–29. Выберите те, что не заняты штрихкодами ваших товаров.</translation>
     </message>
@@ -989,6 +1014,11 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
         <location line="+7"/>
         <source>Shop name</source>
         <translation>Название магазина</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>Адрес</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1401,7 +1431,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
 <context>
     <name>PrinterSettingsDialog</name>
     <message>
-        <location filename="../../ui/print_dialogs.py" line="+19"/>
+        <location filename="../../ui/print_dialogs.py" line="+20"/>
         <source>Receipt printer</source>
         <translation>Принтер чеков</translation>
     </message>
@@ -1434,6 +1464,11 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <location line="+1"/>
         <source>58 mm roll</source>
         <translation>Рулон 58 мм</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A4 (office printer)</source>
+        <translation>A4 (офисный принтер)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1639,7 +1674,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
 <context>
     <name>ReceiptsDialog</name>
     <message>
-        <location filename="../../ui/print_dialogs.py" line="-352"/>
+        <location filename="../../ui/print_dialogs.py" line="-400"/>
         <source>Receipts</source>
         <translation>Чеки</translation>
     </message>

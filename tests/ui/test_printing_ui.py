@@ -13,6 +13,7 @@ from services import printers
 from services.printers import PrinterSettings
 from services.receipts import load_receipt, render_receipt_pdf
 from tests.ui.conftest import RESOURCES
+from services.cardsheet import next_blank_faces
 from tests.ui.helpers import scan
 from tests.unit.test_escpos import FakeNetworkPrinter
 from tests.unit.test_printing import decode, need
@@ -51,12 +52,21 @@ def test_receipt_prints_by_itself_to_a_thermal_printer(qtbot, window):
 def test_a_missing_printer_leaves_the_sale_done(qtbot, window):
     set_printer(PrinterSettings(kind="system", system_name="Kitchen laser"))
     sale_id = sell(qtbot, window)
+    before = counts()
     window._act(window.print_receipt, sale_id)
+    assert not window.completion.print.isEnabled()  # one print at a time
     qtbot.waitUntil(lambda: window.message.kind() == "error", timeout=5000)
-    assert "Kitchen laser" in window.message.text() or "printer" in window.message.text().lower()
+    assert "The printer Kitchen laser is not installed" in window.message.text()
     assert "The sale is saved" in window.message.text()
-    assert Sale.get_by_id(sale_id).total > 0
+    assert counts() == before  # printing wrote nothing and undid nothing
     assert window.right_stack.currentWidget() is window.completion  # the change is still on screen
+    assert window.completion.print.isEnabled()
+
+
+def counts() -> tuple[int, int, int]:
+    from models.schema import LedgerEntry, Outbox
+
+    return Sale.select().count(), LedgerEntry.select().count(), Outbox.select().count()
 
 
 def test_no_printer_set_up_says_what_to_do(qtbot, window):
@@ -111,11 +121,31 @@ def test_card_preview_reserves_nothing_and_saving_does(qtbot, window, tmp_path):
     dialog.count.setValue(12)
     assert not dialog.preview.pixmap().isNull()
     assert Card.select().count() == before
+    preview = [f.number for f in next_blank_faces(12)]
     dialog.write(tmp_path / "cards.pdf")
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)  # drawn on a worker thread
     assert dialog.message.kind() == "ok"
-    assert Card.select().where(Card.status == "reserved").count() == 12
+    reserved = [c.number for c in Card.select().where(Card.status == "reserved").order_by(Card.number)]
+    assert reserved == sorted(preview)
     pages = decode(tmp_path / "cards.pdf", dpi=300)
-    assert sum(len(page) for page in pages) == 12
+    assert [sorted(c.removeprefix("EAN-13:") for c in page) for page in pages] == [sorted(preview[:10]),
+                                                                                   sorted(preview[10:])]
+
+
+def test_cards_print_to_the_printer_chosen(qtbot, window, tmp_path, cashier):
+    """The print dialog hands a printer over; here it writes a PDF, which zbar reads back."""
+    dialog = CardsDialog(cashier, RESOURCES, window)
+    qtbot.addWidget(dialog)
+    dialog.radios["list"].setChecked(True)
+    cards = [c.number for c in Card.select().where(Card.status == "active").order_by(Card.number).limit(3)]
+    dialog.refs.setPlainText("\n".join(cards))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    dialog.print_to(printer)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
+    assert dialog.message.kind() == "ok", dialog.message.text()
+    assert [sorted(c.removeprefix("EAN-13:") for c in page) for page in decode(tmp_path / "printed.pdf")] == [cards]
 
 
 def test_a_cashier_prints_members_cards_but_not_blank_ones(qtbot, window, tmp_path, cashier):
@@ -124,10 +154,13 @@ def test_a_cashier_prints_members_cards_but_not_blank_ones(qtbot, window, tmp_pa
     assert not dialog.logo_button.isEnabled()  # the logo is the owner's
     dialog.radios["all"].setChecked(True)
     dialog.write(tmp_path / "all.pdf")
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
     assert dialog.message.kind() == "ok"
     dialog.radios["blank"].setChecked(True)
     dialog.write(tmp_path / "blank.pdf")
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
     assert dialog.message.kind() == "error" and not (tmp_path / "blank.pdf").exists()
+    assert Card.select().where(Card.status == "reserved").count() == 0
 
 
 def test_printer_settings_are_checked_and_saved(qtbot, window):

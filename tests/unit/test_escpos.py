@@ -80,6 +80,35 @@ def test_printable_never_loses_a_letter():
     assert printable("Итого 10 ₽ × 2 − 1", "CP866") == "Итого 10 руб. x 2 - 1"
     assert printable("Științe", "CP852") == "Ştiinţe"
     assert printable("Științe", "CP858") == "Stiinte"  # a Western page: plain letters, not "?"
+    # A Romanian shop's Latin page meets a Russian product name and roubles: transliterated, not "?".
+    assert printable("Сыр «Российский» 10 ₽", "CP852") == "Syr «Rossiiskii» 10 RUB"  # CP852 has « »
+    assert printable("Щука", "CP1250") == "Schuka"
+
+
+def test_auto_mode_switches_pages_and_substitutes_the_rest():
+    text = "Брынза țărănească 10 ₽ × 2 «A» — ok"
+    assert printable(text, "AUTO") == "Брынза ţărănească 10 руб. × 2 «A» - ok"  # each char in some page
+    printer = Dummy()
+    printer.charcode("AUTO")
+    printer.text(printable(text, "AUTO"))
+    assert b"?" not in printer.output
+    assert "Брынза".encode("cp866") in printer.output and "ţărănească".encode("cp852") in printer.output
+
+
+def test_cyrillic_on_a_latin_page_prints_transliterated(shop):
+    receipt = sale(shop, names=("Молоко",))
+    printer = Dummy()
+    escpos_receipt(printer, receipt, "80", "CP852")
+    assert b"Moloko" in printer.output and b"RUB" in printer.output and b"?" not in printer.output.replace(b"{B", b"")
+
+
+def test_print_goes_to_the_device_it_is_given(shop):
+    receipt = sale(shop)
+    device = Dummy()
+    closed = []
+    device.close = lambda: closed.append(True)
+    printers.print_receipt_escpos(receipt, PrinterSettings(kind="escpos"), open_device=lambda settings: device)
+    assert "Молоко 3,2 %".encode("cp866") in device.output and closed == [True]
 
 
 def test_a_missing_network_printer_is_a_clear_error():

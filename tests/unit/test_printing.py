@@ -29,6 +29,9 @@ from services.shop import configure_shop
 from tests.unit.shopkit import add_member, add_products, sell_by_card
 
 
+STYLE = cardsheet.CardStyle("Test shop", "Карта постоянного покупателя")
+
+
 def plain(text: str) -> str:
     """Money is formatted with no-break spaces; compare as a reader would."""
     return text.replace("\u00a0", " ").replace("\u202f", " ")
@@ -186,7 +189,8 @@ def test_narrow_roll_never_cuts_the_right_column(shop, resources, tmp_path):
     with pdfplumber.open(tmp_path / "n.pdf") as doc:
         page = doc.pages[0]
         text = " ".join(page.extract_text().split())
-        assert all(word["x1"] <= page.width for word in page.extract_words())
+        margin = 5 / 25.4 * 72  # (58 - 48) / 2 mm: the roll's print area is 48 mm
+        assert all(margin - 0.5 <= w["x0"] and w["x1"] <= page.width - margin + 0.5 for w in page.extract_words())
     assert "Кассир: Анна-Мария Владимировна Константинопольская" in text and "…" not in text
 
 
@@ -204,7 +208,7 @@ def test_blank_card_sheet_decodes_to_the_numbers_reserved(shop, resources, tmp_p
     numbers = [face.number for face in faces]
     assert len(set(numbers)) == 12 and all(is_valid_ean13(n) and n.startswith("27") for n in numbers)
     assert Card.select().where(Card.number.in_(numbers) & (Card.status == "reserved")).count() == 12
-    data, pages = cardsheet.render_cards_pdf(faces, resources, "a4")
+    data, pages = cardsheet.render_cards_pdf(faces, resources, STYLE, "a4")
     assert pages == 2
     pdf = tmp_path / "sheet.pdf"
     pdf.write_bytes(data)
@@ -234,7 +238,7 @@ def test_personal_cards_on_cr80_pages(shop, resources, tmp_path):
     faces = cardsheet.member_faces(chosen, active_rules())
     assert [f.name for f in faces] == ["Anna Smith", "Ольга Новикова"]
     assert faces[0].tier == "Базовый"
-    data, pages = cardsheet.render_cards_pdf(faces, resources, "cr80")
+    data, pages = cardsheet.render_cards_pdf(faces, resources, cardsheet.card_style(), "cr80")
     pdf = tmp_path / "cr80.pdf"
     pdf.write_bytes(data)
     with pdfplumber.open(pdf) as doc:
@@ -264,7 +268,7 @@ def test_logo_is_drawn_and_a_bad_logo_refused(shop, resources, tmp_path):
     Image.new("RGB", (64, 64), (200, 30, 30)).save(logo)
     cardsheet.set_logo(logo, actor=shop["owner"])
     face = cardsheet.CardFace("2700100000013")
-    data, _ = cardsheet.render_cards_pdf([face], resources, "cr80")
+    data, _ = cardsheet.render_cards_pdf([face], resources, cardsheet.card_style(), "cr80")
     (tmp_path / "l.pdf").write_bytes(data)
     with pdfplumber.open(tmp_path / "l.pdf") as doc:
         assert len(doc.pages[0].images) == 1
@@ -277,4 +281,104 @@ def test_logo_is_drawn_and_a_bad_logo_refused(shop, resources, tmp_path):
 
 def test_a_bad_number_is_refused_before_drawing(shop, resources):
     with pytest.raises(InputError):
-        cardsheet.render_cards_pdf([cardsheet.CardFace("2700100000017")], resources)
+        cardsheet.render_cards_pdf([cardsheet.CardFace("2700100000017")], resources, STYLE)
+
+
+def test_blank_cards_are_not_used_up_when_the_sheet_cannot_be_written(shop, resources, tmp_path):
+    from services.shop import local_till
+
+    seq = local_till().card_seq
+
+    def fail(faces):
+        raise InputError("disk full", "receipt_write", path="x")
+
+    with pytest.raises(InputError):
+        cardsheet.reserve_blank(5, actor=shop["manager"], deliver=fail)
+    assert Card.select().count() == 0 and local_till().card_seq == seq
+    preview = [face.number for face in cardsheet.next_blank_faces(5)]
+    delivered = []
+    faces = cardsheet.reserve_blank(5, actor=shop["manager"], deliver=delivered.append)
+    assert [f.number for f in faces] == preview == [f.number for f in delivered[0]]  # the preview was true
+
+
+def test_blank_numbers_skip_cards_already_known(shop):
+    taken = cardsheet.next_blank_faces(2)[1].number  # e.g. imported from an older system
+    Card.create(number=taken, status="reserved")
+    numbers = [face.number for face in cardsheet.reserve_blank(3, actor=shop["manager"])]
+    assert taken not in numbers and len(set(numbers)) == 3 and all(is_valid_ean13(n) for n in numbers)
+
+
+def test_blank_batch_writes_one_outbox_row_per_card(shop):
+    from models.schema import Outbox
+
+    before = Outbox.select().count()
+    faces = cardsheet.reserve_blank(1200, actor=shop["manager"])
+    rows = list(Outbox.select().where(Outbox.kind == "card").order_by(Outbox.seq))[-1200:]
+    assert Outbox.select().count() - before == 1200
+    import json
+
+    assert [json.loads(r.payload)["number"] for r in rows] == [f.number for f in faces]
+    assert json.loads(rows[0].payload)["status"] == "reserved" and json.loads(rows[0].payload)["member_id"] is None
+
+
+def test_a_receipt_past_the_barcode_range_still_prints(sold, resources, tmp_path):
+    result, _ = sold
+    sale = Sale.get_by_id(result.sale_id)
+    sale.receipt_no = "T01-10000000"
+    sale.save()
+    receipt = load_receipt(sale.receipt_no)
+    assert receipt.barcode is None
+    with pdfplumber.open(write_receipt_pdf(sale.receipt_no, tmp_path / "big.pdf", resources)) as doc:
+        assert "T01-10000000" in doc.pages[0].extract_text()
+    assert decode(tmp_path / "big.pdf") == [[]]
+
+
+def test_receipt_without_a_member_has_no_points_rows(shop, resources):
+    codes = add_products([("Хлеб", 5000, False)])
+    cart = Cart()
+    cart.add_barcode(codes[0])
+    result = sell_by_card(cart, shop["cashier"])
+    from services.receipts import receipt_rows
+
+    text = " ".join(row.left for row in receipt_rows(load_receipt(result.receipt_no)))
+    assert "Хлеб" in text and "баллов" not in text and "Карта клиента" not in text
+
+
+def test_a_reprint_shows_what_was_returned(sold, shop, resources, tmp_path):
+    from services.returns import return_items
+
+    result, _ = sold
+    ret = return_items(result.receipt_no, None, actor=shop["manager"])
+    with pdfplumber.open(write_receipt_pdf(result.receipt_no, tmp_path / "r.pdf", resources)) as doc:
+        text = plain(doc.pages[0].extract_text())
+    assert "Возврат" in text and plain(format_money(ret.refund, "RUB", "ru_RU")) in text
+
+
+def test_cards_since_a_day_use_the_local_day(shop, monkeypatch):
+    member, _ = add_member("Today", shop["cashier"])
+    today = dt.date.today()
+    assert [m.name for m in cardsheet.select_members(since=today)] == ["Today"]
+    assert cardsheet.select_members(since=today + dt.timedelta(days=1)) == []
+
+
+def test_a_blocked_card_in_a_list_is_named(shop):
+    member, card = add_member("Lost", shop["cashier"])
+    members.replace_card(member, actor=shop["manager"])
+    with pytest.raises(InputError) as err:
+        cardsheet.select_members(ids=[card.number])
+    assert err.value.code == "card_blocked"
+
+
+def test_cards_without_names(shop):
+    member, card = add_member("Анна", shop["cashier"])
+    faces = cardsheet.member_faces([member], active_rules(), with_names=False)
+    assert faces[0].name == "" and faces[0].tier == "Базовый" and faces[0].number == card.number
+
+
+def test_a_long_shop_name_stays_on_the_card(shop, resources, tmp_path):
+    style = cardsheet.CardStyle("Гипермаркет «Всё для дома, сада и огорода» им. Константинопольского", "x")
+    data, _ = cardsheet.render_cards_pdf([cardsheet.CardFace("2700100000013")], resources, style, "cr80")
+    (tmp_path / "c.pdf").write_bytes(data)
+    with pdfplumber.open(tmp_path / "c.pdf") as doc:
+        page = doc.pages[0]
+        assert all(0 <= word["x0"] and word["x1"] <= page.width for word in page.extract_words())
