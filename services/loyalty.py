@@ -99,19 +99,6 @@ def is_coupon_code(text: str, rules: Rules) -> bool:
     return IssuedCoupon.select().where(IssuedCoupon.code == code).exists()
 
 
-def discount_words(reason: dict) -> str:
-    """A line's discount reason as the receipt prints it: the promotion's own
-    name (the owner wrote it in the shop's language) or the percentage."""
-    code = reason.get("code", "")
-    if code in ("promo_discount", "promo_free"):
-        return str(reason.get("name") or reason.get("promo", ""))
-    if code == "tier_discount":
-        return f"{reason.get('tier', '')} {reason['bp'] / 100:g} %".strip()
-    if "bp" in reason:
-        return f"{reason['bp'] / 100:g} %"
-    return ""
-
-
 def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
 
@@ -301,9 +288,9 @@ def pending_total(member_id: object) -> int:
     return int(value)
 
 
-def expiring(entries: list[tuple[dt.datetime, int]], now: dt.datetime, days: int) -> int:
-    """Points to expire at `now`: positive entries are lots, negative ones use
-    the oldest lots first; what is left of lots older than `days` expires."""
+def _lots(entries: list[tuple[dt.datetime, int]]) -> list[list]:
+    """What is left of each positive entry once the negative ones used the
+    oldest first: [[when, points left], ...], oldest first."""
     lots: list[list] = []
     owed = 0  # spent before anything was there to spend (a negative balance)
     for when, delta in sorted(entries, key=lambda e: e[0]):
@@ -321,8 +308,41 @@ def expiring(entries: list[tuple[dt.datetime, int]], now: dt.datetime, days: int
                 if not lots[0][1]:
                     lots.pop(0)
             owed += need
+    return lots
+
+
+def expiring(entries: list[tuple[dt.datetime, int]], now: dt.datetime, days: int) -> int:
+    """Points to expire at `now`: positive entries are lots, negative ones use
+    the oldest lots first; what is left of lots older than `days` expires."""
     limit = now - dt.timedelta(days=days)
-    return sum(left for when, left in lots if when <= limit)
+    return sum(left for when, left in _lots(entries) if when <= limit)
+
+
+def soonest_expiry(member_id: object, days: int, at: dt.datetime) -> tuple[int, dt.date] | None:
+    """The points that expire next after `at`, and the day they go (for the receipt)."""
+    if not days or member_id is None:
+        return None
+    entries = list(LedgerEntry.select(LedgerEntry.created_at, LedgerEntry.delta)
+                   .where((LedgerEntry.member == member_id) & (LedgerEntry.created_at <= at)).tuples())
+    limit = at - dt.timedelta(days=days)
+    for when, left in _lots(entries):
+        if when > limit:
+            return left, (when + dt.timedelta(days=days)).date()
+    return None
+
+
+def receipt_notes(sale: Sale, language: str) -> tuple[tuple[str, ...], tuple[int, dt.date] | None]:
+    """What the programme adds to a sale's receipt: the next-visit coupon, and
+    the member's soonest expiring points (as of the sale, so a reprint agrees)."""
+    from services.rules import by_version
+
+    code = next_visit_coupon(sale.id)
+    extra = (f"{NEXT_VISIT_TEXT.get(language, NEXT_VISIT_TEXT['en'])}: {code}",) if code else ()
+    try:
+        days = by_version(sale.rule_version).expiry_days
+    except InputError:
+        days = 0
+    return extra, soonest_expiry(sale.member_id, days, sale.created_at)
 
 
 def expire_points(member: Member, rules: Rules, now: dt.datetime) -> int:

@@ -172,9 +172,11 @@ def test_next_visit_coupon_is_issued_printed_and_used_once(shop, goods, resource
     first = sell(cart, shop["cashier"])
     assert first.next_coupon and len(first.next_coupon) == 8
     assert SaleLoyalty.get_by_id(Sale.get_by_id(first.sale_id).id).next_coupon == first.next_coupon
-    from services.receipts import receipt_rows
+    from services.receipts import load_receipt, receipt_rows
 
-    assert any(first.next_coupon in row.left + row.right for row in receipt_rows(Sale.get_by_id(first.sale_id)))
+    receipt = load_receipt(first.sale_id)
+    assert any(first.next_coupon in text for text in receipt.extra)  # the field the receipt reads
+    assert any(first.next_coupon in row.left + row.right for row in receipt_rows(receipt))
     rules = rules_service.active_rules(NOW)
     other, _ = add_member("Boris", shop["cashier"])
     with pytest.raises(InputError) as caught:
@@ -292,14 +294,14 @@ def test_tiers_rise_at_once_and_fall_at_the_period_review(shop, goods):
 
 
 def test_the_receipt_names_each_lines_promotion(shop, goods):
-    from services.receipts import receipt_rows
+    from services.receipts import load_receipt, receipt_rows
 
     publish(promotions=(Promotion("b2g1", "Три по цене двух", "buy_get", buy=2, get=1, members_only=False),))
     cart = Cart()
     cart.add_barcode(goods[0], 3)
     sold = sell(cart, shop["cashier"])
     assert sold.priced.discount == 10000
-    rows = receipt_rows(Sale.get_by_id(sold.sale_id))
+    rows = receipt_rows(load_receipt(sold.sale_id))
     assert any("Три по цене двух" in row.left and row.right.startswith("−") for row in rows)
 
 
@@ -336,3 +338,16 @@ def test_a_parked_sale_keeps_its_coupon_unless_it_was_used_meanwhile(shop, goods
     sell(back, shop["cashier"])
     again = checkout.recall(second.id, NOW)  # its coupon was used by the other sale meanwhile
     assert again.coupons == [] and again.dropped_coupons == ["ONCE"] and len(again.lines) == 1
+
+
+def test_the_receipt_shows_the_points_that_expire_next(shop, goods):
+    from services.receipts import load_receipt
+
+    publish(expiry_days=30)
+    member, _ = add_member("Rita", shop["cashier"])
+    for day, qty in ((0, 2), (10, 4)):
+        cart = Cart(member=Member.get_by_id(member.id))
+        cart.add_barcode(goods[0], qty)
+        last = sell(cart, shop["cashier"], now=NOW + dt.timedelta(days=day))
+    receipt = load_receipt(last.sale_id)
+    assert receipt.expiring == (10, (NOW + dt.timedelta(days=30)).date())  # the oldest lot goes first
