@@ -18,7 +18,7 @@ from models import db
 from models.db import insert_rows
 from models.schema import (
     CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, PendingPoints, Referral, Sale,
-    SaleLoyalty, Staff, Till,
+    SaleLine, SaleLoyalty, Staff, Till,
 )
 from services import ledger, outbox
 from services.errors import InputError
@@ -82,6 +82,11 @@ class CouponUse:
     issued: bool  # a next-visit coupon (single use) rather than one of the programme's codes
 
 
+POINT_SOURCE_TEXT = {
+    "ru": {"birthday": "Баллы ко дню рождения", "welcome": "Приветственные баллы", "referral": "Баллы за приглашение"},
+    "ro": {"birthday": "Puncte de ziua de naștere", "welcome": "Puncte de bun venit", "referral": "Puncte pentru recomandare"},
+    "en": {"birthday": "Birthday points", "welcome": "Welcome points", "referral": "Referral points"},
+}
 NEXT_VISIT_TEXT = {"ru": "Купон на следующую покупку", "ro": "Cupon pentru următoarea vizită", "en": "Coupon for your next visit"}
 
 
@@ -336,8 +341,20 @@ def receipt_notes(sale: Sale, language: str) -> tuple[tuple[str, ...], tuple[int
     the member's soonest expiring points (as of the sale, so a reprint agrees)."""
     from services.rules import by_version
 
+    words = POINT_SOURCE_TEXT.get(language, POINT_SOURCE_TEXT["en"])
+    extra: tuple[str, ...] = tuple(
+        f"{words.get(kind, kind)}: +{points}" for kind, points in EventBonus.select(EventBonus.kind, EventBonus.points)
+        .where((EventBonus.sale == sale.id) & (EventBonus.member == sale.member_id)).tuples()
+    )
+    fixed: dict[str, int] = {}
+    for (reasons,) in SaleLine.select(SaleLine.reasons).where(SaleLine.sale == sale.id).tuples():
+        for reason in json.loads(reasons):
+            if reason.get("code") == "promo_points":
+                fixed[reason["name"]] = fixed.get(reason["name"], 0) + reason["points"]
+    extra += tuple(f"{name}: +{points}" for name, points in fixed.items())
     code = next_visit_coupon(sale.id)
-    extra = (f"{NEXT_VISIT_TEXT.get(language, NEXT_VISIT_TEXT['en'])}: {code}",) if code else ()
+    if code:
+        extra += (f"{NEXT_VISIT_TEXT.get(language, NEXT_VISIT_TEXT['en'])}: {code}",)
     try:
         days = by_version(sale.rule_version).expiry_days
     except InputError:

@@ -205,6 +205,10 @@ def test_birthday_bonus_once_a_year(shop, goods):
     assert results[0].priced.discount == 1000
     assert results[1].priced.bonuses == () and results[1].priced.discount == 0
     assert EventBonus.get(EventBonus.member == member.id).key == "2030"
+    from services.receipts import load_receipt
+
+    assert load_receipt(results[0].sale_id).extra == ("Баллы ко дню рождения: +300",)  # a Russian shop
+    assert load_receipt(results[1].sale_id).extra == ()
     assert ledger.ledger_balance(member.id) == Member.get_by_id(member.id).balance
     kinds = [e.kind for e in LedgerEntry.select().where(LedgerEntry.member == member.id)]
     assert kinds.count("birthday") == 1
