@@ -354,4 +354,9 @@ def test_the_receipt_shows_the_points_that_expire_next(shop, goods):
         cart.add_barcode(goods[0], qty)
         last = sell(cart, shop["cashier"], now=NOW + dt.timedelta(days=day))
     receipt = load_receipt(last.sale_id)
-    assert receipt.expiring == (10, (NOW + dt.timedelta(days=30)).date())  # the oldest lot goes first
+    when = (NOW + dt.timedelta(days=30)).date()
+    assert receipt.expiring == (10, when)  # the oldest lot goes first
+    from services.receipts import receipt_rows
+
+    rows = [(row.left, row.right) for row in receipt_rows(receipt)]
+    assert (f"Сгорят {when:%d.%m.%Y}", "10") in rows  # printed under the balance
