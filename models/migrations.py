@@ -28,8 +28,18 @@ def _m1_initial(database: peewee.SqliteDatabase) -> None:
     database.create_tables(schema.ALL_MODELS)
 
 
+def _m3_sync(database: peewee.SqliteDatabase) -> None:
+    """Sync with the hub: per-field clocks for master data, and an index on the
+    operations the hub has not acknowledged yet (Outbox.sent_at stays NULL
+    until it has; acknowledged rows are kept, not deleted)."""
+    database.create_tables(schema.SYNC_MODELS)
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "outbox_unsent" ON "outbox" (seq) WHERE sent_at IS NULL')
+
+
+# _m3_sync is number 3 once issue 4's migration 2 is merged before it.
 MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _m1_initial,
+    _m3_sync,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -254,6 +254,24 @@ class ParkedSale(UUIDModel):
     created_at = Timestamp(default=utcnow)
 
 
+class SyncedRow(BaseModel):
+    """The last version of a master-data row (member, card, ...) this till
+    knows, with a hybrid-logical-clock reading per field: a local edit stamps
+    the fields it changed, a pulled row wins field by field where its clock
+    is later (services.hlc.merge)."""
+
+    kind = peewee.TextField()
+    row_id = peewee.TextField()
+    doc = peewee.TextField()  # JSON
+    clocks = peewee.TextField()  # JSON: field -> reading
+
+    class Meta:
+        primary_key = peewee.CompositeKey("kind", "row_id")
+
+
+# Tables added for sync (migration _m3_sync); the v1 tables are ALL_MODELS.
+SYNC_MODELS: list[type[BaseModel]] = [SyncedRow]
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting, Till, Staff, Category, Product, RuleSet, Member, Card, Sale,
     SaleLine, Payment, SaleReturn, ReturnLine, LedgerEntry, Outbox, ParkedSale,

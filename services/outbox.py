@@ -10,6 +10,7 @@ from typing import Any
 from models import db
 from models.db import insert_rows
 from models.schema import Outbox
+from services import fieldclock
 from services.serialize import dumps
 
 
@@ -17,4 +18,6 @@ def record(kind: str, payload: dict[str, Any]) -> None:
     """Append an operation; call inside the transaction of the write it describes."""
     if not db.obj.in_transaction():
         raise RuntimeError("outbox.record must run inside the write's transaction")
+    if kind in fieldclock.STAMPED:  # master data merges field by field at the hub
+        payload = fieldclock.stamp_payload(kind, payload)
     insert_rows(Outbox, [{"kind": kind, "payload": dumps(payload)}])
