@@ -25,14 +25,16 @@ class DatabaseTooNew(Exception):
 
 
 def _m1_initial(database: peewee.SqliteDatabase) -> None:
-    database.create_tables(schema.ALL_MODELS)
+    with database.bind_ctx(schema.ALL_MODELS):  # this file, whatever the proxy points at
+        database.create_tables(schema.ALL_MODELS)
 
 
 def _m3_sync(database: peewee.SqliteDatabase) -> None:
     """Sync with the hub: per-field clocks for master data, and an index on the
     operations the hub has not acknowledged yet (Outbox.sent_at stays NULL
     until it has; acknowledged rows are kept, not deleted)."""
-    database.create_tables(schema.SYNC_MODELS)
+    with database.bind_ctx(schema.SYNC_MODELS):
+        database.create_tables(schema.SYNC_MODELS)
     database.execute_sql('CREATE INDEX IF NOT EXISTS "outbox_unsent" ON "outbox" (seq) WHERE sent_at IS NULL')
 
 
