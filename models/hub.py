@@ -42,7 +42,7 @@ def make_hub_database(dsn: str, max_connections: int = 32) -> PooledPostgresqlEx
             params[key] = unquote(value)
     return PooledPostgresqlExtDatabase(
         unquote(url.path.lstrip("/")), max_connections=max_connections, stale_timeout=300,
-        autorollback=True, register_hstore=False, **params,
+        register_hstore=False, **params,
     )
 
 

@@ -129,11 +129,12 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op]) -> dict[str, Any]:
             append_changes(ctx.changes)
         if gap:
             log.warning("till %s: sequence gap, expected %s got %s", till.name, gap["expected"], gap["got"])
+    results = [{"op_id": str(op.op_id), "status": status[op.op_id]} for op in ops]
     counts: dict[str, int] = {}
-    for value in status.values():
-        counts[value] = counts.get(value, 0) + 1
+    for result in results:
+        counts[result["status"]] = counts.get(result["status"], 0) + 1
     return {
-        "results": [{"op_id": str(op.op_id), "status": status[op.op_id]} for op in ops],
+        "results": results,
         "last_seq": expected - 1,
         "gap": gap,
         "counts": counts,
