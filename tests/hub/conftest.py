@@ -94,3 +94,26 @@ def shop_file(demo_template: Path, tmp_path: Path) -> Path:
     path = tmp_path / "first.db"
     shutil.copy(demo_template, path)
     return path
+
+
+def client(http, token):
+    from services import sync
+
+    return sync.HubClient("http://testserver", token, http=http)
+
+
+@pytest.fixture
+def joined(shop_file, tmp_path, hub_http, enrol):
+    """A shop (the demo) synced to the hub, and a second till that joined empty."""
+    from services import sync
+
+    _, a_token = enrol("A")
+    _, b_token = enrol("B")
+    second = tmp_path / "second.db"
+    with on_till(shop_file):
+        sync.configure("http://testserver", a_token)
+        sync.sync_once(client(hub_http, a_token))
+    with on_till(second):
+        sync.configure("http://testserver", b_token)
+        sync.sync_once(client(hub_http, b_token))
+    return shop_file, second, a_token, b_token

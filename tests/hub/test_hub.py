@@ -9,14 +9,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from models.hub import AppliedOp, Entity, HubLedger, HubSale, Quarantine, hub_db
 from services import sync
-from tests.hub.conftest import on_till, reset_hub_schema
+from tests.hub.conftest import client, on_till, reset_hub_schema
 from tests.hub import tillkit
 
 pytestmark = pytest.mark.hub
-
-
-def client(http, token):
-    return sync.HubClient("http://testserver", token, http=http)
 
 
 def ledger_op(seq, member=None, delta=5, kind="earn", entry=None, op=None):
@@ -108,21 +104,6 @@ def test_any_ledger_kind_is_accepted(hub_http, enrol):
     _, token = enrol("A")
     answer = push(hub_http, token, [ledger_op(1, kind="birthday"), ledger_op(2, kind="pending", delta=0)]).json()
     assert answer["counts"] == {"applied": 2}
-
-
-@pytest.fixture
-def joined(shop_file, tmp_path, hub_http, enrol):
-    """A shop (the demo) synced to the hub, and a second till that joined empty."""
-    _, a_token = enrol("A")
-    _, b_token = enrol("B")
-    second = tmp_path / "second.db"
-    with on_till(shop_file):
-        sync.configure("http://testserver", a_token)
-        sync.sync_once(client(hub_http, a_token))
-    with on_till(second):
-        sync.configure("http://testserver", b_token)
-        sync.sync_once(client(hub_http, b_token))
-    return shop_file, second, a_token, b_token
 
 
 def _snapshot():
