@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import peewee
-from playhouse.postgres_ext import BinaryJSONField, PooledPostgresqlExtDatabase
+from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
 
 hub_db = peewee.DatabaseProxy()
 
@@ -117,7 +117,9 @@ class HubSale(HubModel):
     paid_money = peewee.BigIntegerField()
     points_redeemed = peewee.BigIntegerField()
     points_earned = peewee.BigIntegerField()
-    doc = BinaryJSONField()  # lines and payments as the till sent them
+    # Lines and payments as the till sent them: json, not jsonb, keeps the
+    # till's text as it is and costs the push no parsing.
+    doc = JSONField()
 
 
 class HubReturn(HubModel):
@@ -126,7 +128,7 @@ class HubReturn(HubModel):
     sale_id = peewee.UUIDField(index=True)
     refund = peewee.BigIntegerField()
     value = peewee.BigIntegerField()
-    doc = BinaryJSONField()
+    doc = JSONField()
 
 
 class HubLedger(HubModel):
@@ -154,8 +156,8 @@ class Change(HubModel):
     kind = peewee.TextField()
     entity_id = peewee.TextField()
     origin = peewee.ForeignKeyField(HubTill, null=True, on_delete="RESTRICT")
-    doc = BinaryJSONField()
-    clocks = BinaryJSONField(null=True)
+    doc = JSONField()  # read back whole, never queried inside
+    clocks = JSONField(null=True)
 
 
 class Hold(HubModel):
