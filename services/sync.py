@@ -143,11 +143,11 @@ def _ops_json(ops: list[dict[str, Any]]) -> bytes:
     return ('{"ops":[' + ",".join(parts) + "]}").encode("utf-8")
 
 
-def client_from_settings(http: httpx.Client | None = None) -> HubClient:
+def client_from_settings(http: httpx.Client | None = None, timeout: float = 10.0) -> HubClient:
     found = configured()
     if found is None:
         raise SyncError("This till is not connected to a hub.", "sync_not_configured")
-    return HubClient(found[0], found[1], http)
+    return HubClient(found[0], found[1], http, timeout=timeout)
 
 
 # --- one sync -------------------------------------------------------------------------
@@ -398,3 +398,26 @@ def sync_with_retries(client: HubClient, attempts: int = 4, first_wait: float = 
             sleep(wait)
             wait *= 2
     raise AssertionError("unreachable")
+
+
+# --- for the till's window ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SyncState:
+    connected: bool  # a hub is configured
+    pending: int
+    last_ok: dt.datetime | None
+
+
+def state() -> SyncState:
+    """What the status bar shows; a quick read (an index covers unsent rows)."""
+    return SyncState(connected=configured() is not None, pending=pending(), last_ok=last_ok())
+
+
+def run_sync() -> SyncResult:
+    """One sync with the hub in the settings, on the caller's thread (the UI runs it on a worker)."""
+    client = client_from_settings()
+    try:
+        return sync_once(client)
+    finally:
+        client.close()
