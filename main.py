@@ -292,11 +292,16 @@ def cmd_hub(args: argparse.Namespace) -> dict[str, Any]:
     from services.hub import admin
 
     if args.hub_command == "serve":
+        import peewee
+
         from services.hub.app import serve
 
         if not 0 < args.port < 65536:
             raise CliError("--port must be 1 to 65535")
-        serve(args.dsn, args.host, args.port)
+        try:
+            serve(args.dsn, args.host, args.port)
+        except (peewee.OperationalError, ValueError) as exc:
+            raise CliError(f"cannot open the hub database: {str(exc).strip().splitlines()[0]}") from None
         return {}
     try:
         return admin.run(args)
