@@ -50,8 +50,9 @@ def remember(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, str]
     ).on_conflict_replace().execute()
 
 
-def stamp(kind: str, row_id: str, doc: dict[str, Any]) -> dict[str, str]:
-    """Readings for `doc`'s fields: a new one for each changed field."""
+def readings(kind: str, row_id: str, doc: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
+    """Readings for `doc`'s fields (a new one for each changed field), and the
+    row and clocks to remember once the hub has them."""
     old_doc, old_clocks = known(kind, row_id)
     reading = None
     clocks: dict[str, str] = {}
@@ -61,7 +62,14 @@ def stamp(kind: str, row_id: str, doc: dict[str, Any]) -> dict[str, str]:
         else:
             reading = reading or next_reading()
             clocks[field] = reading
-    remember(kind, row_id, {**old_doc, **doc}, {**old_clocks, **clocks})
+    return clocks, {**old_doc, **doc}, {**old_clocks, **clocks}
+
+
+def stamp(kind: str, row_id: str, doc: dict[str, Any]) -> dict[str, str]:
+    """Readings for `doc`'s fields, remembered at once (an outbox op is as
+    durable as the write it describes)."""
+    clocks, merged, merged_clocks = readings(kind, row_id, doc)
+    remember(kind, row_id, merged, merged_clocks)
     return clocks
 
 

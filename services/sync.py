@@ -26,7 +26,8 @@ import peewee
 
 from models import db
 from models.schema import (
-    Card, Category, LedgerEntry, Member, Outbox, Product, RuleSet, Sale, SaleReturn, Setting, Staff, Till, utcnow,
+    Card, Category, LedgerEntry, Member, Outbox, Product, RuleSet, Sale, SaleReturn, Setting, Staff, SyncedRow, Till,
+    utcnow,
 )
 from services import fieldclock, hlc
 from services.errors import InputError
@@ -157,7 +158,12 @@ def sync_once(client: HubClient, *, batch: int = BATCH, page: int = PAGE,
     """Push everything waiting, then pull everything new.  Raises SyncError when
     the hub cannot be reached or refuses the token; what was done is kept."""
     me = client.whoami()
-    if not _joined(me):
+    joined = _joined(me)
+    master = changed_master_data()
+    if master:
+        _send_snapshot(client, [(c.kind, c.payload) for c in master])
+        remember_sent(master)
+    if not joined:
         _seed(client)
     pushed = push_all(client, batch=batch, on_batch=on_batch)
     pulled = pull_all(client, page=page)
@@ -180,29 +186,74 @@ def _joined(me: dict[str, Any]) -> bool:
 
 
 def _seed(client: HubClient) -> None:
-    """The first sync of a till that already has a shop: its master data and
+    """The first sync of a till that already has a shop: its members, cards and
     ledger go to the hub once (idempotently: the hub keys them by id)."""
-    ops = []
+    ops: list[tuple[str, dict[str, Any]]] = []
     with write_transaction():
-        for row in Setting.select():
-            if row.key not in LOCAL_KEYS:
-                ops.append(("setting", {"key": row.key, "value": json.loads(row.value)}))
-        for model, kind in ((Category, "category"), (Product, "product"), (Staff, "staff"), (RuleSet, "rule_set")):
-            ops.extend((kind, row_dict(row)) for row in model.select())
         for model, kind in ((Member, "member"), (Card, "card")):
             for row in model.select():
-                doc = row_dict(row)
-                ops.append((kind, fieldclock.stamp_payload(kind, doc)))
+                ops.append((kind, fieldclock.stamp_payload(kind, row_dict(row))))
         ops.extend(("ledger_entry", row_dict(row)) for row in LedgerEntry.select().order_by(LedgerEntry.created_at))
-    stamped = []
-    for kind, payload in ops:
-        if kind in ("setting", "category", "product", "staff", "rule_set"):
-            payload = {**payload, "_clock": {k: "0000000000000:00000:seed" for k in payload}}
-        stamped.append({"op_id": str(uuid.uuid4()), "seq": 0, "kind": kind, "payload": json.dumps(payload, ensure_ascii=False)})
-    for start in range(0, len(stamped), 2000):
-        client.snapshot(stamped[start:start + 2000])
+    _send_snapshot(client, ops)
     with write_transaction():
         _set("sync_seeded", True)
+
+
+# Master data written by services that do not use the outbox, in the order the hub needs them.
+UNLOGGED_KINDS: tuple[tuple[str, type[peewee.Model]], ...] = (
+    ("category", Category), ("product", Product), ("staff", Staff), ("rule_set", RuleSet),
+)
+
+
+@dataclass
+class MasterChange:
+    kind: str
+    row_id: str
+    payload: dict[str, Any]  # the row with its `_clock` readings
+    merged: dict[str, Any]  # what SyncedRow keeps once the hub has it
+    merged_clocks: dict[str, str]
+
+
+def changed_master_data() -> list[MasterChange]:
+    """Shop settings, catalogue, staff and rule sets that differ from the version
+    this till last exchanged with the hub (SyncedRow), stamped field by field.
+    These tables are small (hundreds to thousands of rows), so comparing them
+    at each sync is cheaper than an outbox call in every service that edits them.
+    Nothing is remembered here: only `remember_sent` after the hub answered."""
+    out: list[MasterChange] = []
+    with write_transaction():
+        rows: list[tuple[str, str, dict[str, Any]]] = [
+            ("setting", row.key, {"key": row.key, "value": json.loads(row.value)})
+            for row in Setting.select() if row.key not in LOCAL_KEYS
+        ]
+        for kind, model in UNLOGGED_KINDS:
+            rows.extend((kind, str(row.id), row_dict(row)) for row in model.select())
+        known: dict[tuple[str, str], str] = {
+            (k, r): d for k, r, d in SyncedRow.select(SyncedRow.kind, SyncedRow.row_id, SyncedRow.doc)
+            .where(SyncedRow.kind.in_(["setting"] + [k for k, _ in UNLOGGED_KINDS])).tuples()
+        }
+        for kind, row_id, doc in rows:
+            before = known.get((kind, row_id))
+            if before is not None and {**json.loads(before), **doc} == json.loads(before):
+                continue
+            clocks, merged, merged_clocks = fieldclock.readings(kind, row_id, doc)
+            out.append(MasterChange(kind, row_id, {**doc, "_clock": clocks}, merged, merged_clocks))
+    return out
+
+
+def remember_sent(changes: list[MasterChange]) -> None:
+    with write_transaction():
+        for change in changes:
+            fieldclock.remember(change.kind, change.row_id, change.merged, change.merged_clocks)
+
+
+def _send_snapshot(client: HubClient, ops: list[tuple[str, dict[str, Any]]]) -> None:
+    wire = [
+        {"op_id": str(uuid.uuid4()), "seq": 0, "kind": kind, "payload": json.dumps(payload, ensure_ascii=False)}
+        for kind, payload in ops
+    ]
+    for start in range(0, len(wire), 2000):
+        client.snapshot(wire[start:start + 2000])
 
 
 def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], None] | None = None) -> int:
@@ -266,9 +317,7 @@ def apply_pulled(changes: list[dict[str, Any]], cursor: int) -> None:
             if kind == "ledger_entry":
                 entries.append(change["doc"])
             elif kind == "setting":
-                key = change["doc"].get("key")
-                if key and key not in LOCAL_KEYS:
-                    _set(key, change["doc"].get("value"))
+                _apply_setting(change["id"], change["doc"], change.get("clocks") or {})
             elif kind in _MODELS:
                 _apply_row(kind, change["id"], change["doc"], change.get("clocks") or {})
             else:
@@ -327,6 +376,19 @@ def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, st
                 model.insert(values).execute()
     except peewee.IntegrityError as exc:
         log.warning("pulled %s %s conflicts with this till's data (%s); kept ours", kind, row_id, exc)
+
+
+def _apply_setting(key: str, doc: dict[str, Any], clocks: dict[str, str]) -> None:
+    if key in LOCAL_KEYS:
+        return
+    local_doc, local_clocks = fieldclock.known("setting", key)
+    if not local_doc and Setting.get_or_none(Setting.key == key) is not None:
+        local_doc = {"key": key, "value": _get(key)}  # ours, never exchanged: no clock, the hub's wins
+    merged, merged_clocks, _ = hlc.merge(local_doc, local_clocks, doc, clocks)
+    for reading in clocks.values():
+        fieldclock.observe(reading)
+    fieldclock.remember("setting", key, merged, merged_clocks)
+    _set(key, merged.get("value"))
 
 
 def _ensure_member(member_id: object) -> None:

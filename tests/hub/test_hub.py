@@ -210,3 +210,33 @@ def test_any_interleaving_of_resends_applies_each_op_once(pg_dsn, plan):
             assert AppliedOp.select().count() == 12
     finally:
         database.close_all()
+
+
+def test_catalogue_staff_rules_and_settings_edited_after_joining_reach_the_other_till(joined, hub_http):
+    import dataclasses
+
+    from models.schema import Product
+    from services import auth, rules
+    from services.shop import set_setting, shop_info
+
+    first, second, a_token, b_token = joined
+    with on_till(second):
+        assert sync.changed_master_data() == []  # what it pulled is not sent back
+    with on_till(first):
+        assert sync.changed_master_data() == []
+        published = rules.publish(dataclasses.replace(rules.active_rules(), name="Autumn", redeem_cap_bp=2000))
+        Product.update(price=Product.price + 100).where(Product.barcode == tillkit.some_barcodes(1)[0]).execute()
+        auth.add_staff("New cashier", "cashier", "4444")
+        set_setting("shop_address", "Main street 1")
+        assert sorted(c.kind for c in sync.changed_master_data()) == ["product", "rule_set", "setting", "staff"]
+        assert len(sync.changed_master_data()) == 4  # looking sends nothing and remembers nothing
+        sync.sync_once(client(hub_http, a_token))
+        assert sync.changed_master_data() == []
+        price = Product.get(Product.barcode == tillkit.some_barcodes(1)[0]).price
+    with on_till(second):
+        sync.sync_once(client(hub_http, b_token))
+        assert rules.active_rules().version == published.version and rules.active_rules().redeem_cap_bp == 2000
+        assert Product.get(Product.barcode == tillkit.some_barcodes(1)[0]).price == price
+        assert auth.login("4444").name == "New cashier"
+        assert shop_info().address == "Main street 1"
+        assert sync.changed_master_data() == []
