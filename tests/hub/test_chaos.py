@@ -101,12 +101,28 @@ def test_three_tills_through_chaos_agree_with_the_hub(pg_dsn, demo_template, tmp
         }
         rng = random.Random(5)
         stop = threading.Event()
+        mid_push = []
 
         def killer() -> None:
+            import psycopg2
+
+            watch = psycopg2.connect(pg_dsn)
+            watch.autocommit = True
             while not stop.wait(rng.uniform(0.6, 1.5)):
-                hubproc.kill()  # SIGKILL while the tills push
+                # SIGKILL while a push has written inside a still-open transaction, if one
+                # comes within a second (PostgreSQL rolls it back; the till sends again).
+                deadline = time.monotonic() + 1.0
+                caught = False
+                while time.monotonic() < deadline and not caught:
+                    with watch.cursor() as cur:
+                        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                    "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")  # a transaction that has written
+                        caught = cur.fetchone()[0] > 0
+                hubproc.kill()
+                mid_push.append(caught)
                 time.sleep(rng.uniform(0.1, 0.5))
                 hubproc.start()
+            watch.close()
 
         chaos = threading.Thread(target=killer, daemon=True)
         chaos.start()
@@ -119,7 +135,7 @@ def test_three_tills_through_chaos_agree_with_the_hub(pg_dsn, demo_template, tmp
         chaos.join()
         if hubproc.proc.poll() is not None:
             hubproc.start()
-        assert hubproc.kills >= 3
+        assert hubproc.kills >= 3 and any(mid_push), mid_push
         faults = {k: sum(s["faults"][k] for s in summaries.values()) for k in ("cut", "lost_answer", "duplicate", "replayed_old")}
         assert all(faults.values()), faults
         assert sum(s["done"]["sales"] for s in summaries.values()) > 30
@@ -171,7 +187,8 @@ def test_three_tills_through_chaos_agree_with_the_hub(pg_dsn, demo_template, tmp
             }, name
             assert s["names"] == till_state["A"]["names"], name
         assert {m: hub_names[m] for m in till_state["A"]["names"]} == till_state["A"]["names"]
-        print(f"chaos: {time.monotonic() - started:.1f} s, hub killed {hubproc.kills}x, faults {faults}, "
+        print(f"chaos: {time.monotonic() - started:.1f} s, hub killed {hubproc.kills}x "
+              f"({sum(mid_push)} inside a push's open, written transaction), faults {faults}, "
               f"ops {len(applied)}, sales {len(hub_sales)}")
     finally:
         hubproc.stop()
