@@ -135,7 +135,7 @@ def create_app() -> FastAPI:
     return app
 
 
-def serve(dsn: str, host: str = "127.0.0.1", port: int = 8765, workers_threads: int = 40) -> None:
+def serve(dsn: str, host: str = "127.0.0.1", port: int = 8765) -> None:
     import uvicorn
 
     from models.hub import open_hub

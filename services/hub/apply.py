@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import peewee
+import psycopg2
 
 from models.hub import (
     AppliedOp, Entity, HubReturn, HubTill, Quarantine, hub_db, utcnow,
@@ -75,6 +76,11 @@ def handler(kind: str, order: int) -> Callable[[Handler], Handler]:
 
 class Unapplicable(Exception):
     """This operation cannot be applied as it is; it goes to quarantine."""
+
+
+# What a malformed operation can raise while being applied (psycopg2's own
+# errors come from the bulk inserts, which bypass peewee's wrapping).
+CANNOT_APPLY = (Unapplicable, peewee.DatabaseError, psycopg2.Error, KeyError, ValueError, TypeError, AttributeError)
 
 
 # --- bulk SQL on the hot path ----------------------------------------------------
@@ -196,7 +202,7 @@ def _apply(ops: list[Op], ctx: Context, status: dict[uuid.UUID, str], tracked: b
             for op in group:
                 status[op.op_id] = "applied"
             continue
-        except (Unapplicable, peewee.DatabaseError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        except CANNOT_APPLY as exc:
             log.info("batch of %s failed (%s); applying one by one", kind, exc)
         for op in group:  # one by one: only the bad ones go to quarantine
             mark = len(ctx.changes)
@@ -204,7 +210,7 @@ def _apply(ops: list[Op], ctx: Context, status: dict[uuid.UUID, str], tracked: b
                 with hub_db.atomic():
                     fn([op], ctx)
                 status[op.op_id] = "applied"
-            except (Unapplicable, peewee.DatabaseError, KeyError, ValueError, TypeError, AttributeError) as exc:
+            except CANNOT_APPLY as exc:
                 del ctx.changes[mark:]
                 _quarantine(ctx.till, op, f"{type(exc).__name__}: {exc}", tracked)
                 status[op.op_id] = "quarantined"

@@ -100,6 +100,25 @@ def test_what_cannot_be_applied_is_quarantined_and_blocks_nothing(hub_http, enro
         assert HubLedger.select().count() == 2
 
 
+def test_a_malformed_sale_is_kept_in_quarantine_and_the_rest_applied(hub_http, enrol):
+    _, token = enrol("A")
+
+    def sale_op(seq, created_at):
+        sale_id = str(uuid.uuid4())
+        return {"op_id": str(uuid.uuid4()), "seq": seq, "kind": "sale", "payload": {
+            "sale": {"id": sale_id, "till_id": None, "receipt_no": f"T-{seq}", "member_id": None, "created_at": created_at,
+                     "total": 1000, "paid_money": 1000, "points_redeemed": 0, "points_earned": 0},
+            "lines": [], "payments": []}}
+
+    ops = [sale_op(1, "2026-11-23T10:00:00"), sale_op(2, "yesterday-ish"), sale_op(3, "2026-11-23T10:05:00")]
+    answer = push(hub_http, token, ops).json()
+    assert [r["status"] for r in answer["results"]] == ["applied", "quarantined", "applied"]
+    with hub_db.connection_context():
+        assert HubSale.select().count() == 2
+        kept = Quarantine.get()
+        assert kept.kind == "sale" and kept.payload["sale"]["created_at"] == "yesterday-ish"
+
+
 def test_any_ledger_kind_is_accepted(hub_http, enrol):
     _, token = enrol("A")
     answer = push(hub_http, token, [ledger_op(1, kind="birthday"), ledger_op(2, kind="pending", delta=0)]).json()
