@@ -204,7 +204,7 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
-    from services import checkout, members
+    from services import members, redeem
     from services.checkout import Cart, Tender
     from services.rules import active_rules
 
@@ -225,7 +225,8 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
         else:
             raise CliError(f"--redeem {args.redeem!r}: give a number of points or 'max'")
     to_pay = cart.price(rules).to_pay
-    result = checkout.complete_sale(cart, [Tender(args.pay, to_pay)], cashier=cashier, rules=rules)
+    # In a chain, points are held at the hub first (or the offline caps apply).
+    result = redeem.complete_sale_in_chain(cart, [Tender(args.pay, to_pay)], cashier=cashier, rules=rules)
     p = result.priced
     return {
         "sale_id": result.sale_id, "receipt_no": result.receipt_no, "total": p.total,

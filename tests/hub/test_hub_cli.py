@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from models.hub import hub_db
+from models.hub import Hold, hub_db
 from services.hub import apply, pull
-from tests.hub.conftest import reset_hub_schema
 from tests.hub.test_chaos import HubProcess, free_port
 
 pytestmark = pytest.mark.hub
@@ -24,8 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
-def test_enrol_sync_and_join_from_the_command_line(pg_dsn, demo_template, tmp_path):
-    reset_hub_schema(pg_dsn)
+def test_enrol_sync_and_join_from_the_command_line(hub, pg_dsn, demo_template, tmp_path):
     added = run("hub", "add-till", "--dsn", pg_dsn, "--name", "T1", "--json")
     assert added.returncode == 0, added.stderr
     t1 = json.loads(added.stdout)
@@ -42,10 +40,16 @@ def test_enrol_sync_and_join_from_the_command_line(pg_dsn, demo_template, tmp_pa
         assert out.returncode == 0, out.stderr
         first_sync = json.loads(out.stdout)
         assert set(first_sync) == {"pushed", "pulled", "pending"} and first_sync["pending"] == 0
-        sold = run("sell", "--db", str(first), "--item", _a_barcode(first), "--json")
+        sold = run("sell", "--db", str(first), "--card", _a_card_with_points(first), "--item", _a_barcode(first) + "*20",
+                   "--redeem", "10", "--json")
         assert sold.returncode == 0, sold.stderr
+        assert json.loads(sold.stdout)["points_redeemed"] == 10
+        with hub_db.connection_context():  # online: the points were held at the hub and the hold confirmed
+            assert [(h.points, h.state) for h in Hold.select()] == [(10, "confirmed")]
         out = json.loads(run("sync", "--db", str(first), "--json").stdout)  # hub and token were remembered
-        assert out["pushed"] >= 1 and out["pending"] == 0
+        assert out["pushed"] >= 2 and out["pending"] == 0
+        with hub_db.connection_context():
+            assert [h.state for h in Hold.select()] == ["settled"]  # the sale's redeem entry arrived
         second = tmp_path / "second.db"
         out = run("sync", "--db", str(second), "--hub", hub.url, "--token", t2["token"], "--json")
         assert out.returncode == 0, out.stderr
@@ -60,6 +64,14 @@ def test_enrol_sync_and_join_from_the_command_line(pg_dsn, demo_template, tmp_pa
         hub.stop()
     unreachable = run("sync", "--db", str(first), "--json")
     assert unreachable.returncode == 2 and "cannot be reached" in unreachable.stderr
+
+
+def _a_card_with_points(path: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT c.number FROM card c JOIN member m ON m.id = c.member_id "
+                            "WHERE c.status = 'active' AND m.balance >= 50 ORDER BY c.number LIMIT 1").fetchone()[0]
 
 
 def _a_barcode(path: Path) -> str:
