@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
-COMMANDS = ("demo", "sell", "return", "member", "bench", "hub", "sync", "bench-sync")
+COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "hub", "sync", "bench-sync")
 
 log = logging.getLogger("loyaltill")
 
@@ -85,9 +85,27 @@ def command_parser() -> argparse.ArgumentParser:
     who.add_argument("--phone")
     member.add_argument("--json", action="store_true")
 
+    cards = sub.add_parser("cards", help="print membership cards: blank pre-numbered ones or members' own")
+    cards.add_argument("--db", type=Path, required=True)
+    which = cards.add_mutually_exclusive_group(required=True)
+    which.add_argument("--blank", type=int, metavar="N", help="reserve N new card numbers and print them")
+    which.add_argument("--members", metavar="all|ID,ID...", help="members' cards: all, or ids / card numbers")
+    cards.add_argument("--layout", choices=("a4", "cr80"), default="a4")
+    cards.add_argument("--out", type=Path, required=True)
+    cards.add_argument("--pin", help="act as this staff member (default: the owner)")
+    cards.add_argument("--json", action="store_true")
+
+    receipt = sub.add_parser("receipt", help="a sale's receipt as PDF")
+    receipt.add_argument("--db", type=Path, required=True)
+    receipt.add_argument("--sale", required=True, metavar="SALE_ID|RECEIPT_NO")
+    receipt.add_argument("--width", choices=("58", "80", "a4"), default="80")
+    receipt.add_argument("--out", type=Path, required=True)
+    receipt.add_argument("--json", action="store_true")
+
     bench = sub.add_parser("bench", help="time lookups, sales and start-up on a database")
     bench.add_argument("--db", type=Path, required=True)
     bench.add_argument("--rounds", type=int, default=2000)
+    bench.add_argument("--printing", action="store_true", help="time receipt PDFs and 1,000 cards instead")
     bench.add_argument("--json", action="store_true")
 
     hub = sub.add_parser("hub", help="the chain's hub (PostgreSQL): serve it, enrol and revoke tills")
@@ -280,12 +298,82 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
+    from services import cardsheet
+    from services.receipts import write_pdf
+    from services.rules import active_rules
+
+    if args.blank is not None and not 1 <= args.blank <= cardsheet.MAX_BATCH:
+        raise CliError(f"--blank must be 1 to {cardsheet.MAX_BATCH}")
+    refs = [] if args.members in (None, "all") else [ref for ref in args.members.split(",") if ref.strip()]
+    if args.members is not None and args.members != "all" and not refs:
+        raise CliError("--members: give 'all' or a comma-separated list of member ids or card numbers")
+    check_writable(args.out)
+    open_db(args.db)
+    actor = acting_staff(args.pin)
+    style = cardsheet.card_style()
+    pages = 0
+
+    def draw(faces: list[cardsheet.CardFace]) -> None:
+        nonlocal pages
+        with progress_bar(len(faces), "cards") as tick:
+            data, pages = cardsheet.render_cards_pdf(faces, RESOURCES, style, args.layout, progress=tick)
+        write_pdf(data, args.out)
+
+    result: dict[str, Any] = {}
+    if args.blank is not None:
+        faces = cardsheet.reserve_blank(args.blank, actor=actor, deliver=draw)  # no file, no numbers used
+    else:
+        members = cardsheet.select_members(ids=refs, all_members=not refs)
+        faces = cardsheet.member_faces(members, active_rules())
+        if not faces:
+            raise CliError("none of these members has an active card to print")
+        draw(faces)
+        printed = {face.member_id for face in faces}
+        skipped = [str(member.id) for member in members if str(member.id) not in printed]
+        if skipped:
+            result["skipped"] = skipped  # members with no active card (blocked, none issued)
+    return {"pages": pages, "cards": [face.number for face in faces], **result}
+
+
+def cmd_receipt(args: argparse.Namespace) -> dict[str, Any]:
+    from services.receipts import write_receipt_pdf
+
+    check_writable(args.out)
+    open_db(args.db)
+    write_receipt_pdf(args.sale, args.out, RESOURCES, args.width)
+    return {"out": str(args.out)}
+
+
+def check_writable(path: Path) -> None:
+    """Refuse an output path we cannot write before anything is reserved or drawn."""
+    if path.is_dir():
+        raise CliError(f"--out {path} is a folder: give a file name ending in .pdf")
+    if not path.parent.is_dir():
+        raise CliError(f"--out {path}: the folder {path.parent} does not exist")
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, unit: str):
+    """A progress bar on stderr for long jobs (quiet when stderr is not a terminal)."""
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit=unit, file=sys.stderr, disable=None, leave=False) as bar:
+        def tick(done: int, _total: int) -> None:
+            bar.update(done - bar.n)
+        yield tick
+
+
 def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     from services.bench import run_bench
 
     if args.rounds < 10:
         raise CliError("--rounds must be at least 10")
     open_db(args.db)
+    if args.printing:
+        from services.bench_printing import run_print_bench
+
+        return run_print_bench(RESOURCES, rounds=min(args.rounds, 500))
     return run_bench(args.db, rounds=args.rounds, main_py=Path(__file__).resolve())
 
 
@@ -343,7 +431,8 @@ def cmd_bench_sync(args: argparse.Namespace) -> dict[str, Any]:
 
 
 HANDLERS = {
-    "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member, "bench": cmd_bench,
+    "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member,
+    "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
 }
 
@@ -351,8 +440,9 @@ HANDLERS = {
 def print_human(command: str, result: dict[str, Any]) -> None:
     if command == "bench":
         from services.bench import format_report
+        from services.bench_printing import format_print_report
 
-        print(format_report(result))
+        print(format_print_report(result) if "database" not in result else format_report(result))
         return
     if command == "bench-sync":
         from services.bench_sync import format_report as format_sync_report

@@ -8,11 +8,19 @@ same number even while offline.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from services.errors import InputError
 
 DEFAULT_PREFIX = "27"
+
+# A USB scanner "types" what it reads with whatever keyboard layout is active,
+# so "T01-000123" would arrive as "Е01-000123" on a Russian layout. A receipt's
+# barcode therefore carries digits only: 9 + till number (3 digits) + receipt
+# sequence (7 digits) = 11 digits, a length no retail symbology uses
+# (EAN-8 and EAN-13, UPC-A's 12, ITF-14).
+RECEIPT_CODE = re.compile(r"9(\d{3})(\d{7})")
 
 
 def ean13_check_digit(first12: str) -> int:
@@ -37,9 +45,24 @@ def make_card_number(prefix: str, till_number: int, serial: int) -> str:
     return body + str(ean13_check_digit(body))
 
 
+def receipt_code(till_number: int, seq: int) -> str:
+    """The digits printed as the receipt's barcode."""
+    if not (0 <= till_number <= 999 and 0 < seq <= 9_999_999):
+        raise ValueError(f"no receipt code for till {till_number}, receipt {seq}")
+    return f"9{till_number:03d}{seq:07d}"
+
+
+def parse_receipt_code(code: str) -> tuple[int, int] | None:
+    """(till number, sequence) from a scanned receipt code, or None if it is not one."""
+    match = RECEIPT_CODE.fullmatch(code.strip())
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
 @dataclass(frozen=True)
 class ScanKind:
-    kind: str  # "card", "bad_card", "product"
+    kind: str  # "card", "bad_card", "receipt", "product"
     code: str
 
 
@@ -48,4 +71,6 @@ def classify_scan(code: str, card_prefix: str) -> ScanKind:
     code = code.strip()
     if len(code) == 13 and code.isdigit() and code.startswith(card_prefix):
         return ScanKind("card" if is_valid_ean13(code) else "bad_card", code)
+    if RECEIPT_CODE.fullmatch(code):
+        return ScanKind("receipt", code)
     return ScanKind("product", code)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 import peewee
@@ -87,6 +88,21 @@ def find_by_card(number: str) -> Member:
     return member
 
 
+def find_member_ref(ref: str) -> Member:
+    """A member by id (UUID) or by one of their cards: what a list typed by the owner holds."""
+    ref = ref.strip()
+    if len(ref) == 13 and ref.isdigit():
+        return find_by_card(ref)  # says so if the card is blocked, unknown or not given out
+    else:
+        try:
+            member = Member.get_or_none(Member.id == uuid.UUID(ref))
+        except ValueError:
+            member = None
+        if member is not None:
+            return member
+    raise NotFound(f"No member {ref}: give a member id or a card number.", "member_unknown", ref=ref)
+
+
 # The hot path of every scan: one indexed lookup, written once.
 _CARD_SQL = (
     'SELECT m.*, c.status AS card_status FROM "card" c '
@@ -123,7 +139,7 @@ def search(text: str, limit: int = 20) -> list[Member]:
     return prefix + [m for m in inner if m.id not in seen][: limit - len(prefix)]
 
 
-def _issue_number() -> str:
+def issue_number() -> str:
     till = local_till()
     till.card_seq += 1
     while True:
@@ -138,7 +154,7 @@ def _issue_number() -> str:
 def _take_card(number: str | None, member: Member, now: dt.datetime) -> Card:
     """Attach a pre-printed card, or issue a new number; inside a transaction."""
     if number is None:
-        card = Card.create(number=_issue_number(), member=member, status="active", created_at=now)
+        card = Card.create(number=issue_number(), member=member, status="active", created_at=now)
     else:
         number = number.strip()
         prefix = shop_info().card_prefix

@@ -16,8 +16,13 @@ from services.serialize import dumps
 
 def record(kind: str, payload: dict[str, Any]) -> None:
     """Append an operation; call inside the transaction of the write it describes."""
+    record_many(kind, [payload])
+
+
+def record_many(kind: str, payloads: list[dict[str, Any]]) -> None:
+    """Append one operation per payload, in order; for bulk writes such as a batch of blank cards."""
     if not db.obj.in_transaction():
-        raise RuntimeError("outbox.record must run inside the write's transaction")
+        raise RuntimeError("outbox.record_many must run inside the write's transaction")
     if kind in fieldclock.STAMPED:  # master data merges field by field at the hub
-        payload = fieldclock.stamp_payload(kind, payload)
-    insert_rows(Outbox, [{"kind": kind, "payload": dumps(payload)}])
+        payloads = [fieldclock.stamp_payload(kind, payload) for payload in payloads]
+    insert_rows(Outbox, [{"kind": kind, "payload": dumps(payload)} for payload in payloads])

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import peewee
 
 from services.storage import write_transaction
-from models.schema import Member, Payment, ReturnLine, Sale, SaleLine, SaleReturn, Staff, utcnow
+from models.schema import Member, Payment, ReturnLine, Sale, SaleLine, SaleReturn, Staff, Till, utcnow
 from services import auth, ledger, outbox
+from services.cards import parse_receipt_code
 from services.errors import InputError, NotFound
 from services.members import settle_tier, spend_in_window
 from services.money import round_div
@@ -47,6 +48,11 @@ class ReturnResult:
 def find_sale(ref: str) -> Sale:
     """A sale by its UUID or its receipt number (as printed or scanned)."""
     ref = ref.strip()
+    scanned = parse_receipt_code(ref)
+    if scanned is not None:  # the barcode printed on the receipt
+        till = Till.get_or_none(Till.number == scanned[0])
+        if till is not None:
+            ref = f"{till.code}-{scanned[1]:06d}"
     sale = Sale.get_or_none(Sale.receipt_no == ref)
     if sale is None:
         try:

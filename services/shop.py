@@ -58,7 +58,8 @@ def is_set_up() -> bool:
 
 
 def shop_info() -> ShopInfo:
-    values = {row.key: json.loads(row.value) for row in Setting.select()}
+    # Only the keys ShopInfo has: a big value (the cards' logo) is never read on this path.
+    values = {row.key: json.loads(row.value) for row in Setting.select().where(Setting.key.in_(list(DEFAULTS)))}
     merged = {**DEFAULTS, **values}
     return ShopInfo(
         name=merged["shop_name"],
@@ -96,6 +97,8 @@ def configure_shop(
         raise InputError(f"Currency must be one of {', '.join(CURRENCIES)}.", "bad_currency")
     if language not in LOCALES:
         raise InputError("Language must be ru, ro or en.", "bad_language")
+    if not (len(card_prefix) == 2 and card_prefix.isdigit() and card_prefix.startswith("2")):
+        raise InputError(f"The card prefix must be two digits from 20 to 29, not {card_prefix!r}.", "bad_prefix")
     with write_transaction():
         for key, value in {
             "shop_name": name,
@@ -112,14 +115,17 @@ def configure_shop(
     return till
 
 
-def create_shop(name: str, currency: str, language: str, owner_name: str, owner_pin: str) -> Till:
+def create_shop(
+    name: str, currency: str, language: str, owner_name: str, owner_pin: str, card_prefix: str = DEFAULT_PREFIX,
+    address: str = "",
+) -> Till:
     """'New shop': settings, this till, the owner and a starting programme, all or nothing."""
     from services import auth, rules
 
     if not owner_name.strip():
         raise InputError("Enter the owner's name.", "owner_name_empty")
     with write_transaction():
-        till = configure_shop(name, currency, language)
+        till = configure_shop(name, currency, language, address=address, card_prefix=card_prefix)
         auth.add_staff(owner_name, "owner", owner_pin)
         rules.publish(rules.default_rules())
     return till

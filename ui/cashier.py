@@ -9,11 +9,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QMainWindow, QMessageBox, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QLineEdit, QMainWindow, QMenu, QMessageBox, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
 from models.schema import Member, Staff
-from services import catalogue, checkout, members, redeem, rules, shop
+from services import auth, catalogue, checkout, members, printers, redeem, rules, shop
 from services.cards import classify_scan
 from services.checkout import Cart, SaleResult
 from services.errors import InputError, NotFound, RedeemRefused
@@ -56,6 +56,7 @@ class CashierWindow(QMainWindow):
         self.pin_dialog: ManagerPinDialog | None = None
         self.last_sale: SaleResult | None = None
         self.busy = False  # a sale is being written
+        self.printing = False  # a receipt is on its way to the printer
         self.setWindowTitle(self.tr("LoyalTill — %1").replace("%1", self.info.name))
         self._build()
         self._shortcuts()
@@ -123,6 +124,7 @@ class CashierWindow(QMainWindow):
         self.totals = TotalsPanel(self.fmt, right_box)
         self.completion = CompletionPanel(self.fmt, right_box)
         self.completion.receipt_pdf_requested.connect(self.save_receipt_pdf)
+        self.completion.receipt_print_requested.connect(lambda sale_id: self._act(self.print_receipt, sale_id))
         self.completion.dismissed.connect(lambda: self._act(self.next_customer))
         self.right_stack.addWidget(self.totals)
         self.right_stack.addWidget(self.completion)
@@ -165,6 +167,7 @@ class CashierWindow(QMainWindow):
             ("return", self.tr("Return (manager)"), "F9", self.open_return, "manager"),
             ("escape", self.tr("Clear member / cancel"), "Esc", self.escape, ""),
             ("void", self.tr("Cancel sale"), "Ctrl+Del", self.cancel_sale, ""),
+            ("more", self.tr("More…"), "F10", self.show_more, ""),
         ]
         for name, caption, key, slot, role in specs:
             button = KeyButton(caption, key, parent, role=role)
@@ -180,7 +183,7 @@ class CashierWindow(QMainWindow):
             ("Del", self.remove_line), ("F5", self.redeem_points), ("F6", self.park), ("F7", self.recall),
             ("F8", self.manual_discount), ("F9", self.open_return), ("F12", self.pay),
             ("Ctrl+Return", self.pay), ("Ctrl+Enter", self.pay), ("Esc", self.escape),
-            ("Ctrl+Del", self.cancel_sale),
+            ("Ctrl+Del", self.cancel_sale), ("F10", self.show_more), ("Ctrl+P", self.print_last_receipt),
         ]
         for key, slot in keys:
             shortcut = QShortcut(QKeySequence(key), self)
@@ -283,6 +286,8 @@ class CashierWindow(QMainWindow):
         scan = classify_scan(code, self.info.card_prefix)
         if scan.kind == "card":
             self.attach_member(members.find_by_card(scan.code))
+        elif scan.kind == "receipt":  # the barcode on a receipt: the customer brings something back
+            self.open_return(scan.code)
         elif scan.kind == "bad_card":
             self.say(self.tr("Card misread (wrong check digit): scan it again."), "error")
         else:
@@ -564,6 +569,8 @@ class CashierWindow(QMainWindow):
         self.say(self.tr("Sale %1 complete. Change %2.").replace("%1", result.receipt_no).replace(
             "%2", self.fmt.money(result.change)), "ok")
         self.sale_completed.emit(result)
+        if printers.printer_settings().auto_print:
+            self.print_receipt(result.sale_id)
 
     def next_customer(self) -> None:
         self.right_stack.setCurrentWidget(self.totals)
@@ -577,8 +584,78 @@ class CashierWindow(QMainWindow):
     def write_receipt(self, sale_id: str, path: Path) -> None:
         from services.receipts import write_receipt_pdf
 
-        write_receipt_pdf(sale_id, path, self.resources)
+        write_receipt_pdf(sale_id, path, self.resources, printers.printer_settings().width)
         self.say(self.tr("Receipt saved: %1").replace("%1", str(path)), "ok")
+
+    # --- printing ---------------------------------------------------------------------
+
+    def print_receipt(self, sale_id: str) -> None:
+        """Print on a worker thread; the sale is on disk already, whatever the printer says."""
+        settings = printers.printer_settings()
+        if settings.kind == "none":
+            self.say(self.tr("No receipt printer is set up: use “Save receipt PDF”, or set a printer up under More… (F10)."),
+                     "warn")
+            return
+        from ui.printing import print_receipt  # Qt's print support loads on first use, not at start-up
+
+        if self.printing:
+            self.say(self.tr("Still printing the last receipt: wait a moment."), "warn")
+            return
+        self.printing = True
+        self.completion.print.setEnabled(False)
+        self.say(self.tr("Printing the receipt…"), "info")
+        resources = self.resources
+
+        def over() -> None:
+            self.printing = False
+            self.completion.print.setEnabled(True)
+
+        def printed(receipt_no: object) -> None:
+            over()
+            self.say(self.tr("Receipt %1 printed.").replace("%1", str(receipt_no)), "ok")
+
+        def failed(exc: BaseException) -> None:
+            over()
+            if isinstance(exc, InputError):
+                self.say(user_message(exc) + " " + self.tr("The sale is saved; reprint it from Receipts (F10)."), "error")
+            else:
+                report_bug(self, exc)
+
+        run_in_background(self, lambda: print_receipt(sale_id, resources, settings), printed, failed)
+
+    def print_last_receipt(self) -> None:
+        if self.last_sale is None:
+            self.say(self.tr("No sale yet on this screen: find older receipts under More… (F10)."), "warn")
+            return
+        self.print_receipt(self.last_sale.sale_id)
+
+    def show_more(self) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.tr("Receipts: reprint, save, return…"), lambda: self._act(self.open_receipts))
+        menu.addAction(self.tr("Membership cards…"), lambda: self._act(self.open_cards))
+        menu.addAction(self.tr("Receipt printer…"), lambda: self._act(self.open_printer_settings))
+        button = self.buttons["more"]
+        menu.popup(button.mapToGlobal(button.rect().topLeft()))
+        self.more_menu = menu
+
+    def open_receipts(self, ref: str = "") -> None:
+        from ui.print_dialogs import ReceiptsDialog
+
+        dialog = ReceiptsDialog(self.fmt, self.resources, ref, self)
+        dialog.return_requested.connect(lambda no: self._act(self.open_return, no))
+        self._show(dialog)
+
+    def open_cards(self) -> None:
+        from ui.print_dialogs import CardsDialog
+
+        auth.require(self.staff, "print_cards")
+        self._show(CardsDialog(self.staff, self.resources, self))
+
+    def open_printer_settings(self) -> None:
+        from ui.print_dialogs import PrinterSettingsDialog
+
+        auth.require(self.staff, "printer_settings")
+        self._show(PrinterSettingsDialog(self.staff, self))
 
     def open_return(self, ref: str = "") -> None:
         dialog = ReturnDialog(self.fmt, self.staff, ref, self)

@@ -6,10 +6,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressDialog,
-    QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from services import demo, shop
+from services.cards import DEFAULT_PREFIX
 from services.errors import InputError
 from ui.errors import user_message
 
@@ -80,19 +81,28 @@ class FirstRunDialog(QDialog):
         page = QWidget(self)
         form = QFormLayout(page)
         self.shop_name = QLineEdit(page)
+        self.address = QLineEdit(page)
+        self.address.setPlaceholderText(self.tr("Printed on receipts, e.g. Chișinău, str. Ștefan cel Mare 1"))
         self.currency = QComboBox(page)
         self.currency.addItems(CURRENCIES)
         self.language = QComboBox(page)
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
+        self.card_prefix = QSpinBox(page)
+        self.card_prefix.setRange(20, 29)
+        self.card_prefix.setValue(int(DEFAULT_PREFIX))
+        self.card_prefix.setToolTip(self.tr("Loyalty card numbers (EAN-13) start with these two digits, from the "
+                                            "in-store range 20–29. Pick one your goods' own barcodes do not use."))
         self.owner_name = QLineEdit(page)
         self.pin = QLineEdit(page)
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_again = QLineEdit(page)
         self.pin_again.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("Shop name"), self.shop_name)
+        form.addRow(self.tr("Address"), self.address)
         form.addRow(self.tr("Currency"), self.currency)
         form.addRow(self.tr("Language"), self.language)
+        form.addRow(self.tr("Card numbers start with"), self.card_prefix)
         form.addRow(self.tr("Owner's name"), self.owner_name)
         form.addRow(self.tr("Owner's PIN (4–8 digits)"), self.pin)
         form.addRow(self.tr("PIN again"), self.pin_again)
@@ -135,7 +145,8 @@ class FirstRunDialog(QDialog):
             self.error.setText(self.tr("The two PINs differ."))
         else:
             try:
-                shop.create_shop(name, self.currency.currentText(), self.language.currentData(), owner, pin)
+                shop.create_shop(name, self.currency.currentText(), self.language.currentData(), owner, pin,
+                                 card_prefix=str(self.card_prefix.value()), address=self.address.text().strip())
             except InputError as exc:
                 self.error.setText(user_message(exc))
                 return

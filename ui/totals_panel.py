@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from services.checkout import SaleResult
 from services.pricing import PricedCart
@@ -54,6 +54,7 @@ class CompletionPanel(QFrame):
     """Shown after a sale until the next scan: change, points, the receipt."""
 
     receipt_pdf_requested = Signal(str)
+    receipt_print_requested = Signal(str)
     dismissed = Signal()
 
     def __init__(self, fmt: Formatter, parent: QWidget | None = None) -> None:
@@ -85,10 +86,17 @@ class CompletionPanel(QFrame):
         self.pdf = QPushButton(self.tr("Save receipt PDF"), self)
         self.pdf.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.pdf.clicked.connect(lambda: self.receipt_pdf_requested.emit(self.sale_id))
+        self.print = QPushButton(self.tr("Print receipt"), self)
+        self.print.setToolTip("Ctrl+P")
+        self.print.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.print.clicked.connect(lambda: self.receipt_print_requested.emit(self.sale_id))
         self.next = QPushButton(self.tr("Next customer"), self)
         self.next.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.next.clicked.connect(self.dismissed.emit)
-        layout.addWidget(self.pdf)
+        receipt_row = QHBoxLayout()
+        receipt_row.addWidget(self.print)
+        receipt_row.addWidget(self.pdf)
+        layout.addLayout(receipt_row)
         layout.addWidget(self.next)
 
     def show_result(self, result: SaleResult) -> None:

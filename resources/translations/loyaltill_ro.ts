@@ -17,9 +17,127 @@
     </message>
 </context>
 <context>
+    <name>CardsDialog</name>
+    <message>
+        <location filename="../../ui/print_dialogs.py" line="+172"/>
+        <source>Membership cards</source>
+        <translation>Carduri de membru</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Blank cards, numbered (given at registration)</source>
+        <translation>Carduri goale, numerotate (se dau la înregistrare)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members who joined in the last 7 days</source>
+        <translation>Membri înscriși în ultimele 7 zile</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members of one tier</source>
+        <translation>Membrii unui nivel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All members</source>
+        <translation>Toți membrii</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These members (card numbers or ids)</source>
+        <translation>Acești membri (numere de card sau id-uri)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>cards</source>
+        <translation>carduri</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>2700100000013, 2700100000020 …</source>
+        <translation>2700100000013, 2700100000020 …</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Print the member&apos;s name on the card</source>
+        <translation>Tipărește numele membrului pe card</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A4 sheet of 10, with crop marks</source>
+        <translation>Coală A4 cu 10 carduri, cu semne de tăiere</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One card per page (card printer)</source>
+        <translation>Un card pe pagină (imprimantă de carduri)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Layout</source>
+        <translation>Așezare</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Shop logo…</source>
+        <translation>Sigla magazinului…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Preview</source>
+        <translation>Previzualizare</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save PDF…</source>
+        <translation>Salvează PDF…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Print</source>
+        <translation>Tipărește</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close</source>
+        <translation>Închide</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>Preparing the cards…</source>
+        <translation>Se pregătesc cardurile…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Save cards PDF</source>
+        <translation>Salvează cardurile în PDF</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 cards on %2 pages saved to %3.</source>
+        <translation>%1 carduri pe %2 pagini salvate în %3.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 cards sent to the printer.</source>
+        <translation>%1 carduri trimise la imprimantă.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Shop logo</source>
+        <translation>Sigla magazinului</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pictures (*.png *.jpg *.jpeg)</source>
+        <translation>Imagini (*.png *.jpg *.jpeg)</translation>
+    </message>
+</context>
+<context>
     <name>CashierWindow</name>
     <message>
-        <location filename="../../ui/cashier.py" line="+59"/>
+        <location filename="../../ui/cashier.py" line="+60"/>
         <source>LoyalTill — %1</source>
         <translation>LoyalTill — %1</translation>
     </message>
@@ -29,7 +147,7 @@
         <translation>Scanați sau tastați cod de bare, denumire, cod articol — Enter adaugă</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Pay</source>
         <translation>Plată</translation>
     </message>
@@ -85,12 +203,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+296"/>
+        <location line="+299"/>
         <source>Cancel sale</source>
         <translation>Anulează bonul</translation>
     </message>
     <message>
-        <location line="-270"/>
+        <location line="-298"/>
+        <source>More…</source>
+        <translation>Mai mult…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>Till %1</source>
         <translation>Casa %1</translation>
     </message>
@@ -100,7 +223,7 @@
         <translation>Bonul anterior încă se salvează: scanați din nou peste o clipă.</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+72"/>
         <source>Card misread (wrong check digit): scan it again.</source>
         <translation>Card citit greșit (cifră de control greșită): scanați din nou.</translation>
     </message>
@@ -216,7 +339,7 @@
         <translation>Bonul %1 este achitat. Rest %2.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Save receipt PDF</source>
         <translation>Salvează bonul PDF</translation>
     </message>
@@ -226,7 +349,52 @@
         <translation>Bon salvat: %1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
+        <source>No receipt printer is set up: use “Save receipt PDF”, or set a printer up under More… (F10).</source>
+        <translation>Nu este configurată nicio imprimantă de bonuri: folosiți „Salvează bonul PDF” sau configurați o imprimantă din Mai mult… (F10).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Still printing the last receipt: wait a moment.</source>
+        <translation>Bonul anterior încă se tipărește: așteptați puțin.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Printing the receipt…</source>
+        <translation>Se tipărește bonul…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The sale is saved; reprint it from Receipts (F10).</source>
+        <translation>Vânzarea este salvată; retipăriți bonul din Bonuri (F10).</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Receipt %1 printed.</source>
+        <translation>Bonul %1 a fost tipărit.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No sale yet on this screen: find older receipts under More… (F10).</source>
+        <translation>Încă nicio vânzare pe acest ecran: bonurile vechi sunt în Mai mult… (F10).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Receipts: reprint, save, return…</source>
+        <translation>Bonuri: retipărire, salvare, retur…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Membership cards…</source>
+        <translation>Carduri de membru…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receipt printer…</source>
+        <translation>Imprimanta de bonuri…</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>Return done: give back %1.</source>
         <translation>Retur efectuat: restituiți %1.</translation>
     </message>
@@ -234,7 +402,7 @@
 <context>
     <name>CompletionPanel</name>
     <message>
-        <location filename="../../ui/totals_panel.py" line="+75"/>
+        <location filename="../../ui/totals_panel.py" line="+76"/>
         <source>Paid</source>
         <translation>Achitat</translation>
     </message>
@@ -265,11 +433,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Print receipt</source>
+        <translation>Tipărește bonul</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Next customer</source>
         <translation>Clientul următor</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Sale %1 done</source>
         <translation>Bonul %1 achitat</translation>
     </message>
@@ -566,6 +739,121 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>{card} is not a valid card number (check digit).</source>
+        <translation>{card} nu este un număr de card valid (cifra de control).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print between 1 and {max} blank cards at a time.</source>
+        <translation>Tipăriți între 1 și {max} carduri goale o dată.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose whose cards to print.</source>
+        <translation>Alegeți ale cui carduri se tipăresc.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There are no cards to print.</source>
+        <translation>Nu sunt carduri de tipărit.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose an A4 sheet or single cards.</source>
+        <translation>Alegeți o coală A4 sau carduri separate.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No member {ref}: give a member id or a card number.</source>
+        <translation>Niciun membru {ref}: dați un id de membru sau un număr de card.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{file} is not a picture LoyalTill can read (PNG or JPEG).</source>
+        <translation>{file} nu este o imagine pe care LoyalTill o poate citi (PNG sau JPEG).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The logo file is over 2 MB: save it smaller.</source>
+        <translation>Fișierul siglei depășește 2 MB: salvați-l mai mic.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receipt width must be 58 mm, 80 mm or A4.</source>
+        <translation>Lățimea bonului este 58 mm, 80 mm sau A4.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unknown printer setting.</source>
+        <translation>Setare de imprimantă necunoscută.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose one of the code pages in the list.</source>
+        <translation>Alegeți o pagină de cod din listă.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>USB printer: give vendor:product in hex, like 0416:5011.</source>
+        <translation>Imprimantă USB: dați vendor:product în hexazecimal, de ex. 0416:5011.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Network printer: give its address, like 192.168.1.50.</source>
+        <translation>Imprimantă de rețea: dați adresa ei, de ex. 192.168.1.50.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Network printer: the port is a number from 1 to 65535 (usually 9100).</source>
+        <translation>Imprimantă de rețea: portul este un număr de la 1 la 65535 (de obicei 9100).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial printer: give the port, like /dev/ttyUSB0 or COM3.</source>
+        <translation>Imprimantă serială: dați portul, de ex. /dev/ttyUSB0 sau COM3.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial printer: the speed is 9600, 19200, 38400, 57600 or 115200.</source>
+        <translation>Imprimantă serială: viteza este 9600, 19200, 38400, 57600 sau 115200.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The receipt printer is not answering. Check that it is on and connected.</source>
+        <translation>Imprimanta de bonuri nu răspunde. Verificați că este pornită și conectată.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The printer {name} is not installed on this computer: choose another under More… (F10) → Receipt printer.</source>
+        <translation>Imprimanta {name} nu este instalată pe acest calculator: alegeți alta din Mai mult… (F10) → Imprimanta de bonuri.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A thermal printer takes 58 or 80 mm rolls, not A4.</source>
+        <translation>O imprimantă termică folosește role de 58 sau 80 mm, nu A4.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This computer has no printer set up.</source>
+        <translation>Acest calculator nu are nicio imprimantă configurată.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The receipt printer is out of paper. Load a new roll and print again.</source>
+        <translation>Imprimanta de bonuri nu mai are hârtie. Puneți o rolă nouă și tipăriți din nou.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The printer stopped or refused the job. Check it, then reprint.</source>
+        <translation>Imprimanta s-a oprit sau a refuzat lucrarea. Verificați-o, apoi retipăriți.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No receipt printer is set up: save the receipt as PDF, or set a printer up.</source>
+        <translation>Nu este configurată nicio imprimantă de bonuri: salvați bonul ca PDF sau configurați o imprimantă.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The hub cannot be reached: sales are kept on this till and sent when it is back.</source>
         <translation>Serverul rețelei nu răspunde: vânzările rămân pe această casă și se trimit când revine legătura.</translation>
     </message>
@@ -686,7 +974,7 @@
 <context>
     <name>FirstRun</name>
     <message>
-        <location filename="../../ui/first_run.py" line="+23"/>
+        <location filename="../../ui/first_run.py" line="+24"/>
         <source>Building the demo shop…</source>
         <translation>Se creează magazinul demo…</translation>
     </message>
@@ -743,9 +1031,24 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
         <translation>PIN-uri demo: proprietar 1111, manager 2222, casier 3333.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+10"/>
+        <source>Printed on receipts, e.g. Chișinău, str. Ștefan cel Mare 1</source>
+        <translation>Se tipărește pe bonuri, de ex. Chișinău, str. Ștefan cel Mare 1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Loyalty card numbers (EAN-13) start with these two digits, from the in-store range 20–29. Pick one your goods&apos; own barcodes do not use.</source>
+        <translation>Numerele cardurilor de fidelitate (EAN-13) încep cu aceste două cifre, din intervalul intern 20–29. Alegeți unele pe care nu le folosesc codurile de bare ale mărfurilor dvs.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Shop name</source>
         <translation>Numele magazinului</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>Adresa</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -756,6 +1059,11 @@ Numele magazinului, moneda și PIN-ul proprietarului</translation>
         <location line="+1"/>
         <source>Language</source>
         <translation>Limba</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card numbers start with</source>
+        <translation>Numerele cardurilor încep cu</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1151,6 +1459,155 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
     </message>
 </context>
 <context>
+    <name>PrinterSettingsDialog</name>
+    <message>
+        <location filename="../../ui/print_dialogs.py" line="+20"/>
+        <source>Receipt printer</source>
+        <translation>Imprimanta de bonuri</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No printer (save receipts as PDF)</source>
+        <translation>Fără imprimantă (bonurile se salvează ca PDF)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A printer installed on this computer</source>
+        <translation>O imprimantă instalată pe acest calculator</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A thermal receipt printer (ESC/POS)</source>
+        <translation>O imprimantă termică de bonuri (ESC/POS)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Printer</source>
+        <translation>Imprimantă</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>80 mm roll</source>
+        <translation>Rolă de 80 mm</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>58 mm roll</source>
+        <translation>Rolă de 58 mm</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A4 (office printer)</source>
+        <translation>A4 (imprimantă de birou)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paper</source>
+        <translation>Hârtie</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print every receipt when the sale is paid</source>
+        <translation>Tipărește fiecare bon la plată</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The default printer</source>
+        <translation>Imprimanta implicită</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>System printer</source>
+        <translation>Imprimanta sistemului</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Network</source>
+        <translation>Rețea</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+15"/>
+        <source>Serial port</source>
+        <translation>Port serial</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>Connected by</source>
+        <translation>Conectată prin</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>USB vendor:product</source>
+        <translation>USB vendor:product</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Network address</source>
+        <translation>Adresa de rețea</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Speed</source>
+        <translation>Viteză</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>By the shop&apos;s language</source>
+        <translation>După limba magazinului</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CP866 — Cyrillic</source>
+        <translation>CP866 — chirilic</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CP1251 — Cyrillic (Windows)</source>
+        <translation>CP1251 — chirilic (Windows)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CP852 — Romanian</source>
+        <translation>CP852 — română</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CP1250 — Romanian (Windows)</source>
+        <translation>CP1250 — română (Windows)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CP858 — Western, with €</source>
+        <translation>CP858 — occidental, cu €</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Automatic (printers with many code pages)</source>
+        <translation>Automat (imprimante cu multe pagini de cod)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Code page</source>
+        <translation>Pagină de cod</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Save</source>
+        <translation>Salvează</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel</source>
+        <translation>Anulează</translation>
+    </message>
+</context>
+<context>
     <name>ProductPickerDialog</name>
     <message>
         <location filename="../../ui/sale_dialogs.py" line="-18"/>
@@ -1242,6 +1699,64 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <location line="+0"/>
         <source>Why</source>
         <translation>De ce</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptsDialog</name>
+    <message>
+        <location filename="../../ui/print_dialogs.py" line="-400"/>
+        <source>Receipts</source>
+        <translation>Bonuri</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Scan the receipt or type its number</source>
+        <translation>Scanați bonul sau tastați numărul lui</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recent sales on this till</source>
+        <translation>Vânzări recente la această casă</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Print</source>
+        <translation>Tipărește</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save as PDF…</source>
+        <translation>Salvează ca PDF…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Return…</source>
+        <translation>Retur…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close</source>
+        <translation>Închide</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Printing…</source>
+        <translation>Se tipărește…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Receipt %1 sent to the printer.</source>
+        <translation>Bonul %1 a fost trimis la imprimantă.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Save receipt PDF</source>
+        <translation>Salvează bonul PDF</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Receipt saved: %1</source>
+        <translation>Bon salvat: %1</translation>
     </message>
 </context>
 <context>
@@ -1470,7 +1985,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
 <context>
     <name>TotalsPanel</name>
     <message>
-        <location filename="../../ui/totals_panel.py" line="-70"/>
+        <location filename="../../ui/totals_panel.py" line="-78"/>
         <source>Items</source>
         <translation>Produse</translation>
     </message>

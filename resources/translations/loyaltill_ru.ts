@@ -17,9 +17,127 @@
     </message>
 </context>
 <context>
+    <name>CardsDialog</name>
+    <message>
+        <location filename="../../ui/print_dialogs.py" line="+172"/>
+        <source>Membership cards</source>
+        <translation>Карты участников</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Blank cards, numbered (given at registration)</source>
+        <translation>Пустые карты с номерами (выдаются при регистрации)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members who joined in the last 7 days</source>
+        <translation>Участники, вступившие за последние 7 дней</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members of one tier</source>
+        <translation>Участники одного уровня</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All members</source>
+        <translation>Все участники</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These members (card numbers or ids)</source>
+        <translation>Эти участники (номера карт или id)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>cards</source>
+        <translation>карт</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>2700100000013, 2700100000020 …</source>
+        <translation>2700100000013, 2700100000020 …</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Print the member&apos;s name on the card</source>
+        <translation>Печатать имя участника на карте</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A4 sheet of 10, with crop marks</source>
+        <translation>Лист A4 на 10 карт, с метками реза</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One card per page (card printer)</source>
+        <translation>Одна карта на странице (принтер карт)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Layout</source>
+        <translation>Раскладка</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Shop logo…</source>
+        <translation>Логотип магазина…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Preview</source>
+        <translation>Просмотр</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save PDF…</source>
+        <translation>Сохранить PDF…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Print</source>
+        <translation>Печать</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>Preparing the cards…</source>
+        <translation>Готовим карты…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Save cards PDF</source>
+        <translation>Сохранить карты в PDF</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 cards on %2 pages saved to %3.</source>
+        <translation>Карт: %1, страниц: %2, сохранено в %3.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 cards sent to the printer.</source>
+        <translation>Карт отправлено на принтер: %1.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Shop logo</source>
+        <translation>Логотип магазина</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pictures (*.png *.jpg *.jpeg)</source>
+        <translation>Изображения (*.png *.jpg *.jpeg)</translation>
+    </message>
+</context>
+<context>
     <name>CashierWindow</name>
     <message>
-        <location filename="../../ui/cashier.py" line="+59"/>
+        <location filename="../../ui/cashier.py" line="+60"/>
         <source>LoyalTill — %1</source>
         <translation>LoyalTill — %1</translation>
     </message>
@@ -29,7 +147,7 @@
         <translation>Сканируйте или введите штрихкод, название, артикул — Enter добавляет</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Pay</source>
         <translation>Оплата</translation>
     </message>
@@ -85,12 +203,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+296"/>
+        <location line="+299"/>
         <source>Cancel sale</source>
         <translation>Отменить чек</translation>
     </message>
     <message>
-        <location line="-270"/>
+        <location line="-298"/>
+        <source>More…</source>
+        <translation>Ещё…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>Till %1</source>
         <translation>Касса %1</translation>
     </message>
@@ -100,7 +223,7 @@
         <translation>Предыдущий чек ещё сохраняется: отсканируйте это ещё раз через мгновение.</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+72"/>
         <source>Card misread (wrong check digit): scan it again.</source>
         <translation>Карта считалась с ошибкой (неверная контрольная цифра): отсканируйте ещё раз.</translation>
     </message>
@@ -216,7 +339,7 @@
         <translation>Чек %1 оплачен. Сдача %2.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Save receipt PDF</source>
         <translation>Сохранить чек в PDF</translation>
     </message>
@@ -226,7 +349,52 @@
         <translation>Чек сохранён: %1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
+        <source>No receipt printer is set up: use “Save receipt PDF”, or set a printer up under More… (F10).</source>
+        <translation>Принтер чеков не настроен: нажмите «Сохранить чек в PDF» или настройте принтер в меню «Ещё…» (F10).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Still printing the last receipt: wait a moment.</source>
+        <translation>Предыдущий чек ещё печатается: подождите немного.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Printing the receipt…</source>
+        <translation>Печать чека…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The sale is saved; reprint it from Receipts (F10).</source>
+        <translation>Продажа сохранена; чек можно напечатать снова в разделе «Чеки» (F10).</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Receipt %1 printed.</source>
+        <translation>Чек %1 напечатан.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No sale yet on this screen: find older receipts under More… (F10).</source>
+        <translation>На этом экране ещё не было продажи: прежние чеки — в меню «Ещё…» (F10).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Receipts: reprint, save, return…</source>
+        <translation>Чеки: повторная печать, сохранение, возврат…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Membership cards…</source>
+        <translation>Карты участников…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receipt printer…</source>
+        <translation>Принтер чеков…</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>Return done: give back %1.</source>
         <translation>Возврат оформлен: выдайте %1.</translation>
     </message>
@@ -234,7 +402,7 @@
 <context>
     <name>CompletionPanel</name>
     <message>
-        <location filename="../../ui/totals_panel.py" line="+75"/>
+        <location filename="../../ui/totals_panel.py" line="+76"/>
         <source>Paid</source>
         <translation>Оплачено</translation>
     </message>
@@ -265,11 +433,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Print receipt</source>
+        <translation>Печать чека</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Next customer</source>
         <translation>Следующий покупатель</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Sale %1 done</source>
         <translation>Чек %1 оплачен</translation>
     </message>
@@ -566,6 +739,121 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>{card} is not a valid card number (check digit).</source>
+        <translation>{card} — неверный номер карты (контрольная цифра).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print between 1 and {max} blank cards at a time.</source>
+        <translation>За один раз можно напечатать от 1 до {max} пустых карт.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose whose cards to print.</source>
+        <translation>Выберите, чьи карты печатать.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There are no cards to print.</source>
+        <translation>Нет карт для печати.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose an A4 sheet or single cards.</source>
+        <translation>Выберите лист A4 или отдельные карты.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No member {ref}: give a member id or a card number.</source>
+        <translation>Нет участника {ref}: укажите id участника или номер карты.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{file} is not a picture LoyalTill can read (PNG or JPEG).</source>
+        <translation>{file} — не изображение, которое LoyalTill может прочитать (PNG или JPEG).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The logo file is over 2 MB: save it smaller.</source>
+        <translation>Файл логотипа больше 2 МБ: сохраните его меньшего размера.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receipt width must be 58 mm, 80 mm or A4.</source>
+        <translation>Ширина чека: 58 мм, 80 мм или A4.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unknown printer setting.</source>
+        <translation>Неизвестная настройка принтера.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose one of the code pages in the list.</source>
+        <translation>Выберите кодовую страницу из списка.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>USB printer: give vendor:product in hex, like 0416:5011.</source>
+        <translation>USB-принтер: укажите vendor:product в шестнадцатеричном виде, например 0416:5011.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Network printer: give its address, like 192.168.1.50.</source>
+        <translation>Сетевой принтер: укажите его адрес, например 192.168.1.50.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Network printer: the port is a number from 1 to 65535 (usually 9100).</source>
+        <translation>Сетевой принтер: порт — число от 1 до 65535 (обычно 9100).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial printer: give the port, like /dev/ttyUSB0 or COM3.</source>
+        <translation>Принтер на COM-порту: укажите порт, например /dev/ttyUSB0 или COM3.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial printer: the speed is 9600, 19200, 38400, 57600 or 115200.</source>
+        <translation>Принтер на COM-порту: скорость 9600, 19200, 38400, 57600 или 115200.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The receipt printer is not answering. Check that it is on and connected.</source>
+        <translation>Принтер чеков не отвечает. Проверьте, что он включён и подключён.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The printer {name} is not installed on this computer: choose another under More… (F10) → Receipt printer.</source>
+        <translation>Принтер {name} не установлен на этом компьютере: выберите другой в меню «Ещё…» (F10) → «Принтер чеков».</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A thermal printer takes 58 or 80 mm rolls, not A4.</source>
+        <translation>Термопринтер печатает на рулонах 58 или 80 мм, не на A4.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This computer has no printer set up.</source>
+        <translation>На этом компьютере не настроен ни один принтер.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The receipt printer is out of paper. Load a new roll and print again.</source>
+        <translation>В принтере чеков кончилась бумага. Вставьте новый рулон и напечатайте снова.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The printer stopped or refused the job. Check it, then reprint.</source>
+        <translation>Принтер остановился или отказался печатать. Проверьте его и напечатайте снова.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No receipt printer is set up: save the receipt as PDF, or set a printer up.</source>
+        <translation>Принтер чеков не настроен: сохраните чек в PDF или настройте принтер.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The hub cannot be reached: sales are kept on this till and sent when it is back.</source>
         <translation>Нет связи с сервером сети: продажи хранятся на этой кассе и будут отправлены, когда связь появится.</translation>
     </message>
@@ -686,7 +974,7 @@
 <context>
     <name>FirstRun</name>
     <message>
-        <location filename="../../ui/first_run.py" line="+23"/>
+        <location filename="../../ui/first_run.py" line="+24"/>
         <source>Building the demo shop…</source>
         <translation>Создаётся демо-магазин…</translation>
     </message>
@@ -743,9 +1031,24 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
         <translation>PIN в демо: владелец 1111, менеджер 2222, кассир 3333.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+10"/>
+        <source>Printed on receipts, e.g. Chișinău, str. Ștefan cel Mare 1</source>
+        <translation>Печатается на чеках, например г. Москва, ул. Ленина, д. 10</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Loyalty card numbers (EAN-13) start with these two digits, from the in-store range 20–29. Pick one your goods&apos; own barcodes do not use.</source>
+        <translation>Номера карт лояльности (EAN-13) начинаются с этих двух цифр из внутримагазинного диапазона 20–29. Выберите те, что не заняты штрихкодами ваших товаров.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Shop name</source>
         <translation>Название магазина</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>Адрес</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -756,6 +1059,11 @@ Your shop&apos;s name, currency and the owner&apos;s PIN</source>
         <location line="+1"/>
         <source>Language</source>
         <translation>Язык</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card numbers start with</source>
+        <translation>Номера карт начинаются с</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1151,6 +1459,155 @@ Scan a loyalty card, or press F2 to find by phone.</source>
     </message>
 </context>
 <context>
+    <name>PrinterSettingsDialog</name>
+    <message>
+        <location filename="../../ui/print_dialogs.py" line="+20"/>
+        <source>Receipt printer</source>
+        <translation>Принтер чеков</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No printer (save receipts as PDF)</source>
+        <translation>Без принтера (чеки сохраняются в PDF)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A printer installed on this computer</source>
+        <translation>Принтер, установленный на этом компьютере</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A thermal receipt printer (ESC/POS)</source>
+        <translation>Термопринтер чеков (ESC/POS)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Printer</source>
+        <translation>Принтер</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>80 mm roll</source>
+        <translation>Рулон 80 мм</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>58 mm roll</source>
+        <translation>Рулон 58 мм</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A4 (office printer)</source>
+        <translation>A4 (офисный принтер)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paper</source>
+        <translation>Бумага</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print every receipt when the sale is paid</source>
+        <translation>Печатать каждый чек после оплаты</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The default printer</source>
+        <translation>Принтер по умолчанию</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>System printer</source>
+        <translation>Системный принтер</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Network</source>
+        <translation>Сеть</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+15"/>
+        <source>Serial port</source>
+        <translation>COM-порт</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>Connected by</source>
+        <translation>Подключение</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>USB vendor:product</source>
+        <translation>USB vendor:product</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Network address</source>
+        <translation>Сетевой адрес</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Speed</source>
+        <translation>Скорость</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>By the shop&apos;s language</source>
+        <translation>По языку магазина</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CP866 — Cyrillic</source>
+        <translation>CP866 — кириллица</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CP1251 — Cyrillic (Windows)</source>
+        <translation>CP1251 — кириллица (Windows)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CP852 — Romanian</source>
+        <translation>CP852 — румынский</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CP1250 — Romanian (Windows)</source>
+        <translation>CP1250 — румынский (Windows)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CP858 — Western, with €</source>
+        <translation>CP858 — западная, с €</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Automatic (printers with many code pages)</source>
+        <translation>Автоматически (для принтеров со многими кодовыми страницами)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Code page</source>
+        <translation>Кодовая страница</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+</context>
+<context>
     <name>ProductPickerDialog</name>
     <message>
         <location filename="../../ui/sale_dialogs.py" line="-18"/>
@@ -1242,6 +1699,64 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <location line="+0"/>
         <source>Why</source>
         <translation>Почему</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptsDialog</name>
+    <message>
+        <location filename="../../ui/print_dialogs.py" line="-400"/>
+        <source>Receipts</source>
+        <translation>Чеки</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Scan the receipt or type its number</source>
+        <translation>Отсканируйте чек или введите его номер</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recent sales on this till</source>
+        <translation>Последние продажи на этой кассе</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Print</source>
+        <translation>Печать</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save as PDF…</source>
+        <translation>Сохранить как PDF…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Return…</source>
+        <translation>Возврат…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Printing…</source>
+        <translation>Печать…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Receipt %1 sent to the printer.</source>
+        <translation>Чек %1 отправлен на принтер.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Save receipt PDF</source>
+        <translation>Сохранить чек в PDF</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Receipt saved: %1</source>
+        <translation>Чек сохранён: %1</translation>
     </message>
 </context>
 <context>
@@ -1470,7 +1985,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
 <context>
     <name>TotalsPanel</name>
     <message>
-        <location filename="../../ui/totals_panel.py" line="-70"/>
+        <location filename="../../ui/totals_panel.py" line="-78"/>
         <source>Items</source>
         <translation>Товаров</translation>
     </message>

@@ -6,7 +6,7 @@ from services import storage
 from ui.errors import _table
 
 ROOT = Path(__file__).resolve().parents[2]
-ERRORS = {"InputError", "NotFound", "PermissionDenied", "RedeemRefused", "StorageError"}
+ERRORS = {"InputError", "NotFound", "PermissionDenied", "RedeemRefused", "StorageError", "PrinterError"}
 
 
 def raised_codes() -> set[str]:

@@ -35,6 +35,8 @@ def test_new_shop_form_creates_shop_owner_and_rules(qtbot, app_styled, tmp_path)
         dialog.currency.setCurrentText("MDL")
         dialog.language.setCurrentIndex(dialog.language.findData("ro"))
         dialog.owner_name.setText("Maria")
+        dialog.card_prefix.setValue(25)
+        dialog.address.setText("Chișinău, str. Ștefan cel Mare 1")
         dialog.pin.setText("4321")
         dialog.pin_again.setText("4312")
         dialog.make_shop()
@@ -45,6 +47,8 @@ def test_new_shop_form_creates_shop_owner_and_rules(qtbot, app_styled, tmp_path)
         assert dialog.result() == dialog.DialogCode.Accepted
         info = shop.shop_info()
         assert (info.name, info.currency, info.language, info.region) == ("La Maria", "MDL", "ro", "MD")
+        assert info.card_prefix == "25"  # the owner's range: new cards are 25…
+        assert info.address == "Chișinău, str. Ștefan cel Mare 1"  # printed on receipts
         assert auth.login("4321").role == "owner"
         assert rules.active_rules().earn_bp == rules.default_rules().earn_bp
     finally:
