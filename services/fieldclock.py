@@ -73,6 +73,45 @@ def stamp(kind: str, row_id: str, doc: dict[str, Any]) -> dict[str, str]:
     return clocks
 
 
+def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]]) -> list[dict[str, str]]:
+    """stamp() for a bulk write (a batch of blank cards): one clock reading for
+    the batch, the known versions read in one query and written back in one
+    statement, so 10,000 cards cost milliseconds, not one round of queries each."""
+    from models import db
+
+    ids = [row_id for row_id, _ in docs]
+    known_rows: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row_id, doc, clocks in (
+            SyncedRow.select(SyncedRow.row_id, SyncedRow.doc, SyncedRow.clocks)
+            .where((SyncedRow.kind == kind) & SyncedRow.row_id.in_(chunk)).tuples()
+        ):
+            known_rows[row_id] = (json.loads(doc), json.loads(clocks))
+    reading = next_reading()
+    out, rows = [], []
+    for row_id, doc in docs:
+        old_doc, old_clocks = known_rows.get(row_id, ({}, {}))
+        clocks = {
+            f: old_clocks[f] if f in old_doc and old_doc[f] == v and f in old_clocks else reading for f, v in doc.items()
+        }
+        out.append(clocks)
+        rows.append((kind, row_id, json.dumps({**old_doc, **doc}, ensure_ascii=False, sort_keys=True),
+                     json.dumps({**old_clocks, **clocks})))
+    db.obj.cursor().executemany(
+        'INSERT OR REPLACE INTO "synced_row" (kind, row_id, doc, clocks) VALUES (?, ?, ?, ?)', rows
+    )
+    return out
+
+
+def stamp_payloads(kind: str, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Outbox payloads with `_clock` readings; a batch is stamped in bulk."""
+    if len(payloads) == 1 or kind == "member_tier":
+        return [stamp_payload(kind, p) for p in payloads]
+    docs = [(str(p["id"]), {k: v for k, v in p.items() if k != "balance"}) for p in payloads]
+    return [{**p, "_clock": clocks} for p, clocks in zip(payloads, stamp_many(kind, docs))]
+
+
 def stamp_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     """An outbox payload with `_clock` readings, for the kinds merged field by field."""
     if kind == "member_tier":

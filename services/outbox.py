@@ -24,5 +24,5 @@ def record_many(kind: str, payloads: list[dict[str, Any]]) -> None:
     if not db.obj.in_transaction():
         raise RuntimeError("outbox.record_many must run inside the write's transaction")
     if kind in fieldclock.STAMPED:  # master data merges field by field at the hub
-        payloads = [fieldclock.stamp_payload(kind, payload) for payload in payloads]
+        payloads = fieldclock.stamp_payloads(kind, payloads)
     insert_rows(Outbox, [{"kind": kind, "payload": dumps(payload)} for payload in payloads])
