@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
-COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period")
+COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync")
 
 log = logging.getLogger("loyaltill")
 
@@ -135,6 +135,37 @@ def command_parser() -> argparse.ArgumentParser:
     sim.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
     sim.add_argument("--csv", type=Path, help="also write the comparison as CSV")
     sim.add_argument("--json", action="store_true")
+
+    hub = sub.add_parser("hub", help="the chain's hub (PostgreSQL): serve it, enrol and revoke tills")
+    hub_sub = hub.add_subparsers(dest="hub_command", required=True, parser_class=OneLineParser)
+    serve = hub_sub.add_parser("serve", help="run the hub's HTTP service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    add = hub_sub.add_parser("add-till", help="enrol a till; prints its token once")
+    add.add_argument("--name", required=True)
+    revoke = hub_sub.add_parser("revoke-till", help="revoke a till's token")
+    revoke.add_argument("--name", required=True, metavar="NAME|TILL_ID")
+    hub_sub.add_parser("overdrafts", help="members taken below zero by offline redemptions")
+    hub_sub.add_parser("quarantine", help="operations the hub could not apply")
+    caps = hub_sub.add_parser("set-caps", help="offline redemption caps the tills follow")
+    caps.add_argument("--per-sale", type=int, required=True, metavar="POINTS")
+    caps.add_argument("--daily", type=int, required=True, metavar="POINTS")
+    for p in (serve, add, revoke, hub_sub.choices["overdrafts"], hub_sub.choices["quarantine"], caps):
+        p.add_argument("--dsn", required=True, help="postgresql://user@host/dbname")
+        p.add_argument("--json", action="store_true")
+
+    sync = sub.add_parser("sync", help="push this till's outbox to the hub and pull what changed")
+    sync.add_argument("--db", type=Path, required=True)
+    sync.add_argument("--hub", help="hub URL, e.g. http://10.0.0.5:8765 (remembered)")
+    sync.add_argument("--token", help="this till's token from 'hub add-till' (remembered)")
+    sync.add_argument("--json", action="store_true")
+
+    bench_sync = sub.add_parser("bench-sync", help="time pushing queued operations to a hub")
+    bench_sync.add_argument("--dsn", required=True)
+    bench_sync.add_argument("--ops", type=int, default=100_000)
+    bench_sync.add_argument("--tills", type=int, default=20)
+    bench_sync.add_argument("--ops-per-till", type=int, default=5_000)
+    bench_sync.add_argument("--json", action="store_true")
     return parser
 
 
@@ -219,7 +250,7 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
-    from services import checkout, members
+    from services import members, redeem
     from services.checkout import Cart, Tender
     from services.rules import active_rules
 
@@ -243,7 +274,8 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
         else:
             raise CliError(f"--redeem {args.redeem!r}: give a number of points or 'max'")
     to_pay = cart.price(rules, now).to_pay  # the same moment the sale is written at: happy hours agree
-    result = checkout.complete_sale(cart, [Tender(args.pay, to_pay)], cashier=cashier, rules=rules, now=now)
+    # In a chain, points are held at the hub first (or the offline caps apply).
+    result = redeem.complete_sale_in_chain(cart, [Tender(args.pay, to_pay)], cashier=cashier, rules=rules, now=now)
     p = result.priced
     return {
         "sale_id": result.sale_id, "receipt_no": result.receipt_no, "total": p.total,
@@ -479,10 +511,64 @@ def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
     return {"released": done.released, "expired": done.expired, "tier_changes": done.tier_changes}
 
 
+def cmd_hub(args: argparse.Namespace) -> dict[str, Any]:
+    from services.hub import admin
+
+    if args.hub_command == "serve":
+        import peewee
+
+        from services.hub.app import serve
+
+        if not 0 < args.port < 65536:
+            raise CliError("--port must be 1 to 65535")
+        try:
+            serve(args.dsn, args.host, args.port)
+        except (peewee.OperationalError, ValueError) as exc:
+            raise CliError(f"cannot open the hub database: {str(exc).strip().splitlines()[0]}") from None
+        return {}
+    try:
+        return admin.run(args)
+    except admin.AdminError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_sync(args: argparse.Namespace) -> dict[str, Any]:
+    from services import sync
+
+    if bool(args.hub) != bool(args.token) and not args.db.exists():
+        raise CliError("a new till needs both --hub and --token")
+    open_db(args.db, must_exist=False)
+    if args.hub or args.token:
+        found = sync.configured() or ("", "")
+        sync.configure(args.hub or found[0], args.token or found[1])
+    client = sync.client_from_settings()
+    try:
+        result = sync.sync_with_retries(client)
+    finally:
+        client.close()
+    if result.pending:
+        raise SyncIncomplete(f"{result.pending} operations are still waiting for the hub")
+    return {"pushed": result.pushed, "pulled": result.pulled, "pending": result.pending}
+
+
+class SyncIncomplete(Exception):
+    pass
+
+
+def cmd_bench_sync(args: argparse.Namespace) -> dict[str, Any]:
+    from services.bench_sync import run_bench_sync
+
+    if args.ops < 1 or args.tills < 1 or args.ops_per_till < 1:
+        raise CliError("--ops, --tills and --ops-per-till must be at least 1")
+    return run_bench_sync(args.dsn, ops=args.ops, tills=args.tills, ops_per_till=args.ops_per_till,
+                          main_py=Path(__file__).resolve())
+
+
 HANDLERS = {
     "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member,
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
     "rules": cmd_rules, "simulate": cmd_simulate, "period": cmd_period,
+    "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
 }
 
 
@@ -493,6 +579,11 @@ def print_human(command: str, result: dict[str, Any]) -> None:
 
         ours = "database" in result or "pricing" in result or "whatif" in result
         print(format_report(result) if ours else format_print_report(result))
+        return
+    if command == "bench-sync":
+        from services.bench_sync import format_report as format_sync_report
+
+        print(format_sync_report(result))
         return
     for key, value in result.items():
         if key == "ledger":
@@ -513,6 +604,9 @@ def run_command(argv: Sequence[str]) -> int:
     except (CliError, InputError, DatabaseTooNew, DatabaseUnusable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except SyncIncomplete as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     if result.get("_printed"):
         return 0
     if args.json:
@@ -525,6 +619,7 @@ def run_command(argv: Sequence[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if argv and argv[0] in COMMANDS:
         return run_command(argv)
     args = window_parser().parse_args(argv)

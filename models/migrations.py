@@ -25,19 +25,31 @@ class DatabaseTooNew(Exception):
 
 
 def _m1_initial(database: peewee.SqliteDatabase) -> None:
-    database.create_tables(schema.V1_MODELS)
+    with database.bind_ctx(schema.V1_MODELS):  # this file, whatever the proxy points at
+        database.create_tables(schema.V1_MODELS)
 
 
 def _m2_loyalty_records(database: peewee.SqliteDatabase) -> None:
     """Coupons used and issued, pending points, once-only bonuses, referrals and
     each member sale's loyalty context (issue 4).  New tables only: no v1 table
     changes, so a v1 file keeps every row as it was."""
-    database.create_tables(schema.V2_MODELS)
+    with database.bind_ctx(schema.V2_MODELS):
+        database.create_tables(schema.V2_MODELS)
+
+
+def _m3_sync(database: peewee.SqliteDatabase) -> None:
+    """Sync with the hub: per-field clocks for master data, and an index on the
+    operations the hub has not acknowledged yet (Outbox.sent_at stays NULL
+    until it has; acknowledged rows are kept, not deleted)."""
+    with database.bind_ctx(schema.SYNC_MODELS):
+        database.create_tables(schema.SYNC_MODELS)
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "outbox_unsent" ON "outbox" (seq) WHERE sent_at IS NULL')
 
 
 MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _m1_initial,
     _m2_loyalty_records,
+    _m3_sync,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -332,9 +332,28 @@ class Referral(UUIDModel):
     rewarded_sale = peewee.ForeignKeyField(Sale, null=True, on_delete="RESTRICT")
 
 
+# --- schema 3: sync -------------------------------------------------------------------
+
+
+class SyncedRow(BaseModel):
+    """The last version of a master-data row (member, card, ...) this till
+    knows, with a hybrid-logical-clock reading per field: a local edit stamps
+    the fields it changed, a pulled row wins field by field where its clock
+    is later (services.hlc.merge)."""
+
+    kind = peewee.TextField()
+    row_id = peewee.TextField()
+    doc = peewee.TextField()  # JSON
+    clocks = peewee.TextField()  # JSON: field -> reading
+
+    class Meta:
+        primary_key = peewee.CompositeKey("kind", "row_id")
+
+
 V1_MODELS: list[type[BaseModel]] = [
     Setting, Till, Staff, Category, Product, RuleSet, Member, Card, Sale,
     SaleLine, Payment, SaleReturn, ReturnLine, LedgerEntry, Outbox, ParkedSale,
 ]
 V2_MODELS: list[type[BaseModel]] = [SaleLoyalty, CouponRedemption, IssuedCoupon, PendingPoints, EventBonus, Referral]
-ALL_MODELS: list[type[BaseModel]] = V1_MODELS + V2_MODELS
+SYNC_MODELS: list[type[BaseModel]] = [SyncedRow]  # migration 3
+ALL_MODELS: list[type[BaseModel]] = V1_MODELS + V2_MODELS + SYNC_MODELS

@@ -18,7 +18,7 @@ from services.serialize import as_columns
 from services.storage import write_transaction
 from models.db import fetch_model, insert_rows
 from models.schema import Member, ParkedSale, Payment, Product, Sale, SaleLine, Staff, Till, new_id, utcnow
-from services import auth, catalogue, ledger, loyalty, outbox
+from services import auth, catalogue, ledger, loyalty, outbox, redeem
 from services.errors import InputError
 from services.loyalty import CouponUse
 from services.members import SPEND_SQL, settle_tier, window_start
@@ -188,8 +188,12 @@ def complete_sale(
     rules: Rules | None = None,
     now: dt.datetime | None = None,
     till: Till | None = None,
+    permit: redeem.Permit | None = None,
 ) -> SaleResult:
-    """Write the sale for good.  Works with no network: the outbox carries it later."""
+    """Write the sale for good.  Works with no network: the outbox carries it later.
+
+    `permit` covers a redemption: a hold at the hub, or (the default) the
+    offline caps of a till in a chain (services.redeem)."""
     auth.require(cashier, "sell")
     if cart.is_empty():
         raise InputError("The sale has no items.", "sale_empty")
@@ -206,6 +210,8 @@ def complete_sale(
         cart.coupons = [loyalty.check_coupon(c.code, member, rules, now) for c in cart.coupons]
         customer = cart.customer()
         priced = cart.price(rules, now)
+        if member is not None and priced.points_redeemed:
+            (permit or redeem.OFFLINE).check(member, priced.points_redeemed, now)
         payments = plan_payments(priced.to_pay, tenders)
         till_id, till_code, seq = _next_receipt(till)
         sale = dict(
@@ -213,7 +219,8 @@ def complete_sale(
             member=member.id if member else None, card_number=card_number, rule_version=priced.rule_version,
             created_at=now, subtotal=priced.subtotal, discount=priced.discount, total=priced.total,
             points_redeemed=priced.points_redeemed, points_value=priced.points_value,
-            paid_money=priced.to_pay, points_earned=priced.points_earned, balance_after=None, offline=True,
+            paid_money=priced.to_pay, points_earned=priced.points_earned, balance_after=None,
+            offline=not (permit is not None and permit.online),
             discount_authorised_by=cart.manual_authoriser.id if cart.manual_discount_bp and cart.manual_authoriser else None,
         )
         products = _product_ids([pl.line.barcode for pl in priced.lines])

@@ -10,6 +10,7 @@ from typing import Any
 from models import db
 from models.db import insert_rows
 from models.schema import Outbox
+from services import fieldclock
 from services.serialize import dumps
 
 
@@ -22,4 +23,6 @@ def record_many(kind: str, payloads: list[dict[str, Any]]) -> None:
     """Append one operation per payload, in order; for bulk writes such as a batch of blank cards."""
     if not db.obj.in_transaction():
         raise RuntimeError("outbox.record_many must run inside the write's transaction")
+    if kind in fieldclock.STAMPED:  # master data merges field by field at the hub
+        payloads = fieldclock.stamp_payloads(kind, payloads)
     insert_rows(Outbox, [{"kind": kind, "payload": dumps(payload)} for payload in payloads])

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.schema import Member, Staff, utcnow
-from services import auth, catalogue, checkout, members, printers, rules, shop
+from services import auth, catalogue, checkout, members, printers, redeem, rules, shop
 from services.cards import classify_scan
 from services.checkout import Cart, SaleResult
 from services.errors import InputError, NotFound, RedeemRefused
@@ -28,6 +28,7 @@ from ui.member_panel import MemberPanel
 from ui.pay_dialog import PayDialog
 from ui.return_dialog import ReturnDialog
 from ui.sale_dialogs import DiscountDialog, ParkedDialog, ProductPickerDialog, QuantityDialog, RedeemDialog
+from ui.sync_status import SyncStatus
 from ui.scanner import ScanDetector
 from ui.totals_panel import CompletionPanel, TotalsPanel
 from ui.widgets import KeyButton, MessageBar
@@ -194,12 +195,11 @@ class CashierWindow(QMainWindow):
         self.status_shop = QLabel(self.info.name, bar)
         self.status_till = QLabel(self.tr("Till %1").replace("%1", self.till.code), bar)
         self.status_staff = QLabel(f"{self.staff.name} · {role_name(self.staff.role)}", bar)
-        self.status_offline = QLabel("● " + self.tr("Offline — sales are kept on this till"), bar)
-        self.status_offline.setObjectName("Offline")
+        self.status_sync = SyncStatus(bar)
         self.clock = QLabel(bar)
         for label in (self.status_shop, self.status_till, self.status_staff):
             bar.addWidget(label)
-        bar.addPermanentWidget(self.status_offline)
+        bar.addPermanentWidget(self.status_sync)
         bar.addPermanentWidget(self.clock)
         self._tick()
         self._clock_timer = QTimer(self)
@@ -575,7 +575,7 @@ class CashierWindow(QMainWindow):
         self.say(self.tr("Saving the sale…"), "info")
         run_in_background(
             self,
-            lambda: checkout.complete_sale(cart, tenders, cashier=staff, rules=rules_now),
+            lambda: redeem.complete_sale_in_chain(cart, tenders, cashier=staff, rules=rules_now),
             self._sale_saved,
             self._sale_failed,
         )

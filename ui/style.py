@@ -76,6 +76,7 @@ QLabel#MessageText {{ font-size: 15px; }}
 QStatusBar {{ background: #243b53; color: #f0f4f8; }}
 QStatusBar QLabel {{ color: #f0f4f8; font-size: 13px; padding: 0 10px; }}
 QStatusBar QLabel#Offline {{ color: #fbd38d; font-weight: bold; }}
+QStatusBar QLabel#Online {{ color: #9ae6b4; font-weight: bold; }}
 QCheckBox {{ spacing: 8px; }}
 QCheckBox::indicator {{ width: 20px; height: 20px; }}
 """

@@ -155,7 +155,7 @@
 <context>
     <name>CashierWindow</name>
     <message>
-        <location filename="../../ui/cashier.py" line="+59"/>
+        <location filename="../../ui/cashier.py" line="+60"/>
         <source>LoyalTill — %1</source>
         <translation>LoyalTill — %1</translation>
     </message>
@@ -221,12 +221,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+333"/>
+        <location line="+332"/>
         <source>Cancel sale</source>
         <translation>Anulează bonul</translation>
     </message>
     <message>
-        <location line="-332"/>
+        <location line="-331"/>
         <source>More…</source>
         <translation>Mai mult…</translation>
     </message>
@@ -236,12 +236,7 @@
         <translation>Casa %1</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Offline — sales are kept on this till</source>
-        <translation>Fără conexiune — vânzările sunt păstrate pe această casă</translation>
-    </message>
-    <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Still saving the last sale: scan that again in a moment.</source>
         <translation>Bonul anterior încă se salvează: scanați din nou peste o clipă.</translation>
     </message>
@@ -899,6 +894,41 @@
         <location line="+1"/>
         <source>No receipt printer is set up: save the receipt as PDF, or set a printer up.</source>
         <translation>Nu este configurată nicio imprimantă de bonuri: salvați bonul ca PDF sau configurați o imprimantă.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The hub cannot be reached: sales are kept on this till and sent when it is back.</source>
+        <translation>Serverul rețelei nu răspunde: vânzările rămân pe această casă și se trimit când revine legătura.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The hub does not accept this till&apos;s token: ask the owner for a new one.</source>
+        <translation>Serverul rețelei nu acceptă cheia acestei case: cereți proprietarului una nouă.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The hub had a problem; sales are kept on this till and sent later.</source>
+        <translation>Serverul rețelei a avut o problemă; vânzările rămân pe această casă și se trimit mai târziu.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This till is not connected to a hub.</source>
+        <translation>Această casă nu este conectată la serverul rețelei.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offline, at most {points} points can be used now (the balance may be out of date).</source>
+        <translation>Fără legătură, se pot folosi acum cel mult {points} puncte (soldul poate fi depășit).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only {points} points were set aside at the hub.</source>
+        <translation>Doar {points} puncte au fost rezervate pe server.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The chain&apos;s records show only {points} points available.</source>
+        <translation>Conform rețelei sunt disponibile doar {points} puncte.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2990,6 +3020,39 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <location filename="../../ui/sale_dialogs.py" line="-73"/>
         <source>Cancel</source>
         <translation>Anulează</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <location filename="../../ui/sync_status.py" line="+44"/>
+        <source>Sync now</source>
+        <translation>Sincronizează</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Offline — sales are kept on this till</source>
+        <translation>Fără legătură — vânzările rămân pe această casă</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Online · %1 waiting · last sync %2</source>
+        <translation>Conectat · în așteptare: %1 · ultima sincronizare %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offline · %1 waiting · balances as of %2</source>
+        <translation>Fără legătură · în așteptare: %1 · solduri la %2</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>never</source>
+        <translation>niciodată</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Sync failed unexpectedly; the details are in the till&apos;s log.</source>
+        <translation>Sincronizarea a eșuat neașteptat; detaliile sunt în jurnalul casei.</translation>
     </message>
 </context>
 <context>

@@ -155,7 +155,7 @@
 <context>
     <name>CashierWindow</name>
     <message>
-        <location filename="../../ui/cashier.py" line="+59"/>
+        <location filename="../../ui/cashier.py" line="+60"/>
         <source>LoyalTill — %1</source>
         <translation>LoyalTill — %1</translation>
     </message>
@@ -221,12 +221,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+333"/>
+        <location line="+332"/>
         <source>Cancel sale</source>
         <translation>Отменить чек</translation>
     </message>
     <message>
-        <location line="-332"/>
+        <location line="-331"/>
         <source>More…</source>
         <translation>Ещё…</translation>
     </message>
@@ -236,12 +236,7 @@
         <translation>Касса %1</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Offline — sales are kept on this till</source>
-        <translation>Нет связи — продажи хранятся на этой кассе</translation>
-    </message>
-    <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Still saving the last sale: scan that again in a moment.</source>
         <translation>Предыдущий чек ещё сохраняется: отсканируйте это ещё раз через мгновение.</translation>
     </message>
@@ -899,6 +894,41 @@
         <location line="+1"/>
         <source>No receipt printer is set up: save the receipt as PDF, or set a printer up.</source>
         <translation>Принтер чеков не настроен: сохраните чек в PDF или настройте принтер.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The hub cannot be reached: sales are kept on this till and sent when it is back.</source>
+        <translation>Нет связи с сервером сети: продажи хранятся на этой кассе и будут отправлены, когда связь появится.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The hub does not accept this till&apos;s token: ask the owner for a new one.</source>
+        <translation>Сервер сети не принимает ключ этой кассы: попросите у владельца новый.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The hub had a problem; sales are kept on this till and sent later.</source>
+        <translation>Ошибка на сервере сети; продажи хранятся на этой кассе и будут отправлены позже.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This till is not connected to a hub.</source>
+        <translation>Эта касса не подключена к серверу сети.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offline, at most {points} points can be used now (the balance may be out of date).</source>
+        <translation>Без связи сейчас можно списать не больше {points} баллов (баланс может быть устаревшим).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only {points} points were set aside at the hub.</source>
+        <translation>На сервере сети зарезервировано только {points} баллов.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The chain&apos;s records show only {points} points available.</source>
+        <translation>По данным сети доступно только {points} баллов.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2990,6 +3020,39 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <location filename="../../ui/sale_dialogs.py" line="-73"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <location filename="../../ui/sync_status.py" line="+44"/>
+        <source>Sync now</source>
+        <translation>Синхронизировать</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Offline — sales are kept on this till</source>
+        <translation>Нет связи — продажи хранятся на этой кассе</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Online · %1 waiting · last sync %2</source>
+        <translation>На связи · в очереди: %1 · последняя синхронизация %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offline · %1 waiting · balances as of %2</source>
+        <translation>Нет связи · в очереди: %1 · балансы на %2</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>never</source>
+        <translation>никогда</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Sync failed unexpectedly; the details are in the till&apos;s log.</source>
+        <translation>Синхронизация неожиданно не удалась; подробности в журнале кассы.</translation>
     </message>
 </context>
 <context>

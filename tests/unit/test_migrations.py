@@ -84,7 +84,7 @@ def test_an_interrupted_demo_is_recognised(empty_db, resources):
         build_demo(resources, members=30, products=20, sales=50)
 
 
-def test_a_version_1_till_upgrades_to_2_and_keeps_its_data(tmp_path, resources):
+def test_a_version_1_till_upgrades_and_keeps_its_data(tmp_path, resources):
     """A till built by schema 1 (the demo shop with sales), then opened by this
     version: the new tables appear, every row stays, and it sells on."""
     from models.migrations import MIGRATIONS
@@ -114,7 +114,7 @@ def test_a_version_1_till_upgrades_to_2_and_keeps_its_data(tmp_path, resources):
 
     reopened = open_database(path)
     try:
-        assert schema_version(reopened) == LATEST == 2
+        assert schema_version(reopened) == LATEST == 3
         assert (tmp_path / "v1.db.v1.bak").exists()
         for table, count in counts.items():
             assert reopened.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] == count
@@ -128,4 +128,39 @@ def test_a_version_1_till_upgrades_to_2_and_keeps_its_data(tmp_path, resources):
         assert result.simulated.points_issued == result.actual.points_issued
     finally:
         reopened.close()
+        db.initialize(None)
+
+
+def test_a_v1_database_upgrades_to_sync_keeping_its_data(tmp_path, resources):
+    """A till from before sync: its sales, members and unsent outbox survive, and the sync table appears."""
+    from models.migrations import MIGRATIONS as ALL
+    from services.demo import build_demo
+
+    path = tmp_path / "v1.db"
+    database = make_database(path)
+    db.initialize(database)
+    database.connect()
+    migrate(database, path, ALL[:1])
+    assert schema_version(database) == 1
+    from models.schema import V2_MODELS
+
+    database.create_tables(V2_MODELS)  # the demo builder writes them; a v1 till had none
+    build_demo(resources, members=20, products=10, sales=30, seed=3)
+    for model in V2_MODELS:
+        database.execute_sql(f'DROP TABLE "{model._meta.table_name}"')
+    database.execute_sql("INSERT INTO outbox (op_id, kind, payload, created_at) VALUES (x'00112233445566778899aabbccddeeff', 'sale', '{}', '2026-01-01')")
+    before = {t: database.execute_sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("sale", "member", "ledger_entry", "outbox")}
+    database.close()
+    db.initialize(None)
+
+    upgraded = open_database(path)
+    try:
+        assert schema_version(upgraded) == LATEST
+        after = {t: upgraded.execute_sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in before}
+        assert after == before and before["sale"] == 30
+        assert upgraded.execute_sql("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0] == 1
+        assert upgraded.execute_sql("SELECT name FROM sqlite_master WHERE name = 'synced_row'").fetchone()
+        assert (tmp_path / "v1.db.v1.bak").exists()
+    finally:
+        upgraded.close()
         db.initialize(None)

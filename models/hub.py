@@ -1,0 +1,227 @@
+"""The hub's tables, on PostgreSQL (peewee), and their numbered migrations.
+
+The hub keeps what the tills tell it: every operation once (`applied_op`,
+keyed by the till-born UUID), the facts (sales, returns, ledger entries, keyed
+by their till-born UUIDs), master data as documents merged field by field
+(`entity`), and a change log the tills pull from (`change`).  A balance is
+never stored: it is the sum of `hub_ledger` for the member.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
+
+hub_db = peewee.DatabaseProxy()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def make_hub_database(dsn: str, max_connections: int = 32) -> PooledPostgresqlExtDatabase:
+    """A pooled connection to the hub's database, from a postgresql:// DSN."""
+    from urllib.parse import unquote, urlparse
+
+    url = urlparse(dsn)
+    if url.scheme not in ("postgresql", "postgres"):
+        raise ValueError(f"not a postgresql:// DSN: {dsn!r}")
+    params: dict[str, object] = {}
+    if url.hostname:
+        params["host"] = unquote(url.hostname)
+    if url.port:
+        params["port"] = url.port
+    if url.username:
+        params["user"] = unquote(url.username)
+    if url.password:
+        params["password"] = unquote(url.password)
+    for part in url.query.split("&"):
+        if "=" in part:
+            key, value = part.split("=", 1)
+            params[key] = unquote(value)
+    return PooledPostgresqlExtDatabase(
+        unquote(url.path.lstrip("/")), max_connections=max_connections, stale_timeout=300,
+        register_hstore=False, **params,
+    )
+
+
+class HubModel(peewee.Model):
+    class Meta:
+        database = hub_db
+        legacy_table_names = False
+
+
+class HubTill(HubModel):
+    """An enrolled till; it is known by its token, stored only as a hash."""
+
+    id = peewee.UUIDField(primary_key=True)
+    name = peewee.TextField(unique=True)
+    number = peewee.IntegerField(unique=True)
+    token_hash = peewee.BlobField(unique=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    revoked_at = peewee.DateTimeField(null=True)
+    last_seq = peewee.BigIntegerField(default=0)  # highest outbox seq applied, contiguous
+    last_push_at = peewee.DateTimeField(null=True)
+
+
+class AppliedOp(HubModel):
+    """Each till operation, once: the primary key is the op's UUID."""
+
+    op_id = peewee.UUIDField(primary_key=True)
+    till = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT")
+    seq = peewee.BigIntegerField()
+    kind = peewee.TextField()
+    status = peewee.TextField()  # applied / quarantined
+    applied_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("till", "seq"), True),)
+
+
+class Quarantine(HubModel):
+    """Operations the hub could not apply, for the owner to look at; never blocking."""
+
+    id = peewee.BigAutoField()
+    till = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT")
+    op_id = peewee.UUIDField(unique=True)
+    seq = peewee.BigIntegerField()
+    kind = peewee.TextField()
+    payload = BinaryJSONField()
+    error = peewee.TextField()
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+class Entity(HubModel):
+    """Master data (members, cards, catalogue, staff, rule sets, settings) as
+    documents with a hybrid-logical-clock per field: last writer wins, field by field."""
+
+    kind = peewee.TextField()
+    entity_id = peewee.TextField()
+    doc = BinaryJSONField()
+    clocks = BinaryJSONField()
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        primary_key = peewee.CompositeKey("kind", "entity_id")
+
+
+class HubSale(HubModel):
+    id = peewee.UUIDField(primary_key=True)
+    origin = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT")  # the enrolled till that sent it
+    till_id = peewee.UUIDField(null=True)  # the till's own id, as on its receipts
+    receipt_no = peewee.TextField()
+    member_id = peewee.UUIDField(null=True, index=True)
+    created_at = peewee.DateTimeField()
+    total = peewee.BigIntegerField()
+    paid_money = peewee.BigIntegerField()
+    points_redeemed = peewee.BigIntegerField()
+    points_earned = peewee.BigIntegerField()
+    # Lines and payments as the till sent them: json, not jsonb, keeps the
+    # till's text as it is and costs the push no parsing.
+    doc = JSONField()
+
+
+class HubReturn(HubModel):
+    id = peewee.UUIDField(primary_key=True)
+    origin = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT")
+    sale_id = peewee.UUIDField(index=True)
+    refund = peewee.BigIntegerField()
+    value = peewee.BigIntegerField()
+    doc = JSONField()
+
+
+class HubLedger(HubModel):
+    """Points movements from every till; the UUID is the one born on the till.
+    `kind` is any string: the rules engine may invent new kinds."""
+
+    id = peewee.UUIDField(primary_key=True)
+    member_id = peewee.UUIDField(index=True)
+    kind = peewee.TextField()
+    delta = peewee.BigIntegerField()
+    sale_id = peewee.UUIDField(null=True, index=True)
+    return_id = peewee.UUIDField(null=True)
+    till_id = peewee.UUIDField(null=True)
+    staff_id = peewee.UUIDField(null=True)
+    note = peewee.TextField(default="")
+    created_at = peewee.DateTimeField()
+    origin = peewee.ForeignKeyField(HubTill, null=True, on_delete="RESTRICT")
+    received_at = peewee.DateTimeField(default=utcnow)
+
+
+class Change(HubModel):
+    """What tills pull, in `seq` order (see services.hub.pull for why the order holds)."""
+
+    seq = peewee.BigAutoField()
+    kind = peewee.TextField()
+    entity_id = peewee.TextField()
+    origin = peewee.ForeignKeyField(HubTill, null=True, on_delete="RESTRICT")
+    doc = JSONField()  # read back whole, never queried inside
+    clocks = JSONField(null=True)
+
+
+class Hold(HubModel):
+    """Points set aside for a redemption in progress at an online till."""
+
+    id = peewee.UUIDField(primary_key=True)
+    member_id = peewee.UUIDField(index=True)
+    till = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT")
+    points = peewee.BigIntegerField()
+    state = peewee.TextField(default="active")  # active / confirmed / released / settled
+    sale_id = peewee.UUIDField(null=True, index=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    expires_at = peewee.DateTimeField()
+
+
+class MemberFlag(HubModel):
+    """A member whose merged ledger went below zero (tills redeemed the same
+    points offline); redemption stays blocked until earnings cover it."""
+
+    member_id = peewee.UUIDField(primary_key=True)
+    flagged_at = peewee.DateTimeField(default=utcnow)
+    lowest = peewee.BigIntegerField()
+    balance = peewee.BigIntegerField()
+    cleared_at = peewee.DateTimeField(null=True)
+
+
+class HubSchema(HubModel):
+    version = peewee.IntegerField()
+
+
+HUB_MODELS: list[type[HubModel]] = [
+    HubTill, AppliedOp, Quarantine, Entity, HubSale, HubReturn, HubLedger, Change, Hold, MemberFlag,
+]
+
+
+def _h1_initial(database: peewee.Database) -> None:
+    database.create_tables(HUB_MODELS)
+
+
+HUB_MIGRATIONS = [_h1_initial]
+
+
+def migrate_hub(database: peewee.Database) -> int:
+    """Bring the hub schema to the latest version; returns the version found.
+    An advisory lock keeps two hub processes starting at once from racing."""
+    with database.atomic():
+        database.execute_sql("SELECT pg_advisory_xact_lock(7461001)")
+        database.create_tables([HubSchema])
+        row = HubSchema.select().first()
+        found = row.version if row else 0
+        if found > len(HUB_MIGRATIONS):
+            raise RuntimeError(f"hub schema {found} is newer than this program ({len(HUB_MIGRATIONS)})")
+        for number in range(found, len(HUB_MIGRATIONS)):
+            HUB_MIGRATIONS[number](database)
+        if row is None:
+            HubSchema.create(version=len(HUB_MIGRATIONS))
+        else:
+            HubSchema.update(version=len(HUB_MIGRATIONS)).execute()
+    return found
+
+
+def open_hub(dsn: str, max_connections: int = 32) -> peewee.Database:
+    database = make_hub_database(dsn, max_connections)
+    hub_db.initialize(database)
+    with database.connection_context():
+        migrate_hub(database)
+    return database

@@ -1,0 +1,77 @@
+"""The owner's commands on the hub: enrol and revoke tills, see overdrafts and quarantine, set caps."""
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import peewee
+
+from models.hub import Quarantine, open_hub
+from services.hub import apply, auth, holds
+
+
+class AdminError(Exception):
+    pass
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        database = open_hub(args.dsn, max_connections=2)
+    except (peewee.OperationalError, ValueError) as exc:
+        raise AdminError(f"cannot open the hub database: {str(exc).strip().splitlines()[0]}") from None
+    try:
+        with database.connection_context():
+            return _COMMANDS[args.hub_command](args)
+    finally:
+        database.close_all()
+
+
+def _add_till(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        till, token = auth.add_till(args.name)
+    except peewee.IntegrityError:
+        raise AdminError(f"a till named {args.name!r} is already enrolled") from None
+    except ValueError as exc:
+        raise AdminError(str(exc)) from None
+    return {"till_id": str(till.id), "token": token, "name": till.name, "number": till.number}
+
+
+def _revoke_till(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        till = auth.revoke_till(args.name)
+    except auth.TillNotFound:
+        raise AdminError(f"no till {args.name!r} is enrolled") from None
+    return {"till_id": str(till.id), "name": till.name, "revoked_at": till.revoked_at.isoformat()}
+
+
+def _overdrafts(args: argparse.Namespace) -> dict[str, Any]:
+    return {"members": holds.overdrafts()}
+
+
+def _quarantine(args: argparse.Namespace) -> dict[str, Any]:
+    rows = Quarantine.select().order_by(Quarantine.id)
+    return {"operations": [
+        {"op_id": str(q.op_id), "till_id": str(q.till_id), "seq": q.seq, "kind": q.kind, "error": q.error,
+         "created_at": q.created_at.isoformat()} for q in rows
+    ]}
+
+
+def _set_caps(args: argparse.Namespace) -> dict[str, Any]:
+    from models.hub import HubTill, hub_db
+    from services import hlc
+
+    if args.per_sale < 0 or args.daily < 0:
+        raise AdminError("caps cannot be negative")
+    with hub_db.atomic():
+        ctx = apply.Context(HubTill(id=None, name="owner"))
+        reading = hlc.tick(None, "hub")
+        for key, value in (("offline_redeem_cap_sale", args.per_sale), ("offline_redeem_cap_daily", args.daily)):
+            apply.merge_entity(ctx, "setting", key, {"key": key, "value": value}, {"key": reading, "value": reading})
+        apply.append_changes(ctx.changes)
+    return {"offline_redeem_cap_sale": args.per_sale, "offline_redeem_cap_daily": args.daily}
+
+
+_COMMANDS = {
+    "add-till": _add_till, "revoke-till": _revoke_till, "overdrafts": _overdrafts,
+    "quarantine": _quarantine, "set-caps": _set_caps,
+}

@@ -1,0 +1,150 @@
+"""The hub's HTTP service: FastAPI over PostgreSQL (peewee), one JSON line per request in the log.
+
+Every /v1 route knows the till from its bearer token, never from the body;
+an unknown or revoked token is 401 before anything is read or written.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Any, Callable
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from models.hub import HubTill, hub_db
+from services.hub import apply, auth, holds, pull
+
+log = logging.getLogger("loyaltill.hub")
+
+
+class JsonLines(logging.Formatter):
+    """Structured logs: one JSON object per line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
+            "logger": record.name, "msg": record.getMessage(),
+        }
+        data.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            data["exc"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+class OpIn(BaseModel):
+    op_id: uuid.UUID
+    seq: int = Field(ge=0)
+    kind: str
+    payload: dict[str, Any] | str
+
+
+class PushIn(BaseModel):
+    ops: list[OpIn] = Field(max_length=10_000)
+
+
+class HoldIn(BaseModel):
+    hold_id: uuid.UUID
+    member_id: uuid.UUID
+    points: int = Field(gt=0)
+
+
+class ConfirmIn(BaseModel):
+    sale_id: uuid.UUID
+
+
+def _in_db(fn: Callable[[], Any]) -> Any:
+    with hub_db.connection_context():
+        return fn()
+
+
+def current_till(request: Request) -> HubTill:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    till = _in_db(lambda: auth.till_for_token(token.strip())) if scheme.lower() == "bearer" else None
+    if till is None:
+        raise HTTPException(status_code=401, detail="unknown or revoked till token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    request.state.till = till.name
+    return till
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="LoyalTill hub", version="1", description="Tills push their outboxes and pull what the others did.")
+
+    @app.middleware("http")
+    async def access_log(request: Request, call_next: Callable) -> Any:
+        started = time.perf_counter()
+        response = await call_next(request)
+        log.info("request", extra={"fields": {
+            "method": request.method, "path": request.url.path, "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 1), "till": getattr(request.state, "till", None),
+        }})
+        return response
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        try:
+            _in_db(lambda: hub_db.execute_sql("SELECT 1").fetchone())
+        except Exception as exc:  # the database is what the health check is about
+            return JSONResponse({"status": "down", "database": str(exc)}, status_code=503)  # type: ignore[return-value]
+        return {"status": "ok"}
+
+    @app.get("/v1/whoami")
+    def whoami(till: HubTill = Depends(current_till)) -> dict[str, Any]:
+        return {"till_id": str(till.id), "name": till.name, "number": till.number, "last_seq": till.last_seq}
+
+    @app.post("/v1/push")
+    def push(body: PushIn, till: HubTill = Depends(current_till)) -> dict[str, Any]:
+        ops = apply.parse_ops([op.model_dump() for op in body.ops])
+        result = _in_db(lambda: apply.apply_batch(till.id, ops))
+        log.info("push", extra={"fields": {"till": till.name, "ops": len(ops), **result["counts"]}})
+        return result
+
+    @app.post("/v1/snapshot")
+    def snapshot(body: PushIn, till: HubTill = Depends(current_till)) -> dict[str, Any]:
+        ops = apply.parse_ops([op.model_dump() for op in body.ops])
+        return {"applied": _in_db(lambda: apply.apply_snapshot(till.id, ops))}
+
+    @app.get("/v1/pull")
+    def pull_changes(after: int = 0, limit: int = 1000, till: HubTill = Depends(current_till)) -> dict[str, Any]:
+        return _in_db(lambda: pull.page(after, limit))
+
+    @app.post("/v1/holds")
+    def place_hold(body: HoldIn, till: HubTill = Depends(current_till)) -> Any:
+        try:
+            return _in_db(lambda: holds.place(till, body.hold_id, body.member_id, body.points))
+        except holds.HoldRefused as exc:
+            return JSONResponse({"detail": "not enough points", "available": exc.available}, status_code=409)
+
+    @app.post("/v1/holds/{hold_id}/confirm")
+    def confirm_hold(hold_id: uuid.UUID, body: ConfirmIn, till: HubTill = Depends(current_till)) -> dict[str, Any]:
+        return {"confirmed": _in_db(lambda: holds.confirm(till, hold_id, body.sale_id))}
+
+    @app.post("/v1/holds/{hold_id}/release")
+    def release_hold(hold_id: uuid.UUID, till: HubTill = Depends(current_till)) -> dict[str, Any]:
+        return {"released": _in_db(lambda: holds.release(till, hold_id))}
+
+    @app.get("/v1/members/{member_id}/points")
+    def member_points(member_id: uuid.UUID, till: HubTill = Depends(current_till)) -> dict[str, int]:
+        return _in_db(lambda: holds.available(member_id))
+
+    return app
+
+
+def serve(dsn: str, host: str = "127.0.0.1", port: int = 8765) -> None:
+    import uvicorn
+
+    from models.hub import open_hub
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLines())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    open_hub(dsn)
+    log.info("hub starting", extra={"fields": {"host": host, "port": port}})
+    uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=False)

@@ -1,0 +1,62 @@
+"""Enrolling tills and knowing them by their bearer token.
+
+Tokens are 32 random bytes, so a plain SHA-256 of the token is a safe thing
+to store (no salt or slow hash is needed for high-entropy secrets); the hash
+is looked up by an index and compared again in constant time.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+
+import peewee
+
+from models.hub import HubTill, hub_db, utcnow
+
+
+class TillNotFound(Exception):
+    pass
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode("utf-8")).digest()
+
+
+def add_till(name: str) -> tuple[HubTill, str]:
+    """Enrol a till; the token is shown once and only its hash is kept."""
+    name = name.strip()
+    if not name:
+        raise ValueError("a till needs a name")
+    token = secrets.token_urlsafe(32)
+    with hub_db.atomic():
+        hub_db.execute_sql("LOCK TABLE hub_till IN SHARE ROW EXCLUSIVE MODE")
+        number = (HubTill.select(peewee.fn.COALESCE(peewee.fn.MAX(HubTill.number), 0)).scalar() or 0) + 1
+        till = HubTill.create(id=uuid.uuid4(), name=name, number=number, token_hash=token_hash(token))
+    return till, token
+
+
+def revoke_till(name_or_id: str) -> HubTill:
+    query = HubTill.name == name_or_id
+    try:
+        query = query | (HubTill.id == uuid.UUID(name_or_id))
+    except ValueError:
+        pass
+    till = HubTill.get_or_none(query)
+    if till is None:
+        raise TillNotFound(name_or_id)
+    if till.revoked_at is None:
+        HubTill.update(revoked_at=utcnow()).where(HubTill.id == till.id).execute()
+    return HubTill.get_by_id(till.id)
+
+
+def till_for_token(token: str | None) -> HubTill | None:
+    """The enrolled, unrevoked till holding this token, or None."""
+    if not token:
+        return None
+    wanted = token_hash(token)
+    till = HubTill.get_or_none(HubTill.token_hash == wanted)
+    if till is None or not hmac.compare_digest(bytes(till.token_hash), wanted) or till.revoked_at is not None:
+        return None
+    return till
