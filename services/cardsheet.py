@@ -192,7 +192,8 @@ def select_members(
 
 
 def set_logo(path: Path | None, *, actor: object) -> None:
-    """Keep the logo in this till's settings (shop_info never reads it); None removes it."""
+    """Keep the logo in the shop's settings (synced to every till of a chain; shop_info never
+    reads it, so its size costs nothing on the till's hot paths); None removes it."""
     auth.require(actor, "shop_settings")
     if path is None:
         with write_transaction():

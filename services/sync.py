@@ -40,7 +40,11 @@ BATCH = 500
 PAGE = 1000
 
 # Settings that belong to this till alone and never travel.
-LOCAL_KEYS = {"sync_hub_url", "sync_token", "sync_cursor", "sync_last_ok", "sync_seeded", "sync_hlc", "sync_last_error"}
+# Settings of this till only: never sent, never overwritten by another till's.
+LOCAL_KEYS = {
+    "sync_hub_url", "sync_token", "sync_cursor", "sync_last_ok", "sync_seeded", "sync_hlc", "sync_last_error",
+    "printer",  # the receipt printer plugged into this till (services/printers.py)
+}
 
 
 class SyncError(InputError):

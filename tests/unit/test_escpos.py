@@ -186,3 +186,12 @@ def test_settings_are_checked_and_kept(shop):
     printers.save_printer_settings(good, actor=shop["manager"])
     assert printers.printer_settings() == good
     assert good.effective_codepage("ru") == "CP866" and good.effective_codepage("ro") == "CP852"
+
+
+def test_printer_settings_stay_on_their_till(shop):
+    """The printer is plugged into this till: a chain's sync never sends it to the others."""
+    from services import sync
+
+    printers.save_printer_settings(PrinterSettings(kind="escpos", usb="0416:5011"), actor=shop["manager"])
+    sent = {(change.kind, change.row_id) for change in sync.changed_master_data()}
+    assert ("setting", "printer") not in sent and ("setting", "shop_name") in sent
