@@ -275,7 +275,7 @@ class CouponRedemption(UUIDModel):
     code = peewee.TextField(index=True)  # as the programme or the receipt printed it, upper case
     promotion = peewee.TextField()
     member = peewee.ForeignKeyField(Member, null=True, on_delete="RESTRICT")
-    sale = peewee.ForeignKeyField(Sale, on_delete="CASCADE")
+    sale = peewee.ForeignKeyField(Sale, null=True, on_delete="CASCADE")  # null: a sale on another till of the chain
     created_at = Timestamp(default=utcnow)
 
     class Meta:
@@ -288,7 +288,7 @@ class IssuedCoupon(UUIDModel):
     code = peewee.TextField(unique=True)
     promotion = peewee.TextField()
     member = peewee.ForeignKeyField(Member, on_delete="RESTRICT")
-    sale = peewee.ForeignKeyField(Sale, on_delete="CASCADE")
+    sale = peewee.ForeignKeyField(Sale, null=True, on_delete="CASCADE")  # null: printed by another till of the chain
     created_at = Timestamp(default=utcnow)
     expires_at = Timestamp()
     used_sale = peewee.ForeignKeyField(Sale, null=True, unique=True, on_delete="RESTRICT")

@@ -47,6 +47,15 @@ def birthday_key(birthday: dt.date | None, day: dt.date, window: int) -> str | N
     return None
 
 
+# Bought before, here or (as far as this till has pulled) anywhere in the chain.
+FIRST_PURCHASE_SQL = (
+    'SELECT 1 FROM "sale" WHERE member_id = ? '
+    "UNION ALL SELECT 1 FROM \"ledger_entry\" WHERE member_id = ? AND kind IN ('earn', 'redeem', 'release') "
+)
+# With a welcome bonus on the first purchase, that bonus given anywhere means "bought before".
+WELCOME_GIVEN_SQL = "UNION ALL SELECT 1 FROM \"event_bonus\" WHERE member_id = ? AND kind = 'welcome' "
+
+
 def customer_for(member: Member | None, rules: Rules, now: dt.datetime) -> Customer | None:
     """The member as pricing sees them at `now` (a few indexed lookups, only
     for the mechanics the rules switch on)."""
@@ -60,9 +69,11 @@ def customer_for(member: Member | None, rules: Rules, now: dt.datetime) -> Custo
         ).exists()
     first = referred = False
     if rules.welcome_on == "first_purchase" and rules.welcome_points or rules.referral_points or rules.referral_new_points:
-        first = db.obj.execute_sql(
-            'SELECT 1 FROM "sale" WHERE member_id = ? LIMIT 1', (member.id.bytes,)
-        ).fetchone() is None
+        # A first purchase here may not be the first in the chain: a sale on another
+        # till shows in the pulled ledger or the pulled welcome bonus.
+        on_purchase = rules.welcome_on == "first_purchase"
+        sql = FIRST_PURCHASE_SQL + (WELCOME_GIVEN_SQL if on_purchase else "") + "LIMIT 1"
+        first = db.obj.execute_sql(sql, (member.id.bytes,) * (3 if on_purchase else 2)).fetchone() is None
         referred = first and Referral.select().where(
             (Referral.member == member.id) & Referral.rewarded_sale.is_null()
         ).exists()
@@ -130,7 +141,7 @@ def check_coupon(code: str, member: Member | None, rules: Rules, now: dt.datetim
     issued = IssuedCoupon.get_or_none(IssuedCoupon.code == code)
     if issued is None:
         raise InputError(f"There is no coupon {code}.", "coupon_unknown", coupon=code)
-    if issued.used_sale_id is not None:
+    if issued.used_sale_id is not None or CouponRedemption.select().where(CouponRedemption.code == code).exists():
         raise InputError(f"Coupon {code} was already used.", "coupon_used_up", coupon=code)
     if issued.expires_at < now:
         raise InputError(f"Coupon {code} is not valid today.", "coupon_expired", coupon=code)

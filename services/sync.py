@@ -26,8 +26,8 @@ import peewee
 
 from models import db
 from models.schema import (
-    Card, Category, LedgerEntry, Member, Outbox, Product, RuleSet, Sale, SaleReturn, Setting, Staff, SyncedRow, Till,
-    utcnow,
+    Card, Category, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, Product, Referral, RuleSet,
+    Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow,
 )
 from services import fieldclock, hlc
 from services.errors import InputError
@@ -324,6 +324,8 @@ def apply_pulled(changes: list[dict[str, Any]], cursor: int) -> None:
                 _apply_setting(change["id"], change["doc"], change.get("clocks") or {})
             elif kind in _MODELS:
                 _apply_row(kind, change["id"], change["doc"], change.get("clocks") or {})
+            elif kind in _RECORDS:
+                _apply_record(kind, change["doc"])
             else:
                 log.info("pulled a %s change this till does not know; skipped", kind)
         if entries:
@@ -380,6 +382,41 @@ def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, st
                 model.insert(values).execute()
     except peewee.IntegrityError as exc:
         log.warning("pulled %s %s conflicts with this till's data (%s); kept ours", kind, row_id, exc)
+
+
+# The programme's records the chain shares (services.hub.apply.SHARED_RECORDS).
+_RECORDS: dict[str, type[peewee.Model]] = {
+    "issued_coupon": IssuedCoupon, "coupon_redemption": CouponRedemption, "event_bonus": EventBonus,
+    "referral": Referral,
+}
+
+
+def _apply_record(kind: str, doc: dict[str, Any]) -> None:
+    """A coupon, a coupon's use, a once-only bonus or a referral from another till.
+
+    A reference to a sale this till does not have (it was made elsewhere) is
+    kept empty; a member not pulled yet gets a placeholder. The records only
+    grow: an empty field is filled, a set one is never changed. A bonus this
+    till already gave for the same occasion (both tills offline) keeps the
+    first row here: the unique index decides, and the hub keeps both."""
+    model = _RECORDS[kind]
+    values = _field_values(model, doc)
+    for name, f in model._meta.fields.items():
+        if not isinstance(f, peewee.ForeignKeyField) or values.get(name) is None:
+            continue
+        if f.rel_model is Member:
+            _ensure_member(values[name])
+        elif not f.rel_model.select().where(f.rel_model.id == values[name]).exists():
+            values[name] = None
+    if values.get("id") is None:
+        return
+    existing = model.get_or_none(model.id == values["id"])
+    if existing is None:
+        model.insert(values).on_conflict_ignore().execute()
+        return
+    fill = {name: value for name, value in values.items() if value is not None and existing.__data__.get(name) is None}
+    if fill:
+        model.update(fill).where(model.id == values["id"]).execute()
 
 
 def _apply_setting(key: str, doc: dict[str, Any], clocks: dict[str, str]) -> None:

@@ -394,3 +394,61 @@ def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
                 raise ValueError("a payload is a JSON object")
         out.append(Op(uuid.UUID(str(item["op_id"])), int(item.get("seq") or 0), str(item["kind"]), payload, raw))
     return out
+
+
+# --- the programme's records (issue 4): coupons, bonuses, referrals, pending points --------
+#
+# Records of the loyalty programme that a chain must share: a next-visit coupon
+# printed at one till is good at another, a coupon's uses and a birthday or
+# welcome bonus count across the chain, a referral is paid wherever the new
+# member first buys.  They are kept as documents (`entity`), keyed by their
+# till-born id, and only ever grow: a field once set (a coupon used, a
+# referral rewarded, pending points released) is never unset, and a count
+# (points reversed) only rises, so any order of arrival ends in the same state.
+# Pending points and a sale's loyalty row matter only to the till that made
+# the sale (returns happen there): the hub keeps them, the others do not pull them.
+
+SHARED_RECORDS = {"issued_coupon", "coupon_redemption", "event_bonus", "referral"}
+_RISING = {"reversed"}
+
+
+def grow(doc: dict[str, Any], incoming: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Merge a record that only grows: set fields stay set, counts only rise."""
+    out, changed = dict(doc), False
+    for key, value in incoming.items():
+        if key in _RISING:
+            if isinstance(value, int) and value > int(out.get(key) or 0):
+                out[key], changed = value, True
+        elif out.get(key) is None and value is not None:
+            out[key], changed = value, True
+    return out, changed
+
+
+def _record_handler(kind: str, key: str) -> Handler:
+    def apply(ops: list[Op], ctx: Context) -> None:
+        for op in ops:
+            doc = {k: v for k, v in op.payload.items() if k != "_clock"}
+            if not doc.get(key):
+                raise Unapplicable(f"{kind} without {key}")
+            entity_id = str(uuid.UUID(str(doc[key])))
+            inserted = list(
+                Entity.insert(kind=kind, entity_id=entity_id, doc=doc, clocks={})
+                .on_conflict_ignore().returning(Entity.kind).tuples().execute()
+            )
+            if not inserted:
+                row = Entity.select().where((Entity.kind == kind) & (Entity.entity_id == entity_id)).for_update().get()
+                doc, changed = grow(row.doc, doc)
+                if not changed:
+                    continue
+                Entity.update(doc=doc, updated_at=utcnow()).where(
+                    (Entity.kind == kind) & (Entity.entity_id == entity_id)).execute()
+            if kind in SHARED_RECORDS:
+                ctx.changed(kind, entity_id, doc)
+    return apply
+
+
+for _kind, _order, _key in (
+    ("referral", 45, "id"), ("sale_loyalty", 65, "sale_id"), ("issued_coupon", 66, "id"),
+    ("coupon_redemption", 67, "id"), ("pending_points", 68, "id"), ("event_bonus", 85, "id"),
+):
+    handler(_kind, _order)(_record_handler(_kind, _key))

@@ -19,7 +19,11 @@ from typing import Any
 
 from models.hub import Change
 
-PULL_KINDS = ("setting", "category", "product", "staff", "rule_set", "member", "card", "ledger_entry")
+PULL_KINDS = (
+    "setting", "category", "product", "staff", "rule_set", "member", "card", "ledger_entry",
+    # the programme's records the chain shares (services.hub.apply.SHARED_RECORDS)
+    "referral", "issued_coupon", "coupon_redemption", "event_bonus",
+)
 
 
 def page(after: int, limit: int = 1000) -> dict[str, Any]:
