@@ -335,16 +335,7 @@ def settle_tier(member: Member, rules: Rules, spend: int, *, may_fall: bool) -> 
 
 
 def birthday_soon(birthday: dt.date | None, today: dt.date, days: int = 3) -> bool:
-    if birthday is None:
-        return False
-    for year in (today.year - 1, today.year, today.year + 1):
-        try:
-            this = birthday.replace(year=year)
-        except ValueError:  # 29 February in a common year
-            this = dt.date(year, 3, 1)
-        if abs((this - today).days) <= days:
-            return True
-    return False
+    return loyalty.birthday_key(birthday, today, days) is not None
 
 
 def summary(member: Member, rules: Rules, now: dt.datetime | None = None) -> MemberSummary:
