@@ -51,6 +51,7 @@ def birthday_key(birthday: dt.date | None, day: dt.date, window: int) -> str | N
 FIRST_PURCHASE_SQL = (
     'SELECT 1 FROM "sale" WHERE member_id = ? '
     "UNION ALL SELECT 1 FROM \"ledger_entry\" WHERE member_id = ? AND kind IN ('earn', 'redeem', 'release') "
+    'UNION ALL SELECT 1 FROM "coupon_redemption" WHERE member_id = ? '
 )
 # With a welcome bonus on the first purchase, that bonus given anywhere means "bought before".
 WELCOME_GIVEN_SQL = "UNION ALL SELECT 1 FROM \"event_bonus\" WHERE member_id = ? AND kind = 'welcome' "
@@ -73,9 +74,11 @@ def customer_for(member: Member | None, rules: Rules, now: dt.datetime) -> Custo
         # till shows in the pulled ledger or the pulled welcome bonus.
         on_purchase = rules.welcome_on == "first_purchase"
         sql = FIRST_PURCHASE_SQL + (WELCOME_GIVEN_SQL if on_purchase else "") + "LIMIT 1"
-        first = db.obj.execute_sql(sql, (member.id.bytes,) * (3 if on_purchase else 2)).fetchone() is None
+        first = db.obj.execute_sql(sql, (member.id.bytes,) * (4 if on_purchase else 3)).fetchone() is None
         referred = first and Referral.select().where(
             (Referral.member == member.id) & Referral.rewarded_sale.is_null()
+        ).exists() and not EventBonus.select().where(  # rewarded at another till (pulled)
+            (EventBonus.kind == "referral") & (EventBonus.key == str(member.id))
         ).exists()
     return Customer(
         tier=member.tier, balance=member.balance, redeem_blocked=member.balance < 0,
@@ -189,7 +192,8 @@ def record_sale(
         key = ""  # welcome and referral: once ever
         if reason["code"] == "birthday":  # once per birthday year
             key = birthday_key(member.birthday, now.date(), rules.birthday_days) or str(now.year)
-        _event(member, reason["code"], key, sale_id, reason["points"], now)
+        if not _event(member, reason["code"], key, sale_id, reason["points"], now):
+            continue
         ledger.post(member, reason["code"], reason["points"], sale=sale, till=till, staff=staff, now=now)
         credited += reason["points"]
         bonus += reason["points"]
@@ -209,10 +213,15 @@ def _new_id():
     return new_id()
 
 
-def _event(member: Member, kind: str, key: str, sale_id: object, points: int, now: dt.datetime) -> None:
+def _event(member: Member, kind: str, key: str, sale_id: object, points: int, now: dt.datetime) -> bool:
+    """Record a once-only bonus; False if it was already given (here, or at another till of
+    the chain and pulled since the sale was priced): then nothing is credited twice."""
     row = dict(id=_new_id(), member=member.id, kind=kind, key=key, sale=sale_id, points=points, created_at=now)
-    insert_rows(EventBonus, [row])  # the unique index refuses a second one
+    EventBonus.insert(row).on_conflict_ignore().execute()  # the unique index keeps the first
+    if not db.obj.execute_sql("SELECT changes()").fetchone()[0]:
+        return False
     outbox.record("event_bonus", as_columns(EventBonus, row))
+    return True
 
 
 def _reward_referrer(member: Member, sale: Sale, rules: Rules, now: dt.datetime, till: Till, staff: Staff) -> int:
@@ -225,7 +234,8 @@ def _reward_referrer(member: Member, sale: Sale, rules: Rules, now: dt.datetime,
     if not rules.referral_points:
         return 0
     referrer = Member.get_by_id(ref.referrer_id)
-    _event(referrer, "referral", str(member.id), sale.id, rules.referral_points, now)
+    if not _event(referrer, "referral", str(member.id), sale.id, rules.referral_points, now):
+        return 0  # rewarded already, at another till
     ledger.post(referrer, "referral", rules.referral_points, sale=sale, till=till, staff=staff, now=now,
                 note=f"referred {member.id}")
     return rules.referral_points
@@ -245,8 +255,8 @@ def _issue_next_visit(member: Member, sale_id: object, priced: PricedCart, rules
 def welcome_on_registration(member: Member, rules: Rules, now: dt.datetime, staff: Staff | None) -> None:
     if rules.welcome_on != "registration" or not rules.welcome_points:
         return
-    _event(member, "welcome", "", None, rules.welcome_points, now)
-    ledger.post(member, "welcome", rules.welcome_points, staff=staff, now=now)
+    if _event(member, "welcome", "", None, rules.welcome_points, now):
+        ledger.post(member, "welcome", rules.welcome_points, staff=staff, now=now)
 
 
 def add_referral(member: Member, referrer: Member, now: dt.datetime) -> None:
@@ -373,8 +383,18 @@ def receipt_notes(sale: Sale, language: str) -> tuple[tuple[str, ...], tuple[int
     return extra, soonest_expiry(sale.member_id, days, sale.created_at)
 
 
+def expires_here() -> bool:
+    """Whether this till writes expiry. In a chain only one does (the shop setting
+    `expiry_till`, set by the till that brought the shop to the hub): two tills
+    expiring the same old points would take them twice. Alone, a till always does."""
+    from services.shop import get_setting, local_till
+
+    code = get_setting("expiry_till")
+    return not code or code == local_till().code
+
+
 def expire_points(member: Member, rules: Rules, now: dt.datetime) -> int:
-    if not rules.expiry_days:
+    if not rules.expiry_days or not expires_here():
         return 0
     entries = [
         (when, delta) for when, delta in LedgerEntry.select(LedgerEntry.created_at, LedgerEntry.delta)

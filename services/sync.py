@@ -32,6 +32,7 @@ from models.schema import (
 from services import fieldclock, hlc
 from services.errors import InputError
 from services.serialize import row_dict
+from services.shop import local_till
 from services.storage import write_transaction
 
 log = logging.getLogger("loyaltill.sync")
@@ -44,6 +45,8 @@ PAGE = 1000
 LOCAL_KEYS = {
     "sync_hub_url", "sync_token", "sync_cursor", "sync_last_ok", "sync_seeded", "sync_hlc", "sync_last_error",
     "printer",  # the receipt printer plugged into this till (services/printers.py)
+    "scan_prefix", "scan_suffix",  # how this till's scanner is set up
+    "demo_state",  # whether this file's demo build finished
 }
 
 
@@ -198,6 +201,8 @@ def _seed(client: HubClient) -> None:
             for row in model.select():
                 ops.append((kind, fieldclock.stamp_payload(kind, row_dict(row))))
         ops.extend(("ledger_entry", row_dict(row)) for row in LedgerEntry.select().order_by(LedgerEntry.created_at))
+        if not _get("expiry_till"):  # the till that brings the shop writes the chain's expiry (loyalty.expires_here)
+            _set("expiry_till", local_till().code)
     _send_snapshot(client, ops)
     with write_transaction():
         _set("sync_seeded", True)

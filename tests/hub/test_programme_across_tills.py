@@ -69,3 +69,35 @@ def test_a_coupon_printed_at_one_till_is_good_once_at_another(joined, hub_http):
         assert Quarantine.select().count() == 0
         kinds = {kind for (kind,) in Entity.select(Entity.kind).distinct().tuples()}
     assert {"issued_coupon", "coupon_redemption", "event_bonus", "sale_loyalty"} <= kinds
+
+
+def test_points_expire_once_in_a_chain(joined, hub_http):
+    """Both tills run the period's end: only the till that brought the shop expires points,
+    so old points go once, and every till and the hub agree."""
+    import datetime as dt
+
+    from models.hub import HubLedger
+    from services import loyalty
+
+    first, second, a_token, b_token = joined
+    later = dt.datetime.now() + dt.timedelta(days=400)
+    with on_till(first):
+        rules_service.publish(dataclasses.replace(rules_service.active_rules(), expiry_days=365))
+        sync.sync_once(client(hub_http, a_token))
+    with on_till(second):
+        sync.sync_once(client(hub_http, b_token))
+        assert not loyalty.expires_here()
+        assert loyalty.close_period(rules_service.active_rules(), later).expired == 0
+        sync.sync_once(client(hub_http, b_token))
+    with on_till(first):
+        assert loyalty.expires_here()
+        expired = loyalty.close_period(rules_service.active_rules(), later).expired
+        assert expired > 0
+        sync.sync_once(client(hub_http, a_token))
+        balances = tillkit.balances()
+    with on_till(second):
+        sync.sync_once(client(hub_http, b_token))
+        assert tillkit.balances() == balances
+    with hub_db.connection_context():
+        taken = -sum(e.delta for e in HubLedger.select().where(HubLedger.kind == "expire"))
+    assert taken == expired and all(points >= 0 for points in balances.values())

@@ -14,6 +14,7 @@ from services.errors import InputError
 from services.pricing import CartLine, Customer, price_cart
 from services.rules import Coupon, Promotion, Rules, Tier, check, default_rules, from_dict, to_dict
 
+from services.storage import write_transaction
 from tests.unit.shopkit import add_member, add_products
 
 NOW = dt.datetime(2030, 11, 25, 12, 0)  # a Monday, after the fixture's programme took effect
@@ -360,3 +361,16 @@ def test_the_receipt_shows_the_points_that_expire_next(shop, goods):
 
     rows = [(row.left, row.right) for row in receipt_rows(receipt)]
     assert (f"Сгорят {when:%d.%m.%Y}", "10") in rows  # printed under the balance
+
+
+def test_a_once_only_bonus_given_elsewhere_is_not_given_again(shop):
+    """A bonus pulled from another till (or given twice in a race) is kept once and credited once."""
+    from models.schema import Outbox
+
+    member, _ = add_member("Ana", shop["cashier"])
+    with write_transaction():
+        assert loyalty._event(member, "welcome", "", None, 50, NOW) is True
+        before = Outbox.select().count()
+        assert loyalty._event(member, "welcome", "", None, 50, NOW) is False  # no IntegrityError: the sale goes on
+    assert EventBonus.select().where(EventBonus.member == member.id).count() == 1
+    assert Outbox.select().count() == before
