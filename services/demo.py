@@ -68,6 +68,7 @@ def demo_rules() -> Rules:
     return dataclasses.replace(
         base,
         name="Demo programme",
+        timezone="Europe/Moscow",
         tiers=(
             rules_service.Tier("base", "Base", 0),
             rules_service.Tier("silver", "Silver", 1_500_000, earn_bp=700, privileges=("Бесплатная доставка",)),
@@ -285,7 +286,8 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
             product_id = {it.barcode: it.id for it, _ in merged.values()}
             customer = None
             if person:
-                due = birthday_key(person.birthday, when.date(), rules.birthday_days) if rules.birthday_points else None
+                gift = rules.birthday_points or rules.birthday_discount_bp
+                due = birthday_key(person.birthday, when.date(), rules.birthday_days) if gift else None
                 due = due if due is not None and due not in person.birthdays else None
                 customer = Customer(person.tier, person.balance, person.balance < 0, birthday_due=due is not None)
             priced = price_cart(lines, customer, rules, now=when)
@@ -314,7 +316,8 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
                 if priced.points_earned:
                     ledger_rows.append((_uid(when), person.id, "earn", priced.points_earned, sid, till_id, "", _ts(when)))
                 for bonus in priced.bonuses:  # the demo's only event bonus is the birthday
-                    ledger_rows.append((_uid(when), person.id, bonus["code"], bonus["points"], sid, till_id, "", _ts(when)))
+                    if bonus["points"]:
+                        ledger_rows.append((_uid(when), person.id, bonus["code"], bonus["points"], sid, till_id, "", _ts(when)))
                     event_rows.append((_uid(when), person.id, bonus["code"], due, sid, bonus["points"], _ts(when)))
                     person.birthdays.add(due)
                 loyalty_rows.append((sid, customer.tier, priced.bonus_points, "[]"))

@@ -169,6 +169,8 @@ def record_sale(
     sale = Sale(id=sale_id)
     credited = 0
     for use in coupons:
+        if use.promotion not in priced.promotions:
+            continue  # its promotion gave nothing on this bill (a minimum not reached): the customer keeps it
         row = dict(id=_new_id(), code=use.code, promotion=use.promotion, member=member.id if member else None,
                    sale=sale_id, created_at=now)
         insert_rows(CouponRedemption, [row])
@@ -192,7 +194,7 @@ def record_sale(
         key = ""  # welcome and referral: once ever
         if reason["code"] == "birthday":  # once per birthday year
             key = birthday_key(member.birthday, now.date(), rules.birthday_days) or str(now.year)
-        if not _event(member, reason["code"], key, sale_id, reason["points"], now):
+        if not _event(member, reason["code"], key, sale_id, reason["points"], now) or not reason["points"]:
             continue
         ledger.post(member, reason["code"], reason["points"], sale=sale, till=till, staff=staff, now=now)
         credited += reason["points"]
@@ -365,7 +367,7 @@ def receipt_notes(sale: Sale, language: str) -> tuple[tuple[str, ...], tuple[int
     words = POINT_SOURCE_TEXT.get(language, POINT_SOURCE_TEXT["en"])
     extra: tuple[str, ...] = tuple(
         f"{words.get(kind, kind)}: +{points}" for kind, points in EventBonus.select(EventBonus.kind, EventBonus.points)
-        .where((EventBonus.sale == sale.id) & (EventBonus.member == sale.member_id)).tuples()
+        .where((EventBonus.sale == sale.id) & (EventBonus.member == sale.member_id) & (EventBonus.points > 0)).tuples()
     )
     fixed: dict[str, int] = {}
     for (reasons,) in SaleLine.select(SaleLine.reasons).where(SaleLine.sale == sale.id).tuples():

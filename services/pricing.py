@@ -379,7 +379,9 @@ def price_cart(
 
     bonuses: list[Reason] = []
     if customer is not None:
-        if customer.birthday_due and rules.birthday_points:
+        if customer.birthday_due and (rules.birthday_points or rules.birthday_discount_bp):
+            # Listed even with no points: it is what marks this year's birthday as given,
+            # so a birthday discount alone is also once a year.
             bonuses.append({"code": "birthday", "points": rules.birthday_points})
         if customer.first_purchase and rules.welcome_on == "first_purchase" and rules.welcome_points:
             bonuses.append({"code": "welcome", "points": rules.welcome_points})

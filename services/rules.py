@@ -195,6 +195,10 @@ def check(rules: Rules, today: dt.date | None = None) -> list[Problem]:
         bad("rule_welcome_on", "The welcome bonus comes on registration or on the first purchase.")
     if rules.expiry_days and rules.pending_days >= rules.expiry_days:
         bad("rule_pending_expiry", "Points would expire before they can be spent: pending must be shorter than expiry.")
+    timed = [p.code for p in rules.promotions if p.weekdays or p.hour_from != 0 or p.hour_to != 24]
+    if timed and not rules.timezone:
+        bad("rule_timezone_needed", f"Promotion {timed[0]} keeps hours or weekdays: give the shop's time zone "
+            "(e.g. Europe/Moscow), or its hours would run on UTC.", promotion=timed[0])
     if rules.timezone:
         try:
             import zoneinfo

@@ -1,6 +1,7 @@
 """The shop's settings and this till's identity."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,8 @@ from services.money import CURRENCIES
 LOCALES = {"ru": "ru_RU", "ro": "ro_RO", "en": "en_GB"}
 # Where phone numbers without a country code come from, by the shop's currency.
 PHONE_REGION = {"RUB": "RU", "MDL": "MD", "RON": "RO", "EUR": "RO"}
+# The programme's clock (happy hours, weekdays) for a new shop, by its currency; the owner can change it.
+TIME_ZONE = {"RUB": "Europe/Moscow", "MDL": "Europe/Chisinau", "RON": "Europe/Bucharest", "EUR": "Europe/Bucharest"}
 
 
 @dataclass(frozen=True)
@@ -127,5 +130,5 @@ def create_shop(
     with write_transaction():
         till = configure_shop(name, currency, language, address=address, card_prefix=card_prefix)
         auth.add_staff(owner_name, "owner", owner_pin)
-        rules.publish(rules.default_rules())
+        rules.publish(dataclasses.replace(rules.default_rules(), timezone=TIME_ZONE.get(currency, "")))
     return till

@@ -126,6 +126,7 @@ def _table() -> dict[str, str]:
         "rule_welcome_on": translate("Errors", "The welcome bonus comes on registration or with the first purchase."),
         "rule_pending_expiry": translate("Errors", "Points would expire before they can be spent: make the waiting time shorter than the expiry."),
         "rule_timezone": translate("Errors", "Unknown time zone {zone}."),
+        "rule_timezone_needed": translate("Errors", "Promotion {promotion} keeps hours or weekdays: give the shop's time zone (e.g. Europe/Moscow), or its hours would run on UTC."),
         "tier_code_empty": translate("Errors", "Every tier needs a code."),
         "tier_code_taken": translate("Errors", "Two tiers have the code {tier}."),
         "tier_spend_negative": translate("Errors", "Tier {tier}: the spend it starts from cannot be negative."),

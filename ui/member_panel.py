@@ -118,7 +118,7 @@ class MemberPanel(QFrame):
             .replace("%3", self.fmt.number(priced.points_issued))
         )
         names = {"birthday": self.tr("birthday"), "welcome": self.tr("welcome"), "referral": self.tr("referral")}
-        bonuses = [f"{names.get(b['code'], b['code'])} +{self.fmt.number(b['points'])}" for b in priced.bonuses]
+        bonuses = [f"{names.get(b['code'], b['code'])} +{self.fmt.number(b['points'])}" for b in priced.bonuses if b['points']]
         if bonuses:
             text += "\n" + self.tr("Bonus: %1").replace("%1", ", ".join(bonuses))
         self.after.setText(text)

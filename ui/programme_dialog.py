@@ -428,7 +428,7 @@ class ProgrammeDialog(QDialog):
             self.preview_totals.setText(user_message(exc) if isinstance(exc, InputError) else str(exc))
             return
         self.preview_model.set_priced(priced)
-        bonus = ", ".join(f"{b['code']} +{b['points']}" for b in priced.bonuses)
+        bonus = ", ".join(f"{b['code']} +{b['points']}" for b in priced.bonuses if b['points'])
         self.preview_totals.setText(
             self.tr("Subtotal %1 · discounts %2 · total %3 · points %4").replace("%1", self.fmt.money(priced.subtotal))
             .replace("%2", self.fmt.money(priced.discount)).replace("%3", self.fmt.money(priced.total))

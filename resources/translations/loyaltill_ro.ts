@@ -1022,6 +1022,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Promotion {promotion} keeps hours or weekdays: give the shop&apos;s time zone (e.g. Europe/Moscow), or its hours would run on UTC.</source>
+        <translation>Promoția {promotion} are ore sau zile ale săptămânii: indicați fusul orar al magazinului (de ex. Europe/Chisinau), altfel orele vor fi socotite în UTC.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Every tier needs a code.</source>
         <translation>Fiecare nivel are nevoie de un cod.</translation>
     </message>

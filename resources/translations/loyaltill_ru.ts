@@ -1022,6 +1022,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Promotion {promotion} keeps hours or weekdays: give the shop&apos;s time zone (e.g. Europe/Moscow), or its hours would run on UTC.</source>
+        <translation>Акция {promotion} действует по часам или дням недели: укажите часовой пояс магазина (например, Europe/Moscow), иначе часы будут считаться по UTC.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Every tier needs a code.</source>
         <translation>У каждого уровня должен быть код.</translation>
     </message>

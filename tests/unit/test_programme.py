@@ -327,7 +327,7 @@ def test_the_period_end_releases_expires_and_reviews_for_everyone(shop, goods):
 
 
 def test_a_parked_sale_keeps_its_coupon_unless_it_was_used_meanwhile(shop, goods):
-    publish(promotions=(Promotion("c10", "Coupon −10 %", "discount", bp=1000, coupon=True),),
+    publish(promotions=(Promotion("c10", "Coupon −10 %", "discount", bp=1000, coupon=True, members_only=False),),
             coupons=(Coupon("ONCE", "c10", max_uses=1, per_member=0),))
     rules = rules_service.active_rules(NOW)
     cart = Cart()
@@ -374,3 +374,45 @@ def test_a_once_only_bonus_given_elsewhere_is_not_given_again(shop):
         assert loyalty._event(member, "welcome", "", None, 50, NOW) is False  # no IntegrityError: the sale goes on
     assert EventBonus.select().where(EventBonus.member == member.id).count() == 1
     assert Outbox.select().count() == before
+
+
+def test_a_birthday_discount_alone_is_given_once_a_year(shop, goods):
+    publish(birthday_points=0, birthday_discount_bp=1000, birthday_days=7)
+    member, _ = add_member("Ion", shop["cashier"])
+    Member.update(birthday=(NOW - dt.timedelta(days=1)).date().replace(year=1990)).where(Member.id == member.id).execute()
+    discounts = []
+    for day in range(3):  # three visits inside the birthday window
+        cart = Cart(member=Member.get_by_id(member.id))
+        cart.add_barcode(goods[0])
+        discounts.append(sell(cart, shop["cashier"], now=NOW + dt.timedelta(days=day)).priced.discount)
+    assert discounts == [1000, 0, 0]
+    assert LedgerEntry.select().where((LedgerEntry.member == member.id) & (LedgerEntry.kind == "birthday")).count() == 0
+
+
+def test_a_coupon_whose_promotion_gives_nothing_is_not_used_up(shop, goods):
+    publish(promotions=(Promotion("big", "−10 % from 500", "discount", bp=1000, coupon=True, min_bill=50000,
+                                  members_only=False),),
+            coupons=(Coupon("BIG", "big", max_uses=1, per_member=0),))
+    rules = rules_service.active_rules(NOW)
+    cart = Cart()
+    cart.add_barcode(goods[1])  # 50.00: under the minimum bill
+    cart.add_coupon("BIG", rules, NOW)
+    assert sell(cart, shop["cashier"]).priced.discount == 0
+    cart = Cart()
+    cart.add_barcode(goods[0], 5)  # 500.00: now it applies, and the coupon is still good
+    cart.add_coupon("BIG", rules, NOW)
+    assert sell(cart, shop["cashier"]).priced.discount == 5000
+    with pytest.raises(InputError) as spent:
+        Cart().add_coupon("BIG", rules, NOW)
+    assert spent.value.code == "coupon_used_up"
+
+
+def test_happy_hours_need_the_shops_time_zone(empty_db):
+    happy = Promotion("happy", "Happy hour", "discount", bp=1000, hour_from=8, hour_to=10)
+    problems = check(dataclasses.replace(default_rules(), promotions=(happy,)))
+    assert [p.code for p in problems] == ["rule_timezone_needed"] and problems[0].params == {"promotion": "happy"}
+    assert check(dataclasses.replace(default_rules(), promotions=(happy,), timezone="Europe/Chisinau")) == []
+    from services.shop import create_shop
+
+    create_shop("Magazin", "MDL", "ro", "Maria", "4321")
+    assert rules_service.active_rules().timezone == "Europe/Chisinau"  # a new shop runs on its own clock
