@@ -148,6 +148,15 @@ def simulate(
         'SELECT r.sale_id, r.promotion FROM "coupon_redemption" r JOIN "sale" s ON s.id = r.sale_id '
         'WHERE s.created_at >= ? AND s.created_at < ?', (_ts(since), _ts(until))):
         coupons[sid] = coupons[sid] | {promo}
+    # A manager's discount is part of what happened: the replay gives it again (rare: read apart).
+    manual: dict[bytes, int] = {}
+    for sid, reasons in conn.execute(
+        'SELECT s.id, l.reasons FROM "sale" s JOIN "sale_line" l ON l.sale_id = s.id '
+        'WHERE s.discount_authorised_by_id IS NOT NULL AND s.created_at >= ? AND s.created_at < ?',
+            (_ts(since), _ts(until))):
+        for reason in json.loads(reasons):
+            if reason.get("code") == "manual_discount" and sid not in manual:
+                manual[sid] = int(reason["bp"])
 
     sim, act = Totals(), Totals()
     sim_gross = 0
@@ -198,13 +207,14 @@ def simulate(
             customer = Customer(now_tier, before, before < 0, birthday_due=due, first_purchase=first,
                                 referred=first and member in referred)
         unlocked = coupons.get(sid, frozenset())
+        by_hand = manual.get(sid, 0)
         try:
-            priced = price_cart(lines, customer, rules, redeemed, now=when, coupons=unlocked)
+            priced = price_cart(lines, customer, rules, redeemed, by_hand, now=when, coupons=unlocked)
         except RedeemRefused:
-            free = price_cart(lines, customer, rules, 0, now=when, coupons=unlocked)
+            free = price_cart(lines, customer, rules, 0, by_hand, now=when, coupons=unlocked)
             want = min(redeemed, free.max_redeem)
             want -= want % rules.redeem_step
-            priced = price_cart(lines, customer, rules, want, now=when, coupons=unlocked) if want else free
+            priced = price_cart(lines, customer, rules, want, by_hand, now=when, coupons=unlocked) if want else free
         sim.sales += 1
         sim.revenue += priced.total
         sim.discount += priced.discount

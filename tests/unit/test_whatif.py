@@ -109,3 +109,42 @@ def test_recomputed_tiers_count_the_spend_before_the_period(history):
     # Members who reached 2 000 before the last ten days start those days as silver.
     assert late.simulated.tiers.get("silver", 0) > late.simulated.tiers.get("base", 0) // 2
     assert late.tier_changes == late.simulated.tiers.get("silver", 0) - late.actual.tiers.get("silver", 0)
+
+
+def test_replay_reproduces_sales_rung_up_at_the_till(shop):
+    """History made by the till itself (checkout), with what the demo never does: a manager's
+    discount, a coupon, a birthday discount, points paid; replaying the rules in force gives it back."""
+    from models.schema import Member
+    from services import checkout
+    from services.checkout import Cart, Tender
+    from services.rules import Coupon
+    from tests.unit.shopkit import add_member, add_products
+
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    rules_service.publish(dataclasses.replace(
+        rules_service.default_rules(), birthday_discount_bp=500, birthday_days=3, timezone="Europe/Moscow",
+        promotions=(Promotion("c15", "Coupon −15 %", "discount", bp=1500, coupon=True, members_only=False),),
+        coupons=(Coupon("SPRING", "c15", max_uses=0, per_member=0),),
+    ))
+    goods = add_products([("Milk", 10000, False), ("Bread", 5000, False), ("Cigarettes", 20000, True)])
+    member, _ = add_member("Ion", shop["cashier"], points=400, manager=shop["manager"])
+    Member.update(birthday=now.date().replace(year=1990)).where(Member.id == member.id).execute()
+    rules = rules_service.active_rules()
+    for step in range(6):
+        cart = Cart()
+        if step % 2 == 0:
+            cart.member = Member.get_by_id(member.id)
+        for i, code in enumerate(goods):
+            cart.add_barcode(code, 1 + (step + i) % 3)
+        if step in (1, 4):
+            cart.add_coupon("SPRING", rules)
+        if step == 2:
+            cart.set_manual_discount(700, shop["manager"])
+        if step == 0:
+            cart.redeem = 50
+        to_pay = cart.price(rules).to_pay
+        checkout.complete_sale(cart, [Tender("card", to_pay)], cashier=shop["cashier"], rules=rules)
+    result = whatif.simulate(rules_service.active_rules())
+    sim, act = result.simulated.as_json(), result.actual.as_json()
+    assert act["sales"] == 6 and act["discount"] > 0 and act["points_redeemed"] == 50
+    assert {k: sim[k] for k in KEYS} == {k: act[k] for k in KEYS}
