@@ -344,7 +344,9 @@ def price_cart(
         raise RedeemRefused(
             f"Points are redeemed in steps of {rules.redeem_step}.", "redeem_step", step=rules.redeem_step
         )
-    keys = [l.key for l in ordered]
+    # Ties go by barcode (one line per barcode in a cart), not by the line's key,
+    # which is born at scan time: the same goods scanned in another order get the same result.
+    keys = [(l.barcode, l.key) for l in ordered]
     redeem_value = redeem * rules.point_value
     shares = allocate(redeem_value, eligible_nets, keys) if redeem_value else [0] * n
 
