@@ -234,3 +234,15 @@ def test_a_discount_source_is_listed_with_its_amount_and_they_add_up():
     pl = priced.lines[0]
     amounts = [r["amount"] for r in pl.reasons if "amount" in r and r["code"] != "points_paid"]
     assert sum(amounts) == pl.discount == 400 + 1998 + 120 + 200
+
+
+def test_an_odd_kopeck_goes_to_the_same_item_whatever_the_scan_order():
+    rules = Rules(version=1, earn_bp=0, point_value=1, redeem_cap_bp=BP, redeem_min_balance=0)
+    milk, bread = ("4600000000017", "Milk"), ("4600000000024", "Bread")
+    member = Customer(balance=100)
+
+    def scan(*goods):
+        lines = [CartLine(f"{i:04d}", code, name, "Food", 10000, 1, False) for i, (code, name) in enumerate(goods)]
+        return per_barcode(price_cart(lines, member, rules, redeem=1))
+
+    assert scan(milk, bread) == scan(bread, milk)
