@@ -314,6 +314,25 @@ def to_dict(rules: Rules) -> dict[str, Any]:
     return body
 
 
+_SCALARS: dict[str, Any] = {"int": int, "str": str, "bool": bool}
+
+
+def _of_type(value: Any, annotation: str) -> bool:
+    """A JSON value against a field's annotation: money and points stay whole numbers
+    (a float or true/false where a number belongs is refused, not priced)."""
+    optional = annotation.endswith(" | None")
+    annotation = annotation.removesuffix(" | None")
+    if value is None:
+        return optional
+    if annotation in _SCALARS:
+        kind = _SCALARS[annotation]
+        return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+    if annotation.startswith("tuple[") and annotation.endswith(", ...]"):
+        inner = annotation[6:-6]
+        return isinstance(value, tuple) and (inner not in _SCALARS or all(_of_type(v, inner) for v in value))
+    return True
+
+
 def _build(cls: type, body: Any, what: str) -> Any:
     """A dataclass from a dict, lists made tuples; unknown keys are a readable error."""
     if not isinstance(body, dict):
@@ -324,6 +343,10 @@ def _build(cls: type, body: Any, what: str) -> Any:
         raise InputError(f"Unknown {what} settings: {', '.join(sorted(unknown))}.", "rules_unknown_key",
                          keys=", ".join(sorted(unknown)))
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in body.items()}
+    for name, value in values.items():
+        if not _of_type(value, str(fields[name].type)):
+            raise InputError(f"{what} setting {name} has the wrong kind of value: {value!r}.", "rules_value_type",
+                             key=name, value=repr(value)[:40])
     try:
         return cls(**values)
     except TypeError as exc:

@@ -117,6 +117,7 @@ def _table() -> dict[str, str]:
         "rules_version_unknown": translate("Errors", "There is no programme version {version}."),
         "rules_file_bad": translate("Errors", "The programme file cannot be read: {detail}"),
         "rules_unknown_key": translate("Errors", "The programme file has settings this LoyalTill does not know: {keys}."),
+        "rules_value_type": translate("Errors", "The programme file's setting {key} has the wrong kind of value ({value}): amounts and points are whole numbers."),
         "rule_percent_range": translate("Errors", "{field} must be 0–100 %, not {value} %."),
         "rule_point_value": translate("Errors", "A point must be worth at least 0.01."),
         "rule_redeem_step": translate("Errors", "Points are used in steps of at least one."),

@@ -977,6 +977,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>The programme file&apos;s setting {key} has the wrong kind of value ({value}): amounts and points are whole numbers.</source>
+        <translation>În fișierul programului, setarea {key} are o valoare de alt fel ({value}): sumele și punctele sunt numere întregi.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>{field} must be 0–100 %, not {value} %.</source>
         <translation>{field}: trebuie să fie între 0 și 100 %, nu {value} %.</translation>
     </message>

@@ -977,6 +977,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>The programme file&apos;s setting {key} has the wrong kind of value ({value}): amounts and points are whole numbers.</source>
+        <translation>В файле программы у настройки {key} значение не того вида ({value}): суммы и баллы — целые числа.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>{field} must be 0–100 %, not {value} %.</source>
         <translation>{field}: должно быть от 0 до 100 %, а не {value} %.</translation>
     </message>

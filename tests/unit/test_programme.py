@@ -416,3 +416,22 @@ def test_happy_hours_need_the_shops_time_zone(empty_db):
 
     create_shop("Magazin", "MDL", "ro", "Maria", "4321")
     assert rules_service.active_rules().timezone == "Europe/Chisinau"  # a new shop runs on its own clock
+
+
+@pytest.mark.parametrize("change", [
+    {"discount_bp": 333.3}, {"earn_bp": "5"}, {"redeem_enabled": 1}, {"discount_bp": True},
+    {"tiers": [{"code": "gold", "name": "Gold", "min_spend": "5000"}]},
+    {"excluded_categories": ["Tobacco", 7]},
+])
+def test_an_imported_programme_with_a_wrongly_typed_value_is_refused(change):
+    body = {**to_dict(default_rules()), **change}
+    with pytest.raises(InputError) as err:
+        from_dict(body)
+    assert err.value.code == "rules_value_type"
+
+
+def test_every_rule_set_the_till_writes_reads_back():
+    from services.demo import demo_rules
+
+    for rules in (default_rules(), demo_rules()):
+        assert from_dict(to_dict(rules), rules.version) == rules
