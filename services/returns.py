@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import peewee
 
 from services.storage import write_transaction
-from models.schema import Member, Payment, ReturnLine, Sale, SaleLine, SaleReturn, Staff, Till, utcnow
+from models.schema import LedgerEntry, Member, Payment, ReturnLine, Sale, SaleLine, SaleReturn, Staff, Till, utcnow
 from services import auth, ledger, loyalty, outbox
 from services.cards import parse_receipt_code
 from services.errors import InputError, NotFound
@@ -187,12 +187,40 @@ def return_items(
                 ledger.post(member, "restore", plan.points_restored, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
             rules = active_rules(now)
             settle_tier(member, rules, spend_in_window(member.id, rules, now), may_fall=True)
+        if _all_returned(sale):
+            _undo_bonuses(sale, ret, who, now)
     return ReturnResult(
         return_id=str(ret.id), sale_id=str(sale.id), refund=plan.refund,
         refund_card=plan.refund_card, refund_cash=plan.refund_cash,
         points_reversed=plan.points_reversed, points_restored=plan.points_restored, card=sale.card_number,
         balance=member.balance if member else None,
     )
+
+
+BONUS_KINDS = ("birthday", "welcome", "referral")
+
+
+def _all_returned(sale: Sale) -> bool:
+    sold = SaleLine.select(peewee.fn.SUM(SaleLine.qty)).where(SaleLine.sale == sale).scalar() or 0
+    back = (ReturnLine.select(peewee.fn.SUM(ReturnLine.qty)).join(SaleLine)
+            .where(SaleLine.sale == sale).scalar() or 0)
+    return back >= sold
+
+
+def _undo_bonuses(sale: Sale, ret: SaleReturn, who: Staff, now: dt.datetime) -> None:
+    """The whole sale came back: the bonuses it triggered (the member's birthday or welcome
+    points, the referrer's and the new member's referral points) go back too, and the
+    next-visit coupon it printed can no longer be used. The once-only marks stay: a
+    bonus once given is not given again on the next purchase."""
+    from models.schema import IssuedCoupon
+
+    for entry in LedgerEntry.select().where((LedgerEntry.sale == sale) & LedgerEntry.kind.in_(BONUS_KINDS)):
+        ledger.post(Member.get_by_id(entry.member_id), "reverse", -entry.delta, sale=sale, ret=ret, till=ret.till,
+                    staff=who, now=now, note=f"{entry.kind} bonus of a returned sale")
+    for coupon in IssuedCoupon.select().where((IssuedCoupon.sale == sale) & IssuedCoupon.used_sale.is_null()):
+        coupon.used_sale = sale.id  # spent by the sale that printed it, which came back
+        coupon.save()
+        outbox.record("issued_coupon", row_dict(coupon))
 
 
 def _wanted(lines: list[SaleLine], already: dict, items: dict[str, int] | None) -> dict:

@@ -435,3 +435,24 @@ def test_every_rule_set_the_till_writes_reads_back():
 
     for rules in (default_rules(), demo_rules()):
         assert from_dict(to_dict(rules), rules.version) == rules
+
+
+def test_returning_the_whole_sale_takes_its_bonuses_and_coupon_back(shop, goods):
+    publish(birthday_points=100, birthday_days=3, next_visit_promotion="nv", next_visit_min_bill=1,
+            promotions=(Promotion("nv", "Next visit −5 %", "discount", bp=500, coupon=True),),
+            timezone="Europe/Moscow")
+    member, _ = add_member("Vera", shop["cashier"])
+    Member.update(birthday=NOW.date().replace(year=1985)).where(Member.id == member.id).execute()
+    before = Member.get_by_id(member.id).balance
+    cart = Cart(member=Member.get_by_id(member.id))
+    cart.add_barcode(goods[0], 2)
+    sold = sell(cart, shop["cashier"])
+    assert Member.get_by_id(member.id).balance == before + sold.priced.points_earned + 100
+    code = IssuedCoupon.get(IssuedCoupon.sale == sold.sale_id).code
+    returns.return_items(sold.receipt_no, {goods[0]: 1}, actor=shop["manager"], now=NOW)
+    assert LedgerEntry.select().where(LedgerEntry.note.contains("bonus of a returned sale")).count() == 0  # not yet all
+    returns.return_items(sold.receipt_no, None, actor=shop["manager"], now=NOW)
+    assert Member.get_by_id(member.id).balance == before == ledger.ledger_balance(member.id)
+    with pytest.raises(InputError) as gone:
+        loyalty.check_coupon(code, Member.get_by_id(member.id), rules_service.active_rules(NOW), NOW)
+    assert gone.value.code == "coupon_used_up"
