@@ -342,7 +342,11 @@ def summary(member: Member, rules: Rules, now: dt.datetime | None = None) -> Mem
     now = now or utcnow()
     spend = spend_in_window(member.id, rules, now)
     tier = rules.tier(member.tier) or rules.tier_for_spend(spend)
-    following = rules.next_tier(spend)
+    # The next tier above both the member's tier and their spend (a member kept in a
+    # tier whose spend has slipped is not told what is "left" to the tier they are in).
+    floor = tier.min_spend if tier else -1
+    following = next((t for t in sorted(rules.tiers, key=lambda t: t.min_spend)
+                      if t.min_spend > floor and spend < t.min_spend), None)
     card = active_card(member)
     return MemberSummary(
         id=str(member.id),

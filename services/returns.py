@@ -186,7 +186,12 @@ def return_items(
             if plan.points_restored:
                 ledger.post(member, "restore", plan.points_restored, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
             rules = active_rules(now)
-            settle_tier(member, rules, spend_in_window(member.id, rules, now), may_fall=True)
+            spend = spend_in_window(member.id, rules, now)
+            # Down at once only if this return undid what kept the member in their tier;
+            # spend that merely aged out of the window waits for the period's end.
+            current = rules.tier(member.tier)
+            undone = current is not None and spend + plan.value >= current.min_spend > spend
+            settle_tier(member, rules, spend, may_fall=undone)
         if _all_returned(sale):
             _undo_bonuses(sale, ret, who, now)
     return ReturnResult(

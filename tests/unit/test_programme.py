@@ -456,3 +456,19 @@ def test_returning_the_whole_sale_takes_its_bonuses_and_coupon_back(shop, goods)
     with pytest.raises(InputError) as gone:
         loyalty.check_coupon(code, Member.get_by_id(member.id), rules_service.active_rules(NOW), NOW)
     assert gone.value.code == "coupon_used_up"
+
+
+def test_a_member_kept_in_a_tier_is_not_dropped_by_a_small_return(shop, goods):
+    """Gold by last year's spend, which has aged out of the window: a small return now
+    does not drop them (that waits for the period's end), and the screen offers no 'left to Gold'."""
+    publish()
+    member, _ = add_member("Gold", shop["cashier"])
+    Member.update(tier="gold").where(Member.id == member.id).execute()
+    cart = Cart(member=Member.get_by_id(member.id))
+    cart.add_barcode(goods[0])
+    sold = sell(cart, shop["cashier"])
+    returns.return_items(sold.receipt_no, None, actor=shop["manager"], now=NOW)
+    member = Member.get_by_id(member.id)
+    assert member.tier == "gold"
+    info = members.summary(member, rules_service.active_rules(NOW), NOW)
+    assert info.next_tier_name == "" and info.to_next_tier == 0
