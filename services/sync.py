@@ -166,6 +166,9 @@ def sync_once(client: HubClient, *, batch: int = BATCH, page: int = PAGE,
     the hub cannot be reached or refuses the token; what was done is kept."""
     me = client.whoami()
     joined = _joined(me)
+    if not joined and not _get("expiry_till"):
+        with write_transaction():  # the till that brings the shop writes the chain's expiry (loyalty.expires_here)
+            _set("expiry_till", local_till().code)
     master = changed_master_data()
     if master:
         _send_snapshot(client, [(c.kind, c.payload) for c in master])
@@ -201,8 +204,6 @@ def _seed(client: HubClient) -> None:
             for row in model.select():
                 ops.append((kind, fieldclock.stamp_payload(kind, row_dict(row))))
         ops.extend(("ledger_entry", row_dict(row)) for row in LedgerEntry.select().order_by(LedgerEntry.created_at))
-        if not _get("expiry_till"):  # the till that brings the shop writes the chain's expiry (loyalty.expires_here)
-            _set("expiry_till", local_till().code)
     _send_snapshot(client, ops)
     with write_transaction():
         _set("sync_seeded", True)

@@ -40,9 +40,15 @@ def held(member_id: uuid.UUID, now: dt.datetime | None = None) -> int:
 
 
 def available(member_id: uuid.UUID) -> dict[str, int]:
-    b = balance(member_id)
-    h = held(member_id)
-    return {"balance": b, "held": h, "available": b - h}
+    """Balance and holds read in one statement, so one snapshot: a push committing between
+    two reads (its redeem entry in, its hold settled) could otherwise show points twice."""
+    sql = (
+        "SELECT (SELECT COALESCE(SUM(delta), 0) FROM hub_ledger WHERE member_id = %s), "
+        "(SELECT COALESCE(SUM(points), 0) FROM hold WHERE member_id = %s "
+        "AND state IN ('active', 'confirmed') AND expires_at > %s)"
+    )
+    b, h = hub_db.execute_sql(sql, (str(member_id), str(member_id), utcnow())).fetchone()
+    return {"balance": int(b), "held": int(h), "available": int(b) - int(h)}
 
 
 def place(till: HubTill, hold_id: uuid.UUID, member_id: uuid.UUID, points: int) -> dict[str, int]:
