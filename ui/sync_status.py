@@ -38,6 +38,7 @@ class SyncStatus(QWidget):
         self.online: bool | None = None  # not known until the first try
         self.error = ""
         self.running = False
+        self.refused = False  # the hub said 401: the owner must issue a new token
         self._retry_ms = FIRST_RETRY_MS
         self.label = QLabel(self)
         self.label.setObjectName("Offline")
@@ -65,6 +66,9 @@ class SyncStatus(QWidget):
         elif self.online:
             self.label.setObjectName("Online")
             self.label.setText("● " + self.tr("Online · %1 waiting · last sync %2").replace("%1", str(state.pending)).replace("%2", last))
+        elif self.refused:
+            self.label.setObjectName("Offline")
+            self.label.setText("● " + self.tr("The hub refuses this till's token · %1 waiting").replace("%1", str(state.pending)))
         else:
             self.label.setObjectName("Offline")
             self.label.setText("● " + self.tr("Offline · %1 waiting · balances as of %2").replace("%1", str(state.pending)).replace("%2", last))
@@ -89,7 +93,7 @@ class SyncStatus(QWidget):
         run_in_background(self, self._work, self._done, self._failed)
 
     def _done(self, result: object) -> None:
-        self.running, self.online, self.error = False, True, ""
+        self.running, self.online, self.error, self.refused = False, True, "", False
         self.button.setEnabled(True)
         self._retry_ms = FIRST_RETRY_MS
         self.render()
@@ -104,7 +108,10 @@ class SyncStatus(QWidget):
         else:  # a bug: logged with its traceback; the till keeps selling
             log.error("sync failed", exc_info=(type(exc), exc, exc.__traceback__))
             self.error = self.tr("Sync failed unexpectedly; the details are in the till's log.")
+        self.refused = isinstance(exc, InputError) and exc.code == "sync_unauthorised"
         self.render()
         self.sync_failed.emit(self.error)
+        if self.refused:
+            return  # a revoked or wrong token does not mend itself: no retries until "Sync now"
         self.timer.start(self._retry_ms)
         self._retry_ms = min(self._retry_ms * 2, LONGEST_RETRY_MS)

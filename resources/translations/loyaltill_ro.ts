@@ -3035,7 +3035,7 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../ui/sync_status.py" line="+44"/>
+        <location filename="../../ui/sync_status.py" line="+45"/>
         <source>Sync now</source>
         <translation>Sincronizează</translation>
     </message>
@@ -3048,6 +3048,11 @@ Scanați un card de fidelitate sau apăsați F2 pentru a căuta după telefon.</
         <location line="+3"/>
         <source>Online · %1 waiting · last sync %2</source>
         <translation>Conectat · în așteptare: %1 · ultima sincronizare %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The hub refuses this till&apos;s token · %1 waiting</source>
+        <translation>Serverul refuză cheia acestei case · în așteptare: %1</translation>
     </message>
     <message>
         <location line="+3"/>

@@ -3035,7 +3035,7 @@ Scan a loyalty card, or press F2 to find by phone.</source>
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../ui/sync_status.py" line="+44"/>
+        <location filename="../../ui/sync_status.py" line="+45"/>
         <source>Sync now</source>
         <translation>Синхронизировать</translation>
     </message>
@@ -3048,6 +3048,11 @@ Scan a loyalty card, or press F2 to find by phone.</source>
         <location line="+3"/>
         <source>Online · %1 waiting · last sync %2</source>
         <translation>На связи · в очереди: %1 · последняя синхронизация %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The hub refuses this till&apos;s token · %1 waiting</source>
+        <translation>Сервер сети не принимает ключ этой кассы · в очереди: %1</translation>
     </message>
     <message>
         <location line="+3"/>

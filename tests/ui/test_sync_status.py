@@ -72,6 +72,8 @@ def test_a_wrong_token_says_so(qtbot):
     widget.sync_now()
     qtbot.waitUntil(lambda: not widget.running, timeout=5000)
     assert len(messages) == 1 and "token" in messages[0] and widget.online is False
+    assert "refuses this till's token" in widget.label.text()  # on the bar, not only in a tooltip
+    assert not widget.timer.isActive()  # no retries: a revoked token does not mend itself
 
 
 def test_a_till_without_a_hub_shows_the_offline_notice_and_no_button(qtbot):
