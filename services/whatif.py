@@ -48,7 +48,7 @@ class Totals:
     points_issued: int = 0
     points_redeemed: int = 0
     liability: int = 0  # outstanding points at the end, in money
-    cost_bp: int = 0  # (discount + points issued in money) / goods before discount
+    cost_bp: int = 0  # (discount + points issued in money) / revenue (what was paid for the goods)
     tiers: dict[str, int] = field(default_factory=dict)  # members by tier at their last sale
 
     def as_json(self) -> dict[str, Any]:
@@ -159,7 +159,6 @@ def simulate(
                 manual[sid] = int(reason["bp"])
 
     sim, act = Totals(), Totals()
-    sim_gross = 0
     drift: dict[bytes, int] = defaultdict(int)  # simulated minus recorded points, per member
     last_tier: dict[bytes, tuple[str, str]] = {}  # member -> (recorded, simulated) at their last sale
     spend: dict[bytes, deque] = defaultdict(deque)  # for recomputed tiers: (time, total) in the window
@@ -178,7 +177,6 @@ def simulate(
             _add_spend(member, dt.datetime.fromisoformat(day), int(spent), sim_tier, spend, spend_sum, rules)
 
     def replay(head: tuple, lines: list[CartLine]) -> None:
-        nonlocal sim_gross
         (sid, created, member, version, subtotal, discount, total_, redeemed, earned, balance_after,
          tier, bonus) = head
         bonus = bonus or 0
@@ -218,7 +216,6 @@ def simulate(
         sim.sales += 1
         sim.revenue += priced.total
         sim.discount += priced.discount
-        sim_gross += priced.subtotal
         issued = priced.points_issued
         if customer is not None and customer.first_purchase and customer.referred:
             issued += rules.referral_points
@@ -233,7 +230,6 @@ def simulate(
     cursor = conn.execute(_SALES_SQL, (_ts(since), _ts(until)))
     current: tuple | None = None
     lines: list[CartLine] = []
-    gross_actual = 0
     while True:
         rows = cursor.fetchmany(FETCH)
         if not rows:
@@ -247,7 +243,6 @@ def simulate(
                     if done % FETCH == 0:
                         report(done, total)
                 current, lines = head, []
-                gross_actual += head[4]
             barcode, qty, price, pid, name = row[12:]
             cat, excluded = products.get(pid, ("", False))
             lines.append(CartLine(f"{len(lines):04d}", barcode, name, cat, price, qty, excluded))
@@ -260,8 +255,8 @@ def simulate(
     point_value_now = _rules_at(versions, until).point_value if versions else rules.point_value
     act.liability = outstanding * point_value_now
     sim.liability = max(0, outstanding + sum(drift.values())) * rules.point_value
-    act.cost_bp = _cost_bp(act.discount, act.points_issued * point_value_now, gross_actual)
-    sim.cost_bp = _cost_bp(sim.discount, sim.points_issued * rules.point_value, sim_gross)
+    act.cost_bp = _cost_bp(act.discount, act.points_issued * point_value_now, act.revenue)
+    sim.cost_bp = _cost_bp(sim.discount, sim.points_issued * rules.point_value, sim.revenue)
     for recorded, simulated in last_tier.values():
         act.tiers[recorded] = act.tiers.get(recorded, 0) + 1
         sim.tiers[simulated] = sim.tiers.get(simulated, 0) + 1
@@ -269,8 +264,8 @@ def simulate(
     return WhatIf(start, end, rules.version, sim, act, changes, len(last_tier))
 
 
-def _cost_bp(discount: int, points_money: int, gross: int) -> int:
-    return (discount + points_money) * BP // gross if gross else 0
+def _cost_bp(discount: int, points_money: int, revenue: int) -> int:
+    return (discount + points_money) * BP // revenue if revenue else 0
 
 
 def _rules_at(versions: dict[int, Rules], until: dt.datetime) -> Rules:
