@@ -64,6 +64,7 @@ class WhatIf:
     actual: Totals
     tier_changes: int  # members whose tier differs from what they had
     members: int
+    actual_point_value: int = 100  # what a point was worth at the period's end (the draft's may differ)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"period": {"from": self.start.isoformat(), "to": self.end.isoformat()}}
@@ -261,7 +262,7 @@ def simulate(
         act.tiers[recorded] = act.tiers.get(recorded, 0) + 1
         sim.tiers[simulated] = sim.tiers.get(simulated, 0) + 1
     changes = sum(1 for recorded, simulated in last_tier.values() if recorded != simulated)
-    return WhatIf(start, end, rules.version, sim, act, changes, len(last_tier))
+    return WhatIf(start, end, rules.version, sim, act, changes, len(last_tier), point_value_now)
 
 
 def _cost_bp(discount: int, points_money: int, revenue: int) -> int:

@@ -203,8 +203,10 @@ class WhatIfDialog(QDialog):
         sim, act = result.simulated, result.actual
         self.chart.set_groups([
             (self.tr("Discounts"), sim.discount, act.discount),
-            (self.tr("Points issued"), sim.points_issued * self.rules.point_value, act.points_issued * self.rules.point_value),
-            (self.tr("Points redeemed"), sim.points_redeemed * self.rules.point_value, act.points_redeemed * self.rules.point_value),
+            (self.tr("Points issued"), sim.points_issued * self.rules.point_value,
+             act.points_issued * result.actual_point_value),  # each side at its own point value
+            (self.tr("Points redeemed"), sim.points_redeemed * self.rules.point_value,
+             act.points_redeemed * result.actual_point_value),
             (self.tr("Liability"), sim.liability, act.liability),
         ])
         self.message.setText(self.tr("%1 sales from %2 to %3 replayed.").replace("%1", self.fmt.number(act.sales))
