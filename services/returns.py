@@ -194,6 +194,8 @@ def return_items(
             settle_tier(member, rules, spend, may_fall=undone)
         if _all_returned(sale):
             _undo_bonuses(sale, ret, who, now)
+            if member is not None:
+                member = Member.get_by_id(member.id)  # its balance after the bonuses went back
     return ReturnResult(
         return_id=str(ret.id), sale_id=str(sale.id), refund=plan.refund,
         refund_card=plan.refund_card, refund_cash=plan.refund_cash,
