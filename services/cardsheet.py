@@ -25,8 +25,9 @@ from services.barcodes import draw_bars, ean13
 from services.errors import InputError
 from services.receipts import FONT, FONT_BOLD, fit_text, register_fonts
 from services.rules import Rules
+from services.members import find_member_ref, free_numbers
 from services.serialize import as_columns
-from services.shop import get_setting, set_setting, shop_info
+from services.shop import get_setting, local_till, set_setting, shop_info
 from services.storage import write_transaction
 
 MM = 72 / 25.4
@@ -85,28 +86,9 @@ def tier_colour(code: str, rules: Rules) -> str:
 # --- which cards ------------------------------------------------------------------------
 
 
-def _free_numbers(count: int) -> tuple[list[str], int]:
-    """The next `count` card numbers this till can issue (skipping any already known), and the last serial."""
-    from services.cards import make_card_number
-    from services.shop import local_till
-
-    till = local_till()
-    prefix = shop_info().card_prefix
-    numbers: list[str] = []
-    serial = till.card_seq
-    while len(numbers) < count:
-        batch = []
-        for _ in range(count - len(numbers)):
-            serial += 1
-            batch.append(make_card_number(prefix, till.number, serial))  # cards_exhausted past 9,999,999
-        taken = {row.number for row in Card.select(Card.number).where(Card.number.in_(batch))}
-        numbers += [number for number in batch if number not in taken]
-    return numbers, serial
-
-
 def next_blank_faces(count: int) -> list[CardFace]:
     """The numbers the next blank cards will carry: for a preview, and to draw before reserving."""
-    return [CardFace(number) for number in _free_numbers(count)[0]]
+    return [CardFace(number) for number in free_numbers(count)[0]]
 
 
 def reserve_blank(
@@ -123,14 +105,12 @@ def reserve_blank(
     update and one outbox row per card, so 10,000 cards hold the write lock
     for well under a second of database work.
     """
-    from services.shop import local_till
-
     auth.require(actor, "reserve_cards")
     if not 1 <= count <= MAX_BATCH:
         raise InputError(f"Print between 1 and {MAX_BATCH} blank cards at a time.", "cards_count", max=MAX_BATCH)
     now = now or utcnow()
     with write_transaction():
-        numbers, last = _free_numbers(count)
+        numbers, last = free_numbers(count)
         rows = [{"id": new_id(), "number": number, "member": None, "status": "reserved", "created_at": now,
                  "blocked_at": None}
                 for number in numbers]
@@ -173,8 +153,6 @@ def select_members(
 ) -> list[Member]:
     """Members to print cards for: by id or card number (in that order), all, new since a day (the
     shop's local day), or one tier; `limit` for a preview."""
-    from services.members import find_member_ref
-
     if ids:
         return [find_member_ref(ref) for ref in ids]
     query = Member.select().order_by(Member.created_at, Member.id)

@@ -142,14 +142,30 @@ def search(text: str, limit: int = 20) -> list[Member]:
     return prefix + [m for m in inner if m.id not in seen][: limit - len(prefix)]
 
 
-def issue_number() -> str:
+def free_numbers(count: int) -> tuple[list[str], int]:
+    """The next `count` card numbers this till can issue, skipping any already known
+    (imported, or reserved for printing), and the last serial used; nothing is saved."""
     till = local_till()
-    till.card_seq += 1
-    while True:
-        number = make_card_number(shop_info().card_prefix, till.number, till.card_seq)
-        if not Card.select().where(Card.number == number).exists():
-            break
-        till.card_seq += 1
+    prefix = shop_info().card_prefix
+    numbers: list[str] = []
+    serial = till.card_seq
+    while len(numbers) < count:
+        batch = []
+        for _ in range(count - len(numbers)):
+            serial += 1
+            batch.append(make_card_number(prefix, till.number, serial))  # cards_exhausted past 9,999,999
+        taken: set[str] = set()
+        for start in range(0, len(batch), 500):
+            taken |= {row.number for row in Card.select(Card.number).where(Card.number.in_(batch[start:start + 500]))}
+        numbers += [number for number in batch if number not in taken]
+    return numbers, serial
+
+
+def issue_number() -> str:
+    """One new card number, the till's serial moved past it; inside a transaction."""
+    (number,), last = free_numbers(1)
+    till = local_till()
+    till.card_seq = last
     till.save(only=[type(till).card_seq])
     return number
 
