@@ -230,14 +230,7 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
     bars: dict[str, Any] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        from tqdm import tqdm
-
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit=" rows", file=sys.stderr, leave=True)
-        bar.update(done - bar.n)
-        if done >= total:
-            bar.close()
+        bars.setdefault(stage, progress_bar(stage, " rows"))(done, total)
 
     result = build_demo(
         RESOURCES, members=args.members, products=args.products, sales=args.sales,
@@ -347,8 +340,8 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
 
     def draw(faces: list[cardsheet.CardFace]) -> None:
         nonlocal pages
-        with progress_bar(len(faces), "cards") as tick:
-            data, pages = cardsheet.render_cards_pdf(faces, RESOURCES, style, args.layout, progress=tick)
+        data, pages = cardsheet.render_cards_pdf(faces, RESOURCES, style, args.layout,
+                                                 progress=progress_bar("cards", " cards"))
         write_pdf(data, args.out)
 
     result: dict[str, Any] = {}
@@ -384,17 +377,6 @@ def check_writable(path: Path) -> None:
         raise CliError(f"--out {path}: the folder {path.parent} does not exist")
 
 
-@contextlib.contextmanager
-def progress_bar(total: int, unit: str):
-    """A progress bar on stderr for long jobs (quiet when stderr is not a terminal)."""
-    from tqdm import tqdm
-
-    with tqdm(total=total, unit=unit, file=sys.stderr, disable=None, leave=False) as bar:
-        def tick(done: int, _total: int) -> None:
-            bar.update(done - bar.n)
-        yield tick
-
-
 def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     from services.bench import run_bench, run_pricing_bench, run_whatif_bench
 
@@ -411,19 +393,20 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     if args.what in ("pricing", "all"):
         out["pricing"] = run_pricing_bench(rounds=min(args.rounds, 500))
     if args.what in ("whatif", "all"):
-        out["whatif"] = run_whatif_bench(progress=replay_progress("replay"))
+        out["whatif"] = run_whatif_bench(progress=progress_bar("replay"))
     return out
 
 
-def replay_progress(desc: str) -> Any:
-    """A tqdm bar on stderr fed by a (done, total) callback."""
+def progress_bar(desc: str, unit: str = " sales") -> Any:
+    """A tqdm bar on stderr fed by a (done, total) callback, for every long job of the
+    command line (demo, cards, what-if); it closes itself when done reaches total."""
     bar: list[Any] = []
 
     def report(done: int, total: int) -> None:
         from tqdm import tqdm
 
         if not bar:
-            bar.append(tqdm(total=total, desc=desc, unit=" sales", file=sys.stderr, leave=True))
+            bar.append(tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=True))
         bar[0].update(done - bar[0].n)
         if done >= total:
             bar[0].close()
@@ -491,7 +474,7 @@ def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
     if problems:
         raise CliError(f"{args.rules}: " + " ".join(p.message for p in problems))
     open_db(args.db)
-    result = whatif.simulate(rules, start, end, progress=replay_progress("replay"))
+    result = whatif.simulate(rules, start, end, progress=progress_bar("replay"))
     if args.csv:
         try:
             args.csv.write_text(whatif.to_csv(result), encoding="utf-8")
