@@ -47,6 +47,7 @@ class ReceiptsDialog(QDialog):
         self.fmt = fmt
         self.resources = resources
         self.sale: Sale | None = None
+        self.pdf = b""  # the receipt on screen, as it will be saved
         self.width = printers.printer_settings().width  # the till's paper, for preview and PDF alike
         self.setWindowTitle(self.tr("Receipts"))
         self.resize(900, 640)
@@ -107,13 +108,13 @@ class ReceiptsDialog(QDialog):
         self.message.clear()
         try:
             self.sale = find_sale(ref)
-            data = render_receipt_pdf(load_receipt(self.sale), self.resources, self.width)
+            self.pdf = render_receipt_pdf(load_receipt(self.sale), self.resources, self.width)  # shown and saved
         except InputError as exc:
-            self.sale = None
+            self.sale, self.pdf = None, b""
             self.preview.clear()
             self.message.show_message(user_message(exc), "error")
         else:
-            self.preview.setPixmap(preview_pixmap(data, 320))
+            self.preview.setPixmap(preview_pixmap(self.pdf, 320))
         self._enable()
 
     def print_it(self) -> None:
@@ -144,7 +145,7 @@ class ReceiptsDialog(QDialog):
     def write_pdf(self, path: Path) -> None:
         assert self.sale is not None
         try:
-            write_pdf(render_receipt_pdf(load_receipt(self.sale), self.resources, self.width), path)
+            write_pdf(self.pdf, path)
         except InputError as exc:
             self.message.show_message(user_message(exc), "error")
         else:
