@@ -74,8 +74,8 @@ def _set(key: str, value: Any) -> None:
 
 def configure(hub_url: str, token: str) -> None:
     with write_transaction():
-        _set("sync_hub_url", hub_url.rstrip("/"))
-        _set("sync_token", token)
+        _set("sync_hub_url", hub_url.strip().rstrip("/"))
+        _set("sync_token", token.strip())  # a token pasted from a message often brings a newline
 
 
 def configured() -> tuple[str, str] | None:

@@ -1,6 +1,8 @@
 """Enrolling tills and knowing them by their bearer token.
 
-Tokens are 32 random bytes, so a plain SHA-256 of the token is a safe thing
+Tokens are 32 random bytes (URL-safe base64 behind a fixed ``lt_`` prefix:
+base64 may begin with "-", and a token that looks like an option cannot be
+given to ``sync --token`` on the command line), so a plain SHA-256 of the token is a safe thing
 to store (no salt or slow hash is needed for high-entropy secrets); the hash
 is looked up by an index and compared again in constant time.
 """
@@ -16,6 +18,9 @@ import peewee
 from models.hub import HubTill, hub_db, utcnow
 
 
+TOKEN_PREFIX = "lt_"
+
+
 class TillNotFound(Exception):
     pass
 
@@ -29,7 +34,7 @@ def add_till(name: str) -> tuple[HubTill, str]:
     name = name.strip()
     if not name:
         raise ValueError("a till needs a name")
-    token = secrets.token_urlsafe(32)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with hub_db.atomic():
         hub_db.execute_sql("LOCK TABLE hub_till IN SHARE ROW EXCLUSIVE MODE")
         number = (HubTill.select(peewee.fn.COALESCE(peewee.fn.MAX(HubTill.number), 0)).scalar() or 0) + 1

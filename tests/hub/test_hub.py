@@ -274,3 +274,12 @@ def test_pulling_everything_again_changes_nothing(joined, hub_http):
         assert sync.sync_once(client(hub_http, b_token)).pulled > 100
         assert (_snapshot(), tillkit.ledger_sums()) == before
         assert tillkit.balances() == tillkit.ledger_sums()
+
+
+def test_a_new_token_can_be_given_to_sync_on_the_command_line(enrol, monkeypatch):
+    """Base64 may begin with "-": such a token once failed `sync --token TOKEN` as an unknown option."""
+    import main
+    monkeypatch.setattr("services.hub.auth.secrets.token_urlsafe", lambda n: "-" + "x" * 42)
+    _, token = enrol("Dash")
+    args = main.command_parser().parse_args(["sync", "--db", "t.db", "--token", token, "--hub", "http://h"])
+    assert args.token == token
