@@ -95,7 +95,7 @@ def test_owner_edits_publishes_and_the_next_sale_applies_it(qtbot, owner_window)
     assert dialog.preview_model.rowCount() > 0
     assert "owner10" not in dialog.preview_totals.text()
 
-    with qtbot.waitSignal(dialog.programme_published, timeout=2000):
+    with qtbot.waitSignal(dialog.programme_published, timeout=10_000):
         qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
     stored = rules_service.active_rules()
     assert stored.version == old.version + 1 and stored.earn_bp == 1250
@@ -115,7 +115,7 @@ def test_owner_edits_publishes_and_the_next_sale_applies_it(qtbot, owner_window)
     pay = window.dialog
     assert isinstance(pay, PayDialog)
     pay.cash.setText(str(-(-pay.to_pay // 100)))
-    with qtbot.waitSignal(window.sale_completed, timeout=3000):
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000):
         qtbot.keyClick(pay.cash, Qt.Key.Key_Return)
     sale = Sale.get(Sale.receipt_no == window.last_sale.receipt_no)
     assert sale.rule_version == stored.version

@@ -33,7 +33,7 @@ def sell(qtbot, window) -> str:
     window.add_product(product.barcode)
     window.pay_button.click()
     window.dialog.all_card()
-    with qtbot.waitSignal(window.sale_completed, timeout=3000):
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000):
         window.dialog.accept()
     return window.last_sale.sale_id
 
@@ -43,7 +43,7 @@ def test_receipt_prints_by_itself_to_a_thermal_printer(qtbot, window):
     set_printer(PrinterSettings(kind="escpos", connection="network", host="127.0.0.1", port=printer.port,
                                 auto_print=True))
     sale_id = sell(qtbot, window)
-    qtbot.waitUntil(lambda: window.message.kind() == "ok" and "printed" in window.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: window.message.kind() == "ok" and "printed" in window.message.text(), timeout=10_000)
     got = printer.close()
     receipt = load_receipt(sale_id)
     assert receipt.shop_name.encode("cp866") in got and receipt.barcode.encode() in got
@@ -55,7 +55,7 @@ def test_a_missing_printer_leaves_the_sale_done(qtbot, window):
     before = counts()
     window._act(window.print_receipt, sale_id)
     assert not window.completion.print.isEnabled()  # one print at a time
-    qtbot.waitUntil(lambda: window.message.kind() == "error", timeout=5000)
+    qtbot.waitUntil(lambda: window.message.kind() == "error", timeout=10_000)
     assert "The printer Kitchen laser is not installed" in window.message.text()
     assert "The sale is saved" in window.message.text()
     assert counts() == before  # printing wrote nothing and undid nothing
