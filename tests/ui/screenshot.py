@@ -49,12 +49,18 @@ def render(out: Path, language: str = "ru", size: tuple[int, int] = (1366, 768))
     return out
 
 
+def cli_args(default: Path) -> tuple[Path, str]:
+    """The screenshot scripts' command line: [TARGET] [--lang ru|ro|en]."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("target", nargs="?", type=Path, default=default)
+    parser.add_argument("--lang", choices=("ru", "ro", "en"), default="ru")
+    args = parser.parse_args()
+    return args.target, args.lang
+
+
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    lang = "ru"
-    if "--lang" in sys.argv:
-        lang = sys.argv[sys.argv.index("--lang") + 1]
-        args = [a for a in args if a != lang]
-    target = Path(args[0]) if args else ROOT / "out" / "cashier.png"
+    target, lang = cli_args(ROOT / "out" / "cashier.png")
     target.parent.mkdir(parents=True, exist_ok=True)
     print(render(target, lang))

@@ -77,12 +77,9 @@ def render(folder: Path, language: str = "ru") -> list[Path]:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    lang = "ru"
-    if "--lang" in sys.argv:
-        lang = sys.argv[sys.argv.index("--lang") + 1]
-        args = [a for a in args if a != lang]
-    target = Path(args[0]) if args else ROOT / "out"
+    from tests.ui.screenshot import cli_args
+
+    target, lang = cli_args(ROOT / "out")
     target.mkdir(parents=True, exist_ok=True)
     for path in render(target, lang):
         print(path)
