@@ -283,3 +283,26 @@ def test_a_new_token_can_be_given_to_sync_on_the_command_line(enrol, monkeypatch
     _, token = enrol("Dash")
     args = main.command_parser().parse_args(["sync", "--db", "t.db", "--token", token, "--hub", "http://h"])
     assert args.token == token
+
+
+def test_what_a_till_recorded_before_its_first_sync_reaches_the_hub(shop_file, hub_http, enrol):
+    """Sales and returns made while the till had never seen a hub go with its first sync (through the outbox)."""
+    from models.hub import HubReturn
+    from services import members, returns
+
+    _, token = enrol("A")
+    with on_till(shop_file):
+        card = tillkit.active_cards(1)[0]
+        member_id = members.find_by_card(card).id
+        kept = tillkit.sell(card, [(b, 1) for b in tillkit.some_barcodes(2)])
+        gone = tillkit.sell(None, [(tillkit.some_barcodes(1)[0], 2)])
+        ret = returns.return_items(gone.sale_id, actor=tillkit.owner())
+        sync.configure("http://testserver", token)
+        sync.sync_once(client(hub_http, token))
+        balance = tillkit.balances()[str(member_id)]
+    with hub_db.connection_context():
+        ids = [uuid.UUID(kept.sale_id), uuid.UUID(gone.sale_id)]
+        assert {str(s.id): s.total for s in HubSale.select().where(HubSale.id.in_(ids))} == {
+            kept.sale_id: kept.priced.total, gone.sale_id: gone.priced.total}
+        assert [r.refund for r in HubReturn.select().where(HubReturn.sale_id == ids[1])] == [ret.refund] != [0]
+        assert sum(e.delta for e in HubLedger.select().where(HubLedger.member_id == member_id)) == balance
