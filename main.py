@@ -204,7 +204,7 @@ def open_db(path: Path, must_exist: bool = True) -> None:
 
 def acting_staff(pin: str | None) -> Any:
     from models.schema import Staff
-    from services import auth
+    from services.shop import staff as auth
 
     if pin:
         return auth.login(pin)
@@ -219,7 +219,7 @@ def member_json(card: str | None, balance: int | None) -> dict[str, Any] | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
-    from services.demo import build_demo
+    from services.demo.builder import build_demo
 
     for name in ("members", "products", "sales"):
         if getattr(args, name) < 0:
@@ -243,9 +243,10 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
-    from services import members, redeem
-    from services.checkout import Cart, Tender
-    from services.rules import active_rules
+    from services.members import registry as members
+    from services.sale import chain
+    from services.sale.checkout import Cart, Tender
+    from services.programme.rules import active_rules
 
     items = [parse_item(text) for text in args.item]
     open_db(args.db)
@@ -268,7 +269,7 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
             raise CliError(f"--redeem {args.redeem!r}: give a number of points or 'max'")
     to_pay = cart.price(rules, now).to_pay  # the same moment the sale is written at: happy hours agree
     # In a chain, points are held at the hub first (or the offline caps apply).
-    result = redeem.complete_sale_in_chain(cart, [Tender(args.pay, to_pay)], cashier=cashier, rules=rules, now=now)
+    result = chain.complete_sale_in_chain(cart, [Tender(args.pay, to_pay)], cashier=cashier, rules=rules, now=now)
     p = result.priced
     return {
         "sale_id": result.sale_id, "receipt_no": result.receipt_no, "total": p.total,
@@ -279,7 +280,7 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_return(args: argparse.Namespace) -> dict[str, Any]:
-    from services.returns import return_items
+    from services.sale.returns import return_items
 
     items = None
     if args.item:
@@ -299,9 +300,9 @@ def cmd_return(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     from models.schema import LedgerEntry
-    from services import members
-    from services.errors import NotFound
-    from services.rules import active_rules
+    from services.members import registry as members
+    from services.core.errors import NotFound
+    from services.programme.rules import active_rules
 
     open_db(args.db)
     if args.card:
@@ -323,9 +324,9 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
-    from services import cardsheet
-    from services.receipts import write_pdf
-    from services.rules import active_rules
+    from services.printing import cardsheet
+    from services.printing.receipts import write_pdf
+    from services.programme.rules import active_rules
 
     if args.blank is not None and not 1 <= args.blank <= cardsheet.MAX_BATCH:
         raise CliError(f"--blank must be 1 to {cardsheet.MAX_BATCH}")
@@ -361,7 +362,7 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_receipt(args: argparse.Namespace) -> dict[str, Any]:
-    from services.receipts import write_receipt_pdf
+    from services.printing.receipts import write_receipt_pdf
 
     check_writable(args.out)
     open_db(args.db)
@@ -378,13 +379,13 @@ def check_writable(path: Path) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
-    from services.bench import run_bench, run_pricing_bench, run_whatif_bench
+    from services.devtools.bench import run_bench, run_pricing_bench, run_whatif_bench
 
     if args.rounds < 10:
         raise CliError("--rounds must be at least 10")
     open_db(args.db)
     if args.printing:
-        from services.bench_printing import run_print_bench
+        from services.devtools.bench_printing import run_print_bench
 
         return run_print_bench(RESOURCES, rounds=min(args.rounds, 500))
     out: dict[str, Any] = {}
@@ -426,7 +427,7 @@ def parse_day(text: str | None, flag: str) -> Any:
 
 
 def read_rules_file(path: Path) -> Any:
-    from services.rules import loads
+    from services.programme.rules import loads
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -438,7 +439,7 @@ def read_rules_file(path: Path) -> Any:
 def cmd_rules(args: argparse.Namespace) -> dict[str, Any]:
     import datetime as dt
 
-    from services import rules as rules_service
+    from services.programme import rules as rules_service
 
     if args.rules_command == "export":
         open_db(args.db)
@@ -465,8 +466,8 @@ def cmd_rules(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
-    from services import whatif
-    from services.rules import check
+    from services.programme import whatif
+    from services.programme.rules import check
 
     start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
     rules = read_rules_file(args.rules)
@@ -485,8 +486,8 @@ def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
     from models.schema import utcnow
-    from services.loyalty import close_period
-    from services.rules import active_rules
+    from services.programme.loyalty import close_period
+    from services.programme.rules import active_rules
 
     open_db(args.db)
     now = utcnow()
@@ -516,7 +517,7 @@ def cmd_hub(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sync(args: argparse.Namespace) -> dict[str, Any]:
-    from services import sync
+    from services.sync import client as sync
 
     if bool(args.hub) != bool(args.token) and not args.db.exists():
         raise CliError("a new till needs both --hub and --token")
@@ -539,7 +540,7 @@ class SyncIncomplete(Exception):
 
 
 def cmd_bench_sync(args: argparse.Namespace) -> dict[str, Any]:
-    from services.bench_sync import run_bench_sync
+    from services.devtools.bench_sync import run_bench_sync
 
     if args.ops < 1 or args.tills < 1 or args.ops_per_till < 1:
         raise CliError("--ops, --tills and --ops-per-till must be at least 1")
@@ -557,14 +558,14 @@ HANDLERS = {
 
 def print_human(command: str, result: dict[str, Any]) -> None:
     if command == "bench":
-        from services.bench import format_report
-        from services.bench_printing import format_print_report
+        from services.devtools.bench import format_report
+        from services.devtools.bench_printing import format_print_report
 
         ours = "database" in result or "pricing" in result or "whatif" in result
         print(format_report(result) if ours else format_print_report(result))
         return
     if command == "bench-sync":
-        from services.bench_sync import format_report as format_sync_report
+        from services.devtools.bench_sync import format_report as format_sync_report
 
         print(format_sync_report(result))
         return
@@ -580,7 +581,7 @@ def print_human(command: str, result: dict[str, Any]) -> None:
 def run_command(argv: Sequence[str]) -> int:
     args = command_parser().parse_args(argv)
     from models import DatabaseTooNew, DatabaseUnusable
-    from services.errors import InputError
+    from services.core.errors import InputError
 
     try:
         result = HANDLERS[args.command](args)

@@ -26,8 +26,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo shop, built once; tests get a copy.  It runs the standard
     programme (no timed promotions), so what a test sees does not depend on
     the hour it runs at; tests/unit/test_whatif.py builds the demo's own."""
-    from services.demo import build_demo
-    from services.rules import default_rules
+    from services.demo.builder import build_demo
+    from services.programme.rules import default_rules
 
     path = tmp_path_factory.mktemp("template") / "demo.db"
     database = open_database(path)
@@ -58,8 +58,9 @@ def empty_db(tmp_path: Path):
 @pytest.fixture
 def shop(empty_db: Path):
     """A configured shop with no history: owner 1111, manager 2222, cashier 3333."""
-    from services import auth, rules
-    from services.shop import configure_shop
+    from services.shop import staff as auth
+    from services.programme import rules
+    from services.shop.settings import configure_shop
 
     configure_shop("Test shop", "RUB", "ru")
     staff = {

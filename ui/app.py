@@ -13,9 +13,9 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTra
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 import models
-from services import shop
-from services.bench import STARTUP_PROBE
-from services.errors import InputError
+from services.shop import settings as shop
+from services.core.startup import STARTUP_PROBE
+from services.core.errors import InputError
 from ui.errors import report_bug, user_message
 from ui.style import apply_style
 
@@ -85,7 +85,7 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
 
 
 def _probe_staff() -> object:
-    from services import auth
+    from services.shop import staff as auth
 
     return auth.first_of_role("cashier") or auth.first_of_role("manager") or auth.first_of_role("owner")
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from models.schema import Staff
-from services import auth
-from services.errors import InputError, PermissionDenied
+from services.shop import staff as auth
+from services.core.errors import InputError, PermissionDenied
 from ui.errors import report_bug, user_message
 from ui.pin_pad import PinPad
 

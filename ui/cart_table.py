@@ -6,7 +6,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from services.pricing import PricedCart, PricedLine
+from services.programme.pricing import PricedCart, PricedLine
 from ui.formatting import Formatter, tier_name
 
 Index = QModelIndex | QPersistentModelIndex

@@ -13,11 +13,18 @@ from PySide6.QtWidgets import (
 )
 
 from models.schema import Member, Staff, utcnow
-from services import auth, catalogue, checkout, members, printers, redeem, rules, shop
-from services.cards import classify_scan
-from services.checkout import Cart, SaleResult
-from services.errors import InputError, NotFound, RedeemRefused
-from services.pricing import PricedCart
+from services.shop import staff as auth
+from services.shop import catalogue
+from services.sale import checkout
+from services.members import registry as members
+from services.printing import printers
+from services.sale import chain
+from services.programme import rules
+from services.shop import settings as shop
+from services.members.cards import classify_scan
+from services.sale.checkout import Cart, SaleResult
+from services.core.errors import InputError, NotFound, RedeemRefused
+from services.programme.pricing import PricedCart
 from ui.authorise import ManagerPinDialog, authorise
 from ui.cart_table import CartModel
 from ui.worker import run_in_background
@@ -335,7 +342,7 @@ class CashierWindow(QMainWindow):
         self.say(self.tr("Added: %1 (now %2)").replace("%1", line.name).replace("%2", str(line.qty)), "ok")
 
     def is_coupon(self, text: str) -> bool:
-        from services.loyalty import is_coupon_code
+        from services.programme.loyalty import is_coupon_code
 
         return is_coupon_code(text, self.rules)
 
@@ -575,7 +582,7 @@ class CashierWindow(QMainWindow):
         self.say(self.tr("Saving the sale…"), "info")
         run_in_background(
             self,
-            lambda: redeem.complete_sale_in_chain(cart, tenders, cashier=staff, rules=rules_now),
+            lambda: chain.complete_sale_in_chain(cart, tenders, cashier=staff, rules=rules_now),
             self._sale_saved,
             self._sale_failed,
         )
@@ -622,7 +629,7 @@ class CashierWindow(QMainWindow):
             self._act(self.write_receipt, sale_id, Path(path))
 
     def write_receipt(self, sale_id: str, path: Path) -> None:
-        from services.receipts import write_receipt_pdf
+        from services.printing.receipts import write_receipt_pdf
 
         write_receipt_pdf(sale_id, path, self.resources, printers.printer_settings().width)
         self.say(self.tr("Receipt saved: %1").replace("%1", str(path)), "ok")

@@ -11,7 +11,7 @@ import traceback
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from services.errors import InputError
+from services.core.errors import InputError
 
 log = logging.getLogger("loyaltill.ui")
 

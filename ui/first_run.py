@@ -9,9 +9,10 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from services import demo, shop
-from services.cards import DEFAULT_PREFIX
-from services.errors import InputError
+from services.demo import builder as demo
+from services.shop import settings as shop
+from services.members.cards import DEFAULT_PREFIX
+from services.core.errors import InputError
 from ui.errors import user_message
 
 translate = QCoreApplication.translate

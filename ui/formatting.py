@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, QTimeZone
 
-from services.money import format_money
+from services.core.money import format_money
 
 
 def tr(text: str, context: str = "Formatting") -> str:

@@ -5,8 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from models.schema import Staff
-from services import auth
-from services.errors import InputError
+from services.shop import staff as auth
+from services.core.errors import InputError
 from ui.errors import user_message
 from ui.pin_pad import PinPad
 

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import (
 )
 
 from models.schema import Member, Staff
-from services import members
-from services.cards import classify_scan
-from services.errors import InputError
-from services.shop import shop_info
+from services.members import registry as members
+from services.members.cards import classify_scan
+from services.core.errors import InputError
+from services.shop.settings import shop_info
 from ui.authorise import authorise
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter, mask_card

@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from services.members import MemberSummary
-from services.pricing import PricedCart
+from services.members.registry import MemberSummary
+from services.programme.pricing import PricedCart
 from ui.formatting import Formatter, mask_card, tier_name
 from ui.widgets import section_title
 

@@ -7,9 +7,9 @@ from PySide6.QtWidgets import (
     QDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from services.checkout import Tender, plan_payments
-from services.errors import InputError
-from services.money import parse_amount
+from services.sale.checkout import Tender, plan_payments
+from services.core.errors import InputError
+from services.core.money import parse_amount
 from ui.errors import user_message
 from ui.formatting import Formatter
 

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from models.schema import Sale, Staff
-from services import cardsheet, printers
-from services.errors import InputError
-from services.printers import PrinterSettings
-from services.receipts import load_receipt, render_receipt_pdf, write_pdf
-from services.returns import find_sale
-from services.rules import active_rules
-from services.shop import local_till
+from services.printing import cardsheet
+from services.printing import printers
+from services.core.errors import InputError
+from services.printing.printers import PrinterSettings
+from services.printing.receipts import load_receipt, render_receipt_pdf, write_pdf
+from services.sale.returns import find_sale
+from services.programme.rules import active_rules
+from services.shop.settings import local_till
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter, tier_name
 from ui.printing import preview_pixmap, print_pdf, print_receipt, printer_names

@@ -16,9 +16,9 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from services import printers
-from services.printers import PrinterError, PrinterSettings
-from services.receipts import load_receipt, render_receipt_pdf
+from services.printing import printers
+from services.printing.printers import PrinterError, PrinterSettings
+from services.printing.receipts import load_receipt, render_receipt_pdf
 
 translate = QCoreApplication.translate
 

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from models.schema import Staff, utcnow
-from services import auth, checkout, rules as rules_service
-from services.errors import InputError
-from services.pricing import Customer, price_cart
-from services.rules import Coupon, Promotion, Rules, Tier
+from services.shop import staff as auth
+from services.sale import checkout
+from services.programme import rules as rules_service
+from services.core.errors import InputError
+from services.programme.pricing import Customer, price_cart
+from services.programme.rules import Coupon, Promotion, Rules, Tier
 from ui.cart_table import CartModel
 from ui.errors import problem_text, user_message
 from ui.formatting import Formatter, tier_name

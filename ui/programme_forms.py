@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from services.errors import InputError
-from services.money import parse_amount
-from services.rules import parse_percent
+from services.core.errors import InputError
+from services.core.money import parse_amount
+from services.programme.rules import parse_percent
 from ui.formatting import Formatter
 
 translate = QCoreApplication.translate

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import (
 )
 
 from models.schema import Sale, SaleLine, Staff  # types only
-from services import returns
-from services.errors import InputError
-from services.returns import ReturnResult
+from services.sale import returns
+from services.core.errors import InputError
+from services.sale.returns import ReturnResult
 from ui.authorise import ManagerPinDialog, authorise
 from ui.errors import user_message
 from ui.formatting import Formatter

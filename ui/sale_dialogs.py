@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.schema import Product
-from services.checkout import ParkedCart
+from services.sale.checkout import ParkedCart
 from ui.formatting import Formatter
 
 translate = QCoreApplication.translate

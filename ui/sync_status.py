@@ -14,8 +14,8 @@ from typing import Callable
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from services import sync
-from services.errors import InputError
+from services.sync import client as sync
+from services.core.errors import InputError
 from ui.errors import user_message
 from ui.worker import run_in_background
 

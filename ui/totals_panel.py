@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from services.checkout import SaleResult
-from services.pricing import PricedCart
+from services.sale.checkout import SaleResult
+from services.programme.pricing import PricedCart
 from ui.formatting import Formatter
 from ui.widgets import field_row, section_title
 

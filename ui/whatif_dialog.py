@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from services import whatif
-from services.errors import InputError
-from services.rules import Rules
-from services.whatif import WhatIf
+from services.programme import whatif
+from services.core.errors import InputError
+from services.programme.rules import Rules
+from services.programme.whatif import WhatIf
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter
 from ui.worker import run_in_background

@@ -58,7 +58,7 @@ def _quarantine(args: argparse.Namespace) -> dict[str, Any]:
 
 def _set_caps(args: argparse.Namespace) -> dict[str, Any]:
     from models.hub import HubTill, hub_db
-    from services import hlc
+    from services.core import hlc
 
     if args.per_sale < 0 or args.daily < 0:
         raise AdminError("caps cannot be negative")

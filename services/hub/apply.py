@@ -34,7 +34,7 @@ import psycopg2
 from models.hub import (
     AppliedOp, Entity, HubReturn, HubTill, Quarantine, hub_db, utcnow,
 )
-from services import hlc
+from services.core import hlc
 
 log = logging.getLogger("loyaltill.hub.apply")
 

@@ -56,7 +56,7 @@ def test_anonymous_sale(shop):
 def test_bad_arguments_exit_nonzero_and_change_nothing(shop, args, message):
     path, info = shop
     if "2709990000001" in args:
-        from services.cards import make_card_number
+        from services.members.cards import make_card_number
 
         args = [make_card_number("27", 999, 1) if a == "2709990000001" else a for a in args]
     args = [a.format(p=info["sample_products"][0], c=info["sample_cards"][0]) for a in args]
@@ -107,7 +107,7 @@ def test_receipt_pdf_has_the_sale(shop, tmp_path):
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "from pathlib import Path; from models import open_database; open_database(sys.argv[2]);"
-        "from services.receipts import write_receipt_pdf;"
+        "from services.printing.receipts import write_receipt_pdf;"
         "write_receipt_pdf(sys.argv[3], Path(sys.argv[4]), Path(sys.argv[1]) / 'resources')"
     )
     pdf = tmp_path / "r.pdf"

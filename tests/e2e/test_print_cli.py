@@ -6,7 +6,7 @@ import json
 import pdfplumber
 
 from tests.e2e.conftest import counts, run
-from tests.unit.test_printing import decode
+from tests.unit.printing.test_printing import decode
 
 
 def test_blank_cards_are_reserved_and_printed_in_order(shop, tmp_path):

@@ -14,9 +14,10 @@ import time
 import httpx
 
 from models import open_database
-from services import members, sync
-from services.errors import InputError
-from services.returns import return_items
+from services.members import registry as members
+from services.sync import client as sync
+from services.core.errors import InputError
+from services.sale.returns import return_items
 from tests.hub import tillkit
 
 

@@ -97,7 +97,7 @@ def shop_file(demo_template: Path, tmp_path: Path) -> Path:
 
 
 def client(http, token):
-    from services import sync
+    from services.sync import client as sync
 
     return sync.HubClient("http://testserver", token, http=http)
 
@@ -105,7 +105,7 @@ def client(http, token):
 @pytest.fixture
 def joined(shop_file, tmp_path, hub_http, enrol):
     """A shop (the demo) synced to the hub, and a second till that joined empty."""
-    from services import sync
+    from services.sync import client as sync
 
     _, a_token = enrol("A")
     _, b_token = enrol("B")

@@ -21,7 +21,8 @@ import pytest
 
 from models.hub import AppliedOp, Entity, HubLedger, HubReturn, HubSale, Quarantine, hub_db
 from models.schema import LedgerEntry, Member, Outbox, Sale, SaleReturn
-from services import ledger, sync
+from services.programme import ledger
+from services.sync import client as sync
 from tests.hub import tillkit
 from tests.hub.conftest import on_till
 

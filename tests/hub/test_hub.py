@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from models.hub import AppliedOp, Entity, HubLedger, HubSale, Quarantine, hub_db
-from services import sync
+from services.sync import client as sync
 from tests.hub.conftest import client, on_till, reset_hub_schema
 from tests.hub import tillkit
 
@@ -127,7 +127,7 @@ def test_any_ledger_kind_is_accepted(hub_http, enrol):
 
 def _snapshot():
     from models.schema import Card, Member, Product, RuleSet, Staff
-    from services.shop import shop_info
+    from services.shop.settings import shop_info
 
     return {
         "members": {str(m.id): (m.name, m.phone, m.tier, m.balance) for m in Member.select()},
@@ -145,7 +145,7 @@ def test_a_new_till_joins_with_sync_and_gets_the_whole_shop(joined, hub_http):
         want = _snapshot()
     with on_till(second):
         got = _snapshot()
-        from services.shop import local_till
+        from services.shop.settings import local_till
         assert local_till().code == "B" and local_till().number == 2
         assert tillkit.balances() == tillkit.ledger_sums()
     assert got == want and len(want["members"]) == 60 and want["shop"]
@@ -173,7 +173,7 @@ def test_sales_on_two_tills_meet_in_every_balance(joined, hub_http):
 
 
 def test_member_edits_on_two_tills_merge_field_by_field(joined, hub_http):
-    from services import members
+    from services.members import registry as members
 
     first, second, a_token, b_token = joined
     with on_till(first):
@@ -235,8 +235,9 @@ def test_catalogue_staff_rules_and_settings_edited_after_joining_reach_the_other
     import dataclasses
 
     from models.schema import Product
-    from services import auth, rules
-    from services.shop import set_setting, shop_info
+    from services.shop import staff as auth
+    from services.programme import rules
+    from services.shop.settings import set_setting, shop_info
 
     first, second, a_token, b_token = joined
     with on_till(second):
@@ -288,7 +289,8 @@ def test_a_new_token_can_be_given_to_sync_on_the_command_line(enrol, monkeypatch
 def test_what_a_till_recorded_before_its_first_sync_reaches_the_hub(shop_file, hub_http, enrol):
     """Sales and returns made while the till had never seen a hub go with its first sync (through the outbox)."""
     from models.hub import HubReturn
-    from services import members, returns
+    from services.members import registry as members
+    from services.sale import returns
 
     _, token = enrol("A")
     with on_till(shop_file):

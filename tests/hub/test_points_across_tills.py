@@ -6,8 +6,10 @@ from argparse import Namespace
 import pytest
 
 from models.hub import hub_db
-from services import members, redeem, sync
-from services.errors import RedeemRefused
+from services.members import registry as members
+from services.sale import permits as redeem
+from services.sync import client as sync
+from services.core.errors import RedeemRefused
 from services.hub import admin, holds
 from tests.hub import tillkit
 from tests.hub.conftest import client, on_till

@@ -8,10 +8,12 @@ import pytest
 
 from models.hub import Entity, Quarantine, hub_db
 from models.schema import EventBonus, IssuedCoupon, LedgerEntry
-from services import members, rules as rules_service, sync
-from services.checkout import Cart, Tender
-from services.errors import InputError
-from services.rules import Promotion
+from services.members import registry as members
+from services.programme import rules as rules_service
+from services.sync import client as sync
+from services.sale.checkout import Cart, Tender
+from services.core.errors import InputError
+from services.programme.rules import Promotion
 from tests.hub import tillkit
 from tests.hub.conftest import client, on_till
 
@@ -29,8 +31,8 @@ def _programme() -> None:
 
 
 def _sell(card: str, coupon: str | None = None):
-    from services import checkout
-    from services.rules import active_rules
+    from services.sale import checkout
+    from services.programme.rules import active_rules
 
     cart = Cart()
     cart.member = members.find_by_card(card)
@@ -77,7 +79,7 @@ def test_points_expire_once_in_a_chain(joined, hub_http):
     import datetime as dt
 
     from models.hub import HubLedger
-    from services import loyalty
+    from services.programme import loyalty
 
     first, second, a_token, b_token = joined
     later = dt.datetime.now() + dt.timedelta(days=400)

@@ -4,9 +4,11 @@ from __future__ import annotations
 import peewee
 
 from models.schema import Card, Category, LedgerEntry, Member, Product, Staff
-from services import checkout, members, redeem
-from services.checkout import Cart, Tender
-from services.rules import active_rules
+from services.sale import checkout
+from services.members import registry as members
+from services.sale import permits as redeem
+from services.sale.checkout import Cart, Tender
+from services.programme.rules import active_rules
 
 
 def owner() -> Staff:

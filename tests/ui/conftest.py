@@ -46,7 +46,7 @@ def app_styled(qapp):
 
 @pytest.fixture
 def cashier(shop_db):
-    from services import auth
+    from services.shop import staff as auth
 
     return auth.login("3333")
 

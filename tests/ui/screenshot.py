@@ -19,9 +19,10 @@ def render(out: Path, language: str = "ru", size: tuple[int, int] = (1366, 768))
 
     import models
     from models.schema import Member
-    from services import auth, catalogue
-    from services.demo import build_demo
-    from services.members import active_card
+    from services.shop import staff as auth
+    from services.shop import catalogue
+    from services.demo.builder import build_demo
+    from services.members.registry import active_card
     from ui.app import install_translator
     from ui.cashier import CashierWindow
     from ui.style import apply_style

@@ -20,9 +20,10 @@ def render(folder: Path, language: str = "ru") -> list[Path]:
 
     import models
     from models.schema import Member
-    from services import auth, catalogue
-    from services.demo import build_demo
-    from services.members import active_card
+    from services.shop import staff as auth
+    from services.shop import catalogue
+    from services.demo.builder import build_demo
+    from services.members.registry import active_card
     from ui.app import install_translator
     from ui.cashier import CashierWindow
     from ui.style import apply_style
@@ -62,7 +63,7 @@ def render(folder: Path, language: str = "ru") -> list[Path]:
         dialog.form.editor("earn_bp").setText("7")
         dialog.open_whatif()
         what = dialog.whatif
-        from services import whatif
+        from services.programme import whatif
 
         what.result = whatif.simulate(dialog.collect())
         what.show_result(what.result)

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from models.schema import Card, LedgerEntry, Member, Product, Sale, SaleLine, SaleReturn
-from services.cards import ean13_check_digit
-from services.ledger import ledger_balance
-from services.members import active_card
-from services.money import percent
+from services.members.cards import ean13_check_digit
+from services.programme.ledger import ledger_balance
+from services.members.registry import active_card
+from services.core.money import percent
 from tests.ui.helpers import KeyRecorder, scan, type_slowly
 from ui.authorise import ManagerPinDialog
 from ui.pay_dialog import PayDialog
@@ -321,7 +321,7 @@ def test_the_screen_takes_no_action_while_a_sale_is_written(qtbot, window):
 def test_points_spent_elsewhere_meanwhile_stop_the_sale_with_a_message(qtbot, window):
     """Another till used the points between the scan and the payment: the sale is
     refused, nothing is written, the cart stays, and the real balance shows."""
-    from services import members as member_service
+    from services.members import registry as member_service
     from models.schema import Staff
 
     member, card = richest_member()

@@ -2,7 +2,7 @@
 import ast
 from pathlib import Path
 
-from services import storage
+from services.core import storage
 from ui.errors import _table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -11,7 +11,7 @@ ERRORS = {"InputError", "NotFound", "PermissionDenied", "RedeemRefused", "Storag
 
 def raised_codes() -> set[str]:
     codes = set()
-    for path in (ROOT / "services").glob("*.py"):
+    for path in (ROOT / "services").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ERRORS and len(node.args) >= 2:
                 code = node.args[1]
@@ -27,7 +27,7 @@ def test_every_error_code_has_a_ui_text():
 
 
 def test_params_fit_the_templates():
-    from services.errors import InputError
+    from services.core.errors import InputError
     from ui.errors import user_message
 
     message = user_message(InputError("x", "redeem_min_balance", least=100, balance=15))

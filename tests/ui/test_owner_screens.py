@@ -8,10 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from models.schema import Card, Category, Member, Product, RuleSet, Sale
-from services import auth, rules as rules_service
-from services.members import active_card
-from services.money import percent
-from services.pricing import Customer, price_cart
+from services.shop import staff as auth
+from services.programme import rules as rules_service
+from services.members.registry import active_card
+from services.core.money import percent
+from services.programme.pricing import Customer, price_cart
 from tests.ui.helpers import type_slowly
 from ui.pay_dialog import PayDialog
 from ui.programme_dialog import ProgrammeDialog
@@ -158,7 +159,7 @@ def test_what_if_runs_on_a_worker_and_exports_csv(qtbot, owner_window, tmp_path)
 def test_a_coupon_typed_at_the_till_applies_and_is_explained(qtbot, window):
     import dataclasses
 
-    from services.rules import Coupon, Promotion
+    from services.programme.rules import Coupon, Promotion
 
     current = rules_service.active_rules()
     rules_service.publish(dataclasses.replace(

@@ -9,21 +9,21 @@ from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
 from models.schema import Card, Product, Sale
-from services import printers
-from services.printers import PrinterSettings
-from services.receipts import load_receipt, render_receipt_pdf
+from services.printing import printers
+from services.printing.printers import PrinterSettings
+from services.printing.receipts import load_receipt, render_receipt_pdf
 from tests.ui.conftest import RESOURCES
-from services.cardsheet import next_blank_faces
+from services.printing.cardsheet import next_blank_faces
 from tests.ui.helpers import scan
-from tests.unit.test_escpos import FakeNetworkPrinter
-from tests.unit.test_printing import decode, need
+from tests.unit.printing.test_escpos import FakeNetworkPrinter
+from tests.unit.printing.test_printing import decode, need
 from ui.print_dialogs import CardsDialog, PrinterSettingsDialog, ReceiptsDialog
 from ui.printing import print_pdf
 from ui.return_dialog import ReturnDialog
 
 
 def set_printer(settings: PrinterSettings) -> None:
-    from services import auth
+    from services.shop import staff as auth
 
     printers.save_printer_settings(settings, actor=auth.login("2222"))
 
@@ -111,7 +111,7 @@ def test_what_the_system_printer_gets_still_scans(qtbot, window, tmp_path):
 
 
 def test_card_preview_reserves_nothing_and_saving_does(qtbot, window, tmp_path):
-    from services import auth
+    from services.shop import staff as auth
 
     manager = auth.login("2222")
     before = Card.select().count()
@@ -164,7 +164,7 @@ def test_a_cashier_prints_members_cards_but_not_blank_ones(qtbot, window, tmp_pa
 
 
 def test_printer_settings_are_checked_and_saved(qtbot, window):
-    from services import auth
+    from services.shop import staff as auth
 
     dialog = PrinterSettingsDialog(auth.login("2222"), window)
     qtbot.addWidget(dialog)
@@ -188,7 +188,7 @@ def test_a_cashier_cannot_open_printer_settings(qtbot, window):
 
 def test_screens_render(qtbot, window, tmp_path):
     """PNGs to look at: the reprint dialog and the cards dialog."""
-    from services import auth
+    from services.shop import staff as auth
 
     receipts = ReceiptsDialog(window.fmt, RESOURCES, Sale.select().first().receipt_no, window)
     cards = CardsDialog(auth.login("1111"), RESOURCES, window)

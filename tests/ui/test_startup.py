@@ -7,7 +7,9 @@ from PySide6.QtGui import QImage
 
 import models
 from models.schema import Member, Sale
-from services import auth, rules, shop
+from services.shop import staff as auth
+from services.programme import rules
+from services.shop import settings as shop
 from tests.ui.conftest import RESOURCES, _close
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from services.errors import InputError
-from services.sync import SyncError, SyncResult, SyncState
+from services.core.errors import InputError
+from services.sync.client import SyncError, SyncResult, SyncState
 from ui import sync_status
 from ui.sync_status import SyncStatus
 

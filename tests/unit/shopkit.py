@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from models import write_transaction
 from models.schema import Category, Product
-from services import checkout, members
-from services.checkout import Cart, SaleResult, Tender
-from services.rules import active_rules
-from services.cards import ean13_check_digit
+from services.sale import checkout
+from services.members import registry as members
+from services.sale.checkout import Cart, SaleResult, Tender
+from services.programme.rules import active_rules
+from services.members.cards import ean13_check_digit
 
 
 def add_products(specs: list[tuple[str, int, bool]]) -> list[str]:

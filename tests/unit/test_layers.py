@@ -30,8 +30,8 @@ def test_no_qt_or_ui_in_core_sources():
 
 def test_importing_every_core_module_loads_no_qt():
     modules = [
-        f"{p.parent.name}.{p.stem}" for pkg in ("services", "models") for p in (ROOT / pkg).glob("*.py")
-        if p.stem != "__init__"
+        ".".join(p.relative_to(ROOT).with_suffix("").parts) for pkg in ("services", "models")
+        for p in (ROOT / pkg).rglob("*.py") if p.stem != "__init__"
     ]
     code = (
         "import importlib, sys\n"

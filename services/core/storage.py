@@ -1,0 +1,50 @@
+"""Writes at the service boundary, with the disk's failures told as such.
+
+A full disk, a locked or read-only file is something the shop can fix; it
+reaches the cashier as one sentence, and nothing of the write is kept (the
+transaction rolls back).  Any other database error is a bug and passes on.
+"""
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from typing import Iterator
+
+import peewee
+
+from models import write_transaction as _database_transaction
+from services.core.errors import InputError
+
+# SQLite's words -> (code for the UI's translation, advice in English).
+_ENVIRONMENT = {
+    "database or disk is full": ("storage_full", "the disk is full: free some space"),
+    "disk i/o error": ("storage_io", "the disk failed to read or write: check the drive"),
+    "database is locked": ("storage_locked", "another program holds the till's file: close it"),
+    "attempt to write a readonly database": ("storage_readonly", "the till's file is read-only: check its permissions"),
+    "unable to open database file": ("storage_open", "the till's file cannot be opened: check the drive"),
+}
+
+
+class StorageError(InputError):
+    """The till's file could not be written; nothing was saved."""
+
+
+def storage_error(exc: Exception) -> StorageError | None:
+    text = str(exc).lower()
+    for needle, (code, advice) in _ENVIRONMENT.items():
+        if needle in text:
+            return StorageError(f"Nothing was saved: {advice}, then try again.", code)
+    return None
+
+
+@contextlib.contextmanager
+def write_transaction() -> Iterator[None]:
+    """models.write_transaction (BEGIN IMMEDIATE), with disk failures as StorageError."""
+    try:
+        with _database_transaction():
+            yield
+    except (peewee.OperationalError, sqlite3.OperationalError) as exc:
+        error = storage_error(exc)
+        if error is None:
+            raise
+        raise error from exc

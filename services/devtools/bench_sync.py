@@ -1,0 +1,227 @@
+"""`main.py bench-sync`: pushing queued operations to a real hub process over loopback.
+
+1. One till with N queued operations (sales and their ledger entries, cloned
+   from a real sale with fresh UUIDs) pushes them all: ops/s.
+2. T tills push M operations each at the same moment (one process per till):
+   aggregate ops/s and the slowest till's time.
+3. Baseline in the same run: raw psycopg2 `INSERT ... ON CONFLICT DO NOTHING`
+   (execute_values, batches of 1000) of the same number of ledger-sized rows
+   into a scratch table: what the database alone does, for the ratio.
+
+It enrols tills named bench-... on the hub database given: use a scratch one.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+GOAL_OPS_PER_S = 5000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_hub(dsn: str, main_py: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, str(main_py), "hub", "serve", "--dsn", dsn, "--port", str(port)],
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"the hub did not start; see {log}")
+
+
+def build_till(path: Path, ops: int, hub_url: str, token: str) -> None:
+    """A till with a shop, one real sale, and `ops` queued operations cloned from it."""
+    from models import db, open_database
+    from models.db import insert_tuples
+    from models.schema import Category, Outbox, Product, new_id
+    from services.shop import staff as auth
+    from services.sale import checkout
+    from services.members import registry as members
+    from services.programme import rules
+    from services.sync import client as sync
+    from services.sale.checkout import Cart, Tender
+    from services.shop.settings import configure_shop
+
+    open_database(path)
+    configure_shop("Bench shop", "RUB", "ru")
+    owner = auth.add_staff("Owner", "owner", "1111")
+    rules.publish(rules.default_rules())
+    with db.atomic():
+        food = Category.create(name="Food")
+        Product.create(barcode="4600000000017", sku="B1", name="Bread", name_key="bread", category=food, price=5000)
+    member, card = members.register("Bench Member", actor=owner)
+    cart = Cart(member=member)
+    cart.add_barcode("4600000000017", 3)
+    checkout.complete_sale(cart, [Tender("cash", cart.price(rules.active_rules()).to_pay)], cashier=owner)
+    sale_op, entry_op = None, None
+    for row in Outbox.select():
+        body = json.loads(row.payload)
+        if row.kind == "sale":
+            sale_op = body
+        elif row.kind == "ledger_entry":
+            entry_op = body
+    assert sale_op and entry_op
+    sync.configure(hub_url, token)
+    with db.atomic():
+        Outbox.delete().execute()  # the template itself is not part of the measurement
+        sync._set("sync_seeded", True)  # nothing of this shop needs seeding: the bench is about the queue
+        rows = []
+        for i in range(ops):
+            if i % 2 == 0:
+                sale_id = str(new_id())
+                body = {
+                    "sale": {**sale_op["sale"], "id": sale_id, "receipt_no": f"B-{i:08d}-{sale_id[-6:]}"},
+                    "lines": [{**line, "id": str(new_id()), "sale_id": sale_id} for line in sale_op["lines"]],
+                    "payments": [{**p, "id": str(new_id()), "sale_id": sale_id} for p in sale_op["payments"]],
+                }
+                kind = "sale"
+            else:
+                body = {**entry_op, "id": str(new_id()), "sale_id": sale_id}
+                kind = "ledger_entry"
+            rows.append((new_id().bytes, kind, json.dumps(body, ensure_ascii=False, sort_keys=True), "2026-01-01T00:00:00"))
+        insert_tuples(Outbox, ["op_id", "kind", "payload", "created_at"], rows)
+    db.obj.close()
+    db.initialize(None)
+
+
+def _push_till(path: str, batch: int, start_at: float, out: Any) -> None:
+    from models import db, open_database
+    from services.sync import client as sync
+
+    open_database(path)
+    client = sync.client_from_settings()
+    client.http.timeout = httpx.Timeout(120)
+    while time.time() < start_at:
+        time.sleep(0.001)
+    started = time.perf_counter()
+    pushed = sync.push_all(client, batch=batch)
+    out.put({"pushed": pushed, "seconds": time.perf_counter() - started, "pending": sync.pending()})
+    db.obj.close()
+
+
+def _enrol(dsn: str, name: str) -> str:
+    from models.hub import open_hub
+    from services.hub import auth
+
+    database = open_hub(dsn, max_connections=2)
+    with database.connection_context():
+        _, token = auth.add_till(name)
+    database.close_all()
+    return token
+
+
+def _raw_baseline(dsn: str, rows: int) -> float:
+    import psycopg2
+    from psycopg2.extras import execute_values
+
+    conn = psycopg2.connect(dsn)
+    cur = conn.cursor()
+    table = f"bench_raw_{uuid.uuid4().hex[:8]}"
+    cur.execute(f"CREATE TABLE {table} (LIKE hub_ledger INCLUDING ALL)")
+    conn.commit()
+    data = [(str(uuid.uuid4()), str(uuid.uuid4()), "earn", 7, None, None, None, None, "", "2026-01-01T00:00:00")
+            for _ in range(rows)]
+    started = time.perf_counter()
+    for start in range(0, rows, 1000):
+        execute_values(cur, f"INSERT INTO {table} (id, member_id, kind, delta, sale_id, return_id, till_id, staff_id, note, created_at, received_at) "
+                       "VALUES %s ON CONFLICT DO NOTHING", data[start:start + 1000],
+                       template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())")
+        conn.commit()
+    seconds = time.perf_counter() - started
+    cur.execute(f"DROP TABLE {table}")
+    conn.commit()
+    conn.close()
+    return rows / seconds
+
+
+def run_bench_sync(dsn: str, *, ops: int, tills: int, ops_per_till: int, main_py: Path, batch: int = 1000) -> dict[str, Any]:
+    from models.hub import open_hub
+
+    open_hub(dsn, max_connections=2).close_all()
+    tag = uuid.uuid4().hex[:6]
+    with tempfile.TemporaryDirectory(prefix="loyaltill-bench-sync-") as tmp:
+        folder = Path(tmp)
+        hub, url = _start_hub(dsn, main_py, folder / "hub.log")
+        try:
+            ctx = multiprocessing.get_context("spawn")
+            # 1. one till, `ops` queued
+            one = folder / "one.db"
+            _build_in_child(ctx, one, ops, url, _enrol(dsn, f"bench-{tag}-one"))
+            queue = ctx.Queue()
+            proc = ctx.Process(target=_push_till, args=(str(one), batch, time.time(), queue))
+            proc.start()
+            single = queue.get()
+            proc.join()
+            # 2. `tills` tills at once
+            paths = [folder / f"till{i}.db" for i in range(tills)]
+            builders = [ctx.Process(target=build_till, args=(p, ops_per_till, url, _enrol(dsn, f"bench-{tag}-{i}")))
+                        for i, p in enumerate(paths)]
+            for b in builders:
+                b.start()
+            for b in builders:
+                b.join()
+            start_at = time.time() + 2.0
+            procs = [ctx.Process(target=_push_till, args=(str(p), batch, start_at, queue)) for p in paths]
+            for p in procs:
+                p.start()
+            results = [queue.get() for _ in procs]
+            for p in procs:
+                p.join()
+            wall = max(r["seconds"] for r in results)
+            total = sum(r["pushed"] for r in results)
+        finally:
+            hub.kill()
+            hub.wait()
+        raw = _raw_baseline(dsn, ops)
+    single_rate = single["pushed"] / single["seconds"]
+    return {
+        "single_till": {"ops": single["pushed"], "seconds": round(single["seconds"], 2), "ops_per_s": round(single_rate),
+                        "pending_after": single["pending"], "batch": batch},
+        "concurrent": {"tills": tills, "ops_each": ops_per_till, "ops": total, "wall_seconds": round(wall, 2),
+                       "ops_per_s": round(total / wall), "pending_after": sum(r["pending"] for r in results)},
+        "raw_insert_on_conflict_rows_per_s": round(raw),
+        "ratio_raw_to_single": round(raw / single_rate, 2),
+        "goal_ops_per_s": GOAL_OPS_PER_S,
+        "goal_met": single_rate >= GOAL_OPS_PER_S,
+    }
+
+
+def _build_in_child(ctx: Any, path: Path, ops: int, url: str, token: str) -> None:
+    proc = ctx.Process(target=build_till, args=(path, ops, url, token))
+    proc.start()
+    proc.join()
+    if proc.exitcode != 0:
+        raise RuntimeError("building the bench till failed")
+
+
+def format_report(r: dict[str, Any]) -> str:
+    s, c = r["single_till"], r["concurrent"]
+    return "\n".join([
+        f"one till, {s['ops']} queued ops (batches of {s['batch']}): {s['seconds']} s, {s['ops_per_s']} ops/s "
+        f"(goal {r['goal_ops_per_s']}: {'met' if r['goal_met'] else 'NOT met'}); pending after: {s['pending_after']}",
+        f"{c['tills']} tills at once, {c['ops_each']} ops each: {c['ops']} ops in {c['wall_seconds']} s, "
+        f"{c['ops_per_s']} ops/s; pending after: {c['pending_after']}",
+        f"baseline, raw psycopg2 INSERT ... ON CONFLICT DO NOTHING: {r['raw_insert_on_conflict_rows_per_s']} rows/s "
+        f"(ratio to one till's push: {r['ratio_raw_to_single']})",
+    ])

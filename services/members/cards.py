@@ -1,0 +1,76 @@
+"""Card numbers: EAN-13 in the shop's in-store prefix range.
+
+We compute and check the check digit ourselves: barcode libraries quietly
+"fix" a wrong one, which would hand a misread card to the wrong member.
+A number is prefix (2 digits, 20–29 by GS1's in-store range) + till number
+(3 digits) + serial (7 digits) + check digit, so two tills never issue the
+same number even while offline.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.core.errors import InputError
+
+DEFAULT_PREFIX = "27"
+
+# A USB scanner "types" what it reads with whatever keyboard layout is active,
+# so "T01-000123" would arrive as "Е01-000123" on a Russian layout. A receipt's
+# barcode therefore carries digits only: 9 + till number (3 digits) + receipt
+# sequence (7 digits) = 11 digits, a length no retail symbology uses
+# (EAN-8 and EAN-13, UPC-A's 12, ITF-14).
+RECEIPT_CODE = re.compile(r"9(\d{3})(\d{7})")
+
+
+def ean13_check_digit(first12: str) -> int:
+    if len(first12) != 12 or not first12.isdigit():
+        raise ValueError(f"need 12 digits, got {first12!r}")
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return (10 - total % 10) % 10
+
+
+def is_valid_ean13(code: str) -> bool:
+    return len(code) == 13 and code.isdigit() and int(code[12]) == ean13_check_digit(code[:12])
+
+
+def make_card_number(prefix: str, till_number: int, serial: int) -> str:
+    if len(prefix) != 2 or not prefix.isdigit() or not prefix.startswith("2"):
+        raise InputError(f"The card prefix must be two digits from 20 to 29, not {prefix!r}.", "bad_prefix")
+    if not 0 <= till_number <= 999:
+        raise InputError("A till number must be 0–999.", "bad_till_number")
+    if not 0 < serial <= 9_999_999:
+        raise InputError("This till has used up its card numbers.", "cards_exhausted")
+    body = f"{prefix}{till_number:03d}{serial:07d}"
+    return body + str(ean13_check_digit(body))
+
+
+def receipt_code(till_number: int, seq: int) -> str:
+    """The digits printed as the receipt's barcode."""
+    if not (0 <= till_number <= 999 and 0 < seq <= 9_999_999):
+        raise ValueError(f"no receipt code for till {till_number}, receipt {seq}")
+    return f"9{till_number:03d}{seq:07d}"
+
+
+def parse_receipt_code(code: str) -> tuple[int, int] | None:
+    """(till number, sequence) from a scanned receipt code, or None if it is not one."""
+    match = RECEIPT_CODE.fullmatch(code.strip())
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+@dataclass(frozen=True)
+class ScanKind:
+    kind: str  # "card", "bad_card", "receipt", "product"
+    code: str
+
+
+def classify_scan(code: str, card_prefix: str) -> ScanKind:
+    """Tell a loyalty card from a product barcode by the in-store prefix."""
+    code = code.strip()
+    if len(code) == 13 and code.isdigit() and code.startswith(card_prefix):
+        return ScanKind("card" if is_valid_ean13(code) else "bad_card", code)
+    if RECEIPT_CODE.fullmatch(code):
+        return ScanKind("receipt", code)
+    return ScanKind("product", code)

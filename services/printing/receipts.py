@@ -1,0 +1,402 @@
+"""Receipts: what a sale's receipt says, and that content as a PDF page.
+
+`load_receipt` gathers everything a receipt shows into a plain `Receipt`;
+`receipt_rows` lays it out as rows of text (left and right columns, rules, a
+barcode) that both the PDF and the ESC/POS printer (services/printers.py)
+print, so the two never disagree. PDFs come for 58 mm and 80 mm rolls (print
+area 48 and 72 mm, page as long as the content) and A4 (pages as needed).
+DejaVu Sans is embedded: it has Cyrillic, Romanian ș ț ă î â and ₽.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.schema import Payment, Sale, SaleLine, SaleReturn, Staff, Till
+from services.printing.barcodes import code128, draw_bars, receipt_seq
+from services.members.cards import receipt_code
+from services.core.errors import InputError
+from services.programme.loyalty import receipt_notes
+from services.core.money import format_money
+from services.sale.returns import find_sale
+from services.shop.settings import shop_info
+
+log = logging.getLogger(__name__)
+MM = 72 / 25.4
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
+
+TEXT = {
+    "ru": {
+        "receipt": "Чек", "till": "Касса", "cashier": "Кассир", "total": "ИТОГО", "discount": "Скидка",
+        "cash": "Наличные", "card": "Карта", "points": "Баллами", "change": "Сдача", "member": "Карта клиента",
+        "earned": "Начислено баллов", "spent": "Списано баллов", "balance": "Баланс баллов",
+        "expiring": "Сгорят {date}", "subtotal": "Сумма без скидок",
+        "offline": "Баллы будут подтверждены, когда касса снова будет в сети.", "thanks": "Спасибо за покупку!",
+        "member_discount": "скидка участника", "tier_discount": "уровень {tier}", "manual_discount": "скидка менеджера",
+        "discount_capped": "ограничено", "birthday_discount": "день рождения",
+        "Base": "Базовый", "Silver": "Серебряный", "Gold": "Золотой", "Platinum": "Платиновый",
+        "returned": "Возврат {date}",
+    },
+    "ro": {
+        "receipt": "Bon", "till": "Casa", "cashier": "Casier", "total": "TOTAL", "discount": "Reducere",
+        "cash": "Numerar", "card": "Card", "points": "Cu puncte", "change": "Rest", "member": "Card client",
+        "earned": "Puncte acumulate", "spent": "Puncte folosite", "balance": "Sold puncte",
+        "expiring": "Expiră la {date}", "subtotal": "Sumă fără reduceri",
+        "offline": "Punctele vor fi confirmate când casa revine online.", "thanks": "Vă mulțumim!",
+        "member_discount": "reducere membru", "tier_discount": "nivel {tier}", "manual_discount": "reducere manager",
+        "discount_capped": "plafonată", "birthday_discount": "zi de naștere",
+        "Base": "De bază", "Silver": "Argint", "Gold": "Aur", "Platinum": "Platină",
+        "returned": "Retur {date}",
+    },
+    "en": {
+        "receipt": "Receipt", "till": "Till", "cashier": "Cashier", "total": "TOTAL", "discount": "Discount",
+        "cash": "Cash", "card": "Card", "points": "Points", "change": "Change", "member": "Member card",
+        "earned": "Points earned", "spent": "Points spent", "balance": "Points balance",
+        "expiring": "Expire on {date}", "subtotal": "Before discounts",
+        "offline": "Points will be confirmed when the till is back online.", "thanks": "Thank you!",
+        "member_discount": "member discount", "tier_discount": "tier {tier}", "manual_discount": "manager's discount",
+        "discount_capped": "capped", "birthday_discount": "birthday",
+        "returned": "Returned {date}",
+    },
+}
+
+
+def register_fonts(resources: Path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name, filename in FONT_FILES.items():
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(resources / "fonts" / filename)))
+
+
+def mask_card(number: str | None) -> str:
+    if not number:
+        return ""
+    return "•" * (len(number) - 4) + number[-4:]
+
+
+# --- what a receipt says ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    name: str
+    qty: int
+    unit_price: int
+    gross: int
+    discount: int
+    why: str  # the discount's reasons, in the receipt's language
+
+
+@dataclass(frozen=True)
+class ReceiptPayment:
+    method: str  # cash / card
+    tendered: int
+    change: int
+
+
+@dataclass(frozen=True)
+class ReceiptReturn:
+    """A later return of some of the sale: a reprint says so."""
+
+    when: dt.datetime  # local time
+    refund: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    shop_name: str
+    address: str
+    language: str
+    currency: str
+    locale: str
+    till_code: str
+    cashier: str
+    receipt_no: str
+    barcode: str | None  # digits (services/cards.receipt_code); None if the numbers outgrow the code
+    created_at: dt.datetime  # local time
+    lines: tuple[ReceiptLine, ...]
+    subtotal: int
+    discount: int
+    total: int
+    payments: tuple[ReceiptPayment, ...]
+    points_redeemed: int
+    points_value: int
+    card: str | None  # masked
+    member: bool
+    points_earned: int
+    balance_after: int | None
+    offline: bool
+    expiring: tuple[int, dt.date] | None = None  # soonest points to expire and when
+    returns: tuple[ReceiptReturn, ...] = ()
+    extra: tuple[str, ...] = field(default=())  # further lines from the programme (coupons and such)
+
+
+def load_receipt(sale_ref: str | Sale) -> Receipt:
+    sale = sale_ref if isinstance(sale_ref, Sale) else find_sale(str(sale_ref))
+    shop = shop_info()
+    t = TEXT.get(shop.language, TEXT["en"])
+    till = Till.get_by_id(sale.till_id)
+    cashier = Staff.get_or_none(Staff.id == sale.cashier_id)
+    lines = tuple(
+        ReceiptLine(line.name, line.qty, line.unit_price, line.gross, line.discount,
+                    _why(json.loads(line.reasons), t) if line.discount else "")
+        for line in SaleLine.select().where(SaleLine.sale == sale).order_by(SaleLine.position)
+    )
+    payments = tuple(
+        ReceiptPayment(pay.method, pay.tendered, pay.change) for pay in Payment.select().where(Payment.sale == sale)
+    )
+    extra, expiring = receipt_notes(sale, shop.language)  # next-visit coupon, points soon to expire
+    return Receipt(
+        shop_name=shop.name, address=shop.address, language=shop.language, currency=shop.currency,
+        locale=shop.locale, till_code=till.code, cashier=cashier.name if cashier else "-",
+        receipt_no=sale.receipt_no, barcode=_barcode(till.number, sale.receipt_no),
+        created_at=sale.created_at.replace(tzinfo=dt.timezone.utc).astimezone(),
+        lines=lines, subtotal=sale.subtotal, discount=sale.discount, total=sale.total, payments=payments,
+        points_redeemed=sale.points_redeemed, points_value=sale.points_value,
+        card=mask_card(sale.card_number) or None, member=sale.member_id is not None,
+        points_earned=sale.points_earned, balance_after=sale.balance_after, offline=sale.offline,
+        returns=tuple(
+            ReceiptReturn(ret.created_at.replace(tzinfo=dt.timezone.utc).astimezone(), ret.refund)
+            for ret in SaleReturn.select().where(SaleReturn.sale == sale).order_by(SaleReturn.created_at)
+        ),
+        extra=extra, expiring=expiring,
+    )
+
+
+def _barcode(till_number: int, receipt_no: str) -> str | None:
+    """The receipt's code; a receipt past what the code holds prints without one (never fails)."""
+    try:
+        return receipt_code(till_number, receipt_seq(receipt_no))
+    except ValueError:
+        log.warning("receipt %s on till %s has no barcode: the numbers outgrow the code", receipt_no, till_number)
+        return None
+
+
+def _why(reasons: list[dict], t: dict[str, str]) -> str:
+    parts = []
+    for reason in reasons:
+        code = reason.get("code", "")
+        if "discount" not in code and code != "promo_free":
+            continue
+        tier = reason.get("tier", "")
+        label = reason.get("label") or reason.get("name") or t.get(code, code).format(tier=t.get(tier, tier))
+        bp = reason.get("bp")
+        parts.append(f"{label} {bp / 100:g} %" if bp and code not in ("discount_capped", "promo_discount") else label)
+    return ", ".join(parts)
+
+
+# --- its layout as rows -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    left: str = ""
+    right: str = ""
+    bold: bool = False
+    scale: float = 1.0  # relative to the paper's body size
+    kind: str = "text"  # text / rule / barcode / small
+
+
+RULE = Row(kind="rule")
+
+
+def receipt_rows(receipt: Receipt) -> list[Row]:
+    t = TEXT.get(receipt.language, TEXT["en"])
+
+    def money(minor: int) -> str:
+        return format_money(minor, receipt.currency, receipt.locale)
+
+    rows = [Row(receipt.shop_name, bold=True, scale=1.35)]
+    if receipt.address:
+        rows.append(Row(receipt.address))
+    rows += [
+        Row(f"{t['receipt']} {receipt.receipt_no}", receipt.created_at.strftime("%d.%m.%Y %H:%M")),
+        Row(f"{t['till']} {receipt.till_code}", f"{t['cashier']}: {receipt.cashier}"),
+        RULE,
+    ]
+    for line in receipt.lines:
+        rows.append(Row(line.name))
+        rows.append(Row(f"  {line.qty} × {money(line.unit_price)}", money(line.gross)))
+        if line.discount:
+            rows.append(Row(f"  {t['discount']} {line.why}".rstrip(), "−" + money(line.discount)))
+    rows.append(RULE)
+    if receipt.discount:
+        rows.append(Row(t["subtotal"], money(receipt.subtotal)))
+        rows.append(Row(t["discount"], "−" + money(receipt.discount)))
+    rows.append(Row(t["total"], money(receipt.total), bold=True, scale=1.5))
+    for pay in receipt.payments:
+        rows.append(Row(t[pay.method], money(pay.tendered)))
+        if pay.change:
+            rows.append(Row(t["change"], money(pay.change)))
+    if receipt.points_value:
+        rows.append(Row(f"{t['points']} ({receipt.points_redeemed})", money(receipt.points_value)))
+    if receipt.member:
+        rows += [
+            RULE,
+            Row(t["member"], receipt.card or ""),
+            Row(t["earned"], f"+{receipt.points_earned}"),
+            Row(t["spent"], f"−{receipt.points_redeemed}" if receipt.points_redeemed else "0"),
+            Row(t["balance"], "" if receipt.balance_after is None else str(receipt.balance_after), bold=True),
+        ]
+        if receipt.expiring:
+            points, when = receipt.expiring
+            rows.append(Row(t["expiring"].format(date=when.strftime("%d.%m.%Y")), str(points)))
+        if receipt.offline:
+            rows.append(Row(t["offline"], kind="small"))
+    for ret in receipt.returns:
+        rows.append(Row(t["returned"].format(date=ret.when.strftime("%d.%m.%Y %H:%M")), "−" + money(ret.refund)))
+    rows += [Row(text) for text in receipt.extra]
+    rows += [RULE, Row(t["thanks"], bold=True)]
+    if receipt.barcode:
+        rows.append(Row(receipt.barcode, kind="barcode"))
+    return rows
+
+
+# --- the PDF ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paper:
+    width_mm: float
+    area_mm: float  # printable width
+    body: float  # font size, pt
+    height_mm: float | None = None  # None: as long as the content (rolls)
+    module_mm: float = 0.375  # barcode module: 3 dots on a 203-dpi head
+    bar_height_mm: float = 10
+
+
+PAPERS = {
+    "58": Paper(58, 48, 7.2, module_mm=0.33),
+    "80": Paper(80, 72, 8.5),
+    "a4": Paper(210, 150, 10.5, height_mm=297, module_mm=0.5, bar_height_mm=14),
+}
+LEADING = 1.4
+
+
+def _height(row: Row, paper: Paper) -> float:
+    if row.kind == "barcode":
+        return paper.bar_height_mm * MM + paper.body * 1.8
+    if row.kind == "rule":
+        return paper.body
+    size = paper.body * (0.85 if row.kind == "small" else row.scale)
+    return size * LEADING
+
+
+def _wrap(rows: list[Row], paper: Paper) -> list[Row]:
+    """Split long single-column rows so nothing is cut off on a narrow roll."""
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    room = paper.area_mm * MM
+    out: list[Row] = []
+    for row in rows:
+        if row.kind in ("rule", "barcode"):
+            out.append(row)
+            continue
+        size = paper.body * (0.85 if row.kind == "small" else row.scale)
+        font = FONT_BOLD if row.bold else FONT
+        if row.right:
+            both = stringWidth(row.left, font, size) + stringWidth(row.right, font, size) + 4
+            if both <= room or not row.left.strip():
+                out.append(row)
+            else:  # both columns do not fit one line of a narrow roll: the right one goes below
+                for part in simpleSplit(row.left, font, size, room) or [""]:
+                    out.append(Row(part, bold=row.bold, scale=row.scale))
+                for part in simpleSplit(row.right, font, size, room):
+                    out.append(Row("", part, bold=row.bold, scale=row.scale))
+            continue
+        for part in simpleSplit(row.left, font, size, room) or [""]:
+            out.append(Row(part, bold=row.bold, scale=row.scale, kind=row.kind))
+    return out
+
+
+def render_receipt_pdf(receipt: Receipt, resources: Path, width: str = "80") -> bytes:
+    from reportlab.pdfgen import canvas
+
+    if width not in PAPERS:
+        raise InputError(f"Receipt width must be 58, 80 or a4, not {width!r}.", "receipt_width", width=width)
+    paper = PAPERS[width]
+    register_fonts(resources)
+    rows = _wrap(receipt_rows(receipt), paper)
+    margin_x = (paper.width_mm - paper.area_mm) / 2 * MM
+    margin_y = 4 * MM if paper.height_mm is None else 15 * MM
+    page_w = paper.width_mm * MM
+    if paper.height_mm is None:
+        page_h = margin_y * 2 + sum(_height(r, paper) for r in rows)
+    else:
+        page_h = paper.height_mm * MM
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(page_w, page_h), initialFontName=FONT, initialFontSize=paper.body)
+    pdf.setTitle(receipt.receipt_no)
+    pdf.setAuthor(receipt.shop_name)
+    left, right = margin_x, page_w - margin_x
+    y = page_h - margin_y
+    for row in rows:
+        height = _height(row, paper)
+        if y - height < margin_y and paper.height_mm is not None:
+            pdf.showPage()
+            y = page_h - margin_y
+        y -= height
+        if row.kind == "rule":
+            pdf.setDash(1, 2)
+            pdf.line(left, y + height / 2, right, y + height / 2)
+            pdf.setDash()
+        elif row.kind == "barcode":
+            _draw_receipt_barcode(pdf, row.left, paper, (left + right) / 2, y)
+        else:
+            size = paper.body * (0.85 if row.kind == "small" else row.scale)
+            font = FONT_BOLD if row.bold else FONT
+            pdf.setFont(font, size)
+            baseline = y + size * (LEADING - 1)
+            if row.right:
+                room = right - left - pdf.stringWidth(row.right, font, size) - 4
+                pdf.drawString(left, baseline, fit_text(pdf, row.left, font, size, room))
+                pdf.drawRightString(right, baseline, row.right)
+            else:
+                pdf.drawString(left, baseline, fit_text(pdf, row.left, font, size, right - left))
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _draw_receipt_barcode(pdf, digits: str, paper: Paper, centre: float, y: float) -> None:
+    bars = code128(digits)
+    module = paper.module_mm * MM
+    while bars.width_modules * module > paper.area_mm * MM:  # a very long code on a narrow roll
+        module *= 0.9
+    total = bars.width_modules * module
+    text_size = paper.body * 0.9
+    draw_bars(pdf, bars, centre - total / 2, y + text_size * 1.5, module, paper.bar_height_mm * MM)
+    pdf.setFont(FONT, text_size)
+    pdf.drawCentredString(centre, y + text_size * 0.3, digits)
+
+
+def fit_text(pdf, text: str, font: str, size: float, room: float) -> str:
+    if not text or pdf.stringWidth(text, font, size) <= room:
+        return text
+    while text and pdf.stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def write_pdf(data: bytes, path: Path) -> Path:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InputError(
+            f"Cannot write the receipt to {path}: {exc.strerror}.", "receipt_write", path=str(path)
+        ) from None
+    return path
+
+
+def write_receipt_pdf(sale_ref: str, path: Path, resources: Path, width: str = "80") -> Path:
+    """Write the receipt of a sale (by id, receipt number or receipt barcode) to `path`."""
+    return write_pdf(render_receipt_pdf(load_receipt(sale_ref), resources, width), path)

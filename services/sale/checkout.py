@@ -1,0 +1,396 @@
+"""A sale from first scan to completed receipt.
+
+The cart lives in memory while the customer is at the till; completing it is
+one IMMEDIATE transaction that writes the sale, its lines and payments, the
+ledger entries and the outbox, or nothing at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass, field
+
+import uuid_utils.compat
+
+from models import db
+from services.core.serialize import as_columns
+from services.core.storage import write_transaction
+from models.db import fetch_model, insert_rows
+from models.schema import Member, ParkedSale, Payment, Product, Sale, SaleLine, Staff, Till, new_id, utcnow
+from services.shop import staff as auth
+from services.shop import catalogue
+from services.programme import ledger
+from services.programme import loyalty
+from services.journal import outbox
+from services.sale import permits as redeem
+from services.core.errors import InputError
+from services.programme.loyalty import CouponUse
+from services.programme.tiers import SPEND_SQL, settle_tier, window_start
+from services.programme.pricing import CartLine, Customer, PricedCart, price_cart
+from services.programme.rules import Rules, active_rules
+
+MAX_QTY = 9999
+
+
+def new_line_key() -> str:
+    return str(uuid_utils.compat.uuid7())
+
+
+def line_for(product: Product, qty: int = 1) -> CartLine:
+    return CartLine(
+        key=new_line_key(),
+        barcode=product.barcode,
+        name=product.name,
+        category=product.category.name,
+        unit_price=product.price,
+        qty=qty,
+        excluded=product.category.loyalty_excluded,
+    )
+
+
+def customer_of(member: Member | None) -> Customer | None:
+    if member is None:
+        return None
+    return Customer(tier=member.tier, balance=member.balance, redeem_blocked=member.balance < 0)
+
+
+@dataclass
+class Cart:
+    """What is on the counter: lines, the member, points to spend, a manual discount."""
+
+    lines: list[CartLine] = field(default_factory=list)
+    member: Member | None = None
+    redeem: int = 0
+    manual_discount_bp: int = 0
+    manual_authoriser: Staff | None = None
+    context: Customer | None = None  # the member as the rules see them (loyalty.customer_for)
+    coupons: list[CouponUse] = field(default_factory=list)
+    dropped_coupons: list[str] = field(default_factory=list)  # parked with, no longer valid at recall
+    _context_of: object = None
+
+    def add(self, product: Product, qty: int = 1) -> CartLine:
+        """Scanning the same product again adds to its line."""
+        _check_qty(qty)
+        for index, line in enumerate(self.lines):
+            if line.barcode == product.barcode:
+                _check_qty(line.qty + qty)
+                self.lines[index] = _with_qty(line, line.qty + qty)
+                return self.lines[index]
+        line = line_for(product, qty)
+        self.lines.append(line)
+        return line
+
+    def add_barcode(self, barcode: str, qty: int = 1) -> CartLine:
+        return self.add(catalogue.by_barcode(barcode), qty)
+
+    def set_qty(self, key: str, qty: int) -> None:
+        _check_qty(qty)
+        self.lines = [_with_qty(l, qty) if l.key == key else l for l in self.lines]
+
+    def remove(self, key: str) -> None:
+        self.lines = [l for l in self.lines if l.key != key]
+
+    def set_manual_discount(self, bp: int, actor: Staff | None, authoriser: Staff | None = None) -> None:
+        if not 0 <= bp <= 10_000:
+            raise InputError("A discount is between 0 and 100 %.", "discount_range")
+        who = auth.require(actor, "manual_discount", authoriser) if bp else None
+        self.manual_discount_bp, self.manual_authoriser = bp, who
+
+    def customer(self) -> Customer | None:
+        if self.member is None:
+            return None
+        if self.context is None:
+            return customer_of(self.member)
+        return loyalty.with_balance(self.context, self.member.balance)
+
+    def know_member(self, rules: Rules, now: dt.datetime | None = None) -> None:
+        """Work out what the rules see in the member (birthday, first purchase)
+        once, when they are put on the sale; pricing then stays in memory."""
+        if self.member is not None and self._context_of != self.member.id:
+            self.context = loyalty.customer_for(self.member, rules, now or utcnow())
+            self._context_of = self.member.id
+        elif self.member is None:
+            self.context, self._context_of = None, None
+
+    def forget_member_context(self) -> None:
+        """The rules changed: work out the member's context again at the next price."""
+        self.context, self._context_of = None, None
+
+    def price(self, rules: Rules, now: dt.datetime | None = None) -> PricedCart:
+        self.know_member(rules, now)
+        return price_cart(
+            self.lines, self.customer(), rules, self.redeem, self.manual_discount_bp,
+            now=now, coupons=frozenset(c.promotion for c in self.coupons),
+        )
+
+    def add_coupon(self, code: str, rules: Rules, now: dt.datetime | None = None) -> CouponUse:
+        """Check a coupon now (its limits, its member) and keep it for the sale."""
+        use = loyalty.check_coupon(code, self.member, rules, now or utcnow())
+        if any(c.code == use.code for c in self.coupons):
+            raise InputError(f"Coupon {use.code} is already on this sale.", "coupon_twice", coupon=use.code)
+        self.coupons.append(use)
+        return use
+
+    def is_empty(self) -> bool:
+        return not self.lines
+
+
+def _check_qty(qty: int) -> None:
+    if not 1 <= qty <= MAX_QTY:
+        raise InputError(f"Quantity must be 1 to {MAX_QTY}.", "qty_range", max=MAX_QTY)
+
+
+def _with_qty(line: CartLine, qty: int) -> CartLine:
+    return CartLine(line.key, line.barcode, line.name, line.category, line.unit_price, qty, line.excluded)
+
+
+@dataclass(frozen=True)
+class Tender:
+    method: str  # cash / card
+    amount: int  # handed over (cash) or charged (card)
+
+
+@dataclass(frozen=True)
+class SaleResult:
+    sale_id: str
+    receipt_no: str
+    priced: PricedCart
+    paid: int
+    change: int
+    card: str | None
+    balance: int | None
+    next_coupon: str | None = None  # printed on the receipt for the member's next visit
+
+
+def plan_payments(to_pay: int, tenders: list[Tender]) -> list[tuple[str, int, int, int]]:
+    """(method, applied, tendered, change) rows; only cash gives change."""
+    if any(t.method not in ("cash", "card") for t in tenders):
+        raise InputError("Pay by cash or card.", "pay_method")
+    if any(t.amount < 0 for t in tenders):
+        raise InputError("A payment cannot be negative.", "pay_negative")
+    card = sum(t.amount for t in tenders if t.method == "card")
+    cash = sum(t.amount for t in tenders if t.method == "cash")
+    if card > to_pay:
+        raise InputError("The card payment is more than the bill.", "pay_card_over")
+    if card + cash < to_pay:
+        short = to_pay - card - cash
+        raise InputError(f"{short} more is needed to pay the bill.", "pay_short", short=short)
+    rows = []
+    if card:
+        rows.append(("card", card, card, 0))
+    cash_due = to_pay - card
+    if cash:
+        rows.append(("cash", cash_due, cash, cash - cash_due))
+    return rows
+
+
+def complete_sale(
+    cart: Cart,
+    tenders: list[Tender],
+    *,
+    cashier: Staff | None,
+    rules: Rules | None = None,
+    now: dt.datetime | None = None,
+    till: Till | None = None,
+    permit: redeem.Permit | None = None,
+) -> SaleResult:
+    """Write the sale for good.  Works with no network: the outbox carries it later.
+
+    `permit` covers a redemption: a hold at the hub, or (the default) the
+    offline caps of a till in a chain (services.redeem)."""
+    auth.require(cashier, "sell")
+    if cart.is_empty():
+        raise InputError("The sale has no items.", "sale_empty")
+    now = now or utcnow()
+    with write_transaction():
+        rules = rules or active_rules(now)
+        # The balance as it is now, not as it was when the card was scanned.
+        member, card_number, spend = _fresh_member(cart.member.id, rules, now) if cart.member else (None, None, 0)
+        if member is not None:
+            loyalty.settle_points(member, rules, now)  # pending points due, expired ones gone
+        cart.member = member
+        cart.context, cart._context_of = loyalty.customer_for(member, rules, now), member.id if member else None
+        # Coupons are checked again inside the lock: two tills, one last use.
+        cart.coupons = [loyalty.check_coupon(c.code, member, rules, now) for c in cart.coupons]
+        customer = cart.customer()
+        priced = cart.price(rules, now)
+        if member is not None and priced.points_redeemed:
+            (permit or redeem.OFFLINE).check(member, priced.points_redeemed, now)
+        payments = plan_payments(priced.to_pay, tenders)
+        till_id, till_code, seq = _next_receipt(till)
+        sale = dict(
+            id=new_id(), till=till_id, receipt_no=f"{till_code}-{seq:06d}", cashier=cashier.id,
+            member=member.id if member else None, card_number=card_number, rule_version=priced.rule_version,
+            created_at=now, subtotal=priced.subtotal, discount=priced.discount, total=priced.total,
+            points_redeemed=priced.points_redeemed, points_value=priced.points_value,
+            paid_money=priced.to_pay, points_earned=priced.points_earned, balance_after=None,
+            offline=not (permit is not None and permit.online),
+            discount_authorised_by=cart.manual_authoriser.id if cart.manual_discount_bp and cart.manual_authoriser else None,
+        )
+        products = _product_ids([pl.line.barcode for pl in priced.lines])
+        line_rows = [
+            dict(
+                id=new_id(), sale=sale["id"], position=i, product=products.get(pl.line.barcode),
+                barcode=pl.line.barcode, name=pl.line.name, qty=pl.line.qty, unit_price=pl.line.unit_price,
+                gross=pl.gross, discount=pl.discount, points_value=pl.points_value,
+                points_earned=pl.points_earned, reasons=json.dumps(pl.reasons, ensure_ascii=False),
+            )
+            for i, pl in enumerate(priced.lines)
+        ]
+        pay_rows = [
+            dict(id=new_id(), sale=sale["id"], method=m, amount=a, tendered=t, change=c)
+            for m, a, t, c in payments
+        ]
+        if member is not None:
+            credited_now = priced.bonus_points + (0 if rules.pending_days else priced.points_earned)
+            sale["balance_after"] = member.balance + credited_now - priced.points_redeemed
+        insert_rows(Sale, [sale])
+        insert_rows(SaleLine, line_rows)
+        insert_rows(Payment, pay_rows)
+        outbox.record("sale", {
+            "sale": as_columns(Sale, sale),
+            "lines": [as_columns(SaleLine, row) for row in line_rows],
+            "payments": [as_columns(Payment, row) for row in pay_rows],
+        })
+        ref = Sale(id=sale["id"])
+        who = Staff(id=cashier.id)
+        here = Till(id=till_id)
+        if member is not None and priced.points_redeemed:
+            ledger.post(member, "redeem", -priced.points_redeemed, sale=ref, till=here, staff=who, now=now)
+        next_coupon, _ = loyalty.record_sale(member, sale["id"], priced, customer, cart.coupons, rules, now, here, who)
+        if member is not None:
+            settle_tier(member, rules, spend + priced.total, may_fall=False)
+    return SaleResult(
+        sale_id=str(sale["id"]), receipt_no=sale["receipt_no"], priced=priced, paid=priced.to_pay,
+        change=sum(c for _, _, _, c in payments), card=card_number,
+        balance=member.balance if member else None, next_coupon=next_coupon,
+    )
+
+
+# The hot path of every sale, as statements written once (see models.db.fetch_model).
+_NEXT_RECEIPT = (
+    'UPDATE "till" SET receipt_seq = receipt_seq + 1 WHERE {where} RETURNING id, code, receipt_seq'
+)
+# The member as they are now, their active card, and what they spent over
+# the tier window before this sale: one statement.
+_MEMBER_NOW = (
+    'SELECT m.*, '
+    '(SELECT number FROM "card" c WHERE c.member_id = m.id AND c.status = \'active\' '
+    ' ORDER BY c.created_at DESC LIMIT 1) AS active_card, '
+    + SPEND_SQL.format(member="m.id") + ' AS spend '
+    'FROM "member" m WHERE m.id = ?'
+)
+
+
+def _next_receipt(till: Till | None) -> tuple[uuid.UUID, str, int]:
+    if till is None:
+        row = db.obj.execute_sql(_NEXT_RECEIPT.format(where="is_local = 1")).fetchone()
+    else:
+        row = db.obj.execute_sql(_NEXT_RECEIPT.format(where="id = ?"), (till.id.bytes,)).fetchone()
+    if row is None:
+        raise InputError("This till is not set up yet.", "no_till")
+    return Till.id.python_value(row[0]), row[1], row[2]
+
+
+def _fresh_member(member_id: object, rules: Rules, now: dt.datetime) -> tuple[Member, str | None, int]:
+    since = window_start(rules, now)
+    params = (since, since, Member.id.db_value(member_id))
+    found = fetch_model(Member, _MEMBER_NOW, params, extra=("active_card", "spend"))
+    if found is None:
+        raise InputError("This member is no longer on this till.", "member_gone")
+    member, more = found
+    return member, more["active_card"], int(more["spend"])  # type: ignore[return-value]
+
+
+def _product_ids(barcodes: list[str]) -> dict[str, object]:
+    if not barcodes:
+        return {}
+    marks = ", ".join("?" * len(barcodes))
+    rows = db.obj.execute_sql(f'SELECT barcode, id FROM "product" WHERE barcode IN ({marks})', barcodes)
+    return {barcode: Product.id.python_value(pid) for barcode, pid in rows}
+
+
+# --- parking -----------------------------------------------------------------
+
+def park(cart: Cart, staff: Staff | None, label: str = "") -> ParkedSale:
+    if cart.is_empty():
+        raise InputError("There is nothing to park.", "park_empty")
+    body = {
+        "lines": [l.__dict__ for l in cart.lines],
+        "member": str(cart.member.id) if cart.member else None,
+        "redeem": cart.redeem,
+        "coupons": [c.code for c in cart.coupons],
+    }
+    with write_transaction():
+        return ParkedSale.create(staff=staff, label=label, cart=json.dumps(body, ensure_ascii=False))
+
+
+@dataclass(frozen=True)
+class ParkedCart:
+    """A parked sale as the list of parked sales shows it."""
+
+    id: uuid.UUID
+    label: str
+    created_at: dt.datetime
+    items: int
+    amount: int  # at the prices when it was parked
+
+
+def parked() -> list[ParkedCart]:
+    out = []
+    for row in ParkedSale.select().order_by(ParkedSale.created_at):
+        lines = json.loads(row.cart)["lines"]
+        out.append(ParkedCart(
+            id=row.id, label=row.label, created_at=row.created_at,
+            items=sum(l["qty"] for l in lines), amount=sum(l["qty"] * l["unit_price"] for l in lines),
+        ))
+    return out
+
+
+def recall(parked_id: object, now: dt.datetime | None = None) -> Cart:
+    """Take a parked cart back (prices as they are now); the parked copy goes."""
+    with write_transaction():
+        row = ParkedSale.get_or_none(ParkedSale.id == parked_id)
+        if row is None:
+            raise InputError("That parked sale was already recalled.", "park_gone")
+        body = json.loads(row.cart)
+        row.delete_instance()
+    cart = Cart(lines=[_as_now(CartLine(**l)) for l in body["lines"]])
+    if body["member"]:
+        cart.member = Member.get_or_none(Member.id == uuid.UUID(body["member"]))
+    cart.redeem = 0  # the balance may have moved; the cashier asks again
+    now = now or utcnow()
+    rules = active_rules(now) if body.get("coupons") else None
+    for code in body.get("coupons", []):
+        try:
+            cart.add_coupon(code, rules, now)  # type: ignore[arg-type]  # checked again: it may have expired or been used meanwhile
+        except InputError:
+            cart.dropped_coupons.append(code)  # the recalled cart still comes back; the screen says which
+    return cart
+
+
+def _as_now(line: CartLine) -> CartLine:
+    """A parked line at today's price and category (kept as parked if the
+    product has gone from the catalogue meanwhile)."""
+    try:
+        product = catalogue.by_barcode(line.barcode)
+    except InputError:
+        return line
+    fresh = line_for(product, line.qty)
+    return CartLine(line.key, fresh.barcode, fresh.name, fresh.category, fresh.unit_price, fresh.qty, fresh.excluded)
+
+
+def example_cart(per_category: int = 1, qty: int = 3) -> list[CartLine]:
+    """A cart to preview a programme on: the first product of each category
+    (excluded ones too), `qty` of each, so per-category rules and "buy X get
+    Y" show."""
+    from models.schema import Category
+
+    lines = []
+    for category in Category.select().order_by(Category.name):
+        products = (Product.select(Product, Category).join(Category)
+                    .where((Product.category == category) & (Product.active == True))  # noqa: E712
+                    .order_by(Product.sku).limit(per_category))
+        lines += [line_for(p, qty) for p in products]
+    return lines

@@ -1,0 +1,135 @@
+"""The shop's settings and this till's identity."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from services.core.storage import write_transaction
+from models.schema import Setting, Till
+from services.members.cards import DEFAULT_PREFIX
+from services.core.errors import InputError
+from services.core.money import CURRENCIES
+
+LOCALES = {"ru": "ru_RU", "ro": "ro_RO", "en": "en_GB"}
+# Where phone numbers without a country code come from, by the shop's currency.
+PHONE_REGION = {"RUB": "RU", "MDL": "MD", "RON": "RO", "EUR": "RO"}
+# The programme's clock (happy hours, weekdays) for a new shop, by its currency; the owner can change it.
+TIME_ZONE = {"RUB": "Europe/Moscow", "MDL": "Europe/Chisinau", "RON": "Europe/Bucharest", "EUR": "Europe/Bucharest"}
+
+
+@dataclass(frozen=True)
+class ShopInfo:
+    name: str
+    address: str
+    currency: str
+    language: str  # ru / ro / en
+    region: str  # phone region: RU / MD / RO
+    card_prefix: str
+    scan_prefix: str  # optional characters a scanner sends before a code
+    scan_suffix: str
+
+    @property
+    def locale(self) -> str:
+        return LOCALES.get(self.language, "en_GB")
+
+
+DEFAULTS: dict[str, Any] = {
+    "shop_name": "",
+    "shop_address": "",
+    "currency": "RUB",
+    "language": "ru",
+    "region": "RU",
+    "card_prefix": DEFAULT_PREFIX,
+    "scan_prefix": "",
+    "scan_suffix": "",
+}
+
+
+def get_setting(key: str) -> Any:
+    row = Setting.get_or_none(Setting.key == key)
+    return json.loads(row.value) if row else DEFAULTS.get(key)
+
+
+def set_setting(key: str, value: Any) -> None:
+    Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict_replace().execute()
+
+
+def is_set_up() -> bool:
+    return Setting.get_or_none(Setting.key == "shop_name") is not None
+
+
+def shop_info() -> ShopInfo:
+    # Only the keys ShopInfo has: a big value (the cards' logo) is never read on this path.
+    values = {row.key: json.loads(row.value) for row in Setting.select().where(Setting.key.in_(list(DEFAULTS)))}
+    merged = {**DEFAULTS, **values}
+    return ShopInfo(
+        name=merged["shop_name"],
+        address=merged["shop_address"],
+        currency=merged["currency"],
+        language=merged["language"],
+        region=merged["region"],
+        card_prefix=merged["card_prefix"],
+        scan_prefix=merged["scan_prefix"],
+        scan_suffix=merged["scan_suffix"],
+    )
+
+
+def local_till() -> Till:
+    till = Till.get_or_none(Till.is_local == True)  # noqa: E712
+    if till is None:
+        raise InputError("This till is not set up yet.", "no_till")
+    return till
+
+
+def configure_shop(
+    name: str,
+    currency: str,
+    language: str = "ru",
+    address: str = "",
+    till_code: str = "T01",
+    till_number: int = 1,
+    card_prefix: str = DEFAULT_PREFIX,
+) -> Till:
+    """Write the shop's settings and create this till; used by 'new shop' and the demo."""
+    name = name.strip()
+    if not name:
+        raise InputError("Give the shop a name.", "shop_name_empty")
+    if currency not in CURRENCIES:
+        raise InputError(f"Currency must be one of {', '.join(CURRENCIES)}.", "bad_currency")
+    if language not in LOCALES:
+        raise InputError("Language must be ru, ro or en.", "bad_language")
+    if not (len(card_prefix) == 2 and card_prefix.isdigit() and card_prefix.startswith("2")):
+        raise InputError(f"The card prefix must be two digits from 20 to 29, not {card_prefix!r}.", "bad_prefix")
+    with write_transaction():
+        for key, value in {
+            "shop_name": name,
+            "shop_address": address,
+            "currency": currency,
+            "language": language,
+            "region": PHONE_REGION[currency],
+            "card_prefix": card_prefix,
+        }.items():
+            set_setting(key, value)
+        till = Till.get_or_none(Till.is_local == True)  # noqa: E712
+        if till is None:
+            till = Till.create(code=till_code, name=till_code, number=till_number, is_local=True)
+    return till
+
+
+def create_shop(
+    name: str, currency: str, language: str, owner_name: str, owner_pin: str, card_prefix: str = DEFAULT_PREFIX,
+    address: str = "",
+) -> Till:
+    """'New shop': settings, this till, the owner and a starting programme, all or nothing."""
+    from services.shop import staff as auth
+    from services.programme import rules
+
+    if not owner_name.strip():
+        raise InputError("Enter the owner's name.", "owner_name_empty")
+    with write_transaction():
+        till = configure_shop(name, currency, language, address=address, card_prefix=card_prefix)
+        auth.add_staff(owner_name, "owner", owner_pin)
+        rules.publish(dataclasses.replace(rules.default_rules(), timezone=TIME_ZONE.get(currency, "")))
+    return till

@@ -1,0 +1,533 @@
+"""The till's side of sync: push the outbox to the hub, pull what the others did.
+
+Push sends unacknowledged outbox rows in `seq` order, in batches; a row is
+marked acknowledged (`Outbox.sent_at`) only when the hub has answered for it
+(applied, duplicate or quarantined), and is never deleted.  A lost answer
+just means the batch is sent again: the hub applies each op once.
+
+Pull reads the hub's change feed from this till's cursor and applies each
+page in one till transaction together with the new cursor, so a crash
+between pages repeats at most a page (every apply is idempotent).  Balances
+are never taken from the hub: pulled ledger entries are inserted by their
+UUID and `member.balance` is recomputed from the merged ledger.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import httpx
+import peewee
+
+from models import db
+from models.schema import (
+    Card, Category, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, Product, Referral, RuleSet,
+    Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow,
+)
+from services.journal import fieldclock
+from services.core import hlc
+from services.core.errors import InputError
+from services.core.serialize import row_dict
+from services.shop.settings import local_till
+from services.core.storage import write_transaction
+
+log = logging.getLogger("loyaltill.sync")
+
+BATCH = 500
+PAGE = 1000
+
+# Settings that belong to this till alone and never travel.
+# Settings of this till only: never sent, never overwritten by another till's.
+LOCAL_KEYS = {
+    "sync_hub_url", "sync_token", "sync_cursor", "sync_last_ok", "sync_seeded", "sync_hlc", "sync_last_error",
+    "printer",  # the receipt printer plugged into this till (services/printers.py)
+    "scan_prefix", "scan_suffix",  # how this till's scanner is set up
+    "demo_state",  # whether this file's demo build finished
+}
+
+
+class SyncError(InputError):
+    """The hub could not be reached or refused us: the cashier keeps selling."""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    pushed: int
+    pulled: int
+    pending: int
+
+
+# --- settings ---------------------------------------------------------------------
+
+def _get(key: str, default: Any = None) -> Any:
+    row = Setting.get_or_none(Setting.key == key)
+    return json.loads(row.value) if row else default
+
+
+def _set(key: str, value: Any) -> None:
+    Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict_replace().execute()
+
+
+def configure(hub_url: str, token: str) -> None:
+    with write_transaction():
+        _set("sync_hub_url", hub_url.strip().rstrip("/"))
+        _set("sync_token", token.strip())  # a token pasted from a message often brings a newline
+
+
+def configured() -> tuple[str, str] | None:
+    url, token = _get("sync_hub_url"), _get("sync_token")
+    return (url, token) if url and token else None
+
+
+def pending() -> int:
+    return Outbox.select().where(Outbox.sent_at.is_null()).count()
+
+
+def last_ok() -> dt.datetime | None:
+    value = _get("sync_last_ok")
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+# --- talking to the hub ---------------------------------------------------------------
+
+class HubClient:
+    """HTTP to the hub.  `http` may be any httpx.Client (tests pass FastAPI's TestClient)."""
+
+    def __init__(self, base_url: str, token: str, http: httpx.Client | None = None, timeout: float = 10.0) -> None:
+        self.http = http or httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def close(self) -> None:
+        self.http.close()
+
+    def call(self, method: str, path: str, json_body: bool = False, **kwargs: Any) -> Any:
+        headers = {**self.headers, "Content-Type": "application/json"} if json_body else self.headers
+        try:
+            response = self.http.request(method, path, headers=headers, **kwargs)
+        except (httpx.TransportError, OSError) as exc:
+            raise SyncError(f"The hub cannot be reached ({type(exc).__name__}); sales are kept on this till.",
+                            "sync_unreachable") from exc
+        if response.status_code == 401:
+            raise SyncError("The hub does not accept this till's token: ask the owner for a new one.", "sync_unauthorised")
+        if response.status_code == 409:
+            return response.json() | {"refused": True}
+        if response.status_code >= 400:
+            raise SyncError(f"The hub answered {response.status_code}; sales are kept on this till.",
+                            "sync_hub_error", status=response.status_code)
+        return response.json()
+
+    def whoami(self) -> dict[str, Any]:
+        return self.call("GET", "/v1/whoami")
+
+    def push(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
+        return self.call("POST", "/v1/push", content=_ops_json(ops), json_body=True)
+
+    def snapshot(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
+        return self.call("POST", "/v1/snapshot", content=_ops_json(ops), json_body=True)
+
+    def pull(self, after: int, limit: int = PAGE) -> dict[str, Any]:
+        return self.call("GET", "/v1/pull", params={"after": after, "limit": limit})
+
+    def hold(self, hold_id: uuid.UUID, member_id: uuid.UUID, points: int) -> dict[str, Any]:
+        return self.call("POST", "/v1/holds", json={"hold_id": str(hold_id), "member_id": str(member_id), "points": points})
+
+    def confirm(self, hold_id: uuid.UUID, sale_id: str) -> dict[str, Any]:
+        return self.call("POST", f"/v1/holds/{hold_id}/confirm", json={"sale_id": sale_id})
+
+    def release(self, hold_id: uuid.UUID) -> dict[str, Any]:
+        return self.call("POST", f"/v1/holds/{hold_id}/release")
+
+
+def _ops_json(ops: list[dict[str, Any]]) -> bytes:
+    # The payload travels as the outbox's own JSON text: no decode and re-encode per op.
+    parts = [
+        '{"op_id":"%s","seq":%d,"kind":%s,"payload":%s}' % (o["op_id"], o["seq"], json.dumps(o["kind"]), json.dumps(o["payload"]))
+        for o in ops
+    ]
+    return ('{"ops":[' + ",".join(parts) + "]}").encode("utf-8")
+
+
+def client_from_settings(http: httpx.Client | None = None, timeout: float = 10.0) -> HubClient:
+    found = configured()
+    if found is None:
+        raise SyncError("This till is not connected to a hub.", "sync_not_configured")
+    return HubClient(found[0], found[1], http, timeout=timeout)
+
+
+# --- one sync -------------------------------------------------------------------------
+
+def sync_once(client: HubClient, *, batch: int = BATCH, page: int = PAGE,
+              on_batch: Callable[[], None] | None = None) -> SyncResult:
+    """Push everything waiting, then pull everything new.  Raises SyncError when
+    the hub cannot be reached or refuses the token; what was done is kept."""
+    me = client.whoami()
+    joined = _joined(me)
+    if not joined and not _get("expiry_till"):
+        with write_transaction():  # the till that brings the shop writes the chain's expiry (loyalty.expires_here)
+            _set("expiry_till", local_till().code)
+    master = changed_master_data()
+    if master:
+        _send_snapshot(client, [(c.kind, c.payload) for c in master])
+        remember_sent(master)
+    if not joined:
+        _seed(client)
+    pushed = push_all(client, batch=batch, on_batch=on_batch)
+    pulled = pull_all(client, page=page)
+    with write_transaction():
+        _set("sync_last_ok", utcnow().isoformat())
+    return SyncResult(pushed=pushed, pulled=pulled, pending=pending())
+
+
+def _joined(me: dict[str, Any]) -> bool:
+    """True once this till's own data has reached the hub (or there was none).
+    An empty database becomes the till the hub enrolled."""
+    if _get("sync_seeded"):
+        return True
+    if Till.get_or_none(Till.is_local == True) is None:  # noqa: E712
+        with write_transaction():
+            Till.create(id=uuid.UUID(me["till_id"]), code=me["name"], name=me["name"], number=me["number"], is_local=True)
+            _set("sync_seeded", True)
+        return True
+    return False
+
+
+def _seed(client: HubClient) -> None:
+    """The first sync of a till that already has a shop: its members, cards and
+    ledger go to the hub once (idempotently: the hub keys them by id)."""
+    ops: list[tuple[str, dict[str, Any]]] = []
+    with write_transaction():
+        for model, kind in ((Member, "member"), (Card, "card")):
+            for row in model.select():
+                ops.append((kind, fieldclock.stamp_payload(kind, row_dict(row))))
+        ops.extend(("ledger_entry", row_dict(row)) for row in LedgerEntry.select().order_by(LedgerEntry.created_at))
+    _send_snapshot(client, ops)
+    with write_transaction():
+        _set("sync_seeded", True)
+
+
+# Master data written by services that do not use the outbox, in the order the hub needs them.
+UNLOGGED_KINDS: tuple[tuple[str, type[peewee.Model]], ...] = (
+    ("category", Category), ("product", Product), ("staff", Staff), ("rule_set", RuleSet),
+)
+
+
+@dataclass
+class MasterChange:
+    kind: str
+    row_id: str
+    payload: dict[str, Any]  # the row with its `_clock` readings
+    merged: dict[str, Any]  # what SyncedRow keeps once the hub has it
+    merged_clocks: dict[str, str]
+
+
+def changed_master_data() -> list[MasterChange]:
+    """Shop settings, catalogue, staff and rule sets that differ from the version
+    this till last exchanged with the hub (SyncedRow), stamped field by field.
+    These tables are small (hundreds to thousands of rows), so comparing them
+    at each sync is cheaper than an outbox call in every service that edits them.
+    Nothing is remembered here: only `remember_sent` after the hub answered."""
+    out: list[MasterChange] = []
+    with write_transaction():
+        rows: list[tuple[str, str, dict[str, Any]]] = [
+            ("setting", row.key, {"key": row.key, "value": json.loads(row.value)})
+            for row in Setting.select() if row.key not in LOCAL_KEYS
+        ]
+        for kind, model in UNLOGGED_KINDS:
+            rows.extend((kind, str(row.id), row_dict(row)) for row in model.select())
+        known: dict[tuple[str, str], str] = {
+            (k, r): d for k, r, d in SyncedRow.select(SyncedRow.kind, SyncedRow.row_id, SyncedRow.doc)
+            .where(SyncedRow.kind.in_(["setting"] + [k for k, _ in UNLOGGED_KINDS])).tuples()
+        }
+        for kind, row_id, doc in rows:
+            before = known.get((kind, row_id))
+            if before is not None and {**json.loads(before), **doc} == json.loads(before):
+                continue
+            clocks, merged, merged_clocks = fieldclock.readings(kind, row_id, doc)
+            out.append(MasterChange(kind, row_id, {**doc, "_clock": clocks}, merged, merged_clocks))
+    return out
+
+
+def remember_sent(changes: list[MasterChange]) -> None:
+    with write_transaction():
+        for change in changes:
+            fieldclock.remember(change.kind, change.row_id, change.merged, change.merged_clocks)
+
+
+def _send_snapshot(client: HubClient, ops: list[tuple[str, dict[str, Any]]]) -> None:
+    wire = [
+        {"op_id": str(uuid.uuid4()), "seq": 0, "kind": kind, "payload": json.dumps(payload, ensure_ascii=False)}
+        for kind, payload in ops
+    ]
+    for start in range(0, len(wire), 2000):
+        client.snapshot(wire[start:start + 2000])
+
+
+def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], None] | None = None) -> int:
+    pushed = 0
+    stalls = 0
+    while True:
+        rows = list(
+            Outbox.select(Outbox.seq, Outbox.op_id, Outbox.kind, Outbox.payload)
+            .where(Outbox.sent_at.is_null()).order_by(Outbox.seq).limit(batch).tuples()
+        )
+        if not rows:
+            return pushed
+        ops = [{"op_id": str(op_id), "seq": seq, "kind": kind, "payload": payload} for seq, op_id, kind, payload in rows]
+        answer = client.push(ops)
+        acked = [uuid.UUID(r["op_id"]) for r in answer["results"] if r["status"] != "gap"]
+        with write_transaction():
+            now = Outbox.sent_at.db_value(utcnow())
+            for start in range(0, len(acked), 500):
+                chunk = acked[start:start + 500]
+                marks = ", ".join("?" * len(chunk))
+                db.obj.execute_sql(f'UPDATE "outbox" SET sent_at = ? WHERE op_id IN ({marks})', [now] + [u.bytes for u in chunk])
+            gap = answer.get("gap")
+            if gap and gap["expected"] < rows[0][0]:
+                # The hub lacks ops this till thought were through (its answer was
+                # lost the other way): send them again from where the hub is.
+                Outbox.update(sent_at=None).where(Outbox.seq >= gap["expected"]).execute()
+        pushed += len(acked)
+        if on_batch:
+            on_batch()
+        stalls = 0 if acked else stalls + 1
+        if stalls >= 3:
+            raise SyncError("The hub keeps refusing this till's operations.", "sync_hub_error", status=0)
+
+
+def pull_all(client: HubClient, *, page: int = PAGE) -> int:
+    pulled = 0
+    while True:
+        cursor = int(_get("sync_cursor", 0))
+        answer = client.pull(cursor, page)
+        changes = answer["changes"]
+        if changes:
+            apply_pulled(changes, answer["cursor"])
+            pulled += len(changes)
+        if not answer["more"]:
+            return pulled
+
+
+# --- applying what was pulled --------------------------------------------------------
+
+_MODELS: dict[str, type[peewee.Model]] = {
+    "category": Category, "product": Product, "staff": Staff, "rule_set": RuleSet, "member": Member, "card": Card,
+}
+
+
+def apply_pulled(changes: list[dict[str, Any]], cursor: int) -> None:
+    with write_transaction():
+        touched: set[bytes] = set()
+        entries = []
+        for change in changes:
+            kind = change["kind"]
+            if kind == "ledger_entry":
+                entries.append(change["doc"])
+            elif kind == "setting":
+                _apply_setting(change["id"], change["doc"], change.get("clocks") or {})
+            elif kind in _MODELS:
+                _apply_row(kind, change["id"], change["doc"], change.get("clocks") or {})
+            elif kind in _RECORDS:
+                _apply_record(kind, change["doc"])
+            else:
+                log.info("pulled a %s change this till does not know; skipped", kind)
+        if entries:
+            touched |= _insert_entries(entries)
+        if touched:
+            _recompute_balances(touched)
+        _set("sync_cursor", cursor)
+
+
+def _field_values(model: type[peewee.Model], doc: dict[str, Any]) -> dict[str, Any]:
+    """A row as row_dict wrote it (column names, text forms) -> field values."""
+    out: dict[str, Any] = {}
+    for name, f in model._meta.fields.items():
+        key = f.column_name if isinstance(f, peewee.ForeignKeyField) else name
+        if key not in doc:
+            continue
+        value = doc[key]
+        if value is not None:
+            if isinstance(f, (peewee.BinaryUUIDField, peewee.ForeignKeyField)) and isinstance(value, str):
+                value = uuid.UUID(value)
+            elif isinstance(f, peewee.BlobField) and isinstance(value, str):
+                value = bytes.fromhex(value)
+            elif isinstance(f, peewee.DateTimeField) and isinstance(value, str):
+                value = dt.datetime.fromisoformat(value)
+            elif isinstance(f, peewee.DateField) and isinstance(value, str):
+                value = dt.date.fromisoformat(value)
+        out[name] = value
+    return out
+
+
+def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, str]) -> None:
+    model = _MODELS[kind]
+    local_doc, local_clocks = fieldclock.known(kind, row_id)
+    merged, merged_clocks, changed = hlc.merge(local_doc, local_clocks, doc, clocks)
+    for reading in clocks.values():
+        fieldclock.observe(reading)
+    fieldclock.remember(kind, row_id, merged, merged_clocks)
+    values = _field_values(model, {k: v for k, v in merged.items() if k != "balance"})
+    values["id"] = uuid.UUID(row_id)
+    if kind == "member":
+        values.setdefault("name", "")
+        values.setdefault("name_key", "")
+        values.pop("balance", None)
+    if kind == "card" and values.get("member"):
+        _ensure_member(values["member"])
+    try:
+        with db.atomic():
+            exists = model.select().where(model.id == values["id"]).exists()
+            if exists:
+                rest = {k: v for k, v in values.items() if k != "id"}
+                if rest:
+                    model.update(rest).where(model.id == values["id"]).execute()
+            else:
+                model.insert(values).execute()
+    except peewee.IntegrityError as exc:
+        log.warning("pulled %s %s conflicts with this till's data (%s); kept ours", kind, row_id, exc)
+
+
+# The programme's records the chain shares (services.hub.apply.SHARED_RECORDS).
+_RECORDS: dict[str, type[peewee.Model]] = {
+    "issued_coupon": IssuedCoupon, "coupon_redemption": CouponRedemption, "event_bonus": EventBonus,
+    "referral": Referral,
+}
+
+
+def _apply_record(kind: str, doc: dict[str, Any]) -> None:
+    """A coupon, a coupon's use, a once-only bonus or a referral from another till.
+
+    A reference to a sale this till does not have (it was made elsewhere) is
+    kept empty; a member not pulled yet gets a placeholder. The records only
+    grow: an empty field is filled, a set one is never changed. A bonus this
+    till already gave for the same occasion (both tills offline) keeps the
+    first row here: the unique index decides, and the hub keeps both."""
+    model = _RECORDS[kind]
+    values = _field_values(model, doc)
+    for name, f in model._meta.fields.items():
+        if not isinstance(f, peewee.ForeignKeyField) or values.get(name) is None:
+            continue
+        if f.rel_model is Member:
+            _ensure_member(values[name])
+        elif not f.rel_model.select().where(f.rel_model.id == values[name]).exists():
+            values[name] = None
+    if values.get("id") is None:
+        return
+    existing = model.get_or_none(model.id == values["id"])
+    if existing is None:
+        model.insert(values).on_conflict_ignore().execute()
+        return
+    fill = {name: value for name, value in values.items() if value is not None and existing.__data__.get(name) is None}
+    if fill:
+        model.update(fill).where(model.id == values["id"]).execute()
+
+
+def _apply_setting(key: str, doc: dict[str, Any], clocks: dict[str, str]) -> None:
+    if key in LOCAL_KEYS:
+        return
+    local_doc, local_clocks = fieldclock.known("setting", key)
+    if not local_doc and Setting.get_or_none(Setting.key == key) is not None:
+        local_doc = {"key": key, "value": _get(key)}  # ours, never exchanged: no clock, the hub's wins
+    merged, merged_clocks, _ = hlc.merge(local_doc, local_clocks, doc, clocks)
+    for reading in clocks.values():
+        fieldclock.observe(reading)
+    fieldclock.remember("setting", key, merged, merged_clocks)
+    _set(key, merged.get("value"))
+
+
+def _ensure_member(member_id: object) -> None:
+    """A ledger entry or card for a member this till has not heard of yet: a
+    placeholder row keeps the entry; the member's own change fills it in."""
+    mid = uuid.UUID(str(member_id))
+    if not Member.select().where(Member.id == mid).exists():
+        Member.insert(id=mid, name="", name_key="", balance=0).execute()
+
+
+def _known(model: type[peewee.Model], ids: set[str]) -> set[str]:
+    if not ids:
+        return set()
+    wanted = [uuid.UUID(i) for i in ids]
+    return {str(r[0]) for r in model.select(model.id).where(model.id.in_(wanted)).tuples()}
+
+
+def _insert_entries(docs: list[dict[str, Any]]) -> set[bytes]:
+    refs = {
+        "sale_id": _known(Sale, {d["sale_id"] for d in docs if d.get("sale_id")}),
+        "return_id": _known(SaleReturn, {d["return_id"] for d in docs if d.get("return_id")}),
+        "till_id": _known(Till, {d["till_id"] for d in docs if d.get("till_id")}),
+        "staff_id": _known(Staff, {d["staff_id"] for d in docs if d.get("staff_id")}),
+    }
+    members = {d["member_id"] for d in docs}
+    for mid in members - _known(Member, members):
+        _ensure_member(mid)
+    sql = ('INSERT OR IGNORE INTO "ledger_entry" (id, member_id, kind, delta, sale_id, return_id, till_id, staff_id, note, created_at) '
+           'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    rows = []
+    for d in docs:
+        def ref(col: str) -> bytes | None:
+            value = d.get(col)
+            return uuid.UUID(value).bytes if value and value in refs[col] else None
+        rows.append((
+            uuid.UUID(d["id"]).bytes, uuid.UUID(d["member_id"]).bytes, d["kind"], int(d["delta"]),
+            ref("sale_id"), ref("return_id"), ref("till_id"), ref("staff_id"), d.get("note") or "",
+            LedgerEntry.created_at.db_value(dt.datetime.fromisoformat(d["created_at"])),
+        ))
+    db.obj.cursor().executemany(sql, rows)
+    return {uuid.UUID(m).bytes for m in members}
+
+
+def _recompute_balances(members: set[bytes]) -> None:
+    ids = list(members)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        db.obj.execute_sql(
+            f'UPDATE "member" SET balance = (SELECT COALESCE(SUM(delta), 0) FROM "ledger_entry" e WHERE e.member_id = "member".id) '
+            f"WHERE id IN ({marks})", chunk,
+        )
+
+
+# --- retries ---------------------------------------------------------------------------
+
+def sync_with_retries(client: HubClient, attempts: int = 4, first_wait: float = 0.5,
+                      sleep: Callable[[float], None] = time.sleep) -> SyncResult:
+    """sync_once, again after 0.5, 1, 2 s when the hub cannot be reached; a wrong
+    token is not retried (it will not get better by itself)."""
+    wait = first_wait
+    for attempt in range(attempts):
+        try:
+            return sync_once(client)
+        except SyncError as exc:
+            if exc.code == "sync_unauthorised" or attempt == attempts - 1:
+                raise
+            log.info("sync failed (%s); again in %.1f s", exc, wait)
+            sleep(wait)
+            wait *= 2
+    raise AssertionError("unreachable")
+
+
+# --- for the till's window ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SyncState:
+    connected: bool  # a hub is configured
+    pending: int
+    last_ok: dt.datetime | None
+
+
+def state() -> SyncState:
+    """What the status bar shows; a quick read (an index covers unsent rows)."""
+    return SyncState(connected=configured() is not None, pending=pending(), last_ok=last_ok())
+
+
+def run_sync() -> SyncResult:
+    """One sync with the hub in the settings, on the caller's thread (the UI runs it on a worker)."""
+    client = client_from_settings()
+    try:
+        return sync_once(client)
+    finally:
+        client.close()

@@ -1,0 +1,167 @@
+import sqlite3
+
+import pytest
+
+from models import DatabaseTooNew, db, make_database, open_database
+from models.migrations import LATEST, MIGRATIONS, migrate, schema_version
+
+
+def test_new_database_is_at_latest(empty_db):
+    assert schema_version(db.obj) == LATEST
+
+
+def test_newer_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "future.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+        conn.execute("CREATE TABLE something_new (x)")
+    with pytest.raises(DatabaseTooNew, match="newer LoyalTill"):
+        open_database(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST + 1
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["something_new"]
+
+
+def test_file_is_copied_before_migrating(tmp_path):
+    path = tmp_path / "till.db"
+    database = make_database(path)
+    database.connect()
+    migrate(database, path)  # version LATEST
+    database.execute_sql("CREATE TABLE marker (x)")
+    added = []
+
+    def m_next(d):
+        d.execute_sql("ALTER TABLE marker ADD COLUMN y")
+        added.append(True)
+
+    found = migrate(database, path, MIGRATIONS + [m_next])
+    assert found == LATEST and added == [True]
+    assert schema_version(database) == LATEST + 1
+    backup = tmp_path / f"till.db.v{LATEST}.bak"
+    assert backup.exists()
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        assert [r[1] for r in conn.execute("PRAGMA table_info(marker)")] == ["x"]
+    database.close()
+
+
+def test_failed_migration_leaves_version(tmp_path):
+    path = tmp_path / "till.db"
+    database = make_database(path)
+    database.connect()
+    migrate(database, path)
+
+    def broken(d):
+        d.execute_sql("CREATE TABLE half (x)")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        migrate(database, path, MIGRATIONS + [broken])
+    assert schema_version(database) == LATEST
+    assert database.execute_sql("SELECT COUNT(*) FROM sqlite_master WHERE name='half'").fetchone()[0] == 0
+    database.close()
+
+
+def test_an_interrupted_demo_is_recognised(empty_db, resources):
+    from services.demo.builder import build_demo
+    from services.core.errors import InputError
+    from services.shop.settings import set_setting
+
+    class Cut(Exception):
+        pass
+
+    def cut_off(stage, done, total):
+        if stage == "members":
+            raise Cut
+
+    with pytest.raises(Cut):
+        build_demo(resources, members=30, products=20, sales=50, progress=cut_off)
+    with pytest.raises(InputError, match="interrupted") as caught:
+        build_demo(resources, members=30, products=20, sales=50)
+    assert caught.value.code == "demo_interrupted"
+    set_setting("demo_state", "complete")
+    with pytest.raises(InputError, match="already has a shop"):
+        build_demo(resources, members=30, products=20, sales=50)
+
+
+def test_a_version_1_till_upgrades_and_keeps_its_data(tmp_path, resources):
+    """A till built by schema 1 (the demo shop with sales), then opened by this
+    version: the new tables appear, every row stays, and it sells on."""
+    from models.migrations import MIGRATIONS
+    from services.demo.builder import build_demo
+    from services.programme.rules import default_rules
+
+    path = tmp_path / "v1.db"
+    database = make_database(path)
+    db.initialize(database)
+    database.connect()
+    migrate(database, path, MIGRATIONS[:1])
+    assert schema_version(database) == 1
+    tables_v1 = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "sale_loyalty" not in tables_v1
+    # Fill it as a v1 till would have: everything but the new tables.
+    from models.schema import V2_MODELS
+
+    database.create_tables(V2_MODELS)  # the demo builder writes them; dropped again below
+    build_demo(resources, members=30, products=20, sales=120, seed=2, rules=default_rules())
+    for model in V2_MODELS:
+        database.execute_sql(f'DROP TABLE "{model._meta.table_name}"')
+    counts = {t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+              for t in ("sale", "sale_line", "ledger_entry", "member", "rule_set")}
+    balances = database.execute_sql('SELECT SUM(balance) FROM "member"').fetchone()[0]
+    database.close()
+    db.initialize(None)
+
+    reopened = open_database(path)
+    try:
+        assert schema_version(reopened) == LATEST == 3
+        assert (tmp_path / "v1.db.v1.bak").exists()
+        for table, count in counts.items():
+            assert reopened.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] == count
+        assert reopened.execute_sql('SELECT SUM(balance) FROM "member"').fetchone()[0] == balances
+        tables = {r[0] for r in reopened.execute_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"sale_loyalty", "coupon_redemption", "issued_coupon", "pending_points", "event_bonus", "referral"} <= tables
+        from services.programme import rules as rules_service
+        from services.programme import whatif
+
+        result = whatif.simulate(rules_service.active_rules())  # old sales have no loyalty row: still replayed
+        assert result.simulated.sales == counts["sale"]
+        assert result.simulated.points_issued == result.actual.points_issued
+    finally:
+        reopened.close()
+        db.initialize(None)
+
+
+def test_a_v1_database_upgrades_to_sync_keeping_its_data(tmp_path, resources):
+    """A till from before sync: its sales, members and unsent outbox survive, and the sync table appears."""
+    from models.migrations import MIGRATIONS as ALL
+    from services.demo.builder import build_demo
+
+    path = tmp_path / "v1.db"
+    database = make_database(path)
+    db.initialize(database)
+    database.connect()
+    migrate(database, path, ALL[:1])
+    assert schema_version(database) == 1
+    from models.schema import V2_MODELS
+
+    database.create_tables(V2_MODELS)  # the demo builder writes them; a v1 till had none
+    build_demo(resources, members=20, products=10, sales=30, seed=3)
+    for model in V2_MODELS:
+        database.execute_sql(f'DROP TABLE "{model._meta.table_name}"')
+    database.execute_sql("INSERT INTO outbox (op_id, kind, payload, created_at) VALUES (x'00112233445566778899aabbccddeeff', 'sale', '{}', '2026-01-01')")
+    before = {t: database.execute_sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("sale", "member", "ledger_entry", "outbox")}
+    database.close()
+    db.initialize(None)
+
+    upgraded = open_database(path)
+    try:
+        assert schema_version(upgraded) == LATEST
+        after = {t: upgraded.execute_sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in before}
+        assert after == before and before["sale"] == 30
+        assert upgraded.execute_sql("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0] == before["outbox"]
+        assert upgraded.execute_sql("SELECT name FROM sqlite_master WHERE name = 'synced_row'").fetchone()
+        assert (tmp_path / "v1.db.v1.bak").exists()
+    finally:
+        upgraded.close()
+        db.initialize(None)
