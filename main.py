@@ -243,39 +243,34 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
+    """The same sale session the window drives, fed from the arguments."""
+    from models.schema import utcnow
     from services.members import registry as members
-    from services.sale import chain
-    from services.sale.checkout import Cart, Tender
-    from services.programme.rules import active_rules
+    from services.sale.checkout import Tender
+    from services.sale.session import SaleSession, complete
+    from services.shop.settings import shop_info
 
     items = [parse_item(text) for text in args.item]
+    if args.redeem and args.redeem != "max" and not args.redeem.isdigit():
+        raise CliError(f"--redeem {args.redeem!r}: give a number of points or 'max'")
     open_db(args.db)
     cashier = acting_staff(args.pin)
-    cart = Cart()
+    now = utcnow()  # one moment for pricing and writing: happy hours agree
+    session = SaleSession(cashier, shop_info().card_prefix, clock=lambda: now)
     if args.card:
-        cart.member = members.find_by_card(args.card)
+        session.attach_member(members.find_by_card(args.card))
     for barcode, qty in items:
-        cart.add_barcode(barcode, qty)
-    from models.schema import utcnow
-
-    now = utcnow()
-    rules = active_rules(now)
+        session.add_product(barcode, qty)
     if args.redeem:
-        if args.redeem == "max":
-            cart.redeem = cart.price(rules, now).max_redeem
-        elif args.redeem.isdigit():
-            cart.redeem = int(args.redeem)
-        else:
-            raise CliError(f"--redeem {args.redeem!r}: give a number of points or 'max'")
-    to_pay = cart.price(rules, now).to_pay  # the same moment the sale is written at: happy hours agree
+        session.set_redeem(session.max_redeem if args.redeem == "max" else int(args.redeem))
     # In a chain, points are held at the hub first (or the offline caps apply).
-    result = chain.complete_sale_in_chain(cart, [Tender(args.pay, to_pay)], cashier=cashier, rules=rules, now=now)
+    result = complete(session.order([Tender(args.pay, session.due())], at=now))
     p = result.priced
     return {
         "sale_id": result.sale_id, "receipt_no": result.receipt_no, "total": p.total,
         "discount": p.discount, "paid": result.paid, "points_earned": p.points_earned,
         "points_redeemed": p.points_redeemed,
-        "member": member_json(result.card, result.balance) if cart.member else None,
+        "member": member_json(result.card, result.balance) if session.member else None,
     }
 
 
@@ -582,22 +577,23 @@ def run_command(argv: Sequence[str]) -> int:
     args = command_parser().parse_args(argv)
     from models import DatabaseTooNew, DatabaseUnusable
     from services.core.errors import InputError
+    from services.core.exitcodes import ExitCode
 
     try:
         result = HANDLERS[args.command](args)
     except (CliError, InputError, DatabaseTooNew, DatabaseUnusable) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     except SyncIncomplete as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.NOT_DONE
     if result.get("_printed"):
-        return 0
+        return ExitCode.OK
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         print_human(args.command, result)
-    return 0
+    return ExitCode.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,7 +16,9 @@ import models
 from services.shop import settings as shop
 from services.core.startup import STARTUP_PROBE
 from services.core.errors import InputError
+from services.core.exitcodes import ExitCode
 from ui.errors import report_bug, user_message
+from ui import operations
 from ui.style import apply_style
 
 log = logging.getLogger("loyaltill.ui")
@@ -98,7 +100,7 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
     apply_style(app)
     sys.excepthook = _excepthook
     if not open_shop(app, Path(db_path), Path(resources), demo):
-        return 1
+        return ExitCode.NOT_DONE
     info = shop.shop_info()
     install_translator(app, Path(resources), info.language)
 
@@ -110,7 +112,7 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
 
         login = LoginDialog(info.name)
         if login.exec() != QDialog.DialogCode.Accepted or login.staff is None:
-            return 0
+            return ExitCode.OK
         staff = login.staff
     from ui.cashier import CashierWindow
 
@@ -121,5 +123,7 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
         # `main.py bench`: say when the window has painted and takes input, then leave.
         QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
     code = app.exec()
+    # Closing the window waited for work under way; a quit from elsewhere did not.
+    operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
     models.db.close()
     return code

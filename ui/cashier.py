@@ -1,7 +1,13 @@
-"""The cashier's screen: scan, see the member and the bill, take the money."""
+"""The cashier's screen: scan, see the member and the bill, take the money.
+
+The sale itself lives in services.sale.session (the same session `main.py
+sell` drives); this window lays it out, turns keys and scans into calls on
+the session, redraws the panels each Outcome names, and runs what touches
+the disk or the network as background operations (ui.operations).
+"""
 from __future__ import annotations
 
-import re
+import logging
 from pathlib import Path
 from typing import Callable
 
@@ -12,23 +18,22 @@ from PySide6.QtWidgets import (
     QLineEdit, QMainWindow, QMenu, QMessageBox, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
-from models.schema import Member, Staff, utcnow
-from services.shop import staff as auth
-from services.shop import catalogue
-from services.sale import checkout
+from models.schema import Member, Staff
+from services.core.errors import InputError
 from services.members import registry as members
-from services.printing import printers
-from services.sale import chain
-from services.programme import rules
-from services.shop import settings as shop
 from services.members.cards import classify_scan
-from services.sale.checkout import Cart, SaleResult
-from services.core.errors import InputError, NotFound, RedeemRefused
+from services.printing import printers
 from services.programme.pricing import PricedCart
+from services.sale import session as sale_session
+from services.sale.checkout import Cart, SaleResult, Tender
+from services.sale.session import Notice, Outcome, SaleSession
+from services.shop import catalogue
+from services.shop import settings as shop
+from services.shop import staff as auth
+from ui import operations
 from ui.authorise import ManagerPinDialog, authorise
 from ui.cart_table import CartModel
-from ui.worker import run_in_background
-from ui.errors import report_bug, user_message
+from ui.errors import user_message
 from ui.formatting import Formatter, role_name
 from ui.member_dialogs import FindMemberDialog, MemberFormDialog
 from ui.member_panel import MemberPanel
@@ -40,30 +45,28 @@ from ui.scanner import ScanDetector
 from ui.totals_panel import CompletionPanel, TotalsPanel
 from ui.widgets import KeyButton, MessageBar
 
-RECEIPT = re.compile(r"[A-Za-z]\w*-\d{4,}")
-QTY_TIMES = re.compile(r"(\d{1,4})\s*[*xх×]\s*(\S.*)")
+log = logging.getLogger("loyaltill.ui")
 
 
 class CashierWindow(QMainWindow):
     member_found = Signal(object)  # Member
     sale_completed = Signal(object)  # SaleResult
+    panels_redrawn = Signal()  # after every redraw: what tests and the bench wait on
 
-    def __init__(self, staff: Staff, resources: Path, scanner: ScanDetector | None = None) -> None:
+    def __init__(self, staff: Staff, resources: Path, scanner: ScanDetector | None = None,
+                 session: SaleSession | None = None) -> None:
         super().__init__()
         self.staff = staff
         self.resources = resources
         self.info = shop.shop_info()
         self.till = shop.local_till()
         self.fmt = Formatter(self.info.currency, self.info.locale)
-        self.rules = rules.active_rules()
-        self.cart = Cart()
-        self.priced: PricedCart | None = None
-        self.current_key: str | None = None
+        self.session = session or SaleSession(staff, self.info.card_prefix)
         self.dialog: QDialog | None = None
         self.pin_dialog: ManagerPinDialog | None = None
-        self.last_sale: SaleResult | None = None
         self.busy = False  # a sale is being written
         self.printing = False  # a receipt is on its way to the printer
+        self._waiting_scans: list[str] = []  # scanned while a sale was being written
         self.setWindowTitle(self.tr("LoyalTill — %1").replace("%1", self.info.name))
         self._build()
         self._shortcuts()
@@ -72,7 +75,32 @@ class CashierWindow(QMainWindow):
         assert app is not None
         app.installEventFilter(self.scanner)
         self.scanner.code_scanned.connect(self.on_scan)
-        self.refresh()
+        self.redraw(self.session.reprice())
+
+    # What the session holds, under the names the window has always used.
+    @property
+    def cart(self) -> Cart:
+        return self.session.cart
+
+    @property
+    def priced(self) -> PricedCart | None:
+        return self.session.priced
+
+    @property
+    def rules(self):  # -> Rules
+        return self.session.rules
+
+    @property
+    def last_sale(self) -> SaleResult | None:
+        return self.session.last_sale
+
+    @property
+    def current_key(self) -> str | None:
+        return self.session.current_key
+
+    @current_key.setter
+    def current_key(self, key: str | None) -> None:
+        self.session.current_key = key
 
     # --- layout ---------------------------------------------------------------
 
@@ -218,21 +246,24 @@ class CashierWindow(QMainWindow):
 
     # --- every action goes through here ------------------------------------------
 
-    def _act(self, action: Callable[..., object], *args: object) -> None:
-        """Run a cashier's action: clear the last message, show an InputError, report a bug."""
-        if self._open_dialog() is not None:
+    def _act(self, action: Callable[..., object], *args: object, over_dialog: bool = False) -> None:
+        """Run a cashier's action: clear the last message, redraw what it changed,
+        say an InputError, report a bug."""
+        if not over_dialog and self._open_dialog() is not None:
             return
         if self.busy:
             QApplication.beep()
-            self.say(self.tr("Still saving the last sale: scan that again in a moment."), "warn")
+            self.say(self.tr("Still saving the last sale: wait a moment."), "warn")
             return
         self.message.clear()
         try:
-            action(*args)
+            outcome = action(*args)
+            if isinstance(outcome, Outcome):
+                self.redraw(outcome)
         except InputError as exc:
             self.say(user_message(exc), "error")
         except Exception as exc:  # a bug: log it, keep the sale on screen
-            report_bug(self, exc)
+            operations.show_failure(self, exc)
         finally:
             if self._open_dialog() is None:
                 self.input.setFocus()
@@ -244,7 +275,7 @@ class CashierWindow(QMainWindow):
         widget = QApplication.activeModalWidget()
         return widget if widget is not None and widget is not self else None
 
-    def _show(self, dialog: QDialog, on_accept: Callable[[], None] | None = None) -> QDialog:
+    def _show(self, dialog: QDialog, on_accept: Callable[[], object] | None = None) -> QDialog:
         self.dialog = dialog
         if on_accept is not None:
             dialog.accepted.connect(lambda: self._act(on_accept))
@@ -272,131 +303,70 @@ class CashierWindow(QMainWindow):
                 return True
         return super().eventFilter(obj, event)
 
-    # --- scans and typing -----------------------------------------------------------
+    # --- drawing what changed ---------------------------------------------------------
 
-    def on_scan(self, code: str) -> None:
-        """A code from the scanner: to the open dialog if it takes scans, else to the sale."""
-        dialog = self._open_dialog()
-        if dialog is not None:
-            take = getattr(dialog, "take_scan", None)
-            if take is not None:
-                try:
-                    take(code)
-                except Exception as exc:
-                    report_bug(dialog, exc)
-            else:
-                QApplication.beep()
-            return
-        self._act(self.handle_code, code)
-
-    def handle_code(self, code: str, qty: int = 1) -> None:
-        scan = classify_scan(code, self.info.card_prefix)
-        if scan.kind == "card":
-            self.attach_member(members.find_by_card(scan.code))
-        elif scan.kind == "receipt":  # the barcode on a receipt: the customer brings something back
-            self.open_return(scan.code)
-        elif scan.kind == "bad_card":
-            self.say(self.tr("Card misread (wrong check digit): scan it again."), "error")
-        else:
-            self.add_product(scan.code, qty)
-
-    def enter_text(self) -> None:
-        text = self.input.text().strip()
-        self.input.clear()
-        if not text:
-            return
-        if RECEIPT.fullmatch(text):
-            self.open_return(text)
-            return
-        qty = 1
-        times = QTY_TIMES.fullmatch(text)
-        if times:
-            qty, text = int(times.group(1)), times.group(2).strip()
-        if text.isdigit():
-            try:
-                self.handle_code(text, qty)
-                return
-            except NotFound as exc:
-                found = catalogue.search(text)
-                if not found:
-                    raise exc
-        else:
-            found = catalogue.search(text)
-            if not found and not times and self.is_coupon(text):
-                self.add_coupon(text)
-                return
-        if not found:
-            self.say(self.tr("Nothing found for “%1”.").replace("%1", text), "warn")
-        elif len(found) == 1:
-            self.add_product(found[0].barcode, qty)
-        else:
-            picker = ProductPickerDialog(self.fmt, found, self)
+    def redraw(self, outcome: Outcome) -> None:
+        """Redraw the panels the outcome names, say its notice, ask its question."""
+        if outcome.cart or outcome.member:
+            self.right_stack.setCurrentWidget(self.totals)
+        if outcome.cart:
+            priced = self.priced
+            self.model.set_priced(priced if self.cart.lines else None)
+            self.totals.show_priced(priced)
+            self._select_current()
+        if outcome.member or outcome.cart:
+            self._draw_member()
+        if outcome.notice is not None:
+            self.say(self.notice_text(outcome.notice), outcome.notice.kind)
+            if outcome.notice.code == "member":
+                self.member_found.emit(self.cart.member)
+        if outcome.open_return is not None:
+            self.open_return(outcome.open_return)
+        if outcome.choose_product:
+            picker = ProductPickerDialog(self.fmt, list(outcome.choose_product), self)
+            qty = outcome.qty
             self._show(picker, lambda: self.add_product(picker.chosen().barcode, qty) if picker.chosen() else None)
+        if outcome.replace_member is not None:
+            self._ask_replace_member(outcome.replace_member)
+        if isinstance(self.dialog, PayDialog) and self.dialog.isVisible() and self.cart.lines:
+            self.dialog.set_to_pay(self.session.to_pay)  # a card scanned while paying: the new total
+        self.panels_redrawn.emit()
 
-    # --- the sale -----------------------------------------------------------------
-
-    def add_product(self, barcode: str, qty: int = 1) -> None:
-        line = self.cart.add_barcode(barcode, qty)
-        self.current_key = line.key
-        self.refresh()
-        self.say(self.tr("Added: %1 (now %2)").replace("%1", line.name).replace("%2", str(line.qty)), "ok")
-
-    def is_coupon(self, text: str) -> bool:
-        from services.programme.loyalty import is_coupon_code
-
-        return is_coupon_code(text, self.rules)
-
-    def add_coupon(self, code: str) -> None:
-        use = self.cart.add_coupon(code, self.rules)
-        self.refresh()
-        promo = self.rules.promotion(use.promotion)
-        self.say(self.tr("Coupon %1: %2").replace("%1", use.code).replace("%2", promo.name if promo else use.promotion), "ok")
-
-    def open_programme(self) -> None:
-        from ui.programme_dialog import ProgrammeDialog
-
-        auth.require(self.staff, "edit_rules")
-        dialog = ProgrammeDialog(self.staff, self.fmt, self)
-        dialog.programme_published.connect(lambda _: self._programme_changed())
-        self._show(dialog)
-
-    def _programme_changed(self) -> None:
-        self.rules = rules.active_rules()
-        self.member_panel.summary = None
-        self.cart.forget_member_context()
-        self.refresh()
-
-    def attach_member(self, member: Member) -> None:
-        self.cart.member = member
-        self.cart.redeem = 0
-        self.refresh()
-        self.say(self.tr("Member: %1").replace("%1", member.name), "ok")
-        self.member_found.emit(member)
-
-    def refresh(self) -> None:
-        """Price the cart again and show it everywhere."""
-        self.right_stack.setCurrentWidget(self.totals)
-        try:
-            now = utcnow()
-            self.priced = self.cart.price(self.rules, now) if self.cart.lines or self.cart.member else None
-        except RedeemRefused as exc:
-            self.cart.redeem = 0
-            self.priced = self.cart.price(self.rules, now)
-            self.say(user_message(exc) + " " + self.tr("Points to use were reset."), "warn")
-        self.model.set_priced(self.priced if self.cart.lines else None)
-        self.totals.show_priced(self.priced)
+    def _draw_member(self) -> None:
         member = self.cart.member
+        panel = self.member_panel
         if member is None:
-            self.member_panel.show_member(None)
-        elif self.member_panel.summary is None or self.member_panel.summary.id != str(member.id):
-            self.member_panel.show_member(members.summary(member, self.rules), self._max_redeem(), self.rules.point_value)
+            panel.show_member(None)
         else:
-            self.member_panel.set_max_redeem(self._max_redeem(), self.rules.point_value)
-        self.member_panel.show_after_sale(self.priced if self.cart.lines else None)
-        self._select_current()
+            summary = self.session.member_summary()
+            if panel.summary is not summary:
+                panel.show_member(summary, self.session.max_redeem, self.rules.point_value)
+            else:
+                panel.set_max_redeem(self.session.max_redeem, self.rules.point_value)
+        panel.show_after_sale(self.priced if self.cart.lines else None)
 
-    def _max_redeem(self) -> int:
-        return self.priced.max_redeem if self.priced else 0
+    def notice_text(self, notice: Notice) -> str:
+        """The session's notices in the cashier's words."""
+        p = notice.params
+        texts: dict[str, Callable[[], str]] = {
+            "added": lambda: self.tr("Added: %1 (now %2)").replace("%1", str(p["name"])).replace("%2", str(p["qty"])),
+            "removed": lambda: self.tr("Removed: %1").replace("%1", str(p["name"])),
+            "coupon": lambda: self.tr("Coupon %1: %2").replace("%1", str(p["code"])).replace("%2", str(p["name"])),
+            "member": lambda: self.tr("Member: %1").replace("%1", str(p["name"])),
+            "member_again": lambda: self.tr("%1 is already on this sale.").replace("%1", str(p["name"])),
+            "member_removed": lambda: self.tr("Member removed from this sale."),
+            "redeem_set": lambda: self.tr("%1 will pay part of the bill.").replace("%1", self.fmt.points(int(p["points"]))),
+            "manual_discount": lambda: self.tr("Manual discount %1 applied.").replace("%1", self.fmt.percent(int(p["bp"]))),
+            "parked": lambda: self.tr("Sale parked. F7 brings it back."),
+            "recalled": lambda: self.tr("Parked sale recalled."),
+            "recalled_coupon_dropped": lambda: self.tr("Parked sale recalled; coupon no longer valid: %1.")
+            .replace("%1", str(p["coupons"])),
+            "cancelled": lambda: self.tr("Sale cancelled."),
+            "nothing_found": lambda: self.tr("Nothing found for “%1”.").replace("%1", str(p["text"])),
+            "card_misread": lambda: self.tr("Card misread (wrong check digit): scan it again."),
+            "points_reset": lambda: user_message(p["error"]) + " " + self.tr("Points to use were reset."),  # type: ignore[arg-type]
+        }
+        return texts[notice.code]()
 
     def _select_current(self) -> None:
         row = self.model.row_of(self.current_key or "")
@@ -410,40 +380,97 @@ class CashierWindow(QMainWindow):
     def _row_clicked(self, index: object) -> None:
         self.current_key = self.model.key_at(self.table.currentIndex().row())
 
-    def _current_line(self):  # -> CartLine
-        for line in self.cart.lines:
-            if line.key == self.current_key:
-                return line
-        raise InputError(self.tr("There is no line to change."), "no_line")
+    def refresh(self) -> None:
+        """Price the cart again and show it everywhere."""
+        self.redraw(self.session.reprice())
+
+    # --- scans and typing -----------------------------------------------------------
+
+    def on_scan(self, code: str) -> None:
+        """A code from the scanner.  It is never dropped: to the open dialog if
+        that takes scans; a card goes on the sale whatever dialog is open (the
+        payment dialog then shows the new total); while a sale is being
+        written, scans wait for it."""
+        if self.busy:
+            self._waiting_scans.append(code)
+            return
+        dialog = self._open_dialog()
+        if dialog is None:
+            self._act(self.handle_code, code)
+            return
+        take = getattr(dialog, "take_scan", None)
+        if take is not None:
+            try:
+                take(code)
+            except Exception as exc:
+                operations.show_failure(dialog, exc)
+            return
+        if classify_scan(code, self.info.card_prefix).kind == "card":
+            self._act(self.handle_code, code, over_dialog=True)
+        else:
+            QApplication.beep()
+            self.say(self.tr("Close the open window first: %1 was not added.").replace("%1", code), "warn")
+
+    def handle_code(self, code: str, qty: int = 1) -> Outcome:
+        return self.session.scan(code, qty)
+
+    def enter_text(self) -> Outcome:
+        text = self.input.text()
+        self.input.clear()
+        return self.session.enter(text)
+
+    # --- the sale -----------------------------------------------------------------
+
+    def add_product(self, barcode: str, qty: int = 1) -> None:
+        self.redraw(self.session.add_product(barcode, qty))
+
+    def attach_member(self, member: Member) -> Outcome:
+        return self.session.attach_member(member)
+
+    def _ask_replace_member(self, member: Member) -> None:
+        """Another member's card while one is on the sale: replace only when the cashier says so."""
+        current = self.cart.member
+        parent = self._open_dialog() or self
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Another card"),
+                          self.tr("%1 is on this sale. Put %2 on it instead?")
+                          .replace("%1", current.name if current else "").replace("%2", member.name),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes:
+                self._act(lambda: self._replace_member(member), over_dialog=True)
+            else:
+                self.say(self.tr("%1 stays on this sale.").replace("%1", current.name if current else ""), "info")
+
+        box.finished.connect(answered)
+        box.open()
+        self.replace_box = box
+
+    def _replace_member(self, member: Member) -> Outcome:
+        return self.session.attach_member(member, replace=True)
 
     def change_qty(self) -> None:
-        line = self._current_line()
+        line = self.session.current_line()
         dialog = QuantityDialog(line.name, line.qty, self)
-        self._show(dialog, lambda: (self.cart.set_qty(line.key, dialog.value()), self.refresh()))
+        self._show(dialog, lambda: self.session.set_qty(line.key, dialog.value()))
 
-    def remove_line(self) -> None:
-        line = self._current_line()
-        self.cart.remove(line.key)
-        self.current_key = None
-        self.refresh()
-        self.say(self.tr("Removed: %1").replace("%1", line.name), "info")
+    def remove_line(self) -> Outcome:
+        return self.session.remove_line()
 
     def redeem_points(self) -> None:
         if self.cart.member is None:
             raise InputError(self.tr("Scan the member's card first."), "redeem_no_member")
-        max_points = self._max_redeem()
+        max_points = self.session.max_redeem
         if not max_points:
             self.say(self.tr("No points can be used on this sale."), "warn")
             return
         dialog = RedeemDialog(self.fmt, self.cart.member.balance, max_points, self.cart.redeem or max_points,
                               self.rules.point_value, self.rules.redeem_step, self)
-        self._show(dialog, lambda: self.set_redeem(dialog.value()))
+        self._show(dialog, lambda: self.session.set_redeem(dialog.value()))
 
     def set_redeem(self, points: int) -> None:
-        self.cart.redeem = points
-        self.refresh()
-        if points:
-            self.say(self.tr("%1 will pay part of the bill.").replace("%1", self.fmt.points(points)), "ok")
+        self.redraw(self.session.set_redeem(points))
 
     def manual_discount(self) -> None:
         if self.cart.is_empty():
@@ -452,58 +479,38 @@ class CashierWindow(QMainWindow):
         self._show(dialog, lambda: self.set_manual_discount(dialog.value_bp()))
 
     def set_manual_discount(self, bp: int) -> None:
-        def done(_: object) -> None:
-            self.refresh()
-            self.say(self.tr("Manual discount %1 applied.").replace("%1", self.fmt.percent(bp)), "ok")
-
         self.pin_dialog = authorise(
-            self, "manual_discount", lambda who: self.cart.set_manual_discount(bp, self.staff, who),
-            done, lambda text: self.say(text, "error"),
+            self, "manual_discount", lambda who: self.session.set_manual_discount(bp, who),
+            self.redraw, lambda text: self.say(text, "error"),
         )
 
-    def park(self) -> None:
-        label = self.cart.member.name if self.cart.member else ""
-        checkout.park(self.cart, self.staff, label)
-        self._new_cart()
-        self.say(self.tr("Sale parked. F7 brings it back."), "ok")
+    def park(self) -> Outcome:
+        return self.session.park()
 
     def recall(self) -> None:
-        if not self.cart.is_empty():
-            raise InputError(self.tr("Pay or park the sale on screen first."), "park_busy")
-        waiting = checkout.parked()
+        waiting = self.session.parked()
         if not waiting:
             self.say(self.tr("No parked sales."), "info")
             return
         dialog = ParkedDialog(self.fmt, waiting, self)
 
-        def take() -> None:
+        def take() -> Outcome | None:
             chosen = dialog.chosen()
-            if chosen is not None:
-                self.cart = checkout.recall(chosen.id)
-                self.current_key = None
-                self.member_panel.show_member(None)
-                self.refresh()
-                if self.cart.dropped_coupons:
-                    self.say(self.tr("Parked sale recalled; coupon no longer valid: %1.")
-                             .replace("%1", ", ".join(self.cart.dropped_coupons)), "warn")
-                else:
-                    self.say(self.tr("Parked sale recalled."), "ok")
+            return self.session.recall(chosen.id) if chosen is not None else None
 
         self._show(dialog, take)
 
-    def escape(self) -> None:
+    def escape(self) -> Outcome | None:
         if self.input.text():
             self.input.clear()
         elif self.right_stack.currentWidget() is self.completion:
             self.next_customer()
         elif self.cart.member is not None:
-            self.cart.member = None
-            self.cart.redeem = 0
-            self.refresh()
-            self.say(self.tr("Member removed from this sale."), "info")
+            return self.session.drop_member()
+        return None
 
     def cancel_sale(self) -> None:
-        if self.cart.is_empty() and self.cart.member is None:
+        if self.session.is_empty():
             return
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Cancel sale"),
                           self.tr("Cancel this sale and clear the screen?"),
@@ -512,16 +519,30 @@ class CashierWindow(QMainWindow):
 
         def answered(button: int) -> None:
             if button == QMessageBox.StandardButton.Yes:
-                self._new_cart()
-                self.say(self.tr("Sale cancelled."), "info")
+                self._act(self.session.cancel)
 
         box.finished.connect(answered)
         box.open()
 
-    def _new_cart(self) -> None:
-        self.cart = Cart()
-        self.current_key = None
-        self.refresh()
+    def is_coupon(self, text: str) -> bool:
+        from services.programme.loyalty import is_coupon_code
+
+        return is_coupon_code(text, self.rules)
+
+    def add_coupon(self, code: str) -> None:
+        self.redraw(self.session.add_coupon(code))
+
+    def open_programme(self) -> None:
+        from ui.programme_dialog import ProgrammeDialog
+
+        auth.require(self.staff, "edit_rules")
+        dialog = ProgrammeDialog(self.staff, self.fmt, self)
+        dialog.programme_published.connect(lambda _: self._programme_changed())
+        self._show(dialog)
+
+    def _programme_changed(self) -> None:
+        self.member_panel.summary = None
+        self.redraw(self.session.programme_changed())
 
     # --- members --------------------------------------------------------------------
 
@@ -537,10 +558,14 @@ class CashierWindow(QMainWindow):
         dialog.member_saved.connect(lambda member: self._act(self._registered, member))
         self._show(dialog)
 
-    def _registered(self, member: Member) -> None:
-        self.attach_member(member)
-        card = members.active_card(member)
-        self.say(self.tr("Welcome, %1! Card %2.").replace("%1", member.name).replace("%2", card.number if card else ""), "ok")
+    def _registered(self, member: Member) -> Outcome:
+        outcome = self.attach_member(member)
+        if outcome.replace_member is None:
+            card = members.active_card(member)
+            self.redraw(outcome)
+            self.say(self.tr("Welcome, %1! Card %2.").replace("%1", member.name).replace("%2", card.number if card else ""), "ok")
+            return Outcome()
+        return outcome
 
     def edit_member(self, member: Member | None = None) -> None:
         member = member or self.cart.member
@@ -549,14 +574,15 @@ class CashierWindow(QMainWindow):
         dialog = MemberFormDialog(self.staff, member, self)
 
         def saved(updated: Member) -> None:
-            self.member_panel.summary = None  # show the edited details
-            self._act(self.attach_member, updated)
+            if self.cart.member is not None and self.cart.member.id == updated.id:
+                self._act(lambda: self.session.member_changed(updated), over_dialog=True)
+            else:
+                self._act(self.attach_member, updated)
 
         def adjusted(updated: Member) -> None:
-            # The member dialog stays open, so this cannot wait for _act.
-            self.member_panel.summary = None
-            self.cart.member = updated
-            self.refresh()
+            # The member dialog stays open: redraw under it.
+            if self.cart.member is not None and self.cart.member.id == updated.id:
+                self.redraw(self.session.member_changed(updated))
 
         dialog.member_saved.connect(saved)
         dialog.balance_adjusted.connect(adjusted)
@@ -567,47 +593,33 @@ class CashierWindow(QMainWindow):
     def pay(self) -> None:
         if self.cart.is_empty() or self.priced is None:
             raise InputError(self.tr("Scan the items first."), "sale_empty")
-        fresh = rules.active_rules()
-        if fresh.version != self.rules.version:  # a version scheduled by the owner took effect
-            self.rules = fresh
-            self.refresh()
-        dialog = PayDialog(self.fmt, self.priced.to_pay, self)
+        to_pay = self.session.due()  # under the programme in force now
+        self.redraw(Outcome(cart=True, member=self.cart.member is not None))
+        dialog = PayDialog(self.fmt, to_pay, self)
         self._show(dialog, lambda: self.complete(dialog.tenders()))
 
-    def complete(self, tenders: list[checkout.Tender]) -> None:
-        """Write the sale on a worker thread; the screen stays live but takes no
-        new action until the sale is safely on disk."""
-        cart, staff, rules_now = self.cart, self.staff, self.rules
+    def complete(self, tenders: list[Tender]) -> None:
+        """Write the sale on a worker thread, from a frozen copy of it; the
+        screen stays live, and scans made meanwhile wait for it."""
+        order = self.session.order(tenders)
         self.busy = True
         self.say(self.tr("Saving the sale…"), "info")
-        run_in_background(
-            self,
-            lambda: chain.complete_sale_in_chain(cart, tenders, cashier=staff, rules=rules_now),
-            self._sale_saved,
-            self._sale_failed,
-        )
+        operations.run(self, lambda: sale_session.complete(order), self._sale_saved, self._sale_failed,
+                       after=self._not_busy)
+
+    def _not_busy(self) -> None:
+        self.busy = False
 
     def _sale_failed(self, exc: BaseException) -> None:
-        self.busy = False
-        if self.cart.member is not None:
-            # Nothing was written: show the balance the database holds now.
-            self.cart.member = members.reload(self.cart.member)
-            self.member_panel.summary = None
-            self.refresh()
-        if isinstance(exc, InputError):
-            self.say(user_message(exc), "error")  # the cart is still on screen: fix and pay again
-        else:
-            report_bug(self, exc)
+        self.member_panel.summary = None
+        self.redraw(self.session.failed())  # nothing was written: the balance as it is now
+        operations.show_failure(self, exc)  # the cart is still on screen: fix and pay again
         self.input.setFocus()
+        self._take_waiting_scans()
 
     def _sale_saved(self, result: object) -> None:
-        self.busy = False
         assert isinstance(result, SaleResult)
-        self.last_sale = result
-        self.rules = rules.active_rules()
-        self.cart = Cart()
-        self.current_key = None
-        self.refresh()
+        self.redraw(self.session.finished(result))
         self.completion.show_result(result)
         self.right_stack.setCurrentWidget(self.completion)
         done = self.tr("Sale %1 complete. Change %2.").replace("%1", result.receipt_no).replace(
@@ -618,6 +630,12 @@ class CashierWindow(QMainWindow):
         self.sale_completed.emit(result)
         if printers.printer_settings().auto_print:
             self.print_receipt(result.sale_id)
+        self._take_waiting_scans()
+
+    def _take_waiting_scans(self) -> None:
+        waiting, self._waiting_scans = self._waiting_scans, []
+        for code in waiting:
+            self.on_scan(code)
 
     def next_customer(self) -> None:
         self.right_stack.setCurrentWidget(self.totals)
@@ -658,17 +676,15 @@ class CashierWindow(QMainWindow):
             self.completion.print.setEnabled(True)
 
         def printed(receipt_no: object) -> None:
-            over()
             self.say(self.tr("Receipt %1 printed.").replace("%1", str(receipt_no)), "ok")
 
         def failed(exc: BaseException) -> None:
-            over()
             if isinstance(exc, InputError):
                 self.say(user_message(exc) + " " + self.tr("The sale is saved; reprint it from Receipts (F10)."), "error")
             else:
-                report_bug(self, exc)
+                operations.show_failure(self, exc)
 
-        run_in_background(self, lambda: print_receipt(sale_id, resources, settings), printed, failed)
+        operations.run(self, lambda: print_receipt(sale_id, resources, settings), printed, failed, after=over)
 
     def print_last_receipt(self) -> None:
         if self.last_sale is None:
@@ -712,13 +728,19 @@ class CashierWindow(QMainWindow):
         self._show(dialog)
 
     def _returned(self, result: object) -> None:
-        if self.cart.member is not None:
-            self.cart.member = members.reload(self.cart.member)
-            self.member_panel.summary = None
-        self.refresh()
+        self.member_panel.summary = None
+        self.redraw(self.session.member_changed() if self.cart.member is not None else self.session.reprice())
         self.say(self.tr("Return done: give back %1.").replace("%1", self.fmt.money(result.refund)), "ok")  # type: ignore[attr-defined]
 
+    # --- closing ------------------------------------------------------------------------
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        """Close without cutting work in half: a sale, a print or a sync under
+        way is waited for (bounded), then the scanner lets go of the keyboard."""
+        self.status_sync.stop()
+        if operations.in_flight():
+            self.say(self.tr("Finishing the work under way…"), "info")
+            operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.scanner)

@@ -41,6 +41,8 @@ def _table() -> dict[str, str]:
         "sale_empty": translate("Errors", "The sale has no items."),
         "park_empty": translate("Errors", "There is nothing to park."),
         "park_gone": translate("Errors", "That parked sale was already recalled."),
+        "park_busy": translate("Errors", "Pay or park the sale on screen first."),
+        "no_line": translate("Errors", "There is no line to change."),
         "pay_method": translate("Errors", "Pay by cash or card."),
         "pay_negative": translate("Errors", "A payment cannot be negative."),
         "pay_card_over": translate("Errors", "The card payment is more than the bill."),

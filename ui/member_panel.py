@@ -79,9 +79,10 @@ class MemberPanel(QFrame):
             return
         self.name.setText(summary.name)
         self.tier.setText(tier_name(summary.tier_name) or self.tr("No tier"))
-        self.tier.setProperty("tier", summary.tier_code)
-        self.tier.style().unpolish(self.tier)
-        self.tier.style().polish(self.tier)
+        if self.tier.property("tier") != summary.tier_code:  # restyling is the panel's dearest step
+            self.tier.setProperty("tier", summary.tier_code)
+            self.tier.style().unpolish(self.tier)
+            self.tier.style().polish(self.tier)
         self.birthday.setVisible(summary.birthday_soon)
         card = mask_card(summary.card) if summary.card else self.tr("no active card")
         self.card.setText(self.tr("Card %1").replace("%1", card) + (f"  ·  {summary.phone}" if summary.phone else ""))

@@ -26,6 +26,12 @@ def round_ups(to_pay: int, count: int = 3) -> list[int]:
     return sorted(found)[:count]
 
 
+def _key_button(button: QWidget) -> QWidget:
+    button.setMinimumHeight(50)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return button
+
+
 class PayDialog(QDialog):
     def __init__(self, fmt: Formatter, to_pay: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,9 +43,9 @@ class PayDialog(QDialog):
         caption = QLabel(self.tr("To pay"), self)
         caption.setObjectName("SectionTitle")
         layout.addWidget(caption)
-        total = QLabel(fmt.money(to_pay), self)
-        total.setObjectName("Total")
-        layout.addWidget(total)
+        self.total = QLabel(fmt.money(to_pay), self)
+        self.total.setObjectName("Total")
+        layout.addWidget(self.total)
 
         grid = QGridLayout()
         self.cash = QLineEdit(self)
@@ -60,20 +66,16 @@ class PayDialog(QDialog):
         self.exact_button.clicked.connect(self.exact_cash)
         QShortcut(QKeySequence("F3"), self, self.exact_cash)
         methods.addWidget(self.exact_button)
-        for amount in round_ups(to_pay):
-            button = QPushButton(fmt.money(amount), self)
-            button.clicked.connect(lambda _=False, a=amount: self._set_cash(a))
-            quick.addWidget(button)
         self.card_button = QPushButton(self.tr("All by card (F2)"), self)
         self.card_button.clicked.connect(self.all_card)
         QShortcut(QKeySequence("F2"), self, self.all_card)
         methods.addWidget(self.card_button)
-        for row in (methods, quick):
-            for index in range(row.count()):
-                row.itemAt(index).widget().setMinimumHeight(50)
-                row.itemAt(index).widget().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for index in range(methods.count()):
+            _key_button(methods.itemAt(index).widget())
         layout.addLayout(methods)
         layout.addLayout(quick)
+        self.quick = quick
+        self._fill_quick()
 
         self.due = QLabel(self)
         self.due.setObjectName("Big")
@@ -98,6 +100,25 @@ class PayDialog(QDialog):
         self.card.textChanged.connect(self._update)
         self._update()
         self.cash.setFocus()
+
+    def _fill_quick(self) -> None:
+        """Buttons for the notes a customer is likely to hand over."""
+        while self.quick.count():
+            self.quick.takeAt(0).widget().deleteLater()
+        for amount in round_ups(self.to_pay):
+            button = QPushButton(self.fmt.money(amount), self)
+            button.clicked.connect(lambda _=False, a=amount: self._set_cash(a))
+            self.quick.addWidget(_key_button(button))
+
+    def set_to_pay(self, to_pay: int) -> None:
+        """The bill changed while the dialog was open (a member's card was
+        scanned): show the new amount; what was typed stays."""
+        if to_pay == self.to_pay:
+            return
+        self.to_pay = to_pay
+        self.total.setText(self.fmt.money(to_pay))
+        self._fill_quick()
+        self._update()
 
     def _set_cash(self, amount: int) -> None:
         self.cash.setText(self.fmt.qlocale().toString(amount / 100, "f", 2).replace("\u00a0", "").replace(" ", ""))

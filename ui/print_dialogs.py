@@ -28,7 +28,7 @@ from ui.errors import report_bug, user_message
 from ui.formatting import Formatter, tier_name
 from ui.printing import preview_pixmap, print_pdf, print_receipt, printer_names
 from ui.widgets import MessageBar
-from ui.worker import run_in_background
+from ui import operations
 
 
 def _message_or_bug(parent: QWidget, bar: MessageBar, exc: BaseException) -> None:
@@ -133,7 +133,7 @@ class ReceiptsDialog(QDialog):
             _message_or_bug(self, self.message, exc)
 
         sale_id, resources = str(self.sale.id), self.resources
-        run_in_background(self, lambda: print_receipt(sale_id, resources), done, failed)
+        operations.run(self, lambda: print_receipt(sale_id, resources), done, failed)
 
     def save_pdf(self) -> None:
         if self.sale is None:
@@ -327,7 +327,7 @@ class CardsDialog(QDialog):
             self._set_busy(False)
             _message_or_bug(self, self.message, exc)
 
-        run_in_background(self, work, finished, failed)
+        operations.run(self, work, finished, failed)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

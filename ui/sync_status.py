@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from services.sync import client as sync
 from services.core.errors import InputError
 from ui.errors import user_message
-from ui.worker import run_in_background
+from ui import operations
 
 log = logging.getLogger("loyaltill.ui.sync")
 
@@ -40,6 +40,7 @@ class SyncStatus(QWidget):
         self.running = False
         self.refused = False  # the hub said 401: the owner must issue a new token
         self._retry_ms = FIRST_RETRY_MS
+        self.stopped = False  # the window is closing: no more tries
         self.label = QLabel(self)
         self.label.setObjectName("Offline")
         self.button = QPushButton(self.tr("Sync now"), self)
@@ -84,13 +85,18 @@ class SyncStatus(QWidget):
             return local.strftime("%H:%M")
         return local.strftime("%d.%m %H:%M")
 
+    def stop(self) -> None:
+        """No further tries (the window is closing); one under way finishes."""
+        self.stopped = True
+        self.timer.stop()
+
     def sync_now(self) -> None:
-        if self.running or not self._read_state().connected:
+        if self.stopped or self.running or not self._read_state().connected:
             return
         self.running = True
         self.timer.stop()
         self.button.setEnabled(False)
-        run_in_background(self, self._work, self._done, self._failed)
+        operations.run(self, self._work, self._done, self._failed)
 
     def _done(self, result: object) -> None:
         self.running, self.online, self.error, self.refused = False, True, "", False
@@ -98,7 +104,8 @@ class SyncStatus(QWidget):
         self._retry_ms = FIRST_RETRY_MS
         self.render()
         self.synced.emit(result)
-        self.timer.start(EVERY_MS)
+        if not self.stopped:
+            self.timer.start(EVERY_MS)
 
     def _failed(self, exc: BaseException) -> None:
         self.running, self.online = False, False
@@ -111,7 +118,7 @@ class SyncStatus(QWidget):
         self.refused = isinstance(exc, InputError) and exc.code == "sync_unauthorised"
         self.render()
         self.sync_failed.emit(self.error)
-        if self.refused:
+        if self.refused or self.stopped:
             return  # a revoked or wrong token does not mend itself: no retries until "Sync now"
         self.timer.start(self._retry_ms)
         self._retry_ms = min(self._retry_ms * 2, LONGEST_RETRY_MS)

@@ -22,7 +22,7 @@ from services.programme.rules import Rules
 from services.programme.whatif import WhatIf
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter
-from ui.worker import run_in_background
+from ui import operations
 
 SIMULATED = QColor("#2b6cb0")
 ACTUAL = QColor("#a0aec0")
@@ -153,7 +153,7 @@ class WhatIfDialog(QDialog):
         rules, emit = self.rules, self._progress.moved.emit
         self.run_button.setEnabled(False)
         self.message.setText(self.tr("Replaying the sales…"))
-        run_in_background(self, lambda: whatif.simulate(rules, start, end, progress=emit), self._done, self._failed)
+        operations.run(self, lambda: whatif.simulate(rules, start, end, progress=emit), self._done, self._failed)
 
     def _moved(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import peewee
 
-from models import write_transaction as _database_transaction
+from models import db, write_transaction as _database_transaction
 from services.core.errors import InputError
 
 # SQLite's words -> (code for the UI's translation, advice in English).
@@ -48,3 +48,10 @@ def write_transaction() -> Iterator[None]:
         if error is None:
             raise
         raise error from exc
+
+
+def close_thread_connection() -> None:
+    """Close this thread's connection to the till's file, if it has one (peewee
+    keeps one per thread): a background job calls it when its work ends."""
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()

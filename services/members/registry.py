@@ -17,6 +17,7 @@ from services.journal import outbox
 from services.members.cards import is_valid_ean13, make_card_number
 from services.core.errors import InputError, NotFound
 from services.members.phones import looks_like_phone, normalize_phone
+from services.programme.pricing import Customer
 from services.programme.rules import Rules, active_rules
 from services.core.serialize import row_dict
 from services.shop.settings import local_till, shop_info
@@ -61,11 +62,15 @@ def _fresh(member_id: object) -> Member:
     return found
 
 
+# On every scan (the member panel): written once as SQL, see models.db.fetch_model.
+_ACTIVE_CARD_SQL = (
+    'SELECT * FROM "card" WHERE member_id = ? AND status = \'active\' ORDER BY created_at DESC LIMIT 1'
+)
+
+
 def active_card(member: Member) -> Card | None:
-    return (
-        Card.select().where((Card.member == member) & (Card.status == "active"))
-        .order_by(Card.created_at.desc()).first()
-    )
+    found = fetch_model(Card, _ACTIVE_CARD_SQL, (member.id.bytes,))
+    return found[0] if found else None
 
 
 def find_by_card(number: str) -> Member:
@@ -322,7 +327,10 @@ def birthday_soon(birthday: dt.date | None, today: dt.date, days: int = 3) -> bo
     return loyalty.birthday_key(birthday, today, days) is not None
 
 
-def summary(member: Member, rules: Rules, now: dt.datetime | None = None) -> MemberSummary:
+def summary(member: Member, rules: Rules, now: dt.datetime | None = None,
+            context: Customer | None = None) -> MemberSummary:
+    """`context` is the member as the rules see them, when the caller has
+    worked it out already (the sale session has, to price the cart)."""
     now = now or utcnow()
     spend = spend_in_window(member.id, rules, now)
     tier = rules.tier(member.tier) or rules.tier_for_spend(spend)
@@ -348,5 +356,5 @@ def summary(member: Member, rules: Rules, now: dt.datetime | None = None) -> Mem
         redeem_blocked=member.balance < 0,
         privileges=tier.privileges if tier else (),
         pending=loyalty.pending_total(member.id),
-        birthday_bonus=bool((context := loyalty.customer_for(member, rules, now)) and context.birthday_due),
+        birthday_bonus=(context or loyalty.customer_for(member, rules, now)).birthday_due,
     )

@@ -6,6 +6,7 @@ ledger entries and the outbox, or nothing at all.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -134,6 +135,12 @@ class Cart:
 
     def is_empty(self) -> bool:
         return not self.lines
+
+    def snapshot(self) -> "Cart":
+        """A copy for the worker that writes the sale: completing it replaces
+        the copy's member, context and coupons, never this cart's."""
+        return dataclasses.replace(self, lines=list(self.lines), coupons=list(self.coupons),
+                                   dropped_coupons=list(self.dropped_coupons))
 
 
 def _check_qty(qty: int) -> None:

@@ -124,13 +124,14 @@ def test_bench_prints_figures_beside_baselines(shop):
     out = run("bench", "--db", str(path), "--rounds", "40", "--json")
     report = json.loads(out.stdout)
     names = [r["name"] for r in report["results"]]
-    assert names == ["card lookup", "sale completion", "start-up to cashier window"]
+    assert names == ["card lookup", "sale completion", "start-up to cashier window", "scan to member shown"]
+    assert report["results"][3]["samples"] == 40  # a wedge scan per card, in the real window
     for r in report["results"]:
         assert r["loyaltill"]["p50_ms"] > 0 and r["raw_sqlite3"]["p50_ms"] > 0
         assert r["ratio_p50"] == pytest.approx(r["loyaltill"]["p50_ms"] / r["raw_sqlite3"]["p50_ms"], rel=0.05)
     assert report["member"] == 80 and report["sale"] >= 400
     human = run("bench", "--db", str(path), "--rounds", "20").stdout
-    assert "card lookup" in human and "ratio p50" in human
+    assert "card lookup" in human and "ratio p50" in human and "scan to member shown" in human
 
 
 def test_rules_export_import_and_simulate(shop, tmp_path):
