@@ -84,8 +84,29 @@ def migrate(
         return found
     if found > 0 and path is not None and path.exists():
         backup_file(path, found)
-    for number in range(found, latest):
-        with database.atomic(lock_type="IMMEDIATE"):
-            steps[number](database)
-            database.execute_sql(f"PRAGMA user_version = {number + 1}")
+    # A step may rebuild a table (playhouse.migrate does, on SQLite, to change a
+    # column), and DROP TABLE of a referenced table fails with foreign keys on.
+    # The pragma is ignored inside a transaction, so it is set around the steps,
+    # and each step proves its own foreign keys before it commits.
+    enforced = database.execute_sql("PRAGMA foreign_keys").fetchone()[0]
+    database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for number in range(found, latest):
+            with database.atomic(lock_type="IMMEDIATE"):
+                steps[number](database)
+                _check_foreign_keys(database, number + 1)
+                database.execute_sql(f"PRAGMA user_version = {number + 1}")
+    finally:
+        database.execute_sql(f"PRAGMA foreign_keys = {1 if enforced else 0}")
     return found
+
+
+def _check_foreign_keys(database: peewee.SqliteDatabase, step: int) -> None:
+    """With enforcement off, a step that dropped, rebuilt or emptied a table
+    could leave rows pointing nowhere; the whole file is checked, as SQLite's
+    own procedure for changing a table asks (seconds on a large till, and only
+    when a step runs)."""
+    broken = database.execute_sql("PRAGMA foreign_key_check").fetchone()
+    if broken is not None:
+        table, rowid, parent = broken[0], broken[1], broken[2]
+        raise peewee.IntegrityError(f"migration {step} left a row of {table} (rowid {rowid}) pointing at no row of {parent}")
