@@ -1,7 +1,10 @@
 """Numbered migrations, kept in PRAGMA user_version.
 
-The file is copied before any migration runs, and a database written by a
-newer LoyalTill is refused rather than half-understood.
+Each step is frozen SQL (models/migration_steps), never the models of the
+day: a column added to a model must not change what an old step creates.  A
+new file runs the same steps as an old one being upgraded.  The file is
+copied before any migration runs, and a database written by a newer
+LoyalTill is refused rather than half-understood.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import Callable
 
 import peewee
 
-from models import schema
+from models.migration_steps import m0001_initial, m0002_loyalty_records, m0003_sync
 
 
 class DatabaseTooNew(Exception):
@@ -24,28 +27,28 @@ class DatabaseTooNew(Exception):
         self.known = known
 
 
+def run_statements(database: peewee.SqliteDatabase, statements: tuple[str, ...]) -> None:
+    """Run a frozen step's SQL, statement by statement, inside migrate()'s transaction."""
+    for statement in statements:
+        database.execute_sql(statement)
+
+
 def _m1_initial(database: peewee.SqliteDatabase) -> None:
-    with database.bind_ctx(schema.V1_MODELS):  # this file, whatever the proxy points at
-        database.create_tables(schema.V1_MODELS)
+    run_statements(database, m0001_initial.STATEMENTS)
 
 
 def _m2_loyalty_records(database: peewee.SqliteDatabase) -> None:
-    """Coupons used and issued, pending points, once-only bonuses, referrals and
-    each member sale's loyalty context (issue 4).  New tables only: no v1 table
-    changes, so a v1 file keeps every row as it was."""
-    with database.bind_ctx(schema.V2_MODELS):
-        database.create_tables(schema.V2_MODELS)
+    run_statements(database, m0002_loyalty_records.STATEMENTS)
 
 
 def _m3_sync(database: peewee.SqliteDatabase) -> None:
-    """Sync with the hub: per-field clocks for master data, and an index on the
-    operations the hub has not acknowledged yet (Outbox.sent_at stays NULL
-    until it has; acknowledged rows are kept, not deleted)."""
-    with database.bind_ctx(schema.SYNC_MODELS):
-        database.create_tables(schema.SYNC_MODELS)
-    database.execute_sql('CREATE INDEX IF NOT EXISTS "outbox_unsent" ON "outbox" (seq) WHERE sent_at IS NULL')
+    run_statements(database, m0003_sync.STATEMENTS)
 
 
+# History, in order: a step is never edited or removed once released; a change
+# to the schema is a new step at the end (explicit DDL in models/migration_steps,
+# or playhouse.migrate operations), and the model in models/schema.py changes with
+# it.  tests/unit/models/test_schema_history.py fails when the two disagree.
 MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _m1_initial,
     _m2_loyalty_records,
@@ -81,8 +84,29 @@ def migrate(
         return found
     if found > 0 and path is not None and path.exists():
         backup_file(path, found)
-    for number in range(found, latest):
-        with database.atomic(lock_type="IMMEDIATE"):
-            steps[number](database)
-            database.execute_sql(f"PRAGMA user_version = {number + 1}")
+    # A step may rebuild a table (playhouse.migrate does, on SQLite, to change a
+    # column), and DROP TABLE of a referenced table fails with foreign keys on.
+    # The pragma is ignored inside a transaction, so it is set around the steps,
+    # and each step proves its own foreign keys before it commits.
+    enforced = database.execute_sql("PRAGMA foreign_keys").fetchone()[0]
+    database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for number in range(found, latest):
+            with database.atomic(lock_type="IMMEDIATE"):
+                steps[number](database)
+                _check_foreign_keys(database, number + 1)
+                database.execute_sql(f"PRAGMA user_version = {number + 1}")
+    finally:
+        database.execute_sql(f"PRAGMA foreign_keys = {1 if enforced else 0}")
     return found
+
+
+def _check_foreign_keys(database: peewee.SqliteDatabase, step: int) -> None:
+    """With enforcement off, a step that dropped, rebuilt or emptied a table
+    could leave rows pointing nowhere; the whole file is checked, as SQLite's
+    own procedure for changing a table asks (seconds on a large till, and only
+    when a step runs)."""
+    broken = database.execute_sql("PRAGMA foreign_key_check").fetchone()
+    if broken is not None:
+        table, rowid, parent = broken[0], broken[1], broken[2]
+        raise peewee.IntegrityError(f"migration {step} left a row of {table} (rowid {rowid}) pointing at no row of {parent}")

@@ -248,6 +248,11 @@ class Outbox(BaseModel):
     sent_at = Timestamp(null=True)
 
 
+# What the hub has not acknowledged yet (migration 3); declared here so the
+# models describe the whole schema the migrations build.
+Outbox.add_index(Outbox.index(Outbox.seq, name="outbox_unsent", where=Outbox.sent_at.is_null()))
+
+
 class ParkedSale(UUIDModel):
     """A cart put aside while the customer fetches something; local only."""
 

@@ -1,5 +1,6 @@
 import sqlite3
 
+import peewee
 import pytest
 
 from models import DatabaseTooNew, db, make_database, open_database
@@ -165,3 +166,55 @@ def test_a_v1_database_upgrades_to_sync_keeping_its_data(tmp_path, resources):
     finally:
         upgraded.close()
         db.initialize(None)
+
+
+def _till_v1(path):
+    """The frozen version-1 till (tests/unit/models/data/till_v1.sql), not yet upgraded."""
+    from pathlib import Path
+
+    with sqlite3.connect(path) as conn:
+        conn.executescript((Path(__file__).with_name("data") / "till_v1.sql").read_text())
+    conn.close()
+    return path
+
+
+def test_a_step_may_rebuild_a_table_other_tables_point_at(tmp_path):
+    """playhouse.migrate rebuilds a table on SQLite to add a NOT NULL column:
+    that drops a table sales and cards point at, which foreign keys forbid
+    unless migrate() lifts them for the step."""
+    from playhouse.migrate import SqliteMigrator
+    from playhouse.migrate import migrate as run_operations
+
+    def m_nickname(d):
+        run_operations(SqliteMigrator(d).add_column("member", "nickname", peewee.TextField(default="")))
+
+    path = _till_v1(tmp_path / "till.db")
+    database = make_database(path)
+    database.connect()
+    members = database.execute_sql("SELECT id FROM member").fetchall()
+    sales = database.execute_sql("SELECT COUNT(*) FROM sale WHERE member_id IS NOT NULL").fetchone()[0]
+    assert members and sales
+    migrate(database, path, MIGRATIONS + [m_nickname])
+    assert schema_version(database) == LATEST + 1
+    assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert database.execute_sql("SELECT id, nickname FROM member").fetchall() == [(m[0], "") for m in members]
+    assert database.execute_sql("SELECT COUNT(*) FROM sale WHERE member_id IS NOT NULL").fetchone()[0] == sales
+    database.close()
+
+
+def test_a_step_leaving_rows_pointing_nowhere_is_undone(tmp_path):
+    path = _till_v1(tmp_path / "till.db")
+    database = make_database(path)
+    database.connect()
+    migrate(database, path)
+    members = database.execute_sql("SELECT COUNT(*) FROM member").fetchone()[0]
+
+    def m_forget_members(d):
+        d.execute_sql("DELETE FROM member")  # cards and sales still point at them
+
+    with pytest.raises(peewee.IntegrityError, match=r"migration 4 left a row of \w+ .* pointing at no row of member"):
+        migrate(database, path, MIGRATIONS + [m_forget_members])
+    assert schema_version(database) == LATEST
+    assert database.execute_sql("SELECT COUNT(*) FROM member").fetchone()[0] == members > 0
+    assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    database.close()
