@@ -28,14 +28,15 @@ class CatalogueTranslator(QTranslator):
     """Qt's translate() answered from the gettext catalogue, for texts still worded with
     self.tr() (ui/cashier.py until it uses _()).  There is no .qm: one catalogue for all."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
         if not source:
-            return ""
+            return None
         words = messages.words()
         text = words.pgettext(str(context), source)
         if text == source:
             text = words._(source)
-        return "" if text == source else text  # "": not ours, Qt keeps the source
+        return None if text == source else text  # None (a null QString): not ours, Qt asks on
 
     def isEmpty(self) -> bool:
         return False

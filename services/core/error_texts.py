@@ -47,6 +47,7 @@ TEXTS: dict[str, str] = {
     "phone_empty": N_("Enter a phone number."),
     "phone_invalid": N_("{phone} is not a phone number we can use."),
     "phone_taken": N_("A member with phone {phone} already exists: find them instead."),
+    "phone_other_member": N_("Phone {phone} belongs to another member."),
     "birthday_bad": N_("That birthday cannot be right."),
     "sale_unknown": N_("No sale with receipt {ref}."),
     "return_nothing": N_("Everything on this receipt was already returned."),

@@ -267,7 +267,7 @@ def update(
     with write_transaction():
         normal = changes.get(Member.phone)
         if normal and Member.select().where((Member.phone == normal) & (Member.id != member.id)).exists():
-            raise InputError("phone_taken", phone=normal)
+            raise InputError("phone_other_member", phone=normal)
         Member.update(changes).where(Member.id == member.id).execute()
         fresh = _fresh(member.id)
         outbox.record("member", row_dict(fresh))

@@ -1,38 +1,49 @@
-"""Every UI string has a Russian and a Romanian translation, and the .qm files are current."""
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
-from pathlib import Path
-
+"""The window in Russian and Romanian: texts come from the one catalogue (services.core.messages),
+including ui/cashier.py's self.tr() through the bridge translator, and Qt's own buttons."""
 import pytest
+from PySide6.QtCore import QCoreApplication
 
-ROOT = Path(__file__).resolve().parents[2]
-TRANSLATIONS = ROOT / "resources" / "translations"
-
-
-@pytest.mark.parametrize("lang", ["ru", "ro"])
-def test_every_string_is_translated(lang):
-    tree = ET.parse(TRANSLATIONS / f"loyaltill_{lang}.ts")
-    messages = tree.findall(".//message")
-    assert len(messages) > 200
-    missing = [
-        m.findtext("source") for m in messages
-        if (t := m.find("translation")) is None or t.get("type") in ("unfinished", "vanished", "obsolete")
-        or not ("".join(t.itertext()).strip())
-    ]
-    assert missing == []
+from services.core import messages
 
 
-@pytest.mark.parametrize("lang", ["ru", "ro"])
-def test_sources_cover_the_code(lang, tmp_path):
-    """lupdate over ui/*.py finds no string the .ts lacks."""
-    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
-    if not lupdate.exists():
-        pytest.skip("pyside6-lupdate is not installed beside this Python")
-    fresh = tmp_path / f"fresh_{lang}.ts"
-    subprocess.run([str(lupdate), "-no-obsolete", *map(str, sorted((ROOT / "ui").glob("*.py"))), "-ts", str(fresh)],
-                   check=True, capture_output=True)
-    sources = lambda path: {m.findtext("source") for m in ET.parse(path).iter("message")}  # noqa: E731
-    found = sources(fresh)
-    assert len(found) > 200
-    assert found - sources(TRANSLATIONS / f"loyaltill_{lang}.ts") == set()
+@pytest.fixture
+def language(app_styled):
+    from tests.ui.conftest import RESOURCES
+    from ui.app import install_translator
+
+    def use(lang: str) -> bool:
+        return install_translator(app_styled, RESOURCES, lang)
+
+    yield use
+    use("en")
+
+
+@pytest.mark.parametrize("lang, pay, points", [("ru", "Оплата", "143 балла"), ("ro", "Plată", "143 de puncte")])
+def test_install_translator_sets_the_catalogue_and_bridges_qt(language, lang, pay, points):
+    from ui.formatting import Formatter
+
+    assert language(lang)
+    assert messages.language() == lang
+    assert QCoreApplication.translate("CashierWindow", "Pay") == pay  # self.tr() in cashier.py
+    assert messages._("Pay") == pay
+    assert Formatter("RUB", "ru_RU").points(143) == points
+
+
+def test_the_bridge_keeps_a_context_of_its_own(language):
+    assert language("ru")
+    assert QCoreApplication.translate("ProgrammeDialog", "Name") == "Название"
+    assert QCoreApplication.translate("MemberFormDialog", "Name") == "Имя"
+    assert QCoreApplication.translate("Anything", "not a LoyalTill text") == "not a LoyalTill text"
+
+
+def test_english_is_the_source(language):
+    assert language("ru") and language("en")
+    assert messages.language() == "en" and QCoreApplication.translate("CashierWindow", "Pay") == "Pay"
+
+
+def test_points_group_their_digits(language):
+    from ui.formatting import Formatter
+
+    assert language("ru")
+    assert Formatter("RUB", "ru_RU").points(1234) == "1 234 балла"
+    assert Formatter("RUB", "ru_RU").points(-21) == "−21 балл"

@@ -1,6 +1,5 @@
 """The committed catalogue: .mo files compiled from the current .po, and every text in the
 code (as `pybabel extract` finds it) translated into Russian and Romanian."""
-import io
 from pathlib import Path
 
 import pytest
