@@ -192,16 +192,20 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
-def render(code: str, params: dict[str, Any], translate: Callable[[str], str] = str) -> str | None:
+def render(code: str, params: dict[str, Any], translate: Callable[[str], str] | None = None) -> str | None:
     """The sentence for an error code with its params, through `translate`; None if the
-    code has no template.  A translation whose {names} do not fit falls back to English."""
+    code has no template.  A translation whose {names} do not fit falls back to English.
+    Without `translate` (str() of the error: the command line, the logs) a `field` stays
+    the setting's own name, as the rules file spells it; with it, the owner's screen label."""
     if code == "needs_role" and params.get("role") == "owner":
         code = "needs_owner"
     template = TEXTS.get(code)
     if template is None:
         return None
     values = dict(params)
-    if isinstance(values.get("field"), str):
+    if translate is None:
+        translate = str
+    elif isinstance(values.get("field"), str):
         values["field"] = translate(FIELD_LABELS.get(values["field"], values["field"]))
     for candidate in (translate(template), template):
         try:

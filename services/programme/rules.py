@@ -183,7 +183,7 @@ def check(rules: Rules, today: dt.date | None = None) -> list[Problem]:
     for name in ("discount_bp", "earn_bp", "redeem_cap_bp", "max_discount_bp", "birthday_discount_bp"):
         value = getattr(rules, name)
         if not 0 <= value <= BP:
-            bad("rule_percent_range", field=name, value=value / 100)
+            bad("rule_percent_range", field=name, value=f"{value / 100:g}")
     if rules.point_value <= 0:
         bad("rule_point_value")
     if rules.redeem_step <= 0:

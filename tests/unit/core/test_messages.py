@@ -142,3 +142,9 @@ def test_render_falls_back_to_english_when_a_translation_is_broken():
     assert render("qty_range", {"max": 99}, broken) == "Quantity must be 1 to 99."
     assert render("no_such_code", {}) is None
     assert re.search(r"\d", render("qty_range", {"max": 99}) or "")
+
+
+def test_the_command_line_names_the_setting_the_screen_labels_it():
+    exc = InputError("rule_negative", field="welcome_points")
+    assert str(exc) == "welcome_points cannot be negative."  # as the rules file spells it
+    assert messages.error_text(exc, "en") == "Welcome bonus cannot be negative."
