@@ -305,7 +305,7 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     else:
         found = members.find_by_phone(args.phone)
         if not found:
-            raise NotFound(f"No member with phone {args.phone}.")
+            raise NotFound("member_phone_unknown", phone=args.phone)
         member = found[0]
     info = members.summary(member, active_rules())
     ledger = [

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 import models
@@ -17,32 +17,29 @@ from services.shop import settings as shop
 from services.core.startup import STARTUP_PROBE
 from services.core.errors import InputError
 from services.core.exitcodes import ExitCode
+from services.core import messages
+from services.core.messages import _
 from ui.errors import report_bug, user_message
 from ui import operations
 from ui.style import apply_style
 
 log = logging.getLogger("loyaltill.ui")
-translate = QCoreApplication.translate
 
 
 def install_translator(app: QApplication, resources: Path, language: str) -> bool:
-    """LoyalTill's own strings and Qt's (button texts) in `language`; English needs none."""
+    """The window's language: LoyalTill's catalogue (services.core.messages) and Qt's own
+    texts (standard buttons); False if the catalogue for `language` is missing."""
+    messages.set_language(language)
     for old in getattr(app, "_loyaltill_translators", []):
         app.removeTranslator(old)
     app._loyaltill_translators = []  # type: ignore[attr-defined]
-    if language == "en":
+    if messages.language() == "en":
         return True
-    loaded = False
-    own = QTranslator(app)
-    if own.load(str(resources / "translations" / f"loyaltill_{language}.qm")):
-        app.installTranslator(own)
-        app._loyaltill_translators.append(own)  # type: ignore[attr-defined]
-        loaded = True
     qt = QTranslator(app)
     if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
         app._loyaltill_translators.append(qt)  # type: ignore[attr-defined]
-    return loaded
+    return messages.words().loaded
 
 
 def system_language() -> str:
@@ -63,11 +60,11 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
     try:
         models.open_database(db_path)
     except models.DatabaseTooNew as exc:
-        QMessageBox.critical(None, translate("App", "LoyalTill"), str(exc))
+        QMessageBox.critical(None, _("LoyalTill"), str(exc))
         return False
     except models.DatabaseUnusable as exc:
-        text = translate("App", "%1 cannot be used as the till's database (%2). Choose another file with --db.")
-        QMessageBox.critical(None, translate("App", "LoyalTill"), text.replace("%1", str(exc.path)).replace("%2", exc.reason))
+        text = _("%1 cannot be used as the till's database (%2). Choose another file with --db.")
+        QMessageBox.critical(None, _("LoyalTill"), text.replace("%1", str(exc.path)).replace("%2", exc.reason))
         return False
     if shop.is_set_up():
         return True
@@ -78,7 +75,7 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
         try:
             build_demo_with_progress(resources)
         except InputError as exc:
-            QMessageBox.warning(None, translate("App", "LoyalTill"), user_message(exc))
+            QMessageBox.warning(None, _("LoyalTill"), user_message(exc))
             return False
         return True
     from ui.first_run import FirstRunDialog

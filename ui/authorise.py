@@ -7,25 +7,25 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from models.schema import Staff
 from services.shop import staff as auth
 from services.core.errors import InputError, PermissionDenied
+from services.core.messages import _
 from ui.errors import report_bug, user_message
 from ui.pin_pad import PinPad
 
 T = TypeVar("T")
-translate = QCoreApplication.translate
 
 
 def action_name(action: str) -> str:
     table = {
-        "return": translate("ManagerPinDialog", "a return"),
-        "manual_discount": translate("ManagerPinDialog", "a manual discount"),
-        "adjust_balance": translate("ManagerPinDialog", "a balance adjustment"),
-        "block_card": translate("ManagerPinDialog", "blocking a card"),
+        "return": _("a return"),
+        "manual_discount": _("a manual discount"),
+        "adjust_balance": _("a balance adjustment"),
+        "block_card": _("blocking a card"),
     }
     return table.get(action, action)
 
@@ -37,9 +37,9 @@ class ManagerPinDialog(QDialog):
         super().__init__(parent)
         self.action = action
         self.staff: Staff | None = None
-        self.setWindowTitle(self.tr("Manager's PIN"))
+        self.setWindowTitle(_("Manager's PIN"))
         layout = QVBoxLayout(self)
-        text = QLabel(self.tr("%1 needs a manager's PIN.").replace("%1", action_name(action).capitalize()), self)
+        text = QLabel(_("%1 needs a manager's PIN.").replace("%1", action_name(action).capitalize()), self)
         text.setObjectName("Big")
         text.setWordWrap(True)
         layout.addWidget(text)
@@ -58,7 +58,7 @@ class ManagerPinDialog(QDialog):
             self.pad.clear()
             return
         if not auth.may(person, self.action):
-            self.error.setText(self.tr("%1 may not authorise this.").replace("%1", person.name))
+            self.error.setText(_("%1 may not authorise this.").replace("%1", person.name))
             self.pad.clear()
             return
         self.staff = person

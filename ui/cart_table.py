@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from services.programme.pricing import PricedCart, PricedLine
+from services.core.messages import _
 from ui.formatting import Formatter, tier_name
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-translate = QCoreApplication.translate
 
 
 def explain(reasons: Sequence[dict[str, Any]], fmt: Formatter) -> str:
@@ -21,32 +19,32 @@ def explain(reasons: Sequence[dict[str, Any]], fmt: Formatter) -> str:
     for reason in reasons:
         code = reason.get("code")
         if code == "member_discount":
-            parts.append(translate("Reasons", "member −%1").replace("%1", fmt.percent(reason["bp"])))
+            parts.append(_("member −%1").replace("%1", fmt.percent(reason["bp"])))
         elif code == "tier_discount":
-            parts.append(translate("Reasons", "%1 −%2").replace("%1", tier_name(reason["tier"])).replace("%2", fmt.percent(reason["bp"])))
+            parts.append(_("%1 −%2").replace("%1", tier_name(reason["tier"])).replace("%2", fmt.percent(reason["bp"])))
         elif code == "manual_discount":
-            parts.append(translate("Reasons", "manager −%1").replace("%1", fmt.percent(reason["bp"])))
+            parts.append(_("manager −%1").replace("%1", fmt.percent(reason["bp"])))
         elif code == "excluded":
-            parts.append(translate("Reasons", "no loyalty (%1)").replace("%1", reason.get("category", "")))
+            parts.append(_("no loyalty (%1)").replace("%1", reason.get("category", "")))
         elif code == "discount_capped":
-            parts.append(translate("Reasons", "capped at %1").replace("%1", fmt.percent(reason["bp"])))
+            parts.append(_("capped at %1").replace("%1", fmt.percent(reason["bp"])))
         elif code == "points_paid":
-            parts.append(translate("Reasons", "points −%1").replace("%1", fmt.money(reason["amount"])))
+            parts.append(_("points −%1").replace("%1", fmt.money(reason["amount"])))
         elif code == "earn":
-            text = translate("Reasons", "+%1").replace("%1", fmt.points(reason["points"]))
+            text = _("+%1").replace("%1", fmt.points(reason["points"]))
             if reason.get("x_bp"):
                 text += f" (×{reason['x_bp'] / 10_000:g})"
             parts.append(text)
         elif code == "promo_discount":
-            parts.append(translate("Reasons", "%1 −%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", fmt.percent(reason["bp"])))
+            parts.append(_("%1 −%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", fmt.percent(reason["bp"])))
         elif code == "promo_free":
-            parts.append(translate("Reasons", "%1: %2 free").replace("%1", reason.get("name") or reason["promo"]).replace("%2", str(reason["free"])))
+            parts.append(_("%1: %2 free").replace("%1", reason.get("name") or reason["promo"]).replace("%2", str(reason["free"])))
         elif code == "promo_points":
-            parts.append(translate("Reasons", "%1 +%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", fmt.points(reason["points"])))
+            parts.append(_("%1 +%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", fmt.points(reason["points"])))
         elif code == "promo_multiplier":
-            parts.append(translate("Reasons", "%1 ×%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", f"{reason['x_bp'] / 10_000:g}"))
+            parts.append(_("%1 ×%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", f"{reason['x_bp'] / 10_000:g}"))
         elif code == "birthday_discount":
-            parts.append(translate("Reasons", "birthday −%1").replace("%1", fmt.percent(reason["bp"])))
+            parts.append(_("birthday −%1").replace("%1", fmt.percent(reason["bp"])))
     return " · ".join(parts)
 
 
@@ -59,7 +57,7 @@ class CartModel(QAbstractTableModel):
         self.lines: list[PricedLine] = []
 
     def headers(self) -> list[str]:
-        return [translate("Reasons", "Item"), translate("Reasons", "Qty"), translate("Reasons", "Price"), translate("Reasons", "Discount"), translate("Reasons", "Sum"), translate("Reasons", "Why")]
+        return [_("Item"), _("Qty"), _("Price"), _("Discount"), _("Sum"), _("Why")]
 
     def set_priced(self, priced: PricedCart | None) -> None:
         self.beginResetModel()

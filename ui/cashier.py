@@ -30,6 +30,7 @@ from services.sale.session import Notice, Outcome, SaleSession
 from services.shop import catalogue
 from services.shop import settings as shop
 from services.shop import staff as auth
+from services.core.messages import _
 from ui import operations
 from ui.authorise import ManagerPinDialog, authorise
 from ui.cart_table import CartModel
@@ -67,7 +68,7 @@ class CashierWindow(QMainWindow):
         self.busy = False  # a sale is being written
         self.printing = False  # a receipt is on its way to the printer
         self._waiting_scans: list[str] = []  # scanned while a sale was being written
-        self.setWindowTitle(self.tr("LoyalTill — %1").replace("%1", self.info.name))
+        self.setWindowTitle(_("LoyalTill — %1").replace("%1", self.info.name))
         self._build()
         self._shortcuts()
         self.scanner = scanner or ScanDetector(self, prefix=self.info.scan_prefix, suffix=self.info.scan_suffix)
@@ -118,7 +119,7 @@ class CashierWindow(QMainWindow):
         left.setSpacing(6)
         self.input = QLineEdit(central)
         self.input.setObjectName("ScanInput")
-        self.input.setPlaceholderText(self.tr("Scan or type barcode, name, SKU — Enter adds"))
+        self.input.setPlaceholderText(_("Scan or type barcode, name, SKU — Enter adds"))
         self.input.returnPressed.connect(lambda: self._act(self.enter_text))
         self.input.installEventFilter(self)
         left.addWidget(self.input)
@@ -164,7 +165,7 @@ class CashierWindow(QMainWindow):
         self.right_stack.addWidget(self.totals)
         self.right_stack.addWidget(self.completion)
         right.addWidget(self.right_stack)
-        self.pay_button = KeyButton(self.tr("Pay"), "F12 · Ctrl+Enter", right_box, role="pay")
+        self.pay_button = KeyButton(_("Pay"), "F12 · Ctrl+Enter", right_box, role="pay")
         self.pay_button.setMinimumHeight(86)
         self.pay_button.clicked.connect(lambda: self._act(self.pay))
         right.addWidget(self.pay_button)
@@ -191,18 +192,18 @@ class CashierWindow(QMainWindow):
         row.setSpacing(6)
         self.buttons: dict[str, KeyButton] = {}
         specs: list[tuple[str, str, str, Callable[[], None], str]] = [
-            ("find", self.tr("Find member"), "F2", self.find_member, ""),
-            ("new", self.tr("New member"), "F3", self.new_member, ""),
-            ("qty", self.tr("Quantity"), "F4", self.change_qty, ""),
-            ("remove", self.tr("Remove line"), "Del", self.remove_line, ""),
-            ("redeem", self.tr("Redeem points"), "F5", self.redeem_points, ""),
-            ("park", self.tr("Park sale"), "F6", self.park, ""),
-            ("recall", self.tr("Recall sale"), "F7", self.recall, ""),
-            ("discount", self.tr("Discount (manager)"), "F8", self.manual_discount, "manager"),
-            ("return", self.tr("Return (manager)"), "F9", self.open_return, "manager"),
-            ("escape", self.tr("Clear member / cancel"), "Esc", self.escape, ""),
-            ("void", self.tr("Cancel sale"), "Ctrl+Del", self.cancel_sale, ""),
-            ("more", self.tr("More…"), "F10", self.show_more, ""),
+            ("find", _("Find member"), "F2", self.find_member, ""),
+            ("new", _("New member"), "F3", self.new_member, ""),
+            ("qty", _("Quantity"), "F4", self.change_qty, ""),
+            ("remove", _("Remove line"), "Del", self.remove_line, ""),
+            ("redeem", _("Redeem points"), "F5", self.redeem_points, ""),
+            ("park", _("Park sale"), "F6", self.park, ""),
+            ("recall", _("Recall sale"), "F7", self.recall, ""),
+            ("discount", _("Discount (manager)"), "F8", self.manual_discount, "manager"),
+            ("return", _("Return (manager)"), "F9", self.open_return, "manager"),
+            ("escape", _("Clear member / cancel"), "Esc", self.escape, ""),
+            ("void", _("Cancel sale"), "Ctrl+Del", self.cancel_sale, ""),
+            ("more", _("More…"), "F10", self.show_more, ""),
         ]
         for name, caption, key, slot, role in specs:
             button = KeyButton(caption, key, parent, role=role)
@@ -228,7 +229,7 @@ class CashierWindow(QMainWindow):
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         self.status_shop = QLabel(self.info.name, bar)
-        self.status_till = QLabel(self.tr("Till %1").replace("%1", self.till.code), bar)
+        self.status_till = QLabel(_("Till %1").replace("%1", self.till.code), bar)
         self.status_staff = QLabel(f"{self.staff.name} · {role_name(self.staff.role)}", bar)
         self.status_sync = SyncStatus(bar)
         self.clock = QLabel(bar)
@@ -253,7 +254,7 @@ class CashierWindow(QMainWindow):
             return
         if self.busy:
             QApplication.beep()
-            self.say(self.tr("Still saving the last sale: wait a moment."), "warn")
+            self.say(_("Still saving the last sale: wait a moment."), "warn")
             return
         self.message.clear()
         try:
@@ -349,22 +350,22 @@ class CashierWindow(QMainWindow):
         """The session's notices in the cashier's words."""
         p = notice.params
         texts: dict[str, Callable[[], str]] = {
-            "added": lambda: self.tr("Added: %1 (now %2)").replace("%1", str(p["name"])).replace("%2", str(p["qty"])),
-            "removed": lambda: self.tr("Removed: %1").replace("%1", str(p["name"])),
-            "coupon": lambda: self.tr("Coupon %1: %2").replace("%1", str(p["code"])).replace("%2", str(p["name"])),
-            "member": lambda: self.tr("Member: %1").replace("%1", str(p["name"])),
-            "member_again": lambda: self.tr("%1 is already on this sale.").replace("%1", str(p["name"])),
-            "member_removed": lambda: self.tr("Member removed from this sale."),
-            "redeem_set": lambda: self.tr("%1 will pay part of the bill.").replace("%1", self.fmt.points(int(p["points"]))),
-            "manual_discount": lambda: self.tr("Manual discount %1 applied.").replace("%1", self.fmt.percent(int(p["bp"]))),
-            "parked": lambda: self.tr("Sale parked. F7 brings it back."),
-            "recalled": lambda: self.tr("Parked sale recalled."),
-            "recalled_coupon_dropped": lambda: self.tr("Parked sale recalled; coupon no longer valid: %1.")
+            "added": lambda: _("Added: %1 (now %2)").replace("%1", str(p["name"])).replace("%2", str(p["qty"])),
+            "removed": lambda: _("Removed: %1").replace("%1", str(p["name"])),
+            "coupon": lambda: _("Coupon %1: %2").replace("%1", str(p["code"])).replace("%2", str(p["name"])),
+            "member": lambda: _("Member: %1").replace("%1", str(p["name"])),
+            "member_again": lambda: _("%1 is already on this sale.").replace("%1", str(p["name"])),
+            "member_removed": lambda: _("Member removed from this sale."),
+            "redeem_set": lambda: _("%1 will pay part of the bill.").replace("%1", self.fmt.points(int(p["points"]))),
+            "manual_discount": lambda: _("Manual discount %1 applied.").replace("%1", self.fmt.percent(int(p["bp"]))),
+            "parked": lambda: _("Sale parked. F7 brings it back."),
+            "recalled": lambda: _("Parked sale recalled."),
+            "recalled_coupon_dropped": lambda: _("Parked sale recalled; coupon no longer valid: %1.")
             .replace("%1", str(p["coupons"])),
-            "cancelled": lambda: self.tr("Sale cancelled."),
-            "nothing_found": lambda: self.tr("Nothing found for “%1”.").replace("%1", str(p["text"])),
-            "card_misread": lambda: self.tr("Card misread (wrong check digit): scan it again."),
-            "points_reset": lambda: user_message(p["error"]) + " " + self.tr("Points to use were reset."),  # type: ignore[arg-type]
+            "cancelled": lambda: _("Sale cancelled."),
+            "nothing_found": lambda: _("Nothing found for “%1”.").replace("%1", str(p["text"])),
+            "card_misread": lambda: _("Card misread (wrong check digit): scan it again."),
+            "points_reset": lambda: user_message(p["error"]) + " " + _("Points to use were reset."),  # type: ignore[arg-type]
         }
         return texts[notice.code]()
 
@@ -409,7 +410,7 @@ class CashierWindow(QMainWindow):
             self._act(self.handle_code, code, over_dialog=True)
         else:
             QApplication.beep()
-            self.say(self.tr("Close the open window first: %1 was not added.").replace("%1", code), "warn")
+            self.say(_("Close the open window first: %1 was not added.").replace("%1", code), "warn")
 
     def handle_code(self, code: str, qty: int = 1) -> Outcome:
         return self.session.scan(code, qty)
@@ -431,8 +432,8 @@ class CashierWindow(QMainWindow):
         """Another member's card while one is on the sale: replace only when the cashier says so."""
         current = self.cart.member
         parent = self._open_dialog() or self
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Another card"),
-                          self.tr("%1 is on this sale. Put %2 on it instead?")
+        box = QMessageBox(QMessageBox.Icon.Question, _("Another card"),
+                          _("%1 is on this sale. Put %2 on it instead?")
                           .replace("%1", current.name if current else "").replace("%2", member.name),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
         box.setDefaultButton(QMessageBox.StandardButton.No)
@@ -441,7 +442,7 @@ class CashierWindow(QMainWindow):
             if button == QMessageBox.StandardButton.Yes:
                 self._act(lambda: self._replace_member(member), over_dialog=True)
             else:
-                self.say(self.tr("%1 stays on this sale.").replace("%1", current.name if current else ""), "info")
+                self.say(_("%1 stays on this sale.").replace("%1", current.name if current else ""), "info")
 
         box.finished.connect(answered)
         box.open()
@@ -460,10 +461,10 @@ class CashierWindow(QMainWindow):
 
     def redeem_points(self) -> None:
         if self.cart.member is None:
-            raise InputError(self.tr("Scan the member's card first."), "redeem_no_member")
+            raise InputError("redeem_no_member")
         max_points = self.session.max_redeem
         if not max_points:
-            self.say(self.tr("No points can be used on this sale."), "warn")
+            self.say(_("No points can be used on this sale."), "warn")
             return
         dialog = RedeemDialog(self.fmt, self.cart.member.balance, max_points, self.cart.redeem or max_points,
                               self.rules.point_value, self.rules.redeem_step, self)
@@ -474,7 +475,7 @@ class CashierWindow(QMainWindow):
 
     def manual_discount(self) -> None:
         if self.cart.is_empty():
-            raise InputError(self.tr("Scan the items first."), "sale_empty")
+            raise InputError("sale_empty")
         dialog = DiscountDialog(self.cart.manual_discount_bp, self)
         self._show(dialog, lambda: self.set_manual_discount(dialog.value_bp()))
 
@@ -490,7 +491,7 @@ class CashierWindow(QMainWindow):
     def recall(self) -> None:
         waiting = self.session.parked()
         if not waiting:
-            self.say(self.tr("No parked sales."), "info")
+            self.say(_("No parked sales."), "info")
             return
         dialog = ParkedDialog(self.fmt, waiting, self)
 
@@ -512,8 +513,8 @@ class CashierWindow(QMainWindow):
     def cancel_sale(self) -> None:
         if self.session.is_empty():
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Cancel sale"),
-                          self.tr("Cancel this sale and clear the screen?"),
+        box = QMessageBox(QMessageBox.Icon.Question, _("Cancel sale"),
+                          _("Cancel this sale and clear the screen?"),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)
 
@@ -563,14 +564,14 @@ class CashierWindow(QMainWindow):
         if outcome.replace_member is None:
             card = members.active_card(member)
             self.redraw(outcome)
-            self.say(self.tr("Welcome, %1! Card %2.").replace("%1", member.name).replace("%2", card.number if card else ""), "ok")
+            self.say(_("Welcome, %1! Card %2.").replace("%1", member.name).replace("%2", card.number if card else ""), "ok")
             return Outcome()
         return outcome
 
     def edit_member(self, member: Member | None = None) -> None:
         member = member or self.cart.member
         if member is None:
-            raise InputError(self.tr("Find the member first (F2)."), "no_member")
+            raise InputError("no_member")
         dialog = MemberFormDialog(self.staff, member, self)
 
         def saved(updated: Member) -> None:
@@ -592,7 +593,7 @@ class CashierWindow(QMainWindow):
 
     def pay(self) -> None:
         if self.cart.is_empty() or self.priced is None:
-            raise InputError(self.tr("Scan the items first."), "sale_empty")
+            raise InputError("sale_empty")
         to_pay = self.session.due()  # under the programme in force now
         self.redraw(Outcome(cart=True, member=self.cart.member is not None))
         dialog = PayDialog(self.fmt, to_pay, self)
@@ -603,7 +604,7 @@ class CashierWindow(QMainWindow):
         screen stays live, and scans made meanwhile wait for it."""
         order = self.session.order(tenders)
         self.busy = True
-        self.say(self.tr("Saving the sale…"), "info")
+        self.say(_("Saving the sale…"), "info")
         operations.run(self, lambda: sale_session.complete(order), self._sale_saved, self._sale_failed,
                        after=self._not_busy)
 
@@ -622,10 +623,10 @@ class CashierWindow(QMainWindow):
         self.redraw(self.session.finished(result))
         self.completion.show_result(result)
         self.right_stack.setCurrentWidget(self.completion)
-        done = self.tr("Sale %1 complete. Change %2.").replace("%1", result.receipt_no).replace(
+        done = _("Sale %1 complete. Change %2.").replace("%1", result.receipt_no).replace(
             "%2", self.fmt.money(result.change))
         if result.next_coupon:
-            done += " " + self.tr("Next-visit coupon on the receipt: %1.").replace("%1", result.next_coupon)
+            done += " " + _("Next-visit coupon on the receipt: %1.").replace("%1", result.next_coupon)
         self.say(done, "ok")
         self.sale_completed.emit(result)
         if printers.printer_settings().auto_print:
@@ -642,7 +643,7 @@ class CashierWindow(QMainWindow):
 
     def save_receipt_pdf(self, sale_id: str) -> None:
         receipt = self.last_sale.receipt_no if self.last_sale else "receipt"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save receipt PDF"), f"{receipt}.pdf", "PDF (*.pdf)")
+        path, _unused = QFileDialog.getSaveFileName(self, _("Save receipt PDF"), f"{receipt}.pdf", "PDF (*.pdf)")
         if path:
             self._act(self.write_receipt, sale_id, Path(path))
 
@@ -650,7 +651,7 @@ class CashierWindow(QMainWindow):
         from services.printing.receipts import write_receipt_pdf
 
         write_receipt_pdf(sale_id, path, self.resources, printers.printer_settings().width)
-        self.say(self.tr("Receipt saved: %1").replace("%1", str(path)), "ok")
+        self.say(_("Receipt saved: %1").replace("%1", str(path)), "ok")
 
     # --- printing ---------------------------------------------------------------------
 
@@ -658,17 +659,17 @@ class CashierWindow(QMainWindow):
         """Print on a worker thread; the sale is on disk already, whatever the printer says."""
         settings = printers.printer_settings()
         if settings.kind == "none":
-            self.say(self.tr("No receipt printer is set up: use “Save receipt PDF”, or set a printer up under More… (F10)."),
+            self.say(_("No receipt printer is set up: use “Save receipt PDF”, or set a printer up under More… (F10)."),
                      "warn")
             return
         from ui.printing import print_receipt  # Qt's print support loads on first use, not at start-up
 
         if self.printing:
-            self.say(self.tr("Still printing the last receipt: wait a moment."), "warn")
+            self.say(_("Still printing the last receipt: wait a moment."), "warn")
             return
         self.printing = True
         self.completion.print.setEnabled(False)
-        self.say(self.tr("Printing the receipt…"), "info")
+        self.say(_("Printing the receipt…"), "info")
         resources = self.resources
 
         def over() -> None:
@@ -676,11 +677,11 @@ class CashierWindow(QMainWindow):
             self.completion.print.setEnabled(True)
 
         def printed(receipt_no: object) -> None:
-            self.say(self.tr("Receipt %1 printed.").replace("%1", str(receipt_no)), "ok")
+            self.say(_("Receipt %1 printed.").replace("%1", str(receipt_no)), "ok")
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, InputError):
-                self.say(user_message(exc) + " " + self.tr("The sale is saved; reprint it from Receipts (F10)."), "error")
+                self.say(user_message(exc) + " " + _("The sale is saved; reprint it from Receipts (F10)."), "error")
             else:
                 operations.show_failure(self, exc)
 
@@ -688,17 +689,17 @@ class CashierWindow(QMainWindow):
 
     def print_last_receipt(self) -> None:
         if self.last_sale is None:
-            self.say(self.tr("No sale yet on this screen: find older receipts under More… (F10)."), "warn")
+            self.say(_("No sale yet on this screen: find older receipts under More… (F10)."), "warn")
             return
         self.print_receipt(self.last_sale.sale_id)
 
     def show_more(self) -> None:
         menu = QMenu(self)
-        menu.addAction(self.tr("Receipts: reprint, save, return…"), lambda: self._act(self.open_receipts))
-        menu.addAction(self.tr("Membership cards…"), lambda: self._act(self.open_cards))
-        menu.addAction(self.tr("Receipt printer…"), lambda: self._act(self.open_printer_settings))
+        menu.addAction(_("Receipts: reprint, save, return…"), lambda: self._act(self.open_receipts))
+        menu.addAction(_("Membership cards…"), lambda: self._act(self.open_cards))
+        menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
         if auth.may(self.staff, "edit_rules"):  # the owner's programme: rules, promotions, what-if
-            menu.addAction(self.tr("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
+            menu.addAction(_("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
@@ -730,7 +731,7 @@ class CashierWindow(QMainWindow):
     def _returned(self, result: object) -> None:
         self.member_panel.summary = None
         self.redraw(self.session.member_changed() if self.cart.member is not None else self.session.reprice())
-        self.say(self.tr("Return done: give back %1.").replace("%1", self.fmt.money(result.refund)), "ok")  # type: ignore[attr-defined]
+        self.say(_("Return done: give back %1.").replace("%1", self.fmt.money(result.refund)), "ok")  # type: ignore[attr-defined]
 
     # --- closing ------------------------------------------------------------------------
 
@@ -739,7 +740,7 @@ class CashierWindow(QMainWindow):
         way is waited for (bounded), then the scanner lets go of the keyboard."""
         self.status_sync.stop()
         if operations.in_flight():
-            self.say(self.tr("Finishing the work under way…"), "info")
+            self.say(_("Finishing the work under way…"), "info")
             operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
         app = QApplication.instance()
         if app is not None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressDialog,
     QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget,
@@ -13,25 +13,25 @@ from services.demo import builder as demo
 from services.shop import settings as shop
 from services.members.cards import DEFAULT_PREFIX
 from services.core.errors import InputError
+from services.core.messages import _
 from ui.errors import user_message
 
-translate = QCoreApplication.translate
 CURRENCIES = ("RUB", "MDL", "RON", "EUR")
 LANGUAGES = (("ru", "Русский"), ("ro", "Română"), ("en", "English"))
 
 
 def build_demo_with_progress(resources: Path, parent: QWidget | None = None) -> None:
     """The demo shop at its default size, with a progress dialog while it is written."""
-    progress = QProgressDialog(translate("FirstRun", "Building the demo shop…"), "", 0, 100, parent)
+    progress = QProgressDialog(_("Building the demo shop…"), "", 0, 100, parent)
     progress.setCancelButton(None)
-    progress.setWindowTitle(translate("FirstRun", "Demo shop"))
+    progress.setWindowTitle(_("Demo shop"))
     progress.setWindowModality(Qt.WindowModality.ApplicationModal)
     progress.setMinimumDuration(0)
     progress.show()
     stages = {
-        "products": translate("FirstRun", "Products"),
-        "members": translate("FirstRun", "Members"),
-        "sales": translate("FirstRun", "Sales history"),
+        "products": _("Products"),
+        "members": _("Members"),
+        "sales": _("Sales history"),
     }
 
     def report(stage: str, done: int, total: int) -> None:
@@ -51,7 +51,7 @@ class FirstRunDialog(QDialog):
     def __init__(self, resources: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.resources = resources
-        self.setWindowTitle(self.tr("Welcome to LoyalTill"))
+        self.setWindowTitle(_("Welcome to LoyalTill"))
         self.setMinimumWidth(520)
         self.pages = QStackedWidget(self)
         layout = QVBoxLayout(self)
@@ -62,18 +62,18 @@ class FirstRunDialog(QDialog):
     def _choice_page(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        title = QLabel(self.tr("This till has no shop yet."), page)
+        title = QLabel(_("This till has no shop yet."), page)
         title.setObjectName("Big")
         layout.addWidget(title)
-        demo_button = QPushButton(self.tr("Demo shop\nA grocery with members, products and three months of sales"), page)
+        demo_button = QPushButton(_("Demo shop\nA grocery with members, products and three months of sales"), page)
         demo_button.setMinimumHeight(80)
         demo_button.clicked.connect(self.make_demo)
-        new_button = QPushButton(self.tr("New shop\nYour shop's name, currency and the owner's PIN"), page)
+        new_button = QPushButton(_("New shop\nYour shop's name, currency and the owner's PIN"), page)
         new_button.setMinimumHeight(80)
         new_button.clicked.connect(lambda: self.pages.setCurrentIndex(1))
         layout.addWidget(demo_button)
         layout.addWidget(new_button)
-        hint = QLabel(self.tr("Demo PINs: owner 1111, manager 2222, cashier 3333."), page)
+        hint = QLabel(_("Demo PINs: owner 1111, manager 2222, cashier 3333."), page)
         hint.setObjectName("Muted")
         layout.addWidget(hint)
         return page
@@ -83,7 +83,7 @@ class FirstRunDialog(QDialog):
         form = QFormLayout(page)
         self.shop_name = QLineEdit(page)
         self.address = QLineEdit(page)
-        self.address.setPlaceholderText(self.tr("Printed on receipts, e.g. Chișinău, str. Ștefan cel Mare 1"))
+        self.address.setPlaceholderText(_("Printed on receipts, e.g. Chișinău, str. Ștefan cel Mare 1"))
         self.currency = QComboBox(page)
         self.currency.addItems(CURRENCIES)
         self.language = QComboBox(page)
@@ -92,29 +92,29 @@ class FirstRunDialog(QDialog):
         self.card_prefix = QSpinBox(page)
         self.card_prefix.setRange(20, 29)
         self.card_prefix.setValue(int(DEFAULT_PREFIX))
-        self.card_prefix.setToolTip(self.tr("Loyalty card numbers (EAN-13) start with these two digits, from the "
+        self.card_prefix.setToolTip(_("Loyalty card numbers (EAN-13) start with these two digits, from the "
                                             "in-store range 20–29. Pick one your goods' own barcodes do not use."))
         self.owner_name = QLineEdit(page)
         self.pin = QLineEdit(page)
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_again = QLineEdit(page)
         self.pin_again.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Shop name"), self.shop_name)
-        form.addRow(self.tr("Address"), self.address)
-        form.addRow(self.tr("Currency"), self.currency)
-        form.addRow(self.tr("Language"), self.language)
-        form.addRow(self.tr("Card numbers start with"), self.card_prefix)
-        form.addRow(self.tr("Owner's name"), self.owner_name)
-        form.addRow(self.tr("Owner's PIN (4–8 digits)"), self.pin)
-        form.addRow(self.tr("PIN again"), self.pin_again)
+        form.addRow(_("Shop name"), self.shop_name)
+        form.addRow(_("Address"), self.address)
+        form.addRow(_("Currency"), self.currency)
+        form.addRow(_("Language"), self.language)
+        form.addRow(_("Card numbers start with"), self.card_prefix)
+        form.addRow(_("Owner's name"), self.owner_name)
+        form.addRow(_("Owner's PIN (4–8 digits)"), self.pin)
+        form.addRow(_("PIN again"), self.pin_again)
         self.error = QLabel(page)
         self.error.setObjectName("Error")
         self.error.setWordWrap(True)
         form.addRow(self.error)
         buttons = QHBoxLayout()
-        back = QPushButton(self.tr("Back"), page)
+        back = QPushButton(_("Back"), page)
         back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
-        create = QPushButton(self.tr("Create shop"), page)
+        create = QPushButton(_("Create shop"), page)
         create.setObjectName("Primary")
         create.setDefault(True)
         create.clicked.connect(self.make_shop)
@@ -137,13 +137,13 @@ class FirstRunDialog(QDialog):
         pin, name, owner = self.pin.text(), self.shop_name.text().strip(), self.owner_name.text().strip()
         # Checked here too, so the person sees every problem at once.
         if not name:
-            self.error.setText(self.tr("Give the shop a name."))
+            self.error.setText(_("Give the shop a name."))
         elif not owner:
-            self.error.setText(self.tr("Enter the owner's name."))
+            self.error.setText(_("Enter the owner's name."))
         elif not (pin.isdigit() and 4 <= len(pin) <= 8):
-            self.error.setText(self.tr("A PIN is 4 to 8 digits."))
+            self.error.setText(_("A PIN is 4 to 8 digits."))
         elif pin != self.pin_again.text():
-            self.error.setText(self.tr("The two PINs differ."))
+            self.error.setText(_("The two PINs differ."))
         else:
             try:
                 shop.create_shop(name, self.currency.currentText(), self.language.currentData(), owner, pin,

@@ -4,13 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, QTimeZone
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
 
+from services.core.messages import points_text, role_text, tier_text
 from services.core.money import format_money
-
-
-def tr(text: str, context: str = "Formatting") -> str:
-    return QCoreApplication.translate(context, text)
 
 
 @dataclass(frozen=True)
@@ -30,9 +27,8 @@ class Formatter:
         return self.qlocale().toString(int(value)).replace("\u00a0", " ")
 
     def points(self, value: int) -> str:
-        return QCoreApplication.translate("Formatting", "%n pts", "", int(abs(value))).replace(
-            str(abs(value)), ("−" if value < 0 else "") + self.number(abs(value)), 1
-        )
+        """'1 234 балла': the catalogue's plural form, the number grouped as the locale does."""
+        return points_text(value, ("−" if value < 0 else "") + self.number(abs(value)))
 
     def percent(self, bp: int) -> str:
         decimals = 0 if bp % 100 == 0 else (1 if bp % 10 == 0 else 2)
@@ -58,18 +54,8 @@ def mask_card(number: str) -> str:
 
 def tier_name(name: str) -> str:
     """The default programme's tier names are words; other names are the owner's."""
-    table = {
-        "Base": QCoreApplication.translate("Tiers", "Base"),
-        "Silver": QCoreApplication.translate("Tiers", "Silver"),
-        "Gold": QCoreApplication.translate("Tiers", "Gold"),
-    }
-    return table.get(name, name)
+    return tier_text(name)
 
 
 def role_name(role: str) -> str:
-    table = {
-        "cashier": QCoreApplication.translate("Roles", "cashier"),
-        "manager": QCoreApplication.translate("Roles", "manager"),
-        "owner": QCoreApplication.translate("Roles", "owner"),
-    }
-    return table.get(role, role)
+    return role_text(role)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 from models.schema import Staff
 from services.shop import staff as auth
 from services.core.errors import InputError
+from services.core.messages import _
 from ui.errors import user_message
 from ui.pin_pad import PinPad
 
@@ -15,14 +16,14 @@ class LoginDialog(QDialog):
     def __init__(self, shop_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.staff: Staff | None = None
-        self.setWindowTitle(self.tr("LoyalTill — sign in"))
+        self.setWindowTitle(_("LoyalTill — sign in"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         title = QLabel(shop_name, self)
         title.setObjectName("Big")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
-        hint = QLabel(self.tr("Enter your PIN"), self)
+        hint = QLabel(_("Enter your PIN"), self)
         hint.setObjectName("Muted")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(hint)

@@ -14,6 +14,7 @@ from services.members import registry as members
 from services.members.cards import classify_scan
 from services.core.errors import InputError
 from services.shop.settings import shop_info
+from services.core.messages import _, pgettext, points_text
 from ui.authorise import authorise
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter, mask_card
@@ -46,30 +47,30 @@ class FindMemberDialog(QDialog):
         super().__init__(parent)
         self.fmt = fmt
         self.results: list[Member] = []
-        self.setWindowTitle(self.tr("Find member"))
+        self.setWindowTitle(_("Find member"))
         self.resize(640, 480)
         layout = QVBoxLayout(self)
         self.query = QLineEdit(self)
         self.query.setObjectName("BigInput")
-        self.query.setPlaceholderText(self.tr("Phone (any format) or name"))
+        self.query.setPlaceholderText(_("Phone (any format) or name"))
         self.query.textChanged.connect(lambda _: self._debounce.start())
         self.query.returnPressed.connect(self.pick)
         layout.addWidget(self.query)
         self.list = QListWidget(self)
         self.list.itemActivated.connect(lambda _: self.pick())
         layout.addWidget(self.list, 1)
-        self.status = QLabel(self.tr("Type at least 2 characters, or scan the card."), self)
+        self.status = QLabel(_("Type at least 2 characters, or scan the card."), self)
         self.status.setObjectName("Muted")
         layout.addWidget(self.status)
         row = QHBoxLayout()
-        new = QPushButton(self.tr("New member (F3)"), self)
+        new = QPushButton(_("New member (F3)"), self)
         new.setShortcut("F3")
         new.clicked.connect(self._new)
-        edit = QPushButton(self.tr("Edit"), self)
+        edit = QPushButton(_("Edit"), self)
         edit.clicked.connect(self._edit)
-        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel = QPushButton(_("Cancel"), self)
         cancel.clicked.connect(self.reject)
-        take = QPushButton(self.tr("Add to sale (Enter)"), self)
+        take = QPushButton(_("Add to sale (Enter)"), self)
         take.setObjectName("Primary")
         take.clicked.connect(self.pick)
         for button in (new, edit):
@@ -101,9 +102,9 @@ class FindMemberDialog(QDialog):
             QListWidgetItem("   ·   ".join(p for p in parts if p), self.list)
         if self.results:
             self.list.setCurrentRow(0)
-            self.status.setText(self.tr("%1 found").replace("%1", str(len(self.results))))
+            self.status.setText(_("%1 found").replace("%1", str(len(self.results))))
         elif len(text) >= 2:
-            self.status.setText(self.tr("Nobody found. F3 registers a new member."))
+            self.status.setText(_("Nobody found. F3 registers a new member."))
 
     def chosen(self) -> Member | None:
         if self._debounce.isActive():
@@ -154,36 +155,36 @@ class MemberFormDialog(QDialog):
         super().__init__(parent)
         self.staff = staff
         self.member = member
-        self.setWindowTitle(self.tr("Edit member") if member else self.tr("New member"))
+        self.setWindowTitle(_("Edit member") if member else _("New member"))
         self.setMinimumWidth(620)
         form = QFormLayout(self)
         self.name = QLineEdit(self)
-        self.name.setPlaceholderText(self.tr("First and last name"))
+        self.name.setPlaceholderText(_("First and last name"))
         self.phone = QLineEdit(self)
-        self.phone.setPlaceholderText(self.tr("Mobile, any format"))
+        self.phone.setPlaceholderText(_("Mobile, any format"))
         self.birthday = QLineEdit(self)
-        self.birthday.setPlaceholderText(self.tr("DD.MM.YYYY (optional)"))
-        self.consent = QCheckBox(self.tr("Agrees to receive offers"), self)
+        self.birthday.setPlaceholderText(_("DD.MM.YYYY (optional)"))
+        self.consent = QCheckBox(_("Agrees to receive offers"), self)
         self.card = QLineEdit(self)
-        self.card.setPlaceholderText(self.tr("Scan a pre-printed card now, or leave empty"))
+        self.card.setPlaceholderText(_("Scan a pre-printed card now, or leave empty"))
         self.card.setMaxLength(13)
-        form.addRow(self.tr("Name"), self.name)
-        form.addRow(self.tr("Phone"), self.phone)
-        form.addRow(self.tr("Birthday"), self.birthday)
+        form.addRow(pgettext("MemberFormDialog", "Name"), self.name)
+        form.addRow(_("Phone"), self.phone)
+        form.addRow(_("Birthday"), self.birthday)
         form.addRow("", self.consent)
         self.referrer = QLineEdit(self)
-        self.referrer.setPlaceholderText(self.tr("Card or phone of the member who invited them (optional)"))
+        self.referrer.setPlaceholderText(_("Card or phone of the member who invited them (optional)"))
         if member is None:
-            self.card_hint = QLabel(self.tr("Empty: a new card number is issued."), self)
-            form.addRow(self.tr("Card"), self.card)
-            form.addRow(self.tr("Invited by"), self.referrer)
+            self.card_hint = QLabel(_("Empty: a new card number is issued."), self)
+            form.addRow(_("Card"), self.card)
+            form.addRow(_("Invited by"), self.referrer)
         else:
             card = members.active_card(member)
-            self.current_card = QLabel(card.number if card else self.tr("no active card"), self)
-            form.addRow(self.tr("Card"), self.current_card)
-            self.card_hint = QLabel(self.tr("Card lost? Scan the new card (or leave empty for a new number):"), self)
+            self.current_card = QLabel(card.number if card else _("no active card"), self)
+            form.addRow(_("Card"), self.current_card)
+            self.card_hint = QLabel(_("Card lost? Scan the new card (or leave empty for a new number):"), self)
             form.addRow(self.card_hint)
-            move = QPushButton(self.tr("Block lost card and give the new one (manager)"), self)
+            move = QPushButton(_("Block lost card and give the new one (manager)"), self)
             move.setObjectName("Danger")
             move.clicked.connect(self.replace_card)
             form.addRow(self.card)
@@ -202,9 +203,9 @@ class MemberFormDialog(QDialog):
         self.error.setWordWrap(True)
         form.addRow(self.error)
         row = QHBoxLayout()
-        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel = QPushButton(_("Cancel"), self)
         cancel.clicked.connect(self.reject)
-        self.save_button = QPushButton(self.tr("Save and add to sale"), self)
+        self.save_button = QPushButton(_("Save and add to sale"), self)
         self.save_button.setObjectName("Primary")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
@@ -220,8 +221,8 @@ class MemberFormDialog(QDialog):
         self.adjust_points.setRange(-1_000_000, 1_000_000)
         self.adjust_points.setPrefix("±")
         self.adjust_reason = QLineEdit(self)
-        self.adjust_reason.setPlaceholderText(self.tr("Why the points change (required)"))
-        self.adjust_button = QPushButton(self.tr("Adjust points (manager)"), self)
+        self.adjust_reason.setPlaceholderText(_("Why the points change (required)"))
+        self.adjust_button = QPushButton(_("Adjust points (manager)"), self)
         self.adjust_button.clicked.connect(self.adjust_balance)
         row.addWidget(self.adjust_points)
         row.addWidget(self.adjust_reason, 1)
@@ -236,7 +237,7 @@ class MemberFormDialog(QDialog):
         def done(balance: object) -> None:
             self.adjust_points.setValue(0)
             self.adjust_reason.clear()
-            self.error.setText(self.tr("Balance is now %1 points.").replace("%1", str(balance)))
+            self.error.setText(_("Balance is now %1.").replace("%1", points_text(int(balance))))  # type: ignore[call-overload]
             self.balance_adjusted.emit(member)
 
         self.pin_dialog = authorise(
@@ -252,7 +253,7 @@ class MemberFormDialog(QDialog):
         try:
             birthday = parse_birthday(self.birthday.text())
         except ValueError:
-            self.error.setText(self.tr("The birthday is not a date: write it as DD.MM.YYYY."))
+            self.error.setText(_("The birthday is not a date: write it as DD.MM.YYYY."))
             return
         try:
             if self.member is None:
@@ -283,7 +284,7 @@ class MemberFormDialog(QDialog):
         def done(card: object) -> None:
             self.current_card.setText(card.number)  # type: ignore[attr-defined]
             self.card.clear()
-            self.error.setText(self.tr("Old card blocked; the points moved to card %1.").replace("%1", card.number))  # type: ignore[attr-defined]
+            self.error.setText(_("Old card blocked; the points moved to card %1.").replace("%1", card.number))  # type: ignore[attr-defined]
 
         self.pin_dialog = authorise(
             self, "block_card",

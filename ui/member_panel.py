@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from services.members.registry import MemberSummary
 from services.programme.pricing import PricedCart
+from services.core.messages import _, ngettext
 from ui.formatting import Formatter, mask_card, tier_name
 from ui.widgets import section_title
 
@@ -19,9 +20,9 @@ class MemberPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(4)
-        layout.addWidget(section_title(self.tr("Member"), self))
+        layout.addWidget(section_title(_("Member"), self))
 
-        self.empty = QLabel(self.tr("No member on this sale.\nScan a loyalty card, or press F2 to find by phone."), self)
+        self.empty = QLabel(_("No member on this sale.\nScan a loyalty card, or press F2 to find by phone."), self)
         self.empty.setObjectName("Empty")
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
@@ -36,7 +37,7 @@ class MemberPanel(QFrame):
         self.name.setWordWrap(True)
         self.tier = QLabel(self.details)
         self.tier.setObjectName("Badge")
-        self.birthday = QLabel(self.tr("Birthday!"), self.details)
+        self.birthday = QLabel(_("Birthday!"), self.details)
         self.birthday.setObjectName("Birthday")
         top.addWidget(self.name, 1)
         top.addWidget(self.birthday, 0, Qt.AlignmentFlag.AlignTop)
@@ -78,33 +79,34 @@ class MemberPanel(QFrame):
         if summary is None:
             return
         self.name.setText(summary.name)
-        self.tier.setText(tier_name(summary.tier_name) or self.tr("No tier"))
+        self.tier.setText(tier_name(summary.tier_name) or _("No tier"))
         if self.tier.property("tier") != summary.tier_code:  # restyling is the panel's dearest step
             self.tier.setProperty("tier", summary.tier_code)
             self.tier.style().unpolish(self.tier)
             self.tier.style().polish(self.tier)
         self.birthday.setVisible(summary.birthday_soon)
-        card = mask_card(summary.card) if summary.card else self.tr("no active card")
-        self.card.setText(self.tr("Card %1").replace("%1", card) + (f"  ·  {summary.phone}" if summary.phone else ""))
+        card = mask_card(summary.card) if summary.card else _("no active card")
+        self.card.setText(_("Card %1").replace("%1", card) + (f"  ·  {summary.phone}" if summary.phone else ""))
         self.balance.setText(self.fmt.points(summary.balance))
         self.set_max_redeem(max_redeem, point_value)
         if summary.next_tier_name:
             self.next_tier.setText(
-                self.tr("%1 more to reach %2")
+                _("%1 more to reach %2")
                 .replace("%1", self.fmt.money(summary.to_next_tier))
                 .replace("%2", tier_name(summary.next_tier_name))
             )
         else:
-            self.next_tier.setText(self.tr("Top tier reached"))
-        notes = [self.tr("Privileges: %1").replace("%1", ", ".join(summary.privileges))] if summary.privileges else []
+            self.next_tier.setText(_("Top tier reached"))
+        notes = [_("Privileges: %1").replace("%1", ", ".join(summary.privileges))] if summary.privileges else []
         if summary.pending:
-            notes.append(self.tr("%1 waiting to become spendable").replace("%1", self.fmt.points(summary.pending)))
+            notes.append(ngettext("{n} point waiting to become spendable", "{n} points waiting to become spendable",
+                                  summary.pending).format(n=self.fmt.number(summary.pending)))
         if summary.birthday_bonus:
-            notes.append(self.tr("Birthday bonus on this purchase"))
+            notes.append(_("Birthday bonus on this purchase"))
         self.privileges.setText("\n".join(notes))
         self.privileges.setVisible(bool(notes))
         self.warning.setVisible(summary.redeem_blocked)
-        self.warning.setText(self.tr("Balance is below zero after a return: points cannot be used until it recovers."))
+        self.warning.setText(_("Balance is below zero after a return: points cannot be used until it recovers."))
 
     def show_after_sale(self, priced: PricedCart | None) -> None:
         """The balance as it will be once this sale is paid."""
@@ -113,15 +115,15 @@ class MemberPanel(QFrame):
             return
         after = self.summary.balance - priced.points_redeemed + priced.points_issued
         text = (
-            self.tr("After this sale: %1 (−%2 used, +%3 earned)")
+            _("After this sale: %1 (−%2 used, +%3 earned)")
             .replace("%1", self.fmt.points(after))
             .replace("%2", self.fmt.number(priced.points_redeemed))
             .replace("%3", self.fmt.number(priced.points_issued))
         )
-        names = {"birthday": self.tr("birthday"), "welcome": self.tr("welcome"), "referral": self.tr("referral")}
+        names = {"birthday": _("birthday"), "welcome": _("welcome"), "referral": _("referral")}
         bonuses = [f"{names.get(b['code'], b['code'])} +{self.fmt.number(b['points'])}" for b in priced.bonuses if b['points']]
         if bonuses:
-            text += "\n" + self.tr("Bonus: %1").replace("%1", ", ".join(bonuses))
+            text += "\n" + _("Bonus: %1").replace("%1", ", ".join(bonuses))
         self.after.setText(text)
 
     def set_max_redeem(self, max_redeem: int, point_value: int = 100) -> None:
@@ -131,9 +133,9 @@ class MemberPanel(QFrame):
             self.can_use.setText("")
         elif max_redeem:
             self.can_use.setText(
-                self.tr("Can use up to %1 on this sale (%2) — F5")
-                .replace("%1", self.fmt.points(max_redeem))
-                .replace("%2", self.fmt.money(max_redeem * point_value))
+                ngettext("Can use up to {n} point on this sale ({money}) — F5",
+                         "Can use up to {n} points on this sale ({money}) — F5", max_redeem)
+                .format(n=self.fmt.number(max_redeem), money=self.fmt.money(max_redeem * point_value))
             )
         else:
-            self.can_use.setText(self.tr("No points can be used on this sale yet."))
+            self.can_use.setText(_("No points can be used on this sale yet."))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 from services.sale.checkout import Tender, plan_payments
 from services.core.errors import InputError
 from services.core.money import parse_amount
+from services.core.messages import _
 from ui.errors import user_message
 from ui.formatting import Formatter
 
@@ -37,10 +38,10 @@ class PayDialog(QDialog):
         super().__init__(parent)
         self.fmt = fmt
         self.to_pay = to_pay
-        self.setWindowTitle(self.tr("Payment"))
+        self.setWindowTitle(_("Payment"))
         self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
-        caption = QLabel(self.tr("To pay"), self)
+        caption = QLabel(_("To pay"), self)
         caption.setObjectName("SectionTitle")
         layout.addWidget(caption)
         self.total = QLabel(fmt.money(to_pay), self)
@@ -50,23 +51,23 @@ class PayDialog(QDialog):
         grid = QGridLayout()
         self.cash = QLineEdit(self)
         self.cash.setObjectName("BigInput")
-        self.cash.setPlaceholderText(self.tr("cash handed over"))
+        self.cash.setPlaceholderText(_("cash handed over"))
         self.card = QLineEdit(self)
         self.card.setObjectName("BigInput")
-        self.card.setPlaceholderText(self.tr("charged to card"))
-        grid.addWidget(QLabel(self.tr("Cash"), self), 0, 0)
+        self.card.setPlaceholderText(_("charged to card"))
+        grid.addWidget(QLabel(_("Cash"), self), 0, 0)
         grid.addWidget(self.cash, 0, 1)
-        grid.addWidget(QLabel(self.tr("Card"), self), 1, 0)
+        grid.addWidget(QLabel(_("Card"), self), 1, 0)
         grid.addWidget(self.card, 1, 1)
         layout.addLayout(grid)
 
         quick = QHBoxLayout()
         methods = QHBoxLayout()
-        self.exact_button = QPushButton(self.tr("Exact cash (F3)"), self)
+        self.exact_button = QPushButton(_("Exact cash (F3)"), self)
         self.exact_button.clicked.connect(self.exact_cash)
         QShortcut(QKeySequence("F3"), self, self.exact_cash)
         methods.addWidget(self.exact_button)
-        self.card_button = QPushButton(self.tr("All by card (F2)"), self)
+        self.card_button = QPushButton(_("All by card (F2)"), self)
         self.card_button.clicked.connect(self.all_card)
         QShortcut(QKeySequence("F2"), self, self.all_card)
         methods.addWidget(self.card_button)
@@ -85,9 +86,9 @@ class PayDialog(QDialog):
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         row = QHBoxLayout()
-        cancel = QPushButton(self.tr("Back to sale (Esc)"), self)
+        cancel = QPushButton(_("Back to sale (Esc)"), self)
         cancel.clicked.connect(self.reject)
-        self.done_button = QPushButton(self.tr("Complete sale (Enter)"), self)
+        self.done_button = QPushButton(_("Complete sale (Enter)"), self)
         self.done_button.setObjectName("Primary")
         self.done_button.setMinimumHeight(50)
         self.done_button.setDefault(True)
@@ -154,14 +155,14 @@ class PayDialog(QDialog):
         try:
             tenders = self.tenders()
         except ValueError:
-            self.due.setText(self.tr("Not an amount"))
+            self.due.setText(_("Not an amount"))
             return
         paid = sum(t.amount for t in tenders)
         if paid < self.to_pay:
-            self.due.setText(self.tr("Still due: %1").replace("%1", self.fmt.money(self.to_pay - paid)))
+            self.due.setText(_("Still due: %1").replace("%1", self.fmt.money(self.to_pay - paid)))
         else:
             try:
-                self.due.setText(self.tr("Change: %1").replace("%1", self.fmt.money(self.change())))
+                self.due.setText(_("Change: %1").replace("%1", self.fmt.money(self.change())))
             except InputError as exc:
                 self.due.setText(user_message(exc))
 
@@ -169,11 +170,11 @@ class PayDialog(QDialog):
         try:
             tenders = self.tenders()
             if self.to_pay and not tenders:
-                self.error.setText(self.tr("Type the cash handed over, or choose card."))
+                self.error.setText(_("Type the cash handed over, or choose card."))
                 return
             plan_payments(self.to_pay, tenders)
         except ValueError:
-            self.error.setText(self.tr("Not an amount"))
+            self.error.setText(_("Not an amount"))
             return
         except InputError as exc:
             self.error.setText(user_message(exc))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from services.core.messages import _
 
 
 class PinPad(QWidget):
@@ -16,7 +17,7 @@ class PinPad(QWidget):
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,8}"), self.field))
         self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.field.setPlaceholderText(self.tr("PIN"))
+        self.field.setPlaceholderText(_("PIN"))
         self.field.returnPressed.connect(lambda: self.submitted.emit(self.field.text()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -25,7 +26,7 @@ class PinPad(QWidget):
         grid.setSpacing(6)
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"]
         for index, key in enumerate(keys):
-            button = QPushButton(self.tr("OK") if key == "OK" else key, self)
+            button = QPushButton(_("OK") if key == "OK" else key, self)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumSize(72, 52)
             if key == "OK":

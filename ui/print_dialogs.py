@@ -24,6 +24,7 @@ from services.printing.receipts import load_receipt, render_receipt_pdf, write_p
 from services.sale.returns import find_sale
 from services.programme.rules import active_rules
 from services.shop.settings import local_till
+from services.core.messages import _, ngettext, pgettext
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter, tier_name
 from ui.printing import preview_pixmap, print_pdf, print_receipt, printer_names
@@ -50,16 +51,16 @@ class ReceiptsDialog(QDialog):
         self.sale: Sale | None = None
         self.pdf = b""  # the receipt on screen, as it will be saved
         self.width = printers.printer_settings().width  # the till's paper, for preview and PDF alike
-        self.setWindowTitle(self.tr("Receipts"))
+        self.setWindowTitle(_("Receipts"))
         self.resize(900, 640)
         outer = QHBoxLayout(self)
         left = QVBoxLayout()
         self.ref = QLineEdit(ref, self)
         self.ref.setObjectName("BigInput")
-        self.ref.setPlaceholderText(self.tr("Scan the receipt or type its number"))
+        self.ref.setPlaceholderText(_("Scan the receipt or type its number"))
         self.ref.returnPressed.connect(lambda: self.show_sale(self.ref.text()))
         left.addWidget(self.ref)
-        left.addWidget(QLabel(self.tr("Recent sales on this till"), self))
+        left.addWidget(QLabel(_("Recent sales on this till"), self))
         self.recent = QListWidget(self)
         for sale in (Sale.select(Sale.receipt_no, Sale.created_at, Sale.total)
                      .where(Sale.till == local_till()).order_by(Sale.created_at.desc()).limit(30)):
@@ -72,14 +73,14 @@ class ReceiptsDialog(QDialog):
         self.message = MessageBar(self)
         left.addWidget(self.message)
         buttons = QHBoxLayout()
-        self.print_button = QPushButton(self.tr("Print"), self)
+        self.print_button = QPushButton(_("Print"), self)
         self.print_button.setObjectName("Primary")
         self.print_button.clicked.connect(self.print_it)
-        self.pdf_button = QPushButton(self.tr("Save as PDF…"), self)
+        self.pdf_button = QPushButton(_("Save as PDF…"), self)
         self.pdf_button.clicked.connect(self.save_pdf)
-        self.return_button = QPushButton(self.tr("Return…"), self)
+        self.return_button = QPushButton(_("Return…"), self)
         self.return_button.clicked.connect(self._return)
-        close = QPushButton(self.tr("Close"), self)
+        close = QPushButton(_("Close"), self)
         close.clicked.connect(self.reject)
         for button in (self.print_button, self.pdf_button, self.return_button, close):
             button.setAutoDefault(False)
@@ -122,11 +123,11 @@ class ReceiptsDialog(QDialog):
         if self.sale is None:
             return
         self.print_button.setEnabled(False)
-        self.message.show_message(self.tr("Printing…"), "info")
+        self.message.show_message(_("Printing…"), "info")
 
         def done(receipt_no: object) -> None:
             self._enable()
-            self.message.show_message(self.tr("Receipt %1 sent to the printer.").replace("%1", str(receipt_no)), "ok")
+            self.message.show_message(_("Receipt %1 sent to the printer.").replace("%1", str(receipt_no)), "ok")
 
         def failed(exc: BaseException) -> None:
             self._enable()
@@ -138,7 +139,7 @@ class ReceiptsDialog(QDialog):
     def save_pdf(self) -> None:
         if self.sale is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save receipt PDF"), f"{self.sale.receipt_no}.pdf",
+        path, _unused = QFileDialog.getSaveFileName(self, _("Save receipt PDF"), f"{self.sale.receipt_no}.pdf",
                                               "PDF (*.pdf)")
         if path:
             self.write_pdf(Path(path))
@@ -150,7 +151,7 @@ class ReceiptsDialog(QDialog):
         except InputError as exc:
             self.message.show_message(user_message(exc), "error")
         else:
-            self.message.show_message(self.tr("Receipt saved: %1").replace("%1", str(path)), "ok")
+            self.message.show_message(_("Receipt saved: %1").replace("%1", str(path)), "ok")
 
     def _return(self) -> None:
         if self.sale is not None:
@@ -171,17 +172,17 @@ class CardsDialog(QDialog):
         self.rules = active_rules()
         self.style = cardsheet.card_style()
         self.busy = False
-        self.setWindowTitle(self.tr("Membership cards"))
+        self.setWindowTitle(_("Membership cards"))
         self.resize(980, 620)
         outer = QHBoxLayout(self)
         left = QVBoxLayout()
         self.group = QButtonGroup(self)
         captions = {
-            "blank": self.tr("Blank cards, numbered (given at registration)"),
-            "new": self.tr("Members who joined in the last 7 days"),
-            "tier": self.tr("Members of one tier"),
-            "all": self.tr("All members"),
-            "list": self.tr("These members (card numbers or ids)"),
+            "blank": _("Blank cards, numbered (given at registration)"),
+            "new": _("Members who joined in the last 7 days"),
+            "tier": _("Members of one tier"),
+            "all": _("All members"),
+            "list": _("These members (card numbers or ids)"),
         }
         self.radios: dict[str, QRadioButton] = {}
         for index, key in enumerate(self.CHOICES):
@@ -193,7 +194,7 @@ class CardsDialog(QDialog):
                 self.count = QSpinBox(self)
                 self.count.setRange(1, cardsheet.MAX_BATCH)
                 self.count.setValue(10)
-                self.count.setSuffix(" " + self.tr("cards"))
+                self.count.setSuffix(" " + _("cards"))
                 left.addWidget(self.count)
             elif key == "tier":
                 self.tier = QComboBox(self)
@@ -202,21 +203,21 @@ class CardsDialog(QDialog):
                 left.addWidget(self.tier)
             elif key == "list":
                 self.refs = QPlainTextEdit(self)
-                self.refs.setPlaceholderText(self.tr("2700100000013, 2700100000020 …"))
+                self.refs.setPlaceholderText(_("2700100000013, 2700100000020 …"))
                 self.refs.setMaximumHeight(80)
                 left.addWidget(self.refs)
         self.radios["new"].setChecked(True)
-        self.names = QCheckBox(self.tr("Print the member's name on the card"), self)
+        self.names = QCheckBox(_("Print the member's name on the card"), self)
         self.names.setChecked(True)
         left.addWidget(self.names)
         form = QFormLayout()
         self.layout_box = QComboBox(self)
-        self.layout_box.addItem(self.tr("A4 sheet of 10, with crop marks"), "a4")
-        self.layout_box.addItem(self.tr("One card per page (card printer)"), "cr80")
-        form.addRow(self.tr("Layout"), self.layout_box)
+        self.layout_box.addItem(_("A4 sheet of 10, with crop marks"), "a4")
+        self.layout_box.addItem(_("One card per page (card printer)"), "cr80")
+        form.addRow(_("Layout"), self.layout_box)
         left.addLayout(form)
         logo_row = QHBoxLayout()
-        self.logo_button = QPushButton(self.tr("Shop logo…"), self)
+        self.logo_button = QPushButton(_("Shop logo…"), self)
         self.logo_button.clicked.connect(self.choose_logo)
         self.logo_button.setEnabled(staff.role == "owner")
         logo_row.addWidget(self.logo_button)
@@ -226,14 +227,14 @@ class CardsDialog(QDialog):
         self.message = MessageBar(self)
         left.addWidget(self.message)
         buttons = QHBoxLayout()
-        self.preview_button = QPushButton(self.tr("Preview"), self)
+        self.preview_button = QPushButton(pgettext("CardsDialog", "Preview"), self)
         self.preview_button.clicked.connect(self.show_preview)
-        self.save_button = QPushButton(self.tr("Save PDF…"), self)
+        self.save_button = QPushButton(_("Save PDF…"), self)
         self.save_button.setObjectName("Primary")
         self.save_button.clicked.connect(self.save)
-        self.print_button = QPushButton(self.tr("Print"), self)
+        self.print_button = QPushButton(_("Print"), self)
         self.print_button.clicked.connect(self.print_it)
-        close = QPushButton(self.tr("Close"), self)
+        close = QPushButton(_("Close"), self)
         close.clicked.connect(self.reject)
         for button in (self.preview_button, self.save_button, self.print_button, close):
             button.setAutoDefault(False)
@@ -262,7 +263,7 @@ class CardsDialog(QDialog):
         def faces(limit: int | None = None) -> list[cardsheet.CardFace]:
             if choice == "list":
                 if not refs:
-                    raise InputError("Choose whose cards to print.", "cards_none_chosen")
+                    raise InputError("cards_none_chosen")
                 members = cardsheet.select_members(ids=refs[:limit] if limit else refs)
             elif choice == "new":
                 members = cardsheet.select_members(since=since, limit=limit)
@@ -272,7 +273,7 @@ class CardsDialog(QDialog):
                 members = cardsheet.select_members(all_members=True, limit=limit)
             found = cardsheet.member_faces(members, rules, with_names=with_names)
             if not found:
-                raise InputError("There are no cards to print.", "cards_none")
+                raise InputError("cards_none")
             return found
 
         return faces
@@ -317,7 +318,7 @@ class CardsDialog(QDialog):
 
     def _run(self, work, done) -> None:
         self._set_busy(True)
-        self.message.show_message(self.tr("Preparing the cards…"), "info")
+        self.message.show_message(_("Preparing the cards…"), "info")
 
         def finished(result: object) -> None:
             self._set_busy(False)
@@ -335,7 +336,7 @@ class CardsDialog(QDialog):
             button.setEnabled(not busy)
 
     def save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save cards PDF"), "cards.pdf", "PDF (*.pdf)")
+        path, _unused = QFileDialog.getSaveFileName(self, _("Save cards PDF"), "cards.pdf", "PDF (*.pdf)")
         if path:
             self.write(Path(path))
 
@@ -343,7 +344,7 @@ class CardsDialog(QDialog):
         def done(result: object) -> None:
             count, pages = result  # type: ignore[misc]
             self.message.show_message(
-                self.tr("%1 cards on %2 pages saved to %3.").replace("%1", str(count)).replace("%2", str(pages))
+                _("%1 cards on %2 pages saved to %3.").replace("%1", str(count)).replace("%2", str(pages))
                 .replace("%3", str(path)), "ok")
 
         self._run(self._producer(lambda data: write_pdf(data, path)), done)
@@ -357,11 +358,12 @@ class CardsDialog(QDialog):
 
     def print_to(self, printer: QPrinter) -> None:
         done = lambda result: self.message.show_message(  # noqa: E731
-            self.tr("%1 cards sent to the printer.").replace("%1", str(result[0])), "ok")  # type: ignore[index]
+            ngettext("{n} card sent to the printer.", "{n} cards sent to the printer.", result[0])  # type: ignore[index]
+            .format(n=result[0]), "ok")  # type: ignore[index]
         self._run(self._producer(lambda data: print_pdf(data, printer, "cards")), done)
 
     def choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Shop logo"), "", self.tr("Pictures (*.png *.jpg *.jpeg)"))
+        path, _unused = QFileDialog.getOpenFileName(self, _("Shop logo"), "", _("Pictures (*.png *.jpg *.jpeg)"))
         if path:
             self.set_logo(Path(path))
 
@@ -381,22 +383,22 @@ class PrinterSettingsDialog(QDialog):
     def __init__(self, staff: Staff, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.staff = staff
-        self.setWindowTitle(self.tr("Receipt printer"))
+        self.setWindowTitle(_("Receipt printer"))
         current = printers.printer_settings()
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.kind = QComboBox(self)
-        for key, caption in (("none", self.tr("No printer (save receipts as PDF)")),
-                             ("system", self.tr("A printer installed on this computer")),
-                             ("escpos", self.tr("A thermal receipt printer (ESC/POS)"))):
+        for key, caption in (("none", _("No printer (save receipts as PDF)")),
+                             ("system", _("A printer installed on this computer")),
+                             ("escpos", _("A thermal receipt printer (ESC/POS)"))):
             self.kind.addItem(caption, key)
-        form.addRow(self.tr("Printer"), self.kind)
+        form.addRow(_("Printer"), self.kind)
         self.width = QComboBox(self)
-        self.width.addItem(self.tr("80 mm roll"), "80")
-        self.width.addItem(self.tr("58 mm roll"), "58")
-        self.width.addItem(self.tr("A4 (office printer)"), "a4")
-        form.addRow(self.tr("Paper"), self.width)
-        self.auto = QCheckBox(self.tr("Print every receipt when the sale is paid"), self)
+        self.width.addItem(_("80 mm roll"), "80")
+        self.width.addItem(_("58 mm roll"), "58")
+        self.width.addItem(_("A4 (office printer)"), "a4")
+        form.addRow(_("Paper"), self.width)
+        self.auto = QCheckBox(_("Print every receipt when the sale is paid"), self)
         form.addRow("", self.auto)
         layout.addLayout(form)
 
@@ -405,52 +407,52 @@ class PrinterSettingsDialog(QDialog):
         system = QWidget(self)
         system_form = QFormLayout(system)
         self.system_name = QComboBox(system)
-        self.system_name.addItem(self.tr("The default printer"), "")
+        self.system_name.addItem(_("The default printer"), "")
         for name in printer_names():
             self.system_name.addItem(name, name)
-        system_form.addRow(self.tr("System printer"), self.system_name)
+        system_form.addRow(_("System printer"), self.system_name)
         self.pages.addWidget(system)
         escpos = QWidget(self)
         escpos_form = QFormLayout(escpos)
         self.connection = QComboBox(escpos)
-        for key, caption in (("usb", "USB"), ("network", self.tr("Network")), ("serial", self.tr("Serial port"))):
+        for key, caption in (("usb", "USB"), ("network", _("Network")), ("serial", _("Serial port"))):
             self.connection.addItem(caption, key)
-        escpos_form.addRow(self.tr("Connected by"), self.connection)
+        escpos_form.addRow(_("Connected by"), self.connection)
         self.usb = QLineEdit(current.usb, escpos)
         self.usb.setPlaceholderText("0416:5011")
-        escpos_form.addRow(self.tr("USB vendor:product"), self.usb)
+        escpos_form.addRow(_("USB vendor:product"), self.usb)
         self.host = QLineEdit(current.host, escpos)
         self.host.setPlaceholderText("192.168.1.50")
-        escpos_form.addRow(self.tr("Network address"), self.host)
+        escpos_form.addRow(_("Network address"), self.host)
         self.port = QSpinBox(escpos)
         self.port.setRange(1, 65535)
         self.port.setValue(current.port)
-        escpos_form.addRow(self.tr("Port"), self.port)
+        escpos_form.addRow(_("Port"), self.port)
         self.serial = QLineEdit(current.serial, escpos)
         self.serial.setPlaceholderText("/dev/ttyUSB0, COM3")
-        escpos_form.addRow(self.tr("Serial port"), self.serial)
+        escpos_form.addRow(_("Serial port"), self.serial)
         self.baud = QComboBox(escpos)
         for rate in (9600, 19200, 38400, 57600, 115200):
             self.baud.addItem(str(rate), rate)
-        escpos_form.addRow(self.tr("Speed"), self.baud)
+        escpos_form.addRow(_("Speed"), self.baud)
         self.codepage = QComboBox(escpos)
-        self.codepage.addItem(self.tr("By the shop's language"), "")
-        for page, caption in (("CP866", self.tr("CP866 — Cyrillic")), ("CP1251", self.tr("CP1251 — Cyrillic (Windows)")),
-                              ("CP852", self.tr("CP852 — Romanian")), ("CP1250", self.tr("CP1250 — Romanian (Windows)")),
-                              ("CP858", self.tr("CP858 — Western, with €")),
-                              ("AUTO", self.tr("Automatic (printers with many code pages)"))):
+        self.codepage.addItem(_("By the shop's language"), "")
+        for page, caption in (("CP866", _("CP866 — Cyrillic")), ("CP1251", _("CP1251 — Cyrillic (Windows)")),
+                              ("CP852", _("CP852 — Romanian")), ("CP1250", _("CP1250 — Romanian (Windows)")),
+                              ("CP858", _("CP858 — Western, with €")),
+                              ("AUTO", _("Automatic (printers with many code pages)"))):
             self.codepage.addItem(caption, page)
-        escpos_form.addRow(self.tr("Code page"), self.codepage)
+        escpos_form.addRow(_("Code page"), self.codepage)
         self.pages.addWidget(escpos)
         layout.addWidget(self.pages)
         self.message = MessageBar(self)
         layout.addWidget(self.message)
         row = QHBoxLayout()
         row.addStretch(1)
-        save = QPushButton(self.tr("Save"), self)
+        save = QPushButton(_("Save"), self)
         save.setObjectName("Primary")
         save.clicked.connect(self.save)
-        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel = QPushButton(_("Cancel"), self)
         cancel.clicked.connect(self.reject)
         row.addWidget(save)
         row.addWidget(cancel)

@@ -12,15 +12,13 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from services.printing import printers
 from services.printing.printers import PrinterError, PrinterSettings
 from services.printing.receipts import load_receipt, render_receipt_pdf
-
-translate = QCoreApplication.translate
 
 
 # pdfium is not thread-safe: every call into it, from the UI thread (previews) or a
@@ -81,9 +79,8 @@ def system_printer(name: str) -> QPrinter:
     info = QPrinterInfo.printerInfo(name) if name else QPrinterInfo.defaultPrinter()
     if info.isNull():
         if name:
-            raise PrinterError(f"The printer {name} is not installed on this computer.", "printer_not_installed",
-                               name=name)
-        raise PrinterError("This computer has no printer set up.", "printer_none")
+            raise PrinterError("printer_not_installed", name=name)
+        raise PrinterError("printer_none")
     return QPrinter(info, QPrinter.PrinterMode.HighResolution)
 
 
@@ -96,7 +93,7 @@ def print_pdf(data: bytes, printer: QPrinter, title: str) -> None:
     dpi = min(printer.resolution(), MAX_DPI)
     painter = QPainter()
     if not painter.begin(printer):
-        raise PrinterError("The printer refused the job: check that it is on and has paper.", "printer_failed")
+        raise PrinterError("printer_failed")
     try:
         first = True
         for index in range(pdf_page_count(data)):
@@ -116,7 +113,7 @@ def print_pdf(data: bytes, printer: QPrinter, title: str) -> None:
     finally:
         painter.end()
     if printer.printerState() == QPrinter.PrinterState.Error:
-        raise PrinterError("The printer reported an error: check that it is on and has paper.", "printer_failed")
+        raise PrinterError("printer_failed")
 
 
 def print_receipt(sale_ref: str, resources: Path, settings: PrinterSettings | None = None) -> str:
@@ -129,8 +126,7 @@ def print_receipt(sale_ref: str, resources: Path, settings: PrinterSettings | No
         data = render_receipt_pdf(receipt, resources, settings.width)
         print_pdf(data, system_printer(settings.system_name), receipt.receipt_no)
     else:
-        raise PrinterError("No receipt printer is set up: save the receipt as PDF, or set a printer up.",
-                           "printer_not_set")
+        raise PrinterError("printer_not_set")
     return receipt.receipt_no
 
 

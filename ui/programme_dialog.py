@@ -21,6 +21,7 @@ from services.programme import rules as rules_service
 from services.core.errors import InputError
 from services.programme.pricing import Customer, price_cart
 from services.programme.rules import Coupon, Promotion, Rules, Tier
+from services.core.messages import _, pgettext
 from ui.cart_table import CartModel
 from ui.errors import problem_text, user_message
 from ui.formatting import Formatter, tier_name
@@ -35,7 +36,7 @@ class ProgrammeDialog(QDialog):
         super().__init__(parent)
         self.staff = staff
         self.fmt = fmt
-        self.setWindowTitle(self.tr("Loyalty programme"))
+        self.setWindowTitle(_("Loyalty programme"))
         self.resize(1100, 720)
         current = rules_service.active_rules()
         self.base_version = current.version
@@ -54,11 +55,11 @@ class ProgrammeDialog(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
-        self.tabs.addTab(scroll, self.tr("Programme"))
-        self.tier_table = self._list_tab(self.tr("Tiers"), self._tier_columns(), self.add_tier, self.edit_tier, self.remove_tier)
-        self.promo_table = self._list_tab(self.tr("Promotions"), self._promo_columns(), self.add_promotion, self.edit_promotion, self.remove_promotion)
-        self.coupon_table = self._list_tab(self.tr("Coupons"), self._coupon_columns(), self.add_coupon, self.edit_coupon, self.remove_coupon)
-        self.tabs.addTab(self._preview_tab(), self.tr("Preview"))
+        self.tabs.addTab(scroll, _("Programme"))
+        self.tier_table = self._list_tab(_("Tiers"), self._tier_columns(), self.add_tier, self.edit_tier, self.remove_tier)
+        self.promo_table = self._list_tab(_("Promotions"), self._promo_columns(), self.add_promotion, self.edit_promotion, self.remove_promotion)
+        self.coupon_table = self._list_tab(_("Coupons"), self._coupon_columns(), self.add_coupon, self.edit_coupon, self.remove_coupon)
+        self.tabs.addTab(self._preview_tab(), pgettext("ProgrammeDialog", "Preview"))
         self.tabs.currentChanged.connect(lambda _: self.refresh_preview())
 
         self.problems = QLabel(self)
@@ -72,86 +73,86 @@ class ProgrammeDialog(QDialog):
 
     def _programme_fields(self) -> list[Field]:
         return [
-            Field("name", self.tr("Name"), "text"),
-            Field("discount_bp", self.tr("Member discount, %"), "percent"),
-            Field("earn_bp", self.tr("Points for each purchase, % of money paid"), "percent"),
-            Field("point_value", self.tr("One point is worth"), "money", hint=self.tr("0.01 makes points kopecks: cashback one to one")),
-            Field("redeem_enabled", self.tr("Members may pay with points"), "bool"),
-            Field("redeem_cap_bp", self.tr("Points pay at most, % of the bill"), "percent"),
-            Field("redeem_min_balance", self.tr("Points can be used from a balance of"), "int"),
-            Field("redeem_step", self.tr("Points are used in steps of"), "int"),
-            Field("max_discount_bp", self.tr("All discounts together at most, %"), "percent"),
-            Field("tier_window_days", self.tr("Tiers count spend over, days"), "int", high=3650),
-            Field("expiry_days", self.tr("Points expire after, days (0: never)"), "int", high=3650),
-            Field("pending_days", self.tr("New points can be spent after, days"), "int", high=365),
-            Field("welcome_points", self.tr("Welcome bonus, points"), "int"),
-            Field("welcome_on", self.tr("Welcome bonus comes"), "choice", choices=(
-                ("registration", self.tr("on registration")), ("first_purchase", self.tr("with the first purchase")))),
-            Field("birthday_days", self.tr("Birthday window, days either side"), "int", high=31),
-            Field("birthday_points", self.tr("Birthday bonus, points"), "int"),
-            Field("birthday_discount_bp", self.tr("Birthday discount, %"), "percent"),
-            Field("referral_points", self.tr("Referral: points to the member who referred"), "int"),
-            Field("referral_new_points", self.tr("Referral: points to the new member"), "int"),
-            Field("excluded_categories", self.tr("Categories with no discount and no points"), "list"),
-            Field("excluded_products", self.tr("Barcodes with no discount and no points"), "list"),
-            Field("next_visit_promotion", self.tr("Next-visit coupon: promotion code"), "text"),
-            Field("next_visit_min_bill", self.tr("Next-visit coupon from a bill of"), "money"),
-            Field("next_visit_days", self.tr("Next-visit coupon valid, days"), "int", high=3650),
-            Field("timezone", self.tr("Shop's time zone (e.g. Europe/Moscow)"), "text"),
+            Field("name", pgettext("ProgrammeDialog", "Name"), "text"),
+            Field("discount_bp", _("Member discount, %"), "percent"),
+            Field("earn_bp", _("Points for each purchase, %\u00a0of money paid"), "percent"),
+            Field("point_value", _("One point is worth"), "money", hint=_("0.01 makes points kopecks: cashback one to one")),
+            Field("redeem_enabled", _("Members may pay with points"), "bool"),
+            Field("redeem_cap_bp", _("Points pay at most, %\u00a0of the bill"), "percent"),
+            Field("redeem_min_balance", _("Points can be used from a balance of"), "int"),
+            Field("redeem_step", _("Points are used in steps of"), "int"),
+            Field("max_discount_bp", _("All discounts together at most, %"), "percent"),
+            Field("tier_window_days", _("Tiers count spend over, days"), "int", high=3650),
+            Field("expiry_days", _("Points expire after, days (0: never)"), "int", high=3650),
+            Field("pending_days", _("New points can be spent after, days"), "int", high=365),
+            Field("welcome_points", _("Welcome bonus, points"), "int"),
+            Field("welcome_on", _("Welcome bonus comes"), "choice", choices=(
+                ("registration", _("on registration")), ("first_purchase", _("with the first purchase")))),
+            Field("birthday_days", _("Birthday window, days either side"), "int", high=31),
+            Field("birthday_points", _("Birthday bonus, points"), "int"),
+            Field("birthday_discount_bp", _("Birthday discount, %"), "percent"),
+            Field("referral_points", _("Referral: points to the member who referred"), "int"),
+            Field("referral_new_points", _("Referral: points to the new member"), "int"),
+            Field("excluded_categories", _("Categories with no discount and no points"), "list"),
+            Field("excluded_products", _("Barcodes with no discount and no points"), "list"),
+            Field("next_visit_promotion", _("Next-visit coupon: promotion code"), "text"),
+            Field("next_visit_min_bill", _("Next-visit coupon from a bill of"), "money"),
+            Field("next_visit_days", _("Next-visit coupon valid, days"), "int", high=3650),
+            Field("timezone", _("Shop's time zone (e.g. Europe/Moscow)"), "text"),
         ]
 
     def _tier_fields(self) -> list[Field]:
         return [
-            Field("code", self.tr("Code"), "text"), Field("name", self.tr("Name"), "text"),
-            Field("min_spend", self.tr("From a spend of"), "money"),
-            Field("earn_bp", self.tr("Points, % of money paid"), "optional_percent"),
-            Field("discount_bp", self.tr("Discount, %"), "optional_percent"),
-            Field("privileges", self.tr("Privileges shown to the cashier"), "list"),
+            Field("code", _("Code"), "text"), Field("name", pgettext("ProgrammeDialog", "Name"), "text"),
+            Field("min_spend", _("From a spend of"), "money"),
+            Field("earn_bp", _("Points, %\u00a0of money paid"), "optional_percent"),
+            Field("discount_bp", _("Discount, %"), "optional_percent"),
+            Field("privileges", _("Privileges shown to the cashier"), "list"),
         ]
 
     def _promo_fields(self) -> list[Field]:
         return [
-            Field("code", self.tr("Code"), "text"), Field("name", self.tr("Name"), "text"),
-            Field("kind", self.tr("Kind"), "choice", choices=tuple(self.kind_names().items())),
-            Field("percent", self.tr("Discount, %"), "percent"),
-            Field("times", self.tr("Points multiplier, ×"), "times"),
-            Field("points", self.tr("Points per unit bought"), "int"),
-            Field("buy", self.tr("Buy"), "int", high=99), Field("get", self.tr("Get free"), "int", high=99),
-            Field("categories", self.tr("Categories"), "list"), Field("products", self.tr("Barcodes"), "list"),
-            Field("tiers", self.tr("Tiers (codes)"), "list"),
-            Field("members_only", self.tr("Members only"), "bool"),
-            Field("starts", self.tr("From date"), "date"), Field("ends", self.tr("To date"), "date"),
-            Field("weekdays", self.tr("Weekdays (none: every day)"), "weekdays"),
-            Field("hour_from", self.tr("From hour"), "int", high=23), Field("hour_to", self.tr("To hour"), "int", high=24),
-            Field("min_bill", self.tr("Minimum bill"), "money"), Field("min_qty", self.tr("Minimum quantity"), "int"),
-            Field("coupon", self.tr("Only with a coupon"), "bool"),
-            Field("priority", self.tr("Priority (lower first)"), "int", high=10_000),
-            Field("exclusive", self.tr("Exclusive: no other discount on the same item"), "bool"),
+            Field("code", _("Code"), "text"), Field("name", pgettext("ProgrammeDialog", "Name"), "text"),
+            Field("kind", _("Kind"), "choice", choices=tuple(self.kind_names().items())),
+            Field("percent", _("Discount, %"), "percent"),
+            Field("times", _("Points multiplier, ×"), "times"),
+            Field("points", _("Points per unit bought"), "int"),
+            Field("buy", _("Buy"), "int", high=99), Field("get", _("Get free"), "int", high=99),
+            Field("categories", _("Categories"), "list"), Field("products", _("Barcodes"), "list"),
+            Field("tiers", _("Tiers (codes)"), "list"),
+            Field("members_only", _("Members only"), "bool"),
+            Field("starts", _("From date"), "date"), Field("ends", _("To date"), "date"),
+            Field("weekdays", _("Weekdays (none: every day)"), "weekdays"),
+            Field("hour_from", _("From hour"), "int", high=23), Field("hour_to", _("To hour"), "int", high=24),
+            Field("min_bill", _("Minimum bill"), "money"), Field("min_qty", _("Minimum quantity"), "int"),
+            Field("coupon", _("Only with a coupon"), "bool"),
+            Field("priority", _("Priority (lower first)"), "int", high=10_000),
+            Field("exclusive", _("Exclusive: no other discount on the same item"), "bool"),
         ]
 
     def _coupon_fields(self) -> list[Field]:
         return [
-            Field("code", self.tr("Code"), "text"), Field("promotion", self.tr("Promotion code"), "text"),
-            Field("max_uses", self.tr("Uses in all (0: unlimited)"), "int"),
-            Field("per_member", self.tr("Uses per member (0: unlimited)"), "int"),
-            Field("starts", self.tr("From date"), "date"), Field("ends", self.tr("To date"), "date"),
+            Field("code", _("Code"), "text"), Field("promotion", _("Promotion code"), "text"),
+            Field("max_uses", _("Uses in all (0: unlimited)"), "int"),
+            Field("per_member", _("Uses per member (0: unlimited)"), "int"),
+            Field("starts", _("From date"), "date"), Field("ends", _("To date"), "date"),
         ]
 
     def kind_names(self) -> dict[str, str]:
         return {
-            "discount": self.tr("Discount"), "multiplier": self.tr("Points multiplier"),
-            "fixed_points": self.tr("Points for buying"), "buy_get": self.tr("Buy X get Y"),
+            "discount": _("Discount"), "multiplier": _("Points multiplier"),
+            "fixed_points": _("Points for buying"), "buy_get": _("Buy X get Y"),
         }
 
     def _tier_columns(self) -> list[str]:
-        return [self.tr("Code"), self.tr("Name"), self.tr("From a spend of"), self.tr("Points"), self.tr("Discount"),
-                self.tr("Privileges")]
+        return [_("Code"), pgettext("ProgrammeDialog", "Name"), _("From a spend of"), _("Points"), _("Discount"),
+                _("Privileges")]
 
     def _promo_columns(self) -> list[str]:
-        return [self.tr("Code"), self.tr("Name"), self.tr("Kind"), self.tr("Gives"), self.tr("When"), self.tr("On")]
+        return [_("Code"), pgettext("ProgrammeDialog", "Name"), _("Kind"), _("Gives"), _("When"), _("On")]
 
     def _coupon_columns(self) -> list[str]:
-        return [self.tr("Code"), self.tr("Promotion"), self.tr("Uses in all"), self.tr("Per member"), self.tr("Valid")]
+        return [_("Code"), _("Promotion"), _("Uses in all"), _("Per member"), _("Valid")]
 
     def _list_tab(self, title: str, columns: list[str], add: Callable, edit: Callable, remove: Callable) -> QTableWidget:
         page = QWidget(self)
@@ -167,7 +168,7 @@ class ProgrammeDialog(QDialog):
         table.doubleClicked.connect(lambda _: edit())
         box.addWidget(table, 1)
         row = QHBoxLayout()
-        for text, slot in ((self.tr("Add…"), add), (self.tr("Edit…"), edit), (self.tr("Remove"), remove)):
+        for text, slot in ((_("Add…"), add), (_("Edit…"), edit), (_("Remove"), remove)):
             button = QPushButton(text, page)
             button.clicked.connect(lambda _=False, s=slot: s())
             row.addWidget(button)
@@ -180,12 +181,12 @@ class ProgrammeDialog(QDialog):
         page = QWidget(self)
         box = QVBoxLayout(page)
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Customer"), page))
+        row.addWidget(QLabel(_("Customer"), page))
         self.preview_who = QComboBox(page)
         row.addWidget(self.preview_who)
-        self.preview_birthday = QCheckBox(self.tr("Birthday this week"), page)
+        self.preview_birthday = QCheckBox(_("Birthday this week"), page)
         row.addWidget(self.preview_birthday)
-        row.addWidget(QLabel(self.tr("At"), page))
+        row.addWidget(QLabel(_("At"), page))
         self.preview_at = QDateTimeEdit(QDateTime.currentDateTime(), page)
         self.preview_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.preview_at.setCalendarPopup(True)
@@ -209,28 +210,28 @@ class ProgrammeDialog(QDialog):
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.check_button = QPushButton(self.tr("Check"), self)
+        self.check_button = QPushButton(_("Check"), self)
         self.check_button.clicked.connect(lambda: self._guard(self.check))
-        self.draft_button = QPushButton(self.tr("Save draft"), self)
+        self.draft_button = QPushButton(_("Save draft"), self)
         self.draft_button.clicked.connect(lambda: self._guard(self.save_draft))
-        self.open_draft_button = QPushButton(self.tr("Open draft"), self)
+        self.open_draft_button = QPushButton(_("Open draft"), self)
         self.open_draft_button.clicked.connect(lambda: self._guard(self.open_draft))
         self.open_draft_button.setEnabled(rules_service.draft_rules() is not None)
         row.addWidget(self.open_draft_button)
         row.addWidget(self.check_button)
         row.addWidget(self.draft_button)
-        row.addWidget(QLabel(self.tr("In force from"), self))
+        row.addWidget(QLabel(_("In force from"), self))
         self.effective = QDateTimeEdit(QDateTime.currentDateTime(), self)
         self.effective.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.effective.setCalendarPopup(True)
         row.addWidget(self.effective)
-        self.publish_button = QPushButton(self.tr("Publish"), self)
+        self.publish_button = QPushButton(_("Publish"), self)
         self.publish_button.setObjectName("Primary")
         self.publish_button.clicked.connect(lambda: self._guard(self.publish))
         row.addWidget(self.publish_button)
         row.addStretch(1)
-        for text, slot in ((self.tr("What-if…"), self.open_whatif), (self.tr("Export…"), self.choose_export),
-                           (self.tr("Import…"), self.choose_import), (self.tr("Close"), self.reject)):
+        for text, slot in ((_("What-if…"), self.open_whatif), (_("Export…"), self.choose_export),
+                           (_("Import…"), self.choose_import), (_("Close"), self.reject)):
             button = QPushButton(text, self)
             button.clicked.connect(lambda _=False, s=slot: self._guard(s))
             row.addWidget(button)
@@ -245,10 +246,10 @@ class ProgrammeDialog(QDialog):
         self.promotions = list(rules.promotions)
         self.coupons = list(rules.coupons)
         if draft:
-            self.heading.setText(self.tr("Editing a copy of draft version %1. Nothing changes at the till until you publish.")
+            self.heading.setText(_("Editing a copy of draft version %1. Nothing changes at the till until you publish.")
                                  .replace("%1", str(rules.version)))
         else:
-            self.heading.setText(self.tr("Editing a copy of version %1 (in force). Nothing changes at the till until you publish.")
+            self.heading.setText(_("Editing a copy of version %1 (in force). Nothing changes at the till until you publish.")
                                  .replace("%1", str(self.base_version)))
         self._fill_tables()
         self.problems.setText("")
@@ -268,7 +269,7 @@ class ProgrammeDialog(QDialog):
         ])
         self._fill(self.promo_table, [
             [p.code, p.name, self.kind_names().get(p.kind, p.kind), self._gives(p), self._when(p),
-             ", ".join(p.categories + p.products) or self.tr("everything")]
+             ", ".join(p.categories + p.products) or _("everything")]
             for p in self.promotions
         ])
         self._fill(self.coupon_table, [
@@ -280,9 +281,9 @@ class ProgrammeDialog(QDialog):
         first_time = self.preview_who.count() == 0
         chosen = self.preview_who.currentData()
         self.preview_who.clear()
-        self.preview_who.addItem(self.tr("Not a member"), None)
+        self.preview_who.addItem(_("Not a member"), None)
         for tier in self.tiers:
-            self.preview_who.addItem(self.tr("Member, %1").replace("%1", tier_name(tier.name)), tier.code)
+            self.preview_who.addItem(_("Member, %1").replace("%1", tier_name(tier.name)), tier.code)
         index = -1 if first_time else self.preview_who.findData(chosen)
         self.preview_who.setCurrentIndex(index if index >= 0 else min(1, self.preview_who.count() - 1))  # a member
         self.preview_who.blockSignals(False)
@@ -294,7 +295,7 @@ class ProgrammeDialog(QDialog):
             return f"× {p.bp / 10_000:g}"
         if p.kind == "fixed_points":
             return "+" + self.fmt.points(p.points)
-        return self.tr("%1 + %2 free").replace("%1", str(p.buy)).replace("%2", str(p.get))
+        return _("%1 + %2 free").replace("%1", str(p.buy)).replace("%2", str(p.get))
 
     def _when(self, p: Promotion) -> str:
         parts = []
@@ -306,8 +307,8 @@ class ProgrammeDialog(QDialog):
         if p.hour_from or p.hour_to != 24:
             parts.append(f"{p.hour_from:02d}:00–{p.hour_to:02d}:00")
         if p.coupon:
-            parts.append(self.tr("coupon"))
-        return "; ".join(parts) or self.tr("always")
+            parts.append(_("coupon"))
+        return "; ".join(parts) or _("always")
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -321,7 +322,7 @@ class ProgrammeDialog(QDialog):
     def _selected(self, table: QTableWidget, items: list) -> int:
         row = table.currentRow()
         if not 0 <= row < len(items):
-            raise InputError(self.tr("Choose a row first."), "no_row")
+            raise InputError("no_row")
         return row
 
     def _edit_item(self, title: str, fields: list[Field], values: dict[str, Any], build: Callable[[dict], Any],
@@ -346,12 +347,12 @@ class ProgrammeDialog(QDialog):
         return dialog
 
     def add_tier(self) -> FormDialog:
-        return self._edit_item(self.tr("New tier"), self._tier_fields(), {"code": "", "name": ""},
+        return self._edit_item(_("New tier"), self._tier_fields(), {"code": "", "name": ""},
                                lambda v: Tier(**v), self.tiers.append)
 
     def edit_tier(self) -> FormDialog:
         row = self._selected(self.tier_table, self.tiers)
-        return self._edit_item(self.tr("Tier"), self._tier_fields(), dataclasses.asdict(self.tiers[row]),
+        return self._edit_item(_("Tier"), self._tier_fields(), dataclasses.asdict(self.tiers[row]),
                                lambda v: Tier(**v), lambda t: self.tiers.__setitem__(row, t))
 
     def remove_tier(self) -> None:
@@ -372,12 +373,12 @@ class ProgrammeDialog(QDialog):
 
     def add_promotion(self) -> FormDialog:
         fresh = Promotion(code=f"promo{len(self.promotions) + 1}", name="", bp=1000)
-        return self._edit_item(self.tr("New promotion"), self._promo_fields(), self._promo_values(fresh),
+        return self._edit_item(_("New promotion"), self._promo_fields(), self._promo_values(fresh),
                                self._promotion, self.promotions.append)
 
     def edit_promotion(self) -> FormDialog:
         row = self._selected(self.promo_table, self.promotions)
-        return self._edit_item(self.tr("Promotion"), self._promo_fields(), self._promo_values(self.promotions[row]),
+        return self._edit_item(_("Promotion"), self._promo_fields(), self._promo_values(self.promotions[row]),
                                self._promotion, lambda p: self.promotions.__setitem__(row, p))
 
     def remove_promotion(self) -> None:
@@ -386,12 +387,12 @@ class ProgrammeDialog(QDialog):
 
     def add_coupon(self) -> FormDialog:
         first = self.promotions[0].code if self.promotions else ""
-        return self._edit_item(self.tr("New coupon"), self._coupon_fields(), {"code": "", "promotion": first, "per_member": 1},
+        return self._edit_item(_("New coupon"), self._coupon_fields(), {"code": "", "promotion": first, "per_member": 1},
                                lambda v: Coupon(**v), self.coupons.append)
 
     def edit_coupon(self) -> FormDialog:
         row = self._selected(self.coupon_table, self.coupons)
-        return self._edit_item(self.tr("Coupon"), self._coupon_fields(), dataclasses.asdict(self.coupons[row]),
+        return self._edit_item(_("Coupon"), self._coupon_fields(), dataclasses.asdict(self.coupons[row]),
                                lambda v: Coupon(**v), lambda c: self.coupons.__setitem__(row, c))
 
     def remove_coupon(self) -> None:
@@ -412,7 +413,7 @@ class ProgrammeDialog(QDialog):
         if problems:
             self.problems.setText("\n".join("• " + problem_text(p) for p in problems))
             return False
-        self.problems.setText(self.tr("No problems found."))
+        self.problems.setText(_("No problems found."))
         return True
 
     def refresh_preview(self) -> None:
@@ -432,7 +433,7 @@ class ProgrammeDialog(QDialog):
         self.preview_model.set_priced(priced)
         bonus = ", ".join(f"{b['code']} +{b['points']}" for b in priced.bonuses if b['points'])
         self.preview_totals.setText(
-            self.tr("Subtotal %1 · discounts %2 · total %3 · points %4").replace("%1", self.fmt.money(priced.subtotal))
+            _("Subtotal %1 · discounts %2 · total %3 · points %4").replace("%1", self.fmt.money(priced.subtotal))
             .replace("%2", self.fmt.money(priced.discount)).replace("%3", self.fmt.money(priced.total))
             .replace("%4", self.fmt.points(priced.points_issued)) + (f" ({bonus})" if bonus else "")
         )
@@ -458,7 +459,7 @@ class ProgrammeDialog(QDialog):
     def save_draft(self) -> None:
         stored = self._store("draft")
         if stored is not None:
-            self.problems.setText(self.tr("Saved as draft version %1: it does not apply until published.")
+            self.problems.setText(_("Saved as draft version %1: it does not apply until published.")
                                   .replace("%1", str(stored.version)))
             self.open_draft_button.setEnabled(True)
 
@@ -466,7 +467,7 @@ class ProgrammeDialog(QDialog):
         stored = self._store("active")
         if stored is not None:
             self.base_version = stored.version
-            self.problems.setText(self.tr("Version %1 published: in force from %2.")
+            self.problems.setText(_("Version %1 published: in force from %2.")
                                   .replace("%1", str(stored.version))
                                   .replace("%2", self.effective.dateTime().toString("yyyy-MM-dd HH:mm")))
             self.programme_published.emit(stored)
@@ -474,25 +475,25 @@ class ProgrammeDialog(QDialog):
     def export_to(self, path: Path) -> None:
         try:
             path.write_text(rules_service.export_document(self.collect()) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise InputError(str(exc), "file_write", path=str(path)) from None
-        self.problems.setText(self.tr("Exported to %1.").replace("%1", str(path)))
+        except OSError:
+            raise InputError("file_write", path=str(path)) from None
+        self.problems.setText(_("Exported to %1.").replace("%1", str(path)))
 
     def import_from(self, path: Path) -> None:
         try:
             text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(str(exc), "file_read", path=str(path)) from None
+        except OSError:
+            raise InputError("file_read", path=str(path)) from None
         self.load(rules_service.loads(text))
         self.check()
 
     def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export programme"), "programme.json", "JSON (*.json)")
+        path, _unused = QFileDialog.getSaveFileName(self, _("Export programme"), "programme.json", "JSON (*.json)")
         if path:
             self.export_to(Path(path))
 
     def choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import programme"), "", "JSON (*.json)")
+        path, _unused = QFileDialog.getOpenFileName(self, _("Import programme"), "", "JSON (*.json)")
         if path:
             self.import_from(Path(path))
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox,
     QVBoxLayout, QWidget,
@@ -18,9 +17,8 @@ from PySide6.QtWidgets import (
 from services.core.errors import InputError
 from services.core.money import parse_amount
 from services.programme.rules import parse_percent
+from services.core.messages import _
 from ui.formatting import Formatter
-
-translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -34,9 +32,9 @@ class Field:
 
 
 def weekday_names() -> list[str]:
-    return [translate("Programme", "Mon"), translate("Programme", "Tue"), translate("Programme", "Wed"),
-            translate("Programme", "Thu"), translate("Programme", "Fri"), translate("Programme", "Sat"),
-            translate("Programme", "Sun")]
+    return [_("Mon"), _("Tue"), _("Wed"),
+            _("Thu"), _("Fri"), _("Sat"),
+            _("Sun")]
 
 
 class Form(QWidget):
@@ -89,11 +87,11 @@ class Form(QWidget):
         edit = QLineEdit(self)
         edit.setObjectName(f"field_{field.name}")
         if field.kind == "date":
-            edit.setPlaceholderText(translate("Programme", "YYYY-MM-DD, empty: always"))
+            edit.setPlaceholderText(_("YYYY-MM-DD, empty: always"))
         elif field.kind == "list":
-            edit.setPlaceholderText(translate("Programme", "comma-separated, empty: all"))
+            edit.setPlaceholderText(_("comma-separated, empty: all"))
         elif field.kind == "optional_percent":
-            edit.setPlaceholderText(translate("Programme", "empty: the programme's"))
+            edit.setPlaceholderText(_("empty: the programme's"))
         return edit
 
     # --- values ---------------------------------------------------------------------
@@ -150,7 +148,7 @@ class Form(QWidget):
             try:
                 return parse_amount(text or "0")
             except ValueError:
-                raise InputError(f"{text!r} is not an amount.", "amount_bad", text=text, field=field.label) from None
+                raise InputError("amount_bad", text=text, field=field.label) from None
         if field.kind == "list":
             return tuple(part.strip() for part in text.split(",") if part.strip())
         return text
@@ -174,8 +172,8 @@ class FormDialog(QDialog):
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        box.button(QDialogButtonBox.StandardButton.Ok).setText(translate("Programme", "OK"))
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText(translate("Programme", "Cancel"))
+        box.button(QDialogButtonBox.StandardButton.Ok).setText(_("OK"))
+        box.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         box.accepted.connect(self.try_accept)
         box.rejected.connect(self.reject)
         layout.addWidget(box)

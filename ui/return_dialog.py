@@ -11,6 +11,7 @@ from models.schema import Sale, SaleLine, Staff  # types only
 from services.sale import returns
 from services.core.errors import InputError
 from services.sale.returns import ReturnResult
+from services.core.messages import _
 from ui.authorise import ManagerPinDialog, authorise
 from ui.errors import user_message
 from ui.formatting import Formatter
@@ -27,15 +28,15 @@ class ReturnDialog(QDialog):
         self.lines: list[SaleLine] = []
         self.spins: list[QSpinBox] = []
         self.pin_dialog: ManagerPinDialog | None = None
-        self.setWindowTitle(self.tr("Return"))
+        self.setWindowTitle(_("Return"))
         self.resize(940, 560)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.ref = QLineEdit(ref, self)
         self.ref.setObjectName("BigInput")
-        self.ref.setPlaceholderText(self.tr("Receipt number, e.g. T01-000123"))
+        self.ref.setPlaceholderText(_("Receipt number, e.g. T01-000123"))
         self.ref.returnPressed.connect(self.find)
-        find = QPushButton(self.tr("Find receipt"), self)
+        find = QPushButton(_("Find receipt"), self)
         find.setAutoDefault(False)
         find.clicked.connect(self.find)
         row.addWidget(self.ref, 1)
@@ -46,7 +47,7 @@ class ReturnDialog(QDialog):
         layout.addWidget(self.sale_info)
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Item"), self.tr("Sold"), self.tr("Returned before"), self.tr("Paid"), self.tr("Return now")]
+            [_("Item"), _("Sold"), _("Returned before"), _("Paid"), _("Return now")]
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -65,13 +66,13 @@ class ReturnDialog(QDialog):
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
-        self.whole_button = QPushButton(self.tr("Whole sale"), self)
+        self.whole_button = QPushButton(_("Whole sale"), self)
         self.whole_button.setAutoDefault(False)
         self.whole_button.clicked.connect(self.select_all)
-        close = QPushButton(self.tr("Close"), self)
+        close = QPushButton(_("Close"), self)
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
-        self.return_button = QPushButton(self.tr("Return selected (manager)"), self)
+        self.return_button = QPushButton(_("Return selected (manager)"), self)
         self.return_button.setObjectName("Primary")
         self.return_button.setAutoDefault(False)
         self.return_button.clicked.connect(self.do_return)
@@ -104,7 +105,7 @@ class ReturnDialog(QDialog):
         self._fill(returns.sale_lines(self.sale))
 
     def _fill(self, pairs: list[tuple[SaleLine, int]]) -> None:
-        self.lines = [line for line, _ in pairs]
+        self.lines = [line for line, _unused in pairs]
         self.spins = []
         self.table.setRowCount(len(pairs))
         for row, (line, before) in enumerate(pairs):
@@ -122,11 +123,11 @@ class ReturnDialog(QDialog):
             self.spins.append(spin)
         if self.sale is not None:
             sale = self.sale
-            text = self.tr("Receipt %1 of %2: %3, paid %4").replace("%1", sale.receipt_no).replace(
+            text = _("Receipt %1 of %2: %3, paid %4").replace("%1", sale.receipt_no).replace(
                 "%2", self.fmt.date(sale.created_at)).replace("%3", self.fmt.money(sale.total)).replace(
                 "%4", self.fmt.money(sale.paid_money))
             if sale.points_redeemed or sale.points_earned:
-                text += self.tr("; points used %1, earned %2").replace("%1", self.fmt.points(sale.points_redeemed)).replace(
+                text += _("; points used %1, earned %2").replace("%1", self.fmt.points(sale.points_redeemed)).replace(
                     "%2", self.fmt.points(sale.points_earned))
             self.sale_info.setText(text)
         else:
@@ -145,9 +146,9 @@ class ReturnDialog(QDialog):
             self.error.setText(user_message(exc))
             return
         self.error.clear()
-        text = self.tr("Will give back %1.").replace("%1", self.fmt.money(plan.refund))
+        text = _("Will give back %1.").replace("%1", self.fmt.money(plan.refund))
         if self.sale.member_id:
-            text += " " + self.tr("Points to take back %1, to give back %2.").replace(
+            text += " " + _("Points to take back %1, to give back %2.").replace(
                 "%1", self.fmt.points(plan.points_reversed)).replace("%2", self.fmt.points(plan.points_restored))
         self.result.setText(text)
 
@@ -161,7 +162,7 @@ class ReturnDialog(QDialog):
             if line.barcode == code and spin.value() < spin.maximum():
                 spin.setValue(spin.value() + 1)
                 return
-        self.error.setText(self.tr("That item is not left to return on this receipt."))
+        self.error.setText(_("That item is not left to return on this receipt."))
 
     def items(self) -> dict[str, int]:
         wanted: dict[str, int] = {}
@@ -176,7 +177,7 @@ class ReturnDialog(QDialog):
             return
         items = self.items()
         if not items:
-            self.error.setText(self.tr("Set how many of which items come back, or press Whole sale."))
+            self.error.setText(_("Set how many of which items come back, or press Whole sale."))
             return
         receipt = self.sale.receipt_no
         self.pin_dialog = authorise(
@@ -188,13 +189,13 @@ class ReturnDialog(QDialog):
     def _done(self, result: ReturnResult) -> None:
         fmt = self.fmt
         if result.refund_method == "mixed":
-            text = self.tr("Give back %1: %2 to the card, %3 in cash.").replace("%1", fmt.money(result.refund)).replace(
+            text = _("Give back %1: %2 to the card, %3 in cash.").replace("%1", fmt.money(result.refund)).replace(
                 "%2", fmt.money(result.refund_card)).replace("%3", fmt.money(result.refund_cash))
         else:
-            how = self.tr("in cash") if result.refund_method == "cash" else self.tr("to the card")
-            text = self.tr("Give back %1 %2.").replace("%1", fmt.money(result.refund)).replace("%2", how)
+            how = _("in cash") if result.refund_method == "cash" else _("to the card")
+            text = _("Give back %1 %2.").replace("%1", fmt.money(result.refund)).replace("%2", how)
         if result.balance is not None:
-            text += " " + self.tr("Points taken back %1, given back %2; balance now %3.").replace(
+            text += " " + _("Points taken back %1, given back %2; balance now %3.").replace(
                 "%1", fmt.points(result.points_reversed)).replace("%2", fmt.points(result.points_restored)).replace(
                 "%3", fmt.points(result.balance))
         self.find()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
     QVBoxLayout, QWidget,
@@ -11,9 +11,8 @@ from PySide6.QtWidgets import (
 
 from models.schema import Product
 from services.sale.checkout import ParkedCart
+from services.core.messages import _, ngettext
 from ui.formatting import Formatter
-
-translate = QCoreApplication.translate
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -21,7 +20,7 @@ def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     ok = box.button(QDialogButtonBox.StandardButton.Ok)
     ok.setText(ok_text)
     ok.setObjectName("Primary")
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText(translate("SaleDialogs", "Cancel"))
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
@@ -40,7 +39,7 @@ def _big_spin(parent: QWidget, low: int, high: int, value: int) -> QSpinBox:
 class QuantityDialog(QDialog):
     def __init__(self, name: str, qty: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Quantity"))
+        self.setWindowTitle(_("Quantity"))
         layout = QVBoxLayout(self)
         label = QLabel(name, self)
         label.setObjectName("Big")
@@ -48,7 +47,7 @@ class QuantityDialog(QDialog):
         layout.addWidget(label)
         self.spin = _big_spin(self, 1, 9999, qty)
         layout.addWidget(self.spin)
-        layout.addWidget(_buttons(self, self.tr("Set quantity")))
+        layout.addWidget(_buttons(self, _("Set quantity")))
         self.spin.setFocus()
 
     def value(self) -> int:
@@ -63,11 +62,12 @@ class RedeemDialog(QDialog):
         super().__init__(parent)
         self.fmt = fmt
         self.point_value = point_value
-        self.setWindowTitle(self.tr("Pay with points"))
+        self.setWindowTitle(_("Pay with points"))
         layout = QVBoxLayout(self)
         info = QLabel(
-            self.tr("Balance %1. This sale can take up to %2.")
-            .replace("%1", fmt.points(balance)).replace("%2", fmt.points(max_points)),
+            ngettext("Balance {balance}. This sale can take up to {n} point.",
+                     "Balance {balance}. This sale can take up to {n} points.", max_points)
+            .format(balance=fmt.points(balance), n=fmt.number(max_points)),
             self,
         )
         info.setWordWrap(True)
@@ -76,10 +76,10 @@ class RedeemDialog(QDialog):
         self.spin = _big_spin(self, 0, max_points, min(current, max_points))
         self.spin.setSingleStep(max(step, 1))
         self.spin.valueChanged.connect(self._show_value)
-        self.max_button = QPushButton(self.tr("Max"), self)
+        self.max_button = QPushButton(_("Max"), self)
         self.max_button.setMinimumHeight(48)
         self.max_button.clicked.connect(lambda: self.spin.setValue(max_points))
-        self.none_button = QPushButton(self.tr("None"), self)
+        self.none_button = QPushButton(_("None"), self)
         self.none_button.setMinimumHeight(48)
         self.none_button.clicked.connect(lambda: self.spin.setValue(0))
         row.addWidget(self.spin, 1)
@@ -89,12 +89,12 @@ class RedeemDialog(QDialog):
         self.money = QLabel(self)
         self.money.setObjectName("Big")
         layout.addWidget(self.money)
-        layout.addWidget(_buttons(self, self.tr("Use points")))
+        layout.addWidget(_buttons(self, _("Use points")))
         self._show_value(self.spin.value())
         self.spin.setFocus()
 
     def _show_value(self, points: int) -> None:
-        self.money.setText(self.tr("= %1 off the bill").replace("%1", self.fmt.money(points * self.point_value)))
+        self.money.setText(_("= %1 off the bill").replace("%1", self.fmt.money(points * self.point_value)))
 
     def value(self) -> int:
         return self.spin.value()
@@ -105,9 +105,9 @@ class DiscountDialog(QDialog):
 
     def __init__(self, current_bp: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Manual discount"))
+        self.setWindowTitle(_("Manual discount"))
         layout = QVBoxLayout(self)
-        note = QLabel(self.tr("Discount on every item of this sale (a manager's PIN is needed)."), self)
+        note = QLabel(_("Discount on every item of this sale (a manager's PIN is needed)."), self)
         note.setWordWrap(True)
         layout.addWidget(note)
         self.spin = _big_spin(self, 0, 100, current_bp // 100)
@@ -120,7 +120,7 @@ class DiscountDialog(QDialog):
             button.clicked.connect(lambda _=False, p=percent: self.spin.setValue(p))
             quick.addWidget(button)
         layout.addLayout(quick)
-        layout.addWidget(_buttons(self, self.tr("Apply discount")))
+        layout.addWidget(_buttons(self, _("Apply discount")))
         self.spin.setFocus()
 
     def value_bp(self) -> int:
@@ -156,8 +156,8 @@ class ProductPickerDialog(_ChoiceDialog):
         self.products = list(products)
         texts = [f"{p.name}  —  {fmt.money(p.price)}   ({p.sku})" for p in self.products]
         super().__init__(
-            translate("ProductPickerDialog", "Choose a product"), texts,
-            translate("ProductPickerDialog", "Add to sale"), (640, 460), parent,
+            _("Choose a product"), texts,
+            _("Add to sale"), (640, 460), parent,
         )
 
     def chosen(self) -> Product | None:
@@ -170,11 +170,11 @@ class ParkedDialog(_ChoiceDialog):
         self.parked = list(parked)
         texts = []
         for cart in self.parked:
-            text = translate("ParkedDialog", "%1 — %2 items, %3").replace("%1", fmt.date(cart.created_at)).replace(
+            text = _("%1 — %2 items, %3").replace("%1", fmt.date(cart.created_at)).replace(
                 "%2", str(cart.items)).replace("%3", fmt.money(cart.amount))
             texts.append(f"{text} — {cart.label}" if cart.label else text)
         super().__init__(
-            translate("ParkedDialog", "Parked sales"), texts, translate("ParkedDialog", "Recall"), (560, 400), parent
+            _("Parked sales"), texts, _("Recall"), (560, 400), parent
         )
 
     def chosen(self) -> ParkedCart | None:

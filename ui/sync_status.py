@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from services.sync import client as sync
 from services.core.errors import InputError
+from services.core.messages import _
 from ui.errors import user_message
 from ui import operations
 
@@ -43,7 +44,7 @@ class SyncStatus(QWidget):
         self.stopped = False  # the window is closing: no more tries
         self.label = QLabel(self)
         self.label.setObjectName("Offline")
-        self.button = QPushButton(self.tr("Sync now"), self)
+        self.button = QPushButton(_("Sync now"), self)
         self.button.setObjectName("SyncNow")
         self.button.clicked.connect(self.sync_now)
         row = QHBoxLayout(self)
@@ -63,23 +64,23 @@ class SyncStatus(QWidget):
         last = self._when(state.last_ok)
         if not state.connected:
             self.label.setObjectName("Offline")
-            self.label.setText("● " + self.tr("Offline — sales are kept on this till"))
+            self.label.setText("● " + _("Offline — sales are kept on this till"))
         elif self.online:
             self.label.setObjectName("Online")
-            self.label.setText("● " + self.tr("Online · %1 waiting · last sync %2").replace("%1", str(state.pending)).replace("%2", last))
+            self.label.setText("● " + _("Online · %1 waiting · last sync %2").replace("%1", str(state.pending)).replace("%2", last))
         elif self.refused:
             self.label.setObjectName("Offline")
-            self.label.setText("● " + self.tr("The hub refuses this till's token · %1 waiting").replace("%1", str(state.pending)))
+            self.label.setText("● " + _("The hub refuses this till's token · %1 waiting").replace("%1", str(state.pending)))
         else:
             self.label.setObjectName("Offline")
-            self.label.setText("● " + self.tr("Offline · %1 waiting · balances as of %2").replace("%1", str(state.pending)).replace("%2", last))
+            self.label.setText("● " + _("Offline · %1 waiting · balances as of %2").replace("%1", str(state.pending)).replace("%2", last))
         self.label.setToolTip(self.error)
         self.label.style().unpolish(self.label)
         self.label.style().polish(self.label)
 
     def _when(self, moment: dt.datetime | None) -> str:
         if moment is None:
-            return self.tr("never")
+            return _("never")
         local = moment.replace(tzinfo=dt.timezone.utc).astimezone()
         if local.date() == dt.datetime.now().astimezone().date():
             return local.strftime("%H:%M")
@@ -114,7 +115,7 @@ class SyncStatus(QWidget):
             self.error = user_message(exc)
         else:  # a bug: logged with its traceback; the till keeps selling
             log.error("sync failed", exc_info=(type(exc), exc, exc.__traceback__))
-            self.error = self.tr("Sync failed unexpectedly; the details are in the till's log.")
+            self.error = _("Sync failed unexpectedly; the details are in the till's log.")
         self.refused = isinstance(exc, InputError) and exc.code == "sync_unauthorised"
         self.render()
         self.sync_failed.emit(self.error)

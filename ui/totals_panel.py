@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from services.sale.checkout import SaleResult
 from services.programme.pricing import PricedCart
+from services.core.messages import _
 from ui.formatting import Formatter
 from ui.widgets import field_row, section_title
 
@@ -24,13 +25,13 @@ class TotalsPanel(QFrame):
         self.points_paid = QLabel(self)
         self.points_earned = QLabel(self)
         self.points_earned.setObjectName("Good")
-        layout.addWidget(field_row(self.tr("Items"), self.items, self))
-        layout.addWidget(field_row(self.tr("Subtotal"), self.subtotal, self))
-        layout.addWidget(field_row(self.tr("Discount"), self.discount, self))
-        layout.addWidget(field_row(self.tr("Paid by points"), self.points_paid, self))
-        layout.addWidget(field_row(self.tr("Points to earn"), self.points_earned, self))
+        layout.addWidget(field_row(_("Items"), self.items, self))
+        layout.addWidget(field_row(_("Subtotal"), self.subtotal, self))
+        layout.addWidget(field_row(_("Discount"), self.discount, self))
+        layout.addWidget(field_row(_("Paid by points"), self.points_paid, self))
+        layout.addWidget(field_row(_("Points to earn"), self.points_earned, self))
         layout.addSpacing(6)
-        layout.addWidget(section_title(self.tr("To pay"), self))
+        layout.addWidget(section_title(_("To pay"), self))
         self.total = QLabel(self)
         self.total.setObjectName("Total")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -73,24 +74,24 @@ class CompletionPanel(QFrame):
         self.earned.setObjectName("Good")
         self.redeemed = QLabel(self)
         self.balance = QLabel(self)
-        layout.addWidget(field_row(self.tr("Paid"), self.paid, self))
-        layout.addWidget(field_row(self.tr("Points earned"), self.earned, self))
-        layout.addWidget(field_row(self.tr("Points used"), self.redeemed, self))
-        layout.addWidget(field_row(self.tr("New balance"), self.balance, self))
+        layout.addWidget(field_row(_("Paid"), self.paid, self))
+        layout.addWidget(field_row(_("Points earned"), self.earned, self))
+        layout.addWidget(field_row(_("Points used"), self.redeemed, self))
+        layout.addWidget(field_row(_("New balance"), self.balance, self))
         layout.addSpacing(4)
-        layout.addWidget(section_title(self.tr("Change"), self))
+        layout.addWidget(section_title(_("Change"), self))
         self.change = QLabel(self)
         self.change.setObjectName("Change")
         self.change.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.change)
-        self.pdf = QPushButton(self.tr("Save receipt PDF"), self)
+        self.pdf = QPushButton(_("Save receipt PDF"), self)
         self.pdf.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.pdf.clicked.connect(lambda: self.receipt_pdf_requested.emit(self.sale_id))
-        self.print = QPushButton(self.tr("Print receipt"), self)
+        self.print = QPushButton(_("Print receipt"), self)
         self.print.setToolTip("Ctrl+P")
         self.print.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.print.clicked.connect(lambda: self.receipt_print_requested.emit(self.sale_id))
-        self.next = QPushButton(self.tr("Next customer"), self)
+        self.next = QPushButton(_("Next customer"), self)
         self.next.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.next.clicked.connect(self.dismissed.emit)
         receipt_row = QHBoxLayout()
@@ -102,7 +103,7 @@ class CompletionPanel(QFrame):
     def show_result(self, result: SaleResult) -> None:
         fmt = self.fmt
         self.sale_id = result.sale_id
-        self.title.setText(self.tr("Sale %1 done").replace("%1", result.receipt_no))
+        self.title.setText(_("Sale %1 done").replace("%1", result.receipt_no))
         self.paid.setText(fmt.money(result.paid))
         member = result.balance is not None
         self.earned.setText("+" + fmt.points(result.priced.points_earned) if member else "—")

@@ -20,6 +20,7 @@ from services.programme import whatif
 from services.core.errors import InputError
 from services.programme.rules import Rules
 from services.programme.whatif import WhatIf
+from services.core.messages import _
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter
 from ui import operations
@@ -39,7 +40,7 @@ class BarChart(QWidget):
         super().__init__(parent)
         self.fmt = fmt
         self.groups: list[tuple[str, int, int]] = []
-        self.legend = (self.tr("Simulated"), self.tr("Actual"))
+        self.legend = (_("Simulated"), _("Actual"))
         self.setMinimumHeight(220)
 
     def set_groups(self, groups: list[tuple[str, int, int]]) -> None:
@@ -52,12 +53,12 @@ class BarChart(QWidget):
         painter.fillRect(self.rect(), QColor("white"))
         if not self.groups:
             painter.setPen(QColor("#52606d"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Run the replay to see the chart."))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _("Run the replay to see the chart."))
             return
         left, top, bottom = 16, 30, 44
         width = self.width() - 2 * left
         height = self.height() - top - bottom
-        peak = max(max(s, a) for _, s, a in self.groups) or 1
+        peak = max(max(s, a) for _unused, s, a in self.groups) or 1
         slot = width / len(self.groups)
         bar = min(48.0, slot / 3)
         font = painter.font()
@@ -93,23 +94,23 @@ class WhatIfDialog(QDialog):
         self.rules = rules
         self.fmt = fmt
         self.result: WhatIf | None = None
-        self.setWindowTitle(self.tr("What-if: this programme on real sales"))
+        self.setWindowTitle(_("What-if: this programme on real sales"))
         self.resize(900, 760)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         bounds = whatif.period_bounds()
         first, last = bounds if bounds else (dt.date.today(), dt.date.today())
-        row.addWidget(QLabel(self.tr("From"), self))
+        row.addWidget(QLabel(_("From"), self))
         self.start = QDateEdit(QDate(first.year, first.month, first.day), self)
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("yyyy-MM-dd")
         row.addWidget(self.start)
-        row.addWidget(QLabel(self.tr("To"), self))
+        row.addWidget(QLabel(_("To"), self))
         self.end = QDateEdit(QDate(last.year, last.month, last.day), self)
         self.end.setCalendarPopup(True)
         self.end.setDisplayFormat("yyyy-MM-dd")
         row.addWidget(self.end)
-        self.run_button = QPushButton(self.tr("Replay"), self)
+        self.run_button = QPushButton(_("Replay"), self)
         self.run_button.setObjectName("Primary")
         self.run_button.clicked.connect(self.run)
         row.addWidget(self.run_button)
@@ -119,7 +120,7 @@ class WhatIfDialog(QDialog):
         row.addWidget(self.progress, 1)
         layout.addLayout(row)
         self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Measure"), self.tr("Simulated"), self.tr("Actual"), self.tr("Difference")])
+        self.table.setHorizontalHeaderLabels([_("Measure"), _("Simulated"), _("Actual"), _("Difference")])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -133,11 +134,11 @@ class WhatIfDialog(QDialog):
         layout.addWidget(self.message)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
-        self.csv_button = QPushButton(self.tr("Export CSV…"), self)
+        self.csv_button = QPushButton(_("Export CSV…"), self)
         self.csv_button.setEnabled(False)
         self.csv_button.clicked.connect(self.choose_csv)
         bottom.addWidget(self.csv_button)
-        close = QPushButton(self.tr("Close"), self)
+        close = QPushButton(_("Close"), self)
         close.clicked.connect(self.reject)
         bottom.addWidget(close)
         layout.addLayout(bottom)
@@ -152,7 +153,7 @@ class WhatIfDialog(QDialog):
         start, end = self._day(self.start), self._day(self.end)
         rules, emit = self.rules, self._progress.moved.emit
         self.run_button.setEnabled(False)
-        self.message.setText(self.tr("Replaying the sales…"))
+        self.message.setText(_("Replaying the sales…"))
         operations.run(self, lambda: whatif.simulate(rules, start, end, progress=emit), self._done, self._failed)
 
     def _moved(self, done: int, total: int) -> None:
@@ -180,15 +181,15 @@ class WhatIfDialog(QDialog):
         diff_money = lambda a, b: ("+" if a >= b else "−") + money(abs(a - b))  # noqa: E731
         diff_num = lambda a, b: f"{a - b:+,}".replace(",", " ")  # noqa: E731
         return [
-            (self.tr("Sales"), fmt.number(sim.sales), fmt.number(act.sales), diff_num(sim.sales, act.sales)),
-            (self.tr("Revenue"), money(sim.revenue), money(act.revenue), diff_money(sim.revenue, act.revenue)),
-            (self.tr("Discounts given"), money(sim.discount), money(act.discount), diff_money(sim.discount, act.discount)),
-            (self.tr("Points issued"), fmt.number(sim.points_issued), fmt.number(act.points_issued), diff_num(sim.points_issued, act.points_issued)),
-            (self.tr("Points redeemed"), fmt.number(sim.points_redeemed), fmt.number(act.points_redeemed), diff_num(sim.points_redeemed, act.points_redeemed)),
-            (self.tr("Liability (points outstanding)"), money(sim.liability), money(act.liability), diff_money(sim.liability, act.liability)),
-            (self.tr("Cost, % of revenue"), fmt.percent(sim.cost_bp), fmt.percent(act.cost_bp),
+            (_("Sales"), fmt.number(sim.sales), fmt.number(act.sales), diff_num(sim.sales, act.sales)),
+            (_("Revenue"), money(sim.revenue), money(act.revenue), diff_money(sim.revenue, act.revenue)),
+            (_("Discounts given"), money(sim.discount), money(act.discount), diff_money(sim.discount, act.discount)),
+            (_("Points issued"), fmt.number(sim.points_issued), fmt.number(act.points_issued), diff_num(sim.points_issued, act.points_issued)),
+            (_("Points redeemed"), fmt.number(sim.points_redeemed), fmt.number(act.points_redeemed), diff_num(sim.points_redeemed, act.points_redeemed)),
+            (_("Liability (points outstanding)"), money(sim.liability), money(act.liability), diff_money(sim.liability, act.liability)),
+            (_("Cost, %\u00a0of revenue"), fmt.percent(sim.cost_bp), fmt.percent(act.cost_bp),
              ("+" if sim.cost_bp >= act.cost_bp else "−") + fmt.percent(abs(sim.cost_bp - act.cost_bp))),
-            (self.tr("Members changing tier"), fmt.number(result.tier_changes), "0", diff_num(result.tier_changes, 0)),
+            (_("Members changing tier"), fmt.number(result.tier_changes), "0", diff_num(result.tier_changes, 0)),
         ]
 
     def show_result(self, result: WhatIf) -> None:
@@ -202,14 +203,14 @@ class WhatIfDialog(QDialog):
                 self.table.setItem(r, c, item)
         sim, act = result.simulated, result.actual
         self.chart.set_groups([
-            (self.tr("Discounts"), sim.discount, act.discount),
-            (self.tr("Points issued"), sim.points_issued * self.rules.point_value,
+            (_("Discounts"), sim.discount, act.discount),
+            (_("Points issued"), sim.points_issued * self.rules.point_value,
              act.points_issued * result.actual_point_value),  # each side at its own point value
-            (self.tr("Points redeemed"), sim.points_redeemed * self.rules.point_value,
+            (_("Points redeemed"), sim.points_redeemed * self.rules.point_value,
              act.points_redeemed * result.actual_point_value),
-            (self.tr("Liability"), sim.liability, act.liability),
+            (_("Liability"), sim.liability, act.liability),
         ])
-        self.message.setText(self.tr("%1 sales from %2 to %3 replayed.").replace("%1", self.fmt.number(act.sales))
+        self.message.setText(_("%1 sales from %2 to %3 replayed.").replace("%1", self.fmt.number(act.sales))
                              .replace("%2", result.start.isoformat()).replace("%3", result.end.isoformat()))
 
     def export_csv(self, path: Path) -> None:
@@ -217,12 +218,12 @@ class WhatIfDialog(QDialog):
             return
         try:
             path.write_text(whatif.to_csv(self.result), encoding="utf-8")
-        except OSError as exc:
-            raise InputError(str(exc), "file_write", path=str(path)) from None
-        self.message.setText(self.tr("Saved %1.").replace("%1", str(path)))
+        except OSError:
+            raise InputError("file_write", path=str(path)) from None
+        self.message.setText(_("Saved %1.").replace("%1", str(path)))
 
     def choose_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"), "what-if.csv", "CSV (*.csv)")
+        path, _unused = QFileDialog.getSaveFileName(self, _("Export CSV"), "what-if.csv", "CSV (*.csv)")
         if path:
             try:
                 self.export_csv(Path(path))

@@ -15,13 +15,13 @@ import peewee
 from models import db, write_transaction as _database_transaction
 from services.core.errors import InputError
 
-# SQLite's words -> (code for the UI's translation, advice in English).
+# SQLite's words -> the error's code (its sentence is in services/core/error_texts.py).
 _ENVIRONMENT = {
-    "database or disk is full": ("storage_full", "the disk is full: free some space"),
-    "disk i/o error": ("storage_io", "the disk failed to read or write: check the drive"),
-    "database is locked": ("storage_locked", "another program holds the till's file: close it"),
-    "attempt to write a readonly database": ("storage_readonly", "the till's file is read-only: check its permissions"),
-    "unable to open database file": ("storage_open", "the till's file cannot be opened: check the drive"),
+    "database or disk is full": "storage_full",
+    "disk i/o error": "storage_io",
+    "database is locked": "storage_locked",
+    "attempt to write a readonly database": "storage_readonly",
+    "unable to open database file": "storage_open",
 }
 
 
@@ -31,9 +31,9 @@ class StorageError(InputError):
 
 def storage_error(exc: Exception) -> StorageError | None:
     text = str(exc).lower()
-    for needle, (code, advice) in _ENVIRONMENT.items():
+    for needle, code in _ENVIRONMENT.items():
         if needle in text:
-            return StorageError(f"Nothing was saved: {advice}, then try again.", code)
+            return StorageError(code)
     return None
 
 

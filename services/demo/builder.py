@@ -113,12 +113,9 @@ def build_demo(
     cut off is recognised instead of half-used.
     """
     if get_setting("demo_state") == "building":
-        raise InputError(
-            "An earlier demo build into this file was interrupted: delete the file and build the demo again.",
-            "demo_interrupted",
-        )
+        raise InputError("demo_interrupted")
     if is_set_up() or Sale.select().exists() or Member.select().exists():
-        raise InputError("The demo goes into an empty database; this one already has a shop.", "demo_not_empty")
+        raise InputError("demo_not_empty")
     data = load_data(resources)
     rng = random.Random(seed)
     now = (now or utcnow()).replace(microsecond=0)

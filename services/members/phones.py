@@ -10,7 +10,7 @@ def normalize_phone(text: str, region: str = "RU") -> str:
     """'+7 999 123-45-67', '89991234567', '0722 12 345' (MD) -> '+7999…'."""
     raw = text.strip()
     if not raw:
-        raise InputError("Enter a phone number.", "phone_empty")
+        raise InputError("phone_empty")
     candidates = [region]
     # A Russian 8-prefixed mobile typed in a Moldovan or Romanian shop, etc.
     candidates += [r for r in ("RU", "MD", "RO") if r != region]
@@ -28,7 +28,7 @@ def normalize_phone(text: str, region: str = "RU") -> str:
         # A new operator range the metadata does not know yet: the length
         # fits the shop's country, so take it rather than turn a customer away.
         return phonenumbers.format_number(possible, phonenumbers.PhoneNumberFormat.E164)
-    raise InputError(f"{text!r} is not a phone number we can use.", "phone_invalid", phone=text)
+    raise InputError("phone_invalid", phone=text)
 
 
 def looks_like_phone(text: str) -> bool:

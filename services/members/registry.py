@@ -58,7 +58,7 @@ def reload(member: Member) -> Member:
 def _fresh(member_id: object) -> Member:
     found = Member.get_or_none(Member.id == member_id)
     if found is None:
-        raise NotFound("This member is no longer on this till.", "member_gone")
+        raise NotFound("member_gone")
     return found
 
 
@@ -76,26 +76,17 @@ def active_card(member: Member) -> Card | None:
 def find_by_card(number: str) -> Member:
     number = number.strip()
     if not (len(number) == 13 and number.isdigit()):
-        raise InputError(f"{number} is not a card number (13 digits).", "card_shape", card=number)
+        raise InputError("card_shape", card=number)
     if not is_valid_ean13(number):
-        raise InputError(
-            f"Card {number} did not read right (wrong check digit). Scan it again or type it.",
-            "card_check_digit", card=number,
-        )
+        raise InputError("card_check_digit", card=number)
     found = fetch_model(Member, _CARD_SQL, (number,), extra=("card_status",))
     if found is None:
-        raise NotFound(f"Card {number} is not known to this shop.", "card_unknown", card=number)
+        raise NotFound("card_unknown", card=number)
     member, card = found
     if card["card_status"] == "blocked":
-        raise InputError(
-            f"Card {number} is blocked (reported lost). Ask for the new card or find the member by phone.",
-            "card_blocked", card=number,
-        )
+        raise InputError("card_blocked", card=number)
     if member.id is None:
-        raise NotFound(
-            f"Card {number} has not been given to anyone yet. Register a member with it.",
-            "card_unassigned", card=number,
-        )
+        raise NotFound("card_unassigned", card=number)
     return member
 
 
@@ -111,7 +102,7 @@ def find_member_ref(ref: str) -> Member:
             member = None
         if member is not None:
             return member
-    raise NotFound(f"No member {ref}: give a member id or a card number.", "member_unknown", ref=ref)
+    raise NotFound("member_unknown", ref=ref)
 
 
 # The hot path of every scan: one indexed lookup, written once.
@@ -186,10 +177,7 @@ def _take_card(number: str | None, member: Member, now: dt.datetime) -> Card:
         number = number.strip()
         prefix = shop_info().card_prefix
         if not is_valid_ean13(number) or not number.startswith(prefix):
-            raise InputError(
-                f"{number} is not one of this shop's cards (13 digits starting {prefix}).",
-                "card_not_ours", card=number,
-            )
+            raise InputError("card_not_ours", card=number)
         card = Card.get_or_none(Card.number == number)
         if card is None:
             card = Card.create(number=number, member=member, status="active", created_at=now)
@@ -198,7 +186,7 @@ def _take_card(number: str | None, member: Member, now: dt.datetime) -> Card:
             card.status = "active"
             card.save()
         else:
-            raise InputError(f"Card {number} already belongs to someone.", "card_taken", card=number)
+            raise InputError("card_taken", card=number)
     outbox.record("card", row_dict(card))
     return card
 
@@ -220,15 +208,13 @@ def register(
     now = now or utcnow()
     name = " ".join(name.split())
     if not name:
-        raise InputError("Enter the member's name.", "name_empty")
+        raise InputError("name_empty")
     normal = normalize_phone(phone, shop_info().region) if phone and phone.strip() else None
     if birthday is not None and not (dt.date(1900, 1, 1) <= birthday <= now.date()):
-        raise InputError("That birthday cannot be right.", "birthday_bad")
+        raise InputError("birthday_bad")
     with write_transaction():
         if normal and Member.select().where(Member.phone == normal).exists():
-            raise InputError(
-                f"A member with phone {normal} already exists: find them instead.", "phone_taken", phone=normal
-            )
+            raise InputError("phone_taken", phone=normal)
         brought_by = find_referrer(referrer) if referrer and referrer.strip() else None
         rules = active_rules(now)
         entry = rules.tier_for_spend(0)
@@ -252,7 +238,7 @@ def find_referrer(text: str) -> Member:
         return find_by_card(text)
     found = find_by_phone(text)
     if not found:
-        raise NotFound(f"No member with card or phone {text} to credit the referral to.", "referrer_unknown", ref=text)
+        raise NotFound("referrer_unknown", ref=text)
     return found[0]
 
 
@@ -272,13 +258,13 @@ def update(
     if name is not None:
         name = " ".join(name.split())
         if not name:
-            raise InputError("Enter the member's name.", "name_empty")
+            raise InputError("name_empty")
         changes[Member.name], changes[Member.name_key] = name, name_key(name)
     if phone is not None:
         changes[Member.phone] = normalize_phone(phone, shop_info().region) if phone.strip() else None
     if birthday is not None:
         if not (dt.date(1900, 1, 1) <= birthday <= utcnow().date()):
-            raise InputError("That birthday cannot be right.", "birthday_bad")
+            raise InputError("birthday_bad")
         changes[Member.birthday] = birthday
     if marketing_consent is not None:
         changes[Member.marketing_consent] = marketing_consent
@@ -286,7 +272,7 @@ def update(
     with write_transaction():
         normal = changes.get(Member.phone)
         if normal and Member.select().where((Member.phone == normal) & (Member.id != member.id)).exists():
-            raise InputError(f"Phone {normal} belongs to another member.", "phone_taken", phone=normal)
+            raise InputError("phone_other_member", phone=normal)
         Member.update(changes).where(Member.id == member.id).execute()
         fresh = _fresh(member.id)
         outbox.record("member", row_dict(fresh))
@@ -313,9 +299,9 @@ def adjust_balance(
 ) -> int:
     who = auth.require(actor, "adjust_balance", authoriser)
     if delta == 0:
-        raise InputError("An adjustment of zero points changes nothing.", "adjust_zero")
+        raise InputError("adjust_zero")
     if not note.strip():
-        raise InputError("Say why the balance is adjusted.", "adjust_note")
+        raise InputError("adjust_note")
     with write_transaction():
         fresh = Member.get_by_id(member.id)
         ledger.post(fresh, "adjust", delta, till=local_till(), staff=who, note=note.strip())

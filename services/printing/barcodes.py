@@ -54,10 +54,10 @@ def ean13(number: str) -> Bars:
     import barcode
 
     if not is_valid_ean13(number):
-        raise InputError(f"{number} is not a valid EAN-13 number (check digit).", "card_bad_number", card=number)
+        raise InputError("card_bad_number", card=number)
     code = barcode.get_barcode_class("ean13")(number)
     if code.get_fullcode() != number:  # never print a number other than the one asked for
-        raise InputError(f"{number} is not a valid EAN-13 number (check digit).", "card_bad_number", card=number)
+        raise InputError("card_bad_number", card=number)
     return Bars("ean13", number, code.build()[0], *QUIET["ean13"])
 
 

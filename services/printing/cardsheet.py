@@ -24,6 +24,7 @@ from services.shop import staff as auth
 from services.journal import outbox
 from services.printing.barcodes import draw_bars, ean13
 from services.core.errors import InputError
+from services.core.messages import words
 from services.printing.receipts import FONT, FONT_BOLD, fit_text, register_fonts
 from services.programme.rules import Rules
 from services.members.registry import find_member_ref, free_numbers
@@ -43,13 +44,7 @@ LAYOUTS = ("a4", "cr80")
 TIER_COLOURS = {"base": "#1F5FA8", "silver": "#7D8A96", "gold": "#B8902A", "platinum": "#3C3C46"}
 PALETTE = ("#1F5FA8", "#2E7D5B", "#7D8A96", "#B8902A", "#8E3B6B", "#3C3C46")
 BLANK_COLOUR = "#1F5FA8"
-# Printed words, in the shop's language (the card is printed for the shop, not for the screen).
-WORDS = {
-    "ru": {"caption": "Карта постоянного покупателя", "Base": "Базовый", "Silver": "Серебряный", "Gold": "Золотой",
-           "Platinum": "Платиновый"},
-    "ro": {"caption": "Card de fidelitate", "Base": "De bază", "Silver": "Argint", "Gold": "Aur", "Platinum": "Platină"},
-    "en": {"caption": "Loyalty card"},
-}
+# Printed words are in the shop's language (the card is printed for the shop, not for the screen).
 MODULE_MM = 0.33  # EAN-13 X-dimension at 100 %
 BAR_HEIGHT_MM = 13.0
 
@@ -65,7 +60,7 @@ class CardStyle:
 
 def card_style() -> CardStyle:
     info = shop_info()
-    return CardStyle(info.name, WORDS.get(info.language, WORDS["en"])["caption"], logo_bytes())
+    return CardStyle(info.name, words(info.language).pgettext("card", "Loyalty card"), logo_bytes())
 
 
 @dataclass(frozen=True)
@@ -108,7 +103,7 @@ def reserve_blank(
     """
     auth.require(actor, "reserve_cards")
     if not 1 <= count <= MAX_BATCH:
-        raise InputError(f"Print between 1 and {MAX_BATCH} blank cards at a time.", "cards_count", max=MAX_BATCH)
+        raise InputError("cards_count", max=MAX_BATCH)
     now = now or utcnow()
     with write_transaction():
         numbers, last = free_numbers(count)
@@ -129,7 +124,7 @@ def reserve_blank(
 def member_faces(members: Iterable[Member], rules: Rules, with_names: bool = True) -> list[CardFace]:
     """The active card of each member, in the order given; members without one are left out
     (compare the count). Without names, the card shows only the tier."""
-    words = WORDS.get(shop_info().language, WORDS["en"])
+    printed = words(shop_info().language)
     members = list(members)
     cards: dict[object, str] = {}
     for chunk in range(0, len(members), 500):
@@ -143,7 +138,7 @@ def member_faces(members: Iterable[Member], rules: Rules, with_names: bool = Tru
     for member in members:
         if member.id in cards:
             tier = rules.tier(member.tier)
-            faces.append(CardFace(cards[member.id], member.name if with_names else "", words.get(tier.name, tier.name) if tier else "",
+            faces.append(CardFace(cards[member.id], member.name if with_names else "", printed.tier(tier.name) if tier else "",
                                   tier_colour(member.tier, rules), str(member.id)))
     return faces
 
@@ -163,7 +158,7 @@ def select_members(
     if tier:
         query = query.where(Member.tier == tier)
     if not (all_members or since is not None or tier):
-        raise InputError("Choose whose cards to print.", "cards_none_chosen")
+        raise InputError("cards_none_chosen")
     return list(query.limit(limit) if limit else query)
 
 
@@ -185,10 +180,10 @@ def set_logo(path: Path | None, *, actor: object) -> None:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
     except (OSError, UnidentifiedImageError):
-        raise InputError(f"{path.name} is not a picture LoyalTill can read (PNG or JPEG).", "logo_bad",
+        raise InputError("logo_bad",
                          file=path.name) from None
     if len(data) > 2_000_000:
-        raise InputError("The logo file is over 2 MB: save it smaller.", "logo_big")
+        raise InputError("logo_big")
     with write_transaction():
         set_setting("card_logo", base64.b64encode(data).decode("ascii"))
 
@@ -307,9 +302,9 @@ def render_cards_pdf(
     from reportlab.pdfgen import canvas
 
     if layout not in LAYOUTS:
-        raise InputError(f"Card layout must be a4 or cr80, not {layout!r}.", "cards_layout", layout=layout)
+        raise InputError("cards_layout", layout=layout)
     if not faces:
-        raise InputError("There are no cards to print.", "cards_none")
+        raise InputError("cards_none")
     for face in faces:
         ean13(face.number)  # refuse a bad number before drawing anything
     register_fonts(resources)

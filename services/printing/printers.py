@@ -67,32 +67,32 @@ def _usb_ids(text: str) -> tuple[int, int]:
     try:
         ids = int(vendor, 16), int(product, 16)
     except ValueError:
-        raise InputError("USB printer: give vendor:product in hex, like 0416:5011.", "printer_usb_ids") from None
+        raise InputError("printer_usb_ids") from None
     if not all(0 < value <= 0xFFFF for value in ids):
-        raise InputError("USB printer: give vendor:product in hex, like 0416:5011.", "printer_usb_ids")
+        raise InputError("printer_usb_ids")
     return ids
 
 
 def validate(settings: PrinterSettings) -> PrinterSettings:
     s = settings
     if s.kind not in KINDS or s.connection not in CONNECTIONS or s.width not in (*WIDTHS, "a4"):
-        raise InputError("Unknown printer setting.", "printer_setting")
+        raise InputError("printer_setting")
     if s.width == "a4" and s.kind == "escpos":
-        raise InputError("A thermal printer takes 58 or 80 mm rolls, not A4.", "printer_width")
+        raise InputError("printer_width")
     if s.codepage and s.codepage not in CODEPAGES:
-        raise InputError(f"Code page must be one of {', '.join(CODEPAGES)}.", "printer_codepage")
+        raise InputError("printer_codepage")
     if s.kind == "escpos":
         if s.connection == "usb":
             _usb_ids(s.usb)
         elif s.connection == "network":
             if not s.host.strip():
-                raise InputError("Network printer: give its address, like 192.168.1.50.", "printer_host")
+                raise InputError("printer_host")
             if not 0 < s.port < 65536:
-                raise InputError("Network printer: the port is a number from 1 to 65535 (usually 9100).", "printer_port")
+                raise InputError("printer_port")
         elif not s.serial.strip():
-            raise InputError("Serial printer: give the port, like /dev/ttyUSB0 or COM3.", "printer_serial")
+            raise InputError("printer_serial")
         elif s.baudrate not in (9600, 19200, 38400, 57600, 115200):
-            raise InputError("Serial printer: the speed is 9600, 19200, 38400, 57600 or 115200.", "printer_baud")
+            raise InputError("printer_baud")
     return replace(s, host=s.host.strip(), serial=s.serial.strip(), usb=s.usb.strip())
 
 
@@ -217,8 +217,7 @@ def open_printer(settings: PrinterSettings) -> Any:
             device = escpos_printer.Serial(devfile=settings.serial, baudrate=settings.baudrate, timeout=2)
         device.open()
     except _device_errors() as exc:
-        raise PrinterError(f"The receipt printer is not answering ({exc}). Check that it is on and connected.",
-                           "printer_missing") from None
+        raise PrinterError("printer_missing", detail=str(exc)) from None
     return device
 
 
@@ -229,8 +228,7 @@ def check_paper(device: Any) -> None:
     except (NotImplementedError, *_device_errors()):
         return
     if status == 0:
-        raise PrinterError("The receipt printer is out of paper. Load a new roll and print again.",
-                           "printer_no_paper")
+        raise PrinterError("printer_no_paper")
 
 
 def print_receipt_escpos(
@@ -243,7 +241,6 @@ def print_receipt_escpos(
     except PrinterError:
         raise
     except _device_errors() as exc:
-        raise PrinterError(f"The receipt printer stopped answering ({exc}). Reprint the receipt when it is back.",
-                           "printer_failed") from None
+        raise PrinterError("printer_failed", detail=str(exc)) from None
     finally:
         device.close()

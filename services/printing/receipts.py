@@ -20,6 +20,7 @@ from models.schema import Payment, Sale, SaleLine, SaleReturn, Staff, Till
 from services.printing.barcodes import code128, draw_bars, receipt_seq
 from services.members.cards import receipt_code
 from services.core.errors import InputError
+from services.core.messages import Words, words
 from services.programme.loyalty import receipt_notes
 from services.core.money import format_money
 from services.sale.returns import find_sale
@@ -30,41 +31,6 @@ MM = 72 / 25.4
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
-
-TEXT = {
-    "ru": {
-        "receipt": "Чек", "till": "Касса", "cashier": "Кассир", "total": "ИТОГО", "discount": "Скидка",
-        "cash": "Наличные", "card": "Карта", "points": "Баллами", "change": "Сдача", "member": "Карта клиента",
-        "earned": "Начислено баллов", "spent": "Списано баллов", "balance": "Баланс баллов",
-        "expiring": "Сгорят {date}", "subtotal": "Сумма без скидок",
-        "offline": "Баллы будут подтверждены, когда касса снова будет в сети.", "thanks": "Спасибо за покупку!",
-        "member_discount": "скидка участника", "tier_discount": "уровень {tier}", "manual_discount": "скидка менеджера",
-        "discount_capped": "ограничено", "birthday_discount": "день рождения",
-        "Base": "Базовый", "Silver": "Серебряный", "Gold": "Золотой", "Platinum": "Платиновый",
-        "returned": "Возврат {date}",
-    },
-    "ro": {
-        "receipt": "Bon", "till": "Casa", "cashier": "Casier", "total": "TOTAL", "discount": "Reducere",
-        "cash": "Numerar", "card": "Card", "points": "Cu puncte", "change": "Rest", "member": "Card client",
-        "earned": "Puncte acumulate", "spent": "Puncte folosite", "balance": "Sold puncte",
-        "expiring": "Expiră la {date}", "subtotal": "Sumă fără reduceri",
-        "offline": "Punctele vor fi confirmate când casa revine online.", "thanks": "Vă mulțumim!",
-        "member_discount": "reducere membru", "tier_discount": "nivel {tier}", "manual_discount": "reducere manager",
-        "discount_capped": "plafonată", "birthday_discount": "zi de naștere",
-        "Base": "De bază", "Silver": "Argint", "Gold": "Aur", "Platinum": "Platină",
-        "returned": "Retur {date}",
-    },
-    "en": {
-        "receipt": "Receipt", "till": "Till", "cashier": "Cashier", "total": "TOTAL", "discount": "Discount",
-        "cash": "Cash", "card": "Card", "points": "Points", "change": "Change", "member": "Member card",
-        "earned": "Points earned", "spent": "Points spent", "balance": "Points balance",
-        "expiring": "Expire on {date}", "subtotal": "Before discounts",
-        "offline": "Points will be confirmed when the till is back online.", "thanks": "Thank you!",
-        "member_discount": "member discount", "tier_discount": "tier {tier}", "manual_discount": "manager's discount",
-        "discount_capped": "capped", "birthday_discount": "birthday",
-        "returned": "Returned {date}",
-    },
-}
 
 
 def register_fonts(resources: Path) -> None:
@@ -143,7 +109,7 @@ class Receipt:
 def load_receipt(sale_ref: str | Sale) -> Receipt:
     sale = sale_ref if isinstance(sale_ref, Sale) else find_sale(str(sale_ref))
     shop = shop_info()
-    t = TEXT.get(shop.language, TEXT["en"])
+    t = words(shop.language)  # the shop's language, whatever the screen shows
     till = Till.get_by_id(sale.till_id)
     cashier = Staff.get_or_none(Staff.id == sale.cashier_id)
     lines = tuple(
@@ -181,14 +147,26 @@ def _barcode(till_number: int, receipt_no: str) -> str | None:
         return None
 
 
-def _why(reasons: list[dict], t: dict[str, str]) -> str:
+def _reason(t: Words, code: str, tier: str) -> str:
+    """Why a line is discounted, as the receipt words it."""
+    texts = {
+        "member_discount": t.pgettext("receipt", "member discount"),
+        "tier_discount": t.pgettext("receipt", "tier {tier}"),
+        "manual_discount": t.pgettext("receipt", "manager's discount"),
+        "discount_capped": t.pgettext("receipt", "capped"),
+        "birthday_discount": t.pgettext("receipt", "birthday"),
+    }
+    return texts.get(code, code).format(tier=t.tier(tier))
+
+
+def _why(reasons: list[dict], t: Words) -> str:
     parts = []
     for reason in reasons:
         code = reason.get("code", "")
         if "discount" not in code and code != "promo_free":
             continue
         tier = reason.get("tier", "")
-        label = reason.get("label") or reason.get("name") or t.get(code, code).format(tier=t.get(tier, tier))
+        label = reason.get("label") or reason.get("name") or _reason(t, code, tier)
         bp = reason.get("bp")
         parts.append(f"{label} {bp / 100:g} %" if bp and code not in ("discount_capped", "promo_discount") else label)
     return ", ".join(parts)
@@ -210,7 +188,7 @@ RULE = Row(kind="rule")
 
 
 def receipt_rows(receipt: Receipt) -> list[Row]:
-    t = TEXT.get(receipt.language, TEXT["en"])
+    t = words(receipt.language)
 
     def money(minor: int) -> str:
         return format_money(minor, receipt.currency, receipt.locale)
@@ -219,43 +197,46 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
     if receipt.address:
         rows.append(Row(receipt.address))
     rows += [
-        Row(f"{t['receipt']} {receipt.receipt_no}", receipt.created_at.strftime("%d.%m.%Y %H:%M")),
-        Row(f"{t['till']} {receipt.till_code}", f"{t['cashier']}: {receipt.cashier}"),
+        Row(t.pgettext("receipt", "Receipt {number}").format(number=receipt.receipt_no), receipt.created_at.strftime("%d.%m.%Y %H:%M")),
+        Row(t.pgettext("receipt", "Till {till}").format(till=receipt.till_code),
+            t.pgettext("receipt", "Cashier: {name}").format(name=receipt.cashier)),
         RULE,
     ]
+    discount = t.pgettext("receipt", "Discount")
     for line in receipt.lines:
         rows.append(Row(line.name))
         rows.append(Row(f"  {line.qty} × {money(line.unit_price)}", money(line.gross)))
         if line.discount:
-            rows.append(Row(f"  {t['discount']} {line.why}".rstrip(), "−" + money(line.discount)))
+            rows.append(Row(f"  {discount} {line.why}".rstrip(), "−" + money(line.discount)))
     rows.append(RULE)
     if receipt.discount:
-        rows.append(Row(t["subtotal"], money(receipt.subtotal)))
-        rows.append(Row(t["discount"], "−" + money(receipt.discount)))
-    rows.append(Row(t["total"], money(receipt.total), bold=True, scale=1.5))
+        rows.append(Row(t.pgettext("receipt", "Before discounts"), money(receipt.subtotal)))
+        rows.append(Row(discount, "−" + money(receipt.discount)))
+    rows.append(Row(t.pgettext("receipt", "TOTAL"), money(receipt.total), bold=True, scale=1.5))
     for pay in receipt.payments:
-        rows.append(Row(t[pay.method], money(pay.tendered)))
+        method = {"cash": t.pgettext("receipt", "Cash"), "card": t.pgettext("receipt", "Card")}
+        rows.append(Row(method.get(pay.method, pay.method), money(pay.tendered)))
         if pay.change:
-            rows.append(Row(t["change"], money(pay.change)))
+            rows.append(Row(t.pgettext("receipt", "Change"), money(pay.change)))
     if receipt.points_value:
-        rows.append(Row(f"{t['points']} ({receipt.points_redeemed})", money(receipt.points_value)))
+        rows.append(Row(t.pgettext("receipt", "Points ({points})").format(points=receipt.points_redeemed), money(receipt.points_value)))
     if receipt.member:
         rows += [
             RULE,
-            Row(t["member"], receipt.card or ""),
-            Row(t["earned"], f"+{receipt.points_earned}"),
-            Row(t["spent"], f"−{receipt.points_redeemed}" if receipt.points_redeemed else "0"),
-            Row(t["balance"], "" if receipt.balance_after is None else str(receipt.balance_after), bold=True),
+            Row(t.pgettext("receipt", "Member card"), receipt.card or ""),
+            Row(t.pgettext("receipt", "Points earned"), f"+{receipt.points_earned}"),
+            Row(t.pgettext("receipt", "Points spent"), f"−{receipt.points_redeemed}" if receipt.points_redeemed else "0"),
+            Row(t.pgettext("receipt", "Points balance"), "" if receipt.balance_after is None else str(receipt.balance_after), bold=True),
         ]
         if receipt.expiring:
             points, when = receipt.expiring
-            rows.append(Row(t["expiring"].format(date=when.strftime("%d.%m.%Y")), str(points)))
+            rows.append(Row(t.pgettext("receipt", "Expire on {date}").format(date=when.strftime("%d.%m.%Y")), str(points)))
         if receipt.offline:
-            rows.append(Row(t["offline"], kind="small"))
+            rows.append(Row(t.pgettext("receipt", "Points will be confirmed when the till is back online."), kind="small"))
     for ret in receipt.returns:
-        rows.append(Row(t["returned"].format(date=ret.when.strftime("%d.%m.%Y %H:%M")), "−" + money(ret.refund)))
+        rows.append(Row(t.pgettext("receipt", "Returned {date}").format(date=ret.when.strftime("%d.%m.%Y %H:%M")), "−" + money(ret.refund)))
     rows += [Row(text) for text in receipt.extra]
-    rows += [RULE, Row(t["thanks"], bold=True)]
+    rows += [RULE, Row(t.pgettext("receipt", "Thank you!"), bold=True)]
     if receipt.barcode:
         rows.append(Row(receipt.barcode, kind="barcode"))
     return rows
@@ -323,7 +304,7 @@ def render_receipt_pdf(receipt: Receipt, resources: Path, width: str = "80") -> 
     from reportlab.pdfgen import canvas
 
     if width not in PAPERS:
-        raise InputError(f"Receipt width must be 58, 80 or a4, not {width!r}.", "receipt_width", width=width)
+        raise InputError("receipt_width", width=width)
     paper = PAPERS[width]
     register_fonts(resources)
     rows = _wrap(receipt_rows(receipt), paper)
@@ -391,9 +372,7 @@ def write_pdf(data: bytes, path: Path) -> Path:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise InputError(
-            f"Cannot write the receipt to {path}: {exc.strerror}.", "receipt_write", path=str(path)
-        ) from None
+        raise InputError("receipt_write", path=str(path), detail=exc.strerror or "") from None
     return path
 
 

@@ -22,7 +22,9 @@ from models.schema import (
 )
 from services.programme import ledger
 from services.journal import outbox
+from services.core.error_texts import N_
 from services.core.errors import InputError
+from services.core.messages import words
 from services.programme.pricing import Customer, PricedCart
 from services.programme.rules import Rules
 from services.core.serialize import as_columns, row_dict
@@ -97,12 +99,10 @@ class CouponUse:
     issued: bool  # a next-visit coupon (single use) rather than one of the programme's codes
 
 
+# Receipt lines for bonus points, worded in the shop's language (services.core.messages).
 POINT_SOURCE_TEXT = {
-    "ru": {"birthday": "Баллы ко дню рождения", "welcome": "Приветственные баллы", "referral": "Баллы за приглашение"},
-    "ro": {"birthday": "Puncte de ziua de naștere", "welcome": "Puncte de bun venit", "referral": "Puncte pentru recomandare"},
-    "en": {"birthday": "Birthday points", "welcome": "Welcome points", "referral": "Referral points"},
+    "birthday": N_("Birthday points"), "welcome": N_("Welcome points"), "referral": N_("Referral points"),
 }
-NEXT_VISIT_TEXT = {"ru": "Купон на следующую покупку", "ro": "Cupon pentru următoarea vizită", "en": "Coupon for your next visit"}
 
 
 def next_visit_coupon(sale_id: object) -> str | None:
@@ -127,32 +127,32 @@ def check_coupon(code: str, member: Member | None, rules: Rules, now: dt.datetim
     """A coupon the cashier entered, with every limit checked, or InputError saying which."""
     code = normalise_code(code)
     if not code:
-        raise InputError("Enter the coupon's code.", "coupon_empty")
+        raise InputError("coupon_empty")
     day = now.date()
     coupon = rules.coupon(code)
     if coupon is not None:
         if coupon.starts and day < dt.date.fromisoformat(coupon.starts) or coupon.ends and day > dt.date.fromisoformat(coupon.ends):
-            raise InputError(f"Coupon {code} is not valid today.", "coupon_expired", coupon=code)
+            raise InputError("coupon_expired", coupon=code)
         used = CouponRedemption.select().where(CouponRedemption.code == code)
         if coupon.max_uses and used.count() >= coupon.max_uses:
-            raise InputError(f"Coupon {code} has been used up.", "coupon_used_up", coupon=code)
+            raise InputError("coupon_used_up", coupon=code)
         if coupon.per_member:
             if member is None:
-                raise InputError(f"Coupon {code} is for members: scan the card first.", "coupon_needs_member", coupon=code)
+                raise InputError("coupon_needs_member", coupon=code)
             if used.where(CouponRedemption.member == member.id).count() >= coupon.per_member:
-                raise InputError(f"This member has already used coupon {code}.", "coupon_member_limit", coupon=code)
+                raise InputError("coupon_member_limit", coupon=code)
         return CouponUse(code, coupon.promotion, False)
     issued = IssuedCoupon.get_or_none(IssuedCoupon.code == code)
     if issued is None:
-        raise InputError(f"There is no coupon {code}.", "coupon_unknown", coupon=code)
+        raise InputError("coupon_unknown", coupon=code)
     if issued.used_sale_id is not None or CouponRedemption.select().where(CouponRedemption.code == code).exists():
-        raise InputError(f"Coupon {code} was already used.", "coupon_used_up", coupon=code)
+        raise InputError("coupon_used_up", coupon=code)
     if issued.expires_at < now:
-        raise InputError(f"Coupon {code} is not valid today.", "coupon_expired", coupon=code)
+        raise InputError("coupon_expired", coupon=code)
     if member is None or issued.member_id != member.id:
-        raise InputError(f"Coupon {code} belongs to another member's card.", "coupon_other_member", coupon=code)
+        raise InputError("coupon_other_member", coupon=code)
     if rules.promotion(issued.promotion) is None:
-        raise InputError(f"Coupon {code} is for a promotion that has ended.", "coupon_expired", coupon=code)
+        raise InputError("coupon_expired", coupon=code)
     return CouponUse(code, issued.promotion, True)
 
 
@@ -264,7 +264,7 @@ def welcome_on_registration(member: Member, rules: Rules, now: dt.datetime, staf
 
 def add_referral(member: Member, referrer: Member, now: dt.datetime) -> None:
     if referrer.id == member.id:
-        raise InputError("A member cannot refer themselves.", "referral_self")
+        raise InputError("referral_self")
     ref = Referral.create(member=member, referrer=referrer, created_at=now)
     outbox.record("referral", row_dict(ref))
 
@@ -365,9 +365,10 @@ def receipt_notes(sale: Sale, language: str) -> tuple[tuple[str, ...], tuple[int
     the member's soonest expiring points (as of the sale, so a reprint agrees)."""
     from services.programme.rules import by_version
 
-    words = POINT_SOURCE_TEXT.get(language, POINT_SOURCE_TEXT["en"])
+    printed = words(language)
+    label = lambda kind: printed._(POINT_SOURCE_TEXT[kind]) if kind in POINT_SOURCE_TEXT else kind  # noqa: E731
     extra: tuple[str, ...] = tuple(
-        f"{words.get(kind, kind)}: +{points}" for kind, points in EventBonus.select(EventBonus.kind, EventBonus.points)
+        f"{label(kind)}: +{points}" for kind, points in EventBonus.select(EventBonus.kind, EventBonus.points)
         .where((EventBonus.sale == sale.id) & (EventBonus.member == sale.member_id) & (EventBonus.points > 0)).tuples()
     )
     fixed: dict[str, int] = {}
@@ -378,7 +379,8 @@ def receipt_notes(sale: Sale, language: str) -> tuple[tuple[str, ...], tuple[int
     extra += tuple(f"{name}: +{points}" for name, points in fixed.items())
     code = next_visit_coupon(sale.id)
     if code:
-        extra += (f"{NEXT_VISIT_TEXT.get(language, NEXT_VISIT_TEXT['en'])}: {code}",)
+        coupon = printed._("Coupon for your next visit")
+        extra += (f"{coupon}: {code}",)
     try:
         days = by_version(sale.rule_version).expiry_days
     except InputError:

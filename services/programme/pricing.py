@@ -128,18 +128,13 @@ def max_redeemable(customer: Customer | None, rules: Rules, eligible: int) -> in
 
 def _why_none(customer: Customer, rules: Rules) -> RedeemRefused:
     if not rules.redeem_enabled:
-        return RedeemRefused("Paying with points is switched off in this programme.", "redeem_off")
+        return RedeemRefused("redeem_off")
     if customer.redeem_blocked or customer.balance < 0:
-        return RedeemRefused(
-            "This member owes points; paying with points is blocked until new purchases cover it.", "redeem_owes"
-        )
+        return RedeemRefused("redeem_owes")
     least = max(rules.redeem_min_balance, 1)
     if customer.balance < least:
-        return RedeemRefused(
-            f"Points can be used from a balance of {least}; this member has {customer.balance}.",
-            "redeem_min_balance", least=least, balance=customer.balance,
-        )
-    return RedeemRefused("No points can be used on these items.", "redeem_no_items")
+        return RedeemRefused("redeem_min_balance", least=least, balance=customer.balance)
+    return RedeemRefused("redeem_no_items")
 
 
 # --- promotions ------------------------------------------------------------------------
@@ -331,19 +326,15 @@ def price_cart(
     eligible = sum(eligible_nets)
     cap_points = max_redeemable(customer, rules, eligible)
     if redeem < 0:
-        raise RedeemRefused("Points to redeem cannot be negative.", "redeem_negative")
+        raise RedeemRefused("redeem_negative")
     if redeem and customer is None:
-        raise RedeemRefused("Scan a member's card to pay with points.", "redeem_no_member")
+        raise RedeemRefused("redeem_no_member")
     if redeem > cap_points and cap_points == 0:
         raise _why_none(customer, rules)  # type: ignore[arg-type]
     if redeem > cap_points:
-        raise RedeemRefused(
-            f"At most {cap_points} points can be used on this sale.", "redeem_over_cap", points=cap_points
-        )
+        raise RedeemRefused("redeem_over_cap", points=cap_points)
     if redeem % rules.redeem_step:
-        raise RedeemRefused(
-            f"Points are redeemed in steps of {rules.redeem_step}.", "redeem_step", step=rules.redeem_step
-        )
+        raise RedeemRefused("redeem_step", step=rules.redeem_step)
     # Ties go by barcode (one line per barcode in a cart), not by the line's key,
     # which is born at scan time: the same goods scanned in another order get the same result.
     keys = [(l.barcode, l.key) for l in ordered]

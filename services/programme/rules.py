@@ -22,6 +22,7 @@ from typing import Any
 
 from services.core.storage import write_transaction
 from models.schema import RuleSet, utcnow
+from services.core.error_texts import render
 from services.core.errors import InputError
 from services.core.money import BP
 
@@ -158,7 +159,11 @@ class Problem:
 
     code: str
     params: dict[str, Any]
-    message: str
+
+    @property
+    def message(self) -> str:
+        """The problem in English (services.core.messages.error_text words it for the owner)."""
+        return render(self.code, self.params) or self.code
 
 
 def _date(text: str) -> dt.date | None:
@@ -172,59 +177,57 @@ def check(rules: Rules, today: dt.date | None = None) -> list[Problem]:
     """Every problem of a rule set, each with a code; `today` also flags expired dates."""
     out: list[Problem] = []
 
-    def bad(code: str, message: str, **params: Any) -> None:
-        out.append(Problem(code, params, message))
+    def bad(code: str, **params: Any) -> None:
+        out.append(Problem(code, params))
 
     for name in ("discount_bp", "earn_bp", "redeem_cap_bp", "max_discount_bp", "birthday_discount_bp"):
         value = getattr(rules, name)
         if not 0 <= value <= BP:
-            bad("rule_percent_range", f"{name} must be 0–100 %, not {value / 100:g} %.", field=name, value=value / 100)
+            bad("rule_percent_range", field=name, value=f"{value / 100:g}")
     if rules.point_value <= 0:
-        bad("rule_point_value", "A point must be worth at least one minor unit.")
+        bad("rule_point_value")
     if rules.redeem_step <= 0:
-        bad("rule_redeem_step", "The redemption step must be at least one point.")
+        bad("rule_redeem_step")
     for name in ("redeem_min_balance", "welcome_points", "birthday_points", "referral_points",
                  "referral_new_points", "expiry_days", "pending_days", "next_visit_min_bill"):
         if getattr(rules, name) < 0:
-            bad("rule_negative", f"{name} cannot be negative.", field=name)
+            bad("rule_negative", field=name)
     if rules.tier_window_days <= 0:
-        bad("rule_window", "The tier window must be at least one day.")
+        bad("rule_window")
     if not 0 <= rules.birthday_days <= 31:
-        bad("rule_birthday_days", "The birthday window is 0 to 31 days.")
+        bad("rule_birthday_days")
     if rules.welcome_on not in WELCOME_ON:
-        bad("rule_welcome_on", "The welcome bonus comes on registration or on the first purchase.")
+        bad("rule_welcome_on")
     if rules.expiry_days and rules.pending_days >= rules.expiry_days:
-        bad("rule_pending_expiry", "Points would expire before they can be spent: pending must be shorter than expiry.")
+        bad("rule_pending_expiry")
     timed = [p.code for p in rules.promotions if p.weekdays or p.hour_from != 0 or p.hour_to != 24]
     if timed and not rules.timezone:
-        bad("rule_timezone_needed", f"Promotion {timed[0]} keeps hours or weekdays: give the shop's time zone "
-            "(e.g. Europe/Moscow), or its hours would run on UTC.", promotion=timed[0])
+        bad("rule_timezone_needed", promotion=timed[0])
     if rules.timezone:
         try:
             import zoneinfo
 
             zoneinfo.ZoneInfo(rules.timezone)
         except (ValueError, KeyError, zoneinfo.ZoneInfoNotFoundError):
-            bad("rule_timezone", f"Unknown time zone {rules.timezone}.", zone=rules.timezone)
+            bad("rule_timezone", zone=rules.timezone)
 
     seen: dict[int, str] = {}
     codes: set[str] = set()
     for tier in rules.tiers:
         if not tier.code.strip():
-            bad("tier_code_empty", "Every tier needs a code.")
+            bad("tier_code_empty")
         if tier.code in codes:
-            bad("tier_code_taken", f"Two tiers have the code {tier.code}.", tier=tier.code)
+            bad("tier_code_taken", tier=tier.code)
         codes.add(tier.code)
         if tier.min_spend < 0:
-            bad("tier_spend_negative", f"Tier {tier.name}: the threshold cannot be negative.", tier=tier.name)
+            bad("tier_spend_negative", tier=tier.name)
         if tier.min_spend in seen:
-            bad("tier_overlap", f"Tiers {seen[tier.min_spend]} and {tier.name} start at the same spend.",
-                tier=tier.name, other=seen[tier.min_spend])
+            bad("tier_overlap", tier=tier.name, other=seen[tier.min_spend])
         seen[tier.min_spend] = tier.name
         for name in ("earn_bp", "discount_bp"):
             value = getattr(tier, name)
             if value is not None and not 0 <= value <= BP:
-                bad("tier_percent_range", f"Tier {tier.name}: {name} must be 0–100 %.", tier=tier.name, field=name)
+                bad("tier_percent_range", tier=tier.name, field=name)
 
     promo_codes: set[str] = set()
     for promo in rules.promotions:
@@ -234,60 +237,58 @@ def check(rules: Rules, today: dt.date | None = None) -> list[Problem]:
     for coupon in rules.coupons:
         key = coupon.code.strip().casefold()
         if not key:
-            bad("coupon_code_empty", "Every coupon needs a code.")
+            bad("coupon_code_empty")
         elif key in coupon_codes:
-            bad("coupon_code_taken", f"Two coupons have the code {coupon.code}.", coupon=coupon.code)
+            bad("coupon_code_taken", coupon=coupon.code)
         coupon_codes.add(key)
         if coupon.promotion not in promo_codes:
-            bad("coupon_promotion_unknown", f"Coupon {coupon.code} names no promotion of this programme.",
-                coupon=coupon.code, promotion=coupon.promotion)
+            bad("coupon_promotion_unknown", coupon=coupon.code, promotion=coupon.promotion)
         if coupon.max_uses < 0 or coupon.per_member < 0:
-            bad("coupon_limit_negative", f"Coupon {coupon.code}: limits cannot be negative.", coupon=coupon.code)
+            bad("coupon_limit_negative", coupon=coupon.code)
         _check_dates(coupon.starts, coupon.ends, coupon.code, "coupon", today, bad)
     if rules.next_visit_promotion and rules.next_visit_promotion not in promo_codes:
-        bad("next_visit_unknown", "The next-visit coupon names no promotion of this programme.",
-            promotion=rules.next_visit_promotion)
+        bad("next_visit_unknown", promotion=rules.next_visit_promotion)
     if rules.next_visit_promotion and rules.next_visit_days <= 0:
-        bad("next_visit_days", "A next-visit coupon must be valid for at least one day.")
+        bad("next_visit_days")
     return out
 
 
 def _check_dates(starts: str, ends: str, name: str, what: str, today: dt.date | None, bad: Any) -> None:
     first, last = _date(starts), _date(ends)
     if starts and first is None or ends and last is None:
-        bad(f"{what}_date_bad", f"{name}: a date is not YYYY-MM-DD.", name=name)
+        bad(f"{what}_date_bad", name=name)
         return
     if first and last and last < first:
-        bad(f"{what}_dates_order", f"{name} ends before it starts.", name=name)
+        bad(f"{what}_dates_order", name=name)
     if today and last and last < today:
-        bad(f"{what}_expired", f"{name} ended on {ends}: it would never apply.", name=name, ends=ends)
+        bad(f"{what}_expired", name=name, ends=ends)
 
 
 def _check_promotion(promo: Promotion, rules: Rules, taken: set[str], today: dt.date | None, bad: Any) -> None:
     name = promo.name or promo.code
     if not promo.code.strip():
-        bad("promo_code_empty", "Every promotion needs a code.")
+        bad("promo_code_empty")
     if promo.code in taken:
-        bad("promo_code_taken", f"Two promotions have the code {promo.code}.", name=promo.code)
+        bad("promo_code_taken", name=promo.code)
     if promo.kind not in PROMOTION_KINDS:
-        bad("promo_kind", f"{name}: unknown kind {promo.kind}.", name=name, kind=promo.kind)
+        bad("promo_kind", name=name, kind=promo.kind)
     if promo.kind == "discount" and not 0 < promo.bp <= BP:
-        bad("promo_percent_range", f"{name}: the discount must be over 0 and at most 100 %.", name=name)
+        bad("promo_percent_range", name=name)
     if promo.kind == "multiplier" and not BP < promo.bp <= 10 * BP:
-        bad("promo_multiplier_range", f"{name}: the multiplier must be over ×1 and at most ×10.", name=name)
+        bad("promo_multiplier_range", name=name)
     if promo.kind == "fixed_points" and promo.points <= 0:
-        bad("promo_points", f"{name}: give at least one point.", name=name)
+        bad("promo_points", name=name)
     if promo.kind == "buy_get" and (promo.buy <= 0 or promo.get <= 0):
-        bad("promo_buy_get", f"{name}: buy and get must both be at least 1.", name=name)
+        bad("promo_buy_get", name=name)
     if not (0 <= promo.hour_from < promo.hour_to <= 24):
-        bad("promo_hours", f"{name}: hours must run from 0–23 to a later hour up to 24.", name=name)
+        bad("promo_hours", name=name)
     if any(not 0 <= d <= 6 for d in promo.weekdays):
-        bad("promo_weekdays", f"{name}: weekdays are 0 (Monday) to 6 (Sunday).", name=name)
+        bad("promo_weekdays", name=name)
     if promo.min_bill < 0 or promo.min_qty < 0:
-        bad("promo_minimum_negative", f"{name}: a minimum cannot be negative.", name=name)
+        bad("promo_minimum_negative", name=name)
     unknown = [t for t in promo.tiers if rules.tier(t) is None]
     if unknown:
-        bad("promo_tier_unknown", f"{name}: no tier {', '.join(unknown)}.", name=name, tier=", ".join(unknown))
+        bad("promo_tier_unknown", name=name, tier=", ".join(unknown))
     _check_dates(promo.starts, promo.ends, name, "promo", today, bad)
 
 
@@ -301,8 +302,11 @@ class RulesInvalid(InputError):
 
     def __init__(self, problems: list[Problem]) -> None:
         first = problems[0]
-        super().__init__(" ".join(p.message for p in problems), first.code, **first.params)
+        super().__init__(first.code, **first.params)
         self.problems = problems
+
+    def __str__(self) -> str:
+        return " ".join(p.message for p in self.problems)
 
 
 # --- JSON ----------------------------------------------------------------------------
@@ -336,26 +340,24 @@ def _of_type(value: Any, annotation: str) -> bool:
 def _build(cls: type, body: Any, what: str) -> Any:
     """A dataclass from a dict, lists made tuples; unknown keys are a readable error."""
     if not isinstance(body, dict):
-        raise InputError(f"A {what} is not described right: expected an object.", "rules_file_bad", detail=what)
+        raise InputError("rules_file_bad", detail=what)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = set(body) - set(fields)
     if unknown:
-        raise InputError(f"Unknown {what} settings: {', '.join(sorted(unknown))}.", "rules_unknown_key",
-                         keys=", ".join(sorted(unknown)))
+        raise InputError("rules_unknown_key", keys=", ".join(sorted(unknown)))
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in body.items()}
     for name, value in values.items():
         if not _of_type(value, str(fields[name].type)):
-            raise InputError(f"{what} setting {name} has the wrong kind of value: {value!r}.", "rules_value_type",
-                             key=name, value=repr(value)[:40])
+            raise InputError("rules_value_type", key=name, value=repr(value)[:40])
     try:
         return cls(**values)
     except TypeError as exc:
-        raise InputError(f"A {what} is not described right: {exc}.", "rules_file_bad", detail=str(exc)) from None
+        raise InputError("rules_file_bad", detail=str(exc)) from None
 
 
 def from_dict(body: dict[str, Any], version: int = 0) -> Rules:
     if not isinstance(body, dict):
-        raise InputError("A rule set is a JSON object.", "rules_file_bad", detail="not an object")
+        raise InputError("rules_file_bad", detail="not an object")
     values = dict(body)
     values.pop("version", None)
     values["tiers"] = [_build(Tier, t, "tier") for t in body.get("tiers", ())]
@@ -373,7 +375,7 @@ def loads(text: str) -> Rules:
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"The rules file is not JSON: {exc}.", "rules_file_bad", detail=str(exc)) from None
+        raise InputError("rules_file_bad", detail=str(exc)) from None
     if isinstance(body, dict) and "rules" in body and "format" in body:
         body = body["rules"]  # the export's envelope
     return from_dict(body)
@@ -416,14 +418,14 @@ def active_rules(at: dt.datetime | None = None) -> Rules:
         .first()
     )
     if row is None:
-        raise InputError("No loyalty programme is set up yet: open the owner's settings first.", "no_rules")
+        raise InputError("no_rules")
     return from_dict(json.loads(row.body), row.version)
 
 
 def by_version(version: int) -> Rules:
     row = RuleSet.get_or_none(RuleSet.version == version)
     if row is None:
-        raise InputError(f"No rule set version {version}.", "rules_version_unknown", version=version)
+        raise InputError("rules_version_unknown", version=version)
     return from_dict(json.loads(row.body), row.version)
 
 
@@ -460,9 +462,9 @@ def parse_percent(text: str, field: str = "") -> int:
     try:
         value = Decimal(cleaned).scaleb(2)
     except InvalidOperation:
-        raise InputError(f"{text!r} is not a percentage.", "percent_bad", text=text, field=field) from None
+        raise InputError("percent_bad", text=text, field=field) from None
     if value != value.to_integral_value() or not value.is_finite():
-        raise InputError(f"{text!r}: at most two decimals.", "percent_bad", text=text, field=field)
+        raise InputError("percent_bad", text=text, field=field)
     return int(value)
 
 

@@ -114,11 +114,11 @@ def simulate(
     by default) under `rules`."""
     bounds = period_bounds()
     if bounds is None:
-        raise InputError("There are no sales to replay yet.", "whatif_no_sales")
+        raise InputError("whatif_no_sales")
     start = start or bounds[0]
     end = end or bounds[1]
     if end < start:
-        raise InputError("The period ends before it starts.", "whatif_period")
+        raise InputError("whatif_period")
     since = dt.datetime.combine(start, dt.time())
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
     report = progress or (lambda done, total: None)

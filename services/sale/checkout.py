@@ -94,7 +94,7 @@ class Cart:
 
     def set_manual_discount(self, bp: int, actor: Staff | None, authoriser: Staff | None = None) -> None:
         if not 0 <= bp <= 10_000:
-            raise InputError("A discount is between 0 and 100 %.", "discount_range")
+            raise InputError("discount_range")
         who = auth.require(actor, "manual_discount", authoriser) if bp else None
         self.manual_discount_bp, self.manual_authoriser = bp, who
 
@@ -129,7 +129,7 @@ class Cart:
         """Check a coupon now (its limits, its member) and keep it for the sale."""
         use = loyalty.check_coupon(code, self.member, rules, now or utcnow())
         if any(c.code == use.code for c in self.coupons):
-            raise InputError(f"Coupon {use.code} is already on this sale.", "coupon_twice", coupon=use.code)
+            raise InputError("coupon_twice", coupon=use.code)
         self.coupons.append(use)
         return use
 
@@ -145,7 +145,7 @@ class Cart:
 
 def _check_qty(qty: int) -> None:
     if not 1 <= qty <= MAX_QTY:
-        raise InputError(f"Quantity must be 1 to {MAX_QTY}.", "qty_range", max=MAX_QTY)
+        raise InputError("qty_range", max=MAX_QTY)
 
 
 def _with_qty(line: CartLine, qty: int) -> CartLine:
@@ -173,16 +173,16 @@ class SaleResult:
 def plan_payments(to_pay: int, tenders: list[Tender]) -> list[tuple[str, int, int, int]]:
     """(method, applied, tendered, change) rows; only cash gives change."""
     if any(t.method not in ("cash", "card") for t in tenders):
-        raise InputError("Pay by cash or card.", "pay_method")
+        raise InputError("pay_method")
     if any(t.amount < 0 for t in tenders):
-        raise InputError("A payment cannot be negative.", "pay_negative")
+        raise InputError("pay_negative")
     card = sum(t.amount for t in tenders if t.method == "card")
     cash = sum(t.amount for t in tenders if t.method == "cash")
     if card > to_pay:
-        raise InputError("The card payment is more than the bill.", "pay_card_over")
+        raise InputError("pay_card_over")
     if card + cash < to_pay:
         short = to_pay - card - cash
-        raise InputError(f"{short} more is needed to pay the bill.", "pay_short", short=short)
+        raise InputError("pay_short", short=short)
     rows = []
     if card:
         rows.append(("card", card, card, 0))
@@ -208,7 +208,7 @@ def complete_sale(
     offline caps of a till in a chain (services.redeem)."""
     auth.require(cashier, "sell")
     if cart.is_empty():
-        raise InputError("The sale has no items.", "sale_empty")
+        raise InputError("sale_empty")
     now = now or utcnow()
     with write_transaction():
         rules = rules or active_rules(now)
@@ -296,7 +296,7 @@ def _next_receipt(till: Till | None) -> tuple[uuid.UUID, str, int]:
     else:
         row = db.obj.execute_sql(_NEXT_RECEIPT.format(where="id = ?"), (till.id.bytes,)).fetchone()
     if row is None:
-        raise InputError("This till is not set up yet.", "no_till")
+        raise InputError("no_till")
     return Till.id.python_value(row[0]), row[1], row[2]
 
 
@@ -305,7 +305,7 @@ def _fresh_member(member_id: object, rules: Rules, now: dt.datetime) -> tuple[Me
     params = (since, since, Member.id.db_value(member_id))
     found = fetch_model(Member, _MEMBER_NOW, params, extra=("active_card", "spend"))
     if found is None:
-        raise InputError("This member is no longer on this till.", "member_gone")
+        raise InputError("member_gone")
     member, more = found
     return member, more["active_card"], int(more["spend"])  # type: ignore[return-value]
 
@@ -322,7 +322,7 @@ def _product_ids(barcodes: list[str]) -> dict[str, object]:
 
 def park(cart: Cart, staff: Staff | None, label: str = "") -> ParkedSale:
     if cart.is_empty():
-        raise InputError("There is nothing to park.", "park_empty")
+        raise InputError("park_empty")
     body = {
         "lines": [l.__dict__ for l in cart.lines],
         "member": str(cart.member.id) if cart.member else None,
@@ -360,7 +360,7 @@ def recall(parked_id: object, now: dt.datetime | None = None) -> Cart:
     with write_transaction():
         row = ParkedSale.get_or_none(ParkedSale.id == parked_id)
         if row is None:
-            raise InputError("That parked sale was already recalled.", "park_gone")
+            raise InputError("park_gone")
         body = json.loads(row.cart)
         row.delete_instance()
     cart = Cart(lines=[_as_now(CartLine(**l)) for l in body["lines"]])

@@ -101,16 +101,13 @@ class Permit:
             return
         if self.online:
             if points > self.points:
-                raise RedeemRefused(f"Only {self.points} points were set aside at the hub.", "redeem_over_hold", points=self.points)
+                raise RedeemRefused("redeem_over_hold", points=self.points)
             return
         if not in_chain():
             return
         room = offline_room(member, now)
         if points > room.points:
-            raise RedeemRefused(
-                f"Offline, at most {room.points} points can be used now (the balance may be out of date).",
-                "redeem_offline_cap", points=room.points,
-            )
+            raise RedeemRefused("redeem_offline_cap", points=room.points)
 
 
 OFFLINE = Permit()
@@ -129,7 +126,7 @@ def reserve(client: object, member: Member, points: int) -> Permit:
         return OFFLINE
     if answer.get("refused"):
         raise RedeemRefused(
-            f"The chain's records show only {answer['available']} points available.", "redeem_hub_refused",
+            "redeem_hub_refused",
             points=answer["available"],
         )
     return Permit(online=True, hold_id=hold_id, points=points)

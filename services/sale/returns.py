@@ -63,7 +63,7 @@ def find_sale(ref: str) -> Sale:
         except ValueError:
             sale = None
     if sale is None:
-        raise NotFound(f"No sale with receipt {ref}.", "sale_unknown", ref=ref)
+        raise NotFound("sale_unknown", ref=ref)
     return sale
 
 
@@ -115,7 +115,7 @@ def plan_return(ref: str, items: dict[str, int] | None = None) -> ReturnPlan:
     already = {line.id: done for line, done in pairs}
     wanted = _wanted(lines, already, items)
     if not wanted:
-        raise InputError(f"Everything on receipt {sale.receipt_no} was already returned.", "return_nothing")
+        raise InputError("return_nothing")
     refund = reversed_pts = value = 0
     paid_by_points_before = paid_by_points_after = 0
     rows = []
@@ -239,10 +239,10 @@ def _wanted(lines: list[SaleLine], already: dict, items: dict[str, int] | None) 
     wanted: dict = {}
     for barcode, qty in items.items():
         if qty <= 0:
-            raise InputError("Return at least one of each item.", "return_qty")
+            raise InputError("return_qty")
         matching = [l for l in lines if l.barcode == barcode]
         if not matching:
-            raise InputError(f"Item {barcode} is not on this receipt.", "return_not_on_receipt", barcode=barcode)
+            raise InputError("return_not_on_receipt", barcode=barcode)
         for line in matching:
             free = line.qty - already[line.id] - wanted.get(line.id, 0)
             take = min(free, qty)
@@ -250,7 +250,5 @@ def _wanted(lines: list[SaleLine], already: dict, items: dict[str, int] | None) 
                 wanted[line.id] = wanted.get(line.id, 0) + take
                 qty -= take
         if qty > 0:
-            raise InputError(
-                f"More of item {barcode} than is left to return on this receipt.", "return_too_many", barcode=barcode
-            )
+            raise InputError("return_too_many", barcode=barcode)
     return wanted

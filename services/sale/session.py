@@ -117,7 +117,7 @@ class SaleSession:
         for line in self.cart.lines:
             if line.key == self.current_key:
                 return line
-        raise InputError("There is no line to change.", "no_line")
+        raise InputError("no_line")
 
     # --- scans and typing ---------------------------------------------------------
 
@@ -234,7 +234,7 @@ class SaleSession:
         """Points to pay part of the bill; refused (and left as it was) when
         the programme does not allow that many."""
         if self.cart.member is None:
-            raise InputError("Scan a member's card to pay with points.", "redeem_no_member")
+            raise InputError("redeem_no_member")
         before = self.cart.redeem
         self.cart.redeem = points
         try:
@@ -247,7 +247,7 @@ class SaleSession:
 
     def set_manual_discount(self, bp: int, authoriser: Staff | None) -> Outcome:
         if self.cart.is_empty():
-            raise InputError("Scan the items first.", "sale_empty")
+            raise InputError("sale_empty")
         self.cart.set_manual_discount(bp, self.staff, authoriser)
         return self._repriced(Notice("manual_discount", "ok", {"bp": bp}))
 
@@ -261,12 +261,12 @@ class SaleSession:
 
     def parked(self) -> list[ParkedCart]:
         if not self.cart.is_empty():
-            raise InputError("Pay or park the sale on screen first.", "park_busy")
+            raise InputError("park_busy")
         return checkout.parked()
 
     def recall(self, parked_id: object) -> Outcome:
         if not self.cart.is_empty():
-            raise InputError("Pay or park the sale on screen first.", "park_busy")
+            raise InputError("park_busy")
         self.cart = checkout.recall(parked_id, self.clock())
         self.current_key, self.summary = None, None
         if self.cart.dropped_coupons:
@@ -299,7 +299,7 @@ class SaleSession:
         """What the customer pays now, under the programme in force now (a
         version the owner scheduled may have begun since the last scan)."""
         if self.cart.is_empty():
-            raise InputError("The sale has no items.", "sale_empty")
+            raise InputError("sale_empty")
         fresh = active_rules(self.clock())
         if fresh.version != self.rules.version:
             self.rules = fresh
@@ -307,14 +307,14 @@ class SaleSession:
             self.cart.forget_member_context()
         self._price()
         if self.priced is None:
-            raise InputError("The sale has no items.", "sale_empty")
+            raise InputError("sale_empty")
         return self.priced.to_pay
 
     def order(self, tenders: list[Tender], at: dt.datetime | None = None) -> SaleOrder:
         """A frozen copy of the sale for the worker: the session may change
         while it is written (a card scanned, another line) without touching it."""
         if self.cart.is_empty():
-            raise InputError("The sale has no items.", "sale_empty")
+            raise InputError("sale_empty")
         return SaleOrder(cart=self.cart.snapshot(), tenders=tuple(tenders), cashier=self.staff,
                          rules=self.rules, now=at)
 

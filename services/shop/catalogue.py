@@ -12,7 +12,7 @@ def by_barcode(barcode: str) -> Product:
         .first()
     )
     if product is None:
-        raise NotFound(f"No product with barcode {barcode.strip()}.", "product_unknown", barcode=barcode.strip())
+        raise NotFound("product_unknown", barcode=barcode.strip())
     return product
 
 

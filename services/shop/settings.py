@@ -79,7 +79,7 @@ def shop_info() -> ShopInfo:
 def local_till() -> Till:
     till = Till.get_or_none(Till.is_local == True)  # noqa: E712
     if till is None:
-        raise InputError("This till is not set up yet.", "no_till")
+        raise InputError("no_till")
     return till
 
 
@@ -95,13 +95,13 @@ def configure_shop(
     """Write the shop's settings and create this till; used by 'new shop' and the demo."""
     name = name.strip()
     if not name:
-        raise InputError("Give the shop a name.", "shop_name_empty")
+        raise InputError("shop_name_empty")
     if currency not in CURRENCIES:
-        raise InputError(f"Currency must be one of {', '.join(CURRENCIES)}.", "bad_currency")
+        raise InputError("bad_currency")
     if language not in LOCALES:
-        raise InputError("Language must be ru, ro or en.", "bad_language")
+        raise InputError("bad_language")
     if not (len(card_prefix) == 2 and card_prefix.isdigit() and card_prefix.startswith("2")):
-        raise InputError(f"The card prefix must be two digits from 20 to 29, not {card_prefix!r}.", "bad_prefix")
+        raise InputError("bad_prefix")
     with write_transaction():
         for key, value in {
             "shop_name": name,
@@ -127,7 +127,7 @@ def create_shop(
     from services.programme import rules
 
     if not owner_name.strip():
-        raise InputError("Enter the owner's name.", "owner_name_empty")
+        raise InputError("owner_name_empty")
     with write_transaction():
         till = configure_shop(name, currency, language, address=address, card_prefix=card_prefix)
         auth.add_staff(owner_name, "owner", owner_pin)

@@ -43,17 +43,17 @@ def _hash(pin: str, salt: bytes) -> bytes:
 
 def _check_pin_shape(pin: str) -> None:
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
-        raise InputError("A PIN is 4 to 8 digits.", "pin_shape")
+        raise InputError("pin_shape")
 
 
 def add_staff(name: str, role: str, pin: str) -> Staff:
     if role not in ROLES:
-        raise InputError(f"Role must be one of {', '.join(ROLES)}.", "bad_role")
+        raise InputError("bad_role")
     _check_pin_shape(pin)
     with write_transaction():
         for other in Staff.select().where(Staff.active == True):  # noqa: E712
             if hmac.compare_digest(_hash(pin, other.pin_salt), other.pin_hash):
-                raise InputError("Another person already uses this PIN; choose another.", "pin_taken")
+                raise InputError("pin_taken")
         salt = os.urandom(16)
         return Staff.create(name=name.strip(), role=role, pin_hash=_hash(pin, salt), pin_salt=salt)
 
@@ -61,11 +61,11 @@ def add_staff(name: str, role: str, pin: str) -> Staff:
 def login(pin: str) -> Staff:
     """The active staff member with this PIN."""
     if not pin.isdigit():
-        raise InputError("Wrong PIN.", "pin_wrong")
+        raise InputError("pin_wrong")
     for person in Staff.select().where(Staff.active == True):  # noqa: E712
         if hmac.compare_digest(_hash(pin, person.pin_salt), person.pin_hash):
             return person
-    raise InputError("Wrong PIN.", "pin_wrong")
+    raise InputError("pin_wrong")
 
 
 def may(person: Staff | None, action: str) -> bool:
@@ -81,9 +81,7 @@ def require(actor: Staff | None, action: str, authoriser: Staff | None = None) -
     if may(authoriser, action):
         return authoriser  # type: ignore[return-value]
     needed = ACTIONS[action]
-    raise PermissionDenied(
-        f"This needs a {needed}'s PIN.", "needs_role", role=needed, action=action
-    )
+    raise PermissionDenied("needs_role", role=needed, action=action)
 
 
 def first_of_role(role: str) -> Staff | None:

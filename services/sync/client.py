@@ -110,15 +110,13 @@ class HubClient:
         try:
             response = self.http.request(method, path, headers=headers, **kwargs)
         except (httpx.TransportError, OSError) as exc:
-            raise SyncError(f"The hub cannot be reached ({type(exc).__name__}); sales are kept on this till.",
-                            "sync_unreachable") from exc
+            raise SyncError("sync_unreachable", detail=type(exc).__name__) from exc
         if response.status_code == 401:
-            raise SyncError("The hub does not accept this till's token: ask the owner for a new one.", "sync_unauthorised")
+            raise SyncError("sync_unauthorised")
         if response.status_code == 409:
             return response.json() | {"refused": True}
         if response.status_code >= 400:
-            raise SyncError(f"The hub answered {response.status_code}; sales are kept on this till.",
-                            "sync_hub_error", status=response.status_code)
+            raise SyncError("sync_hub_error", status=response.status_code)
         return response.json()
 
     def whoami(self) -> dict[str, Any]:
@@ -155,7 +153,7 @@ def _ops_json(ops: list[dict[str, Any]]) -> bytes:
 def client_from_settings(http: httpx.Client | None = None, timeout: float = 10.0) -> HubClient:
     found = configured()
     if found is None:
-        raise SyncError("This till is not connected to a hub.", "sync_not_configured")
+        raise SyncError("sync_not_configured")
     return HubClient(found[0], found[1], http, timeout=timeout)
 
 
@@ -296,7 +294,7 @@ def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], No
             on_batch()
         stalls = 0 if acked else stalls + 1
         if stalls >= 3:
-            raise SyncError("The hub keeps refusing this till's operations.", "sync_hub_error", status=0)
+            raise SyncError("sync_hub_error", status=0)
 
 
 def pull_all(client: HubClient, *, page: int = PAGE) -> int:

@@ -49,7 +49,7 @@ def test_sync_now_runs_off_the_ui_thread_and_shows_online(qtbot):
 
 def test_an_unreachable_hub_shows_offline_with_the_message_and_backs_off(qtbot):
     till = FakeTill()
-    till.fail = SyncError("down", "sync_unreachable")
+    till.fail = SyncError("sync_unreachable")
     widget = SyncStatus(work=till.work, read_state=lambda: till.state, start=False)
     qtbot.addWidget(widget)
     waits = []
@@ -64,7 +64,7 @@ def test_an_unreachable_hub_shows_offline_with_the_message_and_backs_off(qtbot):
 
 def test_a_wrong_token_says_so(qtbot):
     till = FakeTill()
-    till.fail = SyncError("no", "sync_unauthorised")
+    till.fail = SyncError("sync_unauthorised")
     widget = SyncStatus(work=till.work, read_state=lambda: till.state, start=False)
     qtbot.addWidget(widget)
     messages = []

@@ -1,38 +1,59 @@
-"""Every UI string has a Russian and a Romanian translation, and the .qm files are current."""
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
-from pathlib import Path
-
+"""The window in Russian and Romanian: texts come from the one catalogue (services.core.messages),
+and Qt's own buttons from Qt's translations."""
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-TRANSLATIONS = ROOT / "resources" / "translations"
+from services.core import messages
 
 
-@pytest.mark.parametrize("lang", ["ru", "ro"])
-def test_every_string_is_translated(lang):
-    tree = ET.parse(TRANSLATIONS / f"loyaltill_{lang}.ts")
-    messages = tree.findall(".//message")
-    assert len(messages) > 200
-    missing = [
-        m.findtext("source") for m in messages
-        if (t := m.find("translation")) is None or t.get("type") in ("unfinished", "vanished", "obsolete")
-        or not ("".join(t.itertext()).strip())
-    ]
-    assert missing == []
+@pytest.fixture
+def language(app_styled):
+    from tests.ui.conftest import RESOURCES
+    from ui.app import install_translator
+
+    def use(lang: str) -> bool:
+        return install_translator(app_styled, RESOURCES, lang)
+
+    yield use
+    use("en")
 
 
-@pytest.mark.parametrize("lang", ["ru", "ro"])
-def test_sources_cover_the_code(lang, tmp_path):
-    """lupdate over ui/*.py finds no string the .ts lacks."""
-    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
-    if not lupdate.exists():
-        pytest.skip("pyside6-lupdate is not installed beside this Python")
-    fresh = tmp_path / f"fresh_{lang}.ts"
-    subprocess.run([str(lupdate), "-no-obsolete", *map(str, sorted((ROOT / "ui").glob("*.py"))), "-ts", str(fresh)],
-                   check=True, capture_output=True)
-    sources = lambda path: {m.findtext("source") for m in ET.parse(path).iter("message")}  # noqa: E731
-    found = sources(fresh)
-    assert len(found) > 200
-    assert found - sources(TRANSLATIONS / f"loyaltill_{lang}.ts") == set()
+@pytest.mark.parametrize("lang, pay, points", [("ru", "Оплата", "143 балла"), ("ro", "Plată", "143 de puncte")])
+def test_install_translator_sets_the_catalogue(language, lang, pay, points):
+    from ui.formatting import Formatter
+
+    assert language(lang)
+    assert messages.language() == lang
+    assert messages._("Pay") == pay
+    assert Formatter("RUB", "ru_RU").points(143) == points
+
+
+def test_the_cashier_window_speaks_the_catalogue(qtbot, language, cashier):
+    from tests.ui.conftest import RESOURCES
+    from ui.cashier import CashierWindow
+
+    assert language("ru")
+    window = CashierWindow(cashier, RESOURCES)
+    qtbot.addWidget(window)
+    assert window.pay_button.caption.text() == "Оплата"
+    assert window.input.placeholderText() == messages._("Scan or type barcode, name, SKU — Enter adds")
+    assert window.input.placeholderText() != "Scan or type barcode, name, SKU — Enter adds"
+
+
+def test_one_text_keeps_a_context_of_its_own(language):
+    assert language("ru")
+    assert messages.pgettext("ProgrammeDialog", "Name") == "Название"
+    assert messages.pgettext("MemberFormDialog", "Name") == "Имя"
+    assert messages._("not a LoyalTill text") == "not a LoyalTill text"
+
+
+def test_english_is_the_source(language):
+    assert language("ru") and language("en")
+    assert messages.language() == "en" and messages._("Pay") == "Pay"
+
+
+def test_points_group_their_digits(language):
+    from ui.formatting import Formatter
+
+    assert language("ru")
+    assert Formatter("RUB", "ru_RU").points(1234) == "1 234 балла"
+    assert Formatter("RUB", "ru_RU").points(-21) == "−21 балл"
