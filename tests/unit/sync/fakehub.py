@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 
@@ -69,6 +69,7 @@ class FakeHub:
     balances: dict[str, int] = field(default_factory=dict)  # member id -> points in the hub's ledger
     holds: dict[str, FakeHold] = field(default_factory=dict)
     last_seq: int = 0
+    on_request: Callable[[Received], None] | None = None  # sees each request as it arrives (before any answer)
     _faults: dict[str, list[str | int]] = field(default_factory=dict)
 
     # --- scripting ---------------------------------------------------------
@@ -116,7 +117,10 @@ class FakeHub:
         route, arg = _route(request)
         body = json.loads(request.content) if request.content else None
         timeout = dict(request.extensions.get("timeout") or {})
-        self.received.append(Received(request.method, route, request.url.path, dict(request.url.params), body, timeout))
+        received = Received(request.method, route, request.url.path, dict(request.url.params), body, timeout)
+        self.received.append(received)
+        if self.on_request is not None:
+            self.on_request(received)
         if self.down:
             raise httpx.ConnectError("connection refused (fake hub is down)", request=request)
         if self.latency_s and self.latency_s > (timeout.get("read") or float("inf")):
