@@ -78,7 +78,7 @@ def test_no_printer_set_up_says_what_to_do(qtbot, window):
 def test_scanning_a_receipt_opens_it_for_a_return(qtbot, window):
     sale = Sale.select().order_by(Sale.receipt_no.desc()).first()
     code = load_receipt(sale).barcode
-    scan(qtbot, window.table, code)
+    scan(qtbot, window.table, code, scanner=window.scanner)
     dialog = window.dialog
     assert isinstance(dialog, ReturnDialog)
     assert dialog.sale is not None and dialog.sale.id == sale.id
