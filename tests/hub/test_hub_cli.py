@@ -23,6 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
+@pytest.mark.slow  # over 3 s (pytest --durations)
 def test_enrol_sync_and_join_from_the_command_line(hub, pg_dsn, demo_template, tmp_path):
     added = run("hub", "add-till", "--dsn", pg_dsn, "--name", "T1", "--json")
     assert added.returncode == 0, added.stderr
