@@ -5,6 +5,11 @@ Digits are held back while they arrive fast; a fast burst ended by Enter is
 a scan (the keys are swallowed and `code_scanned` is emitted), anything else
 is handed back, unchanged, to the widget it was meant for. Optional prefix
 and suffix characters from the shop's settings mark a scan whatever the timing.
+
+Every judgement of time reads `clock` (milliseconds; the real monotonic clock
+by default), so a test passes a fake one and no result depends on how fast
+the machine is.  The timer that gives held keys back after a quiet spell only
+wakes the detector up: whether the spell is over is asked of the clock.
 """
 from __future__ import annotations
 
@@ -18,6 +23,10 @@ from PySide6.QtGui import QKeyEvent
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+
+
+def monotonic_ms() -> float:
+    return time.monotonic() * 1000
 
 
 @dataclass
@@ -42,10 +51,10 @@ class ScanDetector(QObject):
         max_length: int = 14,
         prefix: str = "",
         suffix: str = "",
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = monotonic_ms,
     ) -> None:
         super().__init__(parent)
-        self.gap = gap_ms / 1000
+        self.gap_ms = gap_ms
         self.min_length = min_length
         self.max_length = max_length
         self.prefix = prefix
@@ -60,7 +69,8 @@ class ScanDetector(QObject):
         self._replaying = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._give_back)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self.give_back_if_quiet)
 
     def set_marks(self, prefix: str, suffix: str) -> None:
         self.prefix, self.suffix = prefix, suffix
@@ -84,7 +94,7 @@ class ScanDetector(QObject):
     def _on_press(self, obj: QObject, event: QKeyEvent) -> bool:
         now = self.clock()
         text = event.text()
-        fast = bool(self._held) and now - self._last <= self.gap
+        fast = bool(self._held) and now - self._last <= self.gap_ms
         self._last = now
         if event.isAutoRepeat():
             self._give_back()
@@ -146,8 +156,26 @@ class ScanDetector(QObject):
     def _hold(self, obj: QObject, event: QKeyEvent) -> None:
         self._held.append(HeldKey(obj, event.key(), event.modifiers(), event.text()))
         self._swallow_release.add(event.key())
-        # A prefixed scan may be slow (a cordless scanner); give it a full second.
-        self._timer.start(1000 if self._in_prefixed_scan else int(self.gap * 1000) + 1)
+        self._wake_in(self._quiet_ms())
+
+    def _quiet_ms(self) -> float:
+        """How long after the last key the held ones go back: a prefixed scan may be
+        slow (a cordless scanner), so it gets a full second."""
+        return 1000 if self._in_prefixed_scan else self.gap_ms
+
+    def _wake_in(self, ms: float) -> None:
+        self._timer.start(max(int(ms) + 1, 1))
+
+    def give_back_if_quiet(self) -> None:
+        """Give the held keys back if no key came for the quiet spell, by the clock.
+        The timer calls this; a test that moves a fake clock calls it itself."""
+        if not self._held:
+            return
+        left = self._last + self._quiet_ms() - self.clock()
+        if left < 0:
+            self._give_back()
+        elif not self._timer.isActive():
+            self._wake_in(left)  # woken early (or the clock is a fake that has not moved)
 
     def _emit(self, code: str) -> None:
         self._timer.stop()

@@ -119,6 +119,7 @@ def test_receipt_pdf_has_the_sale(shop, tmp_path):
     assert "DejaVuSans" in fonts and " yes " in fonts
 
 
+@pytest.mark.slow  # over 3 s (pytest --durations)
 def test_bench_prints_figures_beside_baselines(shop):
     path, _ = shop
     out = run("bench", "--db", str(path), "--rounds", "40", "--json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pdfplumber
+import pytest
 
 from tests.e2e.conftest import counts, run
 from tests.unit.printing.test_printing import decode
@@ -64,6 +65,7 @@ def test_bad_arguments_change_nothing(shop, tmp_path):
     assert counts(path) == before and not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.slow  # over 3 s (pytest --durations)
 def test_printing_bench_prints_ratios(shop):
     path, _ = shop
     report = json.loads(run("bench", "--db", str(path), "--printing", "--rounds", "20", "--json").stdout)

@@ -200,6 +200,7 @@ def test_member_edits_on_two_tills_merge_field_by_field(joined, hub_http):
         assert (doc["name"], doc["phone"]) == ("Анна Вторая", "+79990001122") and "balance" not in doc
 
 
+@pytest.mark.slow  # over 3 s (pytest --durations)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=st.lists(st.tuples(st.integers(0, 11), st.integers(1, 6)), min_size=1, max_size=10))
 def test_any_interleaving_of_resends_applies_each_op_once(pg_dsn, plan):

@@ -23,6 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
+@pytest.mark.slow  # over 3 s (pytest --durations)
 def test_enrol_sync_and_join_from_the_command_line(hub, pg_dsn, demo_template, tmp_path):
     added = run("hub", "add-till", "--dsn", pg_dsn, "--name", "T1", "--json")
     assert added.returncode == 0, added.stderr
@@ -96,6 +97,22 @@ def test_health_and_openapi(hub_http):
     assert {"/v1/push", "/v1/pull", "/v1/whoami", "/v1/holds", "/health"} <= set(paths)
 
 
+def _a_push_waits_for_the_change_log() -> bool:
+    with hub_db.connection_context():
+        return bool(hub_db.execute_sql(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 0 AND objid = %s",
+            (apply.CHANGE_LOG_LOCK,),
+        ).fetchone()[0])
+
+
+def _wait_for(condition, timeout_s: float = 10.0) -> None:
+    """Poll a condition PostgreSQL reports (no signal exists for it); the timeout is only an upper bound."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"{condition.__name__} did not happen within {timeout_s} s"
+        time.sleep(0.01)
+
+
 def test_the_change_feed_never_skips_a_row_committed_late(hub, enrol):
     """A push that started first but commits last must not be skipped by a
     reader that already read past it: appends are serialised to commit order."""
@@ -118,7 +135,7 @@ def test_the_change_feed_never_skips_a_row_committed_late(hub, enrol):
     first_has_appended.wait(10)
     fast = threading.Thread(target=push, args=("fast", False))
     fast.start()
-    time.sleep(0.3)
+    _wait_for(_a_push_waits_for_the_change_log)  # the fast push has reached the lock the slow one holds
     with hub_db.connection_context():
         early = pull.page(0)
     assert early["changes"] == [] and early["cursor"] == 0  # nothing visible, cursor not moved past the slow one

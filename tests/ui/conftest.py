@@ -53,9 +53,12 @@ def cashier(shop_db):
 
 @pytest.fixture
 def window(qtbot, app_styled, cashier):
+    from services.shop.settings import shop_info
+    from tests.ui.helpers import fake_scanner
     from ui.cashier import CashierWindow
 
-    win = CashierWindow(cashier, RESOURCES)
+    info = shop_info()
+    win = CashierWindow(cashier, RESOURCES, scanner=fake_scanner(prefix=info.scan_prefix, suffix=info.scan_suffix))
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()

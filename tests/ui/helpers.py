@@ -1,28 +1,66 @@
-"""Driving the till the way a scanner and a cashier do."""
+"""Driving the till the way a scanner and a cashier do.
+
+The scanner detector judges keys by its clock; the window fixtures give it a
+`ScanClock` that moves only when these helpers move it, so a scan is fast and
+typing is slow however busy the machine is (no key waits on the real clock).
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QWidget
 
+from ui.scanner import ScanDetector
+
 DIGIT_KEYS = {str(d): getattr(Qt.Key, f"Key_{d}") for d in range(10)}
 
 
-def scan(qtbot, widget: QWidget, code: str, gap_ms: int = 10) -> None:
-    """Type `code` as a USB wedge scanner does: fast digits, then Enter."""
+class ScanClock:
+    """A fake millisecond clock for ScanDetector(clock=...)."""
+
+    def __init__(self, start_ms: float = 1_000_000.0) -> None:
+        self.ms = start_ms
+
+    def __call__(self) -> float:
+        return self.ms
+
+    def advance(self, ms: float) -> None:
+        self.ms += ms
+
+
+def fake_scanner(**options) -> ScanDetector:
+    """A detector on a ScanClock, for CashierWindow(..., scanner=...)."""
+    return ScanDetector(clock=ScanClock(), **options)
+
+
+def _clock(scanner: ScanDetector) -> ScanClock:
+    assert isinstance(scanner.clock, ScanClock), "the window's scanner needs a ScanClock (tests/ui/helpers.fake_scanner)"
+    return scanner.clock
+
+
+def scan(qtbot, widget: QWidget, code: str, *, scanner: ScanDetector, gap_ms: int = 10) -> None:
+    """Type `code` as a USB wedge scanner does: digits `gap_ms` apart by the scanner's clock, then Enter."""
+    clock = _clock(scanner)
     for digit in code:
+        clock.advance(gap_ms)
         qtbot.keyClick(widget, DIGIT_KEYS[digit])
-        qtbot.wait(gap_ms)
+    clock.advance(gap_ms)
     qtbot.keyClick(widget, Qt.Key.Key_Return)
-    qtbot.wait(gap_ms)
+    clock.advance(gap_ms)
+    scanner.give_back_if_quiet()  # a burst that was not a scan goes back to the widget now
 
 
-def type_slowly(qtbot, widget: QWidget, text: str, gap_ms: int = 90) -> None:
+def type_slowly(qtbot, widget: QWidget, text: str, *, scanner: ScanDetector, gap_ms: int = 90) -> None:
+    """Type as a person does: keys `gap_ms` apart by the scanner's clock; every key
+    reaches the widget before this returns."""
+    clock = _clock(scanner)
     for char in text:
+        clock.advance(gap_ms)
         if char in DIGIT_KEYS:
             qtbot.keyClick(widget, DIGIT_KEYS[char])
         else:
             qtbot.keyClicks(widget, char)
-        qtbot.wait(gap_ms)
+    clock.advance(gap_ms)
+    scanner.give_back_if_quiet()
 
 
 class KeyRecorder(QObject):

@@ -37,7 +37,7 @@ def test_scanned_card_then_products_points_and_payment(qtbot, window):
     recorder = KeyRecorder()
     window.table.installEventFilter(recorder)
     with qtbot.waitSignal(window.member_found, timeout=10_000):
-        scan(qtbot, window.table, card)
+        scan(qtbot, window.table, card, scanner=window.scanner)
     assert window.member_panel.name.text() == member.name
     assert window.member_panel.balance.text() == window.fmt.points(balance_before)
     assert recorder.texts == [], "the scanner's digits reached the focused table"
@@ -45,8 +45,8 @@ def test_scanned_card_then_products_points_and_payment(qtbot, window):
 
     products = plain_products(2)
     for product in products:
-        scan(qtbot, window.table, product.barcode)
-    scan(qtbot, window.table, products[0].barcode)
+        scan(qtbot, window.table, product.barcode, scanner=window.scanner)
+    scan(qtbot, window.table, products[0].barcode, scanner=window.scanner)
     assert [(l.barcode, l.qty) for l in window.cart.lines] == [(products[0].barcode, 2), (products[1].barcode, 1)]
     assert recorder.texts == []
     subtotal = 2 * products[0].price + products[1].price
@@ -99,8 +99,7 @@ def test_slow_typing_into_the_input_keeps_every_key(qtbot, window):
     product = plain_products(1)[0]
     window.input.setFocus()
     with qtbot.assertNotEmitted(window.scanner.code_scanned):
-        type_slowly(qtbot, window.input, product.barcode)
-        qtbot.wait(80)
+        type_slowly(qtbot, window.input, product.barcode, scanner=window.scanner)
     assert window.input.text() == product.barcode
     qtbot.keyClick(window.input, Qt.Key.Key_Return)
     assert [l.barcode for l in window.cart.lines] == [product.barcode]
@@ -110,7 +109,7 @@ def test_slow_typing_into_the_input_keeps_every_key(qtbot, window):
 def test_a_short_fast_burst_is_typing_not_a_scan(qtbot, window):
     window.input.setFocus()
     with qtbot.assertNotEmitted(window.scanner.code_scanned):
-        scan(qtbot, window.input, "1234")  # four fast digits then Enter: too short for a code
+        scan(qtbot, window.input, "1234", scanner=window.scanner)  # four fast digits then Enter: too short for a code
     assert window.cart.is_empty()
     assert "1234" in window.message.text()  # it was searched for, as typed
 
@@ -119,7 +118,7 @@ def test_card_with_a_bad_check_digit_says_misread(qtbot, window):
     _member, card = richest_member()
     bad = card[:12] + str((int(card[12]) + 1) % 10)
     window.table.setFocus()
-    scan(qtbot, window.table, bad)
+    scan(qtbot, window.table, bad, scanner=window.scanner)
     assert window.message.kind() == "error"
     assert "misread" in window.message.text()
     assert window.cart.member is None
@@ -129,7 +128,7 @@ def test_card_with_a_bad_check_digit_says_misread(qtbot, window):
 def test_unknown_card_is_explained(qtbot, window):
     body = window.info.card_prefix + "9990000001"
     unknown = body + str(ean13_check_digit(body))
-    scan(qtbot, window.table, unknown)
+    scan(qtbot, window.table, unknown, scanner=window.scanner)
     assert window.message.kind() == "error"
     assert unknown in window.message.text()
     assert window.cart.member is None
@@ -210,7 +209,7 @@ def test_scan_during_registration_fills_the_card_field(qtbot, window):
     form = window.dialog
     form.name.setFocus()
     qtbot.keyClicks(form.name, "Ivan Test")
-    scan(qtbot, form.name, fresh)
+    scan(qtbot, form.name, fresh, scanner=window.scanner)
     assert form.name.text() == "Ivan Test"
     assert form.card.text() == fresh
     form.phone.setText("+7 999 000-11-22")
@@ -227,7 +226,7 @@ def test_find_member_by_phone_in_another_format(qtbot, window):
     window.buttons["find"].click()
     dialog = window.dialog
     national = "8" + member.phone[2:]  # +7999… written as 8999…
-    type_slowly(qtbot, dialog.query, national, gap_ms=60)
+    type_slowly(qtbot, dialog.query, national, gap_ms=60, scanner=window.scanner)
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
     assert window.cart.member.id == member.id
 
@@ -269,7 +268,7 @@ def test_points_adjustment_needs_a_manager_and_shows_at_once(qtbot, window):
 
     member, card = richest_member()
     before = ledger_balance(member.id)
-    scan(qtbot, window.table, card)
+    scan(qtbot, window.table, card, scanner=window.scanner)
     window.edit_member()
     dialog = window.dialog
     assert isinstance(dialog, MemberFormDialog)
@@ -316,7 +315,7 @@ def test_a_scan_while_a_sale_is_written_waits_for_the_next_sale(qtbot, window):
     assert not window.busy
     assert [(pl.line.barcode, pl.line.qty) for pl in window.last_sale.priced.lines] == [(products[0].barcode, 1)]  # not the waiting scan
     assert [l.barcode for l in window.cart.lines] == [products[1].barcode]  # ... but on the next one
-    scan(qtbot, window.table, products[0].barcode)
+    scan(qtbot, window.table, products[0].barcode, scanner=window.scanner)
     assert [l.barcode for l in window.cart.lines] == [products[1].barcode, products[0].barcode]
 
 
@@ -327,7 +326,7 @@ def test_points_spent_elsewhere_meanwhile_stop_the_sale_with_a_message(qtbot, wi
     from models.schema import Staff
 
     member, card = richest_member()
-    scan(qtbot, window.table, card)
+    scan(qtbot, window.table, card, scanner=window.scanner)
     window.add_product(plain_products(1)[0].barcode)
     window.set_redeem(window.priced.max_redeem)
     wanted = window.cart.redeem

@@ -13,7 +13,8 @@ from services.programme import rules as rules_service
 from services.members.registry import active_card
 from services.core.money import percent
 from services.programme.pricing import Customer, price_cart
-from tests.ui.helpers import type_slowly
+from services.shop.settings import shop_info
+from tests.ui.helpers import fake_scanner, type_slowly
 from ui.pay_dialog import PayDialog
 from ui.programme_dialog import ProgrammeDialog
 from ui.programme_forms import FormDialog
@@ -23,7 +24,9 @@ from ui.programme_forms import FormDialog
 def owner_window(qtbot, app_styled, shop_db):
     from ui.cashier import CashierWindow
 
-    win = CashierWindow(auth.login("1111"), __import__("tests.ui.conftest", fromlist=["RESOURCES"]).RESOURCES)
+    info = shop_info()
+    win = CashierWindow(auth.login("1111"), __import__("tests.ui.conftest", fromlist=["RESOURCES"]).RESOURCES,
+                        scanner=fake_scanner(prefix=info.scan_prefix, suffix=info.scan_suffix))
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
@@ -37,10 +40,10 @@ def owner_window(qtbot, app_styled, shop_db):
     qtbot.wait(1)
 
 
-def _set(qtbot, edit: QLineEdit, text: str) -> None:
+def _set(qtbot, window, edit: QLineEdit, text: str) -> None:
     edit.clear()
     if text.isascii():  # slowly: fast digits are the scanner's (ui.scanner)
-        type_slowly(qtbot, edit, text)
+        type_slowly(qtbot, edit, text, scanner=window.scanner)
     else:  # QTest cannot type Cyrillic offscreen (it aborts): paste it as a keyboard layout would
         edit.insert(text)
 
@@ -72,25 +75,25 @@ def test_owner_edits_publishes_and_the_next_sale_applies_it(qtbot, owner_window)
     window.more_menu.close()
     dialog = window.dialog
     assert isinstance(dialog, ProgrammeDialog)
-    _set(qtbot, dialog.form.editor("earn_bp"), "12,5")
+    _set(qtbot, owner_window, dialog.form.editor("earn_bp"), "12,5")
     dialog.tabs.setCurrentIndex(2)  # promotions
     item = dialog.add_promotion()
     assert isinstance(item, FormDialog)
     form = item.form
-    _set(qtbot, form.editor("code"), "owner10")
-    _set(qtbot, form.editor("name"), "Owner's 10 %")
-    _set(qtbot, form.editor("percent"), "10")
-    _set(qtbot, form.editor("categories"), category)
+    _set(qtbot, owner_window, form.editor("code"), "owner10")
+    _set(qtbot, owner_window, form.editor("name"), "Owner's 10 %")
+    _set(qtbot, owner_window, form.editor("percent"), "10")
+    _set(qtbot, owner_window, form.editor("categories"), category)
     item.try_accept()
     assert not item.isVisible()
     assert dialog.promo_table.rowCount() == 1 and dialog.promo_table.item(0, 0).text() == "owner10"
 
     # A mistake is explained, and nothing is published.
     dialog.tabs.setCurrentIndex(0)
-    _set(qtbot, dialog.form.editor("max_discount_bp"), "120")
+    _set(qtbot, owner_window, dialog.form.editor("max_discount_bp"), "120")
     qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
     assert "0–100 %" in dialog.problems.text() and RuleSet.select().count() == 1
-    _set(qtbot, dialog.form.editor("max_discount_bp"), "50")
+    _set(qtbot, owner_window, dialog.form.editor("max_discount_bp"), "50")
 
     dialog.tabs.setCurrentIndex(4)  # preview on an example cart
     assert dialog.preview_model.rowCount() > 0
@@ -140,7 +143,7 @@ def test_what_if_runs_on_a_worker_and_exports_csv(qtbot, owner_window, tmp_path)
 
     owner_window.open_programme()
     dialog = owner_window.dialog
-    _set(qtbot, dialog.form.editor("earn_bp"), "10")
+    _set(qtbot, owner_window, dialog.form.editor("earn_bp"), "10")
     dialog.open_whatif()
     what = dialog.whatif
     assert isinstance(what, WhatIfDialog)
@@ -172,13 +175,13 @@ def test_a_coupon_typed_at_the_till_applies_and_is_explained(qtbot, window):
     window.add_product(product.barcode)
     assert window.priced.discount == 0
     window.input.setFocus()
-    type_slowly(qtbot, window.input, "autumn")
+    type_slowly(qtbot, window.input, "autumn", scanner=window.scanner)
     qtbot.keyClick(window.input, Qt.Key.Key_Return)
     assert [c.code for c in window.cart.coupons] == ["AUTUMN"]
     assert window.priced.discount == percent(product.price, 1500)
     assert "AUTUMN" in window.message.text()
     assert "Купон −15 %" in window.model.data(window.model.index(0, window.model.WHY))
-    type_slowly(qtbot, window.input, "AUTUMN")
+    type_slowly(qtbot, window.input, "AUTUMN", scanner=window.scanner)
     qtbot.keyClick(window.input, Qt.Key.Key_Return)
     assert window.message.kind() == "error" and len(window.cart.coupons) == 1
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter
@@ -78,7 +80,7 @@ def test_no_printer_set_up_says_what_to_do(qtbot, window):
 def test_scanning_a_receipt_opens_it_for_a_return(qtbot, window):
     sale = Sale.select().order_by(Sale.receipt_no.desc()).first()
     code = load_receipt(sale).barcode
-    scan(qtbot, window.table, code)
+    scan(qtbot, window.table, code, scanner=window.scanner)
     dialog = window.dialog
     assert isinstance(dialog, ReturnDialog)
     assert dialog.sale is not None and dialog.sale.id == sale.id
@@ -132,6 +134,7 @@ def test_card_preview_reserves_nothing_and_saving_does(qtbot, window, tmp_path):
                                                                                    sorted(preview[10:])]
 
 
+@pytest.mark.slow  # over 3 s (pytest --durations)
 def test_cards_print_to_the_printer_chosen(qtbot, window, tmp_path, cashier):
     """The print dialog hands a printer over; here it writes a PDF, which zbar reads back."""
     dialog = CardsDialog(cashier, RESOURCES, window)

@@ -6,20 +6,14 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from tests.ui.helpers import ScanClock
 from ui.scanner import ScanDetector
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def press(widget, key, text, clock=None, step=0.0):
+    """One key, `step` ms (by the scanner's clock) after the one before."""
     if clock is not None:
-        clock.now += step
+        clock.advance(step)
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
         QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text))
 
@@ -37,7 +31,7 @@ def make(qtbot):
     installed = []
 
     def build(**kw):
-        clock = FakeClock()
+        clock = ScanClock()
         detector = ScanDetector(clock=clock, **kw)
         QApplication.instance().installEventFilter(detector)
         installed.append(detector)
@@ -53,7 +47,7 @@ def make(qtbot):
 def test_fast_digits_and_enter_are_a_scan(qtbot, make):
     detector, clock, edit = make()
     with qtbot.waitSignal(detector.code_scanned) as signal:
-        type_code(edit, "4601442725092", clock, 0.008)
+        type_code(edit, "4601442725092", clock, 8)
     assert signal.args == ["4601442725092"]
     assert edit.text() == ""
 
@@ -61,14 +55,14 @@ def test_fast_digits_and_enter_are_a_scan(qtbot, make):
 def test_a_pause_makes_it_typing(qtbot, make):
     detector, clock, edit = make()
     with qtbot.assertNotEmitted(detector.code_scanned):
-        type_code(edit, "46014427", clock, 0.2)
+        type_code(edit, "46014427", clock, 200)
     assert edit.text() == "46014427"
 
 
 def test_too_long_is_not_a_code(qtbot, make):
     detector, clock, edit = make()
     with qtbot.assertNotEmitted(detector.code_scanned):
-        type_code(edit, "1234567890123456", clock, 0.005)
+        type_code(edit, "1234567890123456", clock, 5)
     assert edit.text() == "1234567890123456"
 
 
@@ -76,7 +70,7 @@ def test_prefix_marks_a_scan_even_when_slow(qtbot, make):
     detector, clock, edit = make(prefix="#")
     with qtbot.waitSignal(detector.code_scanned) as signal:
         press(edit, Qt.Key.Key_NumberSign, "#", clock, 0)
-        type_code(edit, "12345", clock, 0.3)
+        type_code(edit, "12345", clock, 300)
     assert signal.args == ["12345"]
     assert edit.text() == ""
 
@@ -84,7 +78,7 @@ def test_prefix_marks_a_scan_even_when_slow(qtbot, make):
 def test_suffix_ends_a_fast_scan(qtbot, make):
     detector, clock, edit = make(suffix="$")
     with qtbot.waitSignal(detector.code_scanned) as signal:
-        type_code(edit, "4601442725092", clock, 0.005, end=(Qt.Key.Key_Dollar, "$"))
+        type_code(edit, "4601442725092", clock, 5, end=(Qt.Key.Key_Dollar, "$"))
     assert signal.args == ["4601442725092"]
 
 
@@ -98,8 +92,8 @@ def test_a_prefix_of_several_characters_is_stripped_whole(qtbot, make):
     detector, clock, edit = make(prefix="]C")
     with qtbot.waitSignal(detector.code_scanned) as signal:
         for key, ch in _keys("]C"):
-            press(edit, key, ch, clock, 0.2)
-        type_code(edit, "4601442725092", clock, 0.2)
+            press(edit, key, ch, clock, 200)
+        type_code(edit, "4601442725092", clock, 200)
     assert signal.args == ["4601442725092"]
     assert edit.text() == ""
 
@@ -107,7 +101,7 @@ def test_a_prefix_of_several_characters_is_stripped_whole(qtbot, make):
 def test_a_prefix_that_does_not_continue_is_typing(qtbot, make):
     detector, clock, edit = make(prefix="]C")
     for key, ch in _keys("]x"):
-        press(edit, key, ch, clock, 0.2)
+        press(edit, key, ch, clock, 200)
     assert edit.text() == "]x"
 
 
@@ -115,9 +109,9 @@ def test_a_suffix_of_several_characters_ends_the_scan_and_leaks_nothing(qtbot, m
     detector, clock, edit = make(suffix="$!")
     with qtbot.waitSignal(detector.code_scanned) as signal:
         for digit in "4601442725092":
-            press(edit, getattr(Qt.Key, f"Key_{digit}"), digit, clock, 0.005)
+            press(edit, getattr(Qt.Key, f"Key_{digit}"), digit, clock, 5)
         for key, ch in _keys("$!"):
-            press(edit, key, ch, clock, 0.005)
+            press(edit, key, ch, clock, 5)
     assert signal.args == ["4601442725092"]
     assert edit.text() == ""
 
@@ -126,10 +120,51 @@ def test_prefix_and_suffix_together(qtbot, make):
     detector, clock, edit = make(prefix="]C", suffix="$!")
     with qtbot.waitSignal(detector.code_scanned) as signal:
         for key, ch in _keys("]C"):
-            press(edit, key, ch, clock, 0.01)
+            press(edit, key, ch, clock, 10)
         for digit in "2700100000013":
-            press(edit, getattr(Qt.Key, f"Key_{digit}"), digit, clock, 0.01)
+            press(edit, getattr(Qt.Key, f"Key_{digit}"), digit, clock, 10)
         for key, ch in _keys("$!"):
-            press(edit, key, ch, clock, 0.01)
+            press(edit, key, ch, clock, 10)
     assert signal.args == ["2700100000013"]
     assert edit.text() == ""
+
+
+@pytest.mark.parametrize("step, scanned", [(50, True), (51, False)])
+def test_the_gap_is_measured_by_the_clock_in_milliseconds(qtbot, make, step, scanned):
+    detector, clock, edit = make(gap_ms=50)
+    seen = []
+    detector.code_scanned.connect(seen.append)
+    type_code(edit, "4601442725092", clock, step)
+    assert seen == (["4601442725092"] if scanned else [])
+    assert edit.text() == ("" if scanned else "4601442725092")
+
+
+def test_held_digits_go_back_only_when_the_clock_says_the_typing_stopped(qtbot, make):
+    detector, clock, edit = make(gap_ms=50)
+    for digit in "460":
+        press(edit, getattr(Qt.Key, f"Key_{digit}"), digit, clock, 5)
+    assert edit.text() == ""  # held: it may be the start of a scan
+    clock.advance(50)
+    detector.give_back_if_quiet()  # the timer woke up, but by the clock the gap is not over
+    assert edit.text() == ""
+    clock.advance(1)
+    detector.give_back_if_quiet()
+    assert edit.text() == "460"
+
+
+def test_a_prefixed_scan_may_pause_up_to_a_second(qtbot, make):
+    detector, clock, edit = make(prefix="#")
+    press(edit, Qt.Key.Key_NumberSign, "#", clock, 0)
+    press(edit, Qt.Key.Key_4, "4", clock, 10)
+    clock.advance(1000)
+    detector.give_back_if_quiet()
+    assert edit.text() == ""
+    clock.advance(1)
+    detector.give_back_if_quiet()
+    assert edit.text() == "#4"
+
+
+def test_the_default_clock_is_the_monotonic_clock_in_milliseconds(qtbot):
+    import time
+
+    assert abs(ScanDetector().clock() - time.monotonic() * 1000) < 1000

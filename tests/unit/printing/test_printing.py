@@ -204,6 +204,7 @@ def test_unknown_width_is_refused(sold, resources):
 # --- cards -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 3 s (pytest --durations)
 def test_blank_card_sheet_decodes_to_the_numbers_reserved(shop, resources, tmp_path):
     faces = cardsheet.reserve_blank(12, actor=shop["manager"])
     numbers = [face.number for face in faces]

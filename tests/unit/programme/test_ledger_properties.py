@@ -58,6 +58,7 @@ sale_st = st.tuples(
 )
 
 
+@pytest.mark.slow  # over 3 s (pytest --durations)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rules_st, st.lists(sale_st, min_size=1, max_size=6), st.data())
 def test_ledger_equals_balance_and_full_returns_undo(template, tmp_path, rules_kw, sales, data):
@@ -131,6 +132,7 @@ life_st = st.lists(
 )
 
 
+@pytest.mark.slow  # over 3 s (pytest --durations)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from([0, 3, 10]), st.sampled_from([0, 7, 25]), life_st)
 def test_expiry_and_pending_keep_the_ledger_equal_to_the_balance(template, tmp_path, pending, expiry, steps):

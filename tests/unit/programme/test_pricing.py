@@ -200,6 +200,7 @@ rich_customer_st = st.one_of(st.none(), st.builds(
 when_st = st.one_of(st.none(), st.datetimes(dt.datetime(2026, 1, 1), dt.datetime(2027, 1, 1)))
 
 
+@pytest.mark.slow  # over 3 s (pytest --durations)
 @settings(max_examples=300)
 @given(rich_lines_st, rich_customer_st, rich_rules_st, manual_st, when_st,
        st.sets(st.text("abcdef", min_size=1, max_size=4)), st.randoms(), st.floats(0, 1))
