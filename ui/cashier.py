@@ -52,6 +52,7 @@ log = logging.getLogger("loyaltill.ui")
 class CashierWindow(QMainWindow):
     member_found = Signal(object)  # Member
     sale_completed = Signal(object)  # SaleResult
+    sale_failed = Signal(object)  # the exception: nothing was written, the sale is still on screen
     panels_redrawn = Signal()  # after every redraw: what tests and the bench wait on
 
     def __init__(self, staff: Staff, resources: Path, scanner: ScanDetector | None = None,
@@ -616,6 +617,7 @@ class CashierWindow(QMainWindow):
         self.redraw(self.session.failed())  # nothing was written: the balance as it is now
         operations.show_failure(self, exc)  # the cart is still on screen: fix and pay again
         self.input.setFocus()
+        self.sale_failed.emit(exc)
         self._take_waiting_scans()
 
     def _sale_saved(self, result: object) -> None:

@@ -16,10 +16,14 @@ a print or a sync in half.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import shiboken6
+
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from services.core.errors import InputError
@@ -31,35 +35,64 @@ log = logging.getLogger("loyaltill.ui")
 SHUTDOWN_WAIT_MS = 15_000  # closing waits this long at most for a sale, a print or a sync to finish
 
 _pool: QThreadPool | None = None
+_relay: "_Relay | None" = None
 _in_flight = 0
 
 
-def _thread_pool() -> QThreadPool:
-    global _pool
-    if _pool is None:
+class _Relay(QObject):
+    """One object, on the UI thread, that every job's outcome comes back through.
+
+    (A QObject per job, deleted from its own slot, crashed once a test's nested
+    event loop ended inside that slot.)  A job's callbacks are kept here by its
+    number until its outcome lands; an owner that has gone meanwhile (a closed
+    dialog) is not called."""
+
+    landed = Signal(int, object, object)  # job, result, exception
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: dict[int, tuple[QObject, Callable[[object], None], Callable[[BaseException], None]]] = {}
+        self.numbers = itertools.count(1)
+        self.landed.connect(self._deliver)  # queued: emitted on a pool thread, delivered here
+
+    @Slot(int, object, object)
+    def _deliver(self, job: int, result: object, exc: object) -> None:
+        global _in_flight
+        _in_flight -= 1
+        owner, finish, fail = self.waiting.pop(job)
+        if not shiboken6.isValid(owner):
+            if isinstance(exc, BaseException):
+                log.error("background job failed after its window closed", exc_info=(type(exc), exc, exc.__traceback__))
+            return
+        if isinstance(exc, BaseException):
+            fail(exc)
+        else:
+            finish(result)
+
+
+def _thread_pool() -> tuple[QThreadPool, _Relay]:
+    global _pool, _relay
+    if _pool is None or _relay is None:
         _pool = QThreadPool()
         _pool.setMaxThreadCount(4)  # a sale, a print, a sync and an owner's report at once
-    return _pool
-
-
-class _Outcome(QObject):
-    finished = Signal(object)
-    raised = Signal(object)
+        _relay = _Relay()
+    return _pool, _relay
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], object], outcome: _Outcome) -> None:
+    def __init__(self, number: int, work: Callable[[], object], relay: _Relay) -> None:
         super().__init__()
+        self.number = number
         self.work = work
-        self.outcome = outcome
+        self.relay = relay
 
     def run(self) -> None:  # on a pool thread
         try:
             result = self.work()
         except BaseException as exc:  # handed to the UI thread, which decides what it is
-            self.outcome.raised.emit(exc)
+            self.relay.landed.emit(self.number, None, exc)
         else:
-            self.outcome.finished.emit(result)
+            self.relay.landed.emit(self.number, result, None)
         finally:
             close_thread_connection()
 
@@ -85,28 +118,23 @@ def run(
 ) -> None:
     """Run `work()` in the background; its outcome comes back on the UI thread."""
     global _in_flight
-    outcome = _Outcome(owner)  # lives on the UI thread: its signals arrive there, queued
-
-    def settle() -> None:
-        global _in_flight
-        _in_flight -= 1
-        outcome.deleteLater()
-        if after is not None:
-            after()
+    pool, relay = _thread_pool()
 
     def finish(result: object) -> None:
-        settle()
+        if after is not None:
+            after()
         if success is not None:
             success(result)
 
     def fail(exc: BaseException) -> None:
-        settle()
+        if after is not None:
+            after()
         (failure or (lambda e: show_failure(owner, e)))(exc)
 
-    outcome.finished.connect(finish)
-    outcome.raised.connect(fail)
+    number = next(relay.numbers)
+    relay.waiting[number] = (owner, finish, fail)
     _in_flight += 1
-    _thread_pool().start(_Job(work, outcome))
+    pool.start(_Job(number, work, relay))
 
 
 def in_flight() -> int:

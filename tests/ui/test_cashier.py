@@ -336,9 +336,9 @@ def test_points_spent_elsewhere_meanwhile_stop_the_sale_with_a_message(qtbot, wi
     sales_before = Sale.select().count()
     window.pay_button.click()
     window.dialog.all_card()
-    window.dialog.accept()
-    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
-    assert Sale.select().count() == sales_before
+    with qtbot.waitSignal(window.sale_failed, timeout=10_000):
+        window.dialog.accept()
+    assert not window.busy and Sale.select().count() == sales_before
     assert window.message.kind() == "error" and "this member has 1" in window.message.text()
     assert window.cart.redeem == 0  # reset: the cashier asks the customer again
     assert window.cart.lines and window.cart.member.balance == 1 == ledger_balance(member.id)

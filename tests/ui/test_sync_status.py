@@ -36,10 +36,10 @@ def test_sync_now_runs_off_the_ui_thread_and_shows_online(qtbot):
     assert "7" in widget.label.text() and widget.button.isVisible()
     results = []
     widget.synced.connect(results.append)
-    widget.sync_now()
-    assert widget.running and not widget.button.isEnabled()  # the screen is back at once, sync still going
-    till.release.set()
-    qtbot.waitUntil(lambda: not widget.running, timeout=10_000)
+    with qtbot.waitSignal(widget.synced, timeout=10_000):
+        widget.sync_now()
+        assert widget.running and not widget.button.isEnabled()  # the screen is back at once, sync still going
+        till.release.set()
     assert results == [SyncResult(pushed=7, pulled=3, pending=0)]
     assert till.threads and till.threads[0] != threading.main_thread().ident
     assert widget.online and widget.button.isEnabled()
@@ -54,8 +54,8 @@ def test_an_unreachable_hub_shows_offline_with_the_message_and_backs_off(qtbot):
     qtbot.addWidget(widget)
     waits = []
     for _ in range(3):
-        widget.sync_now()
-        qtbot.waitUntil(lambda: not widget.running, timeout=10_000)
+        with qtbot.waitSignal(widget.sync_failed, timeout=10_000):
+            widget.sync_now()
         waits.append(widget.timer.interval())
     assert waits == [5_000, 10_000, 20_000]
     assert widget.label.objectName() == "Offline" and "7" in widget.label.text()
@@ -69,8 +69,8 @@ def test_a_wrong_token_says_so(qtbot):
     qtbot.addWidget(widget)
     messages = []
     widget.sync_failed.connect(messages.append)
-    widget.sync_now()
-    qtbot.waitUntil(lambda: not widget.running, timeout=10_000)
+    with qtbot.waitSignal(widget.sync_failed, timeout=10_000):
+        widget.sync_now()
     assert len(messages) == 1 and "token" in messages[0] and widget.online is False
     assert "refuses this till's token" in widget.label.text()  # on the bar, not only in a tooltip
     assert not widget.timer.isActive()  # no retries: a revoked token does not mend itself
