@@ -8,6 +8,7 @@ import peewee
 
 from models.hub import Quarantine, open_hub
 from services.hub import apply, auth, holds
+from services.core import hlc
 
 
 class AdminError(Exception):
@@ -58,7 +59,6 @@ def _quarantine(args: argparse.Namespace) -> dict[str, Any]:
 
 def _set_caps(args: argparse.Namespace) -> dict[str, Any]:
     from models.hub import HubTill, hub_db
-    from services.core import hlc
 
     if args.per_sale < 0 or args.daily < 0:
         raise AdminError("caps cannot be negative")

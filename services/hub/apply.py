@@ -35,6 +35,7 @@ from models.hub import (
     AppliedOp, Entity, HubReturn, HubTill, Quarantine, hub_db, utcnow,
 )
 from services.core import hlc
+from services.hub import holds
 
 log = logging.getLogger("loyaltill.hub.apply")
 
@@ -226,8 +227,6 @@ def _quarantine(till: HubTill, op: Op, error: str, tracked: bool = True) -> None
 
 
 def _after(ctx: Context) -> None:
-    from services.hub import holds
-
     if ctx.members:
         holds.update_flags(ctx.members)
     if ctx.redeemed_sales:

@@ -28,6 +28,10 @@ from services.core.messages import words
 from services.programme.pricing import Customer, PricedCart
 from services.programme.rules import Rules
 from services.core.serialize import as_columns, row_dict
+from services.programme.rules import by_version
+from services.shop.settings import get_setting, local_till
+from services.programme.tiers import settle_tier, spend_in_window
+from services.core.storage import write_transaction
 
 COUPON_ALPHABET = "ACDEFHJKLMNPRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 6/G, 8/B to misread
 
@@ -363,8 +367,6 @@ def soonest_expiry(member_id: object, days: int, at: dt.datetime) -> tuple[int, 
 def receipt_notes(sale: Sale, language: str) -> tuple[tuple[str, ...], tuple[int, dt.date] | None]:
     """What the programme adds to a sale's receipt: the next-visit coupon, and
     the member's soonest expiring points (as of the sale, so a reprint agrees)."""
-    from services.programme.rules import by_version
-
     printed = words(language)
     label = lambda kind: printed._(POINT_SOURCE_TEXT[kind]) if kind in POINT_SOURCE_TEXT else kind  # noqa: E731
     extra: tuple[str, ...] = tuple(
@@ -392,8 +394,6 @@ def expires_here() -> bool:
     """Whether this till writes expiry. In a chain only one does (the shop setting
     `expiry_till`, set by the till that brought the shop to the hub): two tills
     expiring the same old points would take them twice. Alone, a till always does."""
-    from services.shop.settings import get_setting, local_till
-
     code = get_setting("expiry_till")
     return not code or code == local_till().code
 
@@ -420,9 +420,6 @@ def settle_points(member: Member, rules: Rules, now: dt.datetime) -> None:
 def review_tiers(rules: Rules, now: dt.datetime) -> int:
     """The end of a period: every member's tier follows their spend over the
     window, down as well as up.  Returns how many members moved."""
-    from services.programme.tiers import settle_tier, spend_in_window
-    from services.core.storage import write_transaction
-
     moved = 0
     with write_transaction():
         for member in Member.select():
@@ -443,8 +440,6 @@ def close_period(rules: Rules, now: dt.datetime) -> PeriodEnd:
     """The end-of-period job (a till's night run or the owner's command):
     pending points due are released and old points expire for every member,
     not only those who come back, then tiers are reviewed."""
-    from services.core.storage import write_transaction
-
     released = expired = 0
     due = {mid for (mid,) in PendingPoints.select(PendingPoints.member).where(
         PendingPoints.released_at.is_null() & (PendingPoints.available_at <= now)).tuples()}

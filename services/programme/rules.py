@@ -25,6 +25,9 @@ from models.schema import RuleSet, utcnow
 from services.core.error_texts import render
 from services.core.errors import InputError
 from services.core.money import BP
+from services.shop import staff as auth
+from services.journal import outbox
+from services.core.serialize import row_dict
 
 PROMOTION_KINDS = ("discount", "multiplier", "fixed_points", "buy_get")
 WELCOME_ON = ("registration", "first_purchase")
@@ -474,10 +477,6 @@ def publish(
     """Store rules as the next version, in force from `effective_from` (a draft
     is stored the same way and never applies until published).  With an
     `actor` (the owner's screens), only the owner may."""
-    from services.shop import staff as auth
-    from services.journal import outbox
-    from services.core.serialize import row_dict
-
     if actor is not None:
         auth.require(actor, "edit_rules")
     problems = check(rules)

@@ -11,6 +11,8 @@ from models.schema import Setting, Till
 from services.members.cards import DEFAULT_PREFIX
 from services.core.errors import InputError
 from services.core.money import CURRENCIES
+from services.shop import staff as auth
+from services.programme import rules
 
 LOCALES = {"ru": "ru_RU", "ro": "ro_RO", "en": "en_GB"}
 # Where phone numbers without a country code come from, by the shop's currency.
@@ -123,9 +125,6 @@ def create_shop(
     address: str = "",
 ) -> Till:
     """'New shop': settings, this till, the owner and a starting programme, all or nothing."""
-    from services.shop import staff as auth
-    from services.programme import rules
-
     if not owner_name.strip():
         raise InputError("owner_name_empty")
     with write_transaction():
