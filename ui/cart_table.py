@@ -60,9 +60,16 @@ class CartModel(QAbstractTableModel):
         return [_("Item"), _("Qty"), _("Price"), _("Discount"), _("Sum"), _("Why")]
 
     def set_priced(self, priced: PricedCart | None) -> None:
-        self.beginResetModel()
-        self.lines = list(priced.lines) if priced else []
-        self.endResetModel()
+        """New prices.  The same lines priced anew (a member's card, points) only
+        repaint their cells; the view is reset only when lines come or go."""
+        lines = list(priced.lines) if priced else []
+        if [l.line.key for l in lines] != [l.line.key for l in self.lines]:
+            self.beginResetModel()
+            self.lines = lines
+            self.endResetModel()
+        elif lines != self.lines:
+            self.lines = lines
+            self.dataChanged.emit(self.index(0, 0), self.index(len(lines) - 1, self.columnCount() - 1))
 
     def key_at(self, row: int) -> str | None:
         return self.lines[row].line.key if 0 <= row < len(self.lines) else None

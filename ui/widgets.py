@@ -30,9 +30,10 @@ class MessageBar(QFrame):
     def show_message(self, text: str, kind: str = "info") -> None:
         assert kind in self.KINDS
         self.label.setText(text)
-        self.setProperty("kind", kind)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self.property("kind") != kind:  # restyling costs more than the text: only when the kind changes
+            self.setProperty("kind", kind)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def clear(self) -> None:
         self.show_message("", "info")
