@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (
 )
 
 from services.demo import builder as demo
-from services.shop import settings as shop
-from services.members.cards import DEFAULT_PREFIX
+from services.opening import new_shop
+from services.shop.settings import DEFAULT_PREFIX
 from services.core.errors import InputError
 from services.core.messages import _
 from ui.errors import user_message
@@ -146,7 +146,7 @@ class FirstRunDialog(QDialog):
             self.error.setText(_("The two PINs differ."))
         else:
             try:
-                shop.create_shop(name, self.currency.currentText(), self.language.currentData(), owner, pin,
+                new_shop.create_shop(name, self.currency.currentText(), self.language.currentData(), owner, pin,
                                  card_prefix=str(self.card_prefix.value()), address=self.address.text().strip())
             except InputError as exc:
                 self.error.setText(user_message(exc))

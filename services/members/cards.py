@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from services.core.errors import InputError
 
-DEFAULT_PREFIX = "27"
-
 # A USB scanner "types" what it reads with whatever keyboard layout is active,
 # so "T01-000123" would arrive as "Е01-000123" on a Russian layout. A receipt's
 # barcode therefore carries digits only: 9 + till number (3 digits) + receipt

@@ -1,22 +1,19 @@
 """The shop's settings and this till's identity."""
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from services.core.storage import write_transaction
 from models.schema import Setting, Till
-from services.members.cards import DEFAULT_PREFIX
 from services.core.errors import InputError
 from services.core.money import CURRENCIES
-from services.shop import staff as auth
-from services.programme import rules
 
 LOCALES = {"ru": "ru_RU", "ro": "ro_RO", "en": "en_GB"}
 # Where phone numbers without a country code come from, by the shop's currency.
 PHONE_REGION = {"RUB": "RU", "MDL": "MD", "RON": "RO", "EUR": "RO"}
+DEFAULT_PREFIX = "27"  # the first two digits of this shop's card numbers (20-29: in-store EAN-13 range)
 # The programme's clock (happy hours, weekdays) for a new shop, by its currency; the owner can change it.
 TIME_ZONE = {"RUB": "Europe/Moscow", "MDL": "Europe/Chisinau", "RON": "Europe/Bucharest", "EUR": "Europe/Bucharest"}
 
@@ -117,18 +114,4 @@ def configure_shop(
         till = Till.get_or_none(Till.is_local == True)  # noqa: E712
         if till is None:
             till = Till.create(code=till_code, name=till_code, number=till_number, is_local=True)
-    return till
-
-
-def create_shop(
-    name: str, currency: str, language: str, owner_name: str, owner_pin: str, card_prefix: str = DEFAULT_PREFIX,
-    address: str = "",
-) -> Till:
-    """'New shop': settings, this till, the owner and a starting programme, all or nothing."""
-    if not owner_name.strip():
-        raise InputError("owner_name_empty")
-    with write_transaction():
-        till = configure_shop(name, currency, language, address=address, card_prefix=card_prefix)
-        auth.add_staff(owner_name, "owner", owner_pin)
-        rules.publish(dataclasses.replace(rules.default_rules(), timezone=TIME_ZONE.get(currency, "")))
     return till

@@ -417,7 +417,7 @@ def test_happy_hours_need_the_shops_time_zone(empty_db):
     problems = check(dataclasses.replace(default_rules(), promotions=(happy,)))
     assert [p.code for p in problems] == ["rule_timezone_needed"] and problems[0].params == {"promotion": "happy"}
     assert check(dataclasses.replace(default_rules(), promotions=(happy,), timezone="Europe/Chisinau")) == []
-    from services.shop.settings import create_shop
+    from services.opening.new_shop import create_shop
 
     create_shop("Magazin", "MDL", "ro", "Maria", "4321")
     assert rules_service.active_rules().timezone == "Europe/Chisinau"  # a new shop runs on its own clock

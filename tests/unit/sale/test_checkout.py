@@ -200,7 +200,8 @@ def test_return_preview_matches_the_return_and_writes_nothing(shop, goods):
 
 def test_new_shop_is_all_or_nothing(empty_db):
     from models.schema import RuleSet, Setting, Staff
-    from services.shop.settings import create_shop, is_set_up
+    from services.opening.new_shop import create_shop
+    from services.shop.settings import is_set_up
 
     with pytest.raises(InputError, match="PIN"):
         create_shop("Лавка", "MDL", "ro", "Ion", "12")

@@ -1,0 +1,29 @@
+"""Opening a new shop: its settings, this till, the owner and a first programme, all or nothing.
+
+Above both the shop's settings and the programme (it needs each), so neither
+needs the other.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from services.core.errors import InputError
+from services.core.storage import write_transaction
+from services.programme import rules
+from services.shop import staff as auth
+from services.shop.settings import DEFAULT_PREFIX, TIME_ZONE, configure_shop
+from models.schema import Till
+
+
+def create_shop(
+    name: str, currency: str, language: str, owner_name: str, owner_pin: str, card_prefix: str = DEFAULT_PREFIX,
+    address: str = "",
+) -> Till:
+    """'New shop': settings, this till, the owner and a starting programme, all or nothing."""
+    if not owner_name.strip():
+        raise InputError("owner_name_empty")
+    with write_transaction():
+        till = configure_shop(name, currency, language, address=address, card_prefix=card_prefix)
+        auth.add_staff(owner_name, "owner", owner_pin)
+        rules.publish(dataclasses.replace(rules.default_rules(), timezone=TIME_ZONE.get(currency, "")))
+    return till
