@@ -264,7 +264,8 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
     if args.redeem:
         session.set_redeem(session.max_redeem if args.redeem == "max" else int(args.redeem))
     # In a chain, points are held at the hub first (or the offline caps apply).
-    result = complete(session.order([Tender(args.pay, session.due())], at=now))
+    session.price_for_payment()
+    result = complete(session.order([Tender(args.pay, session.to_pay)], at=now))
     p = result.priced
     return {
         "sale_id": result.sale_id, "receipt_no": result.receipt_no, "total": p.total,

@@ -26,7 +26,7 @@ from services.printing import printers
 from services.programme.pricing import PricedCart
 from services.sale import session as sale_session
 from services.sale.checkout import Cart, SaleResult, Tender
-from services.sale.session import Notice, Outcome, SaleSession
+from services.sale.session import Notice, Outcome, SaleOrder, SaleSession
 from services.shop import catalogue
 from services.shop import settings as shop
 from services.shop import staff as auth
@@ -35,7 +35,7 @@ from ui import operations
 from ui.authorise import ManagerPinDialog, authorise
 from ui.cart_table import CartModel
 from ui.errors import user_message
-from ui.formatting import Formatter, role_name
+from ui.formatting import Formatter, mask_card, role_name
 from ui.member_dialogs import FindMemberDialog, MemberFormDialog
 from ui.member_panel import MemberPanel
 from ui.pay_dialog import PayDialog
@@ -56,7 +56,8 @@ class CashierWindow(QMainWindow):
     panels_redrawn = Signal()  # after every redraw: what tests and the bench wait on
 
     def __init__(self, staff: Staff, resources: Path, scanner: ScanDetector | None = None,
-                 session: SaleSession | None = None) -> None:
+                 session: SaleSession | None = None,
+                 writer: Callable[[SaleOrder], SaleResult] = sale_session.complete) -> None:
         super().__init__()
         self.staff = staff
         self.resources = resources
@@ -64,6 +65,9 @@ class CashierWindow(QMainWindow):
         self.till = shop.local_till()
         self.fmt = Formatter(self.info.currency, self.info.locale)
         self.session = session or SaleSession(staff, self.info.card_prefix)
+        self.writer = writer  # writes a sale on a worker thread (tests pass a slow or failing one)
+        self.replace_box: QMessageBox | None = None  # the open "another card" question
+        self._replace_candidate: Member | None = None
         self.dialog: QDialog | None = None
         self.pin_dialog: ManagerPinDialog | None = None
         self.busy = False  # a sale is being written
@@ -321,6 +325,8 @@ class CashierWindow(QMainWindow):
         if outcome.notice is not None:
             self.say(self.notice_text(outcome.notice), outcome.notice.kind)
             if outcome.notice.code == "member":
+                if isinstance(self.dialog, RedeemDialog) and self.dialog.isVisible():
+                    self.dialog.reject()  # it showed the previous member's points
                 self.member_found.emit(self.cart.member)
         if outcome.open_return is not None:
             self.open_return(outcome.open_return)
@@ -355,7 +361,6 @@ class CashierWindow(QMainWindow):
             "removed": lambda: _("Removed: %1").replace("%1", str(p["name"])),
             "coupon": lambda: _("Coupon %1: %2").replace("%1", str(p["code"])).replace("%2", str(p["name"])),
             "member": lambda: _("Member: %1").replace("%1", str(p["name"])),
-            "member_again": lambda: _("%1 is already on this sale.").replace("%1", str(p["name"])),
             "member_removed": lambda: _("Member removed from this sale."),
             "redeem_set": lambda: _("%1 will pay part of the bill.").replace("%1", self.fmt.points(int(p["points"]))),
             "manual_discount": lambda: _("Manual discount %1 applied.").replace("%1", self.fmt.percent(int(p["bp"]))),
@@ -389,10 +394,12 @@ class CashierWindow(QMainWindow):
     # --- scans and typing -----------------------------------------------------------
 
     def on_scan(self, code: str) -> None:
-        """A code from the scanner.  It is never dropped: to the open dialog if
-        that takes scans; a card goes on the sale whatever dialog is open (the
-        payment dialog then shows the new total); while a sale is being
-        written, scans wait for it."""
+        """A code from the scanner; none is dropped.  An open dialog that takes
+        scans gets them (cards only if it takes cards: finding or registering a
+        member).  Otherwise the code goes on the sale under whatever dialog is
+        open — the payment dialog then shows the new total; only a receipt
+        waits for the dialog to close.  While a sale is being written, scans
+        wait for it."""
         if self.busy:
             self._waiting_scans.append(code)
             return
@@ -400,18 +407,19 @@ class CashierWindow(QMainWindow):
         if dialog is None:
             self._act(self.handle_code, code)
             return
+        kind = classify_scan(code, self.info.card_prefix).kind
         take = getattr(dialog, "take_scan", None)
-        if take is not None:
+        if take is not None and (kind != "card" or getattr(dialog, "takes_cards", False)):
             try:
                 take(code)
             except Exception as exc:
                 operations.show_failure(dialog, exc)
             return
-        if classify_scan(code, self.info.card_prefix).kind == "card":
-            self._act(self.handle_code, code, over_dialog=True)
-        else:
+        if kind == "receipt":
             QApplication.beep()
-            self.say(_("Close the open window first: %1 was not added.").replace("%1", code), "warn")
+            self.say(_("Close the open window first, then scan the receipt again."), "warn")
+            return
+        self._act(self.handle_code, code, over_dialog=True)
 
     def handle_code(self, code: str, qty: int = 1) -> Outcome:
         return self.session.scan(code, qty)
@@ -430,27 +438,33 @@ class CashierWindow(QMainWindow):
         return self.session.attach_member(member)
 
     def _ask_replace_member(self, member: Member) -> None:
-        """Another member's card while one is on the sale: replace only when the cashier says so."""
-        current = self.cart.member
+        """Another member's card while one is on the sale: replace only when the
+        cashier says so.  More cards while the question is open change whom it
+        asks about; the answer acts on the member on the sale at that moment."""
+        self._replace_candidate = member
+        if self.replace_box is not None and self.replace_box.isVisible():
+            self.replace_box.setText(self._replace_question(member))
+            return
         parent = self._open_dialog() or self
-        box = QMessageBox(QMessageBox.Icon.Question, _("Another card"),
-                          _("%1 is on this sale. Put %2 on it instead?")
-                          .replace("%1", current.name if current else "").replace("%2", member.name),
+        box = QMessageBox(QMessageBox.Icon.Question, _("Another card"), self._replace_question(member),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
         box.setDefaultButton(QMessageBox.StandardButton.No)
 
         def answered(button: int) -> None:
-            if button == QMessageBox.StandardButton.Yes:
-                self._act(lambda: self._replace_member(member), over_dialog=True)
-            else:
-                self.say(_("%1 stays on this sale.").replace("%1", current.name if current else ""), "info")
+            candidate, self._replace_candidate = self._replace_candidate, None
+            if button == QMessageBox.StandardButton.Yes and candidate is not None:
+                self._act(lambda: self.session.attach_member(candidate, replace=True), over_dialog=True)
+            elif self.cart.member is not None:
+                self.say(_("%1 stays on this sale.").replace("%1", self.cart.member.name), "info")
 
         box.finished.connect(answered)
         box.open()
         self.replace_box = box
 
-    def _replace_member(self, member: Member) -> Outcome:
-        return self.session.attach_member(member, replace=True)
+    def _replace_question(self, member: Member) -> str:
+        current = self.cart.member
+        return _("%1 is on this sale. Put %2 on it instead?").replace(
+            "%1", current.name if current else "").replace("%2", member.name)
 
     def change_qty(self) -> None:
         line = self.session.current_line()
@@ -526,11 +540,6 @@ class CashierWindow(QMainWindow):
         box.finished.connect(answered)
         box.open()
 
-    def is_coupon(self, text: str) -> bool:
-        from services.programme.loyalty import is_coupon_code
-
-        return is_coupon_code(text, self.rules)
-
     def add_coupon(self, code: str) -> None:
         self.redraw(self.session.add_coupon(code))
 
@@ -543,7 +552,6 @@ class CashierWindow(QMainWindow):
         self._show(dialog)
 
     def _programme_changed(self) -> None:
-        self.member_panel.summary = None
         self.redraw(self.session.programme_changed())
 
     # --- members --------------------------------------------------------------------
@@ -595,9 +603,8 @@ class CashierWindow(QMainWindow):
     def pay(self) -> None:
         if self.cart.is_empty() or self.priced is None:
             raise InputError("sale_empty")
-        to_pay = self.session.due()  # under the programme in force now
-        self.redraw(Outcome(cart=True, member=self.cart.member is not None))
-        dialog = PayDialog(self.fmt, to_pay, self)
+        self.redraw(self.session.price_for_payment())  # under the programme in force now
+        dialog = PayDialog(self.fmt, self.session.to_pay, self)
         self._show(dialog, lambda: self.complete(dialog.tenders()))
 
     def complete(self, tenders: list[Tender]) -> None:
@@ -606,19 +613,18 @@ class CashierWindow(QMainWindow):
         order = self.session.order(tenders)
         self.busy = True
         self.say(_("Saving the sale…"), "info")
-        operations.run(self, lambda: sale_session.complete(order), self._sale_saved, self._sale_failed,
+        operations.run(self, lambda: self.writer(order), self._sale_saved, self._sale_failed,
                        after=self._not_busy)
 
     def _not_busy(self) -> None:
         self.busy = False
 
     def _sale_failed(self, exc: BaseException) -> None:
-        self.member_panel.summary = None
         self.redraw(self.session.failed())  # nothing was written: the balance as it is now
         operations.show_failure(self, exc)  # the cart is still on screen: fix and pay again
         self.input.setFocus()
         self.sale_failed.emit(exc)
-        self._take_waiting_scans()
+        self._take_waiting_scans(None)  # the sale is still open: they go on it
 
     def _sale_saved(self, result: object) -> None:
         assert isinstance(result, SaleResult)
@@ -633,12 +639,30 @@ class CashierWindow(QMainWindow):
         self.sale_completed.emit(result)
         if printers.printer_settings().auto_print:
             self.print_receipt(result.sale_id)
-        self._take_waiting_scans()
+        self._take_waiting_scans(result)
 
-    def _take_waiting_scans(self) -> None:
+    def _take_waiting_scans(self, saved: SaleResult | None) -> None:
+        """Scans made while a sale was being written.  If it failed, the sale is
+        still open and they go on it.  If it was saved, goods start the next
+        sale; a card does not (it was most likely the paying customer's, too
+        late for that sale), and the cashier is told so, with the change again."""
         waiting, self._waiting_scans = self._waiting_scans, []
-        for code in waiting:
+        if saved is None:
+            for code in waiting:
+                self.on_scan(code)
+            return
+        cards = [code for code in waiting if classify_scan(code, self.info.card_prefix).kind == "card"]
+        goods = [code for code in waiting if code not in cards]
+        for code in goods:
             self.on_scan(code)
+        if cards:
+            self.say(_("Card %1 was scanned while sale %2 was being saved: that sale is saved without it. "
+                       "Change %3. Scan the card again if it is the next customer's.")
+                     .replace("%1", mask_card(cards[-1])).replace("%2", saved.receipt_no)
+                     .replace("%3", self.fmt.money(saved.change)), "warn")
+        elif goods:
+            self.say(_("Sale %1 complete. Change %2. Scanned meanwhile: on the next sale.")
+                     .replace("%1", saved.receipt_no).replace("%2", self.fmt.money(saved.change)), "ok")
 
     def next_customer(self) -> None:
         self.right_stack.setCurrentWidget(self.totals)
@@ -731,7 +755,6 @@ class CashierWindow(QMainWindow):
         self._show(dialog)
 
     def _returned(self, result: object) -> None:
-        self.member_panel.summary = None
         self.redraw(self.session.member_changed() if self.cart.member is not None else self.session.reprice())
         self.say(_("Return done: give back %1.").replace("%1", self.fmt.money(result.refund)), "ok")  # type: ignore[attr-defined]
 

@@ -39,6 +39,8 @@ def parse_birthday(text: str) -> dt.date | None:
 class FindMemberDialog(QDialog):
     """One box: a phone in any format, or part of a name. Enter takes the highlighted member."""
 
+    takes_cards = True  # a card scanned here finds its member (on_scan in the cashier window)
+
     member_found = Signal(object)
     edit_requested = Signal(object)
     new_requested = Signal()
@@ -147,6 +149,8 @@ class FindMemberDialog(QDialog):
 class MemberFormDialog(QDialog):
     """Register a member in under half a minute, or correct one; move a lost card;
     adjust the points balance (with a manager's PIN)."""
+
+    takes_cards = True  # a card scanned here is the new member's card, or the referrer's
 
     member_saved = Signal(object)
     balance_adjusted = Signal(object)  # the Member, with the new balance

@@ -194,9 +194,7 @@ class SaleSession:
         current = self.cart.member
         if current is not None and current.id != member.id and not replace:
             return Outcome(replace_member=member)
-        if current is not None and current.id == member.id and not replace:
-            return Outcome(notice=Notice("member_again", "info", {"name": member.name}))
-        self.cart.member = member
+        self.cart.member = member  # the same card again: the member as the database has them now
         self.cart.redeem = 0
         self.summary = None
         return self._repriced(Notice("member", "ok", {"name": member.name}), member=True)
@@ -234,6 +232,8 @@ class SaleSession:
         """Points to pay part of the bill; refused (and left as it was) when
         the programme does not allow that many."""
         if self.cart.member is None:
+            if points == 0:
+                return NOTHING  # no points asked for: nothing to refuse (main.py sell --redeem max, no card)
             raise InputError("redeem_no_member")
         before = self.cart.redeem
         self.cart.redeem = points
@@ -267,7 +267,10 @@ class SaleSession:
     def recall(self, parked_id: object) -> Outcome:
         if not self.cart.is_empty():
             raise InputError("park_busy")
+        counter = self.cart.member
         self.cart = checkout.recall(parked_id, self.clock())
+        if self.cart.member is None and counter is not None:
+            self.cart.member = counter  # a card scanned before the recall stays on the sale
         self.current_key, self.summary = None, None
         if self.cart.dropped_coupons:
             notice = Notice("recalled_coupon_dropped", "warn", {"coupons": ", ".join(self.cart.dropped_coupons)})
@@ -295,9 +298,10 @@ class SaleSession:
 
     # --- paying -------------------------------------------------------------------------
 
-    def due(self) -> int:
-        """What the customer pays now, under the programme in force now (a
-        version the owner scheduled may have begun since the last scan)."""
+    def price_for_payment(self) -> Outcome:
+        """Price the sale under the programme in force now (a version the owner
+        scheduled may have begun since the last scan); `to_pay` is then what the
+        customer pays.  The outcome's notice says if the points no longer fit."""
         if self.cart.is_empty():
             raise InputError("sale_empty")
         fresh = active_rules(self.clock())
@@ -305,14 +309,12 @@ class SaleSession:
             self.rules = fresh
             self.summary = None
             self.cart.forget_member_context()
-        self._price()
-        if self.priced is None:
-            raise InputError("sale_empty")
-        return self.priced.to_pay
+        return self._repriced(member=self.cart.member is not None)
 
     def order(self, tenders: list[Tender], at: dt.datetime | None = None) -> SaleOrder:
-        """A frozen copy of the sale for the worker: the session may change
-        while it is written (a card scanned, another line) without touching it."""
+        """A frozen copy of the sale for the worker: nothing done to the session
+        while it is written reaches the copy, and `finished()` then starts the
+        next sale afresh (the window holds scans made meanwhile until then)."""
         if self.cart.is_empty():
             raise InputError("sale_empty")
         return SaleOrder(cart=self.cart.snapshot(), tenders=tuple(tenders), cashier=self.staff,

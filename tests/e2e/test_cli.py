@@ -41,6 +41,10 @@ def test_anonymous_sale(shop):
     path, info = shop
     sold = json.loads(run("sell", "--db", str(path), "--item", info["sample_products"][0], "--json").stdout)
     assert sold["member"] is None and sold["points_earned"] == 0 and sold["paid"] == sold["total"]
+    for redeem in ("max", "0"):  # no card: no points to use, and nothing to refuse (as before the session)
+        sold = json.loads(run("sell", "--db", str(path), "--item", info["sample_products"][0], "--redeem", redeem,
+                              "--json").stdout)
+        assert sold["member"] is None and sold["points_redeemed"] == 0 and sold["paid"] == sold["total"]
 
 
 @pytest.mark.parametrize("args,message", [

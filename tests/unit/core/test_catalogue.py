@@ -9,9 +9,9 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[3]
 LOCALES = ROOT / "resources" / "translations"
-# The keywords resources/translations/update.sh gives pybabel ("tr": ui/cashier.py until it uses _()).
+# The keywords resources/translations/update.sh gives pybabel.
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
-            "npgettext": ((1, "c"), 2, 3), "tr": None}
+            "npgettext": ((1, "c"), 2, 3)}
 
 
 def catalogue(lang: str):

@@ -42,8 +42,8 @@ def test_a_scanned_card_attaches_the_member_and_a_second_card_asks_first(shop, g
     asked = session.scan(boris_card.number)
     assert asked.replace_member is not None and asked.replace_member.id == boris.id
     assert session.member.id == anna.id  # nothing replaced until the cashier says so
-    again = session.scan(anna_card.number)
-    assert again.replace_member is None and again.notice.code == "member_again"
+    again = session.scan(anna_card.number)  # the same card again: read afresh, as before
+    assert again.replace_member is None and again.notice.code == "member" and session.member.id == anna.id
     replaced = session.attach_member(asked.replace_member, replace=True)
     assert session.member.id == boris.id and replaced.notice.code == "member"
     assert session.member_summary().name == "Boris"
@@ -69,7 +69,8 @@ def test_the_order_is_a_frozen_copy_and_the_session_starts_afresh_after_it(shop,
     session.scan(card.number)
     session.add_product(goods[0], 2)
     session.set_redeem(50)
-    to_pay = session.due()
+    session.price_for_payment()
+    to_pay = session.to_pay
     order = session.order([Tender("card", to_pay)])
     session.add_product(goods[1])  # scanned while the sale is being written
     assert [l.barcode for l in order.cart.lines] == [goods[0]]
@@ -110,7 +111,7 @@ def test_redeeming_more_than_allowed_is_refused_and_changes_nothing(shop, goods,
 
 def test_an_empty_sale_cannot_be_paid_or_ordered(shop, session):
     with pytest.raises(InputError) as due:
-        session.due()
+        session.price_for_payment()
     with pytest.raises(InputError) as order:
         session.order([Tender("cash", 0)])
     assert due.value.code == order.value.code == "sale_empty"
@@ -129,3 +130,36 @@ def test_parking_and_recalling_go_through_the_session(shop, goods, session):
     session.cancel()
     recalled = session.recall(waiting[0].id)
     assert recalled.notice.code == "recalled" and [(l.barcode, l.qty) for l in session.cart.lines] == [(goods[0], 2)]
+
+
+def test_paying_under_a_new_programme_says_when_the_points_no_longer_fit(shop, goods, session):
+    import dataclasses
+
+    from services.programme import rules as rules_service
+
+    member, card = add_member("Vera", shop["cashier"], "+79990000006", points=5000, manager=shop["manager"])
+    session.scan(card.number)
+    session.add_product(goods[2])
+    session.set_redeem(session.max_redeem)
+    assert session.cart.redeem > 0
+    stricter = dataclasses.replace(session.rules, redeem_cap_bp=0)  # the owner switched paying with points off
+    rules_service.publish(stricter, session.clock() - dt.timedelta(seconds=1))
+    outcome = session.price_for_payment()
+    assert session.rules.version != 1 and session.cart.redeem == 0
+    assert outcome.notice is not None and outcome.notice.code == "points_reset"
+    assert session.to_pay == session.priced.total
+
+
+def test_no_points_asked_for_without_a_member_is_not_an_error(shop, goods, session):
+    session.add_product(goods[0])
+    assert session.set_redeem(0).notice is None and session.cart.redeem == 0
+
+
+def test_a_card_scanned_before_a_recall_stays_on_the_recalled_sale(shop, goods, session):
+    member, card = add_member("Gleb", shop["cashier"], "+79990000007")
+    session.add_product(goods[0])
+    session.park()
+    session.scan(card.number)
+    session.recall(session.parked()[0].id)
+    assert session.member is not None and session.member.id == member.id
+    assert [l.barcode for l in session.cart.lines] == [goods[0]]
