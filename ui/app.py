@@ -60,7 +60,9 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
     try:
         models.open_database(db_path)
     except models.DatabaseTooNew as exc:
-        QMessageBox.critical(None, _("LoyalTill"), str(exc))
+        text = _("This database was written by a newer LoyalTill (schema %1; this program knows up to %2). "
+                 "Update LoyalTill to open it.")
+        QMessageBox.critical(None, _("LoyalTill"), text.replace("%1", str(exc.found)).replace("%2", str(exc.known)))
         return False
     except models.DatabaseUnusable as exc:
         text = _("%1 cannot be used as the till's database (%2). Choose another file with --db.")
