@@ -1,7 +1,9 @@
 """The database handle: one proxy, opened by main.py with the till's pragmas."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import peewee
 
@@ -34,7 +36,35 @@ def write_transaction() -> peewee._atomic:
     return db.atomic(lock_type="IMMEDIATE")
 
 
-_readers: dict[tuple[type[peewee.Model], str], list[tuple[str, object, bool]]] = {}
+# Fields whose SQLite value of this type already is the Python value
+# (peewee's python_value hands it back unchanged): reading them is a lookup.
+_NATIVE: dict[type[peewee.Field], type] = {peewee.IntegerField: int, peewee.TextField: str}
+
+
+@dataclass(frozen=True)
+class _RowReader:
+    """How to build a model from one statement's rows, worked out once."""
+
+    names: tuple[str, ...]  # per column: the field's name, or the column's for an extra
+    converters: tuple[tuple[str, Callable[[Any], Any], type | None], ...]  # (name, python_value, native type)
+    extra: tuple[str, ...]
+
+
+_readers: dict[tuple[type[peewee.Model], str], _RowReader] = {}
+
+
+def _reader_for(model: type[peewee.Model], description: Any, extra: tuple[str, ...]) -> _RowReader:
+    columns = model._meta.columns
+    names: list[str] = []
+    converters = []
+    for name, *_ in description:
+        if name in extra:
+            names.append(name)
+            continue
+        field = columns[name]
+        names.append(field.name)
+        converters.append((field.name, field.python_value, _NATIVE.get(type(field))))
+    return _RowReader(tuple(names), tuple(converters), tuple(name for name in names if name in extra))
 
 
 def fetch_model(
@@ -44,29 +74,27 @@ def fetch_model(
 
     Building a query object costs ~150 µs in peewee; a card lookup must stay
     near a raw indexed lookup, so the few hot queries are written once as
-    SQL, and how to read each column is worked out once per statement.
+    SQL, and how to read each column is worked out once per statement.  The
+    statement goes straight to the connection (peewee's execute_sql adds a
+    debug-log check and a fresh cursor per call), errors still become peewee's.
     Columns named in `extra` are returned beside the model as they are.
     """
-    cursor = db.obj.execute_sql(sql, params)
-    row = cursor.fetchone()
+    with peewee.__exception_wrapper__:
+        cursor = db.obj.connection().execute(sql, params)
+        row = cursor.fetchone()
     if row is None:
         return None
     reader = _readers.get((model, sql))
     if reader is None:
-        columns = model._meta.columns
-        reader = _readers[(model, sql)] = [
-            (name, None, True) if name in extra else (columns[name].name, columns[name].python_value, False)
-            for name, *_ in cursor.description
-        ]
-    data: dict[str, object] = {}
-    others: dict[str, object] = {}
-    for (name, convert, is_extra), value in zip(reader, row):
-        if is_extra:
-            others[name] = value
-        else:
-            data[name] = convert(value) if value is not None else None  # type: ignore[operator]
+        reader = _readers[(model, sql)] = _reader_for(model, cursor.description, extra)
+    data: dict[str, Any] = dict(zip(reader.names, row))
+    others = {name: data.pop(name) for name in reader.extra}
+    for name, convert, native in reader.converters:
+        value = data[name]
+        if value is not None and type(value) is not native:
+            data[name] = convert(value)
     instance = model(__no_default__=1)
-    instance.__data__.update(data)  # as peewee's own cursor wrapper leaves it: nothing dirty
+    instance.__data__ = data  # as peewee's own cursor wrapper leaves it: nothing dirty
     return instance, others
 
 
