@@ -98,38 +98,52 @@ def fetch_model(
     return instance, others
 
 
-_insert_sql: dict[type[peewee.Model], tuple[str, list[peewee.Field]]] = {}
+@dataclass(frozen=True)
+class _ColumnWriter:
+    name: str
+    db_value: Callable[[Any], Any]
+    default: Any  # a value, a callable making one, or None
+    native: type | None  # values of this type go to SQLite as they are (db_value would return them unchanged)
+
+
+_inserts: dict[type[peewee.Model], tuple[str, tuple[_ColumnWriter, ...]]] = {}
+
+
+def _insert_for(model: type[peewee.Model]) -> tuple[str, tuple[_ColumnWriter, ...]]:
+    fields = [f for f in model._meta.sorted_fields if not isinstance(f, peewee.AutoField)]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(fields))})'
+    return sql, tuple(_ColumnWriter(f.name, f.db_value, f.default, _NATIVE.get(type(f))) for f in fields)
 
 
 def insert_rows(model: type[peewee.Model], rows: list[dict[str, object]]) -> None:
     """INSERT rows (dicts of field name -> Python value) with a statement built once.
 
     Values go through each field's db_value, and missing ones take the field's
-    default, exactly as Model.create would; only the SQL text is cached.
+    default, exactly as Model.create would; only the SQL text and the list of
+    columns are worked out once (this runs for every row of every sale).
     """
     if not rows:
         return
-    cached = _insert_sql.get(model)
+    cached = _inserts.get(model)
     if cached is None:
-        fields = [f for f in model._meta.sorted_fields if not isinstance(f, peewee.AutoField)]
-        columns = ", ".join(f'"{f.column_name}"' for f in fields)
-        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(fields))})'
-        cached = _insert_sql[model] = (sql, fields)
-    sql, fields = cached
+        cached = _inserts[model] = _insert_for(model)
+    sql, writers = cached
     params = []
     for row in rows:
         values = []
-        for field in fields:
-            if field.name in row:
-                value = row[field.name]
-            elif field.default is not None:
-                value = field.default() if callable(field.default) else field.default
-                row[field.name] = value
+        for column in writers:
+            if column.name in row:
+                value = row[column.name]
+            elif column.default is not None:
+                value = row[column.name] = column.default() if callable(column.default) else column.default
             else:
                 value = None
-            if isinstance(value, peewee.Model):
-                value = value.get_id()
-            values.append(field.db_value(value))
+            if value is not None and type(value) is not column.native:
+                if isinstance(value, peewee.Model):
+                    value = value.get_id()
+                value = column.db_value(value)
+            values.append(value)
         params.append(tuple(values))
     db.obj.cursor().executemany(sql, params)
 
