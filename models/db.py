@@ -1,6 +1,7 @@
 """The database handle: one proxy, opened by main.py with the till's pragmas."""
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -46,25 +47,46 @@ class _RowReader:
     """How to build a model from one statement's rows, worked out once."""
 
     names: tuple[str, ...]  # per column: the field's name, or the column's for an extra
-    converters: tuple[tuple[str, Callable[[Any], Any], type | None], ...]  # (name, python_value, native type)
     extra: tuple[str, ...]
+    converted: tuple[tuple[str, Callable[[Any], Any]], ...]  # columns always read through python_value
+    # Columns whose SQLite value is normally the Python value already: checked
+    # all at once in C (`native_values(row)`, one type each, None allowed), and
+    # read through python_value one by one only when one of them is not.
+    native_values: Callable[[tuple], tuple]
+    native_types: tuple[tuple[type, type], ...]
+    natives: tuple[tuple[str, Callable[[Any], Any], type], ...]
 
 
 _readers: dict[tuple[type[peewee.Model], str], _RowReader] = {}
 
 
+def _pick(positions: list[int]) -> Callable[[tuple], tuple]:
+    """A function taking the values at `positions` out of a row, as a tuple (in C)."""
+    if len(positions) >= 2:
+        return operator.itemgetter(*positions)
+    return lambda row: tuple(row[i] for i in positions)
+
+
 def _reader_for(model: type[peewee.Model], description: Any, extra: tuple[str, ...]) -> _RowReader:
     columns = model._meta.columns
     names: list[str] = []
-    converters = []
-    for name, *_ in description:
+    converted, natives, positions = [], [], []
+    for index, (name, *_) in enumerate(description):
         if name in extra:
             names.append(name)
             continue
         field = columns[name]
         names.append(field.name)
-        converters.append((field.name, field.python_value, _NATIVE.get(type(field))))
-    return _RowReader(tuple(names), tuple(converters), tuple(name for name in names if name in extra))
+        native = _NATIVE.get(type(field))
+        if native is None:
+            converted.append((field.name, field.python_value))
+        else:
+            natives.append((field.name, field.python_value, native))
+            positions.append(index)
+    return _RowReader(
+        tuple(names), tuple(name for name in names if name in extra), tuple(converted),
+        _pick(positions), tuple((n, type(None)) for _, _, n in natives), tuple(natives),
+    )
 
 
 def fetch_model(
@@ -88,11 +110,18 @@ def fetch_model(
     if reader is None:
         reader = _readers[(model, sql)] = _reader_for(model, cursor.description, extra)
     data: dict[str, Any] = dict(zip(reader.names, row))
-    others = {name: data.pop(name) for name in reader.extra}
-    for name, convert, native in reader.converters:
+    others = {}
+    for name in reader.extra:
+        others[name] = data.pop(name)
+    for name, convert in reader.converted:
         value = data[name]
-        if value is not None and type(value) is not native:
+        if value is not None:
             data[name] = convert(value)
+    if not all(map(isinstance, reader.native_values(row), reader.native_types)):
+        for name, convert, native in reader.natives:
+            value = data[name]
+            if value is not None and type(value) is not native:
+                data[name] = convert(value)
     instance = model(__no_default__=1)
     instance.__data__ = data  # as peewee's own cursor wrapper leaves it: nothing dirty
     return instance, others
