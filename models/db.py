@@ -1,7 +1,10 @@
 """The database handle: one proxy, opened by main.py with the till's pragmas."""
 from __future__ import annotations
 
+import operator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import peewee
 
@@ -34,7 +37,56 @@ def write_transaction() -> peewee._atomic:
     return db.atomic(lock_type="IMMEDIATE")
 
 
-_readers: dict[tuple[type[peewee.Model], str], list[tuple[str, object, bool]]] = {}
+# Fields whose SQLite value of this type already is the Python value
+# (peewee's python_value hands it back unchanged): reading them is a lookup.
+_NATIVE: dict[type[peewee.Field], type] = {peewee.IntegerField: int, peewee.TextField: str}
+
+
+@dataclass(frozen=True)
+class _RowReader:
+    """How to build a model from one statement's rows, worked out once."""
+
+    names: tuple[str, ...]  # per column: the field's name, or the column's for an extra
+    extra: tuple[str, ...]
+    converted: tuple[tuple[str, Callable[[Any], Any]], ...]  # columns always read through python_value
+    # Columns whose SQLite value is normally the Python value already: checked
+    # all at once in C (`native_values(row)`, one type each, None allowed), and
+    # read through python_value one by one only when one of them is not.
+    native_values: Callable[[tuple], tuple]
+    native_types: tuple[tuple[type, type], ...]
+    natives: tuple[tuple[str, Callable[[Any], Any], type], ...]
+
+
+_readers: dict[tuple[type[peewee.Model], str], _RowReader] = {}
+
+
+def _pick(positions: list[int]) -> Callable[[tuple], tuple]:
+    """A function taking the values at `positions` out of a row, as a tuple (in C)."""
+    if len(positions) >= 2:
+        return operator.itemgetter(*positions)
+    return lambda row: tuple(row[i] for i in positions)
+
+
+def _reader_for(model: type[peewee.Model], description: Any, extra: tuple[str, ...]) -> _RowReader:
+    columns = model._meta.columns
+    names: list[str] = []
+    converted, natives, positions = [], [], []
+    for index, (name, *_) in enumerate(description):
+        if name in extra:
+            names.append(name)
+            continue
+        field = columns[name]
+        names.append(field.name)
+        native = _NATIVE.get(type(field))
+        if native is None:
+            converted.append((field.name, field.python_value))
+        else:
+            natives.append((field.name, field.python_value, native))
+            positions.append(index)
+    return _RowReader(
+        tuple(names), tuple(name for name in names if name in extra), tuple(converted),
+        _pick(positions), tuple((n, type(None)) for _, _, n in natives), tuple(natives),
+    )
 
 
 def fetch_model(
@@ -44,64 +96,83 @@ def fetch_model(
 
     Building a query object costs ~150 µs in peewee; a card lookup must stay
     near a raw indexed lookup, so the few hot queries are written once as
-    SQL, and how to read each column is worked out once per statement.
+    SQL, and how to read each column is worked out once per statement.  The
+    statement goes straight to the connection (peewee's execute_sql adds a
+    debug-log check and a fresh cursor per call), errors still become peewee's.
     Columns named in `extra` are returned beside the model as they are.
     """
-    cursor = db.obj.execute_sql(sql, params)
-    row = cursor.fetchone()
+    with peewee.__exception_wrapper__:
+        cursor = db.obj.connection().execute(sql, params)
+        row = cursor.fetchone()
     if row is None:
         return None
     reader = _readers.get((model, sql))
     if reader is None:
-        columns = model._meta.columns
-        reader = _readers[(model, sql)] = [
-            (name, None, True) if name in extra else (columns[name].name, columns[name].python_value, False)
-            for name, *_ in cursor.description
-        ]
-    data: dict[str, object] = {}
-    others: dict[str, object] = {}
-    for (name, convert, is_extra), value in zip(reader, row):
-        if is_extra:
-            others[name] = value
-        else:
-            data[name] = convert(value) if value is not None else None  # type: ignore[operator]
+        reader = _readers[(model, sql)] = _reader_for(model, cursor.description, extra)
+    data: dict[str, Any] = dict(zip(reader.names, row))
+    others = {}
+    for name in reader.extra:
+        others[name] = data.pop(name)
+    for name, convert in reader.converted:
+        value = data[name]
+        if value is not None:
+            data[name] = convert(value)
+    if not all(map(isinstance, reader.native_values(row), reader.native_types)):
+        for name, convert, native in reader.natives:
+            value = data[name]
+            if value is not None and type(value) is not native:
+                data[name] = convert(value)
     instance = model(__no_default__=1)
-    instance.__data__.update(data)  # as peewee's own cursor wrapper leaves it: nothing dirty
+    instance.__data__ = data  # as peewee's own cursor wrapper leaves it: nothing dirty
     return instance, others
 
 
-_insert_sql: dict[type[peewee.Model], tuple[str, list[peewee.Field]]] = {}
+@dataclass(frozen=True)
+class _ColumnWriter:
+    name: str
+    db_value: Callable[[Any], Any]
+    default: Any  # a value, a callable making one, or None
+    native: type | None  # values of this type go to SQLite as they are (db_value would return them unchanged)
+
+
+_inserts: dict[type[peewee.Model], tuple[str, tuple[_ColumnWriter, ...]]] = {}
+
+
+def _insert_for(model: type[peewee.Model]) -> tuple[str, tuple[_ColumnWriter, ...]]:
+    fields = [f for f in model._meta.sorted_fields if not isinstance(f, peewee.AutoField)]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(fields))})'
+    return sql, tuple(_ColumnWriter(f.name, f.db_value, f.default, _NATIVE.get(type(f))) for f in fields)
 
 
 def insert_rows(model: type[peewee.Model], rows: list[dict[str, object]]) -> None:
     """INSERT rows (dicts of field name -> Python value) with a statement built once.
 
     Values go through each field's db_value, and missing ones take the field's
-    default, exactly as Model.create would; only the SQL text is cached.
+    default, exactly as Model.create would; only the SQL text and the list of
+    columns are worked out once (this runs for every row of every sale).
     """
     if not rows:
         return
-    cached = _insert_sql.get(model)
+    cached = _inserts.get(model)
     if cached is None:
-        fields = [f for f in model._meta.sorted_fields if not isinstance(f, peewee.AutoField)]
-        columns = ", ".join(f'"{f.column_name}"' for f in fields)
-        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(fields))})'
-        cached = _insert_sql[model] = (sql, fields)
-    sql, fields = cached
+        cached = _inserts[model] = _insert_for(model)
+    sql, writers = cached
     params = []
     for row in rows:
         values = []
-        for field in fields:
-            if field.name in row:
-                value = row[field.name]
-            elif field.default is not None:
-                value = field.default() if callable(field.default) else field.default
-                row[field.name] = value
+        for column in writers:
+            if column.name in row:
+                value = row[column.name]
+            elif column.default is not None:
+                value = row[column.name] = column.default() if callable(column.default) else column.default
             else:
                 value = None
-            if isinstance(value, peewee.Model):
-                value = value.get_id()
-            values.append(field.db_value(value))
+            if value is not None and type(value) is not column.native:
+                if isinstance(value, peewee.Model):
+                    value = value.get_id()
+                value = column.db_value(value)
+            values.append(value)
         params.append(tuple(values))
     db.obj.cursor().executemany(sql, params)
 

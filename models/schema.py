@@ -26,13 +26,35 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def uuid_from_bytes(raw: bytes) -> uuid.UUID:
+    """uuid.UUID(bytes=raw) for 16 bytes read back from the database, without
+    its argument checks: every row on the hot paths carries a few ids, and
+    the checks cost more than the rest of reading them.  The result is the
+    same object uuid.UUID builds (its `int`, and `is_safe` unknown)."""
+    value = _new_object(uuid.UUID)
+    _set_attribute(value, "int", int.from_bytes(raw, "big"))
+    _set_attribute(value, "is_safe", _SAFETY_UNKNOWN)
+    return value
+
+
+# Looked up once: on the hot path these lookups cost as much as the work.
+_new_object, _set_attribute, _SAFETY_UNKNOWN = object.__new__, object.__setattr__, uuid.SafeUUID.unknown
+
+
 class UUIDKey(peewee.BinaryUUIDField):
     """16-byte UUID that also takes the canonical text form ("0190…-…")."""
 
     def db_value(self, value: object) -> object:
+        if type(value) is uuid.UUID:  # the usual case, straight to peewee's result
+            return self._constructor(value.bytes)
         if isinstance(value, str) and len(value) == 36:
             value = uuid.UUID(value)
         return super().db_value(value)
+
+    def python_value(self, value: object) -> object:
+        if type(value) is bytes and len(value) == 16:
+            return uuid_from_bytes(value)
+        return super().python_value(value)
 
 
 class _ReadsIsoText:

@@ -24,7 +24,11 @@ RECEIPT_CODE = re.compile(r"9(\d{3})(\d{7})")
 def ean13_check_digit(first12: str) -> int:
     if len(first12) != 12 or not first12.isdigit():
         raise ValueError(f"need 12 digits, got {first12!r}")
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    if first12.isascii():  # every scan: sum the bytes in C ("0" is 48; 48 * (6 + 3 * 6) = 1152)
+        codes = first12.encode()
+        total = sum(codes[0::2]) + 3 * sum(codes[1::2]) - 1152
+    else:  # digits of another script ("٣"), as int() reads them
+        total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
     return (10 - total % 10) % 10
 
 

@@ -56,3 +56,16 @@ def test_phone_formats(text, region, e164):
 def test_bad_phones(text):
     with pytest.raises(InputError):
         normalize_phone(text, "RU")
+
+
+def test_check_digit_is_the_weighted_sum_for_any_digits():
+    """The byte-sum shortcut for ASCII and the int() path for other scripts agree with GS1's rule."""
+    import random
+
+    rng = random.Random(3)
+    arabic = "٠١٢٣٤٥٦٧٨٩"
+    for _ in range(2000):
+        digits = [rng.randrange(10) for _ in range(12)]
+        expected = (10 - sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10) % 10
+        assert ean13_check_digit("".join(map(str, digits))) == expected
+        assert ean13_check_digit("".join(arabic[d] for d in digits)) == expected
