@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 
 from models import db
-from models.schema import Member, Sale, Setting
+from models.schema import Member, Sale
 from services.core.errors import RedeemRefused
 from services.sync.client import SyncError
 
@@ -34,8 +34,10 @@ DEFAULT_CAP_DAILY = 1000
 
 
 def _setting(key: str) -> object:
-    row = Setting.get_or_none(Setting.key == key)
-    return json.loads(row.value) if row else None
+    """Read on every sale that spends points (is the till in a chain?): one
+    statement, not a peewee query built each time."""
+    row = db.obj.execute_sql('SELECT value FROM "setting" WHERE key = ?', (key,)).fetchone()
+    return json.loads(row[0]) if row else None
 
 
 def in_chain() -> bool:
