@@ -1,13 +1,17 @@
-"""Phone numbers in whatever way people write them, stored as E.164."""
-from __future__ import annotations
+"""Phone numbers in whatever way people write them, stored as E.164.
 
-import phonenumbers
+phonenumbers (its metadata is some sixty modules) is imported when a phone
+is first read, not while the till's window starts.
+"""
+from __future__ import annotations
 
 from services.core.errors import InputError
 
 
 def normalize_phone(text: str, region: str = "RU") -> str:
     """'+7 999 123-45-67', '89991234567', '0722 12 345' (MD) -> '+7999…'."""
+    import phonenumbers
+
     raw = text.strip()
     if not raw:
         raise InputError("phone_empty")

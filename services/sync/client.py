@@ -19,9 +19,8 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import httpx
 import peewee
 
 from models import db
@@ -35,6 +34,9 @@ from services.core.errors import InputError
 from services.core.serialize import row_dict
 from services.shop.settings import local_till
 from services.core.storage import write_transaction
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("loyaltill.sync")
 
@@ -99,6 +101,10 @@ class HubClient:
     """HTTP to the hub.  `http` may be any httpx.Client (tests pass FastAPI's TestClient)."""
 
     def __init__(self, base_url: str, token: str, http: httpx.Client | None = None, timeout: float = 10.0) -> None:
+        # httpx (with the click, rich and email modules it pulls in) is imported
+        # here, when the till first talks to a hub, not while the window starts.
+        import httpx
+
         self.http = http or httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
         self.headers = {"Authorization": f"Bearer {token}"}
 
@@ -106,6 +112,8 @@ class HubClient:
         self.http.close()
 
     def call(self, method: str, path: str, json_body: bool = False, **kwargs: Any) -> Any:
+        import httpx  # already loaded by __init__: a dictionary look-up
+
         headers = {**self.headers, "Content-Type": "application/json"} if json_body else self.headers
         try:
             response = self.http.request(method, path, headers=headers, **kwargs)
