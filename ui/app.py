@@ -4,6 +4,7 @@ main.py calls run_window(); nothing here runs at import time.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -118,6 +119,7 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
     window = CashierWindow(staff, Path(resources))
     window.resize(1366, 768)
     window.show()
+    gc.freeze()  # the window lives as long as the till: collections skip it (see main.py)
     if probe:
         # `main.py bench`: say when the window has painted and takes input, then leave.
         QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
