@@ -67,6 +67,7 @@ class CashierWindow(QMainWindow):
         self.session = session or SaleSession(staff, self.info.card_prefix)
         self.writer = writer  # writes a sale on a worker thread (tests pass a slow or failing one)
         self.replace_box: QMessageBox | None = None  # the open "another card" question
+        self.cancel_box: QMessageBox | None = None  # the open "cancel this sale?" question
         self._replace_candidate: Member | None = None
         self.dialog: QDialog | None = None
         self.pin_dialog: ManagerPinDialog | None = None
@@ -316,6 +317,7 @@ class CashierWindow(QMainWindow):
         if outcome.cart or outcome.member:
             self.right_stack.setCurrentWidget(self.totals)
         if outcome.cart:
+            self._close_stale_dialogs()
             priced = self.priced
             self.model.set_priced(priced if self.cart.lines else None)
             self.totals.show_priced(priced)
@@ -339,6 +341,15 @@ class CashierWindow(QMainWindow):
         if isinstance(self.dialog, PayDialog) and self.dialog.isVisible() and self.cart.lines:
             self.dialog.set_to_pay(self.session.to_pay)  # a card scanned while paying: the new total
         self.panels_redrawn.emit()
+
+    def _close_stale_dialogs(self) -> None:
+        """A scan changed the sale under a dialog that was opened for the sale as
+        it was (a line's quantity, "cancel this sale?"): it closes, unanswered,
+        rather than act on what is no longer on screen."""
+        for dialog in (self.dialog, self.cancel_box):
+            if isinstance(dialog, (QuantityDialog, QMessageBox)) and dialog.isVisible():
+                dialog.done(QDialog.DialogCode.Rejected if isinstance(dialog, QuantityDialog)
+                            else QMessageBox.StandardButton.No)
 
     def _draw_member(self) -> None:
         member = self.cart.member
@@ -408,18 +419,29 @@ class CashierWindow(QMainWindow):
             self._act(self.handle_code, code)
             return
         kind = classify_scan(code, self.info.card_prefix).kind
-        take = getattr(dialog, "take_scan", None)
-        if take is not None and (kind != "card" or getattr(dialog, "takes_cards", False)):
+        taker = self._scan_taker(dialog, kind)
+        if taker is not None:
             try:
-                take(code)
+                taker.take_scan(code)  # type: ignore[attr-defined]
             except Exception as exc:
-                operations.show_failure(dialog, exc)
+                operations.show_failure(taker, exc)
             return
         if kind == "receipt":
             QApplication.beep()
             self.say(_("Close the open window first, then scan the receipt again."), "warn")
             return
         self._act(self.handle_code, code, over_dialog=True)
+
+    @staticmethod
+    def _scan_taker(dialog: QWidget, kind: str) -> QWidget | None:
+        """The open dialog, or the one under it (a PIN box over a return), that
+        takes this scan: any code if it takes scans, a card only if it takes cards."""
+        widget: QWidget | None = dialog
+        while widget is not None:
+            if hasattr(widget, "take_scan") and (kind != "card" or getattr(widget, "takes_cards", False)):
+                return widget
+            widget = widget.parentWidget()
+        return None
 
     def handle_code(self, code: str, qty: int = 1) -> Outcome:
         return self.session.scan(code, qty)
@@ -539,6 +561,7 @@ class CashierWindow(QMainWindow):
 
         box.finished.connect(answered)
         box.open()
+        self.cancel_box = box
 
     def add_coupon(self, code: str) -> None:
         self.redraw(self.session.add_coupon(code))
@@ -621,10 +644,10 @@ class CashierWindow(QMainWindow):
 
     def _sale_failed(self, exc: BaseException) -> None:
         self.redraw(self.session.failed())  # nothing was written: the balance as it is now
-        operations.show_failure(self, exc)  # the cart is still on screen: fix and pay again
+        self._take_waiting_scans(None)  # the sale is still open: they go on it
+        operations.show_failure(self, exc)  # said last, so no waiting scan's message hides it
         self.input.setFocus()
         self.sale_failed.emit(exc)
-        self._take_waiting_scans(None)  # the sale is still open: they go on it
 
     def _sale_saved(self, result: object) -> None:
         assert isinstance(result, SaleResult)
@@ -642,27 +665,32 @@ class CashierWindow(QMainWindow):
         self._take_waiting_scans(result)
 
     def _take_waiting_scans(self, saved: SaleResult | None) -> None:
-        """Scans made while a sale was being written.  If it failed, the sale is
-        still open and they go on it.  If it was saved, goods start the next
-        sale; a card does not (it was most likely the paying customer's, too
-        late for that sale), and the cashier is told so, with the change again."""
+        """Scans made while a sale was being written.  Goods go on the sale on
+        screen: the next one if it was saved, the same one if it failed.  A card
+        goes on the failed sale, not on the next one (it was most likely the
+        paying customer's, too late for the saved sale).  A receipt is not opened
+        over the result: the cashier scans it again.  Whatever was held back is
+        said, with the change again after a saved sale."""
         waiting, self._waiting_scans = self._waiting_scans, []
-        if saved is None:
-            for code in waiting:
+        kinds = [(code, classify_scan(code, self.info.card_prefix).kind) for code in waiting]
+        cards = [code for code, kind in kinds if kind == "card"]
+        receipts = [code for code, kind in kinds if kind == "receipt"]
+        for code, kind in kinds:
+            if kind not in ("card", "receipt") or (kind == "card" and saved is None):
                 self.on_scan(code)
-            return
-        cards = [code for code in waiting if classify_scan(code, self.info.card_prefix).kind == "card"]
-        goods = [code for code in waiting if code not in cards]
-        for code in goods:
-            self.on_scan(code)
-        if cards:
-            self.say(_("Card %1 was scanned while sale %2 was being saved: that sale is saved without it. "
-                       "Change %3. Scan the card again if it is the next customer's.")
-                     .replace("%1", mask_card(cards[-1])).replace("%2", saved.receipt_no)
-                     .replace("%3", self.fmt.money(saved.change)), "warn")
-        elif goods:
-            self.say(_("Sale %1 complete. Change %2. Scanned meanwhile: on the next sale.")
-                     .replace("%1", saved.receipt_no).replace("%2", self.fmt.money(saved.change)), "ok")
+        held: list[str] = []
+        if saved is not None and cards:
+            held.append(_("Card %1 was scanned while sale %2 was being saved: that sale is saved without it. "
+                          "Scan the card again if it is the next customer's.")
+                        .replace("%1", mask_card(cards[-1])).replace("%2", saved.receipt_no))
+        if receipts:
+            held.append(_("A receipt was scanned while the sale was being saved: scan it again."))
+        if saved is not None and (held or waiting):
+            done = _("Sale %1 complete. Change %2.").replace("%1", saved.receipt_no).replace(
+                "%2", self.fmt.money(saved.change))
+            self.say(" ".join([done, *held]), "warn" if held else "ok")
+        elif held:
+            self.say(" ".join(held), "warn")
 
     def next_customer(self) -> None:
         self.right_stack.setCurrentWidget(self.totals)

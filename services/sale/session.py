@@ -14,6 +14,7 @@ prefix) is passed in.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -194,8 +195,11 @@ class SaleSession:
         current = self.cart.member
         if current is not None and current.id != member.id and not replace:
             return Outcome(replace_member=member)
-        self.cart.member = member  # the same card again: the member as the database has them now
-        self.cart.redeem = 0
+        if current is None or current.id != member.id:
+            self.cart.redeem = 0  # a new member: the points to use are asked again
+        # The same card again keeps the points; the member is as the database has them
+        # now, and if the points no longer fit, repricing resets them and says so.
+        self.cart.member = member
         self.summary = None
         return self._repriced(Notice("member", "ok", {"name": member.name}), member=True)
 
@@ -276,7 +280,12 @@ class SaleSession:
             notice = Notice("recalled_coupon_dropped", "warn", {"coupons": ", ".join(self.cart.dropped_coupons)})
         else:
             notice = Notice("recalled", "ok")
-        return self._repriced(notice, member=True)
+        outcome = self._repriced(notice, member=True)
+        if counter is not None and self.cart.member is not None and counter.id != self.cart.member.id:
+            # The parked sale's member came back with it; the card scanned at the
+            # counter is not dropped unasked.
+            return dataclasses.replace(outcome, replace_member=counter)
+        return outcome
 
     def cancel(self) -> Outcome:
         if self.is_empty():
