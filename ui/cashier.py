@@ -44,7 +44,7 @@ from ui.sale_dialogs import DiscountDialog, ParkedDialog, ProductPickerDialog, Q
 from ui.sync_status import SyncStatus
 from ui.scanner import ScanDetector
 from ui.totals_panel import CompletionPanel, TotalsPanel
-from ui.widgets import KeyButton, MessageBar
+from ui.widgets import KeyButton, MessageBar, question
 
 log = logging.getLogger("loyaltill.ui")
 
@@ -468,9 +468,7 @@ class CashierWindow(QMainWindow):
             self.replace_box.setText(self._replace_question(member))
             return
         parent = self._open_dialog() or self
-        box = QMessageBox(QMessageBox.Icon.Question, _("Another card"), self._replace_question(member),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box = question(_("Another card"), self._replace_question(member), parent)
 
         def answered(button: int) -> None:
             candidate, self._replace_candidate = self._replace_candidate, None
@@ -550,10 +548,7 @@ class CashierWindow(QMainWindow):
     def cancel_sale(self) -> None:
         if self.session.is_empty():
             return
-        box = QMessageBox(QMessageBox.Icon.Question, _("Cancel sale"),
-                          _("Cancel this sale and clear the screen?"),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box = question(_("Cancel sale"), _("Cancel this sale and clear the screen?"), self)
 
         def answered(button: int) -> None:
             if button == QMessageBox.StandardButton.Yes:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
+
+from services.core.messages import _
 
 
 class MessageBar(QFrame):
@@ -90,3 +92,15 @@ def field_row(name: str, value: QLabel, parent: QWidget | None = None) -> QWidge
     layout.addStretch(1)
     layout.addWidget(value)
     return row
+
+
+def question(title: str, text: str, parent: QWidget) -> QMessageBox:
+    """A yes/no question whose answer defaults to No, its buttons in the shop's
+    language (Qt ships no Romanian for its own buttons).  The caller connects
+    `finished` and opens it."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Yes"))
+    box.button(QMessageBox.StandardButton.No).setText(_("No"))
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box
