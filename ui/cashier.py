@@ -398,10 +398,6 @@ class CashierWindow(QMainWindow):
     def _row_clicked(self, index: object) -> None:
         self.current_key = self.model.key_at(self.table.currentIndex().row())
 
-    def refresh(self) -> None:
-        """Price the cart again and show it everywhere."""
-        self.redraw(self.session.reprice())
-
     # --- scans and typing -----------------------------------------------------------
 
     def on_scan(self, code: str) -> None:
@@ -619,9 +615,7 @@ class CashierWindow(QMainWindow):
     # --- paying and returns -------------------------------------------------------
 
     def pay(self) -> None:
-        if self.cart.is_empty() or self.priced is None:
-            raise InputError("sale_empty")
-        self.redraw(self.session.price_for_payment())  # under the programme in force now
+        self.redraw(self.session.price_for_payment())  # under the programme in force now; refuses an empty sale
         dialog = PayDialog(self.fmt, self.session.to_pay, self)
         self._show(dialog, lambda: self.complete(dialog.tenders()))
 
