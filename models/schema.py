@@ -377,10 +377,32 @@ class SyncedRow(BaseModel):
         primary_key = peewee.CompositeKey("kind", "row_id")
 
 
+# --- schema 4: the audit log -------------------------------------------------------
+
+
+class AuditEntry(UUIDModel):
+    """One sensitive action (a return, a manual discount, a PIN change, a
+    sign-in lockout, a backup...), appended and never edited; synced to the
+    hub so the owner reads the whole chain's log.  `staff_name` is kept as it
+    was at the time: a renamed or disabled person still reads right."""
+
+    created_at = Timestamp(default=utcnow)
+    till = peewee.ForeignKeyField(Till, null=True, on_delete="RESTRICT")
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    staff_name = peewee.TextField(default="")
+    action = peewee.TextField()
+    target = peewee.TextField(default="")  # what it was done to: a receipt no, a card, a person
+    details = peewee.TextField(default="{}")  # JSON
+
+    class Meta:
+        indexes = ((("action", "created_at"), False),)
+
+
 V1_MODELS: list[type[BaseModel]] = [
     Setting, Till, Staff, Category, Product, RuleSet, Member, Card, Sale,
     SaleLine, Payment, SaleReturn, ReturnLine, LedgerEntry, Outbox, ParkedSale,
 ]
 V2_MODELS: list[type[BaseModel]] = [SaleLoyalty, CouponRedemption, IssuedCoupon, PendingPoints, EventBonus, Referral]
 SYNC_MODELS: list[type[BaseModel]] = [SyncedRow]  # migration 3
-ALL_MODELS: list[type[BaseModel]] = V1_MODELS + V2_MODELS + SYNC_MODELS
+AUDIT_MODELS: list[type[BaseModel]] = [AuditEntry]  # migration 4
+ALL_MODELS: list[type[BaseModel]] = V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS
