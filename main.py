@@ -16,7 +16,8 @@ from typing import Any, Sequence
 
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
-COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync")
+COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
+            "backup", "restore", "check")
 
 log = logging.getLogger("loyaltill")
 
@@ -161,6 +162,21 @@ def command_parser() -> argparse.ArgumentParser:
     sync.add_argument("--token", help="this till's token from 'hub add-till' (remembered)")
     sync.add_argument("--json", action="store_true")
 
+    backup = sub.add_parser("backup", help="copy the till's file to a backup, checked after writing")
+    backup.add_argument("--db", type=Path, required=True)
+    backup.add_argument("--out", type=Path, required=True, metavar="FILE")
+    backup.add_argument("--json", action="store_true")
+
+    restore = sub.add_parser("restore", help="put a backup in place of the till's file (the current one is kept aside)")
+    restore.add_argument("--db", type=Path, required=True)
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument("--json", action="store_true")
+
+    check = sub.add_parser("check", help="check the till's file: integrity, foreign keys, balances, outbox")
+    check.add_argument("--db", type=Path, required=True)
+    check.add_argument("--quick", action="store_true", help="only what is checked as the till starts")
+    check.add_argument("--json", action="store_true")
+
     bench_sync = sub.add_parser("bench-sync", help="time pushing queued operations to a hub")
     bench_sync.add_argument("--dsn", required=True)
     bench_sync.add_argument("--ops", type=int, default=100_000)
@@ -196,11 +212,32 @@ def open_db(path: Path, must_exist: bool = True) -> None:
             with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sale'").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            from services.care import check
+            from services.core.errors import InputError
+
+            if check.is_damage(exc) and "not a database" not in str(exc):
+                check.mark_damaged(path, str(exc))
+                raise InputError("file_damaged", path=str(path)) from None
             raise CliError(f"{path} is not a till database ({exc}).") from None
         if version == 0 or not tables:
             raise CliError(f"{path} is not a till database: build one with 'main.py demo --db {path}'.")
+    if path.is_file():
+        refuse_unsafe_file(path)
     open_database(path)
+
+
+def refuse_unsafe_file(path: Path) -> None:
+    """Nothing is written to a damaged file or a half-built demo (services/care/check)."""
+    from services.care import check
+    from services.core.errors import InputError
+
+    report = check.start_check(path)
+    if report.demo_unfinished:
+        raise InputError("demo_interrupted")
+    if not report.ok:
+        check.mark_damaged(path, "; ".join(report.integrity[:3]))
+        raise InputError("file_damaged", path=str(path))
 
 
 def acting_staff(pin: str | None) -> Any:
@@ -536,6 +573,42 @@ class SyncIncomplete(Exception):
     pass
 
 
+def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
+    from services.care import backup
+
+    open_db(args.db)
+    return backup.backup_now(args.out).as_json()
+
+
+def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
+    from services.care import restore
+
+    if args.db.is_dir():
+        raise CliError(f"--db {args.db} is a folder: give the till's file")
+    return restore.restore(args.db, args.file).as_json()
+
+
+def cmd_check(args: argparse.Namespace) -> dict[str, Any]:
+    """Reads only: a damaged file is reported, not refused."""
+    from services.care import check
+
+    if not args.db.is_file():
+        raise CliError(f"No database at {args.db}.")
+    report = check.quick(args.db) if args.quick else check.full(args.db)
+    if not report.ok:
+        check.mark_damaged(args.db, "; ".join(report.integrity[:3])) if report.integrity != ["ok"] else None
+        raise CheckFailed(report.as_json())
+    return report.as_json()
+
+
+class CheckFailed(Exception):
+    """`check` found something wrong: the report is printed, the exit status says so."""
+
+    def __init__(self, report: dict[str, Any]) -> None:
+        super().__init__("check failed")
+        self.report = report
+
+
 def cmd_bench_sync(args: argparse.Namespace) -> dict[str, Any]:
     from services.devtools.bench_sync import run_bench_sync
 
@@ -550,6 +623,7 @@ HANDLERS = {
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
     "rules": cmd_rules, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
+    "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
 }
 
 
@@ -589,6 +663,16 @@ def run_command(argv: Sequence[str]) -> int:
     except SyncIncomplete as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.NOT_DONE
+    except CheckFailed as exc:
+        result = exc.report
+        print(json.dumps(result, ensure_ascii=False) if args.json else "\n".join(f"{k}: {v}" for k, v in result.items()))
+        return ExitCode.NOT_DONE
+    except Exception as exc:
+        damaged = damaged_file_error(args, exc)
+        if damaged is None:
+            raise
+        print(f"error: {damaged}", file=sys.stderr)
+        return ExitCode.USAGE
     if result.get("_printed"):
         return ExitCode.OK
     if args.json:
@@ -596,6 +680,19 @@ def run_command(argv: Sequence[str]) -> int:
     else:
         print_human(args.command, result)
     return ExitCode.OK
+
+
+def damaged_file_error(args: argparse.Namespace, exc: BaseException) -> Exception | None:
+    """A read that met damaged bytes (UnicodeDecodeError, "malformed") is one
+    sentence, and the file is marked so no later command writes into it."""
+    from services.care import check
+    from services.core.errors import InputError
+
+    path = getattr(args, "db", None)
+    if not isinstance(path, Path) or not check.is_damage(exc):
+        return None
+    check.mark_damaged(path, f"{type(exc).__name__}: {exc}")
+    return InputError("file_damaged", path=str(path))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

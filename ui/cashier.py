@@ -238,6 +238,9 @@ class CashierWindow(QMainWindow):
         self.status_till = QLabel(_("Till %1").replace("%1", self.till.code), bar)
         self.status_staff = QLabel(f"{self.staff.name} · {role_name(self.staff.role)}", bar)
         self.status_sync = SyncStatus(bar)
+        from ui.backup_dialog import DailyBackup
+
+        self.daily_backup = DailyBackup(self)  # today's backup, in the background
         self.clock = QLabel(bar)
         for label in (self.status_shop, self.status_till, self.status_staff):
             bar.addWidget(label)
@@ -743,9 +746,16 @@ class CashierWindow(QMainWindow):
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
         if auth.may(self.staff, "edit_rules"):  # the owner's programme: rules, promotions, what-if
             menu.addAction(_("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
+        if auth.may(self.staff, "shop_settings"):  # the owner's backups and restore
+            menu.addAction(_("Backups and restore (owner)…"), lambda: self._act(self.open_backups))
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
+
+    def open_backups(self) -> None:
+        from ui.backup_dialog import BackupsDialog
+
+        self._show(BackupsDialog(self.staff, self))
 
     def open_receipts(self, ref: str = "") -> None:
         from ui.print_dialogs import ReceiptsDialog
@@ -781,6 +791,7 @@ class CashierWindow(QMainWindow):
         """Close without cutting work in half: a sale, a print or a sync under
         way is waited for (bounded), then the scanner lets go of the keyboard."""
         self.status_sync.stop()
+        self.daily_backup.stop()
         if operations.in_flight():
             self.say(_("Finishing the work under way…"), "info")
             operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)

@@ -28,7 +28,7 @@ from models.schema import (
     Card, Category, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, Product, Referral, RuleSet,
     Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow,
 )
-from services.journal import fieldclock
+from services.journal import continuity, fieldclock
 from services.core import hlc
 from services.core.errors import InputError
 from services.core.serialize import row_dict
@@ -50,6 +50,7 @@ LOCAL_KEYS = {
     "printer",  # the receipt printer plugged into this till (services/printers.py)
     "scan_prefix", "scan_suffix",  # how this till's scanner is set up
     "demo_state",  # whether this file's demo build finished
+    "backup_second_folder", "backup_last", "restored_from_backup",  # services/care: this till's backups
 }
 
 
@@ -172,6 +173,9 @@ def sync_once(client: HubClient, *, batch: int = BATCH, page: int = PAGE,
     """Push everything waiting, then pull everything new.  Raises SyncError when
     the hub cannot be reached or refuses the token; what was done is kept."""
     me = client.whoami()
+    if "last_seq" in me and continuity.restored_marker() is not None:  # the first sync after a restore
+        with write_transaction():
+            continuity.settle_after_restore(int(me.get("last_seq") or 0))
     joined = _joined(me)
     if not joined and not _get("expiry_till"):
         with write_transaction():  # the till that brings the shop writes the chain's expiry (loyalty.expires_here)
