@@ -7,18 +7,19 @@ the disk or the network as background operations (ui.operations).
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QApplication, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QMainWindow, QMenu, QMessageBox, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
-from models.schema import Member, Staff
+from models.schema import Member, Staff, utcnow
 from services.core.errors import InputError
 from services.members import registry as members
 from services.members.cards import classify_scan
@@ -32,6 +33,7 @@ from services.shop import settings as shop
 from services.shop import staff as auth
 from services.core.messages import _
 from ui import operations
+from ui.files import save_path
 from ui.authorise import ManagerPinDialog, authorise
 from ui.cart_table import CartModel
 from ui.errors import user_message
@@ -54,16 +56,20 @@ class CashierWindow(QMainWindow):
     sale_completed = Signal(object)  # SaleResult
     sale_failed = Signal(object)  # the exception: nothing was written, the sale is still on screen
     panels_redrawn = Signal()  # after every redraw: what tests and the bench wait on
+    shop_changed = Signal()  # the owner saved the shop's settings: the window is rebuilt (ui.app.reopen_window)
+    period_ran = Signal(object)  # PeriodRun: the points' daily run finished in the background
 
     def __init__(self, staff: Staff, resources: Path, scanner: ScanDetector | None = None,
                  session: SaleSession | None = None,
-                 writer: Callable[[SaleOrder], SaleResult] = sale_session.complete) -> None:
+                 writer: Callable[[SaleOrder], SaleResult] = sale_session.complete,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
         super().__init__()
+        self.now = clock  # naive UTC, as stored; the screen shows it in the shop's time zone
         self.staff = staff
         self.resources = resources
         self.info = shop.shop_info()
         self.till = shop.local_till()
-        self.fmt = Formatter(self.info.currency, self.info.locale)
+        self.fmt = Formatter(self.info.currency, self.info.locale, self.info.time_zone)
         self.session = session or SaleSession(staff, self.info.card_prefix)
         self.writer = writer  # writes a sale on a worker thread (tests pass a slow or failing one)
         self.replace_box: QMessageBox | None = None  # the open "another card" question
@@ -249,7 +255,7 @@ class CashierWindow(QMainWindow):
         self._clock_timer.start(1000)
 
     def _tick(self) -> None:
-        self.clock.setText(self.fmt.qlocale().toString(QTime.currentTime(), "HH:mm"))
+        self.clock.setText(self.fmt.clock(self.now()))  # the shop's time zone, not the PC's
 
     # --- every action goes through here ------------------------------------------
 
@@ -686,7 +692,7 @@ class CashierWindow(QMainWindow):
 
     def save_receipt_pdf(self, sale_id: str) -> None:
         receipt = self.last_sale.receipt_no if self.last_sale else "receipt"
-        path, _unused = QFileDialog.getSaveFileName(self, _("Save receipt PDF"), f"{receipt}.pdf", "PDF (*.pdf)")
+        path = save_path(self, _("Save receipt PDF"), f"{receipt}.pdf", "PDF (*.pdf)")
         if path:
             self._act(self.write_receipt, sale_id, Path(path))
 
@@ -743,9 +749,54 @@ class CashierWindow(QMainWindow):
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
         if auth.may(self.staff, "edit_rules"):  # the owner's programme: rules, promotions, what-if
             menu.addAction(_("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
+        if auth.may(self.staff, "shop_settings"):
+            menu.addAction(_("Shop settings (owner)…"), lambda: self._act(self.open_settings))
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
+
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        auth.require(self.staff, "shop_settings")
+        dialog = SettingsDialog(self.staff, self.fmt, self.now, self)
+        # After the dialog's slot has returned and the dialog closed: the window is then rebuilt.
+        dialog.settings_saved.connect(lambda _changed: (dialog.accept(), QTimer.singleShot(0, self.shop_changed.emit)))
+        dialog.period_ran.connect(self.period_ran.emit)
+        self._show(dialog)
+
+    # --- the points' daily run ----------------------------------------------------------
+
+    PERIOD_CHECK_MS = 15 * 60 * 1000  # how often the window asks whether today's run is still to come
+
+    def start_period_job(self) -> None:
+        """Run the period job now if today's is due, then check every quarter of an hour
+        (daily while the till is open); always in the background, never in a sale's way."""
+        self.period_running = False
+        self._period_timer = QTimer(self)
+        self._period_timer.timeout.connect(self.run_period_if_due)
+        self._period_timer.start(self.PERIOD_CHECK_MS)
+        self.run_period_if_due()
+
+    def run_period_if_due(self) -> bool:
+        from services.programme import period
+
+        if getattr(self, "period_running", False) or self.busy or not period.is_due(self.now()):
+            return False  # a sale being written goes first: the next check runs it
+        self.period_running = True
+        now = self.now()
+
+        def failed(exc: BaseException) -> None:
+            log.error("the points' daily run failed", exc_info=(type(exc), exc, exc.__traceback__))
+            if isinstance(exc, InputError):
+                return  # e.g. no programme yet: nothing to run, said on the settings page
+            operations.show_failure(self, exc)
+
+        def over() -> None:
+            self.period_running = False
+
+        operations.run(self, lambda: period.run(now), self.period_ran.emit, failed, after=over)
+        return True
 
     def open_receipts(self, ref: str = "") -> None:
         from ui.print_dialogs import ReceiptsDialog

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QDateTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QHBoxLayout, QHeaderView, QLabel,
     QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -22,6 +22,7 @@ from services.core.errors import InputError
 from services.programme.pricing import Customer, price_cart
 from services.programme.rules import Coupon, Promotion, Rules, Tier
 from services.core.messages import _, pgettext
+from ui.files import save_path, open_path
 from ui.cart_table import CartModel
 from ui.errors import problem_text, user_message
 from ui.formatting import Formatter, tier_name
@@ -488,12 +489,12 @@ class ProgrammeDialog(QDialog):
         self.check()
 
     def choose_export(self) -> None:
-        path, _unused = QFileDialog.getSaveFileName(self, _("Export programme"), "programme.json", "JSON (*.json)")
+        path = save_path(self, _("Export programme"), "programme.json", "JSON (*.json)")
         if path:
             self.export_to(Path(path))
 
     def choose_import(self) -> None:
-        path, _unused = QFileDialog.getOpenFileName(self, _("Import programme"), "", "JSON (*.json)")
+        path = open_path(self, _("Import programme"), "JSON (*.json)")
         if path:
             self.import_from(Path(path))
 

@@ -81,8 +81,11 @@ class SyncStatus(QWidget):
     def _when(self, moment: dt.datetime | None) -> str:
         if moment is None:
             return _("never")
-        local = moment.replace(tzinfo=dt.timezone.utc).astimezone()
-        if local.date() == dt.datetime.now().astimezone().date():
+        from services.shop.settings import shop_info
+
+        zone = shop_info().zone  # the shop's clock, as on the receipts
+        local = moment.replace(tzinfo=dt.timezone.utc).astimezone(zone)
+        if local.date() == dt.datetime.now(zone).date():
             return local.strftime("%H:%M")
         return local.strftime("%d.%m %H:%M")
 
