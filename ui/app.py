@@ -147,6 +147,10 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
     window.show()
     if not probe:
         window.start_period_job()  # the points' daily run: now if due, then daily, in the background
+        from services.opening import first_day
+
+        if staff.role == "owner" and first_day.is_open():  # a new shop: the way to its first sale
+            QTimer.singleShot(0, lambda: window._act(window.open_first_day))
     gc.freeze()  # the window lives as long as the till: collections skip it (see main.py)
     if probe:
         # `main.py bench`: say when the window has painted and takes input, then leave.

@@ -28,6 +28,7 @@ from services.programme.pricing import PricedCart
 from services.sale import session as sale_session
 from services.sale.checkout import Cart, SaleResult, Tender
 from services.sale.session import Notice, Outcome, SaleOrder, SaleSession
+from services.opening import first_day
 from services.shop import catalogue
 from services.shop import settings as shop
 from services.shop import staff as auth
@@ -137,6 +138,10 @@ class CashierWindow(QMainWindow):
         left.addWidget(self.input)
         self.message = MessageBar(central)
         left.addWidget(self.message)
+        self.empty_hint = QLabel(central)  # what to do next on an empty sale screen (a new shop's first)
+        self.empty_hint.setObjectName("Empty")
+        self.empty_hint.setWordWrap(True)
+        left.addWidget(self.empty_hint)
         self.model = CartModel(self.fmt)
         self.table = QTableView(central)
         self.table.setModel(self.model)
@@ -328,6 +333,7 @@ class CashierWindow(QMainWindow):
             self.model.set_priced(priced if self.cart.lines else None)
             self.totals.show_priced(priced)
             self._select_current()
+            self._draw_empty_hint()
         if outcome.member or outcome.cart:
             self._draw_member()
         if outcome.notice is not None:
@@ -347,6 +353,22 @@ class CashierWindow(QMainWindow):
         if isinstance(self.dialog, PayDialog) and self.dialog.isVisible() and self.cart.lines:
             self.dialog.set_to_pay(self.session.to_pay)  # a card scanned while paying: the new total
         self.panels_redrawn.emit()
+
+    def _draw_empty_hint(self) -> None:
+        """An empty sale says what to do next: in a new shop, where products and members come from."""
+        if self.cart.lines:
+            self.empty_hint.hide()
+            return
+        if not first_day.has_products():
+            text = _("This shop has no products yet. The owner adds them under More… (F10) → Catalogue; "
+                     "then scan a barcode here.")
+        elif not first_day.has_members():
+            text = _("Scan a product to start a sale. No members yet: F3 registers the first customer, "
+                     "with a card from the pack or a number the till gives.")
+        else:
+            text = _("Scan a product or a loyalty card to start a sale.")
+        self.empty_hint.setText(text)
+        self.empty_hint.show()
 
     def _close_stale_dialogs(self) -> None:
         """A scan changed the sale under a dialog that was opened for the sale as
@@ -751,9 +773,38 @@ class CashierWindow(QMainWindow):
             menu.addAction(_("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
         if auth.may(self.staff, "shop_settings"):
             menu.addAction(_("Shop settings (owner)…"), lambda: self._act(self.open_settings))
+            menu.addAction(_("Getting started: the first day's checklist…"), lambda: self._act(self.open_first_day))
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
+
+    def open_first_day(self) -> None:
+        """The new shop's checklist; each step's screen opens from it, and the list comes back when it closes."""
+        from ui.first_day import FirstDayDialog
+
+        auth.require(self.staff, "shop_settings")
+        openers: dict[str, Callable[[], None] | None] = {
+            "shop": self.open_settings,
+            "products": getattr(self, "open_catalogue", None),  # the catalogue page, where this build has it
+            "staff": getattr(self, "open_staff", None),
+            "programme": self.open_programme,
+            "cards": self.open_cards,
+            "first_sale": None,
+        }
+        dialog = FirstDayDialog(openers, self)
+        dialog.step_opened.connect(lambda key: QTimer.singleShot(0, lambda: self._first_day_step(key, openers)))
+        self._show(dialog)
+
+    def _first_day_step(self, key: str, openers: dict[str, Callable[[], None] | None]) -> None:
+        opener = openers.get(key)
+        if opener is None:  # the first sale: the sale screen itself
+            self.say(_("Scan a product or type its name; F3 registers the customer as a member; F12 takes the money."),
+                     "info")
+            self.input.setFocus()
+            return
+        self._act(opener)
+        if self.dialog is not None:
+            self.dialog.finished.connect(lambda _: QTimer.singleShot(0, lambda: self._act(self.open_first_day)))
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QComboBox, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QAbstractSpinBox, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from services.core.messages import _
@@ -128,3 +128,15 @@ def guard_wheel(root: QWidget) -> None:
     for box in root.findChildren(QAbstractSpinBox) + root.findChildren(QComboBox):
         box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a click or Tab gives the focus; the wheel does not
         box.installEventFilter(_wheel_guard)
+
+
+def fit_to_screen(window: QWidget, margin: int = 40) -> None:
+    """No wider or taller than the screen it opens on (a 1366 x 768 till is common)."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    width = min(window.width(), room.width() - margin)
+    height = min(window.height(), room.height() - margin)
+    window.setMaximumSize(room.width(), room.height())
+    window.resize(width, height)
