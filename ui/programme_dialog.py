@@ -191,7 +191,7 @@ class ProgrammeDialog(QDialog):
         self.preview_birthday = QCheckBox(_("Birthday this week"), page)
         row.addWidget(self.preview_birthday)
         row.addWidget(QLabel(_("At"), page))
-        self.preview_at = QDateTimeEdit(QDateTime.currentDateTime(), page)
+        self.preview_at = self._shop_clock_edit(page)
         self.preview_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.preview_at.setCalendarPopup(True)
         row.addWidget(self.preview_at)
@@ -212,6 +212,14 @@ class ProgrammeDialog(QDialog):
         self.preview_at.dateTimeChanged.connect(lambda _: self.refresh_preview())
         return page
 
+    def _shop_clock_edit(self, parent: QWidget) -> QDateTimeEdit:
+        """A date and time as the shop's clock reads them (its time zone), not the PC's."""
+        zone = QTimeZone(self.fmt.time_zone.encode()) if self.fmt.time_zone else QTimeZone.systemTimeZone()
+        edit = QDateTimeEdit(parent)
+        edit.setTimeZone(zone)
+        edit.setDateTime(QDateTime.currentDateTime().toTimeZone(zone))
+        return edit
+
     def _buttons(self) -> QVBoxLayout:
         """Two rows, so the editor fits a 1366-pixel screen in any language."""
         rows = QVBoxLayout()
@@ -228,7 +236,7 @@ class ProgrammeDialog(QDialog):
         row.addWidget(self.draft_button)
         row.addStretch(1)
         row.addWidget(QLabel(_("In force from"), self))
-        self.effective = QDateTimeEdit(QDateTime.currentDateTime(), self)
+        self.effective = self._shop_clock_edit(self)
         self.effective.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.effective.setCalendarPopup(True)
         row.addWidget(self.effective)

@@ -81,7 +81,7 @@ class SettingsDialog(QDialog):
         self.time_zone = QComboBox(body)
         self.time_zone.setEditable(True)
         self.time_zone.addItems(ZONES)
-        self.time_zone.setToolTip(_("The screen's clock, the receipts and the programme's hours follow it."))
+        self.time_zone.setToolTip(_("The screen's clock and the receipts follow it; the programme's hours follow the time zone in its editor."))
         form.addRow(_("Language"), self.language)
         form.addRow(_("Currency"), self.currency)
         form.addRow(_("Time zone"), self.time_zone)
