@@ -45,7 +45,7 @@ class FirstDayDialog(QDialog):
         super().__init__(parent)
         self.openers = openers
         self.setWindowTitle(_("Getting started"))
-        self.setMinimumWidth(760)
+        self.setMinimumWidth(940)  # each step in two lines beside its buttons, in Russian too
         layout = QVBoxLayout(self)
         title = QLabel(_("Your shop's first day"), self)
         title.setObjectName("Big")
@@ -63,26 +63,32 @@ class FirstDayDialog(QDialog):
         self.grid.setVerticalSpacing(10)
         layout.addWidget(self.frame)
         self.rows: dict[str, tuple[QLabel, QLabel, QPushButton | None, QPushButton]] = {}
+        self.places: dict[str, QLabel] = {}
         for row, (key, (name, what, where)) in enumerate(step_texts().items()):
             mark = QLabel(self.frame)
             mark.setObjectName("Good")
             mark.setFixedWidth(24)
+            opener = openers.get(key)
+            reachable = opener is not None or key == "first_sale"
             text = QLabel(f"<b>{name}</b><br>{what}", self.frame)
             text.setWordWrap(True)
             text.setTextFormat(Qt.TextFormat.RichText)
-            opener = openers.get(key)
             go: QPushButton | None = None
-            if opener is not None or key == "first_sale":
+            if reachable:
                 go = QPushButton(_("Start selling") if key == "first_sale" else _("Open"), self.frame)
                 go.clicked.connect(lambda _=False, k=key: self.open_step(k))
-            elif where:
-                text.setText(f"<b>{name}</b><br>{what}<br><i>{where}</i>")
             skip = QPushButton(self.frame)
             skip.clicked.connect(lambda _=False, k=key: self.toggle_skip(k))
             self.grid.addWidget(mark, row, 0, Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(text, row, 1)
             if go is not None:
                 self.grid.addWidget(go, row, 2, Qt.AlignmentFlag.AlignTop)
+            elif where:  # no dead button: where the step is done, in its place
+                place = QLabel(where, self.frame)
+                place.setObjectName("Muted")
+                place.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.grid.addWidget(place, row, 2)
+                self.places[key] = place
             self.grid.addWidget(skip, row, 3, Qt.AlignmentFlag.AlignTop)
             self.rows[key] = (mark, text, go, skip)
         buttons = QHBoxLayout()
