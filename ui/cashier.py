@@ -249,6 +249,8 @@ class CashierWindow(QMainWindow):
         self.status_till = QLabel(_("Till %1").replace("%1", self.till.code), bar)
         self.status_staff = QLabel(f"{self.staff.name} · {role_name(self.staff.role)}", bar)
         self.status_sync = SyncStatus(bar)
+        self.status_sync.zone = self.info.zone  # "balances as of" in the shop's time
+        self.status_sync.render()
         self.clock = QLabel(bar)
         for label in (self.status_shop, self.status_till, self.status_staff):
             bar.addWidget(label)

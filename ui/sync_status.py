@@ -78,12 +78,12 @@ class SyncStatus(QWidget):
         self.label.style().unpolish(self.label)
         self.label.style().polish(self.label)
 
+    zone: dt.tzinfo | None = None  # set by the window from the shop's settings
+
     def _when(self, moment: dt.datetime | None) -> str:
         if moment is None:
             return _("never")
-        from services.shop.settings import shop_info
-
-        zone = shop_info().zone  # the shop's clock, as on the receipts
+        zone = self.zone  # the shop's clock, as on the receipts (None: the PC's)
         local = moment.replace(tzinfo=dt.timezone.utc).astimezone(zone)
         if local.date() == dt.datetime.now(zone).date():
             return local.strftime("%H:%M")
