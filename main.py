@@ -520,12 +520,10 @@ def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
     from models.schema import utcnow
-    from services.programme.loyalty import close_period
-    from services.programme.rules import active_rules
+    from services.programme import period
 
     open_db(args.db)
-    now = utcnow()
-    done = close_period(active_rules(now), now)
+    done = period.run(utcnow())  # remembered: the owner's settings page shows the last run
     return {"released": done.released, "expired": done.expired, "tier_changes": done.tier_changes}
 
 

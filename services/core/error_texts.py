@@ -189,6 +189,11 @@ TEXTS: dict[str, str] = {
     "referrer_unknown": N_("No member with card or phone {ref} to credit the referral to."),
     "whatif_no_sales": N_("There are no sales to replay yet."),
     "whatif_period": N_("The period ends before it starts."),
+    # Shop settings (firstday)
+    "setting_too_long": N_("Keep it under {limit} characters."),
+    "bad_scan_affix": N_("A scanner's prefix or suffix is at most {limit} characters, no digits or spaces."),
+    "currency_after_sales": N_("The currency cannot change once the till has sales: every amount in it is in the old currency."),
+    "card_prefix_in_use": N_("The card prefix cannot change once cards exist: the till would no longer recognise them."),
 }
 
 # The programme's settings as the owner's screen names them (for `field` params).
