@@ -9,6 +9,7 @@ import dataclasses
 
 from services.core.errors import InputError
 from services.core.storage import write_transaction
+from services.journal import authority
 from services.programme import rules
 from services.shop import staff as auth
 from services.shop.settings import DEFAULT_PREFIX, TIME_ZONE, configure_shop
@@ -24,6 +25,8 @@ def create_shop(
         raise InputError("owner_name_empty")
     with write_transaction():
         till = configure_shop(name, currency, language, address=address, card_prefix=card_prefix)
-        auth.add_staff(owner_name, "owner", owner_pin)
+        owner = auth.add_staff(owner_name, "owner", owner_pin)
+        authority.unlock(owner, owner_pin)
         rules.publish(dataclasses.replace(rules.default_rules(), timezone=TIME_ZONE.get(currency, "")))
+        authority.sign_all()  # the first owner made everything the new shop has
     return till
