@@ -743,6 +743,8 @@ class CashierWindow(QMainWindow):
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
         if auth.may(self.staff, "edit_rules"):  # the owner's programme: rules, promotions, what-if
             menu.addAction(_("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
+        if auth.may(self.staff, "manage_staff"):  # the key the hub trusts the owner's changes by
+            menu.addAction(_("Owner's signing key…"), lambda: self._act(self.open_owner_key))
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
@@ -759,6 +761,12 @@ class CashierWindow(QMainWindow):
 
         auth.require(self.staff, "print_cards")
         self._show(CardsDialog(self.staff, self.resources, self))
+
+    def open_owner_key(self) -> None:
+        from ui.owner_key_dialog import OwnerKeyDialog
+
+        auth.require(self.staff, "manage_staff")
+        self._show(OwnerKeyDialog(self.staff, self))
 
     def open_printer_settings(self) -> None:
         from ui.print_dialogs import PrinterSettingsDialog
