@@ -17,7 +17,7 @@ from typing import Any, Sequence
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
-            "backup", "restore", "check")
+            "backup", "restore", "check", "owner-key")
 
 log = logging.getLogger("loyaltill")
 
@@ -152,9 +152,18 @@ def command_parser() -> argparse.ArgumentParser:
     caps = hub_sub.add_parser("set-caps", help="offline redemption caps the tills follow")
     caps.add_argument("--per-sale", type=int, required=True, metavar="POINTS")
     caps.add_argument("--daily", type=int, required=True, metavar="POINTS")
-    for p in (serve, add, revoke, hub_sub.choices["overdrafts"], hub_sub.choices["quarantine"], caps):
+    trust = hub_sub.add_parser("trust-owner", help="trust an owner's signing key (from 'main.py owner-key')")
+    trust.add_argument("--key", required=True)
+    trust.add_argument("--name", default="", help="whose key it is, for the list")
+    owner_keys = hub_sub.add_parser("owner-keys", help="the owner keys the hub trusts, and those it dropped")
+    for p in (serve, add, revoke, hub_sub.choices["overdrafts"], hub_sub.choices["quarantine"], caps, trust, owner_keys):
         p.add_argument("--dsn", required=True, help="postgresql://user@host/dbname")
         p.add_argument("--json", action="store_true")
+
+    owner_key = sub.add_parser("owner-key", help="print the owner's signing key, for 'hub trust-owner' on the hub")
+    owner_key.add_argument("--db", type=Path, required=True)
+    owner_key.add_argument("--pin", required=True, help="the owner's PIN (the key is derived from it)")
+    owner_key.add_argument("--json", action="store_true")
 
     sync = sub.add_parser("sync", help="push this till's outbox to the hub and pull what changed")
     sync.add_argument("--db", type=Path, required=True)
@@ -567,6 +576,18 @@ def cmd_sync(args: argparse.Namespace) -> dict[str, Any]:
     return {"pushed": result.pushed, "pulled": result.pulled, "pending": result.pending}
 
 
+def cmd_owner_key(args: argparse.Namespace) -> dict[str, Any]:
+    from services.journal import authority
+    from services.shop import staff as auth
+
+    open_db(args.db)
+    person = auth.login(args.pin)
+    key = authority.unlocked_key()
+    if person.role != "owner" or key is None:
+        raise CliError("only the shop's owner has a signing key: give an owner's PIN")
+    return {"key": key, "name": person.name, "staff_id": str(person.id)}
+
+
 class SyncIncomplete(Exception):
     pass
 
@@ -621,7 +642,7 @@ HANDLERS = {
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
     "rules": cmd_rules, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
-    "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
+    "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
 }
 
 

@@ -781,6 +781,8 @@ class CashierWindow(QMainWindow):
         if auth.may(self.staff, "shop_settings"):
             menu.addAction(_("Shop settings (owner)…"), lambda: self._act(self.open_settings))
             menu.addAction(_("Getting started: the first day's checklist…"), lambda: self._act(self.open_first_day))
+        if auth.may(self.staff, "manage_staff"):  # the key the hub trusts the owner's changes by
+            menu.addAction(_("Owner's signing key…"), lambda: self._act(self.open_owner_key))
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
@@ -873,6 +875,12 @@ class CashierWindow(QMainWindow):
 
         auth.require(self.staff, "print_cards")
         self._show(CardsDialog(self.staff, self.resources, self))
+
+    def open_owner_key(self) -> None:
+        from ui.owner_key_dialog import OwnerKeyDialog
+
+        auth.require(self.staff, "manage_staff")
+        self._show(OwnerKeyDialog(self.staff, self))
 
     def open_printer_settings(self) -> None:
         from ui.print_dialogs import PrinterSettingsDialog

@@ -87,6 +87,8 @@ def write_backup(source: Path, out: Path) -> check.CheckReport:
         with open(partial, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, out)
+    except UnicodeDecodeError:  # SQLite's own message about the damage arrived as bytes that are not text
+        raise InputError("backup_source_damaged", problems="text that cannot be read") from None
     except (OSError, sqlite3.Error) as exc:
         raise InputError("backup_write_failed", path=str(out), reason=_reason(exc)) from None
     finally:

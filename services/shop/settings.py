@@ -10,6 +10,7 @@ from services.core.storage import write_transaction
 from models.schema import Setting, Till
 from services.core.errors import InputError
 from services.core.money import CURRENCIES
+from services.journal import authority
 
 LOCALES = {"ru": "ru_RU", "ro": "ro_RO", "en": "en_GB"}
 # Where phone numbers without a country code come from, by the shop's currency.
@@ -83,7 +84,11 @@ def get_setting(key: str) -> Any:
 
 
 def set_setting(key: str, value: Any) -> None:
-    Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict_replace().execute()
+    text = json.dumps(value, ensure_ascii=False)
+    Setting.insert(key=key, value=text).on_conflict_replace().execute()
+    # A setting the chain shares needs the owner's signature at the hub; signed
+    # here when an owner is signed in (a no-op otherwise).
+    authority.sign_row("setting", key, {"key": key, "value": json.loads(text)})
 
 
 def is_set_up() -> bool:

@@ -13,6 +13,7 @@ import os
 from services.core.storage import write_transaction
 from models.schema import Staff
 from services.core.errors import InputError, PermissionDenied
+from services.journal import authority
 
 ROLES = ("cashier", "manager", "owner")
 RANK = {"cashier": 0, "manager": 1, "owner": 2}
@@ -55,7 +56,10 @@ def add_staff(name: str, role: str, pin: str) -> Staff:
             if hmac.compare_digest(_hash(pin, other.pin_salt), other.pin_hash):
                 raise InputError("pin_taken")
         salt = os.urandom(16)
-        return Staff.create(name=name.strip(), role=role, pin_hash=_hash(pin, salt), pin_salt=salt)
+        person = Staff.create(name=name.strip(), role=role, pin_hash=_hash(pin, salt), pin_salt=salt,
+                              **authority.key_fields(role, pin))
+        authority.sign_row("staff", str(person.id))  # the owner's authority, for the hub (no-op without it)
+        return person
 
 
 def login(pin: str) -> Staff:
@@ -64,6 +68,7 @@ def login(pin: str) -> Staff:
         raise InputError("pin_wrong")
     for person in Staff.select().where(Staff.active == True):  # noqa: E712
         if hmac.compare_digest(_hash(pin, person.pin_salt), person.pin_hash):
+            authority.unlock(person, pin)
             return person
     raise InputError("pin_wrong")
 
