@@ -24,6 +24,7 @@ from services.core.messages import Words, words
 from services.programme.loyalty import receipt_notes
 from services.core.money import format_money
 from services.sale.returns import find_sale
+from services.shop import training
 from services.shop.settings import shop_info
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class Receipt:
     expiring: tuple[int, dt.date] | None = None  # soonest points to expire and when
     returns: tuple[ReceiptReturn, ...] = ()
     extra: tuple[str, ...] = field(default=())  # further lines from the programme (coupons and such)
+    training: bool = False  # made in training mode (services/shop/training.py): marked, top and bottom
 
 
 def load_receipt(sale_ref: str | Sale) -> Receipt:
@@ -134,7 +136,7 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
             ReceiptReturn(ret.created_at.replace(tzinfo=dt.timezone.utc).astimezone(), ret.refund)
             for ret in SaleReturn.select().where(SaleReturn.sale == sale).order_by(SaleReturn.created_at)
         ),
-        extra=extra, expiring=expiring,
+        extra=extra, expiring=expiring, training=training.is_training(),
     )
 
 
@@ -194,6 +196,9 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
         return format_money(minor, receipt.currency, receipt.locale)
 
     rows = [Row(receipt.shop_name, bold=True, scale=1.35)]
+    practice = Row(t.pgettext("receipt", "*** TRAINING — NOT A RECEIPT ***"), bold=True, scale=1.2)
+    if receipt.training:
+        rows.insert(0, practice)
     if receipt.address:
         rows.append(Row(receipt.address))
     rows += [
@@ -239,6 +244,8 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
     rows += [RULE, Row(t.pgettext("receipt", "Thank you!"), bold=True)]
     if receipt.barcode:
         rows.append(Row(receipt.barcode, kind="barcode"))
+    if receipt.training:
+        rows.append(practice)
     return rows
 
 
