@@ -130,7 +130,7 @@ def render_guide_pdf(guide: Guide, resources: Path) -> bytes:
     subtitle = ParagraphStyle("subtitle", fontName=FONT, fontSize=11, leading=14, textColor=HexColor("#5b6673"))
     heading = ParagraphStyle("heading", fontName=FONT_BOLD, fontSize=12.5, leading=16, textColor=accent,
                              spaceBefore=7, spaceAfter=2)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13.2, textColor=ink, leftIndent=10,
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13.2, textColor=ink, leftIndent=10, bulletFontName=FONT,
                           bulletIndent=0, spaceAfter=2.5)
     footer = ParagraphStyle("footer", parent=body, leftIndent=0, fontSize=9, textColor=HexColor("#5b6673"),
                             spaceBefore=8)
