@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from services.core.errors import InputError
-from services.core.messages import Words, words
+from services.core.messages import words
 from services.core.money import format_money
 from services.printing.receipts import FONT, FONT_BOLD, register_fonts, write_pdf
 from services.programme.rules import Rules, active_rules
@@ -45,10 +45,6 @@ def percent(bp: int, language: str) -> str:
     return text.replace(".", ",") + "\u00a0%"
 
 
-def _g(t: Words, text: str, **values: object) -> str:
-    return t.pgettext("guide", text).format(**values)
-
-
 def build_guide(rules: Rules, language: str, shop_name: str, currency: str) -> Guide:
     """What the page says, in `language`, with this programme's figures."""
     if language not in LOCALES:
@@ -58,61 +54,68 @@ def build_guide(rules: Rules, language: str, shop_name: str, currency: str) -> G
     def money(minor: int) -> str:
         return format_money(minor, currency, LOCALES[language])
 
-    offer = [
-        _g(t, "Ask every customer, before the first item: “Do you have our loyalty card?”"),
-    ]
+    def g(text: str, **values: object) -> str:
+        return text.format(**values)
+
+    offer = [g(t.pgettext("guide", "Ask every customer, before the first item: “Do you have our loyalty card?”"))]
     if rules.earn_bp:
-        offer.append(_g(t, "No card? Offer it: “It is free and takes a minute. You get {earn} of every purchase "
-                           "back in points, and you can pay with them next time.”", earn=percent(rules.earn_bp, language)))
+        offer.append(g(t.pgettext("guide", "No card? Offer it: “It is free and takes a minute. You get {earn} of every "
+                                           "purchase back in points, and you can pay with them next time.”"),
+                       earn=percent(rules.earn_bp, language)))
     if rules.discount_bp:
-        offer.append(_g(t, "No card? Offer it: “It is free and takes a minute, and today’s purchase is already "
-                           "{discount} cheaper.”", discount=percent(rules.discount_bp, language)))
+        offer.append(g(t.pgettext("guide", "No card? Offer it: “It is free and takes a minute, and today’s purchase "
+                                           "is already {discount} cheaper.”"),
+                       discount=percent(rules.discount_bp, language)))
     offer += [
-        _g(t, "Registering takes a name and a phone number (F3). Hand over the card and scan it on this sale: "
-              "the points start today."),
-        _g(t, "Card forgotten at home? Find the member by phone number (F2): the points still count."),
+        t.pgettext("guide", "Registering takes a name and a phone number (F3). Hand over the card and scan it on "
+                            "this sale: the points start today."),
+        t.pgettext("guide", "Card forgotten at home? Find the member by phone number (F2): the points still count."),
     ]
-    explain = [_g(t, "Say it in one sentence: “One point pays {value}; points pay for your next purchases.”",
-                  value=money(rules.point_value))]
+    explain = [g(t.pgettext("guide", "Say it in one sentence: “One point pays {value}; points pay for your next "
+                                     "purchases.”"), value=money(rules.point_value))]
     if rules.redeem_enabled:
-        explain.append(_g(t, "“Points can pay up to {cap} of a bill.” Offer it when the balance is enough (F5).",
-                          cap=percent(rules.redeem_cap_bp, language)))
+        explain.append(g(t.pgettext("guide", "“Points can pay up to {cap} of a bill.” Offer it when the balance is "
+                                             "enough (F5)."), cap=percent(rules.redeem_cap_bp, language)))
     if rules.welcome_points:
-        explain.append(_g(t, "“You get {points} as a welcome gift.”", points=t.points(rules.welcome_points)))
+        explain.append(g(t.pgettext("guide", "“You get {points} as a welcome gift.”"),
+                         points=t.points(rules.welcome_points)))
     if rules.tiers:
         names = ", ".join(t.tier(tier.name) for tier in rules.tiers)
-        explain.append(_g(t, "“The more you buy in a year, the higher your level, and the more you get: {levels}.”",
-                          levels=names))
-    explain.append(_g(t, "The receipt shows the points earned, the points spent and the balance: point to it."))
+        explain.append(g(t.pgettext("guide", "“The more you buy in a year, the higher your level, and the more you "
+                                             "get: {levels}.”"), levels=names))
+    explain.append(t.pgettext("guide", "The receipt shows the points earned, the points spent and the balance: "
+                                       "point to it."))
     say = [
-        _g(t, "Greeting: “Hello! Do you have our card?”"),
-        _g(t, "The card is on the sale: greet the member by name, and mention a promotion if the screen shows one."),
-        _g(t, "Before paying: “You have {example} — shall we pay part of this with them?”",
-           example=t.points(150)),
-        _g(t, "After paying: “Here is your receipt with your points. Thank you, see you soon!”"),
-        _g(t, "The customer says no to the card: “No problem — just ask next time.” Do not insist."),
+        t.pgettext("guide", "Greeting: “Hello! Do you have our card?”"),
+        t.pgettext("guide", "The card is on the sale: greet the member by name, and mention a promotion if the "
+                            "screen shows one."),
+        g(t.pgettext("guide", "Before paying: “You have {example} — shall we pay part of this with them?”"),
+          example=t.points(150)),
+        t.pgettext("guide", "After paying: “Here is your receipt with your points. Thank you, see you soon!”"),
+        t.pgettext("guide", "The customer says no to the card: “No problem — just ask next time.” Do not insist."),
     ]
     keys = [
-        _g(t, "F2 find a member · F3 new member · F5 pay with points · F6 park · F7 recall · F12 pay"),
-        _g(t, "F11 sign out or change cashier · Ctrl+L lock the till when you step away"),
+        t.pgettext("guide", "F2 find a member · F3 new member · F5 pay with points · F6 park · F7 recall · F12 pay"),
+        t.pgettext("guide", "F11 sign out or change cashier · Ctrl+L lock the till when you step away"),
     ]
     trouble = [
-        _g(t, "A card does not scan: type its 13 digits, or find the member by phone."),
-        _g(t, "A card is lost: a manager blocks it and gives a new one; the points stay with the member."),
-        _g(t, "A return needs a manager’s PIN (F9); the points of the returned goods come off by themselves."),
-        _g(t, "The till is offline: keep selling; the points are confirmed when it is back online."),
+        t.pgettext("guide", "A card does not scan: type its 13 digits, or find the member by phone."),
+        t.pgettext("guide", "A card is lost: a manager blocks it and gives a new one; the points stay with the member."),
+        t.pgettext("guide", "A return needs a manager’s PIN (F9); the points of the returned goods come off by "
+                            "themselves."),
+        t.pgettext("guide", "The till is offline: keep selling; the points are confirmed when it is back online."),
     ]
     return Guide(
-        title=_g(t, "Cashier’s guide"),
+        title=t.pgettext("guide", "Cashier’s guide"),
         subtitle=" · ".join(part for part in (shop_name, rules.name) if part),
         sections=(
-            Section(_g(t, "1. Offer the card"), tuple(offer)),
-            Section(_g(t, "2. Explain the points"), tuple(explain)),
-            Section(_g(t, "3. What to say at the till"), tuple(say)),
-            Section(_g(t, "4. Keys"), tuple(keys)),
-            Section(_g(t, "5. If something goes wrong"), tuple(trouble)),
+            Section(t.pgettext("guide", "1. Offer the card"), tuple(offer)),
+            Section(t.pgettext("guide", "2. Explain the points"), tuple(explain)),
+            Section(t.pgettext("guide", "3. What to say at the till"), tuple(say)),
+            Section(t.pgettext("guide", "4. Keys"), tuple(keys)),
+            Section(t.pgettext("guide", "5. If something goes wrong"), tuple(trouble)),
         ),
-        footer=_g(t, "A manager or the owner answers any question this page does not."),
+        footer=t.pgettext("guide", "A manager or the owner answers any question this page does not."),
     )
 
 
