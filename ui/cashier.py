@@ -807,8 +807,11 @@ class CashierWindow(QMainWindow):
     # --- who is at the till: sign out, lock, training (issue 11) ---------------------------
 
     def _build_training_and_lock(self) -> None:
-        self.training_banner = training_banner(self)
-        layout = self.centralWidget().layout()
+        # Above the member panel: the screen's height is spoken for on a 1366x768 till.
+        column = self.member_panel.parentWidget()
+        self.training_banner = training_banner(column)
+        self.training_banner.setWordWrap(True)
+        layout = column.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(0, self.training_banner)
         self.status_training = QLabel(_("TRAINING"), self.statusBar())
@@ -834,6 +837,8 @@ class CashierWindow(QMainWindow):
         menu.addAction(_("Sign out / change cashier") + "\tF11", lambda: self._act(self.sign_out))
 
     def _show_training(self, on: bool) -> None:
+        room = self.training_banner.heightForWidth(self.member_panel.parentWidget().width()) + 8
+        self.member_panel.setMinimumHeight(300 - room if on else 300)  # the window keeps its height
         self.training_banner.setVisible(on)
         self.status_training.setVisible(on)
         self.status_sync.setVisible(not on)
@@ -846,7 +851,7 @@ class CashierWindow(QMainWindow):
         (the same person finds it; anyone else gets it parked, see unlock)."""
         note = ""
         if self.cart.lines:
-            note = _("%1's sale is kept: it is back on screen when %1 signs in.").replace("%1", self.staff.name)
+            note = _("The sale is kept: it comes back on screen when %1 signs in.").replace("%1", self.staff.name)
         self.lock_screen.lock(_("Till locked"), note, training.is_training())
 
     def sign_out(self) -> None:
@@ -858,7 +863,7 @@ class CashierWindow(QMainWindow):
             self.redraw(self.session.cancel())
         self.right_stack.setCurrentWidget(self.totals)
         note = _("The sale on the counter was parked: F7 brings it back.") if parked else ""
-        self.lock_screen.lock(_("%1 signed out").replace("%1", self.staff.name), note, training.is_training())
+        self.lock_screen.lock(_("Signed out: %1").replace("%1", self.staff.name), note, training.is_training())
 
     def unlock(self, person: Staff, practise: bool) -> None:
         """Someone signed in on the lock screen: they act with their own role."""

@@ -33,7 +33,7 @@ class LockScreen(QWidget):
         outer.addStretch(1)
         self.card = QFrame(self)
         self.card.setObjectName("LockCard")
-        self.card.setFixedWidth(420)
+        self.card.setFixedWidth(440)
         self.card_layout = QVBoxLayout(self.card)
         self.card_layout.setContentsMargins(24, 20, 24, 20)
         self.heading = QLabel(self.card)
@@ -44,7 +44,8 @@ class LockScreen(QWidget):
         self.note.setObjectName("Muted")
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.note.setWordWrap(True)
-        self.training = QCheckBox(_("Practise in training mode (a copy of the shop; nothing counts)"), self.card)
+        self.training = QCheckBox(_("Practise in training mode"), self.card)
+        self.training.setToolTip(_("Practise in training mode (a copy of the shop; nothing counts)"))
         self.card_layout.addWidget(self.heading)
         self.card_layout.addWidget(self.note)
         self.card_layout.addWidget(self.training)
@@ -72,6 +73,7 @@ class LockScreen(QWidget):
         self.training.setVisible(not training_now)
         login = LoginDialog(self.shop_name, self.card)
         login.setWindowFlags(Qt.WindowType.Widget)
+        login.layout().setContentsMargins(0, 8, 0, 0)
         login.accepted.connect(lambda: self._signed_in(login))
         self.card_layout.insertWidget(2, login)
         self.login = login
@@ -79,6 +81,9 @@ class LockScreen(QWidget):
         self.show()
         self.raise_()
         login.show()
+        login.setMinimumHeight(login.sizeHint().height())
+        # The note wraps: the card is as tall as its lines need at its width.
+        self.card.setMinimumHeight(self.card_layout.totalHeightForWidth(self.card.width()))
         login.pad.clear()
         return login
 

@@ -162,6 +162,7 @@ class StaffDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.message = MessageBar(self)
+        self.message.hide()  # until there is something to say
         layout.addWidget(self.message)
         self.table = QTableWidget(0, 3, self)
         self.table.setHorizontalHeaderLabels([_("Name"), _("Role"), _("Status")])
@@ -233,6 +234,10 @@ class StaffDialog(QDialog):
             self.toggle_button.style().unpolish(self.toggle_button)
             self.toggle_button.style().polish(self.toggle_button)
 
+    def _say(self, text: str, kind: str) -> None:
+        self.message.show_message(text, kind)
+        self.message.show()
+
     # --- the changes ------------------------------------------------------------------
 
     def _open(self, form: QDialog, done: str) -> QDialog:
@@ -241,7 +246,7 @@ class StaffDialog(QDialog):
         def saved() -> None:
             person = getattr(form, "person", None)
             self.reload(person)
-            self.message.show_message(done.replace("%1", person.name if person else ""), "ok")
+            self._say(done.replace("%1", person.name if person else ""), "ok")
             self.staff_changed.emit()
 
         form.accepted.connect(saved)
@@ -282,9 +287,9 @@ class StaffDialog(QDialog):
         try:
             person = change()
         except InputError as exc:
-            self.message.show_message(user_message(exc), "error")
+            self._say(user_message(exc), "error")
             return
         self.reload(person)
-        self.message.show_message(done.replace("%1", person.name), "ok")
+        self._say(done.replace("%1", person.name), "ok")
         self.staff_changed.emit()
 

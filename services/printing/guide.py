@@ -129,11 +129,11 @@ def render_guide_pdf(guide: Guide, resources: Path) -> bytes:
 
     register_fonts(resources)
     ink, accent = HexColor("#1d2733"), HexColor("#1f6feb")
-    title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=20, leading=24, textColor=ink)
+    title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=22, leading=26, textColor=ink)
     subtitle = ParagraphStyle("subtitle", fontName=FONT, fontSize=11, leading=14, textColor=HexColor("#5b6673"))
-    heading = ParagraphStyle("heading", fontName=FONT_BOLD, fontSize=12.5, leading=16, textColor=accent,
-                             spaceBefore=7, spaceAfter=2)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13.2, textColor=ink, leftIndent=10, bulletFontName=FONT,
+    heading = ParagraphStyle("heading", fontName=FONT_BOLD, fontSize=14, leading=18, textColor=accent,
+                             spaceBefore=8, spaceAfter=2)
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=13.6, textColor=ink, leftIndent=10, bulletFontName=FONT,
                           bulletIndent=0, spaceAfter=2.5)
     footer = ParagraphStyle("footer", parent=body, leftIndent=0, fontSize=9, textColor=HexColor("#5b6673"),
                             spaceBefore=8)

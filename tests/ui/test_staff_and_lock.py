@@ -150,7 +150,7 @@ def test_sign_out_parks_the_sale_and_shows_the_sign_in(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert window.lock_screen.locked and ParkedSale.select().count() == parked + 1
     assert window.cart.lines == []
-    assert "signed out" in window.lock_screen.heading.text()
+    assert "Signed out" in window.lock_screen.heading.text()
 
 
 def test_training_from_the_window_marks_every_screen_and_leaves_the_real_file_alone(qtbot, owner_win):

@@ -60,3 +60,10 @@ def test_a_published_programme_changes_the_page(shop, resources):
                                                 (1234, "en", "12.34%"), (10000, "en", "100%")])
 def test_percent(bp, language, text):
     assert percent(bp, language) == text
+
+
+@pytest.mark.parametrize("language", ["ru", "ro", "en"])
+def test_the_fullest_programme_still_fits_one_page(shop, resources, language):
+    rules = dataclasses.replace(active_rules(), discount_bp=300, earn_bp=500, welcome_points=100)
+    pages, text = pdf_text(render_guide_pdf(build_guide(rules, language, "Продукты у дома", "RUB"), resources))
+    assert pages == 1 and ("100" in text)
