@@ -826,7 +826,7 @@ class CashierWindow(QMainWindow):
 
     def _staff_menu(self, menu: QMenu) -> None:
         menu.addSeparator()
-        if auth.may(self.staff, "manage_staff"):
+        if auth.may(self.staff, "manage_staff") and not training.is_training():  # changes there would vanish
             menu.addAction(_("Staff (owner)…"), lambda: self._act(self.open_staff))
         if training.is_training():
             menu.addAction(_("Leave training mode"), lambda: self._act(self.leave_training))

@@ -10,6 +10,7 @@ import pytest
 
 from models import db
 from models.schema import Member, Outbox, Sale, Setting
+from services.core.messages import words
 from services.members import registry as members
 from services.printing.receipts import load_receipt, receipt_rows
 from services.programme import whatif
@@ -81,7 +82,8 @@ def test_a_training_sale_reaches_no_ledger_outbox_report_or_sync_of_the_real_fil
     done = returns.return_items(result.receipt_no, actor=cashier, authoriser=auth.login("2222"))
     assert done.refund > 0
     rows = [row.left for row in receipt_rows(load_receipt(result.receipt_no))]
-    assert rows[0] == rows[-1] == "*** TRAINING — NOT A RECEIPT ***"
+    mark = words(shop_info().language).pgettext("receipt", "*** TRAINING — NOT A RECEIPT ***")
+    assert rows[0] == rows[-1] == mark == "*** ОБУЧЕНИЕ — НЕ ЧЕК ***"  # the demo shop is Russian
     assert figures() != numbers  # the practice is in the copy's own figures
 
     assert real_state(real) == before  # read from disk while training: untouched
@@ -97,7 +99,7 @@ def test_a_training_sale_reaches_no_ledger_outbox_report_or_sync_of_the_real_fil
 def test_a_real_receipt_is_not_marked(demo_db):
     sale = Sale.select().order_by(Sale.created_at.desc()).first()
     rows = [row.left for row in receipt_rows(load_receipt(sale.receipt_no))]
-    assert not any("TRAINING" in text for text in rows)
+    assert not any("TRAINING" in text or "ОБУЧЕНИЕ" in text for text in rows)
 
 
 def test_training_twice_is_refused_and_the_copy_starts_afresh(demo_db):
