@@ -113,3 +113,21 @@ def test_training_twice_is_refused_and_the_copy_starts_afresh(demo_db):
     training.start()
     assert Sale.select().count() == practised - 1  # a fresh copy of the real shop, not the old practice
     training.leave()
+
+
+def test_cards_printed_in_training_are_stamped(demo_db, resources):
+    from services.printing.cardsheet import card_style, next_blank_faces, render_cards_pdf
+
+    def text() -> str:
+        import io
+
+        import pdfplumber
+
+        data, _pages = render_cards_pdf(next_blank_faces(2), resources, card_style())
+        with pdfplumber.open(io.BytesIO(data)) as doc:
+            return doc.pages[0].extract_text() or ""
+
+    assert "ОБУЧЕНИЕ" not in text()
+    training.start()
+    assert text().count("ОБУЧЕНИЕ") == 2
+    training.leave()
