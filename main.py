@@ -17,7 +17,7 @@ from typing import Any, Sequence
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
-            "backup", "restore", "check", "owner-key")
+            "backup", "restore", "check", "owner-key", "staff")
 
 log = logging.getLogger("loyaltill")
 
@@ -125,6 +125,20 @@ def command_parser() -> argparse.ArgumentParser:
     imp.add_argument("--draft", action="store_true", help="store as a draft (not in force)")
     imp.add_argument("--effective", metavar="YYYY-MM-DD[THH:MM]", help="in force from this UTC time (default: now)")
     imp.add_argument("--json", action="store_true")
+
+    staff = sub.add_parser("staff", help="the shop's staff: add, disable, list (the owner's PIN for changes)")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True, parser_class=OneLineParser)
+    hire = staff_sub.add_parser("add", help="add a person who signs in at the till")
+    hire.add_argument("--name", required=True)
+    hire.add_argument("--role", required=True, choices=("cashier", "manager", "owner"))
+    hire.add_argument("--new-pin", required=True, help="the new person's PIN (digits)")
+    fire = staff_sub.add_parser("disable", help="a person who may no longer sign in")
+    fire.add_argument("--name", required=True)
+    staff_sub.add_parser("list", help="everyone, with role and whether they are active")
+    for each in staff_sub.choices.values():
+        each.add_argument("--db", type=Path, required=True)
+        each.add_argument("--pin", required=True, help="act as this staff member (add and disable: an owner)")
+        each.add_argument("--json", action="store_true")
 
     period = sub.add_parser("period", help="end of a period: release pending points, expire old ones, review tiers")
     period.add_argument("--db", type=Path, required=True)
@@ -527,6 +541,23 @@ def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
     return result.as_json()
 
 
+def cmd_staff(args: argparse.Namespace) -> dict[str, Any]:
+    from services.shop import staff as auth
+
+    open_db(args.db)
+    actor = auth.login(args.pin)
+
+    def person(row: Any) -> dict[str, Any]:
+        return {"name": row.name, "role": row.role, "active": bool(row.active)}
+
+    if args.staff_command == "add":
+        return person(auth.hire(actor, args.name, args.role, args.new_pin))
+    if args.staff_command == "disable":
+        return person(auth.disable(actor, auth.find_by_name(args.name)))
+    auth.require(actor, "sell")  # anyone signed in may see who works here
+    return {"staff": [person(row) for row in auth.everyone()]}
+
+
 def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
     from models.schema import utcnow
     from services.programme import period
@@ -643,6 +674,7 @@ HANDLERS = {
     "rules": cmd_rules, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
+    "staff": cmd_staff,
 }
 
 

@@ -32,6 +32,7 @@ from services.opening import first_day
 from services.shop import catalogue
 from services.shop import settings as shop
 from services.shop import staff as auth
+from services.shop import training
 from services.core.messages import _
 from ui import operations
 from ui.files import save_path
@@ -39,6 +40,8 @@ from ui.authorise import ManagerPinDialog, authorise
 from ui.cart_table import CartModel
 from ui.errors import user_message
 from ui.formatting import Formatter, mask_card, role_name
+from ui.lock_screen import LockScreen
+from ui.training_marks import TrainingMarks, banner as training_banner, title_mark
 from ui.member_dialogs import FindMemberDialog, MemberFormDialog
 from ui.member_panel import MemberPanel
 from ui.pay_dialog import PayDialog
@@ -83,6 +86,7 @@ class CashierWindow(QMainWindow):
         self._waiting_scans: list[str] = []  # scanned while a sale was being written
         self.setWindowTitle(_("LoyalTill — %1").replace("%1", self.info.name))
         self._build()
+        self._build_training_and_lock()
         self._shortcuts()
         self.scanner = scanner or ScanDetector(self, prefix=self.info.scan_prefix, suffix=self.info.scan_suffix)
         app = QApplication.instance()
@@ -237,6 +241,7 @@ class CashierWindow(QMainWindow):
             ("F8", self.manual_discount), ("F9", self.open_return), ("F12", self.pay),
             ("Ctrl+Return", self.pay), ("Ctrl+Enter", self.pay), ("Esc", self.escape),
             ("Ctrl+Del", self.cancel_sale), ("F10", self.show_more), ("Ctrl+P", self.print_last_receipt),
+            ("F11", self.sign_out), ("Ctrl+L", self.lock),
         ]
         for key, slot in keys:
             shortcut = QShortcut(QKeySequence(key), self)
@@ -274,6 +279,8 @@ class CashierWindow(QMainWindow):
         say an InputError, report a bug."""
         if not over_dialog and self._open_dialog() is not None:
             return
+        if self.lock_screen.locked:  # the sale is hidden behind the sign-in: no key reaches it
+            return
         if self.busy:
             QApplication.beep()
             self.say(_("Still saving the last sale: wait a moment."), "warn")
@@ -288,7 +295,7 @@ class CashierWindow(QMainWindow):
         except Exception as exc:  # a bug: log it, keep the sale on screen
             operations.show_failure(self, exc)
         finally:
-            if self._open_dialog() is None:
+            if self._open_dialog() is None and not self.lock_screen.locked:
                 self.input.setFocus()
 
     def say(self, text: str, kind: str = "info") -> None:
@@ -409,6 +416,7 @@ class CashierWindow(QMainWindow):
             "redeem_set": lambda: _("%1 will pay part of the bill.").replace("%1", self.fmt.points(int(p["points"]))),
             "manual_discount": lambda: _("Manual discount %1 applied.").replace("%1", self.fmt.percent(int(p["bp"]))),
             "parked": lambda: _("Sale parked. F7 brings it back."),
+            "handed_over_parked": lambda: _("%1's sale was parked: F7 brings it back.").replace("%1", str(p["name"])),
             "recalled": lambda: _("Parked sale recalled."),
             "recalled_coupon_dropped": lambda: _("Parked sale recalled; coupon no longer valid: %1.")
             .replace("%1", str(p["coupons"])),
@@ -442,6 +450,9 @@ class CashierWindow(QMainWindow):
         wait for it."""
         if self.busy:
             self._waiting_scans.append(code)
+            return
+        if self.lock_screen.locked:  # nobody is signed in: a scan goes on no one's sale
+            QApplication.beep()
             return
         dialog = self._open_dialog()
         if dialog is None:
@@ -783,6 +794,7 @@ class CashierWindow(QMainWindow):
             menu.addAction(_("Getting started: the first day's checklist…"), lambda: self._act(self.open_first_day))
         if auth.may(self.staff, "manage_staff"):  # the key the hub trusts the owner's changes by
             menu.addAction(_("Owner's signing key…"), lambda: self._act(self.open_owner_key))
+        self._staff_menu(menu)
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
@@ -907,7 +919,148 @@ class CashierWindow(QMainWindow):
         if operations.in_flight():
             self.say(_("Finishing the work under way…"), "info")
             operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
+        if training.is_training():  # the practice copy goes; the next start opens the real shop
+            training.leave()
+            self.training_marks.switch(False)
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.scanner)
         super().closeEvent(event)
+
+    # --- who is at the till: sign out, lock, training (issue 11) ---------------------------
+
+    def _build_training_and_lock(self) -> None:
+        # Above the member panel: the screen's height is spoken for on a 1366x768 till.
+        column = self.member_panel.parentWidget()
+        self.training_banner = training_banner(column)
+        self.training_banner.setWordWrap(True)
+        layout = column.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.training_banner)
+        self.status_training = QLabel(_("TRAINING"), self.statusBar())
+        self.status_training.setObjectName("Offline")
+        self.statusBar().addPermanentWidget(self.status_training)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.training_marks = TrainingMarks(app)
+        self.lock_screen = LockScreen(self, self.info.name)
+        self.lock_screen.signed_in.connect(self.unlock)
+        self._show_training(training.is_training())
+
+    def _staff_menu(self, menu: QMenu) -> None:
+        menu.addSeparator()
+        if auth.may(self.staff, "manage_staff") and not training.is_training():  # changes there would vanish
+            menu.addAction(_("Staff (owner)…"), lambda: self._act(self.open_staff))
+        if training.is_training():
+            menu.addAction(_("Leave training mode"), lambda: self._act(self.leave_training))
+        elif auth.may(self.staff, "start_training"):
+            menu.addAction(_("Training mode…"), lambda: self._act(self.start_training))
+        menu.addAction(_("Cashier's guide (PDF)…"), lambda: self._act(self.open_guide))
+        menu.addAction(_("Lock the till") + "\tCtrl+L", lambda: self._act(self.lock))
+        menu.addAction(_("Sign out / change cashier") + "\tF11", lambda: self._act(self.sign_out))
+
+    def _show_training(self, on: bool) -> None:
+        room = self.training_banner.heightForWidth(self.member_panel.parentWidget().width()) + 8
+        self.member_panel.setMinimumHeight(300 - room if on else 300)  # the window keeps its height
+        self.training_banner.setVisible(on)
+        self.status_training.setVisible(on)
+        self.status_sync.setVisible(not on)
+        title = _("LoyalTill — %1").replace("%1", self.info.name)
+        self.setWindowTitle(title_mark() + title if on else title)
+        self.training_marks.switch(on)
+
+    def lock(self) -> None:
+        """Hide the till behind the sign-in; the sale waits for whoever comes back
+        (the same person finds it; anyone else gets it parked, see unlock)."""
+        note = ""
+        if self.cart.lines:
+            note = _("The sale is kept: it comes back on screen when %1 signs in.").replace("%1", self.staff.name)
+        self.lock_screen.lock(_("Till locked"), note, training.is_training())
+
+    def sign_out(self) -> None:
+        """The cashier leaves the till: a sale on the counter is parked (F7 brings it back)."""
+        parked = bool(self.cart.lines)
+        if parked:
+            self.redraw(self.session.park())
+        else:
+            self.redraw(self.session.cancel())
+        self.right_stack.setCurrentWidget(self.totals)
+        note = _("The sale on the counter was parked: F7 brings it back.") if parked else ""
+        self.lock_screen.lock(_("Signed out: %1").replace("%1", self.staff.name), note, training.is_training())
+
+    def unlock(self, person: Staff, practise: bool) -> None:
+        """Someone signed in on the lock screen: they act with their own role."""
+        outcome = self.session.hand_over(person)
+        self.set_staff(person)
+        self.redraw(outcome)
+        if outcome.notice is None:
+            self.say(_("Welcome, %1.").replace("%1", person.name), "ok")
+        if practise:
+            self._act(self._enter_training)
+        self.input.setFocus()
+
+    def set_staff(self, person: Staff) -> None:
+        self.staff = person
+        self.status_staff.setText(f"{person.name} · {role_name(person.role)}")
+
+    def start_training(self) -> None:
+        auth.require(self.staff, "start_training")
+        self._enter_training()
+
+    def _enter_training(self) -> None:
+        """Switch to a fresh copy of the shop.  A sale on the counter is parked
+        in the real shop first, and comes back there after training."""
+        if training.is_training():
+            raise InputError("training_nested")
+        operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)  # no worker writes the real file meanwhile
+        if self.cart.lines:
+            self.session.park()
+        self.status_sync.stop()
+        training.start()
+        self._reopen()
+        self.say(_("Training mode: practise sales, cards, points and returns. Nothing here reaches the shop's "
+                   "figures or the hub. More… (F10) → Leave training mode."), "warn")
+
+    def leave_training(self) -> None:
+        """Back to the real shop; the practice copy and its sale are thrown away."""
+        if not training.is_training():
+            return
+        operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
+        training.leave()
+        self._reopen()
+        self.status_sync.resume()
+        self.say(_("Training mode ended: this is the real shop again."), "ok")
+
+    def _reopen(self) -> None:
+        """The database under the window changed (training or back): read everything again."""
+        from models.schema import Staff as StaffRow
+
+        self.info = shop.shop_info()
+        self.till = shop.local_till()
+        person = StaffRow.get_or_none(StaffRow.id == self.staff.id) or self.staff
+        self.set_staff(person)
+        self.session = SaleSession(person, self.info.card_prefix)
+        self.right_stack.setCurrentWidget(self.totals)
+        self._show_training(training.is_training())
+        self.redraw(self.session.reprice())
+        self.status_sync.render()
+
+    def open_staff(self) -> None:
+        from ui.staff_page import StaffDialog
+
+        dialog = StaffDialog(self.staff, self)
+        dialog.staff_changed.connect(self._staff_changed)
+        self._show(dialog)
+
+    def _staff_changed(self) -> None:
+        from models.schema import Staff as StaffRow
+
+        me = StaffRow.get_or_none(StaffRow.id == self.staff.id)
+        if me is not None:
+            self.set_staff(me)
+            self.session.staff = me
+
+    def open_guide(self) -> None:
+        from ui.guide_dialog import GuideDialog
+
+        self._show(GuideDialog(self.resources, self))

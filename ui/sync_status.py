@@ -94,6 +94,13 @@ class SyncStatus(QWidget):
         self.stopped = True
         self.timer.stop()
 
+    def resume(self) -> None:
+        """Try again after a stop (the till came back from training mode)."""
+        self.stopped = False
+        self.render()
+        if self._read_state().connected:
+            self.timer.start(1_000)
+
     def sync_now(self) -> None:
         if self.stopped or self.running or not self._read_state().connected:
             return

@@ -24,6 +24,7 @@ from services.core.messages import Words, words
 from services.programme.loyalty import receipt_notes
 from services.core.money import format_money
 from services.sale.returns import find_sale
+from services.shop import training
 from services.shop.owner_settings import till_store
 from services.shop.settings import local_time, shop_info
 
@@ -108,6 +109,7 @@ class Receipt:
     store_name: str = ""  # in a chain: this till's store, under the chain's name
     header: str = ""  # the owner's lines under the address
     footer: str = ""  # the owner's lines above the receipt's barcode
+    training: bool = False  # made in training mode (services/shop/training.py): marked, top and bottom
 
 
 def load_receipt(sale_ref: str | Sale) -> Receipt:
@@ -141,7 +143,7 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
             ReceiptReturn(local_time(ret.created_at, shop), ret.refund)
             for ret in SaleReturn.select().where(SaleReturn.sale == sale).order_by(SaleReturn.created_at)
         ),
-        extra=extra, expiring=expiring,
+        extra=extra, expiring=expiring, training=training.is_training(),
     )
 
 
@@ -203,6 +205,9 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
     rows = [Row(receipt.shop_name, bold=True, scale=1.35)]
     if receipt.store_name:
         rows.append(Row(receipt.store_name, bold=True))
+    practice = Row(t.pgettext("receipt", "*** TRAINING — NOT A RECEIPT ***"), bold=True, scale=1.2)
+    if receipt.training:
+        rows.insert(0, practice)
     if receipt.address:
         rows.append(Row(receipt.address))
     rows += [Row(line) for line in receipt.header.splitlines() if line.strip()]
@@ -250,6 +255,8 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
     rows += [Row(line) for line in receipt.footer.splitlines() if line.strip()]
     if receipt.barcode:
         rows.append(Row(receipt.barcode, kind="barcode"))
+    if receipt.training:
+        rows.append(practice)
     return rows
 
 

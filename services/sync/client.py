@@ -33,6 +33,7 @@ from services.core import hlc, signing
 from services.core.errors import InputError
 from services.core.serialize import row_dict
 from services.shop.settings import local_till
+from services.shop import training
 from services.core.storage import write_transaction
 
 if TYPE_CHECKING:
@@ -172,6 +173,8 @@ def sync_once(client: HubClient, *, batch: int = BATCH, page: int = PAGE,
               on_batch: Callable[[], None] | None = None) -> SyncResult:
     """Push everything waiting, then pull everything new.  Raises SyncError when
     the hub cannot be reached or refuses the token; what was done is kept."""
+    if training.is_training():  # a practice copy of the shop: nothing it holds may reach the chain
+        raise SyncError("training_no_sync")
     me = client.whoami()
     if "last_seq" in me and continuity.restored_marker() is not None:  # the first sync after a restore
         with write_transaction():
