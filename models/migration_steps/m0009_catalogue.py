@@ -25,7 +25,9 @@ STATEMENTS: tuple[str, ...] = (
     # Every product's barcode becomes its first code; the id is random, as a
     # code born on this till would be unique too.
     """INSERT OR IGNORE INTO "product_code" ("id", "product_id", "code", "kind")
-       SELECT randomblob(16), "id", "barcode", 'main' FROM "product\"""",
+       SELECT randomblob(16), "id", "barcode",
+              CASE length("barcode") WHEN 13 THEN 'ean13' WHEN 8 THEN 'ean8' WHEN 12 THEN 'upca' ELSE 'other' END
+       FROM "product\"""",
     """CREATE TABLE IF NOT EXISTS "price_change" (
         "id" BLOB NOT NULL PRIMARY KEY,
         "product_id" BLOB NOT NULL,
