@@ -102,3 +102,12 @@ def weighed_amount(price_per_kg: int, grams: int) -> int:
 def grams_for(amount: int, price_per_kg: int) -> int:
     """The weight a price label stands for, to print beside it."""
     return round_div(amount * 1000, price_per_kg) if price_per_kg else 0
+
+
+def format_kg(grams: int, locale: str = "ru_RU") -> str:
+    """A weight as the shop writes it: 0,742 (ru, ro) or 0.742 (en), always three decimals."""
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    return format_decimal(Decimal(grams) / 1000, format="#,##0.000", locale=locale)
