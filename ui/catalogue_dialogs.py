@@ -37,7 +37,7 @@ class ProductDialog(QDialog):
         super().__init__(parent)
         self.staff, self.fmt, self.item = staff, fmt, item
         self.setWindowTitle(_("Edit product") if item else _("New product"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(700)
         self.name = QLineEdit(item.name if item else "")
         self.category = QComboBox()
         self.category.setEditable(True)
@@ -46,7 +46,7 @@ class ProductDialog(QDialog):
         self.category.lineEdit().setPlaceholderText(_("Choose or type a new category"))
         self.price = QLineEdit(self._amount(item.price) if item else "")
         self.price.setPlaceholderText("0,00")
-        self.weighed = QCheckBox(_("Sold by weight (price per kg, scanned from the scales' label)"))
+        self.weighed = QCheckBox(_("Sold by weight (price per kg)"))
         self.weighed.setChecked(bool(item and item.weighed))
         self.plu = QSpinBox()
         self.plu.setRange(0, catalogue.scale_layout().max_plu)
@@ -65,8 +65,10 @@ class ProductDialog(QDialog):
         self.new_code.returnPressed.connect(self.add_code)
         remove_code.clicked.connect(lambda: self.codes.takeItem(self.codes.currentRow()))
         generate.clicked.connect(self.generate)
+        self.new_code.setMinimumWidth(220)
         code_row = QHBoxLayout()
-        for widget in (self.new_code, add_code, remove_code):
+        code_row.addWidget(self.new_code, 1)
+        for widget in (add_code, remove_code):
             code_row.addWidget(widget)
         form = QFormLayout()
         form.addRow(_("Name"), self.name)
@@ -213,7 +215,7 @@ class CatalogueDialog(QDialog):
         top.addWidget(add)
         top.addWidget(edit)
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([_("Name"), _("Category"), _("Price"), _("Barcode"), _("Sold")])
+        self.table.setHorizontalHeaderLabels([_("Name"), _("Category"), _("Price"), _("Barcode"), _("How sold")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()

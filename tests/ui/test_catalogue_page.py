@@ -15,10 +15,15 @@ def empty_shop(qapp, empty_db):
     from services.shop import staff as auth
     from services.shop.settings import configure_shop
 
+    from services.core import messages
+
     configure_shop("Лавка у дома", "RUB", "ru")
     manager = auth.add_staff("Мария", "manager", "2222")
     rules.publish(rules.default_rules())
-    return manager
+    before = messages.language()
+    messages.set_language("ru")  # a Russian shop: the page speaks Russian
+    yield manager
+    messages.set_language(before)
 
 
 def shot(widget, name: str) -> None:
@@ -37,6 +42,7 @@ def test_an_empty_catalogue_says_what_to_do_and_a_product_is_added(qtbot, app_st
     page.resize(1366 - 100, 768 - 100)
     page.show()
     assert page.empty.isVisible() and page.table.rowCount() == 0
+    assert page.windowTitle() == "Каталог" and "Добавьте первый товар" in page.empty.text()
     shot(page, "catalogue-empty.png")
     dialog = ProductDialog(empty_shop, page.fmt, None, page)
     qtbot.addWidget(dialog)
@@ -45,8 +51,10 @@ def test_an_empty_catalogue_says_what_to_do_and_a_product_is_added(qtbot, app_st
     dialog.price.setText("64,90")
     dialog.generate()
     assert dialog.codes.count() == 1 and dialog.codes.item(0).text().startswith("20")
+    dialog.weighed.setChecked(True)
     dialog.show()
     shot(dialog, "product-dialog.png")
+    dialog.weighed.setChecked(False)
     dialog.saved.connect(lambda item: page.refresh())
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
@@ -73,5 +81,5 @@ def test_a_bad_barcode_is_said_in_the_dialog_and_nothing_is_saved(qtbot, app_sty
     dialog.add_code()
     dialog.save()
     qtbot.waitUntil(lambda: bool(dialog.message.label.text()), timeout=5000)
-    assert "3" in dialog.message.label.text() and catalogue.products() == []
+    assert "должна быть 3" in dialog.message.label.text() and catalogue.products() == []
     shot(dialog, "product-dialog-error.png")
