@@ -127,3 +127,30 @@ def test_a_weighed_sale_is_printed_with_its_weight(shop, apples):
     assert (receipt.lines[0].grams, receipt.lines[0].price_per_kg, receipt.lines[0].gross) == (742, 18990, 14091)
     texts = [row.left for row in receipt_rows(receipt)]
     assert any(t.strip().startswith("0,742 кг × 189,90") for t in texts), texts
+
+
+def test_the_sale_session_routes_a_scale_label_and_parks_it(shop, apples):
+    """Both faces drive the session: a label scanned or typed adds the weight;
+    `3*label` is refused; a parked weighed line comes back with its weight at
+    today's price per kg."""
+    from services.sale.session import SaleSession
+    from services.shop.settings import shop_info
+
+    session = SaleSession(shop["cashier"], shop_info().card_prefix)
+    label = scales.make_label(WEIGHT, 123, 742)
+    outcome = session.scan(label)
+    assert outcome.cart and outcome.notice.code == "added"
+    assert session.to_pay == 14091
+    session.enter(scales.make_label(WEIGHT, 123, 258))
+    assert [l.grams for l in session.cart.lines] == [742, 258] and session.to_pay == 14091 + 4899
+    with pytest.raises(InputError) as caught:
+        session.enter(f"3*{label}")
+    assert caught.value.code == "weighed_qty"
+    session.park()
+    catalogue.update_product(shop["manager"], apples.id, ProductForm(
+        name="Яблоки Гала", price=20000, category="Фрукты", weighed=True, plu=123,
+        barcodes=tuple(catalogue.codes_of(apples))))
+    parked = session.parked()
+    assert parked[0].amount == 14091 + 4899  # as it was parked
+    session.recall(parked[0].id)
+    assert [(l.grams, l.per_kg, l.unit_price) for l in session.cart.lines] == [(742, 20000, 14840), (258, 20000, 5160)]
