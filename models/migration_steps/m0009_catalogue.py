@@ -22,10 +22,10 @@ STATEMENTS: tuple[str, ...] = (
     )""",
     'CREATE INDEX IF NOT EXISTS "product_code_product_id" ON "product_code" ("product_id")',
     'CREATE UNIQUE INDEX IF NOT EXISTS "product_code_code" ON "product_code" ("code")',
-    # Every product's barcode becomes its first code; the id is random, as a
-    # code born on this till would be unique too.
+    # Every product's barcode becomes its first code, with the product's own id:
+    # every till of a chain upgrades to the same row, so sync sees one code, not two.
     """INSERT OR IGNORE INTO "product_code" ("id", "product_id", "code", "kind")
-       SELECT randomblob(16), "id", "barcode",
+       SELECT "id", "id", "barcode",
               CASE length("barcode") WHEN 13 THEN 'ean13' WHEN 8 THEN 'ean8' WHEN 12 THEN 'upca' ELSE 'other' END
        FROM "product\"""",
     """CREATE TABLE IF NOT EXISTS "price_change" (

@@ -288,6 +288,7 @@ def _entity_handler(kind: str, key: str = "id", drop: tuple[str, ...] = ()) -> H
 
 for _kind, _order, _key in (
     ("setting", 10, "key"), ("category", 20, "id"), ("product", 22, "id"), ("staff", 24, "id"), ("rule_set", 26, "id"),
+    ("product_code", 27, "id"), ("price_change", 28, "id"),
 ):
     handler(_kind, _order)(_entity_handler(_kind, _key))
 # The balance is never taken from a till: it follows from the ledger.

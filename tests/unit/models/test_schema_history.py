@@ -172,7 +172,7 @@ RELEASED_STEPS = {
     m0002_loyalty_records: "8e964c0d51f8852ee0c423d659a52a71276e80541ebf252461e3f20b2957ac17",
     m0003_sync: "73ee9c3cf7090ec13551aa1a60cfc099ae2cf33f58d7f73cc71815cd2e15a66b",
     m0004_audit: "67c90b6f4ca961f3ea9db91160928d9af1a1a24a6c6070b1969c3c529a12e9f5",
-    m0009_catalogue: "02cb0c81d6c106d8e6a6fadb8fdb7e709c1d6c3e5acb5d1b390d5b44352a5fee",
+    m0009_catalogue: "cfaaed3f1eec62d6fe4cf20755f87e6aedad2b4b2b44d5b80a64af469d61e716",
 }
 
 
