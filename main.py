@@ -17,7 +17,7 @@ from typing import Any, Sequence
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
-            "backup", "restore", "check", "owner-key", "staff")
+            "backup", "restore", "check", "owner-key", "staff", "product")
 
 log = logging.getLogger("loyaltill")
 
@@ -139,6 +139,28 @@ def command_parser() -> argparse.ArgumentParser:
         each.add_argument("--db", type=Path, required=True)
         each.add_argument("--pin", required=True, help="act as this staff member (add and disable: an owner)")
         each.add_argument("--json", action="store_true")
+    product = sub.add_parser("product", help="add, change or archive a product of the catalogue")
+    product_sub = product.add_subparsers(dest="product_command", required=True, parser_class=OneLineParser)
+    padd = product_sub.add_parser("add", help="add a product (no --barcode: an in-store EAN-13 is made)")
+    pupdate = product_sub.add_parser("update", help="change the product with this barcode")
+    parchive = product_sub.add_parser("archive", help="take the product with this barcode off the till")
+    for cmd in (padd, pupdate, parchive):
+        cmd.add_argument("--db", type=Path, required=True)
+        cmd.add_argument("--barcode", action="append", default=[], required=cmd is not padd,
+                         help="its barcode (add: repeat for several; the first is the main one)")
+        cmd.add_argument("--pin", help="act as this staff member (default: the owner); needs a manager")
+        cmd.add_argument("--json", action="store_true")
+    for cmd in (padd, pupdate):
+        cmd.add_argument("--name", required=cmd is padd)
+        cmd.add_argument("--price", type=int, required=cmd is padd, metavar="MINOR",
+                         help="in minor units; per kilogram for weighed goods")
+        cmd.add_argument("--category", required=cmd is padd, help="its name (made if new)")
+        cmd.add_argument("--weighed", action=argparse.BooleanOptionalAction, default=None,
+                         help="sold by weight from the scales (price per kg)")
+        cmd.add_argument("--plu", type=int, help="the scales' PLU (default: the next free one)")
+        cmd.add_argument("--sku", default="")
+    pupdate.add_argument("--add-barcode", action="append", default=[], metavar="B", help="another barcode")
+    parchive.add_argument("--restore", action="store_true", help="put an archived product back on sale")
 
     period = sub.add_parser("period", help="end of a period: release pending points, expire old ones, review tiers")
     period.add_argument("--db", type=Path, required=True)
@@ -522,6 +544,43 @@ def cmd_rules(args: argparse.Namespace) -> dict[str, Any]:
     return {"version": stored.version, "name": stored.name, "status": "draft" if args.draft else "active"}
 
 
+def product_json(item: Any) -> dict[str, Any]:
+    from services.shop import catalogue
+
+    return {
+        "id": str(item.id), "barcode": item.barcode, "barcodes": catalogue.codes_of(item), "name": item.name,
+        "price": item.price, "category": item.category.name, "weighed": bool(item.weighed), "plu": item.plu,
+        "active": bool(item.active),
+    }
+
+
+def cmd_product(args: argparse.Namespace) -> dict[str, Any]:
+    """The catalogue's own service, with the role of --pin (a manager at least)."""
+    from services.shop import catalogue
+    from services.shop.catalogue import ProductForm
+
+    open_db(args.db)
+    actor = acting_staff(args.pin)
+    if args.product_command == "add":
+        form = ProductForm(name=args.name, price=args.price, category=args.category, barcodes=tuple(args.barcode),
+                           weighed=bool(args.weighed), plu=args.plu, sku=args.sku)
+        return product_json(catalogue.add_product(actor, form))
+    item = catalogue.find_code(args.barcode[0])
+    if item is None:
+        raise CliError(f"no product with barcode {args.barcode[0]}")
+    if args.product_command == "archive":
+        return product_json(catalogue.archive_product(actor, item.id, archived=not args.restore))
+    form = ProductForm(
+        name=args.name if args.name is not None else item.name,
+        price=args.price if args.price is not None else item.price,
+        category=args.category if args.category is not None else item.category.name,
+        barcodes=tuple(catalogue.codes_of(item) + args.add_barcode),
+        weighed=bool(item.weighed) if args.weighed is None else args.weighed,
+        plu=args.plu if args.plu is not None else item.plu, sku=args.sku,
+    )
+    return product_json(catalogue.update_product(actor, item.id, form))
+
+
 def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
     from services.programme import whatif
     from services.programme.rules import check
@@ -671,7 +730,7 @@ def cmd_bench_sync(args: argparse.Namespace) -> dict[str, Any]:
 HANDLERS = {
     "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member,
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
-    "rules": cmd_rules, "simulate": cmd_simulate, "period": cmd_period,
+    "rules": cmd_rules, "product": cmd_product, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
     "staff": cmd_staff,

@@ -15,7 +15,7 @@ from typing import Callable
 import peewee
 
 from models.migration_steps import (
-    m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit, m0005_authority, m0011_stores,
+    m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit, m0005_authority, m0009_catalogue, m0011_stores,
 )
 
 
@@ -59,6 +59,10 @@ def _m5_authority(database: peewee.SqliteDatabase) -> None:
     run_statements(database, m0005_authority.STATEMENTS)
 
 
+def _m9_catalogue(database: peewee.SqliteDatabase) -> None:
+    run_statements(database, m0009_catalogue.STATEMENTS)
+
+
 # History, in order: a step is never edited or removed once released; a change
 # to the schema is a new step at the end (explicit DDL in models/migration_steps,
 # or playhouse.migrate operations), and the model in models/schema.py changes with
@@ -69,6 +73,7 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _m3_sync,
     _m4_audit,
     _m5_authority,
+    _m9_catalogue,
     _m11_stores,
 ]
 LATEST = len(MIGRATIONS)

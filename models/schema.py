@@ -142,6 +142,10 @@ class Product(UUIDModel):
     price = peewee.IntegerField(constraints=[peewee.Check("price >= 0")])
     quick_key = peewee.IntegerField(null=True, unique=True)
     active = peewee.BooleanField(default=True)
+    # Schema 9: weighed goods are priced per kilogram (`price`), and the shop's
+    # scales print their PLU inside the barcode (services.shop.scales).
+    weighed = peewee.BooleanField(default=False, constraints=[peewee.SQL("DEFAULT 0")])
+    plu = peewee.IntegerField(null=True, unique=True)
 
 
 class RuleSet(UUIDModel):
@@ -213,6 +217,9 @@ class SaleLine(UUIDModel):
     points_value = peewee.IntegerField(default=0)  # share of the bill paid by points
     points_earned = peewee.IntegerField(default=0)
     reasons = peewee.TextField(default="[]")  # JSON: why the discount and the points
+    # Schema 9: a weighed line (qty 1, unit_price the line's amount) keeps its weight and price per kg.
+    grams = peewee.IntegerField(null=True)
+    price_per_kg = peewee.IntegerField(null=True)
 
     class Meta:
         indexes = ((("sale", "position"), True),)
@@ -427,6 +434,29 @@ class RowSignature(BaseModel):
 
     class Meta:
         primary_key = peewee.CompositeKey("kind", "row_id")
+# --- schema 9: the shop's own catalogue -----------------------------------------------
+
+
+class ProductCode(UUIDModel):
+    """Every barcode a product is sold under, its main one (`product.barcode`)
+    included: the unique index keeps a code to one product."""
+
+    product = peewee.ForeignKeyField(Product, backref="codes", on_delete="CASCADE")
+    code = peewee.TextField(unique=True)
+    kind = peewee.TextField()  # main / ean13 / ean8 / upca / instore / other
+
+
+class PriceChange(UUIDModel):
+    """A product's price from `effective_from` on; `previous` is what it cost before."""
+
+    product = peewee.ForeignKeyField(Product, backref="price_changes", on_delete="CASCADE")
+    previous = peewee.IntegerField()
+    price = peewee.IntegerField(constraints=[peewee.Check("price >= 0")])
+    effective_from = Timestamp()
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("product", "effective_from"), False),)
 
 
 V1_MODELS: list[type[BaseModel]] = [
@@ -436,6 +466,9 @@ V1_MODELS: list[type[BaseModel]] = [
 V2_MODELS: list[type[BaseModel]] = [SaleLoyalty, CouponRedemption, IssuedCoupon, PendingPoints, EventBonus, Referral]
 SYNC_MODELS: list[type[BaseModel]] = [SyncedRow]  # migration 3
 AUDIT_MODELS: list[type[BaseModel]] = [AuditEntry]  # migration 4
-STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
 AUTHORITY_MODELS: list[type[BaseModel]] = [RowSignature]  # migration 5
-ALL_MODELS: list[type[BaseModel]] = V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + STORE_MODELS
+CATALOGUE_MODELS: list[type[BaseModel]] = [ProductCode, PriceChange]  # migration 9
+STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
+ALL_MODELS: list[type[BaseModel]] = (
+    V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS
+)

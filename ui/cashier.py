@@ -785,6 +785,8 @@ class CashierWindow(QMainWindow):
         menu.addAction(_("Receipts: reprint, save, return…"), lambda: self._act(self.open_receipts))
         menu.addAction(_("Membership cards…"), lambda: self._act(self.open_cards))
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
+        if auth.may(self.staff, "edit_catalogue"):  # products, categories, scales, labels
+            menu.addAction(_("Catalogue…"), lambda: self._act(self.open_catalogue))
         if auth.may(self.staff, "edit_rules"):  # the owner's programme: rules, promotions, what-if
             menu.addAction(_("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
         if auth.may(self.staff, "shop_settings"):  # the owner's backups and restore
@@ -893,6 +895,11 @@ class CashierWindow(QMainWindow):
 
         auth.require(self.staff, "manage_staff")
         self._show(OwnerKeyDialog(self.staff, self))
+    def open_catalogue(self) -> None:
+        from ui.catalogue_dialogs import CatalogueDialog
+
+        auth.require(self.staff, "edit_catalogue")
+        self._show(CatalogueDialog(self.staff, self.fmt, self.resources, self))
 
     def open_printer_settings(self) -> None:
         from ui.print_dialogs import PrinterSettingsDialog

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
-from services.core.messages import points_text, role_text, tier_text
+from services.core.messages import _, points_text, role_text, tier_text
 from services.core.money import format_money
+from services.shop.scales import format_kg
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,10 @@ class Formatter:
 
     def money(self, minor: int) -> str:
         return format_money(minor, self.currency, self.locale).replace("\u00a0", " ").replace("\u202f", " ")
+
+    def weight(self, grams: int) -> str:
+        """'0,742 кг': a weighed line's quantity."""
+        return _("{weight} kg").format(weight=format_kg(grams, self.locale))
 
     def qlocale(self) -> QLocale:
         return QLocale(self.locale)

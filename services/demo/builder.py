@@ -20,7 +20,7 @@ import uuid_utils
 from models import db
 from models.db import insert_tuples
 from models.schema import (
-    Card, Category, EventBonus, LedgerEntry, Member, Payment, Product, Sale, SaleLine, SaleLoyalty, Till, utcnow,
+    Card, Category, EventBonus, LedgerEntry, Member, Payment, Product, ProductCode, Sale, SaleLine, SaleLoyalty, Till, utcnow,
 )
 from services.shop import staff as auth
 from services.programme import rules as rules_service
@@ -33,6 +33,7 @@ from services.programme.pricing import CartLine, Customer, price_cart
 from services.core.errors import InputError
 from services.core.messages import words
 from services.journal import authority
+from services.shop.scales import weighed_amount
 from services.shop.settings import configure_shop, get_setting, is_set_up, set_setting, shop_info
 from services.core.storage import write_transaction
 
@@ -150,7 +151,7 @@ def build_demo(
     return DemoResult(
         members=len(people), products=len(catalogue), sales=sold,
         sample_cards=[p.card for p in sample_people],
-        sample_products=[p.barcode for p in catalogue if not p.excluded][:10],
+        sample_products=[p.barcode for p in catalogue if not p.excluded and not p.weighed][:10],
     )
 
 
@@ -160,8 +161,9 @@ class _Item:
     barcode: str
     name: str
     category: str
-    price: int
+    price: int  # per kg when weighed
     excluded: bool
+    weighed: bool = False
 
 
 def _make_products(data: dict, count: int, rng: random.Random) -> list[_Item]:
@@ -176,10 +178,15 @@ def _make_products(data: dict, count: int, rng: random.Random) -> list[_Item]:
         round_no = 0
         while len(items) < count:
             for cat, spec in cats:
-                for base in spec["items"]:
+                for entry in spec["items"]:
                     if len(items) >= count:
                         break
-                    if spec.get("fixed") and round_no:
+                    # An item is its name, or {"name", "price": [low, high], "weighed"}: its own range
+                    # (water is not priced like coffee), per kg for goods the scales weigh.
+                    item_spec = entry if isinstance(entry, dict) else {"name": entry}
+                    base = item_spec["name"]
+                    weighed = bool(item_spec.get("weighed"))
+                    if (spec.get("fixed") or weighed) and round_no:
                         continue
                     brands = spec.get("brands") or [""]
                     brand = brands[round_no % len(brands)]
@@ -189,11 +196,12 @@ def _make_products(data: dict, count: int, rng: random.Random) -> list[_Item]:
                     serial += 1
                     body = f"460{rng.randrange(10**9):09d}"
                     barcode = body + str(ean13_check_digit(body))
-                    low, high = spec["price"]
+                    low, high = item_spec.get("price") or spec["price"]
                     price = low if spec.get("fixed") else rng.randrange(low // 100, high // 100) * 100 + 90
                     pid = uuid_utils.uuid7().bytes
-                    rows.append((pid, barcode, f"A-{serial:05d}", name, name_key(name), cat.id.bytes, price, 1))
-                    items.append(_Item(pid, barcode, name, cat.name, price, spec.get("excluded", False)))
+                    plu = sum(1 for i in items if i.weighed) + 1 if weighed else None
+                    rows.append((pid, barcode, f"A-{serial:05d}", name, name_key(name), cat.id.bytes, price, 1, weighed, plu))
+                    items.append(_Item(pid, barcode, name, cat.name, price, spec.get("excluded", False), weighed))
             round_no += 1
             if round_no > 10_000:
                 break
@@ -205,10 +213,20 @@ def _make_products(data: dict, count: int, rng: random.Random) -> list[_Item]:
                 seen.add(item.barcode)
                 unique_rows.append(row)
                 unique_items.append(item)
-        insert_tuples(Product, ["id", "barcode", "sku", "name", "name_key", "category", "price", "active"], unique_rows)
-        for key, item in enumerate(unique_items[:12], start=1):
+        insert_tuples(Product, ["id", "barcode", "sku", "name", "name_key", "category", "price", "active", "weighed", "plu"],
+                      unique_rows)
+        insert_tuples(ProductCode, ["id", "product", "code", "kind"],
+                      [(uuid_utils.uuid7().bytes, item.id, item.barcode, "ean13") for item in unique_items])
+        for key, item in enumerate([i for i in unique_items if not i.weighed][:12], start=1):
             Product.update(quick_key=key).where(Product.id == item.id).execute()
     return unique_items
+
+
+def _weighed_line(key: str, item: _Item, rng: random.Random) -> CartLine:
+    """What the scales would have weighed: 150 g to 2.5 kg, priced by the till's one rule."""
+    grams = rng.randrange(150, 2500)
+    return CartLine(key, item.barcode, item.name, item.category, weighed_amount(item.price, grams), 1, item.excluded,
+                    grams=grams, per_kg=item.price)
 
 
 @dataclass
@@ -284,6 +302,7 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
             for item in picks:
                 merged.setdefault(item.barcode, [item, 0])[1] += rng.choice((1, 1, 1, 2, 3))
             lines = [
+                _weighed_line(f"{n:09d}-{i:02d}", it, rng) if it.weighed else
                 CartLine(f"{n:09d}-{i:02d}", it.barcode, it.name, it.category, it.price, qty, it.excluded)
                 for i, (it, qty) in enumerate(merged.values())
             ]
@@ -312,6 +331,7 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
                 line_rows.append((
                     _uid(when), sid, pos, product_id[pl.line.barcode], pl.line.barcode, pl.line.name, pl.line.qty, pl.line.unit_price,
                     pl.gross, pl.discount, pl.points_value, pl.points_earned, json.dumps(pl.reasons, ensure_ascii=False),
+                    pl.line.grams or None, pl.line.per_kg or None,
                 ))
             balance_after = None
             if person:
@@ -341,7 +361,7 @@ def _make_sales(catalogue, people, count, rng, rules, till, cashier_ids, start, 
             ))
         with db.atomic():
             insert_tuples(Sale, ["id", "till", "receipt_no", "cashier", "member", "card_number", "rule_version", "created_at", "subtotal", "discount", "total", "points_redeemed", "points_value", "paid_money", "points_earned", "balance_after", "offline"], sale_rows)
-            insert_tuples(SaleLine, ["id", "sale", "position", "product", "barcode", "name", "qty", "unit_price", "gross", "discount", "points_value", "points_earned", "reasons"], line_rows)
+            insert_tuples(SaleLine, ["id", "sale", "position", "product", "barcode", "name", "qty", "unit_price", "gross", "discount", "points_value", "points_earned", "reasons", "grams", "price_per_kg"], line_rows)
             insert_tuples(Payment, ["id", "sale", "method", "amount", "tendered", "change"], pay_rows)
             insert_tuples(LedgerEntry, ["id", "member", "kind", "delta", "sale", "till", "note", "created_at"], ledger_rows)
             insert_tuples(SaleLoyalty, ["sale", "tier", "bonus_points", "coupons"], loyalty_rows)

@@ -160,7 +160,8 @@ def bench_sales(path: Path, rounds: int, rng: random.Random) -> dict[str, Any]:
     """Complete `rounds` sales for random members, then write the same rows raw
     for *other* random members, so neither side finds the other's pages warm."""
     cashier = Staff.select().where(Staff.role == "cashier").first() or Staff.select().first()
-    products = [p.barcode for p in Product.select(Product.barcode).limit(200)]
+    # Goods sold by the piece: a weighed one needs a scale's label.
+    products = [p.barcode for p in Product.select(Product.barcode).where(Product.weighed == False).limit(200)]  # noqa: E712
     count = db.obj.execute_sql('SELECT MAX(rowid) FROM "card"').fetchone()[0] or 0
     if not (cashier and products and count):
         return {"name": "sale completion", "skipped": "needs staff, products and members"}

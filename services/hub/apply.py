@@ -310,7 +310,9 @@ def _governed_handler(kind: str, key: str = "id") -> Handler:
 # Staff first: a staff document may introduce the owner key that signed the rest.
 for _kind, _order, _key in (("staff", 8, "id"), ("setting", 10, "key"), ("rule_set", 26, "id")):
     handler(_kind, _order)(_governed_handler(_kind, _key))
-for _kind, _order, _key in (("category", 20, "id"), ("product", 22, "id")):
+for _kind, _order, _key in (
+    ("category", 20, "id"), ("product", 22, "id"), ("product_code", 27, "id"), ("price_change", 28, "id"),
+):
     handler(_kind, _order)(_entity_handler(_kind, _key))
 # The balance is never taken from a till: it follows from the ledger.
 handler("member", 40)(_entity_handler("member", drop=("balance",)))

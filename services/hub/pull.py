@@ -21,6 +21,7 @@ from models.hub import Change
 
 PULL_KINDS = (
     "setting", "category", "product", "staff", "rule_set", "member", "card", "ledger_entry",
+    "product_code", "price_change",  # a product's other barcodes and its price history (till schema 9)
     # the programme's records the chain shares (services.hub.apply.SHARED_RECORDS)
     "referral", "issued_coupon", "coupon_redemption", "event_bonus",
 )

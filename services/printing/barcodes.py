@@ -85,3 +85,24 @@ def draw_bars(pdf, bars: Bars, x: float, y: float, module: float, height: float)
     pdf.drawPath(path, stroke=0, fill=1)
     pdf.restoreState()
     return bars.width_modules * module
+
+
+# Quiet zones of the other retail codes a product may carry (GS1: EAN-8 7 and 7, UPC-A 9 and 9).
+GTIN_QUIET = {"ean13": QUIET["ean13"], "ean8": (7, 7), "upca": (9, 9)}
+
+
+def gtin_bars(code: str) -> Bars:
+    """A product's EAN-13, EAN-8 or UPC-A as bars (other in-store codes as Code 128)."""
+    import barcode
+
+    from services.shop.product_codes import gtin_check_digit, kind_of
+
+    kind = kind_of(code)
+    if kind == "other":
+        return code128(code)
+    if int(code[-1]) != gtin_check_digit(code[:-1]):
+        raise InputError("barcode_check_digit", barcode=code, kind=kind, digit=gtin_check_digit(code[:-1]))
+    made = barcode.get_barcode_class(kind)(code)
+    if made.get_fullcode() != code:  # never print a number other than the one asked for
+        raise InputError("barcode_check_digit", barcode=code, kind=kind, digit=gtin_check_digit(code[:-1]))
+    return Bars(kind, code, made.build()[0], *GTIN_QUIET[kind])

@@ -26,6 +26,7 @@ from services.core.money import format_money
 from services.sale.returns import find_sale
 from services.shop import training
 from services.shop.owner_settings import till_store
+from services.shop.scales import format_kg
 from services.shop.settings import local_time, shop_info
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,8 @@ class ReceiptLine:
     gross: int
     discount: int
     why: str  # the discount's reasons, in the receipt's language
+    grams: int | None = None  # a weighed line: its weight, and its price per kg in unit_price's stead
+    price_per_kg: int | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
     cashier = Staff.get_or_none(Staff.id == sale.cashier_id)
     lines = tuple(
         ReceiptLine(line.name, line.qty, line.unit_price, line.gross, line.discount,
-                    _why(json.loads(line.reasons), t) if line.discount else "")
+                    _why(json.loads(line.reasons), t) if line.discount else "", line.grams, line.price_per_kg)
         for line in SaleLine.select().where(SaleLine.sale == sale).order_by(SaleLine.position)
     )
     payments = tuple(
@@ -220,7 +223,12 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
     discount = t.pgettext("receipt", "Discount")
     for line in receipt.lines:
         rows.append(Row(line.name))
-        rows.append(Row(f"  {line.qty} × {money(line.unit_price)}", money(line.gross)))
+        if line.grams:  # "0,742 кг × 189,90 ₽"
+            weight = t.pgettext("receipt", "{weight} kg × {price}").format(
+                weight=format_kg(line.grams, receipt.locale), price=money(line.price_per_kg or 0))
+            rows.append(Row(f"  {weight}", money(line.gross)))
+        else:
+            rows.append(Row(f"  {line.qty} × {money(line.unit_price)}", money(line.gross)))
         if line.discount:
             rows.append(Row(f"  {discount} {line.why}".rstrip(), "−" + money(line.discount)))
     rows.append(RULE)

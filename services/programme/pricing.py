@@ -34,6 +34,9 @@ class CartLine:
     unit_price: int
     qty: int
     excluded: bool = False  # category never gets a discount or points
+    # A weighed line (services.shop.scales): qty 1, unit_price its amount, and these to print.
+    grams: int = 0
+    per_kg: int = 0
 
 
 @dataclass(frozen=True)

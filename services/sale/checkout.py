@@ -20,12 +20,12 @@ from services.core.storage import write_transaction
 from models.db import fetch_model, insert_rows
 from models.schema import Member, ParkedSale, Payment, Product, Sale, SaleLine, Staff, Till, new_id, utcnow
 from services.shop import staff as auth
-from services.shop import catalogue
+from services.shop import catalogue, scales
 from services.programme import ledger
 from services.programme import loyalty
 from services.journal import outbox
 from services.sale import permits as redeem
-from services.core.errors import InputError
+from services.core.errors import InputError, NotFound
 from services.programme.loyalty import CouponUse
 from services.programme.tiers import SPEND_SQL, settle_tier, window_start
 from services.programme.pricing import CartLine, Customer, PricedCart, price_cart
@@ -47,6 +47,19 @@ def line_for(product: Product, qty: int = 1) -> CartLine:
         unit_price=product.price,
         qty=qty,
         excluded=product.category.loyalty_excluded,
+    )
+
+
+def weighed_line(product: Product, label: scales.ScaleLabel) -> CartLine:
+    """A line from a scale's label: its amount by the one rule of services.shop.scales."""
+    if label.grams is not None:
+        grams, amount = label.grams, scales.weighed_amount(product.price, label.grams)
+    else:
+        amount = label.amount or 0
+        grams = scales.grams_for(amount, product.price)
+    return CartLine(
+        key=new_line_key(), barcode=product.barcode, name=product.name, category=product.category.name,
+        unit_price=amount, qty=1, excluded=product.category.loyalty_excluded, grams=grams, per_kg=product.price,
     )
 
 
@@ -73,6 +86,8 @@ class Cart:
     def add(self, product: Product, qty: int = 1) -> CartLine:
         """Scanning the same product again adds to its line."""
         _check_qty(qty)
+        if product.weighed:
+            raise InputError("weighed_needs_scale", name=product.name)
         for index, line in enumerate(self.lines):
             if line.barcode == product.barcode:
                 _check_qty(line.qty + qty)
@@ -83,10 +98,25 @@ class Cart:
         return line
 
     def add_barcode(self, barcode: str, qty: int = 1) -> CartLine:
-        return self.add(catalogue.by_barcode(barcode), qty)
+        """A product's own code, or a scale's label for a weighed one (each
+        label its own line: two bags of apples are two weights)."""
+        try:
+            product = catalogue.by_barcode(barcode)
+        except NotFound:
+            label = scales.read_label(barcode, catalogue.scale_layout())
+            if label is None:
+                raise
+            if qty != 1:
+                raise InputError("weighed_qty") from None
+            line = weighed_line(catalogue.by_plu(label.plu), label)
+            self.lines.append(line)
+            return line
+        return self.add(product, qty)
 
     def set_qty(self, key: str, qty: int) -> None:
         _check_qty(qty)
+        if any(l.key == key and l.grams for l in self.lines):
+            raise InputError("weighed_qty")
         self.lines = [_with_qty(l, qty) if l.key == key else l for l in self.lines]
 
     def remove(self, key: str) -> None:
@@ -149,7 +179,7 @@ def _check_qty(qty: int) -> None:
 
 
 def _with_qty(line: CartLine, qty: int) -> CartLine:
-    return CartLine(line.key, line.barcode, line.name, line.category, line.unit_price, qty, line.excluded)
+    return dataclasses.replace(line, qty=qty)
 
 
 @dataclass(frozen=True)
@@ -242,6 +272,7 @@ def complete_sale(
                 barcode=pl.line.barcode, name=pl.line.name, qty=pl.line.qty, unit_price=pl.line.unit_price,
                 gross=pl.gross, discount=pl.discount, points_value=pl.points_value,
                 points_earned=pl.points_earned, reasons=json.dumps(pl.reasons, ensure_ascii=False),
+                grams=pl.line.grams or None, price_per_kg=pl.line.per_kg or None,
             )
             for i, pl in enumerate(priced.lines)
         ]
@@ -384,8 +415,13 @@ def _as_now(line: CartLine) -> CartLine:
         product = catalogue.by_barcode(line.barcode)
     except InputError:
         return line
-    fresh = line_for(product, line.qty)
-    return CartLine(line.key, fresh.barcode, fresh.name, fresh.category, fresh.unit_price, fresh.qty, fresh.excluded)
+    if line.grams:  # a weighed line: the same weight at today's price per kg
+        fresh = weighed_line(product, scales.ScaleLabel(product.plu or 0, line.grams, None))
+    elif product.weighed:
+        return line
+    else:
+        fresh = line_for(product, line.qty)
+    return dataclasses.replace(fresh, key=line.key)
 
 
 def example_cart(per_category: int = 1, qty: int = 3) -> list[CartLine]:
@@ -399,5 +435,6 @@ def example_cart(per_category: int = 1, qty: int = 3) -> list[CartLine]:
         products = (Product.select(Product, Category).join(Category)
                     .where((Product.category == category) & (Product.active == True))  # noqa: E712
                     .order_by(Product.sku).limit(per_category))
-        lines += [line_for(p, qty) for p in products]
+        lines += [weighed_line(p, scales.ScaleLabel(p.plu or 0, 1000, None)) if p.weighed else line_for(p, qty)
+                  for p in products]
     return lines

@@ -30,6 +30,7 @@ ACTIONS = {
     "block_card": "manager",
     "reserve_cards": "manager",
     "printer_settings": "manager",
+    "edit_catalogue": "manager",
     "shop_settings": "owner",
     "edit_rules": "owner",
     "manage_staff": "owner",

@@ -25,7 +25,8 @@ import peewee
 
 from models import db
 from models.schema import (
-    Card, Category, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, Product, Referral, RuleSet,
+    Card, Category, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, PriceChange, Product, ProductCode,
+    Referral, RuleSet,
     Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow,
 )
 from services.journal import authority, continuity, fieldclock
@@ -226,6 +227,7 @@ def _seed(client: HubClient) -> None:
 # Master data written by services that do not use the outbox, in the order the hub needs them.
 UNLOGGED_KINDS: tuple[tuple[str, type[peewee.Model]], ...] = (
     ("category", Category), ("product", Product), ("staff", Staff), ("rule_set", RuleSet),
+    ("product_code", ProductCode), ("price_change", PriceChange),  # schema 9: a product's other codes, its prices
 )
 
 
@@ -349,6 +351,7 @@ def pull_all(client: HubClient, *, page: int = PAGE) -> int:
 
 _MODELS: dict[str, type[peewee.Model]] = {
     "category": Category, "product": Product, "staff": Staff, "rule_set": RuleSet, "member": Member, "card": Card,
+    "product_code": ProductCode, "price_change": PriceChange,
 }
 
 

@@ -76,14 +76,14 @@ def _a_card_with_points(path: Path) -> str:
 
     with sqlite3.connect(path) as conn:
         return conn.execute("SELECT c.number FROM card c JOIN member m ON m.id = c.member_id "
-                            "WHERE c.status = 'active' AND m.balance >= 50 ORDER BY c.number LIMIT 1").fetchone()[0]
+                            "WHERE c.status = 'active' AND m.balance >= 200 ORDER BY c.number LIMIT 1").fetchone()[0]
 
 
 def _a_barcode(path: Path) -> str:
     import sqlite3
 
     with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT barcode FROM product ORDER BY barcode LIMIT 1").fetchone()[0]
+        return conn.execute("SELECT barcode FROM product WHERE weighed = 0 ORDER BY barcode LIMIT 1").fetchone()[0]
 
 
 def test_bad_input_is_one_line(pg_dsn):

@@ -97,6 +97,22 @@ def _add_later_columns(database) -> None:
 
 def _drop_later_columns(database) -> None:
     for table, column, _kind in LATER_COLUMNS:
+def _builder_columns(database, add: bool) -> None:
+    """Today's demo builder writes schema 9's columns and tables (weighed goods,
+    product codes); a v1 till had none, so they are added for the build and
+    taken away again (the older tables of V2_MODELS are handled the same way)."""
+    from models.schema import CATALOGUE_MODELS
+
+    columns = (("product", "weighed", "INTEGER NOT NULL DEFAULT 0"), ("product", "plu", "INTEGER"),
+               ("sale_line", "grams", "INTEGER"), ("sale_line", "price_per_kg", "INTEGER"))
+    if add:
+        database.create_tables(CATALOGUE_MODELS)
+        for table, column, kind in columns:
+            database.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {kind}')
+        return
+    for model in CATALOGUE_MODELS:
+        database.execute_sql(f'DROP TABLE "{model._meta.table_name}"')
+    for table, column, _ in columns:
         database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
 
 
@@ -121,7 +137,9 @@ def test_a_version_1_till_upgrades_and_keeps_its_data(tmp_path, resources):
     database.create_tables(V2_MODELS)  # the demo builder writes them; dropped again below
     _add_later_columns(database)
     _add_later_staff_columns(database)
+    _builder_columns(database, add=True)
     build_demo(resources, members=30, products=20, sales=120, seed=2, rules=default_rules())
+    _builder_columns(database, add=False)
     _drop_later_columns(database)
     for model in V2_MODELS:
         database.execute_sql(f'DROP TABLE "{model._meta.table_name}"')
@@ -168,7 +186,9 @@ def test_a_v1_database_upgrades_to_sync_keeping_its_data(tmp_path, resources):
     database.create_tables(V2_MODELS)  # the demo builder writes them; a v1 till had none
     _add_later_columns(database)
     _add_later_staff_columns(database)
+    _builder_columns(database, add=True)
     build_demo(resources, members=20, products=10, sales=30, seed=3)
+    _builder_columns(database, add=False)
     _drop_later_columns(database)
     for model in V2_MODELS:
         database.execute_sql(f'DROP TABLE "{model._meta.table_name}"')

@@ -17,7 +17,7 @@ import pytest
 
 from models import db, open_database
 from models.migration_steps import (
-    m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit, m0005_authority, m0011_stores,
+    m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit, m0005_authority, m0009_catalogue, m0011_stores,
 )
 from models.migrations import LATEST, schema_version
 from models.schema import ALL_MODELS
@@ -176,6 +176,7 @@ RELEASED_STEPS = {
     m0004_audit: "67c90b6f4ca961f3ea9db91160928d9af1a1a24a6c6070b1969c3c529a12e9f5",
     m0011_stores: "f247302f751e64c350e9997353c98f999329ff542db71e006ed76721316c0630",
     m0005_authority: "78dcf25c9d22c2655b5ac885c03488bc283af8f5ada1d3bf1ec1fd16b836a780",
+    m0009_catalogue: "cfaaed3f1eec62d6fe4cf20755f87e6aedad2b4b2b44d5b80a64af469d61e716",
 }
 
 
