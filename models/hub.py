@@ -13,7 +13,7 @@ import datetime as dt
 import peewee
 from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
 
-from models.hub_steps import h0001_initial
+from models.hub_steps import h0001_initial, h0004_trust
 
 hub_db = peewee.DatabaseProxy()
 
@@ -65,6 +65,9 @@ class HubTill(HubModel):
     revoked_at = peewee.DateTimeField(null=True)
     last_seq = peewee.BigIntegerField(default=0)  # highest outbox seq applied, contiguous
     last_push_at = peewee.DateTimeField(null=True)
+    # The till's own id on its receipts when it joined with a shop of its own
+    # (services.hub.rights binds the first one it sends).
+    local_till_id = peewee.UUIDField(null=True, unique=True)
 
 
 class AppliedOp(HubModel):
@@ -142,7 +145,7 @@ class HubLedger(HubModel):
     kind = peewee.TextField()
     delta = peewee.BigIntegerField()
     sale_id = peewee.UUIDField(null=True, index=True)
-    return_id = peewee.UUIDField(null=True)
+    return_id = peewee.UUIDField(null=True, index=True)
     till_id = peewee.UUIDField(null=True)
     staff_id = peewee.UUIDField(null=True)
     note = peewee.TextField(default="")
@@ -203,7 +206,12 @@ def _h1_initial(database: peewee.Database) -> None:
 # History, as for the till's (models/migrations.py): frozen DDL, a new step for
 # each change, the models changed with it; tests/hub/test_hub_schema.py fails
 # when the two disagree.
-HUB_MIGRATIONS = [_h1_initial]
+def _h4_trust(database: peewee.Database) -> None:
+    for statement in h0004_trust.STATEMENTS:
+        database.execute_sql(statement)
+
+
+HUB_MIGRATIONS = [_h1_initial, _h4_trust]
 
 
 def migrate_hub(database: peewee.Database) -> int:

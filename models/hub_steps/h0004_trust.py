@@ -1,0 +1,14 @@
+"""Hub step "trust": the hub trusts no till.
+
+A till that joined the chain with a shop of its own keeps its own till id on
+its receipts; the first one it sends is bound to its token
+(`hub_till.local_till_id`), so no other till can send facts in its name.
+Ledger entries are checked against their return's own figures, looked up by
+`return_id`.  Frozen: never edit, add a step instead."""
+from __future__ import annotations
+
+STATEMENTS: tuple[str, ...] = (
+    'ALTER TABLE "hub_till" ADD COLUMN "local_till_id" UUID',
+    'CREATE UNIQUE INDEX IF NOT EXISTS "hub_till_local_till_id" ON "hub_till" ("local_till_id")',
+    'CREATE INDEX IF NOT EXISTS "hub_ledger_return_id" ON "hub_ledger" ("return_id")',
+)
