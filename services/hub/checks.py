@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import uuid
 from typing import Any
 
@@ -65,6 +66,9 @@ def text(value: Any, name: str, limit: int = MAX_TEXT, *, required: bool = False
     return value
 
 
+_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def an_id(value: Any, name: str, *, required: bool = True) -> str | None:
     """A UUID as canonical text."""
     if value is None or value == "":
@@ -73,6 +77,8 @@ def an_id(value: Any, name: str, *, required: bool = True) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > 64:
         raise Unapplicable(f"{name} is not an id")
+    if _CANONICAL_ID.fullmatch(value):  # the tills' own form: no need to parse it
+        return value
     try:
         return str(uuid.UUID(value))
     except ValueError:
