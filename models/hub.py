@@ -74,7 +74,7 @@ class AppliedOp(HubModel):
     """Each till operation, once: the primary key is the op's UUID."""
 
     op_id = peewee.UUIDField(primary_key=True)
-    till = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT")
+    till = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT", index=False)  # (till, seq) below serves
     seq = peewee.BigIntegerField()
     kind = peewee.TextField()
     status = peewee.TextField()  # applied / quarantined
@@ -145,7 +145,7 @@ class HubLedger(HubModel):
     kind = peewee.TextField()
     delta = peewee.BigIntegerField()
     sale_id = peewee.UUIDField(null=True, index=True)
-    return_id = peewee.UUIDField(null=True, index=True)
+    return_id = peewee.UUIDField(null=True)
     till_id = peewee.UUIDField(null=True)
     staff_id = peewee.UUIDField(null=True)
     note = peewee.TextField(default="")

@@ -102,10 +102,12 @@ class LedgerFacts:
                 self.moved[(sid, kind)][1] += int(count)
                 if kind in checks.BONUS_KINDS:
                     self.bonuses[sid][member] = self.bonuses[sid].get(member, 0) + int(total)
-        if return_ids:
+        if self.returns:
+            # A return's entries always name its sale too: found by the sale's index.
             for rid, kind, total, count in hub_db.execute_sql(
                 "SELECT return_id::text, kind, SUM(delta), COUNT(*) FROM hub_ledger "
-                "WHERE return_id = ANY(%s::uuid[]) GROUP BY return_id, kind", (list(return_ids),),
+                "WHERE sale_id = ANY(%s::uuid[]) AND return_id = ANY(%s::uuid[]) GROUP BY return_id, kind",
+                (list({r[1] for r in self.returns.values()}), list(self.returns)),
             ):
                 self.moved[(rid, kind)] = [int(total), int(count)]
         self._bonus_caps: dict[str, int] | None = None
@@ -260,7 +262,7 @@ def _returned(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
     origin, sale_id, reversed_, restored = ret
     if origin != str(ctx.till.id):
         raise Unapplicable(f"a {kind} entry for another till's return")
-    if e["sale_id"] and e["sale_id"] != sale_id:
+    if e["sale_id"] != sale_id:
         raise Unapplicable(f"a {kind} entry whose sale is not its return's")
     sale = facts.sales.get(sale_id)
     bonuses = facts.bonuses.get(sale_id, {})

@@ -235,3 +235,29 @@ def test_the_seed_route_is_no_way_round_the_checks(hub_http, enrol):
                            headers={"Authorization": f"Bearer {a}"})
     assert answer.json() == {"applied": 0}
     assert ledger() == {(M1, "earn", 50)}
+
+
+def test_returns_give_back_no_more_than_their_own_figures(hub_http, enrol):
+    _, a = enrol("A")
+    sale_id = a_real_sale(hub_http, a, earned=50)
+
+    def return_op(seq, sale, reversed_=50, restored=0):
+        ret_id = str(uuid.uuid4())
+        return ret_id, op(seq, "return", {"return": {
+            "id": ret_id, "sale_id": sale, "till_id": None, "created_at": NOW, "refund": 1000, "value": 1000,
+            "points_reversed": reversed_, "points_restored": restored}, "lines": []})
+
+    ret_id, ret = return_op(3, sale_id)
+    _, ghost = return_op(4, str(uuid.uuid4()))
+    _, greedy = return_op(5, sale_id, reversed_=1_000_000)
+    ops = [
+        ret, ghost, greedy,
+        entry_op(6, "reverse", -1_000_000, sale_id=sale_id, return_id=ret_id),
+        entry_op(7, "restore", 1_000_000, sale_id=sale_id, return_id=ret_id),
+        entry_op(8, "reverse", -50, member=M2, sale_id=sale_id, return_id=ret_id),
+        entry_op(9, "reverse", -50, sale_id=sale_id, return_id=ret_id),
+        entry_op(10, "reverse", -50, sale_id=sale_id, return_id=ret_id),  # the same points twice
+    ]
+    assert statuses(push(hub_http, a, ops)) == [
+        "applied", "quarantined", "quarantined", "quarantined", "quarantined", "quarantined", "applied", "quarantined"]
+    assert ledger() == {(M1, "earn", 50), (M1, "reverse", -50)}
