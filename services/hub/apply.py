@@ -232,6 +232,8 @@ def _apply(ops: list[Op], ctx: Context, status: dict[uuid.UUID, str], tracked: b
 def _quarantine(till: HubTill, op: Op, error: str, tracked: bool = True) -> None:
     log.warning("quarantined %s op %s from till %s: %s", op.kind, op.op_id, till.name, error)
     payload = {"text": (op.raw or "")[:2000]} if op.refused else op.payload
+    # Kept for the owner to read: PostgreSQL's jsonb takes no NUL character, which bad data may hold.
+    payload = json.loads(json.dumps(payload).replace("\\u0000", "\\ufffd"))
     Quarantine.insert(
         till=till.id, op_id=op.op_id, seq=op.seq, kind=op.kind[:100], payload=payload, error=error[:2000]
     ).on_conflict_ignore().execute()

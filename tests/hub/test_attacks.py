@@ -261,3 +261,9 @@ def test_returns_give_back_no_more_than_their_own_figures(hub_http, enrol):
     assert statuses(push(hub_http, a, ops)) == [
         "applied", "quarantined", "quarantined", "quarantined", "quarantined", "quarantined", "applied", "quarantined"]
     assert ledger() == {(M1, "earn", 50), (M1, "reverse", -50)}
+
+
+def test_a_nul_character_is_quarantined_too(hub_http, enrol):
+    _, a = enrol("A")
+    nul = entry_op(1, "free\u0000money", 5)
+    assert statuses(push(hub_http, a, [nul, sale_op(2)])) == ["quarantined", "applied"]
