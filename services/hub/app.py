@@ -15,12 +15,12 @@ import time
 import uuid
 from typing import Any, Callable
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from models.hub import HubTill, hub_db, utcnow
-from services.hub import apply, auth, holds, pull
+from services.hub import apply, auth, checks, holds, pull
 from services.hub.door import Door, RateLimit
 
 log = logging.getLogger("loyaltill.hub")
@@ -54,7 +54,7 @@ class PushIn(BaseModel):
 class HoldIn(BaseModel):
     hold_id: uuid.UUID
     member_id: uuid.UUID
-    points: int = Field(gt=0)
+    points: int = Field(gt=0, le=checks.MAX_POINTS)
 
 
 class ConfirmIn(BaseModel):
@@ -121,7 +121,8 @@ def create_app(rate: RateLimit | None = None, max_body: int | None = None,
         return {"applied": _in_db(lambda: apply.apply_snapshot(till.id, ops, now=clock()))}
 
     @app.get("/v1/pull")
-    def pull_changes(after: int = 0, limit: int = 1000, till: HubTill = Depends(current_till)) -> dict[str, Any]:
+    def pull_changes(after: int = Query(0, ge=0, le=2**62), limit: int = Query(1000, ge=1, le=100_000),
+                     till: HubTill = Depends(current_till)) -> dict[str, Any]:
         return _in_db(lambda: pull.page(after, limit))
 
     @app.post("/v1/holds")

@@ -267,3 +267,16 @@ def test_a_nul_character_is_quarantined_too(hub_http, enrol):
     _, a = enrol("A")
     nul = entry_op(1, "free\u0000money", 5)
     assert statuses(push(hub_http, a, [nul, sale_op(2)])) == ["quarantined", "applied"]
+
+
+def test_a_pull_cursor_beyond_any_number_is_a_4xx(hub_http, enrol):
+    _, a = enrol("A")
+    answer = hub_http.get("/v1/pull", params={"after": 2**70}, headers={"Authorization": f"Bearer {a}"})
+    assert answer.status_code == 422
+    assert hub_http.get("/v1/pull", params={"after": 0}, headers={"Authorization": f"Bearer {a}"}).status_code == 200
+
+
+def test_a_hold_beyond_any_number_is_a_4xx(hub_http, enrol):
+    _, a = enrol("A")
+    body = {"hold_id": str(uuid.uuid4()), "member_id": M1, "points": 2**70}
+    assert hub_http.post("/v1/holds", json=body, headers={"Authorization": f"Bearer {a}"}).status_code == 422
