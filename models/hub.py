@@ -13,7 +13,7 @@ import datetime as dt
 import peewee
 from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
 
-from models.hub_steps import h0001_initial, h0003_owner_keys
+from models.hub_steps import h0001_initial, h0003_owner_keys, h0004_trust
 
 hub_db = peewee.DatabaseProxy()
 
@@ -65,13 +65,16 @@ class HubTill(HubModel):
     revoked_at = peewee.DateTimeField(null=True)
     last_seq = peewee.BigIntegerField(default=0)  # highest outbox seq applied, contiguous
     last_push_at = peewee.DateTimeField(null=True)
+    # The till's own id on its receipts when it joined with a shop of its own
+    # (services.hub.rights binds the first one it sends).
+    local_till_id = peewee.UUIDField(null=True, unique=True)
 
 
 class AppliedOp(HubModel):
     """Each till operation, once: the primary key is the op's UUID."""
 
     op_id = peewee.UUIDField(primary_key=True)
-    till = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT")
+    till = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT", index=False)  # (till, seq) below serves
     seq = peewee.BigIntegerField()
     kind = peewee.TextField()
     status = peewee.TextField()  # applied / quarantined
@@ -219,7 +222,12 @@ def _h3_owner_keys(database: peewee.Database) -> None:
         database.execute_sql(statement)
 
 
-HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys]
+def _h4_trust(database: peewee.Database) -> None:
+    for statement in h0004_trust.STATEMENTS:
+        database.execute_sql(statement)
+
+
+HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust]
 
 
 def migrate_hub(database: peewee.Database) -> int:

@@ -1,22 +1,27 @@
 """The hub's HTTP service: FastAPI over PostgreSQL (peewee), one JSON line per request in the log.
 
-Every /v1 route knows the till from its bearer token, never from the body;
-an unknown or revoked token is 401 before anything is read or written.
+Every /v1 route knows the till from its bearer token, never from the body.
+The door (`Door`, services.hub.door) stands before every /v1 route: an
+unknown or revoked token is 401 before a byte of the body is read, a till
+over its rate is 429, a body over MAX_BODY is 413 as soon as it says so or
+grows past it.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import time
 import uuid
 from typing import Any, Callable
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from models.hub import HubTill, hub_db
-from services.hub import apply, auth, holds, pull
+from models.hub import HubTill, hub_db, utcnow
+from services.hub import apply, auth, checks, holds, pull
+from services.hub.door import Door, RateLimit
 
 log = logging.getLogger("loyaltill.hub")
 
@@ -37,9 +42,9 @@ class JsonLines(logging.Formatter):
 
 class OpIn(BaseModel):
     op_id: uuid.UUID
-    seq: int = Field(ge=0)
-    kind: str
-    payload: dict[str, Any] | str
+    seq: int = Field(ge=0, le=2**62)
+    kind: str = Field(max_length=100)
+    payload: Any  # an object or its JSON text; anything else goes to quarantine (apply.parse_ops)
 
 
 class PushIn(BaseModel):
@@ -49,7 +54,7 @@ class PushIn(BaseModel):
 class HoldIn(BaseModel):
     hold_id: uuid.UUID
     member_id: uuid.UUID
-    points: int = Field(gt=0)
+    points: int = Field(gt=0, le=checks.MAX_POINTS)
 
 
 class ConfirmIn(BaseModel):
@@ -61,19 +66,25 @@ def _in_db(fn: Callable[[], Any]) -> Any:
         return fn()
 
 
+def till_for_token(token: str) -> HubTill | None:
+    return _in_db(lambda: auth.till_for_token(token))
+
+
 def current_till(request: Request) -> HubTill:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    till = _in_db(lambda: auth.till_for_token(token.strip())) if scheme.lower() == "bearer" else None
+    """The till the door let in (its token was checked before the body was read)."""
+    till = getattr(request.state, "hub_till", None)
     if till is None:
         raise HTTPException(status_code=401, detail="unknown or revoked till token",
                             headers={"WWW-Authenticate": "Bearer"})
-    request.state.till = till.name
     return till
 
 
-def create_app() -> FastAPI:
+def create_app(rate: RateLimit | None = None, max_body: int | None = None,
+               clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
+    """The hub's app.  `clock` is the hub's own time (naive UTC), against which
+    a till's clocks are judged; tests pass a fake one."""
     app = FastAPI(title="LoyalTill hub", version="1", description="Tills push their outboxes and pull what the others did.")
+    app.add_middleware(Door, find_till=till_for_token, rate=rate or RateLimit(), max_body=max_body)
 
     @app.middleware("http")
     async def access_log(request: Request, call_next: Callable) -> Any:
@@ -100,17 +111,18 @@ def create_app() -> FastAPI:
     @app.post("/v1/push")
     def push(body: PushIn, till: HubTill = Depends(current_till)) -> dict[str, Any]:
         ops = apply.parse_ops([op.model_dump() for op in body.ops])
-        result = _in_db(lambda: apply.apply_batch(till.id, ops))
+        result = _in_db(lambda: apply.apply_batch(till.id, ops, now=clock()))
         log.info("push", extra={"fields": {"till": till.name, "ops": len(ops), **result["counts"]}})
         return result
 
     @app.post("/v1/snapshot")
     def snapshot(body: PushIn, till: HubTill = Depends(current_till)) -> dict[str, Any]:
         ops = apply.parse_ops([op.model_dump() for op in body.ops])
-        return {"applied": _in_db(lambda: apply.apply_snapshot(till.id, ops))}
+        return {"applied": _in_db(lambda: apply.apply_snapshot(till.id, ops, now=clock()))}
 
     @app.get("/v1/pull")
-    def pull_changes(after: int = 0, limit: int = 1000, till: HubTill = Depends(current_till)) -> dict[str, Any]:
+    def pull_changes(after: int = Query(0, ge=0, le=2**62), limit: int = Query(1000, ge=1, le=100_000),
+                     till: HubTill = Depends(current_till)) -> dict[str, Any]:
         return _in_db(lambda: pull.page(after, limit))
 
     @app.post("/v1/holds")

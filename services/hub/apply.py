@@ -12,9 +12,12 @@ Order: each till's operations are applied in `seq` order with no gaps
 "gap" with the expected seq, so the till sends again from there; a batch
 that arrives before the one it follows changes nothing.
 
-An operation that cannot be applied (unknown kind, a malformed row) goes to
-`quarantine` and its seq counts as consumed: it never blocks the rest.  Sales
-are facts: the sale handler stores what it is given and refuses nothing.
+An operation that cannot be applied (unknown kind, a malformed row, or one
+this till may not do: services.hub.rights) goes to `quarantine` with its
+reason and its seq counts as consumed: it never blocks the rest.  Only
+`Unapplicable` (the data is wrong, said explicitly by services.hub.checks)
+and PostgreSQL's data exceptions quarantine; a KeyError or TypeError is a bug
+in a handler and fails the push as one (logged, 500), never hiding as bad data.
 
 A new kind is added by registering a handler with `@handler(kind, order)`;
 `order` says which kinds go first inside one batch (members before cards
@@ -22,6 +25,7 @@ before the ledger that refers to them).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import uuid
@@ -35,7 +39,8 @@ from models.hub import (
     AppliedOp, Entity, HubReturn, HubTill, Quarantine, hub_db, utcnow,
 )
 from services.core import hlc
-from services.hub import governance, holds
+from services.hub import checks, governance, holds, rights
+from services.hub.checks import Unapplicable
 
 log = logging.getLogger("loyaltill.hub.apply")
 
@@ -51,11 +56,14 @@ class Op:
     kind: str
     payload: dict[str, Any]
     raw: str | None = None  # the payload's JSON text as the till sent it
+    refused: str | None = None  # why the payload itself is unusable (not JSON, not an object)
 
 
 @dataclass
 class Context:
     till: HubTill
+    now: dt.datetime = field(default_factory=utcnow)  # the hub's clock: nothing a till writes is later
+    seeding: bool = False  # the till's first history, sent before anything it pushed (services.hub.rights)
     changes: list[dict[str, Any]] = field(default_factory=list)
     members: set[str] = field(default_factory=set)  # whose ledger moved
     redeemed_sales: set[str] = field(default_factory=set)
@@ -75,13 +83,10 @@ def handler(kind: str, order: int) -> Callable[[Handler], Handler]:
     return register
 
 
-class Unapplicable(Exception):
-    """This operation cannot be applied as it is; it goes to quarantine."""
-
-
-# What a malformed operation can raise while being applied (psycopg2's own
-# errors come from the bulk inserts, which bypass peewee's wrapping).
-CANNOT_APPLY = (Unapplicable, peewee.DatabaseError, psycopg2.Error, KeyError, ValueError, TypeError, AttributeError)
+# What bad data raises while being applied: a reason said explicitly, or one of
+# PostgreSQL's data exceptions (class 22; psycopg2's own come from the bulk
+# inserts, which bypass peewee's wrapping).  Anything else is a bug.
+CANNOT_APPLY = (Unapplicable, peewee.DataError, psycopg2.DataError)
 
 
 # --- bulk SQL on the hot path ----------------------------------------------------
@@ -107,7 +112,7 @@ def insert_values(table: str, columns: tuple[str, ...], rows: list[tuple], *, re
 
 # --- the batch -----------------------------------------------------------------
 
-def apply_batch(till_id: uuid.UUID, ops: list[Op]) -> dict[str, Any]:
+def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = None) -> dict[str, Any]:
     """Apply a push; returns each op's status (applied / duplicate / quarantined / gap)."""
     with hub_db.atomic():
         till = HubTill.select().where(HubTill.id == till_id).for_update().get()
@@ -139,7 +144,7 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op]) -> dict[str, Any]:
                     _quarantine(till, op, f"seq {op.seq} was already used by another operation")
                     status[op.op_id] = "quarantined"
         if fresh:
-            now = utcnow()
+            now = now or utcnow()
             inserted = {
                 uuid.UUID(r[0]) for r in insert_values(
                     "applied_op", ("op_id", "till_id", "seq", "kind", "status", "applied_at"),
@@ -153,7 +158,7 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op]) -> dict[str, Any]:
                     todo.append(op)
                 else:  # the same op under another seq: already applied once
                     status[op.op_id] = "duplicate"
-            ctx = Context(till)
+            ctx = Context(till, now=now)
             _apply(todo, ctx, status)
             _after(ctx)
             last = fresh[-1].seq
@@ -173,12 +178,14 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op]) -> dict[str, Any]:
     }
 
 
-def apply_snapshot(till_id: uuid.UUID, ops: list[Op]) -> int:
+def apply_snapshot(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = None) -> int:
     """Master data and ledger a till already had when it was enrolled.  Not
-    tracked as operations: every handler it uses is idempotent by entity id."""
+    tracked as operations: every handler it uses is idempotent by entity id.
+    Until the till has pushed its first operation, its ledger history is
+    taken without the sales it names (services.hub.rights: the seed)."""
     with hub_db.atomic():
-        till = HubTill.get_by_id(till_id)
-        ctx = Context(till)
+        till = HubTill.select().where(HubTill.id == till_id).for_update().get()
+        ctx = Context(till, now=now or utcnow(), seeding=till.last_seq == 0 and till.last_push_at is None)
         status: dict[uuid.UUID, str] = {}
         _apply(ops, ctx, status, tracked=False)
         _after(ctx)
@@ -189,6 +196,10 @@ def apply_snapshot(till_id: uuid.UUID, ops: list[Op]) -> int:
 def _apply(ops: list[Op], ctx: Context, status: dict[uuid.UUID, str], tracked: bool = True) -> None:
     groups: dict[str, list[Op]] = {}
     for op in ops:
+        if op.refused:
+            _quarantine(ctx.till, op, op.refused, tracked)
+            status[op.op_id] = "quarantined"
+            continue
         if op.kind not in HANDLERS:
             _quarantine(ctx.till, op, f"unknown kind {op.kind!r}", tracked)
             status[op.op_id] = "quarantined"
@@ -213,14 +224,18 @@ def _apply(ops: list[Op], ctx: Context, status: dict[uuid.UUID, str], tracked: b
                 status[op.op_id] = "applied"
             except CANNOT_APPLY as exc:
                 del ctx.changes[mark:]
-                _quarantine(ctx.till, op, f"{type(exc).__name__}: {exc}", tracked)
+                _quarantine(ctx.till, op, str(exc) if isinstance(exc, Unapplicable) else f"{type(exc).__name__}: {exc}",
+                            tracked)
                 status[op.op_id] = "quarantined"
 
 
 def _quarantine(till: HubTill, op: Op, error: str, tracked: bool = True) -> None:
     log.warning("quarantined %s op %s from till %s: %s", op.kind, op.op_id, till.name, error)
+    payload = {"text": (op.raw or "")[:2000]} if op.refused else op.payload
+    # Kept for the owner to read: PostgreSQL's jsonb takes no NUL character, which bad data may hold.
+    payload = json.loads(json.dumps(payload).replace("\\u0000", "\\ufffd"))
     Quarantine.insert(
-        till=till.id, op_id=op.op_id, seq=op.seq, kind=op.kind, payload=op.payload, error=error[:2000]
+        till=till.id, op_id=op.op_id, seq=op.seq, kind=op.kind[:100], payload=payload, error=error[:2000]
     ).on_conflict_ignore().execute()
     if tracked:
         AppliedOp.update(status="quarantined").where(AppliedOp.op_id == op.op_id).execute()
@@ -268,21 +283,27 @@ def merge_entity(ctx: Context, kind: str, entity_id: str, doc: dict[str, Any], c
         ctx.changed(kind, entity_id, merged, merged_clocks)
 
 
-def _split(payload: dict[str, Any], drop: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
+def _split(payload: dict[str, Any], now: dt.datetime, drop: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
     doc = {k: v for k, v in payload.items() if k != "_clock" and k not in drop}
-    clocks = payload.get("_clock") or {}
-    if not isinstance(clocks, dict):
-        raise Unapplicable("_clock must be an object")
+    clocks = checks.clock_readings(payload.get("_clock"), now)
     return doc, clocks
+
+
+# Documents whose every field is plain and bounded (services.hub.checks.flat_document).
+FLAT_DOCUMENTS = {"member", "card"}
 
 
 def _entity_handler(kind: str, key: str = "id", drop: tuple[str, ...] = ()) -> Handler:
     def apply(ops: list[Op], ctx: Context) -> None:
         for op in ops:
-            doc, clocks = _split(op.payload, drop)
+            doc, clocks = _split(op.payload, ctx.now, drop)
             if not doc.get(key):
                 raise Unapplicable(f"{kind} without {key}")
-            merge_entity(ctx, kind, str(doc[key]), doc, clocks)
+            entity_id = checks.text(doc[key], f"the {kind}'s {key}") if isinstance(doc[key], str) else doc[key]
+            if kind in FLAT_DOCUMENTS:
+                checks.flat_document(doc, kind)
+                entity_id = checks.an_id(doc[key], f"the {kind}'s {key}")
+            merge_entity(ctx, kind, str(entity_id), doc, clocks)
     return apply
 
 
@@ -291,7 +312,8 @@ def _governed_handler(kind: str, key: str = "id") -> Handler:
     signature (services.hub.governance), every field at the signing time."""
     def apply(ops: list[Op], ctx: Context) -> None:
         for op in ops:
-            doc, _ = _split(op.payload, drop=("_authority",))
+            # The till's own field clocks are not read: every field takes the signing time.
+            doc = {k: v for k, v in op.payload.items() if k not in ("_clock", "_authority")}
             if not doc.get(key):
                 raise Unapplicable(f"{kind} without {key}")
             entity_id = str(doc[key])
@@ -322,9 +344,11 @@ handler("card", 50)(_entity_handler("card"))
 @handler("member_tier", 42)
 def apply_member_tier(ops: list[Op], ctx: Context) -> None:
     for op in ops:
-        member = str(uuid.UUID(op.payload["member_id"]))
-        clock = (op.payload.get("_clock") or {}).get("tier", "")
-        merge_entity(ctx, "member", member, {"id": member, "tier": op.payload["tier"]}, {"tier": clock} if clock else {})
+        member = checks.an_id(op.payload.get("member_id"), "the member")
+        tier = checks.text(op.payload.get("tier"), "the tier", required=False) or ""
+        clocks = checks.clock_readings(op.payload.get("_clock"), ctx.now)
+        clock = clocks.get("tier", "")
+        merge_entity(ctx, "member", str(member), {"id": member, "tier": tier}, {"tier": clock} if clock else {})
 
 
 # --- facts: sales, returns, ledger entries ------------------------------------------
@@ -333,15 +357,40 @@ _SALE_COLUMNS = ("id", "origin_id", "till_id", "receipt_no", "member_id", "creat
                  "points_redeemed", "points_earned", "doc")
 
 
+def _object(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise Unapplicable(f"{name} is missing")
+    return value
+
+
+def _rows(value: Any, name: str) -> None:
+    if value is None:
+        return
+    if not isinstance(value, list) or len(value) > checks.MAX_LINES or not all(isinstance(v, dict) for v in value):
+        raise Unapplicable(f"{name} must be a list of at most {checks.MAX_LINES} rows")
+
+
 @handler("sale", 60)
 def apply_sales(ops: list[Op], ctx: Context) -> None:
     rows = []
     for op in ops:
-        sale = op.payload["sale"]
+        rights.no_other_origin(ctx, op.payload)
+        sale = _object(op.payload.get("sale"), "the sale")
+        _rows(op.payload.get("lines"), "the sale's lines")
+        _rows(op.payload.get("payments"), "the sale's payments")
+        member = checks.an_id(sale.get("member_id"), "the sale's member", required=False)
+        total = checks.whole(sale.get("total"), "the sale's total", 0, checks.MAX_MONEY)
+        redeemed = checks.whole(sale.get("points_redeemed") or 0, "the sale's redeemed points", 0, checks.MAX_POINTS)
+        earned = checks.whole(sale.get("points_earned") or 0, "the sale's earned points", 0, checks.MAX_POINTS)
+        if (redeemed or earned) and member is None:
+            raise Unapplicable("points on a sale without a member")
         rows.append((
-            str(uuid.UUID(sale["id"])), str(ctx.till.id), _uuid_or_none(sale.get("till_id")), str(sale["receipt_no"]),
-            _uuid_or_none(sale.get("member_id")), sale["created_at"], int(sale["total"]), int(sale["paid_money"]),
-            int(sale.get("points_redeemed") or 0), int(sale.get("points_earned") or 0), op.raw or _json_text(op.payload),
+            checks.an_id(sale.get("id"), "the sale's id"), str(ctx.till.id),
+            rights.own_till(ctx, sale.get("till_id"), "the sale's till"),
+            checks.text(sale.get("receipt_no"), "the receipt number", required=True),
+            member, checks.moment(sale.get("created_at"), "the sale's time", ctx.now), total,
+            checks.whole(sale.get("paid_money"), "the money paid", 0, checks.MAX_MONEY),
+            redeemed, earned, op.raw or _json_text(op.payload),
         ))
     insert_values("hub_sale", _SALE_COLUMNS, rows, casts={
         "id": "::uuid", "origin_id": "::uuid", "till_id": "::uuid", "member_id": "::uuid", "created_at": "::timestamp",
@@ -349,18 +398,32 @@ def apply_sales(ops: list[Op], ctx: Context) -> None:
     })
 
 
-def _uuid_or_none(value: Any) -> str | None:
-    return str(uuid.UUID(str(value))) if value else None
-
-
 @handler("return", 70)
 def apply_returns(ops: list[Op], ctx: Context) -> None:
     rows = []
     for op in ops:
-        ret = op.payload["return"]
+        rights.no_other_origin(ctx, op.payload)
+        ret = _object(op.payload.get("return"), "the return")
+        _rows(op.payload.get("lines"), "the return's lines")
+        sale_id = checks.an_id(ret.get("sale_id"), "the returned sale")
+        rights.own_till(ctx, ret.get("till_id"), "the return's till")
+        checks.moment(ret.get("created_at"), "the return's time", ctx.now)
+        refund = checks.whole(ret.get("refund"), "the refund", 0, checks.MAX_MONEY)
+        value = checks.whole(ret.get("value") or 0, "the returned value", 0, checks.MAX_MONEY)
+        reversed_ = checks.whole(ret.get("points_reversed") or 0, "the points reversed", 0, checks.MAX_POINTS)
+        restored = checks.whole(ret.get("points_restored") or 0, "the points restored", 0, checks.MAX_POINTS)
+        sale = hub_db.execute_sql(
+            "SELECT origin_id::text, total, points_earned, points_redeemed FROM hub_sale WHERE id = %s", (sale_id,),
+        ).fetchone()
+        if sale is None:
+            raise Unapplicable("a return of a sale the hub does not have")
+        if sale[0] != str(ctx.till.id):
+            raise Unapplicable("a return of another till's sale")
+        if refund > sale[1] or value > sale[1] or reversed_ > sale[2] or restored > sale[3]:
+            raise Unapplicable("a return of more than its sale had")
         rows.append({
-            "id": uuid.UUID(ret["id"]), "origin": ctx.till.id, "sale_id": uuid.UUID(ret["sale_id"]),
-            "refund": int(ret["refund"]), "value": int(ret.get("value") or 0), "doc": op.payload,
+            "id": uuid.UUID(checks.an_id(ret.get("id"), "the return's id")), "origin": ctx.till.id,
+            "sale_id": uuid.UUID(sale_id), "refund": refund, "value": value, "doc": op.payload,
         })
     HubReturn.insert_many(rows).on_conflict_ignore().execute()
 
@@ -371,29 +434,30 @@ _LEDGER_UUIDS = ("id", "member_id", "sale_id", "return_id", "till_id", "staff_id
 
 @handler("ledger_entry", 80)
 def apply_ledger(ops: list[Op], ctx: Context) -> None:
+    """Each entry checked for shape, then against what the hub knows of its sale or
+    return (services.hub.rights); entries already at the hub are left as they are."""
+    entries = [(op, rights.ledger_entry(ctx, op.payload)) for op in ops]
+    ids = [e["id"] for _, e in entries]
+    known = {row[0] for row in hub_db.execute_sql(
+        "SELECT id::text FROM hub_ledger WHERE id = ANY(%s::uuid[])", (ids,))} if ids else set()
+    fresh = [(op, e) for op, e in entries if e["id"] not in known]
+    facts = rights.LedgerFacts([e for _, e in fresh])
+    seen: set[str] = set()
     rows = []
     docs: dict[str, dict[str, Any]] = {}
     raw_docs: dict[str, str] = {}
-    for op in ops:
-        p = op.payload
-        if not isinstance(p.get("kind"), str) or not p["kind"]:
-            raise Unapplicable("a ledger entry needs a kind")
-        if isinstance(p.get("delta"), bool) or not isinstance(p.get("delta"), int):
-            raise Unapplicable("a ledger entry's delta is a whole number of points")
-        row = {name: p.get(name) for name in _LEDGER_COLUMNS}
-        row["id"] = uuid.UUID(p["id"])
-        row["member_id"] = uuid.UUID(p["member_id"])
-        row["note"] = row["note"] or ""
-        rows.append(row)
-        docs[str(row["id"])] = p
-        if op.raw is not None and "_clock" not in p:
-            raw_docs[str(row["id"])] = op.raw  # the till's own JSON text goes to the change log as it came
+    for op, e in fresh:
+        if e["id"] in seen:
+            continue  # the same entry twice in one push
+        rights.supported(ctx, e, facts)
+        facts.note(e)
+        seen.add(e["id"])
+        rows.append(e)
+        docs[e["id"]] = op.payload
+        if op.raw is not None and "_clock" not in op.payload:
+            raw_docs[e["id"]] = op.raw  # the till's own JSON text goes to the change log as it came
     columns = _LEDGER_COLUMNS + ("origin_id", "received_at")
-    now = utcnow()
-    values = [
-        tuple(str(r[c]) if c in _LEDGER_UUIDS and r[c] is not None else r[c] for c in _LEDGER_COLUMNS) + (str(ctx.till.id), now)
-        for r in rows
-    ]
+    values = [tuple(r[c] for c in _LEDGER_COLUMNS) + (str(ctx.till.id), ctx.now) for r in rows]
     casts = {c: "::uuid" for c in _LEDGER_UUIDS + ("origin_id",)}
     casts["created_at"] = "::timestamp"
     for (entry_id,) in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts):
@@ -405,17 +469,24 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
 
 
 def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
-    """Ops as JSON gives them; a payload may arrive as text (the outbox's own form)."""
+    """Ops as JSON gives them; a payload may arrive as text (the outbox's own form).
+    A payload that is not a JSON object is kept, refused: it goes to quarantine
+    and its seq is consumed, so it blocks nothing."""
     out = []
     for item in raw:
         payload = item["payload"]
-        raw = None
-        if isinstance(payload, str):
-            raw = payload
-            payload = json.loads(payload)
-            if not isinstance(payload, dict):
-                raise ValueError("a payload is a JSON object")
-        out.append(Op(uuid.UUID(str(item["op_id"])), int(item.get("seq") or 0), str(item["kind"]), payload, raw))
+        text = payload if isinstance(payload, str) else None
+        refused = None
+        if text is not None:
+            try:
+                payload = json.loads(text)
+            except ValueError:
+                payload, refused = {}, "the payload is not JSON"
+        if not isinstance(payload, dict):
+            payload, refused = {}, "the payload is not a JSON object"
+            text = text if text is not None else json.dumps(item["payload"])[:2000]
+        out.append(Op(uuid.UUID(str(item["op_id"])), int(item.get("seq") or 0), str(item["kind"]), payload, text,
+                      refused))
     return out
 
 
@@ -453,7 +524,8 @@ def _record_handler(kind: str, key: str) -> Handler:
             doc = {k: v for k, v in op.payload.items() if k != "_clock"}
             if not doc.get(key):
                 raise Unapplicable(f"{kind} without {key}")
-            entity_id = str(uuid.UUID(str(doc[key])))
+            checks.flat_document(doc, kind)
+            entity_id = str(checks.an_id(doc[key], f"the {kind}'s {key}"))
             inserted = list(
                 Entity.insert(kind=kind, entity_id=entity_id, doc=doc, clocks={})
                 .on_conflict_ignore().returning(Entity.kind).tuples().execute()

@@ -15,10 +15,23 @@ from tests.hub import tillkit
 pytestmark = pytest.mark.hub
 
 
-def ledger_op(seq, member=None, delta=5, kind="earn", entry=None, op=None):
+# A manager the hub knows: an adjustment needs one (services.hub.rights).
+MANAGER = str(uuid.UUID(int=77))
+
+
+@pytest.fixture(autouse=True)
+def hub_knows_a_manager(request):
+    if "hub" in request.fixturenames:
+        request.getfixturevalue("hub")
+        with hub_db.connection_context():
+            Entity.insert(kind="staff", entity_id=MANAGER, doc={"id": MANAGER, "role": "manager"}, clocks={}).execute()
+
+
+def ledger_op(seq, member=None, delta=5, kind="adjust", entry=None, op=None):
     return {"op_id": str(op or uuid.uuid4()), "seq": seq, "kind": "ledger_entry", "payload": {
         "id": str(entry or uuid.uuid4()), "member_id": str(member or uuid.UUID(int=1)), "kind": kind, "delta": delta,
-        "sale_id": None, "return_id": None, "till_id": None, "staff_id": None, "note": "", "created_at": "2026-11-23T10:00:00",
+        "sale_id": None, "return_id": None, "till_id": None, "staff_id": MANAGER, "note": "test",
+        "created_at": "2026-01-23T10:00:00",
     }}
 
 
@@ -110,7 +123,7 @@ def test_a_malformed_sale_is_kept_in_quarantine_and_the_rest_applied(hub_http, e
                      "total": 1000, "paid_money": 1000, "points_redeemed": 0, "points_earned": 0},
             "lines": [], "payments": []}}
 
-    ops = [sale_op(1, "2026-11-23T10:00:00"), sale_op(2, "yesterday-ish"), sale_op(3, "2026-11-23T10:05:00")]
+    ops = [sale_op(1, "2026-01-23T10:00:00"), sale_op(2, "yesterday-ish"), sale_op(3, "2026-01-23T10:05:00")]
     answer = push(hub_http, token, ops).json()
     assert [r["status"] for r in answer["results"]] == ["applied", "quarantined", "applied"]
     with hub_db.connection_context():
@@ -119,10 +132,10 @@ def test_a_malformed_sale_is_kept_in_quarantine_and_the_rest_applied(hub_http, e
         assert kept.kind == "sale" and kept.payload["sale"]["created_at"] == "yesterday-ish"
 
 
-def test_any_ledger_kind_is_accepted(hub_http, enrol):
+def test_only_the_ledger_kinds_of_the_till_are_accepted(hub_http, enrol):
     _, token = enrol("A")
-    answer = push(hub_http, token, [ledger_op(1, kind="birthday"), ledger_op(2, kind="pending", delta=0)]).json()
-    assert answer["counts"] == {"applied": 2}
+    answer = push(hub_http, token, [ledger_op(1, kind="adjust"), ledger_op(2, kind="pending", delta=0)]).json()
+    assert [r["status"] for r in answer["results"]] == ["applied", "quarantined"]
 
 
 def _snapshot():
@@ -217,6 +230,7 @@ def test_any_interleaving_of_resends_applies_each_op_once(pg_dsn, plan):
     try:
         with database.connection_context():
             _, token = auth.add_till("P")
+            Entity.insert(kind="staff", entity_id=MANAGER, doc={"id": MANAGER, "role": "manager"}, clocks={}).execute()
         ops = [ledger_op(i + 1, delta=i + 1) for i in range(12)]
         with TestClient(create_app()) as http:
             for start, size in plan:

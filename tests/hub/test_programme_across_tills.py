@@ -81,11 +81,16 @@ def test_points_expire_once_in_a_chain(joined, hub_http):
     so old points go once, and every till and the hub agree."""
     import datetime as dt
 
+    from fastapi.testclient import TestClient
+
     from models.hub import HubLedger
+    from services.hub.app import create_app
     from services.programme import loyalty
 
     first, second, a_token, b_token = joined
     later = dt.datetime.now() + dt.timedelta(days=400)
+    # The period runs 400 days on: so does the hub's clock (it refuses a till's times from its future).
+    hub_http = TestClient(create_app(clock=lambda: dt.datetime.utcnow() + dt.timedelta(days=401)))
     with on_till(first):
         rules_service.publish(dataclasses.replace(rules_service.active_rules(), expiry_days=365))
         sync.sync_once(client(hub_http, a_token))

@@ -97,6 +97,9 @@ def _add_later_columns(database) -> None:
 
 def _drop_later_columns(database) -> None:
     for table, column, _kind in LATER_COLUMNS:
+        database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+
+
 def _builder_columns(database, add: bool) -> None:
     """Today's demo builder writes schema 9's columns and tables (weighed goods,
     product codes); a v1 till had none, so they are added for the build and
