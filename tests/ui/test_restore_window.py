@@ -124,3 +124,23 @@ def test_the_window_refuses_a_damaged_file_or_a_half_built_demo(qtbot, app_style
     assert db.obj is None or Path(db.obj.database) != till  # never opened for writing
     if trouble == "damaged":
         assert till.with_name("till.db.damaged").exists()
+
+
+def test_typing_a_phone_in_find_member_searches_in_the_background(qtbot, app_styled, shop_db):
+    from models.schema import Member
+    from services.shop.settings import shop_info
+    from ui.formatting import Formatter
+    from ui.member_dialogs import FindMemberDialog
+    from ui import operations
+
+    member = Member.select().where(Member.phone.is_null(False)).first()
+    info = shop_info()
+    dialog = FindMemberDialog(Formatter(info.currency, info.locale, info.time_zone))
+    qtbot.addWidget(dialog)
+    dialog.query.setText(member.phone[-4:])
+    dialog._debounce.stop()
+    dialog.search_in_background()
+    assert operations.in_flight() == 1 and dialog.results == []  # the screen's thread did not search
+    with qtbot.waitSignal(dialog.searched, timeout=10_000):
+        pass
+    assert member.id in {m.id for m in dialog.results}
