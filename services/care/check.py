@@ -253,6 +253,8 @@ def refuse_unsafe_file(path: Path) -> None:
     from services.core.errors import InputError
 
     report = start_check(path)
+    if not report.till_file:
+        return  # no till at all (a text file, another program's database): not damage; opening it says what it is
     if report.demo_unfinished:
         raise InputError("demo_interrupted")
     if not report.ok:
