@@ -249,12 +249,13 @@ def open_db(path: Path, must_exist: bool = True) -> None:
     import sqlite3
 
     from models import open_database
+    from services.care.check import read_only_uri
 
     if must_exist and not path.is_dir():  # a folder: open_database refuses it
         if not path.exists():
             raise CliError(f"No database at {path}: build one with 'main.py demo --db {path}'.")
         try:
-            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            with contextlib.closing(sqlite3.connect(read_only_uri(path), uri=True)) as conn:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sale'").fetchone()[0]
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
@@ -268,21 +269,10 @@ def open_db(path: Path, must_exist: bool = True) -> None:
         if version == 0 or not tables:
             raise CliError(f"{path} is not a till database: build one with 'main.py demo --db {path}'.")
     if path.is_file():
+        from services.care.check import refuse_unsafe_file
+
         refuse_unsafe_file(path)
     open_database(path)
-
-
-def refuse_unsafe_file(path: Path) -> None:
-    """Nothing is written to a damaged file or a half-built demo (services/care/check)."""
-    from services.care import check
-    from services.core.errors import InputError
-
-    report = check.start_check(path)
-    if report.demo_unfinished:
-        raise InputError("demo_interrupted")
-    if not report.ok:
-        check.mark_damaged(path, "; ".join(report.integrity[:3]))
-        raise InputError("file_damaged", path=str(path))
 
 
 def acting_staff(pin: str | None) -> Any:

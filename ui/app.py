@@ -57,7 +57,21 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> No
 
 
 def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> bool:
-    """Open the database and make sure it holds a shop; False if the person gave up."""
+    """Open the database and make sure it holds a shop; False if the person gave up.
+
+    The start check runs first, as on the command line: a damaged file or a
+    half-built demo is refused with its sentence, and nothing is written to it.
+    The window then holds the till's lock (services.care.lock), so a restore
+    from elsewhere refuses while it is open."""
+    from services.care import check, lock
+
+    if Path(db_path).is_file():
+        try:
+            check.refuse_unsafe_file(Path(db_path))
+        except InputError as exc:
+            install_translator(app, resources, system_language())  # the file's own language cannot be read
+            QMessageBox.critical(None, _("LoyalTill"), user_message(exc))
+            return False
     try:
         models.open_database(db_path)
     except models.DatabaseTooNew as exc:
@@ -69,6 +83,7 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
         text = _("%1 cannot be used as the till's database (%2). Choose another file with --db.")
         QMessageBox.critical(None, _("LoyalTill"), text.replace("%1", str(exc.path)).replace("%2", exc.reason))
         return False
+    lock.hold(Path(db_path))  # a second window on the same file opens as before; only a restore asks
     if shop.is_set_up():
         return True
     install_translator(app, resources, system_language())
@@ -111,6 +126,7 @@ def reopen_window(old: "CashierWindow", resources: Path) -> "CashierWindow":  # 
         new.start_period_job()
     new.setWindowState(old.windowState())
     new.show()
+    old.rebuilding = True  # its jobs touch no widget: the new window does not wait for them
     old.close()
     old.deleteLater()
     new.say(_("Settings saved."), "ok")
@@ -151,6 +167,10 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
 
         if staff.role == "owner" and first_day.is_open():  # a new shop: the way to its first sale
             QTimer.singleShot(0, lambda: window._act(window.open_first_day))
+        from services.journal import continuity
+
+        if not continuity.card_numbers_settled():  # restored over an unreadable file: the hub settles the counters
+            QTimer.singleShot(0, window.status_sync.sync_now)
     gc.freeze()  # the window lives as long as the till: collections skip it (see main.py)
     if probe:
         # `main.py bench`: say when the window has painted and takes input, then leave.
@@ -159,4 +179,7 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
     # Closing the window waited for work under way; a quit from elsewhere did not.
     operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
     models.db.close()
+    from services.care import lock
+
+    lock.release(Path(db_path))
     return code

@@ -1,19 +1,22 @@
 """The owner's page for backups and restore, and the daily backup's timer.
 
-Every backup and check runs through ui.operations (never on the screen's
-thread, never blocking a sale).  A restore replaces the file the whole
-window works on, so it runs once nothing else is under way, and LoyalTill
-closes afterwards to start again on the restored file.
+Every backup, check and restore runs through ui.operations (never on the
+screen's thread, never blocking a sale); a backup offered for restore is
+inspected once, in the background, and the question names its shop and till.
+A restore replaces the file the whole window works on, so it runs once
+nothing else is under way, with the window's own background work paused,
+and LoyalTill closes afterwards to start again on the restored file.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QApplication, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
     QVBoxLayout, QWidget,
 )
 
@@ -22,7 +25,9 @@ from services.care import backup, check, restore
 from services.core.errors import InputError
 from services.core.messages import _
 from services.shop import staff as auth
+from services.shop.settings import local_time
 from ui import operations
+from ui.files import file_dialog, open_path
 from ui.errors import user_message
 from ui.widgets import MessageBar
 
@@ -34,8 +39,7 @@ DAILY_CHECK_MS = 60 * 60 * 1000  # whether today's backup is due: looked at hour
 def _when(text: str | None) -> str:
     if not text:
         return _("never")
-    moment = dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc).astimezone()
-    return moment.strftime("%d.%m.%Y %H:%M")
+    return local_time(dt.datetime.fromisoformat(text)).strftime("%d.%m.%Y %H:%M")  # the shop's clock
 
 
 def check_summary(report: dict) -> str:
@@ -58,11 +62,16 @@ class BackupsDialog(QDialog):
 
     backup_finished = Signal(object)
     check_finished = Signal(object)
+    restore_finished = Signal(object)  # RestoreResult, an exception, or None (refused or not confirmed)
 
-    def __init__(self, staff: Staff, parent: QWidget | None = None) -> None:
+    def __init__(self, staff: Staff, parent: QWidget | None = None,
+                 on_restored: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         auth.require(staff, "shop_settings")
         self.staff = staff
+        self.on_restored = on_restored or _quit  # LoyalTill starts again on the restored file
+        self.restore_box: QMessageBox | None = None  # the open "restore this backup?" question
+        self.restored_box: QMessageBox | None = None
         self.busy = False
         self.setWindowTitle(_("Backups and restore"))
         self.setMinimumWidth(640)
@@ -164,9 +173,13 @@ class BackupsDialog(QDialog):
         self.check_finished.emit(report)
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Second folder for backups"), self.second.text())
-        if folder:
-            self.second.setText(folder)
+        dialog = file_dialog(self, _("Second folder for backups"), "")
+        dialog.setFileMode(dialog.FileMode.Directory)
+        dialog.setOption(dialog.Option.ShowDirsOnly, True)
+        if self.second.text() and Path(self.second.text()).is_dir():
+            dialog.setDirectory(self.second.text())
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.selectedFiles():
+            self.second.setText(dialog.selectedFiles()[0])
             self.save_folder()
 
     def save_folder(self) -> None:
@@ -178,39 +191,88 @@ class BackupsDialog(QDialog):
             self.say(_("Saved."), "ok")
 
     def choose_restore(self) -> None:
-        start = str(backup.backup_folder())
-        name, _filter = QFileDialog.getOpenFileName(self, _("Restore from a backup"), start,
-                                                    _("LoyalTill backups (*.loyaltill-backup *.db);;All files (*)"))
+        name = open_path(self, _("Restore from a backup"),
+                         _("LoyalTill backups (*.loyaltill-backup *.db);;All files (*)"))
         if name:
             self.confirm_restore(Path(name))
 
-    def confirm_restore(self, file: Path, ask: bool = True) -> bool:
-        try:
-            restore.inspect_backup(file)
-        except InputError as exc:
+    def confirm_restore(self, file: Path, ask: bool = True) -> None:
+        """Inspect the file in the background, ask (naming its shop and till),
+        then restore in the background; `restore_finished` says how it ended."""
+        self._busy(True)
+        self.say(_("Checking the backup…"), "info")
+        operations.run(self, lambda: restore.inspect_backup(file),
+                       success=lambda facts: self._inspected(file, facts, ask),  # type: ignore[arg-type]
+                       failure=self._restore_refused, after=lambda: self._busy(False))
+
+    def _restore_refused(self, exc: BaseException) -> None:
+        if isinstance(exc, InputError):
             self.say(user_message(exc), "error")
-            return False
-        text = _("Restore %1?\n\nThe till goes back to the moment of that backup: sales made since are not in it "
-                 "(the hub keeps those it received). The current file is kept aside, not deleted. "
-                 "Receipt and card numbers carry on after the last ones used. LoyalTill closes afterwards; "
-                 "start it again.").replace("%1", file.name)
-        if ask and QMessageBox.question(self, _("Restore from a backup"), text) != QMessageBox.StandardButton.Yes:
-            return False
+        else:
+            operations.show_failure(self, exc)
+        self.restore_finished.emit(exc)
+
+    def _inspected(self, file: Path, facts: restore.TillFacts, ask: bool) -> None:
+        text = _("Restore %1?\n\nIt is a backup of %2, till %3.\n\nThe till goes back to the moment of that backup: "
+                 "sales made since are not in it (the hub keeps those it received). The current file is kept aside, "
+                 "not deleted. Receipt and card numbers carry on after the last ones used. LoyalTill closes "
+                 "afterwards; start it again.").replace("%1", file.name).replace(
+                     "%2", facts.shop_name or "?").replace("%3", restore.describe(facts))
+        if not ask:
+            self._start_restore(file, facts)
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, _("Restore from a backup"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda answer: self._answered(answer, file, facts))
+        self.restore_box = box  # tests answer it
+        box.open()
+
+    def _answered(self, answer: int, file: Path, facts: restore.TillFacts) -> None:
+        self.restore_box = None
+        if answer != QMessageBox.StandardButton.Yes:
+            self.say(_("Nothing was restored."), "info")
+            self.restore_finished.emit(None)
+            return
+        self._start_restore(file, facts)
+
+    def _start_restore(self, file: Path, facts: restore.TillFacts) -> None:
         if operations.in_flight():
             self.say(_("Wait until the work under way has finished, then restore."), "warn")
-            return False
-        try:
-            result = restore.restore(backup.live_path(), file, staff=self.staff)
-        except InputError as exc:
-            self.say(user_message(exc), "error")
-            return False
-        QMessageBox.information(self, _("Restore from a backup"),
-                                _("Restored. The previous file is kept as %1. LoyalTill closes now; start it again.")
-                                .replace("%1", Path(result.kept_aside or "").name))
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
-        return True
+            self.restore_finished.emit(None)
+            return
+        window = self.parent()
+        pause = getattr(window, "pause_background", None)
+        if callable(pause):
+            pause()
+        self._busy(True)
+        self.say(_("Restoring the backup…"), "info")
+        live = backup.live_path()
+        operations.run(self, lambda: restore.restore(live, file, staff=self.staff, inspected=facts),
+                       success=self._restored, failure=self._restore_failed, after=lambda: self._busy(False))
+
+    def _restore_failed(self, exc: BaseException) -> None:
+        resume = getattr(self.parent(), "resume_background", None)
+        if callable(resume):
+            resume()  # the till carries on with its own file
+        self._restore_refused(exc)
+
+    def _restored(self, result: object) -> None:
+        text = _("Restored. The previous file is kept as %1. LoyalTill closes now; start it again.").replace(
+            "%1", Path(result.kept_aside or "").name)  # type: ignore[attr-defined]
+        self.say(text, "ok")
+        box = QMessageBox(QMessageBox.Icon.Information, _("Restore from a backup"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.finished.connect(lambda _answer: self.on_restored())
+        self.restored_box = box
+        box.open()
+        self.restore_finished.emit(result)
+
+
+def _quit() -> None:
+    app = QApplication.instance()
+    if app is not None:
+        app.quit()
 
 
 class DailyBackup:

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -54,6 +55,10 @@ from ui.widgets import KeyButton, MessageBar, question
 
 log = logging.getLogger("loyaltill.ui")
 
+# The points' daily run under way, for the program rather than one window: a
+# window rebuilt by new settings must not start a second run beside it.
+_period = {"running": False}
+
 
 class CashierWindow(QMainWindow):
     member_found = Signal(object)  # Member
@@ -75,6 +80,8 @@ class CashierWindow(QMainWindow):
         self.till = shop.local_till()
         self.fmt = Formatter(self.info.currency, self.info.locale, self.info.time_zone)
         self.session = session or SaleSession(staff, self.info.card_prefix)
+        self.session.card_prefix = self.info.card_prefix  # a sale kept across a rebuild reads the new prefix
+        self.rebuilding = False  # set by ui.app.reopen_window: closing then waits for nothing
         self.writer = writer  # writes a sale on a worker thread (tests pass a slow or failing one)
         self.replace_box: QMessageBox | None = None  # the open "another card" question
         self.cancel_box: QMessageBox | None = None  # the open "cancel this sale?" question
@@ -801,6 +808,20 @@ class CashierWindow(QMainWindow):
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
 
+    def pause_background(self) -> None:
+        """No sync, daily backup or points run starts (a restore is replacing the file)."""
+        self.status_sync.stop()
+        self.daily_backup.stop()
+        if getattr(self, "_period_timer", None) is not None:
+            self._period_timer.stop()
+
+    def resume_background(self) -> None:
+        self.status_sync.stopped = False
+        self.status_sync.timer.start(1_000)
+        self.daily_backup.timer.start(self.daily_backup.timer.interval())
+        if getattr(self, "_period_timer", None) is not None:
+            self._period_timer.start(self.PERIOD_CHECK_MS)
+
     def open_backups(self) -> None:
         from ui.backup_dialog import BackupsDialog
 
@@ -851,30 +872,44 @@ class CashierWindow(QMainWindow):
     def start_period_job(self) -> None:
         """Run the period job now if today's is due, then check every quarter of an hour
         (daily while the till is open); always in the background, never in a sale's way."""
-        self.period_running = False
         self._period_timer = QTimer(self)
         self._period_timer.timeout.connect(self.run_period_if_due)
         self._period_timer.start(self.PERIOD_CHECK_MS)
         self.run_period_if_due()
 
+    @property
+    def period_running(self) -> bool:
+        return _period["running"]
+
     def run_period_if_due(self) -> bool:
         from services.programme import period
 
-        if getattr(self, "period_running", False) or self.busy or not period.is_due(self.now()):
+        if _period["running"] or self.busy or not period.is_due(self.now()):
             return False  # a sale being written goes first: the next check runs it
-        self.period_running = True
+        if not self.session.is_empty() or self._open_dialog() is not None or (
+                self.dialog is not None and self.dialog.isVisible()):
+            return False  # a sale on screen or a dialog open: the next check, when the cashier is free
+        _period["running"] = True
         now = self.now()
+        window = self
 
         def failed(exc: BaseException) -> None:
             log.error("the points' daily run failed", exc_info=(type(exc), exc, exc.__traceback__))
             if isinstance(exc, InputError):
                 return  # e.g. no programme yet: nothing to run, said on the settings page
-            operations.show_failure(self, exc)
+            operations.show_failure(window if shiboken6.isValid(window) else QApplication.instance(), exc)
+
+        def ran(result: object) -> None:
+            if shiboken6.isValid(window):
+                window.period_ran.emit(result)
 
         def over() -> None:
-            self.period_running = False
+            _period["running"] = False
 
-        operations.run(self, lambda: period.run(now), self.period_ran.emit, failed, after=over)
+        # Owned by the application, not the window: a window rebuilt meanwhile (new
+        # settings) neither waits for the run nor starts a second one, and the flag
+        # above is cleared whichever window is on screen when it ends.
+        operations.run(QApplication.instance(), lambda: period.run(now), ran, failed, after=over)
         return True
 
     def open_receipts(self, ref: str = "") -> None:
@@ -923,7 +958,7 @@ class CashierWindow(QMainWindow):
         way is waited for (bounded), then the scanner lets go of the keyboard."""
         self.status_sync.stop()
         self.daily_backup.stop()
-        if operations.in_flight():
+        if operations.in_flight() and not self.rebuilding:  # a rebuild: the jobs touch no widget, let them run
             self.say(_("Finishing the work under way…"), "info")
             operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
         if training.is_training():  # the practice copy goes; the next start opens the real shop

@@ -15,6 +15,7 @@ from services.members.cards import classify_scan
 from services.core.errors import InputError
 from services.shop.settings import shop_info
 from services.core.messages import _, pgettext, points_text
+from ui import operations
 from ui.authorise import authorise
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter, mask_card
@@ -84,7 +85,8 @@ class FindMemberDialog(QDialog):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
-        self._debounce.timeout.connect(self.search)
+        self._debounce.timeout.connect(self.search_in_background)  # typing never waits for a search
+        self._pending = ""  # the text a background search is under way for
         self.query.setFocus()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - arrows move in the list while typing
@@ -94,12 +96,36 @@ class FindMemberDialog(QDialog):
             return
         super().keyPressEvent(event)
 
-    def search(self) -> None:
+    searched = Signal(str)  # the list shows what was found for this text
+
+    @staticmethod
+    def _find(text: str) -> list[tuple[Member, object]]:
+        """A phone's last digits scan every member: run off the screen's thread while typing."""
+        return [(member, members.active_card(member)) for member in members.search(text)] if len(text) >= 2 else []
+
+    def search_in_background(self) -> None:
         text = self.query.text().strip()
+        self._pending = text
+        if len(text) < 2:
+            self._show(text, [])
+            return
+        operations.run(self, lambda: self._find(text), success=lambda rows: self._landed(text, rows))  # type: ignore[arg-type]
+
+    def _landed(self, text: str, rows: list[tuple[Member, object]]) -> None:
+        if text == self.query.text().strip():  # a later keystroke's search is on its way otherwise
+            self._pending = ""
+            self._show(text, rows)
+
+    def search(self) -> None:
+        """At once, on this thread: Enter and a scan take what is typed now."""
+        text = self.query.text().strip()
+        self._pending = ""
+        self._show(text, self._find(text))
+
+    def _show(self, text: str, rows: list[tuple[Member, object]]) -> None:
         self.list.clear()
-        self.results = members.search(text) if len(text) >= 2 else []
-        for member in self.results:
-            card = members.active_card(member)
+        self.results = [member for member, _card in rows]
+        for member, card in rows:
             parts = [member.name, member.phone or "", mask_card(card.number) if card else "", self.fmt.points(member.balance)]
             QListWidgetItem("   ·   ".join(p for p in parts if p), self.list)
         if self.results:
@@ -107,9 +133,10 @@ class FindMemberDialog(QDialog):
             self.status.setText(_("%1 found").replace("%1", str(len(self.results))))
         elif len(text) >= 2:
             self.status.setText(_("Nobody found. F3 registers a new member."))
+        self.searched.emit(text)
 
     def chosen(self) -> Member | None:
-        if self._debounce.isActive():
+        if self._debounce.isActive() or self._pending:
             self._debounce.stop()
             self.search()
         row = self.list.currentRow()

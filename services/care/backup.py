@@ -7,9 +7,11 @@ and the till keeps writing), written beside its final name, checked in full
 only then renamed into place: a backup that exists is a whole one.
 
 Automatic backups go to `backups/` beside the till's file and, if the owner
-set one, to a second folder (a USB stick, a network share).  Rotation keeps
-the last 7 days and one per week for the 4 weeks before; only files named
-by this module are ever deleted.  A second folder that is missing (the stick
+set one, to a second folder (a USB stick, a network share).  Their names say
+which till they are of (its code and the start of its id) and the shop's
+date, so several tills sharing one second folder never overwrite each other.
+Rotation keeps the last 7 days and one per week for the 4 weeks before, of
+this till's own files only; only files named by this module are ever deleted.  A second folder that is missing (the stick
 is out) is a warning in the result, never a failure of the backup.
 """
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 from models import db
 from models.schema import Setting, utcnow
 from services.care import check
+from services.shop.settings import local_till, local_time
 from services.core.errors import InputError
 from services.core.storage import write_transaction
 
@@ -35,11 +38,13 @@ log = logging.getLogger("loyaltill.backup")
 
 KEEP_DAYS = 7
 KEEP_WEEKS = 4
-AUTO_NAME = re.compile(r"^till-(\d{4}-\d{2}-\d{2})\.loyaltill-backup$")
+# till-<code>-<short id>-<shop's date>; a bare till-<date> is an older LoyalTill's (one till per folder).
+AUTO_NAME = re.compile(r"^till-(?:(?P<who>.+)-)?(?P<day>\d{4}-\d{2}-\d{2})\.loyaltill-backup$")
 SUFFIX = ".loyaltill-backup"
 # Settings of this till only (services.sync.client.LOCAL_KEYS lists them too).
 SECOND_FOLDER_KEY = "backup_second_folder"
-LAST_KEY = "backup_last"
+LAST_KEY = "backup_last"  # the last backup of any kind: the owner's page shows it
+LAST_AUTO_KEY = "backup_last_automatic"  # the last daily one: whether today's is due
 
 
 @dataclass
@@ -77,7 +82,7 @@ def write_backup(source: Path, out: Path) -> check.CheckReport:
         raise InputError("backup_onto_itself", path=str(out))
     partial = out.with_name(out.name + ".partial")
     try:
-        with contextlib_closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)) as src, \
+        with contextlib_closing(sqlite3.connect(check.read_only_uri(source), uri=True, timeout=10)) as src, \
                 contextlib_closing(sqlite3.connect(partial)) as dst:
             src.backup(dst)  # one step: one consistent snapshot of the till
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
@@ -157,11 +162,24 @@ def remember(result: BackupResult) -> None:
 
 
 def due(now: dt.datetime) -> bool:
-    """Whether today's automatic backup is still to be made."""
-    last = last_backup()
+    """Whether today's automatic backup (the shop's today) is still to be made;
+    a backup made by hand or by a script does not count."""
+    row = Setting.get_or_none(Setting.key == LAST_AUTO_KEY)
+    last = json.loads(row.value) if row else None
     if not last or not last.get("at"):
         return True
-    return dt.datetime.fromisoformat(last["at"]).date() < now.date()
+    return local_time(dt.datetime.fromisoformat(last["at"])).date() < local_time(now).date()
+
+
+def till_mark() -> str:
+    """This till in a backup's name: its code and the start of its id."""
+    till = local_till()
+    code = re.sub(r"[^A-Za-z0-9_]+", "_", till.code).strip("_") or "till"
+    return f"{code}-{till.id.hex[:8]}"
+
+
+def automatic_name(now: dt.datetime) -> str:
+    return f"till-{till_mark()}-{local_time(now).date().isoformat()}{SUFFIX}"
 
 
 def automatic_backup(now: dt.datetime | None = None) -> BackupResult:
@@ -173,11 +191,14 @@ def automatic_backup(now: dt.datetime | None = None) -> BackupResult:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError("backup_write_failed", path=str(folder), reason=_reason(exc)) from None
-    name = f"till-{now.date().isoformat()}{SUFFIX}"
+    name = automatic_name(now)
+    who = till_mark()
+    today = local_time(now).date()
     report = write_backup(live_path(), folder / name)
     result = BackupResult(path=str(folder / name), size=(folder / name).stat().st_size,
                           at=now.isoformat(timespec="seconds"), check=report.as_json(), problems=report.problems())
-    result.removed += rotate(folder, now.date())
+    result.removed += rotate(folder, today, who)
+    result.removed += rotate(folder, today)  # an older LoyalTill's till-<date> files beside this till
     second = second_folder()
     if second:
         target = Path(second)
@@ -189,27 +210,29 @@ def automatic_backup(now: dt.datetime | None = None) -> BackupResult:
                 shutil.copyfile(folder / name, partial)
                 os.replace(partial, target / name)
                 result.second = str(target / name)
-                result.removed += rotate(target, now.date())
+                result.removed += rotate(target, today, who)  # other tills' files there are theirs
             except OSError as exc:
                 result.warnings.append(f"second folder {second}: {_reason(exc)}")
     from services.journal import audit
 
     with write_transaction():
         remember(result)
+        Setting.insert(key=LAST_AUTO_KEY, value=json.dumps(result.as_json(), ensure_ascii=False)).on_conflict_replace().execute()
         audit.record("backup_made", None, target=result.path, now=now, automatic=True, ok=not result.problems,
                      second=result.second or "", warnings=result.warnings)
     return result
 
 
-def rotate(folder: Path, today: dt.date) -> list[str]:
-    """Delete automatic backups beyond the last KEEP_DAYS days and one per week
-    (the newest of each) for the KEEP_WEEKS weeks before; returns what went."""
+def rotate(folder: Path, today: dt.date, who: str = "") -> list[str]:
+    """Delete automatic backups of till `who` (till_mark; "" for an older
+    LoyalTill's unmarked names) beyond the last KEEP_DAYS days and one per
+    week (the newest of each) for the KEEP_WEEKS weeks before; returns what went."""
     dated: list[tuple[dt.date, Path]] = []
     for path in folder.iterdir():
         match = AUTO_NAME.match(path.name)
-        if match:
+        if match and (match.group("who") or "") == who:
             try:
-                dated.append((dt.date.fromisoformat(match.group(1)), path))
+                dated.append((dt.date.fromisoformat(match.group("day")), path))
             except ValueError:
                 continue
     dated.sort(reverse=True)

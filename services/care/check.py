@@ -76,11 +76,17 @@ def is_damage(exc: BaseException) -> bool:
     return False
 
 
+def read_only_uri(path: str | Path) -> str:
+    """SQLite's URI for reading `path` only.  Built from the absolute path so a
+    folder named "Shop #2" or "50% off?" is a path, not a fragment or a query."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 @contextlib.contextmanager
 def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     """A connection that cannot write, and reads text as bytes (a damaged
     string is a finding, not a UnicodeDecodeError)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=10)
     conn.text_factory = bytes
     try:
         yield conn
@@ -238,3 +244,19 @@ def start_check(path: Path) -> CheckReport:
             report.integrity = [detail or "found damaged earlier"]
     report.ok = not report.problems()
     return report
+
+
+def refuse_unsafe_file(path: Path) -> None:
+    """Nothing is written to a damaged file or a half-built demo: the command
+    line (main.py) and the window (ui.app.open_shop) refuse it alike, with one
+    sentence, before the file is opened for writing."""
+    from services.core.errors import InputError
+
+    report = start_check(path)
+    if not report.till_file:
+        return  # no till at all (a text file, another program's database): not damage; opening it says what it is
+    if report.demo_unfinished:
+        raise InputError("demo_interrupted")
+    if not report.ok:
+        mark_damaged(path, "; ".join(report.integrity[:3]))
+        raise InputError("file_damaged", path=str(path))

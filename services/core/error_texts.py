@@ -135,6 +135,8 @@ TEXTS: dict[str, str] = {
     "restore_demo_unfinished": N_("The backup {path} holds a demo that never finished building; nothing was changed."),
     "restore_onto_itself": N_("{path} is the till's own file, not a backup."),
     "restore_other_till": N_("The backup {path} belongs to another till of the chain; nothing was changed."),
+    "restore_till_open": N_("LoyalTill is open on {path} in another window; close it there first, then restore (nothing was changed)."),
+    "cards_wait_for_sync": N_("New card numbers wait for the first sync after the restore; connect to the hub and sync, or attach a pre-printed card."),
     "restore_write_failed": N_("The backup could not be put in place of {path} ({reason}); nothing was changed."),
     # The owner's programme: rule sets, promotions, coupons, what-if.
     "no_rules": N_("No loyalty programme is set up yet: open the owner's settings first."),

@@ -18,6 +18,7 @@ from typing import Any
 
 from models import db
 from models.schema import Outbox, Setting, Till
+from services.core.errors import InputError
 
 # Set by a restore, cleared by the first sync that settles it (a till-local setting).
 RESTORED_KEY = "restored_from_backup"
@@ -50,6 +51,18 @@ def move_counters(receipt_seq: int, card_seq: int) -> None:
 def restored_marker() -> dict[str, Any] | None:
     row = Setting.get_or_none(Setting.key == RESTORED_KEY)
     return json.loads(row.value) if row else None
+
+
+def card_numbers_settled() -> bool:
+    """False after a restore whose replaced file could not be read, until the
+    first sync: this till's next card serial is not known until then."""
+    marker = restored_marker()
+    return marker is None or bool(marker.get("exact", True))
+
+
+def require_card_numbers_settled() -> None:
+    if not card_numbers_settled():
+        raise InputError("cards_wait_for_sync")
 
 
 def settle_after_restore(hub_last_seq: int) -> int:

@@ -13,7 +13,7 @@ from models.schema import Card, Member, Staff, utcnow
 from services.shop import staff as auth
 from services.programme import ledger
 from services.programme import loyalty
-from services.journal import outbox
+from services.journal import continuity, outbox
 from services.members.cards import is_valid_ean13, make_card_number
 from services.core.errors import InputError, NotFound
 from services.members.phones import looks_like_phone, normalize_phone
@@ -151,7 +151,10 @@ def search(text: str, limit: int = 20) -> list[Member]:
 
 def free_numbers(count: int) -> tuple[list[str], int]:
     """The next `count` card numbers this till can issue, skipping any already known
-    (imported, or reserved for printing), and the last serial used; nothing is saved."""
+    (imported, or reserved for printing), and the last serial used; nothing is saved.
+    Refused after a restore that could not read the file it replaced, until the
+    first sync has settled the card counter (services.journal.continuity)."""
+    continuity.require_card_numbers_settled()
     till = local_till()
     prefix = shop_info().card_prefix
     numbers: list[str] = []

@@ -53,7 +53,12 @@ LOCAL_KEYS = {
     "scan_prefix", "scan_suffix",  # how this till's scanner is set up
     "demo_state",  # whether this file's demo build finished
     "backup_second_folder", "backup_last", "restored_from_backup",  # services/care: this till's backups
+    "backup_last_automatic",  # services/care/backup: whether this till's daily backup is due
+    "period_last_run",  # services/programme/period: when this till's own points run last ran
+    "first_day",  # services/opening/first_day: this till's new-shop checklist (a joined till shows none)
 }
+# Chain-wide, from the settings page and the cards: shop_name, shop_address, receipt_header, receipt_footer,
+# language, currency, time_zone, card_prefix, card_logo (scan_prefix/suffix above are this till's scanner).
 
 
 class SyncError(InputError):

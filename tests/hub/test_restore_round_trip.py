@@ -7,6 +7,7 @@ import pytest
 from models.hub import AppliedOp, HubSale, Quarantine, hub_db
 from models.schema import Card, Outbox, Sale, Staff, Till
 from services.care import backup, restore
+from services.core.errors import InputError
 from services.members import registry as members
 from services.sync import client as sync
 from tests.hub.conftest import client, on_till
@@ -60,14 +61,22 @@ def test_backup_more_sales_restore_then_sync_quarantines_nothing(joined, hub_htt
     with on_till(till_file):
         assert Sale.select().count() < len(receipts_used)  # the later sales are not in the backup
         sale = sell(cards[1], [(bars[0], 1)])
-        _, card = members.register("Ещё Один", actor=_owner())
-        if replaced == "readable":  # known at once from the replaced file; otherwise at the sync below
-            assert sale.receipt_no not in receipts_used and card.number not in cards_used
+        assert sale.receipt_no not in receipts_used  # unreadable replaced file: the counter jumped a block
+        if replaced == "readable":  # known at once from the replaced file
+            _, card = members.register("Ещё Один", actor=_owner())
+            assert card.number not in cards_used
+        else:  # not known until the hub's count: no card is numbered here before the first sync
+            with pytest.raises(InputError) as caught:
+                members.register("Ещё Один", actor=_owner())
+            assert caught.value.code == "cards_wait_for_sync"
         answer = sync.sync_once(client(hub_http, a_token))
         assert answer.pending == 0
         assert Outbox.select().where(Outbox.sent_at.is_null()).count() == 0
         later = sell(cards[0], [(bars[1], 1)])
         _, later_card = members.register("Третий", actor=_owner())
+        if replaced == "damaged":
+            _, card = members.register("Ещё Один", actor=_owner())
+        assert card.number not in cards_used and later_card.number != card.number
         assert sync.sync_once(client(hub_http, a_token)).pending == 0
 
     quarantined, applied_after, hub_receipts = _hub_counts()
@@ -75,5 +84,4 @@ def test_backup_more_sales_restore_then_sync_quarantines_nothing(joined, hub_htt
     assert applied_after > applied_before
     assert later.receipt_no not in receipts_used and later_card.number not in cards_used
     assert later.receipt_no in hub_receipts and sale.receipt_no in hub_receipts
-    if replaced == "readable":
-        assert sale.receipt_no in hub_receipts and card.number not in cards_used
+    assert sale.receipt_no in hub_receipts and card.number not in cards_used

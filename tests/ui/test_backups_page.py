@@ -35,17 +35,22 @@ def test_back_up_now_shows_where_and_the_check(page, qtbot, tmp_path):
     last = backup.last_backup()
     assert last is not None and Path(last["path"]).exists()
     assert last["path"] in page.where.text() and "sound" in page.result.text()
-    with qtbot.waitSignal(page.check_finished, timeout=20_000):
+    with qtbot.waitSignal(page.check_finished, timeout=20_000) as checked:
         page.check_button.click()
+    assert checked.args[0].ok and checked.args[0].full
+    assert "sound" in page.result.text() and page.bar.property("kind") == "ok"
+    assert page.check_button.isEnabled()  # no longer busy
     out = Path("/tmp/shots/data")
     out.mkdir(parents=True, exist_ok=True)
     page.grab().save(str(out / "backups_page.png"))
 
 
-def test_a_file_that_is_not_a_backup_is_refused_on_the_page(page, tmp_path):
+def test_a_file_that_is_not_a_backup_is_refused_on_the_page(page, qtbot, tmp_path):
     pdf = tmp_path / "scan.pdf"
     pdf.write_bytes(b"%PDF-1.4 not a till")
-    assert page.confirm_restore(pdf, ask=False) is False
+    with qtbot.waitSignal(page.restore_finished, timeout=10_000) as finished:
+        page.confirm_restore(pdf, ask=False)
+    assert finished.args[0].code == "restore_not_backup"
     assert "not a LoyalTill backup" in page.bar.label.text()
 
 
@@ -54,3 +59,13 @@ def test_a_second_folder_that_is_not_there_is_saved_with_a_warning(page, tmp_pat
     page.save_folder()
     assert backup.second_folder() == str(tmp_path / "usb")
     assert page.bar.property("kind") == "warn"
+
+
+def test_the_page_shows_times_in_the_shops_zone(page):
+    from services.core.storage import write_transaction
+    from models.schema import Setting
+    from ui.backup_dialog import _when
+
+    with write_transaction():
+        Setting.insert(key="time_zone", value='"Asia/Vladivostok"').on_conflict_replace().execute()
+    assert _when("2026-11-28T20:00:00") == "29.11.2026 06:00"  # 10 hours ahead of UTC, whatever the PC's zone

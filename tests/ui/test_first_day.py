@@ -85,11 +85,21 @@ def test_an_empty_new_shop_says_what_to_do_next(new_shop_window):
     assert not window.empty_hint.isVisible()
 
 
-def test_the_settings_page_saves_audits_and_the_window_comes_back_in_the_new_language(qtbot, new_shop_window):
+def test_the_settings_page_saves_audits_and_the_window_comes_back_in_the_new_language(qtbot, new_shop_window, request):
+    import threading
+
+    from tests.unit.shopkit import add_products
+    from ui import operations
     from ui.app import reopen_window
     from ui.settings_dialog import SettingsDialog
 
     window = new_shop_window
+    rebuilt: list = []
+    window.shop_changed.connect(lambda: rebuilt.append(reopen_window(window, RESOURCES)))  # as run_window does
+    (code,) = add_products([("Хлеб", 5000, False)])
+    window.add_product(code, 2)  # a sale on screen while the owner changes the settings
+    release, finished = threading.Event(), threading.Event()
+    operations.run(window, lambda: (release.wait(5), finished.set()))  # a slow print or sync under way
     assert "Настройки магазина (владелец)…" in _more_actions(window)
     window.open_settings()
     dialog = window.dialog
@@ -97,21 +107,42 @@ def test_the_settings_page_saves_audits_and_the_window_comes_back_in_the_new_lan
     assert "ещё не запускался" in dialog.period_status.text().lower()
     dialog.footer.setPlainText("Возврат в течение 14 дней")
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.card_prefix.setValue(25)
     dialog.store_name.setText("Магазин на Арбате")
     with qtbot.waitSignal(window.shop_changed, timeout=5_000):
         dialog.save_button.click()
-    assert not dialog.isVisible()
+    assert not finished.is_set()  # the window came back without waiting for the job
+    release.set()
+    qtbot.waitUntil(lambda: operations.in_flight() == 0, timeout=10_000)
     info = shop_info()
     assert (info.language, info.receipt_footer) == ("en", "Возврат в течение 14 дней")
     (entry,) = [e for e in audit.entries(action="settings_changed") if e.target == "shop"]
     assert entry.details["changes"]["language"] == ["ru", "en"] and entry.staff_name == "Мария"
-    new = reopen_window(window, RESOURCES)
+    (new,) = rebuilt
     qtbot.addWidget(new)
+    # The old window was deleted by the rebuild (deleteLater, run by the waits above): pytest-qt must not close it again.
+    request.node.qt_widgets = [(ref, f) for ref, f in request.node.qt_widgets if ref() is not window]
     assert new is not window and new.staff.name == "Мария"
+    assert [(line.name, line.qty) for line in new.cart.lines] == [("Хлеб", 2)]  # the sale is kept
+    assert new.session.card_prefix == "25"  # and reads the new card prefix
     assert new.buttons["more"].caption.text() == "More…"  # the new window speaks English, no restart
     assert new.message.text() == "Settings saved." and new.message.kind() == "ok"
     assert "Shop settings (owner)…" in _more_actions(new)
     assert new.fmt.money(0) == "₽0.00"  # not "RUB0.00"
+
+
+def test_the_period_job_waits_while_a_sale_is_on_screen_and_never_runs_twice(qtbot, new_shop_window):
+    from tests.unit.shopkit import add_products
+
+    window = new_shop_window
+    (code,) = add_products([("Хлеб", 5000, False)])
+    window.add_product(code)
+    assert window.run_period_if_due() is False and period.last_run() is None
+    window.session.cancel()
+    with qtbot.waitSignal(window.period_ran, timeout=10_000):
+        assert window.run_period_if_due() is True
+        assert window.period_running and window.run_period_if_due() is False  # one run at a time
+    assert not window.period_running
 
 
 def test_settings_a_cashier_cannot_open_and_a_mistake_is_said_in_red(qtbot, new_shop_window):
