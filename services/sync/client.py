@@ -50,6 +50,7 @@ LOCAL_KEYS = {
     "printer",  # the receipt printer plugged into this till (services/printers.py)
     "scan_prefix", "scan_suffix",  # how this till's scanner is set up
     "demo_state",  # whether this file's demo build finished
+    "sign_in_guard",  # wrong PINs in a row and the sign-in lock on this till (services/shop/staff.py)
 }
 
 
