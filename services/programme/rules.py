@@ -26,7 +26,7 @@ from services.core.error_texts import render
 from services.core.errors import InputError
 from services.core.money import BP
 from services.shop import staff as auth
-from services.journal import outbox
+from services.journal import audit, outbox
 from services.core.serialize import row_dict
 
 PROMOTION_KINDS = ("discount", "multiplier", "fixed_points", "buy_get")
@@ -493,4 +493,7 @@ def publish(
             effective_from=effective_from or utcnow(),
         )
         outbox.record("rule_set", row_dict(row))
+        if status == "active" and actor is not None:  # a person's act (opening a shop publishes a first one)
+            audit.record("rules_published", actor, target=f"v{version}", name=rules.name,
+                         effective_from=row.effective_from)
     return dataclasses.replace(rules, version=version)
