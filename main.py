@@ -548,7 +548,9 @@ def cmd_sync(args: argparse.Namespace) -> dict[str, Any]:
 
     if Staff.select().exists():  # a new, empty till joins with its token alone
         acting_staff(args, "enrol_till" if args.hub or args.token else "sync")
-    if args.hub or args.token:
+    if args.hub and args.token:  # (re-)enrolling: works even when the old token's key is gone
+        sync.configure(args.hub, args.token)
+    elif args.hub or args.token:
         found = sync.configured() or ("", "")
         sync.configure(args.hub or found[0], args.token or found[1])
     client = sync.client_from_settings()

@@ -28,6 +28,7 @@ from models.schema import (
     Card, Category, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, Product, Referral, RuleSet,
     Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow,
 )
+from services.sync import sealed
 from services.journal import fieldclock
 from services.core import hlc
 from services.core.errors import InputError
@@ -77,14 +78,26 @@ def _set(key: str, value: Any) -> None:
 
 
 def configure(hub_url: str, token: str) -> None:
+    sealed_token = sealed.seal(token.strip())  # a token pasted from a message often brings a newline
     with write_transaction():
         _set("sync_hub_url", hub_url.strip().rstrip("/"))
-        _set("sync_token", token.strip())  # a token pasted from a message often brings a newline
+        _set("sync_token", sealed_token)  # never in clear in the file (services/sync/sealed.py)
 
 
 def configured() -> tuple[str, str] | None:
-    url, token = _get("sync_hub_url"), _get("sync_token")
-    return (url, token) if url and token else None
+    """The hub and this till's token; SyncError "till_key_missing" when the token was
+    sealed with a key this machine does not have.  A token stored in clear by an
+    older LoyalTill is sealed now."""
+    url, stored = _get("sync_hub_url"), _get("sync_token")
+    if not (url and stored):
+        return None
+    if not sealed.is_sealed(stored):
+        configure(url, stored)
+        return url, stored
+    try:
+        return url, sealed.unseal(stored)
+    except InputError as exc:
+        raise SyncError(exc.code, **exc.params) from None
 
 
 def pending() -> int:
@@ -528,7 +541,8 @@ class SyncState:
 
 def state() -> SyncState:
     """What the status bar shows; a quick read (an index covers unsent rows)."""
-    return SyncState(connected=configured() is not None, pending=pending(), last_ok=last_ok())
+    connected = bool(_get("sync_hub_url") and _get("sync_token"))  # without unsealing: no key needed to show it
+    return SyncState(connected=connected, pending=pending(), last_ok=last_ok())
 
 
 def run_sync() -> SyncResult:
