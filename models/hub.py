@@ -13,7 +13,7 @@ import datetime as dt
 import peewee
 from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
 
-from models.hub_steps import h0001_initial
+from models.hub_steps import h0001_initial, h0002_audit
 
 hub_db = peewee.DatabaseProxy()
 
@@ -186,12 +186,31 @@ class MemberFlag(HubModel):
     cleared_at = peewee.DateTimeField(null=True)
 
 
+class HubAudit(HubModel):
+    """The chain's audit log: every till's entries as pushed, appended and never
+    changed (step 2 also puts a trigger on the table refusing UPDATE and DELETE).
+    `origin` is the till whose token pushed it, whatever the entry says."""
+
+    id = peewee.UUIDField(primary_key=True)  # born on the till
+    origin = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT")
+    created_at = peewee.DateTimeField()
+    received_at = peewee.DateTimeField(default=utcnow)
+    action = peewee.TextField()
+    staff_id = peewee.UUIDField(null=True)
+    staff_name = peewee.TextField()
+    target = peewee.TextField()
+    details = BinaryJSONField(index=False)
+
+    class Meta:
+        indexes = ((("action", "created_at"), False),)
+
+
 class HubSchema(HubModel):
     version = peewee.IntegerField()
 
 
 HUB_MODELS: list[type[HubModel]] = [
-    HubTill, AppliedOp, Quarantine, Entity, HubSale, HubReturn, HubLedger, Change, Hold, MemberFlag,
+    HubTill, AppliedOp, Quarantine, Entity, HubSale, HubReturn, HubLedger, Change, Hold, MemberFlag, HubAudit,
 ]
 
 
@@ -203,7 +222,12 @@ def _h1_initial(database: peewee.Database) -> None:
 # History, as for the till's (models/migrations.py): frozen DDL, a new step for
 # each change, the models changed with it; tests/hub/test_hub_schema.py fails
 # when the two disagree.
-HUB_MIGRATIONS = [_h1_initial]
+def _h2_audit(database: peewee.Database) -> None:
+    for statement in h0002_audit.STATEMENTS:
+        database.execute_sql(statement)
+
+
+HUB_MIGRATIONS = [_h1_initial, _h2_audit]
 
 
 def migrate_hub(database: peewee.Database) -> int:

@@ -22,8 +22,10 @@ before the ledger that refers to them).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -451,3 +453,37 @@ for _kind, _order, _key in (
     ("coupon_redemption", 67, "id"), ("pending_points", 68, "id"), ("event_bonus", 85, "id"),
 ):
     handler(_kind, _order)(_record_handler(_kind, _key))
+
+
+# --- the audit log -----------------------------------------------------------------------
+
+_AUDIT_COLUMNS = ("id", "origin_id", "created_at", "received_at", "action", "staff_id", "staff_name", "target", "details")
+_AUDIT_ACTION = re.compile(r"[a-z][a-z_]{0,39}")
+AUDIT_TEXT_MAX = 400  # a name, a receipt number, a card: never longer
+AUDIT_DETAILS_MAX = 4000  # the details as JSON text
+
+
+def _audit_row(op: Op, ctx: Context) -> tuple:
+    entry = op.payload
+    action = entry["action"]
+    if not isinstance(action, str) or not _AUDIT_ACTION.fullmatch(action):
+        raise Unapplicable("audit entry with a malformed action")
+    texts = [entry.get("staff_name") or "", entry.get("target") or ""]
+    if any(not isinstance(t, str) or len(t) > AUDIT_TEXT_MAX for t in texts):
+        raise Unapplicable("audit entry with a malformed name or target")
+    details = entry.get("details") or "{}"
+    parsed = json.loads(details) if isinstance(details, str) else details
+    if not isinstance(parsed, dict) or len(_json_text(parsed)) > AUDIT_DETAILS_MAX:
+        raise Unapplicable("audit entry with malformed details")
+    created = dt.datetime.fromisoformat(str(entry["created_at"]))
+    return (str(uuid.UUID(str(entry["id"]))), str(ctx.till.id), created.isoformat(), utcnow().isoformat(), action,
+            _uuid_or_none(entry.get("staff_id")), texts[0], texts[1], _json_text(parsed))
+
+
+@handler("audit", 90)
+def apply_audit(ops: list[Op], ctx: Context) -> None:
+    """Append each entry once (its till-born id); the till is the token's, not the entry's."""
+    insert_values("hub_audit", _AUDIT_COLUMNS, [_audit_row(op, ctx) for op in ops], casts={
+        "id": "::uuid", "origin_id": "::uuid", "created_at": "::timestamp", "received_at": "::timestamp",
+        "staff_id": "::uuid", "details": "::jsonb",
+    })
