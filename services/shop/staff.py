@@ -80,6 +80,7 @@ LOCK_AFTER = 5
 LOCK_FIRST_SECONDS = 30
 LOCK_MAX_SECONDS = 15 * 60
 GUARD_KEY = "sign_in_guard"  # a till-local setting (services/sync/client.py LOCAL_KEYS)
+LAST_KEY = "last_sign_in"  # who signed in last on this till: preselected on the sign-in screen (local too)
 
 
 def hash_pin(pin: str) -> bytes:
@@ -194,16 +195,23 @@ def _failed(person: Staff | None, now: dt.datetime) -> None:
 
 def _succeeded(person: Staff, pin: str) -> None:
     new_hash = hash_pin(pin) if _needs_rehash(person) else None
-    if new_hash is None and guard().failures == 0:
+    if new_hash is None and guard().failures == 0 and last_signed_in() == str(person.id):
         return  # the usual sign-in writes nothing
     with write_transaction():
         _save_guard(Guard(0, None))
+        Setting.insert(key=LAST_KEY, value=json.dumps(str(person.id))).on_conflict_replace().execute()
         if new_hash is not None:  # an old PBKDF2 hash (or weaker argon2 parameters): replaced once
             Staff.update(pin_hash=new_hash, pin_salt=b"").where(Staff.id == person.id).execute()
             person.pin_hash, person.pin_salt = new_hash, b""
 
 
 # --- signing in ------------------------------------------------------------------------
+
+def last_signed_in() -> str | None:
+    """The id of whoever signed in last on this till."""
+    row = Setting.get_or_none(Setting.key == LAST_KEY)
+    return json.loads(row.value) if row else None
+
 
 def signable_staff() -> list[Staff]:
     """Who can sign in at this till, for the sign-in screen's name buttons."""
@@ -212,20 +220,22 @@ def signable_staff() -> list[Staff]:
     return sorted(people, key=lambda p: (order[p.role], p.name.casefold()))
 
 
-def login(pin: str, person: Staff | None = None, *, now: dt.datetime | None = None) -> Staff:
+def login(pin: str, person: Staff | None = None, *, now: dt.datetime | None = None,
+          at_least: str = "cashier") -> Staff:
     """The active staff member with this PIN: THE place a PIN is checked for a person.
 
     `person` is who is signing in (the window's name buttons, `--staff`); without it
     each active person is tried, the lowest role first, so two people sharing a PIN
-    give the lesser role.  Refused while sign-in is locked; a wrong PIN counts
-    towards the lock and is written to the audit log."""
+    give the lesser role (`at_least`: only those of that role or above, as when a
+    manager's PIN authorises a return).  Refused while sign-in is locked; a wrong
+    PIN counts towards the lock and is written to the audit log."""
     now = now or utcnow()
     _refuse_if_locked(now)
     if person is not None:
         fresh = Staff.get_or_none((Staff.id == person.id) & (Staff.active == True))  # noqa: E712
         candidates = [fresh] if fresh is not None else []
     else:
-        candidates = signable_staff()
+        candidates = [p for p in signable_staff() if RANK[p.role] >= RANK[at_least]]
     found = None
     if pin.isdigit() and len(pin) <= MAX_DIGITS:
         found = next((c for c in candidates if _matches(c, pin)), None)

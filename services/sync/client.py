@@ -52,6 +52,7 @@ LOCAL_KEYS = {
     "scan_prefix", "scan_suffix",  # how this till's scanner is set up
     "demo_state",  # whether this file's demo build finished
     "sign_in_guard",  # wrong PINs in a row and the sign-in lock on this till (services/shop/staff.py)
+    "last_sign_in",  # who signed in last here: the sign-in screen preselects them
 }
 
 
