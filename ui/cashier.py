@@ -743,9 +743,16 @@ class CashierWindow(QMainWindow):
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
         if auth.may(self.staff, "edit_rules"):  # the owner's programme: rules, promotions, what-if
             menu.addAction(_("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
+        if auth.may(self.staff, "read_audit"):  # who did what sensitive: returns, discounts, wrong PINs…
+            menu.addAction(_("Audit log (owner)…"), lambda: self._act(self.open_audit_log))
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
+
+    def open_audit_log(self) -> None:
+        from ui.audit_page import AuditLogDialog
+
+        self._show(AuditLogDialog(self.staff, self.fmt, self))
 
     def open_receipts(self, ref: str = "") -> None:
         from ui.print_dialogs import ReceiptsDialog

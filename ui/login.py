@@ -24,11 +24,8 @@ from services.core.messages import _
 from services.shop import staff as auth
 from ui import operations
 from ui.errors import user_message
+from ui.formatting import role_name
 from ui.pin_pad import PinPad
-
-
-def role_name(role: str) -> str:
-    return {"owner": _("owner"), "manager": _("manager"), "cashier": _("cashier")}.get(role, role)
 
 
 def locked_text(seconds: int) -> str:
