@@ -51,7 +51,7 @@ def action_name(action: str) -> str:
 def detail_text(details: dict[str, Any], fmt: Formatter) -> str:
     """The entry's details, money and percentages as the shop writes them."""
     labels = {
-        "refund": _("refund"), "discount": _("discount"), "percent_bp": _("discount"), "delta": _("points"),
+        "refund": _("refund"), "discount": _("discount"), "percent_bp": _("rate"), "delta": _("points"),
         "note": _("reason"), "cashier": _("cashier"), "member": _("member"), "card": _("card"),
         "failures": _("wrong PINs in a row"), "seconds": _("locked for (s)"), "name": _("name"),
         "points_reversed": _("points taken back"), "points_restored": _("points given back"),
@@ -156,4 +156,4 @@ class AuditLogDialog(QDialog):
         if len(found) >= LIMIT:
             self.count.setText(_("The newest %1 entries; narrow the filters to see older ones.").replace("%1", str(LIMIT)))
         else:
-            self.count.setText(_("%1 entries").replace("%1", str(len(found))))
+            self.count.setText(_("Entries shown: %1").replace("%1", str(len(found))))

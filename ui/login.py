@@ -29,7 +29,7 @@ from ui.pin_pad import PinPad
 
 
 def locked_text(seconds: int) -> str:
-    return _("Too many wrong PINs: sign-in is locked. Try again in %1 s.").replace("%1", str(seconds))
+    return user_message(InputError("sign_in_locked", seconds=seconds))
 
 
 def demo_pins_text(pins: dict[str, str]) -> str:
@@ -48,7 +48,7 @@ class LoginDialog(QDialog):
         self.clock = clock
         self.checking = False
         self.setWindowTitle(_("LoyalTill — sign in"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         title = QLabel(shop_name, self)
@@ -72,7 +72,9 @@ class LoginDialog(QDialog):
             button = QPushButton(f"{person.name}\n{role_name(person.role)}", self)
             button.setObjectName("NameButton")
             button.setCheckable(True)
-            button.setMinimumSize(150, 64)
+            metrics = button.fontMetrics()
+            widest = max(metrics.horizontalAdvance(line) for line in button.text().splitlines())
+            button.setMinimumSize(max(170, widest + 40), 64)  # a long name is never cut
             button.setStyleSheet("QPushButton:checked { background: #0b6e99; color: white; font-weight: bold; }")
             button.clicked.connect(lambda _=False: self.pad.clear())
             self.names.addButton(button, index)

@@ -32,6 +32,7 @@ def test_a_return_is_logged_with_who_authorised_it(shop, goods):
     entry = only("return")
     assert (entry.staff_name, entry.target) == (shop["manager"].name, sold.receipt_no)
     assert entry.details["refund"] == 8990 and entry.details["cashier"] == shop["cashier"].name
+    assert entry.till_name  # the till it happened on: its name, or its code when it has none
 
 
 def test_a_refused_return_logs_nothing(shop, goods):
