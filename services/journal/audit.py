@@ -64,7 +64,7 @@ def record(action: str, staff: Staff | None = None, *, target: str = "", now: dt
 def entries(*, action: str | None = None, staff_name: str | None = None, since: dt.datetime | None = None,
             until: dt.datetime | None = None, limit: int = 500) -> list[Entry]:
     """The newest entries first, filtered as the owner asks."""
-    query = (AuditEntry.select(AuditEntry, Till.name, Till.code).join(Till, join_type=peewee.JOIN.LEFT_OUTER, on=(AuditEntry.till == Till.id))
+    query = (AuditEntry.select(AuditEntry, Till.id, Till.name, Till.code).join(Till, join_type=peewee.JOIN.LEFT_OUTER, on=(AuditEntry.till == Till.id))
              .order_by(AuditEntry.created_at.desc()).limit(limit))
     if action:
         query = query.where(AuditEntry.action == action)
