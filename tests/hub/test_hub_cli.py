@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    """main.py as the demo's owner (enrolling a till that has staff is the owner's)."""
+    env = {**os.environ, "LOYALTILL_PIN": "111111", "LOYALTILL_STAFF": "Анна Владимировна"}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, timeout=120,
+                          cwd=ROOT, env=env)
 
 
 @pytest.mark.slow  # over 3 s (pytest --durations)
