@@ -170,7 +170,7 @@ def test_rules_export_import_and_simulate(shop, tmp_path):
     before = counts(path)
     imported = json.loads(run("rules", "import", "--db", str(path), str(richer), "--json").stdout)
     assert imported == {"version": 2, "name": "Double", "status": "active"}
-    assert counts(path)["outbox"] == before["outbox"] + 1  # the new version goes to the hub
+    assert counts(path)["outbox"] == before["outbox"] + 2  # the new version and its audit entry go to the hub
     back = json.loads(run("rules", "export", "--db", str(path)).stdout)
     assert back["version"] == 2 and back["rules"]["earn_bp"] == 1000
 
