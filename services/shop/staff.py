@@ -7,10 +7,12 @@ PIN (the actor's own, or one given to authorise it).
 PINs are short, and every till holds every person's PIN hash (it must sign
 people in with no network), so a copied till file is an offline guessing
 game: the hash itself has to be costly.  It is argon2id with 64 MiB of memory
-and 4 passes (`PIN_HASHER`).  Measured on the 2-core build machine (shared):
-about 0.4 s per hash on one core, so trying all 10^6 six-digit PINs of a
-manager or owner takes 10^6 x 0.4 s / 2 cores ~ 2.3 days, and the four-digit
-PINs of cashiers (who may only sell) ~ 35 minutes.  Hence manager and owner
+and 4 passes (`PIN_HASHER`).  Measured on the 2-core build machine: nearly
+idle, 0.29-0.34 s per hash with 3 passes and 0.48-0.60 s with 6, so ~0.4 s
+with 4; trying all 10^6 six-digit PINs of a manager or owner on both cores
+takes 10^6 x 0.4 s / 2 ~ 2.3 days (7.7 to 14 days measured while the machine
+was shared), and the four-digit PINs of cashiers (who may only sell) ~ 35
+minutes.  Hence manager and owner
 PINs have at least 6 digits.
 
 Because each check costs that much, `login` is told who is signing in (the
