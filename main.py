@@ -16,8 +16,8 @@ from typing import Any, Sequence
 
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
-COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync",
-            "bench-sync", "audit")
+COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
+            "backup", "restore", "check", "audit")
 
 log = logging.getLogger("loyaltill")
 
@@ -159,6 +159,21 @@ def command_parser() -> argparse.ArgumentParser:
     sync.add_argument("--token", help="this till's token from 'hub add-till' (remembered)")
     sync.add_argument("--json", action="store_true")
 
+    backup = sub.add_parser("backup", help="copy the till's file to a backup, checked after writing")
+    backup.add_argument("--db", type=Path, required=True)
+    backup.add_argument("--out", type=Path, required=True, metavar="FILE")
+    backup.add_argument("--json", action="store_true")
+
+    restore = sub.add_parser("restore", help="put a backup in place of the till's file (the current one is kept aside)")
+    restore.add_argument("--db", type=Path, required=True)
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument("--json", action="store_true")
+
+    check = sub.add_parser("check", help="check the till's file: integrity, foreign keys, balances, outbox")
+    check.add_argument("--db", type=Path, required=True)
+    check.add_argument("--quick", action="store_true", help="only what is checked as the till starts")
+    check.add_argument("--json", action="store_true")
+
     bench_sync = sub.add_parser("bench-sync", help="time pushing queued operations to a hub")
     bench_sync.add_argument("--dsn", required=True)
     bench_sync.add_argument("--ops", type=int, default=100_000)
@@ -176,7 +191,8 @@ def command_parser() -> argparse.ArgumentParser:
     audit.add_argument("--json", action="store_true")
 
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
-    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit):
+    # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
+    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
         p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
     return parser
@@ -208,11 +224,32 @@ def open_db(path: Path, must_exist: bool = True) -> None:
             with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sale'").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            from services.care import check
+            from services.core.errors import InputError
+
+            if check.is_damage(exc) and "not a database" not in str(exc):
+                check.mark_damaged(path, str(exc))
+                raise InputError("file_damaged", path=str(path)) from None
             raise CliError(f"{path} is not a till database ({exc}).") from None
         if version == 0 or not tables:
             raise CliError(f"{path} is not a till database: build one with 'main.py demo --db {path}'.")
+    if path.is_file():
+        refuse_unsafe_file(path)
     open_database(path)
+
+
+def refuse_unsafe_file(path: Path) -> None:
+    """Nothing is written to a damaged file or a half-built demo (services/care/check)."""
+    from services.care import check
+    from services.core.errors import InputError
+
+    report = check.start_check(path)
+    if report.demo_unfinished:
+        raise InputError("demo_interrupted")
+    if not report.ok:
+        check.mark_damaged(path, "; ".join(report.integrity[:3]))
+        raise InputError("file_damaged", path=str(path))
 
 
 def acting_staff(args: argparse.Namespace, action: str) -> Any:
@@ -507,13 +544,11 @@ def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
     from models.schema import utcnow
-    from services.programme.loyalty import close_period
-    from services.programme.rules import active_rules
+    from services.programme import period
 
     open_db(args.db)
     acting_staff(args, "close_period")
-    now = utcnow()
-    done = close_period(active_rules(now), now)
+    done = period.run(utcnow())  # remembered: the owner's settings page shows the last run
     return {"released": done.released, "expired": done.expired, "tier_changes": done.tier_changes}
 
 
@@ -567,6 +602,53 @@ class SyncIncomplete(Exception):
     pass
 
 
+def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
+    from services.care import backup
+
+    open_db(args.db)
+    person = acting_staff(args, "shop_settings")  # the whole file, members' personal data with it: the owner's
+    return backup.backup_now(args.out, staff=person).as_json()
+
+
+def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
+    from services.care import restore
+
+    from services.care import check
+
+    if args.db.is_dir():
+        raise CliError(f"--db {args.db} is a folder: give the till's file")
+    person = None
+    if args.db.is_file() and check.start_check(args.db).ok:
+        # The owner's, asked of the file being replaced.  A damaged or missing file cannot
+        # be asked; whoever can damage it could as well copy a backup over it by hand.
+        from models import open_database
+
+        open_database(args.db)
+        person = acting_staff(args, "shop_settings")
+    return restore.restore(args.db, args.file, staff=person).as_json()
+
+
+def cmd_check(args: argparse.Namespace) -> dict[str, Any]:
+    """Reads only: a damaged file is reported, not refused."""
+    from services.care import check
+
+    if not args.db.is_file():
+        raise CliError(f"No database at {args.db}.")
+    report = check.quick(args.db) if args.quick else check.full(args.db)
+    if not report.ok:
+        check.mark_damaged(args.db, "; ".join(report.integrity[:3])) if report.integrity != ["ok"] else None
+        raise CheckFailed(report.as_json())
+    return report.as_json()
+
+
+class CheckFailed(Exception):
+    """`check` found something wrong: the report is printed, the exit status says so."""
+
+    def __init__(self, report: dict[str, Any]) -> None:
+        super().__init__("check failed")
+        self.report = report
+
+
 def cmd_bench_sync(args: argparse.Namespace) -> dict[str, Any]:
     from services.devtools.bench_sync import run_bench_sync
 
@@ -603,7 +685,8 @@ HANDLERS = {
     "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member,
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
     "rules": cmd_rules, "simulate": cmd_simulate, "period": cmd_period,
-    "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync, "audit": cmd_audit,
+    "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
+    "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "audit": cmd_audit,
 }
 
 
@@ -643,6 +726,16 @@ def run_command(argv: Sequence[str]) -> int:
     except SyncIncomplete as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.NOT_DONE
+    except CheckFailed as exc:
+        result = exc.report
+        print(json.dumps(result, ensure_ascii=False) if args.json else "\n".join(f"{k}: {v}" for k, v in result.items()))
+        return ExitCode.NOT_DONE
+    except Exception as exc:
+        damaged = damaged_file_error(args, exc)
+        if damaged is None:
+            raise
+        print(f"error: {damaged}", file=sys.stderr)
+        return ExitCode.USAGE
     if result.get("_printed"):
         return ExitCode.OK
     if args.json:
@@ -650,6 +743,19 @@ def run_command(argv: Sequence[str]) -> int:
     else:
         print_human(args.command, result)
     return ExitCode.OK
+
+
+def damaged_file_error(args: argparse.Namespace, exc: BaseException) -> Exception | None:
+    """A read that met damaged bytes (UnicodeDecodeError, "malformed") is one
+    sentence, and the file is marked so no later command writes into it."""
+    from services.care import check
+    from services.core.errors import InputError
+
+    path = getattr(args, "db", None)
+    if not isinstance(path, Path) or not check.is_damage(exc):
+        return None
+    check.mark_damaged(path, f"{type(exc).__name__}: {exc}")
+    return InputError("file_damaged", path=str(path))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

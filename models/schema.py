@@ -97,6 +97,13 @@ class Setting(BaseModel):
     value = peewee.TextField()
 
 
+class Store(UUIDModel):
+    """One shop of a chain: its own name and address on its tills' receipts."""
+
+    name = peewee.TextField()
+    address = peewee.TextField(default="")
+
+
 class Till(UUIDModel):
     code = peewee.TextField(unique=True)
     name = peewee.TextField(default="")
@@ -104,6 +111,7 @@ class Till(UUIDModel):
     receipt_seq = peewee.IntegerField(default=0)
     card_seq = peewee.IntegerField(default=0)
     is_local = peewee.BooleanField(default=False)
+    store = peewee.ForeignKeyField(Store, null=True, on_delete="RESTRICT")  # None: the shop's own name and address
 
 
 class Staff(UUIDModel):
@@ -405,4 +413,5 @@ V1_MODELS: list[type[BaseModel]] = [
 V2_MODELS: list[type[BaseModel]] = [SaleLoyalty, CouponRedemption, IssuedCoupon, PendingPoints, EventBonus, Referral]
 SYNC_MODELS: list[type[BaseModel]] = [SyncedRow]  # migration 3
 AUDIT_MODELS: list[type[BaseModel]] = [AuditEntry]  # migration 4
-ALL_MODELS: list[type[BaseModel]] = V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS
+STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
+ALL_MODELS: list[type[BaseModel]] = V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + STORE_MODELS

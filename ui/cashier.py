@@ -7,18 +7,19 @@ the disk or the network as background operations (ui.operations).
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QApplication, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QMainWindow, QMenu, QMessageBox, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
-from models.schema import Member, Staff
+from models.schema import Member, Staff, utcnow
 from services.core.errors import InputError
 from services.members import registry as members
 from services.members.cards import classify_scan
@@ -27,11 +28,13 @@ from services.programme.pricing import PricedCart
 from services.sale import session as sale_session
 from services.sale.checkout import Cart, SaleResult, Tender
 from services.sale.session import Notice, Outcome, SaleOrder, SaleSession
+from services.opening import first_day
 from services.shop import catalogue
 from services.shop import settings as shop
 from services.shop import staff as auth
 from services.core.messages import _
 from ui import operations
+from ui.files import save_path
 from ui.authorise import ManagerPinDialog, authorise
 from ui.cart_table import CartModel
 from ui.errors import user_message
@@ -54,16 +57,20 @@ class CashierWindow(QMainWindow):
     sale_completed = Signal(object)  # SaleResult
     sale_failed = Signal(object)  # the exception: nothing was written, the sale is still on screen
     panels_redrawn = Signal()  # after every redraw: what tests and the bench wait on
+    shop_changed = Signal()  # the owner saved the shop's settings: the window is rebuilt (ui.app.reopen_window)
+    period_ran = Signal(object)  # PeriodRun: the points' daily run finished in the background
 
     def __init__(self, staff: Staff, resources: Path, scanner: ScanDetector | None = None,
                  session: SaleSession | None = None,
-                 writer: Callable[[SaleOrder], SaleResult] = sale_session.complete) -> None:
+                 writer: Callable[[SaleOrder], SaleResult] = sale_session.complete,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
         super().__init__()
+        self.now = clock  # naive UTC, as stored; the screen shows it in the shop's time zone
         self.staff = staff
         self.resources = resources
         self.info = shop.shop_info()
         self.till = shop.local_till()
-        self.fmt = Formatter(self.info.currency, self.info.locale)
+        self.fmt = Formatter(self.info.currency, self.info.locale, self.info.time_zone)
         self.session = session or SaleSession(staff, self.info.card_prefix)
         self.writer = writer  # writes a sale on a worker thread (tests pass a slow or failing one)
         self.replace_box: QMessageBox | None = None  # the open "another card" question
@@ -131,6 +138,10 @@ class CashierWindow(QMainWindow):
         left.addWidget(self.input)
         self.message = MessageBar(central)
         left.addWidget(self.message)
+        self.empty_hint = QLabel(central)  # what to do next on an empty sale screen (a new shop's first)
+        self.empty_hint.setObjectName("Empty")
+        self.empty_hint.setWordWrap(True)
+        left.addWidget(self.empty_hint)
         self.model = CartModel(self.fmt)
         self.table = QTableView(central)
         self.table.setModel(self.model)
@@ -238,6 +249,11 @@ class CashierWindow(QMainWindow):
         self.status_till = QLabel(_("Till %1").replace("%1", self.till.code), bar)
         self.status_staff = QLabel(f"{self.staff.name} · {role_name(self.staff.role)}", bar)
         self.status_sync = SyncStatus(bar)
+        from ui.backup_dialog import DailyBackup
+
+        self.daily_backup = DailyBackup(self)  # today's backup, in the background
+        self.status_sync.zone = self.info.zone  # "balances as of" in the shop's time
+        self.status_sync.render()
         self.clock = QLabel(bar)
         for label in (self.status_shop, self.status_till, self.status_staff):
             bar.addWidget(label)
@@ -249,7 +265,7 @@ class CashierWindow(QMainWindow):
         self._clock_timer.start(1000)
 
     def _tick(self) -> None:
-        self.clock.setText(self.fmt.qlocale().toString(QTime.currentTime(), "HH:mm"))
+        self.clock.setText(self.fmt.clock(self.now()))  # the shop's time zone, not the PC's
 
     # --- every action goes through here ------------------------------------------
 
@@ -322,6 +338,7 @@ class CashierWindow(QMainWindow):
             self.model.set_priced(priced if self.cart.lines else None)
             self.totals.show_priced(priced)
             self._select_current()
+            self._draw_empty_hint()
         if outcome.member or outcome.cart:
             self._draw_member()
         if outcome.notice is not None:
@@ -341,6 +358,22 @@ class CashierWindow(QMainWindow):
         if isinstance(self.dialog, PayDialog) and self.dialog.isVisible() and self.cart.lines:
             self.dialog.set_to_pay(self.session.to_pay)  # a card scanned while paying: the new total
         self.panels_redrawn.emit()
+
+    def _draw_empty_hint(self) -> None:
+        """An empty sale says what to do next: in a new shop, where products and members come from."""
+        if self.cart.lines:
+            self.empty_hint.hide()
+            return
+        if not first_day.has_products():
+            text = _("This shop has no products yet. The owner adds them under More… (F10) → Catalogue; "
+                     "then scan a barcode here.")
+        elif not first_day.has_members():
+            text = _("Scan a product to start a sale. No members yet: F3 registers the first customer, "
+                     "with a card from the pack or a number the till gives.")
+        else:
+            text = _("Scan a product or a loyalty card to start a sale.")
+        self.empty_hint.setText(text)
+        self.empty_hint.show()
 
     def _close_stale_dialogs(self) -> None:
         """A scan changed the sale under a dialog that was opened for the sale as
@@ -686,7 +719,7 @@ class CashierWindow(QMainWindow):
 
     def save_receipt_pdf(self, sale_id: str) -> None:
         receipt = self.last_sale.receipt_no if self.last_sale else "receipt"
-        path, _unused = QFileDialog.getSaveFileName(self, _("Save receipt PDF"), f"{receipt}.pdf", "PDF (*.pdf)")
+        path = save_path(self, _("Save receipt PDF"), f"{receipt}.pdf", "PDF (*.pdf)")
         if path:
             self._act(self.write_receipt, sale_id, Path(path))
 
@@ -743,6 +776,11 @@ class CashierWindow(QMainWindow):
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
         if auth.may(self.staff, "edit_rules"):  # the owner's programme: rules, promotions, what-if
             menu.addAction(_("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
+        if auth.may(self.staff, "shop_settings"):  # the owner's backups and restore
+            menu.addAction(_("Backups and restore (owner)…"), lambda: self._act(self.open_backups))
+        if auth.may(self.staff, "shop_settings"):
+            menu.addAction(_("Shop settings (owner)…"), lambda: self._act(self.open_settings))
+            menu.addAction(_("Getting started: the first day's checklist…"), lambda: self._act(self.open_first_day))
         if auth.may(self.staff, "read_audit"):  # who did what sensitive: returns, discounts, wrong PINs…
             menu.addAction(_("Audit log (owner)…"), lambda: self._act(self.open_audit_log))
         button = self.buttons["more"]
@@ -753,6 +791,82 @@ class CashierWindow(QMainWindow):
         from ui.audit_page import AuditLogDialog
 
         self._show(AuditLogDialog(self.staff, self.fmt, self))
+
+    def open_backups(self) -> None:
+        from ui.backup_dialog import BackupsDialog
+
+        self._show(BackupsDialog(self.staff, self))
+
+    def open_first_day(self) -> None:
+        """The new shop's checklist; each step's screen opens from it, and the list comes back when it closes."""
+        from ui.first_day import FirstDayDialog
+
+        auth.require(self.staff, "shop_settings")
+        openers: dict[str, Callable[[], None] | None] = {
+            "shop": self.open_settings,
+            "products": getattr(self, "open_catalogue", None),  # the catalogue page, where this build has it
+            "staff": getattr(self, "open_staff", None),
+            "programme": self.open_programme,
+            "cards": self.open_cards,
+            "first_sale": None,
+        }
+        dialog = FirstDayDialog(openers, self)
+        dialog.step_opened.connect(lambda key: QTimer.singleShot(0, lambda: self._first_day_step(key, openers)))
+        self._show(dialog)
+
+    def _first_day_step(self, key: str, openers: dict[str, Callable[[], None] | None]) -> None:
+        opener = openers.get(key)
+        if opener is None:  # the first sale: the sale screen itself
+            self.say(_("Scan a product or type its name; F3 registers the customer as a member; F12 takes the money."),
+                     "info")
+            self.input.setFocus()
+            return
+        self._act(opener)
+        if self.dialog is not None:
+            self.dialog.finished.connect(lambda _: QTimer.singleShot(0, lambda: self._act(self.open_first_day)))
+
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        auth.require(self.staff, "shop_settings")
+        dialog = SettingsDialog(self.staff, self.fmt, self.now, self)
+        # After the dialog's slot has returned and the dialog closed: the window is then rebuilt.
+        dialog.settings_saved.connect(lambda _changed: (dialog.accept(), QTimer.singleShot(0, self.shop_changed.emit)))
+        dialog.period_ran.connect(self.period_ran.emit)
+        self._show(dialog)
+
+    # --- the points' daily run ----------------------------------------------------------
+
+    PERIOD_CHECK_MS = 15 * 60 * 1000  # how often the window asks whether today's run is still to come
+
+    def start_period_job(self) -> None:
+        """Run the period job now if today's is due, then check every quarter of an hour
+        (daily while the till is open); always in the background, never in a sale's way."""
+        self.period_running = False
+        self._period_timer = QTimer(self)
+        self._period_timer.timeout.connect(self.run_period_if_due)
+        self._period_timer.start(self.PERIOD_CHECK_MS)
+        self.run_period_if_due()
+
+    def run_period_if_due(self) -> bool:
+        from services.programme import period
+
+        if getattr(self, "period_running", False) or self.busy or not period.is_due(self.now()):
+            return False  # a sale being written goes first: the next check runs it
+        self.period_running = True
+        now = self.now()
+
+        def failed(exc: BaseException) -> None:
+            log.error("the points' daily run failed", exc_info=(type(exc), exc, exc.__traceback__))
+            if isinstance(exc, InputError):
+                return  # e.g. no programme yet: nothing to run, said on the settings page
+            operations.show_failure(self, exc)
+
+        def over() -> None:
+            self.period_running = False
+
+        operations.run(self, lambda: period.run(now), self.period_ran.emit, failed, after=over)
+        return True
 
     def open_receipts(self, ref: str = "") -> None:
         from ui.print_dialogs import ReceiptsDialog
@@ -788,6 +902,7 @@ class CashierWindow(QMainWindow):
         """Close without cutting work in half: a sale, a print or a sync under
         way is waited for (bounded), then the scanner lets go of the keyboard."""
         self.status_sync.stop()
+        self.daily_backup.stop()
         if operations.in_flight():
             self.say(_("Finishing the work under way…"), "info")
             operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)

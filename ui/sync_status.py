@@ -78,11 +78,14 @@ class SyncStatus(QWidget):
         self.label.style().unpolish(self.label)
         self.label.style().polish(self.label)
 
+    zone: dt.tzinfo | None = None  # set by the window from the shop's settings
+
     def _when(self, moment: dt.datetime | None) -> str:
         if moment is None:
             return _("never")
-        local = moment.replace(tzinfo=dt.timezone.utc).astimezone()
-        if local.date() == dt.datetime.now().astimezone().date():
+        zone = self.zone  # the shop's clock, as on the receipts (None: the PC's)
+        local = moment.replace(tzinfo=dt.timezone.utc).astimezone(zone)
+        if local.date() == dt.datetime.now(zone).date():
             return local.strftime("%H:%M")
         return local.strftime("%d.%m %H:%M")
 

@@ -31,6 +31,7 @@ from services.sale.checkout import plan_payments, Tender
 from services.members.registry import name_key
 from services.programme.pricing import CartLine, Customer, price_cart
 from services.core.errors import InputError
+from services.core.messages import words
 from services.shop.settings import configure_shop, get_setting, is_set_up, set_setting, shop_info
 from services.core.storage import write_transaction
 
@@ -69,7 +70,7 @@ def demo_rules() -> Rules:
     base = rules_service.default_rules()
     return dataclasses.replace(
         base,
-        name="Demo programme",
+        name=words("ru").pgettext("programme", "Demo programme"),  # the demo shop is Russian
         timezone="Europe/Moscow",
         tiers=(
             rules_service.Tier("base", "Base", 0),

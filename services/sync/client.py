@@ -29,7 +29,7 @@ from models.schema import (
     Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow,
 )
 from services.sync import sealed
-from services.journal import fieldclock
+from services.journal import continuity, fieldclock
 from services.core import hlc
 from services.core.errors import InputError
 from services.core.serialize import row_dict
@@ -53,6 +53,7 @@ LOCAL_KEYS = {
     "demo_state",  # whether this file's demo build finished
     "sign_in_guard",  # wrong PINs in a row and the sign-in lock on this till (services/shop/staff.py)
     "last_sign_in",  # who signed in last here: the sign-in screen preselects them
+    "backup_second_folder", "backup_last", "restored_from_backup",  # services/care: this till's backups
 }
 
 
@@ -187,6 +188,9 @@ def sync_once(client: HubClient, *, batch: int = BATCH, page: int = PAGE,
     """Push everything waiting, then pull everything new.  Raises SyncError when
     the hub cannot be reached or refuses the token; what was done is kept."""
     me = client.whoami()
+    if "last_seq" in me and continuity.restored_marker() is not None:  # the first sync after a restore
+        with write_transaction():
+            continuity.settle_after_restore(int(me.get("last_seq") or 0))
     joined = _joined(me)
     if not joined and not _get("expiry_till"):
         with write_transaction():  # the till that brings the shop writes the chain's expiry (loyalty.expires_here)
