@@ -103,8 +103,15 @@ def test_a_full_disk_during_a_sale_is_one_sentence_and_nothing_is_half_written(d
     ROLLBACK then failed ("no transaction is active") and hid the disk's error."""
     import shutil
 
+    import main
+
     path = tmp_path / "full.db"
     shutil.copy(demo_template, path)
+    cashier = ["--pin", "3333", "--staff", "Ольга Смирнова"]  # the demo's cashier
+    # Signed in once before the disk fills, so the sale is the only thing left to write.
+    assert main.main(["member", "--db", str(path), "--card", _a_card(path), *cashier]) == 0
+    db.obj.close()
+    db.initialize(None)
     with sqlite3.connect(path) as conn:
         conn.execute("VACUUM")  # no free pages left: the sale must grow the file
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
@@ -112,9 +119,7 @@ def test_a_full_disk_during_a_sale_is_one_sentence_and_nothing_is_half_written(d
     pragmas = sys.modules["models.db"].TILL_PRAGMAS
     pragmas["max_page_count"] = pages
     try:
-        import main
-
-        code = main.main(["sell", "--db", str(path), "--card", _a_card(path), "--item", _a_barcode(path) + "*3"])
+        code = main.main(["sell", "--db", str(path), "--card", _a_card(path), "--item", _a_barcode(path) + "*3", *cashier])
     finally:
         del pragmas["max_page_count"]
         if db.obj is not None and not db.obj.is_closed():
