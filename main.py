@@ -17,7 +17,7 @@ from typing import Any, Sequence
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
-            "backup", "restore", "check", "owner-key", "staff", "product")
+            "backup", "restore", "check", "owner-key", "staff", "product", "audit")
 
 log = logging.getLogger("loyaltill")
 
@@ -70,14 +70,12 @@ def command_parser() -> argparse.ArgumentParser:
     sell.add_argument("--item", action="append", required=True, metavar="BARCODE[*QTY]")
     sell.add_argument("--redeem", metavar="POINTS|max")
     sell.add_argument("--pay", choices=("cash", "card"), default="cash")
-    sell.add_argument("--pin", help="act as this staff member (default: the owner)")
     sell.add_argument("--json", action="store_true")
 
     ret = sub.add_parser("return", help="return a sale or some of its items")
     ret.add_argument("--db", type=Path, required=True)
     ret.add_argument("--sale", required=True, metavar="SALE_ID|RECEIPT_NO")
     ret.add_argument("--item", action="append", metavar="BARCODE[*QTY]")
-    ret.add_argument("--pin", help="act as this staff member (default: the owner)")
     ret.add_argument("--json", action="store_true")
 
     member = sub.add_parser("member", help="show a member and their ledger")
@@ -94,7 +92,6 @@ def command_parser() -> argparse.ArgumentParser:
     which.add_argument("--members", metavar="all|ID,ID...", help="members' cards: all, or ids / card numbers")
     cards.add_argument("--layout", choices=("a4", "cr80"), default="a4")
     cards.add_argument("--out", type=Path, required=True)
-    cards.add_argument("--pin", help="act as this staff member (default: the owner)")
     cards.add_argument("--json", action="store_true")
 
     receipt = sub.add_parser("receipt", help="a sale's receipt as PDF")
@@ -137,7 +134,6 @@ def command_parser() -> argparse.ArgumentParser:
     staff_sub.add_parser("list", help="everyone, with role and whether they are active")
     for each in staff_sub.choices.values():
         each.add_argument("--db", type=Path, required=True)
-        each.add_argument("--pin", required=True, help="act as this staff member (add and disable: an owner)")
         each.add_argument("--json", action="store_true")
     product = sub.add_parser("product", help="add, change or archive a product of the catalogue")
     product_sub = product.add_subparsers(dest="product_command", required=True, parser_class=OneLineParser)
@@ -148,7 +144,6 @@ def command_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--db", type=Path, required=True)
         cmd.add_argument("--barcode", action="append", default=[], required=cmd is not padd,
                          help="its barcode (add: repeat for several; the first is the main one)")
-        cmd.add_argument("--pin", help="act as this staff member (default: the owner); needs a manager")
         cmd.add_argument("--json", action="store_true")
     for cmd in (padd, pupdate):
         cmd.add_argument("--name", required=cmd is padd)
@@ -198,7 +193,6 @@ def command_parser() -> argparse.ArgumentParser:
 
     owner_key = sub.add_parser("owner-key", help="print the owner's signing key, for 'hub trust-owner' on the hub")
     owner_key.add_argument("--db", type=Path, required=True)
-    owner_key.add_argument("--pin", required=True, help="the owner's PIN (the key is derived from it)")
     owner_key.add_argument("--json", action="store_true")
 
     sync = sub.add_parser("sync", help="push this till's outbox to the hub and pull what changed")
@@ -228,6 +222,22 @@ def command_parser() -> argparse.ArgumentParser:
     bench_sync.add_argument("--tills", type=int, default=20)
     bench_sync.add_argument("--ops-per-till", type=int, default=5_000)
     bench_sync.add_argument("--json", action="store_true")
+
+    audit = sub.add_parser("audit", help="the audit log, newest first (owner)")
+    audit.add_argument("--db", type=Path, required=True)
+    audit.add_argument("--action", help="only this action, e.g. return, sign_in_failed")
+    audit.add_argument("--staff-name", help="only what this person did")
+    audit.add_argument("--since", metavar="YYYY-MM-DD")
+    audit.add_argument("--until", metavar="YYYY-MM-DD", help="up to the end of this day")
+    audit.add_argument("--limit", type=int, default=500)
+    audit.add_argument("--json", action="store_true")
+
+    # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
+    # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
+    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key,
+              *staff_sub.choices.values(), *product_sub.choices.values()):
+        p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
+        p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
     return parser
 
 
@@ -275,16 +285,23 @@ def open_db(path: Path, must_exist: bool = True) -> None:
     open_database(path)
 
 
-def acting_staff(pin: str | None) -> Any:
-    from models.schema import Staff
+def acting_staff(args: argparse.Namespace, action: str) -> Any:
+    """The person the PIN belongs to (--pin or LOYALTILL_PIN, --staff NAME to say who),
+    refused unless their role may do `action`.  There is no default person."""
+    import os
+
+    from services.core.errors import InputError
     from services.shop import staff as auth
 
-    if pin:
-        return auth.login(pin)
-    owner = Staff.select().where((Staff.role == "owner") & (Staff.active == True)).first()  # noqa: E712
-    if owner is None:
-        raise CliError("This shop has no owner account yet; set the shop up in the window first.")
-    return owner
+    pin = args.pin or os.environ.get("LOYALTILL_PIN", "")
+    if not pin:
+        raise InputError("pin_needed")
+    name = args.staff or os.environ.get("LOYALTILL_STAFF")
+    person = auth.login(pin.strip(), auth.find_by_name(name) if name else None)
+    if auth.pin_too_short(person, pin.strip()):
+        raise InputError("pin_too_short", name=person.name, digits=auth.MIN_DIGITS[person.role])
+    auth.require(person, action)
+    return person
 
 
 def member_json(card: str | None, balance: int | None) -> dict[str, Any] | None:
@@ -311,7 +328,7 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
     )
     return {
         "members": result.members, "products": result.products, "sales": result.sales,
-        "sample_cards": result.sample_cards, "sample_products": result.sample_products,
+        "sample_cards": result.sample_cards, "sample_products": result.sample_products, "pins": result.pins,
     }
 
 
@@ -327,7 +344,7 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
     if args.redeem and args.redeem != "max" and not args.redeem.isdigit():
         raise CliError(f"--redeem {args.redeem!r}: give a number of points or 'max'")
     open_db(args.db)
-    cashier = acting_staff(args.pin)
+    cashier = acting_staff(args, "sell")
     now = utcnow()  # one moment for pricing and writing: happy hours agree
     session = SaleSession(cashier, shop_info().card_prefix, clock=lambda: now)
     if args.card:
@@ -358,7 +375,7 @@ def cmd_return(args: argparse.Namespace) -> dict[str, Any]:
             barcode, qty = parse_item(text)
             items[barcode] = items.get(barcode, 0) + qty
     open_db(args.db)
-    actor = acting_staff(args.pin)
+    actor = acting_staff(args, "return")
     result = return_items(args.sale, items, actor=actor)
     return {
         "return_id": result.return_id, "refund": result.refund,
@@ -374,6 +391,7 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     from services.programme.rules import active_rules
 
     open_db(args.db)
+    acting_staff(args, "view_members")
     if args.card:
         member = members.find_by_card(args.card)
     else:
@@ -404,7 +422,7 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
         raise CliError("--members: give 'all' or a comma-separated list of member ids or card numbers")
     check_writable(args.out)
     open_db(args.db)
-    actor = acting_staff(args.pin)
+    actor = acting_staff(args, "reserve_cards" if args.blank is not None else "print_cards")
     style = cardsheet.card_style()
     pages = 0
 
@@ -435,6 +453,7 @@ def cmd_receipt(args: argparse.Namespace) -> dict[str, Any]:
 
     check_writable(args.out)
     open_db(args.db)
+    acting_staff(args, "reprint_receipt")
     write_receipt_pdf(args.sale, args.out, RESOURCES, args.width)
     return {"out": str(args.out)}
 
@@ -512,6 +531,7 @@ def cmd_rules(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.rules_command == "export":
         open_db(args.db)
+        acting_staff(args, "edit_rules")
         rules = rules_service.by_version(args.version) if args.version else rules_service.active_rules()
         text = rules_service.export_document(rules)
         if args.out is None:
@@ -530,7 +550,8 @@ def cmd_rules(args: argparse.Namespace) -> dict[str, Any]:
         except ValueError:
             raise CliError(f"--effective {args.effective!r}: give YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
     open_db(args.db)
-    stored = rules_service.publish(rules, effective, status="draft" if args.draft else "active")
+    person = acting_staff(args, "edit_rules")
+    stored = rules_service.publish(rules, effective, status="draft" if args.draft else "active", actor=person)
     return {"version": stored.version, "name": stored.name, "status": "draft" if args.draft else "active"}
 
 
@@ -550,7 +571,7 @@ def cmd_product(args: argparse.Namespace) -> dict[str, Any]:
     from services.shop.catalogue import ProductForm
 
     open_db(args.db)
-    actor = acting_staff(args.pin)
+    actor = acting_staff(args, "edit_catalogue")
     if args.product_command == "add":
         form = ProductForm(name=args.name, price=args.price, category=args.category, barcodes=tuple(args.barcode),
                            weighed=bool(args.weighed), plu=args.plu, sku=args.sku)
@@ -581,6 +602,7 @@ def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
     if problems:
         raise CliError(f"{args.rules}: " + " ".join(p.message for p in problems))
     open_db(args.db)
+    acting_staff(args, "edit_rules")
     result = whatif.simulate(rules, start, end, progress=progress_bar("replay"))
     if args.csv:
         try:
@@ -594,7 +616,7 @@ def cmd_staff(args: argparse.Namespace) -> dict[str, Any]:
     from services.shop import staff as auth
 
     open_db(args.db)
-    actor = auth.login(args.pin)
+    actor = acting_staff(args, "sell" if args.staff_command == "list" else "manage_staff")  # anyone may see who works here
 
     def person(row: Any) -> dict[str, Any]:
         return {"name": row.name, "role": row.role, "active": bool(row.active)}
@@ -603,7 +625,6 @@ def cmd_staff(args: argparse.Namespace) -> dict[str, Any]:
         return person(auth.hire(actor, args.name, args.role, args.new_pin))
     if args.staff_command == "disable":
         return person(auth.disable(actor, auth.find_by_name(args.name)))
-    auth.require(actor, "sell")  # anyone signed in may see who works here
     return {"staff": [person(row) for row in auth.everyone()]}
 
 
@@ -612,6 +633,7 @@ def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
     from services.programme import period
 
     open_db(args.db)
+    acting_staff(args, "close_period")
     done = period.run(utcnow())  # remembered: the owner's settings page shows the last run
     return {"released": done.released, "expired": done.expired, "tier_changes": done.tier_changes}
 
@@ -643,7 +665,13 @@ def cmd_sync(args: argparse.Namespace) -> dict[str, Any]:
     if bool(args.hub) != bool(args.token) and not args.db.exists():
         raise CliError("a new till needs both --hub and --token")
     open_db(args.db, must_exist=False)
-    if args.hub or args.token:
+    from models.schema import Staff
+
+    if Staff.select().exists():  # a new, empty till joins with its token alone
+        acting_staff(args, "enrol_till" if args.hub or args.token else "sync")
+    if args.hub and args.token:  # (re-)enrolling: works even when the old token's key is gone
+        sync.configure(args.hub, args.token)
+    elif args.hub or args.token:
         found = sync.configured() or ("", "")
         sync.configure(args.hub or found[0], args.token or found[1])
     client = sync.client_from_settings()
@@ -658,10 +686,9 @@ def cmd_sync(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_owner_key(args: argparse.Namespace) -> dict[str, Any]:
     from services.journal import authority
-    from services.shop import staff as auth
 
     open_db(args.db)
-    person = auth.login(args.pin)
+    person = acting_staff(args, "manage_staff")
     key = authority.unlocked_key()
     if person.role != "owner" or key is None:
         raise CliError("only the shop's owner has a signing key: give an owner's PIN")
@@ -676,15 +703,26 @@ def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
     from services.care import backup
 
     open_db(args.db)
-    return backup.backup_now(args.out).as_json()
+    person = acting_staff(args, "shop_settings")  # the whole file, members' personal data with it: the owner's
+    return backup.backup_now(args.out, staff=person).as_json()
 
 
 def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
     from services.care import restore
 
+    from services.care import check
+
     if args.db.is_dir():
         raise CliError(f"--db {args.db} is a folder: give the till's file")
-    return restore.restore(args.db, args.file).as_json()
+    person = None
+    if args.db.is_file() and check.start_check(args.db).ok:
+        # The owner's, asked of the file being replaced.  A damaged or missing file cannot
+        # be asked; whoever can damage it could as well copy a backup over it by hand.
+        from models import open_database
+
+        open_database(args.db)
+        person = acting_staff(args, "shop_settings")
+    return restore.restore(args.db, args.file, staff=person).as_json()
 
 
 def cmd_check(args: argparse.Namespace) -> dict[str, Any]:
@@ -717,13 +755,36 @@ def cmd_bench_sync(args: argparse.Namespace) -> dict[str, Any]:
                           main_py=Path(__file__).resolve())
 
 
+def cmd_audit(args: argparse.Namespace) -> dict[str, Any]:
+    import datetime as dt
+
+    from services.journal import audit
+
+    since, until = parse_day(args.since, "--since"), parse_day(args.until, "--until")
+    if args.action and args.action not in audit.ACTIONS:
+        raise CliError(f"--action {args.action!r}: one of " + ", ".join(audit.ACTIONS))
+    if not 1 <= args.limit <= 100_000:
+        raise CliError("--limit must be 1 to 100000")
+    open_db(args.db)
+    acting_staff(args, "read_audit")
+    found = audit.entries(
+        action=args.action, staff_name=args.staff_name,
+        since=dt.datetime.combine(since, dt.time()) if since else None,
+        until=dt.datetime.combine(until + dt.timedelta(days=1), dt.time()) if until else None, limit=args.limit)
+    return {"entries": [
+        {"at": e.created_at.isoformat(), "action": e.action, "staff": e.staff_name, "target": e.target,
+         "till": e.till_name, "details": e.details}
+        for e in found
+    ]}
+
+
 HANDLERS = {
     "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member,
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
     "rules": cmd_rules, "product": cmd_product, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
-    "staff": cmd_staff,
+    "staff": cmd_staff, "audit": cmd_audit,
 }
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import peewee
 from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
 
-from models.hub_steps import h0001_initial, h0003_owner_keys, h0004_trust
+from models.hub_steps import h0001_initial, h0002_audit, h0003_owner_keys, h0004_trust
 
 hub_db = peewee.DatabaseProxy()
 
@@ -198,6 +198,23 @@ class OwnerKey(HubModel):
     added_by = peewee.TextField()  # "admin", or the key of the owner whose signed staff document introduced it
     added_at = peewee.DateTimeField(default=utcnow)
     dropped_at = peewee.DateTimeField(null=True)
+class HubAudit(HubModel):
+    """The chain's audit log: every till's entries as pushed, appended and never
+    changed (step 2 also puts a trigger on the table refusing UPDATE and DELETE).
+    `origin` is the till whose token pushed it, whatever the entry says."""
+
+    id = peewee.UUIDField(primary_key=True)  # born on the till
+    origin = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT")
+    created_at = peewee.DateTimeField()
+    received_at = peewee.DateTimeField(default=utcnow)
+    action = peewee.TextField()
+    staff_id = peewee.UUIDField(null=True)
+    staff_name = peewee.TextField()
+    target = peewee.TextField()
+    details = BinaryJSONField(index=False)
+
+    class Meta:
+        indexes = ((("action", "created_at"), False),)
 
 
 class HubSchema(HubModel):
@@ -205,7 +222,7 @@ class HubSchema(HubModel):
 
 
 HUB_MODELS: list[type[HubModel]] = [
-    HubTill, AppliedOp, Quarantine, Entity, HubSale, HubReturn, HubLedger, Change, Hold, MemberFlag, OwnerKey,
+    HubTill, AppliedOp, Quarantine, Entity, HubSale, HubReturn, HubLedger, Change, Hold, MemberFlag, OwnerKey, HubAudit,
 ]
 
 
@@ -227,7 +244,13 @@ def _h4_trust(database: peewee.Database) -> None:
         database.execute_sql(statement)
 
 
-HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust]
+def _h2_audit(database: peewee.Database) -> None:
+    for statement in h0002_audit.STATEMENTS:
+        database.execute_sql(statement)
+
+
+# In the order they were first run on a hub: step 2 landed after 3 and 4.
+HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust, _h2_audit]
 
 
 def migrate_hub(database: peewee.Database) -> int:

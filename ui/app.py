@@ -151,7 +151,12 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
     else:
         from ui.login import LoginDialog
 
-        login = LoginDialog(info.name)
+        pins = None
+        if shop.get_setting("demo_state") == "complete":  # only the demo's file shows its PINs
+            from services.demo.builder import demo_pins
+
+            pins = demo_pins(Path(resources))
+        login = LoginDialog(info.name, demo_pins=pins)
         if login.exec() != QDialog.DialogCode.Accepted or login.staff is None:
             return ExitCode.OK
         staff = login.staff

@@ -14,6 +14,7 @@ from models.schema import Staff
 from services.shop import staff as auth
 from services.core.errors import InputError, PermissionDenied
 from services.core.messages import _
+from ui import operations
 from ui.errors import report_bug, user_message
 from ui.pin_pad import PinPad
 
@@ -32,11 +33,13 @@ def action_name(action: str) -> str:
 
 class ManagerPinDialog(QDialog):
     authorised = Signal(object)  # the Staff who gave the PIN
+    refused = Signal(str)  # what the dialog said (a wrong PIN, a role too low, sign-in locked)
 
     def __init__(self, action: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.action = action
         self.staff: Staff | None = None
+        self.checking = False
         self.setWindowTitle(_("Manager's PIN"))
         layout = QVBoxLayout(self)
         text = QLabel(_("%1 needs a manager's PIN.").replace("%1", action_name(action).capitalize()), self)
@@ -51,15 +54,34 @@ class ManagerPinDialog(QDialog):
         layout.addWidget(self.error)
 
     def check(self, pin: str) -> None:
-        try:
-            person = auth.login(pin)
-        except InputError as exc:
-            self.error.setText(user_message(exc))
-            self.pad.clear()
+        """The PIN is tried against managers and owners only, in the background (each try
+        costs a good part of a second: services/shop/staff.py)."""
+        if self.checking or not pin:
             return
+        self.checking = True
+        self.pad.setEnabled(False)
+        self.error.setText(_("Checking…"))
+        operations.run(self, lambda: auth.login(pin, at_least="manager"), self._found, self._refused,
+                       after=self._done)
+
+    def _done(self) -> None:
+        self.checking = False
+        self.pad.setEnabled(True)
+
+    def _refused(self, exc: BaseException) -> None:
+        if not isinstance(exc, InputError):
+            operations.show_failure(self, exc)
+            return
+        self.error.setText(user_message(exc))
+        self.pad.clear()
+        self.refused.emit(self.error.text())
+
+    def _found(self, person: object) -> None:
+        assert isinstance(person, Staff)
         if not auth.may(person, self.action):
             self.error.setText(_("%1 may not authorise this.").replace("%1", person.name))
             self.pad.clear()
+            self.refused.emit(self.error.text())
             return
         self.staff = person
         self.accept()

@@ -804,6 +804,8 @@ class CashierWindow(QMainWindow):
         if auth.may(self.staff, "manage_staff"):  # the key the hub trusts the owner's changes by
             menu.addAction(_("Owner's signing key…"), lambda: self._act(self.open_owner_key))
         self._staff_menu(menu)
+        if auth.may(self.staff, "read_audit"):  # who did what sensitive: returns, discounts, wrong PINs…
+            menu.addAction(_("Audit log (owner)…"), lambda: self._act(self.open_audit_log))
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
@@ -821,6 +823,11 @@ class CashierWindow(QMainWindow):
         self.daily_backup.timer.start(self.daily_backup.timer.interval())
         if getattr(self, "_period_timer", None) is not None:
             self._period_timer.start(self.PERIOD_CHECK_MS)
+
+    def open_audit_log(self) -> None:
+        from ui.audit_page import AuditLogDialog
+
+        self._show(AuditLogDialog(self.staff, self.fmt, self))
 
     def open_backups(self) -> None:
         from ui.backup_dialog import BackupsDialog
@@ -1014,6 +1021,9 @@ class CashierWindow(QMainWindow):
     def lock(self) -> None:
         """Hide the till behind the sign-in; the sale waits for whoever comes back
         (the same person finds it; anyone else gets it parked, see unlock)."""
+        from services.journal import authority
+
+        authority.forget()  # a locked till signs nothing for the chain until the owner's PIN again
         note = ""
         if self.cart.lines:
             note = _("The sale is kept: it comes back on screen when %1 signs in.").replace("%1", self.staff.name)
@@ -1021,6 +1031,9 @@ class CashierWindow(QMainWindow):
 
     def sign_out(self) -> None:
         """The cashier leaves the till: a sale on the counter is parked (F7 brings it back)."""
+        from services.journal import authority
+
+        authority.forget()  # an owner's signing key leaves memory with them
         parked = bool(self.cart.lines)
         if parked:
             self.redraw(self.session.park())

@@ -11,10 +11,12 @@ from PySide6.QtWidgets import (
 
 from services.demo import builder as demo
 from services.opening import new_shop
+from services.shop import staff as auth
 from services.shop.settings import DEFAULT_PREFIX
 from services.core.errors import InputError
 from services.core.messages import _
 from ui.errors import user_message
+from ui.login import demo_pins_text
 
 CURRENCIES = ("RUB", "MDL", "RON", "EUR")
 LANGUAGES = (("ru", "Русский"), ("ro", "Română"), ("en", "English"))
@@ -73,7 +75,7 @@ class FirstRunDialog(QDialog):
         new_button.clicked.connect(lambda: self.pages.setCurrentIndex(1))
         layout.addWidget(demo_button)
         layout.addWidget(new_button)
-        hint = QLabel(_("Demo PINs: owner 1111, manager 2222, cashier 3333."), page)
+        hint = QLabel(demo_pins_text(demo.demo_pins(self.resources)), page)
         hint.setObjectName("Muted")
         layout.addWidget(hint)
         return page
@@ -105,7 +107,7 @@ class FirstRunDialog(QDialog):
         form.addRow(_("Language"), self.language)
         form.addRow(_("Card numbers start with"), self.card_prefix)
         form.addRow(_("Owner's name"), self.owner_name)
-        form.addRow(_("Owner's PIN (4–8 digits)"), self.pin)
+        form.addRow(_("Owner's PIN (6–8 digits)"), self.pin)
         form.addRow(_("PIN again"), self.pin_again)
         self.error = QLabel(page)
         self.error.setObjectName("Error")
@@ -140,8 +142,8 @@ class FirstRunDialog(QDialog):
             self.error.setText(_("Give the shop a name."))
         elif not owner:
             self.error.setText(_("Enter the owner's name."))
-        elif not (pin.isdigit() and 4 <= len(pin) <= 8):
-            self.error.setText(_("A PIN is 4 to 8 digits."))
+        elif not (pin.isdigit() and auth.MIN_DIGITS["owner"] <= len(pin) <= auth.MAX_DIGITS):
+            self.error.setText(user_message(InputError("pin_shape_role", digits=auth.MIN_DIGITS["owner"])))
         elif pin != self.pin_again.text():
             self.error.setText(_("The two PINs differ."))
         else:

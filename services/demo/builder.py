@@ -49,6 +49,7 @@ class DemoResult:
     sales: int
     sample_cards: list[str]
     sample_products: list[str]
+    pins: dict[str, str]  # role -> the demo's PIN (shown on its sign-in screen and by `demo --json`)
 
 
 def _uid(when: dt.datetime) -> bytes:
@@ -152,7 +153,13 @@ def build_demo(
         members=len(people), products=len(catalogue), sales=sold,
         sample_cards=[p.card for p in sample_people],
         sample_products=[p.barcode for p in catalogue if not p.excluded and not p.weighed][:10],
+        pins=demo_pins(resources),
     )
+
+
+def demo_pins(resources: Path) -> dict[str, str]:
+    """The demo staff's PINs by role: the demo is for trying things, so they are no secret."""
+    return {s["role"]: s["pin"] for s in load_data(resources)["staff"]}
 
 
 @dataclass

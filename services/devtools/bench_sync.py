@@ -65,7 +65,7 @@ def build_till(path: Path, ops: int, hub_url: str, token: str) -> None:
 
     open_database(path)
     configure_shop("Bench shop", "RUB", "ru")
-    owner = auth.add_staff("Owner", "owner", "1111")
+    owner = auth.add_staff("Owner", "owner", "111111")
     rules.publish(rules.default_rules())
     with db.atomic():
         food = Category.create(name="Food")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -547,3 +548,41 @@ for _kind, _order, _key in (
     ("coupon_redemption", 67, "id"), ("pending_points", 68, "id"), ("event_bonus", 85, "id"),
 ):
     handler(_kind, _order)(_record_handler(_kind, _key))
+
+
+# --- the audit log -----------------------------------------------------------------------
+
+_AUDIT_COLUMNS = ("id", "origin_id", "created_at", "received_at", "action", "staff_id", "staff_name", "target", "details")
+_AUDIT_ACTION = re.compile(r"[a-z][a-z_]{0,39}")
+AUDIT_TEXT_MAX = 400  # a name, a receipt number, a card: never longer
+AUDIT_DETAILS_MAX = 4000  # the details as JSON text
+
+
+def _audit_row(op: Op, ctx: Context) -> tuple:
+    """One entry checked like every fact (services.hub.checks): shape, sizes, no future clock."""
+    entry = op.payload
+    action = checks.text(entry.get("action"), "the audit entry's action", 40, required=True)
+    if not _AUDIT_ACTION.fullmatch(action or ""):
+        raise Unapplicable("audit entry with a malformed action")
+    texts = [checks.text(entry.get(name), f"the audit entry's {name}", AUDIT_TEXT_MAX) or ""
+             for name in ("staff_name", "target")]
+    details = entry.get("details") or "{}"
+    try:
+        parsed = json.loads(details) if isinstance(details, str) else details
+    except ValueError:
+        raise Unapplicable("audit entry with malformed details") from None
+    if not isinstance(parsed, dict) or len(_json_text(parsed)) > AUDIT_DETAILS_MAX:
+        raise Unapplicable("audit entry with malformed details")
+    created = checks.moment(entry.get("created_at"), "the audit entry's time", ctx.now)
+    return (checks.an_id(entry.get("id"), "the audit entry's id"), str(ctx.till.id), created, ctx.now.isoformat(),
+            action, checks.an_id(entry.get("staff_id"), "the audit entry's staff", required=False),
+            texts[0], texts[1], _json_text(parsed))
+
+
+@handler("audit", 90)
+def apply_audit(ops: list[Op], ctx: Context) -> None:
+    """Append each entry once (its till-born id); the till is the token's, not the entry's."""
+    insert_values("hub_audit", _AUDIT_COLUMNS, [_audit_row(op, ctx) for op in ops], casts={
+        "id": "::uuid", "origin_id": "::uuid", "created_at": "::timestamp", "received_at": "::timestamp",
+        "staff_id": "::uuid", "details": "::jsonb",
+    })

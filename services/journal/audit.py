@@ -65,7 +65,7 @@ def record(action: str, staff: Staff | None = None, *, target: str = "", now: dt
 def entries(*, action: str | None = None, staff_name: str | None = None, since: dt.datetime | None = None,
             until: dt.datetime | None = None, limit: int = 500) -> list[Entry]:
     """The newest entries first, filtered as the owner asks."""
-    query = (AuditEntry.select(AuditEntry, Till.name).join(Till, join_type=peewee.JOIN.LEFT_OUTER, on=(AuditEntry.till == Till.id))
+    query = (AuditEntry.select(AuditEntry, Till.id, Till.name, Till.code).join(Till, join_type=peewee.JOIN.LEFT_OUTER, on=(AuditEntry.till == Till.id))
              .order_by(AuditEntry.created_at.desc()).limit(limit))
     if action:
         query = query.where(AuditEntry.action == action)
@@ -77,6 +77,6 @@ def entries(*, action: str | None = None, staff_name: str | None = None, since: 
         query = query.where(AuditEntry.created_at < until)
     return [
         Entry(row.created_at, row.action, row.staff_name, row.target, json.loads(row.details or "{}"),
-              row.till.name if row.till_id and getattr(row, "till", None) else "")
+              (row.till.name or row.till.code) if row.till_id and getattr(row, "till", None) else "")
         for row in query
     ]

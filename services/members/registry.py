@@ -13,7 +13,7 @@ from models.schema import Card, Member, Staff, utcnow
 from services.shop import staff as auth
 from services.programme import ledger
 from services.programme import loyalty
-from services.journal import continuity, outbox
+from services.journal import audit, continuity, outbox
 from services.members.cards import is_valid_ean13, make_card_number
 from services.core.errors import InputError, NotFound
 from services.members.phones import looks_like_phone, normalize_phone
@@ -295,13 +295,14 @@ def replace_card(
 ) -> Card:
     """Block the member's lost card(s) and attach a new one; the balance follows
     the member (it is their ledger), so nothing is lost with the old card."""
-    auth.require(actor, "block_card", authoriser)
+    who = auth.require(actor, "block_card", authoriser)
     now = utcnow()
     with write_transaction():
         for card in Card.select().where((Card.member == member) & (Card.status == "active")):
             card.status, card.blocked_at = "blocked", now
             card.save()
             outbox.record("card", row_dict(card))
+            audit.record("card_blocked", who, target=card.number, now=now, member=member.name)
         return _take_card(new_number, member, now)
 
 
@@ -316,6 +317,9 @@ def adjust_balance(
     with write_transaction():
         fresh = Member.get_by_id(member.id)
         ledger.post(fresh, "adjust", delta, till=local_till(), staff=who, note=note.strip())
+        card = active_card(fresh)
+        audit.record("adjust_balance", who, target=fresh.name, delta=delta, note=note.strip(),
+                     card=card.number if card else "")
     member.balance = fresh.balance
     return fresh.balance
 

@@ -26,7 +26,7 @@ from services.core.error_texts import render
 from services.core.errors import InputError
 from services.core.money import BP
 from services.shop import staff as auth
-from services.journal import authority, outbox
+from services.journal import audit, authority, outbox
 from services.core.serialize import row_dict
 
 PROMOTION_KINDS = ("discount", "multiplier", "fixed_points", "buy_get")
@@ -495,4 +495,7 @@ def publish(
         doc = row_dict(RuleSet.get_by_id(row.id))  # as sync reads it back, so the signature matches both ways
         signature = authority.sign_row("rule_set", str(row.id), doc)  # the owner's authority, for the hub
         outbox.record("rule_set", {**doc, "_authority": signature} if signature else doc)
+        if status == "active" and actor is not None:  # a person's act (opening a shop publishes a first one)
+            audit.record("rules_published", actor, target=f"v{version}", name=rules.name,
+                         effective_from=row.effective_from)
     return dataclasses.replace(rules, version=version)

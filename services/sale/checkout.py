@@ -23,7 +23,7 @@ from services.shop import staff as auth
 from services.shop import catalogue, scales
 from services.programme import ledger
 from services.programme import loyalty
-from services.journal import outbox
+from services.journal import audit, outbox
 from services.sale import permits as redeem
 from services.core.errors import InputError, NotFound
 from services.programme.loyalty import CouponUse
@@ -284,6 +284,9 @@ def complete_sale(
             credited_now = priced.bonus_points + (0 if rules.pending_days else priced.points_earned)
             sale["balance_after"] = member.balance + credited_now - priced.points_redeemed
         insert_rows(Sale, [sale])
+        if cart.manual_discount_bp:
+            audit.record("manual_discount", cart.manual_authoriser, target=sale["receipt_no"], now=now,
+                         percent_bp=cart.manual_discount_bp, discount=priced.discount, cashier=cashier.name)
         insert_rows(SaleLine, line_rows)
         insert_rows(Payment, pay_rows)
         outbox.record("sale", {

@@ -17,7 +17,7 @@ from models.schema import LedgerEntry, Member, Payment, ReturnLine, Sale, SaleLi
 from services.shop import staff as auth
 from services.programme import ledger
 from services.programme import loyalty
-from services.journal import outbox
+from services.journal import audit, outbox
 from services.members.cards import parse_receipt_code
 from services.core.errors import InputError, NotFound
 from services.programme.tiers import settle_tier, spend_in_window
@@ -179,6 +179,9 @@ def return_items(
             rl = ReturnLine.create(ret=ret, sale_line=line, qty=qty, refund=line_refund, points_reversed=line_points)
             line_rows.append(row_dict(rl))
         outbox.record("return", {"return": row_dict(ret), "lines": line_rows})
+        audit.record("return", who, target=sale.receipt_no, now=now, refund=plan.refund,
+                     points_reversed=plan.points_reversed, points_restored=plan.points_restored,
+                     cashier=actor.name if actor is not None and actor.id != who.id else "")
         member = Member.get_by_id(sale.member_id) if sale.member_id else None
         if member is not None:
             # A member who already spent the points goes negative; the return still happens.

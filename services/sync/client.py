@@ -31,6 +31,7 @@ from models.schema import (
 )
 from services.journal import authority, continuity, fieldclock
 from services.core import hlc, signing
+from services.sync import sealed
 from services.core.errors import InputError
 from services.core.serialize import row_dict
 from services.shop.settings import local_till
@@ -52,6 +53,8 @@ LOCAL_KEYS = {
     "printer",  # the receipt printer plugged into this till (services/printers.py)
     "scan_prefix", "scan_suffix",  # how this till's scanner is set up
     "demo_state",  # whether this file's demo build finished
+    "sign_in_guard",  # wrong PINs in a row and the sign-in lock on this till (services/shop/staff.py)
+    "last_sign_in",  # who signed in last here: the sign-in screen preselects them
     "backup_second_folder", "backup_last", "restored_from_backup",  # services/care: this till's backups
     "backup_last_automatic",  # services/care/backup: whether this till's daily backup is due
     "period_last_run",  # services/programme/period: when this till's own points run last ran
@@ -84,14 +87,26 @@ def _set(key: str, value: Any) -> None:
 
 
 def configure(hub_url: str, token: str) -> None:
+    sealed_token = sealed.seal(token.strip())  # a token pasted from a message often brings a newline
     with write_transaction():
         _set("sync_hub_url", hub_url.strip().rstrip("/"))
-        _set("sync_token", token.strip())  # a token pasted from a message often brings a newline
+        _set("sync_token", sealed_token)  # never in clear in the file (services/sync/sealed.py)
 
 
 def configured() -> tuple[str, str] | None:
-    url, token = _get("sync_hub_url"), _get("sync_token")
-    return (url, token) if url and token else None
+    """The hub and this till's token; SyncError "till_key_missing" when the token was
+    sealed with a key this machine does not have.  A token stored in clear by an
+    older LoyalTill is sealed now."""
+    url, stored = _get("sync_hub_url"), _get("sync_token")
+    if not (url and stored):
+        return None
+    if not sealed.is_sealed(stored):
+        configure(url, stored)
+        return url, stored
+    try:
+        return url, sealed.unseal(stored)
+    except InputError as exc:
+        raise SyncError(exc.code, **exc.params) from None
 
 
 def pending() -> int:
@@ -562,7 +577,8 @@ class SyncState:
 
 def state() -> SyncState:
     """What the status bar shows; a quick read (an index covers unsent rows)."""
-    return SyncState(connected=configured() is not None, pending=pending(), last_ok=last_ok())
+    connected = bool(_get("sync_hub_url") and _get("sync_token"))  # without unsealing: no key needed to show it
+    return SyncState(connected=connected, pending=pending(), last_ok=last_ok())
 
 
 def run_sync() -> SyncResult:

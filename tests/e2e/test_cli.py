@@ -170,7 +170,7 @@ def test_rules_export_import_and_simulate(shop, tmp_path):
     before = counts(path)
     imported = json.loads(run("rules", "import", "--db", str(path), str(richer), "--json").stdout)
     assert imported == {"version": 2, "name": "Double", "status": "active"}
-    assert counts(path)["outbox"] == before["outbox"] + 1  # the new version goes to the hub
+    assert counts(path)["outbox"] == before["outbox"] + 2  # the new version and its audit entry go to the hub
     back = json.loads(run("rules", "export", "--db", str(path)).stdout)
     assert back["version"] == 2 and back["rules"]["earn_bp"] == 1000
 
@@ -182,3 +182,34 @@ def test_rules_export_import_and_simulate(shop, tmp_path):
     assert json.loads(run("rules", "export", "--db", str(path)).stdout)["version"] == 2
     bad = run("simulate", "--db", str(path), "--rules", str(richer), "--from", "yesterday", check=False)
     assert bad.returncode == 2 and "--from" in bad.stderr
+
+
+def test_a_command_acts_with_the_role_of_its_pin(shop):
+    """No default person: a PIN is needed, and a cashier's cannot make a return."""
+    from tests.e2e.conftest import CASHIER_PIN, MANAGER_PIN
+
+    path, info = shop
+    product = info["sample_products"][0]
+    before = counts(path)
+    nobody = run("sell", "--db", str(path), "--item", product, "--json", check=False, pin=None)
+    assert nobody.returncode == 2 and nobody.stdout == ""
+    assert nobody.stderr.strip().splitlines() == ["error: This command acts for a person: give their PIN with --pin or "
+                                                  "LOYALTILL_PIN."]
+    assert counts(path) == before
+    sold = json.loads(run("sell", "--db", str(path), "--item", product, "--json", pin=CASHIER_PIN).stdout)
+    refused = run("return", "--db", str(path), "--sale", sold["receipt_no"], "--json", check=False, pin=CASHIER_PIN)
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert "manager" in refused.stderr
+    after_sale = counts(path)
+    assert after_sale["sale_return"] == before["sale_return"]
+    for owner_only in (["rules", "export"], ["audit"], ["period"]):
+        out = run(*owner_only, "--db", str(path), "--json", check=False, pin=CASHIER_PIN)
+        assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1, owner_only
+    # A manager may; --pin on the line works as the variable does.
+    done = run("return", "--db", str(path), "--sale", sold["receipt_no"], "--pin", MANAGER_PIN, "--json", pin=None)
+    assert json.loads(done.stdout)["refund"] == sold["paid"]
+    wrong = run("member", "--db", str(path), "--card", info["sample_cards"][0], check=False, pin="999999")
+    assert wrong.returncode == 2 and wrong.stderr.strip() == "error: Wrong PIN."
+    log = json.loads(run("audit", "--db", str(path), "--json").stdout)["entries"]
+    assert [e["action"] for e in log][:2] == ["sign_in_failed", "return"]
+    assert log[1]["staff"] == "Сергей Петрович" and log[1]["target"] == sold["receipt_no"]

@@ -10,7 +10,7 @@ def test_add_sell_change_price_and_archive(shop):
     path, _ = shop
     db = str(path)
     added = json.loads(run("product", "add", "--db", db, "--name", "Хлеб Бородинский", "--price", "6490",
-                           "--category", "Хлеб", "--pin", "2222", "--json").stdout)
+                           "--category", "Хлеб", "--pin", "222222", "--json").stdout)
     code = added["barcode"]
     assert code.startswith("20") and len(code) == 13 and added["price"] == 6490 and added["category"] == "Хлеб"
     sold = json.loads(run("sell", "--db", db, "--item", f"{code}*2", "--json").stdout)

@@ -53,7 +53,7 @@ def test_a_copied_till_file_cannot_make_pin_9999_an_owner(joined, hub_http):
     9999 made on the till goes unsigned; a sale made beside it is applied."""
     first, second, a_token, b_token = joined
     with on_till(first):
-        mallory = auth.add_staff("Mallory", "owner", "9999")  # no owner signed in: nothing to sign with
+        mallory = auth.add_staff("Mallory", "owner", "999999")  # no owner signed in: nothing to sign with
         sale = tillkit.sell(None, [(tillkit.some_barcodes(1)[0], 1)])
         sync.sync_once(client(hub_http, a_token))
         assert Outbox.select().where(Outbox.sent_at.is_null()).count() == 0  # nothing blocked
@@ -65,7 +65,7 @@ def test_a_copied_till_file_cannot_make_pin_9999_an_owner(joined, hub_http):
         sync.sync_once(client(hub_http, b_token))
         assert not Staff.select().where(Staff.name == "Mallory").exists()
         with pytest.raises(InputError):
-            auth.login("9999")
+            auth.login("999999")
 
 
 def test_a_staff_document_signed_with_the_attackers_own_key_is_refused(joined, hub_http):
@@ -91,7 +91,7 @@ def test_a_signature_copied_onto_a_changed_document_is_refused(joined, hub_http)
     """The owner's real signature of the cashier's row, with the role changed to owner."""
     first, second, a_token, b_token = joined
     with on_till(first):
-        auth.login("1111")
+        auth.login("111111")
         cashier = Staff.get(Staff.role == "cashier")
         proof = authority.sign_row("staff", str(cashier.id))
         doc = authority.governed_doc("staff", str(cashier.id))
@@ -117,7 +117,7 @@ def test_caps_raised_with_a_far_future_clock_lose_to_hub_set_caps(joined, hub_ht
         sync.sync_once(client(hub_http, a_token))
     # Even signed by a trusted owner, a till's caps are not the chain's (the hub's admin sets them).
     with on_till(first):
-        auth.login("1111")
+        auth.login("111111")
         payload = {"key": permits.CAP_SALE, "value": 1_000_000_000}
         with write_transaction():
             proof = authority.sign_row("setting", permits.CAP_SALE, payload)
@@ -171,7 +171,7 @@ def test_an_owner_signed_change_reaches_the_other_till_and_a_new_owner_key_follo
     applied; demoting them drops the key."""
     first, second, a_token, b_token = joined
     with on_till(first):
-        owner = auth.login("1111")
+        owner = auth.login("111111")
         with write_transaction():
             set_setting("shop_address", "Signed street 5")
         partner = auth.add_staff("Partner", "owner", "525252")
@@ -192,7 +192,7 @@ def test_an_owner_signed_change_reaches_the_other_till_and_a_new_owner_key_follo
     with on_till(first):
         sync.sync_once(client(hub_http, a_token))
         assert get_setting("shop_address") == "Partner's street 7"
-        auth.login("1111")
+        auth.login("111111")
         with write_transaction():
             Staff.update(role="manager").where(Staff.id == partner.id).execute()
             authority.sign_row("staff", str(partner.id))
@@ -213,7 +213,7 @@ def test_an_owner_signed_change_reaches_the_other_till_and_a_new_owner_key_follo
 def test_a_replayed_older_signature_changes_nothing_and_a_future_one_is_refused(joined, hub_http):
     first, second, a_token, _ = joined
     with on_till(first):
-        auth.login("1111")
+        auth.login("111111")
         with write_transaction():
             set_setting("shop_address", "First")
             old = authority.sign_row("setting", "shop_address")

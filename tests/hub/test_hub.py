@@ -259,7 +259,7 @@ def test_catalogue_staff_rules_and_settings_edited_after_joining_reach_the_other
         assert sync.changed_master_data() == []  # what it pulled is not sent back
     with on_till(first):
         assert sync.changed_master_data() == []
-        auth.login("1111")  # the owner signs in: what governs the chain is signed with their key
+        auth.login("111111")  # the owner signs in: what governs the chain is signed with their key
         published = rules.publish(dataclasses.replace(rules.active_rules(), name="Autumn", redeem_cap_bp=2000))
         Product.update(price=Product.price + 100).where(Product.barcode == tillkit.some_barcodes(1)[0]).execute()
         auth.add_staff("New cashier", "cashier", "4444")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    """main.py as the demo's owner (enrolling a till that has staff is the owner's)."""
+    env = {**os.environ, "LOYALTILL_PIN": "111111", "LOYALTILL_STAFF": "Анна Владимировна"}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, timeout=120,
+                          cwd=ROOT, env=env)
 
 
 @pytest.mark.slow  # over 3 s (pytest --durations)
@@ -38,7 +42,7 @@ def test_enrol_sync_and_join_from_the_command_line(hub, pg_dsn, demo_template, t
         first = tmp_path / "first.db"
         shutil.copy(demo_template, first)
         # The hub's admin trusts the owner's key, as the owner prints it at the till.
-        key = json.loads(run("owner-key", "--db", str(first), "--pin", "1111", "--json").stdout)["key"]
+        key = json.loads(run("owner-key", "--db", str(first), "--pin", "111111", "--json").stdout)["key"]
         trusted = run("hub", "trust-owner", "--dsn", pg_dsn, "--key", key, "--name", "owner", "--json")
         assert trusted.returncode == 0 and json.loads(trusted.stdout)["trusted"] is True, trusted.stderr
         out = run("sync", "--db", str(first), "--hub", hub.url, "--token", t1["token"], "--json")

@@ -48,7 +48,7 @@ def app_styled(qapp):
 def cashier(shop_db):
     from services.shop import staff as auth
 
-    return auth.login("3333")
+    return auth.first_of_role("cashier")
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def render(out: Path, language: str = "ru", size: tuple[int, int] = (1366, 768))
     with tempfile.TemporaryDirectory() as folder:
         models.open_database(Path(folder) / "shot.db")
         build_demo(ROOT / "resources", members=50, products=60, sales=200, seed=1)
-        window = CashierWindow(auth.login("3333"), ROOT / "resources")
+        window = CashierWindow(auth.first_of_role("cashier"), ROOT / "resources")
         window.resize(*size)
         window.show()
         member = Member.select().order_by(Member.balance.desc()).first()

@@ -35,7 +35,7 @@ def render(folder: Path, language: str = "ru") -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         models.open_database(Path(tmp) / "shot.db")
         build_demo(ROOT / "resources", members=80, products=80, sales=1500, seed=1)
-        window = CashierWindow(auth.login("1111"), ROOT / "resources")
+        window = CashierWindow(auth.first_of_role("owner"), ROOT / "resources")
         window.resize(1366, 768)
         window.show()
         member = Member.select().where(Member.tier != "base").first() or Member.select().first()

@@ -13,7 +13,7 @@ from services.shop import staff as auth
 def page(qtbot, app_styled, shop_db):
     from ui.backup_dialog import BackupsDialog
 
-    dialog = BackupsDialog(auth.login("1111"))
+    dialog = BackupsDialog(auth.first_of_role("owner"))
     qtbot.addWidget(dialog)
     dialog.resize(1000, 420)
     dialog.show()
@@ -25,7 +25,7 @@ def test_only_the_owner_opens_the_page(qtbot, app_styled, shop_db):
     from ui.backup_dialog import BackupsDialog
 
     with pytest.raises(InputError):
-        BackupsDialog(auth.login("2222"))
+        BackupsDialog(auth.first_of_role("manager"))
 
 
 def test_back_up_now_shows_where_and_the_check(page, qtbot, tmp_path):

@@ -152,7 +152,7 @@ def test_return_through_the_dialog_needs_a_manager(qtbot, window):
     pin = dialog.pin_dialog
     assert isinstance(pin, ManagerPinDialog)
     assert SaleReturn.select().count() == 0
-    qtbot.keyClicks(pin.pad.field, "2222")
+    qtbot.keyClicks(pin.pad.field, "222222")
     with qtbot.waitSignal(dialog.return_completed, timeout=10_000) as signal:
         qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
     result = signal.args[0]
@@ -174,12 +174,14 @@ def test_manual_discount_needs_a_manager_pin(qtbot, window):
     dialog.accept()
     pin = window.pin_dialog
     assert isinstance(pin, ManagerPinDialog) and pin.isVisible()
-    qtbot.keyClicks(pin.pad.field, "3333")  # the cashier's own PIN is not enough
-    qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
-    assert pin.isVisible() and "may not" in pin.error.text()
+    qtbot.keyClicks(pin.pad.field, "3333")  # the cashier's own PIN is not enough: only managers' are tried
+    with qtbot.waitSignal(pin.refused, timeout=10_000):
+        qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
+    assert pin.isVisible() and pin.error.text() == "Wrong PIN."
     assert window.cart.manual_discount_bp == 0
-    qtbot.keyClicks(pin.pad.field, "2222")
-    qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
+    qtbot.keyClicks(pin.pad.field, "222222")
+    with qtbot.waitSignal(pin.authorised, timeout=10_000):
+        qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
     assert not pin.isVisible()
     assert window.cart.manual_discount_bp == 1000
     assert window.cart.manual_authoriser.role == "manager"
@@ -277,8 +279,9 @@ def test_points_adjustment_needs_a_manager_and_shows_at_once(qtbot, window):
     dialog.adjust_button.click()
     pin = dialog.pin_dialog
     assert isinstance(pin, ManagerPinDialog) and pin.isVisible()
-    qtbot.keyClicks(pin.pad.field, "2222")
-    qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
+    qtbot.keyClicks(pin.pad.field, "222222")
+    with qtbot.waitSignal(pin.authorised, timeout=10_000):
+        qtbot.keyClick(pin.pad.field, Qt.Key.Key_Return)
     assert ledger_balance(member.id) == before - 40 == Member.get_by_id(member.id).balance
     entry = LedgerEntry.select().where(LedgerEntry.member == member.id).order_by(LedgerEntry.created_at.desc()).first()
     assert (entry.kind, entry.delta, entry.note) == ("adjust", -40, "double points by mistake")

@@ -18,7 +18,7 @@ def empty_shop(qapp, empty_db):
     from services.core import messages
 
     configure_shop("Лавка у дома", "RUB", "ru")
-    manager = auth.add_staff("Мария", "manager", "2222")
+    manager = auth.add_staff("Мария", "manager", "222222")
     rules.publish(rules.default_rules())
     before = messages.language()
     messages.set_language("ru")  # a Russian shop: the page speaks Russian

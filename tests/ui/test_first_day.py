@@ -42,14 +42,14 @@ class Clock:
 def new_shop_window(qtbot, app_styled, tmp_path):
     """A brand-new Russian shop (no demo), its owner signed in, on a fake clock."""
     models.open_database(tmp_path / "new.db")
-    new_shop.create_shop("Продукты у дома", "RUB", "ru", "Мария", "1234", address="Москва, ул. Ленина 1")
+    new_shop.create_shop("Продукты у дома", "RUB", "ru", "Мария", "123456", address="Москва, ул. Ленина 1")
     from services.core import messages
     from ui.app import install_translator
     from ui.cashier import CashierWindow
 
     install_translator(QApplication.instance(), RESOURCES, "ru")
     clock = Clock(dt.datetime(2030, 3, 1, 9, 0))
-    win = CashierWindow(auth.login("1234"), RESOURCES, scanner=fake_scanner(), clock=clock)
+    win = CashierWindow(auth.first_of_role("owner"), RESOURCES, scanner=fake_scanner(), clock=clock)
     win.fake_clock = clock
     qtbot.addWidget(win)
     win.resize(1366, 768)
@@ -154,7 +154,7 @@ def test_settings_a_cashier_cannot_open_and_a_mistake_is_said_in_red(qtbot, new_
     assert "Настройки магазина (владелец)…" not in _more_actions(window)
     window._act(window.open_settings)
     assert window.message.kind() == "error" and window.dialog is None
-    dialog = SettingsDialog(auth.login("1234"), window.fmt, window.now, window)
+    dialog = SettingsDialog(auth.first_of_role("owner"), window.fmt, window.now, window)
     qtbot.addWidget(dialog)
     dialog.time_zone.setCurrentText("Mars/Olympus")
     assert dialog.save() is False
@@ -202,8 +202,15 @@ def test_the_first_day_checklist_remembers_and_leads_to_each_step(qtbot, new_sho
     checklist = window.dialog
     assert isinstance(checklist, FirstDayDialog)
     assert checklist.rows["shop"][0].text() == "✓"
-    assert checklist.rows["products"][2] is None  # no catalogue page in this build: it says where instead
-    assert "Каталог" in checklist.places["products"].text() and "следующей версии" in checklist.rows["products"][1].text()
+    assert "следующей версии" in checklist.rows["products"][1].text()  # importing a list: said plainly, no dead button
+    checklist.rows["products"][2].click()  # opens the catalogue...
+    from ui.catalogue_dialogs import CatalogueDialog
+
+    qtbot.waitUntil(lambda: isinstance(window.dialog, CatalogueDialog))
+    window.dialog.reject()  # ...and the checklist comes back
+    qtbot.waitUntil(lambda: isinstance(window.dialog, FirstDayDialog))
+    checklist = window.dialog
+    assert checklist.rows["staff"][2] is not None  # the staff page opens from here too
     checklist.rows["staff"][3].click()  # skip staff
     assert checklist.rows["staff"][0].text() == "–"
     assert [s.state for s in first_day.checklist() if s.key == "staff"] == ["skipped"]

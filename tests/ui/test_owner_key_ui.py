@@ -7,6 +7,10 @@ from ui.owner_key_dialog import OwnerKeyDialog
 
 
 def test_the_owner_sees_their_key_and_a_cashier_does_not(window, owner_window):  # noqa: F811
+    from services.shop import staff as auth
+    from tests.conftest import PINS
+
+    auth.login(PINS["owner"], auth.first_of_role("owner"))  # the owner signed in: their key is held
     assert "Owner's signing key…" not in _more_items(window)
     window._act(window.open_owner_key)  # even if reached another way: refused, in words
     assert window.message.kind() == "error" and window.dialog is None

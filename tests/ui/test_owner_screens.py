@@ -25,7 +25,7 @@ def owner_window(qtbot, app_styled, shop_db):
     from ui.cashier import CashierWindow
 
     info = shop_info()
-    win = CashierWindow(auth.login("1111"), __import__("tests.ui.conftest", fromlist=["RESOURCES"]).RESOURCES,
+    win = CashierWindow(auth.first_of_role("owner"), __import__("tests.ui.conftest", fromlist=["RESOURCES"]).RESOURCES,
                         scanner=fake_scanner(prefix=info.scan_prefix, suffix=info.scan_suffix))
     qtbot.addWidget(win)
     win.resize(1366, 768)

@@ -27,7 +27,7 @@ from ui.return_dialog import ReturnDialog
 def set_printer(settings: PrinterSettings) -> None:
     from services.shop import staff as auth
 
-    printers.save_printer_settings(settings, actor=auth.login("2222"))
+    printers.save_printer_settings(settings, actor=auth.first_of_role("manager"))
 
 
 def sell(qtbot, window) -> str:
@@ -115,7 +115,7 @@ def test_what_the_system_printer_gets_still_scans(qtbot, window, tmp_path):
 def test_card_preview_reserves_nothing_and_saving_does(qtbot, window, tmp_path):
     from services.shop import staff as auth
 
-    manager = auth.login("2222")
+    manager = auth.first_of_role("manager")
     before = Card.select().count()
     dialog = CardsDialog(manager, RESOURCES, window)
     qtbot.addWidget(dialog)
@@ -169,7 +169,7 @@ def test_a_cashier_prints_members_cards_but_not_blank_ones(qtbot, window, tmp_pa
 def test_printer_settings_are_checked_and_saved(qtbot, window):
     from services.shop import staff as auth
 
-    dialog = PrinterSettingsDialog(auth.login("2222"), window)
+    dialog = PrinterSettingsDialog(auth.first_of_role("manager"), window)
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("escpos"))
     dialog.connection.setCurrentIndex(dialog.connection.findData("network"))
@@ -194,7 +194,7 @@ def test_screens_render(qtbot, window, tmp_path):
     from services.shop import staff as auth
 
     receipts = ReceiptsDialog(window.fmt, RESOURCES, Sale.select().first().receipt_no, window)
-    cards = CardsDialog(auth.login("1111"), RESOURCES, window)
+    cards = CardsDialog(auth.first_of_role("owner"), RESOURCES, window)
     for name, dialog in (("receipts", receipts), ("cards", cards)):
         qtbot.addWidget(dialog)
         dialog.show()

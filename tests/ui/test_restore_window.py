@@ -33,7 +33,7 @@ def page(qtbot, app_styled, shop_db, tmp_path):
     from ui.backup_dialog import BackupsDialog
 
     restarted: list[bool] = []
-    dialog = BackupsDialog(auth.login("1111"), on_restored=lambda: restarted.append(True))
+    dialog = BackupsDialog(auth.login("111111"), on_restored=lambda: restarted.append(True))
     dialog.restarted = restarted
     qtbot.addWidget(dialog)
     dialog.resize(1000, 420)

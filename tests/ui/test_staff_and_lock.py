@@ -23,7 +23,7 @@ def owner_win(qtbot, app_styled, shop_db):
     from ui.cashier import CashierWindow
 
     info = shop_info()
-    win = CashierWindow(auth.login("1111"), RESOURCES, scanner=fake_scanner(prefix=info.scan_prefix, suffix=info.scan_suffix))
+    win = CashierWindow(auth.login("111111"), RESOURCES, scanner=fake_scanner(prefix=info.scan_prefix, suffix=info.scan_suffix))
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
@@ -44,11 +44,33 @@ def more_items(window) -> list[str]:
     return items
 
 
-def sign_in(qtbot, window, pin: str) -> None:
+# Whose PIN is whose: the sign-in asks for the person first, then checks one PIN (argon2) in the background.
+PIN_OWNERS = {"111111": "owner", "222222": "manager", "3333": "cashier"}
+
+
+def sign_in(qtbot, window, pin: str, name: str | None = None) -> None:
     login = window.lock_screen.login
     assert login is not None and window.lock_screen.locked
+    person = (Staff.get(Staff.name == name) if name else
+              Staff.get(Staff.role == PIN_OWNERS[pin]) if pin in PIN_OWNERS else None)
+    if person is not None:
+        login.choose(str(person.id))
     type_slowly(qtbot, login.pad.field, pin, scanner=window.scanner)
-    login.pad.submitted.emit(pin)
+    with qtbot.waitSignal(_either(login), timeout=10_000):
+        login.pad.submitted.emit(pin)
+
+
+def _either(login):
+    """One signal for 'the PIN was checked', whichever way it went."""
+    from PySide6.QtCore import QObject, Signal
+
+    class Checked(QObject):
+        done = Signal()
+
+    relay = Checked(login)
+    login.signed_in.connect(lambda *_: relay.done.emit())
+    login.refused.connect(lambda *_: relay.done.emit())
+    return relay.done
 
 
 def add_two_items(window) -> None:
@@ -82,7 +104,7 @@ def test_the_owner_adds_a_cashier_who_then_signs_in(qtbot, owner_win):
     assert audit.entries(action="staff_added")[0].target == "Ana Popescu"
     page.accept()
     owner_win._act(owner_win.sign_out)
-    sign_in(qtbot, owner_win, "4821")
+    sign_in(qtbot, owner_win, "4821", name="Ana Popescu")
     assert not owner_win.lock_screen.locked
     assert owner_win.staff.name == "Ana Popescu" and owner_win.session.staff.name == "Ana Popescu"
     assert "Ana Popescu" in owner_win.status_staff.text()
@@ -134,7 +156,7 @@ def test_another_person_at_a_locked_till_gets_an_empty_screen_and_the_sale_is_pa
     add_two_items(window)
     parked = ParkedSale.select().count()
     window._act(window.lock)
-    sign_in(qtbot, window, "2222")
+    sign_in(qtbot, window, "222222")
     assert window.staff.role == "manager" and window.session.staff.role == "manager"
     assert window.cart.lines == [] and ParkedSale.select().count() == parked + 1
     assert "F7" in window.message.text()

@@ -103,8 +103,15 @@ def test_a_full_disk_during_a_sale_is_one_sentence_and_nothing_is_half_written(d
     ROLLBACK then failed ("no transaction is active") and hid the disk's error."""
     import shutil
 
+    import main
+
     path = tmp_path / "full.db"
     shutil.copy(demo_template, path)
+    cashier = ["--pin", "3333", "--staff", "Ольга Смирнова"]  # the demo's cashier
+    # Signed in once before the disk fills, so the sale is the only thing left to write.
+    assert main.main(["member", "--db", str(path), "--card", _a_card(path), *cashier]) == 0
+    db.obj.close()
+    db.initialize(None)
     with sqlite3.connect(path) as conn:
         conn.execute("VACUUM")  # no free pages left: the sale must grow the file
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
@@ -112,9 +119,9 @@ def test_a_full_disk_during_a_sale_is_one_sentence_and_nothing_is_half_written(d
     pragmas = sys.modules["models.db"].TILL_PRAGMAS
     pragmas["max_page_count"] = pages
     try:
-        import main
-
-        code = main.main(["sell", "--db", str(path), "--card", _a_card(path), "--item", _a_barcode(path) + "*3"])
+        # Many lines: the sale's rows and its outbox payload cannot all fit in the pages' slack.
+        items = [arg for code in _barcodes(path, 15) for arg in ("--item", code + "*3")]
+        code = main.main(["sell", "--db", str(path), "--card", _a_card(path), *items, *cashier])
     finally:
         del pragmas["max_page_count"]
         if db.obj is not None and not db.obj.is_closed():
@@ -132,9 +139,11 @@ def _a_card(path: Path) -> str:
         return conn.execute("SELECT number FROM card WHERE status = 'active' AND member_id IS NOT NULL LIMIT 1").fetchone()[0]
 
 
-def _a_barcode(path: Path) -> str:
+def _barcodes(path: Path, count: int) -> list[str]:
+    """Goods sold by the piece (a weighed one needs its scale label)."""
     with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT barcode FROM product LIMIT 1").fetchone()[0]
+        return [row[0] for row in conn.execute(
+            "SELECT barcode FROM product WHERE active AND NOT weighed ORDER BY barcode LIMIT ?", (count,))]
 
 
 def test_the_disk_error_is_found_under_a_failed_rollback():

@@ -18,29 +18,29 @@ CHEAP = authority.KeyCost(time_cost=1, memory_kib=8, parallelism=1)
 def test_the_key_is_derived_from_the_pin_and_salt_and_never_stored(shop):
     owner = shop["owner"]
     assert owner.sign_key and owner.key_salt.startswith("argon2id$t=3$m=65536$p=1$")
-    assert signing.public_text(authority.derive("1111", owner.key_salt)) == owner.sign_key
+    assert signing.public_text(authority.derive("111111", owner.key_salt)) == owner.sign_key
     assert signing.public_text(authority.derive("1112", owner.key_salt)) != owner.sign_key
     assert shop["cashier"].sign_key is None and shop["manager"].key_salt is None
     row = Staff.get_by_id(owner.id)
     stored = " ".join(str(v) for v in row.__data__.values())
-    seed = authority.derive("1111", owner.key_salt).private_bytes_raw().hex()
+    seed = authority.derive("111111", owner.key_salt).private_bytes_raw().hex()
     assert seed not in stored
 
 
 def test_a_salt_asking_for_absurd_work_is_not_derived():
-    assert authority.derive("1111", "argon2id$t=1$m=99999999$p=1$AAAAAAAAAAAAAAAAAAAAAA==") is None
-    assert authority.derive("1111", "pbkdf2$t=1$m=8$p=1$AAAAAAAAAAAAAAAAAAAAAA==") is None
-    assert authority.derive("1111", "nonsense") is None
-    assert authority.derive("1111", authority.key_fields("owner", "1111", CHEAP)["key_salt"]) is not None
+    assert authority.derive("111111", "argon2id$t=1$m=99999999$p=1$AAAAAAAAAAAAAAAAAAAAAA==") is None
+    assert authority.derive("111111", "pbkdf2$t=1$m=8$p=1$AAAAAAAAAAAAAAAAAAAAAA==") is None
+    assert authority.derive("111111", "nonsense") is None
+    assert authority.derive("111111", authority.key_fields("owner", "111111", CHEAP)["key_salt"]) is not None
 
 
 def test_signing_in_holds_the_owners_key_and_anyone_else_takes_it_away(shop):
     assert authority.unlocked_key() is None
-    auth.login("1111")
+    auth.login("111111")
     assert authority.unlocked_key() == shop["owner"].sign_key
     auth.login("3333")
     assert authority.unlocked_key() is None
-    auth.login("1111")
+    auth.login("111111")
     authority.forget()
     assert authority.unlocked_key() is None
 
@@ -49,7 +49,7 @@ def test_a_change_is_signed_only_while_the_owner_is_signed_in(shop):
     with write_transaction():
         set_setting("shop_address", "Unsigned")
     assert RowSignature.get_or_none(RowSignature.row_id == "shop_address") is None
-    auth.login("1111")
+    auth.login("111111")
     with write_transaction():
         set_setting("shop_address", "Main street 1")
     sig = RowSignature.get(RowSignature.row_id == "shop_address")
@@ -61,7 +61,7 @@ def test_a_change_is_signed_only_while_the_owner_is_signed_in(shop):
 
 
 def test_sync_attaches_the_signature_only_while_the_row_is_as_signed(shop):
-    auth.login("1111")
+    auth.login("111111")
     with write_transaction():
         set_setting("shop_address", "Main street 1")
     pushed = {(c.kind, c.row_id): c.payload for c in sync.changed_master_data()}
@@ -83,7 +83,7 @@ def test_sync_attaches_the_signature_only_while_the_row_is_as_signed(shop):
 def test_an_owner_from_before_keys_gets_one_at_sign_in(shop):
     with write_transaction():
         Staff.update(sign_key=None, key_salt=None).where(Staff.id == shop["owner"].id).execute()
-    auth.login("1111")
+    auth.login("111111")
     owner = Staff.get_by_id(shop["owner"].id)
     assert owner.sign_key and authority.unlocked_key() == owner.sign_key
     proof = authority.authority_for(RowSignature.get(RowSignature.row_id == str(owner.id)),

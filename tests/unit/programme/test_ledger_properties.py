@@ -31,7 +31,7 @@ def template(tmp_path_factory):
     path = tmp_path_factory.mktemp("ledger") / "t.db"
     open_database(path)
     configure_shop("Property shop", "RUB")
-    manager = auth.add_staff("M", "manager", "2222")
+    manager = auth.add_staff("M", "manager", "222222")
     rules_service.publish(rules_service.default_rules())
     add_products([(f"p{i}", price, i == 5) for i, price in enumerate(PRICES)])
     for name, points in (("A", 0), ("B", 150), ("C", 5000)):

@@ -79,7 +79,7 @@ def test_a_training_sale_reaches_no_ledger_outbox_report_or_sync_of_the_real_fil
     with pytest.raises(SyncError) as refused:  # ...but nothing in it ever reaches the hub
         sync.sync_once(hub.client())
     assert refused.value.code == "training_no_sync" and hub.routes() == []
-    done = returns.return_items(result.receipt_no, actor=cashier, authoriser=auth.login("2222"))
+    done = returns.return_items(result.receipt_no, actor=cashier, authoriser=auth.login("222222"))
     assert done.refund > 0
     rows = [row.left for row in receipt_rows(load_receipt(result.receipt_no))]
     mark = words(shop_info().language).pgettext("receipt", "*** TRAINING — NOT A RECEIPT ***")
