@@ -108,8 +108,9 @@ def command_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=int, default=2000)
     bench.add_argument("--printing", action="store_true", help="time receipt PDFs and 1,000 cards instead")
     bench.add_argument("--json", action="store_true")
-    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all"), default="till",
-                       help="till: lookups, sales, start-up; pricing: a 100-line cart; whatif: a replay of every sale")
+    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period"), default="till",
+                       help="till: lookups, sales, start-up; pricing: a 100-line cart; whatif: a replay of every sale; "
+                            "period: a sale's wait for the write lock while 'period' runs (changes the file)")
 
     rules = sub.add_parser("rules", help="export or import the loyalty programme as JSON")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=OneLineParser)
@@ -385,6 +386,10 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
         from services.devtools.bench_printing import run_print_bench
 
         return run_print_bench(RESOURCES, rounds=min(args.rounds, 500))
+    if args.what == "period":
+        from services.devtools.bench_period import run_period_bench
+
+        return {"period_bench": run_period_bench(args.db, Path(__file__).resolve())}
     out: dict[str, Any] = {}
     if args.what in ("till", "all"):
         out.update(run_bench(args.db, rounds=args.rounds, main_py=Path(__file__).resolve()))
@@ -554,6 +559,11 @@ HANDLERS = {
 
 
 def print_human(command: str, result: dict[str, Any]) -> None:
+    if command == "bench" and "period_bench" in result:
+        from services.devtools.bench_period import format_period_report
+
+        print(format_period_report(result["period_bench"]))
+        return
     if command == "bench":
         from services.devtools.bench import format_report
         from services.devtools.bench_printing import format_print_report
