@@ -345,7 +345,7 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
 
     result: dict[str, Any] = {}
     if args.blank is not None:
-        faces = cardsheet.reserve_blank(args.blank, actor=actor, deliver=draw)  # no file, no numbers used
+        faces = cardsheet.reserve_blank(args.blank, actor=actor, deliver=draw)  # reserved first, then drawn
     else:
         members = cardsheet.select_members(ids=refs, all_members=not refs)
         faces = cardsheet.member_faces(members, active_rules())

@@ -77,6 +77,9 @@ TEXTS: dict[str, str] = {
     "cards_none_chosen": N_("Choose whose cards to print."),
     "cards_none": N_("There are no cards to print."),
     "cards_layout": N_("Choose an A4 sheet or single cards."),
+    "cards_reserved_not_printed": N_(
+        "{count} card numbers ({first} to {last}) are reserved, but their sheet could not be saved or printed: "
+        "check the folder, the free space or the printer. No other card will get these numbers."),
     "member_phone_unknown": N_("No member with phone {phone}."),
     "member_unknown": N_("No member {ref}: give a member id or a card number."),
     "logo_bad": N_("{file} is not a picture LoyalTill can read (PNG or JPEG)."),
