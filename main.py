@@ -123,7 +123,7 @@ def command_parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", type=Path, required=True)
     imp.add_argument("file", type=Path)
     imp.add_argument("--draft", action="store_true", help="store as a draft (not in force)")
-    imp.add_argument("--effective", metavar="YYYY-MM-DD[THH:MM]", help="in force from this UTC time (default: now)")
+    imp.add_argument("--effective", metavar="YYYY-MM-DD[THH:MM]", help="in force from this time: UTC, or with its offset (2026-12-01T00:00+05:00); default: now")
     imp.add_argument("--json", action="store_true")
 
     period = sub.add_parser("period", help="end of a period: release pending points, expire old ones, review tiers")
@@ -524,10 +524,11 @@ def cmd_sync(args: argparse.Namespace) -> dict[str, Any]:
     if bool(args.hub) != bool(args.token) and not args.db.exists():
         raise CliError("a new till needs both --hub and --token")
     open_db(args.db, must_exist=False)
-    if args.hub or args.token:
+    if args.hub or args.token:  # remembered only once the hub has answered (sync.join)
         found = sync.configured() or ("", "")
-        sync.configure(args.hub or found[0], args.token or found[1])
-    client = sync.client_from_settings()
+        client = sync.join(args.hub or found[0], args.token or found[1])
+    else:
+        client = sync.client_from_settings()
     try:
         result = sync.sync_with_retries(client)
     finally:

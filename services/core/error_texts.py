@@ -121,6 +121,11 @@ TEXTS: dict[str, str] = {
     "rule_point_value": N_("A point must be worth at least 0.01."),
     "rule_redeem_step": N_("Points are used in steps of at least one."),
     "rule_negative": N_("{field} cannot be negative."),
+    "rule_days_range": N_("{field} can be at most {max} days."),
+    "rule_number_range": N_("{field} can be at most {max}."),
+    "promo_number_range": N_("{name}: a number is far too large (points, amounts or units)."),
+    "rules_format": N_("The programme file's format {format} is not one this LoyalTill reads ({known})."),
+    "rules_effective_range": N_("The date the programme takes effect is out of range."),
     "rule_window": N_("Tiers must count spend over at least one day."),
     "rule_birthday_days": N_("The birthday window is 0 to 31 days."),
     "rule_welcome_on": N_("The welcome bonus comes on registration or with the first purchase."),
@@ -191,6 +196,10 @@ FIELD_LABELS: dict[str, str] = {
     "referral_new_points": N_("Referral points for the new member"),
     "expiry_days": N_("Points expiry"),
     "pending_days": N_("Waiting time for new points"),
+    "tier_window_days": N_("Tier window"),
+    "next_visit_days": N_("Next-visit coupon life"),
+    "redeem_step": N_("Points step"),
+    "point_value": N_("Point value"),
     "next_visit_min_bill": N_("Next-visit coupon minimum bill"),
 }
 
