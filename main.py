@@ -171,15 +171,28 @@ def command_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def whole_number(text: str, flag: str, most: int, least: int = 0) -> int:
+    """A count typed on the command line: digits 0-9 only (int() would take "٣" but not
+    "²", and spend seconds on, then refuse, ten thousand digits), within bounds."""
+    shown = text if len(text) <= 24 else text[:20] + "…"
+    if not (text.isascii() and text.isdigit()):
+        raise CliError(f"{flag} {shown!r}: give a whole number with the digits 0-9")
+    if len(text.lstrip("0")) > len(str(most)) or not least <= int(text) <= most:
+        raise CliError(f"{flag} {shown!r}: give a whole number from {least} to {most}")
+    return int(text)
+
+
 def parse_item(text: str) -> tuple[str, int]:
+    from services.sale.checkout import MAX_QTY
+
     barcode, star, qty = text.partition("*")
     barcode = barcode.strip()
     if not barcode:
-        raise CliError(f"--item {text!r}: give a barcode, e.g. 4601234567890*2")
+        raise CliError(f"--item {text[:40]!r}: give a barcode, e.g. 4601234567890*2")
     if not star:
         return barcode, 1
-    if not qty.isdigit() or int(qty) < 1:
-        raise CliError(f"--item {text!r}: the quantity after * must be a whole number of at least 1")
+    if not (qty.isascii() and qty.isdigit()) or len(qty.lstrip("0")) > len(str(MAX_QTY)) or not 1 <= int(qty) <= MAX_QTY:
+        raise CliError(f"--item {text[:40]!r}: the quantity after * must be a whole number from 1 to {MAX_QTY}")
     return barcode, int(qty)
 
 
@@ -244,6 +257,9 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+MAX_REDEEM = 10**12  # more points than any balance can hold: refused by the sale with its own sentence
+
+
 def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
     """The same sale session the window drives, fed from the arguments."""
     from models.schema import utcnow
@@ -253,8 +269,9 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
     from services.shop.settings import shop_info
 
     items = [parse_item(text) for text in args.item]
-    if args.redeem and args.redeem != "max" and not args.redeem.isdigit():
-        raise CliError(f"--redeem {args.redeem!r}: give a number of points or 'max'")
+    if args.redeem and args.redeem != "max" and not (args.redeem.isascii() and args.redeem.isdigit()):
+        raise CliError(f"--redeem {args.redeem[:20]!r}: give a number of points or 'max'")
+    redeem = whole_number(args.redeem, "--redeem", MAX_REDEEM) if args.redeem and args.redeem != "max" else None
     open_db(args.db)
     cashier = acting_staff(args.pin)
     now = utcnow()  # one moment for pricing and writing: happy hours agree
@@ -264,7 +281,7 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
     for barcode, qty in items:
         session.add_product(barcode, qty)
     if args.redeem:
-        session.set_redeem(session.max_redeem if args.redeem == "max" else int(args.redeem))
+        session.set_redeem(session.max_redeem if redeem is None else redeem)
     # In a chain, points are held at the hub first (or the offline caps apply).
     session.price_for_payment()
     result = complete(session.order([Tender(args.pay, session.to_pay)], at=now))
@@ -303,7 +320,7 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     from services.programme.rules import active_rules
 
     open_db(args.db)
-    if args.card:
+    if args.card is not None:
         member = members.find_by_card(args.card)
     else:
         found = members.find_by_phone(args.phone)

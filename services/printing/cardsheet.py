@@ -31,7 +31,7 @@ from services.programme.rules import Rules
 from services.members.registry import find_member_ref, free_numbers
 from services.core.serialize import as_columns
 from services.shop.settings import get_setting, local_till, set_setting, shop_info
-from services.core.storage import write_transaction
+from services.core.storage import Pace, write_transaction
 
 log = logging.getLogger("loyaltill.cards")
 
@@ -99,7 +99,7 @@ def reserve_blank(
     actor: object,
     deliver: Callable[[list[CardFace]], None] | None = None,
     now: dt.datetime | None = None,
-    chunk: int = RESERVE_CHUNK,
+    pace: Pace | None = None,
 ) -> list[CardFace]:
     """N new card numbers, reserved for pre-printed cards: scanned at registration, they attach.
 
@@ -114,10 +114,11 @@ def reserve_blank(
     if not 1 <= count <= MAX_BATCH:
         raise InputError("cards_count", max=MAX_BATCH)
     now = now or utcnow()
+    pace = pace or Pace(RESERVE_CHUNK)
     faces: list[CardFace] = []
     while len(faces) < count:
-        with write_transaction():
-            numbers, last = free_numbers(min(chunk, count - len(faces)))
+        with pace.chunk():
+            numbers, last = free_numbers(min(pace.size, count - len(faces)))
             rows = [{"id": new_id(), "number": number, "member": None, "status": "reserved", "created_at": now,
                      "blocked_at": None}
                     for number in numbers]

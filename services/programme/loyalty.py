@@ -32,7 +32,7 @@ from services.core.serialize import as_columns, row_dict
 from services.programme.rules import by_version
 from services.shop.settings import get_setting, local_till
 from services.programme.tiers import SPEND_SQL, settle_tier, window_start
-from services.core.storage import write_transaction
+from services.core.storage import Pace
 
 COUPON_ALPHABET = "ACDEFHJKLMNPRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 6/G, 8/B to misread
 
@@ -419,22 +419,23 @@ def settle_points(member: Member, rules: Rules, now: dt.datetime) -> None:
 
 
 # The end-of-period job runs over every member (a million in a big chain) while the till
-# sells: it commits a chunk of members at a time, so a sale waits for one chunk's work at
-# most, never for the whole job.  Every step is idempotent (a released row is marked, an
-# expiry is worked out from the ledger, a tier from the spend), so a job killed between
-# or inside chunks is simply run again: nothing is released or expired twice.
-PERIOD_CHUNK = 200  # members per transaction for release and expiry (each reads the member's ledger)
-TIER_CHUNK = 1000  # members per transaction for the tier review (one indexed sum each)
+# sells: it commits a chunk of members at a time and rests between chunks (storage.Pace),
+# so a sale waits for one chunk's work at most, never for the whole job.  Every step is
+# idempotent (a released row is marked, an expiry is worked out from the ledger, a tier
+# from the spend), so a job killed between or inside chunks is simply run again: nothing
+# is released or expired twice.
+PERIOD_CHUNK = 200  # members per first transaction for release and expiry (each reads the member's ledger)
+TIER_CHUNK = 2000  # members per first transaction for the tier review (one indexed sum each)
 
 Progress = Callable[[str, int], None]  # (stage, members done so far), after each committed chunk
 
 
-def _chunks(sql: str, params: tuple, size: int) -> Iterator[list[bytes]]:
-    """Member ids in id order, `size` at a time (keyset: each chunk starts after the last id,
-    so a chunk's commit never shifts what the next one reads)."""
+def _chunks(sql: str, params: tuple, pace: Pace) -> Iterator[list[bytes]]:
+    """Member ids in id order, a chunk of the pace's size at a time (keyset: each chunk
+    starts after the last id, so a chunk's commit never shifts what the next one reads)."""
     last = b""
     while True:
-        ids = [row[0] for row in db.obj.execute_sql(sql, (*params, last, size))]
+        ids = [row[0] for row in db.obj.execute_sql(sql, (*params, last, pace.size))]
         if not ids:
             return
         yield ids
@@ -452,15 +453,16 @@ _TIER_SQL = (
 )
 
 
-def review_tiers(rules: Rules, now: dt.datetime, *, chunk: int = TIER_CHUNK, progress: Progress | None = None) -> int:
+def review_tiers(rules: Rules, now: dt.datetime, *, pace: Pace | None = None, progress: Progress | None = None) -> int:
     """The end of a period: every member's tier follows their spend over the
     window, down as well as up.  Returns how many members moved."""
+    pace = pace or Pace(TIER_CHUNK)
     moved = done = 0
     since = window_start(rules, now)
     last = b""
     while True:
-        with write_transaction():  # spends read and tiers moved in one chunk's transaction
-            rows = db.obj.execute_sql(_TIER_SQL, (since, since, last, chunk)).fetchall()
+        with pace.chunk():  # spends read and tiers moved in one chunk's transaction
+            rows = db.obj.execute_sql(_TIER_SQL, (since, since, last, pace.size)).fetchall()
             for member_id, tier, spend in rows:
                 earned = rules.tier_for_spend(int(spend))
                 if earned is None or earned.code == tier:
@@ -484,17 +486,18 @@ class PeriodEnd:
 
 
 def close_period(
-    rules: Rules, now: dt.datetime, *, chunk: int = PERIOD_CHUNK, tier_chunk: int = TIER_CHUNK,
+    rules: Rules, now: dt.datetime, *, pace: Pace | None = None, tier_pace: Pace | None = None,
     progress: Progress | None = None,
 ) -> PeriodEnd:
     """The end-of-period job (a till's night run or the owner's command):
     pending points due are released and old points expire for every member,
     not only those who come back, then tiers are reviewed.  A chunk of members
-    per transaction (see PERIOD_CHUNK)."""
+    per transaction, with rests between (see storage.Pace)."""
+    pace = pace or Pace(PERIOD_CHUNK)
     released = expired = done = 0
     due_at = PendingPoints.available_at.db_value(now)
-    for ids in _chunks(_DUE_MEMBERS_SQL, (due_at,), chunk):
-        with write_transaction():
+    for ids in _chunks(_DUE_MEMBERS_SQL, (due_at,), pace):
+        with pace.chunk():
             for member in Member.select().where(Member.id.in_([Member.id.python_value(i) for i in ids])):
                 released += release_pending(member, now)
         done += len(ids)
@@ -502,14 +505,14 @@ def close_period(
             progress("release", done)
     if rules.expiry_days and expires_here():
         done = 0
-        for ids in _chunks(_HOLDERS_SQL, (), chunk):
-            with write_transaction():
+        for ids in _chunks(_HOLDERS_SQL, (), pace):
+            with pace.chunk():
                 for member in Member.select().where(Member.id.in_([Member.id.python_value(i) for i in ids])):
                     expired += expire_points(member, rules, now)
             done += len(ids)
             if progress is not None:
                 progress("expire", done)
-    return PeriodEnd(released, expired, review_tiers(rules, now, chunk=tier_chunk, progress=progress))
+    return PeriodEnd(released, expired, review_tiers(rules, now, pace=tier_pace, progress=progress))
 
 
 def with_balance(customer: Customer | None, balance: int) -> Customer | None:

@@ -323,8 +323,13 @@ def test_blank_numbers_are_reserved_a_chunk_per_transaction(shop, empty_db):
         with contextlib.closing(sqlite3.connect(empty_db)) as other:  # what another connection sees
             committed.append(other.execute('SELECT COUNT(*) FROM "card"').fetchone()[0])
 
-    faces = cardsheet.reserve_blank(25, actor=shop["manager"], deliver=deliver, chunk=10)
+    from services.core.storage import Pace
+
+    rests = []
+    faces = cardsheet.reserve_blank(25, actor=shop["manager"], deliver=deliver,
+                                    pace=Pace(10, clock=lambda: 0.0, sleep=rests.append))
     assert committed == [25] and len({f.number for f in faces}) == 25
+    assert len(rests) == 3 and min(rests) > 0.1  # three chunks (10, 10, 5), the lock left free after each
     from models.schema import Outbox
 
     assert Outbox.select().where(Outbox.kind == "card").count() == 25
