@@ -233,6 +233,9 @@ def member_json(card: str | None, balance: int | None) -> dict[str, Any] | None:
     return None if card is None and balance is None else {"card": card, "balance": balance}
 
 
+DEMO_LIMITS = {"members": 5_000_000, "products": 100_000, "sales": 50_000_000}
+
+
 def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
     from services.demo.builder import build_demo
 
@@ -241,6 +244,11 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
             raise CliError(f"--{name} cannot be negative")
     if args.products < 1:
         raise CliError("--products must be at least 1")
+    for name, most in DEMO_LIMITS.items():  # beyond these the build would run for days or fill the disk
+        if getattr(args, name) > most:
+            raise CliError(f"--{name} can be at most {most:,}")
+    if not 0 <= args.seed < 2**32:
+        raise CliError("--seed must be 0 to 4294967295")
     open_db(args.db, must_exist=False)
     bars: dict[str, Any] = {}
 
@@ -396,8 +404,8 @@ def check_writable(path: Path) -> None:
 def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     from services.devtools.bench import run_bench, run_pricing_bench, run_whatif_bench
 
-    if args.rounds < 10:
-        raise CliError("--rounds must be at least 10")
+    if not 10 <= args.rounds <= 1_000_000:
+        raise CliError("--rounds must be 10 to 1,000,000")
     open_db(args.db)
     if args.printing:
         from services.devtools.bench_printing import run_print_bench
@@ -514,6 +522,9 @@ def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
     return {"released": done.released, "expired": done.expired, "tier_changes": done.tier_changes}
 
 
+MAX_CAP_POINTS = 1_000_000_000  # an offline cap past this is no cap, and past 2^63 no number PostgreSQL keeps
+
+
 def cmd_hub(args: argparse.Namespace) -> dict[str, Any]:
     from services.hub import admin
 
@@ -529,6 +540,8 @@ def cmd_hub(args: argparse.Namespace) -> dict[str, Any]:
         except (peewee.OperationalError, ValueError) as exc:
             raise CliError(f"cannot open the hub database: {str(exc).strip().splitlines()[0]}") from None
         return {}
+    if args.hub_command == "set-caps" and max(args.per_sale, args.daily) > MAX_CAP_POINTS:
+        raise CliError(f"--per-sale and --daily can be at most {MAX_CAP_POINTS:,} points")
     try:
         return admin.run(args)
     except admin.AdminError as exc:
@@ -564,8 +577,20 @@ def cmd_bench_sync(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.ops < 1 or args.tills < 1 or args.ops_per_till < 1:
         raise CliError("--ops, --tills and --ops-per-till must be at least 1")
-    return run_bench_sync(args.dsn, ops=args.ops, tills=args.tills, ops_per_till=args.ops_per_till,
-                          main_py=Path(__file__).resolve())
+    if args.ops > 10_000_000 or args.tills > 1000 or args.ops_per_till > 1_000_000:
+        raise CliError("--ops can be at most 10,000,000, --tills 1,000 and --ops-per-till 1,000,000")
+    import peewee
+
+    unreachable: tuple[type[Exception], ...] = (peewee.OperationalError,)
+    with contextlib.suppress(ImportError):
+        import psycopg2
+
+        unreachable += (psycopg2.OperationalError,)
+    try:
+        return run_bench_sync(args.dsn, ops=args.ops, tills=args.tills, ops_per_till=args.ops_per_till,
+                              main_py=Path(__file__).resolve())
+    except unreachable as exc:
+        raise CliError(f"cannot open the hub database: {str(exc).strip().splitlines()[0]}") from None
 
 
 HANDLERS = {

@@ -103,6 +103,8 @@ TEXTS: dict[str, str] = {
     "sync_unauthorised": N_("The hub does not accept this till's token: ask the owner for a new one."),
     "sync_hub_error": N_("The hub had a problem; sales are kept on this till and sent later."),
     "sync_not_configured": N_("This till is not connected to a hub."),
+    "sync_token_shape": N_("That is not a till token: copy the token 'hub add-till' printed (letters, digits, - and _)."),
+    "sync_url_bad": N_("That is not a hub address: give one like http://10.0.0.5:8765."),
     "redeem_offline_cap": N_("Offline, at most {points} points can be used now (the balance may be out of date)."),
     "redeem_over_hold": N_("Only {points} points were set aside at the hub."),
     "redeem_hub_refused": N_("The chain's records show only {points} points available."),

@@ -482,6 +482,8 @@ def active_rules(at: dt.datetime | None = None) -> Rules:
 
 
 def by_version(version: int) -> Rules:
+    if not 0 < version < 2**63:  # SQLite keeps no larger integer: nothing to look up
+        raise InputError("rules_version_unknown", version=version)
     row = RuleSet.get_or_none(RuleSet.version == version)
     if row is None:
         raise InputError("rules_version_unknown", version=version)

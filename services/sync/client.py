@@ -163,7 +163,17 @@ def join(hub_url: str, token: str, http: httpx.Client | None = None, timeout: fl
     """A hub and token the person typed: remembered only once that hub has answered
     with that token.  A mistyped or unreachable address would otherwise make the
     till count as in a chain (offline caps on every redemption) without one."""
+    import httpx
+
     hub_url, token = hub_url.strip().rstrip("/"), token.strip()
+    if not token or not token.isascii() or not token.isprintable() or " " in token:
+        raise SyncError("sync_token_shape")  # it goes in an HTTP header: ASCII only
+    try:
+        url = httpx.URL(hub_url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise SyncError("sync_url_bad") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise SyncError("sync_url_bad")
     client = HubClient(hub_url, token, http, timeout=timeout)
     try:
         client.whoami()

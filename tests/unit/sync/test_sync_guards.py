@@ -30,6 +30,18 @@ def test_a_hub_that_does_not_answer_is_not_remembered(shop, fault, code):
     assert Setting.get_or_none(Setting.key == "sync_hub_url") is None
 
 
+@pytest.mark.parametrize("url,token,code", [
+    (URL, "²", "sync_token_shape"), (URL, "tok en", "sync_token_shape"), (URL, "", "sync_token_shape"),
+    ("10.0.0.5:8765", "token", "sync_url_bad"), ("http://", "token", "sync_url_bad"),
+])
+def test_a_mistyped_hub_or_token_is_a_sentence_and_not_remembered(shop, url, token, code):
+    hub = FakeHub()
+    with pytest.raises(SyncError) as refused:
+        sync.join(url, token, http=hub.http())
+    assert refused.value.code == code and not hub.received
+    assert sync.configured() is None
+
+
 def test_a_hub_that_answers_is_remembered(shop):
     hub = FakeHub()
     client = sync.join(URL + "/ ", f" {hub.token}\n", http=hub.http())
