@@ -9,6 +9,8 @@ DejaVu Sans is embedded: it has Cyrillic, Romanian ș ț ă î â and ₽.
 """
 from __future__ import annotations
 
+import contextlib
+
 import datetime as dt
 import io
 import json
@@ -376,7 +378,8 @@ def write_pdf(data: bytes, path: Path) -> Path:
         part.write_bytes(data)
         part.replace(path)
     except OSError as exc:
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # nothing written, or the folder is not one
+            part.unlink()
         raise InputError("receipt_write", path=str(path), detail=exc.strerror or "") from None
     return path
 
