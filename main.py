@@ -16,7 +16,8 @@ from typing import Any, Sequence
 
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
-COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync")
+COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
+            "backup", "restore", "check", "owner-key", "staff")
 
 log = logging.getLogger("loyaltill")
 
@@ -126,6 +127,20 @@ def command_parser() -> argparse.ArgumentParser:
     imp.add_argument("--effective", metavar="YYYY-MM-DD[THH:MM]", help="in force from this time: UTC, or with its offset (2026-12-01T00:00+05:00); default: now")
     imp.add_argument("--json", action="store_true")
 
+    staff = sub.add_parser("staff", help="the shop's staff: add, disable, list (the owner's PIN for changes)")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True, parser_class=OneLineParser)
+    hire = staff_sub.add_parser("add", help="add a person who signs in at the till")
+    hire.add_argument("--name", required=True)
+    hire.add_argument("--role", required=True, choices=("cashier", "manager", "owner"))
+    hire.add_argument("--new-pin", required=True, help="the new person's PIN (digits)")
+    fire = staff_sub.add_parser("disable", help="a person who may no longer sign in")
+    fire.add_argument("--name", required=True)
+    staff_sub.add_parser("list", help="everyone, with role and whether they are active")
+    for each in staff_sub.choices.values():
+        each.add_argument("--db", type=Path, required=True)
+        each.add_argument("--pin", required=True, help="act as this staff member (add and disable: an owner)")
+        each.add_argument("--json", action="store_true")
+
     period = sub.add_parser("period", help="end of a period: release pending points, expire old ones, review tiers")
     period.add_argument("--db", type=Path, required=True)
     period.add_argument("--json", action="store_true")
@@ -152,15 +167,39 @@ def command_parser() -> argparse.ArgumentParser:
     caps = hub_sub.add_parser("set-caps", help="offline redemption caps the tills follow")
     caps.add_argument("--per-sale", type=int, required=True, metavar="POINTS")
     caps.add_argument("--daily", type=int, required=True, metavar="POINTS")
-    for p in (serve, add, revoke, hub_sub.choices["overdrafts"], hub_sub.choices["quarantine"], caps):
+    trust = hub_sub.add_parser("trust-owner", help="trust an owner's signing key (from 'main.py owner-key')")
+    trust.add_argument("--key", required=True)
+    trust.add_argument("--name", default="", help="whose key it is, for the list")
+    owner_keys = hub_sub.add_parser("owner-keys", help="the owner keys the hub trusts, and those it dropped")
+    for p in (serve, add, revoke, hub_sub.choices["overdrafts"], hub_sub.choices["quarantine"], caps, trust, owner_keys):
         p.add_argument("--dsn", required=True, help="postgresql://user@host/dbname")
         p.add_argument("--json", action="store_true")
+
+    owner_key = sub.add_parser("owner-key", help="print the owner's signing key, for 'hub trust-owner' on the hub")
+    owner_key.add_argument("--db", type=Path, required=True)
+    owner_key.add_argument("--pin", required=True, help="the owner's PIN (the key is derived from it)")
+    owner_key.add_argument("--json", action="store_true")
 
     sync = sub.add_parser("sync", help="push this till's outbox to the hub and pull what changed")
     sync.add_argument("--db", type=Path, required=True)
     sync.add_argument("--hub", help="hub URL, e.g. http://10.0.0.5:8765 (remembered)")
     sync.add_argument("--token", help="this till's token from 'hub add-till' (remembered)")
     sync.add_argument("--json", action="store_true")
+
+    backup = sub.add_parser("backup", help="copy the till's file to a backup, checked after writing")
+    backup.add_argument("--db", type=Path, required=True)
+    backup.add_argument("--out", type=Path, required=True, metavar="FILE")
+    backup.add_argument("--json", action="store_true")
+
+    restore = sub.add_parser("restore", help="put a backup in place of the till's file (the current one is kept aside)")
+    restore.add_argument("--db", type=Path, required=True)
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument("--json", action="store_true")
+
+    check = sub.add_parser("check", help="check the till's file: integrity, foreign keys, balances, outbox")
+    check.add_argument("--db", type=Path, required=True)
+    check.add_argument("--quick", action="store_true", help="only what is checked as the till starts")
+    check.add_argument("--json", action="store_true")
 
     bench_sync = sub.add_parser("bench-sync", help="time pushing queued operations to a hub")
     bench_sync.add_argument("--dsn", required=True)
@@ -210,11 +249,32 @@ def open_db(path: Path, must_exist: bool = True) -> None:
             with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sale'").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            from services.care import check
+            from services.core.errors import InputError
+
+            if check.is_damage(exc) and "not a database" not in str(exc):
+                check.mark_damaged(path, str(exc))
+                raise InputError("file_damaged", path=str(path)) from None
             raise CliError(f"{path} is not a till database ({exc}).") from None
         if version == 0 or not tables:
             raise CliError(f"{path} is not a till database: build one with 'main.py demo --db {path}'.")
+    if path.is_file():
+        refuse_unsafe_file(path)
     open_database(path)
+
+
+def refuse_unsafe_file(path: Path) -> None:
+    """Nothing is written to a damaged file or a half-built demo (services/care/check)."""
+    from services.care import check
+    from services.core.errors import InputError
+
+    report = check.start_check(path)
+    if report.demo_unfinished:
+        raise InputError("demo_interrupted")
+    if not report.ok:
+        check.mark_damaged(path, "; ".join(report.integrity[:3]))
+        raise InputError("file_damaged", path=str(path))
 
 
 def acting_staff(pin: str | None) -> Any:
@@ -511,14 +571,29 @@ def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
     return result.as_json()
 
 
-def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
-    from models.schema import utcnow
-    from services.programme.loyalty import close_period
-    from services.programme.rules import active_rules
+def cmd_staff(args: argparse.Namespace) -> dict[str, Any]:
+    from services.shop import staff as auth
 
     open_db(args.db)
-    now = utcnow()
-    done = close_period(active_rules(now), now)
+    actor = auth.login(args.pin)
+
+    def person(row: Any) -> dict[str, Any]:
+        return {"name": row.name, "role": row.role, "active": bool(row.active)}
+
+    if args.staff_command == "add":
+        return person(auth.hire(actor, args.name, args.role, args.new_pin))
+    if args.staff_command == "disable":
+        return person(auth.disable(actor, auth.find_by_name(args.name)))
+    auth.require(actor, "sell")  # anyone signed in may see who works here
+    return {"staff": [person(row) for row in auth.everyone()]}
+
+
+def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
+    from models.schema import utcnow
+    from services.programme import period
+
+    open_db(args.db)
+    done = period.run(utcnow())  # remembered: the owner's settings page shows the last run
     return {"released": done.released, "expired": done.expired, "tier_changes": done.tier_changes}
 
 
@@ -568,8 +643,56 @@ def cmd_sync(args: argparse.Namespace) -> dict[str, Any]:
     return {"pushed": result.pushed, "pulled": result.pulled, "pending": result.pending}
 
 
+def cmd_owner_key(args: argparse.Namespace) -> dict[str, Any]:
+    from services.journal import authority
+    from services.shop import staff as auth
+
+    open_db(args.db)
+    person = auth.login(args.pin)
+    key = authority.unlocked_key()
+    if person.role != "owner" or key is None:
+        raise CliError("only the shop's owner has a signing key: give an owner's PIN")
+    return {"key": key, "name": person.name, "staff_id": str(person.id)}
+
+
 class SyncIncomplete(Exception):
     pass
+
+
+def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
+    from services.care import backup
+
+    open_db(args.db)
+    return backup.backup_now(args.out).as_json()
+
+
+def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
+    from services.care import restore
+
+    if args.db.is_dir():
+        raise CliError(f"--db {args.db} is a folder: give the till's file")
+    return restore.restore(args.db, args.file).as_json()
+
+
+def cmd_check(args: argparse.Namespace) -> dict[str, Any]:
+    """Reads only: a damaged file is reported, not refused."""
+    from services.care import check
+
+    if not args.db.is_file():
+        raise CliError(f"No database at {args.db}.")
+    report = check.quick(args.db) if args.quick else check.full(args.db)
+    if not report.ok:
+        check.mark_damaged(args.db, "; ".join(report.integrity[:3])) if report.integrity != ["ok"] else None
+        raise CheckFailed(report.as_json())
+    return report.as_json()
+
+
+class CheckFailed(Exception):
+    """`check` found something wrong: the report is printed, the exit status says so."""
+
+    def __init__(self, report: dict[str, Any]) -> None:
+        super().__init__("check failed")
+        self.report = report
 
 
 def cmd_bench_sync(args: argparse.Namespace) -> dict[str, Any]:
@@ -598,6 +721,8 @@ HANDLERS = {
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
     "rules": cmd_rules, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
+    "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
+    "staff": cmd_staff,
 }
 
 
@@ -642,6 +767,16 @@ def run_command(argv: Sequence[str]) -> int:
     except SyncIncomplete as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.NOT_DONE
+    except CheckFailed as exc:
+        result = exc.report
+        print(json.dumps(result, ensure_ascii=False) if args.json else "\n".join(f"{k}: {v}" for k, v in result.items()))
+        return ExitCode.NOT_DONE
+    except Exception as exc:
+        damaged = damaged_file_error(args, exc)
+        if damaged is None:
+            raise
+        print(f"error: {damaged}", file=sys.stderr)
+        return ExitCode.USAGE
     if result.get("_printed"):
         return ExitCode.OK
     if args.json:
@@ -649,6 +784,19 @@ def run_command(argv: Sequence[str]) -> int:
     else:
         print_human(args.command, result)
     return ExitCode.OK
+
+
+def damaged_file_error(args: argparse.Namespace, exc: BaseException) -> Exception | None:
+    """A read that met damaged bytes (UnicodeDecodeError, "malformed") is one
+    sentence, and the file is marked so no later command writes into it."""
+    from services.care import check
+    from services.core.errors import InputError
+
+    path = getattr(args, "db", None)
+    if not isinstance(path, Path) or not check.is_damage(exc):
+        return None
+    check.mark_damaged(path, f"{type(exc).__name__}: {exc}")
+    return InputError("file_damaged", path=str(path))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,7 @@ import datetime as dt
 import peewee
 from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
 
-from models.hub_steps import h0001_initial
+from models.hub_steps import h0001_initial, h0003_owner_keys
 
 hub_db = peewee.DatabaseProxy()
 
@@ -186,12 +186,23 @@ class MemberFlag(HubModel):
     cleared_at = peewee.DateTimeField(null=True)
 
 
+class OwnerKey(HubModel):
+    """An owner's public key the hub accepts governed documents signed with (services.hub.governance)."""
+
+    key = peewee.TextField(primary_key=True)
+    staff_id = peewee.TextField(null=True, index=True)
+    name = peewee.TextField()
+    added_by = peewee.TextField()  # "admin", or the key of the owner whose signed staff document introduced it
+    added_at = peewee.DateTimeField(default=utcnow)
+    dropped_at = peewee.DateTimeField(null=True)
+
+
 class HubSchema(HubModel):
     version = peewee.IntegerField()
 
 
 HUB_MODELS: list[type[HubModel]] = [
-    HubTill, AppliedOp, Quarantine, Entity, HubSale, HubReturn, HubLedger, Change, Hold, MemberFlag,
+    HubTill, AppliedOp, Quarantine, Entity, HubSale, HubReturn, HubLedger, Change, Hold, MemberFlag, OwnerKey,
 ]
 
 
@@ -203,7 +214,12 @@ def _h1_initial(database: peewee.Database) -> None:
 # History, as for the till's (models/migrations.py): frozen DDL, a new step for
 # each change, the models changed with it; tests/hub/test_hub_schema.py fails
 # when the two disagree.
-HUB_MIGRATIONS = [_h1_initial]
+def _h3_owner_keys(database: peewee.Database) -> None:
+    for statement in h0003_owner_keys.STATEMENTS:
+        database.execute_sql(statement)
+
+
+HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys]
 
 
 def migrate_hub(database: peewee.Database) -> int:

@@ -14,7 +14,9 @@ from typing import Callable
 
 import peewee
 
-from models.migration_steps import m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit
+from models.migration_steps import (
+    m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit, m0005_authority, m0011_stores,
+)
 
 
 class DatabaseTooNew(Exception):
@@ -49,6 +51,14 @@ def _m4_audit(database: peewee.SqliteDatabase) -> None:
     run_statements(database, m0004_audit.STATEMENTS)
 
 
+def _m11_stores(database: peewee.SqliteDatabase) -> None:
+    run_statements(database, m0011_stores.STATEMENTS)
+
+
+def _m5_authority(database: peewee.SqliteDatabase) -> None:
+    run_statements(database, m0005_authority.STATEMENTS)
+
+
 # History, in order: a step is never edited or removed once released; a change
 # to the schema is a new step at the end (explicit DDL in models/migration_steps,
 # or playhouse.migrate operations), and the model in models/schema.py changes with
@@ -58,6 +68,8 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _m2_loyalty_records,
     _m3_sync,
     _m4_audit,
+    _m5_authority,
+    _m11_stores,
 ]
 LATEST = len(MIGRATIONS)
 

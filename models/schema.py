@@ -97,6 +97,13 @@ class Setting(BaseModel):
     value = peewee.TextField()
 
 
+class Store(UUIDModel):
+    """One shop of a chain: its own name and address on its tills' receipts."""
+
+    name = peewee.TextField()
+    address = peewee.TextField(default="")
+
+
 class Till(UUIDModel):
     code = peewee.TextField(unique=True)
     name = peewee.TextField(default="")
@@ -104,6 +111,7 @@ class Till(UUIDModel):
     receipt_seq = peewee.IntegerField(default=0)
     card_seq = peewee.IntegerField(default=0)
     is_local = peewee.BooleanField(default=False)
+    store = peewee.ForeignKeyField(Store, null=True, on_delete="RESTRICT")  # None: the shop's own name and address
 
 
 class Staff(UUIDModel):
@@ -113,6 +121,10 @@ class Staff(UUIDModel):
     pin_salt = peewee.BlobField()
     active = peewee.BooleanField(default=True)
     created_at = Timestamp(default=utcnow)
+    # An owner's public signing key and the salt it is derived from the PIN
+    # with (services.journal.authority); empty for everyone else.  Schema 5.
+    sign_key = peewee.TextField(null=True)
+    key_salt = peewee.TextField(null=True)
 
 
 class Category(UUIDModel):
@@ -398,6 +410,25 @@ class AuditEntry(UUIDModel):
         indexes = ((("action", "created_at"), False),)
 
 
+# --- schema 5: the owner's authority ------------------------------------------------
+
+
+class RowSignature(BaseModel):
+    """The owner's signature of a governed row (staff, rule set, setting) as it
+    was when the owner changed it, kept until sync pushes it: the hub accepts
+    what governs the chain only with a trusted owner's signature."""
+
+    kind = peewee.TextField()
+    row_id = peewee.TextField()
+    digest = peewee.TextField()  # sha256 of the signed document's canonical bytes
+    signer = peewee.TextField()  # the public key, base64
+    sig = peewee.TextField()  # base64
+    signed_at = peewee.IntegerField()  # ms since the epoch, part of what is signed
+
+    class Meta:
+        primary_key = peewee.CompositeKey("kind", "row_id")
+
+
 V1_MODELS: list[type[BaseModel]] = [
     Setting, Till, Staff, Category, Product, RuleSet, Member, Card, Sale,
     SaleLine, Payment, SaleReturn, ReturnLine, LedgerEntry, Outbox, ParkedSale,
@@ -405,4 +436,6 @@ V1_MODELS: list[type[BaseModel]] = [
 V2_MODELS: list[type[BaseModel]] = [SaleLoyalty, CouponRedemption, IssuedCoupon, PendingPoints, EventBonus, Referral]
 SYNC_MODELS: list[type[BaseModel]] = [SyncedRow]  # migration 3
 AUDIT_MODELS: list[type[BaseModel]] = [AuditEntry]  # migration 4
-ALL_MODELS: list[type[BaseModel]] = V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS
+STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
+AUTHORITY_MODELS: list[type[BaseModel]] = [RowSignature]  # migration 5
+ALL_MODELS: list[type[BaseModel]] = V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + STORE_MODELS

@@ -47,6 +47,16 @@ def demo_db(demo_template: Path, tmp_path: Path):
     _close()
 
 
+@pytest.fixture(autouse=True)
+def _owner_key_forgotten():
+    """An owner's signing key held in memory (services.journal.authority) never
+    outlives the test that signed the owner in."""
+    yield
+    from services.journal import authority
+
+    authority.forget()
+
+
 @pytest.fixture
 def empty_db(tmp_path: Path):
     path = tmp_path / "empty.db"

@@ -92,6 +92,31 @@ def _probe_staff() -> object:
     return auth.first_of_role("cashier") or auth.first_of_role("manager") or auth.first_of_role("owner")
 
 
+def reopen_window(old: "CashierWindow", resources: Path) -> "CashierWindow":  # noqa: F821
+    """The owner changed the shop's settings: the window is built again in the shop's
+    language, currency, time zone and scanner settings, with the same person signed in
+    and the sale on screen kept; no restart."""
+    from ui.cashier import CashierWindow
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    info = shop.shop_info()
+    install_translator(app, resources, info.language)
+    session = None if old.session.is_empty() else old.session
+    new = CashierWindow(old.staff, resources, session=session, writer=old.writer, clock=old.now)
+    new.setGeometry(old.geometry())
+    new.shop_changed.connect(lambda: reopen_window(new, resources))
+    app._loyaltill_window = new  # type: ignore[attr-defined]  # the window lives as long as the till
+    if getattr(old, "_period_timer", None) is not None:
+        new.start_period_job()
+    new.setWindowState(old.windowState())
+    new.show()
+    old.close()
+    old.deleteLater()
+    new.say(_("Settings saved."), "ok")
+    return new
+
+
 def run_window(db_path: Path, resources: Path, demo: bool) -> int:
     """The whole till: database, first run, sign-in, the cashier's window; the exit code."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -118,7 +143,14 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
 
     window = CashierWindow(staff, Path(resources))
     window.resize(1366, 768)
+    window.shop_changed.connect(lambda: reopen_window(window, Path(resources)))
     window.show()
+    if not probe:
+        window.start_period_job()  # the points' daily run: now if due, then daily, in the background
+        from services.opening import first_day
+
+        if staff.role == "owner" and first_day.is_open():  # a new shop: the way to its first sale
+            QTimer.singleShot(0, lambda: window._act(window.open_first_day))
     gc.freeze()  # the window lives as long as the till: collections skip it (see main.py)
     if probe:
         # `main.py bench`: say when the window has painted and takes input, then leave.

@@ -7,18 +7,19 @@ the disk or the network as background operations (ui.operations).
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QApplication, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QMainWindow, QMenu, QMessageBox, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
-from models.schema import Member, Staff
+from models.schema import Member, Staff, utcnow
 from services.core.errors import InputError
 from services.members import registry as members
 from services.members.cards import classify_scan
@@ -27,15 +28,20 @@ from services.programme.pricing import PricedCart
 from services.sale import session as sale_session
 from services.sale.checkout import Cart, SaleResult, Tender
 from services.sale.session import Notice, Outcome, SaleOrder, SaleSession
+from services.opening import first_day
 from services.shop import catalogue
 from services.shop import settings as shop
 from services.shop import staff as auth
+from services.shop import training
 from services.core.messages import _
 from ui import operations
+from ui.files import save_path
 from ui.authorise import ManagerPinDialog, authorise
 from ui.cart_table import CartModel
 from ui.errors import user_message
 from ui.formatting import Formatter, mask_card, role_name
+from ui.lock_screen import LockScreen
+from ui.training_marks import TrainingMarks, banner as training_banner, title_mark
 from ui.member_dialogs import FindMemberDialog, MemberFormDialog
 from ui.member_panel import MemberPanel
 from ui.pay_dialog import PayDialog
@@ -54,16 +60,20 @@ class CashierWindow(QMainWindow):
     sale_completed = Signal(object)  # SaleResult
     sale_failed = Signal(object)  # the exception: nothing was written, the sale is still on screen
     panels_redrawn = Signal()  # after every redraw: what tests and the bench wait on
+    shop_changed = Signal()  # the owner saved the shop's settings: the window is rebuilt (ui.app.reopen_window)
+    period_ran = Signal(object)  # PeriodRun: the points' daily run finished in the background
 
     def __init__(self, staff: Staff, resources: Path, scanner: ScanDetector | None = None,
                  session: SaleSession | None = None,
-                 writer: Callable[[SaleOrder], SaleResult] = sale_session.complete) -> None:
+                 writer: Callable[[SaleOrder], SaleResult] = sale_session.complete,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
         super().__init__()
+        self.now = clock  # naive UTC, as stored; the screen shows it in the shop's time zone
         self.staff = staff
         self.resources = resources
         self.info = shop.shop_info()
         self.till = shop.local_till()
-        self.fmt = Formatter(self.info.currency, self.info.locale)
+        self.fmt = Formatter(self.info.currency, self.info.locale, self.info.time_zone)
         self.session = session or SaleSession(staff, self.info.card_prefix)
         self.writer = writer  # writes a sale on a worker thread (tests pass a slow or failing one)
         self.replace_box: QMessageBox | None = None  # the open "another card" question
@@ -76,6 +86,7 @@ class CashierWindow(QMainWindow):
         self._waiting_scans: list[str] = []  # scanned while a sale was being written
         self.setWindowTitle(_("LoyalTill — %1").replace("%1", self.info.name))
         self._build()
+        self._build_training_and_lock()
         self._shortcuts()
         self.scanner = scanner or ScanDetector(self, prefix=self.info.scan_prefix, suffix=self.info.scan_suffix)
         app = QApplication.instance()
@@ -131,6 +142,10 @@ class CashierWindow(QMainWindow):
         left.addWidget(self.input)
         self.message = MessageBar(central)
         left.addWidget(self.message)
+        self.empty_hint = QLabel(central)  # what to do next on an empty sale screen (a new shop's first)
+        self.empty_hint.setObjectName("Empty")
+        self.empty_hint.setWordWrap(True)
+        left.addWidget(self.empty_hint)
         self.model = CartModel(self.fmt)
         self.table = QTableView(central)
         self.table.setModel(self.model)
@@ -226,6 +241,7 @@ class CashierWindow(QMainWindow):
             ("F8", self.manual_discount), ("F9", self.open_return), ("F12", self.pay),
             ("Ctrl+Return", self.pay), ("Ctrl+Enter", self.pay), ("Esc", self.escape),
             ("Ctrl+Del", self.cancel_sale), ("F10", self.show_more), ("Ctrl+P", self.print_last_receipt),
+            ("F11", self.sign_out), ("Ctrl+L", self.lock),
         ]
         for key, slot in keys:
             shortcut = QShortcut(QKeySequence(key), self)
@@ -238,6 +254,11 @@ class CashierWindow(QMainWindow):
         self.status_till = QLabel(_("Till %1").replace("%1", self.till.code), bar)
         self.status_staff = QLabel(f"{self.staff.name} · {role_name(self.staff.role)}", bar)
         self.status_sync = SyncStatus(bar)
+        from ui.backup_dialog import DailyBackup
+
+        self.daily_backup = DailyBackup(self)  # today's backup, in the background
+        self.status_sync.zone = self.info.zone  # "balances as of" in the shop's time
+        self.status_sync.render()
         self.clock = QLabel(bar)
         for label in (self.status_shop, self.status_till, self.status_staff):
             bar.addWidget(label)
@@ -249,7 +270,7 @@ class CashierWindow(QMainWindow):
         self._clock_timer.start(1000)
 
     def _tick(self) -> None:
-        self.clock.setText(self.fmt.qlocale().toString(QTime.currentTime(), "HH:mm"))
+        self.clock.setText(self.fmt.clock(self.now()))  # the shop's time zone, not the PC's
 
     # --- every action goes through here ------------------------------------------
 
@@ -257,6 +278,8 @@ class CashierWindow(QMainWindow):
         """Run a cashier's action: clear the last message, redraw what it changed,
         say an InputError, report a bug."""
         if not over_dialog and self._open_dialog() is not None:
+            return
+        if self.lock_screen.locked:  # the sale is hidden behind the sign-in: no key reaches it
             return
         if self.busy:
             QApplication.beep()
@@ -272,7 +295,7 @@ class CashierWindow(QMainWindow):
         except Exception as exc:  # a bug: log it, keep the sale on screen
             operations.show_failure(self, exc)
         finally:
-            if self._open_dialog() is None:
+            if self._open_dialog() is None and not self.lock_screen.locked:
                 self.input.setFocus()
 
     def say(self, text: str, kind: str = "info") -> None:
@@ -322,6 +345,7 @@ class CashierWindow(QMainWindow):
             self.model.set_priced(priced if self.cart.lines else None)
             self.totals.show_priced(priced)
             self._select_current()
+            self._draw_empty_hint()
         if outcome.member or outcome.cart:
             self._draw_member()
         if outcome.notice is not None:
@@ -341,6 +365,22 @@ class CashierWindow(QMainWindow):
         if isinstance(self.dialog, PayDialog) and self.dialog.isVisible() and self.cart.lines:
             self.dialog.set_to_pay(self.session.to_pay)  # a card scanned while paying: the new total
         self.panels_redrawn.emit()
+
+    def _draw_empty_hint(self) -> None:
+        """An empty sale says what to do next: in a new shop, where products and members come from."""
+        if self.cart.lines:
+            self.empty_hint.hide()
+            return
+        if not first_day.has_products():
+            text = _("This shop has no products yet. The owner adds them under More… (F10) → Catalogue; "
+                     "then scan a barcode here.")
+        elif not first_day.has_members():
+            text = _("Scan a product to start a sale. No members yet: F3 registers the first customer, "
+                     "with a card from the pack or a number the till gives.")
+        else:
+            text = _("Scan a product or a loyalty card to start a sale.")
+        self.empty_hint.setText(text)
+        self.empty_hint.show()
 
     def _close_stale_dialogs(self) -> None:
         """A scan changed the sale under a dialog that was opened for the sale as
@@ -376,6 +416,7 @@ class CashierWindow(QMainWindow):
             "redeem_set": lambda: _("%1 will pay part of the bill.").replace("%1", self.fmt.points(int(p["points"]))),
             "manual_discount": lambda: _("Manual discount %1 applied.").replace("%1", self.fmt.percent(int(p["bp"]))),
             "parked": lambda: _("Sale parked. F7 brings it back."),
+            "handed_over_parked": lambda: _("%1's sale was parked: F7 brings it back.").replace("%1", str(p["name"])),
             "recalled": lambda: _("Parked sale recalled."),
             "recalled_coupon_dropped": lambda: _("Parked sale recalled; coupon no longer valid: %1.")
             .replace("%1", str(p["coupons"])),
@@ -409,6 +450,9 @@ class CashierWindow(QMainWindow):
         wait for it."""
         if self.busy:
             self._waiting_scans.append(code)
+            return
+        if self.lock_screen.locked:  # nobody is signed in: a scan goes on no one's sale
+            QApplication.beep()
             return
         dialog = self._open_dialog()
         if dialog is None:
@@ -686,7 +730,7 @@ class CashierWindow(QMainWindow):
 
     def save_receipt_pdf(self, sale_id: str) -> None:
         receipt = self.last_sale.receipt_no if self.last_sale else "receipt"
-        path, _unused = QFileDialog.getSaveFileName(self, _("Save receipt PDF"), f"{receipt}.pdf", "PDF (*.pdf)")
+        path = save_path(self, _("Save receipt PDF"), f"{receipt}.pdf", "PDF (*.pdf)")
         if path:
             self._act(self.write_receipt, sale_id, Path(path))
 
@@ -743,9 +787,93 @@ class CashierWindow(QMainWindow):
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
         if auth.may(self.staff, "edit_rules"):  # the owner's programme: rules, promotions, what-if
             menu.addAction(_("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
+        if auth.may(self.staff, "shop_settings"):  # the owner's backups and restore
+            menu.addAction(_("Backups and restore (owner)…"), lambda: self._act(self.open_backups))
+        if auth.may(self.staff, "shop_settings"):
+            menu.addAction(_("Shop settings (owner)…"), lambda: self._act(self.open_settings))
+            menu.addAction(_("Getting started: the first day's checklist…"), lambda: self._act(self.open_first_day))
+        if auth.may(self.staff, "manage_staff"):  # the key the hub trusts the owner's changes by
+            menu.addAction(_("Owner's signing key…"), lambda: self._act(self.open_owner_key))
+        self._staff_menu(menu)
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
+
+    def open_backups(self) -> None:
+        from ui.backup_dialog import BackupsDialog
+
+        self._show(BackupsDialog(self.staff, self))
+
+    def open_first_day(self) -> None:
+        """The new shop's checklist; each step's screen opens from it, and the list comes back when it closes."""
+        from ui.first_day import FirstDayDialog
+
+        auth.require(self.staff, "shop_settings")
+        openers: dict[str, Callable[[], None] | None] = {
+            "shop": self.open_settings,
+            "products": getattr(self, "open_catalogue", None),  # the catalogue page, where this build has it
+            "staff": getattr(self, "open_staff", None),
+            "programme": self.open_programme,
+            "cards": self.open_cards,
+            "first_sale": None,
+        }
+        dialog = FirstDayDialog(openers, self)
+        dialog.step_opened.connect(lambda key: QTimer.singleShot(0, lambda: self._first_day_step(key, openers)))
+        self._show(dialog)
+
+    def _first_day_step(self, key: str, openers: dict[str, Callable[[], None] | None]) -> None:
+        opener = openers.get(key)
+        if opener is None:  # the first sale: the sale screen itself
+            self.say(_("Scan a product or type its name; F3 registers the customer as a member; F12 takes the money."),
+                     "info")
+            self.input.setFocus()
+            return
+        self._act(opener)
+        if self.dialog is not None:
+            self.dialog.finished.connect(lambda _: QTimer.singleShot(0, lambda: self._act(self.open_first_day)))
+
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        auth.require(self.staff, "shop_settings")
+        dialog = SettingsDialog(self.staff, self.fmt, self.now, self)
+        # After the dialog's slot has returned and the dialog closed: the window is then rebuilt.
+        dialog.settings_saved.connect(lambda _changed: (dialog.accept(), QTimer.singleShot(0, self.shop_changed.emit)))
+        dialog.period_ran.connect(self.period_ran.emit)
+        self._show(dialog)
+
+    # --- the points' daily run ----------------------------------------------------------
+
+    PERIOD_CHECK_MS = 15 * 60 * 1000  # how often the window asks whether today's run is still to come
+
+    def start_period_job(self) -> None:
+        """Run the period job now if today's is due, then check every quarter of an hour
+        (daily while the till is open); always in the background, never in a sale's way."""
+        self.period_running = False
+        self._period_timer = QTimer(self)
+        self._period_timer.timeout.connect(self.run_period_if_due)
+        self._period_timer.start(self.PERIOD_CHECK_MS)
+        self.run_period_if_due()
+
+    def run_period_if_due(self) -> bool:
+        from services.programme import period
+
+        if getattr(self, "period_running", False) or self.busy or not period.is_due(self.now()):
+            return False  # a sale being written goes first: the next check runs it
+        self.period_running = True
+        now = self.now()
+
+        def failed(exc: BaseException) -> None:
+            log.error("the points' daily run failed", exc_info=(type(exc), exc, exc.__traceback__))
+            if isinstance(exc, InputError):
+                return  # e.g. no programme yet: nothing to run, said on the settings page
+            operations.show_failure(self, exc)
+
+        def over() -> None:
+            self.period_running = False
+
+        operations.run(self, lambda: period.run(now), self.period_ran.emit, failed, after=over)
+        return True
 
     def open_receipts(self, ref: str = "") -> None:
         from ui.print_dialogs import ReceiptsDialog
@@ -759,6 +887,12 @@ class CashierWindow(QMainWindow):
 
         auth.require(self.staff, "print_cards")
         self._show(CardsDialog(self.staff, self.resources, self))
+
+    def open_owner_key(self) -> None:
+        from ui.owner_key_dialog import OwnerKeyDialog
+
+        auth.require(self.staff, "manage_staff")
+        self._show(OwnerKeyDialog(self.staff, self))
 
     def open_printer_settings(self) -> None:
         from ui.print_dialogs import PrinterSettingsDialog
@@ -781,10 +915,152 @@ class CashierWindow(QMainWindow):
         """Close without cutting work in half: a sale, a print or a sync under
         way is waited for (bounded), then the scanner lets go of the keyboard."""
         self.status_sync.stop()
+        self.daily_backup.stop()
         if operations.in_flight():
             self.say(_("Finishing the work under way…"), "info")
             operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
+        if training.is_training():  # the practice copy goes; the next start opens the real shop
+            training.leave()
+            self.training_marks.switch(False)
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.scanner)
         super().closeEvent(event)
+
+    # --- who is at the till: sign out, lock, training (issue 11) ---------------------------
+
+    def _build_training_and_lock(self) -> None:
+        # Above the member panel: the screen's height is spoken for on a 1366x768 till.
+        column = self.member_panel.parentWidget()
+        self.training_banner = training_banner(column)
+        self.training_banner.setWordWrap(True)
+        layout = column.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.training_banner)
+        self.status_training = QLabel(_("TRAINING"), self.statusBar())
+        self.status_training.setObjectName("Offline")
+        self.statusBar().addPermanentWidget(self.status_training)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.training_marks = TrainingMarks(app)
+        self.lock_screen = LockScreen(self, self.info.name)
+        self.lock_screen.signed_in.connect(self.unlock)
+        self._show_training(training.is_training())
+
+    def _staff_menu(self, menu: QMenu) -> None:
+        menu.addSeparator()
+        if auth.may(self.staff, "manage_staff") and not training.is_training():  # changes there would vanish
+            menu.addAction(_("Staff (owner)…"), lambda: self._act(self.open_staff))
+        if training.is_training():
+            menu.addAction(_("Leave training mode"), lambda: self._act(self.leave_training))
+        elif auth.may(self.staff, "start_training"):
+            menu.addAction(_("Training mode…"), lambda: self._act(self.start_training))
+        menu.addAction(_("Cashier's guide (PDF)…"), lambda: self._act(self.open_guide))
+        menu.addAction(_("Lock the till") + "\tCtrl+L", lambda: self._act(self.lock))
+        menu.addAction(_("Sign out / change cashier") + "\tF11", lambda: self._act(self.sign_out))
+
+    def _show_training(self, on: bool) -> None:
+        room = self.training_banner.heightForWidth(self.member_panel.parentWidget().width()) + 8
+        self.member_panel.setMinimumHeight(300 - room if on else 300)  # the window keeps its height
+        self.training_banner.setVisible(on)
+        self.status_training.setVisible(on)
+        self.status_sync.setVisible(not on)
+        title = _("LoyalTill — %1").replace("%1", self.info.name)
+        self.setWindowTitle(title_mark() + title if on else title)
+        self.training_marks.switch(on)
+
+    def lock(self) -> None:
+        """Hide the till behind the sign-in; the sale waits for whoever comes back
+        (the same person finds it; anyone else gets it parked, see unlock)."""
+        note = ""
+        if self.cart.lines:
+            note = _("The sale is kept: it comes back on screen when %1 signs in.").replace("%1", self.staff.name)
+        self.lock_screen.lock(_("Till locked"), note, training.is_training())
+
+    def sign_out(self) -> None:
+        """The cashier leaves the till: a sale on the counter is parked (F7 brings it back)."""
+        parked = bool(self.cart.lines)
+        if parked:
+            self.redraw(self.session.park())
+        else:
+            self.redraw(self.session.cancel())
+        self.right_stack.setCurrentWidget(self.totals)
+        note = _("The sale on the counter was parked: F7 brings it back.") if parked else ""
+        self.lock_screen.lock(_("Signed out: %1").replace("%1", self.staff.name), note, training.is_training())
+
+    def unlock(self, person: Staff, practise: bool) -> None:
+        """Someone signed in on the lock screen: they act with their own role."""
+        outcome = self.session.hand_over(person)
+        self.set_staff(person)
+        self.redraw(outcome)
+        if outcome.notice is None:
+            self.say(_("Welcome, %1.").replace("%1", person.name), "ok")
+        if practise:
+            self._act(self._enter_training)
+        self.input.setFocus()
+
+    def set_staff(self, person: Staff) -> None:
+        self.staff = person
+        self.status_staff.setText(f"{person.name} · {role_name(person.role)}")
+
+    def start_training(self) -> None:
+        auth.require(self.staff, "start_training")
+        self._enter_training()
+
+    def _enter_training(self) -> None:
+        """Switch to a fresh copy of the shop.  A sale on the counter is parked
+        in the real shop first, and comes back there after training."""
+        if training.is_training():
+            raise InputError("training_nested")
+        operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)  # no worker writes the real file meanwhile
+        if self.cart.lines:
+            self.session.park()
+        self.status_sync.stop()
+        training.start()
+        self._reopen()
+        self.say(_("Training mode: practise sales, cards, points and returns. Nothing here reaches the shop's "
+                   "figures or the hub. More… (F10) → Leave training mode."), "warn")
+
+    def leave_training(self) -> None:
+        """Back to the real shop; the practice copy and its sale are thrown away."""
+        if not training.is_training():
+            return
+        operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
+        training.leave()
+        self._reopen()
+        self.status_sync.resume()
+        self.say(_("Training mode ended: this is the real shop again."), "ok")
+
+    def _reopen(self) -> None:
+        """The database under the window changed (training or back): read everything again."""
+        from models.schema import Staff as StaffRow
+
+        self.info = shop.shop_info()
+        self.till = shop.local_till()
+        person = StaffRow.get_or_none(StaffRow.id == self.staff.id) or self.staff
+        self.set_staff(person)
+        self.session = SaleSession(person, self.info.card_prefix)
+        self.right_stack.setCurrentWidget(self.totals)
+        self._show_training(training.is_training())
+        self.redraw(self.session.reprice())
+        self.status_sync.render()
+
+    def open_staff(self) -> None:
+        from ui.staff_page import StaffDialog
+
+        dialog = StaffDialog(self.staff, self)
+        dialog.staff_changed.connect(self._staff_changed)
+        self._show(dialog)
+
+    def _staff_changed(self) -> None:
+        from models.schema import Staff as StaffRow
+
+        me = StaffRow.get_or_none(StaffRow.id == self.staff.id)
+        if me is not None:
+            self.set_staff(me)
+            self.session.staff = me
+
+    def open_guide(self) -> None:
+        from ui.guide_dialog import GuideDialog
+
+        self._show(GuideDialog(self.resources, self))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
 from services.core.messages import points_text, role_text, tier_text
 from services.core.money import format_money
@@ -16,6 +16,7 @@ class Formatter:
 
     currency: str = "RUB"
     locale: str = "ru_RU"
+    time_zone: str = ""  # the shop's (IANA); every time shown is the shop's wall clock, not the PC's
 
     def money(self, minor: int) -> str:
         return format_money(minor, self.currency, self.locale).replace("\u00a0", " ").replace("\u202f", " ")
@@ -39,10 +40,31 @@ class Formatter:
         if value is None:
             return ""
         if isinstance(value, dt.datetime):
-            utc = QDateTime(QDate(value.year, value.month, value.day),
-                            QTime(value.hour, value.minute, value.second), QTimeZone.utc())
-            return self.qlocale().toString(utc.toLocalTime(), QLocale.FormatType.ShortFormat)
+            return self.qlocale().toString(self._shop_time(value), QLocale.FormatType.ShortFormat)
         return self.qlocale().toString(QDate(value.year, value.month, value.day), QLocale.FormatType.ShortFormat)
+
+    def date_time(self, value: dt.datetime) -> str:
+        """A stored (UTC) moment as the shop's date and time, short."""
+        return self.qlocale().toString(self._shop_time(value), QLocale.FormatType.ShortFormat)
+
+    def clock(self, now_utc: dt.datetime) -> str:
+        """The screen's clock: hours and minutes in the shop's time zone."""
+        return self.qlocale().toString(self._shop_time(now_utc).time(), "HH:mm")
+
+    def shop_now(self, now_utc: dt.datetime) -> dt.datetime:
+        return local_time(now_utc, self.time_zone)
+
+    def _shop_time(self, value: dt.datetime) -> QDateTime:
+        local = local_time(value, self.time_zone)
+        return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute, local.second))
+
+
+def local_time(value: dt.datetime, time_zone: str) -> dt.datetime:
+    from services.shop.settings import zone_of
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(zone_of(time_zone)).replace(tzinfo=None)
 
 
 def mask_card(number: str) -> str:

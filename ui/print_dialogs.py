@@ -10,7 +10,7 @@ from typing import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QButtonGroup, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QRadioButton, QScrollArea, QSpinBox,
     QStackedWidget, QVBoxLayout, QWidget,
 )
@@ -25,6 +25,7 @@ from services.sale.returns import find_sale
 from services.programme.rules import active_rules
 from services.shop.settings import local_till
 from services.core.messages import _, ngettext, pgettext
+from ui.files import save_path, open_path
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter, tier_name
 from ui.printing import preview_pixmap, print_pdf, print_receipt, printer_names
@@ -139,7 +140,7 @@ class ReceiptsDialog(QDialog):
     def save_pdf(self) -> None:
         if self.sale is None:
             return
-        path, _unused = QFileDialog.getSaveFileName(self, _("Save receipt PDF"), f"{self.sale.receipt_no}.pdf",
+        path = save_path(self, _("Save receipt PDF"), f"{self.sale.receipt_no}.pdf",
                                               "PDF (*.pdf)")
         if path:
             self.write_pdf(Path(path))
@@ -336,7 +337,7 @@ class CardsDialog(QDialog):
             button.setEnabled(not busy)
 
     def save(self) -> None:
-        path, _unused = QFileDialog.getSaveFileName(self, _("Save cards PDF"), "cards.pdf", "PDF (*.pdf)")
+        path = save_path(self, _("Save cards PDF"), "cards.pdf", "PDF (*.pdf)")
         if path:
             self.write(Path(path))
 
@@ -363,7 +364,7 @@ class CardsDialog(QDialog):
         self._run(self._producer(lambda data: print_pdf(data, printer, "cards")), done)
 
     def choose_logo(self) -> None:
-        path, _unused = QFileDialog.getOpenFileName(self, _("Shop logo"), "", _("Pictures (*.png *.jpg *.jpeg)"))
+        path = open_path(self, _("Shop logo"), _("Pictures (*.png *.jpg *.jpeg)"))
         if path:
             self.set_logo(Path(path))
 

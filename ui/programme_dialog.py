@@ -10,8 +10,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QDateTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-    QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QHBoxLayout, QHeaderView, QLabel,
+    QMessageBox, QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from models.schema import Staff, utcnow
@@ -22,10 +22,12 @@ from services.core.errors import InputError
 from services.programme.pricing import Customer, price_cart
 from services.programme.rules import Coupon, Promotion, Rules, Tier
 from services.core.messages import _, pgettext
+from ui.files import save_path, open_path
 from ui.cart_table import CartModel
 from ui.errors import problem_text, user_message
 from ui.formatting import Formatter, tier_name
 from ui.programme_forms import Field, Form, FormDialog, weekday_names
+from ui.widgets import fit_to_screen, guard_wheel, question
 
 
 class ProgrammeDialog(QDialog):
@@ -68,6 +70,8 @@ class ProgrammeDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addLayout(self._buttons())
         self.load(current)
+        guard_wheel(self)
+        fit_to_screen(self)
 
     # --- building ---------------------------------------------------------------------
 
@@ -187,7 +191,7 @@ class ProgrammeDialog(QDialog):
         self.preview_birthday = QCheckBox(_("Birthday this week"), page)
         row.addWidget(self.preview_birthday)
         row.addWidget(QLabel(_("At"), page))
-        self.preview_at = QDateTimeEdit(QDateTime.currentDateTime(), page)
+        self.preview_at = self._shop_clock_edit(page)
         self.preview_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.preview_at.setCalendarPopup(True)
         row.addWidget(self.preview_at)
@@ -208,7 +212,17 @@ class ProgrammeDialog(QDialog):
         self.preview_at.dateTimeChanged.connect(lambda _: self.refresh_preview())
         return page
 
-    def _buttons(self) -> QHBoxLayout:
+    def _shop_clock_edit(self, parent: QWidget) -> QDateTimeEdit:
+        """A date and time as the shop's clock reads them (its time zone), not the PC's."""
+        zone = QTimeZone(self.fmt.time_zone.encode()) if self.fmt.time_zone else QTimeZone.systemTimeZone()
+        edit = QDateTimeEdit(parent)
+        edit.setTimeZone(zone)
+        edit.setDateTime(QDateTime.currentDateTime().toTimeZone(zone))
+        return edit
+
+    def _buttons(self) -> QVBoxLayout:
+        """Two rows, so the editor fits a 1366-pixel screen in any language."""
+        rows = QVBoxLayout()
         row = QHBoxLayout()
         self.check_button = QPushButton(_("Check"), self)
         self.check_button.clicked.connect(lambda: self._guard(self.check))
@@ -220,8 +234,9 @@ class ProgrammeDialog(QDialog):
         row.addWidget(self.open_draft_button)
         row.addWidget(self.check_button)
         row.addWidget(self.draft_button)
+        row.addStretch(1)
         row.addWidget(QLabel(_("In force from"), self))
-        self.effective = QDateTimeEdit(QDateTime.currentDateTime(), self)
+        self.effective = self._shop_clock_edit(self)
         self.effective.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.effective.setCalendarPopup(True)
         row.addWidget(self.effective)
@@ -229,13 +244,17 @@ class ProgrammeDialog(QDialog):
         self.publish_button.setObjectName("Primary")
         self.publish_button.clicked.connect(lambda: self._guard(self.publish))
         row.addWidget(self.publish_button)
-        row.addStretch(1)
+        rows.addLayout(row)
+        second = QHBoxLayout()
         for text, slot in ((_("What-if…"), self.open_whatif), (_("Export…"), self.choose_export),
                            (_("Import…"), self.choose_import), (_("Close"), self.reject)):
             button = QPushButton(text, self)
             button.clicked.connect(lambda _=False, s=slot: self._guard(s))
-            row.addWidget(button)
-        return row
+            if slot == self.reject:
+                second.addStretch(1)
+            second.addWidget(button)
+        rows.addLayout(second)
+        return rows
 
     # --- state <-> screen --------------------------------------------------------------------
 
@@ -252,7 +271,8 @@ class ProgrammeDialog(QDialog):
             self.heading.setText(_("Editing a copy of version %1 (in force). Nothing changes at the till until you publish.")
                                  .replace("%1", str(self.base_version)))
         self._fill_tables()
-        self.problems.setText("")
+        self.say("")
+        self.mark_saved()
 
     def collect(self) -> Rules:
         """The rule set as the screen shows it (InputError if a field cannot be read)."""
@@ -405,15 +425,50 @@ class ProgrammeDialog(QDialog):
         try:
             action()
         except InputError as exc:
-            self.problems.setText(user_message(exc))
+            self.say(user_message(exc))
+
+    def say(self, text: str, ok: bool = False) -> None:
+        """A problem in red, a success in green (it was all red once: a saved draft read as a failure)."""
+        name = "Good" if ok else "Warning"
+        if self.problems.objectName() != name:
+            self.problems.setObjectName(name)
+            self.problems.style().unpolish(self.problems)
+            self.problems.style().polish(self.problems)
+        self.problems.setText(text)
+
+    # --- unsaved edits -------------------------------------------------------------------
+
+    def _snapshot(self) -> object:
+        try:
+            return rules_service.to_dict(self.collect())
+        except (InputError, ValueError, TypeError):
+            return None  # a field that cannot be read: certainly an edit
+
+    def mark_saved(self) -> None:
+        self.saved_state = self._snapshot()
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self.saved_state or self.saved_state is None
+
+    def reject(self) -> None:
+        """Close (Escape, the window's ×, Close): edits not saved or published are not lost without a question."""
+        if not self.is_dirty():
+            super().reject()
+            return
+        box = question(_("Loyalty programme"),
+                       _("Close without saving? Your edits are not saved as a draft or published."), self)
+        box.finished.connect(lambda button: super(ProgrammeDialog, self).reject()
+                             if button == QMessageBox.StandardButton.Yes else None)
+        box.open()
+        self.close_box = box
 
     def check(self) -> bool:
         """Every problem, each in a sentence; True when there are none."""
         problems = rules_service.check(self.collect(), utcnow().date())
         if problems:
-            self.problems.setText("\n".join("• " + problem_text(p) for p in problems))
+            self.say("\n".join("• " + problem_text(p) for p in problems))
             return False
-        self.problems.setText(_("No problems found."))
+        self.say(_("No problems found."), ok=True)
         return True
 
     def refresh_preview(self) -> None:
@@ -459,17 +514,32 @@ class ProgrammeDialog(QDialog):
     def save_draft(self) -> None:
         stored = self._store("draft")
         if stored is not None:
-            self.problems.setText(_("Saved as draft version %1: it does not apply until published.")
-                                  .replace("%1", str(stored.version)))
+            self.mark_saved()
+            self.say(_("Saved as draft version %1: it does not apply until published.")
+                     .replace("%1", str(stored.version)), ok=True)
             self.open_draft_button.setEnabled(True)
 
     def publish(self) -> None:
+        """Checked first; then a question, since a published programme prices every sale from its time."""
+        if not self.check():
+            return
+        when = self.effective.dateTime().toString("yyyy-MM-dd HH:mm")
+        box = question(_("Publish"), _("Publish this programme? From %1 every sale at every till uses it; "
+                                       "it cannot be taken back, only replaced by a newer version.").replace("%1", when),
+                       self)
+        box.finished.connect(lambda button: self._guard(self.publish_now)
+                             if button == QMessageBox.StandardButton.Yes else None)
+        box.open()
+        self.publish_box = box
+
+    def publish_now(self) -> None:
         stored = self._store("active")
         if stored is not None:
             self.base_version = stored.version
-            self.problems.setText(_("Version %1 published: in force from %2.")
-                                  .replace("%1", str(stored.version))
-                                  .replace("%2", self.effective.dateTime().toString("yyyy-MM-dd HH:mm")))
+            self.mark_saved()
+            self.say(_("Version %1 published: in force from %2.")
+                     .replace("%1", str(stored.version))
+                     .replace("%2", self.effective.dateTime().toString("yyyy-MM-dd HH:mm")), ok=True)
             self.programme_published.emit(stored)
 
     def export_to(self, path: Path) -> None:
@@ -477,7 +547,7 @@ class ProgrammeDialog(QDialog):
             path.write_text(rules_service.export_document(self.collect()) + "\n", encoding="utf-8")
         except OSError:
             raise InputError("file_write", path=str(path)) from None
-        self.problems.setText(_("Exported to %1.").replace("%1", str(path)))
+        self.say(_("Exported to %1.").replace("%1", str(path)), ok=True)
 
     def import_from(self, path: Path) -> None:
         try:
@@ -485,15 +555,16 @@ class ProgrammeDialog(QDialog):
         except OSError:
             raise InputError("file_read", path=str(path)) from None
         self.load(rules_service.loads(text))
+        self.saved_state = None  # read from a file, not saved here yet
         self.check()
 
     def choose_export(self) -> None:
-        path, _unused = QFileDialog.getSaveFileName(self, _("Export programme"), "programme.json", "JSON (*.json)")
+        path = save_path(self, _("Export programme"), "programme.json", "JSON (*.json)")
         if path:
             self.export_to(Path(path))
 
     def choose_import(self) -> None:
-        path, _unused = QFileDialog.getOpenFileName(self, _("Import programme"), "", "JSON (*.json)")
+        path = open_path(self, _("Import programme"), "JSON (*.json)")
         if path:
             self.import_from(Path(path))
 
@@ -503,7 +574,7 @@ class ProgrammeDialog(QDialog):
         rules = self.collect()
         problems = rules_service.check(rules)
         if problems:
-            self.problems.setText("\n".join("• " + problem_text(p) for p in problems))
+            self.say("\n".join("• " + problem_text(p) for p in problems))
             return
         self.whatif = WhatIfDialog(rules, self.fmt, self)
         self.whatif.open()

@@ -18,6 +18,7 @@ from services.core.errors import InputError
 from services.core.money import parse_amount
 from services.programme.rules import parse_percent
 from services.core.messages import _
+from ui.widgets import guard_wheel
 from ui.formatting import Formatter
 
 
@@ -56,6 +57,7 @@ class Form(QWidget):
                 if isinstance(editor, QWidget):
                     editor.setToolTip(field.hint)
             layout.addRow(label, editor if isinstance(editor, QWidget) else editor[0])
+        guard_wheel(self)  # the form scrolls under the wheel; a number changes only in the box with focus
 
     def _editor(self, field: Field) -> Any:
         if field.kind == "int":

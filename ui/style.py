@@ -78,6 +78,10 @@ QStatusBar QLabel {{ color: #f0f4f8; font-size: 13px; padding: 0 10px; }}
 QStatusBar QLabel#Offline {{ color: #fbd38d; font-weight: bold; }}
 QStatusBar QLabel#Online {{ color: #9ae6b4; font-weight: bold; }}
 QCheckBox {{ spacing: 8px; }}
+QLabel#TrainingBanner {{ background: #dd6b20; color: white; font-size: 16px; font-weight: bold; padding: 5px;
+    border-radius: 6px; }}
+QWidget#LockScreen {{ background: #243b53; }}
+QFrame#LockCard {{ background: {BACK}; border-radius: 12px; }}
 QCheckBox::indicator {{ width: 20px; height: 20px; }}
 """
 

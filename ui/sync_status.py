@@ -78,11 +78,14 @@ class SyncStatus(QWidget):
         self.label.style().unpolish(self.label)
         self.label.style().polish(self.label)
 
+    zone: dt.tzinfo | None = None  # set by the window from the shop's settings
+
     def _when(self, moment: dt.datetime | None) -> str:
         if moment is None:
             return _("never")
-        local = moment.replace(tzinfo=dt.timezone.utc).astimezone()
-        if local.date() == dt.datetime.now().astimezone().date():
+        zone = self.zone  # the shop's clock, as on the receipts (None: the PC's)
+        local = moment.replace(tzinfo=dt.timezone.utc).astimezone(zone)
+        if local.date() == dt.datetime.now(zone).date():
             return local.strftime("%H:%M")
         return local.strftime("%d.%m %H:%M")
 
@@ -90,6 +93,13 @@ class SyncStatus(QWidget):
         """No further tries (the window is closing); one under way finishes."""
         self.stopped = True
         self.timer.stop()
+
+    def resume(self) -> None:
+        """Try again after a stop (the till came back from training mode)."""
+        self.stopped = False
+        self.render()
+        if self._read_state().connected:
+            self.timer.start(1_000)
 
     def sync_now(self) -> None:
         if self.stopped or self.running or not self._read_state().connected:

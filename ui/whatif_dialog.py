@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QDateEdit, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget,
+    QDateEdit, QDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -21,6 +21,7 @@ from services.core.errors import InputError
 from services.programme.rules import Rules
 from services.programme.whatif import WhatIf
 from services.core.messages import _
+from ui.files import save_path
 from ui.errors import report_bug, user_message
 from ui.formatting import Formatter
 from ui import operations
@@ -223,7 +224,7 @@ class WhatIfDialog(QDialog):
         self.message.setText(_("Saved %1.").replace("%1", str(path)))
 
     def choose_csv(self) -> None:
-        path, _unused = QFileDialog.getSaveFileName(self, _("Export CSV"), "what-if.csv", "CSV (*.csv)")
+        path = save_path(self, _("Export CSV"), "what-if.csv", "CSV (*.csv)")
         if path:
             try:
                 self.export_csv(Path(path))

@@ -1,9 +1,9 @@
 """Small widgets the till's screens share: the message bar and the key buttons."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QAbstractSpinBox, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from services.core.messages import _
@@ -104,3 +104,39 @@ def question(title: str, text: str, parent: QWidget) -> QMessageBox:
     box.button(QMessageBox.StandardButton.No).setText(_("No"))
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return box
+
+
+class _WheelGuard(QObject):
+    """A number box or a list box takes the mouse wheel only when it has the focus:
+    otherwise the wheel scrolls the form, and a value is never changed in passing."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Wheel and isinstance(obj, QWidget) and not obj.hasFocus():
+            event.ignore()  # to the scroll area under it
+            return True
+        return False
+
+
+_wheel_guard: _WheelGuard | None = None
+
+
+def guard_wheel(root: QWidget) -> None:
+    """Apply the wheel rule to every number box and list box under `root` (call after building it)."""
+    global _wheel_guard
+    if _wheel_guard is None:
+        _wheel_guard = _WheelGuard()
+    for box in root.findChildren(QAbstractSpinBox) + root.findChildren(QComboBox):
+        box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a click or Tab gives the focus; the wheel does not
+        box.installEventFilter(_wheel_guard)
+
+
+def fit_to_screen(window: QWidget, margin: int = 40) -> None:
+    """No wider or taller than the screen it opens on (a 1366 x 768 till is common)."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    width = min(window.width(), room.width() - margin)
+    height = min(window.height(), room.height() - margin)
+    window.setMaximumSize(room.width(), room.height())
+    window.resize(width, height)

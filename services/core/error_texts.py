@@ -62,6 +62,17 @@ TEXTS: dict[str, str] = {
     "bad_language": N_("Language must be Russian, Romanian or English."),
     "bad_prefix": N_("The card prefix must be two digits from 20 to 29."),
     "bad_role": N_("Role must be cashier, manager or owner."),
+    # staff management (the owner) and training mode
+    "staff_unknown": N_("No one called {name} works here."),
+    "staff_name_empty": N_("Enter the person's name."),
+    "staff_name_long": N_("A name is at most 60 characters."),
+    "staff_name_taken": N_("{name} already works here: give a surname or an initial too."),
+    "staff_disable_self": N_("You cannot disable yourself: another owner must do it."),
+    "last_owner": N_("{name} is the shop's only owner: make someone else owner first."),
+    "pin_mismatch": N_("The two PINs differ: type the same PIN twice."),
+    "training_nested": N_("This till is already in training mode."),
+    "training_copy_failed": N_("The training copy could not be made ({reason}): free some disk space and try again."),
+    "training_no_sync": N_("Training mode never talks to the hub."),
     "bad_till_number": N_("A till number must be 0–999."),
     "owner_name_empty": N_("Enter the owner's name."),
     "demo_interrupted": N_("An earlier demo build into this file was interrupted: delete the file and build the demo again."),
@@ -113,6 +124,23 @@ TEXTS: dict[str, str] = {
     "storage_locked": N_("Nothing was saved: another program holds the till's file. Close it, then try again."),
     "storage_readonly": N_("Nothing was saved: the till's file is read-only. Check its permissions, then try again."),
     "storage_open": N_("Nothing was saved: the till's file cannot be opened. Check the drive, then try again."),
+    # Backups, restore and damaged files (services/care).
+    "file_damaged": N_("The till's file {path} is damaged; nothing was written to it. Restore the latest backup (More… → Backups and restore, or main.py restore)."),
+    "backup_out_folder": N_("{path} is a folder: give the backup a file name."),
+    "backup_no_folder": N_("The folder {path} does not exist: choose another place for the backup."),
+    "backup_onto_itself": N_("{path} is the till's own file: a backup must go to another file."),
+    "backup_source_damaged": N_("No backup was made: the till's file is damaged ({problems}). Restore the latest backup."),
+    "backup_write_failed": N_("The backup could not be written to {path} ({reason}). Check the drive, then try again."),
+    "restore_no_file": N_("There is no file {path}."),
+    "restore_unreadable": N_("{path} cannot be read ({reason})."),
+    "restore_not_backup": N_("{path} is not a LoyalTill backup; nothing was changed."),
+    "restore_not_till": N_("{path} is a database, but not a LoyalTill backup; nothing was changed."),
+    "restore_damaged": N_("The backup {path} is damaged; nothing was changed. Choose an older backup."),
+    "restore_too_new": N_("The backup {path} was written by a newer LoyalTill; nothing was changed. Update LoyalTill first."),
+    "restore_demo_unfinished": N_("The backup {path} holds a demo that never finished building; nothing was changed."),
+    "restore_onto_itself": N_("{path} is the till's own file, not a backup."),
+    "restore_other_till": N_("The backup {path} belongs to another till of the chain; nothing was changed."),
+    "restore_write_failed": N_("The backup could not be put in place of {path} ({reason}); nothing was changed."),
     # The owner's programme: rule sets, promotions, coupons, what-if.
     "no_rules": N_("No loyalty programme is set up yet: open the owner's settings first."),
     "rules_version_unknown": N_("There is no programme version {version}."),
@@ -182,6 +210,11 @@ TEXTS: dict[str, str] = {
     "referrer_unknown": N_("No member with card or phone {ref} to credit the referral to."),
     "whatif_no_sales": N_("There are no sales to replay yet."),
     "whatif_period": N_("The period ends before it starts."),
+    # Shop settings (firstday)
+    "setting_too_long": N_("Keep it under {limit} characters."),
+    "bad_scan_affix": N_("A scanner's prefix or suffix is at most {limit} characters, no digits or spaces."),
+    "currency_after_sales": N_("The currency cannot change once the till has sales: every amount in it is in the old currency."),
+    "card_prefix_in_use": N_("The card prefix cannot change once cards exist: the till would no longer recognise them."),
 }
 
 # The programme's settings as the owner's screen names them (for `field` params).

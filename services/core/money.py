@@ -111,8 +111,26 @@ class Money:
         parsed, pattern = _currency_pattern(locale)
         # babel.numbers.format_currency, less parsing the locale and its pattern on every call
         # (the member panel and the receipt format a dozen amounts each).
-        return pattern.apply(value, parsed, currency=self.currency, currency_digits=True,
+        text = pattern.apply(value, parsed, currency=self.currency, currency_digits=True,
                              decimal_quantization=True, group_separator=True, numbering_system="latn")
+        return _with_sign(text, self.currency)
+
+
+# Where a locale has no sign of its own for a currency, CLDR prints its code ("RUB0.00" in
+# English); these signs are read everywhere.  Other codes keep their letters, set apart.
+SIGNS = {"RUB": "₽", "EUR": "€"}
+
+
+def _with_sign(text: str, currency: str) -> str:
+    if currency not in text:
+        return text
+    sign = SIGNS.get(currency)
+    if sign is not None:
+        return text.replace(currency, sign)
+    at = text.index(currency) + len(currency)
+    if at < len(text) and text[at] not in "\u00a0 ":  # "MDL1,234.56" -> "MDL 1,234.56"
+        text = text[:at] + "\u00a0" + text[at:]
+    return text
 
 
 def format_money(minor: int, currency: str, locale: str = "ru_RU") -> str:

@@ -30,11 +30,20 @@ class StorageError(InputError):
     """The till's file could not be written; nothing was saved."""
 
 
-def storage_error(exc: Exception) -> StorageError | None:
-    text = str(exc).lower()
-    for needle, code in _ENVIRONMENT.items():
-        if needle in text:
-            return StorageError(code)
+def storage_error(exc: BaseException) -> StorageError | None:
+    """The disk's failure behind `exc`, looking down its chain: on a full disk
+    SQLite rolls the transaction back itself, so peewee's own ROLLBACK then
+    fails ("cannot rollback - no transaction is active") with the disk's
+    error as its context."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return None
+        text = str(seen).lower()
+        for needle, code in _ENVIRONMENT.items():
+            if needle in text:
+                return StorageError(code)
+        seen = seen.__cause__ or seen.__context__
     return None
 
 
@@ -44,7 +53,7 @@ def write_transaction() -> Iterator[None]:
     try:
         with _database_transaction():
             yield
-    except (peewee.OperationalError, sqlite3.OperationalError) as exc:
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         error = storage_error(exc)
         if error is None:
             raise

@@ -31,6 +31,8 @@ from services.sale.checkout import plan_payments, Tender
 from services.members.registry import name_key
 from services.programme.pricing import CartLine, Customer, price_cart
 from services.core.errors import InputError
+from services.core.messages import words
+from services.journal import authority
 from services.shop.settings import configure_shop, get_setting, is_set_up, set_setting, shop_info
 from services.core.storage import write_transaction
 
@@ -68,7 +70,7 @@ def demo_rules() -> Rules:
     base = rules_service.default_rules()
     return dataclasses.replace(
         base,
-        name="Demo programme",
+        name=words("ru").pgettext("programme", "Demo programme"),  # the demo shop is Russian
         timezone="Europe/Moscow",
         tiers=(
             rules_service.Tier("base", "Base", 0),
@@ -126,6 +128,8 @@ def build_demo(
         set_setting("demo_state", "building")
         till = configure_shop(data["shop_name"], "RUB", "ru", data["shop_address"])
         staff = [auth.add_staff(s["name"], s["role"], s["pin"]) for s in data["staff"]]
+        owner = next(s for s in data["staff"] if s["role"] == "owner")
+        authority.unlock(next(p for p in staff if p.role == "owner"), owner["pin"])  # the demo's owner signs its shop
         rules = rules_service.publish(rules or demo_rules(), effective_from=start - dt.timedelta(days=1))
     cashier_ids = [s.id.bytes for s in staff]
 
@@ -139,6 +143,8 @@ def build_demo(
         db.obj.execute_sql("PRAGMA synchronous = FULL")
     with write_transaction():
         set_setting("demo_state", "complete")
+        authority.sign_all()  # the demo's owner made everything the shop has
+    authority.forget()
     # Members who can pay with points first, so a demo can show redemption.
     sample_people = sorted(people, key=lambda p: (p.balance < rules.redeem_min_balance, p.card))[:10]
     return DemoResult(

@@ -7,8 +7,7 @@ from typing import Any
 import peewee
 
 from models.hub import Quarantine, open_hub
-from services.hub import apply, auth, holds
-from services.core import hlc
+from services.hub import apply, auth, governance, holds
 
 
 class AdminError(Exception):
@@ -64,14 +63,27 @@ def _set_caps(args: argparse.Namespace) -> dict[str, Any]:
         raise AdminError("caps cannot be negative")
     with hub_db.atomic():
         ctx = apply.Context(HubTill(id=None, name="owner"))
-        reading = hlc.tick(None, "hub")
         for key, value in (("offline_redeem_cap_sale", args.per_sale), ("offline_redeem_cap_daily", args.daily)):
+            reading = governance.caps_reading(key)  # later than any reading the caps had: the admin's word wins
             apply.merge_entity(ctx, "setting", key, {"key": key, "value": value}, {"key": reading, "value": reading})
         apply.append_changes(ctx.changes)
     return {"offline_redeem_cap_sale": args.per_sale, "offline_redeem_cap_daily": args.daily}
 
 
+def _trust_owner(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        row = governance.trust(args.key, name=args.name or "")
+    except ValueError as exc:
+        raise AdminError(str(exc)) from None
+    return {"key": row.key, "name": row.name, "staff_id": row.staff_id, "trusted": True}
+
+
+def _owner_keys(args: argparse.Namespace) -> dict[str, Any]:
+    return {"keys": governance.trusted_keys()}
+
+
 _COMMANDS = {
+    "trust-owner": _trust_owner, "owner-keys": _owner_keys,
     "add-till": _add_till, "revoke-till": _revoke_till, "overdrafts": _overdrafts,
     "quarantine": _quarantine, "set-caps": _set_caps,
 }

@@ -35,7 +35,7 @@ from models.hub import (
     AppliedOp, Entity, HubReturn, HubTill, Quarantine, hub_db, utcnow,
 )
 from services.core import hlc
-from services.hub import holds
+from services.hub import governance, holds
 
 log = logging.getLogger("loyaltill.hub.apply")
 
@@ -286,9 +286,31 @@ def _entity_handler(kind: str, key: str = "id", drop: tuple[str, ...] = ()) -> H
     return apply
 
 
-for _kind, _order, _key in (
-    ("setting", 10, "key"), ("category", 20, "id"), ("product", 22, "id"), ("staff", 24, "id"), ("rule_set", 26, "id"),
-):
+def _governed_handler(kind: str, key: str = "id") -> Handler:
+    """Staff, rule sets and settings: applied only with a trusted owner's
+    signature (services.hub.governance), every field at the signing time."""
+    def apply(ops: list[Op], ctx: Context) -> None:
+        for op in ops:
+            doc, _ = _split(op.payload, drop=("_authority",))
+            if not doc.get(key):
+                raise Unapplicable(f"{kind} without {key}")
+            entity_id = str(doc[key])
+            proof = op.payload.get("_authority")
+            try:
+                clocks = governance.accept(kind, entity_id, doc, proof)
+            except governance.Refused as exc:
+                raise Unapplicable(str(exc)) from None
+            before = Entity.get_or_none((Entity.kind == kind) & (Entity.entity_id == entity_id)) if kind == "staff" else None
+            merge_entity(ctx, kind, entity_id, doc, clocks)
+            if kind == "staff":
+                governance.after_staff(doc, proof, before.doc if before else None)
+    return apply
+
+
+# Staff first: a staff document may introduce the owner key that signed the rest.
+for _kind, _order, _key in (("staff", 8, "id"), ("setting", 10, "key"), ("rule_set", 26, "id")):
+    handler(_kind, _order)(_governed_handler(_kind, _key))
+for _kind, _order, _key in (("category", 20, "id"), ("product", 22, "id")):
     handler(_kind, _order)(_entity_handler(_kind, _key))
 # The balance is never taken from a till: it follows from the ledger.
 handler("member", 40)(_entity_handler("member", drop=("balance",)))

@@ -117,11 +117,19 @@ def find_by_phone(text: str) -> list[Member]:
     return list(Member.select().where(Member.phone == phone).limit(20))
 
 
+def find_by_phone_ending(digits: str, limit: int = 20) -> list[Member]:
+    """Members whose phone ends with these digits: what a customer says at the till
+    ("the last four are 4567").  A scan of the phone column, for the find dialog only."""
+    return list(Member.select().where(Member.phone.endswith(digits)).order_by(Member.name_key).limit(limit))
+
+
 def search(text: str, limit: int = 20) -> list[Member]:
-    """Members by phone (any common way of writing it) or by part of the name."""
+    """Members by phone (any common way of writing it, or its last 4 to 6 digits) or by part of the name."""
     text = text.strip()
     if not text:
         return []
+    if text.isdigit() and 4 <= len(text) <= 6:
+        return find_by_phone_ending(text, limit)
     if looks_like_phone(text):
         try:
             return find_by_phone(text)

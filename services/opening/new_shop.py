@@ -9,9 +9,12 @@ import dataclasses
 
 from services.core.errors import InputError
 from services.core.storage import write_transaction
+from services.journal import authority
 from services.programme import rules
 from services.shop import staff as auth
-from services.shop.settings import DEFAULT_PREFIX, TIME_ZONE, configure_shop
+from services.core.messages import words
+from services.opening import first_day
+from services.shop.settings import DEFAULT_PREFIX, TIME_ZONE, configure_shop, set_setting
 from models.schema import Till
 
 
@@ -24,6 +27,11 @@ def create_shop(
         raise InputError("owner_name_empty")
     with write_transaction():
         till = configure_shop(name, currency, language, address=address, card_prefix=card_prefix)
-        auth.add_staff(owner_name, "owner", owner_pin)
-        rules.publish(dataclasses.replace(rules.default_rules(), timezone=TIME_ZONE.get(currency, "")))
+        owner = auth.add_staff(owner_name, "owner", owner_pin)
+        authority.unlock(owner, owner_pin)
+        rules.publish(dataclasses.replace(rules.default_rules(), timezone=TIME_ZONE.get(currency, ""),
+                                          name=words(language).pgettext("programme", "Standard programme")))
+        set_setting("time_zone", TIME_ZONE.get(currency, ""))  # the programme's hours and the shop's clock agree
+        first_day.begin()  # the checklist the window shows the owner until the first sale
+        authority.sign_all()  # the first owner made everything the new shop has
     return till

@@ -30,6 +30,7 @@ from services.printing.receipts import FONT, FONT_BOLD, fit_text, register_fonts
 from services.programme.rules import Rules
 from services.members.registry import find_member_ref, free_numbers
 from services.core.serialize import as_columns
+from services.shop import training
 from services.shop.settings import get_setting, local_till, set_setting, shop_info
 from services.core.storage import Pace, write_transaction
 
@@ -59,11 +60,14 @@ class CardStyle:
     shop_name: str
     caption: str  # printed on blank cards: what the card is
     logo: bytes | None = None
+    training: str = ""  # stamped on every card printed in training mode (services/shop/training.py)
 
 
 def card_style() -> CardStyle:
     info = shop_info()
-    return CardStyle(info.name, words(info.language).pgettext("card", "Loyalty card"), logo_bytes())
+    t = words(info.language)
+    return CardStyle(info.name, t.pgettext("card", "Loyalty card"), logo_bytes(),
+                     training=t.pgettext("card", "TRAINING") if training.is_training() else "")
 
 
 @dataclass(frozen=True)
@@ -233,6 +237,7 @@ class _Face:
         self.pdf = pdf
         self.shop_name = style.shop_name
         self.caption = style.caption
+        self.training = style.training
         self.logo = ImageReader(io.BytesIO(style.logo)) if style.logo else None
 
     def draw(self, face: CardFace, x: float, y: float) -> None:
@@ -270,6 +275,10 @@ class _Face:
             pdf.setFont(FONT, 8)
             pdf.setFillColor(_hex(face.colour))
             pdf.drawString(x + pad, y + h - band - 10.5 * MM, face.tier.upper())
+        if self.training:  # a practice card: never mistaken for a customer's (the bars stay scannable)
+            pdf.setFont(FONT_BOLD, 13)
+            pdf.setFillColorRGB(0.87, 0.42, 0.13)
+            pdf.drawRightString(x + w - pad, y + h - band - 12.5 * MM, self.training)
         pdf.restoreState()
         self._barcode(face.number, x + w / 2, y + 3 * MM)
 

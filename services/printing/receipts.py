@@ -26,7 +26,9 @@ from services.core.messages import Words, words
 from services.programme.loyalty import receipt_notes
 from services.core.money import format_money
 from services.sale.returns import find_sale
-from services.shop.settings import shop_info
+from services.shop import training
+from services.shop.owner_settings import till_store
+from services.shop.settings import local_time, shop_info
 
 log = logging.getLogger(__name__)
 MM = 72 / 25.4
@@ -106,6 +108,10 @@ class Receipt:
     expiring: tuple[int, dt.date] | None = None  # soonest points to expire and when
     returns: tuple[ReceiptReturn, ...] = ()
     extra: tuple[str, ...] = field(default=())  # further lines from the programme (coupons and such)
+    store_name: str = ""  # in a chain: this till's store, under the chain's name
+    header: str = ""  # the owner's lines under the address
+    footer: str = ""  # the owner's lines above the receipt's barcode
+    training: bool = False  # made in training mode (services/shop/training.py): marked, top and bottom
 
 
 def load_receipt(sale_ref: str | Sale) -> Receipt:
@@ -113,6 +119,7 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
     shop = shop_info()
     t = words(shop.language)  # the shop's language, whatever the screen shows
     till = Till.get_by_id(sale.till_id)
+    store = till_store(till)
     cashier = Staff.get_or_none(Staff.id == sale.cashier_id)
     lines = tuple(
         ReceiptLine(line.name, line.qty, line.unit_price, line.gross, line.discount,
@@ -124,19 +131,21 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
     )
     extra, expiring = receipt_notes(sale, shop.language)  # next-visit coupon, points soon to expire
     return Receipt(
-        shop_name=shop.name, address=shop.address, language=shop.language, currency=shop.currency,
+        shop_name=shop.name, address=store.address if store and store.address else shop.address,
+        store_name=store.name if store and store.name != shop.name else "",
+        header=shop.receipt_header, footer=shop.receipt_footer, language=shop.language, currency=shop.currency,
         locale=shop.locale, till_code=till.code, cashier=cashier.name if cashier else "-",
         receipt_no=sale.receipt_no, barcode=_barcode(till.number, sale.receipt_no),
-        created_at=sale.created_at.replace(tzinfo=dt.timezone.utc).astimezone(),
+        created_at=local_time(sale.created_at, shop),  # the shop's clock, not the PC's
         lines=lines, subtotal=sale.subtotal, discount=sale.discount, total=sale.total, payments=payments,
         points_redeemed=sale.points_redeemed, points_value=sale.points_value,
         card=mask_card(sale.card_number) or None, member=sale.member_id is not None,
         points_earned=sale.points_earned, balance_after=sale.balance_after, offline=sale.offline,
         returns=tuple(
-            ReceiptReturn(ret.created_at.replace(tzinfo=dt.timezone.utc).astimezone(), ret.refund)
+            ReceiptReturn(local_time(ret.created_at, shop), ret.refund)
             for ret in SaleReturn.select().where(SaleReturn.sale == sale).order_by(SaleReturn.created_at)
         ),
-        extra=extra, expiring=expiring,
+        extra=extra, expiring=expiring, training=training.is_training(),
     )
 
 
@@ -196,8 +205,14 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
         return format_money(minor, receipt.currency, receipt.locale)
 
     rows = [Row(receipt.shop_name, bold=True, scale=1.35)]
+    if receipt.store_name:
+        rows.append(Row(receipt.store_name, bold=True))
+    practice = Row(t.pgettext("receipt", "*** TRAINING — NOT A RECEIPT ***"), bold=True, scale=1.2)
+    if receipt.training:
+        rows.insert(0, practice)
     if receipt.address:
         rows.append(Row(receipt.address))
+    rows += [Row(line) for line in receipt.header.splitlines() if line.strip()]
     rows += [
         Row(t.pgettext("receipt", "Receipt {number}").format(number=receipt.receipt_no), receipt.created_at.strftime("%d.%m.%Y %H:%M")),
         Row(t.pgettext("receipt", "Till {till}").format(till=receipt.till_code),
@@ -239,8 +254,11 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
         rows.append(Row(t.pgettext("receipt", "Returned {date}").format(date=ret.when.strftime("%d.%m.%Y %H:%M")), "−" + money(ret.refund)))
     rows += [Row(text) for text in receipt.extra]
     rows += [RULE, Row(t.pgettext("receipt", "Thank you!"), bold=True)]
+    rows += [Row(line) for line in receipt.footer.splitlines() if line.strip()]
     if receipt.barcode:
         rows.append(Row(receipt.barcode, kind="barcode"))
+    if receipt.training:
+        rows.append(practice)
     return rows
 
 

@@ -26,7 +26,7 @@ from services.core.error_texts import render
 from services.core.errors import InputError
 from services.core.money import BP
 from services.shop import staff as auth
-from services.journal import outbox
+from services.journal import authority, outbox
 from services.core.serialize import row_dict
 
 PROMOTION_KINDS = ("discount", "multiplier", "fixed_points", "buy_get")
@@ -550,5 +550,7 @@ def publish(
             status=status,
             effective_from=effective_utc(effective_from) if effective_from else utcnow(),
         )
-        outbox.record("rule_set", row_dict(row))
+        doc = row_dict(RuleSet.get_by_id(row.id))  # as sync reads it back, so the signature matches both ways
+        signature = authority.sign_row("rule_set", str(row.id), doc)  # the owner's authority, for the hub
+        outbox.record("rule_set", {**doc, "_authority": signature} if signature else doc)
     return dataclasses.replace(rules, version=version)

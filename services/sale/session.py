@@ -293,6 +293,26 @@ class SaleSession:
         self._new_cart()
         return self._repriced(Notice("cancelled"), member=True)
 
+    def hand_over(self, staff: Staff) -> Outcome:
+        """Someone else takes the till (sign out, switch, a locked till opened by
+        another PIN).  The same person finds their sale as they left it; anyone
+        else gets an empty screen, the sale left behind parked (F7 brings it
+        back) under its cashier's name, so nothing on the counter is lost and
+        nobody sells on another's name."""
+        if staff.id == self.staff.id:
+            self.staff = staff  # the row as read now (a changed role counts)
+            return NOTHING
+        left = self.cart
+        outcome = NOTHING
+        if left.lines:
+            label = " · ".join(part for part in (self.staff.name, left.member.name if left.member else "") if part)
+            checkout.park(left, self.staff, label)
+            outcome = Outcome(notice=Notice("handed_over_parked", "info", {"name": self.staff.name}))
+        self.staff = staff
+        self._new_cart()
+        redrawn = self._repriced(member=True)
+        return dataclasses.replace(redrawn, notice=outcome.notice)
+
     # --- the programme ------------------------------------------------------------------
 
     def programme_changed(self) -> Outcome:

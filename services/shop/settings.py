@@ -1,6 +1,7 @@
 """The shop's settings and this till's identity."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from services.core.storage import write_transaction
 from models.schema import Setting, Till
 from services.core.errors import InputError
 from services.core.money import CURRENCIES
+from services.journal import authority
 
 LOCALES = {"ru": "ru_RU", "ro": "ro_RO", "en": "en_GB"}
 # Where phone numbers without a country code come from, by the shop's currency.
@@ -28,6 +30,14 @@ class ShopInfo:
     card_prefix: str
     scan_prefix: str  # optional characters a scanner sends before a code
     scan_suffix: str
+    receipt_header: str = ""  # printed under the name and address on every receipt
+    receipt_footer: str = ""  # printed at the bottom, above the receipt's barcode
+    time_zone: str = ""  # IANA name: every time shown or printed is the shop's, not the PC's
+
+    @property
+    def zone(self) -> Any:
+        """The shop's time zone (a ZoneInfo); the PC's own where none is set or it is unknown."""
+        return zone_of(self.time_zone)
 
     @property
     def locale(self) -> str:
@@ -43,7 +53,29 @@ DEFAULTS: dict[str, Any] = {
     "card_prefix": DEFAULT_PREFIX,
     "scan_prefix": "",
     "scan_suffix": "",
+    "receipt_header": "",
+    "receipt_footer": "",
+    "time_zone": "",
 }
+
+
+def zone_of(name: str) -> Any:
+    import zoneinfo
+
+    if name:
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            pass
+    return dt.datetime.now().astimezone().tzinfo
+
+
+def local_time(when: dt.datetime, info: "ShopInfo | None" = None) -> dt.datetime:
+    """A stored (naive UTC) time as the shop's wall clock, for the screen and the receipts."""
+    info = info or shop_info()
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(info.zone)
 
 
 def get_setting(key: str) -> Any:
@@ -52,7 +84,11 @@ def get_setting(key: str) -> Any:
 
 
 def set_setting(key: str, value: Any) -> None:
-    Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict_replace().execute()
+    text = json.dumps(value, ensure_ascii=False)
+    Setting.insert(key=key, value=text).on_conflict_replace().execute()
+    # A setting the chain shares needs the owner's signature at the hub; signed
+    # here when an owner is signed in (a no-op otherwise).
+    authority.sign_row("setting", key, {"key": key, "value": json.loads(text)})
 
 
 def is_set_up() -> bool:
@@ -72,6 +108,9 @@ def shop_info() -> ShopInfo:
         card_prefix=merged["card_prefix"],
         scan_prefix=merged["scan_prefix"],
         scan_suffix=merged["scan_suffix"],
+        receipt_header=merged["receipt_header"],
+        receipt_footer=merged["receipt_footer"],
+        time_zone=merged["time_zone"] or TIME_ZONE.get(merged["currency"], ""),
     )
 
 

@@ -28,12 +28,13 @@ from models.schema import (
     Card, Category, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, Product, Referral, RuleSet,
     Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow,
 )
-from services.journal import fieldclock
+from services.journal import authority, continuity, fieldclock
 from services.programme import rules as rules_service
-from services.core import hlc
+from services.core import hlc, signing
 from services.core.errors import InputError
 from services.core.serialize import row_dict
 from services.shop.settings import local_till
+from services.shop import training
 from services.core.storage import write_transaction
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ LOCAL_KEYS = {
     "printer",  # the receipt printer plugged into this till (services/printers.py)
     "scan_prefix", "scan_suffix",  # how this till's scanner is set up
     "demo_state",  # whether this file's demo build finished
+    "backup_second_folder", "backup_last", "restored_from_backup",  # services/care: this till's backups
 }
 
 
@@ -197,7 +199,12 @@ def sync_once(client: HubClient, *, batch: int = BATCH, page: int = PAGE,
               on_batch: Callable[[], None] | None = None) -> SyncResult:
     """Push everything waiting, then pull everything new.  Raises SyncError when
     the hub cannot be reached or refuses the token; what was done is kept."""
+    if training.is_training():  # a practice copy of the shop: nothing it holds may reach the chain
+        raise SyncError("training_no_sync")
     me = client.whoami()
+    if "last_seq" in me and continuity.restored_marker() is not None:  # the first sync after a restore
+        with write_transaction():
+            continuity.settle_after_restore(int(me.get("last_seq") or 0))
     joined = _joined(me)
     if not joined and not _get("expiry_till"):
         with write_transaction():  # the till that brings the shop writes the chain's expiry (loyalty.expires_here)
@@ -275,13 +282,33 @@ def changed_master_data() -> list[MasterChange]:
             (k, r): d for k, r, d in SyncedRow.select(SyncedRow.kind, SyncedRow.row_id, SyncedRow.doc)
             .where(SyncedRow.kind.in_(["setting"] + [k for k, _ in UNLOGGED_KINDS])).tuples()
         }
+        signed = authority.signatures()
         for kind, row_id, doc in rows:
             before = known.get((kind, row_id))
             if before is not None and {**json.loads(before), **doc} == json.loads(before):
                 continue
+            if kind in authority.GOVERNED:
+                out.append(_governed_change(kind, row_id, doc, signed.get((kind, row_id))))
+                continue
             clocks, merged, merged_clocks = fieldclock.readings(kind, row_id, doc)
             out.append(MasterChange(kind, row_id, {**doc, "_clock": clocks}, merged, merged_clocks))
     return out
+
+
+def _governed_change(kind: str, row_id: str, doc: dict[str, Any], signature: Any) -> MasterChange:
+    """A staff row, rule set or setting goes with the owner's signature made
+    when it was changed (services.journal.authority), and every field with the
+    signing time as its clock reading, as the hub will keep it.  Without a
+    signature it goes as it is: the hub quarantines it, saying why."""
+    proof = authority.authority_for(signature, doc)
+    if proof is None:
+        clocks, merged, merged_clocks = fieldclock.readings(kind, row_id, doc)
+        return MasterChange(kind, row_id, {**doc, "_clock": clocks}, merged, merged_clocks)
+    old_doc, old_clocks = fieldclock.known(kind, row_id)
+    reading = signing.reading(proof["at"], proof["key"])
+    clocks = {name: reading for name in doc}
+    payload = {**doc, "_clock": clocks, "_authority": proof}
+    return MasterChange(kind, row_id, payload, {**old_doc, **doc}, {**old_clocks, **clocks})
 
 
 def remember_sent(changes: list[MasterChange]) -> None:

@@ -89,6 +89,26 @@ def on_till(path: Path) -> Iterator[None]:
         db.initialize(None)
 
 
+def owner_key_of(path: Path) -> str:
+    """The public signing key of the shop's owner in a till file (what
+    `main.py owner-key` prints; reading the column needs no PIN)."""
+    from models.schema import Staff
+
+    with on_till(path):
+        return Staff.select().where(Staff.role == "owner").first().sign_key
+
+
+def trust_owner_of(path: Path) -> str:
+    """The hub's admin trusts the owner of the shop in `path` (`hub trust-owner`)."""
+    from models.hub import hub_db
+    from services.hub import governance
+
+    key = owner_key_of(path)
+    with hub_db.connection_context():
+        governance.trust(key, name="owner")
+    return key
+
+
 @pytest.fixture
 def shop_file(demo_template: Path, tmp_path: Path) -> Path:
     path = tmp_path / "first.db"
@@ -109,6 +129,7 @@ def joined(shop_file, tmp_path, hub_http, enrol):
 
     _, a_token = enrol("A")
     _, b_token = enrol("B")
+    trust_owner_of(shop_file)
     second = tmp_path / "second.db"
     with on_till(shop_file):
         sync.configure("http://testserver", a_token)

@@ -24,7 +24,7 @@ from models.schema import LedgerEntry, Member, Outbox, Sale, SaleReturn
 from services.programme import ledger
 from services.sync import client as sync
 from tests.hub import tillkit
-from tests.hub.conftest import on_till
+from tests.hub.conftest import on_till, trust_owner_of
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
@@ -83,6 +83,7 @@ def test_three_tills_through_chaos_agree_with_the_hub(pg_dsn, demo_template, tmp
             tokens = {name: auth.add_till(name)[1] for name in ("A", "B", "C")}
         paths = {name: tmp_path / f"{name}.db" for name in tokens}
         shutil.copy(demo_template, paths["A"])
+        trust_owner_of(paths["A"])
         for name in ("A", "B", "C"):  # A brings the shop; B and C join empty
             with on_till(paths[name]):
                 sync.configure(hubproc.url, tokens[name])

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from models.hub import AppliedOp, Entity, HubLedger, HubSale, Quarantine, hub_db
 from services.sync import client as sync
-from tests.hub.conftest import client, on_till, reset_hub_schema
+from tests.hub.conftest import client, on_till, reset_hub_schema, trust_owner_of
 from tests.hub import tillkit
 
 pytestmark = pytest.mark.hub
@@ -245,6 +245,7 @@ def test_catalogue_staff_rules_and_settings_edited_after_joining_reach_the_other
         assert sync.changed_master_data() == []  # what it pulled is not sent back
     with on_till(first):
         assert sync.changed_master_data() == []
+        auth.login("1111")  # the owner signs in: what governs the chain is signed with their key
         published = rules.publish(dataclasses.replace(rules.active_rules(), name="Autumn", redeem_cap_bp=2000))
         Product.update(price=Product.price + 100).where(Product.barcode == tillkit.some_barcodes(1)[0]).execute()
         auth.add_staff("New cashier", "cashier", "4444")
@@ -294,6 +295,7 @@ def test_what_a_till_recorded_before_its_first_sync_reaches_the_hub(shop_file, h
     from services.sale import returns
 
     _, token = enrol("A")
+    trust_owner_of(shop_file)
     with on_till(shop_file):
         card = tillkit.active_cards(1)[0]
         member_id = members.find_by_card(card).id

@@ -22,6 +22,9 @@ pytestmark = pytest.mark.hub
 
 def _programme() -> None:
     """At the first till: 10 % off with a next-visit coupon, welcome points on the first purchase."""
+    from services.shop import staff as auth
+
+    auth.login("1111")  # the owner publishes it: signed with the owner's key, so the hub takes it
     current = rules_service.active_rules()
     promo = Promotion("back10", "Next visit −10 %", "discount", bp=1000, coupon=True, members_only=True)
     rules_service.publish(dataclasses.replace(

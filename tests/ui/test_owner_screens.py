@@ -5,7 +5,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from models.schema import Card, Category, Member, Product, RuleSet, Sale
 from services.shop import staff as auth
@@ -99,8 +99,10 @@ def test_owner_edits_publishes_and_the_next_sale_applies_it(qtbot, owner_window)
     assert dialog.preview_model.rowCount() > 0
     assert "owner10" not in dialog.preview_totals.text()
 
+    qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
+    assert dialog.publish_box.isVisible() and RuleSet.select().count() == 1  # asked first, nothing yet
     with qtbot.waitSignal(dialog.programme_published, timeout=10_000):
-        qtbot.mouseClick(dialog.publish_button, Qt.MouseButton.LeftButton)
+        dialog.publish_box.button(QMessageBox.StandardButton.Yes).click()
     stored = rules_service.active_rules()
     assert stored.version == old.version + 1 and stored.earn_bp == 1250
     assert [p.code for p in stored.promotions] == ["owner10"]

@@ -85,6 +85,21 @@ def test_an_interrupted_demo_is_recognised(empty_db, resources):
         build_demo(resources, members=30, products=20, sales=50)
 
 
+# Columns today's models have that a version-1 table lacked: the demo builder
+# writes them, so they are added for the build and dropped again (as V2_MODELS' tables are).
+LATER_COLUMNS = (("till", "store_id", "BLOB"),)
+
+
+def _add_later_columns(database) -> None:
+    for table, column, kind in LATER_COLUMNS:
+        database.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {kind}')
+
+
+def _drop_later_columns(database) -> None:
+    for table, column, _kind in LATER_COLUMNS:
+        database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+
+
 def test_a_version_1_till_upgrades_and_keeps_its_data(tmp_path, resources):
     """A till built by schema 1 (the demo shop with sales), then opened by this
     version: the new tables appear, every row stays, and it sells on."""
@@ -104,9 +119,13 @@ def test_a_version_1_till_upgrades_and_keeps_its_data(tmp_path, resources):
     from models.schema import V2_MODELS
 
     database.create_tables(V2_MODELS)  # the demo builder writes them; dropped again below
+    _add_later_columns(database)
+    _add_later_staff_columns(database)
     build_demo(resources, members=30, products=20, sales=120, seed=2, rules=default_rules())
+    _drop_later_columns(database)
     for model in V2_MODELS:
         database.execute_sql(f'DROP TABLE "{model._meta.table_name}"')
+    _drop_later_staff_columns(database)
     counts = {t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
               for t in ("sale", "sale_line", "ledger_entry", "member", "rule_set")}
     balances = database.execute_sql('SELECT SUM(balance) FROM "member"').fetchone()[0]
@@ -147,9 +166,13 @@ def test_a_v1_database_upgrades_to_sync_keeping_its_data(tmp_path, resources):
     from models.schema import V2_MODELS
 
     database.create_tables(V2_MODELS)  # the demo builder writes them; a v1 till had none
+    _add_later_columns(database)
+    _add_later_staff_columns(database)
     build_demo(resources, members=20, products=10, sales=30, seed=3)
+    _drop_later_columns(database)
     for model in V2_MODELS:
         database.execute_sql(f'DROP TABLE "{model._meta.table_name}"')
+    _drop_later_staff_columns(database)
     database.execute_sql("INSERT INTO outbox (op_id, kind, payload, created_at) VALUES (x'00112233445566778899aabbccddeeff', 'sale', '{}', '2026-01-01')")
     before = {t: database.execute_sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("sale", "member", "ledger_entry", "outbox")}
     database.close()
@@ -166,6 +189,26 @@ def test_a_v1_database_upgrades_to_sync_keeping_its_data(tmp_path, resources):
     finally:
         upgraded.close()
         db.initialize(None)
+
+
+# Today's demo builder writes what later schemas added to a v1 table (an
+# owner's signing key, schema 5) and signs what it governs (row_signature):
+# added for the build, dropped again so the file is a v1 till's.
+_LATER_STAFF_COLUMNS = ("sign_key", "key_salt")
+
+
+def _add_later_staff_columns(database):
+    from models.schema import RowSignature
+
+    for column in _LATER_STAFF_COLUMNS:
+        database.execute_sql(f'ALTER TABLE "staff" ADD COLUMN "{column}" TEXT')
+    database.create_tables([RowSignature])
+
+
+def _drop_later_staff_columns(database):
+    for column in _LATER_STAFF_COLUMNS:
+        database.execute_sql(f'ALTER TABLE "staff" DROP COLUMN "{column}"')
+    database.execute_sql('DROP TABLE "row_signature"')
 
 
 def _till_v1(path):

@@ -16,7 +16,9 @@ import peewee
 import pytest
 
 from models import db, open_database
-from models.migration_steps import m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit
+from models.migration_steps import (
+    m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit, m0005_authority, m0011_stores,
+)
 from models.migrations import LATEST, schema_version
 from models.schema import ALL_MODELS
 from tests.unit.models.sqlite_shape import differences
@@ -172,6 +174,8 @@ RELEASED_STEPS = {
     m0002_loyalty_records: "8e964c0d51f8852ee0c423d659a52a71276e80541ebf252461e3f20b2957ac17",
     m0003_sync: "73ee9c3cf7090ec13551aa1a60cfc099ae2cf33f58d7f73cc71815cd2e15a66b",
     m0004_audit: "67c90b6f4ca961f3ea9db91160928d9af1a1a24a6c6070b1969c3c529a12e9f5",
+    m0011_stores: "f247302f751e64c350e9997353c98f999329ff542db71e006ed76721316c0630",
+    m0005_authority: "78dcf25c9d22c2655b5ac885c03488bc283af8f5ada1d3bf1ec1fd16b836a780",
 }
 
 

@@ -1,0 +1,69 @@
+"""Owner signatures on what governs the chain: canonical bytes, Ed25519, keys as text.
+
+The ground floor shared by the till (which signs) and the hub (which
+verifies).  A signed document is the canonical JSON of
+{"kind", "id", "doc", "at"}: sorted keys, no spaces, UTF-8, so the till and
+the hub produce the same bytes from the same values whatever order the
+fields were written in.  `at` (ms since the epoch, when the owner signed)
+is inside the signature: a copied signature cannot be replayed as newer.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from services.core import hlc
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def signed_bytes(kind: str, row_id: str, doc: dict[str, Any], at_ms: int) -> bytes:
+    return canonical({"kind": kind, "id": row_id, "doc": doc, "at": at_ms})
+
+
+def digest(doc: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(doc)).hexdigest()
+
+
+def private_from_seed(seed: bytes) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def public_text(key: Ed25519PrivateKey) -> str:
+    raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def sign(key: Ed25519PrivateKey, data: bytes) -> str:
+    return base64.b64encode(key.sign(data)).decode("ascii")
+
+
+def verify(public: str, data: bytes, signature: str) -> bool:
+    """True only for a well-formed key and signature that match `data`."""
+    try:
+        raw = base64.b64decode(public, validate=True)
+        sig = base64.b64decode(signature, validate=True)
+        Ed25519PublicKey.from_public_bytes(raw).verify(sig, data)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def fingerprint(public: str) -> str:
+    """A short name for a key (log lines, clock readings)."""
+    return hashlib.sha256(public.encode("ascii", "replace")).hexdigest()[:12]
+
+
+def reading(at_ms: int, public: str) -> str:
+    """The clock reading every field of a signed document carries, on the till
+    and at the hub alike: the owner's signing time, so a later signature wins
+    and a till's clock (however far in the future) plays no part."""
+    return hlc.encode(at_ms, 0, "k" + fingerprint(public)[:11])
