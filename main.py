@@ -106,8 +106,9 @@ def command_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=int, default=2000)
     bench.add_argument("--printing", action="store_true", help="time receipt PDFs and 1,000 cards instead")
     bench.add_argument("--json", action="store_true")
-    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all"), default="till",
-                       help="till: lookups, sales, start-up; pricing: a 100-line cart; whatif: a replay of every sale")
+    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period"), default="till",
+                       help="till: lookups, sales, start-up; pricing: a 100-line cart; whatif: a replay of every sale; "
+                            "period: a sale's wait for the write lock while 'period' runs (changes the file)")
 
     rules = sub.add_parser("rules", help="export or import the loyalty programme as JSON")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=OneLineParser)
@@ -120,7 +121,7 @@ def command_parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", type=Path, required=True)
     imp.add_argument("file", type=Path)
     imp.add_argument("--draft", action="store_true", help="store as a draft (not in force)")
-    imp.add_argument("--effective", metavar="YYYY-MM-DD[THH:MM]", help="in force from this UTC time (default: now)")
+    imp.add_argument("--effective", metavar="YYYY-MM-DD[THH:MM]", help="in force from this time: UTC, or with its offset (2026-12-01T00:00+05:00); default: now")
     imp.add_argument("--json", action="store_true")
 
     staff = sub.add_parser("staff", help="the shop's staff: add, disable, list (the owner's PIN for changes)")
@@ -241,15 +242,28 @@ def command_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def whole_number(text: str, flag: str, most: int, least: int = 0) -> int:
+    """A count typed on the command line: digits 0-9 only (int() would take "٣" but not
+    "²", and spend seconds on, then refuse, ten thousand digits), within bounds."""
+    shown = text if len(text) <= 24 else text[:20] + "…"
+    if not (text.isascii() and text.isdigit()):
+        raise CliError(f"{flag} {shown!r}: give a whole number with the digits 0-9")
+    if len(text.lstrip("0")) > len(str(most)) or not least <= int(text) <= most:
+        raise CliError(f"{flag} {shown!r}: give a whole number from {least} to {most}")
+    return int(text)
+
+
 def parse_item(text: str) -> tuple[str, int]:
+    from services.sale.checkout import MAX_QTY
+
     barcode, star, qty = text.partition("*")
     barcode = barcode.strip()
     if not barcode:
-        raise CliError(f"--item {text!r}: give a barcode, e.g. 4601234567890*2")
+        raise CliError(f"--item {text[:40]!r}: give a barcode, e.g. 4601234567890*2")
     if not star:
         return barcode, 1
-    if not qty.isdigit() or int(qty) < 1:
-        raise CliError(f"--item {text!r}: the quantity after * must be a whole number of at least 1")
+    if not (qty.isascii() and qty.isdigit()) or len(qty.lstrip("0")) > len(str(MAX_QTY)) or not 1 <= int(qty) <= MAX_QTY:
+        raise CliError(f"--item {text[:40]!r}: the quantity after * must be a whole number from 1 to {MAX_QTY}")
     return barcode, int(qty)
 
 
@@ -308,6 +322,9 @@ def member_json(card: str | None, balance: int | None) -> dict[str, Any] | None:
     return None if card is None and balance is None else {"card": card, "balance": balance}
 
 
+DEMO_LIMITS = {"members": 5_000_000, "products": 100_000, "sales": 50_000_000}
+
+
 def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
     from services.demo.builder import build_demo
 
@@ -316,6 +333,11 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
             raise CliError(f"--{name} cannot be negative")
     if args.products < 1:
         raise CliError("--products must be at least 1")
+    for name, most in DEMO_LIMITS.items():  # beyond these the build would run for days or fill the disk
+        if getattr(args, name) > most:
+            raise CliError(f"--{name} can be at most {most:,}")
+    if not 0 <= args.seed < 2**32:
+        raise CliError("--seed must be 0 to 4294967295")
     open_db(args.db, must_exist=False)
     bars: dict[str, Any] = {}
 
@@ -332,6 +354,9 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+MAX_REDEEM = 10**12  # more points than any balance can hold: refused by the sale with its own sentence
+
+
 def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
     """The same sale session the window drives, fed from the arguments."""
     from models.schema import utcnow
@@ -341,8 +366,9 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
     from services.shop.settings import shop_info
 
     items = [parse_item(text) for text in args.item]
-    if args.redeem and args.redeem != "max" and not args.redeem.isdigit():
-        raise CliError(f"--redeem {args.redeem!r}: give a number of points or 'max'")
+    if args.redeem and args.redeem != "max" and not (args.redeem.isascii() and args.redeem.isdigit()):
+        raise CliError(f"--redeem {args.redeem[:20]!r}: give a number of points or 'max'")
+    redeem = whole_number(args.redeem, "--redeem", MAX_REDEEM) if args.redeem and args.redeem != "max" else None
     open_db(args.db)
     cashier = acting_staff(args, "sell")
     now = utcnow()  # one moment for pricing and writing: happy hours agree
@@ -352,7 +378,7 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
     for barcode, qty in items:
         session.add_product(barcode, qty)
     if args.redeem:
-        session.set_redeem(session.max_redeem if args.redeem == "max" else int(args.redeem))
+        session.set_redeem(session.max_redeem if redeem is None else redeem)
     # In a chain, points are held at the hub first (or the offline caps apply).
     session.price_for_payment()
     result = complete(session.order([Tender(args.pay, session.to_pay)], at=now))
@@ -392,7 +418,7 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
 
     open_db(args.db)
     acting_staff(args, "view_members")
-    if args.card:
+    if args.card is not None:
         member = members.find_by_card(args.card)
     else:
         found = members.find_by_phone(args.phone)
@@ -434,7 +460,7 @@ def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
 
     result: dict[str, Any] = {}
     if args.blank is not None:
-        faces = cardsheet.reserve_blank(args.blank, actor=actor, deliver=draw)  # no file, no numbers used
+        faces = cardsheet.reserve_blank(args.blank, actor=actor, deliver=draw)  # reserved first, then drawn
     else:
         members = cardsheet.select_members(ids=refs, all_members=not refs)
         faces = cardsheet.member_faces(members, active_rules())
@@ -469,13 +495,17 @@ def check_writable(path: Path) -> None:
 def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     from services.devtools.bench import run_bench, run_pricing_bench, run_whatif_bench
 
-    if args.rounds < 10:
-        raise CliError("--rounds must be at least 10")
+    if not 10 <= args.rounds <= 1_000_000:
+        raise CliError("--rounds must be 10 to 1,000,000")
     open_db(args.db)
     if args.printing:
         from services.devtools.bench_printing import run_print_bench
 
         return run_print_bench(RESOURCES, rounds=min(args.rounds, 500))
+    if args.what == "period":
+        from services.devtools.bench_period import run_period_bench
+
+        return {"period_bench": run_period_bench(args.db, Path(__file__).resolve())}
     out: dict[str, Any] = {}
     if args.what in ("till", "all"):
         out.update(run_bench(args.db, rounds=args.rounds, main_py=Path(__file__).resolve()))
@@ -638,6 +668,9 @@ def cmd_period(args: argparse.Namespace) -> dict[str, Any]:
     return {"released": done.released, "expired": done.expired, "tier_changes": done.tier_changes}
 
 
+MAX_CAP_POINTS = 1_000_000_000  # an offline cap past this is no cap, and past 2^63 no number PostgreSQL keeps
+
+
 def cmd_hub(args: argparse.Namespace) -> dict[str, Any]:
     from services.hub import admin
 
@@ -653,6 +686,8 @@ def cmd_hub(args: argparse.Namespace) -> dict[str, Any]:
         except (peewee.OperationalError, ValueError) as exc:
             raise CliError(f"cannot open the hub database: {str(exc).strip().splitlines()[0]}") from None
         return {}
+    if args.hub_command == "set-caps" and max(args.per_sale, args.daily) > MAX_CAP_POINTS:
+        raise CliError(f"--per-sale and --daily can be at most {MAX_CAP_POINTS:,} points")
     try:
         return admin.run(args)
     except admin.AdminError as exc:
@@ -670,11 +705,12 @@ def cmd_sync(args: argparse.Namespace) -> dict[str, Any]:
     if Staff.select().exists():  # a new, empty till joins with its token alone
         acting_staff(args, "enrol_till" if args.hub or args.token else "sync")
     if args.hub and args.token:  # (re-)enrolling: works even when the old token's key is gone
-        sync.configure(args.hub, args.token)
+        client = sync.join(args.hub, args.token)  # remembered only once the hub has answered
     elif args.hub or args.token:
         found = sync.configured() or ("", "")
-        sync.configure(args.hub or found[0], args.token or found[1])
-    client = sync.client_from_settings()
+        client = sync.join(args.hub or found[0], args.token or found[1])
+    else:
+        client = sync.client_from_settings()
     try:
         result = sync.sync_with_retries(client)
     finally:
@@ -751,8 +787,20 @@ def cmd_bench_sync(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.ops < 1 or args.tills < 1 or args.ops_per_till < 1:
         raise CliError("--ops, --tills and --ops-per-till must be at least 1")
-    return run_bench_sync(args.dsn, ops=args.ops, tills=args.tills, ops_per_till=args.ops_per_till,
-                          main_py=Path(__file__).resolve())
+    if args.ops > 10_000_000 or args.tills > 1000 or args.ops_per_till > 1_000_000:
+        raise CliError("--ops can be at most 10,000,000, --tills 1,000 and --ops-per-till 1,000,000")
+    import peewee
+
+    unreachable: tuple[type[Exception], ...] = (peewee.OperationalError,)
+    with contextlib.suppress(ImportError):
+        import psycopg2
+
+        unreachable += (psycopg2.OperationalError,)
+    try:
+        return run_bench_sync(args.dsn, ops=args.ops, tills=args.tills, ops_per_till=args.ops_per_till,
+                              main_py=Path(__file__).resolve())
+    except unreachable as exc:
+        raise CliError(f"cannot open the hub database: {str(exc).strip().splitlines()[0]}") from None
 
 
 def cmd_audit(args: argparse.Namespace) -> dict[str, Any]:
@@ -789,6 +837,11 @@ HANDLERS = {
 
 
 def print_human(command: str, result: dict[str, Any]) -> None:
+    if command == "bench" and "period_bench" in result:
+        from services.devtools.bench_period import format_period_report
+
+        print(format_period_report(result["period_bench"]))
+        return
     if command == "bench":
         from services.devtools.bench import format_report
         from services.devtools.bench_printing import format_print_report

@@ -296,7 +296,7 @@ class CardsDialog(QDialog):
 
     def _producer(self, deliver: Callable[[bytes], None]) -> Callable[[], tuple[int, int]]:
         """Work for a worker thread: the cards drawn and handed to `deliver(data)`; blank numbers
-        are reserved in the same transaction, so a failed delivery uses none up. -> (cards, pages)"""
+        are reserved (committed) first, so a sheet never carries numbers another could get. -> (cards, pages)"""
         layout, resources, style, staff = self.layout_box.currentData(), self.resources, self.style, self.staff
         blank, count, chosen = self.choice() == "blank", self.count.value(), self.selection()
 

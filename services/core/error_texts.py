@@ -93,6 +93,9 @@ TEXTS: dict[str, str] = {
     "cards_none_chosen": N_("Choose whose cards to print."),
     "cards_none": N_("There are no cards to print."),
     "cards_layout": N_("Choose an A4 sheet or single cards."),
+    "cards_reserved_not_printed": N_(
+        "{count} card numbers ({first} to {last}) are reserved, but their sheet could not be saved or printed: "
+        "check the folder, the free space or the printer. No other card will get these numbers."),
     "member_phone_unknown": N_("No member with phone {phone}."),
     "member_unknown": N_("No member {ref}: give a member id or a card number."),
     "logo_bad": N_("{file} is not a picture LoyalTill can read (PNG or JPEG)."),
@@ -116,6 +119,8 @@ TEXTS: dict[str, str] = {
     "sync_unauthorised": N_("The hub does not accept this till's token: ask the owner for a new one."),
     "sync_hub_error": N_("The hub had a problem; sales are kept on this till and sent later."),
     "sync_not_configured": N_("This till is not connected to a hub."),
+    "sync_token_shape": N_("That is not a till token: copy the token 'hub add-till' printed (letters, digits, - and _)."),
+    "sync_url_bad": N_("That is not a hub address: give one like http://10.0.0.5:8765."),
     "redeem_offline_cap": N_("Offline, at most {points} points can be used now (the balance may be out of date)."),
     "redeem_over_hold": N_("Only {points} points were set aside at the hub."),
     "redeem_hub_refused": N_("The chain's records show only {points} points available."),
@@ -153,6 +158,11 @@ TEXTS: dict[str, str] = {
     "rule_point_value": N_("A point must be worth at least 0.01."),
     "rule_redeem_step": N_("Points are used in steps of at least one."),
     "rule_negative": N_("{field} cannot be negative."),
+    "rule_days_range": N_("{field} can be at most {max} days."),
+    "rule_number_range": N_("{field} can be at most {max}."),
+    "promo_number_range": N_("{name}: a number is far too large (points, amounts or units)."),
+    "rules_format": N_("The programme file's format {format} is not one this LoyalTill reads ({known})."),
+    "rules_effective_range": N_("The date the programme takes effect is out of range."),
     "rule_window": N_("Tiers must count spend over at least one day."),
     "rule_birthday_days": N_("The birthday window is 0 to 31 days."),
     "rule_welcome_on": N_("The welcome bonus comes on registration or with the first purchase."),
@@ -251,6 +261,10 @@ FIELD_LABELS: dict[str, str] = {
     "referral_new_points": N_("Referral points for the new member"),
     "expiry_days": N_("Points expiry"),
     "pending_days": N_("Waiting time for new points"),
+    "tier_window_days": N_("Tier window"),
+    "next_visit_days": N_("Next-visit coupon life"),
+    "redeem_step": N_("Points step"),
+    "point_value": N_("Point value"),
     "next_visit_min_bill": N_("Next-visit coupon minimum bill"),
 }
 

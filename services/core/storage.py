@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from typing import Iterator
+import time
+from typing import Callable, Iterator
 
 import peewee
 
@@ -64,3 +65,38 @@ def close_thread_connection() -> None:
     keeps one per thread): a background job calls it when its work ends."""
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
+
+
+class Pace:
+    """How a long job (the period's review, a batch of cards) shares the write lock
+    with the till's sales: a chunk per transaction, sized to take about `budget_s`,
+    then a rest with the lock free.
+
+    The rest matters as much as the chunk: SQLite has no queue for its lock, and a
+    sale that found it taken polls again only every 100 ms (its busy handler's
+    longest sleep), so back-to-back chunks would starve it for the whole job.  A
+    rest longer than that poll lets every waiting sale in after one chunk at most.
+    """
+
+    REST_S = 0.12
+
+    def __init__(self, size: int, *, budget_s: float = 0.2, rest_s: float = REST_S, most: int | None = None,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.size = max(1, size)
+        self.most = most or max(self.size * 20, 1)
+        self.budget_s, self.rest_s = budget_s, rest_s
+        self.clock, self.sleep = clock, sleep
+
+    @contextlib.contextmanager
+    def chunk(self) -> Iterator[None]:
+        """One chunk's transaction; afterwards the next chunk's size follows the time this one took."""
+        start = self.clock()
+        with write_transaction():
+            yield
+        self.adjust(self.clock() - start)
+        self.sleep(self.rest_s)
+
+    def adjust(self, took: float) -> None:
+        """The next chunk's size, from how long this one took (a slow disk, a busy machine)."""
+        if took > 0:
+            self.size = max(1, min(self.most, int(self.size * self.budget_s / took)))

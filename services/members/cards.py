@@ -22,7 +22,7 @@ RECEIPT_CODE = re.compile(r"9(\d{3})(\d{7})")
 
 
 def ean13_check_digit(first12: str) -> int:
-    if len(first12) != 12 or not first12.isdigit():
+    if len(first12) != 12 or not first12.isdecimal():
         raise ValueError(f"need 12 digits, got {first12!r}")
     if first12.isascii():  # every scan: sum the bytes in C ("0" is 48; 48 * (6 + 3 * 6) = 1152)
         codes = first12.encode()
@@ -33,11 +33,11 @@ def ean13_check_digit(first12: str) -> int:
 
 
 def is_valid_ean13(code: str) -> bool:
-    return len(code) == 13 and code.isdigit() and int(code[12]) == ean13_check_digit(code[:12])
+    return len(code) == 13 and code.isdecimal() and int(code[12]) == ean13_check_digit(code[:12])
 
 
 def make_card_number(prefix: str, till_number: int, serial: int) -> str:
-    if len(prefix) != 2 or not prefix.isdigit() or not prefix.startswith("2"):
+    if len(prefix) != 2 or not prefix.isdecimal() or not prefix.startswith("2"):
         raise InputError("bad_prefix")
     if not 0 <= till_number <= 999:
         raise InputError("bad_till_number")
@@ -71,7 +71,7 @@ class ScanKind:
 def classify_scan(code: str, card_prefix: str) -> ScanKind:
     """Tell a loyalty card from a product barcode by the in-store prefix."""
     code = code.strip()
-    if len(code) == 13 and code.isdigit() and code.startswith(card_prefix):
+    if len(code) == 13 and code.isdecimal() and code.startswith(card_prefix):
         return ScanKind("card" if is_valid_ean13(code) else "bad_card", code)
     if RECEIPT_CODE.fullmatch(code):
         return ScanKind("receipt", code)

@@ -75,7 +75,7 @@ def active_card(member: Member) -> Card | None:
 
 def find_by_card(number: str) -> Member:
     number = number.strip()
-    if not (len(number) == 13 and number.isdigit()):
+    if not (len(number) == 13 and number.isdecimal()):
         raise InputError("card_shape", card=number)
     if not is_valid_ean13(number):
         raise InputError("card_check_digit", card=number)
@@ -93,7 +93,7 @@ def find_by_card(number: str) -> Member:
 def find_member_ref(ref: str) -> Member:
     """A member by id (UUID) or by one of their cards: what a list typed by the owner holds."""
     ref = ref.strip()
-    if len(ref) == 13 and ref.isdigit():
+    if len(ref) == 13 and ref.isdecimal():
         return find_by_card(ref)  # says so if the card is blocked, unknown or not given out
     else:
         try:
@@ -245,7 +245,7 @@ def register(
 def find_referrer(text: str) -> Member:
     """The member who brought a new one, by card number or phone."""
     text = text.strip()
-    if text.isdigit() and len(text) == 13:
+    if text.isdecimal() and len(text) == 13:
         return find_by_card(text)
     found = find_by_phone(text)
     if not found:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -31,7 +32,9 @@ from services.members.registry import find_member_ref, free_numbers
 from services.core.serialize import as_columns
 from services.shop import training
 from services.shop.settings import get_setting, local_till, set_setting, shop_info
-from services.core.storage import write_transaction
+from services.core.storage import Pace, write_transaction
+
+log = logging.getLogger("loyaltill.cards")
 
 MM = 72 / 25.4
 CARD_W, CARD_H = 85.60, 53.98
@@ -91,37 +94,56 @@ def next_blank_faces(count: int) -> list[CardFace]:
     return [CardFace(number) for number in free_numbers(count)[0]]
 
 
+RESERVE_CHUNK = 1000  # card numbers per transaction: a sale waits for one chunk at most
+
+
 def reserve_blank(
     count: int,
     *,
     actor: object,
     deliver: Callable[[list[CardFace]], None] | None = None,
     now: dt.datetime | None = None,
+    pace: Pace | None = None,
 ) -> list[CardFace]:
     """N new card numbers, reserved for pre-printed cards: scanned at registration, they attach.
 
-    `deliver` (draw and write the sheet) runs inside the reserving transaction:
-    if it fails, no number is used up. Numbers are taken in bulk, one till
-    update and one outbox row per card, so 10,000 cards hold the write lock
-    for well under a second of database work.
+    The numbers are reserved (committed, a chunk per transaction) before
+    `deliver` draws and writes the sheet.  A sheet that exists always has its
+    numbers reserved, so the next run never prints the same numbers again
+    (duplicate plastic cards), whether this one is killed after the file is
+    written or the disk fills up.  A delivery that fails leaves the numbers
+    reserved (unused, never given to another card) and says so.
     """
     auth.require(actor, "reserve_cards")
     if not 1 <= count <= MAX_BATCH:
         raise InputError("cards_count", max=MAX_BATCH)
     now = now or utcnow()
-    with write_transaction():
-        numbers, last = free_numbers(count)
-        rows = [{"id": new_id(), "number": number, "member": None, "status": "reserved", "created_at": now,
-                 "blocked_at": None}
-                for number in numbers]
-        for start in range(0, len(rows), 500):
-            chunk = rows[start:start + 500]
-            insert_rows(Card, chunk)
-            outbox.record_many("card", [as_columns(Card, row) for row in chunk])
-        Till.update(card_seq=last).where(Till.id == local_till().id).execute()
-        faces = [CardFace(number) for number in numbers]
-        if deliver is not None:
+    pace = pace or Pace(RESERVE_CHUNK)
+    faces: list[CardFace] = []
+    while len(faces) < count:
+        with pace.chunk():
+            numbers, last = free_numbers(min(pace.size, count - len(faces)))
+            rows = [{"id": new_id(), "number": number, "member": None, "status": "reserved", "created_at": now,
+                     "blocked_at": None}
+                    for number in numbers]
+            for start in range(0, len(rows), 500):
+                part = rows[start:start + 500]
+                insert_rows(Card, part)
+                outbox.record_many("card", [as_columns(Card, row) for row in part])
+            Till.update(card_seq=last).where(Till.id == local_till().id).execute()
+        faces += [CardFace(number) for number in numbers]
+    if deliver is not None:
+        try:
             deliver(faces)
+        except InputError as exc:
+            log.warning("%d card numbers %s to %s are reserved but their sheet failed: %s", len(faces),
+                        faces[0].number, faces[-1].number, exc)
+            raise InputError("cards_reserved_not_printed", count=len(faces), first=faces[0].number,
+                             last=faces[-1].number) from exc
+        except Exception:
+            log.error("%d card numbers %s to %s are reserved but their sheet failed", len(faces),
+                      faces[0].number, faces[-1].number)
+            raise
     return faces
 
 

@@ -9,6 +9,8 @@ DejaVu Sans is embedded: it has Cyrillic, Romanian ș ț ă î â and ₽.
 """
 from __future__ import annotations
 
+import contextlib
+
 import datetime as dt
 import io
 import json
@@ -395,9 +397,15 @@ def fit_text(pdf, text: str, font: str, size: float, room: float) -> str:
 
 
 def write_pdf(data: bytes, path: Path) -> Path:
+    """Write whole or not at all: a disk that fills half-way leaves no cut-off PDF
+    behind (it goes to a file beside the target, renamed over it once written)."""
+    part = path.with_name(path.name + ".part")
     try:
-        path.write_bytes(data)
+        part.write_bytes(data)
+        part.replace(path)
     except OSError as exc:
+        with contextlib.suppress(OSError):  # nothing written, or the folder is not one
+            part.unlink()
         raise InputError("receipt_write", path=str(path), detail=exc.strerror or "") from None
     return path
 

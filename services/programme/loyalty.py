@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Callable, Iterator
 
 from models import db
 from models.db import insert_rows
@@ -30,8 +31,8 @@ from services.programme.rules import Rules
 from services.core.serialize import as_columns, row_dict
 from services.programme.rules import by_version
 from services.shop.settings import get_setting, local_till
-from services.programme.tiers import settle_tier, spend_in_window
-from services.core.storage import write_transaction
+from services.programme.tiers import SPEND_SQL, settle_tier, window_start
+from services.core.storage import Pace
 
 COUPON_ALPHABET = "ACDEFHJKLMNPRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 6/G, 8/B to misread
 
@@ -417,16 +418,64 @@ def settle_points(member: Member, rules: Rules, now: dt.datetime) -> None:
     expire_points(member, rules, now)
 
 
-def review_tiers(rules: Rules, now: dt.datetime) -> int:
+# The end-of-period job runs over every member (a million in a big chain) while the till
+# sells: it commits a chunk of members at a time and rests between chunks (storage.Pace),
+# so a sale waits for one chunk's work at most, never for the whole job.  Every step is
+# idempotent (a released row is marked, an expiry is worked out from the ledger, a tier
+# from the spend), so a job killed between or inside chunks is simply run again: nothing
+# is released or expired twice.
+PERIOD_CHUNK = 200  # members per first transaction for release and expiry (each reads the member's ledger)
+TIER_CHUNK = 2000  # members per first transaction for the tier review (one indexed sum each)
+
+Progress = Callable[[str, int], None]  # (stage, members done so far), after each committed chunk
+
+
+def _chunks(sql: str, params: tuple, pace: Pace) -> Iterator[list[bytes]]:
+    """Member ids in id order, a chunk of the pace's size at a time (keyset: each chunk
+    starts after the last id, so a chunk's commit never shifts what the next one reads)."""
+    last = b""
+    while True:
+        ids = [row[0] for row in db.obj.execute_sql(sql, (*params, last, pace.size))]
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+_DUE_MEMBERS_SQL = (
+    'SELECT DISTINCT member_id FROM "pending_points" WHERE released_at IS NULL AND available_at <= ? '
+    "AND member_id > ? ORDER BY member_id LIMIT ?"
+)
+_HOLDERS_SQL = 'SELECT id FROM "member" WHERE balance > 0 AND id > ? ORDER BY id LIMIT ?'
+_TIER_SQL = (
+    'SELECT m.id, m.tier, ' + SPEND_SQL.format(member="m.id")
+    + ' FROM "member" m WHERE m.id > ? ORDER BY m.id LIMIT ?'
+)
+
+
+def review_tiers(rules: Rules, now: dt.datetime, *, pace: Pace | None = None, progress: Progress | None = None) -> int:
     """The end of a period: every member's tier follows their spend over the
     window, down as well as up.  Returns how many members moved."""
-    moved = 0
-    with write_transaction():
-        for member in Member.select():
-            before = member.tier
-            settle_tier(member, rules, spend_in_window(member.id, rules, now), may_fall=True)
-            moved += member.tier != before
-    return moved
+    pace = pace or Pace(TIER_CHUNK)
+    moved = done = 0
+    since = window_start(rules, now)
+    last = b""
+    while True:
+        with pace.chunk():  # spends read and tiers moved in one chunk's transaction
+            rows = db.obj.execute_sql(_TIER_SQL, (since, since, last, pace.size)).fetchall()
+            for member_id, tier, spend in rows:
+                earned = rules.tier_for_spend(int(spend))
+                if earned is None or earned.code == tier:
+                    continue
+                member = Member(id=Member.id.python_value(member_id), tier=tier)
+                settle_tier(member, rules, int(spend), may_fall=True)
+                moved += member.tier != tier
+        if not rows:
+            return moved
+        last = rows[-1][0]
+        done += len(rows)
+        if progress is not None:
+            progress("tiers", done)
 
 
 @dataclass(frozen=True)
@@ -436,22 +485,34 @@ class PeriodEnd:
     tier_changes: int
 
 
-def close_period(rules: Rules, now: dt.datetime) -> PeriodEnd:
+def close_period(
+    rules: Rules, now: dt.datetime, *, pace: Pace | None = None, tier_pace: Pace | None = None,
+    progress: Progress | None = None,
+) -> PeriodEnd:
     """The end-of-period job (a till's night run or the owner's command):
     pending points due are released and old points expire for every member,
-    not only those who come back, then tiers are reviewed."""
-    released = expired = 0
-    due = {mid for (mid,) in PendingPoints.select(PendingPoints.member).where(
-        PendingPoints.released_at.is_null() & (PendingPoints.available_at <= now)).tuples()}
-    holders = set(due)
-    if rules.expiry_days:
-        holders |= {mid for (mid,) in Member.select(Member.id).where(Member.balance > 0).tuples()}
-    for member_id in sorted(holders):
-        with write_transaction():
-            member = Member.get_by_id(member_id)
-            released += release_pending(member, now)
-            expired += expire_points(member, rules, now)
-    return PeriodEnd(released, expired, review_tiers(rules, now))
+    not only those who come back, then tiers are reviewed.  A chunk of members
+    per transaction, with rests between (see storage.Pace)."""
+    pace = pace or Pace(PERIOD_CHUNK)
+    released = expired = done = 0
+    due_at = PendingPoints.available_at.db_value(now)
+    for ids in _chunks(_DUE_MEMBERS_SQL, (due_at,), pace):
+        with pace.chunk():
+            for member in Member.select().where(Member.id.in_([Member.id.python_value(i) for i in ids])):
+                released += release_pending(member, now)
+        done += len(ids)
+        if progress is not None:
+            progress("release", done)
+    if rules.expiry_days and expires_here():
+        done = 0
+        for ids in _chunks(_HOLDERS_SQL, (), pace):
+            with pace.chunk():
+                for member in Member.select().where(Member.id.in_([Member.id.python_value(i) for i in ids])):
+                    expired += expire_points(member, rules, now)
+            done += len(ids)
+            if progress is not None:
+                progress("expire", done)
+    return PeriodEnd(released, expired, review_tiers(rules, now, pace=tier_pace, progress=progress))
 
 
 def with_balance(customer: Customer | None, balance: int) -> Customer | None:

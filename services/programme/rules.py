@@ -31,6 +31,15 @@ from services.core.serialize import row_dict
 
 PROMOTION_KINDS = ("discount", "multiplier", "fixed_points", "buy_get")
 WELCOME_ON = ("registration", "first_purchase")
+FORMATS = ("loyaltill-rules/1",)  # what export_document writes and loads reads
+
+# Bounds, so a rule set can never make dates or sums overflow on every sale of
+# every till (a window of 10^12 days is an OverflowError in each date sum).
+MAX_WINDOW_DAYS = 3650  # tier window, points expiry, next-visit coupon life: ten years
+MAX_PENDING_DAYS = 365  # points wait at most a year before they can be spent
+MAX_POINTS = 1_000_000_000  # any number of points a rule gives or asks for
+MAX_AMOUNT = 10**12  # any amount of money in minor units (ten billion roubles)
+MAX_COUNT = 1_000_000  # units, uses, priorities
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,19 @@ def check(rules: Rules, today: dt.date | None = None) -> list[Problem]:
             bad("rule_negative", field=name)
     if rules.tier_window_days <= 0:
         bad("rule_window")
+    for name, most in (("tier_window_days", MAX_WINDOW_DAYS), ("expiry_days", MAX_WINDOW_DAYS),
+                       ("next_visit_days", MAX_WINDOW_DAYS), ("pending_days", MAX_PENDING_DAYS)):
+        if getattr(rules, name) > most:
+            bad("rule_days_range", field=name, max=most)
+    for name in ("redeem_min_balance", "redeem_step", "welcome_points", "birthday_points", "referral_points",
+                 "referral_new_points"):
+        if getattr(rules, name) > MAX_POINTS:
+            bad("rule_number_range", field=name, max=MAX_POINTS)
+    for name in ("point_value", "next_visit_min_bill"):
+        if getattr(rules, name) > MAX_AMOUNT:
+            bad("rule_number_range", field=name, max=MAX_AMOUNT)
+    if abs(rules.member_discount_priority) > MAX_COUNT:
+        bad("rule_number_range", field="member_discount_priority", max=MAX_COUNT)
     if not 0 <= rules.birthday_days <= 31:
         bad("rule_birthday_days")
     if rules.welcome_on not in WELCOME_ON:
@@ -224,6 +246,8 @@ def check(rules: Rules, today: dt.date | None = None) -> list[Problem]:
         codes.add(tier.code)
         if tier.min_spend < 0:
             bad("tier_spend_negative", tier=tier.name)
+        elif tier.min_spend > MAX_AMOUNT:
+            bad("rule_number_range", field=tier.name, max=MAX_AMOUNT)
         if tier.min_spend in seen:
             bad("tier_overlap", tier=tier.name, other=seen[tier.min_spend])
         seen[tier.min_spend] = tier.name
@@ -248,6 +272,8 @@ def check(rules: Rules, today: dt.date | None = None) -> list[Problem]:
             bad("coupon_promotion_unknown", coupon=coupon.code, promotion=coupon.promotion)
         if coupon.max_uses < 0 or coupon.per_member < 0:
             bad("coupon_limit_negative", coupon=coupon.code)
+        if coupon.max_uses > MAX_COUNT or coupon.per_member > MAX_COUNT:
+            bad("rule_number_range", field=coupon.code, max=MAX_COUNT)
         _check_dates(coupon.starts, coupon.ends, coupon.code, "coupon", today, bad)
     if rules.next_visit_promotion and rules.next_visit_promotion not in promo_codes:
         bad("next_visit_unknown", promotion=rules.next_visit_promotion)
@@ -289,6 +315,9 @@ def _check_promotion(promo: Promotion, rules: Rules, taken: set[str], today: dt.
         bad("promo_weekdays", name=name)
     if promo.min_bill < 0 or promo.min_qty < 0:
         bad("promo_minimum_negative", name=name)
+    if promo.points > MAX_POINTS or promo.min_bill > MAX_AMOUNT or abs(promo.bp) > 10 * BP or max(
+            promo.buy, promo.get, promo.min_qty, abs(promo.priority)) > MAX_COUNT:
+        bad("promo_number_range", name=name)
     unknown = [t for t in promo.tiers if rules.tier(t) is None]
     if unknown:
         bad("promo_tier_unknown", name=name, tier=", ".join(unknown))
@@ -379,9 +408,36 @@ def loads(text: str) -> Rules:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError("rules_file_bad", detail=str(exc)) from None
-    if isinstance(body, dict) and "rules" in body and "format" in body:
-        body = body["rules"]  # the export's envelope
+    except RecursionError:  # lists or objects nested thousands deep
+        raise InputError("rules_file_bad", detail="nested too deeply") from None
+    except ValueError:  # an integer of thousands of digits (Python refuses to read it)
+        raise InputError("rules_file_bad", detail="a number with too many digits") from None
+    if isinstance(body, dict) and "format" in body:
+        if body["format"] not in FORMATS:
+            raise InputError("rules_format", format=repr(body["format"])[:40], known=", ".join(FORMATS))
+        if "rules" in body:
+            body = body["rules"]  # the export's envelope
     return from_dict(body)
+
+
+def effective_utc(when: dt.datetime) -> dt.datetime:
+    """The moment rules take effect as stored (UTC, naive): a time with an offset
+    (2026-12-01T00:00+05:00) is that moment, not midnight UTC."""
+    if when.tzinfo is None:
+        return when
+    try:
+        return when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        raise InputError("rules_effective_range") from None
+
+
+def sound_body(body: str) -> bool:
+    """Whether a stored or pulled rule set's JSON is one this till can price with;
+    a rule set that is not is refused, never applied to sales."""
+    try:
+        return not check(from_dict(json.loads(body)))
+    except (InputError, ValueError, TypeError, RecursionError):
+        return False
 
 
 def export_document(rules: Rules) -> str:
@@ -426,6 +482,8 @@ def active_rules(at: dt.datetime | None = None) -> Rules:
 
 
 def by_version(version: int) -> Rules:
+    if not 0 < version < 2**63:  # SQLite keeps no larger integer: nothing to look up
+        raise InputError("rules_version_unknown", version=version)
     row = RuleSet.get_or_none(RuleSet.version == version)
     if row is None:
         raise InputError("rules_version_unknown", version=version)
@@ -490,7 +548,7 @@ def publish(
             name=rules.name,
             body=json.dumps(to_dict(rules), ensure_ascii=False, sort_keys=True),
             status=status,
-            effective_from=effective_from or utcnow(),
+            effective_from=effective_utc(effective_from) if effective_from else utcnow(),
         )
         doc = row_dict(RuleSet.get_by_id(row.id))  # as sync reads it back, so the signature matches both ways
         signature = authority.sign_row("rule_set", str(row.id), doc)  # the owner's authority, for the hub

@@ -104,6 +104,9 @@ _SALES_SQL = (
 )
 
 
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(9000, 12, 31)
+
+
 def simulate(
     rules: Rules,
     start: dt.date | None = None,
@@ -119,6 +122,9 @@ def simulate(
     end = end or bounds[1]
     if end < start:
         raise InputError("whatif_period")
+    # No till sold before 1970 or will in 9000: the edges of the calendar (0001-01-01,
+    # 9999-12-31) are clamped so the day after and the tier window before stay dates.
+    start, end = max(start, FIRST_DAY), min(end, LAST_DAY)
     since = dt.datetime.combine(start, dt.time())
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
     report = progress or (lambda done, total: None)

@@ -145,7 +145,7 @@ class SaleSession:
         times = QTY_TIMES.fullmatch(text)
         if times:
             qty, text = int(times.group(1)), times.group(2).strip()
-        if text.isdigit():
+        if text.isdecimal():
             try:
                 return self.scan(text, qty)
             except NotFound:

@@ -30,6 +30,7 @@ from models.schema import (
     Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow,
 )
 from services.journal import authority, continuity, fieldclock
+from services.programme import rules as rules_service
 from services.core import hlc, signing
 from services.sync import sealed
 from services.core.errors import InputError
@@ -179,6 +180,31 @@ def _ops_json(ops: list[dict[str, Any]]) -> bytes:
         for o in ops
     ]
     return ('{"ops":[' + ",".join(parts) + "]}").encode("utf-8")
+
+
+def join(hub_url: str, token: str, http: httpx.Client | None = None, timeout: float = 10.0) -> HubClient:
+    """A hub and token the person typed: remembered only once that hub has answered
+    with that token.  A mistyped or unreachable address would otherwise make the
+    till count as in a chain (offline caps on every redemption) without one."""
+    import httpx
+
+    hub_url, token = hub_url.strip().rstrip("/"), token.strip()
+    if not token or not token.isascii() or not token.isprintable() or " " in token:
+        raise SyncError("sync_token_shape")  # it goes in an HTTP header: ASCII only
+    try:
+        url = httpx.URL(hub_url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise SyncError("sync_url_bad") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise SyncError("sync_url_bad")
+    client = HubClient(hub_url, token, http, timeout=timeout)
+    try:
+        client.whoami()
+    except BaseException:
+        client.close()
+        raise
+    configure(hub_url, token)
+    return client
 
 
 def client_from_settings(http: httpx.Client | None = None, timeout: float = 10.0) -> HubClient:
@@ -423,6 +449,12 @@ def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, st
     model = _MODELS[kind]
     local_doc, local_clocks = fieldclock.known(kind, row_id)
     merged, merged_clocks, changed = hlc.merge(local_doc, local_clocks, doc, clocks)
+    if kind == "rule_set" and "body" in merged and not rules_service.sound_body(merged["body"]):
+        # One the till's own check would refuse (a window of 10^12 days...) would break
+        # every sale: it is skipped, and the rule sets already here stay in force.
+        log.warning("pulled rule set %s (version %s) fails the programme's checks; skipped", row_id,
+                    merged.get("version"))
+        return
     for reading in clocks.values():
         fieldclock.observe(reading)
     fieldclock.remember(kind, row_id, merged, merged_clocks)

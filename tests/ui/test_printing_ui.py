@@ -201,3 +201,25 @@ def test_screens_render(qtbot, window, tmp_path):
         qtbot.waitExposed(dialog)
         target = Path(os.environ.get("LOYALTILL_SHOTS", tmp_path)) / f"{name}.png"
         assert dialog.grab().save(str(target)) and target.stat().st_size > 10_000
+
+
+def test_a_card_sheet_that_cannot_be_saved_keeps_its_numbers_reserved_and_says_so(qtbot, window, tmp_path):
+    from services.shop import staff as auth
+
+    dialog = CardsDialog(auth.login("2222"), RESOURCES, window)
+    qtbot.addWidget(dialog)
+    dialog.radios["blank"].setChecked(True)
+    dialog.count.setValue(3)
+    preview = [f.number for f in next_blank_faces(3)]
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    dialog.write(blocker / "cards.pdf")
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    assert dialog.message.kind() in ("error", "warn")
+    assert preview[0] in dialog.message.text() and preview[-1] in dialog.message.text()
+    reserved = [c.number for c in Card.select().where(Card.status == "reserved").order_by(Card.number)]
+    assert reserved == sorted(preview)  # never handed to another card
+    shots = Path("/tmp/shots/robust")
+    if shots.parent.is_dir():
+        shots.mkdir(exist_ok=True)
+        dialog.grab().save(str(shots / "cards_not_saved.png"))

@@ -286,21 +286,53 @@ def test_a_bad_number_is_refused_before_drawing(shop, resources):
         cardsheet.render_cards_pdf([cardsheet.CardFace("2700100000017")], resources, STYLE)
 
 
-def test_blank_cards_are_not_used_up_when_the_sheet_cannot_be_written(shop, resources, tmp_path):
+def test_blank_numbers_are_reserved_before_the_sheet_and_stay_reserved_when_it_fails(shop, resources, tmp_path):
+    """A sheet that exists always has its numbers reserved (a run killed after writing it, or a
+    full disk, never lets the next run print the same numbers on other plastic cards)."""
     from services.shop.settings import local_till
 
     seq = local_till().card_seq
+    preview = [face.number for face in cardsheet.next_blank_faces(5)]
+    seen_reserved = []
 
     def fail(faces):
-        raise InputError("receipt_write", path="x")
+        seen_reserved.append(Card.select().where(Card.number.in_([f.number for f in faces])).count())
+        raise InputError("receipt_write", path="x", detail="No space left on device")
 
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as refused:
         cardsheet.reserve_blank(5, actor=shop["manager"], deliver=fail)
-    assert Card.select().count() == 0 and local_till().card_seq == seq
-    preview = [face.number for face in cardsheet.next_blank_faces(5)]
+    assert seen_reserved == [5]  # committed before the sheet was drawn
+    assert refused.value.code == "cards_reserved_not_printed"
+    assert refused.value.params["first"] == preview[0] and refused.value.params["last"] == preview[-1]
+    assert "are reserved" in str(refused.value) and preview[0] in str(refused.value)
+    assert [c.number for c in Card.select().order_by(Card.number)] == preview
+    assert local_till().card_seq == seq + 5
     delivered = []
     faces = cardsheet.reserve_blank(5, actor=shop["manager"], deliver=delivered.append)
-    assert [f.number for f in faces] == preview == [f.number for f in delivered[0]]  # the preview was true
+    assert not {f.number for f in faces} & set(preview)  # never the same numbers twice
+    assert [f.number for f in faces] == [f.number for f in delivered[0]]
+
+
+def test_blank_numbers_are_reserved_a_chunk_per_transaction(shop, empty_db):
+    import contextlib
+    import sqlite3
+
+    committed = []
+
+    def deliver(faces):
+        with contextlib.closing(sqlite3.connect(empty_db)) as other:  # what another connection sees
+            committed.append(other.execute('SELECT COUNT(*) FROM "card"').fetchone()[0])
+
+    from services.core.storage import Pace
+
+    rests = []
+    faces = cardsheet.reserve_blank(25, actor=shop["manager"], deliver=deliver,
+                                    pace=Pace(10, clock=lambda: 0.0, sleep=rests.append))
+    assert committed == [25] and len({f.number for f in faces}) == 25
+    assert len(rests) == 3 and min(rests) > 0.1  # three chunks (10, 10, 5), the lock left free after each
+    from models.schema import Outbox
+
+    assert Outbox.select().where(Outbox.kind == "card").count() == 25
 
 
 def test_blank_numbers_skip_cards_already_known(shop):
