@@ -68,9 +68,18 @@ class Context:
     changes: list[dict[str, Any]] = field(default_factory=list)
     members: set[str] = field(default_factory=set)  # whose ledger moved
     redeemed_sales: set[str] = field(default_factory=set)
+    # Its ids as text, made once per push rather than once per row (services.hub.rights)
+    till_key: str = ""
+    own_ids: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.till_key = str(self.till.id) if self.till.id is not None else ""  # "": the owner, through the hub
+        self.own_ids = {self.till_key}
+        if self.till.local_till_id is not None:
+            self.own_ids.add(str(self.till.local_till_id))
 
     def changed(self, kind: str, entity_id: str, doc: dict[str, Any], clocks: dict[str, str] | None = None) -> None:
-        self.changes.append({"kind": kind, "entity_id": entity_id, "origin": self.till.id, "doc": doc, "clocks": clocks})
+        self.changes.append({"kind": kind, "entity_id": entity_id, "origin": self.till_key or None, "doc": doc, "clocks": clocks})
 
 
 Handler = Callable[[list[Op], Context], None]
@@ -162,16 +171,18 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
                     status[op.op_id] = "quarantined"
         if fresh:
             now = now or utcnow()
+            till_key = str(till.id)
+            keys = [str(op.op_id) for op in fresh]
             inserted = {
-                uuid.UUID(r[0]) for r in insert_values(
+                r[0] for r in insert_values(
                     "applied_op", ("op_id", "till_id", "seq", "kind", "status", "applied_at"),
-                    [(str(op.op_id), str(till.id), op.seq, op.kind, "applied", now) for op in fresh],
+                    [(key, till_key, op.seq, op.kind, "applied", now) for key, op in zip(keys, fresh)],
                     returning="op_id::text", casts={"op_id": "::uuid", "till_id": "::uuid"},
                 )
             }
             todo = []
-            for op in fresh:
-                if op.op_id in inserted:
+            for key, op in zip(keys, fresh):
+                if key in inserted:
                     todo.append(op)
                 else:  # the same op under another seq: already applied once
                     status[op.op_id] = "duplicate"
@@ -271,7 +282,7 @@ def append_changes(changes: list[dict[str, Any]]) -> None:
     hub_db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOG_LOCK,))
     insert_values(
         "change", ("kind", "entity_id", "origin_id", "doc", "clocks"),
-        [(c["kind"], c["entity_id"], str(c["origin"]) if c["origin"] else None, _json_text(c["doc"]),
+        [(c["kind"], c["entity_id"], c["origin"], _json_text(c["doc"]),
           json.dumps(c["clocks"]) if c["clocks"] is not None else None) for c in changes],
         conflict="", casts={"origin_id": "::uuid", "doc": "::json", "clocks": "::json"},
     )
@@ -402,7 +413,7 @@ def apply_sales(ops: list[Op], ctx: Context) -> None:
         if (redeemed or earned) and member is None:
             raise Unapplicable("points on a sale without a member")
         rows.append((
-            checks.an_id(sale.get("id"), "the sale's id"), str(ctx.till.id),
+            checks.an_id(sale.get("id"), "the sale's id"), ctx.till_key,
             rights.own_till(ctx, sale.get("till_id"), "the sale's till"),
             checks.text(sale.get("receipt_no"), "the receipt number", required=True),
             member, checks.moment(sale.get("created_at"), "the sale's time", ctx.now), total,
@@ -434,7 +445,7 @@ def apply_returns(ops: list[Op], ctx: Context) -> None:
         ).fetchone()
         if sale is None:
             raise Unapplicable("a return of a sale the hub does not have")
-        if sale[0] != str(ctx.till.id):
+        if sale[0] != ctx.till_key:
             raise Unapplicable("a return of another till's sale")
         if refund > sale[1] or value > sale[1] or reversed_ > sale[2] or restored > sale[3]:
             raise Unapplicable("a return of more than its sale had")
@@ -474,15 +485,17 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
         if op.raw is not None and "_clock" not in op.payload:
             raw_docs[e["id"]] = op.raw  # the till's own JSON text goes to the change log as it came
     columns = _LEDGER_COLUMNS + ("origin_id", "received_at")
-    values = [tuple(r[c] for c in _LEDGER_COLUMNS) + (str(ctx.till.id), ctx.now) for r in rows]
+    values = [tuple(r[c] for c in _LEDGER_COLUMNS) + (ctx.till_key, ctx.now) for r in rows]
     casts = {c: "::uuid" for c in _LEDGER_UUIDS + ("origin_id",)}
     casts["created_at"] = "::timestamp"
+    checked = {r["id"]: r for r in rows}
     for (entry_id,) in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts):
-        doc = docs[entry_id]
-        ctx.changed("ledger_entry", entry_id, raw_docs.get(entry_id) or {k: v for k, v in doc.items() if k != "_clock"})
-        ctx.members.add(str(uuid.UUID(str(doc["member_id"]))))
-        if doc.get("kind") == "redeem" and doc.get("sale_id"):
-            ctx.redeemed_sales.add(str(doc["sale_id"]))
+        e = checked[entry_id]
+        ctx.changed("ledger_entry", entry_id,
+                    raw_docs.get(entry_id) or {k: v for k, v in docs[entry_id].items() if k != "_clock"})
+        ctx.members.add(e["member_id"])
+        if e["kind"] == "redeem" and e["sale_id"]:
+            ctx.redeemed_sales.add(e["sale_id"])
 
 
 def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
@@ -502,8 +515,9 @@ def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
         if not isinstance(payload, dict):
             payload, refused = {}, "the payload is not a JSON object"
             text = text if text is not None else json.dumps(item["payload"])[:2000]
-        out.append(Op(uuid.UUID(str(item["op_id"])), int(item.get("seq") or 0), str(item["kind"]), payload, text,
-                      refused))
+        op_id = item["op_id"]
+        out.append(Op(op_id if isinstance(op_id, uuid.UUID) else uuid.UUID(str(op_id)), int(item.get("seq") or 0),
+                      str(item["kind"]), payload, text, refused))
     return out
 
 
@@ -590,7 +604,7 @@ def _audit_row(op: Op, ctx: Context) -> tuple:
     if not isinstance(parsed, dict) or len(_json_text(parsed)) > AUDIT_DETAILS_MAX:
         raise Unapplicable("audit entry with malformed details")
     created = checks.moment(entry.get("created_at"), "the audit entry's time", ctx.now)
-    return (checks.an_id(entry.get("id"), "the audit entry's id"), str(ctx.till.id), created, ctx.now.isoformat(),
+    return (checks.an_id(entry.get("id"), "the audit entry's id"), ctx.till_key, created, ctx.now.isoformat(),
             action, checks.an_id(entry.get("staff_id"), "the audit entry's staff", required=False),
             texts[0], texts[1], _json_text(parsed))
 
