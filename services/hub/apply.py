@@ -143,19 +143,20 @@ def array_literal(values: list[Any]) -> str | list[Any]:
     than the insert itself.  Every text element is quoted and escaped, so no
     value can split or end the array whatever it holds; a column this does not
     cover (mixed kinds, a NUL character) goes as a list, psycopg2's own way."""
-    if all(type(v) is str for v in values):
+    kinds = set(map(type, values))
+    if kinds == {str}:
         joined = "\x00".join(values)
         if joined.count("\x00") != len(values) - 1:
             return values  # a NUL inside a value: psycopg2 refuses it, as it always did
         escaped = joined.replace("\\", "\\\\").replace('"', '\\"')
         return '{"' + escaped.replace("\x00", '","') + '"}'
-    if all(type(v) is int for v in values):
+    if kinds == {int}:
         return "{" + ",".join(map(str, values)) + "}"
-    if all(v is None or type(v) is str for v in values):
+    if kinds <= {str, type(None)}:
         return "{" + ",".join("NULL" if v is None else _quoted(v) for v in values) + "}"
-    if all(v is None or type(v) is int for v in values):
+    if kinds <= {int, type(None)}:
         return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
-    if all(type(v) is dt.datetime for v in values):
+    if kinds == {dt.datetime}:
         return "{" + ",".join(f'"{v.isoformat(" ")}"' for v in values) + "}"
     return values
 
@@ -214,13 +215,13 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
                     status[op.op_id] = "quarantined"
         if fresh:
             now = now or utcnow()
-            till_key = str(till.id)
+            till_key, applied_at = str(till.id), now.isoformat()
             keys = [str(op.op_id) for op in fresh]
             inserted = {
                 r[0] for r in insert_values(
                     "applied_op", ("op_id", "till_id", "seq", "kind", "status", "applied_at"),
-                    [(key, till_key, op.seq, op.kind, "applied", now) for key, op in zip(keys, fresh)],
-                    returning="op_id::text", casts={"op_id": "::uuid", "till_id": "::uuid"},
+                    [(key, till_key, op.seq, op.kind, "applied", applied_at) for key, op in zip(keys, fresh)],
+                    returning="op_id::text", casts={"op_id": "::uuid", "till_id": "::uuid", "applied_at": "::timestamp"},
                 )
             }
             todo = []
@@ -528,9 +529,10 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
         if op.raw is not None and "_clock" not in op.payload:
             raw_docs[e["id"]] = op.raw  # the till's own JSON text goes to the change log as it came
     columns = _LEDGER_COLUMNS + ("origin_id", "received_at")
-    values = [tuple(r[c] for c in _LEDGER_COLUMNS) + (ctx.till_key, ctx.now) for r in rows]
+    received = ctx.now.isoformat()
+    values = [tuple(r[c] for c in _LEDGER_COLUMNS) + (ctx.till_key, received) for r in rows]
     casts = {c: "::uuid" for c in _LEDGER_UUIDS + ("origin_id",)}
-    casts["created_at"] = "::timestamp"
+    casts["created_at"] = casts["received_at"] = "::timestamp"
     checked = {r["id"]: r for r in rows}
     for (entry_id,) in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts):
         e = checked[entry_id]
