@@ -11,7 +11,8 @@
    row per operation).  Not in it: the change log (a row per entry), the
    checks' reads, the HTTP round trips and the till's side.  Written two
    ways, a VALUES list (execute_values) and one array per column (unnest,
-   as the hub does); the faster is the baseline.
+   as the hub does), each twice, the better time kept; the faster form is
+   the baseline the goal is judged against.
 3. T tills push M operations each at the same moment (one process per till):
    aggregate ops/s and the slowest till's time.
 
@@ -175,8 +176,8 @@ def _raw_baseline(dsn: str, till_id: str, ops: int, batch: int) -> dict[str, Any
         cur.execute(f"INSERT INTO {scratch} ({names}) SELECT * FROM unnest({unnest}) ON CONFLICT DO NOTHING",
                     [list(column) for column in zip(*rows)])
 
-    rates = {}
-    for form, write in (("values", values), ("unnest", arrays)):
+    rates: dict[str, float] = {}
+    for form, write in (("values", values), ("unnest", arrays)) * 2:  # each twice, its better time kept
         scratch = {table: f"bench_raw_{tag}_{form}_{table}" for table, _, _, _ in tables}
         for table, name in scratch.items():
             cur.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING ALL)")
@@ -187,7 +188,7 @@ def _raw_baseline(dsn: str, till_id: str, ops: int, batch: int) -> dict[str, Any
                 if parts[i]:
                     write(scratch[table], names, types, parts[i])
             conn.commit()
-        rates[form] = ops / (time.perf_counter() - started)
+        rates[form] = max(rates.get(form, 0.0), ops / (time.perf_counter() - started))
         for name in scratch.values():
             cur.execute(f"DROP TABLE {name}")
         conn.commit()
