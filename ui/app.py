@@ -9,9 +9,10 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 import models
 from services.shop import settings as shop
@@ -23,6 +24,10 @@ from services.core.messages import _
 from ui.errors import report_bug, user_message
 from ui import operations
 from ui.style import apply_style
+
+if TYPE_CHECKING:
+    from ui.cashier import CashierWindow
+    from ui.scanner import ScanDetector
 
 log = logging.getLogger("loyaltill.ui")
 
@@ -140,6 +145,31 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
     app.setApplicationName("LoyalTill")
     apply_style(app)
     sys.excepthook = _excepthook
+    window = start_till(app, Path(db_path), Path(resources), demo)
+    if not isinstance(window, QWidget):
+        return window
+    probe = bool(os.environ.get(STARTUP_PROBE))
+    gc.freeze()  # the window lives as long as the till: collections skip it (see main.py)
+    if probe:
+        # `main.py bench`: say when the window has painted and takes input, then leave.
+        QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
+    code = app.exec()
+    # Closing the window waited for work under way; a quit from elsewhere did not.
+    operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
+    models.db.close()
+    from services.care import lock
+
+    lock.release(Path(db_path))
+    return code
+
+
+def start_till(app: QApplication, db_path: Path, resources: Path, demo: bool,
+               scanner: ScanDetector | None = None) -> CashierWindow | int:
+    """Everything before the event loop, as the till starts: the database, the first
+    run on an empty file, the sign-in, the cashier's window on screen (and, for the
+    owner of a new shop, the first day's checklist next). The exit code when the
+    person gave up. A test drives it whole (tests/ui/test_first_shop_day.py) with
+    its own `scanner`."""
     if not open_shop(app, Path(db_path), Path(resources), demo):
         return ExitCode.NOT_DONE
     info = shop.shop_info()
@@ -162,7 +192,7 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
         staff = login.staff
     from ui.cashier import CashierWindow
 
-    window = CashierWindow(staff, Path(resources))
+    window = CashierWindow(staff, Path(resources), scanner=scanner)
     window.resize(1366, 768)
     window.shop_changed.connect(lambda: reopen_window(window, Path(resources)))
     window.show()
@@ -176,15 +206,4 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
 
         if not continuity.card_numbers_settled():  # restored over an unreadable file: the hub settles the counters
             QTimer.singleShot(0, window.status_sync.sync_now)
-    gc.freeze()  # the window lives as long as the till: collections skip it (see main.py)
-    if probe:
-        # `main.py bench`: say when the window has painted and takes input, then leave.
-        QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
-    code = app.exec()
-    # Closing the window waited for work under way; a quit from elsewhere did not.
-    operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
-    models.db.close()
-    from services.care import lock
-
-    lock.release(Path(db_path))
-    return code
+    return window

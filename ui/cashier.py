@@ -166,7 +166,7 @@ class CashierWindow(QMainWindow):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(CartModel.NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((CartModel.QTY, 56), (CartModel.PRICE, 110), (CartModel.DISCOUNT, 110),
+        for column, width in ((CartModel.QTY, 96), (CartModel.PRICE, 110), (CartModel.DISCOUNT, 110),
                               (CartModel.SUM, 120), (CartModel.WHY, 250)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)

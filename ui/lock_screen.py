@@ -82,6 +82,10 @@ class LockScreen(QWidget):
         self.raise_()
         login.show()
         login.setMinimumHeight(login.sizeHint().height())
+        # As wide as the sign-in needs (its names and its keypad), never cut at the card's edge.
+        margins = self.card_layout.contentsMargins()
+        self.card.setFixedWidth(max(440, login.minimumWidth(), login.minimumSizeHint().width())
+                                + margins.left() + margins.right())
         # The note wraps: the card is as tall as its lines need at its width.
         self.card.setMinimumHeight(self.card_layout.totalHeightForWidth(self.card.width()))
         login.pad.clear()
