@@ -8,6 +8,7 @@ import gc
 import logging
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,7 +62,15 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> No
     report_bug(QApplication.activeWindow(), exc)
 
 
-def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> bool:
+@dataclass(frozen=True)
+class OpenedShop:
+    """The shop is open; `owner` when it was made just now ("New shop"): the owner who
+    typed their PIN twice on that form is signed in, not asked a third time."""
+
+    owner: object | None = None
+
+
+def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> OpenedShop | bool:
     """Open the database and make sure it holds a shop; False if the person gave up.
 
     The start check runs first, as on the command line: a damaged file or a
@@ -90,7 +99,7 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
         return False
     lock.hold(Path(db_path))  # a second window on the same file opens as before; only a restore asks
     if shop.is_set_up():
-        return True
+        return OpenedShop()
     install_translator(app, resources, system_language())
     if demo:
         from ui.first_run import build_demo_with_progress
@@ -100,10 +109,13 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
         except InputError as exc:
             QMessageBox.warning(None, _("LoyalTill"), user_message(exc))
             return False
-        return True
+        return OpenedShop()
     from ui.first_run import FirstRunDialog
 
-    return FirstRunDialog(resources).exec() == QDialog.DialogCode.Accepted
+    first = FirstRunDialog(resources, language=system_language())
+    if first.exec() != QDialog.DialogCode.Accepted:
+        return False
+    return OpenedShop(owner=first.owner)
 
 
 def _probe_staff() -> object:
@@ -170,7 +182,8 @@ def start_till(app: QApplication, db_path: Path, resources: Path, demo: bool,
     owner of a new shop, the first day's checklist next). The exit code when the
     person gave up. A test drives it whole (tests/ui/test_first_shop_day.py) with
     its own `scanner`."""
-    if not open_shop(app, Path(db_path), Path(resources), demo):
+    opened = open_shop(app, Path(db_path), Path(resources), demo)
+    if not isinstance(opened, OpenedShop):
         return ExitCode.NOT_DONE
     info = shop.shop_info()
     install_translator(app, Path(resources), info.language)
@@ -178,6 +191,8 @@ def start_till(app: QApplication, db_path: Path, resources: Path, demo: bool,
     probe = bool(os.environ.get(STARTUP_PROBE))
     if probe:
         staff = _probe_staff()
+    elif opened.owner is not None:  # the new shop's owner, signed in by the form they just filled
+        staff = opened.owner
     else:
         from ui.login import LoginDialog
 
