@@ -13,7 +13,7 @@ import datetime as dt
 import peewee
 from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
 
-from models.hub_steps import h0001_initial, h0002_audit, h0003_owner_keys, h0004_trust
+from models.hub_steps import h0001_initial, h0002_audit, h0003_owner_keys, h0004_trust, h0005_seeded
 
 hub_db = peewee.DatabaseProxy()
 
@@ -68,6 +68,8 @@ class HubTill(HubModel):
     # The till's own id on its receipts when it joined with a shop of its own
     # (services.hub.rights binds the first one it sends).
     local_till_id = peewee.UUIDField(null=True, unique=True)
+    # When its seed (its own history, sent once when it joined) ended (services.hub.apply.apply_snapshot).
+    seeded_at = peewee.DateTimeField(null=True)
 
 
 class AppliedOp(HubModel):
@@ -249,8 +251,13 @@ def _h2_audit(database: peewee.Database) -> None:
         database.execute_sql(statement)
 
 
+def _h5_seeded(database: peewee.Database) -> None:
+    for statement in h0005_seeded.STATEMENTS:
+        database.execute_sql(statement)
+
+
 # In the order they were first run on a hub: step 2 landed after 3 and 4.
-HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust, _h2_audit]
+HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust, _h2_audit, _h5_seeded]
 
 
 def migrate_hub(database: peewee.Database) -> int:

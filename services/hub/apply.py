@@ -179,18 +179,25 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
     }
 
 
-def apply_snapshot(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = None) -> int:
+def apply_snapshot(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = None,
+                   seed: str | None = None) -> int:
     """Master data and ledger a till already had when it was enrolled.  Not
     tracked as operations: every handler it uses is idempotent by entity id.
-    Until the till has pushed its first operation, its ledger history is
-    taken without the sales it names (services.hub.rights: the seed)."""
+    The till's seed (`seed` "more", then "last") is taken once: until its last
+    part, and before the till's first push, its ledger history is taken
+    without the sales it names, within a cap per member (services.hub.rights:
+    the seed).  Any other snapshot's ledger entries are checked as a push's."""
     with hub_db.atomic():
         till = HubTill.select().where(HubTill.id == till_id).for_update().get()
-        ctx = Context(till, now=now or utcnow(), seeding=till.last_seq == 0 and till.last_push_at is None)
+        seeding = (seed is not None and till.seeded_at is None and till.last_seq == 0
+                   and till.last_push_at is None)
+        ctx = Context(till, now=now or utcnow(), seeding=seeding)
         status: dict[uuid.UUID, str] = {}
         _apply(ops, ctx, status, tracked=False)
         _after(ctx)
         append_changes(ctx.changes)
+        if seed == "last" and till.seeded_at is None:
+            HubTill.update(seeded_at=utcnow()).where(HubTill.id == till.id).execute()
     return sum(1 for s in status.values() if s == "applied")
 
 
@@ -230,13 +237,22 @@ def _apply(ops: list[Op], ctx: Context, status: dict[uuid.UUID, str], tracked: b
                 status[op.op_id] = "quarantined"
 
 
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def _quarantine(till: HubTill, op: Op, error: str, tracked: bool = True) -> None:
     log.warning("quarantined %s op %s from till %s: %s", op.kind, op.op_id, till.name, error)
     payload = {"text": (op.raw or "")[:2000]} if op.refused else op.payload
     # Kept for the owner to read: PostgreSQL's jsonb takes no NUL character, which bad data may hold.
-    payload = json.loads(json.dumps(payload).replace("\\u0000", "\\ufffd"))
+    # Nor a lone surrogate, which PostgreSQL's driver cannot even send (a pair's halves go too: it is only kept to read).
+    try:
+        kept = json.dumps(payload)
+    except (RecursionError, ValueError):
+        kept = json.dumps({"text": "(nested too deep to keep)"})
+    payload = json.loads(_ESCAPED_SURROGATE.sub(r"\\ufffd", kept.replace("\\u0000", "\\ufffd")))
     Quarantine.insert(
-        till=till.id, op_id=op.op_id, seq=op.seq, kind=op.kind[:100], payload=payload, error=error[:2000]
+        till=till.id, op_id=op.op_id, seq=op.seq, kind=op.kind[:100], payload=payload,
+        error=error[:2000].encode("utf-8", "replace").decode("utf-8").replace("\x00", "?"),
     ).on_conflict_ignore().execute()
     if tracked:
         AppliedOp.update(status="quarantined").where(AppliedOp.op_id == op.op_id).execute()
@@ -304,6 +320,9 @@ def _entity_handler(kind: str, key: str = "id", drop: tuple[str, ...] = ()) -> H
             if kind in FLAT_DOCUMENTS:
                 checks.flat_document(doc, kind)
                 entity_id = checks.an_id(doc[key], f"the {kind}'s {key}")
+            elif kind in checks.CATALOGUE:
+                checks.catalogue_document(doc, kind)
+                entity_id = checks.an_id(doc[key], f"the {kind}'s {key}")
             merge_entity(ctx, kind, str(entity_id), doc, clocks)
     return apply
 
@@ -326,7 +345,7 @@ def _governed_handler(kind: str, key: str = "id") -> Handler:
             before = Entity.get_or_none((Entity.kind == kind) & (Entity.entity_id == entity_id)) if kind == "staff" else None
             merge_entity(ctx, kind, entity_id, doc, clocks)
             if kind == "staff":
-                governance.after_staff(doc, proof, before.doc if before else None)
+                governance.after_staff(entity_id, proof, before.doc if before else None)
     return apply
 
 
@@ -469,6 +488,29 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
             ctx.redeemed_sales.add(str(doc["sale_id"]))
 
 
+# A lone surrogate, as a character or as a JSON escape (a pair's escapes match too: checked in full then).
+_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
+
+
+def _encodable(text: str | None, payload: dict[str, Any]) -> bool:
+    """False when the payload holds text UTF-8 cannot carry: PostgreSQL's driver
+    would refuse it with an error no handler expects, failing the whole push."""
+    if text is not None and not _SURROGATE.search(text):
+        return True
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError, ValueError):
+        return False
+    return True
+
+
+def _text_of(payload: Any) -> str:
+    try:
+        return json.dumps(payload)[:2000]
+    except (RecursionError, ValueError):
+        return ""
+
+
 def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
     """Ops as JSON gives them; a payload may arrive as text (the outbox's own form).
     A payload that is not a JSON object is kept, refused: it goes to quarantine
@@ -483,10 +525,18 @@ def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
                 payload = json.loads(text)
             except ValueError:
                 payload, refused = {}, "the payload is not JSON"
+            except RecursionError:
+                payload, refused, text = {}, "the payload is nested too deep", text[:2000]
         if not isinstance(payload, dict):
             payload, refused = {}, "the payload is not a JSON object"
-            text = text if text is not None else json.dumps(item["payload"])[:2000]
-        out.append(Op(uuid.UUID(str(item["op_id"])), int(item.get("seq") or 0), str(item["kind"]), payload, text,
+            text = text if text is not None else _text_of(item["payload"])
+        elif not refused and not _encodable(text, payload):
+            payload, refused, text = {}, "the payload holds text that is not valid UTF-8 (a lone surrogate)", ""
+        kind = str(item["kind"])
+        if "\x00" in kind or not checks.valid_unicode(kind):  # PostgreSQL's text holds neither
+            kind = kind.encode("utf-8", "backslashreplace").decode("ascii", "replace").replace("\x00", "\\x00")
+            refused = refused or "the kind is not valid text"
+        out.append(Op(uuid.UUID(str(item["op_id"])), int(item.get("seq") or 0), kind, payload, text,
                       refused))
     return out
 

@@ -188,6 +188,7 @@ def supported(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
         return
     if ctx.seeding:
         _sign(e, negative=kind in ("redeem", "reverse", "expire"))
+        _within_seed_cap(e, facts)
         return
     if kind in ("earn", "release"):
         sale = _own_sale(ctx, e, facts)
@@ -218,6 +219,24 @@ def supported(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
         _sign(e, negative=True)
         if -delta > facts.received(e["member_id"]):
             raise Unapplicable(f"expiry of {-delta} points: the member never received that many")
+
+
+# A member's balance a seed may bring, all its entries together: beyond any real
+# shop's member (a million points), far below what a forged seed wanted (1e9 a time).
+SEED_MEMBER_CAP = 1_000_000
+
+
+def _within_seed_cap(e: dict[str, Any], facts: LedgerFacts) -> None:
+    balances: dict[str, int] = facts.__dict__.setdefault("seed_balances", {})
+    member = e["member_id"]
+    if member not in balances:
+        row = hub_db.execute_sql("SELECT COALESCE(SUM(delta), 0) FROM hub_ledger WHERE member_id = %s",
+                                 (member,)).fetchone()
+        balances[member] = int(row[0])
+    after = balances[member] + e["delta"]
+    if after > SEED_MEMBER_CAP:
+        raise Unapplicable(f"a seed that brings a member {after} points: a seed brings at most {SEED_MEMBER_CAP}")
+    balances[member] = after
 
 
 def _sign(e: dict[str, Any], *, negative: bool) -> None:

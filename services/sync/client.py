@@ -157,8 +157,10 @@ class HubClient:
     def push(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
         return self.call("POST", "/v1/push", content=_ops_json(ops), json_body=True)
 
-    def snapshot(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
-        return self.call("POST", "/v1/snapshot", content=_ops_json(ops), json_body=True)
+    def snapshot(self, ops: list[dict[str, Any]], seed: str | None = None) -> dict[str, Any]:
+        """`seed` "more"/"last": a part of this till's own history, sent once when it joins."""
+        params = {"seed": seed} if seed else None
+        return self.call("POST", "/v1/snapshot", content=_ops_json(ops), json_body=True, params=params)
 
     def pull(self, after: int, limit: int = PAGE) -> dict[str, Any]:
         return self.call("GET", "/v1/pull", params={"after": after, "limit": limit})
@@ -265,7 +267,7 @@ def _seed(client: HubClient) -> None:
             for row in model.select():
                 ops.append((kind, fieldclock.stamp_payload(kind, row_dict(row))))
         ops.extend(("ledger_entry", row_dict(row)) for row in LedgerEntry.select().order_by(LedgerEntry.created_at))
-    _send_snapshot(client, ops)
+    _send_snapshot(client, ops, seed=True)
     with write_transaction():
         _set("sync_seeded", True)
 
@@ -339,13 +341,16 @@ def remember_sent(changes: list[MasterChange]) -> None:
             fieldclock.remember(change.kind, change.row_id, change.merged, change.merged_clocks)
 
 
-def _send_snapshot(client: HubClient, ops: list[tuple[str, dict[str, Any]]]) -> None:
+def _send_snapshot(client: HubClient, ops: list[tuple[str, dict[str, Any]]], seed: bool = False) -> None:
+    """In parts of 2,000; a seed's parts say which is the last (the hub takes a seed once)."""
     wire = [
         {"op_id": str(uuid.uuid4()), "seq": 0, "kind": kind, "payload": json.dumps(payload, ensure_ascii=False)}
         for kind, payload in ops
     ]
-    for start in range(0, len(wire), 2000):
-        client.snapshot(wire[start:start + 2000])
+    starts = list(range(0, len(wire), 2000)) or [0]
+    for start in starts:
+        part = ("last" if start == starts[-1] else "more") if seed else None
+        client.snapshot(wire[start:start + 2000], seed=part)
 
 
 def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], None] | None = None) -> int:
