@@ -133,12 +133,14 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
         ReceiptPayment(pay.method, pay.tendered, pay.change) for pay in Payment.select().where(Payment.sale == sale)
     )
     extra, expiring = receipt_notes(sale, shop.language)  # next-visit coupon, points soon to expire
+    practice = training.is_training()
     return Receipt(
         shop_name=shop.name, address=store.address if store and store.address else shop.address,
         store_name=store.name if store and store.name != shop.name else "",
         header=shop.receipt_header, footer=shop.receipt_footer, language=shop.language, currency=shop.currency,
         locale=shop.locale, till_code=till.code, cashier=cashier.name if cashier else "-",
-        receipt_no=sale.receipt_no, barcode=_barcode(till.number, sale.receipt_no),
+        # Training: no scannable code, so no real till can look up a practice receipt.
+        receipt_no=sale.receipt_no, barcode=None if practice else _barcode(till.number, sale.receipt_no),
         created_at=local_time(sale.created_at, shop),  # the shop's clock, not the PC's
         lines=lines, subtotal=sale.subtotal, discount=sale.discount, total=sale.total, payments=payments,
         points_redeemed=sale.points_redeemed, points_value=sale.points_value,
@@ -148,7 +150,7 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
             ReceiptReturn(local_time(ret.created_at, shop), ret.refund)
             for ret in SaleReturn.select().where(SaleReturn.sale == sale).order_by(SaleReturn.created_at)
         ),
-        extra=extra, expiring=expiring, training=training.is_training(),
+        extra=extra, expiring=expiring, training=practice,
     )
 
 
