@@ -85,7 +85,8 @@ def test_a_bad_barcode_is_said_in_the_dialog_and_nothing_is_saved(qtbot, app_sty
     shot(dialog, "product-dialog-error.png")
 
 
-def test_the_label_sheet_is_saved_through_the_shops_own_file_dialog(qtbot, app_styled, shop_db, resources, tmp_path):
+def test_the_label_sheet_is_saved_through_the_shops_own_file_dialog(qtbot, app_styled, shop_db, resources, tmp_path,
+                                                                    monkeypatch):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -94,6 +95,7 @@ def test_the_label_sheet_is_saved_through_the_shops_own_file_dialog(qtbot, app_s
     from ui.catalogue_dialogs import CatalogueDialog
     from ui.formatting import Formatter
 
+    monkeypatch.setattr(files, "_last_folder", "")  # the folder saved into here is not the next test's start
     page = CatalogueDialog(auth.first_of_role("manager"), Formatter("RUB", "ru_RU"), resources)
     qtbot.addWidget(page)
     page.show()
