@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
     QHeaderView, QLabel, QLineEdit, QListWidget, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
     QVBoxLayout, QWidget,
 )
@@ -23,6 +23,7 @@ from services.shop.catalogue import ProductForm
 from services.shop.settings import shop_info
 from ui import operations
 from ui.errors import user_message
+from ui.files import save_path
 from ui.formatting import Formatter
 from ui.widgets import MessageBar
 
@@ -82,9 +83,13 @@ class ProductDialog(QDialog):
         if item is not None:
             history = QListWidget()
             history.setMaximumHeight(90)
-            for change in catalogue.price_history(item):
-                history.addItem(_("{when}: {previous} → {price}").format(
-                    when=fmt.date(change.effective_from), previous=fmt.money(change.previous), price=fmt.money(change.price)))
+            changes = catalogue.price_history(item)  # newest first: the last is the product's creation
+            for index, change in enumerate(changes):
+                text = (_("{when}: first price {price}") if index == len(changes) - 1
+                        else _("{when}: {previous} → {price}"))
+                history.addItem(text.format(when=fmt.date(change.effective_from), previous=fmt.money(change.previous),
+                                            price=fmt.money(change.price)))
+            self.history = history
             form.addRow(_("Price history"), history)
         hint = QLabel(_("No barcode? Leave the list empty: an in-store barcode is made, and you can print its label."))
         hint.setWordWrap(True)
@@ -293,7 +298,7 @@ class CatalogueDialog(QDialog):
         if not chosen:
             self.say(user_message(InputError("no_row")), "warn")
             return
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save labels as PDF"), str(Path.home() / "labels.pdf"), "PDF (*.pdf)")
+        path = save_path(self, _("Save labels as PDF"), _("labels") + ".pdf", "PDF (*.pdf)")
         if not path:
             return
         shop = shop_info()

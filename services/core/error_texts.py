@@ -56,6 +56,7 @@ TEXTS: dict[str, str] = {
     "phone_other_member": N_("Phone {phone} belongs to another member."),
     "birthday_bad": N_("That birthday cannot be right."),
     "sale_unknown": N_("No sale with receipt {ref}."),
+    "sale_training": N_("{ref} is a training receipt: nothing on it was sold, so there is nothing to return."),
     "return_nothing": N_("Everything on this receipt was already returned."),
     "return_qty": N_("Return at least one of each item."),
     "return_not_on_receipt": N_("Item {barcode} is not on this receipt."),

@@ -308,11 +308,14 @@ def _check_name(name: str, keep: Staff | None = None) -> str:
         raise InputError("staff_name_empty")
     if len(name) > 60:
         raise InputError("staff_name_long")
-    clash = Staff.select().where((Staff.name == name) & (Staff.active == True))  # noqa: E712
+    # "Ana Rusu", "ana rusu" and "ANA  RUSU" are one person on the sign-in screen.
+    key = " ".join(name.casefold().split())
+    others = Staff.select(Staff.id, Staff.name).where(Staff.active == True)  # noqa: E712
     if keep is not None:
-        clash = clash.where(Staff.id != keep.id)
-    if clash.exists():
-        raise InputError("staff_name_taken", name=name)
+        others = others.where(Staff.id != keep.id)
+    for other in others:
+        if " ".join(other.name.casefold().split()) == key:
+            raise InputError("staff_name_taken", name=other.name)
     return name
 
 
