@@ -150,7 +150,7 @@ def command_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--name", required=cmd is padd)
         cmd.add_argument("--price", type=int, required=cmd is padd, metavar="MINOR",
                          help="in minor units; per kilogram for weighed goods")
-        cmd.add_argument("--category", required=cmd is padd, help="its name (made if new)")
+        cmd.add_argument("--category", help="its name (made if new; add without it: 'Other goods' in the shop's language)")
         cmd.add_argument("--weighed", action=argparse.BooleanOptionalAction, default=None,
                          help="sold by weight from the scales (price per kg)")
         cmd.add_argument("--plu", type=int, help="the scales' PLU (default: the next free one)")
@@ -603,7 +603,8 @@ def cmd_product(args: argparse.Namespace) -> dict[str, Any]:
     open_db(args.db)
     actor = acting_staff(args, "edit_catalogue")
     if args.product_command == "add":
-        form = ProductForm(name=args.name, price=args.price, category=args.category, barcodes=tuple(args.barcode),
+        form = ProductForm(name=args.name, price=args.price, category=args.category or catalogue.default_category_name(),
+                           barcodes=tuple(args.barcode),
                            weighed=bool(args.weighed), plu=args.plu, sku=args.sku)
         return product_json(catalogue.add_product(actor, form))
     item = catalogue.find_code(args.barcode[0])

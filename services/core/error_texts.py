@@ -25,6 +25,8 @@ TEXTS: dict[str, str] = {
     "card_taken": N_("Card {card} already belongs to someone."),
     "cards_exhausted": N_("This till has used up its card numbers."),
     "product_unknown": N_("No product with barcode {barcode}."),
+    "product_archived": N_("“{name}” ({barcode}) is archived, not on sale: a manager puts it back under More… → "
+                           "Catalogue (Show archived)."),
     "pin_wrong": N_("Wrong PIN."),
     "pin_shape": N_("A PIN is 4 to 8 digits."),
     "pin_taken": N_("Another person already uses this PIN; choose another."),

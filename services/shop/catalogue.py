@@ -18,6 +18,7 @@ import peewee
 from models.db import fold_text
 from models.schema import Category, PriceChange, Product, ProductCode, Staff, utcnow
 from services.core.errors import InputError, NotFound
+from services.core.messages import words
 from services.core.storage import write_transaction
 from services.journal import audit
 from services.shop import product_codes, scales
@@ -43,11 +44,18 @@ def _name_matches(key: str) -> peewee.Expression:
 # --- the till's lookups -----------------------------------------------------------------
 
 
+def default_category_name() -> str:
+    """Where a product added without a category goes (a script's `product add`), in the shop's language."""
+    return words(shop_info().language).pgettext("category", "Other goods")
+
+
 def by_barcode(barcode: str) -> Product:
     """The active product sold under this code (any of its codes)."""
     product = find_code(barcode)
-    if product is None or not product.active:
+    if product is None:
         raise NotFound("product_unknown", barcode=barcode.strip())
+    if not product.active:  # taken off sale: say so, and where it comes back
+        raise NotFound("product_archived", barcode=barcode.strip(), name=product.name)
     return product
 
 

@@ -112,8 +112,9 @@ def test_a_new_category_is_made_with_its_loyalty_exclusion(shop):
 def test_archived_goods_leave_the_till_and_come_back(shop):
     item = catalogue.add_product(shop["manager"], milk())
     catalogue.archive_product(shop["manager"], item.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound) as archived:
         catalogue.by_barcode(MILK)
+    assert archived.value.code == "product_archived" and archived.value.params["name"] == item.name  # not "unknown"
     assert catalogue.products() == [] and [p.name for p in catalogue.products(archived=True)] == [item.name]
     assert catalogue.search("молоко") == []
     catalogue.archive_product(shop["manager"], item.id, archived=False)
