@@ -10,7 +10,7 @@ import pytest
 
 from models.hub import Entity, HubLedger, hub_db
 from services.hub import checks, door
-from test_attacks import NOW, entry_op, op, publish_rules, push, reasons, sale_op, statuses
+from test_attacks import NOW, a_programme, entry_op, op, publish_rules, push, reasons, sale_op, statuses  # noqa: F401
 
 pytestmark = pytest.mark.hub
 
