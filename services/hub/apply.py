@@ -68,6 +68,7 @@ class Context:
     changes: list[dict[str, Any]] = field(default_factory=list)
     members: set[str] = field(default_factory=set)  # whose ledger moved
     redeemed_sales: set[str] = field(default_factory=set)
+    tiers: set[str] | None = None  # the tier codes of the published rule sets, once read
 
     def changed(self, kind: str, entity_id: str, doc: dict[str, Any], clocks: dict[str, str] | None = None) -> None:
         self.changes.append({"kind": kind, "entity_id": entity_id, "origin": self.till.id, "doc": doc, "clocks": clocks})
@@ -366,9 +367,17 @@ def apply_member_tier(ops: list[Op], ctx: Context) -> None:
     for op in ops:
         member = checks.an_id(op.payload.get("member_id"), "the member")
         tier = checks.text(op.payload.get("tier"), "the tier", required=False) or ""
+        if tier and tier not in _published_tiers(ctx):
+            raise Unapplicable(f"tier {tier[:40]!r} is in no published rule set")
         clocks = checks.clock_readings(op.payload.get("_clock"), ctx.now)
         clock = clocks.get("tier", "")
         merge_entity(ctx, "member", str(member), {"id": member, "tier": tier}, {"tier": clock} if clock else {})
+
+
+def _published_tiers(ctx: Context) -> set[str]:
+    if ctx.tiers is None:
+        ctx.tiers = rights.Programme.published().tiers
+    return ctx.tiers
 
 
 # --- facts: sales, returns, ledger entries ------------------------------------------
@@ -418,9 +427,19 @@ def apply_sales(ops: list[Op], ctx: Context) -> None:
     })
 
 
+# What the other returns of a sale gave back: refund, value, points reversed, points restored.
+_RETURNED_SQL = (
+    "SELECT COALESCE(SUM(refund), 0), COALESCE(SUM(value), 0), "
+    "COALESCE(SUM((doc->'return'->>'points_reversed')::bigint), 0), "
+    "COALESCE(SUM((doc->'return'->>'points_restored')::bigint), 0) FROM hub_return WHERE sale_id = %s AND id <> %s"
+)
+
+
 @handler("return", 70)
 def apply_returns(ops: list[Op], ctx: Context) -> None:
     rows = []
+    returned: dict[str, list[int]] = {}  # sale -> what its returns gave back, this batch's included
+    seen: set[str] = set()
     for op in ops:
         rights.no_other_origin(ctx, op.payload)
         ret = _object(op.payload.get("return"), "the return")
@@ -432,17 +451,31 @@ def apply_returns(ops: list[Op], ctx: Context) -> None:
         value = checks.whole(ret.get("value") or 0, "the returned value", 0, checks.MAX_MONEY)
         reversed_ = checks.whole(ret.get("points_reversed") or 0, "the points reversed", 0, checks.MAX_POINTS)
         restored = checks.whole(ret.get("points_restored") or 0, "the points restored", 0, checks.MAX_POINTS)
+        return_id = checks.an_id(ret.get("id"), "the return's id")
         sale = hub_db.execute_sql(
-            "SELECT origin_id::text, total, points_earned, points_redeemed FROM hub_sale WHERE id = %s", (sale_id,),
+            "SELECT origin_id::text, paid_money, total, points_earned, points_redeemed FROM hub_sale WHERE id = %s",
+            (sale_id,),
         ).fetchone()
         if sale is None:
             raise Unapplicable("a return of a sale the hub does not have")
         if sale[0] != str(ctx.till.id):
             raise Unapplicable("a return of another till's sale")
-        if refund > sale[1] or value > sale[1] or reversed_ > sale[2] or restored > sale[3]:
-            raise Unapplicable("a return of more than its sale had")
+        # Every return of the sale together, this one included: a sale is given back once at most.
+        if sale_id not in returned:
+            returned[sale_id] = [int(v) for v in hub_db.execute_sql(_RETURNED_SQL, (sale_id, return_id)).fetchone()]
+        if return_id in seen:
+            continue  # the same return twice in one push
+        before = returned[sale_id]
+        after = [before[0] + refund, before[1] + value, before[2] + reversed_, before[3] + restored]
+        if after[0] > sale[1] or after[1] > sale[2] or after[2] > sale[3] or after[3] > sale[4]:
+            raise Unapplicable(
+                f"the sale's returns would give back more than it had: refund {after[0]} of {sale[1]} paid, "
+                f"value {after[1]} of {sale[2]}, points reversed {after[2]} of {sale[3]} earned, "
+                f"restored {after[3]} of {sale[4]} redeemed")
+        returned[sale_id] = after
+        seen.add(return_id)
         rows.append({
-            "id": uuid.UUID(checks.an_id(ret.get("id"), "the return's id")), "origin": ctx.till.id,
+            "id": uuid.UUID(return_id), "origin": ctx.till.id,
             "sale_id": uuid.UUID(sale_id), "refund": refund, "value": value, "doc": op.payload,
         })
     HubReturn.insert_many(rows).on_conflict_ignore().execute()

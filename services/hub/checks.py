@@ -25,6 +25,15 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_POINTS = 1_000_000_000
 # One manual adjustment by a manager or owner.
 MAX_ADJUST = 100_000
+# What one till may add by adjustments and transfers in one day (the hub's day,
+# by when the entries arrived): beyond it they go to quarantine for the owner.
+ADJUST_DAILY_BUDGET = 100_000
+# One sale's earned points, whatever the rule sets say (1,000,000 points: ten
+# thousand roubles of cashback at a kopeck a point, far beyond a real basket's).
+MAX_SALE_POINTS = 1_000_000
+# Two birthday bonuses of one member: a year apart, less twice the widest
+# window a rule set may have around the birthday (31 days either side).
+BIRTHDAY_GAP = dt.timedelta(days=300)
 # One sale's money, in minor units (ten billion roubles).
 MAX_MONEY = 1_000_000_000_000
 MAX_LINES = 1_000  # lines or payments on one sale

@@ -46,6 +46,10 @@ log = logging.getLogger("loyaltill.sync")
 
 BATCH = 500
 PAGE = 1000
+# A request's body stays under this, well below the hub's limit (services.hub.door.MAX_BODY, 2 MB):
+# a batch of big sales is cut short and the rest goes in the next request.
+PUSH_BYTES = 1_500_000
+SNAPSHOT_OPS = 2000
 
 # Settings that belong to this till alone and never travel.
 # Settings of this till only: never sent, never overwritten by another till's.
@@ -342,15 +346,33 @@ def remember_sent(changes: list[MasterChange]) -> None:
 
 
 def _send_snapshot(client: HubClient, ops: list[tuple[str, dict[str, Any]]], seed: bool = False) -> None:
-    """In parts of 2,000; a seed's parts say which is the last (the hub takes a seed once)."""
+    """In parts of at most 2,000 that fit the hub's body limit; a seed's parts say which is the last (the hub takes a seed once)."""
     wire = [
         {"op_id": str(uuid.uuid4()), "seq": 0, "kind": kind, "payload": json.dumps(payload, ensure_ascii=False)}
         for kind, payload in ops
     ]
-    starts = list(range(0, len(wire), 2000)) or [0]
-    for start in starts:
-        part = ("last" if start == starts[-1] else "more") if seed else None
-        client.snapshot(wire[start:start + 2000], seed=part)
+    parts: list[list[dict[str, Any]]] = []
+    start = 0
+    while start < len(wire):  # pieces that fit the hub's body limit
+        part = wire[start:start + fitting(wire[start:start + SNAPSHOT_OPS])]
+        parts.append(part)
+        start += len(part)
+    if seed and not parts:  # an empty till still says its seed is done
+        parts = [[]]
+    for index, part in enumerate(parts):
+        # A seed's pieces say whether more follow: the hub takes one seed per enrolment.
+        client.snapshot(part, seed=("last" if index == len(parts) - 1 else "more") if seed else None)
+
+
+def fitting(ops: list[dict[str, Any]], limit: int = PUSH_BYTES) -> int:
+    """How many of `ops`, from the first, go in one request of at most `limit`
+    bytes (at least one: an op alone over the limit is the hub's to refuse)."""
+    size = len(b'{"ops":[]}')
+    for count, o in enumerate(ops):
+        size += 64 + len(o["kind"]) + len(json.dumps(o["payload"]))  # as _ops_json writes it (ASCII)
+        if size > limit and count:
+            return count
+    return len(ops)
 
 
 def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], None] | None = None) -> int:
@@ -364,6 +386,8 @@ def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], No
         if not rows:
             return pushed
         ops = [{"op_id": str(op_id), "seq": seq, "kind": kind, "payload": payload} for seq, op_id, kind, payload in rows]
+        ops = ops[:fitting(ops)]
+        rows = rows[:len(ops)]
         answer = client.push(ops)
         acked = [uuid.UUID(r["op_id"]) for r in answer["results"] if r["status"] != "gap"]
         with write_transaction():
