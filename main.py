@@ -498,6 +498,7 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     if not 10 <= args.rounds <= 1_000_000:
         raise CliError("--rounds must be 10 to 1,000,000")
     open_db(args.db)
+    refuse_unless_demo(args.db)
     if args.printing:
         from services.devtools.bench_printing import run_print_bench
 
@@ -514,6 +515,17 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     if args.what in ("whatif", "all"):
         out["whatif"] = run_whatif_bench(progress=progress_bar("replay"))
     return out
+
+
+def refuse_unless_demo(path: Path) -> None:
+    """The bench sells, writes ledger entries and queues operations for the hub in the
+    file it measures: only a finished demo (main.py demo, which the bench's own
+    tooling builds too) is fair game, never a shop's real till."""
+    from services.shop.settings import get_setting
+
+    if get_setting("demo_state") != "complete":
+        raise CliError(f"{path} is not a demo shop: the bench adds sales to the file it measures, so it runs only "
+                       f"on one built by 'main.py demo --db FILE'.")
 
 
 def progress_bar(desc: str, unit: str = " sales") -> Any:
