@@ -150,7 +150,7 @@ def command_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--name", required=cmd is padd)
         cmd.add_argument("--price", type=int, required=cmd is padd, metavar="MINOR",
                          help="in minor units; per kilogram for weighed goods")
-        cmd.add_argument("--category", required=cmd is padd, help="its name (made if new)")
+        cmd.add_argument("--category", help="its name (made if new; add without it: 'Other goods' in the shop's language)")
         cmd.add_argument("--weighed", action=argparse.BooleanOptionalAction, default=None,
                          help="sold by weight from the scales (price per kg)")
         cmd.add_argument("--plu", type=int, help="the scales' PLU (default: the next free one)")
@@ -498,6 +498,7 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     if not 10 <= args.rounds <= 1_000_000:
         raise CliError("--rounds must be 10 to 1,000,000")
     open_db(args.db)
+    refuse_unless_demo(args.db)
     if args.printing:
         from services.devtools.bench_printing import run_print_bench
 
@@ -514,6 +515,17 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     if args.what in ("whatif", "all"):
         out["whatif"] = run_whatif_bench(progress=progress_bar("replay"))
     return out
+
+
+def refuse_unless_demo(path: Path) -> None:
+    """The bench sells, writes ledger entries and queues operations for the hub in the
+    file it measures: only a finished demo (main.py demo, which the bench's own
+    tooling builds too) is fair game, never a shop's real till."""
+    from services.shop.settings import get_setting
+
+    if get_setting("demo_state") != "complete":
+        raise CliError(f"{path} is not a demo shop: the bench adds sales to the file it measures, so it runs only "
+                       f"on one built by 'main.py demo --db FILE'.")
 
 
 def progress_bar(desc: str, unit: str = " sales") -> Any:
@@ -603,7 +615,8 @@ def cmd_product(args: argparse.Namespace) -> dict[str, Any]:
     open_db(args.db)
     actor = acting_staff(args, "edit_catalogue")
     if args.product_command == "add":
-        form = ProductForm(name=args.name, price=args.price, category=args.category, barcodes=tuple(args.barcode),
+        form = ProductForm(name=args.name, price=args.price, category=args.category or catalogue.default_category_name(),
+                           barcodes=tuple(args.barcode),
                            weighed=bool(args.weighed), plu=args.plu, sku=args.sku)
         return product_json(catalogue.add_product(actor, form))
     item = catalogue.find_code(args.barcode[0])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import operator
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -23,8 +24,27 @@ TILL_PRAGMAS: dict[str, object] = {
 }
 
 
+def fold_text(text: str | None) -> str:
+    """Text as a search compares it: case-folded, spaces collapsed, Latin letters
+    without their accents ("Pâine  Albă" -> "paine alba"), "ё" as "е" — a
+    cashier types "paine" or "лед" on a keyboard without the letters."""
+    if not text:
+        return ""
+    kept = []
+    for char in unicodedata.normalize("NFKD", text.casefold()):
+        if unicodedata.combining(char) and kept and kept[-1] < "\u0250":
+            continue  # the accent of a Latin letter (â, ă, ș, ț, é...)
+        if unicodedata.combining(char) and kept and kept[-1] == "е" and char == "\u0308":
+            continue  # ё -> е
+        kept.append(char)
+    return " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
+
+
 def make_database(path: str | Path) -> peewee.SqliteDatabase:
-    return peewee.SqliteDatabase(str(path), pragmas=dict(TILL_PRAGMAS))
+    database = peewee.SqliteDatabase(str(path), pragmas=dict(TILL_PRAGMAS))
+    # fold(x): the same folding in SQL, so rows keyed before it existed are still found.
+    database.register_function(fold_text, "fold", 1, deterministic=True)
+    return database
 
 
 def write_transaction() -> peewee._atomic:

@@ -13,7 +13,7 @@ import datetime as dt
 import peewee
 from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
 
-from models.hub_steps import h0001_initial, h0002_audit, h0003_owner_keys, h0004_trust, h0005_push_cost
+from models.hub_steps import h0001_initial, h0002_audit, h0003_owner_keys, h0004_trust, h0005_seeded, h0006_push_cost
 
 hub_db = peewee.DatabaseProxy()
 
@@ -68,6 +68,8 @@ class HubTill(HubModel):
     # The till's own id on its receipts when it joined with a shop of its own
     # (services.hub.rights binds the first one it sends).
     local_till_id = peewee.UUIDField(null=True, unique=True)
+    # When its seed (its own history, sent once when it joined) ended (services.hub.apply.apply_snapshot).
+    seeded_at = peewee.DateTimeField(null=True)
 
 
 class AppliedOp(HubModel):
@@ -75,7 +77,7 @@ class AppliedOp(HubModel):
 
     op_id = peewee.UUIDField(primary_key=True)
     # The till whose token pushed it: no foreign key (a trigger per row); a till
-    # is never deleted (hub step 5).  The unique (till, seq) below serves look-ups.
+    # is never deleted (hub step 6).  The unique (till, seq) below serves look-ups.
     till_id = peewee.UUIDField()
     seq = peewee.BigIntegerField()
     kind = peewee.TextField()
@@ -115,7 +117,7 @@ class Entity(HubModel):
 
 class HubSale(HubModel):
     id = peewee.UUIDField(primary_key=True)
-    # The enrolled till that sent it; not a foreign key (hub step 5: a till is never deleted).
+    # The enrolled till that sent it; not a foreign key (hub step 6: a till is never deleted).
     origin_id = peewee.UUIDField()
     till_id = peewee.UUIDField(null=True)  # the till's own id, as on its receipts
     receipt_no = peewee.TextField()
@@ -153,7 +155,7 @@ class HubLedger(HubModel):
     staff_id = peewee.UUIDField(null=True)
     note = peewee.TextField(default="")
     created_at = peewee.DateTimeField()
-    origin_id = peewee.UUIDField(null=True)  # the till that sent it (hub step 5: no foreign key)
+    origin_id = peewee.UUIDField(null=True)  # the till that sent it (hub step 6: no foreign key)
     received_at = peewee.DateTimeField(default=utcnow)
 
 
@@ -163,7 +165,7 @@ class Change(HubModel):
     seq = peewee.BigAutoField()
     kind = peewee.TextField()
     entity_id = peewee.TextField()
-    origin_id = peewee.UUIDField(null=True)  # the till that sent it (hub step 5: no foreign key)
+    origin_id = peewee.UUIDField(null=True)  # the till that sent it (hub step 6: no foreign key)
     doc = JSONField()  # read back whole, never queried inside
     clocks = JSONField(null=True)
 
@@ -252,13 +254,18 @@ def _h2_audit(database: peewee.Database) -> None:
         database.execute_sql(statement)
 
 
-def _h5_push_cost(database: peewee.Database) -> None:
-    for statement in h0005_push_cost.STATEMENTS:
+def _h5_seeded(database: peewee.Database) -> None:
+    for statement in h0005_seeded.STATEMENTS:
+        database.execute_sql(statement)
+
+
+def _h6_push_cost(database: peewee.Database) -> None:
+    for statement in h0006_push_cost.STATEMENTS:
         database.execute_sql(statement)
 
 
 # In the order they were first run on a hub: step 2 landed after 3 and 4.
-HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust, _h2_audit, _h5_push_cost]
+HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust, _h2_audit, _h5_seeded, _h6_push_cost]
 
 
 def migrate_hub(database: peewee.Database) -> int:

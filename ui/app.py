@@ -8,10 +8,12 @@ import gc
 import logging
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 import models
 from services.shop import settings as shop
@@ -23,6 +25,10 @@ from services.core.messages import _
 from ui.errors import report_bug, user_message
 from ui import operations
 from ui.style import apply_style
+
+if TYPE_CHECKING:
+    from ui.cashier import CashierWindow
+    from ui.scanner import ScanDetector
 
 log = logging.getLogger("loyaltill.ui")
 
@@ -56,7 +62,15 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> No
     report_bug(QApplication.activeWindow(), exc)
 
 
-def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> bool:
+@dataclass(frozen=True)
+class OpenedShop:
+    """The shop is open; `owner` when it was made just now ("New shop"): the owner who
+    typed their PIN twice on that form is signed in, not asked a third time."""
+
+    owner: object | None = None
+
+
+def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> OpenedShop | bool:
     """Open the database and make sure it holds a shop; False if the person gave up.
 
     The start check runs first, as on the command line: a damaged file or a
@@ -85,7 +99,7 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
         return False
     lock.hold(Path(db_path))  # a second window on the same file opens as before; only a restore asks
     if shop.is_set_up():
-        return True
+        return OpenedShop()
     install_translator(app, resources, system_language())
     if demo:
         from ui.first_run import build_demo_with_progress
@@ -95,10 +109,13 @@ def open_shop(app: QApplication, db_path: Path, resources: Path, demo: bool) -> 
         except InputError as exc:
             QMessageBox.warning(None, _("LoyalTill"), user_message(exc))
             return False
-        return True
+        return OpenedShop()
     from ui.first_run import FirstRunDialog
 
-    return FirstRunDialog(resources).exec() == QDialog.DialogCode.Accepted
+    first = FirstRunDialog(resources, language=system_language())
+    if first.exec() != QDialog.DialogCode.Accepted:
+        return False
+    return OpenedShop(owner=first.owner)
 
 
 def _probe_staff() -> object:
@@ -140,7 +157,33 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
     app.setApplicationName("LoyalTill")
     apply_style(app)
     sys.excepthook = _excepthook
-    if not open_shop(app, Path(db_path), Path(resources), demo):
+    window = start_till(app, Path(db_path), Path(resources), demo)
+    if not isinstance(window, QWidget):
+        return window
+    probe = bool(os.environ.get(STARTUP_PROBE))
+    gc.freeze()  # the window lives as long as the till: collections skip it (see main.py)
+    if probe:
+        # `main.py bench`: say when the window has painted and takes input, then leave.
+        QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
+    code = app.exec()
+    # Closing the window waited for work under way; a quit from elsewhere did not.
+    operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
+    models.db.close()
+    from services.care import lock
+
+    lock.release(Path(db_path))
+    return code
+
+
+def start_till(app: QApplication, db_path: Path, resources: Path, demo: bool,
+               scanner: ScanDetector | None = None) -> CashierWindow | int:
+    """Everything before the event loop, as the till starts: the database, the first
+    run on an empty file, the sign-in, the cashier's window on screen (and, for the
+    owner of a new shop, the first day's checklist next). The exit code when the
+    person gave up. A test drives it whole (tests/ui/test_first_shop_day.py) with
+    its own `scanner`."""
+    opened = open_shop(app, Path(db_path), Path(resources), demo)
+    if not isinstance(opened, OpenedShop):
         return ExitCode.NOT_DONE
     info = shop.shop_info()
     install_translator(app, Path(resources), info.language)
@@ -148,6 +191,8 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
     probe = bool(os.environ.get(STARTUP_PROBE))
     if probe:
         staff = _probe_staff()
+    elif opened.owner is not None:  # the new shop's owner, signed in by the form they just filled
+        staff = opened.owner
     else:
         from ui.login import LoginDialog
 
@@ -162,7 +207,7 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
         staff = login.staff
     from ui.cashier import CashierWindow
 
-    window = CashierWindow(staff, Path(resources))
+    window = CashierWindow(staff, Path(resources), scanner=scanner)
     window.resize(1366, 768)
     window.shop_changed.connect(lambda: reopen_window(window, Path(resources)))
     window.show()
@@ -176,15 +221,4 @@ def run_window(db_path: Path, resources: Path, demo: bool) -> int:
 
         if not continuity.card_numbers_settled():  # restored over an unreadable file: the hub settles the counters
             QTimer.singleShot(0, window.status_sync.sync_now)
-    gc.freeze()  # the window lives as long as the till: collections skip it (see main.py)
-    if probe:
-        # `main.py bench`: say when the window has painted and takes input, then leave.
-        QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
-    code = app.exec()
-    # Closing the window waited for work under way; a quit from elsewhere did not.
-    operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
-    models.db.close()
-    from services.care import lock
-
-    lock.release(Path(db_path))
-    return code
+    return window

@@ -52,6 +52,7 @@ def check_summary(report: dict) -> str:
         "balances": _("some members' balances differ from their points history"),
         "outbox": _("the queue for the hub has a gap"), "not_till": _("it is not a till file"),
         "demo_unfinished": _("a demo that never finished building"),
+        "schema": _("it holds tables or triggers LoyalTill never makes"),
     }
     return _("The check found problems: %1. Restore the latest backup or call support.").replace(
         "%1", "; ".join(words.get(p, p) for p in problems))

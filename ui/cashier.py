@@ -166,7 +166,10 @@ class CashierWindow(QMainWindow):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(CartModel.NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((CartModel.QTY, 56), (CartModel.PRICE, 110), (CartModel.DISCOUNT, 110),
+        self.table.ensurePolished()
+        # A weighed line's quantity whole ("0,347 kg"), not cut to "0,34…".
+        qty_width = max(56, self.table.fontMetrics().horizontalAdvance(self.fmt.weight(88_888)) + 20)
+        for column, width in ((CartModel.QTY, qty_width), (CartModel.PRICE, 110), (CartModel.DISCOUNT, 110),
                               (CartModel.SUM, 120), (CartModel.WHY, 250)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
     QHeaderView, QLabel, QLineEdit, QListWidget, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
 from models.schema import Product, Staff
 from services.core.errors import InputError
-from services.core.messages import _
+from services.core.messages import _, pgettext
 from services.core.money import parse_amount
 from services.printing import labels
 from services.shop import catalogue
@@ -23,6 +23,7 @@ from services.shop.catalogue import ProductForm
 from services.shop.settings import shop_info
 from ui import operations
 from ui.errors import user_message
+from ui.files import save_path
 from ui.formatting import Formatter
 from ui.widgets import MessageBar
 
@@ -37,7 +38,7 @@ class ProductDialog(QDialog):
         super().__init__(parent)
         self.staff, self.fmt, self.item = staff, fmt, item
         self.setWindowTitle(_("Edit product") if item else _("New product"))
-        self.setMinimumWidth(700)
+        self.setMinimumWidth(860)  # the barcode field's hint whole, in Russian too
         self.name = QLineEdit(item.name if item else "")
         self.category = QComboBox()
         self.category.setEditable(True)
@@ -65,26 +66,30 @@ class ProductDialog(QDialog):
         self.new_code.returnPressed.connect(self.add_code)
         remove_code.clicked.connect(lambda: self.codes.takeItem(self.codes.currentRow()))
         generate.clicked.connect(self.generate)
-        self.new_code.setMinimumWidth(220)
-        code_row = QHBoxLayout()
-        code_row.addWidget(self.new_code, 1)
+        code_row = QHBoxLayout()  # the field has the form's whole width: its hint is long in Russian
         for widget in (add_code, remove_code):
             code_row.addWidget(widget)
+        code_row.addStretch(1)
         form = QFormLayout()
-        form.addRow(_("Name"), self.name)
+        form.addRow(pgettext("catalogue", "Name"), self.name)
         form.addRow(_("Category"), self.category)
         form.addRow(_("Price"), self.price)
         form.addRow("", self.weighed)
         form.addRow(_("PLU on the scales"), self.plu)
         form.addRow(_("Barcodes (the first is the main one)"), self.codes)
+        form.addRow("", self.new_code)
         form.addRow("", code_row)
         form.addRow("", generate)
         if item is not None:
             history = QListWidget()
             history.setMaximumHeight(90)
-            for change in catalogue.price_history(item):
-                history.addItem(_("{when}: {previous} → {price}").format(
-                    when=fmt.date(change.effective_from), previous=fmt.money(change.previous), price=fmt.money(change.price)))
+            changes = catalogue.price_history(item)  # newest first: the last is the product's creation
+            for index, change in enumerate(changes):
+                text = (_("{when}: first price {price}") if index == len(changes) - 1
+                        else _("{when}: {previous} → {price}"))
+                history.addItem(text.format(when=fmt.date(change.effective_from), previous=fmt.money(change.previous),
+                                            price=fmt.money(change.price)))
+            self.history = history
             form.addRow(_("Price history"), history)
         hint = QLabel(_("No barcode? Leave the list empty: an in-store barcode is made, and you can print its label."))
         hint.setWordWrap(True)
@@ -118,6 +123,12 @@ class ProductDialog(QDialog):
         if code and not self.codes.findItems(code, Qt.MatchFlag.MatchExactly):
             self.codes.addItem(code)
         self.new_code.clear()
+
+    def take_scan(self, code: str) -> None:
+        """A barcode scanned while this form is open is the product's own (ui.cashier.on_scan
+        hands it here instead of to the sale under the catalogue)."""
+        self.new_code.setText(code)
+        self.add_code()
 
     def generate(self) -> None:
         try:
@@ -174,7 +185,7 @@ class CatalogueDialog(QDialog):
         self.staff, self.fmt, self.resources = staff, fmt, resources
         self.setWindowTitle(_("Catalogue"))
         self.resize(980, 640)
-        tabs = QTabWidget()
+        self.tabs = tabs = QTabWidget()
         tabs.addTab(self._products_tab(), _("Products"))
         tabs.addTab(self._categories_tab(), _("Categories"))
         tabs.addTab(self._scales_tab(), _("Scales"))
@@ -190,6 +201,11 @@ class CatalogueDialog(QDialog):
 
     def say(self, text: str, kind: str = "info") -> None:
         self.message.show_message(text, kind)
+
+    def take_scan(self, code: str) -> None:
+        """A barcode scanned over the catalogue finds its product (not the sale under it)."""
+        self.tabs.setCurrentIndex(0)
+        self.search.setText(code)
 
     # --- products -----------------------------------------------------------------
 
@@ -215,7 +231,7 @@ class CatalogueDialog(QDialog):
         top.addWidget(add)
         top.addWidget(edit)
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([_("Name"), _("Category"), _("Price"), _("Barcode"), _("How sold")])
+        self.table.setHorizontalHeaderLabels([pgettext("catalogue", "Name"), _("Category"), _("Price"), _("Barcode"), _("How sold")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
@@ -282,7 +298,7 @@ class CatalogueDialog(QDialog):
         if not chosen:
             self.say(user_message(InputError("no_row")), "warn")
             return
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save labels as PDF"), str(Path.home() / "labels.pdf"), "PDF (*.pdf)")
+        path = save_path(self, _("Save labels as PDF"), _("labels") + ".pdf", "PDF (*.pdf)")
         if not path:
             return
         shop = shop_info()
@@ -304,7 +320,7 @@ class CatalogueDialog(QDialog):
         add.clicked.connect(self.add_category)
         save.clicked.connect(self.save_category)
         form = QFormLayout()
-        form.addRow(_("Name"), self.category_name)
+        form.addRow(pgettext("catalogue", "Name"), self.category_name)
         form.addRow("", self.category_excluded)
         buttons = QHBoxLayout()
         buttons.addWidget(add)

@@ -28,8 +28,9 @@ def step_texts() -> dict[str, tuple[str, str, str]]:
                                                "change the percentages if you like."), ""),
         "cards": (_("5. Cards to print"), _("Print a sheet of numbered cards to hand out (or register members "
                                             "without a card: the till gives them a number)."), ""),
-        "first_sale": (_("6. The first sale"), _("Register a customer (F3), scan their goods, take the money (F12)."),
-                       ""),
+        "first_sale": (_("6. The first sale"), _("Hand the till to a cashier with F11 (they sign in with their own "
+                                                 "PIN); register a customer (F3), scan their goods, take the money "
+                                                 "(F12)."), ""),
     }
 
 

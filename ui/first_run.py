@@ -50,9 +50,11 @@ def build_demo_with_progress(resources: Path, parent: QWidget | None = None) -> 
 class FirstRunDialog(QDialog):
     """Choose: a demo shop to try the till, or a new shop with its owner."""
 
-    def __init__(self, resources: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, resources: Path, parent: QWidget | None = None, *, language: str = "ru") -> None:
         super().__init__(parent)
         self.resources = resources
+        self.default_language = language  # the language the form speaks: the shop's too, until chosen
+        self.owner: object | None = None  # the owner, signed in once the shop is made
         self.setWindowTitle(_("Welcome to LoyalTill"))
         self.setMinimumWidth(520)
         self.pages = QStackedWidget(self)
@@ -91,6 +93,7 @@ class FirstRunDialog(QDialog):
         self.language = QComboBox(page)
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(self.default_language)))
         self.card_prefix = QSpinBox(page)
         self.card_prefix.setRange(20, 29)
         self.card_prefix.setValue(int(DEFAULT_PREFIX))
@@ -153,4 +156,5 @@ class FirstRunDialog(QDialog):
             except InputError as exc:
                 self.error.setText(user_message(exc))
                 return
+            self.owner = auth.first_of_role("owner")  # create_shop held their signing key: signed in now
             self.accept()

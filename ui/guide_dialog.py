@@ -8,8 +8,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QHBo
 
 from services.core.errors import InputError
 from services.core.messages import _
-from services.printing.guide import build_guide, render_guide_pdf
-from services.programme.rules import active_rules
+from services.printing.guide import render_guide_pdf, shop_guide
 from services.shop.settings import shop_info
 from ui import operations
 from ui.widgets import MessageBar
@@ -53,9 +52,7 @@ class GuideDialog(QDialog):
         layout.addLayout(row)
 
     def pdf(self) -> bytes:
-        info = shop_info()
-        guide = build_guide(active_rules(), self.language.currentData(), info.name, info.currency)
-        return render_guide_pdf(guide, self.resources)
+        return render_guide_pdf(shop_guide(self.language.currentData()), self.resources)
 
     def choose_file(self) -> None:
         name = _("cashier-guide") + f"-{self.language.currentData()}.pdf"

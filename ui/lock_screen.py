@@ -33,7 +33,7 @@ class LockScreen(QWidget):
         outer.addStretch(1)
         self.card = QFrame(self)
         self.card.setObjectName("LockCard")
-        self.card.setFixedWidth(440)
+        self.card.setMinimumWidth(440)  # as wide as the sign-in inside needs (lock())
         self.card_layout = QVBoxLayout(self.card)
         self.card_layout.setContentsMargins(24, 20, 24, 20)
         self.heading = QLabel(self.card)
@@ -82,8 +82,14 @@ class LockScreen(QWidget):
         self.raise_()
         login.show()
         login.setMinimumHeight(login.sizeHint().height())
-        # The note wraps: the card is as tall as its lines need at its width.
-        self.card.setMinimumHeight(self.card_layout.totalHeightForWidth(self.card.width()))
+        # As wide as the sign-in needs (its row of names, its pad), never wider than the window;
+        # the note wraps, so the card is as tall as its lines need at that width.
+        margins = self.card_layout.contentsMargins()
+        wide = max(440, login.minimumWidth(), login.minimumSizeHint().width(), login.sizeHint().width()) \
+            + margins.left() + margins.right()
+        width = min(wide, self.parentWidget().width())
+        self.card.setFixedWidth(width)
+        self.card.setMinimumHeight(self.card_layout.totalHeightForWidth(width))
         login.pad.clear()
         return login
 

@@ -76,7 +76,7 @@ class LoginDialog(QDialog):
             widest = max(metrics.horizontalAdvance(line) for line in button.text().splitlines())
             button.setMinimumSize(max(170, widest + 40), 64)  # a long name is never cut
             button.setStyleSheet("QPushButton:checked { background: #0b6e99; color: white; font-weight: bold; }")
-            button.clicked.connect(lambda _=False: self.pad.clear())
+            button.clicked.connect(lambda _=False: (self.pad.clear(), self.show_lock()))  # each person's own lock
             self.names.addButton(button, index)
             self.buttons[str(person.id)] = button
             grid.addWidget(button, index // 3, index % 3)
@@ -115,8 +115,8 @@ class LoginDialog(QDialog):
         self.buttons[person_id].setChecked(True)
 
     def show_lock(self) -> None:
-        """The lock's countdown, from the database (a restart does not reset it)."""
-        wait = auth.seconds_locked(self.clock())
+        """The chosen person's lock countdown, from the database (a restart does not reset it)."""
+        wait = auth.seconds_locked(self.clock(), self.chosen())
         self.pad.setEnabled(wait == 0 and not self.checking)
         if wait:
             self.error.setText(locked_text(wait))

@@ -134,8 +134,15 @@ def main(argv: list[str]) -> int:
     cards = [c for c in args.cards.split(",") if c]
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    from services.core.errors import InputError
+    from ui.errors import user_message
+
     bare = time_bare(app, cards)
-    ours = time_till(app, args.db, cards)
+    try:
+        ours = time_till(app, args.db, cards)
+    except InputError as exc:  # the file cannot open a cashier window (no till set up): one line, not a traceback
+        print(user_message(exc), file=sys.stderr)
+        return 2
     print(json.dumps({"loyaltill": ours, "bare_qt": bare}))
     return 0
 

@@ -275,6 +275,9 @@ class StaffDialog(QDialog):
         if not person.active:
             self._apply(lambda: auth.enable(self.actor, person), _("%1 can sign in again."))
             return
+        if self.actor is not None and person.id == self.actor.id:  # refused before asking, not after
+            self._say(user_message(InputError("staff_disable_self")), "error")
+            return
         box = question(_("Disable"), _("%1 will no longer be able to sign in. Their sales keep their name. "
                                        "Disable?").replace("%1", person.name), self)
         box.finished.connect(lambda answer: self._apply(lambda: auth.disable(self.actor, person),

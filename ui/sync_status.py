@@ -1,5 +1,6 @@
 """The status bar's sync indicator: online or offline, operations waiting,
-the last successful sync, and a "Sync now" button.
+the last successful sync, and a "Sync now" button; a till with no hub says
+only that it works alone (it is not offline: there is nothing to reach).
 
 Sync runs on a worker thread (ui.worker), every minute when it works and
 with a growing pause (5 s doubling to 5 min) while the hub cannot be reached,
@@ -62,9 +63,9 @@ class SyncStatus(QWidget):
         state = self._read_state()
         self.button.setVisible(state.connected)
         last = self._when(state.last_ok)
-        if not state.connected:
-            self.label.setObjectName("Offline")
-            self.label.setText("● " + _("Offline — sales are kept on this till"))
+        if not state.connected:  # a shop with one till and no hub: nothing is missing, nothing to warn about
+            self.label.setObjectName("Alone")
+            self.label.setText(_("This till only (no hub)"))
         elif self.online:
             self.label.setObjectName("Online")
             self.label.setText("● " + _("Online · %1 waiting · last sync %2").replace("%1", str(state.pending)).replace("%2", last))

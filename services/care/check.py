@@ -11,10 +11,15 @@ the catalogue) and the demo's build mark, so start-up stays fast.
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+
+import peewee
+
+from models.migrations import LATEST, MIGRATIONS
 
 # What every command reads before it does anything: checked as the till starts.
 START_TABLES = ("setting", "till", "staff", "rule_set", "category", "product")
@@ -38,6 +43,7 @@ class CheckReport:
     till_file: bool = True  # a LoyalTill database at all
     demo_unfinished: bool = False
     schema: int = 0
+    unknown_schema: list[str] = field(default_factory=list)  # tables, indexes, triggers, views LoyalTill did not make
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,6 +63,8 @@ class CheckReport:
             out.append("outbox")
         if self.demo_unfinished:
             out.append("demo_unfinished")
+        if self.unknown_schema:
+            out.append("schema")
         return out
 
 
@@ -101,6 +109,45 @@ def _is_till_file(conn: sqlite3.Connection) -> tuple[bool, int]:
     return version > 0 and {"sale", "till", "outbox", "ledger_entry", "member"} <= names, version
 
 
+@functools.lru_cache(maxsize=None)
+def expected_objects(version: int) -> frozenset[tuple[str, str, str]]:
+    """(type, name, table) of every table, index, trigger and view a till of this
+    schema version has: the frozen migration steps run on an empty database in
+    memory, so it is exactly what LoyalTill itself makes."""
+    database = peewee.SqliteDatabase(":memory:")
+    try:
+        with database.atomic():
+            for step in MIGRATIONS[:version]:
+                step(database)
+        rows = database.execute_sql("SELECT type, name, tbl_name FROM sqlite_master").fetchall()
+    finally:
+        database.close()
+    return frozenset((t, n, tbl) for t, n, tbl in rows)
+
+
+def _text_of(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def unknown_objects(conn: sqlite3.Connection, version: int) -> list[str]:
+    """What a file holds beyond a fresh till's schema of its version: a trigger added
+    to a backup (`AFTER INSERT ON sale ... UPDATE staff SET role='owner'`) would
+    run inside every sale of the till it is restored to, so anything unknown is
+    refused.  Compared by type, name and table; SQLite's own tables (sqlite_sequence,
+    the statistics of ANALYZE) and its automatic indexes are its business."""
+    if not 0 < version <= LATEST:
+        return []  # not a till of a version this program knows: refused on that ground
+    expected = expected_objects(version)
+    found = []
+    for kind, name, table in conn.execute("SELECT type, name, tbl_name FROM sqlite_master"):
+        kind, name, table = _text_of(kind), _text_of(name), _text_of(table)
+        if (kind == "table" and name.startswith("sqlite_")) or (kind == "index" and name.startswith("sqlite_autoindex_")):
+            continue
+        if (kind, name, table) not in expected:
+            found.append(f"{kind} {name} on {table}" if kind in ("index", "trigger") else f"{kind} {name}")
+    return sorted(found)
+
+
 def _texts_decode(conn: sqlite3.Connection, table: str) -> bool:
     """Every TEXT value of a small table is valid UTF-8 (a flipped byte inside a
     string passes SQLite's own checks but breaks every read of that row)."""
@@ -128,6 +175,7 @@ def quick(path: Path) -> CheckReport:
             if not report.till_file:
                 report.ok = False
                 return report
+            report.unknown_schema = unknown_objects(conn, report.schema)
             problems: list[str] = []
             names = {row[0].decode() for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             for table in START_TABLES:
@@ -158,6 +206,7 @@ def full(path: Path) -> CheckReport:
             if not report.till_file:
                 report.ok = False
                 return report
+            report.unknown_schema = unknown_objects(conn, report.schema)
             found = [row[0].decode() for row in conn.execute("PRAGMA integrity_check(20)")]
             report.integrity = found if found != ["ok"] else ["ok"]
             if report.integrity == ["ok"]:
@@ -257,6 +306,8 @@ def refuse_unsafe_file(path: Path) -> None:
         return  # no till at all (a text file, another program's database): not damage; opening it says what it is
     if report.demo_unfinished:
         raise InputError("demo_interrupted")
+    if report.unknown_schema:  # not damage: somebody added to it; nothing runs on it until it is looked at
+        raise InputError("file_unknown_schema", path=str(path), names=", ".join(report.unknown_schema[:3]))
     if not report.ok:
         mark_damaged(path, "; ".join(report.integrity[:3]))
         raise InputError("file_damaged", path=str(path))

@@ -136,6 +136,8 @@ def inspect_backup(path: Path) -> TillFacts:
         raise InputError("restore_too_new", path=str(path))
     if report.demo_unfinished:
         raise InputError("restore_demo_unfinished", path=str(path))
+    if report.unknown_schema:
+        raise InputError("restore_unknown_schema", path=str(path), names=", ".join(report.unknown_schema[:3]))
     try:
         facts = read_facts(path)
     except sqlite3.Error:

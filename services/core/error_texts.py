@@ -25,6 +25,8 @@ TEXTS: dict[str, str] = {
     "card_taken": N_("Card {card} already belongs to someone."),
     "cards_exhausted": N_("This till has used up its card numbers."),
     "product_unknown": N_("No product with barcode {barcode}."),
+    "product_archived": N_("“{name}” ({barcode}) is archived, not on sale: a manager puts it back under More… → "
+                           "Catalogue (Show archived)."),
     "pin_wrong": N_("Wrong PIN."),
     "pin_shape": N_("A PIN is 4 to 8 digits."),
     "pin_taken": N_("Another person already uses this PIN; choose another."),
@@ -56,6 +58,7 @@ TEXTS: dict[str, str] = {
     "phone_other_member": N_("Phone {phone} belongs to another member."),
     "birthday_bad": N_("That birthday cannot be right."),
     "sale_unknown": N_("No sale with receipt {ref}."),
+    "sale_training": N_("{ref} is a training receipt: nothing on it was sold, so there is nothing to return."),
     "return_nothing": N_("Everything on this receipt was already returned."),
     "return_qty": N_("Return at least one of each item."),
     "return_not_on_receipt": N_("Item {barcode} is not on this receipt."),
@@ -130,6 +133,7 @@ TEXTS: dict[str, str] = {
     "storage_readonly": N_("Nothing was saved: the till's file is read-only. Check its permissions, then try again."),
     "storage_open": N_("Nothing was saved: the till's file cannot be opened. Check the drive, then try again."),
     # Backups, restore and damaged files (services/care).
+    "file_unknown_schema": N_("The till's file {path} holds database objects LoyalTill never makes ({names}); nothing was written to it. Restore the latest backup or call support."),
     "file_damaged": N_("The till's file {path} is damaged; nothing was written to it. Restore the latest backup (More… → Backups and restore, or main.py restore)."),
     "backup_out_folder": N_("{path} is a folder: give the backup a file name."),
     "backup_no_folder": N_("The folder {path} does not exist: choose another place for the backup."),
@@ -143,6 +147,7 @@ TEXTS: dict[str, str] = {
     "restore_damaged": N_("The backup {path} is damaged; nothing was changed. Choose an older backup."),
     "restore_too_new": N_("The backup {path} was written by a newer LoyalTill; nothing was changed. Update LoyalTill first."),
     "restore_demo_unfinished": N_("The backup {path} holds a demo that never finished building; nothing was changed."),
+    "restore_unknown_schema": N_("The backup {path} holds database objects LoyalTill never makes ({names}): it was altered, so it was not restored; nothing was changed."),
     "restore_onto_itself": N_("{path} is the till's own file, not a backup."),
     "restore_other_till": N_("The backup {path} belongs to another till of the chain; nothing was changed."),
     "restore_till_open": N_("LoyalTill is open on {path} in another window; close it there first, then restore (nothing was changed)."),

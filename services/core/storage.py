@@ -79,8 +79,9 @@ class Pace:
     """
 
     REST_S = 0.12
+    GROWTH = 2  # a chunk at most twice the last: one quick chunk (a warm cache) never sets up a long one
 
-    def __init__(self, size: int, *, budget_s: float = 0.2, rest_s: float = REST_S, most: int | None = None,
+    def __init__(self, size: int, *, budget_s: float = 0.1, rest_s: float = REST_S, most: int | None = None,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         self.size = max(1, size)
         self.most = most or max(self.size * 20, 1)
@@ -99,4 +100,5 @@ class Pace:
     def adjust(self, took: float) -> None:
         """The next chunk's size, from how long this one took (a slow disk, a busy machine)."""
         if took > 0:
-            self.size = max(1, min(self.most, int(self.size * self.budget_s / took)))
+            wanted = int(self.size * self.budget_s / took)
+            self.size = max(1, min(self.most, self.size * self.GROWTH, wanted))

@@ -16,6 +16,7 @@ import uuid
 from typing import Any, Callable
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -83,6 +84,34 @@ def current_till(request: Request) -> HubTill:
     return till
 
 
+class AccessLog:
+    """One log line per request, and none of the uvicorn tracebacks a client
+    leaving mid-body caused (the door then answers nothing: "client left")."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status: list[int] = []
+
+        async def sending(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            log.info("request" if status else "client left", extra={"fields": {
+                "method": scope.get("method"), "path": scope.get("path"), "status": status[0] if status else None,
+                "ms": round((time.perf_counter() - started) * 1000, 1), "till": scope.get("state", {}).get("till"),
+            }})
+
+
 def create_app(rate: RateLimit | None = None, max_body: int | None = None,
                clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
     """The hub's app.  `clock` is the hub's own time (naive UTC), against which
@@ -90,15 +119,15 @@ def create_app(rate: RateLimit | None = None, max_body: int | None = None,
     app = FastAPI(title="LoyalTill hub", version="1", description="Tills push their outboxes and pull what the others did.")
     app.add_middleware(Door, find_till=till_for_token, rate=rate or RateLimit(), max_body=max_body)
 
-    @app.middleware("http")
-    async def access_log(request: Request, call_next: Callable) -> Any:
-        started = time.perf_counter()
-        response = await call_next(request)
-        log.info("request", extra={"fields": {
-            "method": request.method, "path": request.url.path, "status": response.status_code,
-            "ms": round((time.perf_counter() - started) * 1000, 1), "till": getattr(request.state, "till", None),
-        }})
-        return response
+    app.add_middleware(AccessLog)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """422 naming where the body is wrong, never echoing what it held: a value
+        the answer cannot encode (a lone surrogate) would turn it into a 500."""
+        errors = [{"loc": [str(part)[:100] for part in e.get("loc", ())], "msg": str(e.get("msg", ""))[:200],
+                   "type": str(e.get("type", ""))} for e in exc.errors()[:20]]
+        return JSONResponse({"detail": json.loads(json.dumps(errors).encode("ascii", "replace"))}, status_code=422)
 
     @app.get("/health")
     def health() -> dict[str, Any]:
@@ -121,14 +150,17 @@ def create_app(rate: RateLimit | None = None, max_body: int | None = None,
         return Response(json.dumps(result), media_type="application/json")
 
     @app.post("/v1/snapshot")
-    def snapshot(body: PushIn, till: HubTill = Depends(current_till)) -> dict[str, Any]:
+    def snapshot(body: PushIn, till: HubTill = Depends(current_till),
+                 seed: str | None = Query(None, pattern="^(more|last)$")) -> dict[str, Any]:
+        """Master data, or with `seed` a part of the till's own history when it joins (once)."""
         ops = apply.parse_ops(_ops(body))
-        return {"applied": _in_db(lambda: apply.apply_snapshot(till.id, ops, now=clock()))}
+        return {"applied": _in_db(lambda: apply.apply_snapshot(till.id, ops, now=clock(), seed=seed))}
 
     @app.get("/v1/pull")
     def pull_changes(after: int = Query(0, ge=0, le=2**62), limit: int = Query(1000, ge=1, le=100_000),
                      till: HubTill = Depends(current_till)) -> dict[str, Any]:
-        return _in_db(lambda: pull.page(after, limit))
+        # JSON text made row by row (services.hub.pull): one bad row is held back, never a 500 for every till.
+        return Response(_in_db(lambda: pull.page_json(after, limit)), media_type="application/json")
 
     @app.post("/v1/holds")
     def place_hold(body: HoldIn, till: HubTill = Depends(current_till)) -> Any:

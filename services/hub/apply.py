@@ -14,7 +14,7 @@ saw acknowledged) nor one another till sends, and PostgreSQL has no unique
 index over an array's elements.  A GIN index over the batches' arrays, with
 the look-up each push then needs, measured about five times slower than the row
 per op, which is a narrow heap tuple and a B-tree entry appended in time order
-(op ids are UUIDv7) now that it carries no foreign key (hub step 5).
+(op ids are UUIDv7) now that it carries no foreign key (hub step 6).
 
 Cost: every table a push writes gets one statement per batch (`insert_values`,
 arrays unnested by the server), the checks read what they need once per
@@ -82,6 +82,7 @@ class Context:
     changes: list[dict[str, Any]] = field(default_factory=list)
     members: set[str] = field(default_factory=set)  # whose ledger moved
     redeemed_sales: set[str] = field(default_factory=set)
+    tiers: set[str] | None = None  # the tier codes of the published rule sets, once read
     # Its ids as text, made once per push rather than once per row (services.hub.rights)
     till_key: str = ""
     own_ids: set[str] = field(default_factory=set)
@@ -250,18 +251,25 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
     }
 
 
-def apply_snapshot(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = None) -> int:
+def apply_snapshot(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = None,
+                   seed: str | None = None) -> int:
     """Master data and ledger a till already had when it was enrolled.  Not
     tracked as operations: every handler it uses is idempotent by entity id.
-    Until the till has pushed its first operation, its ledger history is
-    taken without the sales it names (services.hub.rights: the seed)."""
+    The till's seed (`seed` "more", then "last") is taken once: until its last
+    part, and before the till's first push, its ledger history is taken
+    without the sales it names, within a cap per member (services.hub.rights:
+    the seed).  Any other snapshot's ledger entries are checked as a push's."""
     with hub_db.atomic():
         till = HubTill.select().where(HubTill.id == till_id).for_update().get()
-        ctx = Context(till, now=now or utcnow(), seeding=till.last_seq == 0 and till.last_push_at is None)
+        seeding = (seed is not None and till.seeded_at is None and till.last_seq == 0
+                   and till.last_push_at is None)
+        ctx = Context(till, now=now or utcnow(), seeding=seeding)
         status: dict[uuid.UUID, str] = {}
         _apply(ops, ctx, status, tracked=False)
         _after(ctx)
         append_changes(ctx.changes)
+        if seed == "last" and till.seeded_at is None:
+            HubTill.update(seeded_at=utcnow()).where(HubTill.id == till.id).execute()
     return sum(1 for s in status.values() if s == "applied")
 
 
@@ -301,13 +309,22 @@ def _apply(ops: list[Op], ctx: Context, status: dict[uuid.UUID, str], tracked: b
                 status[op.op_id] = "quarantined"
 
 
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def _quarantine(till: HubTill, op: Op, error: str, tracked: bool = True) -> None:
     log.warning("quarantined %s op %s from till %s: %s", op.kind, op.op_id, till.name, error)
     payload = {"text": (op.raw or "")[:2000]} if op.refused else op.payload
     # Kept for the owner to read: PostgreSQL's jsonb takes no NUL character, which bad data may hold.
-    payload = json.loads(json.dumps(payload).replace("\\u0000", "\\ufffd"))
+    # Nor a lone surrogate, which PostgreSQL's driver cannot even send (a pair's halves go too: it is only kept to read).
+    try:
+        kept = json.dumps(payload)
+    except (RecursionError, ValueError):
+        kept = json.dumps({"text": "(nested too deep to keep)"})
+    payload = json.loads(_ESCAPED_SURROGATE.sub(r"\\ufffd", kept.replace("\\u0000", "\\ufffd")))
     Quarantine.insert(
-        till=till.id, op_id=op.op_id, seq=op.seq, kind=op.kind[:100], payload=payload, error=error[:2000]
+        till=till.id, op_id=op.op_id, seq=op.seq, kind=op.kind[:100], payload=payload,
+        error=error[:2000].encode("utf-8", "replace").decode("utf-8").replace("\x00", "?"),
     ).on_conflict_ignore().execute()
     if tracked:
         AppliedOp.update(status="quarantined").where(AppliedOp.op_id == op.op_id).execute()
@@ -375,6 +392,9 @@ def _entity_handler(kind: str, key: str = "id", drop: tuple[str, ...] = ()) -> H
             if kind in FLAT_DOCUMENTS:
                 checks.flat_document(doc, kind)
                 entity_id = checks.an_id(doc[key], f"the {kind}'s {key}")
+            elif kind in checks.CATALOGUE:
+                checks.catalogue_document(doc, kind)
+                entity_id = checks.an_id(doc[key], f"the {kind}'s {key}")
             merge_entity(ctx, kind, str(entity_id), doc, clocks)
     return apply
 
@@ -397,7 +417,7 @@ def _governed_handler(kind: str, key: str = "id") -> Handler:
             before = Entity.get_or_none((Entity.kind == kind) & (Entity.entity_id == entity_id)) if kind == "staff" else None
             merge_entity(ctx, kind, entity_id, doc, clocks)
             if kind == "staff":
-                governance.after_staff(doc, proof, before.doc if before else None)
+                governance.after_staff(entity_id, proof, before.doc if before else None)
     return apply
 
 
@@ -418,9 +438,17 @@ def apply_member_tier(ops: list[Op], ctx: Context) -> None:
     for op in ops:
         member = checks.an_id(op.payload.get("member_id"), "the member")
         tier = checks.text(op.payload.get("tier"), "the tier", required=False) or ""
+        if tier and tier not in _published_tiers(ctx):
+            raise Unapplicable(f"tier {tier[:40]!r} is in no published rule set")
         clocks = checks.clock_readings(op.payload.get("_clock"), ctx.now)
         clock = clocks.get("tier", "")
         merge_entity(ctx, "member", str(member), {"id": member, "tier": tier}, {"tier": clock} if clock else {})
+
+
+def _published_tiers(ctx: Context) -> set[str]:
+    if ctx.tiers is None:
+        ctx.tiers = rights.Programme.published().tiers
+    return ctx.tiers
 
 
 # --- facts: sales, returns, ledger entries ------------------------------------------
@@ -470,9 +498,19 @@ def apply_sales(ops: list[Op], ctx: Context) -> None:
     })
 
 
+# What the other returns of a sale gave back: refund, value, points reversed, points restored.
+_RETURNED_SQL = (
+    "SELECT COALESCE(SUM(refund), 0), COALESCE(SUM(value), 0), "
+    "COALESCE(SUM((doc->'return'->>'points_reversed')::bigint), 0), "
+    "COALESCE(SUM((doc->'return'->>'points_restored')::bigint), 0) FROM hub_return WHERE sale_id = %s AND id <> %s"
+)
+
+
 @handler("return", 70)
 def apply_returns(ops: list[Op], ctx: Context) -> None:
     rows = []
+    returned: dict[str, list[int]] = {}  # sale -> what its returns gave back, this batch's included
+    seen: set[str] = set()
     for op in ops:
         rights.no_other_origin(ctx, op.payload)
         ret = _object(op.payload.get("return"), "the return")
@@ -484,17 +522,31 @@ def apply_returns(ops: list[Op], ctx: Context) -> None:
         value = checks.whole(ret.get("value") or 0, "the returned value", 0, checks.MAX_MONEY)
         reversed_ = checks.whole(ret.get("points_reversed") or 0, "the points reversed", 0, checks.MAX_POINTS)
         restored = checks.whole(ret.get("points_restored") or 0, "the points restored", 0, checks.MAX_POINTS)
+        return_id = checks.an_id(ret.get("id"), "the return's id")
         sale = hub_db.execute_sql(
-            "SELECT origin_id::text, total, points_earned, points_redeemed FROM hub_sale WHERE id = %s", (sale_id,),
+            "SELECT origin_id::text, paid_money, total, points_earned, points_redeemed FROM hub_sale WHERE id = %s",
+            (sale_id,),
         ).fetchone()
         if sale is None:
             raise Unapplicable("a return of a sale the hub does not have")
         if sale[0] != ctx.till_key:
             raise Unapplicable("a return of another till's sale")
-        if refund > sale[1] or value > sale[1] or reversed_ > sale[2] or restored > sale[3]:
-            raise Unapplicable("a return of more than its sale had")
+        # Every return of the sale together, this one included: a sale is given back once at most.
+        if sale_id not in returned:
+            returned[sale_id] = [int(v) for v in hub_db.execute_sql(_RETURNED_SQL, (sale_id, return_id)).fetchone()]
+        if return_id in seen:
+            continue  # the same return twice in one push
+        before = returned[sale_id]
+        after = [before[0] + refund, before[1] + value, before[2] + reversed_, before[3] + restored]
+        if after[0] > sale[1] or after[1] > sale[2] or after[2] > sale[3] or after[3] > sale[4]:
+            raise Unapplicable(
+                f"the sale's returns would give back more than it had: refund {after[0]} of {sale[1]} paid, "
+                f"value {after[1]} of {sale[2]}, points reversed {after[2]} of {sale[3]} earned, "
+                f"restored {after[3]} of {sale[4]} redeemed")
+        returned[sale_id] = after
+        seen.add(return_id)
         rows.append({
-            "id": uuid.UUID(checks.an_id(ret.get("id"), "the return's id")), "origin": ctx.till.id,
+            "id": uuid.UUID(return_id), "origin": ctx.till.id,
             "sale_id": uuid.UUID(sale_id), "refund": refund, "value": value, "doc": op.payload,
         })
     HubReturn.insert_many(rows).on_conflict_ignore().execute()
@@ -543,6 +595,29 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
             ctx.redeemed_sales.add(e["sale_id"])
 
 
+# A lone surrogate, as a character or as a JSON escape (a pair's escapes match too: checked in full then).
+_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
+
+
+def _encodable(text: str | None, payload: dict[str, Any]) -> bool:
+    """False when the payload holds text UTF-8 cannot carry: PostgreSQL's driver
+    would refuse it with an error no handler expects, failing the whole push."""
+    if text is not None and not _SURROGATE.search(text):
+        return True
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError, ValueError):
+        return False
+    return True
+
+
+def _text_of(payload: Any) -> str:
+    try:
+        return json.dumps(payload)[:2000]
+    except (RecursionError, ValueError):
+        return ""
+
+
 def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
     """Ops as JSON gives them; a payload may arrive as text (the outbox's own form).
     A payload that is not a JSON object is kept, refused: it goes to quarantine
@@ -557,12 +632,20 @@ def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
                 payload = json.loads(text)
             except ValueError:
                 payload, refused = {}, "the payload is not JSON"
+            except RecursionError:
+                payload, refused, text = {}, "the payload is nested too deep", text[:2000]
         if not isinstance(payload, dict):
             payload, refused = {}, "the payload is not a JSON object"
-            text = text if text is not None else json.dumps(item["payload"])[:2000]
+            text = text if text is not None else _text_of(item["payload"])
+        elif not refused and not _encodable(text, payload):
+            payload, refused, text = {}, "the payload holds text that is not valid UTF-8 (a lone surrogate)", ""
+        kind = str(item["kind"])
+        if "\x00" in kind or not checks.valid_unicode(kind):  # PostgreSQL's text holds neither
+            kind = kind.encode("utf-8", "backslashreplace").decode("ascii", "replace").replace("\x00", "\\x00")
+            refused = refused or "the kind is not valid text"
         op_id = item["op_id"]
         out.append(Op(op_id if isinstance(op_id, uuid.UUID) else uuid.UUID(str(op_id)), int(item.get("seq") or 0),
-                      str(item["kind"]), payload, text, refused))
+                      kind, payload, text, refused))
     return out
 
 

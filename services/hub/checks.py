@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 import uuid
-from typing import Any
+from typing import Any, Callable
 
 from services.core import hlc
 
@@ -25,6 +25,15 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_POINTS = 1_000_000_000
 # One manual adjustment by a manager or owner.
 MAX_ADJUST = 100_000
+# What one till may add by adjustments and transfers in one day (the hub's day,
+# by when the entries arrived): beyond it they go to quarantine for the owner.
+ADJUST_DAILY_BUDGET = 100_000
+# One sale's earned points, whatever the rule sets say (1,000,000 points: ten
+# thousand roubles of cashback at a kopeck a point, far beyond a real basket's).
+MAX_SALE_POINTS = 1_000_000
+# Two birthday bonuses of one member: a year apart, less twice the widest
+# window a rule set may have around the birthday (31 days either side).
+BIRTHDAY_GAP = dt.timedelta(days=300)
 # One sale's money, in minor units (ten billion roubles).
 MAX_MONEY = 1_000_000_000_000
 MAX_LINES = 1_000  # lines or payments on one sale
@@ -61,6 +70,8 @@ def text(value: Any, name: str, limit: int = MAX_TEXT, *, required: bool = False
         raise Unapplicable(f"{name} must be text")
     if len(value) > limit:
         raise Unapplicable(f"{name} is longer than {limit} characters")
+    if not valid_unicode(value):
+        raise Unapplicable(f"{name} is not valid text (a lone surrogate)")
     if required and not value.strip():
         raise Unapplicable(f"{name} is empty")
     return value
@@ -128,8 +139,8 @@ def flat_document(doc: dict[str, Any], kind: str) -> None:
     if len(doc) > MAX_FIELDS:
         raise Unapplicable(f"a {kind} has more than {MAX_FIELDS} fields")
     for key, value in doc.items():
-        if len(key) > 64:
-            raise Unapplicable(f"a {kind} field name is longer than 64 characters")
+        if len(key) > 64 or not valid_unicode(key):
+            raise Unapplicable(f"a {kind} field name is longer than 64 characters or not valid text")
         if value is None or isinstance(value, bool):
             continue
         if isinstance(value, str):
@@ -141,3 +152,60 @@ def flat_document(doc: dict[str, Any], kind: str) -> None:
                 raise Unapplicable(f"{kind} {key} is out of range")
         else:
             raise Unapplicable(f"{kind} {key} must be a plain value")
+
+
+def valid_unicode(value: str) -> bool:
+    """False for text UTF-8 cannot carry (a lone surrogate from a `\\ud800` escape):
+    PostgreSQL's driver could not send it, and every push would fail."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# --- the catalogue: every till may change it, so every field is typed and bounded ---------
+
+MAX_NAME = 200  # a product's or category's name
+MAX_CODE = 64  # a barcode, an SKU, a code's kind
+MAX_PRICE = 10_000_000_000  # one product's price in minor units (a hundred million roubles)
+MAX_PLU = 99_999
+MAX_QUICK_KEY = 10_000
+
+
+def _bool(value: Any, name: str) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise Unapplicable(f"{name} must be true or false")
+
+
+def _catalogue_fields(kind: str) -> dict[str, Callable[[Any, str], Any]]:
+    name = lambda v, n: text(v, n, MAX_NAME, required=True)  # noqa: E731
+    code = lambda v, n: text(v, n, MAX_CODE)  # noqa: E731
+    price = lambda v, n: whole(v, n, 0, MAX_PRICE)  # noqa: E731
+    ref = lambda v, n: an_id(v, n, required=False)  # noqa: E731
+    return {
+        "category": {"name": name, "loyalty_excluded": _bool},
+        "product": {
+            "name": name, "name_key": lambda v, n: text(v, n, MAX_NAME), "barcode": code, "sku": code,
+            "category_id": ref, "price": price, "active": _bool, "weighed": _bool,
+            "quick_key": lambda v, n: None if v is None else whole(v, n, 0, MAX_QUICK_KEY),
+            "plu": lambda v, n: None if v is None else whole(v, n, 0, MAX_PLU),
+        },
+        "product_code": {"product_id": ref, "code": code, "kind": code},
+        "price_change": {"product_id": ref, "previous": price, "price": price, "staff_id": ref,
+                         "effective_from": lambda v, n: text(v, n, 40)},
+    }[kind]
+
+
+CATALOGUE = ("category", "product", "product_code", "price_change")
+
+
+def catalogue_document(doc: dict[str, Any], kind: str) -> None:
+    """A catalogue document (whole or a few fields of one): plain fields of sane
+    sizes, as a member's, and each known field of its own type within bounds
+    (a price is a whole number of minor units, a name is text of at most
+    MAX_NAME characters, a flag is true or false)."""
+    flat_document(doc, kind)
+    for field_name, check in _catalogue_fields(kind).items():
+        if field_name in doc:
+            check(doc[field_name], f"the {kind}'s {field_name}")

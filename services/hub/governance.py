@@ -14,7 +14,11 @@ database is the owner's own credential; the till prints the key with
 `main.py owner-key`), or introduced by a staff document a trusted owner
 signed that makes someone an active owner with that key.  A signed document
 that disables or demotes an owner, or gives them a new key (a new PIN),
-drops their old key.
+drops their old key.  Trust follows the document the hub keeps after the
+merge, never the incoming one, and a dropped key is trusted again only by
+`hub trust-owner`: replaying an old signed promotion (any till may send any
+document it once pulled) brings back neither the role nor the key.  A staff
+document signed before the one the hub has is refused outright.
 
 Clocks: every field of an accepted document takes the signing time as its
 reading (signing.reading), never the till's clock, and a signing time in the
@@ -107,15 +111,33 @@ def accept(kind: str, entity_id: str, doc: dict[str, Any], proof: Any, *,
         raise Refused(f"a {kind} change {NEEDS_OWNER}: the signature does not match this document")
     if at > now_ms + SKEW_MS or at < 0:
         raise Refused(f"a {kind} change signed at a time the hub has not reached")
+    if kind == "staff":
+        stored = _signed_at(kind, entity_id)
+        if stored is not None and at < stored:
+            raise Refused(f"a {kind} document signed before the one the hub has (a replay of an old signature?)")
     reading = signing.reading(at, key)
     return {name: reading for name in doc}
 
 
-def after_staff(doc: dict[str, Any], proof: dict[str, Any], before: dict[str, Any] | None) -> None:
-    """Keys follow accepted staff documents: an active owner's key is trusted
-    (introduced by the signer); a key the person no longer holds as an active
-    owner is dropped."""
-    staff_id = str(doc.get("id"))
+def _signed_at(kind: str, entity_id: str) -> int | None:
+    """When the document the hub keeps was signed: its latest field reading."""
+    row = Entity.get_or_none((Entity.kind == kind) & (Entity.entity_id == entity_id))
+    latest = None
+    for reading in ((row.clocks or {}).values() if row else ()):
+        try:
+            ms = hlc.decode(str(reading))[0]
+        except ValueError:
+            continue
+        latest = ms if latest is None else max(latest, ms)
+    return latest
+
+
+def after_staff(staff_id: str, proof: dict[str, Any], before: dict[str, Any] | None) -> None:
+    """Keys follow the staff document the hub keeps once merged: an active
+    owner's key is trusted (introduced by the signer) unless it was ever
+    dropped; a key the person no longer holds as an active owner is dropped."""
+    row = Entity.get_or_none((Entity.kind == "staff") & (Entity.entity_id == staff_id))
+    doc = row.doc if row is not None and isinstance(row.doc, dict) else {}
     new_key = doc.get("sign_key") if doc.get("role") == "owner" and doc.get("active") else None
     old = {k.key for k in OwnerKey.select().where((OwnerKey.staff_id == staff_id) & OwnerKey.dropped_at.is_null())}
     if before and before.get("sign_key"):
@@ -123,7 +145,7 @@ def after_staff(doc: dict[str, Any], proof: dict[str, Any], before: dict[str, An
     stale = old - {new_key}
     if stale:
         OwnerKey.update(dropped_at=utcnow()).where(OwnerKey.key.in_(list(stale)) & OwnerKey.dropped_at.is_null()).execute()
-    if isinstance(new_key, str) and new_key and not trusted(new_key):
+    if isinstance(new_key, str) and new_key and not OwnerKey.select().where(OwnerKey.key == new_key).exists():
         trust(new_key, name=str(doc.get("name") or ""), staff_id=staff_id, by=proof["key"])
 
 

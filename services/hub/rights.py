@@ -8,16 +8,21 @@ its token) or the operation is refused.  A ledger entry is tied to what
 makes it true:
 
 - earn and release: a sale of this till with that member; together no more
-  than the sale's `points_earned`;
+  than the sale's `points_earned`, nor than its total could earn under any
+  published rule set (`Programme.earn_cap`), nor MAX_SALE_POINTS;
 - redeem: a sale of this till with that member, exactly `-points_redeemed`, once;
 - reverse and restore: a return of this till (of its own sale), within the
   return's own `points_reversed` (plus the bonuses the sale gave, which go
   back when the whole sale does) and `points_restored`;
 - welcome, birthday, referral: no more than the largest such bonus of any
-  rule set the chain has, on a sale of this till when they name one, a
-  welcome once per member;
-- adjust and transfer: a manager's or owner's name and a reason, within MAX_ADJUST;
-- expire: no more than the member ever received.
+  published rule set (drafts give nothing), on a sale of this till when they
+  name one (the sale's member's, but a referrer's reward); a welcome once per
+  member, a birthday once a year (BIRTHDAY_GAP), a referral once per referred
+  member (to them, and to whoever referred them);
+- adjust and transfer: a manager's or owner's name and a reason, within
+  MAX_ADJUST, and what they add within the till's ADJUST_DAILY_BUDGET;
+- expire: only from the chain's expiry till (the `expiry_till` setting), and
+  never more than the member's balance.
 
 During a till's seed (its first sync, before it has pushed anything) its
 history arrives without the sales it refers to, which it made before it knew
@@ -25,12 +30,15 @@ the hub: then only kinds, bounds, clocks and the till's name are checked.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from models.hub import Entity, HubTill, hub_db
+from services.core.money import BP
 from services.hub import checks
 from services.hub.checks import Unapplicable
 
@@ -68,7 +76,81 @@ def no_other_origin(ctx: TillContext, payload: dict[str, Any]) -> None:
             own_till(ctx, payload[key], "the origin")
 
 
+# --- the programme the chain has published -----------------------------------------------
+
+
+def _count(value: Any, high: int) -> int:
+    """A rule set's number, as the hub reads it: anything but a sane whole number counts as 0."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= high:
+        return 0
+    return value
+
+
+@dataclass
+class Programme:
+    """What the chain's published rule sets (never drafts) could give at most:
+    the bounds a till's points are checked against.  Read as plain JSON (the
+    hub does not load the till's services.programme.rules); the shape is theirs."""
+
+    earn: list[tuple[int, int]] = field(default_factory=list)  # (rate bp × best multiplier bp, point value)
+    fixed_points: int = 0  # the most a fixed-points promotion gives per unit bought
+    bonuses: dict[str, int] = field(default_factory=dict)  # welcome / birthday / referral -> most points
+    tiers: set[str] = field(default_factory=set)
+
+    @classmethod
+    def published(cls) -> "Programme":
+        out = cls()
+        for (doc,) in Entity.select(Entity.doc).where(Entity.kind == "rule_set").tuples():
+            if not isinstance(doc, dict) or doc.get("status", "active") == "draft":
+                continue
+            try:
+                body = json.loads(doc.get("body") or "{}")
+            except (TypeError, ValueError):
+                continue
+            if isinstance(body, dict):
+                out._add(body)
+        return out
+
+    def _add(self, body: dict[str, Any]) -> None:
+        rates = [_count(body.get("earn_bp"), BP)]
+        for tier in body.get("tiers") or ():
+            if isinstance(tier, dict):
+                rates.append(_count(tier.get("earn_bp"), BP))
+                if isinstance(tier.get("code"), str):
+                    self.tiers.add(tier["code"])
+        multiplier = BP
+        for promo in body.get("promotions") or ():
+            if not isinstance(promo, dict):
+                continue
+            if promo.get("kind") == "multiplier":
+                multiplier = max(multiplier, _count(promo.get("bp"), 10 * BP))
+            elif promo.get("kind") == "fixed_points":
+                self.fixed_points = max(self.fixed_points, _count(promo.get("points"), checks.MAX_POINTS))
+        point_value = _count(body.get("point_value", 100), checks.MAX_MONEY)
+        if point_value and max(rates):
+            self.earn.append((max(rates) * multiplier, point_value))
+        for name in ("welcome_points", "birthday_points", "referral_points", "referral_new_points"):
+            bonus = "referral" if name.startswith("referral") else name.split("_")[0]
+            self.bonuses[bonus] = max(self.bonuses.get(bonus, 0), _count(body.get(name), checks.MAX_POINTS))
+
+    def earn_cap(self, total: int, units: int) -> int:
+        """The most points a sale of `total` (minor units) and `units` bought could earn
+        under any published rule set (services.programme.pricing's sum, with the best
+        rate, the best multiplier and the biggest fixed promotion), and never more
+        than MAX_SALE_POINTS."""
+        by_rate = max((total * rate // (BP * BP * value) for rate, value in self.earn), default=0)
+        return min(checks.MAX_SALE_POINTS, by_rate + self.fixed_points * max(units, 0))
+
+
 # --- ledger entries -----------------------------------------------------------------------
+
+
+# A sale's units bought, from the lines the till sent (a weighed line is one unit).
+_UNITS_SQL = (
+    "SELECT COALESCE(SUM(CASE WHEN json_typeof(l->'qty') = 'number' THEN GREATEST((l->>'qty')::numeric, 0) "
+    "ELSE 0 END), 0) FROM json_array_elements(CASE WHEN json_typeof(doc->'lines') = 'array' "
+    "THEN doc->'lines' ELSE '[]'::json END) l"
+)
 
 
 class LedgerFacts:
@@ -77,7 +159,8 @@ class LedgerFacts:
     def __init__(self, entries: list[dict[str, Any]]) -> None:
         sale_ids = {e["sale_id"] for e in entries if e["sale_id"]}
         return_ids = {e["return_id"] for e in entries if e["return_id"]}
-        self.sales: dict[str, tuple[str, str | None, int, int]] = {}
+        # sale -> (origin, member, points earned, points redeemed, total, units bought)
+        self.sales: dict[str, tuple[str, str | None, int, int, int, int]] = {}
         self.returns: dict[str, tuple[str, str, int, int]] = {}
         # (sale or return id, kind) -> (sum of deltas, count), running through the batch
         self.moved: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -92,11 +175,12 @@ class LedgerFacts:
                 self.returns[rid] = (origin, sale_id, int(reversed_), int(restored))
                 sale_ids.add(sale_id)
         if sale_ids:
-            for sid, origin, member, earned, redeemed in hub_db.execute_sql(
-                "SELECT id::text, origin_id::text, member_id::text, points_earned, points_redeemed "
-                "FROM hub_sale WHERE id = ANY(%s::uuid[])", (list(sale_ids),),
+            for sid, origin, member, earned, redeemed, total, units in hub_db.execute_sql(
+                "SELECT id::text, origin_id::text, member_id::text, points_earned, points_redeemed, total, "
+                f"({_UNITS_SQL}) FROM hub_sale WHERE id = ANY(%s::uuid[])", (list(sale_ids),),
             ):
-                self.sales[sid] = (origin, member, int(earned), int(redeemed))
+                self.sales[sid] = (origin, member, int(earned), int(redeemed), int(total),
+                                   int(min(units, checks.MAX_POINTS)))
             for sid, kind, member, total, count in hub_db.execute_sql(
                 "SELECT sale_id::text, kind, member_id::text, SUM(delta), COUNT(*) FROM hub_ledger "
                 "WHERE sale_id = ANY(%s::uuid[]) GROUP BY sale_id, kind, member_id", (list(sale_ids),),
@@ -113,39 +197,77 @@ class LedgerFacts:
                 (list({r[1] for r in self.returns.values()}), list(self.returns)),
             ):
                 self.moved[(rid, kind)] = [int(total), int(count)]
-        self._bonus_caps: dict[str, int] | None = None
-        self._received: dict[str, int] = {}
+        self._programme: Programme | None = None
+        self._balances: dict[str, int] = {}
+        self._adjusted: int | None = None  # what this till's adjustments and transfers added today
+        self._expiry_till: tuple[str | None] | None = None
         self.welcomed: set[str] = set()  # members given a welcome bonus earlier in this batch
+        self.birthdays: dict[str, list[dt.datetime]] = {}  # member -> when their birthday bonuses were
+        self.referrals: dict[str, set[bool]] = {}  # referred member -> rewarded (themselves?, their referrer?)
+
+    @property
+    def programme(self) -> Programme:
+        if self._programme is None:
+            self._programme = Programme.published()
+        return self._programme
 
     def bonus_cap(self, kind: str) -> int:
-        """The largest bonus of this kind any rule set of the chain gives."""
-        if self._bonus_caps is None:
-            caps: dict[str, int] = defaultdict(int)
-            for (doc,) in Entity.select(Entity.doc).where(Entity.kind == "rule_set").tuples():
-                try:
-                    body = json.loads(doc.get("body") or "{}") if isinstance(doc, dict) else {}
-                except (TypeError, ValueError):
-                    continue
-                if not isinstance(body, dict):
-                    continue
-                for name in ("welcome_points", "birthday_points", "referral_points", "referral_new_points"):
-                    value = body.get(name)
-                    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= checks.MAX_POINTS:
-                        bonus = "referral" if name.startswith("referral") else name.split("_")[0]
-                        caps[bonus] = max(caps[bonus], value)
-            self._bonus_caps = dict(caps)
-        return self._bonus_caps.get(kind, 0)
+        """The largest bonus of this kind any published rule set of the chain gives."""
+        return self.programme.bonuses.get(kind, 0)
 
-    def received(self, member_id: str) -> int:
-        """What a member ever received (positive entries), less what already expired."""
-        if member_id not in self._received:
+    def balance(self, member_id: str) -> int:
+        """The member's balance at the hub, with the entries accepted so far in this batch."""
+        if member_id not in self._balances:
             row = hub_db.execute_sql(
-                "SELECT COALESCE(SUM(delta) FILTER (WHERE delta > 0), 0), "
-                "COALESCE(SUM(delta) FILTER (WHERE kind = 'expire'), 0) FROM hub_ledger WHERE member_id = %s",
-                (member_id,),
+                "SELECT COALESCE(SUM(delta), 0) FROM hub_ledger WHERE member_id = %s", (member_id,)).fetchone()
+            self._balances[member_id] = int(row[0])
+        return self._balances[member_id]
+
+    def adjusted_today(self, ctx: TillContext) -> int:
+        if self._adjusted is None:
+            day = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)  # type: ignore[attr-defined]
+            row = hub_db.execute_sql(
+                "SELECT COALESCE(SUM(delta), 0) FROM hub_ledger WHERE origin_id = %s "
+                "AND kind IN ('adjust', 'transfer') AND delta > 0 AND received_at >= %s",
+                (str(ctx.till.id), day),
             ).fetchone()
-            self._received[member_id] = int(row[0]) + int(row[1])
-        return self._received[member_id]
+            self._adjusted = int(row[0])
+        return self._adjusted
+
+    def expiry_till(self) -> str | None:
+        """The hub's id of the till that writes the chain's expiry, if the hub knows one.
+        The setting names a till's code: a joined till's code is its name at the hub;
+        the till that brought the shop may keep a code of its own, which it claimed
+        itself (the change it sent names it as the origin)."""
+        if self._expiry_till is None:
+            found = None
+            setting = Entity.get_or_none((Entity.kind == "setting") & (Entity.entity_id == "expiry_till"))
+            code = setting.doc.get("value") if setting is not None and isinstance(setting.doc, dict) else None
+            if isinstance(code, str) and code:
+                named = HubTill.select(HubTill.id).where(HubTill.name == code).first()
+                if named is not None:
+                    found = str(named.id)
+                else:
+                    row = hub_db.execute_sql(
+                        "SELECT origin_id::text FROM change WHERE kind = 'setting' AND entity_id = 'expiry_till' "
+                        "AND doc->>'value' = %s ORDER BY seq DESC LIMIT 1", (code,)).fetchone()
+                    found = row[0] if row else None
+            self._expiry_till = (found,)
+        return self._expiry_till[0]
+
+    def birthdays_of(self, member_id: str) -> list[dt.datetime]:
+        if member_id not in self.birthdays:
+            self.birthdays[member_id] = [when for (when,) in hub_db.execute_sql(
+                "SELECT created_at FROM hub_ledger WHERE member_id = %s AND kind = 'birthday'", (member_id,))]
+        return self.birthdays[member_id]
+
+    def referrals_of(self, referred: str) -> set[bool]:
+        """For a referred member: whether they (True) and their referrer (False) were rewarded."""
+        if referred not in self.referrals:
+            self.referrals[referred] = {bool(own) for (own,) in hub_db.execute_sql(
+                "SELECT l.member_id = s.member_id FROM hub_ledger l JOIN hub_sale s ON s.id = l.sale_id "
+                "WHERE l.kind = 'referral' AND s.member_id = %s", (referred,))}
+        return self.referrals[referred]
 
     def note(self, entry: dict[str, Any]) -> None:
         """An entry accepted: later entries of the batch count it."""
@@ -158,9 +280,16 @@ class LedgerFacts:
             bonus[entry["member_id"]] = bonus.get(entry["member_id"], 0) + entry["delta"]
         if entry["kind"] == "welcome":
             self.welcomed.add(entry["member_id"])
-        if entry["member_id"] in self._received:
-            if entry["delta"] > 0 or entry["kind"] == "expire":
-                self._received[entry["member_id"]] += entry["delta"]
+        if entry["member_id"] in self._balances:
+            self._balances[entry["member_id"]] += entry["delta"]
+        if entry["kind"] in ("adjust", "transfer") and entry["delta"] > 0 and self._adjusted is not None:
+            self._adjusted += entry["delta"]
+        if entry["kind"] == "birthday" and entry["member_id"] in self.birthdays:
+            self.birthdays[entry["member_id"]].append(dt.datetime.fromisoformat(entry["created_at"]))
+        if entry["kind"] == "referral" and entry["sale_id"] in self.sales:
+            referred = self.sales[entry["sale_id"]][1]
+            if referred in self.referrals:
+                self.referrals[referred].add(entry["member_id"] == referred)
 
 
 def ledger_entry(ctx: TillContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -188,9 +317,14 @@ def supported(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
     kind, delta = e["kind"], e["delta"]
     if kind in ("adjust", "transfer"):
         _adjustment(e)
+        if not ctx.seeding and delta > 0 and facts.adjusted_today(ctx) + delta > checks.ADJUST_DAILY_BUDGET:
+            raise Unapplicable(
+                f"{kind} of {delta} points: this till's adjustments and transfers today would pass "
+                f"{checks.ADJUST_DAILY_BUDGET} points ({facts.adjusted_today(ctx)} already); the owner decides")
         return
     if ctx.seeding:
         _sign(e, negative=kind in ("redeem", "reverse", "expire"))
+        _within_seed_cap(e, facts)
         return
     if kind in ("earn", "release"):
         sale = _own_sale(ctx, e, facts)
@@ -198,6 +332,10 @@ def supported(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
         given = facts.moved[(e["sale_id"], "earn")][0] + facts.moved[(e["sale_id"], "release")][0]
         if given + delta > sale[2]:
             raise Unapplicable(f"{kind} of {delta} points: the sale earned {sale[2]}, {given} already given")
+        cap = facts.programme.earn_cap(sale[4], sale[5])
+        if given + delta > cap:
+            raise Unapplicable(f"{kind} of {delta} points: a sale of {sale[4]} can earn at most {cap} "
+                               f"under the chain's published rule sets, {given} already given")
     elif kind == "redeem":
         sale = _own_sale(ctx, e, facts)
         if delta != -sale[3]:
@@ -207,20 +345,58 @@ def supported(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
     elif kind in ("reverse", "restore"):
         _returned(ctx, e, facts)
     elif kind in checks.BONUS_KINDS:
-        _sign(e, negative=False)
-        cap = facts.bonus_cap(kind)
-        if delta > cap:
-            raise Unapplicable(f"a {kind} bonus of {delta} points: no rule set gives more than {cap}")
-        if e["sale_id"]:
-            _own_sale(ctx, e, facts, any_member=True)
-        elif kind != "welcome":
-            raise Unapplicable(f"a {kind} bonus names no sale")
-        if kind == "welcome" and (e["member_id"] in facts.welcomed or _has_welcome(e)):
-            raise Unapplicable("the member already had a welcome bonus")
+        _bonus(ctx, e, facts)
     elif kind == "expire":
         _sign(e, negative=True)
-        if -delta > facts.received(e["member_id"]):
-            raise Unapplicable(f"expiry of {-delta} points: the member never received that many")
+        if facts.expiry_till() != str(ctx.till.id):
+            raise Unapplicable("an expiry from a till that is not the chain's expiry till (setting expiry_till)")
+        balance = facts.balance(e["member_id"])
+        if -delta > balance:
+            raise Unapplicable(f"expiry of {-delta} points: the member's balance is {balance}")
+
+
+def _bonus(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
+    kind, delta = e["kind"], e["delta"]
+    _sign(e, negative=False)
+    cap = facts.bonus_cap(kind)
+    if delta > cap:
+        raise Unapplicable(f"a {kind} bonus of {delta} points: no published rule set gives more than {cap}")
+    sale = None
+    if e["sale_id"]:
+        # A referrer's reward is on the new member's sale; every other bonus is on the member's own.
+        sale = _own_sale(ctx, e, facts, any_member=kind == "referral")
+    elif kind != "welcome":
+        raise Unapplicable(f"a {kind} bonus names no sale")
+    if kind == "welcome" and (e["member_id"] in facts.welcomed or _has_welcome(e)):
+        raise Unapplicable("the member already had a welcome bonus")
+    if kind == "birthday":
+        when = dt.datetime.fromisoformat(e["created_at"])
+        if any(abs(when - other) < checks.BIRTHDAY_GAP for other in facts.birthdays_of(e["member_id"])):
+            raise Unapplicable("the member already had a birthday bonus this year")
+    if kind == "referral" and sale is not None:
+        referred = sale[1]
+        if referred is None:
+            raise Unapplicable("a referral bonus on a sale without a member")
+        if (e["member_id"] == referred) in facts.referrals_of(referred):
+            raise Unapplicable("the referred member's referral was already rewarded")
+
+
+# A member's balance a seed may bring, all its entries together: beyond any real
+# shop's member (a million points), far below what a forged seed wanted (1e9 a time).
+SEED_MEMBER_CAP = 1_000_000
+
+
+def _within_seed_cap(e: dict[str, Any], facts: LedgerFacts) -> None:
+    balances: dict[str, int] = facts.__dict__.setdefault("seed_balances", {})
+    member = e["member_id"]
+    if member not in balances:
+        row = hub_db.execute_sql("SELECT COALESCE(SUM(delta), 0) FROM hub_ledger WHERE member_id = %s",
+                                 (member,)).fetchone()
+        balances[member] = int(row[0])
+    after = balances[member] + e["delta"]
+    if after > SEED_MEMBER_CAP:
+        raise Unapplicable(f"a seed that brings a member {after} points: a seed brings at most {SEED_MEMBER_CAP}")
+    balances[member] = after
 
 
 def _sign(e: dict[str, Any], *, negative: bool) -> None:
@@ -241,7 +417,7 @@ def _adjustment(e: dict[str, Any]) -> None:
 
 
 def _own_sale(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts,
-              any_member: bool = False) -> tuple[str, str | None, int, int]:
+              any_member: bool = False) -> tuple[str, str | None, int, int, int, int]:
     if not e["sale_id"]:
         raise Unapplicable(f"a {e['kind']} entry names no sale")
     sale = facts.sales.get(e["sale_id"])

@@ -29,7 +29,7 @@ def create_shop(
         till = configure_shop(name, currency, language, address=address, card_prefix=card_prefix)
         owner = auth.add_staff(owner_name, "owner", owner_pin)
         authority.unlock(owner, owner_pin)
-        rules.publish(dataclasses.replace(rules.default_rules(), timezone=TIME_ZONE.get(currency, ""),
+        rules.publish(dataclasses.replace(rules.default_rules(currency), timezone=TIME_ZONE.get(currency, ""),
                                           name=words(language).pgettext("programme", "Standard programme")))
         set_setting("time_zone", TIME_ZONE.get(currency, ""))  # the programme's hours and the shop's clock agree
         first_day.begin()  # the checklist the window shows the owner until the first sale

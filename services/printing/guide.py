@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from models.schema import Category
 from services.core.errors import InputError
 from services.core.messages import words
 from services.core.money import format_money
 from services.printing.receipts import FONT, FONT_BOLD, register_fonts, write_pdf
 from services.programme.rules import Rules, active_rules
+from services.sale.permits import in_chain
 from services.shop.settings import LOCALES, shop_info
 
 
@@ -45,8 +47,13 @@ def percent(bp: int, language: str) -> str:
     return text.replace(".", ",") + "\u00a0%"
 
 
-def build_guide(rules: Rules, language: str, shop_name: str, currency: str) -> Guide:
-    """What the page says, in `language`, with this programme's figures."""
+def build_guide(rules: Rules, language: str, shop_name: str, currency: str, *, in_chain: bool = False,
+                excluded_goods: bool = False) -> Guide:
+    """What the page says, in `language`, with this programme's figures.
+
+    `in_chain`: the till has a hub (a till alone is never "offline").  With any
+    goods left out of the programme (`excluded_goods`: a category so marked, or
+    the rules' own exclusions) the page promises the share "on most goods"."""
     if language not in LOCALES:
         raise InputError("bad_language")
     t = words(language)
@@ -57,12 +64,21 @@ def build_guide(rules: Rules, language: str, shop_name: str, currency: str) -> G
     def g(text: str, **values: object) -> str:
         return text.format(**values)
 
+    most = excluded_goods or bool(rules.excluded_categories or rules.excluded_products)
     offer = [g(t.pgettext("guide", "Ask every customer, before the first item: “Do you have our loyalty card?”"))]
-    if rules.earn_bp:
+    if rules.earn_bp and most:
+        offer.append(g(t.pgettext("guide", "No card? Offer it: “It is free and takes a minute. You get {earn} back in "
+                                           "points on most goods, and you can pay with them next time.”"),
+                       earn=percent(rules.earn_bp, language)))
+    elif rules.earn_bp:
         offer.append(g(t.pgettext("guide", "No card? Offer it: “It is free and takes a minute. You get {earn} of every "
                                            "purchase back in points, and you can pay with them next time.”"),
                        earn=percent(rules.earn_bp, language)))
-    if rules.discount_bp:
+    if rules.discount_bp and most:
+        offer.append(g(t.pgettext("guide", "No card? Offer it: “It is free and takes a minute, and most goods in "
+                                           "today’s purchase are already {discount} cheaper.”"),
+                       discount=percent(rules.discount_bp, language)))
+    elif rules.discount_bp:
         offer.append(g(t.pgettext("guide", "No card? Offer it: “It is free and takes a minute, and today’s purchase "
                                            "is already {discount} cheaper.”"),
                        discount=percent(rules.discount_bp, language)))
@@ -76,6 +92,9 @@ def build_guide(rules: Rules, language: str, shop_name: str, currency: str) -> G
     if rules.redeem_enabled:
         explain.append(g(t.pgettext("guide", "“Points can pay up to {cap} of a bill.” Offer it when the balance is "
                                              "enough (F5)."), cap=percent(rules.redeem_cap_bp, language)))
+        if rules.redeem_min_balance > 1:
+            explain.append(g(t.pgettext("guide", "“You can pay with points once you have {points}.”"),
+                             points=t.points(rules.redeem_min_balance)))
     if rules.welcome_points:
         explain.append(g(t.pgettext("guide", "“You get {points} as a welcome gift.”"),
                          points=t.points(rules.welcome_points)))
@@ -92,7 +111,8 @@ def build_guide(rules: Rules, language: str, shop_name: str, currency: str) -> G
         g(t.pgettext("guide", "Before paying: “You have {example} — shall we pay part of this with them?”"),
           example=t.points(150)),
         t.pgettext("guide", "After paying: “Here is your receipt with your points. Thank you, see you soon!”"),
-        t.pgettext("guide", "The customer says no to the card: “No problem — just ask next time.” Do not insist."),
+        t.pgettext("guide", "The customer does not want the card: do not insist; thank them and offer it again on "
+                            "their next visit."),
     ]
     keys = [
         t.pgettext("guide", "F2 find a member · F3 new member · F5 pay with points · F6 park · F7 recall · F12 pay"),
@@ -103,8 +123,10 @@ def build_guide(rules: Rules, language: str, shop_name: str, currency: str) -> G
         t.pgettext("guide", "A card is lost: a manager blocks it and gives a new one; the points stay with the member."),
         t.pgettext("guide", "A return needs a manager’s PIN (F9); the points of the returned goods come off by "
                             "themselves."),
-        t.pgettext("guide", "The till is offline: keep selling; the points are confirmed when it is back online."),
     ]
+    if in_chain:  # a till alone has no hub to lose
+        trouble.append(t.pgettext("guide", "The till is offline: keep selling; the points are confirmed when it is "
+                                           "back online."))
     return Guide(
         title=t.pgettext("guide", "Cashier’s guide"),
         subtitle=" · ".join(part for part in (shop_name, rules.name) if part),
@@ -152,8 +174,14 @@ def render_guide_pdf(guide: Guide, resources: Path) -> bytes:
     return buffer.getvalue()
 
 
+def shop_guide(language: str | None = None) -> Guide:
+    """The guide for this shop as it is: its programme in force, its hub (or none), its excluded goods."""
+    shop = shop_info()
+    excluded = Category.select().where(Category.loyalty_excluded == True).exists()  # noqa: E712
+    return build_guide(active_rules(), language or shop.language, shop.name, shop.currency,
+                       in_chain=in_chain(), excluded_goods=excluded)
+
+
 def write_guide_pdf(path: Path, resources: Path, language: str | None = None) -> Path:
     """The guide for the shop and programme in force, in `language` (the shop's by default)."""
-    shop = shop_info()
-    guide = build_guide(active_rules(), language or shop.language, shop.name, shop.currency)
-    return write_pdf(render_guide_pdf(guide, resources), path)
+    return write_pdf(render_guide_pdf(shop_guide(language), resources), path)

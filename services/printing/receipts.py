@@ -25,6 +25,7 @@ from services.core.errors import InputError
 from services.core.messages import Words, words
 from services.programme.loyalty import receipt_notes
 from services.core.money import format_money
+from services.sale.permits import in_chain
 from services.sale.returns import find_sale
 from services.shop import training
 from services.shop.owner_settings import till_store
@@ -107,7 +108,7 @@ class Receipt:
     member: bool
     points_earned: int
     balance_after: int | None
-    offline: bool
+    offline: bool  # sold while a till in a chain could not reach its hub (never for a till alone)
     expiring: tuple[int, dt.date] | None = None  # soonest points to expire and when
     returns: tuple[ReceiptReturn, ...] = ()
     extra: tuple[str, ...] = field(default=())  # further lines from the programme (coupons and such)
@@ -133,22 +134,25 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
         ReceiptPayment(pay.method, pay.tendered, pay.change) for pay in Payment.select().where(Payment.sale == sale)
     )
     extra, expiring = receipt_notes(sale, shop.language)  # next-visit coupon, points soon to expire
+    practice = training.is_training()
     return Receipt(
         shop_name=shop.name, address=store.address if store and store.address else shop.address,
         store_name=store.name if store and store.name != shop.name else "",
         header=shop.receipt_header, footer=shop.receipt_footer, language=shop.language, currency=shop.currency,
         locale=shop.locale, till_code=till.code, cashier=cashier.name if cashier else "-",
-        receipt_no=sale.receipt_no, barcode=_barcode(till.number, sale.receipt_no),
+        # Training: no scannable code, so no real till can look up a practice receipt.
+        receipt_no=sale.receipt_no, barcode=None if practice else _barcode(till.number, sale.receipt_no),
         created_at=local_time(sale.created_at, shop),  # the shop's clock, not the PC's
         lines=lines, subtotal=sale.subtotal, discount=sale.discount, total=sale.total, payments=payments,
         points_redeemed=sale.points_redeemed, points_value=sale.points_value,
         card=mask_card(sale.card_number) or None, member=sale.member_id is not None,
-        points_earned=sale.points_earned, balance_after=sale.balance_after, offline=sale.offline,
+        points_earned=sale.points_earned, balance_after=sale.balance_after,
+        offline=sale.offline and in_chain(),  # a till alone has no hub to confirm anything with
         returns=tuple(
             ReceiptReturn(local_time(ret.created_at, shop), ret.refund)
             for ret in SaleReturn.select().where(SaleReturn.sale == sale).order_by(SaleReturn.created_at)
         ),
-        extra=extra, expiring=expiring, training=training.is_training(),
+        extra=extra, expiring=expiring, training=practice,
     )
 
 

@@ -449,20 +449,36 @@ def export_document(rules: Rules) -> str:
 # --- the stored versions ---------------------------------------------------------------
 
 
-def default_rules() -> Rules:
-    """What a new shop starts with: 5 % points, three tiers, 30 % cap."""
+# A starting programme's figures per currency, worth about the same everywhere
+# (1 ₽ ≈ 0.20 MDL ≈ 0.05 RON ≈ 0.01 €): a point pays about a rouble, so the
+# smallest purchase still earns one; Silver at 15,000 ₽ ≈ 3,000 lei (MDL) ≈
+# 750 lei (RON) ≈ 150 €, Gold at 50,000 ₽ ≈ 10,000 MDL ≈ 2,500 RON ≈ 500 €.
+# In minor units: (what a point pays, Silver's spend, Gold's spend).
+STARTING_FIGURES: dict[str, tuple[int, int, int]] = {
+    "RUB": (100, 1_500_000, 5_000_000),
+    "MDL": (20, 300_000, 1_000_000),
+    "RON": (5, 75_000, 250_000),
+    "EUR": (1, 15_000, 50_000),
+}
+
+
+def default_rules(currency: str = "RUB") -> Rules:
+    """What a new shop starts with: 5 % points, three tiers, 30 % cap, in its currency's figures.
+
+    Paying with points starts at 100 points (about 100 ₽ whatever the currency)."""
+    point_value, silver, gold = STARTING_FIGURES.get(currency, STARTING_FIGURES["RUB"])
     return Rules(
         name="Standard",
         discount_bp=0,
         earn_bp=500,
-        point_value=100,
+        point_value=point_value,
         redeem_cap_bp=3000,
         redeem_min_balance=100,
         redeem_step=1,
         tiers=(
             Tier("base", "Base", 0),
-            Tier("silver", "Silver", 1_500_000, earn_bp=700),
-            Tier("gold", "Gold", 5_000_000, earn_bp=1000, discount_bp=300),
+            Tier("silver", "Silver", silver, earn_bp=700),
+            Tier("gold", "Gold", gold, earn_bp=1000, discount_bp=300),
         ),
     )
 

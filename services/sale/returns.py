@@ -15,6 +15,7 @@ import peewee
 from services.core.storage import write_transaction
 from models.schema import LedgerEntry, Member, Payment, ReturnLine, Sale, SaleLine, SaleReturn, Staff, Till, utcnow
 from services.shop import staff as auth
+from services.shop import training
 from services.programme import ledger
 from services.programme import loyalty
 from services.journal import audit, outbox
@@ -63,6 +64,8 @@ def find_sale(ref: str) -> Sale:
         except ValueError:
             sale = None
     if sale is None:
+        if training.is_training_number(ref):  # a practice receipt brought to a real till
+            raise NotFound("sale_training", ref=ref)
         raise NotFound("sale_unknown", ref=ref)
     return sale
 

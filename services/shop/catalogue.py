@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 import peewee
 
+from models.db import fold_text
 from models.schema import Category, PriceChange, Product, ProductCode, Staff, utcnow
 from services.core.errors import InputError, NotFound
+from services.core.messages import words
 from services.core.storage import write_transaction
 from services.journal import audit
 from services.shop import product_codes, scales
@@ -28,17 +30,32 @@ NAME_MAX = 120
 
 
 def name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """A product's name as search compares it: "Pâine albă" is found by "paine" (models.db.fold_text)."""
+    return fold_text(name)
+
+
+def _name_matches(key: str) -> peewee.Expression:
+    """The name or its category contains `key`.  fold() in SQL as well as the stored key: a row
+    written before keys lost their accents is found all the same, with nothing re-keyed."""
+    return (Product.name_key.contains(key) | peewee.fn.fold(Product.name).contains(key)
+            | peewee.fn.fold(Category.name).contains(key))
 
 
 # --- the till's lookups -----------------------------------------------------------------
 
 
+def default_category_name() -> str:
+    """Where a product added without a category goes (a script's `product add`), in the shop's language."""
+    return words(shop_info().language).pgettext("category", "Other goods")
+
+
 def by_barcode(barcode: str) -> Product:
     """The active product sold under this code (any of its codes)."""
     product = find_code(barcode)
-    if product is None or not product.active:
+    if product is None:
         raise NotFound("product_unknown", barcode=barcode.strip())
+    if not product.active:  # taken off sale: say so, and where it comes back
+        raise NotFound("product_archived", barcode=barcode.strip(), name=product.name)
     return product
 
 
@@ -80,8 +97,7 @@ def search(text: str, limit: int = 30) -> list[Product]:
         Product.select(Product, Category).join(Category)
         .where(
             (Product.active == True)  # noqa: E712
-            & ((Product.barcode == text) | (Product.sku == text) | Product.name_key.contains(key)
-               | Product.id.in_(codes))
+            & ((Product.barcode == text) | (Product.sku == text) | _name_matches(key) | Product.id.in_(codes))
         )
         .order_by(Product.name_key)
         .limit(limit)
@@ -108,8 +124,7 @@ def products(text: str = "", archived: bool = False, limit: int = 500) -> list[P
     text = text.strip()
     if text:
         codes = ProductCode.select(ProductCode.product).where(ProductCode.code.contains(text))
-        query = query.where(Product.name_key.contains(name_key(text)) | (Product.sku == text)
-                            | Product.id.in_(codes) | (Category.name == text))
+        query = query.where(_name_matches(name_key(text)) | (Product.sku == text) | Product.id.in_(codes))
     return list(query.order_by(Product.name_key).limit(limit))
 
 

@@ -21,9 +21,11 @@ tries each person in turn.  PINs need not be unique any more: a uniqueness
 check would cost a hash per person and would tell the one choosing a PIN
 that somebody else has it.
 
-Five wrong PINs in a row lock sign-in on this till for a growing delay
-(30 s, 1 min, 2 min, ... up to 15 min); the count lives in the database so a
-restart does not reset it, and each failure and lock is in the audit log.
+Five wrong PINs for a person lock their sign-in for a growing delay
+(30 s, 1 min, 2 min, ... up to 15 min); the count is per person tried (see
+"the lockout" below for why, and how parallel attempts and a moved clock are
+handled), lives in the database so a restart does not reset it, and each
+failure and lock is in the audit log.
 """
 from __future__ import annotations
 
@@ -153,26 +155,83 @@ def change_pin(person: Staff, new_pin: str, *, by: Staff | None = None) -> None:
 
 
 # --- the lockout -------------------------------------------------------------------------
+# Counted per person tried, in one setting: {"<staff id>": {"failures": n, "last": iso,
+# "until": iso | null}}.  Why each part is as it is:
+#
+# - Per person, not per till: a success proves only that person's PIN, so it clears only
+#   their count (a cashier's own PIN must not reset the owner's).  An attempt that names
+#   nobody (the command line without --staff, the window's "a manager authorises") tries
+#   every candidate, so it counts against each of them; when it finds someone, that person's
+#   count is cleared and the others get their attempt back.
+# - Counted before the PIN is checked, in one write transaction (BEGIN IMMEDIATE): the lock
+#   is checked and the attempt added as a failure, then the costly hash runs outside the
+#   lock, then a success takes it back.  Twenty processes started at once therefore
+#   serialise on the count: the sixth sees five attempts and is refused before any hash.
+#   A crash between the two leaves the attempt counted (the safe side).
+# - Wall time, with the clock watched: the lock is stored as a wall time (a restart keeps
+#   it) and each person's last attempt with it.  A clock that reads more than CLOCK_SKEW
+#   before that last attempt has been moved back (or was moved forward for an attempt and
+#   back again): that person's sign-in is locked again for the delay their count has earned,
+#   measured from now, without checking the PIN.  A clock moved forward past a lock still
+#   opens it for one attempt, but the count only grows (it clears on a success alone), so
+#   each jump buys one guess and a longer lock; whoever can set the PC's clock can also copy
+#   the file, where the argon2id hash is what stands in the way.  We chose this over the
+#   monotonic clock because that one restarts with the PC and, on Windows, cannot tell one
+#   boot from the next.
+# - Anyone at the till can lock everybody out for up to LOCK_MAX_SECONDS with five wrong
+#   PINs naming nobody: accepted (README), the cap keeps it short.
+CLOCK_SKEW = dt.timedelta(minutes=1)
+_ANY = "*"  # a lock from before per-person counting: it holds for everyone until it ends
+
 
 @dataclass(frozen=True)
 class Guard:
-    failures: int  # wrong PINs in a row on this till
+    failures: int  # wrong PINs for this person since their last success (attempts in flight too)
     locked_until: dt.datetime | None
+    last: dt.datetime | None = None  # the wall time of their last attempt
 
 
-def guard() -> Guard:
+def _load() -> dict[str, Guard]:
     row = Setting.get_or_none(Setting.key == GUARD_KEY)
     if row is None:
-        return Guard(0, None)
-    value = json.loads(row.value)
-    until = value.get("locked_until")
-    return Guard(int(value.get("failures", 0)), dt.datetime.fromisoformat(until) if until else None)
+        return {}
+    try:
+        value = json.loads(row.value)
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    if "failures" in value:  # the till-wide form of before
+        value = {_ANY: {"failures": value.get("failures", 0), "until": value.get("locked_until")}}
+    found: dict[str, Guard] = {}
+    for key, item in value.items():
+        if not isinstance(item, dict):
+            continue
+        try:
+            until, last = item.get("until"), item.get("last")
+            found[str(key)] = Guard(int(item.get("failures", 0)), dt.datetime.fromisoformat(until) if until else None,
+                                    dt.datetime.fromisoformat(last) if last else None)
+        except (TypeError, ValueError):
+            continue
+    return found
 
 
-def _save_guard(value: Guard) -> None:
-    text = json.dumps({"failures": value.failures,
-                       "locked_until": value.locked_until.isoformat() if value.locked_until else None})
-    Setting.insert(key=GUARD_KEY, value=text).on_conflict_replace().execute()
+def _save(guards: dict[str, Guard]) -> None:
+    value = {key: {"failures": g.failures, "until": g.locked_until.isoformat() if g.locked_until else None,
+                   "last": g.last.isoformat() if g.last else None}
+             for key, g in guards.items() if g.failures > 0 or g.locked_until is not None}
+    if value:
+        Setting.insert(key=GUARD_KEY, value=json.dumps(value, sort_keys=True)).on_conflict_replace().execute()
+    else:
+        Setting.delete().where(Setting.key == GUARD_KEY).execute()
+
+
+def guard(person: Staff | None = None) -> Guard:
+    """The count for one person (or, with nobody named, the largest on this till)."""
+    guards = _load()
+    if person is not None:
+        return guards.get(str(person.id), Guard(0, None))
+    return max(guards.values(), key=lambda g: (g.failures, g.locked_until or dt.datetime.min), default=Guard(0, None))
 
 
 def lock_seconds(failures: int) -> int:
@@ -182,39 +241,90 @@ def lock_seconds(failures: int) -> int:
     return min(LOCK_FIRST_SECONDS * 2 ** min(failures - LOCK_AFTER, 16), LOCK_MAX_SECONDS)
 
 
-def seconds_locked(now: dt.datetime) -> int:
-    """Seconds until sign-in opens again (0: open now)."""
-    until = guard().locked_until
-    if until is None or until <= now:
+def _wait(g: Guard, now: dt.datetime) -> int:
+    if g.failures and g.last is not None and now < g.last - CLOCK_SKEW:
+        return max(lock_seconds(max(g.failures, LOCK_AFTER)), 1)  # the clock was moved back
+    if g.locked_until is None or g.locked_until <= now:
         return 0
-    return max(1, int((until - now).total_seconds() + 0.999))
+    return max(1, int((g.locked_until - now).total_seconds() + 0.999))
 
 
-def _refuse_if_locked(now: dt.datetime) -> None:
-    wait = seconds_locked(now)
-    if wait:
-        raise InputError("sign_in_locked", seconds=wait, minutes=(wait + 59) // 60)
+def seconds_locked(now: dt.datetime, person: Staff | None = None) -> int:
+    """Seconds until this person may try a PIN again (0: open now); with nobody named,
+    until everyone may (the longest lock on this till)."""
+    guards = _load()
+    keys = [str(person.id), _ANY] if person is not None else list(guards)
+    return max((_wait(guards[k], now) for k in keys if k in guards), default=0)
 
 
-def _failed(person: Staff | None, now: dt.datetime) -> None:
+def _begin(keys: list[str], now: dt.datetime) -> list[int]:
+    """Check the lock and count this attempt as a failure for each person tried, in one
+    write transaction; refused (nothing counted) while any of them is locked."""
+    counts: list[int] = []
     with write_transaction():
-        failures = guard().failures + 1
+        guards = _load()
+        waits = {k: _wait(guards[k], now) for k in [*keys, _ANY] if k in guards}
+        if any(waits.values()):
+            for key, wait in waits.items():  # a clock moved back: the lock runs from now
+                g = guards[key]
+                if wait and g.last is not None and now < g.last - CLOCK_SKEW:
+                    guards[key] = Guard(g.failures, now + dt.timedelta(seconds=wait), now)
+                    audit.record("sign_in_locked", None, target=_name(key), now=now, failures=g.failures,
+                                 seconds=wait, clock_moved_back=True)
+            _save(guards)
+            longest = max(waits.values())
+        else:
+            longest = 0
+            counts = _count(guards, keys, now)
+    if longest:  # raised once the transaction is committed: a clock found moved back stays noted
+        raise InputError("sign_in_locked", seconds=longest, minutes=(longest + 59) // 60)
+    return counts
+
+
+def _count(guards: dict[str, Guard], keys: list[str], now: dt.datetime) -> list[int]:
+    """Add this attempt as a failure for each person tried (a success takes it back)."""
+    counts = []
+    for key in keys:
+        g = guards.get(key, Guard(0, None))
+        failures = g.failures + 1
         delay = lock_seconds(failures)
-        until = now + dt.timedelta(seconds=delay) if delay else None
-        _save_guard(Guard(failures, until))
-        audit.record("sign_in_failed", None, target=person.name if person else "", now=now, failures=failures)
-        if delay:
-            audit.record("sign_in_locked", None, target=person.name if person else "", now=now,
-                         failures=failures, seconds=delay)
+        until = now + dt.timedelta(seconds=delay) if delay else g.locked_until
+        guards[key] = Guard(failures, until, max(now, g.last) if g.last else now)
+        counts.append(failures)
+    _save(guards)
+    return counts
 
 
-def _succeeded(person: Staff, pin: str) -> None:
-    new_hash = hash_pin(pin) if _needs_rehash(person) else None
-    if new_hash is None and guard().failures == 0 and last_signed_in() == str(person.id):
-        return  # the usual sign-in writes nothing
+def _name(key: str) -> str:
+    person = Staff.get_or_none(Staff.id == key) if key != _ANY else None
+    return person.name if person else ""
+
+
+def _failed(person: Staff | None, counts: list[int], now: dt.datetime) -> None:
+    """The attempt was counted already (`_begin`): the audit log says so, once per attempt."""
+    failures = max(counts, default=0)
+    target = person.name if person else ""
     with write_transaction():
-        _save_guard(Guard(0, None))
-        Setting.insert(key=LAST_KEY, value=json.dumps(str(person.id))).on_conflict_replace().execute()
+        audit.record("sign_in_failed", None, target=target, now=now, failures=failures)
+        delay = lock_seconds(failures)
+        if delay:
+            audit.record("sign_in_locked", None, target=target, now=now, failures=failures, seconds=delay)
+
+
+def _succeeded(person: Staff, pin: str, keys: list[str]) -> None:
+    """Clear the person's own count; the others tried on the way get this attempt back."""
+    new_hash = hash_pin(pin) if _needs_rehash(person) else None
+    with write_transaction():
+        guards = _load()
+        guards.pop(str(person.id), None)
+        for key in keys:
+            g = guards.get(key)
+            if key != str(person.id) and g is not None:
+                failures = max(0, g.failures - 1)
+                guards[key] = Guard(failures, g.locked_until if lock_seconds(failures) else None, g.last)
+        _save(guards)
+        if last_signed_in() != str(person.id):
+            Setting.insert(key=LAST_KEY, value=json.dumps(str(person.id))).on_conflict_replace().execute()
         if new_hash is not None:  # an old PBKDF2 hash (or weaker argon2 parameters): replaced once
             Staff.update(pin_hash=new_hash, pin_salt=b"").where(Staff.id == person.id).execute()
             person.pin_hash, person.pin_salt = new_hash, b""
@@ -245,19 +355,21 @@ def login(pin: str, person: Staff | None = None, *, now: dt.datetime | None = No
     manager's PIN authorises a return).  Refused while sign-in is locked; a wrong
     PIN counts towards the lock and is written to the audit log."""
     now = now or utcnow()
-    _refuse_if_locked(now)
     if person is not None:
         fresh = Staff.get_or_none((Staff.id == person.id) & (Staff.active == True))  # noqa: E712
         candidates = [fresh] if fresh is not None else []
+        keys = [str(person.id)]
     else:
         candidates = [p for p in signable_staff() if RANK[p.role] >= RANK[at_least]]
+        keys = [str(p.id) for p in candidates]
+    counts = _begin(keys, now)  # refused here while locked; the attempt counted before any hash
     found = None
     if pin.isdigit() and len(pin) <= MAX_DIGITS:
         found = next((c for c in candidates if _matches(c, pin)), None)
     if found is None:
-        _failed(person, now)
+        _failed(person, counts, now)
         raise InputError("pin_wrong")
-    _succeeded(found, pin)
+    _succeeded(found, pin, keys)
     authority.unlock(found, pin)  # an owner's signing key lives in memory while they are signed in
     return found
 
@@ -308,11 +420,14 @@ def _check_name(name: str, keep: Staff | None = None) -> str:
         raise InputError("staff_name_empty")
     if len(name) > 60:
         raise InputError("staff_name_long")
-    clash = Staff.select().where((Staff.name == name) & (Staff.active == True))  # noqa: E712
+    # "Ana Rusu", "ana rusu" and "ANA  RUSU" are one person on the sign-in screen.
+    key = " ".join(name.casefold().split())
+    others = Staff.select(Staff.id, Staff.name).where(Staff.active == True)  # noqa: E712
     if keep is not None:
-        clash = clash.where(Staff.id != keep.id)
-    if clash.exists():
-        raise InputError("staff_name_taken", name=name)
+        others = others.where(Staff.id != keep.id)
+    for other in others:
+        if " ".join(other.name.casefold().split()) == key:
+            raise InputError("staff_name_taken", name=other.name)
     return name
 
 

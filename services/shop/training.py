@@ -21,6 +21,9 @@ from models.schema import Setting
 from services.core.errors import InputError
 
 MARK = "training_of"  # in the copy only: the real file it was made from
+# The copy's till code is the real one with this in front, so its receipts are
+# numbered in their own series ("TR-T1-000042"), never a real receipt's number.
+SERIES = "TR-"
 # What ties a till to its hub; none of it is copied.
 HUB_KEYS = ("sync_hub_url", "sync_token", "sync_cursor", "sync_last_ok", "sync_seeded", "sync_hlc",
             "sync_last_error")
@@ -32,6 +35,11 @@ def is_training() -> bool:
         return False
     row = Setting.get_or_none(Setting.key == MARK)
     return bool(row and json.loads(row.value))
+
+
+def is_training_number(receipt_no: str) -> bool:
+    """A receipt number from a training copy (a real till has none of these)."""
+    return receipt_no.strip().upper().startswith(SERIES)
 
 
 def real_file() -> Path | None:
@@ -63,6 +71,11 @@ def make_copy(dest: Path) -> Path:
             with target:
                 target.execute("DELETE FROM outbox")
                 target.execute(f"DELETE FROM setting WHERE key IN ({', '.join('?' * len(HUB_KEYS))})", HUB_KEYS)
+                # This till writes expiry if the real one does (services.programme.loyalty.expires_here).
+                target.execute("UPDATE setting SET value = json_quote(? || json_extract(value, '$')) "
+                               "WHERE key = 'expiry_till' AND json_extract(value, '$') = "
+                               "(SELECT code FROM till WHERE is_local = 1)", (SERIES,))
+                target.execute("UPDATE till SET code = ? || code WHERE is_local = 1", (SERIES,))
                 target.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
                                (MARK, json.dumps(str(real.resolve()), ensure_ascii=False)))
     except (OSError, sqlite3.Error) as exc:

@@ -46,6 +46,10 @@ log = logging.getLogger("loyaltill.sync")
 
 BATCH = 500
 PAGE = 1000
+# A request's body stays under this, well below the hub's limit (services.hub.door.MAX_BODY, 2 MB):
+# a batch of big sales is cut short and the rest goes in the next request.
+PUSH_BYTES = 1_500_000
+SNAPSHOT_OPS = 2000
 
 # Settings that belong to this till alone and never travel.
 # Settings of this till only: never sent, never overwritten by another till's.
@@ -157,8 +161,10 @@ class HubClient:
     def push(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
         return self.call("POST", "/v1/push", content=_ops_json(ops), json_body=True)
 
-    def snapshot(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
-        return self.call("POST", "/v1/snapshot", content=_ops_json(ops), json_body=True)
+    def snapshot(self, ops: list[dict[str, Any]], seed: str | None = None) -> dict[str, Any]:
+        """`seed` "more"/"last": a part of this till's own history, sent once when it joins."""
+        params = {"seed": seed} if seed else None
+        return self.call("POST", "/v1/snapshot", content=_ops_json(ops), json_body=True, params=params)
 
     def pull(self, after: int, limit: int = PAGE) -> dict[str, Any]:
         return self.call("GET", "/v1/pull", params={"after": after, "limit": limit})
@@ -265,7 +271,7 @@ def _seed(client: HubClient) -> None:
             for row in model.select():
                 ops.append((kind, fieldclock.stamp_payload(kind, row_dict(row))))
         ops.extend(("ledger_entry", row_dict(row)) for row in LedgerEntry.select().order_by(LedgerEntry.created_at))
-    _send_snapshot(client, ops)
+    _send_snapshot(client, ops, seed=True)
     with write_transaction():
         _set("sync_seeded", True)
 
@@ -339,13 +345,34 @@ def remember_sent(changes: list[MasterChange]) -> None:
             fieldclock.remember(change.kind, change.row_id, change.merged, change.merged_clocks)
 
 
-def _send_snapshot(client: HubClient, ops: list[tuple[str, dict[str, Any]]]) -> None:
+def _send_snapshot(client: HubClient, ops: list[tuple[str, dict[str, Any]]], seed: bool = False) -> None:
+    """In parts of at most 2,000 that fit the hub's body limit; a seed's parts say which is the last (the hub takes a seed once)."""
     wire = [
         {"op_id": str(uuid.uuid4()), "seq": 0, "kind": kind, "payload": json.dumps(payload, ensure_ascii=False)}
         for kind, payload in ops
     ]
-    for start in range(0, len(wire), 2000):
-        client.snapshot(wire[start:start + 2000])
+    parts: list[list[dict[str, Any]]] = []
+    start = 0
+    while start < len(wire):  # pieces that fit the hub's body limit
+        part = wire[start:start + fitting(wire[start:start + SNAPSHOT_OPS])]
+        parts.append(part)
+        start += len(part)
+    if seed and not parts:  # an empty till still says its seed is done
+        parts = [[]]
+    for index, part in enumerate(parts):
+        # A seed's pieces say whether more follow: the hub takes one seed per enrolment.
+        client.snapshot(part, seed=("last" if index == len(parts) - 1 else "more") if seed else None)
+
+
+def fitting(ops: list[dict[str, Any]], limit: int = PUSH_BYTES) -> int:
+    """How many of `ops`, from the first, go in one request of at most `limit`
+    bytes (at least one: an op alone over the limit is the hub's to refuse)."""
+    size = len(b'{"ops":[]}')
+    for count, o in enumerate(ops):
+        size += 64 + len(o["kind"]) + len(json.dumps(o["payload"]))  # as _ops_json writes it (ASCII)
+        if size > limit and count:
+            return count
+    return len(ops)
 
 
 def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], None] | None = None) -> int:
@@ -361,6 +388,8 @@ def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], No
             return pushed
         ops = [{"op_id": str(uuid_from_bytes(op_id)), "seq": seq, "kind": kind, "payload": payload}
                for seq, op_id, kind, payload in rows]
+        ops = ops[:fitting(ops)]
+        rows = rows[:len(ops)]
         answer = client.push(ops)
         seq_of = {op["op_id"]: op["seq"] for op in ops}
         acked = [seq_of[r["op_id"]] for r in answer["results"] if r["status"] != "gap" and r["op_id"] in seq_of]

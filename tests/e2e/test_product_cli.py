@@ -22,7 +22,7 @@ def test_add_sell_change_price_and_archive(shop):
     archived = json.loads(run("product", "archive", "--db", db, "--barcode", code, "--json").stdout)
     assert archived["active"] is False
     gone = run("sell", "--db", db, "--item", code, "--json", check=False)
-    assert gone.returncode == 2 and "No product with barcode" in gone.stderr
+    assert gone.returncode == 2 and "archived" in gone.stderr and "Хлеб Бородинский" in gone.stderr
 
 
 def test_a_cashier_may_not_and_bad_input_is_one_line(shop):
@@ -45,3 +45,13 @@ def test_a_weighed_product_gets_the_next_plu(shop):
     out = json.loads(run("product", "add", "--db", str(path), "--name", "Яблоки", "--price", "18990",
                          "--category", "Фрукты", "--weighed", "--json").stdout)
     assert out["weighed"] is True and out["plu"] >= 1
+
+
+def test_a_product_added_without_a_category_goes_to_other_goods_and_a_bad_check_digit_says_so(shop):
+    path, _ = shop
+    db = str(path)
+    added = json.loads(run("product", "add", "--db", db, "--name", "Спички", "--price", "500", "--json").stdout)
+    assert added["category"] == "Прочие товары"  # the shop's language (a Russian demo)
+    wrong = run("product", "add", "--db", db, "--name", "Соль", "--price", "3990", "--barcode", "4600000000021",
+                "--json", check=False)
+    assert wrong.returncode == 2 and "wrong check digit" in wrong.stderr and "should be 2" in wrong.stderr

@@ -19,6 +19,26 @@ NOW = "2026-01-10T10:00:00"
 M1, M2 = str(uuid.UUID(int=101)), str(uuid.UUID(int=102))
 
 
+def publish_rules(status="active", **body):
+    """A rule set at the hub as if a trusted owner had signed it (services.hub.governance
+    is tested elsewhere): the programme that bounds what a till's sales earn."""
+    rule_id = str(uuid.uuid4())
+    doc = {"id": rule_id, "version": 1, "status": status, "effective_from": "2026-01-01T00:00:00",
+           "body": json.dumps(body)}
+    with hub_db.connection_context():
+        Entity.insert(kind="rule_set", entity_id=rule_id, doc=doc, clocks={}).execute()
+    return rule_id
+
+
+@pytest.fixture(autouse=True)
+def a_programme(request):
+    """Every hub here has a programme of 100% points at a kopeck a point: a sale of
+    10,000 may earn 10,000 points (the attacks below are measured against that)."""
+    if "hub" in request.fixturenames:
+        request.getfixturevalue("hub")
+        publish_rules(earn_bp=10_000, point_value=1)
+
+
 def op(seq, kind, payload):
     return {"op_id": str(uuid.uuid4()), "seq": seq, "kind": kind, "payload": payload}
 

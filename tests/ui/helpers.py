@@ -7,7 +7,8 @@ typing is slow however busy the machine is (no key waits on the real clock).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.scanner import ScanDetector
 
@@ -58,9 +59,20 @@ def type_slowly(qtbot, widget: QWidget, text: str, *, scanner: ScanDetector, gap
         if char in DIGIT_KEYS:
             qtbot.keyClick(widget, DIGIT_KEYS[char])
         else:
-            qtbot.keyClicks(widget, char)
+            type_text(qtbot, widget, char)
     clock.advance(gap_ms)
     scanner.give_back_if_quiet()
+
+
+def type_text(qtbot, widget: QWidget, text: str) -> None:
+    """Type any text, Cyrillic and Romanian letters too (QTest's keyClicks knows ASCII only):
+    a key press and release carrying each character, as a keyboard layout sends them."""
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
 
 
 class KeyRecorder(QObject):

@@ -83,3 +83,52 @@ def test_a_bad_barcode_is_said_in_the_dialog_and_nothing_is_saved(qtbot, app_sty
     qtbot.waitUntil(lambda: bool(dialog.message.label.text()), timeout=5000)
     assert "должна быть 3" in dialog.message.label.text() and catalogue.products() == []
     shot(dialog, "product-dialog-error.png")
+
+
+def test_the_label_sheet_is_saved_through_the_shops_own_file_dialog(qtbot, app_styled, shop_db, resources, tmp_path,
+                                                                    monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    from services.shop import staff as auth
+    from ui import files
+    from ui.catalogue_dialogs import CatalogueDialog
+    from ui.formatting import Formatter
+
+    monkeypatch.setattr(files, "_last_folder", "")  # the folder saved into here is not the next test's start
+    page = CatalogueDialog(auth.first_of_role("manager"), Formatter("RUB", "ru_RU"), resources)
+    qtbot.addWidget(page)
+    page.show()
+    seen: list[tuple[bool, bool]] = []
+
+    def answer() -> None:  # the dialog is modal: look at it, then save into tmp_path
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(10, answer)
+            return
+        seen.append((dialog.testOption(QFileDialog.Option.DontUseNativeDialog),  # ui.files: the shop's language
+                     Path(dialog.directory().absolutePath()) == Path(files.start_folder())))
+        dialog.selectFile(str(tmp_path / "labels.pdf"))
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    page.print_labels()  # returns once the dialog is answered; the sheet is written in the background
+    assert seen == [(True, True)]
+    qtbot.waitUntil(lambda: (tmp_path / "labels.pdf").exists(), timeout=10_000)
+
+
+def test_price_history_calls_the_creation_the_first_price(qtbot, app_styled, shop_db):
+    from services.shop import catalogue
+    from services.shop import staff as auth
+    from ui.catalogue_dialogs import ProductDialog
+    from ui.formatting import Formatter
+
+    manager = auth.first_of_role("manager")
+    item = catalogue.add_product(manager, catalogue.ProductForm(name="Pâine", price=750, category="Pâine",
+                                                                barcodes=("4841234567893",)))
+    catalogue.update_product(manager, item.id, catalogue.ProductForm(name="Pâine", price=800, category="Pâine",
+                                                                     barcodes=("4841234567893",)))
+    dialog = ProductDialog(manager, Formatter("MDL", "en_GB"), catalogue.product(item.id))
+    qtbot.addWidget(dialog)
+    rows = [dialog.history.item(i).text() for i in range(dialog.history.count())]
+    assert len(rows) == 2 and "→" in rows[0] and "first price" in rows[1] and "→" not in rows[1]

@@ -206,7 +206,7 @@ def test_screens_render(qtbot, window, tmp_path):
 def test_a_card_sheet_that_cannot_be_saved_keeps_its_numbers_reserved_and_says_so(qtbot, window, tmp_path):
     from services.shop import staff as auth
 
-    dialog = CardsDialog(auth.login("2222"), RESOURCES, window)
+    dialog = CardsDialog(auth.login("222222"), RESOURCES, window)
     qtbot.addWidget(dialog)
     dialog.radios["blank"].setChecked(True)
     dialog.count.setValue(3)

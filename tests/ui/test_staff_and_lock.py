@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from models import db
 from models.schema import ParkedSale, Sale, Staff
@@ -218,3 +218,26 @@ def test_the_guide_is_saved_from_the_window(qtbot, window, tmp_path):
     dialog.save(path)
     qtbot.waitUntil(lambda: "guide.pdf" in dialog.message.text(), timeout=10_000)
     assert path.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("people", [3, 7])
+def test_the_lock_card_holds_every_name_and_the_whole_pad(qtbot, window, people):
+    owner = auth.first_of_role("owner")
+    for index in range(people - Staff.select().where(Staff.active == True).count()):  # noqa: E712
+        auth.hire(owner, f"Alexandra-Maria Popescu-Rusu {index + 1}", "cashier", f"{4821 + index}")
+    assert len(auth.signable_staff()) == people
+    window._act(window.lock)
+    login = window.lock_screen.login
+    card = window.lock_screen.card
+    qtbot.waitUntil(lambda: login.isVisible())
+
+    def inside(widget) -> bool:
+        top_left = widget.mapTo(card, widget.rect().topLeft())
+        bottom_right = widget.mapTo(card, widget.rect().bottomRight())
+        return card.rect().contains(top_left) and card.rect().contains(bottom_right)
+
+    ok = next(b for b in login.pad.findChildren(QPushButton) if b.text() in ("OK", "ОК"))
+    keys = [b for b in login.pad.findChildren(QPushButton) if b.text() in ("3", "6", "9")]
+    assert len(login.buttons) == people and len(keys) == 3
+    assert all(inside(widget) for widget in [ok, *keys, *login.buttons.values()])
+    assert window.rect().contains(card.geometry())  # and the card is on the screen

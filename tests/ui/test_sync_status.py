@@ -76,12 +76,14 @@ def test_a_wrong_token_says_so(qtbot):
     assert not widget.timer.isActive()  # no retries: a revoked token does not mend itself
 
 
-def test_a_till_without_a_hub_shows_the_offline_notice_and_no_button(qtbot):
+def test_a_till_without_a_hub_says_it_works_alone_not_offline_and_has_no_button(qtbot):
     state = SyncState(connected=False, pending=3, last_ok=None)
     widget = SyncStatus(work=lambda: None, read_state=lambda: state, start=False)
     qtbot.addWidget(widget)
     widget.show()
     assert not widget.button.isVisible()
-    assert "Offline" in widget.label.text()
+    text = widget.label.text()
+    assert "this till only" in text.lower() and "offline" not in text.lower()
+    assert widget.label.objectName() != "Offline"  # not the warning colour
     widget.sync_now()
     assert not widget.running

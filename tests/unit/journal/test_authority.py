@@ -17,7 +17,7 @@ CHEAP = authority.KeyCost(time_cost=1, memory_kib=8, parallelism=1)
 
 def test_the_key_is_derived_from_the_pin_and_salt_and_never_stored(shop):
     owner = shop["owner"]
-    assert owner.sign_key and owner.key_salt.startswith("argon2id$t=3$m=65536$p=1$")
+    assert owner.sign_key and owner.key_salt.startswith("argon2id$t=4$m=65536$p=1$")
     assert signing.public_text(authority.derive("111111", owner.key_salt)) == owner.sign_key
     assert signing.public_text(authority.derive("1112", owner.key_salt)) != owner.sign_key
     assert shop["cashier"].sign_key is None and shop["manager"].key_salt is None
@@ -25,6 +25,21 @@ def test_the_key_is_derived_from_the_pin_and_salt_and_never_stored(shop):
     stored = " ".join(str(v) for v in row.__data__.values())
     seed = authority.derive("111111", owner.key_salt).private_bytes_raw().hex()
     assert seed not in stored
+
+
+def test_the_key_costs_at_least_what_the_pin_hash_costs():
+    """The public key and salt reach every till: they must be no cheaper a way to try PINs."""
+    hasher = auth.PIN_HASHER
+    cost = authority.KEY_COST
+    assert cost.time_cost >= hasher.time_cost and cost.memory_kib >= hasher.memory_cost
+    assert cost.parallelism <= hasher.parallelism  # more lanes would let an attacker spread the work
+
+
+def test_a_key_made_with_the_older_cheaper_cost_still_derives():
+    older = authority.KeyCost(time_cost=3, memory_kib=64 * 1024, parallelism=1)
+    fields = authority.key_fields("owner", "111111", older)
+    assert fields["key_salt"].startswith("argon2id$t=3$")
+    assert signing.public_text(authority.derive("111111", fields["key_salt"])) == fields["sign_key"]
 
 
 def test_a_salt_asking_for_absurd_work_is_not_derived():

@@ -67,3 +67,39 @@ def test_the_fullest_programme_still_fits_one_page(shop, resources, language):
     rules = dataclasses.replace(active_rules(), discount_bp=300, earn_bp=500, welcome_points=100)
     pages, text = pdf_text(render_guide_pdf(build_guide(rules, language, "Продукты у дома", "RUB"), resources))
     assert pages == 1 and ("100" in text)
+
+
+def _lines(guide) -> list[str]:
+    return [line for section in guide.sections for line in section.lines]
+
+
+def test_a_till_alone_is_never_told_it_is_offline_and_one_in_a_chain_is(shop):
+    alone, chained = (_lines(build_guide(active_rules(), "en", "Shop", "MDL", in_chain=flag)) for flag in (False, True))
+    assert not any("offline" in line for line in alone)
+    assert any("offline" in line for line in chained)
+
+
+def test_shop_guide_reads_the_hub_and_the_excluded_goods_from_the_shop(shop):
+    from services.shop import catalogue
+    from services.shop.settings import set_setting
+    from services.printing.guide import shop_guide
+
+    lines = _lines(shop_guide("en"))
+    assert any("5% of every purchase" in line for line in lines) and not any("offline" in line for line in lines)
+    catalogue.add_category(shop["owner"], "Tobacco", loyalty_excluded=True)
+    set_setting("sync_hub_url", "https://hub.example")
+    lines = _lines(shop_guide("en"))
+    assert any("5% back in points on most goods" in line for line in lines)
+    assert not any("every purchase" in line for line in lines)
+    assert any("offline" in line for line in lines)
+
+
+def test_the_guide_says_when_points_start_to_pay_and_advises_the_cashier_without_quoting(shop):
+    rules = dataclasses.replace(active_rules(), redeem_min_balance=100, discount_bp=300, excluded_products=("1",))
+    for language, words in (("en", "100 points"), ("ru", "100 баллов"), ("ro", "100 de puncte")):
+        guide = build_guide(rules, language, "Shop", "RUB")
+        assert any(words in line for line in _lines(guide)), language
+        refusal = guide.sections[2].lines[-1]  # what to say at the till: last, when the card is refused
+        assert "“" not in refusal and "«" not in refusal and "„" not in refusal, refusal
+    assert any("most goods in today’s purchase are already 3% cheaper" in line
+               for line in _lines(build_guide(rules, "en", "Shop", "RUB")))

@@ -23,7 +23,7 @@ from services.members.cards import is_valid_ean13
 from services.sale.checkout import Cart
 from services.core.errors import InputError, PermissionDenied
 from services.core.money import format_money
-from services.printing.receipts import load_receipt, render_receipt_pdf, write_receipt_pdf
+from services.printing.receipts import load_receipt, receipt_rows, render_receipt_pdf, write_receipt_pdf
 from services.sale.returns import find_sale
 from services.programme.rules import active_rules
 from services.shop.settings import configure_shop
@@ -131,7 +131,18 @@ def test_receipt_text_has_shop_total_and_points(sold, resources, tmp_path):
     assert "Списано баллов −100" in text
     assert f"Баланс баллов {sale.balance_after}" in text
     assert card.number[-4:] in text and card.number not in text  # the card is masked
-    assert "Баллы будут подтверждены" in text  # made offline: no hub has confirmed it
+    assert "Баллы будут подтверждены" not in text  # a till alone: there is no hub to confirm anything
+
+
+def test_only_a_till_in_a_chain_says_its_points_await_the_hub(sold):
+    from services.shop.settings import set_setting
+
+    result, _ = sold
+    texts = [row.left for row in receipt_rows(load_receipt(result.receipt_no))]
+    assert not any("подтверждены" in text for text in texts)
+    set_setting("sync_hub_url", "https://hub.example")  # the same sale, on a till in a chain that was offline
+    receipt = load_receipt(result.receipt_no)
+    assert receipt.offline and any("подтверждены" in row.left for row in receipt_rows(receipt))
 
 
 def test_receipt_embeds_its_font(sold, resources, tmp_path):

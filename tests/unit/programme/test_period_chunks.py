@@ -90,10 +90,11 @@ def test_each_chunk_is_committed_and_a_sale_can_write_between_them(period_shop):
 def test_the_chunk_size_follows_the_time_a_chunk_takes():
     pace = Pace(100, budget_s=0.2, most=1000)
     pace.adjust(0.05)
-    assert pace.size == 400  # four times as many when a chunk took a quarter of its budget
+    assert pace.size == 200  # a quarter of its budget: twice as many, no more (growth is capped)
     pace.adjust(0.8)
-    assert pace.size == 100
-    pace.adjust(0.0001)
+    assert pace.size == 50  # four times its budget: a quarter the size at once (shrinking is not)
+    for _ in range(10):
+        pace.adjust(0.0001)
     assert pace.size == 1000  # never past `most`
     pace.adjust(1000.0)
     assert pace.size == 1

@@ -477,3 +477,18 @@ def test_a_member_kept_in_a_tier_is_not_dropped_by_a_small_return(shop, goods):
     assert member.tier == "gold"
     info = members.summary(member, rules_service.active_rules(NOW), NOW)
     assert info.next_tier_name == "" and info.to_next_tier == 0
+
+
+@pytest.mark.parametrize("currency, point, silver, gold", [
+    ("RUB", 100, 1_500_000, 5_000_000), ("MDL", 20, 300_000, 1_000_000),
+    ("RON", 5, 75_000, 250_000), ("EUR", 1, 15_000, 50_000),
+])
+def test_a_new_shop_starts_with_figures_in_its_own_currency(empty_db, currency, point, silver, gold):
+    from services.opening.new_shop import create_shop
+
+    create_shop("Shop", currency, "en", "Maria", "654321")
+    rules = rules_service.active_rules()
+    assert rules.point_value == point
+    assert [(t.code, t.min_spend) for t in rules.tiers] == [("base", 0), ("silver", silver), ("gold", gold)]
+    # about the same worth everywhere: Silver is 15,000 points' worth whatever the currency
+    assert rules.tier("silver").min_spend // rules.point_value == 15_000

@@ -97,7 +97,7 @@ def test_five_wrong_pins_lock_sign_in_with_a_growing_delay(shop):
     # A right PIN once open clears the count.
     t3 = t2 + dt.timedelta(seconds=120)
     assert auth.login("3333", cashier, now=t3).id == cashier.id
-    assert auth.guard().failures == 0
+    assert auth.guard(cashier).failures == 0
     assert wrong(cashier, t3).code == "pin_wrong" and auth.seconds_locked(t3) == 0
 
 
@@ -112,7 +112,102 @@ def test_the_lock_outlives_a_restart(shop, empty_db):
     assert auth.seconds_locked(T0 + dt.timedelta(seconds=5)) == 25
 
 
+def test_a_lock_from_before_per_person_counts_still_holds(shop):
+    from models.schema import Setting
+
+    Setting.insert(key=auth.GUARD_KEY, value='{"failures": 5, "locked_until": "2026-11-28T09:00:30"}'
+                   ).on_conflict_replace().execute()
+    with pytest.raises(InputError) as locked:
+        auth.login("3333", shop["cashier"], now=T0)
+    assert locked.value.code == "sign_in_locked"
+    assert auth.login("3333", shop["cashier"], now=T0 + dt.timedelta(seconds=30)).id == shop["cashier"].id
+
+
 def test_the_lock_is_this_tills_own_and_never_synced():
     from services.sync.client import LOCAL_KEYS
 
     assert auth.GUARD_KEY in LOCAL_KEYS
+
+
+def test_a_cashiers_own_pin_never_clears_the_owners_count(shop):
+    """The adversary's loop: four wrong PINs naming nobody, then the cashier's own
+    right one, again and again; it used to reset the count every time."""
+    cashier, owner = shop["cashier"], shop["owner"]
+    for _ in range(4):
+        assert wrong(None, T0).code == "pin_wrong"
+    assert auth.login("3333", now=T0).id == cashier.id  # found the cashier: only their count clears
+    assert auth.guard(cashier).failures == 0 and auth.guard(owner).failures == 4
+    assert wrong(None, T0).code == "pin_wrong"  # the fifth against the owner (and the manager)
+    assert auth.seconds_locked(T0, owner) == 30
+    assert auth.seconds_locked(T0, cashier) == 0  # the cashier had one wrong PIN since their success
+    with pytest.raises(InputError) as locked:
+        auth.login("111111", owner, now=T0 + dt.timedelta(seconds=5))
+    assert locked.value.code == "sign_in_locked"
+    # Naming the owner counts for the owner alone; the cashier's sign-in is untouched by it.
+    later = T0 + dt.timedelta(seconds=30)
+    assert wrong(owner, later).code == "pin_wrong"
+    assert auth.guard(owner).failures == 6 and auth.guard(cashier).failures == 1
+    assert auth.login("3333", cashier, now=later).id == cashier.id
+    assert auth.guard(owner).failures == 6
+    # The owner's own right PIN, once open, clears the owner's count.
+    open_again = later + dt.timedelta(seconds=60)
+    assert auth.login("111111", owner, now=open_again).id == owner.id
+    assert auth.guard(owner).failures == 0
+
+
+def test_a_pin_naming_nobody_gives_the_others_their_attempt_back(shop):
+    """Every command line call without --staff tries each person: a right PIN must not
+    count against the ones tried on the way."""
+    for _ in range(6):
+        assert auth.login("222222", now=T0).role == "manager"
+    assert auth._load() == {}
+
+
+def test_parallel_attempts_serialise_on_the_count(shop):
+    """Twenty processes at once were all checked: the count is now taken before the hash,
+    in a write transaction, so at most five of these are ever checked."""
+    import threading
+
+    from models import db
+
+    cashier = shop["cashier"]
+    start = threading.Barrier(8)
+    codes: list[str] = []
+
+    def attempt() -> None:
+        start.wait()
+        try:
+            auth.login("0000", cashier, now=T0)
+        except InputError as refused:
+            codes.append(refused.code)
+        finally:
+            db.obj.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == ["pin_wrong"] * 5 + ["sign_in_locked"] * 3
+    assert auth.guard(cashier).failures == 5
+
+
+def test_a_clock_moved_back_keeps_the_lock(shop):
+    """An attempt made with the clock set ahead, then the clock put back: the count
+    has not gone, and the till refuses until the delay it earned has passed from now."""
+    cashier = shop["cashier"]
+    ahead = T0 + dt.timedelta(days=1)
+    for _ in range(3):
+        wrong(cashier, ahead)
+    back = T0 + dt.timedelta(minutes=5)
+    with pytest.raises(InputError) as refused:
+        auth.login("3333", cashier, now=back)  # even the right PIN is not checked
+    assert (refused.value.code, refused.value.params["seconds"]) == ("sign_in_locked", 30)
+    assert auth.seconds_locked(back + dt.timedelta(seconds=10), cashier) == 20
+    (entry,) = audit.entries(action="sign_in_locked")
+    assert entry.details["clock_moved_back"] is True
+    # Once the earned delay has passed from the moment the clock was found moved back, it opens.
+    assert auth.login("3333", cashier, now=back + dt.timedelta(seconds=30)).id == cashier.id
+    # A small step back (a clock corrected by a few seconds) is no lock.
+    wrong(cashier, back + dt.timedelta(seconds=40))
+    assert auth.login("3333", cashier, now=back + dt.timedelta(seconds=20)).id == cashier.id

@@ -110,3 +110,17 @@ def test_a_refused_change_writes_nothing(shop):
     with pytest.raises(InputError):
         auth.hire(owner, "Ion", "boss", "5555")
     assert Staff.select().count() == 3 and audit.entries() == []
+
+
+@pytest.mark.parametrize("clash", ["ana rusu", "ANA RUSU", "  Ana   Rusu "])
+def test_a_name_differing_only_in_case_or_spaces_is_taken(shop, clash):
+    owner = shop["owner"]
+    auth.hire(owner, "Ana Rusu", "cashier", "4821")
+    with pytest.raises(InputError) as refused:
+        auth.hire(owner, clash, "cashier", "4822")
+    assert refused.value.code == "staff_name_taken" and refused.value.params["name"] == "Ana Rusu"
+    with pytest.raises(InputError):
+        auth.rename(owner, shop["cashier"], clash)
+    assert Staff.select().where(Staff.name.contains("usu")).count() == 1
+    auth.rename(owner, auth.find_by_name("Ana Rusu"), "ana rusu")  # a person may fix their own name's case
+    assert auth.find_by_name("ana rusu").role == "cashier"

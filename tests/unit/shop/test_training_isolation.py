@@ -131,3 +131,24 @@ def test_cards_printed_in_training_are_stamped(demo_db, resources):
     training.start()
     assert text().count("ОБУЧЕНИЕ") == 2
     training.leave()
+
+
+def test_training_receipts_have_their_own_series_and_no_barcode(demo_db):
+    from services.core.errors import NotFound
+    from services.programme import loyalty
+    from services.shop.settings import local_till, set_setting
+
+    set_setting("expiry_till", local_till().code)  # this till writes expiry: its copy does too
+    real_code = local_till().code
+    last = Sale.select().order_by(Sale.created_at.desc()).first()
+    training.start()
+    assert loyalty.expires_here()
+    result, _ = practice_sale(auth.login("3333"))
+    assert result.receipt_no.startswith(f"TR-{real_code}-")
+    receipt = load_receipt(result.receipt_no)
+    assert receipt.barcode is None and not any(row.kind == "barcode" for row in receipt_rows(receipt))
+    training.leave()
+    assert local_till().code == real_code and load_receipt(last.receipt_no).barcode  # a real one keeps its code
+    with pytest.raises(NotFound) as unknown:  # a real till never finds a practice receipt
+        returns.find_sale(result.receipt_no)
+    assert unknown.value.code == "sale_training" and result.receipt_no in str(unknown.value)
