@@ -140,6 +140,24 @@ def _enrol(dsn: str, name: str) -> tuple[str, str]:
     return str(till.id), token
 
 
+def _publish_programme(dsn: str) -> None:
+    """The bench shop's programme at the hub, as its owner publishes it through the
+    hub (services.hub.admin does caps the same way): without it the hub caps every
+    earn entry at 0 points and the bench would time the quarantine, not the push."""
+    from models.hub import HubTill, hub_db, open_hub
+    from services.hub import apply
+    from services.programme import rules
+
+    body = json.dumps(rules.to_dict(rules.default_rules()), ensure_ascii=False, sort_keys=True)
+    database = open_hub(dsn, max_connections=2)
+    with database.connection_context(), hub_db.atomic():
+        ctx = apply.Context(HubTill(id=None, name="owner"))
+        rule_id = "bench-programme"
+        apply.merge_entity(ctx, "rule_set", rule_id, {"id": rule_id, "status": "active", "body": body}, {})
+        apply.append_changes(ctx.changes)
+    database.close_all()
+
+
 # What the hub stores for one till's push, table by table, and how to find it.
 STORED = (("hub_sale", "origin_id", "id"), ("hub_ledger", "origin_id", "id"), ("applied_op", "till_id", "seq"))
 
@@ -200,6 +218,7 @@ def run_bench_sync(dsn: str, *, ops: int, tills: int, ops_per_till: int, main_py
     from models.hub import open_hub
 
     open_hub(dsn, max_connections=2).close_all()
+    _publish_programme(dsn)
     tag = uuid.uuid4().hex[:6]
     with tempfile.TemporaryDirectory(prefix="loyaltill-bench-sync-") as tmp:
         folder = Path(tmp)
