@@ -13,7 +13,7 @@ import datetime as dt
 import peewee
 from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
 
-from models.hub_steps import h0001_initial, h0002_audit, h0003_owner_keys, h0004_trust, h0005_seeded
+from models.hub_steps import h0001_initial, h0002_audit, h0003_owner_keys, h0004_trust, h0005_seeded, h0006_push_cost
 
 hub_db = peewee.DatabaseProxy()
 
@@ -76,14 +76,16 @@ class AppliedOp(HubModel):
     """Each till operation, once: the primary key is the op's UUID."""
 
     op_id = peewee.UUIDField(primary_key=True)
-    till = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT", index=False)  # (till, seq) below serves
+    # The till whose token pushed it: no foreign key (a trigger per row); a till
+    # is never deleted (hub step 6).  The unique (till, seq) below serves look-ups.
+    till_id = peewee.UUIDField()
     seq = peewee.BigIntegerField()
     kind = peewee.TextField()
     status = peewee.TextField()  # applied / quarantined
     applied_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("till", "seq"), True),)
+        indexes = ((("till_id", "seq"), True),)
 
 
 class Quarantine(HubModel):
@@ -115,7 +117,8 @@ class Entity(HubModel):
 
 class HubSale(HubModel):
     id = peewee.UUIDField(primary_key=True)
-    origin = peewee.ForeignKeyField(HubTill, on_delete="RESTRICT")  # the enrolled till that sent it
+    # The enrolled till that sent it; not a foreign key (hub step 6: a till is never deleted).
+    origin_id = peewee.UUIDField()
     till_id = peewee.UUIDField(null=True)  # the till's own id, as on its receipts
     receipt_no = peewee.TextField()
     member_id = peewee.UUIDField(null=True, index=True)
@@ -152,7 +155,7 @@ class HubLedger(HubModel):
     staff_id = peewee.UUIDField(null=True)
     note = peewee.TextField(default="")
     created_at = peewee.DateTimeField()
-    origin = peewee.ForeignKeyField(HubTill, null=True, on_delete="RESTRICT")
+    origin_id = peewee.UUIDField(null=True)  # the till that sent it (hub step 6: no foreign key)
     received_at = peewee.DateTimeField(default=utcnow)
 
 
@@ -162,7 +165,7 @@ class Change(HubModel):
     seq = peewee.BigAutoField()
     kind = peewee.TextField()
     entity_id = peewee.TextField()
-    origin = peewee.ForeignKeyField(HubTill, null=True, on_delete="RESTRICT")
+    origin_id = peewee.UUIDField(null=True)  # the till that sent it (hub step 6: no foreign key)
     doc = JSONField()  # read back whole, never queried inside
     clocks = JSONField(null=True)
 
@@ -256,8 +259,13 @@ def _h5_seeded(database: peewee.Database) -> None:
         database.execute_sql(statement)
 
 
+def _h6_push_cost(database: peewee.Database) -> None:
+    for statement in h0006_push_cost.STATEMENTS:
+        database.execute_sql(statement)
+
+
 # In the order they were first run on a hub: step 2 landed after 3 and 4.
-HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust, _h2_audit, _h5_seeded]
+HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust, _h2_audit, _h5_seeded, _h6_push_cost]
 
 
 def migrate_hub(database: peewee.Database) -> int:

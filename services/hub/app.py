@@ -62,6 +62,10 @@ class ConfirmIn(BaseModel):
     sale_id: uuid.UUID
 
 
+def _ops(body: PushIn) -> list[dict[str, Any]]:
+    return [{"op_id": op.op_id, "seq": op.seq, "kind": op.kind, "payload": op.payload} for op in body.ops]
+
+
 def _in_db(fn: Callable[[], Any]) -> Any:
     with hub_db.connection_context():
         return fn()
@@ -138,17 +142,18 @@ def create_app(rate: RateLimit | None = None, max_body: int | None = None,
         return {"till_id": str(till.id), "name": till.name, "number": till.number, "last_seq": till.last_seq}
 
     @app.post("/v1/push")
-    def push(body: PushIn, till: HubTill = Depends(current_till)) -> dict[str, Any]:
-        ops = apply.parse_ops([op.model_dump() for op in body.ops])
+    def push(body: PushIn, till: HubTill = Depends(current_till)) -> Any:
+        ops = apply.parse_ops(_ops(body))
         result = _in_db(lambda: apply.apply_batch(till.id, ops, now=clock()))
         log.info("push", extra={"fields": {"till": till.name, "ops": len(ops), **result["counts"]}})
-        return result
+        # Plain JSON already (text and numbers): FastAPI's generic encoder would walk it again, op by op.
+        return Response(json.dumps(result), media_type="application/json")
 
     @app.post("/v1/snapshot")
     def snapshot(body: PushIn, till: HubTill = Depends(current_till),
                  seed: str | None = Query(None, pattern="^(more|last)$")) -> dict[str, Any]:
         """Master data, or with `seed` a part of the till's own history when it joins (once)."""
-        ops = apply.parse_ops([op.model_dump() for op in body.ops])
+        ops = apply.parse_ops(_ops(body))
         return {"applied": _in_db(lambda: apply.apply_snapshot(till.id, ops, now=clock(), seed=seed))}
 
     @app.get("/v1/pull")

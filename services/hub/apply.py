@@ -7,6 +7,20 @@ primary keys (`INSERT ... ON CONFLICT DO NOTHING`).  A push takes the till's
 row `FOR UPDATE`, so two copies of the same batch arriving at once are
 applied one after the other, the second finding everything done.
 
+Why a row per operation and not a row per batch (its seq range and its op ids
+in an array): the seq range alone would make a re-sent seq a duplicate, but
+not a re-sent op under a new seq (a restored till renumbers what it never
+saw acknowledged) nor one another till sends, and PostgreSQL has no unique
+index over an array's elements.  A GIN index over the batches' arrays, with
+the look-up each push then needs, measured about five times slower than the row
+per op, which is a narrow heap tuple and a B-tree entry appended in time order
+(op ids are UUIDv7) now that it carries no foreign key (hub step 6).
+
+Cost: every table a push writes gets one statement per batch (`insert_values`,
+arrays unnested by the server), the checks read what they need once per
+batch (services.hub.rights.LedgerFacts), and the change log is appended in
+one statement at the end.
+
 Order: each till's operations are applied in `seq` order with no gaps
 (`hub_till.last_seq`).  An operation past a gap is not applied and answered
 "gap" with the expected seq, so the till sends again from there; a batch
@@ -69,9 +83,18 @@ class Context:
     members: set[str] = field(default_factory=set)  # whose ledger moved
     redeemed_sales: set[str] = field(default_factory=set)
     tiers: set[str] | None = None  # the tier codes of the published rule sets, once read
+    # Its ids as text, made once per push rather than once per row (services.hub.rights)
+    till_key: str = ""
+    own_ids: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.till_key = str(self.till.id) if self.till.id is not None else ""  # "": the owner, through the hub
+        self.own_ids = {self.till_key}
+        if self.till.local_till_id is not None:
+            self.own_ids.add(str(self.till.local_till_id))
 
     def changed(self, kind: str, entity_id: str, doc: dict[str, Any], clocks: dict[str, str] | None = None) -> None:
-        self.changes.append({"kind": kind, "entity_id": entity_id, "origin": self.till.id, "doc": doc, "clocks": clocks})
+        self.changes.append({"kind": kind, "entity_id": entity_id, "origin": self.till_key or None, "doc": doc, "clocks": clocks})
 
 
 Handler = Callable[[list[Op], Context], None]
@@ -95,21 +118,67 @@ CANNOT_APPLY = (Unapplicable, peewee.DataError, psycopg2.DataError)
 
 def insert_values(table: str, columns: tuple[str, ...], rows: list[tuple], *, returning: str | None = None,
                   conflict: str = "ON CONFLICT DO NOTHING", casts: dict[str, str] | None = None) -> list[tuple]:
-    """Multi-row INSERT through psycopg2's execute_values.  Building the same
-    statement through peewee's query objects cost more than the database's
-    own work (half a second per 4,000 ops), so the bulk writes of a push are
-    written once here; values are plain Python (UUIDs as text, JSON as text)."""
-    from psycopg2.extras import execute_values
-
+    """One multi-row INSERT per table and batch: each column goes as one array
+    and the server unnests them (`INSERT ... SELECT * FROM unnest(...)`).
+    Rendering a VALUES list row by row (psycopg2's execute_values) cost the
+    hub as much as the database's own work, and building the statement
+    through peewee's query objects more still.  Values are plain Python (UUIDs
+    and JSON as text, cast by `casts`; other columns typed by their values)."""
     if not rows:
         return []
     casts = casts or {}
-    template = "(" + ", ".join(f"%s{casts.get(c, '')}" for c in columns) + ")"
-    sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES %s {conflict}'
+    arrays = [list(column) for column in zip(*rows)]
+    types = [casts.get(name, "").lstrip(":") or _array_type(values) for name, values in zip(columns, arrays)]
+    unnest = ", ".join(f"%s::{kind}[]" for kind in types)
+    sql = f'INSERT INTO "{table}" ({", ".join(columns)}) SELECT * FROM unnest({unnest}) {conflict}'
     if returning:
         sql += f" RETURNING {returning}"
     cursor = hub_db.cursor()
-    return execute_values(cursor, sql, rows, template=template, page_size=1000, fetch=bool(returning)) or []
+    cursor.execute(sql, [array_literal(values) for values in arrays])
+    return cursor.fetchall() if returning else []
+
+
+def array_literal(values: list[Any]) -> str | list[Any]:
+    """A column as PostgreSQL's array text (`{"a","b",NULL}`), made a column at a
+    time: psycopg2 adapts a list element by element, which cost the hub more
+    than the insert itself.  Every text element is quoted and escaped, so no
+    value can split or end the array whatever it holds; a column this does not
+    cover (mixed kinds, a NUL character) goes as a list, psycopg2's own way."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        joined = "\x00".join(values)
+        if joined.count("\x00") != len(values) - 1:
+            return values  # a NUL inside a value: psycopg2 refuses it, as it always did
+        escaped = joined.replace("\\", "\\\\").replace('"', '\\"')
+        return '{"' + escaped.replace("\x00", '","') + '"}'
+    if kinds == {int}:
+        return "{" + ",".join(map(str, values)) + "}"
+    if kinds <= {str, type(None)}:
+        return "{" + ",".join("NULL" if v is None else _quoted(v) for v in values) + "}"
+    if kinds <= {int, type(None)}:
+        return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
+    if kinds == {dt.datetime}:
+        return "{" + ",".join(f'"{v.isoformat(" ")}"' for v in values) + "}"
+    return values
+
+
+def _quoted(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("A string literal cannot contain NUL (0x00) characters.")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _array_type(values: list[Any]) -> str:
+    for value in values:
+        if isinstance(value, bool):
+            return "boolean"
+        if isinstance(value, int):
+            return "bigint"
+        if isinstance(value, dt.datetime):
+            return "timestamp"
+        if value is not None:
+            return "text"
+    return "text"
 
 
 # --- the batch -----------------------------------------------------------------
@@ -147,16 +216,18 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
                     status[op.op_id] = "quarantined"
         if fresh:
             now = now or utcnow()
+            till_key, applied_at = str(till.id), now.isoformat()
+            keys = [str(op.op_id) for op in fresh]
             inserted = {
-                uuid.UUID(r[0]) for r in insert_values(
+                r[0] for r in insert_values(
                     "applied_op", ("op_id", "till_id", "seq", "kind", "status", "applied_at"),
-                    [(str(op.op_id), str(till.id), op.seq, op.kind, "applied", now) for op in fresh],
-                    returning="op_id::text", casts={"op_id": "::uuid", "till_id": "::uuid"},
+                    [(key, till_key, op.seq, op.kind, "applied", applied_at) for key, op in zip(keys, fresh)],
+                    returning="op_id::text", casts={"op_id": "::uuid", "till_id": "::uuid", "applied_at": "::timestamp"},
                 )
             }
             todo = []
-            for op in fresh:
-                if op.op_id in inserted:
+            for key, op in zip(keys, fresh):
+                if key in inserted:
                     todo.append(op)
                 else:  # the same op under another seq: already applied once
                     status[op.op_id] = "duplicate"
@@ -272,7 +343,7 @@ def append_changes(changes: list[dict[str, Any]]) -> None:
     hub_db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOG_LOCK,))
     insert_values(
         "change", ("kind", "entity_id", "origin_id", "doc", "clocks"),
-        [(c["kind"], c["entity_id"], str(c["origin"]) if c["origin"] else None, _json_text(c["doc"]),
+        [(c["kind"], c["entity_id"], c["origin"], _json_text(c["doc"]),
           json.dumps(c["clocks"]) if c["clocks"] is not None else None) for c in changes],
         conflict="", casts={"origin_id": "::uuid", "doc": "::json", "clocks": "::json"},
     )
@@ -414,7 +485,7 @@ def apply_sales(ops: list[Op], ctx: Context) -> None:
         if (redeemed or earned) and member is None:
             raise Unapplicable("points on a sale without a member")
         rows.append((
-            checks.an_id(sale.get("id"), "the sale's id"), str(ctx.till.id),
+            checks.an_id(sale.get("id"), "the sale's id"), ctx.till_key,
             rights.own_till(ctx, sale.get("till_id"), "the sale's till"),
             checks.text(sale.get("receipt_no"), "the receipt number", required=True),
             member, checks.moment(sale.get("created_at"), "the sale's time", ctx.now), total,
@@ -458,7 +529,7 @@ def apply_returns(ops: list[Op], ctx: Context) -> None:
         ).fetchone()
         if sale is None:
             raise Unapplicable("a return of a sale the hub does not have")
-        if sale[0] != str(ctx.till.id):
+        if sale[0] != ctx.till_key:
             raise Unapplicable("a return of another till's sale")
         # Every return of the sale together, this one included: a sale is given back once at most.
         if sale_id not in returned:
@@ -510,15 +581,18 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
         if op.raw is not None and "_clock" not in op.payload:
             raw_docs[e["id"]] = op.raw  # the till's own JSON text goes to the change log as it came
     columns = _LEDGER_COLUMNS + ("origin_id", "received_at")
-    values = [tuple(r[c] for c in _LEDGER_COLUMNS) + (str(ctx.till.id), ctx.now) for r in rows]
+    received = ctx.now.isoformat()
+    values = [tuple(r[c] for c in _LEDGER_COLUMNS) + (ctx.till_key, received) for r in rows]
     casts = {c: "::uuid" for c in _LEDGER_UUIDS + ("origin_id",)}
-    casts["created_at"] = "::timestamp"
+    casts["created_at"] = casts["received_at"] = "::timestamp"
+    checked = {r["id"]: r for r in rows}
     for (entry_id,) in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts):
-        doc = docs[entry_id]
-        ctx.changed("ledger_entry", entry_id, raw_docs.get(entry_id) or {k: v for k, v in doc.items() if k != "_clock"})
-        ctx.members.add(str(uuid.UUID(str(doc["member_id"]))))
-        if doc.get("kind") == "redeem" and doc.get("sale_id"):
-            ctx.redeemed_sales.add(str(doc["sale_id"]))
+        e = checked[entry_id]
+        ctx.changed("ledger_entry", entry_id,
+                    raw_docs.get(entry_id) or {k: v for k, v in docs[entry_id].items() if k != "_clock"})
+        ctx.members.add(e["member_id"])
+        if e["kind"] == "redeem" and e["sale_id"]:
+            ctx.redeemed_sales.add(e["sale_id"])
 
 
 # A lone surrogate, as a character or as a JSON escape (a pair's escapes match too: checked in full then).
@@ -569,8 +643,9 @@ def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
         if "\x00" in kind or not checks.valid_unicode(kind):  # PostgreSQL's text holds neither
             kind = kind.encode("utf-8", "backslashreplace").decode("ascii", "replace").replace("\x00", "\\x00")
             refused = refused or "the kind is not valid text"
-        out.append(Op(uuid.UUID(str(item["op_id"])), int(item.get("seq") or 0), kind, payload, text,
-                      refused))
+        op_id = item["op_id"]
+        out.append(Op(op_id if isinstance(op_id, uuid.UUID) else uuid.UUID(str(op_id)), int(item.get("seq") or 0),
+                      kind, payload, text, refused))
     return out
 
 
@@ -657,7 +732,7 @@ def _audit_row(op: Op, ctx: Context) -> tuple:
     if not isinstance(parsed, dict) or len(_json_text(parsed)) > AUDIT_DETAILS_MAX:
         raise Unapplicable("audit entry with malformed details")
     created = checks.moment(entry.get("created_at"), "the audit entry's time", ctx.now)
-    return (checks.an_id(entry.get("id"), "the audit entry's id"), str(ctx.till.id), created, ctx.now.isoformat(),
+    return (checks.an_id(entry.get("id"), "the audit entry's id"), ctx.till_key, created, ctx.now.isoformat(),
             action, checks.an_id(entry.get("staff_id"), "the audit entry's staff", required=False),
             texts[0], texts[1], _json_text(parsed))
 

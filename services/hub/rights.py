@@ -46,6 +46,8 @@ from services.hub.checks import Unapplicable
 class TillContext(Protocol):
     till: HubTill
     seeding: bool
+    till_key: str  # the till's hub id as canonical text: what `origin_id` holds
+    own_ids: set[str]  # that, and the till's own id once bound
 
 
 def own_till(ctx: TillContext, value: Any, name: str) -> str | None:
@@ -53,9 +55,9 @@ def own_till(ctx: TillContext, value: Any, name: str) -> str | None:
     wanted = checks.an_id(value, name, required=False)
     if wanted is None:
         return None
-    till = ctx.till
-    if wanted == str(till.id) or (till.local_till_id is not None and wanted == str(till.local_till_id)):
+    if wanted in ctx.own_ids:
         return wanted
+    till = ctx.till
     other = (HubTill.select(HubTill.name)
              .where((HubTill.id == wanted) | (HubTill.local_till_id == wanted)).first())
     if other is not None:
@@ -63,6 +65,7 @@ def own_till(ctx: TillContext, value: Any, name: str) -> str | None:
     if till.local_till_id is None:
         HubTill.update(local_till_id=wanted).where(HubTill.id == till.id).execute()
         till.local_till_id = uuid.UUID(wanted)
+        ctx.own_ids.add(wanted)
         return wanted
     raise Unapplicable(f"{name} {wanted} is not this till")
 
@@ -420,7 +423,7 @@ def _own_sale(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts,
     sale = facts.sales.get(e["sale_id"])
     if sale is None:
         raise Unapplicable(f"a {e['kind']} entry for a sale the hub does not have")
-    if sale[0] != str(ctx.till.id):
+    if sale[0] != ctx.till_key:
         raise Unapplicable(f"a {e['kind']} entry for another till's sale")
     if not any_member and sale[1] != e["member_id"]:
         raise Unapplicable(f"a {e['kind']} entry for a member who is not the sale's")
@@ -436,7 +439,7 @@ def _returned(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
     if ret is None:
         raise Unapplicable(f"a {kind} entry for a return the hub does not have")
     origin, sale_id, reversed_, restored = ret
-    if origin != str(ctx.till.id):
+    if origin != ctx.till_key:
         raise Unapplicable(f"a {kind} entry for another till's return")
     if e["sale_id"] != sale_id:
         raise Unapplicable(f"a {kind} entry whose sale is not its return's")

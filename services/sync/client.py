@@ -27,7 +27,7 @@ from models import db
 from models.schema import (
     Card, Category, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, PriceChange, Product, ProductCode,
     Referral, RuleSet,
-    Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow,
+    Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow, uuid_from_bytes,
 )
 from services.journal import authority, continuity, fieldclock
 from services.programme import rules as rules_service
@@ -379,23 +379,26 @@ def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], No
     pushed = 0
     stalls = 0
     while True:
-        rows = list(
-            Outbox.select(Outbox.seq, Outbox.op_id, Outbox.kind, Outbox.payload)
-            .where(Outbox.sent_at.is_null()).order_by(Outbox.seq).limit(batch).tuples()
-        )
+        # Read raw, not through the model: a push of 1,000 operations otherwise
+        # spends more on building rows than on sending them.
+        rows = db.obj.execute_sql(
+            'SELECT seq, op_id, kind, payload FROM "outbox" WHERE sent_at IS NULL ORDER BY seq LIMIT ?', (batch,),
+        ).fetchall()
         if not rows:
             return pushed
-        ops = [{"op_id": str(op_id), "seq": seq, "kind": kind, "payload": payload} for seq, op_id, kind, payload in rows]
+        ops = [{"op_id": str(uuid_from_bytes(op_id)), "seq": seq, "kind": kind, "payload": payload}
+               for seq, op_id, kind, payload in rows]
         ops = ops[:fitting(ops)]
         rows = rows[:len(ops)]
         answer = client.push(ops)
-        acked = [uuid.UUID(r["op_id"]) for r in answer["results"] if r["status"] != "gap"]
+        seq_of = {op["op_id"]: op["seq"] for op in ops}
+        acked = [seq_of[r["op_id"]] for r in answer["results"] if r["status"] != "gap" and r["op_id"] in seq_of]
         with write_transaction():
             now = Outbox.sent_at.db_value(utcnow())
             for start in range(0, len(acked), 500):
                 chunk = acked[start:start + 500]
                 marks = ", ".join("?" * len(chunk))
-                db.obj.execute_sql(f'UPDATE "outbox" SET sent_at = ? WHERE op_id IN ({marks})', [now] + [u.bytes for u in chunk])
+                db.obj.execute_sql(f'UPDATE "outbox" SET sent_at = ? WHERE seq IN ({marks})', [now] + chunk)
             gap = answer.get("gap")
             if gap and gap["expected"] < rows[0][0]:
                 # The hub lacks ops this till thought were through (its answer was
