@@ -116,8 +116,10 @@ class CartModel(QAbstractTableModel):
             return line.line.name
         if column == self.QTY:
             return self.fmt.weight(line.line.grams) if line.line.grams else str(line.line.qty)
-        if column == self.PRICE:  # a weighed line: its price per kg
-            return self.fmt.money(line.line.per_kg or line.line.unit_price)
+        if column == self.PRICE:  # a weighed line: its price per kg, said so
+            if line.line.per_kg:
+                return self.fmt.money(line.line.per_kg) + _(" / kg")
+            return self.fmt.money(line.line.unit_price)
         if column == self.DISCOUNT:
             return "−" + self.fmt.money(line.discount) if line.discount else ""
         if column == self.SUM:

@@ -16,7 +16,7 @@ def test_a_scale_label_scanned_shows_the_weight(qtbot, window):
     assert (line.grams, line.per_kg, line.unit_price) == (742, apples.price, scales.weighed_amount(apples.price, 742))
     texts = [window.model.data(window.model.index(0, c)) for c in range(window.model.columnCount())]
     assert window.fmt.weight(742) in texts and window.fmt.weight(742).startswith("0,742 ")  # the shop's locale
-    assert window.fmt.money(apples.price) in texts
+    assert window.fmt.money(apples.price) + " / kg" in texts  # the price column says it is per kg
 
 
 def test_a_weighed_lines_weight_is_never_cut_at_1366_px(qtbot, window):
