@@ -15,7 +15,7 @@ import functools
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import peewee
 
@@ -168,38 +168,19 @@ def _demo_unfinished(conn: sqlite3.Connection) -> bool:
 
 def quick(path: Path) -> CheckReport:
     """The check run as the till starts: milliseconds, whatever the till's size."""
-    report = CheckReport(full=False)
-    try:
-        with read_only(path) as conn:
-            report.till_file, report.schema = _is_till_file(conn)
-            if not report.till_file:
-                report.ok = False
-                return report
-            report.unknown_schema = unknown_objects(conn, report.schema)
-            problems: list[str] = []
-            names = {row[0].decode() for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            for table in START_TABLES:
-                if table not in names:
-                    continue
-                found = [row[0].decode() for row in conn.execute(f'PRAGMA quick_check("{table}")')]
-                if found != ["ok"]:
-                    problems.extend(found[:5])
-                elif not _texts_decode(conn, table):
-                    problems.append(f"text in {table} is not readable")
-            if problems:
-                report.integrity = problems
-            report.demo_unfinished = _demo_unfinished(conn)
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-        # A damaged schema: SQLite's own message quotes the broken bytes.
-        report.integrity = [str(exc) if isinstance(exc, sqlite3.DatabaseError) else "the schema is not readable"]
-        report.till_file = "not a database" not in str(exc)
-    report.ok = not report.problems()
-    return report
+    return _checked(path, full=False, look=_quick_look)
 
 
 def full(path: Path) -> CheckReport:
     """Every page and row: integrity, foreign keys, balances, outbox continuity."""
-    report = CheckReport(full=True)
+    return _checked(path, full=True, look=_full_look)
+
+
+def _checked(path: Path, *, full: bool, look: Callable[[sqlite3.Connection, CheckReport], None]) -> CheckReport:
+    """What both checks share: open read-only, is it a till at all, objects of its
+    own, then `look` at what that check reads, and a half-built demo; a schema too
+    damaged to read is the report, not an exception."""
+    report = CheckReport(full=full)
     try:
         with read_only(path) as conn:
             report.till_file, report.schema = _is_till_file(conn)
@@ -207,24 +188,7 @@ def full(path: Path) -> CheckReport:
                 report.ok = False
                 return report
             report.unknown_schema = unknown_objects(conn, report.schema)
-            found = [row[0].decode() for row in conn.execute("PRAGMA integrity_check(20)")]
-            report.integrity = found if found != ["ok"] else ["ok"]
-            if report.integrity == ["ok"]:
-                # Only a sound file's rows are worth reading; the texts of the tables
-                # a sale reads (a sale's history is only printed, and reading every
-                # string of a large till would hold the interpreter for minutes).
-                for table in START_TABLES + ("member", "card"):
-                    if not _texts_decode(conn, table):
-                        report.integrity = [f"text in {table} is not readable"]
-                        break
-            if report.integrity == ["ok"]:
-                report.foreign_keys = len(conn.execute("PRAGMA foreign_key_check").fetchmany(1000))
-                mismatched = conn.execute(_MISMATCHED).fetchmany(1000)
-                report.balances = len(mismatched)
-                report.balance_examples = [
-                    {"member": member.hex(), "cached": cached, "ledger": ledger} for member, cached, ledger in mismatched[:5]
-                ]
-                report.outbox = outbox_continuity(conn)
+            look(conn, report)
             report.demo_unfinished = _demo_unfinished(conn)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # A damaged schema: SQLite's own message quotes the broken bytes.
@@ -232,6 +196,42 @@ def full(path: Path) -> CheckReport:
         report.till_file = "not a database" not in str(exc)
     report.ok = not report.problems()
     return report
+
+
+def _quick_look(conn: sqlite3.Connection, report: CheckReport) -> None:
+    problems: list[str] = []
+    names = {row[0].decode() for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in START_TABLES:
+        if table not in names:
+            continue
+        found = [row[0].decode() for row in conn.execute(f'PRAGMA quick_check("{table}")')]
+        if found != ["ok"]:
+            problems.extend(found[:5])
+        elif not _texts_decode(conn, table):
+            problems.append(f"text in {table} is not readable")
+    if problems:
+        report.integrity = problems
+
+
+def _full_look(conn: sqlite3.Connection, report: CheckReport) -> None:
+    found = [row[0].decode() for row in conn.execute("PRAGMA integrity_check(20)")]
+    report.integrity = found if found != ["ok"] else ["ok"]
+    if report.integrity == ["ok"]:
+        # Only a sound file's rows are worth reading; the texts of the tables
+        # a sale reads (a sale's history is only printed, and reading every
+        # string of a large till would hold the interpreter for minutes).
+        for table in START_TABLES + ("member", "card"):
+            if not _texts_decode(conn, table):
+                report.integrity = [f"text in {table} is not readable"]
+                break
+    if report.integrity == ["ok"]:
+        report.foreign_keys = len(conn.execute("PRAGMA foreign_key_check").fetchmany(1000))
+        mismatched = conn.execute(_MISMATCHED).fetchmany(1000)
+        report.balances = len(mismatched)
+        report.balance_examples = [
+            {"member": member.hex(), "cached": cached, "ledger": ledger} for member, cached, ledger in mismatched[:5]
+        ]
+        report.outbox = outbox_continuity(conn)
 
 
 # As services.programme.ledger.mismatched_balances, on a plain connection.
