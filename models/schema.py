@@ -170,6 +170,11 @@ class Member(UUIDModel):
     balance = peewee.IntegerField(default=0)
     created_at = Timestamp(default=utcnow, index=True)
     updated_at = Timestamp(default=utcnow)
+    # Schema 12: what an old system knew of an imported member, and where they came from.
+    email = peewee.TextField(null=True)
+    note = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    origin = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])  # '' here, 'import' from a file
+    external_ref = peewee.TextField(null=True, index=True)  # the old system's id of this customer
 
 
 class Card(UUIDModel):
@@ -199,6 +204,8 @@ class Sale(UUIDModel):
     offline = peewee.BooleanField(default=True)  # no hub confirmed it yet
     # Who gave a manual discount: the owner sees every one of them.
     discount_authorised_by = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
+    # Schema 12: read from an old system's history; never pushed, earned nothing here.
+    imported = peewee.BooleanField(default=False, constraints=[peewee.SQL("DEFAULT 0")])
 
     class Meta:
         indexes = ((("member", "created_at"), False),)
@@ -262,6 +269,7 @@ class LedgerEntry(UUIDModel):
     KINDS = (
         "earn", "redeem", "reverse", "restore", "adjust", "expire", "transfer", "welcome",
         "birthday", "referral", "release",  # release: pending points become spendable
+        "import",  # the opening balance an old system's file brought (services.imports)
     )
 
     member = peewee.ForeignKeyField(Member, backref="ledger", on_delete="RESTRICT")

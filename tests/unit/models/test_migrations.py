@@ -87,7 +87,12 @@ def test_an_interrupted_demo_is_recognised(empty_db, resources):
 
 # Columns today's models have that a version-1 table lacked: the demo builder
 # writes them, so they are added for the build and dropped again (as V2_MODELS' tables are).
-LATER_COLUMNS = (("till", "store_id", "BLOB"),)
+LATER_COLUMNS = (
+    ("till", "store_id", "BLOB"),
+    ("member", "email", "TEXT"), ("member", "note", "TEXT NOT NULL DEFAULT ''"),
+    ("member", "origin", "TEXT NOT NULL DEFAULT ''"), ("member", "external_ref", "TEXT"),
+    ("sale", "imported", "INTEGER NOT NULL DEFAULT 0"),
+)
 
 
 def _add_later_columns(database) -> None:

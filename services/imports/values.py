@@ -1,0 +1,303 @@
+"""One cell of an owner's file -> a value the till keeps, or a coded problem.
+
+Cells arrive as text (CSV) or as what a workbook holds (calamine gives
+numbers as float or int, dates as date/datetime).  Every reader here takes
+either, returns None for an empty cell, and raises InputError with a code of
+services/core/error_texts.py naming the cell's trouble, so the owner's error
+report says what is wrong in their language.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from services.core.errors import InputError
+from services.members.phones import normalize_phone
+
+# Longest texts a row may bring; longer is refused for that row, never cut.
+MAX_NAME = 200
+MAX_NOTE = 500
+MAX_TEXT = 200  # a category, a tier, an old system's id, an item's name
+MAX_EMAIL = 254
+MAX_CARD_DIGITS = 20
+MIN_CARD_DIGITS = 4
+MAX_MONEY = 10**12  # minor units: ten billion of the currency
+MAX_POINTS = 10**9
+EARLIEST = dt.date(1900, 1, 1)
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2007']+")
+_CURRENCY = re.compile(r"(?i)(₽|руб\.?|р\.|rub|lei|lei\.|mdl|ron|€|eur|\$|usd)")
+# A formula in a spreadsheet program: kept as text here, and written back with a
+# quote in front (services.imports.files) so no program runs it.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def looks_like_formula(raw: Any) -> bool:
+    return isinstance(raw, str) and raw.startswith(FORMULA_START) and not _is_number_text(raw)
+
+
+def _is_number_text(raw: str) -> bool:
+    """'-5', '+7 999 123-45-67': a number or a phone, not a formula."""
+    return bool(re.fullmatch(r"[+-]?[\d\s.,()\-]*\d[\d\s.,()\-]*", raw.strip()))
+
+
+def text(raw: Any, field: str, limit: int = MAX_TEXT) -> str | None:
+    """A text cell with its spaces tidied; None when empty."""
+    if blank(raw):
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # a number typed into a text column: "12345", not "12345.0"
+    value = " ".join(str(raw).split())
+    if len(value) > limit:
+        raise InputError("import_too_long", field=field, limit=limit, length=len(value))
+    return value
+
+
+def name(raw: Any, field: str = "name") -> str | None:
+    return text(raw, field, MAX_NAME)
+
+
+def note(raw: Any, field: str = "note") -> str | None:
+    """A note keeps its line breaks (a quoted CSV field may hold them)."""
+    if blank(raw):
+        return None
+    value = "\n".join(" ".join(line.split()) for line in str(raw).strip().splitlines())
+    if len(value) > MAX_NOTE:
+        raise InputError("import_too_long", field=field, limit=MAX_NOTE, length=len(value))
+    return value
+
+
+def _decimal(raw: Any, field: str) -> Decimal:
+    if isinstance(raw, bool):
+        raise InputError("import_number_bad", field=field, value=str(raw))
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise InputError("import_number_bad", field=field, value=str(raw))
+        return Decimal(repr(raw))  # 0.1 is "0.1", not its binary neighbour
+    cleaned = _CURRENCY.sub("", str(raw))
+    cleaned = _SPACES.sub("", cleaned)
+    if cleaned.startswith("(") and cleaned.endswith(")"):  # an accountant's negative
+        cleaned = "-" + cleaned[1:-1]
+    if cleaned.count(",") and cleaned.count("."):
+        # "1,234.50" or "1.234,50": the last mark is the decimal one
+        if cleaned.rfind(",") > cleaned.rfind("."):
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+        else:
+            cleaned = cleaned.replace(",", "")
+    elif cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    elif cleaned.count(",") > 1 or cleaned.count(".") > 1:
+        marks = "," if cleaned.count(",") > 1 else "."
+        groups = cleaned.lstrip("+-").split(marks)
+        if not all(len(g) == 3 for g in groups[1:]):
+            raise InputError("import_number_bad", field=field, value=str(raw))
+        cleaned = cleaned.replace(marks, "")
+    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", cleaned):
+        raise InputError("import_number_bad", field=field, value=str(raw)[:40])
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise InputError("import_number_bad", field=field, value=str(raw)[:40]) from None
+
+
+def money(raw: Any, field: str, *, exponent: int = 2, negative: bool = False) -> int | None:
+    """'1 234,50', '1234.5', '1,234.50 ₽', 1234.5 -> 123450 minor units; None when empty.
+    More decimals than the currency has are refused, never rounded away."""
+    if blank(raw):
+        return None
+    value = _decimal(raw, field).scaleb(exponent)
+    if value != value.to_integral_value():
+        raise InputError("import_money_decimals", field=field, value=str(raw)[:40])
+    minor = int(value)
+    if minor < 0 and not negative:
+        raise InputError("import_negative", field=field, value=str(raw)[:40])
+    if abs(minor) > MAX_MONEY:
+        raise InputError("import_number_range", field=field, value=str(raw)[:40])
+    return minor
+
+
+def points(raw: Any, field: str) -> int | None:
+    """A balance of points: whole (a debt may be negative)."""
+    if blank(raw):
+        return None
+    value = _decimal(raw, field)
+    if value != value.to_integral_value():
+        raise InputError("import_points_whole", field=field, value=str(raw)[:40])
+    if abs(value) > MAX_POINTS:
+        raise InputError("import_number_range", field=field, value=str(raw)[:40])
+    return int(value)
+
+
+def quantity(raw: Any, field: str = "qty") -> Decimal | None:
+    """Units or kilograms ('0,742'); more than zero."""
+    if blank(raw):
+        return None
+    value = _decimal(raw, field)
+    if value <= 0:
+        raise InputError("import_qty_bad", field=field, value=str(raw)[:40])
+    if value > 1_000_000:
+        raise InputError("import_number_range", field=field, value=str(raw)[:40])
+    return value
+
+
+_DATE_FORMATS = (
+    "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y.%m.%d", "%d.%m.%y", "%Y/%m/%d",
+)
+_TIME_FORMATS = ("%H:%M:%S", "%H:%M")
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def moment(raw: Any, field: str, *, today: dt.date | None = None) -> dt.datetime | None:
+    """A date or date-time: dd.mm.yyyy, ISO (with T or a space, seconds optional),
+    dd/mm/yyyy, a workbook's date cell or its serial number.  A date that does
+    not exist (31.02.2020) is refused with the date as written."""
+    if blank(raw):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.replace(tzinfo=None) if raw.tzinfo is None else raw.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if isinstance(raw, dt.date):
+        return dt.datetime(raw.year, raw.month, raw.day)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if not 1 <= raw <= 2_958_465:  # 1900-01-01 .. 9999-12-31 in a workbook's days
+            raise InputError("import_date_bad", field=field, value=str(raw)[:40])
+        return _EXCEL_EPOCH + dt.timedelta(days=float(raw))
+    value = " ".join(str(raw).split())
+    found = _parse_moment(value)
+    if found is None:
+        raise InputError("import_date_bad", field=field, value=value[:40])
+    return found
+
+
+def _parse_moment(value: str) -> dt.datetime | None:
+    iso = value.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", value) else value
+    if re.match(r"\d{4}-\d\d-\d\d", iso):
+        try:
+            found = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return found if found.tzinfo is None else found.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    day_part, _, time_part = value.partition(" ")
+    for date_format in _DATE_FORMATS:
+        try:
+            day = dt.datetime.strptime(day_part, date_format)
+        except ValueError:
+            continue
+        if not time_part:
+            return day
+        for time_format in _TIME_FORMATS:
+            try:
+                clock = dt.datetime.strptime(time_part, time_format)
+            except ValueError:
+                continue
+            return day.replace(hour=clock.hour, minute=clock.minute, second=clock.second)
+        return None
+    return None
+
+
+def day(raw: Any, field: str, *, today: dt.date) -> dt.date | None:
+    """A date (a birthday): not before 1900, not after today."""
+    found = moment(raw, field)
+    if found is None:
+        return None
+    if not (EARLIEST <= found.date() <= today):
+        raise InputError("import_date_range", field=field, value=found.date().isoformat())
+    return found.date()
+
+
+_YES = {"1", "да", "д", "yes", "y", "true", "da", "+", "x", "✓", "истина", "adevărat", "adevarat", "согласен", "есть"}
+_NO = {"0", "нет", "н", "no", "n", "false", "nu", "-", "ложь", "fals", "не согласен"}
+
+
+def flag(raw: Any, field: str) -> bool | None:
+    """Yes/no in RU, RO or EN, 1/0, +/-, a workbook's TRUE/FALSE."""
+    if blank(raw):
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)):
+        if raw in (0, 1):
+            return bool(raw)
+        raise InputError("import_flag_bad", field=field, value=str(raw)[:40])
+    value = " ".join(str(raw).casefold().split())
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise InputError("import_flag_bad", field=field, value=str(raw)[:40])
+
+
+def phone(raw: Any, field: str, region: str) -> str | None:
+    """Any way people write a phone -> E.164 (services.members.phones)."""
+    if blank(raw):
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = str(int(raw))  # a phone a workbook stored as a number
+    try:
+        return normalize_phone(str(raw), region)
+    except InputError:
+        raise InputError("import_phone_bad", field=field, value=str(raw)[:40]) from None
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def email(raw: Any, field: str = "email") -> str | None:
+    value = text(raw, field, MAX_EMAIL)
+    if value is None:
+        return None
+    if not _EMAIL.fullmatch(value):
+        raise InputError("import_email_bad", field=field, value=value[:60])
+    return value.lower()
+
+
+def card_number(raw: Any, field: str = "card") -> str | None:
+    """An old system's card as the till will see it scanned: digits only
+    (spaces and dashes people type are dropped), 4 to 20 of them.  A workbook
+    that stored it as a number gives it back whole (leading zeros a workbook
+    already lost cannot be brought back)."""
+    if blank(raw):
+        return None
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise InputError("import_card_bad", field=field, value=str(raw)[:40])
+        raw = int(raw)
+    value = re.sub(r"[\s\-\u00a0]", "", str(raw))
+    if not value.isdecimal() or not value.isascii():
+        raise InputError("import_card_bad", field=field, value=str(raw)[:40])
+    if not MIN_CARD_DIGITS <= len(value) <= MAX_CARD_DIGITS:
+        raise InputError("import_card_length", field=field, value=value[:40],
+                         low=MIN_CARD_DIGITS, high=MAX_CARD_DIGITS)
+    return value
+
+
+def barcode(raw: Any, field: str = "barcode") -> str | None:
+    """A product's barcode as the scanner types it (digits, or the letters of Code 128)."""
+    if blank(raw):
+        return None
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise InputError("import_barcode_bad", field=field, value=str(raw)[:40])
+        raw = int(raw)
+    value = str(raw).strip()
+    if not value or len(value) > 64 or any(ch.isspace() for ch in value) or not value.isprintable():
+        raise InputError("import_barcode_bad", field=field, value=value[:40])
+    return value
+
+
+def barcodes(raw: Any, field: str = "barcode") -> list[str]:
+    """Several barcodes in one cell, as 1C and MoySklad export them: ',', ';' or a line break apart."""
+    if blank(raw):
+        return []
+    if isinstance(raw, (int, float)):
+        found = barcode(raw, field)
+        return [found] if found else []
+    parts = [p for p in re.split(r"[,;\n\r|]+", str(raw)) if p.strip()]
+    return [code for part in parts if (code := barcode(part.strip(), field))]
