@@ -187,6 +187,25 @@ def sign_row(kind: str, row_id: str, doc: dict[str, Any] | None = None, *,
     return {"key": _held.public, "sig": sig, "at": at}
 
 
+def sign_rows(kind: str, rows: list[tuple[str, dict[str, Any]]], *, now_ms: int | None = None) -> int:
+    """Sign many documents the signed-in owner makes at once (an import's
+    opening balances, kind "ledger_import"), kept until they are pushed; inside
+    the caller's transaction.  With no owner signed in nothing is signed and 0
+    is returned: the hub will not take those rows."""
+    if _held is None or not rows:
+        return 0
+    at = int(time.time() * 1000) if now_ms is None else now_ms
+    key, public = _held.key, _held.public
+    made = [
+        {"kind": kind, "row_id": row_id, "digest": signing.digest(doc), "signer": public,
+         "sig": signing.sign(key, signing.signed_bytes(kind, row_id, doc, at)), "signed_at": at}
+        for row_id, doc in rows
+    ]
+    for start in range(0, len(made), 5000):
+        RowSignature.insert_many(made[start:start + 5000]).on_conflict_replace().execute()
+    return len(made)
+
+
 def sign_all(*, now_ms: int | None = None) -> int:
     """Sign every governed row as it is: only when a shop is opened (its first
     owner made everything there is).  Returns how many rows were signed."""
