@@ -72,6 +72,7 @@ ACTIONS = {
     "manage_staff": "owner",
     "read_audit": "owner",
     "enrol_till": "owner",
+    "import_data": "owner",  # members, balances, catalogue and history from a file (services.imports)
 }
 
 # argon2id, RFC 9106's "second recommended" shape scaled to a till: see the module's docstring.
