@@ -273,6 +273,8 @@ def detect_encoding(head: bytes, tail: bytes = b"", path: Path | None = None) ->
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(sample, cp_isolation=CODE_PAGES))
+    if not matches:  # a few lines of formulas and symbols are "chaos" in every code page: take them all
+        matches = [m for m in from_bytes(sample, cp_isolation=CODE_PAGES, threshold=1.0) if _text_like(str(m))]
     if not matches:
         raise InputError("import_file_unreadable", path=(path.name if path else ""))
     # On a few words several code pages read without chaos ("Пётр" is "Ď¸ňđ" in cp1250): among
@@ -281,6 +283,12 @@ def detect_encoding(head: bytes, tail: bytes = b"", path: Path | None = None) ->
     tied = [m for m in matches if m.chaos <= least + CHAOS_TIE]
     best = max(tied, key=lambda m: (_one_alphabet(str(m)), -_rank(m.encoding)))
     return codecs.lookup(best.encoding).name
+
+
+def _text_like(text: str) -> bool:
+    """Not a binary file: hardly any control characters besides line breaks and tabs."""
+    controls = sum(1 for ch in text if ch < " " and ch not in "\r\n\t")
+    return bool(text) and controls <= len(text) // 100
 
 
 def _rank(encoding: str) -> int:
@@ -442,7 +450,9 @@ def write_rejects(table: Table, rows_with_errors: dict[int, str], out_path: Path
                   error_header: str = ERROR_HEADER) -> Path:
     """A second pass over the file: each rejected row as it was, with its reason in an
     extra column.  CSV stays CSV (same separator and encoding, UTF-8 with a BOM when
-    that encoding cannot hold the text); a workbook's rows go to an XLSX of text cells."""
+    that encoding cannot hold the text); a workbook's rows go to an XLSX of text cells.
+    A name ending .xlsx, or .csv/.txt, asks for that format whatever the file was (a
+    workbook's rows as CSV: UTF-8 with a BOM and ';', as Excel opens it in RU and RO)."""
     out_path = Path(out_path)
     wanted = set(rows_with_errors)
 
@@ -454,8 +464,10 @@ def write_rejects(table: Table, rows_with_errors: dict[int, str], out_path: Path
                 yield _reject_row(table, cells, rows_with_errors[number])
 
     header = [*table.headers, error_header]
+    suffix = out_path.suffix.lower()
+    as_text = suffix in (".csv", ".txt") or (table.kind == "csv" and suffix != ".xlsx")
     try:
-        if table.kind == "csv" and out_path.suffix.lower() != ".xlsx":
+        if as_text:
             _write_csv(table, header, rows, out_path)
         else:
             _write_xlsx(header, rows(), out_path)

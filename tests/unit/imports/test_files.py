@@ -148,6 +148,14 @@ def test_decimal_commas_do_not_make_the_comma_the_separator(tmp_path: Path) -> N
     assert table.delimiter == ";" and list(table.rows())[1] == (3, ["4602", "1 045,00"])
 
 
+def test_a_few_lines_of_formulas_in_cp1251(tmp_path: Path) -> None:
+    """The detector finds every code page chaotic on these; the letters still decide."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(";=1+1 =1+1\r\nИванов;=1+1 =1+1\r\n".encode("cp1251"))
+    table = files.open_table(path, header_row=0)
+    assert table.encoding == "cp1251" and list(table.rows()) == [(2, ["Иванов", "=1+1 =1+1"])]
+
+
 def test_a_code_page_that_shows_only_late_in_a_big_file_is_named_with_its_line(tmp_path: Path) -> None:
     """The head and the tail are ASCII: UTF-8 it is; a cp1251 byte in the middle then
     stops the read with the line, never a silent replacement character."""
@@ -230,6 +238,19 @@ def test_rejects_of_a_workbook_are_an_xlsx_of_text_cells(tmp_path: Path) -> None
     assert all(c.data_type == "s" for row in book.active.iter_rows() for c in row if c.value is not None)
     back = files.open_table(out)
     assert back.headers[-1] == "error" and [n for n, _ in back.rows()] == [2, 3]
+
+
+def test_the_rejects_files_name_asks_for_its_format(tmp_path: Path) -> None:
+    book = files.open_table(owners.xlsx_members(tmp_path / "c.xlsx"))
+    as_csv = files.write_rejects(book, {7: "x"}, tmp_path / "bad.csv")
+    assert as_csv.read_bytes().startswith(b"\xef\xbb\xbf")
+    back = files.open_table(as_csv)
+    assert (back.delimiter, back.headers[-1]) == (";", "error")
+    assert [cells for _, cells in back.rows()] == [["'=cmd|' /C calc'!A0", "+7 999 000-00-00", "", "", "2700000000024",
+                                                     "1 234,50", "x"]]
+    text = files.open_table(owners.one_c_members(tmp_path / "k.csv"))
+    as_xlsx = files.write_rejects(text, {5: "x"}, tmp_path / "bad.xlsx")
+    assert files.open_table(as_xlsx).kind == "xlsx"
 
 
 def test_no_rejects_is_a_file_with_the_header_alone(tmp_path: Path) -> None:
