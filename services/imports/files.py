@@ -19,6 +19,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -232,7 +233,7 @@ def _open_csv(path: Path, size: int, head: bytes, tail: bytes, encoding: str | N
     records = _sample_records(text, delimiter, path)
     if not records:
         raise InputError("import_file_empty", path=path.name)
-    number, header_cells = _header(records[:HEADER_SEARCH], header_row, path)
+    number, header_cells = _header(records if header_row is not None else records[:HEADER_SEARCH], header_row, path)
     after = [len(trimmed(cells)) for n, cells in records if n > number]
     width = max([len(trimmed(header_cells))] + ([Counter(after).most_common(1)[0][0]] if after else []))
     return Table(path=path, kind="csv", size=size, headers=_headers(header_cells, width), header_row=number - 1,
@@ -403,12 +404,12 @@ def _header(sample: list[tuple[int, list[Any]]], header_row: int | None, path: P
     return sample[0]
 
 
+_NUMBERISH = re.compile(r"[\s\d.,:/+\-()%₽$€]*\d[\s\d.,:/+\-()%₽$€]*")
+
+
 def _numeric(text: str) -> bool:
-    try:
-        values.money(text, "", exponent=0, negative=True)
-    except InputError:
-        return False
-    return True
+    """A number, a date, a phone: a value, not a column's name."""
+    return bool(_NUMBERISH.fullmatch(text))
 
 
 def trimmed(cells: Sequence[Any]) -> list[Any]:

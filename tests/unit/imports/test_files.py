@@ -141,6 +141,14 @@ def test_a_header_row_the_owner_gives(tmp_path: Path) -> None:
     assert missing.value.code == "import_header_row_missing"
 
 
+def test_a_header_of_unknown_words_below_a_title_and_a_dated_line(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes("Report 2024\r\n01.01.2024;31.12.2024\r\nFoo;Bar baz;Qux\r\n1;2,5;x\r\n".encode("utf-8"))
+    table = files.open_table(path)
+    assert (table.header_row, table.headers) == (2, ["Foo", "Bar baz", "Qux"])
+    assert list(table.rows()) == [(4, ["1", "2,5", "x"])]
+
+
 def test_decimal_commas_do_not_make_the_comma_the_separator(tmp_path: Path) -> None:
     path = tmp_path / "prices.csv"
     path.write_bytes("Штрихкод;Цена\r\n4601;45,90\r\n4602;1 045,00\r\n4603;7,5\r\n".encode("cp1251"))
