@@ -154,7 +154,8 @@ def run_import(path: Path | str, kind: str, *, actor: Any, mapping: dict[int, st
     if progress is not None:
         progress(table.extent, table.extent)
     if errors_out is not None:
-        files.write_rejects(table, _reasons(outcome.errors), errors_out, error_header=error_header)
+        files.write_rejects(table, _reasons(outcome.errors, table.headers, mapping), errors_out,
+                            error_header=error_header)
     if not dry_run:
         columns.remember(kind, table.headers, mapping, now=now)
         audit.record("import", actor, target=table.path.name, now=now, kind=kind, rows=outcome.rows,
@@ -198,11 +199,20 @@ def _merge(outcome: ImportOutcome, refused: list[RowProblem]) -> None:
         outcome.errors = sorted([*outcome.errors, *refused], key=lambda p: p.row)
 
 
-def _reasons(problems: list[RowProblem]) -> dict[int, str]:
-    """One cell of reasons per rejected row, in the shop's language."""
+def _reasons(problems: list[RowProblem], headers: list[str], mapping: dict[int, str]) -> dict[int, str]:
+    """One cell of reasons per rejected row, in the shop's language, each naming the
+    column as the owner's own file names it ("Телефон: ..."), not the till's field."""
     from services.core.messages import error_text
 
+    header_of: dict[str, str] = {}
+    for index, name in sorted(mapping.items()):
+        if headers[index].strip():
+            header_of.setdefault(name, headers[index].strip())
     reasons: dict[int, list[str]] = {}
     for problem in problems:
-        reasons.setdefault(problem.row, []).append(error_text(problem.error))
+        error = problem.error
+        field = error.params.get("field")
+        if isinstance(field, str) and field in header_of:
+            error = InputError(error.code, **{**error.params, "field": header_of[field]})
+        reasons.setdefault(problem.row, []).append(error_text(error))
     return {row: "; ".join(texts) for row, texts in reasons.items()}

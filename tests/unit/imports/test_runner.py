@@ -108,7 +108,7 @@ def test_a_row_with_values_beyond_the_columns_is_refused_by_the_runner(tmp_path:
     assert back.headers[:4] == ["Name", "Card", "Price", "error"]
     rows = [cells for _, cells in back.rows()]
     assert rows[0][:3] == ["Bob", "23456", "45"] and rows[0][4] == "90" and "4 values" in rows[0][3]
-    assert rows[1][:3] == ["bad", "1", "2"] and "not a number" in rows[1][3]
+    assert rows[1][:3] == ["bad", "1", "2"] and rows[1][3] == "Name: “bad” is not a number."  # the file's own header
 
 
 def test_a_workbook_keeps_values_beyond_its_header(tmp_path: Path, shop, engine: FakeEngine) -> None:
@@ -239,3 +239,18 @@ def shop_db(shop: dict) -> Path:
     from models import db
 
     return Path(db.obj.database)
+
+
+def test_the_rejects_speak_the_shops_language_and_name_the_files_column(tmp_path: Path, shop, engine) -> None:
+    from services.core import messages
+
+    path = tmp_path / "t.csv"
+    path.write_bytes("ФИО;Телефон\r\nbad;1\r\n".encode("cp1251"))
+    messages.set_language("ru")
+    try:
+        runner.run_import(path, "members", actor=shop["owner"], errors_out=tmp_path / "bad.csv")
+    finally:
+        messages.set_language("en")
+    back = files.open_table(tmp_path / "bad.csv")
+    assert back.encoding == "cp1251"
+    assert [cells for _, cells in back.rows()] == [["bad", "1", "ФИО: «bad» — не число."]]
