@@ -242,9 +242,12 @@ def _open_csv(path: Path, size: int, head: bytes, tail: bytes, encoding: str | N
 
 def _known_encoding(name: str) -> str:
     try:
-        return codecs.lookup(name.strip()).name
-    except LookupError:
+        info = codecs.lookup(name.strip())
+    except (LookupError, ValueError):
         raise InputError("import_encoding_unknown", encoding=name[:40]) from None
+    if not getattr(info, "_is_text_encoding", True):  # base64, zlib, rot13: codecs, not encodings of text
+        raise InputError("import_encoding_unknown", encoding=name[:40])
+    return info.name
 
 
 def _decode(sample: bytes, encoding: str, path: Path) -> str:

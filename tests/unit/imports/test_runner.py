@@ -254,3 +254,22 @@ def test_the_rejects_speak_the_shops_language_and_name_the_files_column(tmp_path
     back = files.open_table(tmp_path / "bad.csv")
     assert back.encoding == "cp1251"
     assert [cells for _, cells in back.rows()] == [["bad", "1", "ФИО: «bad» — не число."]]
+
+
+NASTY = ["²", "٣" * 12 + "7", "9" * 10_000, "-1", "", "0", "1e3", " 5", "x", "2026-13-45", "base64", "rot13", "\x00"]
+
+
+@pytest.mark.slow  # a PIN check (argon2id) per value
+@pytest.mark.parametrize("option", ["--header-row", "--encoding", "--delimiter", "--sheet", "--map"])
+def test_nasty_values_of_every_option_are_one_line(tmp_path: Path, shop, engine, capsys, monkeypatch, option) -> None:
+    monkeypatch.setenv("LOYALTILL_PIN", PINS["owner"])
+    monkeypatch.setenv("LOYALTILL_STAFF", "Owner")
+    path = tmp_path / "t.csv"
+    path.write_text("ФИО;Телефон\r\nАнна;+79991234567\r\n", encoding="utf-8")
+    for value in NASTY:
+        try:
+            code, _, err = _cli(["import", "members", "--db", str(shop_db(shop)), str(path), option, value, "--json"], capsys)
+        except SystemExit as exc:  # argparse's own one-line refusal
+            code, err = exc.code, capsys.readouterr().err
+        assert code in (0, 2), (option, value[:20], err)
+        assert code == 0 or err.count("\n") == 1, (option, value[:20], err)
