@@ -867,7 +867,7 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
         choices.append((column, field))
     delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter, args.delimiter) if args.delimiter else None
     if args.header_row is not None and not 1 <= args.header_row <= 1_000_000:
-        raise CliError("--header-row must be 1 or more")
+        raise CliError("--header-row must be 1 to 1000000")
     if args.duplicates and args.kind != "members":
         raise CliError("--duplicates is for members")
     if args.grant_points and args.kind != "history":
