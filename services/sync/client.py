@@ -64,6 +64,7 @@ LOCAL_KEYS = {
     "backup_last_automatic",  # services/care/backup: whether this till's daily backup is due
     "period_last_run",  # services/programme/period: when this till's own points run last ran
     "first_day",  # services/opening/first_day: this till's new-shop checklist (a joined till shows none)
+    "import_mappings",  # services/imports/columns: the owner's column mappings, per source file, on this till
 }
 # Chain-wide, from the settings page and the cards: shop_name, shop_address, receipt_header, receipt_footer,
 # language, currency, time_zone, card_prefix, card_logo (scan_prefix/suffix above are this till's scanner).
