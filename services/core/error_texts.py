@@ -185,6 +185,8 @@ TEXTS: dict[str, str] = {
     "import_field_twice": N_("Two columns are mapped to {field}: keep one."),
     "import_required_missing": N_("No column is mapped to {fields}: the import needs it."),
     "import_row_cells": N_("This row has {cells} values but the file has {columns} columns (a separator inside a value without quotes?)."),
+    "import_running": N_("An import is running: wait for it to finish, or stop it in its window, first."),
+    "import_in_training": N_("Imports go into the real shop, not the practice copy: leave training mode first."),
     # The owner's programme: rule sets, promotions, coupons, what-if.
     "no_rules": N_("No loyalty programme is set up yet: open the owner's settings first."),
     "rules_version_unknown": N_("There is no programme version {version}."),

@@ -235,20 +235,24 @@ def _merge(outcome: ImportOutcome, refused: list[RowProblem]) -> None:
         outcome.errors = sorted([*outcome.errors, *refused], key=lambda p: p.row)
 
 
-def _reasons(problems: list[RowProblem], headers: list[str], mapping: dict[int, str]) -> dict[int, str]:
-    """One cell of reasons per rejected row, in the shop's language, each naming the
-    column as the owner's own file names it ("Телефон: ..."), not the till's field."""
+def problem_text(problem: RowProblem, headers: list[str], mapping: dict[int, str]) -> str:
+    """A row's problem in the shop's language, naming the column as the owner's own
+    file names it ("Телефон: ..."), not the till's field."""
     from services.core.messages import error_text
 
-    header_of: dict[str, str] = {}
-    for index, name in sorted(mapping.items()):
-        if headers[index].strip():
-            header_of.setdefault(name, headers[index].strip())
+    error = problem.error
+    field = error.params.get("field")
+    if isinstance(field, str):
+        header = next((headers[i].strip() for i, name in sorted(mapping.items())
+                       if name == field and i < len(headers) and headers[i].strip()), None)
+        if header is not None:
+            error = InputError(error.code, **{**error.params, "field": header})
+    return error_text(error)
+
+
+def _reasons(problems: list[RowProblem], headers: list[str], mapping: dict[int, str]) -> dict[int, str]:
+    """One cell of reasons per rejected row (problem_text), for the rejects file."""
     reasons: dict[int, list[str]] = {}
     for problem in problems:
-        error = problem.error
-        field = error.params.get("field")
-        if isinstance(field, str) and field in header_of:
-            error = InputError(error.code, **{**error.params, "field": header_of[field]})
-        reasons.setdefault(problem.row, []).append(error_text(error))
+        reasons.setdefault(problem.row, []).append(problem_text(problem, headers, mapping))
     return {row: "; ".join(texts) for row, texts in reasons.items()}
