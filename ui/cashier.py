@@ -911,7 +911,8 @@ class CashierWindow(QMainWindow):
         self._act(opener)
         shown = self.import_wizard if key in ("products_import", "members") else self.dialog
         if shown is not None:
-            shown.finished.connect(lambda _: QTimer.singleShot(0, lambda: self._act(self.open_first_day)))
+            # With the window as the timer's context: a window closed meanwhile opens nothing.
+            shown.finished.connect(lambda _: QTimer.singleShot(0, self, lambda: self._act(self.open_first_day)))
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
