@@ -863,6 +863,7 @@ class ImportWizard(QDialog):
     def _list_errors(self, widget: QListWidget, outcome: ImportOutcome) -> None:
         widget.clear()
         widget.setWordWrap(True)
+        widget.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         problems = outcome.errors + outcome.warnings
         for problem in problems[:ERRORS_SHOWN]:
             kind = _("refused") if problem in outcome.errors else _("warning")

@@ -81,6 +81,7 @@ def render(folder: Path, language: str = "ru") -> list[Path]:
         window.show()
         window.open_import("members")
         wizard = window.import_wizard
+        wizard.setMaximumSize(16777215, 16777215)  # the offscreen screen is 800 x 800: fit_to_screen's cap goes
         wizard.resize(1100, 700)  # as on a 1366 x 768 till
         app.processEvents()
 
@@ -115,7 +116,8 @@ def render(folder: Path, language: str = "ru") -> list[Path]:
         window.more_menu.close()
         wizard.accept()
         window.open_first_day()
-        window.dialog.resize(window.dialog.width(), window.dialog.sizeHint().height())
+        checklist = window.dialog
+        checklist.resize(checklist.width(), checklist.layout().totalHeightForWidth(checklist.width()))
         app.processEvents()
         out.append(folder / f"import_first_day_{language}.png")
         window.dialog.grab().save(str(out[-1]))
