@@ -379,7 +379,8 @@ def fitting(ops: list[dict[str, Any]], limit: int = PUSH_BYTES) -> int:
 # owner's signature of exactly that entry (services.journal.authority.sign_rows): the hub
 # takes no balance on a till's word.  The outbox writes payloads with
 # services.core.serialize.dumps (sorted keys, ", " and ": "), so an import entry holds this
-# text; only a ledger payload that does is read, and only while signatures wait to go.
+# text; only a ledger payload that does is read, and only while signatures wait to go
+# (one index look-up per batch says whether any do).
 IMPORT_SIGNED_AS = "ledger_import"
 _IMPORT_KIND = '"kind": "import"'
 
@@ -387,7 +388,6 @@ _IMPORT_KIND = '"kind": "import"'
 def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], None] | None = None) -> int:
     pushed = 0
     stalls = 0
-    imports_signed = authority.waiting(IMPORT_SIGNED_AS)  # no import waiting: nothing below reads a payload
     while True:
         # Read raw, not through the model: a push of 1,000 operations otherwise
         # spends more on building rows than on sending them.
@@ -398,7 +398,10 @@ def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], No
             return pushed
         ops = [{"op_id": str(uuid_from_bytes(op_id)), "seq": seq, "kind": kind, "payload": payload}
                for seq, op_id, kind, payload in rows]
-        signed = with_import_authority(ops) if imports_signed else {}
+        # Asked after the rows are read: an import commits its entries and their signatures
+        # together, so one running meanwhile has its signatures seen here.  None waiting
+        # (every till that imports nothing): no payload is read.
+        signed = with_import_authority(ops) if authority.waiting(IMPORT_SIGNED_AS) else {}
         ops = ops[:fitting(ops)]
         rows = rows[:len(ops)]
         answer = client.push(ops)

@@ -140,3 +140,24 @@ def test_only_import_entries_are_given_a_signature(shop, points, note):
     assert [("_authority" in d) for d in docs] == [True, False]
     assert ops[1]["payload"] == texts[1]
     assert {k: v for k, v in docs[0].items() if k != "_authority"} == payload
+
+
+def test_an_import_committed_while_a_push_runs_goes_signed(shop):
+    """The import runs on a worker while sync pushes: entries it commits between
+    two batches are pushed with their signatures, not refused as unsigned."""
+    hub = _hub()
+    members = _members(shop, 2)
+    auth.login(PINS["owner"])
+    assert _import_signatures() == 0  # nothing waits when the push starts
+    made: list[dict] = []
+
+    def import_meanwhile(received) -> None:
+        if received.route == "push" and not made:
+            made.extend(import_balances([(members[0], 250)]))
+
+    hub.on_request = import_meanwhile
+    sync.push_all(hub.client(), batch=2)
+    imports = [doc for kind, doc in _pushed(hub) if kind == "ledger_entry" and doc["kind"] == "import"]
+    assert [d["id"] for d in imports] == [made[0]["id"]]
+    assert "_authority" in imports[0]
+    assert _import_signatures() == 0
