@@ -383,8 +383,8 @@ class CashierWindow(QMainWindow):
             self.empty_hint.hide()
             return
         if not first_day.has_products():
-            text = _("This shop has no products yet. The owner adds them under More… (F10) → Catalogue; "
-                     "then scan a barcode here.")
+            text = _("This shop has no products yet. The owner adds them under More… (F10) → Catalogue, or brings "
+                     "a list from a file under More… (F10) → Import; then scan a barcode here.")
         elif not first_day.has_members():
             text = _("Scan a product to start a sale. No members yet: F3 registers the first customer, "
                      "with a card from the pack or a number the till gives.")

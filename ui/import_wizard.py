@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from models.schema import Staff
 from services.core.errors import InputError
-from services.core.messages import _
+from services.core.messages import _, pgettext
 from services.imports import columns, files, runner
 from services.imports.outcome import ImportOutcome, RowProblem
 from services.shop import staff as auth
@@ -694,7 +694,8 @@ class ImportWizard(QDialog):
         self.preview_sum = _label("", "", page)
         layout.addWidget(self.preview_sum)
         self.preview_problems = QListWidget(page)
-        self.preview_problems.setMaximumHeight(130)
+        self.preview_problems.setMaximumHeight(160)
+        self.preview_problems.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.preview_problems.setWordWrap(True)
         layout.addWidget(self.preview_problems, 1)
         return page
@@ -719,10 +720,11 @@ class ImportWizard(QDialog):
 
     def effect_text(self, verdict: runner.RowVerdict) -> tuple[str, QColor | None]:
         if verdict.errors:
-            return _("Refused"), RED
-        text = {"imported": _("New"), "updated": _("Update"), "skipped": _("No change")}.get(verdict.effect, "")
+            return pgettext("import row", "Refused"), RED
+        text = {"imported": pgettext("import row", "New"), "updated": pgettext("import row", "Update"),
+                "skipped": pgettext("import row", "No change")}.get(verdict.effect, "")
         if verdict.warnings:
-            return _("{what}, with a warning").format(what=text) if text else _("Warning"), AMBER
+            return _("{what}, with a warning").format(what=text) if text else pgettext("import row", "Warning"), AMBER
         return text, GOOD if verdict.effect in ("imported", "updated") else None
 
     def _problem_columns(self, problem: RowProblem) -> list[int]:
@@ -864,6 +866,7 @@ class ImportWizard(QDialog):
         widget.clear()
         widget.setWordWrap(True)
         widget.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         problems = outcome.errors + outcome.warnings
         for problem in problems[:ERRORS_SHOWN]:
             kind = _("refused") if problem in outcome.errors else _("warning")

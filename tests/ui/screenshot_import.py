@@ -112,7 +112,7 @@ def render(folder: Path, language: str = "ru") -> list[Path]:
         window.show_more()
         app.processEvents()
         out.append(folder / f"import_menu_{language}.png")
-        window.grab().save(str(out[-1]))
+        window.more_menu.grab().save(str(out[-1]))
         window.more_menu.close()
         wizard.accept()
         window.open_first_day()
