@@ -334,3 +334,49 @@ def test_a_file_the_wizard_cannot_read_is_said_and_it_stays_on_the_first_page(qt
     assert "empty" in failed.args[0] and wizard.message.kind() == "error"
     assert wizard.page() == "what" and wizard.next.isEnabled()
     assert MEMBERS_CP1251  # the shared sample is the one the screenshots show
+
+
+def test_a_workbook_offers_its_sheets_and_each_kind_its_options(qtbot, new_shop_window, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Остатки"
+    first.append(["Номенклатура", "Штрихкод", "Количество"])
+    first.append(["Хлеб", "4600000000016", 3])
+    prices = book.create_sheet("Цены")
+    prices.append(["Прайс-лист на 01.03.2026"])
+    prices.append([])
+    prices.append(["Наименование", "Штрихкод", "Цена"])
+    prices.append(["Молоко", "4600000000023", 89.9])
+    path = tmp_path / "товары.xlsx"
+    book.save(path)
+
+    wizard = _open_from_menu(new_shop_window)
+    _read(qtbot, wizard, path, kind="catalogue")
+    assert wizard.sheet_box.isVisibleTo(wizard) and not wizard.encoding_box.isVisibleTo(wizard)
+    assert [wizard.sheet_box.itemText(i) for i in range(wizard.sheet_box.count())] == ["Остатки", "Цены"]
+    assert wizard.reading.text() == "An Excel workbook (XLSX), sheet “Остатки”, headers on row 1."
+    with qtbot.waitSignal(wizard.file_read, timeout=WAIT_MS):
+        wizard.sheet_box.setCurrentIndex(1)
+        wizard.sheet_box.activated.emit(1)
+    assert wizard.reading.text() == "An Excel workbook (XLSX), sheet “Цены”, headers on row 3."  # below the title
+    wizard.next.click()
+    assert {wizard.inspection.headers[i]: f for i, f in wizard.mapping.items()} == {
+        "Наименование": "name", "Штрихкод": "barcode", "Цена": "price"}
+    assert not wizard.options_box.isVisibleTo(wizard)  # the catalogue has no options
+
+    wizard.back.click()
+    wizard.back.click()
+    assert wizard.page() == "what"
+    wizard.set_kind("history")
+    assert wizard.inspection is None  # another kind: the file is read again for it
+    with qtbot.waitSignal(wizard.file_read, timeout=WAIT_MS):
+        wizard.next.click()
+    wizard.next.click()
+    assert wizard.grant.isVisibleTo(wizard) and not wizard.grant.isChecked()  # off unless the owner asks
+    assert not wizard.merge.isVisibleTo(wizard)
+    assert wizard.missing_note.isVisibleTo(wizard) and not wizard.next.isEnabled()  # no date, no amount
+    assert wizard.options() == {}
+    wizard.grant.setChecked(True)
+    assert wizard.options() == {"grant_points": True}
