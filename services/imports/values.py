@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.core.errors import InputError
+from services.members.cards import CARD_DIGITS
 from services.members.phones import normalize_phone
 
 # Longest texts a row may bring; longer is refused for that row, never cut.
@@ -21,8 +22,7 @@ MAX_NAME = 200
 MAX_NOTE = 500
 MAX_TEXT = 200  # a category, a tier, an old system's id, an item's name
 MAX_EMAIL = 254
-MAX_CARD_DIGITS = 20
-MIN_CARD_DIGITS = 4
+MIN_CARD_DIGITS, MAX_CARD_DIGITS = CARD_DIGITS  # what the till takes as a card (services.members.cards)
 MAX_MONEY = 10**12  # minor units: ten billion of the currency
 MAX_POINTS = 10**9
 EARLIEST = dt.date(1900, 1, 1)
