@@ -26,10 +26,9 @@ writes with executemany, so a sale at the till waits one chunk at most.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from models import db
 from models.db import insert_rows
@@ -38,6 +37,7 @@ from services.core.errors import InputError
 from services.core.serialize import as_columns, plain
 from services.core.storage import Pace
 from services.imports import values
+from services.imports.chunks import as_uuid, marks, parts, run_in_chunks, select
 from services.imports.outcome import ImportOutcome, RowProblem
 from services.journal import authority, outbox
 from services.members.registry import name_key
@@ -78,10 +78,6 @@ class MemberRow:
         return str(self.given.get("name", ""))
 
 
-class _DryRun(Exception):
-    """Leaves a dry run's chunk transaction, rolling it back."""
-
-
 def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options: dict[str, Any] | None = None,
         dry_run: bool = False, progress: Callable[[int], None] | None = None,
         should_stop: Callable[[], bool] | None = None, now: dt.datetime | None = None,
@@ -96,27 +92,8 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
     job = _Job(who, now, duplicates, dry_run)
     pace = pace or Pace(CHUNK, budget_s=CHUNK_BUDGET_S, most=MOST_PER_CHUNK)
     outcome = ImportOutcome(dry_run=dry_run)
-    stream = iter(records)
-    done = 0
-    while True:
-        if done and should_stop is not None and should_stop():
-            break
-        batch = list(itertools.islice(stream, pace.size))
-        if not batch:
-            break
-        checked = [job.check(row, cells, outcome) for row, cells in batch]
-        outcome.rows += len(batch)
-        try:
-            with pace.chunk():
-                job.write([r for r in checked if r is not None], outcome)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
-        done += len(batch)
-        if progress is not None:
-            progress(done)
-    return outcome
+    return run_in_chunks(records, outcome, pace, check=job.check, write=job.write,
+                         progress=progress, should_stop=should_stop)
 
 
 class _Job:
@@ -227,43 +204,43 @@ class _Chunk:
         emails = list({r.given["email"] for r in rows if "email" in r.given})
         keyless = list({name_key(r.given["name"]) for r in rows if "name" in r.given and _keyless(r)})
         ids: set[uuid.UUID] = set()
-        for part in _parts(cards):
-            for number, member, status in _select(
-                    f'SELECT number, member_id, status FROM "card" WHERE number IN ({_marks(part)})', part):
-                member_id = _uuid(member)
+        for part in parts(cards):
+            for number, member, status in select(
+                    f'SELECT number, member_id, status FROM "card" WHERE number IN ({marks(part)})', part):
+                member_id = as_uuid(member)
                 self.by_card[number] = (member_id, status)
                 if member_id is not None:
                     ids.add(member_id)
-            for code, name in _select(
+            for code, name in select(
                     f'SELECT pc.code, p.name FROM "product_code" pc JOIN "product" p ON p.id = pc.product_id '
-                    f'WHERE pc.code IN ({_marks(part)}) UNION ALL SELECT barcode, name FROM "product" '
-                    f'WHERE barcode IN ({_marks(part)})', part + part):
+                    f'WHERE pc.code IN ({marks(part)}) UNION ALL SELECT barcode, name FROM "product" '
+                    f'WHERE barcode IN ({marks(part)})', part + part):
                 self.products.setdefault(code, name)
         for column, wanted, found in (("phone", phones, self.by_phone), ("external_ref", refs, self.by_ref),
                                       ("email", emails, self.by_email)):
-            for part in _parts(wanted):
-                for value, member in _select(
-                        f'SELECT {column}, id FROM "member" WHERE {column} IN ({_marks(part)}) ORDER BY created_at',
+            for part in parts(wanted):
+                for value, member in select(
+                        f'SELECT {column}, id FROM "member" WHERE {column} IN ({marks(part)}) ORDER BY created_at',
                         part):
-                    found.setdefault(value, _uuid(member))
-                    ids.add(_uuid(member))
-        for part in _parts(keyless):
-            for key, member in _select(
-                    f'SELECT name_key, id FROM "member" m WHERE name_key IN ({_marks(part)}) AND origin = \'import\' '
+                    found.setdefault(value, as_uuid(member))
+                    ids.add(as_uuid(member))
+        for part in parts(keyless):
+            for key, member in select(
+                    f'SELECT name_key, id FROM "member" m WHERE name_key IN ({marks(part)}) AND origin = \'import\' '
                     'AND phone IS NULL AND email IS NULL AND external_ref IS NULL '
                     'AND NOT EXISTS (SELECT 1 FROM "card" c WHERE c.member_id = m.id) ORDER BY created_at', part):
-                self.by_name.setdefault(key, _uuid(member))
-                ids.add(_uuid(member))
+                self.by_name.setdefault(key, as_uuid(member))
+                ids.add(as_uuid(member))
         wanted_ids = [i.bytes for i in ids]
         columns = ", ".join(_ALL)
-        for part in _parts(wanted_ids):
-            for row in _select(f'SELECT {columns} FROM "member" WHERE id IN ({_marks(part)})', part):
+        for part in parts(wanted_ids):
+            for row in select(f'SELECT {columns} FROM "member" WHERE id IN ({marks(part)})', part):
                 member = _member_values(row)
                 self.members[member["id"]] = member
-            for member, total in _select(
+            for member, total in select(
                     f'SELECT member_id, SUM(delta) FROM "ledger_entry" WHERE kind = \'import\' '
-                    f'AND member_id IN ({_marks(part)}) GROUP BY member_id', part):
-                self.imported[_uuid(member)] = total
+                    f'AND member_id IN ({marks(part)}) GROUP BY member_id', part):
+                self.imported[as_uuid(member)] = total
 
     # --- one row --------------------------------------------------------------------------
 
@@ -459,25 +436,6 @@ class _Chunk:
 
 
 # --- small helpers ---------------------------------------------------------------------------
-
-_PART = 500  # values per IN (...): well under SQLite's limit of bound values
-
-
-def _parts(items: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(items), _PART):
-        yield items[start:start + _PART]
-
-
-def _marks(part: list[Any]) -> str:
-    return ", ".join("?" * len(part))
-
-
-def _select(sql: str, params: list[Any]) -> list[tuple]:
-    return db.obj.execute_sql(sql, params).fetchall()
-
-
-def _uuid(raw: Any) -> Any:
-    return uuid.UUID(bytes=raw) if isinstance(raw, bytes) else raw
 
 
 def _keyless(row: MemberRow) -> bool:
