@@ -15,7 +15,7 @@ from typing import Any
 
 from services.core.errors import InputError
 from services.members.cards import CARD_DIGITS
-from services.members.phones import normalize_phone
+from services.members.phones import phone_reader
 
 # Longest texts a row may bring; longer is refused for that row, never cut.
 MAX_NAME = 200
@@ -241,7 +241,7 @@ def phone(raw: Any, field: str, region: str) -> str | None:
     if isinstance(raw, float) and raw.is_integer():
         raw = str(int(raw))  # a phone a workbook stored as a number
     try:
-        return normalize_phone(str(raw), region)
+        return phone_reader(region)(str(raw))
     except InputError:
         raise InputError("import_phone_bad", field=field, value=str(raw)[:40]) from None
 
