@@ -9,12 +9,16 @@ parts to IN (...), never one query per row.
 """
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import uuid
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
+import peewee
+
 from models import db
-from services.core.storage import Pace
+from models.db import insert_tuples
+from services.core.storage import Pace, write_transaction
 from services.imports.outcome import ImportOutcome
 
 Checked = TypeVar("Checked")
@@ -30,8 +34,12 @@ def run_in_chunks(records: Iterable[tuple[int, dict[str, Any]]], outcome: Import
                   write: Callable[[list[Checked], ImportOutcome], None],
                   progress: Callable[[int], None] | None = None,
                   should_stop: Callable[[], bool] | None = None) -> ImportOutcome:
+    """The pace's chunks and rests (services.core.storage.Pace), with the next
+    chunk's rows read and checked during the rest: the lock is free for the
+    till's sales all the same, and the import does not wait idle for it."""
     stream = iter(records)
     done = 0
+    rest_until = 0.0
     while True:
         if done and should_stop is not None and should_stop():
             break
@@ -40,13 +48,19 @@ def run_in_chunks(records: Iterable[tuple[int, dict[str, Any]]], outcome: Import
             break
         checked = [found for row, cells in batch if (found := check(row, cells, outcome)) is not None]
         outcome.rows += len(batch)
+        left = rest_until - pace.clock()
+        if left > 0:
+            pace.sleep(left)
+        start = pace.clock()
         try:
-            with pace.chunk():
+            with write_transaction():
                 write(checked, outcome)
                 if outcome.dry_run:
                     raise _DryRun
         except _DryRun:
             pass
+        pace.adjust(pace.clock() - start)
+        rest_until = pace.clock() + pace.rest_s
         done += len(batch)
         if progress is not None:
             progress(done)
@@ -69,3 +83,26 @@ def select(sql: str, params: list[Any]) -> list[tuple]:
 def as_uuid(raw: Any) -> Any:
     """A 16-byte id as the database returns it -> uuid.UUID (None stays None)."""
     return uuid.UUID(bytes=raw) if isinstance(raw, bytes) else raw
+
+
+def _plain_value(value: Any) -> Any:
+    """A value as SQLite's adapters (and so peewee's fields) store it: ids as
+    16 bytes, dates and times as ISO text with a space, as sqlite3 writes them."""
+    kind = type(value)
+    if kind is uuid.UUID:
+        return value.bytes
+    if kind is dt.datetime:
+        return value.isoformat(" ")
+    if kind is dt.date:
+        return value.isoformat()
+    return value
+
+
+def insert_plain(model: type[peewee.Model], rows: list[dict[str, Any]]) -> None:
+    """models.db.insert_rows for an import's many rows, every field given: each
+    value converted by its type alone, not through its field, as the file's
+    rows are all alike (a tenth of the time for 100,000 members)."""
+    if not rows:
+        return
+    fields = [f.name for f in model._meta.sorted_fields if not isinstance(f, peewee.AutoField)]
+    insert_tuples(model, fields, [tuple(_plain_value(row[name]) for name in fields) for row in rows])

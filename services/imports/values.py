@@ -176,7 +176,17 @@ def moment(raw: Any, field: str, *, today: dt.date | None = None) -> dt.datetime
     return found
 
 
+_DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
 def _parse_moment(value: str) -> dt.datetime | None:
+    dotted = _DOTTED_DAY.fullmatch(value)  # dd.mm.yyyy, the usual way, without strptime's cost
+    if dotted is not None:
+        day_, month, year = map(int, dotted.groups())
+        try:
+            return dt.datetime(year, month, day_)
+        except ValueError:
+            return None
     iso = value.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", value) else value
     if re.match(r"\d{4}-\d\d-\d\d", iso):
         try:

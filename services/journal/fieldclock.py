@@ -83,10 +83,10 @@ def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]]) -> list[dict[s
     known_rows: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for row_id, doc, clocks in (
-            SyncedRow.select(SyncedRow.row_id, SyncedRow.doc, SyncedRow.clocks)
-            .where((SyncedRow.kind == kind) & SyncedRow.row_id.in_(chunk)).tuples()
-        ):
+        marks = ", ".join("?" * len(chunk))
+        for row_id, doc, clocks in db.obj.execute_sql(
+            f'SELECT row_id, doc, clocks FROM "synced_row" WHERE kind = ? AND row_id IN ({marks})', [kind, *chunk]
+        ).fetchall():
             known_rows[row_id] = (json.loads(doc), json.loads(clocks))
     reading = next_reading()
     out, rows = [], []

@@ -65,6 +65,21 @@ class PhoneReader:
         self.region = region
         self._phonenumbers = phonenumbers
         self._shapes: dict[tuple[bool, int, str], tuple[str, int]] = {}  # -> (digits before the national, country)
+        self._valid_ranges: set[tuple[int, int, str]] = set()
+
+    def _valid(self, country: int, national: str) -> bool:
+        """phonenumbers' validity test, remembered for the number's range: its
+        country, length and first RANGE_DIGITS digits (numbering plans tell
+        valid from not by the leading digits and the length; Russia's deepest
+        range, 9300 05.., needs six).  Only valid ranges are remembered."""
+        found = _range_of(country, national)
+        if found in self._valid_ranges:
+            return True
+        number = self._phonenumbers.PhoneNumber(country_code=country, national_number=int(national))
+        if self._phonenumbers.is_valid_number(number):
+            self._valid_ranges.add(found)
+            return True
+        return False
 
     def __call__(self, text: str) -> str:
         raw = text.strip()
@@ -77,12 +92,12 @@ class PhoneReader:
         if known is not None:
             before, country = known
             national = digits[len(before):]
-            if digits.startswith(before) and national and national[0] != "0":
-                number = self._phonenumbers.PhoneNumber(country_code=country, national_number=int(national))
-                if self._phonenumbers.is_valid_number(number):
-                    return f"+{country}{national}"
+            if digits.startswith(before) and national and national[0] != "0" and self._valid(country, national):
+                return f"+{country}{national}"
         found = normalize_phone(text, self.region)
         number = self._phonenumbers.parse(found, None)
+        if self._phonenumbers.is_valid_number(number):
+            self._valid_ranges.add(_range_of(number.country_code, str(number.national_number)))
         national = str(number.national_number)
         before = digits[:len(digits) - len(national)]
         # Only the plain ways: the country code, a trunk prefix, or nothing before the national number.
@@ -90,6 +105,13 @@ class PhoneReader:
                 and not number.italian_leading_zero:
             self._shapes[shape] = (before, number.country_code)
         return found
+
+
+RANGE_DIGITS = 7
+
+
+def _range_of(country: int, national: str) -> tuple[int, int, str]:
+    return country, len(national), national[:RANGE_DIGITS]
 
 
 _readers: dict[str, PhoneReader] = {}
