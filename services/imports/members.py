@@ -111,6 +111,18 @@ class _Job:
         self.today = now.date()
         # member id -> (the row that first reached it, the fields rows of this file gave it)
         self.reached: dict[uuid.UUID, tuple[int, set[str]]] = {}
+        self._emails: dict[str, uuid.UUID] | None = None
+
+    def emails(self) -> dict[str, uuid.UUID]:
+        """Every member's e-mail, read once (the column has no index: an IN (...)
+        per chunk would read the whole table each time), then kept up to date
+        with what this import writes."""
+        if self._emails is None:
+            self._emails = {}
+            for email, member in select('SELECT email, id FROM "member" WHERE email IS NOT NULL '
+                                        'ORDER BY created_at', []):
+                self._emails.setdefault(email, as_uuid(member))
+        return self._emails
 
     # --- one row, before the write lock ---------------------------------------------
 
@@ -215,8 +227,12 @@ class _Chunk:
                     f'WHERE pc.code IN ({marks(part)}) UNION ALL SELECT barcode, name FROM "product" '
                     f'WHERE barcode IN ({marks(part)})', part + part):
                 self.products.setdefault(code, name)
-        for column, wanted, found in (("phone", phones, self.by_phone), ("external_ref", refs, self.by_ref),
-                                      ("email", emails, self.by_email)):
+        known_emails = self.job.emails() if emails else {}
+        for email in emails:
+            if email in known_emails:
+                self.by_email[email] = known_emails[email]
+                ids.add(known_emails[email])
+        for column, wanted, found in (("phone", phones, self.by_phone), ("external_ref", refs, self.by_ref)):
             for part in parts(wanted):
                 for value, member in select(
                         f'SELECT {column}, id FROM "member" WHERE {column} IN ({marks(part)}) ORDER BY created_at',
@@ -419,6 +435,11 @@ class _Chunk:
         insert_plain(LedgerEntry, self.entries)
         if job.dry_run:
             return
+        if job._emails is not None:
+            for member_id in list(self.new_members) + list(self.changed):
+                email = self.members[member_id].get("email")
+                if email:
+                    job._emails.setdefault(email, member_id)
         touched = list(self.new_members) + [i for i in self.changed | set(moves) if i not in self.new_members]
         if touched:
             outbox.record_many("member", [_member_payload(self.members[i]) for i in touched])

@@ -34,6 +34,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -213,8 +214,12 @@ def sign_rows(kind: str, rows: list[tuple[str, dict[str, Any]]], *, now_ms: int 
 def _signed_bytes(kind: str, row_id: str, canonical_doc: bytes, at_ms: int) -> bytes:
     """signing.signed_bytes(kind, row_id, doc, at_ms) from the document already made
     canonical: the same bytes (sorted keys: at, doc, id, kind), one serialisation fewer."""
+    quoted_id = f'"{row_id}"'.encode("ascii") if _PLAIN_ID.fullmatch(row_id) else signing.canonical(row_id)
     return b"".join((b'{"at":', str(int(at_ms)).encode("ascii"), b',"doc":', canonical_doc, b',"id":',
-                     signing.canonical(row_id), b',"kind":', signing.canonical(kind), b"}"))
+                     quoted_id, b',"kind":', signing.canonical(kind), b"}"))
+
+
+_PLAIN_ID = re.compile(r"[0-9a-f-]{1,64}")  # a UUID's text: JSON quotes it as it is
 
 
 def sign_all(*, now_ms: int | None = None) -> int:
