@@ -440,7 +440,8 @@ class _Chunk:
                 email = self.members[member_id].get("email")
                 if email:
                     job._emails.setdefault(email, member_id)
-        touched = list(self.new_members) + [i for i in self.changed | set(moves) if i not in self.new_members]
+        # A balance alone moves by its ledger entry, as services.programme.ledger.post does: no member op for it.
+        touched = list(self.new_members) + [i for i in self.changed if i not in self.new_members]
         if touched:
             outbox.record_many("member", [_member_payload(self.members[i]) for i in touched])
         cards = [as_columns(Card, c) for c in self.new_cards]
