@@ -49,6 +49,9 @@ CHUNK_BUDGET_S = 0.5  # a sale waits half a second at most (its busy timeout is 
 MOST_PER_CHUNK = 20000
 DUPLICATES = ("merge", "skip")
 SIGN_KIND = "ledger_import"
+# What a member's imported entries may come to together: the hub takes no more
+# (services.hub.rights.IMPORT_MEMBER_CAP; the till does not import the hub's code).
+IMPORT_MEMBER_CAP = 1_000_000
 
 # The member's columns a file may set, in the order the update statement writes them.
 _COLUMNS = ("name", "name_key", "phone", "email", "birthday", "marketing_consent", "tier", "note",
@@ -171,7 +174,12 @@ class _Job:
         if registered is not None:
             given["registered"] = dt.datetime(registered.year, registered.month, registered.day)
         found.card = values.card_number(cells.get("card"), "card")
-        found.balance = values.points(cells.get("balance"), "balance")
+        balance = values.points(cells.get("balance"), "balance")
+        if balance is not None and balance < 0:  # the hub takes no negative opening balance (services.hub.rights)
+            raise InputError("import_negative", field="balance", value=str(cells.get("balance"))[:40])
+        if balance is not None and balance > IMPORT_MEMBER_CAP:
+            raise InputError("import_balance_cap", field="balance", value=balance, cap=IMPORT_MEMBER_CAP)
+        found.balance = balance
         outcome.warnings.extend(warnings)
         return found
 
@@ -206,6 +214,7 @@ class _Chunk:
         self.new_cards: list[dict[str, Any]] = []
         self.taken_cards: list[dict[str, Any]] = []  # reserved blanks of this shop given to a member
         self.entries: list[dict[str, Any]] = []
+        self.moved: dict[uuid.UUID, int] = {}  # points this chunk's entries move, by member
         self._look_up(rows)
 
     def _look_up(self, rows: list[MemberRow]) -> None:
@@ -293,6 +302,8 @@ class _Chunk:
             self._create(row, new_card)
             outcome.imported += 1
             return
+        if row.balance is not None and "balance" not in job.reached.get(member_id, (0, set()))[1]:
+            self._check_correction(member_id, row.balance)
         if self._update(member_id, row, new_card):
             outcome.updated += 1
         else:
@@ -393,11 +404,21 @@ class _Chunk:
                                    "created_at": self.job.now, "blocked_at": None})
         self.by_card[number] = (member_id, "active")
 
+    def _check_correction(self, member_id: uuid.UUID, target: int) -> None:
+        """A lower balance than imported before takes points back: never more than
+        the member has now (points spent at the till since stay spent), as the hub rules."""
+        delta = target - self.imported.get(member_id, 0)
+        have = self.members[member_id]["balance"] + self.moved.get(member_id, 0)
+        if delta < 0 and -delta > have:
+            raise InputError("import_balance_spent", field="balance", value=target, delta=-delta,
+                             name=self.members[member_id]["name"], balance=have)
+
     def _balance(self, member_id: uuid.UUID, target: int) -> bool:
         delta = target - self.imported.get(member_id, 0)
         if delta == 0:
             return False
         self.imported[member_id] = target
+        self.moved[member_id] = self.moved.get(member_id, 0) + delta
         self.entries.append({
             "id": new_id(), "member": member_id, "kind": "import", "delta": delta, "sale": None, "ret": None,
             "till": self.job.till_id, "staff": self.job.who.id, "note": "", "created_at": self.job.now,

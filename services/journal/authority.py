@@ -237,7 +237,33 @@ def sign_all(*, now_ms: int | None = None) -> int:
 
 
 def signatures() -> dict[tuple[str, str], RowSignature]:
-    return {(r.kind, r.row_id): r for r in RowSignature.select()}
+    """The governed rows' kept signatures (not an import's, which may be many)."""
+    return {(r.kind, r.row_id): r for r in RowSignature.select().where(RowSignature.kind.in_(GOVERNED))}
+
+
+def waiting(kind: str) -> bool:
+    """Whether any signature of this kind is kept, waiting to be pushed (one index look-up)."""
+    return RowSignature.select().where(RowSignature.kind == kind).exists()
+
+
+def kept(kind: str, row_ids: list[str]) -> dict[str, RowSignature]:
+    """The kept signatures of these rows, by row id."""
+    out: dict[str, RowSignature] = {}
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start:start + 500]
+        out.update((r.row_id, r) for r in RowSignature.select().where(
+            (RowSignature.kind == kind) & RowSignature.row_id.in_(chunk)))
+    return out
+
+
+def pushed(kind: str, row_ids: list[str]) -> None:
+    """The hub has answered for these rows' documents: their signatures are no
+    longer kept (inside the caller's transaction).  Only for documents pushed
+    once, as an import's ledger entries; a governed row's signature stays, it
+    goes with the row again whenever sync compares it."""
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start:start + 500]
+        RowSignature.delete().where((RowSignature.kind == kind) & RowSignature.row_id.in_(chunk)).execute()
 
 
 def authority_for(signature: RowSignature | None, doc: dict[str, Any]) -> dict[str, Any] | None:

@@ -107,7 +107,7 @@ def test_points_spent_at_the_till_are_not_given_back_by_importing_again(shop):
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(st.one_of(st.none(), st.integers(-10_000, 10**6)), min_size=3, max_size=3),
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(0, engine.IMPORT_MEMBER_CAP)), min_size=3, max_size=3),
                 min_size=1, max_size=4))
 def test_any_sequence_of_imports_leaves_the_balance_at_the_last_files_and_the_ledgers_sum(shop, files):
     cards = ["77000001", "77000002", "77000003"]
@@ -250,3 +250,22 @@ def test_only_the_owner_imports_and_a_bad_option_is_refused(shop):
     with pytest.raises(InputError) as bad:
         engine.run([], actor=shop["owner"], options={"duplicates": "sum"})
     assert bad.value.code == "import_option_bad"
+
+
+def test_a_lower_balance_takes_back_no_more_than_the_member_has_and_the_hubs_bounds_hold(shop):
+    from services.hub import rights
+
+    assert engine.IMPORT_MEMBER_CAP == rights.IMPORT_MEMBER_CAP  # the till refuses what the hub would
+    run([{"name": "Вера", "card": "99990000", "balance": "150"}], shop)
+    vera = member_with("99990000")
+    from services.core.storage import write_transaction
+    with write_transaction():
+        ledger.post(vera, "redeem", -100)
+    refused = run([{"name": "Вера", "card": "99990000", "balance": "0"}], shop)
+    [problem] = refused.errors
+    assert (problem.field, problem.error.code, problem.error.params["balance"]) == ("balance", "import_balance_spent", 50)
+    taken = run([{"name": "Вера", "card": "99990000", "balance": "120"}], shop)
+    assert taken.updated == 1 and Member.get_by_id(vera.id).balance == 20 == ledger.ledger_balance(vera.id)
+    bounds = run([{"name": "Debt", "card": "99990001", "balance": "-5"},
+                  {"name": "Rich", "card": "99990002", "balance": str(engine.IMPORT_MEMBER_CAP + 1)}], shop)
+    assert [(p.row, p.error.code) for p in bounds.errors] == [(2, "import_negative"), (3, "import_balance_cap")]
