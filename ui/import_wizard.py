@@ -690,7 +690,7 @@ class ImportWizard(QDialog):
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.preview_table.verticalHeader().hide()
-        layout.addWidget(self.preview_table, 3)
+        layout.addWidget(self.preview_table, 2)
         self.preview_sum = _label("", "", page)
         layout.addWidget(self.preview_sum)
         self.preview_problems = QListWidget(page)
