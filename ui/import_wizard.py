@@ -379,6 +379,8 @@ class ImportWizard(QDialog):
             self._update_buttons()
 
         def failed(exc: BaseException) -> None:
+            if step == "import":  # back to the counts, where Import can be pressed again (nothing twice)
+                self.show_page("count")
             if isinstance(exc, InputError):
                 text = user_message(exc)
                 self.say(text, "error")

@@ -380,3 +380,21 @@ def test_a_workbook_offers_its_sheets_and_each_kind_its_options(qtbot, new_shop_
     assert wizard.options() == {}
     wizard.grant.setChecked(True)
     assert wizard.options() == {"grant_points": True}
+
+
+def test_an_import_refused_half_way_goes_back_to_the_counts_to_run_again(qtbot, new_shop_window, tmp_path):
+    """The file changed after the dry run (a line the code page cannot read): the import
+    says so and the owner is back where Import can be pressed again, not stranded."""
+    wizard = _open_from_menu(new_shop_window)
+    path = members_file(tmp_path)
+    _read(qtbot, wizard, path)
+    wizard.next.click()
+    with qtbot.waitSignal(wizard.previewed, timeout=WAIT_MS):
+        wizard.next.click()
+    with qtbot.waitSignal(wizard.counted, timeout=WAIT_MS):
+        wizard.next.click()
+    path.write_bytes(MEMBERS_CP1251.encode("cp1251") + b"\x98\x98;1;2;3;4;5\r\n")  # 0x98: no letter in cp1251
+    with qtbot.waitSignal(wizard.step_failed, timeout=WAIT_MS) as failed:
+        wizard.next.click()
+    assert "cp1251" in failed.args[0] and wizard.message.kind() == "error"
+    assert wizard.page() == "count" and wizard.next.isEnabled() and wizard.back.isEnabled()
