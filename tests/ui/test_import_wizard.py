@@ -398,3 +398,30 @@ def test_an_import_refused_half_way_goes_back_to_the_counts_to_run_again(qtbot, 
         wizard.next.click()
     assert "cp1251" in failed.args[0] and wizard.message.kind() == "error"
     assert wizard.page() == "count" and wizard.next.isEnabled() and wizard.back.isEnabled()
+
+
+def test_a_catalogue_imported_in_the_window_sells_at_once_and_opens_the_catalogue(qtbot, new_shop_window, tmp_path):
+    from ui.catalogue_dialogs import CatalogueDialog
+
+    window = new_shop_window
+    path = tmp_path / "moysklad.csv"
+    path.write_bytes("\ufeffНаименование,Штрихкод,Цена продажи\r\nСметана 20%,4601234567893,\"1 234,50\"\r\n"
+                     .encode("utf-8"))
+    wizard = _open_from_menu(window)
+    _read(qtbot, wizard, path, kind="catalogue")
+    assert wizard.reading.text().startswith("Unicode (UTF-8 with a byte-order mark), separated by commas")
+    wizard.next.click()
+    with qtbot.waitSignal(wizard.previewed, timeout=WAIT_MS):
+        wizard.next.click()
+    with qtbot.waitSignal(wizard.counted, timeout=WAIT_MS):
+        wizard.next.click()
+    with qtbot.waitSignal(wizard.import_finished, timeout=WAIT_MS):
+        wizard.next.click()
+    assert wizard.outcome.imported == 1 and not wizard.summary_rejects.isVisibleTo(wizard)
+    assert Product.get(Product.barcode == "4601234567893").price == 123450
+    window._act(window.handle_code, "4601234567893")  # the till sells it at once
+    assert window.cart.lines
+    assert wizard.open_after.text() == "Open the catalogue"
+    wizard.open_after.click()
+    qtbot.waitUntil(lambda: isinstance(window.dialog, CatalogueDialog))
+    assert window.import_wizard is None
