@@ -17,7 +17,6 @@ shows the progress.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,8 +24,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QListWidget, QProgressBar, QPushButton, QRadioButton, QSpinBox, QStackedWidget,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QHeaderView, QLineEdit, QListWidget, QProgressBar, QPushButton, QRadioButton, QSpinBox, QStackedWidget,
+    QTableWidget, QVBoxLayout, QWidget,
 )
 
 from models.schema import Staff
@@ -38,6 +37,10 @@ from services.shop import staff as auth
 from ui import operations
 from ui.errors import user_message
 from ui.files import open_path, save_path
+from ui.import_parts import (
+    Counts, Progress, column_name, describe, encoding_names, field_label, kind_texts, needs_text,
+    page_titles, separator_names, size_text, table_item, wrapped_label,
+)
 from ui.widgets import MessageBar, fit_to_screen, guard_wheel
 
 PAGES = ("what", "file", "columns", "preview", "count", "import", "summary")
@@ -49,163 +52,6 @@ GOOD = QColor("#13854e")
 RED = QColor("#c53030")
 AMBER = QColor("#b7791f")
 FILE_FILTER = "*.csv *.txt *.xlsx *.xls *.ods *.CSV *.TXT *.XLSX *.XLS *.ODS"
-
-
-def kind_texts() -> dict[str, tuple[str, str]]:
-    """kind -> (its name, what it brings)."""
-    return {
-        "members": (_("Members"), _("Customers with their old card numbers, phones and points balances: "
-                                    "their cards work at the till as they are.")),
-        "catalogue": (_("Catalogue"), _("Products with their barcodes, names and prices (1C and MoySklad "
-                                        "exports as they are).")),
-        "history": (_("Sales history"), _("Past receipts of your customers: they count towards tiers, your "
-                                          "figures and the what-if.")),
-    }
-
-
-def page_titles() -> dict[str, str]:
-    return {
-        "what": _("What to import"), "file": _("The file as read"), "columns": _("Columns"),
-        "preview": _("Preview"), "count": _("Check the whole file"), "import": _("Import"), "summary": _("Done"),
-    }
-
-
-def encoding_names() -> dict[str, str]:
-    """codec (as codecs.lookup names it) -> what an owner calls it."""
-    return {
-        "utf-8": _("Unicode (UTF-8)"),
-        "utf-8-sig": _("Unicode (UTF-8 with a byte-order mark)"),
-        "utf-16": _("Unicode (UTF-16, Excel's “Unicode text”)"),
-        "cp1251": _("Cyrillic (Windows-1251)"),
-        "cp866": _("Cyrillic (DOS-866, old 1C)"),
-        "koi8-r": _("Cyrillic (KOI8-R)"),
-        "cp1250": _("Central European (Windows-1250)"),
-        "iso8859-16": _("Romanian (ISO-8859-16)"),
-        "cp1252": _("Western European (Windows-1252)"),
-    }
-
-
-def separator_names() -> dict[str, str]:
-    return {";": _("semicolons"), ",": _("commas"), "\t": _("tabs"), "|": _("vertical bars")}
-
-
-def format_names() -> dict[str, str]:
-    return {"xlsx": _("An Excel workbook (XLSX)"), "xls": _("An Excel 97–2003 workbook (XLS)"),
-            "ods": _("An OpenDocument workbook (ODS)")}
-
-
-def field_label(kind: str, field: str) -> str:
-    return _(columns.label(kind, field))
-
-
-def needs_text(kind: str) -> str:
-    """What the kind cannot do without, and what else it takes, in the fields' own words."""
-    groups = columns.REQUIRED[kind]
-    needed = [_(" or ").join(field_label(kind, f) for f in group) for group in groups]
-    required = {f for group in groups for f in group}
-    others = [field_label(kind, f) for f in columns.field_names(kind) if f not in required]
-    return _("Needs columns for: {needs}. It can also take: {others}.").format(
-        needs="; ".join(needed), others=", ".join(others))
-
-
-def describe(table: files.Table) -> str:
-    """The file as read, in one plain sentence."""
-    row = table.header_row + 1
-    if table.kind == "csv":
-        encoding = encoding_names().get(table.encoding or "", table.encoding or "")
-        separator = separator_names().get(table.delimiter or "", f"“{table.delimiter}”")
-        return _("{encoding}, separated by {separator}, headers on row {row}.").format(
-            encoding=encoding, separator=separator, row=row)
-    return _("{format}, sheet “{sheet}”, headers on row {row}.").format(
-        format=format_names().get(table.kind, table.kind), sheet=table.sheet or "", row=row)
-
-
-def size_text(size: int) -> str:
-    if size < 1024 * 1024:
-        return _("{n} KB").format(n=max(1, round(size / 1024)))
-    return _("{n} MB").format(n=f"{size / (1024 * 1024):.1f}")
-
-
-def count_text(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
-
-
-def column_name(headers: list[str], index: int) -> str:
-    header = headers[index].strip() if index < len(headers) else ""
-    return header or _("Column {n}").format(n=index + 1)
-
-
-@dataclass
-class Progress:
-    """What a worker reports (done, of total) and the screen reads: plain values, no Qt."""
-
-    done: int = 0
-    total: int = 0
-
-    def report(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-
-
-def _item(text: str, tip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if tip:
-        item.setToolTip(tip)
-    return item
-
-
-def _label(text: str, name: str = "", parent: QWidget | None = None) -> QLabel:
-    label = QLabel(text, parent)
-    label.setWordWrap(True)
-    if name:
-        label.setObjectName(name)
-    return label
-
-
-class Counts(QFrame):
-    """Rows read, added, updated, unchanged, refused: a dry run's or an import's."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Panel")
-        self.grid = QGridLayout(self)
-        self.grid.setHorizontalSpacing(24)
-        self.grid.setVerticalSpacing(6)
-        self.values: dict[str, QLabel] = {}
-
-    def show_outcome(self, outcome: ImportOutcome) -> None:
-        while self.grid.count():
-            widget = self.grid.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
-        self.values.clear()
-        shown = [
-            ("rows", _("Rows read"), outcome.rows),
-            ("imported", _("New") if not outcome.dry_run else _("Would be added"), outcome.imported),
-            ("updated", _("Updated") if not outcome.dry_run else _("Would be updated"), outcome.updated),
-            ("skipped", _("Unchanged or skipped"), outcome.skipped),
-            ("errors", _("Refused (see below)"), len({p.row for p in outcome.errors})),
-            ("warnings", _("Taken, with a warning"), len({p.row for p in outcome.warnings})),
-        ]
-        granted = getattr(outcome, "points_granted", 0)
-        if granted:
-            shown.append(("points_granted", _("Points given once for these sales"), granted))
-        tiers = getattr(outcome, "tier_changes", 0)
-        if isinstance(tiers, int) and tiers:
-            shown.append(("tier_changes", _("Members whose tier changed"), tiers))
-        for row, (key, text, value) in enumerate(shown):
-            name = QLabel(text, self)
-            name.setObjectName("FieldName")
-            number = QLabel(count_text(value), self)
-            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if key == "errors" and value:
-                number.setObjectName("Warning")
-            elif key in ("imported", "updated") and value:
-                number.setObjectName("Good")
-            self.grid.addWidget(name, row // 2, (row % 2) * 2)
-            self.grid.addWidget(number, row // 2, (row % 2) * 2 + 1)
-            self.values[key] = number
-        self.grid.setColumnStretch(1, 1)
-        self.grid.setColumnStretch(3, 1)
 
 
 class ImportWizard(QDialog):
@@ -244,8 +90,8 @@ class ImportWizard(QDialog):
         self.ticker.timeout.connect(self._show_progress)
         self._filling = False
 
-        self.heading = _label("", "Big", self)
-        self.subtitle = _label("", "Muted", self)
+        self.heading = wrapped_label("", "Big", self)
+        self.subtitle = wrapped_label("", "Muted", self)
         self.stack = QStackedWidget(self)
         self.pages: dict[str, QWidget] = {}
         for key, build in (("what", self._what_page), ("file", self._file_page), ("columns", self._columns_page),
@@ -402,7 +248,7 @@ class ImportWizard(QDialog):
     def _what_page(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        layout.addWidget(_label(_("What does the file hold?"), "SectionTitle", page))
+        layout.addWidget(wrapped_label(_("What does the file hold?"), "SectionTitle", page))
         self.kinds = QButtonGroup(page)
         self.kind_buttons: dict[str, QRadioButton] = {}
         box = QFrame(page)
@@ -415,12 +261,12 @@ class ImportWizard(QDialog):
             self.kinds.addButton(button)
             self.kind_buttons[kind] = button
             grid.addWidget(button, row * 2, 0)
-            grid.addWidget(_label(what, "Muted", box), row * 2 + 1, 0)
+            grid.addWidget(wrapped_label(what, "Muted", box), row * 2 + 1, 0)
         layout.addWidget(box)
-        self.needs = _label("", "Muted", page)
+        self.needs = wrapped_label("", "Muted", page)
         layout.addWidget(self.needs)
         layout.addSpacing(12)
-        layout.addWidget(_label(_("The file"), "SectionTitle", page))
+        layout.addWidget(wrapped_label(_("The file"), "SectionTitle", page))
         row = QHBoxLayout()
         self.path_field = QLineEdit(page)
         self.path_field.setPlaceholderText(_("Choose the file your old program saved"))
@@ -430,9 +276,9 @@ class ImportWizard(QDialog):
         row.addWidget(self.path_field, 1)
         row.addWidget(choose)
         layout.addLayout(row)
-        layout.addWidget(_label(_("A table saved by Excel, 1C, MoySklad or your old loyalty program: CSV, TXT, XLSX, "
-                                  "XLS or ODS. Nothing is written until the last step, and you see what will "
-                                  "happen before it."), "Muted", page))
+        layout.addWidget(wrapped_label(_("A table saved by Excel, 1C, MoySklad or your old loyalty program: CSV, TXT, XLSX, "
+                                         "XLS or ODS. Nothing is written until the last step, and you see what will "
+                                         "happen before it."), "Muted", page))
         layout.addStretch(1)
         return page
 
@@ -461,10 +307,10 @@ class ImportWizard(QDialog):
     def _file_page(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.reading = _label("", "", page)
+        self.reading = wrapped_label("", "", page)
         self.reading.setStyleSheet("font-size: 17px; font-weight: bold;")
         layout.addWidget(self.reading)
-        self.file_facts = _label("", "Muted", page)
+        self.file_facts = wrapped_label("", "Muted", page)
         layout.addWidget(self.file_facts)
         form_box = QFrame(page)
         form_box.setObjectName("Panel")
@@ -491,8 +337,8 @@ class ImportWizard(QDialog):
         form.addRow(_("Sheet"), self.sheet_box)
         form.addRow(_("Headers on row"), self.header_box)
         layout.addWidget(form_box)
-        layout.addWidget(_label(_("If the letters or the columns below look wrong, change the encoding, the separator "
-                                  "or the header row: the file is read again."), "Muted", page))
+        layout.addWidget(wrapped_label(_("If the letters or the columns below look wrong, change the encoding, the separator "
+                                         "or the header row: the file is read again."), "Muted", page))
         self.raw_table = QTableWidget(0, 0, page)
         self.raw_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.raw_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -567,7 +413,7 @@ class ImportWizard(QDialog):
         for row, (_number, cells) in enumerate(shown):
             for column in range(len(headers)):
                 cell = cells[column] if column < len(cells) else None
-                self.raw_table.setItem(row, column, _item(files.cell_text(cell)))
+                self.raw_table.setItem(row, column, table_item(files.cell_text(cell)))
         self.raw_table.resizeColumnsToContents()
         for column in range(len(headers)):
             self.raw_table.setColumnWidth(column, min(self.raw_table.columnWidth(column), 260))
@@ -577,7 +423,7 @@ class ImportWizard(QDialog):
     def _columns_page(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.mapping_note = _label("", "Muted", page)
+        self.mapping_note = wrapped_label("", "Muted", page)
         layout.addWidget(self.mapping_note)
         self.map_table = QTableWidget(0, 3, page)
         self.map_table.setHorizontalHeaderLabels([_("Column in your file"), _("First values"), _("Goes to")])
@@ -591,13 +437,13 @@ class ImportWizard(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         self.map_table.setColumnWidth(2, 320)
         layout.addWidget(self.map_table, 1)
-        self.missing_note = _label("", "Error", page)
+        self.missing_note = wrapped_label("", "Error", page)
         layout.addWidget(self.missing_note)
         self.options_box = QFrame(page)
         self.options_box.setObjectName("Panel")
         options = QVBoxLayout(self.options_box)
-        self.duplicates_title = _label(_("A row for someone already in the till or earlier in the file (the same card "
-                                         "or phone):"), "", self.options_box)
+        self.duplicates_title = wrapped_label(_("A row for someone already in the till or earlier in the file (the same card "
+                                                "or phone):"), "", self.options_box)
         self.merge = QRadioButton(_("Merge it into that member: their card is added, empty details are filled in"),
                                   self.options_box)
         self.skip = QRadioButton(_("Skip the row"), self.options_box)
@@ -605,14 +451,14 @@ class ImportWizard(QDialog):
         self.duplicates_group = QButtonGroup(self.options_box)
         self.duplicates_group.addButton(self.merge)
         self.duplicates_group.addButton(self.skip)
-        self.duplicates_note = _label(_("Either way, each such row is listed as a warning in the summary."), "Muted",
-                                      self.options_box)
+        self.duplicates_note = wrapped_label(_("Either way, each such row is listed as a warning in the summary."), "Muted",
+                                             self.options_box)
         self.grant = QCheckBox(_("Give points for these sales, once, by today's programme"), self.options_box)
-        self.grant_note = _label(_("Off (usual): the old receipts count towards tiers, your figures and the what-if, "
-                                   "and earn no points: the balances brought from the old system already hold "
-                                   "them. On: each member gets, once, the points today's programme would give on "
-                                   "their imported receipts; importing the file again gives nothing more."),
-                                 "Muted", self.options_box)
+        self.grant_note = wrapped_label(_("Off (usual): the old receipts count towards tiers, your figures and the what-if, "
+                                          "and earn no points: the balances brought from the old system already hold "
+                                          "them. On: each member gets, once, the points today's programme would give on "
+                                          "their imported receipts; importing the file again gives nothing more."),
+                                        "Muted", self.options_box)
         for widget in (self.duplicates_title, self.merge, self.skip, self.duplicates_note, self.grant, self.grant_note):
             options.addWidget(widget)
         layout.addWidget(self.options_box)
@@ -629,10 +475,10 @@ class ImportWizard(QDialog):
         self.map_table.setRowCount(len(headers))
         self.field_boxes: list[QComboBox] = []
         for index in range(len(headers)):
-            self.map_table.setItem(index, 0, _item(column_name(headers, index)))
+            self.map_table.setItem(index, 0, table_item(column_name(headers, index)))
             examples = [files.cell_text(cells[index]) for _n, cells in found.sample[:5]
                         if index < len(cells) and files.cell_text(cells[index]).strip()]
-            self.map_table.setItem(index, 1, _item(" · ".join(e[:40] for e in examples[:3]), "\n".join(examples)))
+            self.map_table.setItem(index, 1, table_item(" · ".join(e[:40] for e in examples[:3]), "\n".join(examples)))
             box = QComboBox(self.map_table)
             box.addItem(_("(skip this column)"), "")
             for name in columns.field_names(kind):
@@ -685,15 +531,15 @@ class ImportWizard(QDialog):
     def _preview_page(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.preview_note = _label(_("The first rows as they would be imported; nothing is written yet."), "Muted",
-                                   page)
+        self.preview_note = wrapped_label(_("The first rows as they would be imported; nothing is written yet."), "Muted",
+                                          page)
         layout.addWidget(self.preview_note)
         self.preview_table = QTableWidget(0, 0, page)
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.preview_table.verticalHeader().hide()
         layout.addWidget(self.preview_table, 2)
-        self.preview_sum = _label("", "", page)
+        self.preview_sum = wrapped_label("", "", page)
         layout.addWidget(self.preview_sum)
         self.preview_problems = QListWidget(page)
         self.preview_problems.setMaximumHeight(160)
@@ -752,11 +598,11 @@ class ImportWizard(QDialog):
         for column, index in enumerate(mapped, start=2):
             table.horizontalHeaderItem(column).setToolTip(field_label(self.kind, self.mapping[index]))
         for row, verdict in enumerate(shown.rows):
-            table.setItem(row, 0, _item(str(verdict.row)))
+            table.setItem(row, 0, table_item(str(verdict.row)))
             text, colour = self.effect_text(verdict)
             problems = verdict.errors + verdict.warnings
             tip = "\n".join(self.problem_text(p) for p in problems)
-            result = _item(text, tip)
+            result = table_item(text, tip)
             if colour is not None:
                 result.setForeground(QBrush(colour))
             table.setItem(row, 1, result)
@@ -769,7 +615,7 @@ class ImportWizard(QDialog):
                     marked[index] = (BAD, self.problem_text(problem))
             for column, index in enumerate(mapped, start=2):
                 cell = verdict.cells[index] if index < len(verdict.cells) else None
-                item = _item(files.cell_text(cell)[:80])
+                item = table_item(files.cell_text(cell)[:80])
                 if index in marked:
                     item.setBackground(QBrush(marked[index][0]))
                     item.setToolTip(marked[index][1])
@@ -794,7 +640,7 @@ class ImportWizard(QDialog):
     def _count_page(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.count_note = _label("", "", page)
+        self.count_note = wrapped_label("", "", page)
         layout.addWidget(self.count_note)
         row = QHBoxLayout()
         self.count_bar = QProgressBar(page)
@@ -814,9 +660,9 @@ class ImportWizard(QDialog):
         rejects.addWidget(self.count_rejects)
         rejects.addStretch(1)
         layout.addLayout(rejects)
-        self.count_after = _label(_("“Import” writes it. The till stays usable meanwhile, and you can stop: what is "
-                                    "imported by then stays, and importing the same file again brings the rest."),
-                                  "Muted", page)
+        self.count_after = wrapped_label(_("“Import” writes it. The till stays usable meanwhile, and you can stop: what is "
+                                           "imported by then stays, and importing the same file again brings the rest."),
+                                         "Muted", page)
         layout.addWidget(self.count_after)
         return page
 
@@ -884,7 +730,7 @@ class ImportWizard(QDialog):
     def _import_page(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.import_note = _label("", "", page)
+        self.import_note = wrapped_label("", "", page)
         self.import_note.setStyleSheet("font-size: 17px; font-weight: bold;")
         layout.addWidget(self.import_note)
         self.import_bar = QProgressBar(page)
@@ -896,10 +742,10 @@ class ImportWizard(QDialog):
         row.addWidget(self.import_stop)
         row.addStretch(1)
         layout.addLayout(row)
-        layout.addWidget(_label(_("You can go on selling meanwhile: the import writes a little at a time, and a sale "
-                                  "never waits for it."), "Muted", page))
-        layout.addWidget(_label(_("Stop ends it after the rows being written: what is imported by then stays, and "
-                                  "importing the same file again brings the rest (nothing twice)."), "Muted", page))
+        layout.addWidget(wrapped_label(_("You can go on selling meanwhile: the import writes a little at a time, and a sale "
+                                         "never waits for it."), "Muted", page))
+        layout.addWidget(wrapped_label(_("Stop ends it after the rows being written: what is imported by then stays, and "
+                                         "importing the same file again brings the rest (nothing twice)."), "Muted", page))
         layout.addStretch(1)
         return page
 
@@ -931,16 +777,16 @@ class ImportWizard(QDialog):
     def _summary_page(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.summary_note = _label("", "", page)
+        self.summary_note = wrapped_label("", "", page)
         self.summary_note.setStyleSheet("font-size: 17px; font-weight: bold;")
         layout.addWidget(self.summary_note)
         self.summary_counts = Counts(page)
         layout.addWidget(self.summary_counts)
         self.summary_errors = QListWidget(page)
         layout.addWidget(self.summary_errors, 1)
-        self.summary_rejects_note = _label(_("Save the refused rows as a file in your file's own shape, with the "
-                                             "reason in an extra column: fix them there and import that file."),
-                                           "Muted", page)
+        self.summary_rejects_note = wrapped_label(_("Save the refused rows as a file in your file's own shape, with the "
+                                                    "reason in an extra column: fix them there and import that file."),
+                                                  "Muted", page)
         layout.addWidget(self.summary_rejects_note)
         row = QHBoxLayout()
         self.summary_rejects = QPushButton(_("Save rejected rows…"), page)
