@@ -86,6 +86,7 @@ class CashierWindow(QMainWindow):
         self.cancel_box: QMessageBox | None = None  # the open "cancel this sale?" question
         self._replace_candidate: Member | None = None
         self.dialog: QDialog | None = None
+        self.import_wizard: QDialog | None = None  # not modal: the till sells while an import runs
         self.pin_dialog: ManagerPinDialog | None = None
         self.busy = False  # a sale is being written
         self.printing = False  # a receipt is on its way to the printer
@@ -381,8 +382,8 @@ class CashierWindow(QMainWindow):
             self.empty_hint.hide()
             return
         if not first_day.has_products():
-            text = _("This shop has no products yet. The owner adds them under More… (F10) → Catalogue; "
-                     "then scan a barcode here.")
+            text = _("This shop has no products yet. The owner adds them under More… (F10) → Catalogue, or brings "
+                     "a list from a file under More… (F10) → Import; then scan a barcode here.")
         elif not first_day.has_members():
             text = _("Scan a product to start a sale. No members yet: F3 registers the first customer, "
                      "with a card from the pack or a number the till gives.")
@@ -800,6 +801,8 @@ class CashierWindow(QMainWindow):
             menu.addAction(_("Loyalty programme (owner)…"), lambda: self._act(self.open_programme))
         if auth.may(self.staff, "shop_settings"):  # the owner's backups and restore
             menu.addAction(_("Backups and restore (owner)…"), lambda: self._act(self.open_backups))
+        if auth.may(self.staff, "import_data") and not training.is_training():  # a practice copy's import would vanish
+            menu.addAction(_("Import members, catalogue or history (owner)…"), lambda: self._act(self.open_import))
         if auth.may(self.staff, "shop_settings"):
             menu.addAction(_("Shop settings (owner)…"), lambda: self._act(self.open_settings))
             menu.addAction(_("Getting started: the first day's checklist…"), lambda: self._act(self.open_first_day))
@@ -826,6 +829,48 @@ class CashierWindow(QMainWindow):
         if getattr(self, "_period_timer", None) is not None:
             self._period_timer.start(self.PERIOD_CHECK_MS)
 
+    def open_import(self, kind: str = "members") -> None:
+        """The owner's import wizard, not modal: sales go on under it while an import runs."""
+        from ui.import_wizard import ImportWizard
+
+        auth.require(self.staff, "import_data")
+        if training.is_training():
+            raise InputError("import_in_training")
+        wizard = self.import_wizard
+        if isinstance(wizard, ImportWizard):  # one at a time: the open one comes forward
+            if wizard.page() == "what" and not wizard.running:
+                wizard.set_kind(kind)
+            wizard.show()
+            wizard.raise_()
+            wizard.activateWindow()
+            return
+        wizard = ImportWizard(self.staff, self, kind=kind)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open_requested.connect(lambda what: QTimer.singleShot(0, lambda: self._act(
+            self.open_catalogue if what == "catalogue" else self.find_member)))
+        wizard.import_finished.connect(lambda _outcome: self.redraw(self.session.reprice()))
+        wizard.finished.connect(lambda _result: self._import_closed(wizard))
+        self.import_wizard = wizard
+        wizard.show()
+
+    def _import_closed(self, wizard: QDialog) -> None:
+        if self.import_wizard is wizard:
+            self.import_wizard = None
+
+    def _put_import_away(self) -> None:
+        """The till locks or its person signs out: the owner's wizard is not left to the next
+        person.  An import under way goes on, hidden; its summary waits for the owner."""
+        wizard = self.import_wizard
+        if wizard is None:
+            return
+        if getattr(wizard, "running", "") == "import":
+            wizard.hide()
+        else:
+            wizard.reject()
+
+    def _import_running(self) -> bool:
+        return self.import_wizard is not None and getattr(self.import_wizard, "running", "") == "import"
+
     def open_audit_log(self) -> None:
         from ui.audit_page import AuditLogDialog
 
@@ -844,6 +889,8 @@ class CashierWindow(QMainWindow):
         openers: dict[str, Callable[[], None] | None] = {
             "shop": self.open_settings,
             "products": getattr(self, "open_catalogue", None),  # the catalogue page, where this build has it
+            "products_import": lambda: self.open_import("catalogue"),
+            "members": lambda: self.open_import("members"),
             "staff": getattr(self, "open_staff", None),
             "programme": self.open_programme,
             "cards": self.open_cards,
@@ -861,8 +908,10 @@ class CashierWindow(QMainWindow):
             self.input.setFocus()
             return
         self._act(opener)
-        if self.dialog is not None:
-            self.dialog.finished.connect(lambda _: QTimer.singleShot(0, lambda: self._act(self.open_first_day)))
+        shown = self.import_wizard if key in ("products_import", "members") else self.dialog
+        if shown is not None:
+            # With the window as the timer's context: a window closed meanwhile opens nothing.
+            shown.finished.connect(lambda _: QTimer.singleShot(0, self, lambda: self._act(self.open_first_day)))
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
@@ -967,6 +1016,8 @@ class CashierWindow(QMainWindow):
         way is waited for (bounded), then the scanner lets go of the keyboard."""
         self.status_sync.stop()
         self.daily_backup.stop()
+        if self._import_running():  # its chunk under way is finished; a second run brings the rest
+            self.import_wizard.stop.set()  # type: ignore[union-attr]
         if operations.in_flight() and not self.rebuilding:  # a rebuild: the jobs touch no widget, let them run
             self.say(_("Finishing the work under way…"), "info")
             operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
@@ -1026,6 +1077,7 @@ class CashierWindow(QMainWindow):
         from services.journal import authority
 
         authority.forget()  # a locked till signs nothing for the chain until the owner's PIN again
+        self._put_import_away()
         note = ""
         if self.cart.lines:
             note = _("The sale is kept: it comes back on screen when %1 signs in.").replace("%1", self.staff.name)
@@ -1036,6 +1088,7 @@ class CashierWindow(QMainWindow):
         from services.journal import authority
 
         authority.forget()  # an owner's signing key leaves memory with them
+        self._put_import_away()
         parked = bool(self.cart.lines)
         if parked:
             self.redraw(self.session.park())
@@ -1050,6 +1103,9 @@ class CashierWindow(QMainWindow):
         outcome = self.session.hand_over(person)
         self.set_staff(person)
         self.redraw(outcome)
+        wizard = self.import_wizard
+        if wizard is not None and wizard.isHidden() and getattr(wizard, "actor", None) == person:
+            wizard.show()  # the owner is back: their import's progress or summary
         if outcome.notice is None:
             self.say(_("Welcome, %1.").replace("%1", person.name), "ok")
         if practise:
@@ -1069,6 +1125,8 @@ class CashierWindow(QMainWindow):
         in the real shop first, and comes back there after training."""
         if training.is_training():
             raise InputError("training_nested")
+        if self._import_running():  # training swaps the database under the import's next chunk
+            raise InputError("import_running")
         operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)  # no worker writes the real file meanwhile
         if self.cart.lines:
             self.session.park()
@@ -1082,6 +1140,8 @@ class CashierWindow(QMainWindow):
         """Back to the real shop; the practice copy and its sale are thrown away."""
         if not training.is_training():
             return
+        if self._import_running():
+            raise InputError("import_running")
         operations.wait_for_all(operations.SHUTDOWN_WAIT_MS)
         training.leave()
         self._reopen()

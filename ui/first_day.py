@@ -1,7 +1,7 @@
 """The first day's checklist: a new shop's owner goes from the shop to its first sale.
 
-Each step opens the screen that does it (the settings page, the catalogue,
-staff, the programme editor, the cards dialog), may be skipped, and is ticked
+Each step opens the screen that does it (the settings page, the catalogue or
+the import wizard, staff, the programme editor, the cards dialog), may be skipped, and is ticked
 when the shop shows it done (services.opening.first_day remembers the rest).
 The window opens it for the owner of a new shop, and from More… any time.
 """
@@ -20,18 +20,26 @@ def step_texts() -> dict[str, tuple[str, str, str]]:
     """step -> (title, what to do, where it is when the window has no direct way there)."""
     return {
         "shop": (_("1. The shop"), _("Name, address and what the receipt says; language, currency, time zone."), ""),
-        "products": (_("2. Products"), _("Add what you sell with its barcode and price. Importing a list from a "
-                                         "file comes in a later version."), _("More… (F10) → Catalogue")),
-        "staff": (_("3. Staff"), _("Give each cashier their own name and PIN, so every sale says who made it."),
+        "products": (_("2. Products"), _("Add what you sell with its barcode and price, or import your product list "
+                                         "from a file (Excel, CSV, 1C, MoySklad)."), _("More… (F10) → Catalogue")),
+        "members": (_("3. Members"), _("Bring your customers from your old loyalty program's file: their cards keep "
+                                       "working, with their points. Starting afresh? Skip this."),
+                    _("More… (F10) → Import")),
+        "staff": (_("4. Staff"), _("Give each cashier their own name and PIN, so every sale says who made it."),
                   _("More… (F10) → Staff")),
-        "programme": (_("4. The programme"), _("How members earn and use points: the standard one works as it is; "
+        "programme": (_("5. The programme"), _("How members earn and use points: the standard one works as it is; "
                                                "change the percentages if you like."), ""),
-        "cards": (_("5. Cards to print"), _("Print a sheet of numbered cards to hand out (or register members "
+        "cards": (_("6. Cards to print"), _("Print a sheet of numbered cards to hand out (or register members "
                                             "without a card: the till gives them a number)."), ""),
-        "first_sale": (_("6. The first sale"), _("Hand the till to a cashier with F11 (they sign in with their own "
+        "first_sale": (_("7. The first sale"), _("Hand the till to a cashier with F11 (they sign in with their own "
                                                  "PIN); register a customer (F3), scan their goods, take the money "
                                                  "(F12)."), ""),
     }
+
+
+def step_extras() -> dict[str, tuple[str, str]]:
+    """step -> (a second button's caption, the opener it asks for): the catalogue's import beside its page."""
+    return {"products": (_("Import from a file…"), "products_import")}
 
 
 STATE_TEXT = {"done": "✓", "skipped": "–", "todo": ""}
@@ -51,7 +59,7 @@ class FirstDayDialog(QDialog):
         title = QLabel(_("Your shop's first day"), self)
         title.setObjectName("Big")
         layout.addWidget(title)
-        intro = QLabel(_("Six steps to your first sale with a member. Do them in any order, skip what you do not "
+        intro = QLabel(_("Seven steps to your first sale with a member. Do them in any order, skip what you do not "
                          "need; this list remembers what is done."), self)
         intro.setWordWrap(True)
         intro.setObjectName("Muted")
@@ -65,7 +73,10 @@ class FirstDayDialog(QDialog):
         layout.addWidget(self.frame)
         self.rows: dict[str, tuple[QLabel, QLabel, QPushButton | None, QPushButton]] = {}
         self.places: dict[str, QLabel] = {}
-        for row, (key, (name, what, where)) in enumerate(step_texts().items()):
+        self.extras: dict[str, QPushButton] = {}
+        row = -1
+        for key, (name, what, where) in step_texts().items():
+            row += 1
             mark = QLabel(self.frame)
             mark.setObjectName("Good")
             mark.setFixedWidth(24)
@@ -92,6 +103,13 @@ class FirstDayDialog(QDialog):
                 self.places[key] = place
             self.grid.addWidget(skip, row, 3, Qt.AlignmentFlag.AlignTop)
             self.rows[key] = (mark, text, go, skip)
+            extra = step_extras().get(key)
+            if go is not None and extra is not None and openers.get(extra[1]) is not None:
+                row += 1  # under the step's own button: its second way (the catalogue's import)
+                more = QPushButton(extra[0], self.frame)
+                more.clicked.connect(lambda _=False, k=extra[1]: self.open_step(k))
+                self.grid.addWidget(more, row, 2, Qt.AlignmentFlag.AlignTop)
+                self.extras[key] = more
         buttons = QHBoxLayout()
         self.put_away = QPushButton(_("Hide this list for good"), self)
         self.put_away.clicked.connect(self.hide_for_good)

@@ -185,6 +185,8 @@ TEXTS: dict[str, str] = {
     "import_field_twice": N_("Two columns are mapped to {field}: keep one."),
     "import_required_missing": N_("No column is mapped to {fields}: the import needs it."),
     "import_row_cells": N_("This row has {cells} values but the file has {columns} columns (a separator inside a value without quotes?)."),
+    "import_running": N_("An import is running: wait for it to finish, or stop it in its window, first."),
+    "import_in_training": N_("Imports go into the real shop, not the practice copy: leave training mode first."),
     # Importing members and the catalogue (services.imports.members, .catalogue): a row against the till.
     "import_formula_text": N_("{field}: “{value}” looks like a spreadsheet formula; it was kept as text."),
     "import_option_bad": N_("The import option {option} cannot be “{value}” (one of: {allowed})."),

@@ -5,6 +5,7 @@ inspect     the file's facts, its columns and the mapping guessed (or remembered
 preview     the first rows with each row's verdict: the engine's dry run on them
 run_import  the whole file through the engine (services.imports.<kind>.run),
             the rejected rows written back, the mapping remembered, one audit entry
+save_rejects  the rejected rows of a run already done, written afterwards (the wizard's button)
 
 The runner reads and maps; the engines check and write.  What the runner itself
 refuses is a row it cannot map: a text file's row with values beyond the
@@ -71,6 +72,7 @@ class RowVerdict:
     cells: list[Any]
     errors: list[RowProblem]
     warnings: list[RowProblem]
+    effect: str = ""  # what the row would do: "imported", "updated" or "skipped"; "" when refused
 
     @property
     def verdict(self) -> str:
@@ -103,7 +105,12 @@ def inspect(path: Path | str, kind: str, *, encoding: str | None = None, delimit
 
 def preview(inspection: Inspection, mapping: dict[int, str], actor: Any, n: int = PREVIEW_ROWS,
             *, options: dict[str, Any] | None = None, now: dt.datetime | None = None) -> Preview:
-    """The first n rows as the engine would take them (a dry run: nothing is written)."""
+    """The first n rows as the engine would take them (a dry run: nothing is written).
+
+    Each row's effect (new, an update, unchanged) is what it adds to the engine's
+    counts: the dry run over the rows up to it against the one over the rows before
+    it.  A row is judged as the whole file would judge it (a phone twice in the
+    first rows: the second merges or is skipped), at the price of n small dry runs."""
     from services.shop import staff
 
     staff.require(actor, "import_data")
@@ -111,13 +118,28 @@ def preview(inspection: Inspection, mapping: dict[int, str], actor: Any, n: int 
     rows = inspection.sample[:n]
     if len(rows) < n and len(inspection.sample) >= PREVIEW_ROWS:
         rows = list(_first(inspection.table.rows(), n))
-    refused: list[RowProblem] = []
-    records = _records(iter(rows), inspection.table, mapping, refused)
-    outcome = engine(inspection.kind)(records, actor=actor, options=options, dry_run=True, now=now)
-    _merge(outcome, refused)
+    run = engine(inspection.kind)
+
+    def dry_run(upto: int) -> ImportOutcome:
+        refused: list[RowProblem] = []
+        records = _records(iter(rows[:upto]), inspection.table, mapping, refused)
+        outcome = run(records, actor=actor, options=options, dry_run=True, now=now)
+        _merge(outcome, refused)
+        return outcome
+
+    effects: dict[int, str] = {}
+    outcome = before = ImportOutcome(dry_run=True)
+    for upto, (number, _cells) in enumerate(rows, start=1):
+        outcome = dry_run(upto)
+        grown = [name for name in ("imported", "updated", "skipped") if getattr(outcome, name) > getattr(before, name)]
+        if grown:
+            effects[number] = grown[0]
+        before = outcome
+    if not rows:
+        outcome = dry_run(0)
     verdicts = [
         RowVerdict(number, cells, [p for p in outcome.errors if p.row == number],
-                   [p for p in outcome.warnings if p.row == number])
+                   [p for p in outcome.warnings if p.row == number], effects.get(number, ""))
         for number, cells in rows
     ]
     return Preview(verdicts, outcome)
@@ -165,6 +187,20 @@ def run_import(path: Path | str, kind: str, *, actor: Any, mapping: dict[int, st
     return outcome
 
 
+def save_rejects(path: Path | str, kind: str, outcome: ImportOutcome, mapping: dict[int, str],
+                 out_path: Path | str, *, encoding: str | None = None, delimiter: str | None = None,
+                 sheet: str | None = None, header_row: int | None = None,
+                 error_header: str = files.ERROR_HEADER) -> Path:
+    """The rows `outcome` refused, written from the file (read as the run read it) to
+    `out_path` in its own shape with the reasons in an extra column: the wizard's
+    "Save rejected rows…" after a dry run or an import."""
+    if kind not in columns.KINDS:
+        raise ValueError(f"unknown import kind {kind!r}")
+    table = files.open_table(path, encoding=encoding, delimiter=delimiter, sheet=sheet, header_row=header_row)
+    return files.write_rejects(table, _reasons(outcome.errors, table.headers, mapping), out_path,
+                               error_header=error_header)
+
+
 def _first(rows: Iterator[tuple[int, list[Any]]], n: int) -> Iterator[tuple[int, list[Any]]]:
     for index, row in enumerate(rows):
         if index >= n:
@@ -199,20 +235,24 @@ def _merge(outcome: ImportOutcome, refused: list[RowProblem]) -> None:
         outcome.errors = sorted([*outcome.errors, *refused], key=lambda p: p.row)
 
 
-def _reasons(problems: list[RowProblem], headers: list[str], mapping: dict[int, str]) -> dict[int, str]:
-    """One cell of reasons per rejected row, in the shop's language, each naming the
-    column as the owner's own file names it ("Телефон: ..."), not the till's field."""
+def problem_text(problem: RowProblem, headers: list[str], mapping: dict[int, str]) -> str:
+    """A row's problem in the shop's language, naming the column as the owner's own
+    file names it ("Телефон: ..."), not the till's field."""
     from services.core.messages import error_text
 
-    header_of: dict[str, str] = {}
-    for index, name in sorted(mapping.items()):
-        if headers[index].strip():
-            header_of.setdefault(name, headers[index].strip())
+    error = problem.error
+    field = error.params.get("field")
+    if isinstance(field, str):
+        header = next((headers[i].strip() for i, name in sorted(mapping.items())
+                       if name == field and i < len(headers) and headers[i].strip()), None)
+        if header is not None:
+            error = InputError(error.code, **{**error.params, "field": header})
+    return error_text(error)
+
+
+def _reasons(problems: list[RowProblem], headers: list[str], mapping: dict[int, str]) -> dict[int, str]:
+    """One cell of reasons per rejected row (problem_text), for the rejects file."""
     reasons: dict[int, list[str]] = {}
     for problem in problems:
-        error = problem.error
-        field = error.params.get("field")
-        if isinstance(field, str) and field in header_of:
-            error = InputError(error.code, **{**error.params, "field": header_of[field]})
-        reasons.setdefault(problem.row, []).append(error_text(error))
+        reasons.setdefault(problem.row, []).append(problem_text(problem, headers, mapping))
     return {row: "; ".join(texts) for row, texts in reasons.items()}

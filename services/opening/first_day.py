@@ -1,7 +1,7 @@
 """The first day's checklist: what a new shop still needs before its first sale.
 
-Each step is done when the shop shows it (products exist, a cashier besides
-the owner, a member has bought something), or when the owner says so; any
+Each step is done when the shop shows it (products exist, members exist, a
+cashier besides the owner, a member has bought something), or when the owner says so; any
 step may be skipped.  What the owner ticked or skipped is remembered in the
 shop's settings, so the checklist picks up where it was left.
 """
@@ -14,7 +14,7 @@ from services.core.storage import write_transaction
 from services.shop.settings import get_setting, set_setting
 
 KEY = "first_day"
-STEPS = ("shop", "products", "staff", "programme", "cards", "first_sale")
+STEPS = ("shop", "products", "members", "staff", "programme", "cards", "first_sale")
 STATES = ("todo", "done", "skipped")
 
 
@@ -37,6 +37,8 @@ def _seen_done() -> set[str]:
     done = {"shop"}  # the shop exists: its name, currency and owner were given
     if has_products():
         done.add("products")
+    if has_members():  # imported from the old program, or registered since
+        done.add("members")
     if Staff.select().where((Staff.role != "owner") & (Staff.active == True)).exists():  # noqa: E712
         done.add("staff")
     if RuleSet.select().count() > 1:  # the owner published their own beside the starting one

@@ -202,7 +202,7 @@ def test_the_first_day_checklist_remembers_and_leads_to_each_step(qtbot, new_sho
     checklist = window.dialog
     assert isinstance(checklist, FirstDayDialog)
     assert checklist.rows["shop"][0].text() == "✓"
-    assert "следующей версии" in checklist.rows["products"][1].text()  # importing a list: said plainly, no dead button
+    assert "из файла" in checklist.rows["products"][1].text() and "products" in checklist.extras  # a list from a file too
     checklist.rows["products"][2].click()  # opens the catalogue...
     from ui.catalogue_dialogs import CatalogueDialog
 

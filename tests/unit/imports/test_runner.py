@@ -185,6 +185,46 @@ def test_preview_gives_each_row_its_verdict_and_writes_nothing(tmp_path: Path, s
         runner.preview(found, found.mapping, shop["cashier"])
 
 
+def test_preview_says_what_each_row_would_do_as_the_whole_file_would(tmp_path: Path, shop, monkeypatch) -> None:
+    """New, an update, unchanged: judged with the rows above it (a phone twice: the second is a duplicate)."""
+    def counting(records, *, actor, options=None, dry_run=False, progress=None, should_stop=None, now=None):
+        outcome = ImportOutcome(dry_run=dry_run)
+        phones: set[str] = set()
+        for number, record in records:
+            outcome.rows += 1
+            if str(record["name"]).startswith("bad"):
+                outcome.errors.append(RowProblem(number, "name", InputError("import_number_bad", field="name",
+                                                                            value="bad")))
+            elif record["phone"] in phones:
+                outcome.skipped += 1
+            elif record["name"] == "Старый":
+                outcome.updated += 1
+            else:
+                outcome.imported += 1
+            phones.add(record["phone"])
+        return outcome
+
+    monkeypatch.setitem(runner.ENGINES, "members", counting)
+    path = tmp_path / "t.csv"
+    path.write_text("ФИО;Телефон\r\nАнна;1\r\nСтарый;2\r\nbad;3\r\nАнна;1\r\n", encoding="utf-8")
+    found = runner.inspect(path, "members")
+    shown = runner.preview(found, found.mapping, shop["owner"])
+    assert [(r.row, r.verdict, r.effect) for r in shown.rows] == [
+        (2, "ok", "imported"), (3, "ok", "updated"), (4, "error", ""), (5, "ok", "skipped")]
+    assert (shown.outcome.rows, shown.outcome.imported, shown.outcome.updated, shown.outcome.skipped) == (4, 1, 1, 1)
+
+
+def test_the_rejects_of_a_run_are_saved_afterwards_in_the_files_shape(tmp_path: Path, shop, engine) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("ФИО;Телефон\r\nАнна;1\r\nbad;2\r\n".encode("cp1251"))
+    found = runner.inspect(path, "members")
+    outcome = runner.run_import(path, "members", actor=shop["owner"], mapping=found.mapping, dry_run=True)
+    out = runner.save_rejects(path, "members", outcome, found.mapping, tmp_path / "back.csv", error_header="ошибка")
+    back = files.open_table(out)
+    assert back.headers == ["ФИО", "Телефон", "ошибка"] and back.encoding == "cp1251"
+    assert [cells for _, cells in back.rows()] == [["bad", "2", "ФИО: “bad” is not a number."]]
+
+
 # -- main.py import ---------------------------------------------------------------------
 
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, Any, str]:
