@@ -154,6 +154,7 @@ TEXTS: dict[str, str] = {
     "cards_wait_for_sync": N_("New card numbers wait for the first sync after the restore; connect to the hub and sync, or attach a pre-printed card."),
     "restore_write_failed": N_("The backup could not be put in place of {path} ({reason}); nothing was changed."),
     # Imports (services.imports): one row's cell; {field} is the till's field the column was mapped to.
+    "import_owner_key": N_("Opening balances are signed with the owner's key, and it is not open on this till: sign in as the owner with your PIN, then import."),
     "import_too_long": N_("{field}: {length} characters, at most {limit} are kept; shorten it."),
     "import_number_bad": N_("{field}: “{value}” is not a number."),
     "import_money_decimals": N_("{field}: “{value}” has more decimals than the currency."),

@@ -104,6 +104,8 @@ class _Job:
 
     def __init__(self, who: Staff, now: dt.datetime, duplicates: str, dry_run: bool) -> None:
         self.who, self.now, self.duplicates, self.dry_run = who, now, duplicates, dry_run
+        # The owner's key as the import starts: the till locked half-way still signs this import's balances.
+        self.signer = authority.signer()
         self.region = shop_info().region
         self.rules: Rules = active_rules(now)
         self.tiers = {t.code.casefold(): t.code for t in self.rules.tiers}
@@ -271,6 +273,8 @@ class _Chunk:
     def take(self, row: MemberRow, outcome: ImportOutcome) -> None:
         """Check the row against the till and plan its writes; a refused row plans nothing."""
         job = self.job
+        if row.balance and job.signer is None and not job.dry_run:
+            raise InputError("import_owner_key", field="balance")  # the hub would refuse it unsigned
         member_id, matched_by = self._find(row)
         card_status = self.by_card.get(row.card) if row.card else None
         if row.card and card_status is None and row.card in self.products:
@@ -474,7 +478,7 @@ class _Chunk:
         if self.entries:
             docs = [as_columns(LedgerEntry, e) for e in self.entries]
             outbox.record_many("ledger_entry", docs)
-            authority.sign_rows(SIGN_KIND, [(d["id"], d) for d in docs])
+            authority.sign_rows(SIGN_KIND, [(d["id"], d) for d in docs], held=job.signer)
 
 
 # --- small helpers ---------------------------------------------------------------------------

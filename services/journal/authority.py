@@ -190,15 +190,25 @@ def sign_row(kind: str, row_id: str, doc: dict[str, Any] | None = None, *,
     return {"key": _held.public, "sig": sig, "at": at}
 
 
-def sign_rows(kind: str, rows: list[tuple[str, dict[str, Any]]], *, now_ms: int | None = None) -> int:
+def signer() -> _Held | None:
+    """The key held now, for a long job (an import) to sign with to its end:
+    a lock or a sign-out in the middle forgets the key for the till, not for
+    the work the owner already started."""
+    return _held
+
+
+def sign_rows(kind: str, rows: list[tuple[str, dict[str, Any]]], *, now_ms: int | None = None,
+              held: _Held | None = None) -> int:
     """Sign many documents the signed-in owner makes at once (an import's
     opening balances, kind "ledger_import"), kept until they are pushed; inside
-    the caller's transaction.  With no owner signed in nothing is signed and 0
+    the caller's transaction.  `held` is the key the job took when it started
+    (signer()); else the key held now.  With neither nothing is signed and 0
     is returned: the hub will not take those rows."""
-    if _held is None or not rows:
+    held = held or _held
+    if held is None or not rows:
         return 0
     at = int(time.time() * 1000) if now_ms is None else now_ms
-    key, public = _held.key, _held.public
+    key, public = held.key, held.public
     made = []
     for row_id, doc in rows:
         body = signing.canonical(doc)  # serialised once: the digest's bytes and, inside, the signed document's

@@ -13,6 +13,7 @@ from services.core import signing
 from services.core.errors import InputError, PermissionDenied
 from services.core.storage import Pace
 from services.imports import members as engine
+from services.journal import authority
 from services.programme import ledger
 from services.shop import staff as auth
 
@@ -24,6 +25,8 @@ def fast_pace(size: int = engine.CHUNK) -> Pace:
 
 def run(rows, shop, pace=None, **kw):
     records = [(n, cells) for n, cells in enumerate(rows, start=2)]
+    if authority.unlocked_key() is None and shop["owner"].role == "owner":
+        auth.login("111111")  # the owner signed in: their key signs the opening balances
     # now: after the shop fixture's programme took effect (when its template was built)
     return engine.run(records, actor=shop["owner"], now=kw.pop("now", utcnow()), pace=pace or fast_pace(), **kw)
 
@@ -269,3 +272,26 @@ def test_a_lower_balance_takes_back_no_more_than_the_member_has_and_the_hubs_bou
     bounds = run([{"name": "Debt", "card": "99990001", "balance": "-5"},
                   {"name": "Rich", "card": "99990002", "balance": str(engine.IMPORT_MEMBER_CAP + 1)}], shop)
     assert [(p.row, p.error.code) for p in bounds.errors] == [(2, "import_negative"), (3, "import_balance_cap")]
+
+
+def test_without_the_owners_key_a_balance_is_refused_and_a_lock_half_way_still_signs(shop):
+    """Opening balances need the owner's signature at the hub: with no key open
+    a row with a balance is refused, saying so; the key the import started with
+    signs its later chunks even if the till is locked meanwhile."""
+    authority.forget()
+    records = [(2, {"name": "A", "phone": "+79160000001", "balance": "10"}),
+               (3, {"name": "B", "phone": "+79160000002"})]
+    outcome = engine.run(records, actor=shop["owner"], now=utcnow(), pace=fast_pace())
+    assert [(p.row, p.field, p.error.code) for p in outcome.errors] == [(2, "balance", "import_owner_key")]
+    assert outcome.imported == 1
+    auth.login("111111")
+    many = [(n, {"name": f"C {n}", "phone": f"+7916100{n:04d}", "balance": "5"}) for n in range(2, 12)]
+
+    def lock_after_first_chunk(done: int) -> None:
+        authority.forget()  # what the window's lock does
+
+    outcome = engine.run(many, actor=shop["owner"], now=utcnow(), pace=fast_pace(3), progress=lock_after_first_chunk)
+    assert outcome.imported == 10 and not outcome.errors
+    entries = [str(e.id) for e in LedgerEntry.select().where(LedgerEntry.kind == "import")]
+    signed = {r.row_id for r in RowSignature.select().where(RowSignature.kind == "ledger_import")}
+    assert len(entries) == 10 and set(entries) <= signed
