@@ -599,10 +599,25 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
 _SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
 
 
+def _no_surrogate(text: str) -> bool:
+    """`not _SURROGATE.search(text)`, at a tenth of its cost on a till's payload (the
+    regex alone was an eighth of the hub's time on a push): a JSON escape needs a
+    backslash-u, and a surrogate character is exactly what strict UTF-8 refuses."""
+    if "\\u" in text:
+        return not _SURROGATE.search(text)
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _encodable(text: str | None, payload: dict[str, Any]) -> bool:
     """False when the payload holds text UTF-8 cannot carry: PostgreSQL's driver
     would refuse it with an error no handler expects, failing the whole push."""
-    if text is not None and not _SURROGATE.search(text):
+    if text is not None and _no_surrogate(text):
         return True
     try:
         json.dumps(payload, ensure_ascii=False).encode("utf-8")
