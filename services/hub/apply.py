@@ -49,6 +49,7 @@ from typing import Any, Callable
 
 import peewee
 import psycopg2
+from pydantic_core import from_json
 
 from models.hub import (
     AppliedOp, Entity, HubReturn, HubTill, Quarantine, hub_db, utcnow,
@@ -633,6 +634,19 @@ def _text_of(payload: Any) -> str:
         return ""
 
 
+def _loads(text: str) -> Any:
+    """json.loads(text), at less than half its cost: pydantic-core's reader gives
+    what json gives for everything it takes (whole numbers of any size, NaN,
+    a double's overflow as infinity); what it refuses (a lone surrogate, more
+    than 200 levels, a number it cannot hold, bad JSON) is read by json itself,
+    which then decides as it always did.  Half of the hub's reading of a push
+    was this call."""
+    try:
+        return from_json(text)
+    except (ValueError, TypeError):  # TypeError: a surrogate character, which UTF-8 cannot carry to it
+        return json.loads(text)
+
+
 def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
     """Ops as JSON gives them; a payload may arrive as text (the outbox's own form).
     A payload that is not a JSON object is kept, refused: it goes to quarantine
@@ -644,7 +658,7 @@ def parse_ops(raw: list[dict[str, Any]]) -> list[Op]:
         refused = None
         if text is not None:
             try:
-                payload = json.loads(text)
+                payload = _loads(text)
             except ValueError:
                 payload, refused = {}, "the payload is not JSON"
             except RecursionError:

@@ -190,3 +190,26 @@ def test_a_till_pushing_two_at_once_is_applied_in_order_and_once(shop_file, hub_
     with hub_db.connection_context():
         seqs = [r.seq for r in AppliedOp.select().where(AppliedOp.till_id == till_id).order_by(AppliedOp.seq)]
     assert seqs == list(range(1, seqs[-1] + 1)) and len(seqs) >= waiting
+
+
+def _json_texts():
+    """JSON texts as tills (and attackers) write them: any value, either escaping, and text that is not JSON."""
+    written = st.one_of(JSON_VALUES.map(json.dumps), JSON_VALUES.map(lambda v: json.dumps(v, ensure_ascii=False)))
+    numbers = st.from_regex(r"-?[0-9]{1,400}(\.[0-9]{1,30})?([eE][+-]?[0-9]{1,4})?", fullmatch=True)
+    nested = st.integers(min_value=0, max_value=1200).map(lambda n: "[" * n + "]" * n)
+    return st.one_of(written, numbers, nested, ESCAPES.map(lambda t: f'"{t}"'), ANY_TEXT,
+                     st.sampled_from(["NaN", "-Infinity", "[1] x", '{"a":1,"a":2}', "1e400", '"\\ud800"']))
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_json_texts())
+def test_a_payload_is_read_as_json_reads_it(text):
+    try:
+        expected = ("ok", json.loads(text))
+    except (ValueError, RecursionError) as exc:
+        expected = ("refused", type(exc).__name__)
+    try:
+        got = ("ok", apply._loads(text))
+    except (ValueError, RecursionError) as exc:
+        got = ("refused", type(exc).__name__)
+    assert repr(got) == repr(expected)
