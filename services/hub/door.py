@@ -18,6 +18,14 @@ together hold at most BODIES_IN_MEMORY bytes of body from the moment they
 start reading until they are answered (beyond it, 503 with Retry-After).
 A wrong token costs its address: after STRANGER_BURST of them an address is
 429 before its token is even looked up.
+
+A till sends its next push before the answer to the last one comes (so the
+hub reads one while it applies the other), and the two may reach the hub's
+threads in either order; applied out of order, the later one would only be
+answered "gap" and sent again.  So the door lines each till's pushes up in
+the order they came in (`Turns`): a push is applied once those before it are
+(or TURN_WAIT has passed: the order is then the database's, by seq, as
+always).  The waiting is on the event loop, never in a worker thread.
 """
 from __future__ import annotations
 
@@ -39,6 +47,9 @@ PUSHES_IN_FLIGHT = 2
 BULK_PATHS = ("/v1/push", "/v1/snapshot")
 # Bodies held by all requests together (eight full pushes).
 BODIES_IN_MEMORY = 8 * MAX_BODY
+# The longest a push waits for the till's earlier one to be applied (services.hub.apply's lock and
+# its seq check keep the order anyway; this only saves sending a batch twice).
+TURN_WAIT = 30.0
 # Wrong or unknown tokens per client address: a few mistakes, then one a second.
 STRANGER_PER_SECOND = 1.0
 STRANGER_BURST = 20
@@ -75,6 +86,43 @@ class RateLimit:
         return (1.0 - tokens) / self.per_second
 
 
+class Turn:
+    """One push's place in its till's line (see Turns)."""
+
+    def __init__(self, line: list["Turn"]) -> None:
+        self.line = line
+        self.done = anyio.Event()
+
+    async def wait(self, limit: float = TURN_WAIT) -> None:
+        """Until every push of this till that came in before this one has been applied or has ended."""
+        with anyio.move_on_after(limit):
+            while self.line and self.line[0] is not self:
+                await self.line[0].done.wait()
+
+    def leave(self) -> None:
+        if not self.done.is_set():
+            self.done.set()
+            self.line.remove(self)
+
+
+@dataclass
+class Turns:
+    """Per till, its pushes inside the hub in the order they came in."""
+
+    lines: dict[str, list[Turn]] = field(default_factory=dict)
+
+    def arrive(self, key: str) -> Turn:
+        line = self.lines.setdefault(key, [])
+        turn = Turn(line)
+        line.append(turn)
+        return turn
+
+    def leave(self, key: str, turn: Turn) -> None:
+        turn.leave()
+        if not turn.line and self.lines.get(key) is turn.line:
+            del self.lines[key]
+
+
 class Door:
     def __init__(self, app: Callable, *, find_till: Callable[[str], Any], rate: RateLimit,
                  max_body: int | None = None, strangers: RateLimit | None = None,
@@ -88,6 +136,7 @@ class Door:
         self.bodies_in_memory = bodies_in_memory or BODIES_IN_MEMORY
         self.pushing: dict[str, int] = {}  # till -> its pushes inside the hub now
         self.holding = 0  # bytes of body reserved by the requests inside the hub now
+        self.turns = Turns()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
@@ -135,13 +184,16 @@ class Door:
             await _answer(send, 503, {"detail": "the hub is busy reading other requests"}, [(b"retry-after", b"1")])
             return
         self.holding += reserve
+        turn = None
         if bulk:
             self.pushing[key] = self.pushing.get(key, 0) + 1
+            turn = state["turn"] = self.turns.arrive(key)
         try:
             await self._inside(scope, receive, send, till)
         finally:
             self.holding -= reserve
-            if bulk:
+            if turn is not None:
+                self.turns.leave(key, turn)
                 self.pushing[key] -= 1
                 if not self.pushing[key]:
                     del self.pushing[key]

@@ -180,10 +180,14 @@ class LedgerFacts:
             ):
                 self.returns[rid] = (origin, sale_id, int(reversed_), int(restored))
                 sale_ids.add(sale_id)
+        self._programme: Programme | None = None
         if sale_ids:
+            # Units bought matter only to a fixed-points promotion's cap; reading them
+            # parses each sale's JSON, the costliest read of a push, so only then.
+            units_sql = f"({_UNITS_SQL})" if self.programme.fixed_points else "0"
             for sid, origin, member, earned, redeemed, total, units in hub_db.execute_sql(
                 "SELECT id::text, origin_id::text, member_id::text, points_earned, points_redeemed, total, "
-                f"({_UNITS_SQL}) FROM hub_sale WHERE id = ANY(%s::uuid[])", (list(sale_ids),),
+                f"{units_sql} FROM hub_sale WHERE id = ANY(%s::uuid[])", (list(sale_ids),),
             ):
                 self.sales[sid] = (origin, member, int(earned), int(redeemed), int(total),
                                    int(min(units, checks.MAX_POINTS)))
@@ -203,7 +207,6 @@ class LedgerFacts:
                 (list({r[1] for r in self.returns.values()}), list(self.returns)),
             ):
                 self.moved[(rid, kind)] = [int(total), int(count)]
-        self._programme: Programme | None = None
         self._balances: dict[str, int] = {}
         self.imported: dict[str, int] = {}  # member -> their import entries' sum, this batch's included
         self._trusted: dict[str, bool] = {}

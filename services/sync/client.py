@@ -16,10 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 import time
 import uuid
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import peewee
 
@@ -140,10 +143,13 @@ class HubClient:
     def close(self) -> None:
         self.http.close()
 
-    def call(self, method: str, path: str, json_body: bool = False, **kwargs: Any) -> Any:
+    def call(self, method: str, path: str, json_body: bool = False, headers_extra: dict[str, str] | None = None,
+             **kwargs: Any) -> Any:
         import httpx  # already loaded by __init__: a dictionary look-up
 
         headers = {**self.headers, "Content-Type": "application/json"} if json_body else self.headers
+        if headers_extra:
+            headers = {**headers, **headers_extra}
         try:
             response = self.http.request(method, path, headers=headers, **kwargs)
         except (httpx.TransportError, OSError) as exc:
@@ -161,6 +167,19 @@ class HubClient:
 
     def push(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
         return self.call("POST", "/v1/push", content=_ops_json(ops), json_body=True)
+
+    def push_body(self, body: bytes, handed_over: threading.Event) -> dict[str, Any]:
+        """A push already written as JSON (`_ops_json`); `handed_over` is set once the
+        whole body has gone to the connection (or the request has ended), so the
+        next push can follow it in order (push_all)."""
+        def stream() -> Iterator[bytes]:
+            yield body
+            handed_over.set()
+        try:
+            return self.call("POST", "/v1/push", content=stream(), json_body=True,
+                             headers_extra={"Content-Length": str(len(body))})
+        finally:
+            handed_over.set()
 
     def snapshot(self, ops: list[dict[str, Any]], seed: str | None = None) -> dict[str, Any]:
         """`seed` "more"/"last": a part of this till's own history, sent once when it joins."""
@@ -180,12 +199,17 @@ class HubClient:
         return self.call("POST", f"/v1/holds/{hold_id}/release")
 
 
-def _ops_json(ops: list[dict[str, Any]]) -> bytes:
+def _op_json(o: dict[str, Any]) -> str:
     # The payload travels as the outbox's own JSON text: no decode and re-encode per op.
-    parts = [
-        '{"op_id":"%s","seq":%d,"kind":%s,"payload":%s}' % (o["op_id"], o["seq"], json.dumps(o["kind"]), json.dumps(o["payload"]))
-        for o in ops
-    ]
+    return '{"op_id":"%s","seq":%d,"kind":%s,"payload":%s}' % (
+        o["op_id"], o["seq"], json.dumps(o["kind"]), json.dumps(o["payload"]))
+
+
+def _ops_json(ops: list[dict[str, Any]]) -> bytes:
+    return _body([_op_json(o) for o in ops])
+
+
+def _body(parts: list[str]) -> bytes:
     return ('{"ops":[' + ",".join(parts) + "]}").encode("utf-8")
 
 
@@ -386,47 +410,114 @@ IMPORT_SIGNED_AS = "ledger_import"
 _IMPORT_KIND = '"kind": "import"'
 
 
-def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], None] | None = None) -> int:
+# Pushes a till has at the hub at once: the next batch travels, and the hub reads
+# it, while the hub applies the one before (services.hub.door lets a till have two).
+PUSHES_AHEAD = 2
+
+
+@dataclass
+class _Push:
+    first_seq: int
+    seq_of: dict[str, int]  # op id -> seq, for the ops this push carries
+    answer: Future[dict[str, Any]]
+    signed: dict[int, str]  # seq -> import entry sent with the owner's signature (with_import_authority)
+
+
+def _next_push(client: HubClient, pool: ThreadPoolExecutor, after: int, batch: int) -> _Push | None:
+    """The next unsent ops after seq `after`, as many as fit one request, on their way.
+    Returns once the body has gone to the connection, so pushes reach the hub in seq order."""
+    # Read raw, not through the model: a push of 1,000 operations otherwise
+    # spends more on building rows than on sending them.
+    rows = db.obj.execute_sql(
+        'SELECT seq, op_id, kind, payload FROM "outbox" WHERE sent_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
+        (after, batch),
+    ).fetchall()
+    if not rows:
+        return None
+    ops = [{"op_id": str(uuid_from_bytes(op_id)), "seq": seq, "kind": kind, "payload": payload}
+           for seq, op_id, kind, payload in rows]
+    # Asked after the rows are read: an import commits its entries and their signatures
+    # together, so one running meanwhile has its signatures seen here.  None waiting
+    # (every till that imports nothing): no payload is read.
+    signed = with_import_authority(ops) if authority.waiting(IMPORT_SIGNED_AS) else {}
+    parts, seq_of = [], {}
+    size = len(b'{"ops":[]}')
+    for op in ops:
+        part = _op_json(op)
+        size += len(part) + 1  # ASCII: json.dumps escapes the rest
+        if size > PUSH_BYTES and parts:
+            break  # an op alone over the limit goes alone: the hub's to refuse
+        parts.append(part)
+        seq_of[op["op_id"]] = op["seq"]
+    handed_over = threading.Event()
+    answer = pool.submit(client.push_body, _body(parts), handed_over)
+    handed_over.wait()
+    return _Push(rows[0][0], seq_of, answer, signed)
+
+
+def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], None] | None = None,
+             ahead: int = PUSHES_AHEAD) -> int:
+    """Send every unsent op in seq order, `ahead` requests at the hub at once;
+    mark sent what the hub answered for.  An answer that says the hub lacks
+    earlier ops ("gap"), or a failed request, ends the round: the answers
+    still coming are taken in, and the next round starts again from the first
+    unsent op (or the failure is raised)."""
     pushed = 0
     stalls = 0
-    while True:
-        # Read raw, not through the model: a push of 1,000 operations otherwise
-        # spends more on building rows than on sending them.
-        rows = db.obj.execute_sql(
-            'SELECT seq, op_id, kind, payload FROM "outbox" WHERE sent_at IS NULL ORDER BY seq LIMIT ?', (batch,),
-        ).fetchall()
-        if not rows:
-            return pushed
-        ops = [{"op_id": str(uuid_from_bytes(op_id)), "seq": seq, "kind": kind, "payload": payload}
-               for seq, op_id, kind, payload in rows]
-        # Asked after the rows are read: an import commits its entries and their signatures
-        # together, so one running meanwhile has its signatures seen here.  None waiting
-        # (every till that imports nothing): no payload is read.
-        signed = with_import_authority(ops) if authority.waiting(IMPORT_SIGNED_AS) else {}
-        ops = ops[:fitting(ops)]
-        rows = rows[:len(ops)]
-        answer = client.push(ops)
-        seq_of = {op["op_id"]: op["seq"] for op in ops}
-        acked = [seq_of[r["op_id"]] for r in answer["results"] if r["status"] != "gap" and r["op_id"] in seq_of]
-        with write_transaction():
-            now = Outbox.sent_at.db_value(utcnow())
-            for start in range(0, len(acked), 500):
-                chunk = acked[start:start + 500]
-                marks = ", ".join("?" * len(chunk))
-                db.obj.execute_sql(f'UPDATE "outbox" SET sent_at = ? WHERE seq IN ({marks})', [now] + chunk)
-            if signed:
-                authority.pushed(IMPORT_SIGNED_AS, [signed[seq] for seq in acked if seq in signed])
-            gap = answer.get("gap")
-            if gap and gap["expected"] < rows[0][0]:
-                # The hub lacks ops this till thought were through (its answer was
-                # lost the other way): send them again from where the hub is.
-                Outbox.update(sent_at=None).where(Outbox.seq >= gap["expected"]).execute()
-        pushed += len(acked)
-        if on_batch:
-            on_batch()
-        stalls = 0 if acked else stalls + 1
-        if stalls >= 3:
-            raise SyncError("sync_hub_error", status=0)
+    with ThreadPoolExecutor(max_workers=max(1, ahead), thread_name_prefix="loyaltill-push") as pool:
+        while True:
+            flight: deque[_Push] = deque()
+            after, first, acked_in_round, failure, ended = 0, 0, 0, None, False
+            while True:
+                while not ended and len(flight) < max(1, ahead):
+                    push = _next_push(client, pool, after, batch)
+                    if push is None:
+                        ended = True
+                        break
+                    flight.append(push)
+                    first = first or push.first_seq
+                    after = max(push.seq_of.values())
+                if not flight:
+                    break
+                push = flight.popleft()
+                try:
+                    answer = push.answer.result()
+                except SyncError as exc:
+                    failure, ended = failure or exc, True
+                    continue
+                acked = _acknowledge(push, answer, first)
+                acked_in_round += acked
+                pushed += acked
+                if on_batch:
+                    on_batch()
+                if answer.get("gap"):
+                    ended = True
+            if failure is not None:
+                raise failure
+            if after == 0:  # nothing was waiting
+                return pushed
+            stalls = 0 if acked_in_round else stalls + 1
+            if stalls >= 3:
+                raise SyncError("sync_hub_error", status=0)
+
+
+def _acknowledge(push: _Push, answer: dict[str, Any], round_first: int) -> int:
+    """Mark sent what the hub answered for (applied, duplicate or quarantined: not "gap")."""
+    acked = [push.seq_of[r["op_id"]] for r in answer["results"] if r["status"] != "gap" and r["op_id"] in push.seq_of]
+    with write_transaction():
+        now = Outbox.sent_at.db_value(utcnow())
+        for start in range(0, len(acked), 500):
+            chunk = acked[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            db.obj.execute_sql(f'UPDATE "outbox" SET sent_at = ? WHERE seq IN ({marks})', [now] + chunk)
+        if push.signed:
+            authority.pushed(IMPORT_SIGNED_AS, [push.signed[seq] for seq in acked if seq in push.signed])
+        gap = answer.get("gap")
+        if gap and gap["expected"] < round_first:
+            # The hub lacks ops this till thought were through (its answer was
+            # lost the other way): send them again from where the hub is.
+            Outbox.update(sent_at=None).where(Outbox.seq >= gap["expected"]).execute()
+    return len(acked)
 
 
 def with_import_authority(ops: list[dict[str, Any]]) -> dict[int, str]:

@@ -6,11 +6,16 @@ import datetime as dt
 import json
 import uuid
 
+import anyio
 import peewee
 import pytest
+from fastapi.exceptions import RequestValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.hub import AppliedOp, HubLedger, HubTill, hub_db
-from services.hub import apply
+from services.hub import app as hub_app
+from services.hub import apply, door
 from tests.hub.test_hub import hub_knows_a_manager, ledger_op, push  # noqa: F401 (the fixture is autouse)
 
 pytestmark = pytest.mark.hub
@@ -63,3 +68,148 @@ def test_an_operation_sent_again_under_a_new_seq_is_a_duplicate(hub_http, enrol)
     with hub_db.connection_context():
         assert AppliedOp.select().count() == 4
         assert sum(e.delta for e in HubLedger.select()) == 31
+
+
+# --- reading a push: the quick path must read exactly what the careful one did -----------------------
+
+ESCAPES = st.text(alphabet=st.sampled_from(list('ab"\\udD89aAfF0é\ud800\udbff\udc00\udfff😀')), max_size=30)
+ANY_TEXT = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=()), max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(ESCAPES, ANY_TEXT))
+def test_the_quick_surrogate_check_agrees_with_the_regex(text):
+    assert apply._no_surrogate(text) == (not apply._SURROGATE.search(text))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False) | ANY_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ANY_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _read_as_before(body: bytes) -> list[apply.Op]:
+    """What the hub did before read_push: FastAPI's json.loads, then PushIn, then parse_ops."""
+    return apply.parse_ops(hub_app._ops(hub_app.PushIn.model_validate(json.loads(body))))
+
+
+@settings(max_examples=200, deadline=None)
+@given(payloads=st.lists(st.one_of(JSON_VALUES, JSON_VALUES.map(lambda v: json.dumps(v, ensure_ascii=False)),
+                                   JSON_VALUES.map(json.dumps)), min_size=1, max_size=4),
+       ascii_only=st.booleans())
+def test_a_push_is_read_as_it_was_before(payloads, ascii_only):
+    """pydantic's one-pass read, or the old read where it refuses: the same operations either way."""
+    ops = [{"op_id": str(uuid.uuid4()), "seq": i + 1, "kind": "member", "payload": p} for i, p in enumerate(payloads)]
+    try:
+        body = json.dumps({"ops": ops}, ensure_ascii=ascii_only).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate cannot be UTF-8 unescaped: the till never sends one so
+        return
+    before, now = _read_as_before(body), hub_app.read_push(body, "application/json")
+    assert [(o.op_id, o.seq, o.kind, o.raw, o.refused) for o in now] == [
+        (o.op_id, o.seq, o.kind, o.raw, o.refused) for o in before]
+    assert [json.dumps(o.payload, sort_keys=True) for o in now] == [json.dumps(o.payload, sort_keys=True) for o in before]
+
+
+def test_a_push_that_is_not_json_is_a_422_as_before():
+    for body in (b"{nope", b"[1, 2]", b'{"ops": [' + b"[" * 5000 + b"]" * 5000 + b"]}", b'{"ops": [{"seq": 1}]}'):
+        with pytest.raises(RequestValidationError):
+            hub_app.read_push(body, "application/json")
+    with pytest.raises(RequestValidationError):
+        hub_app.read_push(b'{"ops": []}', "text/plain")
+    assert hub_app.read_push(b'{"ops": []}', "application/json; charset=utf-8") == []
+
+
+# --- a till's pushes, applied in the order they came ---------------------------------------------------
+
+def test_a_push_waits_for_the_one_that_came_before_it():
+    async def main():
+        turns = door.Turns()
+        first, second = turns.arrive("till-a"), turns.arrive("till-a")
+        other = turns.arrive("till-b")
+        order = []
+
+        async def apply_(name, turn):
+            await turn.wait()
+            order.append(name)
+            turns.leave(name, turn)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(apply_, "till-a", second)
+            group.start_soon(apply_, "till-b", other)
+            await anyio.sleep(0)  # both have started waiting: only another till's push goes on
+            assert order == ["till-b"]
+            group.start_soon(apply_, "till-a", first)
+        assert order == ["till-b", "till-a", "till-a"] and turns.lines == {}
+
+    anyio.run(main)
+
+
+def test_a_push_stuck_before_it_delays_the_next_only_so_long():
+    async def main():
+        turns = door.Turns()
+        turns.arrive("till-a")  # never leaves
+        late = turns.arrive("till-a")
+        with anyio.fail_after(5):
+            await late.wait(limit=0.05)
+    anyio.run(main)
+
+
+def test_a_till_pushing_two_at_once_is_applied_in_order_and_once(shop_file, hub_http, enrol):
+    """The till's pipelined push (services.sync.client.push_all: the next batch goes
+    before the last is answered) against the real app: every op applied once, in
+    seq order, and no batch answered "gap" (the door lined them up)."""
+    from services.sync import client as sync
+    from tests.hub import tillkit
+    from tests.hub.conftest import on_till, trust_owner_of
+
+    till_id, token = enrol("A")
+    trust_owner_of(shop_file)
+    answers = []
+
+    class Recording(sync.HubClient):
+        def push_body(self, body, handed_over):
+            answers.append(super().push_body(body, handed_over))
+            return answers[-1]
+
+    with on_till(shop_file):
+        sync.configure("http://testserver", token)
+        client = Recording("http://testserver", token, http=hub_http)
+        sync.sync_once(client)  # the shop joins: its history goes as its seed
+        before = len(answers)
+        cards, barcodes = tillkit.active_cards(5), tillkit.some_barcodes(3)
+        for i in range(40):
+            tillkit.sell(cards[i % 5], [(barcodes[i % 3], 1 + i % 2)])
+        waiting = sync.pending()
+        result = sync.sync_once(client, batch=7)
+        assert result.pending == 0 and result.pushed == waiting
+    assert waiting >= 80 and len(answers) - before >= waiting // 7
+    statuses = [r["status"] for a in answers[before:] for r in a["results"]]
+    assert len(statuses) == waiting and set(statuses) == {"applied"}
+    with hub_db.connection_context():
+        seqs = [r.seq for r in AppliedOp.select().where(AppliedOp.till_id == till_id).order_by(AppliedOp.seq)]
+    assert seqs == list(range(1, seqs[-1] + 1)) and len(seqs) >= waiting
+
+
+def _json_texts():
+    """JSON texts as tills (and attackers) write them: any value, either escaping, and text that is not JSON."""
+    written = st.one_of(JSON_VALUES.map(json.dumps), JSON_VALUES.map(lambda v: json.dumps(v, ensure_ascii=False)))
+    numbers = st.from_regex(r"-?[0-9]{1,400}(\.[0-9]{1,30})?([eE][+-]?[0-9]{1,4})?", fullmatch=True)
+    nested = st.integers(min_value=0, max_value=1200).map(lambda n: "[" * n + "]" * n)
+    return st.one_of(written, numbers, nested, ESCAPES.map(lambda t: f'"{t}"'), ANY_TEXT,
+                     st.sampled_from(["NaN", "-Infinity", "[1] x", '{"a":1,"a":2}', "1e400", '"\\ud800"']))
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_json_texts())
+def test_a_payload_is_read_as_json_reads_it(text):
+    try:
+        expected = ("ok", json.loads(text))
+    except (ValueError, RecursionError) as exc:
+        expected = ("refused", type(exc).__name__)
+    try:
+        got = ("ok", apply._loads(text))
+    except (ValueError, RecursionError) as exc:
+        got = ("refused", type(exc).__name__)
+    assert repr(got) == repr(expected)

@@ -1,7 +1,7 @@
 """A hub in memory for unit tests: no network, no PostgreSQL.
 
-`FakeHub` is an `httpx.MockTransport` handler that answers the routes of
-services/hub/app.py the way the till's `HubClient` uses them, with the same
+`FakeHub` answers, one request at a time in the order they came (as the
+hub's door lines up a till's pushes), the routes of services/hub/app.py the way the till's `HubClient` uses them, with the same
 bodies: push (applied / duplicate / quarantined / gap, by op UUID and seq,
 as services.hub.apply does), snapshot, pull (pages after a cursor), holds
 (place, confirm, release; 409 with `available`), whoami, and 401 for a bad
@@ -21,6 +21,7 @@ given up.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -109,7 +110,7 @@ class FakeHub:
         return HubClient(URL, token or self.token, http=self.http(timeout))
 
     def http(self, timeout: float = 10.0) -> httpx.Client:
-        return httpx.Client(base_url=URL, transport=httpx.MockTransport(self), timeout=timeout)
+        return httpx.Client(base_url=URL, transport=_InOrder(self), timeout=timeout)
 
     # --- the transport -----------------------------------------------------
 
@@ -234,6 +235,34 @@ class FakeHub:
             return httpx.Response(409, json={"detail": "not enough points", "available": max(state["available"], 0)})
         self.holds[hold_id] = FakeHold(member_id, points)
         return httpx.Response(200, json={**self._available(member_id), "points": points})
+
+
+class _InOrder(httpx.BaseTransport):
+    """The hub's door (services.hub.door.Turns): requests answered one at a time, in
+    the order they began to arrive, though the till sends its next push from
+    another thread before the last one's answer is back."""
+
+    def __init__(self, hub: FakeHub) -> None:
+        self.hub = hub
+        self.turn = threading.Condition()
+        self.arrived = 0
+        self.served = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with self.turn:
+            mine = self.arrived
+            self.arrived += 1
+            self.turn.notify_all()
+        try:
+            request.read()
+            with self.turn:
+                self.turn.wait_for(lambda: self.served == mine)
+            return self.hub(request)
+        finally:
+            with self.turn:
+                self.turn.wait_for(lambda: self.served == mine)
+                self.served += 1
+                self.turn.notify_all()
 
 
 def _route(request: httpx.Request) -> tuple[str, str | None]:

@@ -74,9 +74,9 @@ def test_only_what_the_hub_acknowledged_is_marked_sent(hub, waiting):
 
 def test_a_lost_answer_is_sent_again_and_applied_once(hub, waiting):
     hub.fail("push", "lose")  # the hub applies the first batch; its answer never arrives
-    before = outbox()
+    before = [(seq, op_id, payload) for seq, op_id, payload in outbox()]
     with pytest.raises(SyncError) as lost:
-        sync.push_all(hub.client(), batch=3)
+        sync.push_all(hub.client(), batch=3, ahead=1)
     assert lost.value.code == "sync_unreachable"
     assert outbox() == before and unsent_seqs() == [r.seq for r in waiting]  # nothing marked sent
     assert hub.applied_seqs() == [r.seq for r in waiting[:3]]  # ...though the hub has them
@@ -87,6 +87,44 @@ def test_a_lost_answer_is_sent_again_and_applied_once(hub, waiting):
     assert hub.applied_seqs() == [r.seq for r in waiting]  # each once
     assert len({op["op_id"] for op in hub.applied}) == len(waiting)
     assert unsent_seqs() == []
+
+
+def test_a_lost_answer_while_the_next_push_is_on_its_way(hub, waiting):
+    """Two pushes at the hub at once: the first's answer is lost, the second's comes.
+    Only the second is marked sent; the first goes again and is a duplicate."""
+    hub.fail("push", "lose")
+    with pytest.raises(SyncError) as lost:
+        sync.push_all(hub.client(), batch=3, ahead=2)
+    assert lost.value.code == "sync_unreachable"
+    seqs = [r.seq for r in waiting]
+    assert hub.applied_seqs() == seqs[:6]  # the hub applied both, in order
+    assert unsent_seqs() == seqs[:3] + seqs[6:]  # the answered one is marked, the lost one is not
+    assert len(hub.calls("push")) == 2  # no push after the failure
+
+    assert sync.push_all(hub.client(), batch=3) == len(waiting) - 3
+    again = hub.calls("push")[2]
+    assert again.body["ops"] == hub.calls("push")[0].body["ops"]
+    assert hub.applied_seqs() == seqs and unsent_seqs() == []
+
+
+def test_the_next_push_goes_before_the_last_is_answered(hub, waiting):
+    """The till does not wait for an answer to send its next batch: the hub has the
+    second push while it is still answering the first."""
+    transport = None
+    seen: list[int] = []
+
+    def first_push(received):
+        if received.route == "push" and not seen:
+            with transport.turn:
+                seen.append(transport.turn.wait_for(lambda: transport.arrived >= 2, timeout=10) and transport.arrived)
+    hub.on_request = first_push
+    client = hub.client()
+    transport = client.http._transport
+    assert sync.push_all(client, batch=3) == len(waiting)
+    assert seen == [2]
+    assert hub.applied_seqs() == [r.seq for r in waiting]
+    batches = [[op["seq"] for op in call.body["ops"]] for call in hub.calls("push")]
+    assert [s for b in batches for s in b] == [r.seq for r in waiting]  # each once, in order
 
 
 def test_a_gap_answer_makes_the_till_send_again_from_where_the_hub_is(hub, waiting, shop):
