@@ -169,6 +169,15 @@ TEXTS: dict[str, str] = {
     "import_card_bad": N_("{field}: “{value}” is not a card number (digits only)."),
     "import_card_length": N_("{field}: {value} — a card number has {low} to {high} digits."),
     "import_barcode_bad": N_("{field}: “{value}” is not a barcode."),
+    "import_required": N_("{field}: empty, and every row needs it."),
+    "import_formula_kept": N_("{field}: “{value}” looks like a spreadsheet formula; it was kept as plain text."),
+    # Sales history (services.imports.history).
+    "import_receipt_apart": N_("Receipt {receipt}: its lines are not together (it began at row {row}); "
+                               "put each receipt's lines one under another."),
+    "import_receipt_refused": N_("Receipt {receipt} was not imported: its line at row {row} was refused; "
+                                 "fix that line and import the whole receipt again."),
+    "receipt_imported": N_("Receipt {receipt} comes from the old system's history: it has no till receipt to print."),
+    "return_imported": N_("Receipt {receipt} comes from the old system's history: it cannot be returned at this till."),
     # The owner's programme: rule sets, promotions, coupons, what-if.
     "no_rules": N_("No loyalty programme is set up yet: open the owner's settings first."),
     "rules_version_unknown": N_("There is no programme version {version}."),
