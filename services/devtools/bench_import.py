@@ -1,7 +1,7 @@
 """`main.py bench --what import`: the history import beside a raw executemany, and a sale's wait meanwhile.
 
-1. A history file of N receipts is written (CSV, `;`, as a register exports
-   it): most receipts carry a card of one of N/5 customers, some a phone
+1. A history file of N receipts over three years is written (CSV, `;`, in
+   date order, as a register exports it): most receipts carry a card of one of N/5 customers, some a phone
    only, some no key at all (not members); a few are of zero amount.
 2. The import runs as the till runs it, in a process of its own
    (`python -m services.devtools.bench_import history DB FILE`), reading the
@@ -10,7 +10,8 @@
    IMMEDIATE with the till's busy timeout) every 20 ms and records how long
    it waited (as bench_period does).
 3. The baseline: the same rows the import wrote (its sales, their lines, the
-   members and cards it made) are read back and written with a raw sqlite3
+   members and cards it made, and what it queued for the hub about them: the
+   outbox and the per-field clocks) are read back and written with a raw sqlite3
    executemany into a fresh file holding the same tables and indexes (the
    till's pragmas: WAL, synchronous FULL, foreign keys on), 50,000 rows per
    transaction; only the executemany and commit calls are timed.
@@ -55,9 +56,9 @@ def write_history(path: Path, receipts: int, customers: int, seed: int = 12) -> 
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(HEADER)
-        for _ in range(receipts):
-            day = start + dt.timedelta(days=rng.randrange(3 * 365))
-            minute = rng.randrange(8 * 60, 22 * 60)
+        moments = sorted((rng.randrange(3 * 365), rng.randrange(8 * 60, 22 * 60)) for _ in range(receipts))
+        for days, minute in moments:  # in date order, as registers export
+            day = start + dt.timedelta(days=days)
             amount = 0 if rng.random() < 0.01 else rng.randrange(100, 500_000)
             roll = rng.random()
             card = cards[rng.randrange(customers)] if roll < 0.7 else ""
@@ -101,7 +102,8 @@ def _schema(conn: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
     return [sql for kind, sql in rows if kind == "table"] + [sql for kind, sql in rows if kind == "index"]
 
 
-_TABLES = ("store", "till", "staff", "product", "category", "member", "card", "sale", "sale_line")
+_TABLES = ("store", "till", "staff", "product", "category", "member", "card", "sale", "sale_line", "outbox",
+           "synced_row")
 
 
 def raw_baseline(bench_db: Path, folder: Path, since_rowid: dict[str, int]) -> dict[str, Any]:
@@ -128,7 +130,7 @@ def raw_baseline(bench_db: Path, folder: Path, since_rowid: dict[str, int]) -> d
     timed = 0.0
     counts = {}
     for table, where in (("member", "rowid > ?"), ("card", "rowid > ?"), ("sale", "rowid > ? AND imported = 1"),
-                         ("sale_line", "rowid > ?")):
+                         ("sale_line", "rowid > ?"), ("outbox", "rowid > ?"), ("synced_row", "rowid > ?")):
         cursor = src.execute(f'SELECT * FROM "{table}" WHERE {where} ORDER BY rowid', (since_rowid[table],))
         counts[table] = 0
         while True:
@@ -157,7 +159,7 @@ def run_import_bench(path: Path, main_py: Path, receipts: int, members: int | No
         write_history(history_file, receipts, customers)
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)
         since = {t: conn.execute(f'SELECT COALESCE(MAX(rowid), 0) FROM "{t}"').fetchone()[0]
-                 for t in ("member", "card", "sale", "sale_line")}
+                 for t in ("member", "card", "sale", "sale_line", "outbox", "synced_row")}
         baseline = []
         for _ in range(100):
             baseline.append(_wait_for_lock(conn))

@@ -13,7 +13,7 @@ nothing here (unless the owner asks for the one-off grant below) and is never
 pushed to the hub as a new sale: nothing of it goes to the outbox.  What it
 is on the till:
 
-- `receipt_no` "IMP-" + a hash of the old receipt's id and day (receipt
+- `receipt_no` "IMP-", the day (YYYYMMDD), "-" and a hash of the old receipt's id and day (receipt
   numbers restart each day or shift on many registers), or, for a row with no
   id, of the customer key, the date-time as written, the amount and how many
   identical rows came before it in the file: a second run finds every receipt
@@ -318,6 +318,11 @@ _LINE_FIELDS = ["id", "sale", "position", "product", "barcode", "name", "qty", "
                 "points_value", "points_earned", "reasons", "grams", "price_per_kg"]
 
 
+_MEMBER_FIELDS = ["id", "name", "name_key", "phone", "birthday", "marketing_consent", "tier", "balance", "created_at",
+                  "updated_at", "email", "note", "origin", "external_ref"]
+_CARD_FIELDS = ["id", "number", "member", "status", "created_at", "blocked_at"]
+
+
 def _lookup(sql: str, keys: list[Any]) -> list[tuple]:
     out: list[tuple] = []
     for start in range(0, len(keys), LOOKUP):
@@ -355,7 +360,9 @@ class _Writer:
                         "import_receipt_apart", receipt=receipt.receipt_id or "", row=first)))
                 else:
                     self.seen[digest] = receipt.rows[0]
-                    receipt.number = f"IMP-{digest:016X}"
+                    # The day first: a history written in date order then lands in one part of the
+                    # unique index, so a chunk's commit writes few of its pages, not one per receipt.
+                    receipt.number = f"IMP-{receipt.local:%Y%m%d}-{digest:016X}"
             if receipt.problems:
                 self._refuse(receipt)
             else:
@@ -398,7 +405,7 @@ class _Writer:
                 continue
             sale_id = _row_id()
             rows, subtotal, discount = _sale_lines(receipt, sale_id, products)
-            when = receipt.local.replace(tzinfo=self.ctx.zone).astimezone(dt.timezone.utc).replace(tzinfo=None)
+            when = self._since(receipt)
             sales.append((sale_id, self.till, receipt.number, member, receipt.key.card, 0, str(when), subtotal,
                           discount, receipt.amount, 0, 0, receipt.amount, 0, 0, 1))
             lines += rows
@@ -440,15 +447,31 @@ class _Writer:
             found = found or self._made(k)
             if found is None:
                 found = self._new_member(receipt, new_members, new_cards)
+            elif k.card and k.card not in cards and ("card", k.card) not in self.made:
+                # Known by phone or old id, with a card the till has not seen: it is theirs from now on,
+                # so their next receipt with that card alone finds them too.
+                self._new_card(k.card, found, receipt, new_cards)
             out[id(receipt)] = found
         self.outcome.members_created += len(new_members)
-        if not self.dry_run and new_members:
-            insert_rows(Member, new_members)
-            outbox.record_many("member", [as_columns(Member, m) for m in new_members])
+        if not self.dry_run:
+            if new_members:
+                insert_tuples(Member, _MEMBER_FIELDS, [
+                    (m["id"].bytes, m["name"], m["name_key"], m["phone"], None, 0, m["tier"], 0, str(m["created_at"]),
+                     str(m["updated_at"]), None, "", "import", m["external_ref"]) for m in new_members])
+                outbox.record_many("member", [as_columns(Member, m) for m in new_members])
             if new_cards:
-                insert_rows(Card, new_cards)
+                insert_tuples(Card, _CARD_FIELDS, [(c["id"].bytes, c["number"], c["member"].bytes, "active",
+                                                    str(c["created_at"]), None) for c in new_cards])
                 outbox.record_many("card", [as_columns(Card, c) for c in new_cards])
         return out
+
+    def _since(self, receipt: _Receipt) -> dt.datetime:
+        return receipt.local.replace(tzinfo=self.ctx.zone).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def _new_card(self, number: str, member: bytes, receipt: _Receipt, cards: list[dict[str, Any]]) -> None:
+        cards.append(dict(id=new_id(), number=number, member=Member.id.python_value(member), status="active",
+                          created_at=self._since(receipt), blocked_at=None))
+        self.made[("card", number)] = member
 
     def _made(self, k: _Key) -> bytes | None:
         for kind, value in (("card", k.card), ("phone", k.phone), ("ref", k.ref)):
@@ -460,14 +483,12 @@ class _Writer:
         k = receipt.key
         member_id = new_id()
         name = k.name or self.placeholder.format(key=k.card or k.phone or k.ref)
-        since = receipt.local.replace(tzinfo=self.ctx.zone).astimezone(dt.timezone.utc).replace(tzinfo=None)
         members.append(dict(id=member_id, name=name, name_key=name_key(name), phone=k.phone, birthday=None,
-                            marketing_consent=False, tier=self.entry_tier, balance=0, created_at=since,
+                            marketing_consent=False, tier=self.entry_tier, balance=0, created_at=self._since(receipt),
                             updated_at=self.now, email=None, note="", origin="import", external_ref=k.ref))
         if k.card:
-            cards.append(dict(id=new_id(), number=k.card, member=member_id, status="active", created_at=since,
-                              blocked_at=None))
-        for kind, value in (("card", k.card), ("phone", k.phone), ("ref", k.ref)):
+            self._new_card(k.card, member_id.bytes, receipt, cards)
+        for kind, value in (("phone", k.phone), ("ref", k.ref)):
             if value:
                 self.made[(kind, value)] = member_id.bytes
         return member_id.bytes

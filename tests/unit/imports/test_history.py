@@ -322,3 +322,32 @@ def test_any_amount_and_date_arrive_as_written(shop, amounts, day, minute, qty):
     if minute is not None:
         local = sale.created_at.replace(tzinfo=dt.timezone.utc).astimezone(MOSCOW)
         assert (local.hour, local.minute) == (minute // 60, minute % 60)
+
+
+def test_a_new_card_of_a_member_known_by_phone_becomes_theirs(shop):
+    known, _ = add_member("Known", shop["cashier"], phone="+79990000002")
+    out = run([{"date": "01.02.2024", "amount": "10", "phone": "+79990000002", "card": "4440001"},
+               {"date": "02.02.2024", "amount": "20", "card": "4440001"}], shop)
+    assert out.members_created == 0 and out.receipts == 2
+    assert Card.get(Card.number == "4440001").member_id == known.id
+    assert Sale.select().where(Sale.member == known.id).count() == 2
+    assert Outbox.select().where(Outbox.kind == "card").count() == 2  # the card registered at the till, and this one
+
+
+@settings(max_examples=200, deadline=None)
+@given(whole=st.integers(0, 10**10), cents=st.one_of(st.none(), st.text("0123456789", min_size=1, max_size=4)),
+       mark=st.sampled_from([",", "."]))
+def test_the_quick_reading_of_plain_amounts_agrees_with_the_full_one(whole, cents, mark):
+    from services.imports import values
+
+    written = str(whole) + ("" if cents is None else mark + cents)
+    quick = full = None
+    try:
+        quick = values.money(written, "amount")
+    except InputError as exc:
+        quick = exc.code
+    try:
+        full = values.money(" " + written, "amount")  # a space: not the quick path's shape
+    except InputError as exc:
+        full = exc.code
+    assert quick == full
