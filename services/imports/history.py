@@ -605,6 +605,8 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
     pace = pace or Pace(CHUNK, budget_s=BUDGET_S, rest_first=True)
     batch: list[_Receipt] = []
 
+    done = [0]  # rows of the receipts handled (the reader is one row ahead of them)
+
     def flush() -> None:
         good = writer.checked(batch)
         if dry_run:
@@ -612,9 +614,10 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
         else:
             with pace.chunk():
                 writer.write(good)
+        done[0] += sum(len(receipt.rows) for receipt in batch)
         batch.clear()
         if progress is not None:
-            progress(outcome.rows)
+            progress(done[0])
 
     for receipt in _receipts(records, ctx, outcome):
         batch.append(receipt)

@@ -351,3 +351,13 @@ def test_the_quick_reading_of_plain_amounts_agrees_with_the_full_one(whole, cent
     except InputError as exc:
         full = exc.code
     assert quick == full
+
+
+def test_progress_after_each_chunk_and_nothing_of_an_imported_sale_is_queued_for_the_hub(shop):
+    seen: list[int] = []
+    rows = [{"date": "01.03.2024", "amount": str(n), "customer_ref": f"C{n % 2}"} for n in range(5)]
+    run(rows, shop, progress=seen.append)
+    assert seen == [2, 4, 5]  # rows read so far, after each chunk of two receipts
+    payloads = " ".join(o.payload for o in Outbox.select())
+    assert not any(sale.receipt_no in payloads or str(sale.id) in payloads for sale in Sale.select())
+    assert {o.kind for o in Outbox.select()} <= {"rule_set", "member", "staff", "setting", "member_tier"}
