@@ -233,8 +233,8 @@ def _receipts(records: Iterable[tuple[int, dict[str, Any]]], ctx: _Context, outc
     whole (its other rows say so), so the rejects file brings it back entire."""
     current: _Receipt | None = None
     for row, cells in records:
-        if all(values.blank(v) for v in cells.values()):
-            continue
+        if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in cells.values()):
+            continue  # a blank row: not counted
         outcome.rows += 1
         try:
             receipt_id, when, key, line, warned = _read(cells, ctx)
@@ -345,6 +345,7 @@ class _Writer:
         self.seen: dict[int, int] = {}  # receipt number -> its first row, for a receipt whose lines are apart
         self.seen_rows: dict[int, int] = {}  # identical id-less rows so far
         self.touched: set[bytes] = set()  # members whose receipts are in the file
+        self.offsets: dict[tuple[int, int, int, int], dt.timedelta] = {}
         self.placeholder = words(shop_info().language)._(PLACEHOLDER)
 
     def checked(self, receipts: list[_Receipt]) -> list[_Receipt]:
@@ -381,7 +382,11 @@ class _Writer:
     def write(self, receipts: list[_Receipt]) -> None:
         """One chunk, inside its transaction (or read only, in a dry run)."""
         numbers = [r.number for r in receipts]
-        there = dict(_lookup('SELECT receipt_no, member_id FROM "sale" WHERE receipt_no IN ({marks})', numbers))
+        there: dict[str, bytes | None] = {}
+        if numbers and db.obj.execute_sql(  # none of these days imported yet (a first run): one index probe
+                'SELECT 1 FROM "sale" WHERE receipt_no BETWEEN ? AND ? LIMIT 1',
+                (min(numbers), max(numbers))).fetchone() is not None:
+            there = dict(_lookup('SELECT receipt_no, member_id FROM "sale" WHERE receipt_no IN ({marks})', numbers))
         fresh = []
         for receipt in receipts:
             if receipt.number in there:
@@ -466,7 +471,14 @@ class _Writer:
         return out
 
     def _since(self, receipt: _Receipt) -> dt.datetime:
-        return receipt.local.replace(tzinfo=self.ctx.zone).astimezone(dt.timezone.utc).replace(tzinfo=None)
+        """The receipt's time in UTC, as sales are stored: the zone's offset is
+        looked up once per hour of the file (it changes only on the hour)."""
+        local = receipt.local
+        hour = (local.year, local.month, local.day, local.hour)
+        offset = self.offsets.get(hour)
+        if offset is None:
+            offset = self.offsets[hour] = local.replace(tzinfo=self.ctx.zone).utcoffset() or dt.timedelta(0)
+        return local - offset
 
     def _new_card(self, number: str, member: bytes, receipt: _Receipt, cards: list[dict[str, Any]]) -> None:
         cards.append(dict(id=new_id(), number=number, member=Member.id.python_value(member), status="active",
