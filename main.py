@@ -17,7 +17,7 @@ from typing import Any, Sequence
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
-            "backup", "restore", "check", "owner-key", "staff", "product", "audit")
+            "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import")
 
 log = logging.getLogger("loyaltill")
 
@@ -111,7 +111,7 @@ def command_parser() -> argparse.ArgumentParser:
                             "period: a sale's wait for the write lock while 'period' runs (changes the file); "
                             "import: a sales history imported beside a raw executemany (changes the file)")
     bench.add_argument("--receipts", type=int, default=100_000, help="--what import: receipts in the history file")
-    bench.add_argument("--members", type=int, help="--what import: customers in it (default: receipts / 5)")
+    bench.add_argument("--members", type=int, help="--what import: N customers imported first by the members import (default: receipts / 5 customers the history makes)")
 
     rules = sub.add_parser("rules", help="export or import the loyalty programme as JSON")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=OneLineParser)
@@ -236,9 +236,25 @@ def command_parser() -> argparse.ArgumentParser:
     audit.add_argument("--limit", type=int, default=500)
     audit.add_argument("--json", action="store_true")
 
+    bring = sub.add_parser("import", help="bring members, the catalogue or sales history from a CSV, XLSX or ODS file (owner)")
+    bring.add_argument("kind", choices=("members", "catalogue", "history"))
+    bring.add_argument("--db", type=Path, required=True)
+    bring.add_argument("file", type=Path, metavar="FILE")
+    bring.add_argument("--map", action="append", default=[], metavar="COLUMN=field",
+                       help="put a column (its header, or its number from 1) on a field; COLUMN= leaves it out")
+    bring.add_argument("--encoding", help="the text file's encoding when the detected one is wrong (utf-8, cp1251...)")
+    bring.add_argument("--delimiter", help="the text file's separator when the detected one is wrong (';', ',', 'tab')")
+    bring.add_argument("--sheet", help="the workbook's sheet (default: the first with data)")
+    bring.add_argument("--header-row", type=int, metavar="N", help="the row with the column names (from 1; default: found)")
+    bring.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    bring.add_argument("--errors", type=Path, metavar="OUT.csv", help="write the rejected rows here, with their reasons")
+    bring.add_argument("--duplicates", choices=("merge", "skip"), help="members: a phone or card twice (default: merge)")
+    bring.add_argument("--grant-points", action="store_true", help="history: a one-off grant of points by today's rules")
+    bring.add_argument("--json", action="store_true")
+
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
-    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key,
+    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring,
               *staff_sub.choices.values(), *product_sub.choices.values()):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
         p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
@@ -848,13 +864,49 @@ def cmd_audit(args: argparse.Namespace) -> dict[str, Any]:
     ]}
 
 
+def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
+    """The owner's import: the same flow as the window's wizard (services.imports.runner)."""
+    from services.imports import columns, runner
+
+    choices = []
+    for pair in args.map:
+        column, eq, field = pair.partition("=")
+        if not eq or not column.strip():
+            raise CliError(f"--map {pair[:60]!r}: write COLUMN=field, e.g. --map 'Номер карты=card' or --map 3=phone")
+        choices.append((column, field))
+    delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter, args.delimiter) if args.delimiter else None
+    if args.header_row is not None and not 1 <= args.header_row <= 1_000_000:
+        raise CliError("--header-row must be 1 to 1000000")
+    if args.duplicates and args.kind != "members":
+        raise CliError("--duplicates is for members")
+    if args.grant_points and args.kind != "history":
+        raise CliError("--grant-points is for history")
+    options = {k: v for k, v in (("duplicates", args.duplicates), ("grant_points", args.grant_points)) if v}
+    open_db(args.db)
+    actor = acting_staff(args, "import_data")
+    header_row = args.header_row - 1 if args.header_row else None
+    found = runner.inspect(args.file, args.kind, encoding=args.encoding, delimiter=delimiter, sheet=args.sheet,
+                           header_row=header_row, rows=0)
+    mapping = columns.with_choices(found.mapping, found.headers, args.kind, choices)
+    bar = progress_bar(args.file.name, "B" if found.table.kind == "csv" else " rows") if not args.json else None
+    outcome = runner.run_import(
+        args.file, args.kind, actor=actor, mapping=mapping, encoding=args.encoding, delimiter=delimiter,
+        sheet=args.sheet, header_row=header_row, dry_run=args.dry_run, errors_out=args.errors,
+        options=options or None, progress=bar)
+    result = outcome.as_json()
+    result["mapping"] = {found.headers[i] or str(i + 1): f for i, f in sorted(mapping.items())}
+    if args.errors:
+        result["errors_file"] = str(args.errors)
+    return result
+
+
 HANDLERS = {
     "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member,
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
     "rules": cmd_rules, "product": cmd_product, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
-    "staff": cmd_staff, "audit": cmd_audit,
+    "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import,
 }
 
 
@@ -875,6 +927,14 @@ def print_human(command: str, result: dict[str, Any]) -> None:
 
         ours = "database" in result or "pricing" in result or "whatif" in result
         print(format_report(result) if ours else format_print_report(result))
+        return
+    if command == "import":
+        print(", ".join(f"{key}: {result[key]}" for key in ("rows", "imported", "updated", "skipped")))
+        for kind in ("errors", "warnings"):
+            for problem in result[kind]:
+                print(f"  {kind[:-1]}: row {problem['row']}: {problem['message']}")
+        if result.get("errors_file"):
+            print(f"rejected rows: {result['errors_file']}")
         return
     if command == "bench-sync":
         from services.devtools.bench_sync import format_report as format_sync_report

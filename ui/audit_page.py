@@ -44,6 +44,7 @@ def action_name(action: str) -> str:
         "personal_data_exported": _("Personal data exported"),
         "personal_data_erased": _("Personal data erased"),
         "settings_changed": _("Settings changed"),
+        "import": _("Data imported"),
     }
     return names.get(action, action)
 
@@ -56,6 +57,8 @@ def detail_text(details: dict[str, Any], fmt: Formatter) -> str:
         "failures": _("wrong PINs in a row"), "seconds": _("locked for (s)"), "name": _("name"),
         "points_reversed": _("points taken back"), "points_restored": _("points given back"),
         "effective_from": _("from"),
+        "kind": _("what"), "rows": _("rows"), "imported": _("new"), "updated": _("updated"),
+        "skipped": _("unchanged"), "errors": _("refused"), "warnings": _("warnings"), "stopped": _("stopped"),
     }
     parts = []
     for key, value in details.items():

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from models.schema import Member, Staff, utcnow
 from services.core.errors import InputError
 from services.members import registry as members
-from services.members.cards import classify_scan
 from services.printing import printers
 from services.programme.pricing import PricedCart
 from services.sale import session as sale_session
@@ -468,7 +467,7 @@ class CashierWindow(QMainWindow):
         if dialog is None:
             self._act(self.handle_code, code)
             return
-        kind = classify_scan(code, self.info.card_prefix).kind
+        kind = members.scan_kind(code, self.info.card_prefix).kind
         taker = self._scan_taker(dialog, kind)
         if taker is not None:
             try:
@@ -715,7 +714,7 @@ class CashierWindow(QMainWindow):
         over the result: the cashier scans it again.  Whatever was held back is
         said, with the change again after a saved sale."""
         waiting, self._waiting_scans = self._waiting_scans, []
-        kinds = [(code, classify_scan(code, self.info.card_prefix).kind) for code in waiting]
+        kinds = [(code, members.scan_kind(code, self.info.card_prefix).kind) for code in waiting]
         cards = [code for code, kind in kinds if kind == "card"]
         receipts = [code for code, kind in kinds if kind == "receipt"]
         for code, kind in kinds:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
 
 from models.schema import Member, Staff
 from services.members import registry as members
-from services.members.cards import classify_scan
 from services.core.errors import InputError
 from services.shop.settings import shop_info
 from services.core.messages import _, pgettext, points_text
@@ -150,7 +149,7 @@ class FindMemberDialog(QDialog):
 
     def take_scan(self, code: str) -> None:
         """A card finds its member at once; any other code is searched for as typed."""
-        if classify_scan(code, shop_info().card_prefix).kind == "product":
+        if members.scan_kind(code, shop_info().card_prefix).kind == "product":  # an imported card is a card
             self.query.setText(code)
             self.search()
             return

@@ -16,9 +16,10 @@
    till's pragmas: WAL, synchronous FULL, foreign keys on), 50,000 rows per
    transaction; only the executemany and commit calls are timed.
 
-The members' part (helper B's `bench_import_members.bench_members`) goes first
-when it is present, so the history then finds its customers (see MEMBERS).
-The import changes the file: run it on a bench copy of a demo.
+With `--members N` the members' import (`bench_import_members.bench_members`,
+its own bench shop) brings N customers first, and the history names them by
+their cards and phones; without it the N/5 customers are new to the till and
+the history makes them.  The import changes the file: run it on a copy of a demo.
 """
 from __future__ import annotations
 
@@ -43,15 +44,18 @@ RAW_CHUNK = 50_000
 HEADER = ["date", "time", "amount", "card", "phone", "customer_name"]  # the engine's field names as columns
 
 
-def customer_cards(count: int) -> list[str]:
-    """The old system's cards (a foreign prefix, 13 digits): the history's customers."""
-    return [f"990{n:010d}" for n in range(1, count + 1)]
-
-
-def write_history(path: Path, receipts: int, customers: int, seed: int = 12) -> None:
+def customer_keys(count: int, seed: int = 12) -> tuple[list[str], list[str]]:
+    """The history's customers: (cards, phones).  Without the members' part, cards of
+    the old system (a foreign prefix, 13 digits) and phones nobody has yet."""
     rng = random.Random(seed)
-    cards = customer_cards(customers)
-    phones = [f"+7 9{rng.randrange(10**9):09d}" for _ in range(max(1, customers // 4))]  # customers known by phone only
+    return ([f"990{n:010d}" for n in range(1, count + 1)],
+            [f"+7 9{rng.randrange(10**9):09d}" for _ in range(max(1, count // 4))])
+
+
+def write_history(path: Path, receipts: int, keys: tuple[list[str], list[str]], seed: int = 12) -> None:
+    rng = random.Random(seed)
+    cards, phones = keys
+    customers = len(cards)
     start = dt.date.today() - dt.timedelta(days=3 * 365)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -76,8 +80,15 @@ def read_history(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, dict(zip(fields, cells))
 
 
-# The members' part: helper B's bench, when it is there (a one-line change then).
-MEMBERS = None  # e.g. services.devtools.bench_import_members.bench_members
+def members_first(folder: Path, customers: int) -> tuple[dict[str, Any], Path, tuple[list[str], list[str]]]:
+    """The members' part (services.devtools.bench_import_members): the customers
+    imported first into its bench shop, as a shop brings its member list before
+    its history; the history then names them by their cards and phones."""
+    from services.devtools.bench_import_members import bench_members, member_records
+
+    figures = bench_members(customers, workdir=folder)
+    people = [cells for _, cells in member_records(customers)]
+    return figures, folder / "ours.db", ([p["card"] for p in people], [p["phone"] for p in people[::4]])
 
 
 def child(db_path: Path, history_file: Path) -> dict[str, Any]:
@@ -109,7 +120,7 @@ _TABLES = ("store", "till", "staff", "product", "category", "member", "card", "s
 def raw_baseline(bench_db: Path, folder: Path, since_rowid: dict[str, int]) -> dict[str, Any]:
     """The rows the import wrote, executemany'd into a fresh copy of the same tables."""
     src = sqlite3.connect(bench_db)
-    fresh_path = folder / "raw.db"
+    fresh_path = folder / "raw_history.db"  # raw.db is the members part's
     raw = sqlite3.connect(fresh_path, isolation_level=None)
     for pragma in ("journal_mode=wal", "synchronous=2", "foreign_keys=1", "cache_size=-64000", "temp_store=2"):
         raw.execute(f"PRAGMA {pragma}")
@@ -154,9 +165,11 @@ def run_import_bench(path: Path, main_py: Path, receipts: int, members: int | No
     customers = members or max(1, receipts // 5)
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         folder = Path(tmp)
-        members_part = MEMBERS(path, folder, customer_cards(customers)) if MEMBERS else None
+        members_part, keys = None, customer_keys(customers)
+        if members:  # --members N: the customers imported first (otherwise the history makes them)
+            members_part, path, keys = members_first(folder, customers)
         history_file = folder / "history.csv"
-        write_history(history_file, receipts, customers)
+        write_history(history_file, receipts, keys)
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)
         since = {t: conn.execute(f'SELECT COALESCE(MAX(rowid), 0) FROM "{t}"').fetchone()[0]
                  for t in ("member", "card", "sale", "sale_line", "outbox", "synced_row")}

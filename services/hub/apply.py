@@ -484,6 +484,10 @@ def apply_sales(ops: list[Op], ctx: Context) -> None:
         earned = checks.whole(sale.get("points_earned") or 0, "the sale's earned points", 0, checks.MAX_POINTS)
         if (redeemed or earned) and member is None:
             raise Unapplicable("points on a sale without a member")
+        if sale.get("imported"):
+            # An old system's sale stays on the till that imported it (never in its outbox):
+            # one that arrives marked imported is a till's sale dressed up as history.
+            raise Unapplicable("a sale marked imported: an old system's sales are never pushed")
         rows.append((
             checks.an_id(sale.get("id"), "the sale's id"), ctx.till_key,
             rights.own_till(ctx, sale.get("till_id"), "the sale's till"),
@@ -552,6 +556,7 @@ def apply_returns(ops: list[Op], ctx: Context) -> None:
     HubReturn.insert_many(rows).on_conflict_ignore().execute()
 
 
+_NOT_STORED = ("_clock", "_authority")  # what travels beside an entry, never part of it
 _LEDGER_COLUMNS = ("id", "member_id", "kind", "delta", "sale_id", "return_id", "till_id", "staff_id", "note", "created_at")
 _LEDGER_UUIDS = ("id", "member_id", "sale_id", "return_id", "till_id", "staff_id")
 
@@ -573,12 +578,12 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
     for op, e in fresh:
         if e["id"] in seen:
             continue  # the same entry twice in one push
-        rights.supported(ctx, e, facts)
+        rights.supported(ctx, e, facts, op.payload)
         facts.note(e)
         seen.add(e["id"])
         rows.append(e)
         docs[e["id"]] = op.payload
-        if op.raw is not None and "_clock" not in op.payload:
+        if op.raw is not None and "_clock" not in op.payload and "_authority" not in op.payload:
             raw_docs[e["id"]] = op.raw  # the till's own JSON text goes to the change log as it came
     columns = _LEDGER_COLUMNS + ("origin_id", "received_at")
     received = ctx.now.isoformat()
@@ -588,8 +593,9 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
     checked = {r["id"]: r for r in rows}
     for (entry_id,) in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts):
         e = checked[entry_id]
+        # An import's signature (`_authority`) was checked, it is not kept: other tills get the entry alone.
         ctx.changed("ledger_entry", entry_id,
-                    raw_docs.get(entry_id) or {k: v for k, v in docs[entry_id].items() if k != "_clock"})
+                    raw_docs.get(entry_id) or {k: v for k, v in docs[entry_id].items() if k not in _NOT_STORED})
         ctx.members.add(e["member_id"])
         if e["kind"] == "redeem" and e["sale_id"]:
             ctx.redeemed_sales.add(e["sale_id"])

@@ -8,6 +8,11 @@ kinds only when it carries `_authority` {key, sig, at}: an Ed25519 signature
 document and the time it was signed.  Anything else is refused with its
 reason (apply.py quarantines it; the till's other operations go on).
 
+The same signature governs the chain's points where no sale supports them:
+an opening balance an owner's import brought (ledger kind "import", signed
+as "ledger_import" over exactly that entry: `signed_by`, called by
+services.hub.rights).
+
 Trusted keys (`owner_key`): registered by whoever runs the hub
 (`main.py hub trust-owner --key KEY`: access to the hub's machine and
 database is the owner's own credential; the till prints the key with
@@ -30,7 +35,7 @@ expires points for the chain) is claimed once by the first till, unsigned.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable
 
 from peewee import SQL
 
@@ -100,23 +105,34 @@ def accept(kind: str, entity_id: str, doc: dict[str, Any], proof: Any, *,
             raise Refused(f"{entity_id} is already set for the chain; changing it {NEEDS_OWNER}")
         reading = hlc.tick(None, "hub", now_ms)
         return {name: reading for name in doc}
-    if not isinstance(proof, dict):
-        raise Refused(f"a {kind} change {NEEDS_OWNER}")
-    key, sig, at = proof.get("key"), proof.get("sig"), proof.get("at")
-    if not isinstance(key, str) or not isinstance(sig, str) or isinstance(at, bool) or not isinstance(at, int):
-        raise Refused(f"a {kind} change {NEEDS_OWNER} (the signature is malformed)")
-    if not trusted(key):
-        raise Refused(f"a {kind} change {NEEDS_OWNER}: key {signing.fingerprint(key)} is not a trusted owner key")
-    if not signing.verify(key, signing.signed_bytes(kind, entity_id, doc, at), sig):
-        raise Refused(f"a {kind} change {NEEDS_OWNER}: the signature does not match this document")
-    if at > now_ms + SKEW_MS or at < 0:
-        raise Refused(f"a {kind} change signed at a time the hub has not reached")
+    key, at = signed_by(kind, entity_id, doc, proof, what=f"a {kind} change", now_ms=now_ms)
     if kind == "staff":
         stored = _signed_at(kind, entity_id)
         if stored is not None and at < stored:
             raise Refused(f"a {kind} document signed before the one the hub has (a replay of an old signature?)")
     reading = signing.reading(at, key)
     return {name: reading for name in doc}
+
+
+def signed_by(kind: str, entity_id: str, doc: dict[str, Any], proof: Any, *, what: str, now_ms: int,
+              is_trusted: Callable[[str], bool] = trusted) -> tuple[str, int]:
+    """The trusted owner key that signed exactly `doc` (as `kind`, `entity_id`)
+    and when, or Refused saying what is wrong: no signature, a malformed one,
+    a key the hub does not trust, a signature over another document, or a
+    signing time the hub has not reached.  `what` names the document in the
+    reason ("a staff change", "an imported balance")."""
+    if not isinstance(proof, dict):
+        raise Refused(f"{what} {NEEDS_OWNER}")
+    key, sig, at = proof.get("key"), proof.get("sig"), proof.get("at")
+    if not isinstance(key, str) or not isinstance(sig, str) or isinstance(at, bool) or not isinstance(at, int):
+        raise Refused(f"{what} {NEEDS_OWNER} (the signature is malformed)")
+    if not is_trusted(key):
+        raise Refused(f"{what} {NEEDS_OWNER}: key {signing.fingerprint(key)} is not a trusted owner key")
+    if not signing.verify(key, signing.signed_bytes(kind, entity_id, doc, at), sig):
+        raise Refused(f"{what} {NEEDS_OWNER}: the signature does not match this document")
+    if at > now_ms + SKEW_MS or at < 0:
+        raise Refused(f"{what} signed at a time the hub has not reached")
+    return key, at
 
 
 def _signed_at(kind: str, entity_id: str) -> int | None:

@@ -22,11 +22,17 @@ makes it true:
 - adjust and transfer: a manager's or owner's name and a reason, within
   MAX_ADJUST, and what they add within the till's ADJUST_DAILY_BUDGET;
 - expire: only from the chain's expiry till (the `expiry_till` setting), and
-  never more than the member's balance.
+  never more than the member's balance;
+- import (an opening balance an owner's import brought, or its correction):
+  only with a trusted owner's signature over exactly that entry (kind
+  "ledger_import", services.hub.governance.signed_by), the member's imported
+  entries together within -IMPORT_MEMBER_CAP..IMPORT_MEMBER_CAP, and a
+  negative one never more than the member's balance.
 
 During a till's seed (its first sync, before it has pushed anything) its
 history arrives without the sales it refers to, which it made before it knew
-the hub: then only kinds, bounds, clocks and the till's name are checked.
+the hub: then only kinds, bounds, clocks and the till's name are checked
+(an import entry's signature too is not asked for: the seed's cap holds).
 """
 from __future__ import annotations
 
@@ -39,7 +45,7 @@ from typing import Any, Protocol
 
 from models.hub import Entity, HubTill, hub_db
 from services.core.money import BP
-from services.hub import checks
+from services.hub import checks, governance
 from services.hub.checks import Unapplicable
 
 
@@ -199,6 +205,11 @@ class LedgerFacts:
                 self.moved[(rid, kind)] = [int(total), int(count)]
         self._programme: Programme | None = None
         self._balances: dict[str, int] = {}
+        self.imported: dict[str, int] = {}  # member -> their import entries' sum, this batch's included
+        self._trusted: dict[str, bool] = {}
+        imports = [e["member_id"] for e in entries if e["kind"] == "import"]
+        if imports:
+            self.read_imported(imports)
         self._adjusted: int | None = None  # what this till's adjustments and transfers added today
         self._expiry_till: tuple[str | None] | None = None
         self.welcomed: set[str] = set()  # members given a welcome bonus earlier in this batch
@@ -222,6 +233,24 @@ class LedgerFacts:
                 "SELECT COALESCE(SUM(delta), 0) FROM hub_ledger WHERE member_id = %s", (member_id,)).fetchone()
             self._balances[member_id] = int(row[0])
         return self._balances[member_id]
+
+    def read_imported(self, members: list[str]) -> None:
+        """The imported sums and balances of the members a batch imports for, in one read."""
+        wanted = sorted(set(members) - set(self.imported))
+        found = {member: (int(imported), int(balance)) for member, imported, balance in hub_db.execute_sql(
+            "SELECT member_id::text, COALESCE(SUM(delta) FILTER (WHERE kind = 'import'), 0), SUM(delta) "
+            "FROM hub_ledger WHERE member_id = ANY(%s::uuid[]) GROUP BY member_id", (wanted,),
+        )}
+        for member in wanted:
+            imported, balance = found.get(member, (0, 0))
+            self.imported[member] = imported
+            self._balances.setdefault(member, balance)
+
+    def trusted(self, key: str) -> bool:
+        """Whether the hub trusts this owner key (read once per batch)."""
+        if key not in self._trusted:
+            self._trusted[key] = governance.trusted(key)
+        return self._trusted[key]
 
     def adjusted_today(self, ctx: TillContext) -> int:
         if self._adjusted is None:
@@ -282,6 +311,8 @@ class LedgerFacts:
             self.welcomed.add(entry["member_id"])
         if entry["member_id"] in self._balances:
             self._balances[entry["member_id"]] += entry["delta"]
+        if entry["kind"] == "import" and entry["member_id"] in self.imported:
+            self.imported[entry["member_id"]] += entry["delta"]
         if entry["kind"] in ("adjust", "transfer") and entry["delta"] > 0 and self._adjusted is not None:
             self._adjusted += entry["delta"]
         if entry["kind"] == "birthday" and entry["member_id"] in self.birthdays:
@@ -312,8 +343,10 @@ def ledger_entry(ctx: TillContext, p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def supported(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
-    """Refuse an entry its sale's or return's own record does not support."""
+def supported(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts, payload: dict[str, Any] | None = None) -> None:
+    """Refuse an entry its sale's or return's own record does not support.
+    `payload` is the entry as the till pushed it: an import entry's signature
+    is over exactly that (without its `_authority`)."""
     kind, delta = e["kind"], e["delta"]
     if kind in ("adjust", "transfer"):
         _adjustment(e)
@@ -323,8 +356,14 @@ def supported(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
                 f"{checks.ADJUST_DAILY_BUDGET} points ({facts.adjusted_today(ctx)} already); the owner decides")
         return
     if ctx.seeding:
-        _sign(e, negative=kind in ("redeem", "reverse", "expire"))
+        if kind == "import":  # an opening balance or its correction: either way, never 0
+            _sign(e, negative=delta < 0)
+        else:
+            _sign(e, negative=kind in ("redeem", "reverse", "expire"))
         _within_seed_cap(e, facts)
+        return
+    if kind == "import":
+        _imported(ctx, e, payload or {}, facts)
         return
     if kind in ("earn", "release"):
         sale = _own_sale(ctx, e, facts)
@@ -379,6 +418,37 @@ def _bonus(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
             raise Unapplicable("a referral bonus on a sale without a member")
         if (e["member_id"] == referred) in facts.referrals_of(referred):
             raise Unapplicable("the referred member's referral was already rewarded")
+
+
+# What a member's imported entries may come to, together: a member's balance in an
+# old system's file is never more (the seed's own cap), nor a correction less.
+IMPORT_MEMBER_CAP = 1_000_000
+IMPORT_SIGNED_AS = "ledger_import"  # the kind the owner's signature names (services.journal.authority.sign_rows)
+
+
+def _imported(ctx: TillContext, e: dict[str, Any], payload: dict[str, Any], facts: LedgerFacts) -> None:
+    """An opening balance (or its correction) an owner's import brought: it must
+    carry a trusted owner's signature over exactly this entry, as the till wrote
+    it; a till's token alone can import nothing."""
+    delta, member = e["delta"], e["member_id"]
+    _sign(e, negative=delta < 0)
+    doc = {k: v for k, v in payload.items() if k != "_authority"}
+    now_ms = int(ctx.now.replace(tzinfo=dt.timezone.utc).timestamp() * 1000)  # type: ignore[attr-defined]
+    try:
+        governance.signed_by(IMPORT_SIGNED_AS, e["id"], doc, payload.get("_authority"),
+                             what="an imported balance", now_ms=now_ms, is_trusted=facts.trusted)
+    except governance.Refused as exc:
+        raise Unapplicable(str(exc)) from None
+    if member not in facts.imported:  # an entry the batch's first read did not cover
+        facts.read_imported([member])
+    after = facts.imported[member] + delta
+    if not -IMPORT_MEMBER_CAP <= after <= IMPORT_MEMBER_CAP:
+        raise Unapplicable(f"an imported balance of {delta} points brings the member's imported points to {after}: "
+                           f"imports bring a member between {-IMPORT_MEMBER_CAP} and {IMPORT_MEMBER_CAP}")
+    if delta < 0:
+        balance = facts.balance(member)
+        if -delta > balance:
+            raise Unapplicable(f"an import correction of {delta} points: the member's balance is {balance}")
 
 
 # A member's balance a seed may bring, all its entries together: beyond any real

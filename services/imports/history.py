@@ -200,7 +200,7 @@ def _phone(raw: Any, ctx: _Context) -> str | None:
 def _read(cells: dict[str, Any], ctx: _Context) -> tuple[str | None, dt.datetime | None, _Key, _Line, list[InputError]]:
     """One row's cells -> its parts; raises InputError for the first bad cell.
     The warnings returned are formula-looking text kept as text."""
-    row_warnings = [InputError("import_formula_kept", field=f, value=str(cells[f])[:40])
+    row_warnings = [InputError("import_formula_text", field=f, value=str(cells[f])[:40])
                     for f in ("receipt", "item", "customer_name", "customer_ref") if values.looks_like_formula(cells.get(f))]
     receipt_id = values.text(cells.get("receipt"), "receipt")
     when = _moment(cells.get("date"), ctx)
@@ -214,7 +214,7 @@ def _read(cells: dict[str, Any], ctx: _Context) -> tuple[str | None, dt.datetime
             raise InputError("import_date_range", field="date", value=when.date().isoformat())
     amount = values.money(cells.get("amount"), "amount")
     if amount is None:
-        raise InputError("import_required", field="amount")
+        raise InputError("import_cell_empty", field="amount")
     line = _Line(0, amount, values.quantity(cells.get("qty"), "qty"), values.text(cells.get("item"), "item"),
                  values.barcode(cells.get("barcode"), "barcode"))
     key = _Key(values.card_number(cells.get("card"), "card"), _phone(cells.get("phone"), ctx),
@@ -249,7 +249,7 @@ def _receipts(records: Iterable[tuple[int, dict[str, Any]]], ctx: _Context, outc
             if current is not None:
                 yield current
             if error is None and when is None:
-                error = InputError("import_required", field="date")
+                error = InputError("import_cell_empty", field="date")
             current = _Receipt(receipt_id, when or dt.datetime.min, key, [], [])
         current.rows.append(row)
         current.warnings += [_problem(row, w) for w in warned]

@@ -14,15 +14,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.core.errors import InputError
-from services.members.phones import normalize_phone
+from services.members.cards import CARD_DIGITS
+from services.members.phones import phone_reader
 
 # Longest texts a row may bring; longer is refused for that row, never cut.
 MAX_NAME = 200
 MAX_NOTE = 500
 MAX_TEXT = 200  # a category, a tier, an old system's id, an item's name
 MAX_EMAIL = 254
-MAX_CARD_DIGITS = 20
-MIN_CARD_DIGITS = 4
+MIN_CARD_DIGITS, MAX_CARD_DIGITS = CARD_DIGITS  # what the till takes as a card (services.members.cards)
 MAX_MONEY = 10**12  # minor units: ten billion of the currency
 MAX_POINTS = 10**9
 EARLIEST = dt.date(1900, 1, 1)
@@ -186,7 +186,17 @@ def moment(raw: Any, field: str, *, today: dt.date | None = None) -> dt.datetime
     return found
 
 
+_DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
 def _parse_moment(value: str) -> dt.datetime | None:
+    dotted = _DOTTED_DAY.fullmatch(value)  # dd.mm.yyyy, the usual way, without strptime's cost
+    if dotted is not None:
+        day_, month, year = map(int, dotted.groups())
+        try:
+            return dt.datetime(year, month, day_)
+        except ValueError:
+            return None
     iso = value.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", value) else value
     if re.match(r"\d{4}-\d\d-\d\d", iso):
         try:
@@ -251,7 +261,7 @@ def phone(raw: Any, field: str, region: str) -> str | None:
     if isinstance(raw, float) and raw.is_integer():
         raw = str(int(raw))  # a phone a workbook stored as a number
     try:
-        return normalize_phone(str(raw), region)
+        return phone_reader(region)(str(raw))
     except InputError:
         raise InputError("import_phone_bad", field=field, value=str(raw)[:40]) from None
 

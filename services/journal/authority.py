@@ -31,8 +31,10 @@ still derive (and an owner gets the new cost at their next PIN change).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ from typing import Any
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from models import db
 from models.schema import RowSignature, RuleSet, Setting, Staff
 from services.core import signing
 from services.core.serialize import row_dict
@@ -196,14 +199,27 @@ def sign_rows(kind: str, rows: list[tuple[str, dict[str, Any]]], *, now_ms: int 
         return 0
     at = int(time.time() * 1000) if now_ms is None else now_ms
     key, public = _held.key, _held.public
-    made = [
-        {"kind": kind, "row_id": row_id, "digest": signing.digest(doc), "signer": public,
-         "sig": signing.sign(key, signing.signed_bytes(kind, row_id, doc, at)), "signed_at": at}
-        for row_id, doc in rows
-    ]
-    for start in range(0, len(made), 5000):
-        RowSignature.insert_many(made[start:start + 5000]).on_conflict_replace().execute()
+    made = []
+    for row_id, doc in rows:
+        body = signing.canonical(doc)  # serialised once: the digest's bytes and, inside, the signed document's
+        made.append((kind, row_id, hashlib.sha256(body).hexdigest(), public,
+                     signing.sign(key, _signed_bytes(kind, row_id, body, at)), at))
+    db.obj.cursor().executemany(
+        'INSERT OR REPLACE INTO "row_signature" (kind, row_id, digest, signer, sig, signed_at) VALUES (?, ?, ?, ?, ?, ?)',
+        made,
+    )
     return len(made)
+
+
+def _signed_bytes(kind: str, row_id: str, canonical_doc: bytes, at_ms: int) -> bytes:
+    """signing.signed_bytes(kind, row_id, doc, at_ms) from the document already made
+    canonical: the same bytes (sorted keys: at, doc, id, kind), one serialisation fewer."""
+    quoted_id = f'"{row_id}"'.encode("ascii") if _PLAIN_ID.fullmatch(row_id) else signing.canonical(row_id)
+    return b"".join((b'{"at":', str(int(at_ms)).encode("ascii"), b',"doc":', canonical_doc, b',"id":',
+                     quoted_id, b',"kind":', signing.canonical(kind), b"}"))
+
+
+_PLAIN_ID = re.compile(r"[0-9a-f-]{1,64}")  # a UUID's text: JSON quotes it as it is
 
 
 def sign_all(*, now_ms: int | None = None) -> int:
@@ -221,7 +237,33 @@ def sign_all(*, now_ms: int | None = None) -> int:
 
 
 def signatures() -> dict[tuple[str, str], RowSignature]:
-    return {(r.kind, r.row_id): r for r in RowSignature.select()}
+    """The governed rows' kept signatures (not an import's, which may be many)."""
+    return {(r.kind, r.row_id): r for r in RowSignature.select().where(RowSignature.kind.in_(GOVERNED))}
+
+
+def waiting(kind: str) -> bool:
+    """Whether any signature of this kind is kept, waiting to be pushed (one index look-up)."""
+    return RowSignature.select().where(RowSignature.kind == kind).exists()
+
+
+def kept(kind: str, row_ids: list[str]) -> dict[str, RowSignature]:
+    """The kept signatures of these rows, by row id."""
+    out: dict[str, RowSignature] = {}
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start:start + 500]
+        out.update((r.row_id, r) for r in RowSignature.select().where(
+            (RowSignature.kind == kind) & RowSignature.row_id.in_(chunk)))
+    return out
+
+
+def pushed(kind: str, row_ids: list[str]) -> None:
+    """The hub has answered for these rows' documents: their signatures are no
+    longer kept (inside the caller's transaction).  Only for documents pushed
+    once, as an import's ledger entries; a governed row's signature stays, it
+    goes with the row again whenever sync compares it."""
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start:start + 500]
+        RowSignature.delete().where((RowSignature.kind == kind) & RowSignature.row_id.in_(chunk)).execute()
 
 
 def authority_for(signature: RowSignature | None, doc: dict[str, Any]) -> dict[str, Any] | None:

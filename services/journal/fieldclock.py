@@ -83,15 +83,26 @@ def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]]) -> list[dict[s
     known_rows: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for row_id, doc, clocks in (
-            SyncedRow.select(SyncedRow.row_id, SyncedRow.doc, SyncedRow.clocks)
-            .where((SyncedRow.kind == kind) & SyncedRow.row_id.in_(chunk)).tuples()
-        ):
+        marks = ", ".join("?" * len(chunk))
+        for row_id, doc, clocks in db.obj.execute_sql(
+            f'SELECT row_id, doc, clocks FROM "synced_row" WHERE kind = ? AND row_id IN ({marks})', [kind, *chunk]
+        ).fetchall():
             known_rows[row_id] = (json.loads(doc), json.loads(clocks))
     reading = next_reading()
     out, rows = [], []
+    fresh: dict[tuple[str, ...], tuple[dict[str, str], str]] = {}  # a new row's clocks, by its fields
     for row_id, doc in docs:
-        old_doc, old_clocks = known_rows.get(row_id, ({}, {}))
+        known_row = known_rows.get(row_id)
+        if known_row is None:  # a new row (a batch of cards, an import): every field has the batch's reading
+            fields = tuple(doc)
+            if fields not in fresh:
+                clocks = dict.fromkeys(fields, reading)
+                fresh[fields] = (clocks, json.dumps(clocks))
+            clocks, clocks_text = fresh[fields]
+            out.append(dict(clocks))
+            rows.append((kind, row_id, json.dumps(doc, ensure_ascii=False, sort_keys=True), clocks_text))
+            continue
+        old_doc, old_clocks = known_row
         clocks = {
             f: old_clocks[f] if f in old_doc and old_doc[f] == v and f in old_clocks else reading for f, v in doc.items()
         }

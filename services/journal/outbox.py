@@ -9,7 +9,7 @@ from typing import Any
 
 from models import db
 from models.db import insert_rows
-from models.schema import Outbox
+from models.schema import Outbox, new_id, utcnow
 from services.journal import fieldclock
 from services.core.serialize import dumps
 
@@ -25,4 +25,12 @@ def record_many(kind: str, payloads: list[dict[str, Any]]) -> None:
         raise RuntimeError("outbox.record_many must run inside the write's transaction")
     if kind in fieldclock.STAMPED:  # master data merges field by field at the hub
         payloads = fieldclock.stamp_payloads(kind, payloads)
-    insert_rows(Outbox, [{"kind": kind, "payload": dumps(payload)} for payload in payloads])
+    if len(payloads) == 1:
+        insert_rows(Outbox, [{"kind": kind, "payload": dumps(payloads[0])}])
+        return
+    # A bulk write (an import, a batch of cards): the columns worked out once, not per row.
+    at = Outbox.created_at.db_value(utcnow())
+    db.obj.cursor().executemany(
+        'INSERT INTO "outbox" (op_id, kind, payload, created_at) VALUES (?, ?, ?, ?)',
+        [(new_id().bytes, kind, dumps(payload), at) for payload in payloads],
+    )

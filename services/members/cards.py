@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from services.core.errors import InputError
 
+# Cards an old system gave out, kept as they are by an import (services.imports):
+# digits only, this many of them (EAN-8, EAN-13 of another prefix, Code 128 digits).
+CARD_DIGITS = (4, 20)
+
 # A USB scanner "types" what it reads with whatever keyboard layout is active,
 # so "T01-000123" would arrive as "Е01-000123" on a Russian layout. A receipt's
 # barcode therefore carries digits only: 9 + till number (3 digits) + receipt

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 import peewee
 
 from services.core.storage import write_transaction
+from models import db
 from models.db import fetch_model
 from models.schema import Card, Member, Staff, utcnow
 from services.shop import staff as auth
 from services.programme import ledger
 from services.programme import loyalty
 from services.journal import audit, continuity, outbox
-from services.members.cards import is_valid_ean13, make_card_number
+from services.members.cards import CARD_DIGITS, ScanKind, classify_scan, is_valid_ean13, make_card_number
 from services.core.errors import InputError, NotFound
 from services.members.phones import looks_like_phone, normalize_phone
 from services.programme.pricing import Customer
@@ -74,13 +75,16 @@ def active_card(member: Member) -> Card | None:
 
 
 def find_by_card(number: str) -> Member:
+    """The member of a card: one of this shop's EAN-13s, or any number the card
+    table knows (an old system's card brought by an import: EAN-8, an EAN-13
+    with another prefix, Code 128 digits), as it is."""
     number = number.strip()
-    if not (len(number) == 13 and number.isdecimal()):
-        raise InputError("card_shape", card=number)
-    if not is_valid_ean13(number):
-        raise InputError("card_check_digit", card=number)
-    found = fetch_model(Member, _CARD_SQL, (number,), extra=("card_status",))
+    found = fetch_model(Member, _CARD_SQL, (number,), extra=("card_status",)) if _may_be_card(number) else None
     if found is None:
+        if not (len(number) == 13 and number.isdecimal()):
+            raise InputError("card_shape", card=number)
+        if not is_valid_ean13(number):
+            raise InputError("card_check_digit", card=number)
         raise NotFound("card_unknown", card=number)
     member, card = found
     if card["card_status"] == "blocked":
@@ -90,10 +94,35 @@ def find_by_card(number: str) -> Member:
     return member
 
 
+def _may_be_card(code: str) -> bool:
+    return code.isdecimal() and code.isascii() and CARD_DIGITS[0] <= len(code) <= CARD_DIGITS[1]
+
+
+_KNOWN_CARD_SQL = 'SELECT 1 FROM "card" WHERE number = ?'
+
+
+def is_known_card(code: str) -> bool:
+    """A number the card table knows (one indexed lookup): a card, whatever its shape."""
+    code = code.strip()
+    if not _may_be_card(code):
+        return False
+    with peewee.__exception_wrapper__:
+        return db.obj.connection().execute(_KNOWN_CARD_SQL, (code,)).fetchone() is not None
+
+
+def scan_kind(code: str, card_prefix: str) -> ScanKind:
+    """classify_scan, and a code the card table knows is a card whatever its
+    shape: an imported card must not be taken for a product or a receipt."""
+    found = classify_scan(code, card_prefix)
+    if found.kind != "card" and is_known_card(found.code):
+        return ScanKind("card", found.code)
+    return found
+
+
 def find_member_ref(ref: str) -> Member:
     """A member by id (UUID) or by one of their cards: what a list typed by the owner holds."""
     ref = ref.strip()
-    if len(ref) == 13 and ref.isdecimal():
+    if (len(ref) == 13 and ref.isdecimal()) or is_known_card(ref):
         return find_by_card(ref)  # says so if the card is blocked, unknown or not given out
     else:
         try:
@@ -128,6 +157,11 @@ def search(text: str, limit: int = 20) -> list[Member]:
     text = text.strip()
     if not text:
         return []
+    if is_known_card(text):  # a card typed or scanned into the find box, an old one too
+        try:
+            return [find_by_card(text)]
+        except InputError:
+            pass  # blocked or not given out: search the digits as typed
     if text.isdigit() and 4 <= len(text) <= 6:
         return find_by_phone_ending(text, limit)
     if looks_like_phone(text):
@@ -245,7 +279,7 @@ def register(
 def find_referrer(text: str) -> Member:
     """The member who brought a new one, by card number or phone."""
     text = text.strip()
-    if text.isdecimal() and len(text) == 13:
+    if (text.isdecimal() and len(text) == 13) or is_known_card(text):
         return find_by_card(text)
     found = find_by_phone(text)
     if not found:

@@ -23,7 +23,6 @@ from typing import Callable
 from models.schema import Member, Product, Staff, utcnow
 from services.core.errors import InputError, NotFound, RedeemRefused
 from services.members import registry as members
-from services.members.cards import classify_scan
 from services.members.registry import MemberSummary
 from services.programme import loyalty
 from services.programme.pricing import CartLine, PricedCart
@@ -124,7 +123,7 @@ class SaleSession:
 
     def scan(self, code: str, qty: int = 1) -> Outcome:
         """A code from the scanner (or typed digits): a card, a receipt, a product."""
-        found = classify_scan(code, self.card_prefix)
+        found = members.scan_kind(code, self.card_prefix)  # an imported card of any shape is a card
         if found.kind == "card":
             return self.attach_member(members.find_by_card(found.code))
         if found.kind == "receipt":  # the barcode on a receipt: the customer brings something back

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import peewee
 
 from models.db import fold_text
-from models.schema import Category, PriceChange, Product, ProductCode, Staff, utcnow
+from models.schema import Card, Category, PriceChange, Product, ProductCode, Staff, utcnow
 from services.core.errors import InputError, NotFound
 from services.core.messages import words
 from services.core.storage import write_transaction
@@ -296,13 +296,8 @@ def set_scale_layout(actor: Staff | None, text: str) -> scales.ScaleLayout:
 
 def _checked(form: ProductForm, item: Product | None) -> tuple[dict[str, object], list[str]]:
     """The product's columns and its codes, every value checked (inside the transaction)."""
-    name = " ".join(form.name.split())
-    if not name:
-        raise InputError("product_name_empty")
-    if len(name) > NAME_MAX:
-        raise InputError("name_too_long", max=NAME_MAX)
-    if not 0 <= form.price <= MAX_PRICE:
-        raise InputError("price_range", max=MAX_PRICE)
+    name = checked_name(form.name)
+    check_price(form.price)
     category = category_named(form.category) if form.category.strip() else None
     if category is None:
         if not form.category.strip():
@@ -313,7 +308,7 @@ def _checked(form: ProductForm, item: Product | None) -> tuple[dict[str, object]
     for raw in form.barcodes:
         if not raw.strip():
             continue
-        code = product_codes.check_code(raw, card_prefix)
+        code = checked_code(raw, card_prefix)
         if code in codes:
             continue
         owner = find_code(code)
@@ -322,14 +317,9 @@ def _checked(form: ProductForm, item: Product | None) -> tuple[dict[str, object]
         codes.append(code)
     plu = form.plu
     if form.weighed:
-        layout = scale_layout()
         if plu is None:
             plu = item.plu if item is not None and item.plu else next_plu()
-        if not 0 < plu <= layout.max_plu:
-            raise InputError("plu_range", max=layout.max_plu)
-        other = Product.get_or_none((Product.plu == plu) & (Product.id != (item.id if item else None)))
-        if other is not None:
-            raise InputError("plu_taken", plu=plu, name=other.name)
+        check_plu(plu, item.id if item else None)
     else:
         plu = None
     values: dict[str, object] = dict(
@@ -337,6 +327,51 @@ def _checked(form: ProductForm, item: Product | None) -> tuple[dict[str, object]
         weighed=form.weighed, plu=plu, sku=form.sku.strip() or (item.sku if item else ""),
     )
     return values, codes
+
+
+# --- the rules every way in shares (the dialog, `main.py product`, an import) ---------------
+
+
+def checked_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name:
+        raise InputError("product_name_empty")
+    if len(name) > NAME_MAX:
+        raise InputError("name_too_long", max=NAME_MAX)
+    return name
+
+
+def check_price(price: int) -> None:
+    if not 0 <= price <= MAX_PRICE:
+        raise InputError("price_range", max=MAX_PRICE)
+
+
+def checked_code(raw: str, card_prefix: str) -> str:
+    """A barcode as it will be stored: its check digit right, outside the cards'
+    range, and not a member's card (an imported old card may have any shape)."""
+    code = product_codes.check_code(raw, card_prefix)
+    if is_card_number(code):
+        raise InputError("barcode_is_card", barcode=code)
+    return code
+
+
+def is_card_number(code: str) -> bool:
+    return Card.select().where(Card.number == code).exists()
+
+
+def check_plu(plu: int, product_id: object | None) -> None:
+    """A weighed product's PLU: in the scales' range, and no other product's."""
+    layout = scale_layout()
+    if not 0 < plu <= layout.max_plu:
+        raise InputError("plu_range", max=layout.max_plu)
+    other = Product.get_or_none((Product.plu == plu) & (Product.id != product_id))
+    if other is not None:
+        raise InputError("plu_taken", plu=plu, name=other.name)
+
+
+def category_name(raw: str) -> str:
+    """A category's name as it is kept (checked)."""
+    return _category_name(raw)
 
 
 def _put_codes(item: Product, codes: list[str]) -> None:

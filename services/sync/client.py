@@ -34,7 +34,7 @@ from services.programme import rules as rules_service
 from services.core import hlc, signing
 from services.sync import sealed
 from services.core.errors import InputError
-from services.core.serialize import row_dict
+from services.core.serialize import dumps, row_dict
 from services.shop.settings import local_till
 from services.shop import training
 from services.core.storage import write_transaction
@@ -64,6 +64,7 @@ LOCAL_KEYS = {
     "backup_last_automatic",  # services/care/backup: whether this till's daily backup is due
     "period_last_run",  # services/programme/period: when this till's own points run last ran
     "first_day",  # services/opening/first_day: this till's new-shop checklist (a joined till shows none)
+    "import_mappings",  # services/imports/columns: the owner's column mappings, per source file, on this till
 }
 # Chain-wide, from the settings page and the cards: shop_name, shop_address, receipt_header, receipt_footer,
 # language, currency, time_zone, card_prefix, card_logo (scan_prefix/suffix above are this till's scanner).
@@ -375,6 +376,16 @@ def fitting(ops: list[dict[str, Any]], limit: int = PUSH_BYTES) -> int:
     return len(ops)
 
 
+# An opening balance an owner's import brought (ledger kind "import") is pushed with the
+# owner's signature of exactly that entry (services.journal.authority.sign_rows): the hub
+# takes no balance on a till's word.  The outbox writes payloads with
+# services.core.serialize.dumps (sorted keys, ", " and ": "), so an import entry holds this
+# text; only a ledger payload that does is read, and only while signatures wait to go
+# (one index look-up per batch says whether any do).
+IMPORT_SIGNED_AS = "ledger_import"
+_IMPORT_KIND = '"kind": "import"'
+
+
 def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], None] | None = None) -> int:
     pushed = 0
     stalls = 0
@@ -388,6 +399,10 @@ def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], No
             return pushed
         ops = [{"op_id": str(uuid_from_bytes(op_id)), "seq": seq, "kind": kind, "payload": payload}
                for seq, op_id, kind, payload in rows]
+        # Asked after the rows are read: an import commits its entries and their signatures
+        # together, so one running meanwhile has its signatures seen here.  None waiting
+        # (every till that imports nothing): no payload is read.
+        signed = with_import_authority(ops) if authority.waiting(IMPORT_SIGNED_AS) else {}
         ops = ops[:fitting(ops)]
         rows = rows[:len(ops)]
         answer = client.push(ops)
@@ -399,6 +414,8 @@ def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], No
                 chunk = acked[start:start + 500]
                 marks = ", ".join("?" * len(chunk))
                 db.obj.execute_sql(f'UPDATE "outbox" SET sent_at = ? WHERE seq IN ({marks})', [now] + chunk)
+            if signed:
+                authority.pushed(IMPORT_SIGNED_AS, [signed[seq] for seq in acked if seq in signed])
             gap = answer.get("gap")
             if gap and gap["expected"] < rows[0][0]:
                 # The hub lacks ops this till thought were through (its answer was
@@ -410,6 +427,29 @@ def push_all(client: HubClient, *, batch: int = BATCH, on_batch: Callable[[], No
         stalls = 0 if acked else stalls + 1
         if stalls >= 3:
             raise SyncError("sync_hub_error", status=0)
+
+
+def with_import_authority(ops: list[dict[str, Any]]) -> dict[int, str]:
+    """Give each import entry among `ops` the owner's kept signature as
+    `_authority` {key, sig, at}, if it was made for exactly that entry; returns
+    the entries signed, by seq.  One without (no owner was signed in, or the
+    entry changed since) goes as it is: the hub quarantines it, saying why."""
+    found = []
+    for o in ops:
+        if o["kind"] == "ledger_entry" and _IMPORT_KIND in o["payload"]:
+            doc = json.loads(o["payload"])
+            if doc.get("kind") == "import" and isinstance(doc.get("id"), str):
+                found.append((o, doc))
+    if not found:
+        return {}
+    kept = authority.kept(IMPORT_SIGNED_AS, [doc["id"] for _, doc in found])
+    signed: dict[int, str] = {}
+    for o, doc in found:
+        proof = authority.authority_for(kept.get(doc["id"]), doc)
+        if proof is not None:
+            o["payload"] = dumps({**doc, "_authority": proof})
+            signed[o["seq"]] = doc["id"]
+    return signed
 
 
 def pull_all(client: HubClient, *, page: int = PAGE) -> int:

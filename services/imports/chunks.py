@@ -1,0 +1,108 @@
+"""How every import engine walks its file: rows checked outside the write
+lock, then a chunk at a time in one short write transaction (a sale at the
+till waits one chunk at most), progress after each chunk, a stop asked for
+honoured between chunks (what was committed stays; a second run completes
+the rest).  A dry run does the same work and rolls each chunk back.
+
+Also the small SQL helpers the engines' bulk lookups share: values go in
+parts to IN (...), never one query per row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+import peewee
+
+from models import db
+from models.db import insert_tuples
+from services.core.storage import Pace, write_transaction
+from services.imports.outcome import ImportOutcome
+
+Checked = TypeVar("Checked")
+PART = 500  # values per IN (...): well under SQLite's limit of bound values
+
+
+class _DryRun(Exception):
+    """Leaves a dry run's chunk transaction, rolling it back."""
+
+
+def run_in_chunks(records: Iterable[tuple[int, dict[str, Any]]], outcome: ImportOutcome, pace: Pace, *,
+                  check: Callable[[int, dict[str, Any], ImportOutcome], Checked | None],
+                  write: Callable[[list[Checked], ImportOutcome], None],
+                  progress: Callable[[int], None] | None = None,
+                  should_stop: Callable[[], bool] | None = None) -> ImportOutcome:
+    """The pace's chunks and rests (services.core.storage.Pace), with the next
+    chunk's rows read and checked during the rest: the lock is free for the
+    till's sales all the same, and the import does not wait idle for it."""
+    stream = iter(records)
+    done = 0
+    rest_until = 0.0
+    while True:
+        if done and should_stop is not None and should_stop():
+            break
+        batch = list(itertools.islice(stream, pace.size))
+        if not batch:
+            break
+        checked = [found for row, cells in batch if (found := check(row, cells, outcome)) is not None]
+        outcome.rows += len(batch)
+        left = rest_until - pace.clock()
+        if left > 0:
+            pace.sleep(left)
+        start = pace.clock()
+        try:
+            with write_transaction():
+                write(checked, outcome)
+                if outcome.dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        pace.adjust(pace.clock() - start)
+        rest_until = pace.clock() + pace.rest_s
+        done += len(batch)
+        if progress is not None:
+            progress(done)
+    return outcome
+
+
+def parts(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), PART):
+        yield items[start:start + PART]
+
+
+def marks(part: list[Any]) -> str:
+    return ", ".join("?" * len(part))
+
+
+def select(sql: str, params: list[Any]) -> list[tuple]:
+    return db.obj.execute_sql(sql, params).fetchall()
+
+
+def as_uuid(raw: Any) -> Any:
+    """A 16-byte id as the database returns it -> uuid.UUID (None stays None)."""
+    return uuid.UUID(bytes=raw) if isinstance(raw, bytes) else raw
+
+
+def _plain_value(value: Any) -> Any:
+    """A value as SQLite's adapters (and so peewee's fields) store it: ids as
+    16 bytes, dates and times as ISO text with a space, as sqlite3 writes them."""
+    kind = type(value)
+    if kind is uuid.UUID:
+        return value.bytes
+    if kind is dt.datetime:
+        return value.isoformat(" ")
+    if kind is dt.date:
+        return value.isoformat()
+    return value
+
+
+def insert_plain(model: type[peewee.Model], rows: list[dict[str, Any]]) -> None:
+    """models.db.insert_rows for an import's many rows, every field given: each
+    value converted by its type alone, not through its field, as the file's
+    rows are all alike (a tenth of the time for 100,000 members)."""
+    if not rows:
+        return
+    fields = [f.name for f in model._meta.sorted_fields if not isinstance(f, peewee.AutoField)]
+    insert_tuples(model, fields, [tuple(_plain_value(row[name]) for name in fields) for row in rows])

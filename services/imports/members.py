@@ -1,0 +1,511 @@
+"""Members from an old system's file: their details, their old cards (kept as
+they are, so they work at the till on day one) and their balances.
+
+A row finds its member by card, then phone, then the old system's id, then
+e-mail (a row with none of these, by name among imported members with none
+either), so importing the same file again finds everyone it made.
+
+- What a row gives overwrites the member's value (a changed phone updates);
+  an empty cell leaves it.
+- The opening balance is one ledger entry of kind "import", signed by the
+  owner; a later file with another balance adds an entry for the difference
+  between it and what imported entries already gave, so the balance is
+  always the ledger's sum and the same file twice changes nothing.
+- Duplicates (the same member reached again by a later row of the file, or
+  an existing member found by phone carrying another card): "merge" takes
+  the later row's card and the fields no earlier row of this file gave,
+  "skip" leaves the row out.  Either is reported as a warning naming the row
+  or member it duplicates.  A later row never overwrites what an earlier row
+  of the same file gave: otherwise importing the file again would have the
+  earlier row change it back, and the later one change it once more.
+
+Rows are read and checked outside the write lock; each chunk is then looked
+up (IN (...), not per row) and written in one short transaction, the bulk
+writes with executemany, so a sale at the till waits one chunk at most.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from models import db
+from models.schema import Card, LedgerEntry, Member, Staff, new_id, utcnow
+from services.core.errors import InputError
+from services.core.serialize import as_columns
+from services.core.storage import Pace
+from services.imports import values
+from services.imports.chunks import as_uuid, insert_plain, marks, parts, run_in_chunks, select
+from services.imports.outcome import ImportOutcome, RowProblem
+from services.journal import authority, outbox
+from services.members.registry import name_key
+from services.programme.rules import Rules, active_rules
+from services.shop import staff as auth
+from services.shop.settings import local_till, shop_info
+
+CHUNK = 2000  # rows per transaction to start with; the pace adapts it to about CHUNK_BUDGET_S
+CHUNK_BUDGET_S = 0.5  # a sale waits half a second at most (its busy timeout is 5 s)
+MOST_PER_CHUNK = 20000
+DUPLICATES = ("merge", "skip")
+SIGN_KIND = "ledger_import"
+# What a member's imported entries may come to together: the hub takes no more
+# (services.hub.rights.IMPORT_MEMBER_CAP; the till does not import the hub's code).
+IMPORT_MEMBER_CAP = 1_000_000
+
+# The member's columns a file may set, in the order the update statement writes them.
+_COLUMNS = ("name", "name_key", "phone", "email", "birthday", "marketing_consent", "tier", "note",
+            "external_ref", "created_at")
+# A row's fields -> the member column each sets (name also sets name_key).
+_FIELD_COLUMN = {"name": "name", "phone": "phone", "email": "email", "birthday": "birthday",
+                 "consent": "marketing_consent", "tier": "tier", "note": "note",
+                 "external_ref": "external_ref", "registered": "created_at"}
+_TEXT_FIELDS = ("name", "last_name", "first_name", "middle_name", "note", "external_ref", "tier")
+
+
+@dataclass
+class MemberRow:
+    """One row of the file, checked: the fields it gives (empty cells are absent)."""
+
+    row: int
+    given: dict[str, Any] = field(default_factory=dict)  # field -> value, in the till's terms
+    card: str | None = None
+    balance: int | None = None
+
+    def identity(self) -> str:
+        """What names this row in a warning: its card, phone, id or e-mail."""
+        for value in (self.card, self.given.get("phone"), self.given.get("external_ref"), self.given.get("email")):
+            if value:
+                return str(value)
+        return str(self.given.get("name", ""))
+
+
+def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options: dict[str, Any] | None = None,
+        dry_run: bool = False, progress: Callable[[int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None, now: dt.datetime | None = None,
+        pace: Pace | None = None) -> ImportOutcome:
+    """Import members; see the module's docstring.  `pace` paces the chunks
+    (a bench or a test passes one without rests)."""
+    who = auth.require(actor, "import_data")
+    duplicates = (options or {}).get("duplicates", "merge")
+    if duplicates not in DUPLICATES:
+        raise InputError("import_option_bad", option="duplicates", value=str(duplicates), allowed=", ".join(DUPLICATES))
+    now = now or utcnow()
+    job = _Job(who, now, duplicates, dry_run)
+    pace = pace or Pace(CHUNK, budget_s=CHUNK_BUDGET_S, most=MOST_PER_CHUNK)
+    outcome = ImportOutcome(dry_run=dry_run)
+    return run_in_chunks(records, outcome, pace, check=job.check, write=job.write,
+                         progress=progress, should_stop=should_stop)
+
+
+class _Job:
+    """One import's settings and what it has done so far (which members this
+    file reached, with which fields), across its chunks."""
+
+    def __init__(self, who: Staff, now: dt.datetime, duplicates: str, dry_run: bool) -> None:
+        self.who, self.now, self.duplicates, self.dry_run = who, now, duplicates, dry_run
+        self.region = shop_info().region
+        self.rules: Rules = active_rules(now)
+        self.tiers = {t.code.casefold(): t.code for t in self.rules.tiers}
+        self.tiers.update({t.name.casefold(): t.code for t in self.rules.tiers})
+        entry = self.rules.tier_for_spend(0)
+        self.entry_tier = entry.code if entry else ""
+        self.till_id = local_till().id
+        self.today = now.date()
+        # member id -> (the row that first reached it, the fields rows of this file gave it)
+        self.reached: dict[uuid.UUID, tuple[int, set[str]]] = {}
+        self._emails: dict[str, uuid.UUID] | None = None
+
+    def emails(self) -> dict[str, uuid.UUID]:
+        """Every member's e-mail, read once (the column has no index: an IN (...)
+        per chunk would read the whole table each time), then kept up to date
+        with what this import writes."""
+        if self._emails is None:
+            self._emails = {}
+            for email, member in select('SELECT email, id FROM "member" WHERE email IS NOT NULL '
+                                        'ORDER BY created_at', []):
+                self._emails.setdefault(email, as_uuid(member))
+        return self._emails
+
+    # --- one row, before the write lock ---------------------------------------------
+
+    def check(self, row: int, cells: dict[str, Any], outcome: ImportOutcome) -> MemberRow | None:
+        try:
+            return self._check(row, cells, outcome)
+        except InputError as exc:
+            outcome.errors.append(RowProblem(row, str(exc.params.get("field", "")), exc))
+            return None
+
+    def _check(self, row: int, cells: dict[str, Any], outcome: ImportOutcome) -> MemberRow:
+        found = MemberRow(row)
+        warnings = []
+        for name in _TEXT_FIELDS:
+            if values.looks_like_formula(cells.get(name)):
+                warnings.append(RowProblem(row, name, InputError("import_formula_text", field=name,
+                                                                 value=str(cells[name])[:40])))
+        given = found.given
+        name = values.name(cells.get("name"), "name")
+        if name is None:
+            parts = [values.name(cells.get(part), part) for part in ("last_name", "first_name", "middle_name")]
+            joined = " ".join(p for p in parts if p)
+            if len(joined) > values.MAX_NAME:
+                raise InputError("import_too_long", field="name", limit=values.MAX_NAME, length=len(joined))
+            name = joined or None
+        if name is not None:
+            given["name"] = name
+        for key, value in (
+            ("phone", values.phone(cells.get("phone"), "phone", self.region)),
+            ("email", values.email(cells.get("email"), "email")),
+            ("birthday", values.day(cells.get("birthday"), "birthday", today=self.today)),
+            ("consent", values.flag(cells.get("consent"), "consent")),
+            ("note", values.note(cells.get("note"), "note")),
+            ("external_ref", values.text(cells.get("external_ref"), "external_ref")),
+        ):
+            if value is not None:
+                given[key] = value
+        tier = values.text(cells.get("tier"), "tier")
+        if tier is not None:
+            code = self.tiers.get(tier.casefold())
+            if code is None:
+                raise InputError("import_tier_unknown", field="tier", value=tier,
+                                 tiers=", ".join(t.name for t in self.rules.tiers) or "—")
+            given["tier"] = code
+        registered = values.day(cells.get("registered"), "registered", today=self.today)
+        if registered is not None:
+            given["registered"] = dt.datetime(registered.year, registered.month, registered.day)
+        found.card = values.card_number(cells.get("card"), "card")
+        balance = values.points(cells.get("balance"), "balance")
+        if balance is not None and balance < 0:  # the hub takes no negative opening balance (services.hub.rights)
+            raise InputError("import_negative", field="balance", value=str(cells.get("balance"))[:40])
+        if balance is not None and balance > IMPORT_MEMBER_CAP:
+            raise InputError("import_balance_cap", field="balance", value=balance, cap=IMPORT_MEMBER_CAP)
+        found.balance = balance
+        outcome.warnings.extend(warnings)
+        return found
+
+    # --- a chunk, inside its transaction ------------------------------------------------
+
+    def write(self, rows: list[MemberRow], outcome: ImportOutcome) -> None:
+        chunk = _Chunk(self, rows)
+        for row in rows:
+            try:
+                chunk.take(row, outcome)
+            except InputError as exc:
+                outcome.errors.append(RowProblem(row.row, str(exc.params.get("field", "")), exc))
+        chunk.save()
+
+
+class _Chunk:
+    """A chunk's lookups (what the till already has for its cards, phones,
+    ids, e-mails) and the writes its rows make, saved together."""
+
+    def __init__(self, job: _Job, rows: list[MemberRow]) -> None:
+        self.job = job
+        self.by_card: dict[str, tuple[uuid.UUID | None, str]] = {}  # number -> (member, status)
+        self.by_phone: dict[str, uuid.UUID] = {}
+        self.by_ref: dict[str, uuid.UUID] = {}
+        self.by_email: dict[str, uuid.UUID] = {}
+        self.by_name: dict[str, uuid.UUID] = {}  # imported members with nothing else to find them by
+        self.products: dict[str, str] = {}  # a product's code -> its name
+        self.members: dict[uuid.UUID, dict[str, Any]] = {}  # as they are now (read, or made in this chunk)
+        self.imported: dict[uuid.UUID, int] = {}  # what "import" entries gave each member so far
+        self.new_members: dict[uuid.UUID, dict[str, Any]] = {}
+        self.changed: set[uuid.UUID] = set()
+        self.new_cards: list[dict[str, Any]] = []
+        self.taken_cards: list[dict[str, Any]] = []  # reserved blanks of this shop given to a member
+        self.entries: list[dict[str, Any]] = []
+        self.moved: dict[uuid.UUID, int] = {}  # points this chunk's entries move, by member
+        self._look_up(rows)
+
+    def _look_up(self, rows: list[MemberRow]) -> None:
+        cards = list({r.card for r in rows if r.card})
+        phones = list({r.given["phone"] for r in rows if "phone" in r.given})
+        refs = list({r.given["external_ref"] for r in rows if "external_ref" in r.given})
+        emails = list({r.given["email"] for r in rows if "email" in r.given})
+        keyless = list({name_key(r.given["name"]) for r in rows if "name" in r.given and _keyless(r)})
+        ids: set[uuid.UUID] = set()
+        for part in parts(cards):
+            for number, member, status in select(
+                    f'SELECT number, member_id, status FROM "card" WHERE number IN ({marks(part)})', part):
+                member_id = as_uuid(member)
+                self.by_card[number] = (member_id, status)
+                if member_id is not None:
+                    ids.add(member_id)
+            for code, name in select(
+                    f'SELECT pc.code, p.name FROM "product_code" pc JOIN "product" p ON p.id = pc.product_id '
+                    f'WHERE pc.code IN ({marks(part)}) UNION ALL SELECT barcode, name FROM "product" '
+                    f'WHERE barcode IN ({marks(part)})', part + part):
+                self.products.setdefault(code, name)
+        known_emails = self.job.emails() if emails else {}
+        for email in emails:
+            if email in known_emails:
+                self.by_email[email] = known_emails[email]
+                ids.add(known_emails[email])
+        for column, wanted, found in (("phone", phones, self.by_phone), ("external_ref", refs, self.by_ref)):
+            for part in parts(wanted):
+                for value, member in select(
+                        f'SELECT {column}, id FROM "member" WHERE {column} IN ({marks(part)}) ORDER BY created_at',
+                        part):
+                    found.setdefault(value, as_uuid(member))
+                    ids.add(as_uuid(member))
+        for part in parts(keyless):
+            for key, member in select(
+                    f'SELECT name_key, id FROM "member" m WHERE name_key IN ({marks(part)}) AND origin = \'import\' '
+                    'AND phone IS NULL AND email IS NULL AND external_ref IS NULL '
+                    'AND NOT EXISTS (SELECT 1 FROM "card" c WHERE c.member_id = m.id) ORDER BY created_at', part):
+                self.by_name.setdefault(key, as_uuid(member))
+                ids.add(as_uuid(member))
+        wanted_ids = [i.bytes for i in ids]
+        columns = ", ".join(_ALL)
+        for part in parts(wanted_ids):
+            for row in select(f'SELECT {columns} FROM "member" WHERE id IN ({marks(part)})', part):
+                member = _member_values(row)
+                self.members[member["id"]] = member
+            for member, total in select(
+                    f'SELECT member_id, SUM(delta) FROM "ledger_entry" WHERE kind = \'import\' '
+                    f'AND member_id IN ({marks(part)}) GROUP BY member_id', part):
+                self.imported[as_uuid(member)] = total
+
+    # --- one row --------------------------------------------------------------------------
+
+    def take(self, row: MemberRow, outcome: ImportOutcome) -> None:
+        """Check the row against the till and plan its writes; a refused row plans nothing."""
+        job = self.job
+        member_id, matched_by = self._find(row)
+        card_status = self.by_card.get(row.card) if row.card else None
+        if row.card and card_status is None and row.card in self.products:
+            raise InputError("import_card_is_product", field="card", card=row.card, name=self.products[row.card])
+        reached = job.reached.get(member_id) if member_id is not None else None
+        new_card = bool(row.card) and (card_status is None or card_status[0] is None)
+        if member_id is not None and reached is None and new_card and matched_by != "card":
+            # a member the till has, found by phone (id, e-mail) with another card
+            name = self.members[member_id]["name"]
+            if job.duplicates == "skip":
+                outcome.skipped += 1
+                outcome.warnings.append(RowProblem(row.row, matched_by, InputError(
+                    "import_duplicate_member", field=matched_by, value=row.identity(), name=name)))
+                return
+            outcome.warnings.append(RowProblem(row.row, matched_by, InputError(
+                "import_duplicate_member_merged", field=matched_by, value=row.identity(), name=name, card=row.card)))
+        if reached is not None:
+            first, _ = reached
+            if job.duplicates == "skip":
+                outcome.skipped += 1
+                outcome.warnings.append(RowProblem(row.row, matched_by, InputError(
+                    "import_duplicate_skipped", field=matched_by, value=row.identity(), first=first)))
+                return
+            outcome.warnings.append(RowProblem(row.row, matched_by, InputError(
+                "import_duplicate_merged", field=matched_by, value=row.identity(), first=first)))
+        if member_id is None:
+            if "name" not in row.given:
+                raise InputError("import_name_missing", field="name")
+            self._create(row, new_card)
+            outcome.imported += 1
+            return
+        if row.balance is not None and "balance" not in job.reached.get(member_id, (0, set()))[1]:
+            self._check_correction(member_id, row.balance)
+        if self._update(member_id, row, new_card):
+            outcome.updated += 1
+        else:
+            outcome.skipped += 1
+
+    def _find(self, row: MemberRow) -> tuple[uuid.UUID | None, str]:
+        """The member this row is, and by which field; a row whose fields name two members is refused."""
+        found: uuid.UUID | None = None
+        by = ""
+        given = row.given
+        for name, lookup, value in (
+            ("card", lambda v: (self.by_card.get(v) or (None, ""))[0], row.card),
+            ("phone", self.by_phone.get, given.get("phone")),
+            ("external_ref", self.by_ref.get, given.get("external_ref")),
+            ("email", self.by_email.get, given.get("email")),
+        ):
+            if value is None:
+                continue
+            member = lookup(value)
+            if member is None:
+                continue
+            if found is None:
+                found, by = member, name
+            elif member != found:
+                raise InputError("import_other_member", field=name, value=str(value),
+                                 name=self.members[member]["name"], other=self.members[found]["name"])
+        if found is None and _keyless(row) and "name" in given:
+            found = self.by_name.get(name_key(given["name"]))
+            by = "name"
+        return found, by
+
+    def _create(self, row: MemberRow, new_card: bool) -> None:
+        job = self.job
+        given = row.given
+        member_id = new_id()
+        member = {
+            "id": member_id, "name": given["name"], "name_key": name_key(given["name"]),
+            "phone": given.get("phone"), "birthday": given.get("birthday"),
+            "marketing_consent": bool(given.get("consent", False)), "tier": given.get("tier", job.entry_tier),
+            "balance": 0, "created_at": given.get("registered", job.now), "updated_at": job.now,
+            "email": given.get("email"), "note": given.get("note", ""), "origin": "import",
+            "external_ref": given.get("external_ref"),
+        }
+        self.new_members[member_id] = member
+        self.members[member_id] = member
+        self._remember(member_id, row)
+        if row.card and new_card:
+            self._attach(member_id, row.card)
+        if row.balance is not None:
+            self._balance(member_id, row.balance)
+        job.reached[member_id] = (row.row, set(given) | ({"balance"} if row.balance is not None else set()))
+
+    def _update(self, member_id: uuid.UUID, row: MemberRow, new_card: bool) -> bool:
+        """Apply what the row gives that no earlier row of this file gave; True if anything changed."""
+        job = self.job
+        first, fields = job.reached.get(member_id, (row.row, set()))
+        member = self.members[member_id]
+        changes: dict[str, Any] = {}
+        for key, value in row.given.items():
+            if key in fields:
+                continue
+            column = _FIELD_COLUMN[key]
+            if member.get(column) != value:
+                changes[column] = value
+        if "name" in changes:
+            changes["name_key"] = name_key(changes["name"])
+        changed = bool(changes)
+        if changes:
+            member.update(changes)
+            member["updated_at"] = job.now
+            if member_id not in self.new_members:
+                self.changed.add(member_id)
+        self._remember(member_id, row)
+        if row.card and new_card:
+            self._attach(member_id, row.card)
+            changed = True
+        if row.balance is not None and "balance" not in fields:
+            changed = self._balance(member_id, row.balance) or changed
+        job.reached[member_id] = (first, fields | set(row.given) | ({"balance"} if row.balance is not None else set()))
+        return changed
+
+    def _remember(self, member_id: uuid.UUID, row: MemberRow) -> None:
+        """Later rows of this chunk find the member by what this row gave."""
+        member = self.members[member_id]
+        for value, found in ((member.get("phone"), self.by_phone), (member.get("external_ref"), self.by_ref),
+                             (member.get("email"), self.by_email)):
+            if value:
+                found.setdefault(value, member_id)
+        if _keyless(row) and "name" in row.given:
+            self.by_name.setdefault(name_key(row.given["name"]), member_id)
+
+    def _attach(self, member_id: uuid.UUID, number: str) -> None:
+        known = self.by_card.get(number)
+        if known is not None:  # a blank of this shop's, reserved for printing: given to the member
+            self.taken_cards.append({"number": number, "member": member_id})
+        else:
+            self.new_cards.append({"id": new_id(), "number": number, "member": member_id, "status": "active",
+                                   "created_at": self.job.now, "blocked_at": None})
+        self.by_card[number] = (member_id, "active")
+
+    def _check_correction(self, member_id: uuid.UUID, target: int) -> None:
+        """A lower balance than imported before takes points back: never more than
+        the member has now (points spent at the till since stay spent), as the hub rules."""
+        delta = target - self.imported.get(member_id, 0)
+        have = self.members[member_id]["balance"] + self.moved.get(member_id, 0)
+        if delta < 0 and -delta > have:
+            raise InputError("import_balance_spent", field="balance", value=target, delta=-delta,
+                             name=self.members[member_id]["name"], balance=have)
+
+    def _balance(self, member_id: uuid.UUID, target: int) -> bool:
+        delta = target - self.imported.get(member_id, 0)
+        if delta == 0:
+            return False
+        self.imported[member_id] = target
+        self.moved[member_id] = self.moved.get(member_id, 0) + delta
+        self.entries.append({
+            "id": new_id(), "member": member_id, "kind": "import", "delta": delta, "sale": None, "ret": None,
+            "till": self.job.till_id, "staff": self.job.who.id, "note": "", "created_at": self.job.now,
+        })
+        return True
+
+    # --- the chunk's writes -------------------------------------------------------------
+
+    def save(self) -> None:
+        job = self.job
+        moves: dict[uuid.UUID, int] = {}
+        for entry in self.entries:
+            moves[entry["member"]] = moves.get(entry["member"], 0) + entry["delta"]
+        for member_id, member in self.new_members.items():
+            member["balance"] = moves.pop(member_id, 0)
+        for member_id, delta in moves.items():
+            self.members[member_id]["balance"] += delta
+            self.members[member_id]["updated_at"] = job.now
+        insert_plain(Member, list(self.new_members.values()))
+        cursor = db.obj.cursor()
+        if self.changed:
+            sets = ", ".join(f"{c} = ?" for c in _COLUMNS)
+            cursor.executemany(
+                f'UPDATE "member" SET {sets}, updated_at = ? WHERE id = ?',
+                [tuple(_db_value(c, self.members[i][c]) for c in _COLUMNS)
+                 + (Member.updated_at.db_value(job.now), i.bytes) for i in self.changed],
+            )
+        if moves:
+            cursor.executemany('UPDATE "member" SET balance = balance + ?, updated_at = ? WHERE id = ?',
+                               [(delta, Member.updated_at.db_value(job.now), i.bytes) for i, delta in moves.items()])
+        insert_plain(Card, self.new_cards)
+        if self.taken_cards:
+            cursor.executemany('UPDATE "card" SET member_id = ?, status = \'active\' WHERE number = ?',
+                               [(c["member"].bytes, c["number"]) for c in self.taken_cards])
+        insert_plain(LedgerEntry, self.entries)
+        if job.dry_run:
+            return
+        if job._emails is not None:
+            for member_id in list(self.new_members) + list(self.changed):
+                email = self.members[member_id].get("email")
+                if email:
+                    job._emails.setdefault(email, member_id)
+        # A balance alone moves by its ledger entry, as services.programme.ledger.post does: no member op for it.
+        touched = list(self.new_members) + [i for i in self.changed if i not in self.new_members]
+        if touched:
+            outbox.record_many("member", [_member_payload(self.members[i]) for i in touched])
+        cards = [as_columns(Card, c) for c in self.new_cards]
+        if self.taken_cards:
+            numbers = [c["number"] for c in self.taken_cards]
+            cards += [as_columns(Card, r) for r in Card.select().where(Card.number.in_(numbers)).dicts()]
+        if cards:
+            outbox.record_many("card", cards)
+        if self.entries:
+            docs = [as_columns(LedgerEntry, e) for e in self.entries]
+            outbox.record_many("ledger_entry", docs)
+            authority.sign_rows(SIGN_KIND, [(d["id"], d) for d in docs])
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+
+def _keyless(row: MemberRow) -> bool:
+    return not (row.card or {"phone", "external_ref", "email"} & row.given.keys())
+
+
+_FIELDS = Member._meta.fields
+_ALL = tuple(f.column_name for f in Member._meta.sorted_fields)  # Member has no foreign keys: names are columns
+
+
+def _member_values(row: tuple) -> dict[str, Any]:
+    return {c: (_FIELDS[c].python_value(v) if v is not None else None) for c, v in zip(_ALL, row)}
+
+
+def _db_value(column: str, value: Any) -> Any:
+    return _FIELDS[column].db_value(value) if value is not None else None
+
+
+# serialize.plain for the types a member's columns hold, looked up by type (a call fewer a value).
+_PLAIN: dict[type, Callable[[Any], Any]] = {uuid.UUID: str, dt.datetime: dt.datetime.isoformat,
+                                            dt.date: dt.date.isoformat}
+
+
+def _member_payload(member: dict[str, Any]) -> dict[str, Any]:
+    """The member as services.core.serialize.row_dict gives it (the outbox's form)."""
+    out = {}
+    for name in _ALL:
+        value = member.get(name)
+        convert = _PLAIN.get(type(value))
+        out[name] = value if convert is None else convert(value)
+    return out
