@@ -106,9 +106,12 @@ def command_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=int, default=2000)
     bench.add_argument("--printing", action="store_true", help="time receipt PDFs and 1,000 cards instead")
     bench.add_argument("--json", action="store_true")
-    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period"), default="till",
+    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period", "import"), default="till",
                        help="till: lookups, sales, start-up; pricing: a 100-line cart; whatif: a replay of every sale; "
-                            "period: a sale's wait for the write lock while 'period' runs (changes the file)")
+                            "period: a sale's wait for the write lock while 'period' runs (changes the file); "
+                            "import: a sales history imported beside a raw executemany (changes the file)")
+    bench.add_argument("--receipts", type=int, default=100_000, help="--what import: receipts in the history file")
+    bench.add_argument("--members", type=int, help="--what import: N customers imported first by the members import (default: receipts / 5 customers the history makes)")
 
     rules = sub.add_parser("rules", help="export or import the loyalty programme as JSON")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=OneLineParser)
@@ -523,6 +526,12 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
         from services.devtools.bench_period import run_period_bench
 
         return {"period_bench": run_period_bench(args.db, Path(__file__).resolve())}
+    if args.what == "import":
+        from services.devtools.bench_import import run_import_bench
+
+        if not 1 <= args.receipts <= 10_000_000 or args.members is not None and not 1 <= args.members <= 10_000_000:
+            raise CliError("--receipts and --members must be 1 to 10,000,000")
+        return {"import_bench": run_import_bench(args.db, Path(__file__).resolve(), args.receipts, args.members)}
     out: dict[str, Any] = {}
     if args.what in ("till", "all"):
         out.update(run_bench(args.db, rounds=args.rounds, main_py=Path(__file__).resolve()))
@@ -906,6 +915,11 @@ def print_human(command: str, result: dict[str, Any]) -> None:
         from services.devtools.bench_period import format_period_report
 
         print(format_period_report(result["period_bench"]))
+        return
+    if command == "bench" and "import_bench" in result:
+        from services.devtools.bench_import import format_import_report
+
+        print(format_import_report(result["import_bench"]))
         return
     if command == "bench":
         from services.devtools.bench import format_report

@@ -203,6 +203,14 @@ TEXTS: dict[str, str] = {
     "import_balance_spent": N_("{field}: {value} would take back {delta} points, but {name} has {balance} left (spent at the till since)."),
     "import_price_missing": N_("{field}: a new product needs a price."),
     "import_two_products": N_("{field}: {barcode} is “{name}”'s, but the row's other barcodes are another product's."),
+    # Sales history (services.imports.history): a row, a receipt, and an imported sale at the till.
+    "import_cell_empty": N_("{field}: empty, and every row needs it."),
+    "import_receipt_apart": N_("Receipt {receipt}: its lines are not together (it began at row {row}); "
+                               "put each receipt's lines one under another."),
+    "import_receipt_refused": N_("Receipt {receipt} was not imported: its line at row {row} was refused; "
+                                 "fix that line and import the whole receipt again."),
+    "receipt_imported": N_("Receipt {receipt} comes from the old system's history: it has no till receipt to print."),
+    "return_imported": N_("Receipt {receipt} comes from the old system's history: it cannot be returned at this till."),
     # The owner's programme: rule sets, promotions, coupons, what-if.
     "no_rules": N_("No loyalty programme is set up yet: open the owner's settings first."),
     "rules_version_unknown": N_("There is no programme version {version}."),

@@ -82,20 +82,31 @@ class Pace:
     GROWTH = 2  # a chunk at most twice the last: one quick chunk (a warm cache) never sets up a long one
 
     def __init__(self, size: int, *, budget_s: float = 0.1, rest_s: float = REST_S, most: int | None = None,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 rest_first: bool = False) -> None:
         self.size = max(1, size)
         self.most = most or max(self.size * 20, 1)
         self.budget_s, self.rest_s = budget_s, rest_s
         self.clock, self.sleep = clock, sleep
+        # rest_first: the rest is owed before the next chunk, and the work done between chunks
+        # outside the lock (reading the next rows of a file) counts towards it.
+        self.rest_first = rest_first
+        self._ended: float | None = None
 
     @contextlib.contextmanager
     def chunk(self) -> Iterator[None]:
         """One chunk's transaction; afterwards the next chunk's size follows the time this one took."""
+        if self.rest_first and self._ended is not None:
+            owed = self.rest_s - (self.clock() - self._ended)
+            if owed > 0:
+                self.sleep(owed)
         start = self.clock()
         with write_transaction():
             yield
-        self.adjust(self.clock() - start)
-        self.sleep(self.rest_s)
+        self._ended = self.clock()
+        self.adjust(self._ended - start)
+        if not self.rest_first:
+            self.sleep(self.rest_s)
 
     def adjust(self, took: float) -> None:
         """The next chunk's size, from how long this one took (a slow disk, a busy machine)."""

@@ -108,11 +108,21 @@ def _decimal(raw: Any, field: str) -> Decimal:
         raise InputError("import_number_bad", field=field, value=str(raw)[:40]) from None
 
 
+_PLAIN_MONEY = re.compile(r"(\d{1,13})(?:[.,](\d{1,4}))?")
+
+
 def money(raw: Any, field: str, *, exponent: int = 2, negative: bool = False) -> int | None:
     """'1 234,50', '1234.5', '1,234.50 ₽', 1234.5 -> 123450 minor units; None when empty.
     More decimals than the currency has are refused, never rounded away."""
     if blank(raw):
         return None
+    if isinstance(raw, str):
+        plain = _PLAIN_MONEY.fullmatch(raw)
+        if plain is not None and len(plain[2] or "") <= exponent:  # "1234,50", "99.9", "0": most of a big file
+            minor = int(plain[1]) * 10**exponent + int((plain[2] or "").ljust(exponent, "0") or 0)
+            if minor > MAX_MONEY:
+                raise InputError("import_number_range", field=field, value=raw[:40])
+            return minor
     value = _decimal(raw, field).scaleb(exponent)
     if value != value.to_integral_value():
         raise InputError("import_money_decimals", field=field, value=str(raw)[:40])

@@ -120,6 +120,8 @@ class Receipt:
 
 def load_receipt(sale_ref: str | Sale) -> Receipt:
     sale = sale_ref if isinstance(sale_ref, Sale) else find_sale(str(sale_ref))
+    if sale.imported:  # no till printed it: no cashier, payments or programme to show
+        raise InputError("receipt_imported", receipt=sale.receipt_no)
     shop = shop_info()
     t = words(shop.language)  # the shop's language, whatever the screen shows
     till = Till.get_by_id(sale.till_id)

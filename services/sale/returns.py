@@ -113,6 +113,8 @@ def sale_lines(sale: Sale) -> list[tuple[SaleLine, int]]:
 def plan_return(ref: str, items: dict[str, int] | None = None) -> ReturnPlan:
     """Work out a return of `items` (barcode -> qty; None: all that is left)."""
     sale = find_sale(ref)
+    if sale.imported:  # the old system took the money; nothing here knows how it was paid
+        raise InputError("return_imported", receipt=sale.receipt_no)
     pairs = sale_lines(sale)
     lines = [line for line, _ in pairs]
     already = {line.id: done for line, done in pairs}

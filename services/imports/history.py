@@ -1,0 +1,651 @@
+"""Sales history from an old system: its receipts become imported sales.
+
+One row per receipt, or one per receipt line (rows sharing a `receipt` id, one
+under another, are one receipt: its amount the sum of its lines', its date
+and customer the first line's).  The customer is found by card, else phone,
+else the old system's id (`customer_ref` -> Member.external_ref); a key the
+till does not know becomes a member (origin 'import', a card only when the
+file gives one) so their history counts; a row with no key is a receipt of
+someone who was not a member.
+
+An imported sale counts in the owner's figures, tiers and the what-if, earns
+nothing here (unless the owner asks for the one-off grant below) and is never
+pushed to the hub as a new sale: nothing of it goes to the outbox.  What it
+is on the till:
+
+- `receipt_no` "IMP-", the day (YYYYMMDD), "-" and a hash of the old receipt's id and day (receipt
+  numbers restart each day or shift on many registers), or, for a row with no
+  id, of the customer key, the date-time as written, the amount and how many
+  identical rows came before it in the file: a second run finds every receipt
+  and skips it.
+- `created_at`: the date-time as written, on the shop's clock (its time
+  zone), stored in UTC like every sale; a date with no time is placed at
+  12:00, so the receipt falls on its own day whatever the zone (a visit is a
+  day).
+- `rule_version` 0: no programme of this till priced it (`by_version(0)` says
+  so rather than handing back a programme that did not apply).
+- cashier none, no payments (the old system took the money), discount 0 but
+  for a line whose amount does not divide by its quantity (3 for 10.00: 3.34
+  each, 0.02 off, so the lines still sum to the amount).
+- Always at least one line (the what-if replays lines): a row without item
+  details is one line of the whole amount; a line with a fractional quantity
+  is a weighed line (qty 1, its grams and price per kg).
+
+Writing is in chunks, each one short write transaction (storage.Pace), so a
+sale at the till waits for one chunk at most; receipts are whole in a chunk,
+so an import stopped (or killed) between chunks leaves whole receipts and a
+second run completes it.  Afterwards the tiers of the members concerned
+follow today's rules, and with {"grant_points": True} each member gets,
+once, the points today's rules would have given on their imported receipts
+(one 'import' ledger entry, note "history grant", signed by the owner); both
+steps cover every member of the file, so a re-run after a stop completes them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Callable, Iterable, Iterator
+
+import uuid_utils
+
+from models import db
+from models.db import insert_rows, insert_tuples
+from models.schema import Card, LedgerEntry, Member, Sale, SaleLine, Staff, new_id, utcnow
+from services.core.error_texts import N_
+from services.core.errors import InputError
+from services.core.messages import words
+from services.core.serialize import as_columns
+from services.core.storage import Pace
+from services.imports import values
+from services.imports.outcome import ImportOutcome, RowProblem
+from services.journal import authority, outbox
+from services.members.registry import name_key
+from services.programme.pricing import CartLine, Customer, price_cart
+from services.programme.rules import Rules, active_rules
+from services.programme.tiers import SPEND_SQL, settle_tier, window_start
+from services.shop import staff as auth
+from services.shop.settings import local_till, shop_info
+
+FIELDS = ("receipt", "date", "time", "amount", "qty", "item", "barcode", "card", "phone", "customer_ref",
+          "customer_name")
+CHUNK = 2000  # receipts in the first chunk; Pace sizes the next ones to about BUDGET_S each
+BUDGET_S = 0.3  # the upper end: each commit waits for the disk (synchronous FULL), so fewer is faster
+POST_CHUNK = 5000  # members in the first transaction of the tiers and the grant
+LOOKUP = 500  # ids per IN (...) (SQLite allows 32766 parameters; short statements plan faster)
+GRANT_NOTE = "history grant"
+GRANT_KIND = "ledger_import"  # what authority signs: the ledger payload the outbox carries
+NOON = dt.time(12, 0)
+_CLOCK = re.compile(r"(\d{1,2}):(\d\d)(?::(\d\d))?")
+# Who a new member is when the file names nobody: the key they were found by.
+PLACEHOLDER = N_("Customer {key}")
+
+Progress = Callable[[int], None]
+
+
+@dataclasses.dataclass
+class HistoryOutcome(ImportOutcome):
+    receipts: int = 0  # receipts written (in a dry run: that would be)
+    members_created: int = 0
+    tier_changes: int = 0
+    points_granted: int = 0
+    stopped: bool = False  # should_stop() ended it between chunks: run again to complete it
+
+    def as_json(self) -> dict[str, Any]:
+        return super().as_json() | {
+            "receipts": self.receipts, "members_created": self.members_created,
+            "tier_changes": self.tier_changes, "points_granted": self.points_granted, "stopped": self.stopped,
+        }
+
+
+@dataclasses.dataclass
+class _Line:
+    row: int
+    amount: int
+    qty: Decimal | None
+    item: str | None
+    barcode: str | None
+
+
+@dataclasses.dataclass
+class _Key:
+    card: str | None = None
+    phone: str | None = None
+    ref: str | None = None
+    name: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.card or self.phone or self.ref)
+
+
+@dataclasses.dataclass
+class _Receipt:
+    receipt_id: str | None
+    local: dt.datetime  # as written, on the shop's clock
+    key: _Key
+    lines: list[_Line]
+    rows: list[int]
+    problems: list[RowProblem] = dataclasses.field(default_factory=list)
+    warnings: list[RowProblem] = dataclasses.field(default_factory=list)
+    number: str = ""
+    amount: int = 0
+
+
+@dataclasses.dataclass
+class _Context:
+    zone: Any
+    region: str
+    today: dt.date  # the shop's today: later dates are refused
+    moments: dict[Any, dt.datetime]  # cells already read: dates repeat all through a history
+    phones: dict[str, str | None]  # and so do customers' phones (reading one costs about 0.3 ms)
+
+
+# --- one row of the file -----------------------------------------------------------------
+
+
+def _time_of_day(raw: Any) -> dt.time | None:
+    if values.blank(raw):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.time().replace(microsecond=0)
+    if isinstance(raw, dt.time):
+        return raw.replace(microsecond=0, tzinfo=None)
+    if isinstance(raw, dt.timedelta) and dt.timedelta(0) <= raw < dt.timedelta(days=1):
+        return (dt.datetime.min + raw).time().replace(microsecond=0)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 0 <= raw < 1:  # a workbook's fraction of a day
+        return (dt.datetime.min + dt.timedelta(seconds=round(raw * 86400))).time()
+    text = str(raw).strip()
+    plain = _CLOCK.fullmatch(text)
+    if plain is not None:  # the usual "14:35" or "14:35:20", without strptime's cost
+        hour, minute, second = int(plain[1]), int(plain[2]), int(plain[3] or 0)
+        if hour < 24 and minute < 60 and second < 60:
+            return dt.time(hour, minute, second)
+        raise InputError("import_date_bad", field="time", value=text[:40])
+    for shape in ("%H:%M:%S", "%H:%M", "%H.%M"):
+        try:
+            return dt.datetime.strptime(text, shape).time()
+        except ValueError:
+            continue
+    raise InputError("import_date_bad", field="time", value=text[:40])
+
+
+def _moment(raw: Any, ctx: _Context) -> dt.datetime | None:
+    key = raw if isinstance(raw, str) else None
+    if key is not None:
+        found = ctx.moments.get(key)
+        if found is not None:
+            return found
+    found = values.moment(raw, "date")
+    if key is not None and found is not None:
+        if len(ctx.moments) > 200_000:
+            ctx.moments.clear()
+        ctx.moments[key] = found
+    return found
+
+
+def _phone(raw: Any, ctx: _Context) -> str | None:
+    if not isinstance(raw, str):
+        return values.phone(raw, "phone", ctx.region)
+    found = ctx.phones.get(raw, "")
+    if found == "":
+        found = values.phone(raw, "phone", ctx.region)
+        if len(ctx.phones) > 200_000:
+            ctx.phones.clear()
+        ctx.phones[raw] = found
+    return found
+
+
+def _read(cells: dict[str, Any], ctx: _Context) -> tuple[str | None, dt.datetime | None, _Key, _Line, list[InputError]]:
+    """One row's cells -> its parts; raises InputError for the first bad cell.
+    The warnings returned are formula-looking text kept as text."""
+    row_warnings = [InputError("import_formula_text", field=f, value=str(cells[f])[:40])
+                    for f in ("receipt", "item", "customer_name", "customer_ref") if values.looks_like_formula(cells.get(f))]
+    receipt_id = values.text(cells.get("receipt"), "receipt")
+    when = _moment(cells.get("date"), ctx)
+    if when is not None:
+        clock = _time_of_day(cells.get("time"))
+        if clock is not None:
+            when = dt.datetime.combine(when.date(), clock)
+        elif when.time() == dt.time() and not (isinstance(cells.get("date"), str) and ":" in cells["date"]):
+            when = dt.datetime.combine(when.date(), NOON)  # a date alone (a workbook's date cell too)
+        if not values.EARLIEST <= when.date() <= ctx.today:
+            raise InputError("import_date_range", field="date", value=when.date().isoformat())
+    amount = values.money(cells.get("amount"), "amount")
+    if amount is None:
+        raise InputError("import_cell_empty", field="amount")
+    line = _Line(0, amount, values.quantity(cells.get("qty"), "qty"), values.text(cells.get("item"), "item"),
+                 values.barcode(cells.get("barcode"), "barcode"))
+    key = _Key(values.card_number(cells.get("card"), "card"), _phone(cells.get("phone"), ctx),
+               values.text(cells.get("customer_ref"), "customer_ref"), values.name(cells.get("customer_name"),
+                                                                                   "customer_name"))
+    return receipt_id, when, key, line, row_warnings
+
+
+def _problem(row: int, error: InputError) -> RowProblem:
+    return RowProblem(row, str(error.params.get("field", "")), error)
+
+
+def _receipts(records: Iterable[tuple[int, dict[str, Any]]], ctx: _Context, outcome: HistoryOutcome) -> Iterator[_Receipt]:
+    """Rows -> receipts, whole: a receipt's lines are together, so one is done
+    when a row of another begins.  A receipt with a refused line is refused
+    whole (its other rows say so), so the rejects file brings it back entire."""
+    current: _Receipt | None = None
+    for row, cells in records:
+        if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in cells.values()):
+            continue  # a blank row: not counted
+        outcome.rows += 1
+        try:
+            receipt_id, when, key, line, warned = _read(cells, ctx)
+            error = None
+        except InputError as exc:
+            receipt_id = _loose_id(cells.get("receipt"))
+            error, when, key, line, warned = exc, None, _Key(), None, []
+        # The next line of the same receipt: its id again, on the same day (or no date: the first line's).
+        line_of_current = (current is not None and receipt_id is not None and receipt_id == current.receipt_id
+                           and (when is None or when.date() == current.local.date()))
+        if not line_of_current:
+            if current is not None:
+                yield current
+            if error is None and when is None:
+                error = InputError("import_cell_empty", field="date")
+            current = _Receipt(receipt_id, when or dt.datetime.min, key, [], [])
+        current.rows.append(row)
+        current.warnings += [_problem(row, w) for w in warned]
+        if error is not None:
+            current.problems.append(_problem(row, error))
+        else:
+            line.row = row  # type: ignore[union-attr]
+            current.lines.append(line)  # type: ignore[arg-type]
+    if current is not None:
+        yield current
+
+
+def _loose_id(raw: Any) -> str | None:
+    try:
+        return values.text(raw, "receipt")
+    except InputError:
+        return None
+
+
+# --- receipts -> rows of the till --------------------------------------------------------------
+
+
+def _row_id() -> bytes:
+    """A UUIDv7 as the 16 bytes stored (new_id's, without building a uuid.UUID per row)."""
+    return uuid_utils.uuid7().bytes
+
+
+def _digest(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _number(receipt: _Receipt, seen_rows: dict[int, int]) -> int:
+    if receipt.receipt_id is not None:
+        return _digest(f"r\x1f{receipt.receipt_id}\x1f{receipt.local.date().isoformat()}")
+    k = receipt.key
+    row = _digest(f"c\x1f{k.card or ''}\x1f{k.phone or ''}\x1f{k.ref or ''}\x1f{receipt.local.isoformat()}\x1f{receipt.amount}")
+    occurrence = seen_rows.get(row, 0)
+    seen_rows[row] = occurrence + 1
+    return _digest(f"{row}\x1f{occurrence}")
+
+
+def _sale_lines(receipt: _Receipt, sale_id: bytes, products: dict[str, bytes]) -> tuple[list[tuple], int, int]:
+    """The receipt's lines as sale_line rows, with its subtotal and discount."""
+    rows, subtotal = [], 0
+    for position, line in enumerate(receipt.lines):
+        qty, grams, per_kg = 1, None, None
+        unit = gross = line.amount
+        if line.qty is not None and line.qty == line.qty.to_integral_value():
+            qty = int(line.qty)
+            unit = -(-line.amount // qty)
+            gross = unit * qty
+        elif line.qty is not None:  # weighed: 0,742 kg
+            grams = int((line.qty * 1000).to_integral_value(ROUND_HALF_UP)) or 1
+            per_kg = int((line.amount / line.qty).to_integral_value(ROUND_HALF_UP))
+        product = products.get(line.barcode) if line.barcode else None
+        rows.append((_row_id(), sale_id, position, product, line.barcode or "", line.item or "", qty, unit,
+                     gross, gross - line.amount, 0, 0, "[]", grams, per_kg))
+        subtotal += gross
+    return rows, subtotal, subtotal - receipt.amount
+
+
+_SALE_FIELDS = ["id", "till", "receipt_no", "member", "card_number", "rule_version", "created_at", "subtotal",
+                "discount", "total", "points_redeemed", "points_value", "paid_money", "points_earned", "offline",
+                "imported"]
+_LINE_FIELDS = ["id", "sale", "position", "product", "barcode", "name", "qty", "unit_price", "gross", "discount",
+                "points_value", "points_earned", "reasons", "grams", "price_per_kg"]
+
+
+_MEMBER_FIELDS = ["id", "name", "name_key", "phone", "birthday", "marketing_consent", "tier", "balance", "created_at",
+                  "updated_at", "email", "note", "origin", "external_ref"]
+_CARD_FIELDS = ["id", "number", "member", "status", "created_at", "blocked_at"]
+
+
+def _lookup(sql: str, keys: list[Any]) -> list[tuple]:
+    out: list[tuple] = []
+    for start in range(0, len(keys), LOOKUP):
+        part = keys[start:start + LOOKUP]
+        out += db.obj.execute_sql(sql.format(marks=", ".join("?" * len(part))), part).fetchall()
+    return out
+
+
+class _Writer:
+    """One run's state across chunks: the members it made (a dry run keeps
+    them only here), the receipts it saw, and the members its file concerns."""
+
+    def __init__(self, actor: Staff, rules: Rules | None, now: dt.datetime, dry_run: bool, ctx: _Context,
+                 outcome: HistoryOutcome) -> None:
+        self.actor, self.rules, self.now, self.dry_run, self.ctx, self.outcome = actor, rules, now, dry_run, ctx, outcome
+        self.till = local_till().id.bytes
+        entry = rules.tier_for_spend(0) if rules else None
+        self.entry_tier = entry.code if entry else ""
+        self.made: dict[tuple[str, str], bytes] = {}  # ("card"|"phone"|"ref", value) -> a member made this run
+        self.seen: dict[int, int] = {}  # receipt number -> its first row, for a receipt whose lines are apart
+        self.seen_rows: dict[int, int] = {}  # identical id-less rows so far
+        self.touched: set[bytes] = set()  # members whose receipts are in the file
+        self.offsets: dict[tuple[int, int, int, int], dt.timedelta] = {}
+        self.placeholder = words(shop_info().language)._(PLACEHOLDER)
+
+    def checked(self, receipts: list[_Receipt]) -> list[_Receipt]:
+        """Receipts numbered, those refused reported; the rest to write."""
+        good = []
+        for receipt in receipts:
+            if not receipt.problems:
+                receipt.amount = sum(line.amount for line in receipt.lines)
+                digest = _number(receipt, self.seen_rows)
+                first = self.seen.get(digest)
+                if first is not None:
+                    receipt.problems.append(RowProblem(receipt.rows[0], "receipt", InputError(
+                        "import_receipt_apart", receipt=receipt.receipt_id or "", row=first)))
+                else:
+                    self.seen[digest] = receipt.rows[0]
+                    # The day first: a history written in date order then lands in one part of the
+                    # unique index, so a chunk's commit writes few of its pages, not one per receipt.
+                    receipt.number = f"IMP-{receipt.local:%Y%m%d}-{digest:016X}"
+            if receipt.problems:
+                self._refuse(receipt)
+            else:
+                good.append(receipt)
+        return good
+
+    def _refuse(self, receipt: _Receipt) -> None:
+        bad = {p.row for p in receipt.problems}
+        self.outcome.errors += receipt.problems
+        first = receipt.problems[0]
+        for row in receipt.rows:
+            if row not in bad:
+                self.outcome.errors.append(RowProblem(row, first.field, InputError(
+                    "import_receipt_refused", receipt=receipt.receipt_id or "", row=first.row)))
+
+    def write(self, receipts: list[_Receipt]) -> None:
+        """One chunk, inside its transaction (or read only, in a dry run)."""
+        numbers = [r.number for r in receipts]
+        there: dict[str, bytes | None] = {}
+        if numbers and db.obj.execute_sql(  # none of these days imported yet (a first run): one index probe
+                'SELECT 1 FROM "sale" WHERE receipt_no BETWEEN ? AND ? LIMIT 1',
+                (min(numbers), max(numbers))).fetchone() is not None:
+            there = dict(_lookup('SELECT receipt_no, member_id FROM "sale" WHERE receipt_no IN ({marks})', numbers))
+        fresh = []
+        for receipt in receipts:
+            if receipt.number in there:
+                self.outcome.skipped += len(receipt.rows)
+                if there[receipt.number] is not None:
+                    self.touched.add(there[receipt.number])
+            else:
+                fresh.append(receipt)
+        if not fresh:
+            return
+        owners = self._customers(fresh)
+        codes = sorted({line.barcode for r in fresh for line in r.lines if line.barcode})
+        products = dict(_lookup('SELECT barcode, id FROM "product" WHERE barcode IN ({marks})', codes))
+        products.update(_lookup('SELECT code, product_id FROM "product_code" WHERE code IN ({marks})', codes))
+        sales, lines = [], []
+        for receipt in fresh:
+            member = owners.get(id(receipt))
+            if isinstance(member, InputError):
+                receipt.problems.append(RowProblem(receipt.rows[0], "card", member))
+                self._refuse(receipt)
+                continue
+            sale_id = _row_id()
+            rows, subtotal, discount = _sale_lines(receipt, sale_id, products)
+            when = self._since(receipt)
+            sales.append((sale_id, self.till, receipt.number, member, receipt.key.card, 0, str(when), subtotal,
+                          discount, receipt.amount, 0, 0, receipt.amount, 0, 0, 1))
+            lines += rows
+            if member is not None:
+                self.touched.add(member)
+            self.outcome.imported += len(receipt.rows)
+            self.outcome.receipts += 1
+            self.outcome.warnings += receipt.warnings
+        if not self.dry_run:
+            insert_tuples(Sale, _SALE_FIELDS, sales)
+            insert_tuples(SaleLine, _LINE_FIELDS, lines)
+
+    def _customers(self, receipts: list[_Receipt]) -> dict[int, bytes | InputError | None]:
+        """Each receipt's member (id bytes), made when the till does not know the key;
+        an InputError for a card the till holds but gave nobody."""
+        keys = [r.key for r in receipts if r.key]
+        cards = {number: (member, status) for number, member, status in _lookup(
+            'SELECT number, member_id, status FROM "card" WHERE number IN ({marks})', sorted({k.card for k in keys if k.card}))}
+        phones: dict[str, bytes] = {}
+        for phone, member in _lookup('SELECT phone, id FROM "member" WHERE phone IN ({marks}) ORDER BY created_at',
+                                     sorted({k.phone for k in keys if k.phone})):
+            phones.setdefault(phone, member)
+        refs: dict[str, bytes] = {}
+        for ref, member in _lookup('SELECT external_ref, id FROM "member" WHERE external_ref IN ({marks}) '
+                                   'ORDER BY created_at', sorted({k.ref for k in keys if k.ref})):
+            refs.setdefault(ref, member)
+        out: dict[int, bytes | InputError | None] = {}
+        new_members: list[dict[str, Any]] = []
+        new_cards: list[dict[str, Any]] = []
+        for receipt in receipts:
+            k = receipt.key
+            if not k:
+                out[id(receipt)] = None
+                continue
+            if k.card and k.card in cards and cards[k.card][0] is None:
+                out[id(receipt)] = InputError("card_unassigned", card=k.card)
+                continue
+            found = (cards[k.card][0] if k.card in cards else None) or phones.get(k.phone or "") or refs.get(k.ref or "")
+            found = found or self._made(k)
+            if found is None:
+                found = self._new_member(receipt, new_members, new_cards)
+            elif k.card and k.card not in cards and ("card", k.card) not in self.made:
+                # Known by phone or old id, with a card the till has not seen: it is theirs from now on,
+                # so their next receipt with that card alone finds them too.
+                self._new_card(k.card, found, receipt, new_cards)
+            out[id(receipt)] = found
+        self.outcome.members_created += len(new_members)
+        if not self.dry_run:
+            if new_members:
+                insert_tuples(Member, _MEMBER_FIELDS, [
+                    (m["id"].bytes, m["name"], m["name_key"], m["phone"], None, 0, m["tier"], 0, str(m["created_at"]),
+                     str(m["updated_at"]), None, "", "import", m["external_ref"]) for m in new_members])
+                outbox.record_many("member", [as_columns(Member, m) for m in new_members])
+            if new_cards:
+                insert_tuples(Card, _CARD_FIELDS, [(c["id"].bytes, c["number"], c["member"].bytes, "active",
+                                                    str(c["created_at"]), None) for c in new_cards])
+                outbox.record_many("card", [as_columns(Card, c) for c in new_cards])
+        return out
+
+    def _since(self, receipt: _Receipt) -> dt.datetime:
+        """The receipt's time in UTC, as sales are stored: the zone's offset is
+        looked up once per hour of the file (it changes only on the hour)."""
+        local = receipt.local
+        hour = (local.year, local.month, local.day, local.hour)
+        offset = self.offsets.get(hour)
+        if offset is None:
+            offset = self.offsets[hour] = local.replace(tzinfo=self.ctx.zone).utcoffset() or dt.timedelta(0)
+        return local - offset
+
+    def _new_card(self, number: str, member: bytes, receipt: _Receipt, cards: list[dict[str, Any]]) -> None:
+        cards.append(dict(id=new_id(), number=number, member=Member.id.python_value(member), status="active",
+                          created_at=self._since(receipt), blocked_at=None))
+        self.made[("card", number)] = member
+
+    def _made(self, k: _Key) -> bytes | None:
+        for kind, value in (("card", k.card), ("phone", k.phone), ("ref", k.ref)):
+            if value and (kind, value) in self.made:
+                return self.made[(kind, value)]
+        return None
+
+    def _new_member(self, receipt: _Receipt, members: list[dict[str, Any]], cards: list[dict[str, Any]]) -> bytes:
+        k = receipt.key
+        member_id = new_id()
+        name = k.name or self.placeholder.format(key=k.card or k.phone or k.ref)
+        members.append(dict(id=member_id, name=name, name_key=name_key(name), phone=k.phone, birthday=None,
+                            marketing_consent=False, tier=self.entry_tier, balance=0, created_at=self._since(receipt),
+                            updated_at=self.now, email=None, note="", origin="import", external_ref=k.ref))
+        if k.card:
+            self._new_card(k.card, member_id.bytes, receipt, cards)
+        for kind, value in (("phone", k.phone), ("ref", k.ref)):
+            if value:
+                self.made[(kind, value)] = member_id.bytes
+        return member_id.bytes
+
+
+# --- after the receipts: tiers and the grant ------------------------------------------------------
+
+
+_TIERS_SQL = 'SELECT m.id, m.tier, ' + SPEND_SQL.format(member="m.id") + ' FROM "member" m WHERE m.id IN ({marks})'
+
+
+def _slices(members: list[bytes], pace: Pace) -> Iterator[list[bytes]]:
+    """The members a pace's size at a time (the size follows how long the last slice took)."""
+    start = 0
+    while start < len(members):
+        part = members[start:start + pace.size]
+        yield part
+        start += len(part)
+
+
+def _pieces(members: list[bytes]) -> Iterator[tuple[str, list[bytes]]]:
+    """(the ? marks, the ids) LOOKUP at a time, for IN (...)."""
+    for start in range(0, len(members), LOOKUP):
+        part = members[start:start + LOOKUP]
+        yield ", ".join("?" * len(part)), part
+
+
+def _settle_tiers(members: list[bytes], rules: Rules, now: dt.datetime, pace: Pace) -> int:
+    """Today's tier for each member of the file, by the programme's own rule
+    (up at once; down is the period's business)."""
+    moved = 0
+    since = window_start(rules, now)
+    for members_slice in _slices(members, pace):
+        with pace.chunk():
+            for marks, part in _pieces(members_slice):
+                for member_id, tier, spend in db.obj.execute_sql(_TIERS_SQL.format(marks=marks),
+                                                                 (since, since, *part)).fetchall():
+                    if rules.tier_for_spend(int(spend)) is None:
+                        continue
+                    member = Member(id=Member.id.python_value(member_id), tier=tier)
+                    settle_tier(member, rules, int(spend), may_fall=False)
+                    moved += member.tier != tier
+    return moved
+
+
+def grant_points(total: int, tier: str, rules: Rules, cache: dict[tuple[int, str], int]) -> int:
+    """What today's rules give a member of `tier` on a receipt of `total` (the
+    programme's own earning: services.programme.pricing on one line of that amount)."""
+    found = cache.get((total, tier))
+    if found is None:
+        line = CartLine("0", "", "", "", total, 1)
+        found = cache[(total, tier)] = price_cart([line], Customer(tier=tier), rules).points_earned
+    return found
+
+
+_IMPORTED_SQL = 'SELECT member_id, total FROM "sale" WHERE imported = 1 AND member_id IN ({marks})'
+_GRANTED_SQL = ('SELECT member_id, SUM(delta) FROM "ledger_entry" WHERE kind = \'import\' AND note = ? '
+                'AND member_id IN ({marks}) GROUP BY member_id')
+
+
+def _grant(members: list[bytes], rules: Rules, actor: Staff, now: dt.datetime, pace: Pace) -> int:
+    """One 'import' ledger entry per member: what today's rules give on all their
+    imported receipts, less what earlier grants gave (so a second run gives nothing)."""
+    granted_total = 0
+    cache: dict[tuple[int, str], int] = {}
+    till = local_till().id
+    for members_slice in _slices(members, pace):
+        with pace.chunk():
+            due: dict[bytes, int] = {}
+            for marks, part in _pieces(members_slice):
+                tiers = dict(db.obj.execute_sql(f'SELECT id, tier FROM "member" WHERE id IN ({marks})', part).fetchall())
+                for member_id, total in db.obj.execute_sql(_IMPORTED_SQL.format(marks=marks), part).fetchall():
+                    points = grant_points(int(total), tiers.get(member_id, ""), rules, cache)
+                    due[member_id] = due.get(member_id, 0) + points
+                for member_id, given in db.obj.execute_sql(_GRANTED_SQL.format(marks=marks), (GRANT_NOTE, *part)):
+                    due[member_id] = due.get(member_id, 0) - int(given)
+            entries = [dict(id=new_id(), member=Member.id.python_value(m), kind="import", delta=points, sale=None,
+                            ret=None, till=till, staff=actor.id, note=GRANT_NOTE, created_at=now)
+                       for m, points in due.items() if points > 0]
+            if not entries:
+                continue
+            insert_rows(LedgerEntry, entries)
+            stamp = LedgerEntry.created_at.db_value(now)
+            db.obj.cursor().executemany('UPDATE "member" SET balance = balance + ?, updated_at = ? WHERE id = ?',
+                                        [(e["delta"], stamp, e["member"].bytes) for e in entries])
+            docs = [as_columns(LedgerEntry, e) for e in entries]
+            outbox.record_many("ledger_entry", docs)
+            authority.sign_rows(GRANT_KIND, [(doc["id"], doc) for doc in docs])
+            granted_total += sum(e["delta"] for e in entries)
+    return granted_total
+
+
+# --- the engine ----------------------------------------------------------------------------------
+
+
+def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options: dict[str, Any] | None = None,
+        dry_run: bool = False, progress: Progress | None = None, should_stop: Callable[[], bool] | None = None,
+        now: dt.datetime | None = None, pace: Pace | None = None) -> HistoryOutcome:
+    """Import a sales history (see the module's docstring); `pace` for tests and the bench."""
+    auth.require(actor, "import_data")
+    options = options or {}
+    now = now or utcnow()
+    shop = shop_info()
+    ctx = _Context(shop.zone, shop.region,
+                   now.replace(tzinfo=dt.timezone.utc).astimezone(shop.zone).date(), {}, {})
+    try:
+        rules: Rules | None = active_rules(now)
+    except InputError:
+        rules = None
+    if options.get("grant_points") and rules is None:
+        raise InputError("no_rules")
+    outcome = HistoryOutcome(dry_run=dry_run)
+    writer = _Writer(actor, rules, now, dry_run, ctx, outcome)
+    pace = pace or Pace(CHUNK, budget_s=BUDGET_S, rest_first=True)
+    batch: list[_Receipt] = []
+
+    done = [0]  # rows of the receipts handled (the reader is one row ahead of them)
+
+    def flush() -> None:
+        good = writer.checked(batch)
+        if dry_run:
+            writer.write(good)
+        else:
+            with pace.chunk():
+                writer.write(good)
+        done[0] += sum(len(receipt.rows) for receipt in batch)
+        batch.clear()
+        if progress is not None:
+            progress(done[0])
+
+    for receipt in _receipts(records, ctx, outcome):
+        batch.append(receipt)
+        if len(batch) >= pace.size:
+            flush()
+            if should_stop is not None and should_stop():
+                outcome.stopped = True
+                return outcome
+    if batch:
+        flush()
+    if dry_run or rules is None or not writer.touched:
+        return outcome
+    members = sorted(writer.touched)
+    post = Pace(POST_CHUNK, budget_s=BUDGET_S, clock=pace.clock, sleep=pace.sleep, rest_first=True)
+    outcome.tier_changes = _settle_tiers(members, rules, now, post)
+    if options.get("grant_points"):
+        outcome.points_granted = _grant(members, rules, actor, now, post)
+    return outcome
+
