@@ -37,6 +37,7 @@ DELIMITERS = (";", ",", "\t", "|")
 # Russian (Windows, DOS for old 1C exports, KOI8), Romanian (Windows, ISO), western; in this
 # order of likelihood for these shops (it breaks the detector's ties).
 CODE_PAGES = ["cp1251", "cp1250", "cp866", "koi8_r", "iso8859_16", "cp1252"]
+ALPHABET_TIE = 0.05  # readings this close in the share of one alphabet's letters are as good as each other
 CHAOS_TIE = 0.15  # a few words mixing alphabets ("Иванов John") look chaotic to the detector in any code page
 MAX_FIELD = 1_000_000  # characters in one CSV cell; more is not a table
 WORKBOOK_KINDS = {"xlsx", "ods", "xls"}
@@ -281,11 +282,17 @@ def detect_encoding(head: bytes, tail: bytes = b"", path: Path | None = None) ->
         matches = [m for m in from_bytes(sample, cp_isolation=CODE_PAGES, threshold=1.0) if _text_like(str(m))]
     if not matches:
         raise InputError("import_file_unreadable", path=(path.name if path else ""))
-    # On a few words several code pages read without chaos ("Пётр" is "Ď¸ňđ" in cp1250): among
-    # those the detector ties, the one whose letters are one alphabet's wins, then CODE_PAGES' order.
-    least = min(m.chaos for m in matches)
-    tied = [m for m in matches if m.chaos <= least + CHAOS_TIE]
-    best = max(tied, key=lambda m: (_one_alphabet(str(m)), -_rank(m.encoding)))
+    # On a few words several code pages read without chaos ("Пётр" is "Ď¸ňđ" in cp1250), and a
+    # file of odd cells (a name of 300 "Я") can look more chaotic in its own code page than in one
+    # that turns its letters into box drawing: the readings whose non-ASCII characters are most
+    # nearly one alphabet's letters go first, among them the detector's least chaos (within a
+    # tie), then CODE_PAGES' order.
+    coherent = {id(m): _one_alphabet(str(m)) for m in matches}
+    most = max(coherent.values())
+    lettered = [m for m in matches if coherent[id(m)] >= most - ALPHABET_TIE]
+    least = min(m.chaos for m in lettered)
+    tied = [m for m in lettered if m.chaos <= least + CHAOS_TIE]
+    best = max(tied, key=lambda m: (coherent[id(m)], -_rank(m.encoding)))
     return codecs.lookup(best.encoding).name
 
 

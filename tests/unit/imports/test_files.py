@@ -31,6 +31,16 @@ def test_1c_report_in_cp1251_with_semicolons_title_lines_and_traps(tmp_path: Pat
     assert table.fraction == 1.0
 
 
+def test_a_cp1251_file_with_a_cell_of_one_letter_repeated_is_still_cp1251(tmp_path: Path) -> None:
+    """300 "Я" in a row look more chaotic to the detector in cp1251 than in cp866,
+    where they are box drawing: the reading of one alphabet's letters wins."""
+    path = tmp_path / "members.csv"
+    rows = ["ФИО;Телефон;Баланс", "Иванов Иван;89161234567;10", "Я" * 300 + ";89160001111;5", "Пётр;;1"]
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1251"))
+    table = files.open_table(path)
+    assert table.encoding == "cp1251" and table.headers == ["ФИО", "Телефон", "Баланс"]
+
+
 def test_excel_utf8_csv_with_bom_and_commas(tmp_path: Path) -> None:
     table = files.open_table(owners.excel_utf8_catalogue(tmp_path / "товары.csv"))
     assert (table.encoding, table.delimiter, table.header_row) == ("utf-8-sig", ",", 0)
