@@ -7,9 +7,11 @@ either), so importing the same file again finds everyone it made.
 
 - What a row gives overwrites the member's value (a changed phone updates);
   an empty cell leaves it.
-- The opening balance is one ledger entry of kind "import", signed by the
-  owner; a later file with another balance adds an entry for the difference
-  between it and what imported entries already gave, so the balance is
+- The opening balance is one ledger entry of kind "import" (note
+  ledger_notes.OPENING), signed by the owner; a later file with another
+  balance adds an entry for the difference between it and what opening
+  balance entries already gave (a history import's grant, kind "import" too,
+  is not an opening balance and is never taken back), so the balance is
   always the ledger's sum and the same file twice changes nothing.
 - Duplicates (the same member reached again by a later row of the file, or
   an existing member found by phone carrying another card): "merge" takes
@@ -35,7 +37,7 @@ from models.schema import Card, LedgerEntry, Member, Staff, new_id, utcnow
 from services.core.errors import InputError
 from services.core.serialize import as_columns
 from services.core.storage import Pace
-from services.imports import values
+from services.imports import ledger_notes, values
 from services.imports.chunks import as_uuid, insert_plain, marks, parts, run_in_chunks, select
 from services.imports.outcome import ImportOutcome, RowProblem
 from services.journal import authority, outbox
@@ -210,7 +212,7 @@ class _Chunk:
         self.by_name: dict[str, uuid.UUID] = {}  # imported members with nothing else to find them by
         self.products: dict[str, str] = {}  # a product's code -> its name
         self.members: dict[uuid.UUID, dict[str, Any]] = {}  # as they are now (read, or made in this chunk)
-        self.imported: dict[uuid.UUID, int] = {}  # what "import" entries gave each member so far
+        self.imported: dict[uuid.UUID, int] = {}  # what opening balance entries gave each member so far
         self.new_members: dict[uuid.UUID, dict[str, Any]] = {}
         self.changed: set[uuid.UUID] = set()
         self.new_cards: list[dict[str, Any]] = []
@@ -263,9 +265,11 @@ class _Chunk:
             for row in select(f'SELECT {columns} FROM "member" WHERE id IN ({marks(part)})', part):
                 member = _member_values(row)
                 self.members[member["id"]] = member
+            # Opening balances only ('' before their note was written), never a history grant.
             for member, total in select(
                     f'SELECT member_id, SUM(delta) FROM "ledger_entry" WHERE kind = \'import\' '
-                    f'AND member_id IN ({marks(part)}) GROUP BY member_id', part):
+                    f'AND note IN (?, \'\') AND member_id IN ({marks(part)}) GROUP BY member_id',
+                    [ledger_notes.OPENING, *part]):
                 self.imported[as_uuid(member)] = total
 
     # --- one row --------------------------------------------------------------------------
@@ -425,7 +429,8 @@ class _Chunk:
         self.moved[member_id] = self.moved.get(member_id, 0) + delta
         self.entries.append({
             "id": new_id(), "member": member_id, "kind": "import", "delta": delta, "sale": None, "ret": None,
-            "till": self.job.till_id, "staff": self.job.who.id, "note": "", "created_at": self.job.now,
+            "till": self.job.till_id, "staff": self.job.who.id, "note": ledger_notes.OPENING,
+            "created_at": self.job.now,
         })
         return True
 
