@@ -105,6 +105,9 @@ class _Job:
                 given[key] = value
         plu = values.points(cells.get("plu"), "plu")
         if plu is not None:
+            limit = catalogue.scale_layout().max_plu
+            if not 0 < plu <= limit:  # never negative, nor past what the scales' barcode holds
+                raise InputError("plu_range", field="plu", max=limit)
             given["plu"] = plu
         outcome.warnings.extend(warnings)
         return found
@@ -138,6 +141,7 @@ class _Chunk:
         self.new_categories: list[dict[str, Any]] = []
         self.excluded_changed: set[str] = set()
         self._instore: tuple[str, int, int] | None = None  # prefix, till, next serial
+        self._instore_cards: set[str] = set()  # cards in that range
         self._look_up()
 
     def _look_up(self) -> None:
@@ -238,9 +242,7 @@ class _Chunk:
         plu = given.get("plu") if weighed else None
         if weighed:
             plu = plu or self._next_plu()
-            limit = catalogue.scale_layout().max_plu
-            if not 0 < plu <= limit:
-                raise InputError("plu_range", field="plu", max=limit)
+            _as_field("plu", lambda p: catalogue.check_plu(p, None), plu)
         product_id = new_id()
         item = {"id": product_id, "barcode": codes[0], "sku": given.get("sku", ""), "name": given["name"],
                 "name_key": catalogue.name_key(given["name"]), "category": category_id, "price": given["price"],
@@ -267,8 +269,16 @@ class _Chunk:
         wanted = {k: v for k, v in row.given.items() if k not in fields and k not in ("excluded", "category")}
         if category_id is not None and "category" not in fields:
             wanted["category"] = category_id
-        if wanted.get("weighed") and not item.get("plu") and "plu" not in wanted:
-            wanted["plu"] = self._next_plu()
+        # The PLU rules of the create path (and the catalogue page's): a weighed product has one,
+        # checked; any other has none, whatever the file's PLU column says.
+        if wanted.get("weighed", item["weighed"]):
+            if "plu" in wanted or not item.get("plu"):
+                wanted["plu"] = wanted.get("plu") or self._next_plu()
+                _as_field("plu", lambda p: catalogue.check_plu(p, product_id), wanted["plu"])
+        else:
+            wanted.pop("plu", None)
+            if item.get("plu") is not None:
+                wanted["plu"] = None
         changes = {k: v for k, v in wanted.items() if item.get(k) != v}
         changed = bool(changes)
         if "price" in changes:
@@ -297,14 +307,16 @@ class _Chunk:
         self.by_code[code] = product_id
 
     def _instore_code(self) -> str:
+        """catalogue.new_instore_code's next codes, past this chunk's and the cards an import brought."""
         if self._instore is None:
             first = catalogue.new_instore_code()
             self._instore = (first[:2], int(first[2:5]), int(first[5:12]))
+            self._instore_cards = catalogue.instore_cards(first[:5], first)
         prefix, till, serial = self._instore
         while True:
             code = product_codes.instore_code(prefix, till, serial)
             serial += 1
-            if code not in self.by_code:
+            if code not in self.by_code and code not in self._instore_cards:
                 break
         self._instore = (prefix, till, serial)
         return code

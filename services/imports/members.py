@@ -41,6 +41,7 @@ from services.imports import ledger_notes, values
 from services.imports.chunks import as_uuid, insert_plain, marks, parts, run_in_chunks, select
 from services.imports.outcome import ImportOutcome, RowProblem
 from services.journal import authority, outbox
+from services.members import cards
 from services.members.registry import name_key
 from services.programme.rules import Rules, active_rules
 from services.shop import staff as auth
@@ -108,13 +109,15 @@ class _Job:
         self.who, self.now, self.duplicates, self.dry_run = who, now, duplicates, dry_run
         # The owner's key as the import starts: the till locked half-way still signs this import's balances.
         self.signer = authority.signer()
-        self.region = shop_info().region
+        shop = shop_info()
+        self.region, self.card_prefix = shop.region, shop.card_prefix
         self.rules: Rules = active_rules(now)
         self.tiers = {t.code.casefold(): t.code for t in self.rules.tiers}
         self.tiers.update({t.name.casefold(): t.code for t in self.rules.tiers})
         entry = self.rules.tier_for_spend(0)
         self.entry_tier = entry.code if entry else ""
-        self.till_id = local_till().id
+        till = local_till()
+        self.till_id, self.till_number = till.id, till.number
         self.today = now.date()
         # member id -> (the row that first reached it, the fields rows of this file gave it)
         self.reached: dict[uuid.UUID, tuple[int, set[str]]] = {}
@@ -283,6 +286,10 @@ class _Chunk:
         card_status = self.by_card.get(row.card) if row.card else None
         if row.card and card_status is None and row.card in self.products:
             raise InputError("import_card_is_product", field="card", card=row.card, name=self.products[row.card])
+        if row.card and card_status is None:
+            cards.check_old_card(row.card, job.card_prefix, job.till_number)
+        if matched_by == "card":
+            self._same_person(member_id, row)
         reached = job.reached.get(member_id) if member_id is not None else None
         new_card = bool(row.card) and (card_status is None or card_status[0] is None)
         if member_id is not None and reached is None and new_card and matched_by != "card":
@@ -342,6 +349,18 @@ class _Chunk:
             found = self.by_name.get(name_key(given["name"]))
             by = "name"
         return found, by
+
+    def _same_person(self, member_id: uuid.UUID, row: MemberRow) -> None:
+        """A row found by its card alone that names someone else (another name, and a phone
+        or e-mail other than the member's): refused, not merged, so the rejects file keeps
+        that person for the owner to give another card and import again."""
+        member, given = self.members[member_id], row.given
+        if "name" not in given or name_key(given["name"]) == member["name_key"]:
+            return
+        contacts = [(given[key], member[key]) for key in ("phone", "email") if key in given and member.get(key)]
+        if contacts and all(mine != theirs for mine, theirs in contacts):
+            raise InputError("import_card_other_person", field="card", card=row.card, name=member["name"],
+                             other=given["name"])
 
     def _create(self, row: MemberRow, new_card: bool) -> None:
         job = self.job
