@@ -101,6 +101,25 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
                          progress=progress, should_stop=should_stop)
 
 
+@dataclass
+class _Planned:
+    """A dry run's memory of what its earlier chunks would have written (each is
+    rolled back, and writes nothing): a later chunk finds its rows' members here
+    as well as in the database, so a duplicate there is judged as the real run
+    judges it."""
+
+    cards: dict[str, tuple[uuid.UUID | None, str]] = field(default_factory=dict)
+    # column (phone, external_ref, name_key) -> value -> member; e-mails are in job.emails as in the real run
+    keys: dict[str, dict[str, uuid.UUID]] = field(
+        default_factory=lambda: {"phone": {}, "external_ref": {}, "name_key": {}})
+    members: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)  # as the chunks left them
+    imported: dict[uuid.UUID, int] = field(default_factory=dict)
+
+    def holds(self, member: uuid.UUID | None, column: str, value: str) -> bool:
+        """`member` has `value` in `column` still (as far as the earlier chunks go)."""
+        return member is not None and (member not in self.members or self.members[member][column] == value)
+
+
 class _Job:
     """One import's settings and what it has done so far (which members this
     file reached, with which fields), across its chunks."""
@@ -122,6 +141,7 @@ class _Job:
         # member id -> (the row that first reached it, the fields rows of this file gave it)
         self.reached: dict[uuid.UUID, tuple[int, set[str]]] = {}
         self._emails: dict[str, uuid.UUID] | None = None
+        self.planned = _Planned() if dry_run else None
 
     def emails(self) -> dict[str, uuid.UUID]:
         """Every member's e-mail, read once (the column has no index: an IN (...)
@@ -262,6 +282,9 @@ class _Chunk:
                     'AND NOT EXISTS (SELECT 1 FROM "card" c WHERE c.member_id = m.id) ORDER BY created_at', part):
                 self.by_name.setdefault(key, as_uuid(member))
                 ids.add(as_uuid(member))
+        planned = self.job.planned
+        if planned is not None:
+            ids |= self._recall(planned, cards, {"phone": phones, "external_ref": refs, "name_key": keyless})
         wanted_ids = [i.bytes for i in ids]
         columns = ", ".join(_ALL)
         for part in parts(wanted_ids):
@@ -274,6 +297,9 @@ class _Chunk:
                     f'AND note IN (?, \'\') AND member_id IN ({marks(part)}) GROUP BY member_id',
                     [ledger_notes.OPENING, *part]):
                 self.imported[as_uuid(member)] = total
+        if planned is not None:
+            self.members.update((i, dict(planned.members[i])) for i in ids if i in planned.members)
+            self.imported.update((i, planned.imported[i]) for i in ids if i in planned.imported)
 
     # --- one row --------------------------------------------------------------------------
 
@@ -453,6 +479,52 @@ class _Chunk:
         })
         return True
 
+    # --- a dry run's earlier chunks ----------------------------------------------------------
+
+    def _recall(self, planned: _Planned, cards: list[str], keys: dict[str, list[str]]) -> set[uuid.UUID]:
+        """What the dry run's earlier chunks would have written, over what the database
+        (which never saw it) says: the members this chunk's rows find, as the real run finds them."""
+        ids: set[uuid.UUID] = set()
+        for number in cards:
+            if number in planned.cards:
+                self.by_card[number] = planned.cards[number]
+                if planned.cards[number][0] is not None:
+                    ids.add(planned.cards[number][0])
+        for column, found in (("phone", self.by_phone), ("external_ref", self.by_ref), ("name_key", self.by_name)):
+            known = planned.keys[column]
+            for value in keys[column]:
+                if not planned.holds(found.get(value), column, value):  # an earlier chunk changed it
+                    found.pop(value, None)
+                    if planned.holds(known.get(value), column, value):
+                        found[value] = known[value]
+                        ids.add(known[value])
+        return ids
+
+    def _note_emails(self) -> None:
+        """The later chunks find this chunk's e-mails (job.emails, read once)."""
+        if self.job._emails is not None:
+            for member_id in list(self.new_members) + list(self.changed):
+                email = self.members[member_id].get("email")
+                if email:
+                    self.job._emails.setdefault(email, member_id)
+
+    def _plan(self, planned: _Planned) -> None:
+        """Remember this chunk as if written, for the dry run's later chunks (its
+        e-mails as the real run does, in job.emails)."""
+        self._note_emails()
+        planned.cards.update(self.by_card)
+        planned.members.update(self.members)
+        planned.imported.update(self.imported)
+        for member_id in list(self.new_members) + list(self.changed):
+            member = self.members[member_id]
+            for column in ("phone", "external_ref"):
+                value = member.get(column)
+                if value and not planned.holds(planned.keys[column].get(value), column, value):
+                    planned.keys[column][value] = member_id
+        for key, member_id in self.by_name.items():
+            if member_id in self.new_members:
+                planned.keys["name_key"].setdefault(key, member_id)
+
     # --- the chunk's writes -------------------------------------------------------------
 
     def save(self) -> None:
@@ -465,6 +537,9 @@ class _Chunk:
         for member_id, delta in moves.items():
             self.members[member_id]["balance"] += delta
             self.members[member_id]["updated_at"] = job.now
+        if job.planned is not None:  # a dry run writes nothing: its later chunks recall this one
+            self._plan(job.planned)
+            return
         insert_plain(Member, list(self.new_members.values()))
         cursor = db.obj.cursor()
         if self.changed:
@@ -482,13 +557,7 @@ class _Chunk:
             cursor.executemany('UPDATE "card" SET member_id = ?, status = \'active\' WHERE number = ?',
                                [(c["member"].bytes, c["number"]) for c in self.taken_cards])
         insert_plain(LedgerEntry, self.entries)
-        if job.dry_run:
-            return
-        if job._emails is not None:
-            for member_id in list(self.new_members) + list(self.changed):
-                email = self.members[member_id].get("email")
-                if email:
-                    job._emails.setdefault(email, member_id)
+        self._note_emails()
         # A balance alone moves by its ledger entry, as services.programme.ledger.post does: no member op for it.
         touched = list(self.new_members) + [i for i in self.changed if i not in self.new_members]
         if touched:

@@ -376,12 +376,17 @@ def is_card_number(code: str) -> bool:
 
 def check_plu(plu: int, product_id: object | None) -> None:
     """A weighed product's PLU: in the scales' range, and no other product's."""
-    layout = scale_layout()
-    if not 0 < plu <= layout.max_plu:
-        raise InputError("plu_range", max=layout.max_plu)
+    check_plu_range(plu)
     other = Product.get_or_none((Product.plu == plu) & (Product.id != product_id))
     if other is not None:
         raise InputError("plu_taken", plu=plu, name=other.name)
+
+
+def check_plu_range(plu: int) -> None:
+    """A PLU is never 0 or negative, nor more than the scales' barcode holds."""
+    layout = scale_layout()
+    if not 0 < plu <= layout.max_plu:
+        raise InputError("plu_range", max=layout.max_plu)
 
 
 def category_name(raw: str) -> str:
