@@ -209,6 +209,12 @@ TEXTS: dict[str, str] = {
                                "put each receipt's lines one under another."),
     "import_receipt_refused": N_("Receipt {receipt} was not imported: its line at row {row} was refused; "
                                  "fix that line and import the whole receipt again."),
+    "import_name_alone": N_("{field}: “{value}” — a name alone does not say which member this is (give a card, a phone "
+                            "or the customer's id): the receipt was imported as a sale to no member."),
+    "import_grant_owner_key": N_("The history grant's points are signed with the owner's key, and it is not open on "
+                                 "this till: sign in as the owner with your PIN, then import (or import without the grant)."),
+    "import_grant_capped": N_("{name}: the history grant would give {points} points, but a member's imported points "
+                              "come to {cap} at most: {given} given."),
     "receipt_imported": N_("Receipt {receipt} comes from the old system's history: it has no till receipt to print."),
     "return_imported": N_("Receipt {receipt} comes from the old system's history: it cannot be returned at this till."),
     # The owner's programme: rule sets, promotions, coupons, what-if.

@@ -165,14 +165,19 @@ _TIME_FORMATS = ("%H:%M:%S", "%H:%M")
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
-def moment(raw: Any, field: str, *, today: dt.date | None = None) -> dt.datetime | None:
+def moment(raw: Any, field: str, *, today: dt.date | None = None, keep_zone: bool = False) -> dt.datetime | None:
     """A date or date-time: dd.mm.yyyy, ISO (with T or a space, seconds optional),
     dd/mm/yyyy, a workbook's date cell or its serial number.  A date that does
-    not exist (31.02.2020) is refused with the date as written."""
+    not exist (31.02.2020) is refused with the date as written.  One written
+    with its offset (or Z) comes back in UTC: naive, or with `keep_zone` aware
+    (tzinfo UTC), so a caller can tell it from a time on the shop's clock."""
     if blank(raw):
         return None
     if isinstance(raw, dt.datetime):
-        return raw.replace(tzinfo=None) if raw.tzinfo is None else raw.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        if raw.tzinfo is None:
+            return raw.replace(tzinfo=None)
+        utc = raw.astimezone(dt.timezone.utc)
+        return utc if keep_zone else utc.replace(tzinfo=None)
     if isinstance(raw, dt.date):
         return dt.datetime(raw.year, raw.month, raw.day)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -183,7 +188,7 @@ def moment(raw: Any, field: str, *, today: dt.date | None = None) -> dt.datetime
     found = _parse_moment(value)
     if found is None:
         raise InputError("import_date_bad", field=field, value=value[:40])
-    return found
+    return found if keep_zone or found.tzinfo is None else found.replace(tzinfo=None)
 
 
 _DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -203,7 +208,7 @@ def _parse_moment(value: str) -> dt.datetime | None:
             found = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
         except ValueError:
             return None
-        return found if found.tzinfo is None else found.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return found if found.tzinfo is None else found.astimezone(dt.timezone.utc)
     day_part, _, time_part = value.partition(" ")
     for date_format in _DATE_FORMATS:
         try:
