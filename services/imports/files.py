@@ -122,9 +122,9 @@ class Table:
                 except StopIteration:
                     return None
                 except UnicodeDecodeError:  # not a byte surrogateescape takes (UTF-16 cut in half): the end
-                    bad_line = max(line, _bad_line(self.path, self.encoding))
-                    self.problems[bad_line] = InputError("import_rest_unread", detail=self.encoding)
-                    yield bad_line, []
+                    self.problems[line] = InputError("import_rest_unread", encoding=self.encoding,
+                                                     line=max(line, _bad_line(self.path, self.encoding)))
+                    yield line, []
                     return None
                 except csv.Error:  # a cell over MAX_FIELD: a quote opened on `line` and never closed
                     return line

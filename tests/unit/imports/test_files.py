@@ -1,6 +1,7 @@
 """services.imports.files: owners' files as 1C, Excel and LibreOffice write them."""
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -374,3 +375,21 @@ def test_one_unreadable_row_past_the_sample_is_that_rows_problem_only(tmp_path: 
     expected = [(i + 2, cells) for i, cells in enumerate(body) if i != faulty]
     assert read == expected
     assert {n: e.code for n, e in table.problems.items()} == {faulty + 2: code}
+
+
+def test_bytes_no_reading_can_keep_end_the_rows_there_saying_so(tmp_path: Path) -> None:
+    """A lone surrogate in a UTF-16 file: nothing below it can be read; the rows above are
+    the file's, and the first row not read names the line to fix."""
+    from services.core.messages import error_text
+
+    body = "Name;Phone\r\n" + "".join(f"Имя {i};+7999{i:07d}\r\n" for i in range(5000))
+    data = codecs.BOM_UTF16_LE + body.encode("utf-16-le")
+    cut = len(data) // 2 & ~1
+    path = tmp_path / "u16.csv"
+    path.write_bytes(data[:cut] + b"\x00\xdc" + data[cut:])
+    table = files.open_table(path)
+    rows = list(table.rows())
+    assert table.encoding == "utf-16" and rows == [(n, [f"Имя {n - 2}", f"+7999{n - 2:07d}"]) for n in range(2, len(rows) + 2)]
+    [(first_unread, problem)] = table.problems.items()
+    assert first_unread == len(rows) + 2 and problem.code == "import_rest_unread"
+    assert problem.params["line"] >= first_unread and "utf-16" in error_text(problem)
