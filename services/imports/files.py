@@ -105,16 +105,20 @@ class Table:
             skip = yield from self._csv_pass(skip)
 
     def _csv_pass(self, skip: int) -> Iterator[tuple[int, list[Any]]]:
-        """The records from line skip + 1 on; returns where the next pass starts, or None at the end."""
+        """The records from line skip + 1 on; returns where the next pass starts, or None at the end.
+        A row is searched for what makes it unreadable only once a NUL or a byte not of the
+        encoding has been met (most files have none: the search would be half the reading)."""
         assert self.encoding and self.delimiter
-        with open(self.path, "rb") as binary:
-            text = io.TextIOWrapper(binary, encoding=self.encoding, errors="surrogateescape", newline="")
+        escapes = _escapes_so_far()
+        ended: list[bool] = []
+        with _WatchedBytes(io.FileIO(self.path)) as binary:
+            text = io.TextIOWrapper(binary, encoding=self.encoding, errors=_ESCAPE, newline="")
             lines = iter(text)
             if skip:
                 bad = next(itertools.islice(lines, skip - 1, None), "")  # the line whose quote never closed
                 self.problems[skip] = InputError("import_quote_unclosed")
                 yield skip, bad.rstrip("\r\n").split(self.delimiter)
-            reader = csv.reader(itertools.chain(lines, [_END]), delimiter=self.delimiter)
+            reader = csv.reader(itertools.chain(lines, _end_of(ended)), delimiter=self.delimiter)
             line = skip + 1
             while True:
                 try:
@@ -128,13 +132,15 @@ class Table:
                     return None
                 except csv.Error:  # a cell over MAX_FIELD: a quote opened on `line` and never closed
                     return line
-                self.done = max(self.done, binary.tell())  # a pass again below a quote: the bar stays
-                if cells and cells[-1].endswith(_END):
+                if not skip:  # a pass again below a quote: the bar stays where the first one left it
+                    self.done = binary.tell()
+                if ended and cells and cells[-1].endswith(_END):
                     return line if cells != [_END] else None
-                joined = "\x1f".join(cells)
-                if _UNREADABLE.search(joined) is not None:
-                    self.problems[line] = (InputError("import_row_nul") if "\x00" in joined
-                                           else InputError("import_row_bytes", encoding=self.encoding))
+                if binary.nul or _escapes[0] != escapes:
+                    joined = "\x1f".join(cells)
+                    if _UNREADABLE.search(joined) is not None:
+                        self.problems[line] = (InputError("import_row_nul") if "\x00" in joined
+                                               else InputError("import_row_bytes", encoding=self.encoding))
                 yield line, cells
                 line = skip + reader.line_num + 1
 
@@ -143,6 +149,46 @@ class Table:
         for index, cells in enumerate(sheet.iter_rows()):
             self.done = index + 1
             yield index + 1, list(cells)
+
+
+class _WatchedBytes(io.BufferedReader):
+    """A file's bytes that say when a NUL has gone by (a block at a time, for the text reader)."""
+
+    nul = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._seen(super().read(size))
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._seen(super().read1(size))
+
+    def _seen(self, data: bytes) -> bytes:
+        if not self.nul and b"\x00" in data:
+            self.nul = True
+        return data
+
+
+_ESCAPE = "loyaltill-import-escape"  # surrogateescape, counted
+_escapes = [0]
+
+
+def _escapes_so_far() -> int:
+    """How many bad bytes have been read as surrogates (the handler is registered on first use)."""
+    try:
+        codecs.lookup_error(_ESCAPE)
+    except LookupError:
+        def counted(exc: UnicodeError) -> tuple[str | bytes, int]:
+            _escapes[0] += 1
+            return codecs.lookup_error("surrogateescape")(exc)
+
+        codecs.register_error(_ESCAPE, counted)
+    return _escapes[0]
+
+
+def _end_of(ended: list[bool]) -> Iterator[str]:
+    """The line after the file's last, noting that the reader has come to it."""
+    ended.append(True)
+    yield _END
 
 
 def _bad_line(path: Path, encoding: str) -> int:
