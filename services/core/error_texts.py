@@ -185,6 +185,12 @@ TEXTS: dict[str, str] = {
     "import_column_unknown": N_("The file has no column “{column}”."),
     "import_field_twice": N_("Two columns are mapped to {field}: keep one."),
     "import_required_missing": N_("No column is mapped to {fields}: the import needs it."),
+    "import_row_nul": N_("This row holds a NUL character (a damaged file?): it was not read. Remove the character and import the row again."),
+    "import_row_bytes": N_("This row has bytes that are not {encoding} (a damaged line, or another encoding): it was not read."),
+    "import_quote_unclosed": N_("A quote opens on this line and never closes: the line was not read (the lines below it were). "
+                                "Close or remove the quote and import the line again."),
+    "import_rest_unread": N_("The file cannot be read from here on (line {line} is not {encoding}): the rows above were read, "
+                             "the rest were not. Fix the file and import it again (rows already imported are then skipped)."),
     "import_row_cells": N_("This row has {cells} values but the file has {columns} columns (a separator inside a value without quotes?)."),
     "import_running": N_("An import is running: wait for it to finish, or stop it in its window, first."),
     "import_in_training": N_("Imports go into the real shop, not the practice copy: leave training mode first."),

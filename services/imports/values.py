@@ -162,7 +162,8 @@ _DATE_FORMATS = (
     "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y.%m.%d", "%d.%m.%y", "%Y/%m/%d",
 )
 _TIME_FORMATS = ("%H:%M:%S", "%H:%M")
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 61 is 01.03.1900
+_EXCEL_EPOCH_1900 = dt.datetime(1899, 12, 31)  # day 1 is 01.01.1900, day 59 28.02.1900
 
 
 def moment(raw: Any, field: str, *, today: dt.date | None = None, keep_zone: bool = False) -> dt.datetime | None:
@@ -181,9 +182,10 @@ def moment(raw: Any, field: str, *, today: dt.date | None = None, keep_zone: boo
     if isinstance(raw, dt.date):
         return dt.datetime(raw.year, raw.month, raw.day)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if not 1 <= raw <= 2_958_465:  # 1900-01-01 .. 9999-12-31 in a workbook's days
-            raise InputError("import_date_bad", field=field, value=str(raw)[:40])
-        return _EXCEL_EPOCH + dt.timedelta(days=float(raw))
+        if not 1 <= raw <= 2_958_465 or 60 <= raw < 61:  # 1900-01-01 .. 9999-12-31 in a workbook's days
+            raise InputError("import_date_bad", field=field, value=str(raw)[:40])  # 60: Excel's 29.02.1900
+        # Excel counts 1900 as a leap year (Lotus 1-2-3's bug): its days before that 29 February are one more
+        return (_EXCEL_EPOCH if raw >= 61 else _EXCEL_EPOCH_1900) + dt.timedelta(days=float(raw))
     value = " ".join(str(raw).split())
     found = _parse_moment(value)
     if found is None:
