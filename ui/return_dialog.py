@@ -96,7 +96,7 @@ class ReturnDialog(QDialog):
         self.error.clear()
         self.result.clear()
         try:
-            self.sale = returns.find_sale(self.ref.text())
+            self.sale = returns.returnable_sale(self.ref.text())  # an imported receipt says so here, not at Return
         except InputError as exc:
             self.sale = None
             self.error.setText(user_message(exc))

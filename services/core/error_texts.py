@@ -185,6 +185,12 @@ TEXTS: dict[str, str] = {
     "import_column_unknown": N_("The file has no column “{column}”."),
     "import_field_twice": N_("Two columns are mapped to {field}: keep one."),
     "import_required_missing": N_("No column is mapped to {fields}: the import needs it."),
+    "import_row_nul": N_("This row holds a NUL character (a damaged file?): it was not read. Remove the character and import the row again."),
+    "import_row_bytes": N_("This row has bytes that are not {encoding} (a damaged line, or another encoding): it was not read."),
+    "import_quote_unclosed": N_("A quote opens on this line and never closes: the line was not read (the lines below it were). "
+                                "Close or remove the quote and import the line again."),
+    "import_rest_unread": N_("The file cannot be read from here on (line {line} is not {encoding}): the rows above were read, "
+                             "the rest were not. Fix the file and import it again (rows already imported are then skipped)."),
     "import_row_cells": N_("This row has {cells} values but the file has {columns} columns (a separator inside a value without quotes?)."),
     "import_running": N_("An import is running: wait for it to finish, or stop it in its window, first."),
     "import_in_training": N_("Imports go into the real shop, not the practice copy: leave training mode first."),
@@ -212,6 +218,12 @@ TEXTS: dict[str, str] = {
                                "put each receipt's lines one under another."),
     "import_receipt_refused": N_("Receipt {receipt} was not imported: its line at row {row} was refused; "
                                  "fix that line and import the whole receipt again."),
+    "import_name_alone": N_("{field}: “{value}” — a name alone does not say which member this is (give a card, a phone "
+                            "or the customer's id): the receipt was imported as a sale to no member."),
+    "import_grant_owner_key": N_("The history grant's points are signed with the owner's key, and it is not open on "
+                                 "this till: sign in as the owner with your PIN, then import (or import without the grant)."),
+    "import_grant_capped": N_("{name}: the history grant would give {points} points, but a member's imported points "
+                              "come to {cap} at most: {given} given."),
     "receipt_imported": N_("Receipt {receipt} comes from the old system's history: it has no till receipt to print."),
     "return_imported": N_("Receipt {receipt} comes from the old system's history: it cannot be returned at this till."),
     # The owner's programme: rule sets, promotions, coupons, what-if.

@@ -9,7 +9,12 @@ separator by csv.Sniffer, checked against the field counts; the header row as
 the first row whose cells name columns (1C puts report titles above it).
 
 Row numbers are those the owner sees: the spreadsheet's row, or the line a
-CSV record starts on; blank rows are skipped, never counted.  The rejected
+CSV record starts on; blank rows are skipped, never counted.  A text row the
+file cannot give whole (a NUL character, bytes that are not the file's
+encoding, a quote that never closes) is that row's problem, never the end of
+the import: it is left out of `rows()` and named in `Table.problems`, and the
+reading goes on below it (a quote that never closes swallowed the rest of the
+file: the reading starts again on the next line).  The rejected
 rows go back in the same shape (`write_rejects`), safe to open in a
 spreadsheet program: no cell of ours is ever run as a formula.
 """
@@ -19,6 +24,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from collections import Counter
@@ -42,6 +48,12 @@ CHAOS_TIE = 0.15  # a few words mixing alphabets ("Иванов John") look chao
 MAX_FIELD = 1_000_000  # characters in one CSV cell; more is not a table
 WORKBOOK_KINDS = {"xlsx", "ods", "xls"}
 ERROR_HEADER = "error"  # the rejects file's extra column (the window passes its own word)
+# Past the sample a bad byte is read as a lone surrogate (errors="surrogateescape": the rejects
+# file writes the same bytes back) and a NUL as itself; either makes its row unreadable.
+_UNREADABLE = re.compile("[\x00\udc80-\udcff]")
+# A line the reader gets after the file's last: alone it is a record of its own; at the end of a
+# cell it says a quoted cell was still open when the file ended.
+_END = "\ufdd0end of file\ufdd0"
 
 
 @dataclass
@@ -61,6 +73,8 @@ class Table:
     done: int = 0
     total_rows: int = 0
     strict_width: bool = False  # CSV: a row with values beyond the columns is a broken row
+    # The rows of the current pass the file could not give whole: row number -> the reason.
+    problems: dict[int, InputError] = field(default_factory=dict)
 
     @property
     def extent(self) -> int:
@@ -70,42 +84,111 @@ class Table:
     def fraction(self) -> float:
         return min(1.0, self.done / self.extent) if self.extent else 1.0
 
-    def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """(row number as the owner sees it, cells) for each data row below the header."""
+    def rows(self, *, every: bool = False) -> Iterator[tuple[int, list[Any]]]:
+        """(row number as the owner sees it, cells) for each data row below the header.
+        The rows the file could not give whole are left out (with `every`, yielded too:
+        the runner refuses them, the rejects file writes them back), their reasons in
+        `problems` before each is reached."""
         self.done = 0
+        self.problems = {}
         source = self._csv_records() if self.kind == "csv" else self._workbook_rows()
         for number, cells in source:
-            if number <= self.header_row + 1 or _blank_row(cells):
+            if number <= self.header_row + 1 or (_blank_row(cells) and number not in self.problems):
                 continue
-            yield number, cells
+            if every or number not in self.problems:
+                yield number, cells
         self.done = self.extent
 
     def _csv_records(self) -> Iterator[tuple[int, list[Any]]]:
+        skip = 0  # lines read already: a pass starts again below a quote that never closed
+        while skip is not None:
+            skip = yield from self._csv_pass(skip)
+
+    def _csv_pass(self, skip: int) -> Iterator[tuple[int, list[Any]]]:
+        """The records from line skip + 1 on; returns where the next pass starts, or None at the end.
+        A row is searched for what makes it unreadable only once a NUL or a byte not of the
+        encoding has been met (most files have none: the search would be half the reading)."""
         assert self.encoding and self.delimiter
-        with open(self.path, "rb") as binary:
-            text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
-            reader = csv.reader(text, delimiter=self.delimiter)
-            line = 1
+        escapes = _escapes_so_far()
+        ended: list[bool] = []
+        with _WatchedBytes(io.FileIO(self.path)) as binary:
+            text = io.TextIOWrapper(binary, encoding=self.encoding, errors=_ESCAPE, newline="")
+            lines = iter(text)
+            if skip:
+                bad = next(itertools.islice(lines, skip - 1, None), "")  # the line whose quote never closed
+                self.problems[skip] = InputError("import_quote_unclosed")
+                yield skip, bad.rstrip("\r\n").split(self.delimiter)
+            reader = csv.reader(itertools.chain(lines, _end_of(ended)), delimiter=self.delimiter)
+            line = skip + 1
             while True:
                 try:
                     cells = next(reader)
                 except StopIteration:
-                    return
-                except UnicodeDecodeError:
-                    raise InputError("import_encoding_wrong", path=self.path.name, encoding=self.encoding,
-                                     line=_bad_line(self.path, self.encoding)) from None
-                except csv.Error as exc:
-                    raise InputError("import_file_broken", path=self.path.name, line=reader.line_num,
-                                     detail=str(exc)) from None
-                self.done = binary.tell()
+                    return None
+                except UnicodeDecodeError:  # not a byte surrogateescape takes (UTF-16 cut in half): the end
+                    self.problems[line] = InputError("import_rest_unread", encoding=self.encoding,
+                                                     line=max(line, _bad_line(self.path, self.encoding)))
+                    yield line, []
+                    return None
+                except csv.Error:  # a cell over MAX_FIELD: a quote opened on `line` and never closed
+                    return line
+                if not skip:  # a pass again below a quote: the bar stays where the first one left it
+                    self.done = binary.tell()
+                if ended and cells and cells[-1].endswith(_END):
+                    return line if cells != [_END] else None
+                if binary.nul or _escapes[0] != escapes:
+                    joined = "\x1f".join(cells)
+                    if _UNREADABLE.search(joined) is not None:
+                        self.problems[line] = (InputError("import_row_nul") if "\x00" in joined
+                                               else InputError("import_row_bytes", encoding=self.encoding))
                 yield line, cells
-                line = reader.line_num + 1
+                line = skip + reader.line_num + 1
 
     def _workbook_rows(self) -> Iterator[tuple[int, list[Any]]]:
         _, sheet = _open_sheet(self.path, self.sheet)
         for index, cells in enumerate(sheet.iter_rows()):
             self.done = index + 1
             yield index + 1, list(cells)
+
+
+class _WatchedBytes(io.BufferedReader):
+    """A file's bytes that say when a NUL has gone by (a block at a time, for the text reader)."""
+
+    nul = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._seen(super().read(size))
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._seen(super().read1(size))
+
+    def _seen(self, data: bytes) -> bytes:
+        if not self.nul and b"\x00" in data:
+            self.nul = True
+        return data
+
+
+_ESCAPE = "loyaltill-import-escape"  # surrogateescape, counted
+_escapes = [0]
+
+
+def _escapes_so_far() -> int:
+    """How many bad bytes have been read as surrogates (the handler is registered on first use)."""
+    try:
+        codecs.lookup_error(_ESCAPE)
+    except LookupError:
+        def counted(exc: UnicodeError) -> tuple[str | bytes, int]:
+            _escapes[0] += 1
+            return codecs.lookup_error("surrogateescape")(exc)
+
+        codecs.register_error(_ESCAPE, counted)
+    return _escapes[0]
+
+
+def _end_of(ended: list[bool]) -> Iterator[str]:
+    """The line after the file's last, noting that the reader has come to it."""
+    ended.append(True)
+    yield _END
 
 
 def _bad_line(path: Path, encoding: str) -> int:
@@ -470,7 +553,7 @@ def write_rejects(table: Table, rows_with_errors: dict[int, str], out_path: Path
     def rows() -> Iterator[list[str]]:
         if not wanted:
             return
-        for number, cells in table.rows():
+        for number, cells in table.rows(every=True):
             if number in wanted:
                 yield _reject_row(table, cells, rows_with_errors[number])
 
@@ -503,7 +586,8 @@ def _write_csv(table: Table, header: list[str], rows: Any, out_path: Path) -> No
 
 
 def _csv_rows(out_path: Path, encoding: str, delimiter: str, header: list[str], rows: Iterator[list[str]]) -> None:
-    with open(out_path, "w", encoding=encoding, newline="") as handle:  # utf-16 writes its mark, as Excel does
+    # utf-16 writes its mark, as Excel does; bytes the file's encoding could not read go back as they were
+    with open(out_path, "w", encoding=encoding, errors="surrogateescape", newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
         writer.writerow([safe_cell(h) for h in header])
         for row in rows:
@@ -532,5 +616,6 @@ def _write_xlsx(header: list[str], rows: Iterator[list[str]], out_path: Path) ->
 
 
 def _xlsx_text(text: str) -> str:
-    """XML 1.0 has no place for most control characters: they go (a tab and line breaks stay)."""
-    return "".join(ch for ch in text if ch >= " " or ch in "\t\n\r")
+    """XML 1.0 has no place for most control characters: they go (a tab and line breaks stay);
+    a byte the text file's encoding could not read is shown as the replacement character."""
+    return "".join(ch if not "\ud800" <= ch <= "\udfff" else "\ufffd" for ch in text if ch >= " " or ch in "\t\n\r")

@@ -3,10 +3,13 @@
 One row per receipt, or one per receipt line (rows sharing a `receipt` id, one
 under another, are one receipt: its amount the sum of its lines', its date
 and customer the first line's).  The customer is found by card, else phone,
-else the old system's id (`customer_ref` -> Member.external_ref); a key the
+else the old system's id (`customer_ref` -> Member.external_ref), with the
+members engine's checks (services.imports.customers): a new card that is a
+product's barcode, or keys naming two members, refuse the receipt.  A key the
 till does not know becomes a member (origin 'import', a card only when the
 file gives one) so their history counts; a row with no key is a receipt of
-someone who was not a member.
+someone who was not a member (a name alone is kept so, with a warning: it
+cannot say which member).
 
 An imported sale counts in the owner's figures, tiers and the what-if, earns
 nothing here (unless the owner asks for the one-off grant below) and is never
@@ -15,11 +18,13 @@ is on the till:
 
 - `receipt_no` "IMP-", the day (YYYYMMDD), "-" and a hash of the old receipt's id and day (receipt
   numbers restart each day or shift on many registers), or, for a row with no
-  id, of the customer key, the date-time as written, the amount and how many
-  identical rows came before it in the file: a second run finds every receipt
-  and skips it.
+  id, of the customer key, the date-time as written and how many rows of that
+  customer and time came before it in the file (not the amount): a second run
+  finds every receipt and skips it, or, when the old system corrected its
+  amount since, updates the sale (its totals and lines; counted as updated).
 - `created_at`: the date-time as written, on the shop's clock (its time
-  zone), stored in UTC like every sale; a date with no time is placed at
+  zone), stored in UTC like every sale; one written with its offset (ISO
+  10:00+03:00, or Z) is that moment already; a date with no time is placed at
   12:00, so the receipt falls on its own day whatever the zone (a visit is a
   day).
 - `rule_version` 0: no programme of this till priced it (`by_version(0)` says
@@ -37,8 +42,11 @@ so an import stopped (or killed) between chunks leaves whole receipts and a
 second run completes it.  Afterwards the tiers of the members concerned
 follow today's rules, and with {"grant_points": True} each member gets,
 once, the points today's rules would have given on their imported receipts
-(one 'import' ledger entry, note "history grant", signed by the owner); both
-steps cover every member of the file, so a re-run after a stop completes them.
+(one 'import' ledger entry, note ledger_notes.GRANT, signed with the owner's
+key held when the import started; none held, the import is refused), never
+beyond the hub's cap on a member's imported points (the opening balance
+counts): a grant cut short says so for that member.  Both steps cover every
+member of the file, so a re-run after a stop completes them.
 """
 from __future__ import annotations
 
@@ -59,9 +67,11 @@ from services.core.errors import InputError
 from services.core.messages import words
 from services.core.serialize import as_columns
 from services.core.storage import Pace
-from services.imports import values
+from services.imports import customers, ledger_notes, values
+from services.imports.members import IMPORT_MEMBER_CAP
 from services.imports.outcome import ImportOutcome, RowProblem
 from services.journal import authority, outbox
+from services.members.cards import check_old_card
 from services.members.registry import name_key
 from services.programme.pricing import CartLine, Customer, price_cart
 from services.programme.rules import Rules, active_rules
@@ -75,7 +85,7 @@ CHUNK = 2000  # receipts in the first chunk; Pace sizes the next ones to about B
 BUDGET_S = 0.3  # the upper end: each commit waits for the disk (synchronous FULL), so fewer is faster
 POST_CHUNK = 5000  # members in the first transaction of the tiers and the grant
 LOOKUP = 500  # ids per IN (...) (SQLite allows 32766 parameters; short statements plan faster)
-GRANT_NOTE = "history grant"
+GRANT_NOTE = ledger_notes.GRANT
 GRANT_KIND = "ledger_import"  # what authority signs: the ledger payload the outbox carries
 NOON = dt.time(12, 0)
 _CLOCK = re.compile(r"(\d{1,2}):(\d\d)(?::(\d\d))?")
@@ -127,6 +137,7 @@ class _Receipt:
     key: _Key
     lines: list[_Line]
     rows: list[int]
+    utc: dt.datetime | None = None  # written with its offset (or Z): the moment itself, in UTC
     problems: list[RowProblem] = dataclasses.field(default_factory=list)
     warnings: list[RowProblem] = dataclasses.field(default_factory=list)
     number: str = ""
@@ -177,7 +188,7 @@ def _moment(raw: Any, ctx: _Context) -> dt.datetime | None:
         found = ctx.moments.get(key)
         if found is not None:
             return found
-    found = values.moment(raw, "date")
+    found = values.moment(raw, "date", keep_zone=True)
     if key is not None and found is not None:
         if len(ctx.moments) > 200_000:
             ctx.moments.clear()
@@ -197,17 +208,24 @@ def _phone(raw: Any, ctx: _Context) -> str | None:
     return found
 
 
-def _read(cells: dict[str, Any], ctx: _Context) -> tuple[str | None, dt.datetime | None, _Key, _Line, list[InputError]]:
-    """One row's cells -> its parts; raises InputError for the first bad cell.
-    The warnings returned are formula-looking text kept as text."""
+def _read(cells: dict[str, Any], ctx: _Context) -> tuple[str | None, dt.datetime | None, dt.datetime | None, _Key,
+                                                          _Line, list[InputError]]:
+    """One row's cells -> its parts: the receipt's id, its time on the shop's
+    clock, the same in UTC when the file wrote it with an offset, the customer,
+    the line; raises InputError for the first bad cell.  The warnings returned
+    are formula-looking text kept as text."""
     row_warnings = [InputError("import_formula_text", field=f, value=str(cells[f])[:40])
                     for f in ("receipt", "item", "customer_name", "customer_ref") if values.looks_like_formula(cells.get(f))]
     receipt_id = values.text(cells.get("receipt"), "receipt")
     when = _moment(cells.get("date"), ctx)
+    utc = None
     if when is not None:
+        if when.tzinfo is not None:  # 10:00+03:00 or 07:00Z: a moment, already in UTC, not the shop's clock
+            utc = when.replace(tzinfo=None)
+            when = when.astimezone(ctx.zone).replace(tzinfo=None)
         clock = _time_of_day(cells.get("time"))
-        if clock is not None:
-            when = dt.datetime.combine(when.date(), clock)
+        if clock is not None:  # the time column says the shop's clock time of that (local) day
+            when, utc = dt.datetime.combine(when.date(), clock), None
         elif when.time() == dt.time() and not (isinstance(cells.get("date"), str) and ":" in cells["date"]):
             when = dt.datetime.combine(when.date(), NOON)  # a date alone (a workbook's date cell too)
         if not values.EARLIEST <= when.date() <= ctx.today:
@@ -220,7 +238,7 @@ def _read(cells: dict[str, Any], ctx: _Context) -> tuple[str | None, dt.datetime
     key = _Key(values.card_number(cells.get("card"), "card"), _phone(cells.get("phone"), ctx),
                values.text(cells.get("customer_ref"), "customer_ref"), values.name(cells.get("customer_name"),
                                                                                    "customer_name"))
-    return receipt_id, when, key, line, row_warnings
+    return receipt_id, when, utc, key, line, row_warnings
 
 
 def _problem(row: int, error: InputError) -> RowProblem:
@@ -237,11 +255,11 @@ def _receipts(records: Iterable[tuple[int, dict[str, Any]]], ctx: _Context, outc
             continue  # a blank row: not counted
         outcome.rows += 1
         try:
-            receipt_id, when, key, line, warned = _read(cells, ctx)
+            receipt_id, when, utc, key, line, warned = _read(cells, ctx)
             error = None
         except InputError as exc:
             receipt_id = _loose_id(cells.get("receipt"))
-            error, when, key, line, warned = exc, None, _Key(), None, []
+            error, when, utc, key, line, warned = exc, None, None, _Key(), None, []
         # The next line of the same receipt: its id again, on the same day (or no date: the first line's).
         line_of_current = (current is not None and receipt_id is not None and receipt_id == current.receipt_id
                            and (when is None or when.date() == current.local.date()))
@@ -250,7 +268,10 @@ def _receipts(records: Iterable[tuple[int, dict[str, Any]]], ctx: _Context, outc
                 yield current
             if error is None and when is None:
                 error = InputError("import_cell_empty", field="date")
-            current = _Receipt(receipt_id, when or dt.datetime.min, key, [], [])
+            current = _Receipt(receipt_id, when or dt.datetime.min, key, [], [], utc=utc)
+            if key.name and not key:  # kept as a sale of no member: a name alone finds nobody for sure
+                current.warnings.append(_problem(row, InputError("import_name_alone", field="customer_name",
+                                                                 value=key.name[:40])))
         current.rows.append(row)
         current.warnings += [_problem(row, w) for w in warned]
         if error is not None:
@@ -285,7 +306,8 @@ def _number(receipt: _Receipt, seen_rows: dict[int, int]) -> int:
     if receipt.receipt_id is not None:
         return _digest(f"r\x1f{receipt.receipt_id}\x1f{receipt.local.date().isoformat()}")
     k = receipt.key
-    row = _digest(f"c\x1f{k.card or ''}\x1f{k.phone or ''}\x1f{k.ref or ''}\x1f{receipt.local.isoformat()}\x1f{receipt.amount}")
+    # Not the amount: the old system may correct it, and the corrected file finds the receipt (an update).
+    row = _digest(f"c\x1f{k.card or ''}\x1f{k.phone or ''}\x1f{k.ref or ''}\x1f{receipt.local.isoformat()}")
     occurrence = seen_rows.get(row, 0)
     seen_rows[row] = occurrence + 1
     return _digest(f"{row}\x1f{occurrence}")
@@ -338,13 +360,15 @@ class _Writer:
     def __init__(self, actor: Staff, rules: Rules | None, now: dt.datetime, dry_run: bool, ctx: _Context,
                  outcome: HistoryOutcome) -> None:
         self.actor, self.rules, self.now, self.dry_run, self.ctx, self.outcome = actor, rules, now, dry_run, ctx, outcome
-        self.till = local_till().id.bytes
+        till = local_till()
+        self.till, self.till_number, self.card_prefix = till.id.bytes, till.number, shop_info().card_prefix
         entry = rules.tier_for_spend(0) if rules else None
         self.entry_tier = entry.code if entry else ""
         self.made: dict[tuple[str, str], bytes] = {}  # ("card"|"phone"|"ref", value) -> a member made this run
         self.seen: dict[int, int] = {}  # receipt number -> its first row, for a receipt whose lines are apart
         self.seen_rows: dict[int, int] = {}  # identical id-less rows so far
-        self.touched: set[bytes] = set()  # members whose receipts are in the file
+        self.touched: dict[bytes, int] = {}  # members whose receipts are in the file -> the first row of theirs
+        self.names: dict[bytes, str] = {}  # members made this run (a dry run has them only here)
         self.offsets: dict[tuple[int, int, int, int], dt.timedelta] = {}
         self.placeholder = words(shop_info().language)._(PLACEHOLDER)
 
@@ -382,30 +406,39 @@ class _Writer:
     def write(self, receipts: list[_Receipt]) -> None:
         """One chunk, inside its transaction (or read only, in a dry run)."""
         numbers = [r.number for r in receipts]
-        there: dict[str, bytes | None] = {}
+        there: dict[str, tuple[bytes, bytes | None, int]] = {}
         if numbers and db.obj.execute_sql(  # none of these days imported yet (a first run): one index probe
                 'SELECT 1 FROM "sale" WHERE receipt_no BETWEEN ? AND ? LIMIT 1',
                 (min(numbers), max(numbers))).fetchone() is not None:
-            there = dict(_lookup('SELECT receipt_no, member_id FROM "sale" WHERE receipt_no IN ({marks})', numbers))
-        fresh = []
+            there = {number: (sale, member, total) for number, sale, member, total in _lookup(
+                'SELECT receipt_no, id, member_id, total FROM "sale" WHERE receipt_no IN ({marks})', numbers)}
+        fresh, corrected = [], []
         for receipt in receipts:
-            if receipt.number in there:
-                self.outcome.skipped += len(receipt.rows)
-                if there[receipt.number] is not None:
-                    self.touched.add(there[receipt.number])
-            else:
+            known = there.get(receipt.number)
+            if known is None:
                 fresh.append(receipt)
+                continue
+            sale_id, member, total = known
+            if member is not None:
+                self.touched.setdefault(member, receipt.rows[0])
+            if total == receipt.amount:
+                self.outcome.skipped += len(receipt.rows)
+            else:
+                corrected.append((receipt, sale_id))
+        if not fresh and not corrected:
+            return
+        codes = sorted({line.barcode for r in fresh + [c for c, _ in corrected] for line in r.lines if line.barcode})
+        products = dict(_lookup('SELECT barcode, id FROM "product" WHERE barcode IN ({marks})', codes))
+        products.update(_lookup('SELECT code, product_id FROM "product_code" WHERE code IN ({marks})', codes))
+        self._correct(corrected, products)
         if not fresh:
             return
         owners = self._customers(fresh)
-        codes = sorted({line.barcode for r in fresh for line in r.lines if line.barcode})
-        products = dict(_lookup('SELECT barcode, id FROM "product" WHERE barcode IN ({marks})', codes))
-        products.update(_lookup('SELECT code, product_id FROM "product_code" WHERE code IN ({marks})', codes))
         sales, lines = [], []
         for receipt in fresh:
             member = owners.get(id(receipt))
             if isinstance(member, InputError):
-                receipt.problems.append(RowProblem(receipt.rows[0], "card", member))
+                receipt.problems.append(RowProblem(receipt.rows[0], str(member.params.get("field", "card")), member))
                 self._refuse(receipt)
                 continue
             sale_id = _row_id()
@@ -415,7 +448,7 @@ class _Writer:
                           discount, receipt.amount, 0, 0, receipt.amount, 0, 0, 1))
             lines += rows
             if member is not None:
-                self.touched.add(member)
+                self.touched.setdefault(member, receipt.rows[0])
             self.outcome.imported += len(receipt.rows)
             self.outcome.receipts += 1
             self.outcome.warnings += receipt.warnings
@@ -423,9 +456,28 @@ class _Writer:
             insert_tuples(Sale, _SALE_FIELDS, sales)
             insert_tuples(SaleLine, _LINE_FIELDS, lines)
 
+    def _correct(self, corrected: list[tuple[_Receipt, bytes]], products: dict[str, bytes]) -> None:
+        """Receipts the till has imported with another amount: the old system corrected
+        them, so the sale takes the file's amount and lines (its customer and time stay)."""
+        sales, lines = [], []
+        for receipt, sale_id in corrected:
+            rows, subtotal, discount = _sale_lines(receipt, sale_id, products)
+            sales.append((subtotal, discount, receipt.amount, receipt.amount, sale_id))
+            lines += rows
+            self.outcome.updated += len(receipt.rows)
+            self.outcome.warnings += receipt.warnings
+        if sales and not self.dry_run:
+            cursor = db.obj.cursor()
+            cursor.executemany('UPDATE "sale" SET subtotal = ?, discount = ?, total = ?, paid_money = ? WHERE id = ?',
+                               sales)
+            cursor.executemany('DELETE FROM "sale_line" WHERE sale_id = ?', [(sale[-1],) for sale in sales])
+            insert_tuples(SaleLine, _LINE_FIELDS, lines)
+
     def _customers(self, receipts: list[_Receipt]) -> dict[int, bytes | InputError | None]:
         """Each receipt's member (id bytes), made when the till does not know the key;
-        an InputError for a card the till holds but gave nobody."""
+        an InputError for a card the till holds but gave nobody, a new card that is a
+        product's barcode, or keys naming two members (the members engine's checks:
+        services.imports.customers)."""
         keys = [r.key for r in receipts if r.key]
         cards = {number: (member, status) for number, member, status in _lookup(
             'SELECT number, member_id, status FROM "card" WHERE number IN ({marks})', sorted({k.card for k in keys if k.card}))}
@@ -437,6 +489,7 @@ class _Writer:
         for ref, member in _lookup('SELECT external_ref, id FROM "member" WHERE external_ref IN ({marks}) '
                                    'ORDER BY created_at', sorted({k.ref for k in keys if k.ref})):
             refs.setdefault(ref, member)
+        products = customers.product_names(k.card for k in keys if k.card and k.card not in cards)
         out: dict[int, bytes | InputError | None] = {}
         new_members: list[dict[str, Any]] = []
         new_cards: list[dict[str, Any]] = []
@@ -448,8 +501,18 @@ class _Writer:
             if k.card and k.card in cards and cards[k.card][0] is None:
                 out[id(receipt)] = InputError("card_unassigned", card=k.card)
                 continue
-            found = (cards[k.card][0] if k.card in cards else None) or phones.get(k.phone or "") or refs.get(k.ref or "")
-            found = found or self._made(k)
+            try:
+                if k.card and k.card not in cards and ("card", k.card) not in self.made:
+                    customers.not_a_product(k.card, products)
+                    check_old_card(k.card, self.card_prefix, self.till_number)  # no till issues it later
+                found, _ = customers.one_member((
+                    ("card", k.card, cards[k.card][0] if k.card in cards else self.made.get(("card", k.card or ""))),
+                    ("phone", k.phone, phones.get(k.phone or "") or self.made.get(("phone", k.phone or ""))),
+                    ("customer_ref", k.ref, refs.get(k.ref or "") or self.made.get(("ref", k.ref or ""))),
+                ), self._name)
+            except InputError as exc:
+                out[id(receipt)] = exc
+                continue
             if found is None:
                 found = self._new_member(receipt, new_members, new_cards)
             elif k.card and k.card not in cards and ("card", k.card) not in self.made:
@@ -470,9 +533,20 @@ class _Writer:
                 outbox.record_many("card", [as_columns(Card, c) for c in new_cards])
         return out
 
+    def _name(self, member: bytes) -> str:
+        """A member's name, for a row that names two."""
+        found = self.names.get(member)
+        if found is None:
+            row = db.obj.execute_sql('SELECT name FROM "member" WHERE id = ?', (member,)).fetchone()
+            found = row[0] if row else ""
+        return found
+
     def _since(self, receipt: _Receipt) -> dt.datetime:
-        """The receipt's time in UTC, as sales are stored: the zone's offset is
-        looked up once per hour of the file (it changes only on the hour)."""
+        """The receipt's time in UTC, as sales are stored: the file's own when it
+        gave an offset; else the shop's clock, its zone's offset looked up once
+        per hour of the file (it changes only on the hour)."""
+        if receipt.utc is not None:
+            return receipt.utc
         local = receipt.local
         hour = (local.year, local.month, local.day, local.hour)
         offset = self.offsets.get(hour)
@@ -485,12 +559,6 @@ class _Writer:
                           created_at=self._since(receipt), blocked_at=None))
         self.made[("card", number)] = member
 
-    def _made(self, k: _Key) -> bytes | None:
-        for kind, value in (("card", k.card), ("phone", k.phone), ("ref", k.ref)):
-            if value and (kind, value) in self.made:
-                return self.made[(kind, value)]
-        return None
-
     def _new_member(self, receipt: _Receipt, members: list[dict[str, Any]], cards: list[dict[str, Any]]) -> bytes:
         k = receipt.key
         member_id = new_id()
@@ -498,6 +566,7 @@ class _Writer:
         members.append(dict(id=member_id, name=name, name_key=name_key(name), phone=k.phone, birthday=None,
                             marketing_consent=False, tier=self.entry_tier, balance=0, created_at=self._since(receipt),
                             updated_at=self.now, email=None, note="", origin="import", external_ref=k.ref))
+        self.names[member_id.bytes] = name
         if k.card:
             self._new_card(k.card, member_id.bytes, receipt, cards)
         for kind, value in (("phone", k.phone), ("ref", k.ref)):
@@ -557,29 +626,52 @@ def grant_points(total: int, tier: str, rules: Rules, cache: dict[tuple[int, str
 
 
 _IMPORTED_SQL = 'SELECT member_id, total FROM "sale" WHERE imported = 1 AND member_id IN ({marks})'
-_GRANTED_SQL = ('SELECT member_id, SUM(delta) FROM "ledger_entry" WHERE kind = \'import\' AND note = ? '
-                'AND member_id IN ({marks}) GROUP BY member_id')
+# Per member: what earlier grants gave, and what all imported entries (opening balances too) came to.
+_GRANTED_SQL = ('SELECT member_id, SUM(CASE WHEN note = ? THEN delta ELSE 0 END), SUM(delta) FROM "ledger_entry" '
+                'WHERE kind = \'import\' AND member_id IN ({marks}) GROUP BY member_id')
 
 
-def _grant(members: list[bytes], rules: Rules, actor: Staff, now: dt.datetime, pace: Pace) -> int:
+def _grant(members: dict[bytes, int], rules: Rules, actor: Staff, now: dt.datetime, pace: Pace,
+           signer: Any, warnings: list[RowProblem]) -> int:
     """One 'import' ledger entry per member: what today's rules give on all their
-    imported receipts, less what earlier grants gave (so a second run gives nothing)."""
+    imported receipts, less what earlier grants gave (so a second run gives nothing),
+    signed with the key the import started with (`signer`).  A member's imported
+    entries stay within the hub's IMPORT_MEMBER_CAP, opening balance and grants
+    together: beyond it the grant is cut, with a warning at the member's first row
+    (`members`: member -> that row)."""
     granted_total = 0
     cache: dict[tuple[int, str], int] = {}
     till = local_till().id
-    for members_slice in _slices(members, pace):
+    for members_slice in _slices(sorted(members), pace):
         with pace.chunk():
             due: dict[bytes, int] = {}
+            room: dict[bytes, int] = {}  # what the cap leaves for this member's grant
+            tiers: dict[bytes, str] = {}
+            names: dict[bytes, str] = {}
             for marks, part in _pieces(members_slice):
-                tiers = dict(db.obj.execute_sql(f'SELECT id, tier FROM "member" WHERE id IN ({marks})', part).fetchall())
+                for member_id, tier, name in db.obj.execute_sql(
+                        f'SELECT id, tier, name FROM "member" WHERE id IN ({marks})', part).fetchall():
+                    tiers[member_id], names[member_id] = tier, name
                 for member_id, total in db.obj.execute_sql(_IMPORTED_SQL.format(marks=marks), part).fetchall():
                     points = grant_points(int(total), tiers.get(member_id, ""), rules, cache)
                     due[member_id] = due.get(member_id, 0) + points
-                for member_id, given in db.obj.execute_sql(_GRANTED_SQL.format(marks=marks), (GRANT_NOTE, *part)):
+                for member_id, given, imported in db.obj.execute_sql(_GRANTED_SQL.format(marks=marks),
+                                                                     (GRANT_NOTE, *part)):
                     due[member_id] = due.get(member_id, 0) - int(given)
-            entries = [dict(id=new_id(), member=Member.id.python_value(m), kind="import", delta=points, sale=None,
-                            ret=None, till=till, staff=actor.id, note=GRANT_NOTE, created_at=now)
-                       for m, points in due.items() if points > 0]
+                    room[member_id] = IMPORT_MEMBER_CAP - int(imported)
+            entries = []
+            for member_id, points in due.items():
+                if points <= 0:
+                    continue
+                given = min(points, room.get(member_id, IMPORT_MEMBER_CAP))
+                if given < points:
+                    warnings.append(RowProblem(members.get(member_id, 0), "", InputError(
+                        "import_grant_capped", name=names.get(member_id, ""), points=points, given=max(given, 0),
+                        cap=IMPORT_MEMBER_CAP)))
+                if given > 0:
+                    entries.append(dict(id=new_id(), member=Member.id.python_value(member_id), kind="import",
+                                        delta=given, sale=None, ret=None, till=till, staff=actor.id, note=GRANT_NOTE,
+                                        created_at=now))
             if not entries:
                 continue
             insert_rows(LedgerEntry, entries)
@@ -588,7 +680,7 @@ def _grant(members: list[bytes], rules: Rules, actor: Staff, now: dt.datetime, p
                                         [(e["delta"], stamp, e["member"].bytes) for e in entries])
             docs = [as_columns(LedgerEntry, e) for e in entries]
             outbox.record_many("ledger_entry", docs)
-            authority.sign_rows(GRANT_KIND, [(doc["id"], doc) for doc in docs])
+            authority.sign_rows(GRANT_KIND, [(doc["id"], doc) for doc in docs], held=signer)
             granted_total += sum(e["delta"] for e in entries)
     return granted_total
 
@@ -610,8 +702,14 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
         rules: Rules | None = active_rules(now)
     except InputError:
         rules = None
-    if options.get("grant_points") and rules is None:
-        raise InputError("no_rules")
+    signer = None
+    if options.get("grant_points"):
+        if rules is None:
+            raise InputError("no_rules")
+        # The owner's key as the import starts: a lock or sign-out half-way still signs this import's grant.
+        signer = authority.signer()
+        if signer is None:  # the hub would refuse the grant unsigned
+            raise InputError("import_grant_owner_key")
     outcome = HistoryOutcome(dry_run=dry_run)
     writer = _Writer(actor, rules, now, dry_run, ctx, outcome)
     pace = pace or Pace(CHUNK, budget_s=BUDGET_S, rest_first=True)
@@ -642,10 +740,9 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
         flush()
     if dry_run or rules is None or not writer.touched:
         return outcome
-    members = sorted(writer.touched)
     post = Pace(POST_CHUNK, budget_s=BUDGET_S, clock=pace.clock, sleep=pace.sleep, rest_first=True)
-    outcome.tier_changes = _settle_tiers(members, rules, now, post)
+    outcome.tier_changes = _settle_tiers(sorted(writer.touched), rules, now, post)
     if options.get("grant_points"):
-        outcome.points_granted = _grant(members, rules, actor, now, post)
+        outcome.points_granted = _grant(writer.touched, rules, actor, now, post, signer, outcome.warnings)
     return outcome
 

@@ -37,7 +37,7 @@ from models.schema import Card, LedgerEntry, Member, Staff, new_id, utcnow
 from services.core.errors import InputError
 from services.core.serialize import as_columns
 from services.core.storage import Pace
-from services.imports import ledger_notes, values
+from services.imports import customers, ledger_notes, values
 from services.imports.chunks import as_uuid, insert_plain, marks, parts, run_in_chunks, select
 from services.imports.outcome import ImportOutcome, RowProblem
 from services.journal import authority, outbox
@@ -258,11 +258,7 @@ class _Chunk:
                 self.by_card[number] = (member_id, status)
                 if member_id is not None:
                     ids.add(member_id)
-            for code, name in select(
-                    f'SELECT pc.code, p.name FROM "product_code" pc JOIN "product" p ON p.id = pc.product_id '
-                    f'WHERE pc.code IN ({marks(part)}) UNION ALL SELECT barcode, name FROM "product" '
-                    f'WHERE barcode IN ({marks(part)})', part + part):
-                self.products.setdefault(code, name)
+        self.products = customers.product_names(cards)
         known_emails = self.job.emails() if emails else {}
         for email in emails:
             if email in known_emails:
@@ -310,9 +306,8 @@ class _Chunk:
             raise InputError("import_owner_key", field="balance")  # the hub would refuse it unsigned
         member_id, matched_by = self._find(row)
         card_status = self.by_card.get(row.card) if row.card else None
-        if row.card and card_status is None and row.card in self.products:
-            raise InputError("import_card_is_product", field="card", card=row.card, name=self.products[row.card])
         if row.card and card_status is None:
+            customers.not_a_product(row.card, self.products)
             cards.check_old_card(row.card, job.card_prefix, job.till_number)
         if matched_by == "card":
             self._same_person(member_id, row)
@@ -352,25 +347,13 @@ class _Chunk:
 
     def _find(self, row: MemberRow) -> tuple[uuid.UUID | None, str]:
         """The member this row is, and by which field; a row whose fields name two members is refused."""
-        found: uuid.UUID | None = None
-        by = ""
         given = row.given
-        for name, lookup, value in (
-            ("card", lambda v: (self.by_card.get(v) or (None, ""))[0], row.card),
-            ("phone", self.by_phone.get, given.get("phone")),
-            ("external_ref", self.by_ref.get, given.get("external_ref")),
-            ("email", self.by_email.get, given.get("email")),
-        ):
-            if value is None:
-                continue
-            member = lookup(value)
-            if member is None:
-                continue
-            if found is None:
-                found, by = member, name
-            elif member != found:
-                raise InputError("import_other_member", field=name, value=str(value),
-                                 name=self.members[member]["name"], other=self.members[found]["name"])
+        found, by = customers.one_member((
+            ("card", row.card, (self.by_card.get(row.card) or (None, ""))[0] if row.card else None),
+            ("phone", given.get("phone"), self.by_phone.get(given.get("phone", ""))),
+            ("external_ref", given.get("external_ref"), self.by_ref.get(given.get("external_ref", ""))),
+            ("email", given.get("email"), self.by_email.get(given.get("email", ""))),
+        ), lambda member: self.members[member]["name"])
         if found is None and _keyless(row) and "name" in given:
             found = self.by_name.get(name_key(given["name"]))
             by = "name"

@@ -10,7 +10,9 @@ save_rejects  the rejected rows of a run already done, written afterwards (the w
 The runner reads and maps; the engines check and write.  What the runner itself
 refuses is a row it cannot map: a text file's row with values beyond the
 file's columns (a separator inside a value without quotes shifts every cell
-after it, so no cell of that row can be trusted).
+after it, so no cell of that row can be trusted), and a row the file could not
+give whole (files.Table.problems).  Neither stops the import: it ends with its
+counts, its audit entry and the rejects file whatever a row holds.
 """
 from __future__ import annotations
 
@@ -170,7 +172,7 @@ def run_import(path: Path | str, kind: str, *, actor: Any, mapping: dict[int, st
             progress(table.done, table.extent)
 
     refused: list[RowProblem] = []
-    outcome = run(_records(table.rows(), table, mapping, refused), actor=actor, options=options, dry_run=dry_run,
+    outcome = run(_records(table.rows(every=True), table, mapping, refused), actor=actor, options=options, dry_run=dry_run,
                   progress=report, should_stop=should_stop, now=now)
     _merge(outcome, refused)
     if progress is not None:
@@ -214,6 +216,10 @@ def _records(rows: Iterable[tuple[int, list[Any]]], table: files.Table, mapping:
     width = len(table.headers)
     order = sorted(mapping.items())
     for number, cells in rows:
+        unreadable = table.problems.get(number)
+        if unreadable is not None:  # a NUL, a byte not of the encoding, a quote never closed (files.Table.rows)
+            refused.append(RowProblem(number, "", unreadable))
+            continue
         if table.strict_width and len(cells) > width and not all(values.blank(c) for c in cells[width:]):
             refused.append(RowProblem(number, "", InputError(
                 "import_row_cells", cells=len(files.trimmed(cells)), columns=width)))

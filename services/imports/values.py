@@ -162,28 +162,35 @@ _DATE_FORMATS = (
     "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y.%m.%d", "%d.%m.%y", "%Y/%m/%d",
 )
 _TIME_FORMATS = ("%H:%M:%S", "%H:%M")
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 61 is 01.03.1900
+_EXCEL_EPOCH_1900 = dt.datetime(1899, 12, 31)  # day 1 is 01.01.1900, day 59 28.02.1900
 
 
-def moment(raw: Any, field: str, *, today: dt.date | None = None) -> dt.datetime | None:
+def moment(raw: Any, field: str, *, today: dt.date | None = None, keep_zone: bool = False) -> dt.datetime | None:
     """A date or date-time: dd.mm.yyyy, ISO (with T or a space, seconds optional),
     dd/mm/yyyy, a workbook's date cell or its serial number.  A date that does
-    not exist (31.02.2020) is refused with the date as written."""
+    not exist (31.02.2020) is refused with the date as written.  One written
+    with its offset (or Z) comes back in UTC: naive, or with `keep_zone` aware
+    (tzinfo UTC), so a caller can tell it from a time on the shop's clock."""
     if blank(raw):
         return None
     if isinstance(raw, dt.datetime):
-        return raw.replace(tzinfo=None) if raw.tzinfo is None else raw.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        if raw.tzinfo is None:
+            return raw.replace(tzinfo=None)
+        utc = raw.astimezone(dt.timezone.utc)
+        return utc if keep_zone else utc.replace(tzinfo=None)
     if isinstance(raw, dt.date):
         return dt.datetime(raw.year, raw.month, raw.day)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if not 1 <= raw <= 2_958_465:  # 1900-01-01 .. 9999-12-31 in a workbook's days
-            raise InputError("import_date_bad", field=field, value=str(raw)[:40])
-        return _EXCEL_EPOCH + dt.timedelta(days=float(raw))
+        if not 1 <= raw <= 2_958_465 or 60 <= raw < 61:  # 1900-01-01 .. 9999-12-31 in a workbook's days
+            raise InputError("import_date_bad", field=field, value=str(raw)[:40])  # 60: Excel's 29.02.1900
+        # Excel counts 1900 as a leap year (Lotus 1-2-3's bug): its days before that 29 February are one more
+        return (_EXCEL_EPOCH if raw >= 61 else _EXCEL_EPOCH_1900) + dt.timedelta(days=float(raw))
     value = " ".join(str(raw).split())
     found = _parse_moment(value)
     if found is None:
         raise InputError("import_date_bad", field=field, value=value[:40])
-    return found
+    return found if keep_zone or found.tzinfo is None else found.replace(tzinfo=None)
 
 
 _DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -203,7 +210,7 @@ def _parse_moment(value: str) -> dt.datetime | None:
             found = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
         except ValueError:
             return None
-        return found if found.tzinfo is None else found.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return found if found.tzinfo is None else found.astimezone(dt.timezone.utc)
     day_part, _, time_part = value.partition(" ")
     for date_format in _DATE_FORMATS:
         try:

@@ -110,11 +110,17 @@ def sale_lines(sale: Sale) -> list[tuple[SaleLine, int]]:
     return [(line, int(returned.get(line.id, 0))) for line in lines]
 
 
-def plan_return(ref: str, items: dict[str, int] | None = None) -> ReturnPlan:
-    """Work out a return of `items` (barcode -> qty; None: all that is left)."""
+def returnable_sale(ref: str) -> Sale:
+    """A sale this till can take goods back on: found, and not an old system's receipt."""
     sale = find_sale(ref)
     if sale.imported:  # the old system took the money; nothing here knows how it was paid
         raise InputError("return_imported", receipt=sale.receipt_no)
+    return sale
+
+
+def plan_return(ref: str, items: dict[str, int] | None = None) -> ReturnPlan:
+    """Work out a return of `items` (barcode -> qty; None: all that is left)."""
+    sale = returnable_sale(ref)
     pairs = sale_lines(sale)
     lines = [line for line, _ in pairs]
     already = {line.id: done for line, done in pairs}

@@ -164,6 +164,17 @@ def test_return_through_the_dialog_needs_a_manager(qtbot, window):
     assert not dialog.return_button.isEnabled()  # nothing left to return
 
 
+def test_an_imported_receipt_says_so_when_found_not_at_return(qtbot, window):
+    sale = Sale.select().order_by(Sale.receipt_no).first()
+    Sale.update(imported=True).where(Sale.id == sale.id).execute()
+    window.input.setText(sale.receipt_no)
+    qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    dialog = window.dialog
+    assert isinstance(dialog, ReturnDialog)
+    assert dialog.table.rowCount() == 0 and not dialog.return_button.isEnabled()
+    assert sale.receipt_no in dialog.error.text() and "old system" in dialog.error.text()
+
+
 def test_manual_discount_needs_a_manager_pin(qtbot, window):
     product = plain_products(1)[0]
     window.add_product(product.barcode)

@@ -1,6 +1,7 @@
 """services.imports.files: owners' files as 1C, Excel and LibreOffice write them."""
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -176,17 +177,19 @@ def test_a_few_lines_of_formulas_in_cp1251(tmp_path: Path) -> None:
 
 def test_a_code_page_that_shows_only_late_in_a_big_file_is_named_with_its_line(tmp_path: Path) -> None:
     """The head and the tail are ASCII: UTF-8 it is; a cp1251 byte in the middle then
-    stops the read with the line, never a silent replacement character."""
+    refuses its row with the line, never a silent replacement character, and the
+    reading goes on below it (the rows before it may be written already)."""
     path = tmp_path / "big.csv"
     body = "".join(f"Name {i};{i}\r\n" for i in range(9000))
     middle = "Иванов;1\r\n".encode("cp1251")
     path.write_bytes(b"Name;Phone\r\n" + body.encode() + middle + body.encode())
     table = files.open_table(path)
     assert table.encoding == "utf-8"
-    with pytest.raises(InputError) as wrong:
-        list(table.rows())
-    assert wrong.value.code == "import_encoding_wrong"
-    assert wrong.value.params["line"] in range(9000, 9004)
+    numbers = [n for n, _ in table.rows()]
+    assert len(numbers) == 18000 and 9002 not in numbers and numbers[-1] == 18002
+    assert {n: e.code for n, e in table.problems.items()} == {9002: "import_row_bytes"}
+    rejects = files.write_rejects(table, {9002: "bad"}, tmp_path / "rej.csv")
+    assert rejects.read_bytes().splitlines()[1] == "Иванов;1;bad".encode("cp1251")  # its bytes, as they were
 
 
 def test_a_text_file_is_streamed_not_loaded(tmp_path: Path) -> None:
@@ -338,3 +341,55 @@ def test_any_cells_read_back_when_the_separator_is_given(tmp_path: Path, data: s
     table = files.open_table(path, header_row=0, delimiter=delimiter)
     back = [table.headers] + [cells for _, cells in table.rows()]
     assert [files.trimmed(row) for row in back] == [files.trimmed(row) for row in rows]
+
+
+_PLAIN_CELL = st.text(alphabet="abcxyz АБВЖЯабвжя0123456789+-.", min_size=1, max_size=12).map(str.strip).filter(bool)
+_FAULTS = {  # a fault in one row past the sample -> the reason that row gets
+    "nul": (lambda cells: [cells[0] + "\x00x", *cells[1:]], "utf-8", "import_row_nul"),
+    "byte": (lambda cells: ["Ж" + cells[0], *cells[1:]], "cp1251", "import_row_bytes"),
+    "quote": (lambda cells: ['"' + cells[0], *cells[1:]], "utf-8", "import_quote_unclosed"),
+}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_PLAIN_CELL, min_size=3, max_size=3), min_size=1, max_size=30),
+       at=st.integers(min_value=0, max_value=29), fault=st.sampled_from(sorted(_FAULTS)))
+def test_one_unreadable_row_past_the_sample_is_that_rows_problem_only(tmp_path: Path, rows, at: int,
+                                                                      fault: str) -> None:
+    """A NUL, a byte of another code page, a quote that never closes, anywhere past the
+    sample: every other row is read exactly as written, the faulty one is named with its line."""
+    spoil, encoding, code = _FAULTS[fault]
+    at = min(at, len(rows) - 1)
+    padding = [[f"pad{i}", f"+7916{i:07d}", str(40000000 + i)] for i in range(3000)]  # 28 bytes a line
+    body = padding + rows + padding[:1500]  # the head (64 KB) and the tail (32 KB) are clean
+    lines = [";".join(cells) for cells in body]
+    faulty = len(padding) + at
+    lines[faulty] = ";".join(spoil(body[faulty]))
+    data = b"".join((line.encode(encoding) if i == faulty else line.encode("utf-8")) + b"\r\n"
+                    for i, line in enumerate(["Name;Phone;Card", *lines], start=-1))
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    table = files.open_table(path)
+    assert table.encoding == "utf-8"
+    read = list(table.rows())
+    expected = [(i + 2, cells) for i, cells in enumerate(body) if i != faulty]
+    assert read == expected
+    assert {n: e.code for n, e in table.problems.items()} == {faulty + 2: code}
+
+
+def test_bytes_no_reading_can_keep_end_the_rows_there_saying_so(tmp_path: Path) -> None:
+    """A lone surrogate in a UTF-16 file: nothing below it can be read; the rows above are
+    the file's, and the first row not read names the line to fix."""
+    from services.core.messages import error_text
+
+    body = "Name;Phone\r\n" + "".join(f"Имя {i};+7999{i:07d}\r\n" for i in range(5000))
+    data = codecs.BOM_UTF16_LE + body.encode("utf-16-le")
+    cut = len(data) // 2 & ~1
+    path = tmp_path / "u16.csv"
+    path.write_bytes(data[:cut] + b"\x00\xdc" + data[cut:])
+    table = files.open_table(path)
+    rows = list(table.rows())
+    assert table.encoding == "utf-16" and rows == [(n, [f"Имя {n - 2}", f"+7999{n - 2:07d}"]) for n in range(2, len(rows) + 2)]
+    [(first_unread, problem)] = table.problems.items()
+    assert first_unread == len(rows) + 2 and problem.code == "import_rest_unread"
+    assert problem.params["line"] >= first_unread and "utf-16" in error_text(problem)

@@ -95,6 +95,21 @@ def test_an_old_card_in_the_shops_own_range_is_taken_only_in_this_tills_range(sh
         assert registry.issue_number() != mine  # this till steps over the imported card
 
 
+def test_a_history_customer_is_not_given_a_card_another_till_could_issue(shop):
+    import datetime as dt
+
+    from models.schema import RuleSet
+    from services.imports import history
+
+    with write_transaction():
+        RuleSet.update(effective_from=dt.datetime(2000, 1, 1)).execute()
+    other = card_numbers.make_card_number(shop_info().card_prefix, local_till().number + 1, 7)
+    out = history.run([(2, {"receipt": "R1", "date": "01.03.2024", "amount": "100", "card": other})],
+                      actor=shop["owner"], now=dt.datetime(2026, 12, 1), pace=_pace(2))
+    assert [p.error.code for p in out.errors] == ["import_card_other_till"]
+    assert not Card.select().where(Card.number == other).exists()
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(0, 999), st.integers(1, 9_999_999))
 def test_no_old_card_is_taken_that_another_till_could_issue(shop, till, serial):

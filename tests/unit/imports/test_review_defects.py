@@ -99,10 +99,11 @@ def test_a_quote_that_never_closes_does_not_swallow_the_rest_of_the_file(tmp_pat
                     'C;+79160000013;40000003\r\nD;+79160000014;40000004\r\n', encoding="utf-8")
     table = files.open_table(path)
     try:
-        rows = list(table.rows())
+        rows = list(table.rows(every=True))  # B's line too: refused, saying where (table.problems)
     except InputError:
         return  # refused, saying where: fine
     assert len(rows) == 4, f"C and D vanished into B's name: {rows[-1][1][0]!r}"
+    assert [n for n, _ in table.rows()] == [2, 4, 5] and table.problems[3].code == "import_quote_unclosed"
 
 
 def test_a_nul_byte_past_the_sample_is_refused_not_stored(tmp_path: Path):

@@ -313,3 +313,31 @@ def test_nasty_values_of_every_option_are_one_line(tmp_path: Path, shop, engine,
             code, err = exc.code, capsys.readouterr().err
         assert code in (0, 2), (option, value[:20], err)
         assert code == 0 or err.count("\n") == 1, (option, value[:20], err)
+
+
+def test_rows_the_file_cannot_give_whole_are_refused_and_the_import_ends_with_its_summary(
+        tmp_path: Path, shop, engine: FakeEngine) -> None:
+    """A NUL, a byte of another code page and a quote that never closes, all past the sample:
+    the import goes on below each, ends with its counts, its audit entry and the rejects file."""
+    from services.journal import audit
+
+    path = tmp_path / "m.csv"
+    good = [f"Имя {i};+7999{i:07d}".encode() for i in range(12000)]  # 300 KB: the faults are past the head
+    faulty = {4000: b"Bad\x00name;+79990004000", 6000: "Жук;+79990006000".encode("cp1251"),
+              8000: b'"Quote;+79990008000'}
+    lines = [b"Name;Phone"] + [faulty.get(i, line) for i, line in enumerate(good)]
+    path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    errors = tmp_path / "rejected.csv"
+    seen: list[tuple[int, int]] = []
+    outcome = runner.run_import(path, "members", actor=shop["owner"], mapping={0: "name", 1: "phone"}, now=NOW,
+                                errors_out=errors, progress=lambda d, t: seen.append((d, t)))
+    assert [(p.row, p.error.code) for p in outcome.errors] == [
+        (4002, "import_row_nul"), (6002, "import_row_bytes"), (8002, "import_quote_unclosed")]
+    assert outcome.rows == 12000 and outcome.imported == 11997 == len(engine.written)
+    assert engine.written[-1] == (12001, {"name": "Имя 11999", "phone": "+79990011999"})
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (path.stat().st_size,) * 2
+    (entry,) = audit.entries(action="import")
+    assert (entry.details["rows"], entry.details["imported"], entry.details["errors"]) == (12000, 11997, 3)
+    back = errors.read_bytes().split(b"\r\n")
+    assert back[1].startswith(b"Bad\x00name;+79990004000;") and back[2].startswith("Жук;".encode("cp1251"))
+    assert back[3].startswith(b'"""Quote";+79990008000;A quote opens')  # the line as it was, split at ';'
