@@ -60,6 +60,33 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
                          progress=progress, should_stop=should_stop)
 
 
+@dataclass
+class _Planned:
+    """A dry run's memory of what its earlier chunks would have written (each is
+    rolled back, and writes nothing): a later chunk finds its rows' products here
+    as well as in the database, so a duplicate there is judged as the real run
+    judges it."""
+
+    codes: dict[str, uuid.UUID] = field(default_factory=dict)  # the codes the earlier chunks added
+    keys: dict[str, dict[Any, uuid.UUID]] = field(default_factory=lambda: {"sku": {}, "name_key": {}, "plu": {}})
+    products: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)  # as the chunks left them
+    categories: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    stored_plus: dict[int, uuid.UUID] | None = None  # the database's, read once
+
+    def holds(self, product: uuid.UUID | None, column: str, value: Any) -> bool:
+        """`product` has `value` in `column` still (as far as the earlier chunks go)."""
+        return product is not None and (product not in self.products or self.products[product][column] == value)
+
+    def top_plu(self) -> int:
+        """The highest PLU the real run would find taken (catalogue.next_plu's, after the earlier chunks)."""
+        if self.stored_plus is None:
+            self.stored_plus = {plu: as_uuid(i) for plu, i in select(
+                'SELECT plu, id FROM "product" WHERE plu IS NOT NULL', [])}
+        return max((plu for source in (self.stored_plus, self.keys["plu"]) for plu, product in source.items()
+                    if self.holds(product, "plu", plu)), default=0)
+
+
 class _Job:
     def __init__(self, who: Staff, now: dt.datetime, dry_run: bool) -> None:
         self.who, self.now, self.dry_run = who, now, dry_run
@@ -68,6 +95,7 @@ class _Job:
         # product id -> (the row that first reached it, the fields rows of this file gave it)
         self.reached: dict[uuid.UUID, tuple[int, set[str]]] = {}
         self.categories_set: set[str] = set()  # categories whose exclusion a row of this file gave
+        self.planned = _Planned() if dry_run else None
 
     def check(self, row: int, cells: dict[str, Any], outcome: ImportOutcome) -> ProductRow | None:
         try:
@@ -104,8 +132,8 @@ class _Job:
             if value is not None:
                 given[key] = value
         plu = values.points(cells.get("plu"), "plu")
-        if plu is not None:
-            given["plu"] = plu
+        if plu is not None:  # never negative, nor past what the scales' barcode holds
+            given["plu"] = _as_field("plu", catalogue.check_plu_range, plu)
         outcome.warnings.extend(warnings)
         return found
 
@@ -131,6 +159,7 @@ class _Chunk:
         self.products: dict[uuid.UUID, dict[str, Any]] = {}
         self.categories: dict[str, dict[str, Any]] = {c["name"]: c for c in Category.select().dicts()}
         self.plus: dict[int, uuid.UUID] = {}
+        self.plu_moved: set[uuid.UUID] = set()  # products whose PLU this chunk changes
         self.new_products: list[dict[str, Any]] = []
         self.changed: set[uuid.UUID] = set()
         self.new_codes: list[dict[str, Any]] = []
@@ -138,6 +167,7 @@ class _Chunk:
         self.new_categories: list[dict[str, Any]] = []
         self.excluded_changed: set[str] = set()
         self._instore: tuple[str, int, int] | None = None  # prefix, till, next serial
+        self._instore_cards: set[str] = set()  # cards in that range
         self._look_up()
 
     def _look_up(self) -> None:
@@ -163,6 +193,9 @@ class _Chunk:
                     f'SELECT name_key, id FROM "product" WHERE name_key IN ({marks(part)}) ORDER BY active DESC', part):
                 self.by_name.setdefault(key, as_uuid(product))
                 ids.add(as_uuid(product))
+        planned = self.job.planned
+        if planned is not None:
+            ids |= self._recall(planned, codes, skus, names)
         for part in parts([i.bytes for i in ids]):
             for row in Product.select().where(Product.id.in_([uuid.UUID(bytes=b) for b in part])).dicts():
                 self.products[row["id"]] = row
@@ -170,6 +203,29 @@ class _Chunk:
         for part in parts(plus):
             for plu, product in select(f'SELECT plu, id FROM "product" WHERE plu IN ({marks(part)})', part):
                 self.plus[plu] = as_uuid(product)
+        if planned is not None:
+            self.products.update((i, dict(planned.products[i])) for i in ids if i in planned.products)
+            self.plus = {plu: i for plu, i in self.plus.items() if planned.holds(i, "plu", plu)}
+            self.plus.update((plu, i) for plu, i in planned.keys["plu"].items() if planned.holds(i, "plu", plu))
+            self.categories.update((name, dict(c)) for name, c in planned.categories.items())
+
+    def _recall(self, planned: _Planned, codes: list[str], skus: list[str], names: list[str]) -> set[uuid.UUID]:
+        """What the dry run's earlier chunks would have written, over what the database
+        (which never saw it) says: the products this chunk's rows find, as the real run finds them."""
+        ids: set[uuid.UUID] = set()
+        for code in codes:
+            if code in planned.codes:
+                self.by_code.setdefault(code, planned.codes[code])
+                ids.add(planned.codes[code])
+        for column, wanted, found in (("sku", skus, self.by_sku), ("name_key", names, self.by_name)):
+            known = planned.keys[column]
+            for value in wanted:  # what still holds the value after the earlier chunks, the oldest first
+                holders = [p for p in (found.get(value), known.get(value)) if planned.holds(p, column, value)]
+                found.pop(value, None)
+                if holders:
+                    found[value] = min(holders)  # ids are UUIDv7: in the order they were made, as the rows were
+                    ids.add(found[value])
+        return ids
 
     def write(self, outcome: ImportOutcome) -> None:
         for row in self.rows:
@@ -237,10 +293,7 @@ class _Chunk:
         weighed = bool(given.get("weighed", False))
         plu = given.get("plu") if weighed else None
         if weighed:
-            plu = plu or self._next_plu()
-            limit = catalogue.scale_layout().max_plu
-            if not 0 < plu <= limit:
-                raise InputError("plu_range", field="plu", max=limit)
+            plu = plu or self._next_plu()  # a given one checked (_check, _take), the next one free and in range
         product_id = new_id()
         item = {"id": product_id, "barcode": codes[0], "sku": given.get("sku", ""), "name": given["name"],
                 "name_key": catalogue.name_key(given["name"]), "category": category_id, "price": given["price"],
@@ -267,8 +320,15 @@ class _Chunk:
         wanted = {k: v for k, v in row.given.items() if k not in fields and k not in ("excluded", "category")}
         if category_id is not None and "category" not in fields:
             wanted["category"] = category_id
-        if wanted.get("weighed") and not item.get("plu") and "plu" not in wanted:
-            wanted["plu"] = self._next_plu()
+        # The PLU rules of the create path (and the catalogue page's): a weighed product has one
+        # (a given one checked in _check and _take); any other has none, whatever the file says.
+        if wanted.get("weighed", item["weighed"]):
+            if not wanted.get("plu") and not item.get("plu"):
+                wanted["plu"] = self._next_plu()
+        else:
+            wanted.pop("plu", None)
+            if item.get("plu") is not None:
+                wanted["plu"] = None
         changes = {k: v for k, v in wanted.items() if item.get(k) != v}
         changed = bool(changes)
         if "price" in changes:
@@ -279,11 +339,16 @@ class _Chunk:
                              barcode=item["barcode"], previous=item["price"], price=changes["price"])
         if "name" in changes:
             changes["name_key"] = catalogue.name_key(changes["name"])
+        before_plu = item.get("plu")
         item.update(changes)
         if changes and product_id not in {p["id"] for p in self.new_products}:
             self.changed.add(product_id)
-        if "plu" in changes and changes["plu"] is not None:
-            self.plus[changes["plu"]] = product_id
+        if "plu" in changes:
+            if self.plus.get(before_plu) == product_id:
+                del self.plus[before_plu]  # free for a later row, as it is once written
+            self.plu_moved.add(product_id)
+            if changes["plu"] is not None:
+                self.plus[changes["plu"]] = product_id
         for code in row.codes:
             if not any(v in self.by_code for v in product_codes.variants(code)):
                 self._add_code(product_id, code)
@@ -297,31 +362,52 @@ class _Chunk:
         self.by_code[code] = product_id
 
     def _instore_code(self) -> str:
+        """catalogue.new_instore_code's next codes, past this chunk's and the cards an import brought."""
         if self._instore is None:
             first = catalogue.new_instore_code()
             self._instore = (first[:2], int(first[2:5]), int(first[5:12]))
+            self._instore_cards = catalogue.instore_cards(first[:5], first)
         prefix, till, serial = self._instore
         while True:
             code = product_codes.instore_code(prefix, till, serial)
             serial += 1
-            if code not in self.by_code:
+            if code not in self.by_code and code not in self._instore_cards:
                 break
         self._instore = (prefix, till, serial)
         return code
 
     def _next_plu(self) -> int:
-        top = max([catalogue.next_plu() - 1, *self.plus])
+        planned = self.job.planned
+        known = catalogue.next_plu() - 1 if planned is None else planned.top_plu()
+        top = max([known, *self.plus])
         plu = top + 1
         if plu > catalogue.scale_layout().max_plu:
             raise InputError("plu_range", field="plu", max=catalogue.scale_layout().max_plu)
         return plu
 
+    def _plan(self, planned: _Planned) -> None:
+        """Remember this chunk as if written, for the dry run's later chunks."""
+        planned.products.update(self.products)
+        planned.codes.update((c["code"], c["product"]) for c in self.new_codes)
+        planned.categories.update(self.categories)
+        for product_id in self.changed | {p["id"] for p in self.new_products}:
+            item = self.products[product_id]
+            for column in ("sku", "name_key", "plu"):
+                value, holder = item.get(column), planned.keys[column].get(item.get(column))
+                if value and (not planned.holds(holder, column, value) or product_id < holder):
+                    planned.keys[column][value] = product_id
+
     def _save(self) -> None:
+        if self.job.planned is not None:  # a dry run writes nothing: its later chunks recall this one
+            self._plan(self.job.planned)
+            return
         if self.new_categories:
             insert_rows(Category, self.new_categories)
         for name in self.excluded_changed:
             found = self.categories[name]
             Category.update(loyalty_excluded=found["loyalty_excluded"]).where(Category.id == found["id"]).execute()
+        if self.plu_moved:  # first let go of the PLUs a row of this chunk gives another product
+            Product.update(plu=None).where(Product.id.in_(list(self.plu_moved))).execute()
         insert_rows(Product, self.new_products)
         columns = ("name", "name_key", "category", "price", "weighed", "plu", "sku")
         for product_id in self.changed:

@@ -71,6 +71,7 @@ from services.imports import customers, ledger_notes, values
 from services.imports.members import IMPORT_MEMBER_CAP
 from services.imports.outcome import ImportOutcome, RowProblem
 from services.journal import authority, outbox
+from services.members.cards import check_old_card
 from services.members.registry import name_key
 from services.programme.pricing import CartLine, Customer, price_cart
 from services.programme.rules import Rules, active_rules
@@ -359,7 +360,8 @@ class _Writer:
     def __init__(self, actor: Staff, rules: Rules | None, now: dt.datetime, dry_run: bool, ctx: _Context,
                  outcome: HistoryOutcome) -> None:
         self.actor, self.rules, self.now, self.dry_run, self.ctx, self.outcome = actor, rules, now, dry_run, ctx, outcome
-        self.till = local_till().id.bytes
+        till = local_till()
+        self.till, self.till_number, self.card_prefix = till.id.bytes, till.number, shop_info().card_prefix
         entry = rules.tier_for_spend(0) if rules else None
         self.entry_tier = entry.code if entry else ""
         self.made: dict[tuple[str, str], bytes] = {}  # ("card"|"phone"|"ref", value) -> a member made this run
@@ -502,6 +504,7 @@ class _Writer:
             try:
                 if k.card and k.card not in cards and ("card", k.card) not in self.made:
                     customers.not_a_product(k.card, products)
+                    check_old_card(k.card, self.card_prefix, self.till_number)  # no till issues it later
                 found, _ = customers.one_member((
                     ("card", k.card, cards[k.card][0] if k.card in cards else self.made.get(("card", k.card or ""))),
                     ("phone", k.phone, phones.get(k.phone or "") or self.made.get(("phone", k.phone or ""))),

@@ -7,9 +7,11 @@ either), so importing the same file again finds everyone it made.
 
 - What a row gives overwrites the member's value (a changed phone updates);
   an empty cell leaves it.
-- The opening balance is one ledger entry of kind "import", signed by the
-  owner; a later file with another balance adds an entry for the difference
-  between it and what imported entries already gave, so the balance is
+- The opening balance is one ledger entry of kind "import" (note
+  ledger_notes.OPENING), signed by the owner; a later file with another
+  balance adds an entry for the difference between it and what opening
+  balance entries already gave (a history import's grant, kind "import" too,
+  is not an opening balance and is never taken back), so the balance is
   always the ledger's sum and the same file twice changes nothing.
 - Duplicates (the same member reached again by a later row of the file, or
   an existing member found by phone carrying another card): "merge" takes
@@ -35,10 +37,11 @@ from models.schema import Card, LedgerEntry, Member, Staff, new_id, utcnow
 from services.core.errors import InputError
 from services.core.serialize import as_columns
 from services.core.storage import Pace
-from services.imports import customers, values
+from services.imports import customers, ledger_notes, values
 from services.imports.chunks import as_uuid, insert_plain, marks, parts, run_in_chunks, select
 from services.imports.outcome import ImportOutcome, RowProblem
 from services.journal import authority, outbox
+from services.members import cards
 from services.members.registry import name_key
 from services.programme.rules import Rules, active_rules
 from services.shop import staff as auth
@@ -98,6 +101,25 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
                          progress=progress, should_stop=should_stop)
 
 
+@dataclass
+class _Planned:
+    """A dry run's memory of what its earlier chunks would have written (each is
+    rolled back, and writes nothing): a later chunk finds its rows' members here
+    as well as in the database, so a duplicate there is judged as the real run
+    judges it."""
+
+    cards: dict[str, tuple[uuid.UUID | None, str]] = field(default_factory=dict)
+    # column (phone, external_ref, name_key) -> value -> member; e-mails are in job.emails as in the real run
+    keys: dict[str, dict[str, uuid.UUID]] = field(
+        default_factory=lambda: {"phone": {}, "external_ref": {}, "name_key": {}})
+    members: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)  # as the chunks left them
+    imported: dict[uuid.UUID, int] = field(default_factory=dict)
+
+    def holds(self, member: uuid.UUID | None, column: str, value: str) -> bool:
+        """`member` has `value` in `column` still (as far as the earlier chunks go)."""
+        return member is not None and (member not in self.members or self.members[member][column] == value)
+
+
 class _Job:
     """One import's settings and what it has done so far (which members this
     file reached, with which fields), across its chunks."""
@@ -106,17 +128,20 @@ class _Job:
         self.who, self.now, self.duplicates, self.dry_run = who, now, duplicates, dry_run
         # The owner's key as the import starts: the till locked half-way still signs this import's balances.
         self.signer = authority.signer()
-        self.region = shop_info().region
+        shop = shop_info()
+        self.region, self.card_prefix = shop.region, shop.card_prefix
         self.rules: Rules = active_rules(now)
         self.tiers = {t.code.casefold(): t.code for t in self.rules.tiers}
         self.tiers.update({t.name.casefold(): t.code for t in self.rules.tiers})
         entry = self.rules.tier_for_spend(0)
         self.entry_tier = entry.code if entry else ""
-        self.till_id = local_till().id
+        till = local_till()
+        self.till_id, self.till_number = till.id, till.number
         self.today = now.date()
         # member id -> (the row that first reached it, the fields rows of this file gave it)
         self.reached: dict[uuid.UUID, tuple[int, set[str]]] = {}
         self._emails: dict[str, uuid.UUID] | None = None
+        self.planned = _Planned() if dry_run else None
 
     def emails(self) -> dict[str, uuid.UUID]:
         """Every member's e-mail, read once (the column has no index: an IN (...)
@@ -210,7 +235,7 @@ class _Chunk:
         self.by_name: dict[str, uuid.UUID] = {}  # imported members with nothing else to find them by
         self.products: dict[str, str] = {}  # a product's code -> its name
         self.members: dict[uuid.UUID, dict[str, Any]] = {}  # as they are now (read, or made in this chunk)
-        self.imported: dict[uuid.UUID, int] = {}  # what "import" entries gave each member so far
+        self.imported: dict[uuid.UUID, int] = {}  # what opening balance entries gave each member so far
         self.new_members: dict[uuid.UUID, dict[str, Any]] = {}
         self.changed: set[uuid.UUID] = set()
         self.new_cards: list[dict[str, Any]] = []
@@ -253,16 +278,24 @@ class _Chunk:
                     'AND NOT EXISTS (SELECT 1 FROM "card" c WHERE c.member_id = m.id) ORDER BY created_at', part):
                 self.by_name.setdefault(key, as_uuid(member))
                 ids.add(as_uuid(member))
+        planned = self.job.planned
+        if planned is not None:
+            ids |= self._recall(planned, cards, {"phone": phones, "external_ref": refs, "name_key": keyless})
         wanted_ids = [i.bytes for i in ids]
         columns = ", ".join(_ALL)
         for part in parts(wanted_ids):
             for row in select(f'SELECT {columns} FROM "member" WHERE id IN ({marks(part)})', part):
                 member = _member_values(row)
                 self.members[member["id"]] = member
+            # Opening balances only ('' before their note was written), never a history grant.
             for member, total in select(
                     f'SELECT member_id, SUM(delta) FROM "ledger_entry" WHERE kind = \'import\' '
-                    f'AND member_id IN ({marks(part)}) GROUP BY member_id', part):
+                    f'AND note IN (?, \'\') AND member_id IN ({marks(part)}) GROUP BY member_id',
+                    [ledger_notes.OPENING, *part]):
                 self.imported[as_uuid(member)] = total
+        if planned is not None:
+            self.members.update((i, dict(planned.members[i])) for i in ids if i in planned.members)
+            self.imported.update((i, planned.imported[i]) for i in ids if i in planned.imported)
 
     # --- one row --------------------------------------------------------------------------
 
@@ -275,6 +308,9 @@ class _Chunk:
         card_status = self.by_card.get(row.card) if row.card else None
         if row.card and card_status is None:
             customers.not_a_product(row.card, self.products)
+            cards.check_old_card(row.card, job.card_prefix, job.till_number)
+        if matched_by == "card":
+            self._same_person(member_id, row)
         reached = job.reached.get(member_id) if member_id is not None else None
         new_card = bool(row.card) and (card_status is None or card_status[0] is None)
         if member_id is not None and reached is None and new_card and matched_by != "card":
@@ -322,6 +358,18 @@ class _Chunk:
             found = self.by_name.get(name_key(given["name"]))
             by = "name"
         return found, by
+
+    def _same_person(self, member_id: uuid.UUID, row: MemberRow) -> None:
+        """A row found by its card alone that names someone else (another name, and a phone
+        or e-mail other than the member's): refused, not merged, so the rejects file keeps
+        that person for the owner to give another card and import again."""
+        member, given = self.members[member_id], row.given
+        if "name" not in given or name_key(given["name"]) == member["name_key"]:
+            return
+        contacts = [(given[key], member[key]) for key in ("phone", "email") if key in given and member.get(key)]
+        if contacts and all(mine != theirs for mine, theirs in contacts):
+            raise InputError("import_card_other_person", field="card", card=row.card, name=member["name"],
+                             other=given["name"])
 
     def _create(self, row: MemberRow, new_card: bool) -> None:
         job = self.job
@@ -409,9 +457,56 @@ class _Chunk:
         self.moved[member_id] = self.moved.get(member_id, 0) + delta
         self.entries.append({
             "id": new_id(), "member": member_id, "kind": "import", "delta": delta, "sale": None, "ret": None,
-            "till": self.job.till_id, "staff": self.job.who.id, "note": "", "created_at": self.job.now,
+            "till": self.job.till_id, "staff": self.job.who.id, "note": ledger_notes.OPENING,
+            "created_at": self.job.now,
         })
         return True
+
+    # --- a dry run's earlier chunks ----------------------------------------------------------
+
+    def _recall(self, planned: _Planned, cards: list[str], keys: dict[str, list[str]]) -> set[uuid.UUID]:
+        """What the dry run's earlier chunks would have written, over what the database
+        (which never saw it) says: the members this chunk's rows find, as the real run finds them."""
+        ids: set[uuid.UUID] = set()
+        for number in cards:
+            if number in planned.cards:
+                self.by_card[number] = planned.cards[number]
+                if planned.cards[number][0] is not None:
+                    ids.add(planned.cards[number][0])
+        for column, found in (("phone", self.by_phone), ("external_ref", self.by_ref), ("name_key", self.by_name)):
+            known = planned.keys[column]
+            for value in keys[column]:
+                if not planned.holds(found.get(value), column, value):  # an earlier chunk changed it
+                    found.pop(value, None)
+                    if planned.holds(known.get(value), column, value):
+                        found[value] = known[value]
+                        ids.add(known[value])
+        return ids
+
+    def _note_emails(self) -> None:
+        """The later chunks find this chunk's e-mails (job.emails, read once)."""
+        if self.job._emails is not None:
+            for member_id in list(self.new_members) + list(self.changed):
+                email = self.members[member_id].get("email")
+                if email:
+                    self.job._emails.setdefault(email, member_id)
+
+    def _plan(self, planned: _Planned) -> None:
+        """Remember this chunk as if written, for the dry run's later chunks (its
+        e-mails as the real run does, in job.emails)."""
+        self._note_emails()
+        planned.cards.update(self.by_card)
+        planned.members.update(self.members)
+        planned.imported.update(self.imported)
+        for member_id in list(self.new_members) + list(self.changed):
+            member = self.members[member_id]
+            for column in ("phone", "external_ref"):
+                value = member.get(column)
+                if value and not planned.holds(planned.keys[column].get(value), column, value):
+                    planned.keys[column][value] = member_id
+        for key, member_id in self.by_name.items():
+            if member_id in self.new_members:
+                planned.keys["name_key"].setdefault(key, member_id)
 
     # --- the chunk's writes -------------------------------------------------------------
 
@@ -425,6 +520,9 @@ class _Chunk:
         for member_id, delta in moves.items():
             self.members[member_id]["balance"] += delta
             self.members[member_id]["updated_at"] = job.now
+        if job.planned is not None:  # a dry run writes nothing: its later chunks recall this one
+            self._plan(job.planned)
+            return
         insert_plain(Member, list(self.new_members.values()))
         cursor = db.obj.cursor()
         if self.changed:
@@ -442,13 +540,7 @@ class _Chunk:
             cursor.executemany('UPDATE "card" SET member_id = ?, status = \'active\' WHERE number = ?',
                                [(c["member"].bytes, c["number"]) for c in self.taken_cards])
         insert_plain(LedgerEntry, self.entries)
-        if job.dry_run:
-            return
-        if job._emails is not None:
-            for member_id in list(self.new_members) + list(self.changed):
-                email = self.members[member_id].get("email")
-                if email:
-                    job._emails.setdefault(email, member_id)
+        self._note_emails()
         # A balance alone moves by its ledger entry, as services.programme.ledger.post does: no member op for it.
         touched = list(self.new_members) + [i for i in self.changed if i not in self.new_members]
         if touched:

@@ -51,6 +51,24 @@ def make_card_number(prefix: str, till_number: int, serial: int) -> str:
     return body + str(ean13_check_digit(body))
 
 
+def check_old_card(number: str, card_prefix: str, till_number: int, field: str = "card") -> None:
+    """An old system's card the till does not know yet, refused if it could be
+    a card this shop issues itself: a 13-digit number with the shop's card
+    prefix must be a valid EAN-13 (the till reads any other as misread) and
+    lie in this till's range.  This till never issues a number its card table
+    knows (registry.free_numbers skips it); another till learns of the card
+    only when it syncs, and may issue the same number before that: two members
+    on one card.  Refused, the owner can import that row on the till whose
+    range it is, or give the member a new card."""
+    if not (len(number) == 13 and number.isdecimal() and number.startswith(card_prefix)):
+        return
+    if not is_valid_ean13(number):
+        raise InputError("import_card_check_digit", field=field, card=number, prefix=card_prefix)
+    till = int(number[2:5])
+    if till != till_number:
+        raise InputError("import_card_other_till", field=field, card=number, till=f"{till:03d}")
+
+
 def receipt_code(till_number: int, seq: int) -> str:
     """The digits printed as the receipt's barcode."""
     if not (0 <= till_number <= 999 and 0 < seq <= 9_999_999):

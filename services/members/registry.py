@@ -153,17 +153,23 @@ def find_by_phone_ending(digits: str, limit: int = 20) -> list[Member]:
 
 
 def search(text: str, limit: int = 20) -> list[Member]:
-    """Members by phone (any common way of writing it, or its last 4 to 6 digits) or by part of the name."""
+    """Members by card, by phone (any common way of writing it, or its last 4 to 6 digits) or by part
+    of the name; a card of 4 to 6 digits finds its member first, then the phones ending so."""
     text = text.strip()
     if not text:
         return []
+    carded: list[Member] = []
     if is_known_card(text):  # a card typed or scanned into the find box, an old one too
         try:
-            return [find_by_card(text)]
+            carded = [find_by_card(text)]
         except InputError:
             pass  # blocked or not given out: search the digits as typed
     if text.isdigit() and 4 <= len(text) <= 6:
-        return find_by_phone_ending(text, limit)
+        # An old card of 4 to 6 digits is also what a customer says of their phone: both are found.
+        ending = [m for m in find_by_phone_ending(text, limit) if not carded or m.id != carded[0].id]
+        return (carded + ending)[:limit]
+    if carded:
+        return carded
     if looks_like_phone(text):
         try:
             return find_by_phone(text)

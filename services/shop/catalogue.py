@@ -264,16 +264,31 @@ def archive_product(actor: Staff | None, product_id: object, archived: bool = Tr
 
 
 def new_instore_code() -> str:
-    """The next in-store EAN-13 of this till (inside the caller's transaction)."""
+    """The next in-store EAN-13 of this till (inside the caller's transaction),
+    past any card an import brought in that range: an old system's cards often
+    have an in-store prefix, and a product with a card's number would scan as
+    the card."""
     from services.shop.settings import local_till
 
     shop = shop_info()
+    till = local_till().number
     prefix = product_codes.instore_prefix(shop.card_prefix, scale_layout().prefix)
-    head = f"{prefix}{local_till().number:03d}"
+    head = f"{prefix}{till:03d}"
     last = (ProductCode.select(peewee.fn.MAX(ProductCode.code))
             .where(ProductCode.code.startswith(head) & (peewee.fn.LENGTH(ProductCode.code) == 13)).scalar())
     serial = int(last[5:12]) + 1 if last else 1
-    return product_codes.instore_code(prefix, local_till().number, serial)
+    code = product_codes.instore_code(prefix, till, serial)
+    cards = instore_cards(head, code)
+    while code in cards:
+        serial += 1
+        code = product_codes.instore_code(prefix, till, serial)
+    return code
+
+
+def instore_cards(head: str, since: str) -> set[str]:
+    """Card numbers in an in-store range (`head`: prefix and till), from `since` on."""
+    return {n for n, in Card.select(Card.number).where(
+        Card.number.startswith(head) & (Card.number >= since) & (peewee.fn.LENGTH(Card.number) == 13)).tuples()}
 
 
 def next_plu() -> int:
@@ -361,12 +376,17 @@ def is_card_number(code: str) -> bool:
 
 def check_plu(plu: int, product_id: object | None) -> None:
     """A weighed product's PLU: in the scales' range, and no other product's."""
-    layout = scale_layout()
-    if not 0 < plu <= layout.max_plu:
-        raise InputError("plu_range", max=layout.max_plu)
+    check_plu_range(plu)
     other = Product.get_or_none((Product.plu == plu) & (Product.id != product_id))
     if other is not None:
         raise InputError("plu_taken", plu=plu, name=other.name)
+
+
+def check_plu_range(plu: int) -> None:
+    """A PLU is never 0 or negative, nor more than the scales' barcode holds."""
+    layout = scale_layout()
+    if not 0 < plu <= layout.max_plu:
+        raise InputError("plu_range", max=layout.max_plu)
 
 
 def category_name(raw: str) -> str:

@@ -155,6 +155,7 @@ def test_two_people_on_one_card_are_not_merged_silently_out_of_the_rejects_file(
     assert Member.select().where(Member.phone == "+79160000082").exists() or \
         "Борис" in (tmp_path / "rej.csv").read_text(encoding="utf-8")
     assert ledger.mismatched_balances() == []
+    assert [(p.row, p.error.code) for p in out.errors] == [(3, "import_card_other_person")]
 
 
 def test_a_catalogue_update_keeps_the_plu_rules(shop):

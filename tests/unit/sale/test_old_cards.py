@@ -13,6 +13,7 @@ from services.imports import members as member_import
 from services.members import registry as members
 from services.sale.session import SaleSession
 from services.shop import catalogue
+from services.shop import staff as auth
 from services.shop.settings import shop_info
 
 from tests.unit.shopkit import add_products
@@ -31,6 +32,7 @@ def old_cards(shop):
         {"name": "Глеб", "card": CODE128, "balance": "7"},
         {"name": "Дана", "card": RECEIPT_SHAPED, "balance": "42"},
     ]
+    auth.login("111111")  # opening balances are signed with the owner's key
     outcome = member_import.run(list(enumerate(rows, start=2)), actor=shop["owner"], now=utcnow(),
                                 pace=Pace(100, rest_s=0, sleep=lambda s: None))
     assert outcome.imported == 4 and not outcome.errors
