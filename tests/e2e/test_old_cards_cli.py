@@ -11,10 +11,12 @@ def _import_old_cards(path) -> None:
     from models import db, open_database
     from models.schema import Staff, utcnow
     from services.imports import members as member_import
+    from services.shop import staff as auth
 
     open_database(path)
     try:
         owner = Staff.get(Staff.role == "owner")
+        auth.login("111111", owner)  # the owner's key signs the opening balances
         rows = [(2, {"name": "Старая карта", "card": "96385074", "balance": "2 000"}),
                 (3, {"name": "Чужой EAN", "card": "4006381333931", "balance": "50"})]
         outcome = member_import.run(rows, actor=owner, now=utcnow())
