@@ -56,6 +56,7 @@ from models.hub import (
 )
 from services.core import hlc
 from services.hub import checks, governance, holds, rights
+from services.hub.bulk import copy_rows, insert_values
 from services.hub.checks import Unapplicable
 
 log = logging.getLogger("loyaltill.hub.apply")
@@ -115,73 +116,6 @@ def handler(kind: str, order: int) -> Callable[[Handler], Handler]:
 CANNOT_APPLY = (Unapplicable, peewee.DataError, psycopg2.DataError)
 
 
-# --- bulk SQL on the hot path ----------------------------------------------------
-
-def insert_values(table: str, columns: tuple[str, ...], rows: list[tuple], *, returning: str | None = None,
-                  conflict: str = "ON CONFLICT DO NOTHING", casts: dict[str, str] | None = None) -> list[tuple]:
-    """One multi-row INSERT per table and batch: each column goes as one array
-    and the server unnests them (`INSERT ... SELECT * FROM unnest(...)`).
-    Rendering a VALUES list row by row (psycopg2's execute_values) cost the
-    hub as much as the database's own work, and building the statement
-    through peewee's query objects more still.  Values are plain Python (UUIDs
-    and JSON as text, cast by `casts`; other columns typed by their values)."""
-    if not rows:
-        return []
-    casts = casts or {}
-    arrays = [list(column) for column in zip(*rows)]
-    types = [casts.get(name, "").lstrip(":") or _array_type(values) for name, values in zip(columns, arrays)]
-    unnest = ", ".join(f"%s::{kind}[]" for kind in types)
-    sql = f'INSERT INTO "{table}" ({", ".join(columns)}) SELECT * FROM unnest({unnest}) {conflict}'
-    if returning:
-        sql += f" RETURNING {returning}"
-    cursor = hub_db.cursor()
-    cursor.execute(sql, [array_literal(values) for values in arrays])
-    return cursor.fetchall() if returning else []
-
-
-def array_literal(values: list[Any]) -> str | list[Any]:
-    """A column as PostgreSQL's array text (`{"a","b",NULL}`), made a column at a
-    time: psycopg2 adapts a list element by element, which cost the hub more
-    than the insert itself.  Every text element is quoted and escaped, so no
-    value can split or end the array whatever it holds; a column this does not
-    cover (mixed kinds, a NUL character) goes as a list, psycopg2's own way."""
-    kinds = set(map(type, values))
-    if kinds == {str}:
-        joined = "\x00".join(values)
-        if joined.count("\x00") != len(values) - 1:
-            return values  # a NUL inside a value: psycopg2 refuses it, as it always did
-        escaped = joined.replace("\\", "\\\\").replace('"', '\\"')
-        return '{"' + escaped.replace("\x00", '","') + '"}'
-    if kinds == {int}:
-        return "{" + ",".join(map(str, values)) + "}"
-    if kinds <= {str, type(None)}:
-        return "{" + ",".join("NULL" if v is None else _quoted(v) for v in values) + "}"
-    if kinds <= {int, type(None)}:
-        return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
-    if kinds == {dt.datetime}:
-        return "{" + ",".join(f'"{v.isoformat(" ")}"' for v in values) + "}"
-    return values
-
-
-def _quoted(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("A string literal cannot contain NUL (0x00) characters.")
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _array_type(values: list[Any]) -> str:
-    for value in values:
-        if isinstance(value, bool):
-            return "boolean"
-        if isinstance(value, int):
-            return "bigint"
-        if isinstance(value, dt.datetime):
-            return "timestamp"
-        if value is not None:
-            return "text"
-    return "text"
-
-
 # --- the batch -----------------------------------------------------------------
 
 def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = None) -> dict[str, Any]:
@@ -219,13 +153,8 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
             now = now or utcnow()
             till_key, applied_at = str(till.id), now.isoformat()
             keys = [str(op.op_id) for op in fresh]
-            inserted = {
-                r[0] for r in insert_values(
-                    "applied_op", ("op_id", "till_id", "seq", "kind", "status", "applied_at"),
-                    [(key, till_key, op.seq, op.kind, "applied", applied_at) for key, op in zip(keys, fresh)],
-                    returning="op_id::text", casts={"op_id": "::uuid", "till_id": "::uuid", "applied_at": "::timestamp"},
-                )
-            }
+            inserted = _record_applied(
+                [(key, till_key, op.seq, op.kind, "applied", applied_at) for key, op in zip(keys, fresh)])
             todo = []
             for key, op in zip(keys, fresh):
                 if key in inserted:
@@ -250,6 +179,20 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
         "gap": gap,
         "counts": counts,
     }
+
+
+_APPLIED_COLUMNS = ("op_id", "till_id", "seq", "kind", "status", "applied_at")
+
+
+def _record_applied(rows: list[tuple]) -> set[str]:
+    """An `applied_op` row per fresh operation; returns the op ids written.  The
+    seqs are fresh (checked under the till's lock), so only an op id already
+    there (the same op under another seq, or another till's) can refuse the
+    quick COPY; then each row is inserted unless its op id is there."""
+    if copy_rows("applied_op", _APPLIED_COLUMNS, rows):
+        return {row[0] for row in rows}
+    return {r[0] for r in insert_values("applied_op", _APPLIED_COLUMNS, rows, returning="op_id::text", casts={
+        "op_id": "::uuid", "till_id": "::uuid", "applied_at": "::timestamp"})}
 
 
 def apply_snapshot(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = None,
@@ -342,12 +285,11 @@ def append_changes(changes: list[dict[str, Any]]) -> None:
     if not changes:
         return
     hub_db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOG_LOCK,))
-    insert_values(
-        "change", ("kind", "entity_id", "origin_id", "doc", "clocks"),
-        [(c["kind"], c["entity_id"], c["origin"], _json_text(c["doc"]),
-          json.dumps(c["clocks"]) if c["clocks"] is not None else None) for c in changes],
-        conflict="", casts={"origin_id": "::uuid", "doc": "::json", "clocks": "::json"},
-    )
+    columns = ("kind", "entity_id", "origin_id", "doc", "clocks")
+    rows = [(c["kind"], c["entity_id"], c["origin"], _json_text(c["doc"]),
+             json.dumps(c["clocks"]) if c["clocks"] is not None else None) for c in changes]
+    if not copy_rows("change", columns, rows):
+        insert_values("change", columns, rows, conflict="", casts={"origin_id": "::uuid", "doc": "::json", "clocks": "::json"})
 
 
 def _json_text(doc: Any) -> str:
@@ -497,10 +439,11 @@ def apply_sales(ops: list[Op], ctx: Context) -> None:
             checks.whole(sale.get("paid_money"), "the money paid", 0, checks.MAX_MONEY),
             redeemed, earned, op.raw or _json_text(op.payload),
         ))
-    insert_values("hub_sale", _SALE_COLUMNS, rows, casts={
-        "id": "::uuid", "origin_id": "::uuid", "till_id": "::uuid", "member_id": "::uuid", "created_at": "::timestamp",
-        "doc": "::json",
-    })
+    if not copy_rows("hub_sale", _SALE_COLUMNS, rows):  # a sale already there: written the careful way
+        insert_values("hub_sale", _SALE_COLUMNS, rows, casts={
+            "id": "::uuid", "origin_id": "::uuid", "till_id": "::uuid", "member_id": "::uuid",
+            "created_at": "::timestamp", "doc": "::json",
+        })
 
 
 # What the other returns of a sale gave back: refund, value, points reversed, points restored.
@@ -592,7 +535,11 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
     casts = {c: "::uuid" for c in _LEDGER_UUIDS + ("origin_id",)}
     casts["created_at"] = casts["received_at"] = "::timestamp"
     checked = {r["id"]: r for r in rows}
-    for (entry_id,) in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts):
+    if copy_rows("hub_ledger", columns, values):
+        written = list(checked)
+    else:  # an entry that arrived meanwhile (another push of the same entry): written the careful way
+        written = [r[0] for r in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts)]
+    for entry_id in written:
         e = checked[entry_id]
         # An import's signature (`_authority`) was checked, it is not kept: other tills get the entry alone.
         ctx.changed("ledger_entry", entry_id,

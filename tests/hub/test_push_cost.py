@@ -10,12 +10,12 @@ import anyio
 import peewee
 import pytest
 from fastapi.exceptions import RequestValidationError
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.hub import AppliedOp, HubLedger, HubTill, hub_db
 from services.hub import app as hub_app
-from services.hub import apply, door
+from services.hub import apply, bulk, door
 from tests.hub.test_hub import hub_knows_a_manager, ledger_op, push  # noqa: F401 (the fixture is autouse)
 
 pytestmark = pytest.mark.hub
@@ -30,19 +30,56 @@ def test_every_kind_of_text_comes_back_as_it_went(hub):
         hub_db.execute_sql("CREATE TEMP TABLE awkward (id uuid, note text, maybe text, n bigint, at timestamp, doc json)")
         rows = [(i, note, None if k % 2 else note, k - 3, when, json.dumps({"note": note}, ensure_ascii=False))
                 for k, (i, note) in enumerate(zip(ids, AWKWARD))]
-        apply.insert_values("awkward", ("id", "note", "maybe", "n", "at", "doc"), rows,
+        bulk.insert_values("awkward", ("id", "note", "maybe", "n", "at", "doc"), rows,
                             casts={"id": "::uuid", "doc": "::json"}, conflict="")
         back = hub_db.execute_sql("SELECT id::text, note, maybe, n, at, doc->>'note' FROM awkward").fetchall()
         transaction.rollback()
     assert sorted(back) == sorted((i, note, maybe, n, at, note) for i, note, maybe, n, at, _ in rows)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(notes=st.lists(st.one_of(st.none(), st.sampled_from(AWKWARD), st.text(alphabet=st.characters(
+    min_codepoint=1, max_codepoint=0x10FFFF, blacklist_categories=("Cs",)), max_size=20)), min_size=1, max_size=12))
+def test_every_kind_of_text_comes_back_as_it_went_through_copy(hub, notes):
+    """COPY's text form: tabs, line breaks, backslashes and "\\N" in a value stay the value; None is NULL."""
+    when = dt.datetime(2026, 1, 23, 10, 0, 0, 123456)
+    rows = [(str(uuid.uuid4()), note, k - 3, when if k % 2 else None, json.dumps({"note": note}, ensure_ascii=False),
+             k % 3 == 0) for k, note in enumerate(notes)]
+    with hub_db.connection_context(), hub_db.atomic() as transaction:
+        hub_db.execute_sql("CREATE TEMP TABLE awkward (id uuid PRIMARY KEY, note text, n bigint, at timestamp, "
+                           "doc json, flag boolean)")
+        assert bulk.copy_rows("awkward", ("id", "note", "n", "at", "doc", "flag"), rows)
+        back = hub_db.execute_sql("SELECT id::text, note, n, at, doc->>'note', flag FROM awkward").fetchall()
+        transaction.rollback()
+    assert sorted(back, key=str) == sorted([(i, note, n, at, note, flag) for i, note, n, at, _, flag in rows], key=str)
+
+
+def test_a_copy_that_meets_a_row_already_there_writes_nothing_and_says_so(hub):
+    with hub_db.connection_context(), hub_db.atomic() as transaction:
+        hub_db.execute_sql("CREATE TEMP TABLE keyed (id uuid PRIMARY KEY, note text)")
+        there, new = str(uuid.uuid4()), str(uuid.uuid4())
+        assert bulk.copy_rows("keyed", ("id", "note"), [(there, "first")])
+        assert not bulk.copy_rows("keyed", ("id", "note"), [(new, "second"), (there, "again")])
+        # The transaction goes on (the COPY had its own savepoint), and the careful way writes what is new.
+        bulk.insert_values("keyed", ("id", "note"), [(new, "second"), (there, "again")], casts={"id": "::uuid"})
+        back = hub_db.execute_sql("SELECT id::text, note FROM keyed").fetchall()
+        transaction.rollback()
+    assert sorted(back) == sorted([(there, "first"), (new, "second")])
+
+
+def test_what_copy_cannot_carry_goes_the_careful_way():
+    assert bulk.copy_text([("a\x00b",)]) is None and bulk.copy_text([(None,), ("a\x00",)]) is None
+    assert bulk.copy_text([("\ud800",)]) is None  # a lone surrogate: psycopg2 refuses it, as it always did
+    assert bulk.copy_text([(1.5,)]) is None
+    assert bulk.copy_text([("a\tb\\N", None, 7, True)]) == b"a\\tb\\\\N\t\\N\t7\tt\n"
+
+
 def test_a_column_that_cannot_be_an_array_literal_is_refused_as_before():
-    assert apply.array_literal(["a\x00b", "c"]) == ["a\x00b", "c"]  # psycopg2 then refuses it, as it always did
+    assert bulk.array_literal(["a\x00b", "c"]) == ["a\x00b", "c"]  # psycopg2 then refuses it, as it always did
     with pytest.raises(ValueError):
-        apply.array_literal([None, "a\x00b"])
-    assert apply.array_literal([1, None, 3]) == "{1,NULL,3}"
-    assert apply.array_literal([True, 2]) == [True, 2]
+        bulk.array_literal([None, "a\x00b"])
+    assert bulk.array_literal([1, None, 3]) == "{1,NULL,3}"
+    assert bulk.array_literal([True, 2]) == [True, 2]
 
 
 def test_a_till_is_never_deleted_and_keeps_its_id(hub, enrol):
