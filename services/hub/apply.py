@@ -74,6 +74,12 @@ class Op:
     payload: dict[str, Any]
     raw: str | None = None  # the payload's JSON text as the till sent it
     refused: str | None = None  # why the payload itself is unusable (not JSON, not an object)
+    key: str = ""  # op_id as text
+    # What `prepare` made of it before the till's turn: (the hub's time, the till, the row); see Prepared.
+    prepared: tuple[dt.datetime, str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        self.key = self.key or str(self.op_id)
 
 
 @dataclass
@@ -88,6 +94,7 @@ class Context:
     # Its ids as text, made once per push rather than once per row (services.hub.rights)
     till_key: str = ""
     own_ids: set[str] = field(default_factory=set)
+    preparing: bool = False  # before the till's turn: nothing is read or written (services.hub.rights.own_till)
 
     def __post_init__(self) -> None:
         self.till_key = str(self.till.id) if self.till.id is not None else ""  # "": the owner, through the hub
@@ -101,6 +108,8 @@ class Context:
 
 Handler = Callable[[list[Op], Context], None]
 HANDLERS: dict[str, tuple[int, Handler]] = {}
+Preparer = Callable[[Op, Context], Any]
+PREPARERS: dict[str, Preparer] = {}
 
 
 def handler(kind: str, order: int) -> Callable[[Handler], Handler]:
@@ -108,6 +117,43 @@ def handler(kind: str, order: int) -> Callable[[Handler], Handler]:
         HANDLERS[kind] = (order, fn)
         return fn
     return register
+
+
+def preparer(kind: str) -> Callable[[Preparer], Preparer]:
+    """A kind's checks that need nothing from the database, and the row they make:
+    run by `prepare` before the till's turn, again by the handler for any op
+    they were not run for (or refused: the handler then says why, in order)."""
+    def register(fn: Preparer) -> Preparer:
+        PREPARERS[kind] = fn
+        return fn
+    return register
+
+
+def prepare(till: HubTill, ops: list[Op], now: dt.datetime) -> None:
+    """Each op's row, checked, made before the till's turn: while the till's last
+    push is being applied (services.hub.app, push), not under its row lock.
+    Only what holds whatever happens meanwhile is done: checks of the op alone
+    against `now` (the push is then applied at that same time) and this till's
+    ids as the hub knew them when the push came in (they only grow: a till's
+    own id, once bound, stays).  Anything else, a refusal included, is left
+    to the handler, which does it under the lock as it always did."""
+    ctx = Context(till, now=now, preparing=True)
+    for op in ops:
+        fn = PREPARERS.get(op.kind)
+        if fn is None or op.refused:
+            continue
+        try:
+            op.prepared = (now, ctx.till_key, fn(op, ctx))
+        except (Unapplicable, rights.NotYet):
+            op.prepared = None
+
+
+def prepared(op: Op, ctx: Context, fn: Preparer) -> Any:
+    """The op's row as `prepare` made it for this till at this time, or made now."""
+    ready = op.prepared
+    if ready is not None and ready[0] == ctx.now and ready[1] == ctx.till_key and not ctx.preparing:
+        return ready[2]
+    return fn(op, ctx)
 
 
 # What bad data raises while being applied: a reason said explicitly, or one of
@@ -152,7 +198,7 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
         if fresh:
             now = now or utcnow()
             till_key, applied_at = str(till.id), now.isoformat()
-            keys = [str(op.op_id) for op in fresh]
+            keys = [op.key for op in fresh]
             inserted = _record_applied(
                 [(key, till_key, op.seq, op.kind, "applied", applied_at) for key, op in zip(keys, fresh)])
             todo = []
@@ -169,7 +215,7 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
             append_changes(ctx.changes)
         if gap:
             log.warning("till %s: sequence gap, expected %s got %s", till.name, gap["expected"], gap["got"])
-    results = [{"op_id": str(op.op_id), "status": status[op.op_id]} for op in ops]
+    results = [{"op_id": op.key, "status": status[op.op_id]} for op in ops]
     counts: dict[str, int] = {}
     for result in results:
         counts[result["status"]] = counts.get(result["status"], 0) + 1
@@ -413,32 +459,36 @@ def _rows(value: Any, name: str) -> None:
         raise Unapplicable(f"{name} must be a list of at most {checks.MAX_LINES} rows")
 
 
+@preparer("sale")
+def sale_row(op: Op, ctx: Context) -> tuple:
+    """A sale's `hub_sale` row, every field checked."""
+    rights.no_other_origin(ctx, op.payload)
+    sale = _object(op.payload.get("sale"), "the sale")
+    _rows(op.payload.get("lines"), "the sale's lines")
+    _rows(op.payload.get("payments"), "the sale's payments")
+    member = checks.an_id(sale.get("member_id"), "the sale's member", required=False)
+    total = checks.whole(sale.get("total"), "the sale's total", 0, checks.MAX_MONEY)
+    redeemed = checks.whole(sale.get("points_redeemed") or 0, "the sale's redeemed points", 0, checks.MAX_POINTS)
+    earned = checks.whole(sale.get("points_earned") or 0, "the sale's earned points", 0, checks.MAX_POINTS)
+    if (redeemed or earned) and member is None:
+        raise Unapplicable("points on a sale without a member")
+    if sale.get("imported"):
+        # An old system's sale stays on the till that imported it (never in its outbox):
+        # one that arrives marked imported is a till's sale dressed up as history.
+        raise Unapplicable("a sale marked imported: an old system's sales are never pushed")
+    return (
+        checks.an_id(sale.get("id"), "the sale's id"), ctx.till_key,
+        rights.own_till(ctx, sale.get("till_id"), "the sale's till"),
+        checks.text(sale.get("receipt_no"), "the receipt number", required=True),
+        member, checks.moment(sale.get("created_at"), "the sale's time", ctx.now), total,
+        checks.whole(sale.get("paid_money"), "the money paid", 0, checks.MAX_MONEY),
+        redeemed, earned, op.raw or _json_text(op.payload),
+    )
+
+
 @handler("sale", 60)
 def apply_sales(ops: list[Op], ctx: Context) -> None:
-    rows = []
-    for op in ops:
-        rights.no_other_origin(ctx, op.payload)
-        sale = _object(op.payload.get("sale"), "the sale")
-        _rows(op.payload.get("lines"), "the sale's lines")
-        _rows(op.payload.get("payments"), "the sale's payments")
-        member = checks.an_id(sale.get("member_id"), "the sale's member", required=False)
-        total = checks.whole(sale.get("total"), "the sale's total", 0, checks.MAX_MONEY)
-        redeemed = checks.whole(sale.get("points_redeemed") or 0, "the sale's redeemed points", 0, checks.MAX_POINTS)
-        earned = checks.whole(sale.get("points_earned") or 0, "the sale's earned points", 0, checks.MAX_POINTS)
-        if (redeemed or earned) and member is None:
-            raise Unapplicable("points on a sale without a member")
-        if sale.get("imported"):
-            # An old system's sale stays on the till that imported it (never in its outbox):
-            # one that arrives marked imported is a till's sale dressed up as history.
-            raise Unapplicable("a sale marked imported: an old system's sales are never pushed")
-        rows.append((
-            checks.an_id(sale.get("id"), "the sale's id"), ctx.till_key,
-            rights.own_till(ctx, sale.get("till_id"), "the sale's till"),
-            checks.text(sale.get("receipt_no"), "the receipt number", required=True),
-            member, checks.moment(sale.get("created_at"), "the sale's time", ctx.now), total,
-            checks.whole(sale.get("paid_money"), "the money paid", 0, checks.MAX_MONEY),
-            redeemed, earned, op.raw or _json_text(op.payload),
-        ))
+    rows = [prepared(op, ctx, sale_row) for op in ops]
     if not copy_rows("hub_sale", _SALE_COLUMNS, rows):  # a sale already there: written the careful way
         insert_values("hub_sale", _SALE_COLUMNS, rows, casts={
             "id": "::uuid", "origin_id": "::uuid", "till_id": "::uuid", "member_id": "::uuid",
@@ -505,11 +555,16 @@ _LEDGER_COLUMNS = ("id", "member_id", "kind", "delta", "sale_id", "return_id", "
 _LEDGER_UUIDS = ("id", "member_id", "sale_id", "return_id", "till_id", "staff_id")
 
 
+@preparer("ledger_entry")
+def ledger_row(op: Op, ctx: Context) -> dict[str, Any]:
+    return rights.ledger_entry(ctx, op.payload)
+
+
 @handler("ledger_entry", 80)
 def apply_ledger(ops: list[Op], ctx: Context) -> None:
     """Each entry checked for shape, then against what the hub knows of its sale or
     return (services.hub.rights); entries already at the hub are left as they are."""
-    entries = [(op, rights.ledger_entry(ctx, op.payload)) for op in ops]
+    entries = [(op, prepared(op, ctx, ledger_row)) for op in ops]
     ids = [e["id"] for _, e in entries]
     known = {row[0] for row in hub_db.execute_sql(
         "SELECT id::text FROM hub_ledger WHERE id = ANY(%s::uuid[])", (ids,))} if ids else set()

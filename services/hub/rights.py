@@ -54,6 +54,11 @@ class TillContext(Protocol):
     seeding: bool
     till_key: str  # the till's hub id as canonical text: what `origin_id` holds
     own_ids: set[str]  # that, and the till's own id once bound
+    preparing: bool  # checking before the till's turn (services.hub.apply.prepare): no reads, no writes
+
+
+class NotYet(Exception):
+    """What only the till's turn can decide (an id the hub must look up or bind)."""
 
 
 def own_till(ctx: TillContext, value: Any, name: str) -> str | None:
@@ -63,6 +68,8 @@ def own_till(ctx: TillContext, value: Any, name: str) -> str | None:
         return None
     if wanted in ctx.own_ids:
         return wanted
+    if ctx.preparing:
+        raise NotYet(name)
     till = ctx.till
     other = (HubTill.select(HubTill.name)
              .where((HubTill.id == wanted) | (HubTill.local_till_id == wanted)).first())

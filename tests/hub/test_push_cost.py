@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.hub import AppliedOp, HubLedger, HubTill, hub_db
+from models.hub import AppliedOp, HubLedger, HubSale, HubTill, Quarantine, hub_db
 from services.hub import app as hub_app
 from services.hub import apply, bulk, door
 from tests.hub.test_hub import hub_knows_a_manager, ledger_op, push  # noqa: F401 (the fixture is autouse)
@@ -250,3 +250,49 @@ def test_a_payload_is_read_as_json_reads_it(text):
     except (ValueError, RecursionError) as exc:
         got = ("refused", type(exc).__name__)
     assert repr(got) == repr(expected)
+
+
+# --- a push's rows made before its turn ----------------------------------------------------------------
+
+def _sale_op(seq: int, created_at: str, till_id: str | None = None) -> dict:
+    sale_id = str(uuid.uuid4())
+    return {"op_id": str(uuid.uuid4()), "seq": seq, "kind": "sale", "payload": {
+        "sale": {"id": sale_id, "till_id": till_id, "receipt_no": f"T-{seq}", "member_id": None,
+                 "created_at": created_at, "total": 1000, "paid_money": 1000, "points_redeemed": 0, "points_earned": 0},
+        "lines": [], "payments": []}}
+
+
+def test_a_push_made_ready_before_its_turn_is_judged_at_the_time_it_is_applied(hub, enrol):
+    """Rows made for noon are not taken at ten: a sale at eleven is then in the future."""
+    till_id, _ = enrol("A")
+    ten, noon = dt.datetime(2026, 1, 23, 10, 0), dt.datetime(2026, 1, 23, 12, 0)
+    ops = apply.parse_ops([_sale_op(1, "2026-01-23T11:00:00"), _sale_op(2, "2026-01-23T09:00:00")])
+    with hub_db.connection_context():
+        apply.prepare(HubTill.get_by_id(till_id), ops, noon)
+        assert all(op.prepared is not None for op in ops)
+        answer = apply.apply_batch(uuid.UUID(till_id), ops, now=ten)
+    assert [r["status"] for r in answer["results"]] == ["quarantined", "applied"]
+
+
+def test_a_till_id_only_its_turn_can_bind_is_left_to_it(hub, enrol):
+    """A till's own id is bound by its first push that names it, under its lock; another till naming it is refused."""
+    a_id, _ = enrol("A")
+    b_id, _ = enrol("B")
+    own = str(uuid.uuid4())
+    now = dt.datetime(2026, 1, 23, 12, 0)
+    with hub_db.connection_context():
+        first = apply.parse_ops([_sale_op(1, "2026-01-23T11:00:00", own)])
+        apply.prepare(HubTill.get_by_id(a_id), first, now)
+        assert first[0].prepared is None  # not A's yet: its turn binds it
+        assert apply.apply_batch(uuid.UUID(a_id), first, now=now)["counts"] == {"applied": 1}
+        assert str(HubTill.get_by_id(a_id).local_till_id) == own
+        again = apply.parse_ops([_sale_op(2, "2026-01-23T11:01:00", own)])
+        apply.prepare(HubTill.get_by_id(a_id), again, now)
+        assert again[0].prepared is not None
+        assert apply.apply_batch(uuid.UUID(a_id), again, now=now)["counts"] == {"applied": 1}
+        stolen = apply.parse_ops([_sale_op(1, "2026-01-23T11:02:00", own)])
+        apply.prepare(HubTill.get_by_id(b_id), stolen, now)
+        assert stolen[0].prepared is None
+        assert apply.apply_batch(uuid.UUID(b_id), stolen, now=now)["counts"] == {"quarantined": 1}
+        assert "names another till" in Quarantine.get(Quarantine.till == b_id).error
+        assert HubSale.select().count() == 2
