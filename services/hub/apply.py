@@ -56,7 +56,7 @@ from models.hub import (
 )
 from services.core import hlc
 from services.hub import checks, governance, holds, rights
-from services.hub.bulk import copy_rows, insert_values
+from services.hub.bulk import copy_lines, copy_rows, insert_values
 from services.hub.checks import Unapplicable
 
 log = logging.getLogger("loyaltill.hub.apply")
@@ -75,8 +75,10 @@ class Op:
     raw: str | None = None  # the payload's JSON text as the till sent it
     refused: str | None = None  # why the payload itself is unusable (not JSON, not an object)
     key: str = ""  # op_id as text
-    # What `prepare` made of it before the till's turn: (the hub's time, the till, the row); see Prepared.
-    prepared: tuple[dt.datetime, str, Any] | None = None
+    # What `prepare` made of it before the till's turn, for a time and a till: its row and
+    # that row as a line of COPY's text (or None), and its `applied_op` row's line.
+    prepared: tuple[dt.datetime, str, Any, str | None] | None = None
+    applied: tuple[dt.datetime, str, str] | None = None
 
     def __post_init__(self) -> None:
         self.key = self.key or str(self.op_id)
@@ -90,6 +92,8 @@ class Context:
     changes: list[dict[str, Any]] = field(default_factory=list)
     members: set[str] = field(default_factory=set)  # whose ledger moved
     redeemed_sales: set[str] = field(default_factory=set)
+    # The sales this push wrote, as written (services.hub.rights.LedgerFacts reads them from here)
+    sales_written: dict[str, tuple] = field(default_factory=dict)
     tiers: set[str] | None = None  # the tier codes of the published rule sets, once read
     # Its ids as text, made once per push rather than once per row (services.hub.rights)
     till_key: str = ""
@@ -138,22 +142,39 @@ def prepare(till: HubTill, ops: list[Op], now: dt.datetime) -> None:
     own id, once bound, stays).  Anything else, a refusal included, is left
     to the handler, which does it under the lock as it always did."""
     ctx = Context(till, now=now, preparing=True)
+    made: dict[str, list[tuple[Op, Any]]] = {}
     for op in ops:
+        op.prepared = op.applied = None
         fn = PREPARERS.get(op.kind)
         if fn is None or op.refused:
             continue
         try:
-            op.prepared = (now, ctx.till_key, fn(op, ctx))
+            made.setdefault(op.kind, []).append((op, fn(op, ctx)))
         except (Unapplicable, rights.NotYet):
-            op.prepared = None
+            continue
+    for kind, pairs in made.items():
+        lines = copy_lines([COPIED[kind](row, ctx) for _, row in pairs]) if kind in COPIED else None
+        for i, (op, row) in enumerate(pairs):
+            op.prepared = (now, ctx.till_key, row, lines[i] if lines is not None else None)
+    applied_at = now.isoformat()
+    lines = copy_lines([(op.key, ctx.till_key, op.seq, op.kind, "applied", applied_at) for op in ops]) if ops else None
+    for i, op in enumerate(ops if lines is not None else ()):
+        op.applied = (now, ctx.till_key, lines[i])
+
+
+def _ready(ready: tuple | None, ctx: Context) -> bool:
+    return ready is not None and ready[0] == ctx.now and ready[1] == ctx.till_key and not ctx.preparing
 
 
 def prepared(op: Op, ctx: Context, fn: Preparer) -> Any:
     """The op's row as `prepare` made it for this till at this time, or made now."""
-    ready = op.prepared
-    if ready is not None and ready[0] == ctx.now and ready[1] == ctx.till_key and not ctx.preparing:
-        return ready[2]
-    return fn(op, ctx)
+    return op.prepared[2] if _ready(op.prepared, ctx) else fn(op, ctx)  # type: ignore[index]
+
+
+def prepared_lines(ops: list[Op], ctx: Context) -> list[str] | None:
+    """The ops' rows as lines of COPY's text, if `prepare` made them all for this till at this time."""
+    lines = [op.prepared[3] if _ready(op.prepared, ctx) else None for op in ops]  # type: ignore[index]
+    return None if None in lines else lines  # type: ignore[return-value]
 
 
 # What bad data raises while being applied: a reason said explicitly, or one of
@@ -199,15 +220,17 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
             now = now or utcnow()
             till_key, applied_at = str(till.id), now.isoformat()
             keys = [op.key for op in fresh]
+            ctx = Context(till, now=now)
+            lines = [op.applied[2] if _ready(op.applied, ctx) else None for op in fresh]  # type: ignore[index]
             inserted = _record_applied(
-                [(key, till_key, op.seq, op.kind, "applied", applied_at) for key, op in zip(keys, fresh)])
+                [(key, till_key, op.seq, op.kind, "applied", applied_at) for key, op in zip(keys, fresh)],
+                None if None in lines else lines)  # type: ignore[arg-type]
             todo = []
             for key, op in zip(keys, fresh):
                 if key in inserted:
                     todo.append(op)
                 else:  # the same op under another seq: already applied once
                     status[op.op_id] = "duplicate"
-            ctx = Context(till, now=now)
             _apply(todo, ctx, status)
             _after(ctx)
             last = fresh[-1].seq
@@ -230,12 +253,12 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
 _APPLIED_COLUMNS = ("op_id", "till_id", "seq", "kind", "status", "applied_at")
 
 
-def _record_applied(rows: list[tuple]) -> set[str]:
+def _record_applied(rows: list[tuple], lines: list[str] | None = None) -> set[str]:
     """An `applied_op` row per fresh operation; returns the op ids written.  The
     seqs are fresh (checked under the till's lock), so only an op id already
     there (the same op under another seq, or another till's) can refuse the
     quick COPY; then each row is inserted unless its op id is there."""
-    if copy_rows("applied_op", _APPLIED_COLUMNS, rows):
+    if copy_rows("applied_op", _APPLIED_COLUMNS, rows, lines):
         return {row[0] for row in rows}
     return {r[0] for r in insert_values("applied_op", _APPLIED_COLUMNS, rows, returning="op_id::text", casts={
         "op_id": "::uuid", "till_id": "::uuid", "applied_at": "::timestamp"})}
@@ -489,7 +512,9 @@ def sale_row(op: Op, ctx: Context) -> tuple:
 @handler("sale", 60)
 def apply_sales(ops: list[Op], ctx: Context) -> None:
     rows = [prepared(op, ctx, sale_row) for op in ops]
-    if not copy_rows("hub_sale", _SALE_COLUMNS, rows):  # a sale already there: written the careful way
+    if copy_rows("hub_sale", _SALE_COLUMNS, rows, prepared_lines(ops, ctx)):
+        ctx.sales_written.update((row[0], row) for row in rows)
+    else:  # a sale already there: written the careful way (and what the hub has is read back)
         insert_values("hub_sale", _SALE_COLUMNS, rows, casts={
             "id": "::uuid", "origin_id": "::uuid", "till_id": "::uuid", "member_id": "::uuid",
             "created_at": "::timestamp", "doc": "::json",
@@ -560,6 +585,15 @@ def ledger_row(op: Op, ctx: Context) -> dict[str, Any]:
     return rights.ledger_entry(ctx, op.payload)
 
 
+def _ledger_values(e: dict[str, Any], ctx: Context) -> tuple:
+    """An entry's `hub_ledger` row: its columns, the till's, and when it was received."""
+    return tuple(e[c] for c in _LEDGER_COLUMNS) + (ctx.till_key, ctx.now.isoformat())
+
+
+# How a kind's prepared row goes to COPY (the sale's row is its `hub_sale` row as it is).
+COPIED: dict[str, Callable[[Any, Context], tuple]] = {"sale": lambda row, ctx: row, "ledger_entry": _ledger_values}
+
+
 @handler("ledger_entry", 80)
 def apply_ledger(ops: list[Op], ctx: Context) -> None:
     """Each entry checked for shape, then against what the hub knows of its sale or
@@ -569,9 +603,10 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
     known = {row[0] for row in hub_db.execute_sql(
         "SELECT id::text FROM hub_ledger WHERE id = ANY(%s::uuid[])", (ids,))} if ids else set()
     fresh = [(op, e) for op, e in entries if e["id"] not in known]
-    facts = rights.LedgerFacts([e for _, e in fresh])
+    facts = rights.LedgerFacts([e for _, e in fresh], ctx.sales_written)
     seen: set[str] = set()
     rows = []
+    taken: list[Op] = []
     docs: dict[str, dict[str, Any]] = {}
     raw_docs: dict[str, str] = {}
     for op, e in fresh:
@@ -581,16 +616,16 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
         facts.note(e)
         seen.add(e["id"])
         rows.append(e)
+        taken.append(op)
         docs[e["id"]] = op.payload
         if op.raw is not None and "_clock" not in op.payload and "_authority" not in op.payload:
             raw_docs[e["id"]] = op.raw  # the till's own JSON text goes to the change log as it came
     columns = _LEDGER_COLUMNS + ("origin_id", "received_at")
-    received = ctx.now.isoformat()
-    values = [tuple(r[c] for c in _LEDGER_COLUMNS) + (ctx.till_key, received) for r in rows]
+    values = [_ledger_values(r, ctx) for r in rows]
     casts = {c: "::uuid" for c in _LEDGER_UUIDS + ("origin_id",)}
     casts["created_at"] = casts["received_at"] = "::timestamp"
     checked = {r["id"]: r for r in rows}
-    if copy_rows("hub_ledger", columns, values):
+    if copy_rows("hub_ledger", columns, values, prepared_lines(taken, ctx)):
         written = list(checked)
     else:  # an entry that arrived meanwhile (another push of the same entry): written the careful way
         written = [r[0] for r in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts)]

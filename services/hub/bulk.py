@@ -31,14 +31,17 @@ import psycopg2.errors
 from models.hub import hub_db
 
 
-def copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> bool:
+def copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple], lines: list[str] | None = None) -> bool:
     """COPY `rows` into `table`: True when every row went in, False when none did
     (a row's key is already there, or a value COPY's text cannot carry): the
     caller then writes them with `insert_values`.  Any other error (bad data:
-    PostgreSQL's class 22) is raised, as the INSERT would raise it."""
+    PostgreSQL's class 22) is raised, as the INSERT would raise it.  `lines`:
+    the same rows as `copy_lines` made them earlier (a push's, before its turn)."""
     if not rows:
         return True
-    data = copy_text(rows)
+    if lines is None:
+        lines = copy_lines(rows)
+    data = _encoded(lines) if lines is not None else None
     if data is None:
         return False
     cursor = hub_db.cursor()
@@ -52,18 +55,27 @@ def copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> bool:
 
 def copy_text(rows: list[tuple]) -> bytes | None:
     """The rows as COPY's text format (tab between columns, a line per row, `\\N`
-    for NULL, backslash escapes), made a column at a time; None when a value
-    cannot be carried (NUL, a lone surrogate, a type this does not know)."""
+    for NULL, backslash escapes); None when a value cannot be carried (NUL, a
+    lone surrogate, a type this does not know)."""
+    lines = copy_lines(rows)
+    return _encoded(lines) if lines is not None else None
+
+
+def copy_lines(rows: list[tuple]) -> list[str] | None:
+    """Each row as a line of COPY's text (without its line break), made a column at a time."""
     columns = []
     for values in zip(*rows):
         column = _copy_column(list(values))
         if column is None:
             return None
         columns.append(column)
-    text = "\n".join(map("\t".join, zip(*columns))) + "\n"
+    return list(map("\t".join, zip(*columns)))
+
+
+def _encoded(lines: list[str]) -> bytes | None:
     try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
         return None
 
 

@@ -296,3 +296,27 @@ def test_a_till_id_only_its_turn_can_bind_is_left_to_it(hub, enrol):
         assert apply.apply_batch(uuid.UUID(b_id), stolen, now=now)["counts"] == {"quarantined": 1}
         assert "names another till" in Quarantine.get(Quarantine.till == b_id).error
         assert HubSale.select().count() == 2
+
+
+def test_rows_made_before_the_turn_are_the_rows_the_turn_would_make(hub, enrol):
+    """Awkward text (tabs, line breaks, backslashes) in a prepared line is what COPY would get from the row made under the lock."""
+    till_id, _ = enrol("A")
+    now = dt.datetime(2026, 1, 23, 12, 0)
+    sale = _sale_op(1, "2026-01-23T11:00:00")
+    sale["payload"]["sale"]["receipt_no"] = "T\t1\\N\nx"
+    entry = ledger_op(2, delta=7)
+    entry["payload"]["note"] = "a\tb\\c\r\nd «е»"
+    ops = apply.parse_ops([sale, entry])
+    with hub_db.connection_context():
+        till = HubTill.get_by_id(till_id)
+        apply.prepare(till, ops, now)
+        ctx = apply.Context(till, now=now)
+        for op, make in zip(ops, (apply.sale_row, apply.ledger_row)):
+            assert op.prepared is not None and op.applied is not None
+            row = make(op, ctx)
+            assert op.prepared[2] == row
+            assert op.prepared[3] == bulk.copy_lines([apply.COPIED[op.kind](row, ctx)])[0]
+            assert op.applied[2] == bulk.copy_lines([(op.key, ctx.till_key, op.seq, op.kind, "applied", now.isoformat())])[0]
+        assert apply.apply_batch(uuid.UUID(till_id), ops, now=now)["counts"] == {"applied": 2}
+        assert HubSale.get().receipt_no == "T\t1\\N\nx"
+        assert HubLedger.get().note == "a\tb\\c\r\nd «е»"
