@@ -97,10 +97,12 @@ class Context:
     tiers: set[str] | None = None  # the tier codes of the published rule sets, once read
     # Its ids as text, made once per push rather than once per row (services.hub.rights)
     till_key: str = ""
+    now_text: str = ""  # `now` as the rows hold it
     own_ids: set[str] = field(default_factory=set)
     preparing: bool = False  # before the till's turn: nothing is read or written (services.hub.rights.own_till)
 
     def __post_init__(self) -> None:
+        self.now_text = self.now.isoformat()
         self.till_key = str(self.till.id) if self.till.id is not None else ""  # "": the owner, through the hub
         self.own_ids = {self.till_key}
         if self.till.local_till_id is not None:
@@ -587,7 +589,7 @@ def ledger_row(op: Op, ctx: Context) -> dict[str, Any]:
 
 def _ledger_values(e: dict[str, Any], ctx: Context) -> tuple:
     """An entry's `hub_ledger` row: its columns, the till's, and when it was received."""
-    return tuple(e[c] for c in _LEDGER_COLUMNS) + (ctx.till_key, ctx.now.isoformat())
+    return tuple(e[c] for c in _LEDGER_COLUMNS) + (ctx.till_key, ctx.now_text)
 
 
 # How a kind's prepared row goes to COPY (the sale's row is its `hub_sale` row as it is).
@@ -621,13 +623,15 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
         if op.raw is not None and "_clock" not in op.payload and "_authority" not in op.payload:
             raw_docs[e["id"]] = op.raw  # the till's own JSON text goes to the change log as it came
     columns = _LEDGER_COLUMNS + ("origin_id", "received_at")
-    values = [_ledger_values(r, ctx) for r in rows]
-    casts = {c: "::uuid" for c in _LEDGER_UUIDS + ("origin_id",)}
-    casts["created_at"] = casts["received_at"] = "::timestamp"
+    lines = prepared_lines(taken, ctx)
+    values = [_ledger_values(r, ctx) for r in rows] if lines is None else []  # made again only if needed
     checked = {r["id"]: r for r in rows}
-    if copy_rows("hub_ledger", columns, values, prepared_lines(taken, ctx)):
+    if not rows or copy_rows("hub_ledger", columns, values, lines):
         written = list(checked)
     else:  # an entry that arrived meanwhile (another push of the same entry): written the careful way
+        casts = {c: "::uuid" for c in _LEDGER_UUIDS + ("origin_id",)}
+        casts["created_at"] = casts["received_at"] = "::timestamp"
+        values = values or [_ledger_values(r, ctx) for r in rows]
         written = [r[0] for r in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts)]
     for entry_id in written:
         e = checked[entry_id]

@@ -36,11 +36,14 @@ def copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple], lines: li
     (a row's key is already there, or a value COPY's text cannot carry): the
     caller then writes them with `insert_values`.  Any other error (bad data:
     PostgreSQL's class 22) is raised, as the INSERT would raise it.  `lines`:
-    the same rows as `copy_lines` made them earlier (a push's, before its turn)."""
-    if not rows:
-        return True
+    the same rows as `copy_lines` made them earlier (a push's, before its turn;
+    `rows` are then not read)."""
     if lines is None:
+        if not rows:
+            return True
         lines = copy_lines(rows)
+    elif not lines:
+        return True
     data = _encoded(lines) if lines is not None else None
     if data is None:
         return False

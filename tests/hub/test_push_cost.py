@@ -320,3 +320,25 @@ def test_rows_made_before_the_turn_are_the_rows_the_turn_would_make(hub, enrol):
         assert apply.apply_batch(uuid.UUID(till_id), ops, now=now)["counts"] == {"applied": 2}
         assert HubSale.get().receipt_no == "T\t1\\N\nx"
         assert HubLedger.get().note == "a\tb\\c\r\nd «е»"
+
+
+def test_rows_a_copy_refused_are_written_the_careful_way_even_when_prepared(hub, enrol, monkeypatch):
+    """Two pushes of one entry racing past the look-up: the COPY meets the other's row, the INSERT takes what is new."""
+    till_id, _ = enrol("A")
+    now = dt.datetime(2026, 1, 23, 12, 0)
+    ops = apply.parse_ops([ledger_op(1, delta=7), ledger_op(2, delta=3)])
+    refused = []
+
+    def copy_refusing_the_ledger(table, columns, rows, lines=None):
+        if table == "hub_ledger":
+            refused.append(lines)
+            return False
+        return bulk.copy_rows(table, columns, rows, lines)
+
+    monkeypatch.setattr(apply, "copy_rows", copy_refusing_the_ledger)
+    with hub_db.connection_context():
+        apply.prepare(HubTill.get_by_id(till_id), ops, now)
+        assert apply.apply_batch(uuid.UUID(till_id), ops, now=now)["counts"] == {"applied": 2}
+        assert sorted(e.delta for e in HubLedger.select()) == [3, 7]
+        assert {e.received_at for e in HubLedger.select()} == {now}
+    assert refused and refused[0] is not None and len(refused[0]) == 2  # the prepared lines were offered first
