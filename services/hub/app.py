@@ -234,10 +234,22 @@ def create_app(rate: RateLimit | None = None, max_body: int | None = None,
     return app
 
 
+# How long a thread holding the GIL keeps it while another waits (Python's default: 5 ms).
+# A push is applied in a worker thread that waits on PostgreSQL a dozen times; each time
+# it comes back it needs the GIL, which the thread reading and preparing the till's next
+# push then held for up to the default's 5 ms: on the critical path, every statement.
+# 0.5 ms measured 15 to 70% more ops/s for one till (bench-sync, load 4 to 5); 0.2 ms no better.
+SWITCH_INTERVAL = 0.0005
+
+
 def serve(dsn: str, host: str = "127.0.0.1", port: int = 8765) -> None:
+    import sys
+
     import uvicorn
 
     from models.hub import open_hub
+
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLines())
