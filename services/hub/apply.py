@@ -56,6 +56,7 @@ from models.hub import (
 )
 from services.core import hlc
 from services.hub import checks, governance, holds, rights
+from services.hub.bulk import copy_lines, copy_rows, insert_values
 from services.hub.checks import Unapplicable
 
 log = logging.getLogger("loyaltill.hub.apply")
@@ -73,6 +74,14 @@ class Op:
     payload: dict[str, Any]
     raw: str | None = None  # the payload's JSON text as the till sent it
     refused: str | None = None  # why the payload itself is unusable (not JSON, not an object)
+    key: str = ""  # op_id as text
+    # What `prepare` made of it before the till's turn, for a time and a till: its row and
+    # that row as a line of COPY's text (or None), and its `applied_op` row's line.
+    prepared: tuple[dt.datetime, str, Any, str | None] | None = None
+    applied: tuple[dt.datetime, str, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.key = self.key or str(self.op_id)
 
 
 @dataclass
@@ -83,12 +92,17 @@ class Context:
     changes: list[dict[str, Any]] = field(default_factory=list)
     members: set[str] = field(default_factory=set)  # whose ledger moved
     redeemed_sales: set[str] = field(default_factory=set)
+    # The sales this push wrote, as written (services.hub.rights.LedgerFacts reads them from here)
+    sales_written: dict[str, tuple] = field(default_factory=dict)
     tiers: set[str] | None = None  # the tier codes of the published rule sets, once read
     # Its ids as text, made once per push rather than once per row (services.hub.rights)
     till_key: str = ""
+    now_text: str = ""  # `now` as the rows hold it
     own_ids: set[str] = field(default_factory=set)
+    preparing: bool = False  # before the till's turn: nothing is read or written (services.hub.rights.own_till)
 
     def __post_init__(self) -> None:
+        self.now_text = self.now.isoformat()
         self.till_key = str(self.till.id) if self.till.id is not None else ""  # "": the owner, through the hub
         self.own_ids = {self.till_key}
         if self.till.local_till_id is not None:
@@ -100,6 +114,8 @@ class Context:
 
 Handler = Callable[[list[Op], Context], None]
 HANDLERS: dict[str, tuple[int, Handler]] = {}
+Preparer = Callable[[Op, Context], Any]
+PREPARERS: dict[str, Preparer] = {}
 
 
 def handler(kind: str, order: int) -> Callable[[Handler], Handler]:
@@ -109,77 +125,64 @@ def handler(kind: str, order: int) -> Callable[[Handler], Handler]:
     return register
 
 
+def preparer(kind: str) -> Callable[[Preparer], Preparer]:
+    """A kind's checks that need nothing from the database, and the row they make:
+    run by `prepare` before the till's turn, again by the handler for any op
+    they were not run for (or refused: the handler then says why, in order)."""
+    def register(fn: Preparer) -> Preparer:
+        PREPARERS[kind] = fn
+        return fn
+    return register
+
+
+def prepare(till: HubTill, ops: list[Op], now: dt.datetime) -> None:
+    """Each op's row, checked, made before the till's turn: while the till's last
+    push is being applied (services.hub.app, push), not under its row lock.
+    Only what holds whatever happens meanwhile is done: checks of the op alone
+    against `now` (the push is then applied at that same time) and this till's
+    ids as the hub knew them when the push came in (they only grow: a till's
+    own id, once bound, stays).  Anything else, a refusal included, is left
+    to the handler, which does it under the lock as it always did."""
+    ctx = Context(till, now=now, preparing=True)
+    made: dict[str, list[tuple[Op, Any]]] = {}
+    for op in ops:
+        op.prepared = op.applied = None
+        fn = PREPARERS.get(op.kind)
+        if fn is None or op.refused:
+            continue
+        try:
+            made.setdefault(op.kind, []).append((op, fn(op, ctx)))
+        except (Unapplicable, rights.NotYet):
+            continue
+    for kind, pairs in made.items():
+        lines = copy_lines([COPIED[kind](row, ctx) for _, row in pairs]) if kind in COPIED else None
+        for i, (op, row) in enumerate(pairs):
+            op.prepared = (now, ctx.till_key, row, lines[i] if lines is not None else None)
+    applied_at = now.isoformat()
+    lines = copy_lines([(op.key, ctx.till_key, op.seq, op.kind, "applied", applied_at) for op in ops]) if ops else None
+    for i, op in enumerate(ops if lines is not None else ()):
+        op.applied = (now, ctx.till_key, lines[i])
+
+
+def _ready(ready: tuple | None, ctx: Context) -> bool:
+    return ready is not None and ready[0] == ctx.now and ready[1] == ctx.till_key and not ctx.preparing
+
+
+def prepared(op: Op, ctx: Context, fn: Preparer) -> Any:
+    """The op's row as `prepare` made it for this till at this time, or made now."""
+    return op.prepared[2] if _ready(op.prepared, ctx) else fn(op, ctx)  # type: ignore[index]
+
+
+def prepared_lines(ops: list[Op], ctx: Context) -> list[str] | None:
+    """The ops' rows as lines of COPY's text, if `prepare` made them all for this till at this time."""
+    lines = [op.prepared[3] if _ready(op.prepared, ctx) else None for op in ops]  # type: ignore[index]
+    return None if None in lines else lines  # type: ignore[return-value]
+
+
 # What bad data raises while being applied: a reason said explicitly, or one of
 # PostgreSQL's data exceptions (class 22; psycopg2's own come from the bulk
 # inserts, which bypass peewee's wrapping).  Anything else is a bug.
 CANNOT_APPLY = (Unapplicable, peewee.DataError, psycopg2.DataError)
-
-
-# --- bulk SQL on the hot path ----------------------------------------------------
-
-def insert_values(table: str, columns: tuple[str, ...], rows: list[tuple], *, returning: str | None = None,
-                  conflict: str = "ON CONFLICT DO NOTHING", casts: dict[str, str] | None = None) -> list[tuple]:
-    """One multi-row INSERT per table and batch: each column goes as one array
-    and the server unnests them (`INSERT ... SELECT * FROM unnest(...)`).
-    Rendering a VALUES list row by row (psycopg2's execute_values) cost the
-    hub as much as the database's own work, and building the statement
-    through peewee's query objects more still.  Values are plain Python (UUIDs
-    and JSON as text, cast by `casts`; other columns typed by their values)."""
-    if not rows:
-        return []
-    casts = casts or {}
-    arrays = [list(column) for column in zip(*rows)]
-    types = [casts.get(name, "").lstrip(":") or _array_type(values) for name, values in zip(columns, arrays)]
-    unnest = ", ".join(f"%s::{kind}[]" for kind in types)
-    sql = f'INSERT INTO "{table}" ({", ".join(columns)}) SELECT * FROM unnest({unnest}) {conflict}'
-    if returning:
-        sql += f" RETURNING {returning}"
-    cursor = hub_db.cursor()
-    cursor.execute(sql, [array_literal(values) for values in arrays])
-    return cursor.fetchall() if returning else []
-
-
-def array_literal(values: list[Any]) -> str | list[Any]:
-    """A column as PostgreSQL's array text (`{"a","b",NULL}`), made a column at a
-    time: psycopg2 adapts a list element by element, which cost the hub more
-    than the insert itself.  Every text element is quoted and escaped, so no
-    value can split or end the array whatever it holds; a column this does not
-    cover (mixed kinds, a NUL character) goes as a list, psycopg2's own way."""
-    kinds = set(map(type, values))
-    if kinds == {str}:
-        joined = "\x00".join(values)
-        if joined.count("\x00") != len(values) - 1:
-            return values  # a NUL inside a value: psycopg2 refuses it, as it always did
-        escaped = joined.replace("\\", "\\\\").replace('"', '\\"')
-        return '{"' + escaped.replace("\x00", '","') + '"}'
-    if kinds == {int}:
-        return "{" + ",".join(map(str, values)) + "}"
-    if kinds <= {str, type(None)}:
-        return "{" + ",".join("NULL" if v is None else _quoted(v) for v in values) + "}"
-    if kinds <= {int, type(None)}:
-        return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
-    if kinds == {dt.datetime}:
-        return "{" + ",".join(f'"{v.isoformat(" ")}"' for v in values) + "}"
-    return values
-
-
-def _quoted(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("A string literal cannot contain NUL (0x00) characters.")
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _array_type(values: list[Any]) -> str:
-    for value in values:
-        if isinstance(value, bool):
-            return "boolean"
-        if isinstance(value, int):
-            return "bigint"
-        if isinstance(value, dt.datetime):
-            return "timestamp"
-        if value is not None:
-            return "text"
-    return "text"
 
 
 # --- the batch -----------------------------------------------------------------
@@ -218,21 +221,18 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
         if fresh:
             now = now or utcnow()
             till_key, applied_at = str(till.id), now.isoformat()
-            keys = [str(op.op_id) for op in fresh]
-            inserted = {
-                r[0] for r in insert_values(
-                    "applied_op", ("op_id", "till_id", "seq", "kind", "status", "applied_at"),
-                    [(key, till_key, op.seq, op.kind, "applied", applied_at) for key, op in zip(keys, fresh)],
-                    returning="op_id::text", casts={"op_id": "::uuid", "till_id": "::uuid", "applied_at": "::timestamp"},
-                )
-            }
+            keys = [op.key for op in fresh]
+            ctx = Context(till, now=now)
+            lines = [op.applied[2] if _ready(op.applied, ctx) else None for op in fresh]  # type: ignore[index]
+            inserted = _record_applied(
+                [(key, till_key, op.seq, op.kind, "applied", applied_at) for key, op in zip(keys, fresh)],
+                None if None in lines else lines)  # type: ignore[arg-type]
             todo = []
             for key, op in zip(keys, fresh):
                 if key in inserted:
                     todo.append(op)
                 else:  # the same op under another seq: already applied once
                     status[op.op_id] = "duplicate"
-            ctx = Context(till, now=now)
             _apply(todo, ctx, status)
             _after(ctx)
             last = fresh[-1].seq
@@ -240,7 +240,7 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
             append_changes(ctx.changes)
         if gap:
             log.warning("till %s: sequence gap, expected %s got %s", till.name, gap["expected"], gap["got"])
-    results = [{"op_id": str(op.op_id), "status": status[op.op_id]} for op in ops]
+    results = [{"op_id": op.key, "status": status[op.op_id]} for op in ops]
     counts: dict[str, int] = {}
     for result in results:
         counts[result["status"]] = counts.get(result["status"], 0) + 1
@@ -250,6 +250,20 @@ def apply_batch(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = Non
         "gap": gap,
         "counts": counts,
     }
+
+
+_APPLIED_COLUMNS = ("op_id", "till_id", "seq", "kind", "status", "applied_at")
+
+
+def _record_applied(rows: list[tuple], lines: list[str] | None = None) -> set[str]:
+    """An `applied_op` row per fresh operation; returns the op ids written.  The
+    seqs are fresh (checked under the till's lock), so only an op id already
+    there (the same op under another seq, or another till's) can refuse the
+    quick COPY; then each row is inserted unless its op id is there."""
+    if copy_rows("applied_op", _APPLIED_COLUMNS, rows, lines):
+        return {row[0] for row in rows}
+    return {r[0] for r in insert_values("applied_op", _APPLIED_COLUMNS, rows, returning="op_id::text", casts={
+        "op_id": "::uuid", "till_id": "::uuid", "applied_at": "::timestamp"})}
 
 
 def apply_snapshot(till_id: uuid.UUID, ops: list[Op], now: dt.datetime | None = None,
@@ -342,12 +356,11 @@ def append_changes(changes: list[dict[str, Any]]) -> None:
     if not changes:
         return
     hub_db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOG_LOCK,))
-    insert_values(
-        "change", ("kind", "entity_id", "origin_id", "doc", "clocks"),
-        [(c["kind"], c["entity_id"], c["origin"], _json_text(c["doc"]),
-          json.dumps(c["clocks"]) if c["clocks"] is not None else None) for c in changes],
-        conflict="", casts={"origin_id": "::uuid", "doc": "::json", "clocks": "::json"},
-    )
+    columns = ("kind", "entity_id", "origin_id", "doc", "clocks")
+    rows = [(c["kind"], c["entity_id"], c["origin"], _json_text(c["doc"]),
+             json.dumps(c["clocks"]) if c["clocks"] is not None else None) for c in changes]
+    if not copy_rows("change", columns, rows):
+        insert_values("change", columns, rows, conflict="", casts={"origin_id": "::uuid", "doc": "::json", "clocks": "::json"})
 
 
 def _json_text(doc: Any) -> str:
@@ -471,36 +484,43 @@ def _rows(value: Any, name: str) -> None:
         raise Unapplicable(f"{name} must be a list of at most {checks.MAX_LINES} rows")
 
 
+@preparer("sale")
+def sale_row(op: Op, ctx: Context) -> tuple:
+    """A sale's `hub_sale` row, every field checked."""
+    rights.no_other_origin(ctx, op.payload)
+    sale = _object(op.payload.get("sale"), "the sale")
+    _rows(op.payload.get("lines"), "the sale's lines")
+    _rows(op.payload.get("payments"), "the sale's payments")
+    member = checks.an_id(sale.get("member_id"), "the sale's member", required=False)
+    total = checks.whole(sale.get("total"), "the sale's total", 0, checks.MAX_MONEY)
+    redeemed = checks.whole(sale.get("points_redeemed") or 0, "the sale's redeemed points", 0, checks.MAX_POINTS)
+    earned = checks.whole(sale.get("points_earned") or 0, "the sale's earned points", 0, checks.MAX_POINTS)
+    if (redeemed or earned) and member is None:
+        raise Unapplicable("points on a sale without a member")
+    if sale.get("imported"):
+        # An old system's sale stays on the till that imported it (never in its outbox):
+        # one that arrives marked imported is a till's sale dressed up as history.
+        raise Unapplicable("a sale marked imported: an old system's sales are never pushed")
+    return (
+        checks.an_id(sale.get("id"), "the sale's id"), ctx.till_key,
+        rights.own_till(ctx, sale.get("till_id"), "the sale's till"),
+        checks.text(sale.get("receipt_no"), "the receipt number", required=True),
+        member, checks.moment(sale.get("created_at"), "the sale's time", ctx.now), total,
+        checks.whole(sale.get("paid_money"), "the money paid", 0, checks.MAX_MONEY),
+        redeemed, earned, op.raw or _json_text(op.payload),
+    )
+
+
 @handler("sale", 60)
 def apply_sales(ops: list[Op], ctx: Context) -> None:
-    rows = []
-    for op in ops:
-        rights.no_other_origin(ctx, op.payload)
-        sale = _object(op.payload.get("sale"), "the sale")
-        _rows(op.payload.get("lines"), "the sale's lines")
-        _rows(op.payload.get("payments"), "the sale's payments")
-        member = checks.an_id(sale.get("member_id"), "the sale's member", required=False)
-        total = checks.whole(sale.get("total"), "the sale's total", 0, checks.MAX_MONEY)
-        redeemed = checks.whole(sale.get("points_redeemed") or 0, "the sale's redeemed points", 0, checks.MAX_POINTS)
-        earned = checks.whole(sale.get("points_earned") or 0, "the sale's earned points", 0, checks.MAX_POINTS)
-        if (redeemed or earned) and member is None:
-            raise Unapplicable("points on a sale without a member")
-        if sale.get("imported"):
-            # An old system's sale stays on the till that imported it (never in its outbox):
-            # one that arrives marked imported is a till's sale dressed up as history.
-            raise Unapplicable("a sale marked imported: an old system's sales are never pushed")
-        rows.append((
-            checks.an_id(sale.get("id"), "the sale's id"), ctx.till_key,
-            rights.own_till(ctx, sale.get("till_id"), "the sale's till"),
-            checks.text(sale.get("receipt_no"), "the receipt number", required=True),
-            member, checks.moment(sale.get("created_at"), "the sale's time", ctx.now), total,
-            checks.whole(sale.get("paid_money"), "the money paid", 0, checks.MAX_MONEY),
-            redeemed, earned, op.raw or _json_text(op.payload),
-        ))
-    insert_values("hub_sale", _SALE_COLUMNS, rows, casts={
-        "id": "::uuid", "origin_id": "::uuid", "till_id": "::uuid", "member_id": "::uuid", "created_at": "::timestamp",
-        "doc": "::json",
-    })
+    rows = [prepared(op, ctx, sale_row) for op in ops]
+    if copy_rows("hub_sale", _SALE_COLUMNS, rows, prepared_lines(ops, ctx)):
+        ctx.sales_written.update((row[0], row) for row in rows)
+    else:  # a sale already there: written the careful way (and what the hub has is read back)
+        insert_values("hub_sale", _SALE_COLUMNS, rows, casts={
+            "id": "::uuid", "origin_id": "::uuid", "till_id": "::uuid", "member_id": "::uuid",
+            "created_at": "::timestamp", "doc": "::json",
+        })
 
 
 # What the other returns of a sale gave back: refund, value, points reversed, points restored.
@@ -562,18 +582,33 @@ _LEDGER_COLUMNS = ("id", "member_id", "kind", "delta", "sale_id", "return_id", "
 _LEDGER_UUIDS = ("id", "member_id", "sale_id", "return_id", "till_id", "staff_id")
 
 
+@preparer("ledger_entry")
+def ledger_row(op: Op, ctx: Context) -> dict[str, Any]:
+    return rights.ledger_entry(ctx, op.payload)
+
+
+def _ledger_values(e: dict[str, Any], ctx: Context) -> tuple:
+    """An entry's `hub_ledger` row: its columns, the till's, and when it was received."""
+    return tuple(e[c] for c in _LEDGER_COLUMNS) + (ctx.till_key, ctx.now_text)
+
+
+# How a kind's prepared row goes to COPY (the sale's row is its `hub_sale` row as it is).
+COPIED: dict[str, Callable[[Any, Context], tuple]] = {"sale": lambda row, ctx: row, "ledger_entry": _ledger_values}
+
+
 @handler("ledger_entry", 80)
 def apply_ledger(ops: list[Op], ctx: Context) -> None:
     """Each entry checked for shape, then against what the hub knows of its sale or
     return (services.hub.rights); entries already at the hub are left as they are."""
-    entries = [(op, rights.ledger_entry(ctx, op.payload)) for op in ops]
+    entries = [(op, prepared(op, ctx, ledger_row)) for op in ops]
     ids = [e["id"] for _, e in entries]
     known = {row[0] for row in hub_db.execute_sql(
         "SELECT id::text FROM hub_ledger WHERE id = ANY(%s::uuid[])", (ids,))} if ids else set()
     fresh = [(op, e) for op, e in entries if e["id"] not in known]
-    facts = rights.LedgerFacts([e for _, e in fresh])
+    facts = rights.LedgerFacts([e for _, e in fresh], ctx.sales_written)
     seen: set[str] = set()
     rows = []
+    taken: list[Op] = []
     docs: dict[str, dict[str, Any]] = {}
     raw_docs: dict[str, str] = {}
     for op, e in fresh:
@@ -583,16 +618,22 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
         facts.note(e)
         seen.add(e["id"])
         rows.append(e)
+        taken.append(op)
         docs[e["id"]] = op.payload
         if op.raw is not None and "_clock" not in op.payload and "_authority" not in op.payload:
             raw_docs[e["id"]] = op.raw  # the till's own JSON text goes to the change log as it came
     columns = _LEDGER_COLUMNS + ("origin_id", "received_at")
-    received = ctx.now.isoformat()
-    values = [tuple(r[c] for c in _LEDGER_COLUMNS) + (ctx.till_key, received) for r in rows]
-    casts = {c: "::uuid" for c in _LEDGER_UUIDS + ("origin_id",)}
-    casts["created_at"] = casts["received_at"] = "::timestamp"
+    lines = prepared_lines(taken, ctx)
+    values = [_ledger_values(r, ctx) for r in rows] if lines is None else []  # made again only if needed
     checked = {r["id"]: r for r in rows}
-    for (entry_id,) in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts):
+    if not rows or copy_rows("hub_ledger", columns, values, lines):
+        written = list(checked)
+    else:  # an entry that arrived meanwhile (another push of the same entry): written the careful way
+        casts = {c: "::uuid" for c in _LEDGER_UUIDS + ("origin_id",)}
+        casts["created_at"] = casts["received_at"] = "::timestamp"
+        values = values or [_ledger_values(r, ctx) for r in rows]
+        written = [r[0] for r in insert_values("hub_ledger", columns, values, returning="id::text", casts=casts)]
+    for entry_id in written:
         e = checked[entry_id]
         # An import's signature (`_authority`) was checked, it is not kept: other tills get the entry alone.
         ctx.changed("ledger_entry", entry_id,

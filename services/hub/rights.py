@@ -54,6 +54,11 @@ class TillContext(Protocol):
     seeding: bool
     till_key: str  # the till's hub id as canonical text: what `origin_id` holds
     own_ids: set[str]  # that, and the till's own id once bound
+    preparing: bool  # checking before the till's turn (services.hub.apply.prepare): no reads, no writes
+
+
+class NotYet(Exception):
+    """What only the till's turn can decide (an id the hub must look up or bind)."""
 
 
 def own_till(ctx: TillContext, value: Any, name: str) -> str | None:
@@ -63,6 +68,8 @@ def own_till(ctx: TillContext, value: Any, name: str) -> str | None:
         return None
     if wanted in ctx.own_ids:
         return wanted
+    if ctx.preparing:
+        raise NotYet(name)
     till = ctx.till
     other = (HubTill.select(HubTill.name)
              .where((HubTill.id == wanted) | (HubTill.local_till_id == wanted)).first())
@@ -162,7 +169,10 @@ _UNITS_SQL = (
 class LedgerFacts:
     """What the hub already knows about the sales, returns and members a batch of entries names."""
 
-    def __init__(self, entries: list[dict[str, Any]]) -> None:
+    def __init__(self, entries: list[dict[str, Any]], written: dict[str, tuple] | None = None) -> None:
+        """`written`: the `hub_sale` rows (services.hub.apply's columns) this push wrote
+        itself, every one of them: what the hub has of those sales, without reading
+        it back (but for units bought, which only PostgreSQL reads from the lines)."""
         sale_ids = {e["sale_id"] for e in entries if e["sale_id"]}
         return_ids = {e["return_id"] for e in entries if e["return_id"]}
         # sale -> (origin, member, points earned, points redeemed, total, units bought)
@@ -185,10 +195,19 @@ class LedgerFacts:
             # Units bought matter only to a fixed-points promotion's cap; reading them
             # parses each sale's JSON, the costliest read of a push, so only then.
             units_sql = f"({_UNITS_SQL})" if self.programme.fixed_points else "0"
+            unread = sale_ids
+            if written and not self.programme.fixed_points:
+                unread = set()
+                for sid in sale_ids:
+                    row = written.get(sid)
+                    if row is None:
+                        unread.add(sid)
+                    else:  # id, origin, till, receipt, member, time, total, paid, redeemed, earned, doc
+                        self.sales[sid] = (row[1], row[4], row[9], row[8], row[6], 0)
             for sid, origin, member, earned, redeemed, total, units in hub_db.execute_sql(
                 "SELECT id::text, origin_id::text, member_id::text, points_earned, points_redeemed, total, "
-                f"{units_sql} FROM hub_sale WHERE id = ANY(%s::uuid[])", (list(sale_ids),),
-            ):
+                f"{units_sql} FROM hub_sale WHERE id = ANY(%s::uuid[])", (list(unread),),
+            ) if unread else ():
                 self.sales[sid] = (origin, member, int(earned), int(redeemed), int(total),
                                    int(min(units, checks.MAX_POINTS)))
             for sid, kind, member, total, count in hub_db.execute_sql(

@@ -10,12 +10,12 @@ import anyio
 import peewee
 import pytest
 from fastapi.exceptions import RequestValidationError
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.hub import AppliedOp, HubLedger, HubTill, hub_db
+from models.hub import AppliedOp, HubLedger, HubSale, HubTill, Quarantine, hub_db
 from services.hub import app as hub_app
-from services.hub import apply, door
+from services.hub import apply, bulk, door
 from tests.hub.test_hub import hub_knows_a_manager, ledger_op, push  # noqa: F401 (the fixture is autouse)
 
 pytestmark = pytest.mark.hub
@@ -30,19 +30,56 @@ def test_every_kind_of_text_comes_back_as_it_went(hub):
         hub_db.execute_sql("CREATE TEMP TABLE awkward (id uuid, note text, maybe text, n bigint, at timestamp, doc json)")
         rows = [(i, note, None if k % 2 else note, k - 3, when, json.dumps({"note": note}, ensure_ascii=False))
                 for k, (i, note) in enumerate(zip(ids, AWKWARD))]
-        apply.insert_values("awkward", ("id", "note", "maybe", "n", "at", "doc"), rows,
+        bulk.insert_values("awkward", ("id", "note", "maybe", "n", "at", "doc"), rows,
                             casts={"id": "::uuid", "doc": "::json"}, conflict="")
         back = hub_db.execute_sql("SELECT id::text, note, maybe, n, at, doc->>'note' FROM awkward").fetchall()
         transaction.rollback()
     assert sorted(back) == sorted((i, note, maybe, n, at, note) for i, note, maybe, n, at, _ in rows)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(notes=st.lists(st.one_of(st.none(), st.sampled_from(AWKWARD), st.text(alphabet=st.characters(
+    min_codepoint=1, max_codepoint=0x10FFFF, blacklist_categories=("Cs",)), max_size=20)), min_size=1, max_size=12))
+def test_every_kind_of_text_comes_back_as_it_went_through_copy(hub, notes):
+    """COPY's text form: tabs, line breaks, backslashes and "\\N" in a value stay the value; None is NULL."""
+    when = dt.datetime(2026, 1, 23, 10, 0, 0, 123456)
+    rows = [(str(uuid.uuid4()), note, k - 3, when if k % 2 else None, json.dumps({"note": note}, ensure_ascii=False),
+             k % 3 == 0) for k, note in enumerate(notes)]
+    with hub_db.connection_context(), hub_db.atomic() as transaction:
+        hub_db.execute_sql("CREATE TEMP TABLE awkward (id uuid PRIMARY KEY, note text, n bigint, at timestamp, "
+                           "doc json, flag boolean)")
+        assert bulk.copy_rows("awkward", ("id", "note", "n", "at", "doc", "flag"), rows)
+        back = hub_db.execute_sql("SELECT id::text, note, n, at, doc->>'note', flag FROM awkward").fetchall()
+        transaction.rollback()
+    assert sorted(back, key=str) == sorted([(i, note, n, at, note, flag) for i, note, n, at, _, flag in rows], key=str)
+
+
+def test_a_copy_that_meets_a_row_already_there_writes_nothing_and_says_so(hub):
+    with hub_db.connection_context(), hub_db.atomic() as transaction:
+        hub_db.execute_sql("CREATE TEMP TABLE keyed (id uuid PRIMARY KEY, note text)")
+        there, new = str(uuid.uuid4()), str(uuid.uuid4())
+        assert bulk.copy_rows("keyed", ("id", "note"), [(there, "first")])
+        assert not bulk.copy_rows("keyed", ("id", "note"), [(new, "second"), (there, "again")])
+        # The transaction goes on (the COPY had its own savepoint), and the careful way writes what is new.
+        bulk.insert_values("keyed", ("id", "note"), [(new, "second"), (there, "again")], casts={"id": "::uuid"})
+        back = hub_db.execute_sql("SELECT id::text, note FROM keyed").fetchall()
+        transaction.rollback()
+    assert sorted(back) == sorted([(there, "first"), (new, "second")])
+
+
+def test_what_copy_cannot_carry_goes_the_careful_way():
+    assert bulk.copy_text([("a\x00b",)]) is None and bulk.copy_text([(None,), ("a\x00",)]) is None
+    assert bulk.copy_text([("\ud800",)]) is None  # a lone surrogate: psycopg2 refuses it, as it always did
+    assert bulk.copy_text([(1.5,)]) is None
+    assert bulk.copy_text([("a\tb\\N", None, 7, True)]) == b"a\\tb\\\\N\t\\N\t7\tt\n"
+
+
 def test_a_column_that_cannot_be_an_array_literal_is_refused_as_before():
-    assert apply.array_literal(["a\x00b", "c"]) == ["a\x00b", "c"]  # psycopg2 then refuses it, as it always did
+    assert bulk.array_literal(["a\x00b", "c"]) == ["a\x00b", "c"]  # psycopg2 then refuses it, as it always did
     with pytest.raises(ValueError):
-        apply.array_literal([None, "a\x00b"])
-    assert apply.array_literal([1, None, 3]) == "{1,NULL,3}"
-    assert apply.array_literal([True, 2]) == [True, 2]
+        bulk.array_literal([None, "a\x00b"])
+    assert bulk.array_literal([1, None, 3]) == "{1,NULL,3}"
+    assert bulk.array_literal([True, 2]) == [True, 2]
 
 
 def test_a_till_is_never_deleted_and_keeps_its_id(hub, enrol):
@@ -213,3 +250,95 @@ def test_a_payload_is_read_as_json_reads_it(text):
     except (ValueError, RecursionError) as exc:
         got = ("refused", type(exc).__name__)
     assert repr(got) == repr(expected)
+
+
+# --- a push's rows made before its turn ----------------------------------------------------------------
+
+def _sale_op(seq: int, created_at: str, till_id: str | None = None) -> dict:
+    sale_id = str(uuid.uuid4())
+    return {"op_id": str(uuid.uuid4()), "seq": seq, "kind": "sale", "payload": {
+        "sale": {"id": sale_id, "till_id": till_id, "receipt_no": f"T-{seq}", "member_id": None,
+                 "created_at": created_at, "total": 1000, "paid_money": 1000, "points_redeemed": 0, "points_earned": 0},
+        "lines": [], "payments": []}}
+
+
+def test_a_push_made_ready_before_its_turn_is_judged_at_the_time_it_is_applied(hub, enrol):
+    """Rows made for noon are not taken at ten: a sale at eleven is then in the future."""
+    till_id, _ = enrol("A")
+    ten, noon = dt.datetime(2026, 1, 23, 10, 0), dt.datetime(2026, 1, 23, 12, 0)
+    ops = apply.parse_ops([_sale_op(1, "2026-01-23T11:00:00"), _sale_op(2, "2026-01-23T09:00:00")])
+    with hub_db.connection_context():
+        apply.prepare(HubTill.get_by_id(till_id), ops, noon)
+        assert all(op.prepared is not None for op in ops)
+        answer = apply.apply_batch(uuid.UUID(till_id), ops, now=ten)
+    assert [r["status"] for r in answer["results"]] == ["quarantined", "applied"]
+
+
+def test_a_till_id_only_its_turn_can_bind_is_left_to_it(hub, enrol):
+    """A till's own id is bound by its first push that names it, under its lock; another till naming it is refused."""
+    a_id, _ = enrol("A")
+    b_id, _ = enrol("B")
+    own = str(uuid.uuid4())
+    now = dt.datetime(2026, 1, 23, 12, 0)
+    with hub_db.connection_context():
+        first = apply.parse_ops([_sale_op(1, "2026-01-23T11:00:00", own)])
+        apply.prepare(HubTill.get_by_id(a_id), first, now)
+        assert first[0].prepared is None  # not A's yet: its turn binds it
+        assert apply.apply_batch(uuid.UUID(a_id), first, now=now)["counts"] == {"applied": 1}
+        assert str(HubTill.get_by_id(a_id).local_till_id) == own
+        again = apply.parse_ops([_sale_op(2, "2026-01-23T11:01:00", own)])
+        apply.prepare(HubTill.get_by_id(a_id), again, now)
+        assert again[0].prepared is not None
+        assert apply.apply_batch(uuid.UUID(a_id), again, now=now)["counts"] == {"applied": 1}
+        stolen = apply.parse_ops([_sale_op(1, "2026-01-23T11:02:00", own)])
+        apply.prepare(HubTill.get_by_id(b_id), stolen, now)
+        assert stolen[0].prepared is None
+        assert apply.apply_batch(uuid.UUID(b_id), stolen, now=now)["counts"] == {"quarantined": 1}
+        assert "names another till" in Quarantine.get(Quarantine.till == b_id).error
+        assert HubSale.select().count() == 2
+
+
+def test_rows_made_before_the_turn_are_the_rows_the_turn_would_make(hub, enrol):
+    """Awkward text (tabs, line breaks, backslashes) in a prepared line is what COPY would get from the row made under the lock."""
+    till_id, _ = enrol("A")
+    now = dt.datetime(2026, 1, 23, 12, 0)
+    sale = _sale_op(1, "2026-01-23T11:00:00")
+    sale["payload"]["sale"]["receipt_no"] = "T\t1\\N\nx"
+    entry = ledger_op(2, delta=7)
+    entry["payload"]["note"] = "a\tb\\c\r\nd «е»"
+    ops = apply.parse_ops([sale, entry])
+    with hub_db.connection_context():
+        till = HubTill.get_by_id(till_id)
+        apply.prepare(till, ops, now)
+        ctx = apply.Context(till, now=now)
+        for op, make in zip(ops, (apply.sale_row, apply.ledger_row)):
+            assert op.prepared is not None and op.applied is not None
+            row = make(op, ctx)
+            assert op.prepared[2] == row
+            assert op.prepared[3] == bulk.copy_lines([apply.COPIED[op.kind](row, ctx)])[0]
+            assert op.applied[2] == bulk.copy_lines([(op.key, ctx.till_key, op.seq, op.kind, "applied", now.isoformat())])[0]
+        assert apply.apply_batch(uuid.UUID(till_id), ops, now=now)["counts"] == {"applied": 2}
+        assert HubSale.get().receipt_no == "T\t1\\N\nx"
+        assert HubLedger.get().note == "a\tb\\c\r\nd «е»"
+
+
+def test_rows_a_copy_refused_are_written_the_careful_way_even_when_prepared(hub, enrol, monkeypatch):
+    """Two pushes of one entry racing past the look-up: the COPY meets the other's row, the INSERT takes what is new."""
+    till_id, _ = enrol("A")
+    now = dt.datetime(2026, 1, 23, 12, 0)
+    ops = apply.parse_ops([ledger_op(1, delta=7), ledger_op(2, delta=3)])
+    refused = []
+
+    def copy_refusing_the_ledger(table, columns, rows, lines=None):
+        if table == "hub_ledger":
+            refused.append(lines)
+            return False
+        return bulk.copy_rows(table, columns, rows, lines)
+
+    monkeypatch.setattr(apply, "copy_rows", copy_refusing_the_ledger)
+    with hub_db.connection_context():
+        apply.prepare(HubTill.get_by_id(till_id), ops, now)
+        assert apply.apply_batch(uuid.UUID(till_id), ops, now=now)["counts"] == {"applied": 2}
+        assert sorted(e.delta for e in HubLedger.select()) == [3, 7]
+        assert {e.received_at for e in HubLedger.select()} == {now}
+    assert refused and refused[0] is not None and len(refused[0]) == 2  # the prepared lines were offered first
