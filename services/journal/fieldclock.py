@@ -122,8 +122,15 @@ def stamp_payloads(kind: str, payloads: list[dict[str, Any]]) -> list[dict[str, 
     """Outbox payloads with `_clock` readings; a batch is stamped in bulk."""
     if len(payloads) == 1 or kind == "member_tier":
         return [stamp_payload(kind, p) for p in payloads]
-    docs = [(str(p["id"]), {k: v for k, v in p.items() if k != "balance"}) for p in payloads]
+    docs = [(str(p["id"]), _without_balance(p)) for p in payloads]
     return [{**p, "_clock": clocks} for p, clocks in zip(payloads, stamp_many(kind, docs))]
+
+
+def _without_balance(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload but its balance (a cache of the ledger, never merged by clock): a copy made in C."""
+    doc = payload.copy()
+    doc.pop("balance", None)
+    return doc
 
 
 def stamp_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
