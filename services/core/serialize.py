@@ -6,6 +6,7 @@ import json
 import uuid
 from typing import Any
 
+import orjson
 import peewee
 
 
@@ -38,3 +39,16 @@ def as_columns(model: type[peewee.Model], data: dict[str, Any]) -> dict[str, Any
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=plain, sort_keys=True)
+
+
+def compact(value: Any) -> str:
+    """The JSON `dumps` makes (keys sorted, text as UTF-8, the same escapes;
+    ids, days and times as `plain` writes them, which orjson does itself),
+    without its spaces, made by orjson: about fifteen times faster, for bulk
+    writes (an import's outbox operations and clock rows, hundreds of thousands
+    of them).  What orjson refuses (an int beyond 64 bits, a key that is not
+    text) goes through json instead: the same value either way."""
+    try:
+        return orjson.dumps(value, default=plain, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, default=plain, sort_keys=True, separators=(",", ":"))

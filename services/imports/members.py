@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable
 from models import db
 from models.schema import Card, LedgerEntry, Member, Staff, new_id, utcnow
 from services.core.errors import InputError
-from services.core.serialize import as_columns
+from services.core.serialize import as_columns, plain
 from services.core.storage import Pace
 from services.imports import customers, ledger_notes, values
 from services.imports.chunks import as_uuid, insert_plain, marks, parts, run_in_chunks, select
@@ -142,6 +142,7 @@ class _Job:
         self.reached: dict[uuid.UUID, tuple[int, set[str]]] = {}
         self._emails: dict[str, uuid.UUID] | None = None
         self.planned = _Planned() if dry_run else None
+        self._days: dict[tuple[str, str], Any] = {}
 
     def emails(self) -> dict[str, uuid.UUID]:
         """Every member's e-mail, read once (the column has no index: an IN (...)
@@ -155,6 +156,19 @@ class _Job:
         return self._emails
 
     # --- one row, before the write lock ---------------------------------------------
+
+    def day(self, raw: Any, name: str) -> dt.date | None:
+        """values.day, remembered for text already read (birthdays repeat all through a big file)."""
+        if not isinstance(raw, str):
+            return values.day(raw, name, today=self.today)
+        key = (raw, name)
+        found = self._days.get(key, self)
+        if found is self:
+            found = values.day(raw, name, today=self.today)  # a bad date raises, and is read again next time
+            if len(self._days) > 100_000:
+                self._days.clear()
+            self._days[key] = found
+        return found  # type: ignore[return-value]
 
     def check(self, row: int, cells: dict[str, Any], outcome: ImportOutcome) -> MemberRow | None:
         try:
@@ -183,7 +197,7 @@ class _Job:
         for key, value in (
             ("phone", values.phone(cells.get("phone"), "phone", self.region)),
             ("email", values.email(cells.get("email"), "email")),
-            ("birthday", values.day(cells.get("birthday"), "birthday", today=self.today)),
+            ("birthday", self.day(cells.get("birthday"), "birthday")),
             ("consent", values.flag(cells.get("consent"), "consent")),
             ("note", values.note(cells.get("note"), "note")),
             ("external_ref", values.text(cells.get("external_ref"), "external_ref")),
@@ -197,7 +211,7 @@ class _Job:
                 raise InputError("import_tier_unknown", field="tier", value=tier,
                                  tiers=", ".join(t.name for t in self.rules.tiers) or "—")
             given["tier"] = code
-        registered = values.day(cells.get("registered"), "registered", today=self.today)
+        registered = self.day(cells.get("registered"), "registered")
         if registered is not None:
             given["registered"] = dt.datetime(registered.year, registered.month, registered.day)
         found.card = values.card_number(cells.get("card"), "card")
@@ -542,17 +556,21 @@ class _Chunk:
         insert_plain(LedgerEntry, self.entries)
         self._note_emails()
         # A balance alone moves by its ledger entry, as services.programme.ledger.post does: no member op for it.
-        touched = list(self.new_members) + [i for i in self.changed if i not in self.new_members]
+        # A new member's or card's payload carries its ids and times as objects: outbox.record_many
+        # writes them as serialize.plain does, and such new rows have no earlier version to compare.
+        touched = list(self.new_members.values()) + [
+            _member_payload(self.members[i]) for i in self.changed if i not in self.new_members]
         if touched:
-            outbox.record_many("member", [_member_payload(self.members[i]) for i in touched])
-        cards = [as_columns(Card, c) for c in self.new_cards]
+            outbox.record_many("member", touched)
+        cards = [{"id": c["id"], "number": c["number"], "member_id": c["member"], "status": c["status"],
+                  "created_at": c["created_at"], "blocked_at": c["blocked_at"]} for c in self.new_cards]
         if self.taken_cards:
             numbers = [c["number"] for c in self.taken_cards]
             cards += [as_columns(Card, r) for r in Card.select().where(Card.number.in_(numbers)).dicts()]
         if cards:
             outbox.record_many("card", cards)
         if self.entries:
-            docs = [as_columns(LedgerEntry, e) for e in self.entries]
+            docs = _ledger_docs(self.entries)
             outbox.record_many("ledger_entry", docs)
             authority.sign_rows(SIGN_KIND, [(d["id"], d) for d in docs], held=job.signer)
 
@@ -574,6 +592,23 @@ def _member_values(row: tuple) -> dict[str, Any]:
 
 def _db_value(column: str, value: Any) -> Any:
     return _FIELDS[column].db_value(value) if value is not None else None
+
+
+def _ledger_docs(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """as_columns(LedgerEntry, entry) for a chunk's entries (the signed documents): the values
+    a chunk's entries share (its till, staff, time) converted once, not once an entry."""
+    shared: dict[Any, Any] = {}
+
+    def once(value: Any) -> Any:
+        found = shared.get(value)
+        if found is None:
+            found = shared[value] = plain(value)
+        return found
+
+    return [{"id": str(e["id"]), "member_id": str(e["member"]), "kind": e["kind"], "delta": e["delta"],
+             "sale_id": once(e["sale"]), "return_id": once(e["ret"]), "till_id": once(e["till"]),
+             "staff_id": once(e["staff"]), "note": e["note"], "created_at": once(e["created_at"])}
+            for e in entries]
 
 
 # serialize.plain for the types a member's columns hold, looked up by type (a call fewer a value).

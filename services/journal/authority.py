@@ -211,7 +211,7 @@ def sign_rows(kind: str, rows: list[tuple[str, dict[str, Any]]], *, now_ms: int 
     key, public = held.key, held.public
     made = []
     for row_id, doc in rows:
-        body = signing.canonical(doc)  # serialised once: the digest's bytes and, inside, the signed document's
+        body = signing.canonical_flat(doc)  # serialised once: the digest's bytes and, inside, the signed document's
         made.append((kind, row_id, hashlib.sha256(body).hexdigest(), public,
                      signing.sign(key, _signed_bytes(kind, row_id, body, at)), at))
     db.obj.cursor().executemany(

@@ -13,6 +13,7 @@ from typing import Any
 
 from models.schema import Setting, SyncedRow, Till
 from services.core import hlc
+from services.core.serialize import compact, dumps, plain
 
 _CLOCK_KEY = "sync_hlc"
 
@@ -46,18 +47,19 @@ def known(kind: str, row_id: str) -> tuple[dict[str, Any], dict[str, str]]:
 
 def remember(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, str]) -> None:
     SyncedRow.insert(
-        kind=kind, row_id=row_id, doc=json.dumps(doc, ensure_ascii=False, sort_keys=True), clocks=json.dumps(clocks)
+        kind=kind, row_id=row_id, doc=dumps(doc), clocks=json.dumps(clocks)
     ).on_conflict_replace().execute()
 
 
 def readings(kind: str, row_id: str, doc: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
     """Readings for `doc`'s fields (a new one for each changed field), and the
-    row and clocks to remember once the hub has them."""
+    row and clocks to remember once the hub has them.  A value may be an id,
+    a day or a time as an object: it is compared as serialize.plain writes it."""
     old_doc, old_clocks = known(kind, row_id)
     reading = None
     clocks: dict[str, str] = {}
     for field, value in doc.items():
-        if field in old_doc and old_doc[field] == value and field in old_clocks:
+        if field in old_doc and old_doc[field] == plain(value) and field in old_clocks:
             clocks[field] = old_clocks[field]
         else:
             reading = reading or next_reading()
@@ -100,14 +102,15 @@ def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]]) -> list[dict[s
                 fresh[fields] = (clocks, json.dumps(clocks))
             clocks, clocks_text = fresh[fields]
             out.append(dict(clocks))
-            rows.append((kind, row_id, json.dumps(doc, ensure_ascii=False, sort_keys=True), clocks_text))
+            rows.append((kind, row_id, compact(doc), clocks_text))
             continue
         old_doc, old_clocks = known_row
         clocks = {
-            f: old_clocks[f] if f in old_doc and old_doc[f] == v and f in old_clocks else reading for f, v in doc.items()
+            f: old_clocks[f] if f in old_doc and old_doc[f] == plain(v) and f in old_clocks else reading
+            for f, v in doc.items()
         }
         out.append(clocks)
-        rows.append((kind, row_id, json.dumps({**old_doc, **doc}, ensure_ascii=False, sort_keys=True),
+        rows.append((kind, row_id, compact({**old_doc, **doc}),
                      json.dumps({**old_clocks, **clocks})))
     db.obj.cursor().executemany(
         'INSERT OR REPLACE INTO "synced_row" (kind, row_id, doc, clocks) VALUES (?, ?, ?, ?)', rows
@@ -119,8 +122,15 @@ def stamp_payloads(kind: str, payloads: list[dict[str, Any]]) -> list[dict[str, 
     """Outbox payloads with `_clock` readings; a batch is stamped in bulk."""
     if len(payloads) == 1 or kind == "member_tier":
         return [stamp_payload(kind, p) for p in payloads]
-    docs = [(str(p["id"]), {k: v for k, v in p.items() if k != "balance"}) for p in payloads]
+    docs = [(str(p["id"]), _without_balance(p)) for p in payloads]
     return [{**p, "_clock": clocks} for p, clocks in zip(payloads, stamp_many(kind, docs))]
+
+
+def _without_balance(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload but its balance (a cache of the ledger, never merged by clock): a copy made in C."""
+    doc = payload.copy()
+    doc.pop("balance", None)
+    return doc
 
 
 def stamp_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import uuid_utils
+
 from models import db
 from models.db import insert_rows
-from models.schema import Outbox, new_id, utcnow
+from models.schema import Outbox, utcnow
 from services.journal import fieldclock
-from services.core.serialize import dumps
+from services.core.serialize import compact, dumps
 
 
 def record(kind: str, payload: dict[str, Any]) -> None:
@@ -28,9 +30,12 @@ def record_many(kind: str, payloads: list[dict[str, Any]]) -> None:
     if len(payloads) == 1:
         insert_rows(Outbox, [{"kind": kind, "payload": dumps(payloads[0])}])
         return
-    # A bulk write (an import, a batch of cards): the columns worked out once, not per row.
+    # A bulk write (an import, a batch of cards): the columns worked out once, not per row, the
+    # payloads as compact JSON (the same values; sync and the hub read them as JSON, never as text)
+    # and each op_id's UUIDv7 as its 16 bytes straight away.
     at = Outbox.created_at.db_value(utcnow())
+    uuid7 = uuid_utils.uuid7
     db.obj.cursor().executemany(
         'INSERT INTO "outbox" (op_id, kind, payload, created_at) VALUES (?, ?, ?, ?)',
-        [(new_id().bytes, kind, dumps(payload), at) for payload in payloads],
+        [(uuid7().bytes, kind, compact(payload), at) for payload in payloads],
     )

@@ -403,11 +403,12 @@ def fitting(ops: list[dict[str, Any]], limit: int = PUSH_BYTES) -> int:
 # An opening balance an owner's import brought (ledger kind "import") is pushed with the
 # owner's signature of exactly that entry (services.journal.authority.sign_rows): the hub
 # takes no balance on a till's word.  The outbox writes payloads with
-# services.core.serialize.dumps (sorted keys, ", " and ": "), so an import entry holds this
-# text; only a ledger payload that does is read, and only while signatures wait to go
-# (one index look-up per batch says whether any do).
+# services.core.serialize.dumps (sorted keys, ", " and ": "), a bulk write (an import) with
+# serialize.compact (no spaces), so an import entry holds one of these texts; only a ledger
+# payload that does is read, and only while signatures wait to go (one index look-up per
+# batch says whether any do).
 IMPORT_SIGNED_AS = "ledger_import"
-_IMPORT_KIND = '"kind": "import"'
+_IMPORT_KIND = ('"kind": "import"', '"kind":"import"')
 
 
 # Pushes a till has at the hub at once: the next batch travels, and the hub reads
@@ -527,7 +528,7 @@ def with_import_authority(ops: list[dict[str, Any]]) -> dict[int, str]:
     entry changed since) goes as it is: the hub quarantines it, saying why."""
     found = []
     for o in ops:
-        if o["kind"] == "ledger_entry" and _IMPORT_KIND in o["payload"]:
+        if o["kind"] == "ledger_entry" and any(form in o["payload"] for form in _IMPORT_KIND):
             doc = json.loads(o["payload"])
             if doc.get("kind") == "import" and isinstance(doc.get("id"), str):
                 found.append((o, doc))

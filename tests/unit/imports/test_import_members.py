@@ -295,3 +295,23 @@ def test_without_the_owners_key_a_balance_is_refused_and_a_lock_half_way_still_s
     entries = [str(e.id) for e in LedgerEntry.select().where(LedgerEntry.kind == "import")]
     signed = {r.row_id for r in RowSignature.select().where(RowSignature.kind == "ledger_import")}
     assert len(entries) == 10 and set(entries) <= signed
+
+
+def test_each_operation_carries_the_row_as_it_was_written(shop):
+    """New members and cards go to the outbox with their ids and times as objects, written
+    by orjson (services.core.serialize.compact): each payload is still the row as row_dict gives it,
+    and the per-field clock rows remember the same document."""
+    from models.schema import SyncedRow
+    from services.core.serialize import row_dict
+
+    run(ROWS, shop)
+    for kind, model in (("member", Member), ("card", Card), ("ledger_entry", LedgerEntry)):
+        ops = [json.loads(o.payload) for o in Outbox.select().where(Outbox.kind == kind)]
+        assert ops
+        for op in ops:
+            clocks = op.pop("_clock", None)
+            assert op == row_dict(model.get_by_id(op["id"]))
+            if clocks is not None:
+                kept = SyncedRow.get((SyncedRow.kind == kind) & (SyncedRow.row_id == op["id"]))
+                assert json.loads(kept.doc) == {k: v for k, v in op.items() if k != "balance"}
+                assert set(clocks) == set(json.loads(kept.clocks))

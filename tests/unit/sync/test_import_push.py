@@ -161,3 +161,24 @@ def test_an_import_committed_while_a_push_runs_goes_signed(shop):
     assert [d["id"] for d in imports] == [made[0]["id"]]
     assert "_authority" in imports[0]
     assert _import_signatures() == 0
+
+
+def test_a_members_file_sends_each_opening_balance_with_the_signature_made_for_it(shop):
+    """The members import writes its operations in bulk, as compact JSON (serialize.compact):
+    the push finds its import entries all the same, and the hub gets exactly what the owner signed."""
+    from services.core.storage import Pace
+    from services.imports import members as engine
+
+    hub = _hub()
+    owner = auth.login(PINS["owner"])
+    rows = [{"name": f"Imported {i}", "card": f"99000{i:03d}", "balance": str(100 + i)} for i in range(30)]
+    engine.run(list(enumerate(rows, start=2)), actor=owner, pace=Pace(7, rest_s=0, sleep=lambda s: None, most=7))
+    entries = [r.payload for r in Outbox.select().where(Outbox.kind == "ledger_entry")]
+    assert len(entries) == 30 and all('"kind":"import"' in p for p in entries)  # the compact form
+    sync.push_all(hub.client())
+    imports = [doc for kind, doc in _pushed(hub) if kind == "ledger_entry" and doc["kind"] == "import"]
+    assert sorted(d["delta"] for d in imports) == [100 + i for i in range(30)]
+    for doc in imports:
+        proof = doc.pop("_authority")
+        assert proof["key"] == owner.sign_key
+        assert signing.verify(proof["key"], signing.signed_bytes(SIGNED_AS, doc["id"], doc, proof["at"]), proof["sig"])
