@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from models.schema import Staff, utcnow
 from services.imports import members as member_import
+from services.shop import staff as auth
 from ui.formatting import Formatter
 from ui.member_dialogs import FindMemberDialog
 
 
 def import_old_card() -> None:
     owner = Staff.get(Staff.role == "owner")
+    auth.login("111111", owner)  # the owner's key signs the opening balance
     outcome = member_import.run([(2, {"name": "Старая Карта", "card": "96385074", "balance": "777"})],
                                 actor=owner, now=utcnow())
     assert outcome.imported == 1
