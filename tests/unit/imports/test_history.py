@@ -11,37 +11,15 @@ from models import write_transaction
 from models.schema import Card, LedgerEntry, Member, Outbox, Payment, RowSignature, Sale, SaleLine
 from services.care import check
 from services.core.errors import InputError, PermissionDenied
-from services.core.storage import Pace
-from services.imports import history
 from services.programme import ledger, whatif
 from services.programme.rules import active_rules
 from services.shop import staff as auth
 from tests.unit.shopkit import add_member, add_products
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")  # the RUB shop's clock
-NOW = dt.datetime(2026, 12, 1, 12, 0)  # naive UTC, after the fixture's programme takes effect
+from tests.unit.imports.historykit import NOW, quick_pace, run  # noqa: F401 (not every file uses each)
 
-
-@pytest.fixture
-def shop(shop):
-    """The test shop with its programme in force from long before any imported date."""
-    from models.schema import RuleSet
-
-    with write_transaction():
-        RuleSet.update(effective_from=dt.datetime(2000, 1, 1)).execute()
-    return shop
-
-
-def quick_pace() -> Pace:
-    """Chunks of two receipts, no rests: what a test needs to see chunk edges."""
-    return Pace(2, clock=lambda: 0.0, sleep=lambda s: None)
-
-
-def run(rows, shop, **kw):
-    kw.setdefault("now", NOW)
-    kw.setdefault("pace", quick_pace())
-    records = [(n + 2, cells) for n, cells in enumerate(rows)]
-    return history.run(records, actor=kw.pop("actor", shop["owner"]), **kw)
+pytestmark = pytest.mark.usefixtures("programme_since_2000")
 
 
 def counts() -> tuple[int, int, int, int, int, int]:

@@ -11,33 +11,15 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from models import write_transaction
 from models.schema import Card, LedgerEntry, Member, RowSignature, Sale, SaleLine
 from services.core.errors import InputError
-from services.core.storage import Pace
-from services.imports import history, ledger_notes, members as member_engine
+from services.imports import ledger_notes, members as member_engine
 from services.journal import authority
 from services.programme import ledger
 from services.shop import staff as auth
 from tests.unit.shopkit import add_member
 
-NOW = dt.datetime(2026, 12, 1, 12, 0)  # naive UTC, after the fixture's programme takes effect
+from tests.unit.imports.historykit import NOW, quick_pace, run  # noqa: F401 (not every file uses each)
 
-
-@pytest.fixture
-def shop(shop):
-    from models.schema import RuleSet
-
-    with write_transaction():
-        RuleSet.update(effective_from=dt.datetime(2000, 1, 1)).execute()
-    return shop
-
-
-def quick_pace() -> Pace:
-    return Pace(2, clock=lambda: 0.0, sleep=lambda s: None)
-
-
-def run(rows, shop, **kw):
-    kw.setdefault("now", NOW)
-    kw.setdefault("pace", quick_pace())
-    return history.run([(n + 2, cells) for n, cells in enumerate(rows)], actor=shop["owner"], **kw)
+pytestmark = pytest.mark.usefixtures("programme_since_2000")
 
 
 def clear_sales() -> None:
