@@ -172,7 +172,7 @@ def category_named(name: str) -> Category | None:
 
 def add_category(actor: Staff | None, name: str, loyalty_excluded: bool = False) -> Category:
     auth.require(actor, "edit_catalogue")
-    name = _category_name(name)
+    name = category_name(name)
     with write_transaction():
         if category_named(name) is not None:
             raise InputError("category_taken", name=name)
@@ -181,7 +181,7 @@ def add_category(actor: Staff | None, name: str, loyalty_excluded: bool = False)
 
 def edit_category(actor: Staff | None, category_id: object, name: str, loyalty_excluded: bool) -> Category:
     auth.require(actor, "edit_catalogue")
-    name = _category_name(name)
+    name = category_name(name)
     with write_transaction():
         row = Category.get_or_none(Category.id == category_id)
         if row is None:
@@ -194,10 +194,12 @@ def edit_category(actor: Staff | None, category_id: object, name: str, loyalty_e
         return row
 
 
-def _category_name(name: str) -> str:
-    name = " ".join(name.split())
+def _tidy_name(raw: str, empty: str) -> str:
+    """A product's or a category's name as it is kept: spaces tidied, not empty
+    (`empty` is the error code saying which), not too long."""
+    name = " ".join(raw.split())
     if not name:
-        raise InputError("category_name_empty")
+        raise InputError(empty)
     if len(name) > NAME_MAX:
         raise InputError("name_too_long", max=NAME_MAX)
     return name
@@ -317,7 +319,7 @@ def _checked(form: ProductForm, item: Product | None) -> tuple[dict[str, object]
     if category is None:
         if not form.category.strip():
             raise InputError("category_name_empty")
-        category = Category.create(name=_category_name(form.category), loyalty_excluded=form.new_category_excluded)
+        category = Category.create(name=category_name(form.category), loyalty_excluded=form.new_category_excluded)
     card_prefix = shop_info().card_prefix
     codes: list[str] = []
     for raw in form.barcodes:
@@ -348,12 +350,8 @@ def _checked(form: ProductForm, item: Product | None) -> tuple[dict[str, object]
 
 
 def checked_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not name:
-        raise InputError("product_name_empty")
-    if len(name) > NAME_MAX:
-        raise InputError("name_too_long", max=NAME_MAX)
-    return name
+    """A product's name as it is kept (checked)."""
+    return _tidy_name(raw, "product_name_empty")
 
 
 def check_price(price: int) -> None:
@@ -391,7 +389,7 @@ def check_plu_range(plu: int) -> None:
 
 def category_name(raw: str) -> str:
     """A category's name as it is kept (checked)."""
-    return _category_name(raw)
+    return _tidy_name(raw, "category_name_empty")
 
 
 def _put_codes(item: Product, codes: list[str]) -> None:
