@@ -330,22 +330,14 @@ class _Chunk:
         if member_id is not None and reached is None and new_card and matched_by != "card":
             # a member the till has, found by phone (id, e-mail) with another card
             name = self.members[member_id]["name"]
-            if job.duplicates == "skip":
-                outcome.skipped += 1
-                outcome.warnings.append(RowProblem(row.row, matched_by, InputError(
-                    "import_duplicate_member", field=matched_by, value=row.identity(), name=name)))
+            if self._duplicate(row, matched_by, outcome, ("import_duplicate_member", {"name": name}),
+                               ("import_duplicate_member_merged", {"name": name, "card": row.card})):
                 return
-            outcome.warnings.append(RowProblem(row.row, matched_by, InputError(
-                "import_duplicate_member_merged", field=matched_by, value=row.identity(), name=name, card=row.card)))
         if reached is not None:
             first, _ = reached
-            if job.duplicates == "skip":
-                outcome.skipped += 1
-                outcome.warnings.append(RowProblem(row.row, matched_by, InputError(
-                    "import_duplicate_skipped", field=matched_by, value=row.identity(), first=first)))
+            if self._duplicate(row, matched_by, outcome, ("import_duplicate_skipped", {"first": first}),
+                               ("import_duplicate_merged", {"first": first})):
                 return
-            outcome.warnings.append(RowProblem(row.row, matched_by, InputError(
-                "import_duplicate_merged", field=matched_by, value=row.identity(), first=first)))
         if member_id is None:
             if "name" not in row.given:
                 raise InputError("import_name_missing", field="name")
@@ -358,6 +350,17 @@ class _Chunk:
             outcome.updated += 1
         else:
             outcome.skipped += 1
+
+    def _duplicate(self, row: MemberRow, by: str, outcome: ImportOutcome,
+                   skipped: tuple[str, dict[str, Any]], merged: tuple[str, dict[str, Any]]) -> bool:
+        """A row about someone already reached: skipped or merged as the owner chose,
+        with a warning saying which; True when skipped (the row plans nothing)."""
+        skip = self.job.duplicates == "skip"
+        code, values = skipped if skip else merged
+        outcome.warnings.append(RowProblem(row.row, by, InputError(code, field=by, value=row.identity(), **values)))
+        if skip:
+            outcome.skipped += 1
+        return skip
 
     def _find(self, row: MemberRow) -> tuple[uuid.UUID | None, str]:
         """The member this row is, and by which field; a row whose fields name two members is refused."""
