@@ -1,0 +1,148 @@
+"""What the owner's figures count, said once for all of them.
+
+- A **period** is a run of whole days on the shop's clock (its time zone), first and last
+  day included; the one before it has the same length and ends the day before it starts.
+- A **receipt** is a sale, imported or made here, net of its returns: its value is the
+  sale's `total` (the goods after discounts, points included) less the `value` of its
+  returns. A sale whose returns took all of it back is no receipt; one whose amount was
+  zero from the start (an imported receipt of 0.00) is.
+- A **visit** is a day on which a customer bought: several receipts of a member on one day
+  are one visit.
+- Money is in minor units.
+
+Sales are stored in UTC; the shop's day of each is found in SQL with the zone's offsets
+over the span asked for (a CASE on the instants the offset changes), so summer time moves
+a receipt to the right day without reading it into Python.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from services.shop.settings import shop_info
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    start: dt.date  # first day, on the shop's clock
+    end: dt.date  # last day, included
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("a period ends on or after its first day")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        end = self.start - dt.timedelta(days=1)
+        return Period(end - dt.timedelta(days=self.days - 1), end)
+
+    @classmethod
+    def ending(cls, end: dt.date, days: int = 30) -> Period:
+        return cls(end - dt.timedelta(days=days - 1), end)
+
+    def as_json(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+def shop_zone() -> Any:
+    return shop_info().zone
+
+
+def today(now: dt.datetime, zone: Any = None) -> dt.date:
+    """The shop's date at `now` (naive UTC, as stored)."""
+    zone = zone or shop_zone()
+    return now.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
+
+
+def utc_start(day: dt.date, zone: Any) -> dt.datetime:
+    """The naive UTC instant at which `day` begins on the shop's clock."""
+    local = dt.datetime.combine(day, dt.time()).replace(tzinfo=zone)
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def utc_span(period: Period, zone: Any) -> tuple[str, str]:
+    """[lo, hi) of the period as stored text, for `created_at >= lo AND created_at < hi`."""
+    return (stamp(utc_start(period.start, zone)),
+            stamp(utc_start(period.end + dt.timedelta(days=1), zone)))
+
+
+def stamp(when: dt.datetime) -> str:
+    """A naive UTC time as peewee stores it (str(datetime)), comparable as text."""
+    return str(when.replace(microsecond=0))
+
+
+def _offset(when: dt.datetime, zone: Any) -> dt.timedelta:
+    return when.replace(tzinfo=dt.timezone.utc).astimezone(zone).utcoffset() or dt.timedelta(0)
+
+
+def offset_changes(lo: dt.datetime, hi: dt.datetime, zone: Any) -> list[tuple[dt.datetime, dt.timedelta]]:
+    """The zone's offset at `lo` and at every instant in (lo, hi] it changes, UTC-naive:
+    [(since, offset), ...]. Found day by day, then to the minute by halving."""
+    out = [(lo, _offset(lo, zone))]
+    day = dt.timedelta(days=1)
+    at = lo
+    while at < hi:
+        nxt = min(at + day, hi)
+        if _offset(nxt, zone) != out[-1][1]:
+            a, b = at, nxt  # offset(a) is the old one, offset(b) the new one
+            while b - a > dt.timedelta(minutes=1):
+                mid = a + (b - a) / 2
+                mid = mid.replace(second=0, microsecond=0)
+                if mid <= a:
+                    break
+                if _offset(mid, zone) == out[-1][1]:
+                    a = mid
+                else:
+                    b = mid
+            out.append((b, _offset(b, zone)))
+        at = nxt
+    return out
+
+
+def _modifier(offset: dt.timedelta) -> str:
+    return f"'{int(offset.total_seconds() // 60):+d} minutes'"
+
+
+def local_day_sql(column: str, lo: dt.datetime, hi: dt.datetime, zone: Any) -> str:
+    """SQL (SQLite) for the shop's date (YYYY-MM-DD text) of a stored UTC time in [lo, hi)."""
+    changes = offset_changes(lo, hi, zone)
+    if len(changes) == 1:
+        return f"date({column}, {_modifier(changes[0][1])})"
+    whens = " ".join(f"WHEN {column} < '{stamp(since)}' THEN {_modifier(changes[i - 1][1])}"
+                     for i, (since, _) in enumerate(changes) if i)
+    return f"date({column}, CASE {whens} ELSE {_modifier(changes[-1][1])} END)"
+
+
+def receipts_sql(period: Period, zone: Any, *, store: Any = None) -> tuple[str, list[Any]]:
+    """A SELECT of the period's receipts: id, member_id, cashier_id, till_id, store_id,
+    created_at, day (the shop's date, text), value (net of returns, minor units), imported.
+
+    Use it as a sub-query or a CTE: `WITH r AS (<sql>) SELECT ... FROM r`."""
+    lo, hi = utc_span(period, zone)
+    day = local_day_sql("s.created_at", dt.datetime.fromisoformat(lo), dt.datetime.fromisoformat(hi), zone)
+    params: list[Any] = [lo, hi]
+    where_store = ""
+    if store is not None:
+        where_store = " AND t.store_id = ?"
+        params.append(store.bytes if hasattr(store, "bytes") else store)
+    sql = (
+        "SELECT s.id AS id, s.member_id AS member_id, s.cashier_id AS cashier_id, s.till_id AS till_id,"
+        " t.store_id AS store_id, s.created_at AS created_at,"
+        f" {day} AS day, s.total - COALESCE(r.value, 0) AS value, s.imported AS imported"
+        ' FROM "sale" s JOIN "till" t ON t.id = s.till_id'
+        ' LEFT JOIN (SELECT sale_id, SUM(value) AS value FROM "sale_return" GROUP BY sale_id) r ON r.sale_id = s.id'
+        " WHERE s.created_at >= ? AND s.created_at < ?" + where_store +
+        " AND NOT (r.sale_id IS NOT NULL AND s.total - r.value <= 0)"
+    )
+    return sql, params
+
+
+def visits_sql(period: Period, zone: Any, *, store: Any = None) -> tuple[str, list[Any]]:
+    """A SELECT of the period's visits: member_id, day, receipts, value (members only)."""
+    sql, params = receipts_sql(period, zone, store=store)
+    return ("SELECT member_id, day, COUNT(*) AS receipts, SUM(value) AS value"
+            f" FROM ({sql}) WHERE member_id IS NOT NULL GROUP BY member_id, day"), params
