@@ -19,7 +19,7 @@ from services.sale import checkout, returns
 from services.sale.checkout import Cart, Tender
 from services.shop.owner_settings import set_till_store
 from services.shop.settings import set_setting
-from tests.unit.imports.historykit import run as import_history
+from tests.unit.imports.historykit import programme_since_2000, run as import_history
 from tests.unit.insights.figurekit import History, check_all
 from tests.unit.shopkit import add_products
 
@@ -27,7 +27,12 @@ CHISINAU = zoneinfo.ZoneInfo("Europe/Chisinau")  # summer time ends 25 October 2
 PERIOD = Period(dt.date(2026, 10, 1), dt.date(2026, 11, 29))  # 60 days, by week; the one before: 2 Aug - 30 Sep
 NOW = dt.datetime(2026, 12, 1, 12, 0)
 
-pytestmark = pytest.mark.usefixtures("programme_since_2000")
+
+
+@pytest.fixture(autouse=True)
+def _programme_since_2000(shop):
+    """The programme in force from long before any date here (history imports need it)."""
+    programme_since_2000()
 
 
 def utc(y: int, mo: int, d: int, h: int = 12, mi: int = 0) -> dt.datetime:
