@@ -160,7 +160,6 @@ TEXTS: dict[str, str] = {
     "figures_margin_unknown": N_("“{key}” is not a margin setting (overall_bp, categories_bp)."),
     "figures_category_unknown": N_("No category {category} in the catalogue."),
     "figures_store_unknown": N_("No store called or numbered “{store}”."),
-    "figures_period_bad": N_("The period must end on or after its first day."),
     "import_owner_key": N_("Opening balances are signed with the owner's key, and it is not open on this till: sign in as the owner with your PIN, then import."),
     "import_too_long": N_("{field}: {length} characters, at most {limit} are kept; shorten it."),
     "import_number_bad": N_("{field}: “{value}” is not a number."),
