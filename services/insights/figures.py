@@ -7,14 +7,15 @@ and a sentence per figure saying what it counts (`definitions`).  What a receipt
 visit and a period are is said once in services.insights.basis.
 
 Speed: the receipts are read in two passes of SQL, never row by row in Python.
-1. Every receipt from the earliest day any figure needs (the previous period's start,
-   or 90 days before its end) to the period's end, grouped by member into a temporary
-   table (visits, receipts, revenue, discounts and points paid, in this period and in
-   the one before, and whether the member was active in the 90 days to each end); the
-   receipts of nobody are one more row of it (member NULL).  Every member figure is an
-   aggregate over that table.
-2. The period's receipts grouped by cashier, trend bucket and member-or-not (a few
-   hundred rows), for "by_cashier" and "trend".
+1. Every member's receipt from the earliest day any figure needs (the start of the period
+   before the previous one, for its retention, or 90 days before its end) to the period's
+   end, read in member order through the sale's (member, created_at) index and grouped by
+   member (no sort) into a temporary table: visits, receipts, revenue, discounts and points
+   paid in this period and in the one before, and whether the member was active in the 90
+   days to each end.  Every member figure is an aggregate over that table.
+2. The receipts of this period and the one before grouped by cashier, trend bucket (none
+   for the period before) and member-or-not (a few hundred rows): "by_cashier", "trend",
+   and the receipts of nobody.
 The ledger is read in one pass for both periods (issued, redeemed, liability).
 
 Choices where the issue left room (each is in `definitions` too):
@@ -146,9 +147,14 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
     before = period.previous()
     with db.obj.atomic():  # one snapshot for every pass
         members = _member_pass(period, before, zone, store_id)
+        cuts = _cut_pass(period, before, zone, store_id)
+        for key, rows in (("now", [c for c in cuts if c[1] is not None]), ("before", [c for c in cuts if c[1] is None])):
+            others = [c for c in rows if not c[2]]  # nobody's receipts: counted in pass 2 only
+            members[key]["other_receipts"] = sum(c[3] for c in others)
+            members[key]["other_revenue"] = sum(int(c[4] or 0) for c in others)
+        cuts = [c for c in cuts if c[1] is not None]
         points = _ledger_pass(period, before, zone, store_id)
         new = {p: _members_new(p, zone) for p in (period, before)}
-        cuts = _cut_pass(period, zone, store_id)
         enrolled = _enrolled(period, zone, store_id)
         trend_new = _members_new_by_bucket(period, zone)
         category_extra = _category_margin_extra(period, zone, store_id)
@@ -206,7 +212,8 @@ def _member_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
     active_before = before.end - dt.timedelta(days=ACTIVE_DAYS - 1)
     earlier = before.previous()  # the previous period's retention looks back at this one
     span = Period(min(earlier.start, active_before), period.end)
-    sql, params = basis.receipts_sql(span, zone, store=store_id, extra=("discount", "points_value"))
+    sql, params = basis.receipts_sql(span, zone, store=store_id, extra=("discount", "points_value"),
+                                     members_only=True)
     # The shop's day of each receipt is worked out once (LIMIT -1 keeps SQLite from copying its
     # expression into every aggregate), with the period it falls in: 0 this one, 1 the one
     # before, 2 the one before that, 3 earlier still (only the 90 days' activity reads it).
@@ -232,9 +239,7 @@ def _member_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
         "before": ("pv", "pr", "pval", "pdisc", "ppts", "pa", "ea"),
     }.items():
         row = db.obj.execute_sql(
-            f"SELECT COALESCE(SUM(CASE WHEN member_id IS NULL THEN {r} END), 0),"
-            f" COALESCE(SUM(CASE WHEN member_id IS NULL THEN {val} END), 0),"
-            f" COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN {r} END), 0),"
+            f"SELECT COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN {r} END), 0),"
             f" COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN {val} END), 0),"
             f" COUNT(CASE WHEN member_id IS NOT NULL AND {v} >= 1 THEN 1 END),"
             f" COUNT(CASE WHEN member_id IS NOT NULL AND {v} >= 2 THEN 1 END),"
@@ -244,7 +249,7 @@ def _member_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
             f" COUNT(CASE WHEN member_id IS NOT NULL AND {other} >= 1 THEN 1 END),"
             f" COUNT(CASE WHEN member_id IS NOT NULL AND {other} >= 1 AND {v} >= 1 THEN 1 END)"
             " FROM temp.fig_member").fetchone()
-        figures = dict(zip(("other_receipts", "other_revenue", "member_receipts", "member_revenue", "buyers",
+        figures = dict(zip(("member_receipts", "member_revenue", "buyers",
                             "repeaters", "active", "discounts", "points_value", "other_buyers", "kept"), row))
         figures["top"] = _top_share(v, val, figures["buyers"] // 5)
         out[key] = figures
@@ -303,12 +308,14 @@ def _bucket_sql(period: Period, day: str) -> str:
     return f"substr({day}, 1, 7) || '-01'"
 
 
-def _cut_pass(period: Period, zone: Any, store_id: bytes | None) -> list[tuple[Any, ...]]:
-    """Pass 2: (cashier_id, bucket, is_member, receipts, revenue) of the period."""
-    sql, params = basis.receipts_sql(period, zone, store=store_id)
+def _cut_pass(period: Period, before: Period, zone: Any, store_id: bytes | None) -> list[tuple[Any, ...]]:
+    """Pass 2: (cashier_id, bucket, is_member, receipts, revenue) of the period and of the one
+    before it (bucket None: the receipts of nobody there count in its figures)."""
+    sql, params = basis.receipts_sql(Period(before.start, period.end), zone, store=store_id)
     return db.obj.execute_sql(
-        f"SELECT cashier_id, {_bucket_sql(period, 'day')} AS bucket, member_id IS NOT NULL, COUNT(*), SUM(value)"
-        f" FROM ({sql} LIMIT -1) GROUP BY 1, 2, 3", params).fetchall()
+        f"SELECT cashier_id, CASE WHEN day >= ? THEN {_bucket_sql(period, 'day')} END AS bucket,"
+        f" member_id IS NOT NULL, COUNT(*), SUM(value) FROM ({sql} LIMIT -1) GROUP BY 1, 2, 3",
+        [_day(period.start), *params]).fetchall()
 
 
 def _enrolled(period: Period, zone: Any, store_id: bytes | None) -> dict[Any, int]:

@@ -150,6 +150,17 @@ def test_other_periods(history, period):
     check_all(figures.compute(period), History(CHISINAU), period)
 
 
+def test_members_receipts_through_the_member_index_are_the_members_receipts(history):
+    from services.insights import basis
+
+    def rows(**kw):
+        sql, params = basis.receipts_sql(PERIOD.previous(), CHISINAU, **kw)
+        return sorted(tuple(r) for r in db.obj.execute_sql(f"SELECT * FROM ({sql})", params).fetchall())
+
+    members_only = rows(members_only=True)
+    assert members_only == [r for r in rows() if r[1] is not None] and len(members_only) >= 4
+
+
 def test_the_change_of_clocks_puts_receipts_on_the_shops_day(history):
     day = Period(dt.date(2026, 10, 25), dt.date(2026, 10, 25))
     got = figures.compute(day)
