@@ -214,25 +214,26 @@ def _member_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
     span = Period(min(earlier.start, active_before), period.end)
     sql, params = basis.receipts_sql(span, zone, store=store_id, extra=("discount", "points_value"),
                                      members_only=True)
-    # The shop's day of each receipt is worked out once (LIMIT -1 keeps SQLite from copying its
-    # expression into every aggregate), with the period it falls in: 0 this one, 1 the one
-    # before, 2 the one before that, 3 earlier still (only the 90 days' activity reads it).
-    inner = ("SELECT member_id, day, value, sale_discount AS disc, sale_points_value AS pts,"
-             " CASE WHEN day >= ? THEN 0 WHEN day >= ? THEN 1 WHEN day >= ? THEN 2 ELSE 3 END AS slot"
-             f" FROM ({sql}) LIMIT -1")
+    # Which period a receipt falls in is read from its stored UTC time against each period's
+    # first instant (the same thing as its day on the shop's clock, and cheap); the day itself
+    # (an expression SQLite copies into each place it is named) only where visits are counted.
+    c, p, e = (_start(day, zone) for day in (period.start, before.start, earlier.start))
+    an, ab = _start(active_now, zone), _start(active_before, zone)
+    now_, before_ = "created_at >= ?", "created_at >= ? AND created_at < ?"
     db.obj.execute_sql("DROP TABLE IF EXISTS temp.fig_member")
     db.obj.execute_sql(
         "CREATE TEMP TABLE fig_member AS SELECT member_id,"
-        " COUNT(DISTINCT CASE WHEN slot = 0 THEN day END) AS cv, SUM(slot = 0) AS cr,"
-        " SUM(CASE WHEN slot = 0 THEN value ELSE 0 END) AS cval, SUM(CASE WHEN slot = 0 THEN disc ELSE 0 END) AS cdisc,"
-        " SUM(CASE WHEN slot = 0 THEN pts ELSE 0 END) AS cpts,"
-        " COUNT(DISTINCT CASE WHEN slot = 1 THEN day END) AS pv, SUM(slot = 1) AS pr,"
-        " SUM(CASE WHEN slot = 1 THEN value ELSE 0 END) AS pval, SUM(CASE WHEN slot = 1 THEN disc ELSE 0 END) AS pdisc,"
-        " SUM(CASE WHEN slot = 1 THEN pts ELSE 0 END) AS ppts,"
-        " MAX(day >= ?) AS ca, MAX(day BETWEEN ? AND ?) AS pa, MAX(slot = 2) AS ea"
-        f" FROM ({inner}) GROUP BY member_id",
-        [_day(active_now), _day(active_before), _day(before.end),
-         _day(period.start), _day(before.start), _day(earlier.start), *params])
+        f" COUNT(DISTINCT CASE WHEN {now_} THEN day END) AS cv, SUM({now_}) AS cr,"
+        f" SUM(CASE WHEN {now_} THEN value ELSE 0 END) AS cval,"
+        f" SUM(CASE WHEN {now_} THEN sale_discount ELSE 0 END) AS cdisc,"
+        f" SUM(CASE WHEN {now_} THEN sale_points_value ELSE 0 END) AS cpts,"
+        f" COUNT(DISTINCT CASE WHEN {before_} THEN day END) AS pv, SUM({before_}) AS pr,"
+        f" SUM(CASE WHEN {before_} THEN value ELSE 0 END) AS pval,"
+        f" SUM(CASE WHEN {before_} THEN sale_discount ELSE 0 END) AS pdisc,"
+        f" SUM(CASE WHEN {before_} THEN sale_points_value ELSE 0 END) AS ppts,"
+        f" MAX({now_}) AS ca, MAX({before_}) AS pa, MAX({before_}) AS ea"
+        f" FROM ({sql}) GROUP BY member_id",
+        [c, c, c, c, c, p, c, p, c, p, c, p, c, p, c, an, ab, c, e, p, *params])
     out = {}
     for key, (v, r, val, disc, pts, act, other) in {
         "now": ("cv", "cr", "cval", "cdisc", "cpts", "ca", "pv"),  # retention: bought before, and now?
@@ -265,6 +266,11 @@ def _top_share(visits: str, value: str, top: int) -> int | None:
         f"SELECT SUM({value}) FROM (SELECT {value} FROM temp.fig_member WHERE member_id IS NOT NULL"
         f" AND {visits} >= 1 ORDER BY {value} DESC LIMIT ?)", [top]).fetchone()
     return int(row[0] or 0)
+
+
+def _start(day: dt.date, zone: Any) -> str:
+    """The stored (UTC) text of the instant `day` begins on the shop's clock."""
+    return basis.stamp(basis.utc_start(day, zone))
 
 
 def _ledger_pass(period: Period, before: Period, zone: Any, store_id: bytes | None) -> dict[str, dict[str, int]]:
@@ -310,12 +316,16 @@ def _bucket_sql(period: Period, day: str) -> str:
 
 def _cut_pass(period: Period, before: Period, zone: Any, store_id: bytes | None) -> list[tuple[Any, ...]]:
     """Pass 2: (cashier_id, bucket, is_member, receipts, revenue) of the period and of the one
-    before it (bucket None: the receipts of nobody there count in its figures)."""
+    before it (bucket None: the receipts of nobody there count in its figures).  A receipt's
+    bucket is found from its stored UTC time against each bucket's first instant on the
+    shop's clock: the same as its day's, without working out the day."""
     sql, params = basis.receipts_sql(Period(before.start, period.end), zone, store=store_id)
+    firsts = [max(b, period.start) for b in _buckets(period)]
+    whens = " ".join(f"WHEN created_at >= ? THEN '{b.isoformat()}'"
+                     for b, first in reversed(list(zip(_buckets(period), firsts))))
     return db.obj.execute_sql(
-        f"SELECT cashier_id, CASE WHEN day >= ? THEN {_bucket_sql(period, 'day')} END AS bucket,"
-        f" member_id IS NOT NULL, COUNT(*), SUM(value) FROM ({sql} LIMIT -1) GROUP BY 1, 2, 3",
-        [_day(period.start), *params]).fetchall()
+        f"SELECT cashier_id, CASE {whens} END AS bucket, member_id IS NOT NULL, COUNT(*), SUM(value)"
+        f" FROM ({sql}) GROUP BY 1, 2, 3", [_start(first, zone) for first in reversed(firsts)] + params).fetchall()
 
 
 def _enrolled(period: Period, zone: Any, store_id: bytes | None) -> dict[Any, int]:
