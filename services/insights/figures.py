@@ -10,12 +10,13 @@ Speed: the receipts are read in two passes of SQL, never row by row in Python.
 1. Every member's receipt from the earliest day any figure needs (the start of the period
    before the previous one, for its retention, or 90 days before its end) to the period's
    end, read in member order through the sale's (member, created_at) index and grouped by
-   member (no sort) into a temporary table: visits, receipts, revenue, discounts and points
-   paid in this period and in the one before, and whether the member was active in the 90
-   days to each end.  Every member figure is an aggregate over that table.
+   member (no sort) into a temporary table: visits and revenue in this period and in the
+   one before, and whether the member bought in the 90 days to each end and in the period
+   before each.  The per-member figures (buyers, repeat, retention, active, top 20 %) are
+   aggregates over that table.
 2. The receipts of this period and the one before grouped by cashier, trend bucket (none
-   for the period before) and member-or-not (a few hundred rows): "by_cashier", "trend",
-   and the receipts of nobody.
+   for the period before) and member-or-not (a few hundred rows): receipts, revenue,
+   discounts and points paid of members and others, "by_cashier" and "trend".
 The ledger is read in one pass for both periods (issued, redeemed, liability).
 
 Choices where the issue left room (each is in `definitions` too):
@@ -149,9 +150,11 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
         members = _member_pass(period, before, zone, store_id)
         cuts = _cut_pass(period, before, zone, store_id)
         for key, rows in (("now", [c for c in cuts if c[1] is not None]), ("before", [c for c in cuts if c[1] is None])):
-            others = [c for c in rows if not c[2]]  # nobody's receipts: counted in pass 2 only
-            members[key]["other_receipts"] = sum(c[3] for c in others)
-            members[key]["other_revenue"] = sum(int(c[4] or 0) for c in others)
+            for who, mine in (("other", [c for c in rows if not c[2]]), ("member", [c for c in rows if c[2]])):
+                members[key][f"{who}_receipts"] = sum(c[3] for c in mine)
+                members[key][f"{who}_revenue"] = sum(int(c[4] or 0) for c in mine)
+            members[key]["discounts"] = sum(int(c[5] or 0) for c in rows if c[2])  # members' receipts only
+            members[key]["points_value"] = sum(int(c[6] or 0) for c in rows if c[2])
         cuts = [c for c in cuts if c[1] is not None]
         points = _ledger_pass(period, before, zone, store_id)
         new = {p: _members_new(p, zone) for p in (period, before)}
@@ -212,8 +215,7 @@ def _member_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
     active_before = before.end - dt.timedelta(days=ACTIVE_DAYS - 1)
     earlier = before.previous()  # the previous period's retention looks back at this one
     span = Period(min(earlier.start, active_before), period.end)
-    sql, params = basis.receipts_sql(span, zone, store=store_id, extra=("discount", "points_value"),
-                                     members_only=True)
+    sql, params = basis.receipts_sql(span, zone, store=store_id, members_only=True)
     # Which period a receipt falls in is read from its stored UTC time against each period's
     # first instant (the same thing as its day on the shop's clock, and cheap); the day itself
     # (an expression SQLite copies into each place it is named) only where visits are counted.
@@ -223,35 +225,26 @@ def _member_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
     db.obj.execute_sql("DROP TABLE IF EXISTS temp.fig_member")
     db.obj.execute_sql(
         "CREATE TEMP TABLE fig_member AS SELECT member_id,"
-        f" COUNT(DISTINCT CASE WHEN {now_} THEN day END) AS cv, SUM({now_}) AS cr,"
+        f" COUNT(DISTINCT CASE WHEN {now_} THEN day END) AS cv,"
         f" SUM(CASE WHEN {now_} THEN value ELSE 0 END) AS cval,"
-        f" SUM(CASE WHEN {now_} THEN sale_discount ELSE 0 END) AS cdisc,"
-        f" SUM(CASE WHEN {now_} THEN sale_points_value ELSE 0 END) AS cpts,"
-        f" COUNT(DISTINCT CASE WHEN {before_} THEN day END) AS pv, SUM({before_}) AS pr,"
+        f" COUNT(DISTINCT CASE WHEN {before_} THEN day END) AS pv,"
         f" SUM(CASE WHEN {before_} THEN value ELSE 0 END) AS pval,"
-        f" SUM(CASE WHEN {before_} THEN sale_discount ELSE 0 END) AS pdisc,"
-        f" SUM(CASE WHEN {before_} THEN sale_points_value ELSE 0 END) AS ppts,"
         f" MAX({now_}) AS ca, MAX({before_}) AS pa, MAX({before_}) AS ea"
         f" FROM ({sql}) GROUP BY member_id",
-        [c, c, c, c, c, p, c, p, c, p, c, p, c, p, c, an, ab, c, e, p, *params])
+        [c, c, p, c, p, c, an, ab, c, e, p, *params])
     out = {}
-    for key, (v, r, val, disc, pts, act, other) in {
-        "now": ("cv", "cr", "cval", "cdisc", "cpts", "ca", "pv"),  # retention: bought before, and now?
-        "before": ("pv", "pr", "pval", "pdisc", "ppts", "pa", "ea"),
+    for key, (v, val, act, other) in {
+        "now": ("cv", "cval", "ca", "pv"),  # retention: bought before, and now?
+        "before": ("pv", "pval", "pa", "ea"),
     }.items():
         row = db.obj.execute_sql(
-            f"SELECT COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN {r} END), 0),"
-            f" COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN {val} END), 0),"
-            f" COUNT(CASE WHEN member_id IS NOT NULL AND {v} >= 1 THEN 1 END),"
+            f"SELECT COUNT(CASE WHEN member_id IS NOT NULL AND {v} >= 1 THEN 1 END),"
             f" COUNT(CASE WHEN member_id IS NOT NULL AND {v} >= 2 THEN 1 END),"
             f" COUNT(CASE WHEN member_id IS NOT NULL AND {act} = 1 THEN 1 END),"
-            f" COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN {disc} END), 0),"
-            f" COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN {pts} END), 0),"
             f" COUNT(CASE WHEN member_id IS NOT NULL AND {other} >= 1 THEN 1 END),"
             f" COUNT(CASE WHEN member_id IS NOT NULL AND {other} >= 1 AND {v} >= 1 THEN 1 END)"
             " FROM temp.fig_member").fetchone()
-        figures = dict(zip(("member_receipts", "member_revenue", "buyers",
-                            "repeaters", "active", "discounts", "points_value", "other_buyers", "kept"), row))
+        figures = dict(zip(("buyers", "repeaters", "active", "other_buyers", "kept"), row))
         figures["top"] = _top_share(v, val, figures["buyers"] // 5)
         out[key] = figures
     for figures in out.values():  # retention: over the members who bought in the period before
@@ -315,16 +308,18 @@ def _bucket_sql(period: Period, day: str) -> str:
 
 
 def _cut_pass(period: Period, before: Period, zone: Any, store_id: bytes | None) -> list[tuple[Any, ...]]:
-    """Pass 2: (cashier_id, bucket, is_member, receipts, revenue) of the period and of the one
+    """Pass 2: (cashier_id, bucket, is_member, receipts, revenue, discounts, points paid) of the period and of the one
     before it (bucket None: the receipts of nobody there count in its figures).  A receipt's
     bucket is found from its stored UTC time against each bucket's first instant on the
     shop's clock: the same as its day's, without working out the day."""
-    sql, params = basis.receipts_sql(Period(before.start, period.end), zone, store=store_id)
+    sql, params = basis.receipts_sql(Period(before.start, period.end), zone, store=store_id,
+                                     extra=("discount", "points_value"))
     firsts = [max(b, period.start) for b in _buckets(period)]
     whens = " ".join(f"WHEN created_at >= ? THEN '{b.isoformat()}'"
                      for b, first in reversed(list(zip(_buckets(period), firsts))))
     return db.obj.execute_sql(
-        f"SELECT cashier_id, CASE {whens} END AS bucket, member_id IS NOT NULL, COUNT(*), SUM(value)"
+        f"SELECT cashier_id, CASE {whens} END AS bucket, member_id IS NOT NULL, COUNT(*), SUM(value),"
+        " SUM(sale_discount), SUM(sale_points_value)"
         f" FROM ({sql}) GROUP BY 1, 2, 3", [_start(first, zone) for first in reversed(firsts)] + params).fetchall()
 
 
@@ -449,7 +444,7 @@ def _programme(period: Period, m: dict[str, Any], own: dict[str, int], margin: d
 
 def _by_cashier(cuts: Iterable[tuple[Any, ...]], enrolled: dict[Any, int], names: dict[Any, str]) -> list[dict[str, Any]]:
     totals: dict[Any, list[int]] = {}
-    for cashier, _bucket, is_member, count, value in cuts:
+    for cashier, _bucket, is_member, count, value, *_money in cuts:
         key = bytes(cashier) if cashier is not None else None
         t = totals.setdefault(key, [0, 0, 0])
         t[0] += count
@@ -486,7 +481,7 @@ def _buckets(period: Period) -> list[dt.date]:
 def _trend(period: Period, cuts: Iterable[tuple[Any, ...]], new: dict[str, int]) -> dict[str, Any]:
     rows = {b.isoformat(): {"start": b.isoformat(), "member_receipts": 0, "other_receipts": 0,
                             "member_revenue": 0, "other_revenue": 0, "members_new": 0} for b in _buckets(period)}
-    for _cashier, bucket, is_member, count, value in cuts:
+    for _cashier, bucket, is_member, count, value, *_money in cuts:
         row = rows[bucket]
         who = "member" if is_member else "other"
         row[f"{who}_receipts"] += count
