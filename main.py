@@ -17,7 +17,7 @@ from typing import Any, Sequence
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
-            "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import")
+            "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import", "kpis")
 
 log = logging.getLogger("loyaltill")
 
@@ -106,12 +106,14 @@ def command_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=int, default=2000)
     bench.add_argument("--printing", action="store_true", help="time receipt PDFs and 1,000 cards instead")
     bench.add_argument("--json", action="store_true")
-    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period", "import"), default="till",
+    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period", "import", "kpis"), default="till",
                        help="till: lookups, sales, start-up; pricing: a 100-line cart; whatif: a replay of every sale; "
                             "period: a sale's wait for the write lock while 'period' runs (changes the file); "
                             "import: a sales history imported beside a raw executemany (changes the file)")
     bench.add_argument("--receipts", type=int, default=100_000, help="--what import: receipts in the history file")
-    bench.add_argument("--members", type=int, help="--what import: N customers imported first by the members import (default: receipts / 5 customers the history makes)")
+    bench.add_argument("--members", type=int, help="--what import: N customers imported first by the members import (default: receipts / 5 customers the history makes); --what kpis: members (default 200,000)")
+    bench.add_argument("--sales", type=int, default=1_000_000, help="--what kpis: sales over two years")
+    bench.add_argument("--keep", type=Path, metavar="FILE", help="--what kpis: build the bench's file here and keep it (reused when it holds as many sales and members)")
 
     rules = sub.add_parser("rules", help="export or import the loyalty programme as JSON")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=OneLineParser)
@@ -252,9 +254,16 @@ def command_parser() -> argparse.ArgumentParser:
     bring.add_argument("--grant-points", action="store_true", help="history: a one-off grant of points by today's rules")
     bring.add_argument("--json", action="store_true")
 
+    kpis = sub.add_parser("kpis", help="the owner's figures for a period beside the one before (owner, manager)")
+    kpis.add_argument("--db", type=Path, required=True)
+    kpis.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="the first day (default: 30 days to --to)")
+    kpis.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="the last day (default: today, on the shop's clock)")
+    kpis.add_argument("--store", metavar="ID|NAME", help="one store of the chain (default: the whole till's data)")
+    kpis.add_argument("--json", action="store_true")
+
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
-    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring,
+    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, kpis,
               *staff_sub.choices.values(), *product_sub.choices.values()):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
         p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
@@ -526,6 +535,13 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
         from services.devtools.bench_period import run_period_bench
 
         return {"period_bench": run_period_bench(args.db, Path(__file__).resolve())}
+    if args.what == "kpis":
+        from services.devtools.bench_kpis import run_kpis_bench
+
+        members = 200_000 if args.members is None else args.members
+        if not 1 <= args.sales <= 20_000_000 or not 1 <= members <= 5_000_000:
+            raise CliError("--sales must be 1 to 20,000,000 and --members 1 to 5,000,000")
+        return {"kpis_bench": run_kpis_bench(args.db, args.sales, members, keep=args.keep)}
     if args.what == "import":
         from services.devtools.bench_import import run_import_bench
 
@@ -900,13 +916,29 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def cmd_kpis(args: argparse.Namespace) -> dict[str, Any]:
+    """The owner's figures (services.insights.figures), as the Reports page shows them."""
+    from models.schema import utcnow
+    from services.insights import basis, figures
+
+    start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
+    if start and end and end < start:
+        raise CliError("--to is before --from")
+    open_db(args.db)
+    acting_staff(args, "view_figures")
+    end = end or basis.today(utcnow())
+    period = basis.Period(start, end) if start else basis.Period.ending(end, 30)
+    store = figures.find_store(args.store) if args.store else None
+    return figures.compute(period, store=store)
+
+
 HANDLERS = {
     "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member,
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
     "rules": cmd_rules, "product": cmd_product, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
-    "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import,
+    "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "kpis": cmd_kpis,
 }
 
 
@@ -915,6 +947,11 @@ def print_human(command: str, result: dict[str, Any]) -> None:
         from services.devtools.bench_period import format_period_report
 
         print(format_period_report(result["period_bench"]))
+        return
+    if command == "bench" and "kpis_bench" in result:
+        from services.devtools.bench_kpis import format_kpis_report
+
+        print(format_kpis_report(result["kpis_bench"]))
         return
     if command == "bench" and "import_bench" in result:
         from services.devtools.bench_import import format_import_report

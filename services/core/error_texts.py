@@ -154,6 +154,12 @@ TEXTS: dict[str, str] = {
     "cards_wait_for_sync": N_("New card numbers wait for the first sync after the restore; connect to the hub and sync, or attach a pre-printed card."),
     "restore_write_failed": N_("The backup could not be put in place of {path} ({reason}); nothing was changed."),
     # Imports (services.imports): one row's cell; {field} is the till's field the column was mapped to.
+    "figures_cost_unknown": N_("“{part}” is not one of the programme's costs (cards, messages, staff bonuses)."),
+    "figures_cost_bad": N_("A monthly cost is a whole amount in minor units from {least} to {most}, not “{value}”."),
+    "figures_margin_bad": N_("A margin is 0 to 100 % (0 to 10000 basis points), not “{value}”."),
+    "figures_margin_unknown": N_("“{key}” is not a margin setting (overall_bp, categories_bp)."),
+    "figures_category_unknown": N_("No category {category} in the catalogue."),
+    "figures_store_unknown": N_("No store called or numbered “{store}”."),
     "import_owner_key": N_("Opening balances are signed with the owner's key, and it is not open on this till: sign in as the owner with your PIN, then import."),
     "import_too_long": N_("{field}: {length} characters, at most {limit} are kept; shorten it."),
     "import_number_bad": N_("{field}: “{value}” is not a number."),

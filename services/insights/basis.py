@@ -117,9 +117,17 @@ def local_day_sql(column: str, lo: dt.datetime, hi: dt.datetime, zone: Any) -> s
     return f"date({column}, CASE {whens} ELSE {_modifier(changes[-1][1])} END)"
 
 
-def receipts_sql(period: Period, zone: Any, *, store: Any = None) -> tuple[str, list[Any]]:
+# Sale columns a caller may add to receipts_sql's (as they were sold: not net of returns).
+EXTRA_SALE_COLUMNS = ("discount", "points_value", "points_redeemed", "points_earned", "subtotal", "total")
+
+
+def receipts_sql(period: Period, zone: Any, *, store: Any = None,
+                 extra: tuple[str, ...] = (), members_only: bool = False) -> tuple[str, list[Any]]:
     """A SELECT of the period's receipts: id, member_id, cashier_id, till_id, store_id,
-    created_at, day (the shop's date, text), value (net of returns, minor units), imported.
+    created_at, day (the shop's date, text), value (net of returns, minor units), imported;
+    then the sale's own columns named in `extra` (EXTRA_SALE_COLUMNS), as sold.
+    `members_only`: members' receipts alone, read in member order through the sale's
+    (member, created_at) index, so that a GROUP BY member_id over them needs no sort.
 
     Use it as a sub-query or a CTE: `WITH r AS (<sql>) SELECT ... FROM r`."""
     lo, hi = utc_span(period, zone)
@@ -127,15 +135,21 @@ def receipts_sql(period: Period, zone: Any, *, store: Any = None) -> tuple[str, 
     params: list[Any] = [lo, hi]
     where_store = ""
     if store is not None:
-        where_store = " AND t.store_id = ?"
+        where_store = ' AND s.till_id IN (SELECT id FROM "till" WHERE store_id = ?)'
         params.append(store.bytes if hasattr(store, "bytes") else store)
+    unknown = set(extra) - set(EXTRA_SALE_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a sale column receipts_sql adds: {sorted(unknown)}")
+    more = "".join(f", s.{column} AS sale_{column}" for column in extra)
     sql = (
         "SELECT s.id AS id, s.member_id AS member_id, s.cashier_id AS cashier_id, s.till_id AS till_id,"
-        " t.store_id AS store_id, s.created_at AS created_at,"
-        f" {day} AS day, s.total - COALESCE(r.value, 0) AS value, s.imported AS imported"
-        ' FROM "sale" s JOIN "till" t ON t.id = s.till_id'
+        ' (SELECT store_id FROM "till" t WHERE t.id = s.till_id) AS store_id, s.created_at AS created_at,'
+        # (a sub-query, not a join: a query that does not name store_id does not look the till up)
+        f" {day} AS day, s.total - COALESCE(r.value, 0) AS value, s.imported AS imported" + more +
+        ' FROM "sale" s' + (" INDEXED BY sale_member_id_created_at" if members_only else "") +
         ' LEFT JOIN (SELECT sale_id, SUM(value) AS value FROM "sale_return" GROUP BY sale_id) r ON r.sale_id = s.id'
-        " WHERE s.created_at >= ? AND s.created_at < ?" + where_store +
+        " WHERE" + (" s.member_id IS NOT NULL AND" if members_only else "") +
+        " s.created_at >= ? AND s.created_at < ?" + where_store +
         " AND NOT (r.sale_id IS NOT NULL AND s.total - r.value <= 0)"
     )
     return sql, params
