@@ -17,7 +17,8 @@ from typing import Any, Sequence
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
-            "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import")
+            "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import",
+            "segments")
 
 log = logging.getLogger("loyaltill")
 
@@ -252,9 +253,17 @@ def command_parser() -> argparse.ArgumentParser:
     bring.add_argument("--grant-points", action="store_true", help="history: a one-off grant of points by today's rules")
     bring.add_argument("--json", action="store_true")
 
+    seg = sub.add_parser("segments", help="customers in RFM segments: counts and revenue per segment (owner, manager)")
+    seg.add_argument("--db", type=Path, required=True)
+    seg.add_argument("--at", metavar="YYYY-MM-DD", help="the day the scores are taken at (default: today)")
+    seg.add_argument("--segment", choices=SEGMENT_NAMES, help="also list this segment's members, most revenue first")
+    seg.add_argument("--limit", metavar="N", help="at most N members of --segment (default: all)")
+    seg.add_argument("--pareto", action="store_true", help="also the 20/80 curve over the same 365 days")
+    seg.add_argument("--json", action="store_true")
+
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
-    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring,
+    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, seg,
               *staff_sub.choices.values(), *product_sub.choices.values()):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
         p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
@@ -339,6 +348,22 @@ def acting_staff(args: argparse.Namespace, action: str) -> Any:
 
 def member_json(card: str | None, balance: int | None) -> dict[str, Any] | None:
     return None if card is None and balance is None else {"card": card, "balance": balance}
+
+
+SEGMENT_NAMES = ("champions", "loyal", "potential_loyalists", "new", "promising", "need_attention",
+                 "about_to_sleep", "at_risk", "cant_lose", "hibernating", "lost", "no_purchases")  # = segments.SEGMENTS
+
+
+def iso_day(text: str, flag: str) -> Any:
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise CliError(f"{flag} {text[:24]!r}: give a date as YYYY-MM-DD")
+    return day
 
 
 DEMO_LIMITS = {"members": 5_000_000, "products": 100_000, "sales": 50_000_000}
@@ -433,6 +458,7 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     from models.schema import LedgerEntry
     from services.members import registry as members
     from services.core.errors import NotFound
+    from services.insights import customers
     from services.programme.rules import active_rules
 
     open_db(args.db)
@@ -452,7 +478,29 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "id": info.id, "name": info.name, "phone": info.phone, "card": info.card,
         "tier": info.tier_code, "balance": info.balance, "ledger": ledger,
+        "profile": customers.profile(member),
     }
+
+
+def cmd_segments(args: argparse.Namespace) -> dict[str, Any]:
+    """Customers in RFM segments (services.insights.segments), for the owner and managers."""
+    import datetime as dt
+
+    from services.insights import segments
+
+    at = iso_day(args.at, "--at") if args.at else None
+    limit = whole_number(args.limit, "--limit", 10_000_000, 1) if args.limit is not None else None
+    if limit is not None and not args.segment:
+        raise CliError("--limit is for --segment")
+    open_db(args.db)
+    acting_staff(args, "view_figures")
+    result = segments.segments(at)
+    if args.segment:
+        result["members_of"] = {"segment": args.segment,
+                                "members": segments.segment_members(args.segment, at, limit=limit)}
+    if args.pareto:
+        result["pareto"] = segments.pareto_curve(segments.window(dt.date.fromisoformat(result["at"])))
+    return result
 
 
 def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
@@ -906,7 +954,7 @@ HANDLERS = {
     "rules": cmd_rules, "product": cmd_product, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
-    "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import,
+    "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "segments": cmd_segments,
 }
 
 

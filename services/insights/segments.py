@@ -1,0 +1,240 @@
+"""Customers in segments: RFM scores, named segments and the 20/80 curve (issue 13, item 3).
+
+RFM at a day `at` (default today on the shop's clock), over a **window of the 365 days**
+ending on `at` (`at` included), by the definitions of services.insights.basis (a receipt
+is a sale net of its returns; a visit is a day on which the member bought), for each
+member who bought in the window:
+
+- R, recency: days from their last visit (on or before `at`, any time) to `at`;
+- F, frequency: visits in the window;
+- M, monetary: revenue in the window (minor units).
+
+Each is scored 1-5 by quintiles over the n members who bought in the window:
+``score = 1 + ⌊5·(rank − 1) / n⌋``, rank being SQL's RANK() in the order from worst to
+best (last visit earliest first; fewest visits; least revenue).  **Ties share a score**:
+RANK() gives equal values the rank of the first of them, so members alike in a measure
+are never split between two scores by chance (a fifth may hold more or fewer than n/5:
+when most members visited once, they all have F = 1).
+
+Named segments by the common R/F map (M is shown, not used to name):
+
+    R \\ F   1                 2                    3                    4          5
+    5       new               potential_loyalists  potential_loyalists  champions  champions
+    4       promising         potential_loyalists  potential_loyalists  loyal      loyal
+    3       about_to_sleep    about_to_sleep       need_attention       loyal      loyal
+    2       hibernating       hibernating          at_risk              at_risk    cant_lose
+    1       lost              hibernating          at_risk              at_risk    cant_lose
+
+and two outside the map: **lost** also holds members who bought before the window but not
+in it (their R is the days since that last visit; F and M are 0, no scores), and
+**no_purchases** the members registered by the end of `at` who have no receipt on or
+before it.
+
+One pass of SQL over the receipts up to `at` (basis.visits_sql) into a temporary table,
+scored by window functions, so a million members take seconds; the temporary table is
+the connection's own and is dropped after each call.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from typing import Any, Iterator
+
+from models import db
+from models.schema import utcnow
+from services.core.money import round_div
+from services.insights import basis
+from services.insights.basis import Period
+
+WINDOW_DAYS = 365
+
+# R from 5 down to 1 -> the segment for F = 1..5 (the table in the module's docstring).
+GRID: dict[int, tuple[str, str, str, str, str]] = {
+    5: ("new", "potential_loyalists", "potential_loyalists", "champions", "champions"),
+    4: ("promising", "potential_loyalists", "potential_loyalists", "loyal", "loyal"),
+    3: ("about_to_sleep", "about_to_sleep", "need_attention", "loyal", "loyal"),
+    2: ("hibernating", "hibernating", "at_risk", "at_risk", "cant_lose"),
+    1: ("lost", "hibernating", "at_risk", "at_risk", "cant_lose"),
+}
+SEGMENTS = ("champions", "loyal", "potential_loyalists", "new", "promising", "need_attention",
+            "about_to_sleep", "at_risk", "cant_lose", "hibernating", "lost", "no_purchases")
+
+TIES = "Ties share a score: members with equal values get the score of the first of them (SQL RANK)."
+
+
+def segment_of(r: int, f: int) -> str:
+    """The named segment of a member who bought in the window, by their R and F scores."""
+    return GRID[r][f - 1]
+
+
+def score(rank: int, n: int) -> int:
+    """A quintile score 1-5 from a 1-based RANK() among n (the SQL below does the same)."""
+    return 1 + 5 * (rank - 1) // n
+
+
+def _segment_case() -> str:
+    cells: dict[str, list[str]] = {}
+    for r, row in GRID.items():
+        for f, name in enumerate(row, start=1):
+            cells.setdefault(name, []).append(str(10 * r + f))
+    whens = " ".join(f"WHEN 10 * r + f IN ({', '.join(codes)}) THEN '{name}'" for name, codes in cells.items())
+    return f"CASE WHEN visits = 0 THEN 'lost' {whens} END"
+
+
+def window(at: dt.date) -> Period:
+    return Period.ending(at, WINDOW_DAYS)
+
+
+def _first_day(zone: Any) -> dt.date | None:
+    first = db.execute_sql('SELECT MIN(created_at) FROM "sale"').fetchone()[0]
+    return basis.today(dt.datetime.fromisoformat(first), zone) if first else None
+
+
+@contextlib.contextmanager
+def _scored(at: dt.date) -> Iterator[Period]:
+    """Temporary table rfm_member (member_id, last_day, visits, receipts, revenue, recency,
+    r, f, m, segment) of every member with a receipt on or before `at`; scores are null
+    for those who bought before the window only."""
+    zone = basis.shop_zone()
+    span = window(at)
+    db.execute_sql("DROP TABLE IF EXISTS temp.rfm_raw")
+    db.execute_sql("DROP TABLE IF EXISTS temp.rfm_member")
+    db.execute_sql("CREATE TEMP TABLE rfm_raw (member_id BLOB PRIMARY KEY, last_day TEXT, visits INTEGER,"
+                   " receipts INTEGER, revenue INTEGER)")
+    try:
+        first = _first_day(zone)
+        if first is not None and first <= at:
+            sql, params = basis.visits_sql(Period(min(first, span.start), at), zone)
+            start = span.start.isoformat()
+            db.execute_sql(
+                "INSERT INTO temp.rfm_raw SELECT member_id, MAX(day), SUM(day >= ?),"
+                " SUM(CASE WHEN day >= ? THEN receipts ELSE 0 END), SUM(CASE WHEN day >= ? THEN value ELSE 0 END)"
+                f" FROM ({sql}) GROUP BY member_id", [start, start, start, *params])
+        db.execute_sql(
+            "CREATE TEMP TABLE rfm_member AS"
+            " WITH n AS (SELECT COUNT(*) AS n FROM temp.rfm_raw WHERE visits > 0),"
+            " s AS (SELECT x.*, CAST(julianday(?) - julianday(last_day) AS INTEGER) AS recency,"
+            "  CASE WHEN visits > 0 THEN 1 + 5 * (RANK() OVER (PARTITION BY visits > 0 ORDER BY last_day) - 1) / n END AS r,"
+            "  CASE WHEN visits > 0 THEN 1 + 5 * (RANK() OVER (PARTITION BY visits > 0 ORDER BY visits) - 1) / n END AS f,"
+            "  CASE WHEN visits > 0 THEN 1 + 5 * (RANK() OVER (PARTITION BY visits > 0 ORDER BY revenue) - 1) / n END AS m"
+            "  FROM temp.rfm_raw x, n)"
+            f" SELECT s.*, {_segment_case()} AS segment FROM s", [at.isoformat()])
+        yield span
+    finally:
+        db.execute_sql("DROP TABLE IF EXISTS temp.rfm_raw")
+        db.execute_sql("DROP TABLE IF EXISTS temp.rfm_member")
+
+
+def _at(at: dt.date | None, now: dt.datetime | None) -> dt.date:
+    return at or basis.today(now or utcnow())
+
+
+def _registered_by(at: dt.date) -> str:
+    """Stored text of the instant `at` ends on the shop's clock: members created before it."""
+    return basis.utc_span(Period(at, at), basis.shop_zone())[1]
+
+
+def _no_purchases_sql() -> str:
+    return ('FROM "member" mb WHERE mb.created_at < ?'
+            " AND NOT EXISTS (SELECT 1 FROM temp.rfm_member x WHERE x.member_id = mb.id)")
+
+
+def rfm(at: dt.date | None = None, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The scoring at `at`: the window, how many bought in it, and each score's lowest
+    value (R: the most days since the last visit that still scores it)."""
+    at = _at(at, now)
+    with _scored(at) as span:
+        n = db.execute_sql("SELECT COUNT(*) FROM temp.rfm_member WHERE visits > 0").fetchone()[0]
+        edges: dict[str, dict[str, Any]] = {}
+        for key, column, edge in (("r", "recency", "MAX"), ("f", "visits", "MIN"), ("m", "revenue", "MIN")):
+            rows = db.execute_sql(f"SELECT {key}, {edge}({column}) FROM temp.rfm_member WHERE visits > 0"
+                                  f" GROUP BY {key} ORDER BY {key}").fetchall()
+            edges[key] = {str(s): value for s, value in rows}
+    return {"at": at.isoformat(), "window": span.as_json(), "window_days": WINDOW_DAYS, "buying": n,
+            "edges": edges, "ties": TIES}
+
+
+def segments(at: dt.date | None = None, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Per named segment: members, receipts, revenue (in the window), its share of the
+    window's revenue and the average check (revenue / receipts, half up; null without)."""
+    at = _at(at, now)
+    with _scored(at) as span:
+        rows = {name: (count, receipts or 0, revenue or 0) for name, count, receipts, revenue in db.execute_sql(
+            "SELECT segment, COUNT(*), SUM(receipts), SUM(revenue) FROM temp.rfm_member GROUP BY segment")}
+        never = db.execute_sql(f"SELECT COUNT(*) {_no_purchases_sql()}", [_registered_by(at)]).fetchone()[0]
+        buying = db.execute_sql("SELECT COUNT(*) FROM temp.rfm_member WHERE visits > 0").fetchone()[0]
+    rows["no_purchases"] = (never, 0, 0)
+    total = sum(revenue for _, _, revenue in rows.values())
+    out = []
+    for name in SEGMENTS:
+        count, receipts, revenue = rows.get(name, (0, 0, 0))
+        out.append({"name": name, "members": count, "receipts": receipts, "revenue": revenue,
+                    "revenue_share": revenue / total if total else None,
+                    "avg_check": round_div(revenue, receipts) if receipts else None})
+    return {"at": at.isoformat(), "window": span.as_json(), "window_days": WINDOW_DAYS,
+            "members": sum(row["members"] for row in out), "buying": buying, "revenue": total,
+            "segments": out, "grid": {str(r): list(row) for r, row in GRID.items()}, "ties": TIES}
+
+
+def _card_sql(member: str) -> str:
+    return (f"(SELECT number FROM \"card\" c WHERE c.member_id = {member} AND c.status = 'active'"
+            " ORDER BY c.created_at DESC LIMIT 1)")
+
+
+def segment_members(name: str, at: dt.date | None = None, *, limit: int | None = None,
+                    now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The members of one segment, most revenue first (no_purchases: newest first)."""
+    if name not in SEGMENTS:
+        raise ValueError(f"no segment {name!r}: one of {', '.join(SEGMENTS)}")
+    at = _at(at, now)
+    cap = " LIMIT ?" if limit is not None else ""
+    with _scored(at):
+        if name == "no_purchases":
+            rows = db.execute_sql(
+                f"SELECT mb.id, mb.name, {_card_sql('mb.id')}, mb.phone, NULL, 0, 0, 0, NULL, NULL, NULL, NULL"
+                f" {_no_purchases_sql()} ORDER BY mb.created_at DESC, mb.id{cap}",
+                [_registered_by(at), *([limit] if limit is not None else [])]).fetchall()
+        else:
+            rows = db.execute_sql(
+                f"SELECT mb.id, mb.name, {_card_sql('mb.id')}, mb.phone, x.recency, x.visits, x.revenue,"
+                " x.receipts, x.r, x.f, x.m, x.last_day"
+                ' FROM temp.rfm_member x JOIN "member" mb ON mb.id = x.member_id WHERE x.segment = ?'
+                f" ORDER BY x.revenue DESC, x.last_day DESC, mb.id{cap}",
+                [name, *([limit] if limit is not None else [])]).fetchall()
+    return [{"id": str(uuid.UUID(bytes=mid)), "name": mname, "card": card, "phone": phone,
+             "recency": recency, "frequency": visits, "monetary": revenue, "receipts": receipts,
+             "r": r, "f": f, "m": m, "last_visit": last}
+            for mid, mname, card, phone, recency, visits, revenue, receipts, r, f, m, last in rows]
+
+
+def pareto_curve(period: Period | None = None, *, points: int = 100,
+                 now: dt.datetime | None = None) -> dict[str, Any]:
+    """The 20/80 curve over a period (default the RFM window ending today): for k = 0..points,
+    the share of revenue brought by the top ⌊k·n/points⌋ of the n buying members, ranked
+    by revenue.  `top20_share` is the figures' one: the top ⌊n/5⌋'s revenue over all n's
+    (null when the revenue is 0); it is the curve's point at 0.2 when points is a multiple of 5."""
+    if not 1 <= points <= 10_000:
+        raise ValueError("points: 1 to 10000")
+    zone = basis.shop_zone()
+    period = period or window(basis.today(now or utcnow(), zone))
+    sql, params = basis.visits_sql(period, zone)
+    n, total = db.execute_sql(f"SELECT COUNT(DISTINCT member_id), SUM(value) FROM ({sql})", params).fetchone()
+    total = total or 0
+    wanted = sorted({k * n // points for k in range(points + 1)} | {n // 5})
+    cum = {0: 0}
+    if n:
+        marks = ", ".join("?" * len(wanted))
+        cum.update(db.execute_sql(
+            f"WITH m AS (SELECT member_id, SUM(value) AS v FROM ({sql}) GROUP BY member_id),"
+            " o AS (SELECT ROW_NUMBER() OVER w AS k, SUM(v) OVER w AS c FROM m"
+            "       WINDOW w AS (ORDER BY v DESC, member_id ROWS UNBOUNDED PRECEDING))"
+            f" SELECT k, c FROM o WHERE k IN ({marks})", [*params, *wanted]).fetchall())
+
+    def share(count: int) -> float | None:
+        return cum[count] / total if total else None
+
+    return {**period.as_json(), "members": n, "revenue": total,
+            "points": [{"members_share": k / points, "revenue_share": share(k * n // points)}
+                       for k in range(points + 1)],
+            "top20_members": n // 5, "top20_share": share(n // 5)}
