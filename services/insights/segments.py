@@ -9,12 +9,14 @@ member who bought in the window:
 - F, frequency: visits in the window;
 - M, monetary: revenue in the window (minor units).
 
-Each is scored 1-5 by quintiles over the n members who bought in the window:
-``score = 1 + ⌊5·(rank − 1) / n⌋``, rank being SQL's RANK() in the order from worst to
-best (last visit earliest first; fewest visits; least revenue).  **Ties share a score**:
-RANK() gives equal values the rank of the first of them, so members alike in a measure
-are never split between two scores by chance (a fifth may hold more or fewer than n/5:
-when most members visited once, they all have F = 1).
+Each is scored 1-5 by quintiles over the n members who bought in the window, in the
+order from worst to best (last visit earliest first; fewest visits; least revenue):
+``score = 1 + ⌊5·(below + ties/2) / n⌋``, `below` the members worse in that measure and
+`ties` those equal to this one (itself included): the member's mid-rank percentile.
+**Ties share a score**, the one of the middle of their run, so members alike in a
+measure are never split between two scores by chance, and a run at the top (many
+visited today) scores high, one at the bottom (most visited once) low; a fifth may hold
+more or fewer than n/5.  A lone buyer, or all alike, score 3.
 
 Named segments by the common R/F map (M is shown, not used to name):
 
@@ -60,7 +62,8 @@ GRID: dict[int, tuple[str, str, str, str, str]] = {
 SEGMENTS = ("champions", "loyal", "potential_loyalists", "new", "promising", "need_attention",
             "about_to_sleep", "at_risk", "cant_lose", "hibernating", "lost", "no_purchases")
 
-TIES = "Ties share a score: members with equal values get the score of the first of them (SQL RANK)."
+TIES = ("Ties share a score, the one of the middle of their run: 1 + floor(5 * (below + ties / 2) / n), "
+        "below = members worse in the measure, ties = members equal in it.")
 
 
 def segment_of(r: int, f: int) -> str:
@@ -68,9 +71,16 @@ def segment_of(r: int, f: int) -> str:
     return GRID[r][f - 1]
 
 
-def score(rank: int, n: int) -> int:
-    """A quintile score 1-5 from a 1-based RANK() among n (the SQL below does the same)."""
-    return 1 + 5 * (rank - 1) // n
+def score(below: int, ties: int, n: int) -> int:
+    """A quintile score 1-5: `below` worse than this member of n, `ties` equal (itself
+    included); the SQL in _scored does the same."""
+    return 1 + (10 * below + 5 * ties) // (2 * n)
+
+
+def _score_sql(column: str) -> str:
+    part = "PARTITION BY visits > 0"
+    return (f"CASE WHEN visits > 0 THEN 1 + (10 * (RANK() OVER ({part} ORDER BY {column}) - 1)"
+            f" + 5 * COUNT(*) OVER ({part}, {column})) / (2 * n) END")
 
 
 def _segment_case() -> str:
@@ -115,9 +125,7 @@ def _scored(at: dt.date) -> Iterator[Period]:
             "CREATE TEMP TABLE rfm_member AS"
             " WITH n AS (SELECT COUNT(*) AS n FROM temp.rfm_raw WHERE visits > 0),"
             " s AS (SELECT x.*, CAST(julianday(?) - julianday(last_day) AS INTEGER) AS recency,"
-            "  CASE WHEN visits > 0 THEN 1 + 5 * (RANK() OVER (PARTITION BY visits > 0 ORDER BY last_day) - 1) / n END AS r,"
-            "  CASE WHEN visits > 0 THEN 1 + 5 * (RANK() OVER (PARTITION BY visits > 0 ORDER BY visits) - 1) / n END AS f,"
-            "  CASE WHEN visits > 0 THEN 1 + 5 * (RANK() OVER (PARTITION BY visits > 0 ORDER BY revenue) - 1) / n END AS m"
+            f"  {_score_sql('last_day')} AS r, {_score_sql('visits')} AS f, {_score_sql('revenue')} AS m"
             "  FROM temp.rfm_raw x, n)"
             f" SELECT s.*, {_segment_case()} AS segment FROM s", [at.isoformat()])
         yield span
