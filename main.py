@@ -984,6 +984,19 @@ def print_human(command: str, result: dict[str, Any]) -> None:
         if result.get("errors_file"):
             print(f"rejected rows: {result['errors_file']}")
         return
+    if command == "segments":
+        print(f"segments at {result['at']} (visits from {result['window']['from']}): "
+              f"{result['buying']} of {result['members']} members bought, revenue {result['revenue']}")
+        for seg in result["segments"]:
+            share = "-" if seg["revenue_share"] is None else f"{seg['revenue_share']:.1%}"
+            print(f"  {seg['name']:20} {seg['members']:>9} {seg['revenue']:>14} {share:>7}")
+        if "pareto" in result:
+            top = result["pareto"]["top20_share"]
+            print(f"top 20 % of buyers: {'-' if top is None else f'{top:.1%}'} of their revenue")
+        for row in result.get("members_of", {}).get("members", []):
+            print(f"  {row['card'] or '-':14} {row['name'][:30]:30} R{row['r'] or '-'} F{row['f'] or '-'} "
+                  f"M{row['m'] or '-'} last {row['last_visit'] or '-'} visits {row['frequency']} sum {row['monetary']}")
+        return
     if command == "bench-sync":
         from services.devtools.bench_sync import format_report as format_sync_report
 

@@ -220,8 +220,9 @@ def pareto_curve(period: Period | None = None, *, points: int = 100,
                  now: dt.datetime | None = None) -> dict[str, Any]:
     """The 20/80 curve over a period (default the RFM window ending today): for k = 0..points,
     the share of revenue brought by the top ⌊k·n/points⌋ of the n buying members, ranked
-    by revenue.  `top20_share` is the figures' one: the top ⌊n/5⌋'s revenue over all n's
-    (null when the revenue is 0); it is the curve's point at 0.2 when points is a multiple of 5."""
+    by revenue (null when they spent nothing).  `top20_share` is the figures' one: the top
+    ⌊n/5⌋'s revenue over all n's, null below 5 buying members or when they spent nothing;
+    it is the curve's point at 0.2 when points is a multiple of 5 (and n ≥ 5)."""
     if not 1 <= points <= 10_000:
         raise ValueError("points: 1 to 10000")
     zone = basis.shop_zone()
@@ -245,4 +246,4 @@ def pareto_curve(period: Period | None = None, *, points: int = 100,
     return {**period.as_json(), "members": n, "revenue": total,
             "points": [{"members_share": k / points, "revenue_share": share(k * n // points)}
                        for k in range(points + 1)],
-            "top20_members": n // 5, "top20_share": share(n // 5)}
+            "top20_members": n // 5, "top20_share": share(n // 5) if n // 5 else None}
