@@ -45,6 +45,8 @@ from typing import Any, Iterator
 
 from models import db
 from models.schema import utcnow
+from services.core import messages
+from services.core.error_texts import N_
 from services.core.money import round_div
 from services.insights import basis
 from services.insights.basis import Period
@@ -61,6 +63,19 @@ GRID: dict[int, tuple[str, str, str, str, str]] = {
 }
 SEGMENTS = ("champions", "loyal", "potential_loyalists", "new", "promising", "need_attention",
             "about_to_sleep", "at_risk", "cant_lose", "hibernating", "lost", "no_purchases")
+
+LABELS = {
+    "champions": N_("Champions"), "loyal": N_("Loyal"), "potential_loyalists": N_("Potential loyalists"),
+    "new": N_("New customers"), "promising": N_("Promising"), "need_attention": N_("Need attention"),
+    "about_to_sleep": N_("About to sleep"), "at_risk": N_("At risk"), "cant_lose": N_("Can't lose them"),
+    "hibernating": N_("Hibernating"), "lost": N_("Lost"), "no_purchases": N_("No purchases"),
+}
+
+
+def label(name: str) -> str:
+    """A segment's name as people read it, in the current language."""
+    return messages._(LABELS[name])
+
 
 TIES = ("Ties share a score, the one of the middle of their run: 1 + floor(5 * (below + ties / 2) / n), "
         "below = members worse in the measure, ties = members equal in it.")
@@ -177,7 +192,7 @@ def segments(at: dt.date | None = None, *, now: dt.datetime | None = None) -> di
     out = []
     for name in SEGMENTS:
         count, receipts, revenue = rows.get(name, (0, 0, 0))
-        out.append({"name": name, "members": count, "receipts": receipts, "revenue": revenue,
+        out.append({"name": name, "label": label(name), "members": count, "receipts": receipts, "revenue": revenue,
                     "revenue_share": revenue / total if total else None,
                     "avg_check": round_div(revenue, receipts) if receipts else None})
     return {"at": at.isoformat(), "window": span.as_json(), "window_days": WINDOW_DAYS,
