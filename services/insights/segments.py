@@ -160,7 +160,7 @@ def _registered_by(at: dt.date) -> str:
 
 def _no_purchases_sql() -> str:
     return ('FROM "member" mb WHERE mb.created_at < ?'
-            " AND NOT EXISTS (SELECT 1 FROM temp.rfm_member x WHERE x.member_id = mb.id)")
+            " AND NOT EXISTS (SELECT 1 FROM temp.rfm_raw x WHERE x.member_id = mb.id)")  # by its key
 
 
 def rfm(at: dt.date | None = None, *, now: dt.datetime | None = None) -> dict[str, Any]:
