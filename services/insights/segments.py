@@ -243,17 +243,22 @@ def pareto_curve(period: Period | None = None, *, points: int = 100,
     zone = basis.shop_zone()
     period = period or window(basis.today(now or utcnow(), zone))
     sql, params = basis.visits_sql(period, zone)
-    n, total = db.execute_sql(f"SELECT COUNT(DISTINCT member_id), SUM(value) FROM ({sql})", params).fetchone()
-    total = total or 0
-    wanted = sorted({k * n // points for k in range(points + 1)} | {n // 5})
-    cum = {0: 0}
-    if n:
-        marks = ", ".join("?" * len(wanted))
-        cum.update(db.execute_sql(
-            f"WITH m AS (SELECT member_id, SUM(value) AS v FROM ({sql}) GROUP BY member_id),"
-            " o AS (SELECT ROW_NUMBER() OVER w AS k, SUM(v) OVER w AS c FROM m"
-            "       WINDOW w AS (ORDER BY v DESC, member_id ROWS UNBOUNDED PRECEDING))"
-            f" SELECT k, c FROM o WHERE k IN ({marks})", [*params, *wanted]).fetchall())
+    db.execute_sql("DROP TABLE IF EXISTS temp.pareto_member")
+    try:  # one pass over the period's visits, then the members' sums twice
+        db.execute_sql(f"CREATE TEMP TABLE pareto_member AS SELECT member_id, SUM(value) AS v FROM ({sql})"
+                       " GROUP BY member_id", params)
+        n, total = db.execute_sql("SELECT COUNT(*), SUM(v) FROM temp.pareto_member").fetchone()
+        total = total or 0
+        wanted = sorted({k * n // points for k in range(points + 1)} | {n // 5})
+        cum = {0: 0}
+        if n:
+            marks = ", ".join("?" * len(wanted))
+            cum.update(db.execute_sql(
+                "WITH o AS (SELECT ROW_NUMBER() OVER w AS k, SUM(v) OVER w AS c FROM temp.pareto_member"
+                "           WINDOW w AS (ORDER BY v DESC, member_id ROWS UNBOUNDED PRECEDING))"
+                f" SELECT k, c FROM o WHERE k IN ({marks})", wanted).fetchall())
+    finally:
+        db.execute_sql("DROP TABLE IF EXISTS temp.pareto_member")
 
     def share(count: int) -> float | None:
         return cum[count] / total if total else None
