@@ -215,3 +215,20 @@ def test_a_member_found_by_card_is_in_one_segment_only(history_shop):
     found = [name for name in segments.SEGMENTS
              if any(row["id"] == str(member.id) for row in segments.segment_members(name, AT))]
     assert found == ["need_attention"]  # the only buyer: each score the middle one, 3
+
+
+def test_rfm_says_its_window_and_where_each_score_starts(history_shop):
+    rows = []
+    for i in range(10):  # member i: i + 1 visits, the last i days before AT, 1,000·(i + 1) each
+        rows += visit_rows(f"22200{i}", [i + 7 * k for k in range(i + 1)], amount=1000 * (i + 1))
+    import_history(rows, history_shop)
+    got = segments.rfm(AT)
+    assert (got["at"], got["window"], got["window_days"], got["buying"]) == (
+        "2026-11-30", {"from": "2025-12-01", "to": "2026-11-30"}, 365, 10)
+    listed = [row for name in segments.SEGMENTS for row in segments.segment_members(name, AT)]
+    for key, column, edge in (("r", "recency", max), ("f", "frequency", min), ("m", "monetary", min)):
+        want = {}
+        for row in listed:
+            want[str(row[key])] = edge(want.get(str(row[key]), row[column]), row[column])
+        assert got["edges"][key] == want
+    assert got["edges"]["f"] == {"1": 1, "2": 3, "3": 5, "4": 7, "5": 9}
