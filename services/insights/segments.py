@@ -11,12 +11,12 @@ member who bought in the window:
 
 Each is scored 1-5 by quintiles over the n members who bought in the window, in the
 order from worst to best (last visit earliest first; fewest visits; least revenue):
-``score = 1 + ⌊5·(below + ties/2) / n⌋``, `below` the members worse in that measure and
-`ties` those equal to this one (itself included): the member's mid-rank percentile.
-**Ties share a score**, the one of the middle of their run, so members alike in a
-measure are never split between two scores by chance, and a run at the top (many
-visited today) scores high, one at the bottom (most visited once) low; a fifth may hold
-more or fewer than n/5.  A lone buyer, or all alike, score 3.
+``score = 1 + ⌊5·below / n⌋``, `below` the members strictly worse in that measure (SQL's
+RANK() − 1).  **Ties share a score**, the one of the first of their run, so members alike
+in a measure are never split between two scores by chance, and the many who visited once
+all have F = 1 (new, promising, about to sleep, hibernating, lost, as the map means); a
+fifth may hold more or fewer than n/5.  The price: a lone buyer, or buyers all alike in a
+measure, score 1 in it (a new shop's first customer is "lost" until others come).
 
 Named segments by the common R/F map (M is shown, not used to name):
 
@@ -32,16 +32,16 @@ in it (their R is the days since that last visit; F and M are 0, no scores), and
 **no_purchases** the members registered by the end of `at` who have no receipt on or
 before it.
 
-One pass of SQL over the receipts up to `at` (basis.visits_sql) into a temporary table,
-scored by window functions, so a million members take seconds; the temporary table is
-the connection's own and is dropped after each call.
+SQL over the window's receipts (basis.receipts_sql, read in the order written) and each
+member's last receipt before it (the (member, created_at) index alone) into a temporary
+table, scored by window functions: a million members in seconds.  The table is the
+connection's own and is kept for the next call at the same day until anything is written.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import uuid
-from typing import Any, Iterator
+from typing import Any
 
 from models import db
 from models.schema import utcnow
@@ -77,8 +77,8 @@ def label(name: str) -> str:
     return messages._(LABELS[name])
 
 
-TIES = ("Ties share a score, the one of the middle of their run: 1 + floor(5 * (below + ties / 2) / n), "
-        "below = members worse in the measure, ties = members equal in it.")
+TIES = ("Ties share a score, the one of the first of their run: 1 + floor(5 * below / n), "
+        "below = the members strictly worse in the measure.")
 
 
 def segment_of(r: int, f: int) -> str:
@@ -86,16 +86,14 @@ def segment_of(r: int, f: int) -> str:
     return GRID[r][f - 1]
 
 
-def score(below: int, ties: int, n: int) -> int:
-    """A quintile score 1-5: `below` worse than this member of n, `ties` equal (itself
-    included); the SQL in _scored does the same."""
-    return 1 + (10 * below + 5 * ties) // (2 * n)
+def score(below: int, n: int) -> int:
+    """A quintile score 1-5: `below` of the n worse than this member (ties not counted);
+    the SQL in _scored does the same with RANK()."""
+    return 1 + 5 * below // n
 
 
 def _score_sql(column: str) -> str:
-    part = "PARTITION BY visits > 0"
-    return (f"CASE WHEN visits > 0 THEN 1 + (10 * (RANK() OVER ({part} ORDER BY {column}) - 1)"
-            f" + 5 * COUNT(*) OVER ({part}, {column})) / (2 * n) END")
+    return f"CASE WHEN visits > 0 THEN 1 + 5 * (RANK() OVER (PARTITION BY visits > 0 ORDER BY {column}) - 1) / n END"
 
 
 def _segment_case() -> str:
@@ -111,42 +109,67 @@ def window(at: dt.date) -> Period:
     return Period.ending(at, WINDOW_DAYS)
 
 
-def _first_day(zone: Any) -> dt.date | None:
-    first = db.execute_sql('SELECT MIN(created_at) FROM "sale"').fetchone()[0]
-    return basis.today(dt.datetime.fromisoformat(first), zone) if first else None
+def _window_visits_sql(span: Period, zone: Any) -> tuple[str, list[Any]]:
+    """basis.visits_sql's visits, written so SQLite reads the window's sales in the order they
+    were written (the created_at index) and groups them after: grouped by member as they
+    stand, it walks the (member, created_at) index and fetches each sale at random, 5x
+    slower on millions (the unary + keeps those columns off the indexes)."""
+    sql, params = basis.receipts_sql(span, zone)
+    return (f"SELECT member_id, day, COUNT(*) AS receipts, SUM(value) AS value FROM ({sql})"
+            " WHERE +member_id IS NOT NULL GROUP BY +member_id, day"), params
 
 
-@contextlib.contextmanager
-def _scored(at: dt.date) -> Iterator[Period]:
+def _before_sql(first: dt.datetime, span: Period, zone: Any) -> tuple[str, list[Any]]:
+    """Each member's last receipt before the window, read from the (member, created_at)
+    index alone: a sale whose returns took all of it back is no receipt (basis), so it is
+    left out by its rowid (few: a return is rare)."""
+    lo = basis.utc_span(span, zone)[0]
+    gone = ('SELECT s.rowid FROM "sale" s JOIN (SELECT sale_id, SUM(value) AS value FROM "sale_return"'
+            " GROUP BY sale_id) r ON r.sale_id = s.id WHERE s.total - r.value <= 0")
+    day = basis.local_day_sql("last_at", first, dt.datetime.fromisoformat(lo), zone)
+    return (f'SELECT member_id, {day} FROM (SELECT member_id, MAX(created_at) AS last_at FROM "sale"'
+            f" WHERE member_id IS NOT NULL AND created_at < ? AND rowid NOT IN ({gone}) GROUP BY member_id)"), [lo]
+
+
+_built: dict[str, Any] = {}  # what temp.rfm_member holds: {"key": (connection, at, data version, changes)}
+
+
+def _state(at: dt.date) -> tuple[Any, ...]:
+    """Changes when this connection or another writes (total_changes, PRAGMA data_version)."""
+    version = db.execute_sql("PRAGMA data_version").fetchone()[0]
+    return (id(db.connection()), at, version, db.execute_sql("SELECT total_changes()").fetchone()[0])
+
+
+def _scored(at: dt.date) -> Period:
     """Temporary table rfm_member (member_id, last_day, visits, receipts, revenue, recency,
     r, f, m, segment) of every member with a receipt on or before `at`; scores are null
-    for those who bought before the window only."""
-    zone = basis.shop_zone()
+    for those who bought before the window only.  Kept for the next call at the same day
+    while nothing is written (the window shows the counts, then a segment's members)."""
     span = window(at)
+    if _built.get("key") == _state(at) and db.execute_sql(
+            "SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'rfm_member'").fetchone()[0]:
+        return span
+    zone = basis.shop_zone()
     db.execute_sql("DROP TABLE IF EXISTS temp.rfm_raw")
     db.execute_sql("DROP TABLE IF EXISTS temp.rfm_member")
     db.execute_sql("CREATE TEMP TABLE rfm_raw (member_id BLOB PRIMARY KEY, last_day TEXT, visits INTEGER,"
                    " receipts INTEGER, revenue INTEGER)")
-    try:
-        first = _first_day(zone)
-        if first is not None and first <= at:
-            sql, params = basis.visits_sql(Period(min(first, span.start), at), zone)
-            start = span.start.isoformat()
-            db.execute_sql(
-                "INSERT INTO temp.rfm_raw SELECT member_id, MAX(day), SUM(day >= ?),"
-                " SUM(CASE WHEN day >= ? THEN receipts ELSE 0 END), SUM(CASE WHEN day >= ? THEN value ELSE 0 END)"
-                f" FROM ({sql}) GROUP BY member_id", [start, start, start, *params])
-        db.execute_sql(
-            "CREATE TEMP TABLE rfm_member AS"
-            " WITH n AS (SELECT COUNT(*) AS n FROM temp.rfm_raw WHERE visits > 0),"
-            " s AS (SELECT x.*, CAST(julianday(?) - julianday(last_day) AS INTEGER) AS recency,"
-            f"  {_score_sql('last_day')} AS r, {_score_sql('visits')} AS f, {_score_sql('revenue')} AS m"
-            "  FROM temp.rfm_raw x, n)"
-            f" SELECT s.*, {_segment_case()} AS segment FROM s", [at.isoformat()])
-        yield span
-    finally:
-        db.execute_sql("DROP TABLE IF EXISTS temp.rfm_raw")
-        db.execute_sql("DROP TABLE IF EXISTS temp.rfm_member")
+    first = db.execute_sql('SELECT MIN(created_at) FROM "sale"').fetchone()[0]
+    if first is not None and basis.today(dt.datetime.fromisoformat(first), zone) <= at:
+        sql, params = _window_visits_sql(span, zone)
+        db.execute_sql("INSERT INTO temp.rfm_raw SELECT member_id, MAX(day), COUNT(*), SUM(receipts), SUM(value)"
+                       f" FROM ({sql}) GROUP BY member_id", params)
+        sql, params = _before_sql(dt.datetime.fromisoformat(first), span, zone)
+        db.execute_sql(f"INSERT OR IGNORE INTO temp.rfm_raw SELECT *, 0, 0, 0 FROM ({sql})", params)
+    db.execute_sql(
+        "CREATE TEMP TABLE rfm_member AS"
+        " WITH n AS (SELECT COUNT(*) AS n FROM temp.rfm_raw WHERE visits > 0),"
+        " s AS (SELECT x.*, CAST(julianday(?) - julianday(last_day) AS INTEGER) AS recency,"
+        f"  {_score_sql('last_day')} AS r, {_score_sql('visits')} AS f, {_score_sql('revenue')} AS m"
+        "  FROM temp.rfm_raw x, n)"
+        f" SELECT s.*, {_segment_case()} AS segment FROM s", [at.isoformat()])
+    _built["key"] = _state(at)
+    return span
 
 
 def _at(at: dt.date | None, now: dt.datetime | None) -> dt.date:
@@ -167,13 +190,13 @@ def rfm(at: dt.date | None = None, *, now: dt.datetime | None = None) -> dict[st
     """The scoring at `at`: the window, how many bought in it, and each score's lowest
     value (R: the most days since the last visit that still scores it)."""
     at = _at(at, now)
-    with _scored(at) as span:
-        n = db.execute_sql("SELECT COUNT(*) FROM temp.rfm_member WHERE visits > 0").fetchone()[0]
-        edges: dict[str, dict[str, Any]] = {}
-        for key, column, edge in (("r", "recency", "MAX"), ("f", "visits", "MIN"), ("m", "revenue", "MIN")):
-            rows = db.execute_sql(f"SELECT {key}, {edge}({column}) FROM temp.rfm_member WHERE visits > 0"
-                                  f" GROUP BY {key} ORDER BY {key}").fetchall()
-            edges[key] = {str(s): value for s, value in rows}
+    span = _scored(at)
+    n = db.execute_sql("SELECT COUNT(*) FROM temp.rfm_member WHERE visits > 0").fetchone()[0]
+    edges: dict[str, dict[str, Any]] = {}
+    for key, column, edge in (("r", "recency", "MAX"), ("f", "visits", "MIN"), ("m", "revenue", "MIN")):
+        rows = db.execute_sql(f"SELECT {key}, {edge}({column}) FROM temp.rfm_member WHERE visits > 0"
+                              f" GROUP BY {key} ORDER BY {key}").fetchall()
+        edges[key] = {str(s): value for s, value in rows}
     return {"at": at.isoformat(), "window": span.as_json(), "window_days": WINDOW_DAYS, "buying": n,
             "edges": edges, "ties": TIES}
 
@@ -182,11 +205,11 @@ def segments(at: dt.date | None = None, *, now: dt.datetime | None = None) -> di
     """Per named segment: members, receipts, revenue (in the window), its share of the
     window's revenue and the average check (revenue / receipts, half up; null without)."""
     at = _at(at, now)
-    with _scored(at) as span:
-        rows = {name: (count, receipts or 0, revenue or 0) for name, count, receipts, revenue in db.execute_sql(
-            "SELECT segment, COUNT(*), SUM(receipts), SUM(revenue) FROM temp.rfm_member GROUP BY segment")}
-        never = db.execute_sql(f"SELECT COUNT(*) {_no_purchases_sql()}", [_registered_by(at)]).fetchone()[0]
-        buying = db.execute_sql("SELECT COUNT(*) FROM temp.rfm_member WHERE visits > 0").fetchone()[0]
+    span = _scored(at)
+    rows = {name: (count, receipts or 0, revenue or 0) for name, count, receipts, revenue in db.execute_sql(
+        "SELECT segment, COUNT(*), SUM(receipts), SUM(revenue) FROM temp.rfm_member GROUP BY segment")}
+    never = db.execute_sql(f"SELECT COUNT(*) {_no_purchases_sql()}", [_registered_by(at)]).fetchone()[0]
+    buying = db.execute_sql("SELECT COUNT(*) FROM temp.rfm_member WHERE visits > 0").fetchone()[0]
     rows["no_purchases"] = (never, 0, 0)
     total = sum(revenue for _, _, revenue in rows.values())
     out = []
@@ -212,19 +235,19 @@ def segment_members(name: str, at: dt.date | None = None, *, limit: int | None =
         raise ValueError(f"no segment {name!r}: one of {', '.join(SEGMENTS)}")
     at = _at(at, now)
     cap = " LIMIT ?" if limit is not None else ""
-    with _scored(at):
-        if name == "no_purchases":
-            rows = db.execute_sql(
-                f"SELECT mb.id, mb.name, {_card_sql('mb.id')}, mb.phone, NULL, 0, 0, 0, NULL, NULL, NULL, NULL"
-                f" {_no_purchases_sql()} ORDER BY mb.created_at DESC, mb.id{cap}",
-                [_registered_by(at), *([limit] if limit is not None else [])]).fetchall()
-        else:
-            rows = db.execute_sql(
-                f"SELECT mb.id, mb.name, {_card_sql('mb.id')}, mb.phone, x.recency, x.visits, x.revenue,"
-                " x.receipts, x.r, x.f, x.m, x.last_day"
-                ' FROM temp.rfm_member x JOIN "member" mb ON mb.id = x.member_id WHERE x.segment = ?'
-                f" ORDER BY x.revenue DESC, x.last_day DESC, mb.id{cap}",
-                [name, *([limit] if limit is not None else [])]).fetchall()
+    _scored(at)
+    if name == "no_purchases":
+        rows = db.execute_sql(
+            f"SELECT mb.id, mb.name, {_card_sql('mb.id')}, mb.phone, NULL, 0, 0, 0, NULL, NULL, NULL, NULL"
+            f" {_no_purchases_sql()} ORDER BY mb.created_at DESC, mb.id{cap}",
+            [_registered_by(at), *([limit] if limit is not None else [])]).fetchall()
+    else:
+        rows = db.execute_sql(
+            f"SELECT mb.id, mb.name, {_card_sql('mb.id')}, mb.phone, x.recency, x.visits, x.revenue,"
+            " x.receipts, x.r, x.f, x.m, x.last_day"
+            ' FROM temp.rfm_member x JOIN "member" mb ON mb.id = x.member_id WHERE x.segment = ?'
+            f" ORDER BY x.revenue DESC, x.last_day DESC, mb.id{cap}",
+            [name, *([limit] if limit is not None else [])]).fetchall()
     return [{"id": str(uuid.UUID(bytes=mid)), "name": mname, "card": card, "phone": phone,
              "recency": recency, "frequency": visits, "monetary": revenue, "receipts": receipts,
              "r": r, "f": f, "m": m, "last_visit": last}

@@ -8,7 +8,6 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from typing import Any
 
 from models.schema import Member, ReturnLine, Sale, SaleLine, SaleReturn
@@ -124,10 +123,9 @@ def raw_rfm(at: dt.date, days: int = 365) -> dict[Any, RawRfm]:
 
 
 def quintile(values: list, value: Any) -> int:
-    """1 + ⌊5·(below + ties / 2) / n⌋, its mid-rank percentile: equal values share a score."""
+    """1 + ⌊5·(the number of values below this one) / n⌋: equal values share a score."""
     below = sum(1 for v in values if v < value)
-    ties = sum(1 for v in values if v == value)
-    return 1 + int(5 * Fraction(2 * below + ties, 2 * len(values)))
+    return 1 + 5 * below // len(values)
 
 
 def member_by_card(card: str) -> Member:

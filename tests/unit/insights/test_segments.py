@@ -130,15 +130,15 @@ def test_named_segments_of_constructed_members(history_shop, scores, names):
 
 
 def test_ties_share_a_score(history_shop):
-    # Six members with one visit and one with two: the six share the middle of their run.
+    # Six members with one visit and one with two: the six share the score of the first of them.
     rows = []
     for i in range(6):
         rows += visit_rows(f"55500{i}", [i])
     rows += visit_rows("5550099", [3, 30])
     import_history(rows, history_shop)
     listed = {row["card"]: row for name in segments.SEGMENTS for row in segments.segment_members(name, AT)}
-    assert {listed[f"55500{i}"]["f"] for i in range(6)} == {1 + 5 * 3 // 7} == {3}
-    assert listed["5550099"]["f"] == 1 + (5 * 13) // 14 == 5
+    assert {listed[f"55500{i}"]["f"] for i in range(6)} == {1}
+    assert listed["5550099"]["f"] == 1 + 5 * 6 // 7 == 5
 
 
 def test_zero_receipts_are_visits_and_returns_come_off(history_shop):
@@ -163,6 +163,33 @@ def test_zero_receipts_are_visits_and_returns_come_off(history_shop):
     olga = next(row for row in rows.values() if row["id"] == str(member.id))
     assert (olga["frequency"], olga["last_visit"]) == (1, "2026-11-20")  # the sale returned whole is no visit
     assert olga["monetary"] == next(r.value for r in raw_receipts() if r.member_id == member.id)
+
+
+def test_a_sale_before_the_window_returned_whole_is_no_purchase(history_shop):
+    shop = history_shop
+    goods = add_products([("Milk", 9000, False)])
+    kept_member, _ = add_member("Kept", shop["cashier"])
+    gone_member, _ = add_member("Gone", shop["cashier"])
+    kept = sell_by_card(_cart(kept_member, goods[0]), shop["cashier"])
+    gone = sell_by_card(_cart(gone_member, goods[0]), shop["cashier"])
+    with db.atomic():
+        Sale.update(created_at=dt.datetime(2024, 6, 1, 9)).where(Sale.receipt_no.in_(
+            [kept.receipt_no, gone.receipt_no])).execute()
+    returns.return_items(gone.receipt_no, None, actor=shop["manager"])
+    at = dt.date.today() + dt.timedelta(days=1)  # both registered by then
+    got = check_segments(at)
+    lost = {row["id"]: row for row in segments.segment_members("lost", at)}
+    assert lost[str(kept_member.id)]["last_visit"] == "2024-06-01" and str(gone_member.id) not in lost
+    assert str(gone_member.id) in {row["id"] for row in segments.segment_members("no_purchases", at)}
+    assert {s["name"]: s["members"] for s in got["segments"]}["no_purchases"] == 1
+
+
+def test_the_scores_are_kept_until_something_is_written(history_shop):
+    import_history(visit_rows("1110001", [1, 2]), history_shop)
+    first = segments.segments(AT)
+    assert segments.segments(AT) == first
+    import_history(visit_rows("1110002", [3]), history_shop)  # a write: scored again
+    assert segments.segments(AT)["buying"] == first["buying"] + 1
 
 
 def _cart(member, barcode):
@@ -214,7 +241,7 @@ def test_a_member_found_by_card_is_in_one_segment_only(history_shop):
     member = member_by_card("3330001")
     found = [name for name in segments.SEGMENTS
              if any(row["id"] == str(member.id) for row in segments.segment_members(name, AT))]
-    assert found == ["need_attention"]  # the only buyer: each score the middle one, 3
+    assert found == ["lost"]  # the only buyer scores 1 + 5·0 // 1 = 1 in each: R 1, F 1
 
 
 def test_rfm_says_its_window_and_where_each_score_starts(history_shop):
