@@ -109,14 +109,16 @@ def window(at: dt.date) -> Period:
     return Period.ending(at, WINDOW_DAYS)
 
 
-def _window_visits_sql(span: Period, zone: Any) -> tuple[str, list[Any]]:
-    """basis.visits_sql's visits, written so SQLite reads the window's sales in the order they
-    were written (the created_at index) and groups them after: grouped by member as they
-    stand, it walks the (member, created_at) index and fetches each sale at random, 5x
-    slower on millions (the unary + keeps those columns off the indexes)."""
+def _member_sums_sql(span: Period, zone: Any) -> tuple[str, list[Any]]:
+    """Per member who bought in the period (basis.receipts_sql): last_day, visits (the days
+    with a receipt: COUNT(DISTINCT day), basis's visit), receipts, revenue.  Grouped once,
+    on the sales read in the order they were written (the created_at index): grouped by
+    member as they stand, SQLite walks the (member, created_at) index and fetches each
+    sale at random, and a first GROUP BY (member, day) sorts them twice; 2-5x slower on
+    millions (the unary + keeps member_id off the indexes)."""
     sql, params = basis.receipts_sql(span, zone)
-    return (f"SELECT member_id, day, COUNT(*) AS receipts, SUM(value) AS value FROM ({sql})"
-            " WHERE +member_id IS NOT NULL GROUP BY +member_id, day"), params
+    return ("SELECT member_id, MAX(day) AS last_day, COUNT(DISTINCT day) AS visits, COUNT(*) AS receipts,"
+            f" SUM(value) AS revenue FROM ({sql}) WHERE +member_id IS NOT NULL GROUP BY +member_id"), params
 
 
 def _before_sql(first: dt.datetime, span: Period, zone: Any) -> tuple[str, list[Any]]:
@@ -156,9 +158,8 @@ def _scored(at: dt.date) -> Period:
                    " receipts INTEGER, revenue INTEGER)")
     first = db.execute_sql('SELECT MIN(created_at) FROM "sale"').fetchone()[0]
     if first is not None and basis.today(dt.datetime.fromisoformat(first), zone) <= at:
-        sql, params = _window_visits_sql(span, zone)
-        db.execute_sql("INSERT INTO temp.rfm_raw SELECT member_id, MAX(day), COUNT(*), SUM(receipts), SUM(value)"
-                       f" FROM ({sql}) GROUP BY member_id", params)
+        sql, params = _member_sums_sql(span, zone)
+        db.execute_sql(f"INSERT INTO temp.rfm_raw {sql}", params)
         sql, params = _before_sql(dt.datetime.fromisoformat(first), span, zone)
         db.execute_sql(f"INSERT OR IGNORE INTO temp.rfm_raw SELECT *, 0, 0, 0 FROM ({sql})", params)
     db.execute_sql(
@@ -168,6 +169,8 @@ def _scored(at: dt.date) -> Period:
         f"  {_score_sql('last_day')} AS r, {_score_sql('visits')} AS f, {_score_sql('revenue')} AS m"
         "  FROM temp.rfm_raw x, n)"
         f" SELECT s.*, {_segment_case()} AS segment FROM s", [at.isoformat()])
+    # Who never bought: a look-up per member, so once per scoring, not per call.
+    _built["never"] = db.execute_sql(f"SELECT COUNT(*) {_no_purchases_sql()}", [_registered_by(at)]).fetchone()[0]
     _built["key"] = _state(at)
     return span
 
@@ -208,7 +211,7 @@ def segments(at: dt.date | None = None, *, now: dt.datetime | None = None) -> di
     span = _scored(at)
     rows = {name: (count, receipts or 0, revenue or 0) for name, count, receipts, revenue in db.execute_sql(
         "SELECT segment, COUNT(*), SUM(receipts), SUM(revenue) FROM temp.rfm_member GROUP BY segment")}
-    never = db.execute_sql(f"SELECT COUNT(*) {_no_purchases_sql()}", [_registered_by(at)]).fetchone()[0]
+    never = _built["never"]
     buying = db.execute_sql("SELECT COUNT(*) FROM temp.rfm_member WHERE visits > 0").fetchone()[0]
     rows["no_purchases"] = (never, 0, 0)
     total = sum(revenue for _, _, revenue in rows.values())
@@ -265,11 +268,11 @@ def pareto_curve(period: Period | None = None, *, points: int = 100,
         raise ValueError("points: 1 to 10000")
     zone = basis.shop_zone()
     period = period or window(basis.today(now or utcnow(), zone))
-    sql, params = basis.visits_sql(period, zone)
+    sql, params = basis.receipts_sql(period, zone)
     db.execute_sql("DROP TABLE IF EXISTS temp.pareto_member")
-    try:  # one pass over the period's visits, then the members' sums twice
-        db.execute_sql(f"CREATE TEMP TABLE pareto_member AS SELECT member_id, SUM(value) AS v FROM ({sql})"
-                       " GROUP BY member_id", params)
+    try:  # one pass over the period's receipts (read as written, see _member_sums_sql), then the sums twice
+        db.execute_sql("CREATE TEMP TABLE pareto_member AS SELECT member_id, SUM(value) AS v"
+                       f" FROM ({sql}) WHERE +member_id IS NOT NULL GROUP BY +member_id", params)
         n, total = db.execute_sql("SELECT COUNT(*), SUM(v) FROM temp.pareto_member").fetchone()
         total = total or 0
         wanted = sorted({k * n // points for k in range(points + 1)} | {n // 5})
