@@ -93,7 +93,7 @@ def score(below: int, n: int) -> int:
 
 
 def _score_sql(column: str) -> str:
-    return f"CASE WHEN visits > 0 THEN 1 + 5 * (RANK() OVER (PARTITION BY visits > 0 ORDER BY {column}) - 1) / n END"
+    return f"1 + 5 * (RANK() OVER (ORDER BY {column}) - 1) / n"
 
 
 def _segment_case() -> str:
@@ -102,7 +102,7 @@ def _segment_case() -> str:
         for f, name in enumerate(row, start=1):
             cells.setdefault(name, []).append(str(10 * r + f))
     whens = " ".join(f"WHEN 10 * r + f IN ({', '.join(codes)}) THEN '{name}'" for name, codes in cells.items())
-    return f"CASE WHEN visits = 0 THEN 'lost' {whens} END"
+    return f"CASE {whens} END"
 
 
 def window(at: dt.date) -> Period:
@@ -167,8 +167,10 @@ def _scored(at: dt.date) -> Period:
         " WITH n AS (SELECT COUNT(*) AS n FROM temp.rfm_raw WHERE visits > 0),"
         " s AS (SELECT x.*, CAST(julianday(?) - julianday(last_day) AS INTEGER) AS recency,"
         f"  {_score_sql('last_day')} AS r, {_score_sql('visits')} AS f, {_score_sql('revenue')} AS m"
-        "  FROM temp.rfm_raw x, n)"
-        f" SELECT s.*, {_segment_case()} AS segment FROM s", [at.isoformat()])
+        "  FROM temp.rfm_raw x, n WHERE visits > 0)"
+        f" SELECT s.*, {_segment_case()} AS segment FROM s"
+        " UNION ALL SELECT x.*, CAST(julianday(?) - julianday(last_day) AS INTEGER), NULL, NULL, NULL, 'lost'"
+        " FROM temp.rfm_raw x WHERE visits = 0", [at.isoformat(), at.isoformat()])
     # Who never bought: a look-up per member, so once per scoring, not per call.
     _built["never"] = db.execute_sql(f"SELECT COUNT(*) {_no_purchases_sql()}", [_registered_by(at)]).fetchone()[0]
     _built["key"] = _state(at)
