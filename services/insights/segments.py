@@ -34,8 +34,12 @@ before it.
 
 SQL over the window's receipts (basis.receipts_sql, read in the order written) and each
 member's last receipt before it (the (member, created_at) index alone) into a temporary
-table, scored by window functions: a million members in seconds.  The table is the
-connection's own and is kept for the next call at the same day until anything is written.
+table, scored by window functions.  The table is the connection's own and is kept for the
+next call at the same day until anything is written.  Measured on 1,000,000 members and
+5,000,000 sales (a shared, loaded 2-core machine): 20-22 s the first time, 0.4 s after
+(a segment's 100 members 0.2 s); the year's bare COUNT/SUM of sales 0.6-1.4 s.  Where the
+first time goes: the window's sums 7-11 s, the last receipts before it 3-5 s, the scores
+6-8 s, who never bought 4 s.
 """
 from __future__ import annotations
 
