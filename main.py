@@ -17,7 +17,8 @@ from typing import Any, Sequence
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
-            "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import", "kpis")
+            "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import", "kpis",
+            "segments")
 
 log = logging.getLogger("loyaltill")
 
@@ -261,9 +262,17 @@ def command_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--store", metavar="ID|NAME", help="one store of the chain (default: the whole till's data)")
     kpis.add_argument("--json", action="store_true")
 
+    seg = sub.add_parser("segments", help="customers in RFM segments: counts and revenue per segment (owner, manager)")
+    seg.add_argument("--db", type=Path, required=True)
+    seg.add_argument("--at", metavar="YYYY-MM-DD", help="the day the scores are taken at (default: today)")
+    seg.add_argument("--segment", choices=SEGMENT_NAMES, help="also list this segment's members, most revenue first")
+    seg.add_argument("--limit", metavar="N", help="at most N members of --segment (default: all)")
+    seg.add_argument("--pareto", action="store_true", help="also the 20/80 curve over the same 365 days")
+    seg.add_argument("--json", action="store_true")
+
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
-    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, kpis,
+    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, kpis, seg,
               *staff_sub.choices.values(), *product_sub.choices.values()):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
         p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
@@ -348,6 +357,22 @@ def acting_staff(args: argparse.Namespace, action: str) -> Any:
 
 def member_json(card: str | None, balance: int | None) -> dict[str, Any] | None:
     return None if card is None and balance is None else {"card": card, "balance": balance}
+
+
+SEGMENT_NAMES = ("champions", "loyal", "potential_loyalists", "new", "promising", "need_attention",
+                 "about_to_sleep", "at_risk", "cant_lose", "hibernating", "lost", "no_purchases")  # = segments.SEGMENTS
+
+
+def iso_day(text: str, flag: str) -> Any:
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise CliError(f"{flag} {text[:24]!r}: give a date as YYYY-MM-DD")
+    return day
 
 
 DEMO_LIMITS = {"members": 5_000_000, "products": 100_000, "sales": 50_000_000}
@@ -442,6 +467,7 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     from models.schema import LedgerEntry
     from services.members import registry as members
     from services.core.errors import NotFound
+    from services.insights import customers
     from services.programme.rules import active_rules
 
     open_db(args.db)
@@ -461,7 +487,29 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "id": info.id, "name": info.name, "phone": info.phone, "card": info.card,
         "tier": info.tier_code, "balance": info.balance, "ledger": ledger,
+        "profile": customers.profile(member),
     }
+
+
+def cmd_segments(args: argparse.Namespace) -> dict[str, Any]:
+    """Customers in RFM segments (services.insights.segments), for the owner and managers."""
+    import datetime as dt
+
+    from services.insights import segments
+
+    at = iso_day(args.at, "--at") if args.at else None
+    limit = whole_number(args.limit, "--limit", 10_000_000, 1) if args.limit is not None else None
+    if limit is not None and not args.segment:
+        raise CliError("--limit is for --segment")
+    open_db(args.db)
+    acting_staff(args, "view_figures")
+    result = segments.segments(at)
+    if args.segment:
+        result["members_of"] = {"segment": args.segment,
+                                "members": segments.segment_members(args.segment, at, limit=limit)}
+    if args.pareto:
+        result["pareto"] = segments.pareto_curve(segments.window(dt.date.fromisoformat(result["at"])))
+    return result
 
 
 def cmd_cards(args: argparse.Namespace) -> dict[str, Any]:
@@ -938,7 +986,7 @@ HANDLERS = {
     "rules": cmd_rules, "product": cmd_product, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
-    "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "kpis": cmd_kpis,
+    "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "kpis": cmd_kpis, "segments": cmd_segments,
 }
 
 
@@ -972,6 +1020,19 @@ def print_human(command: str, result: dict[str, Any]) -> None:
                 print(f"  {kind[:-1]}: row {problem['row']}: {problem['message']}")
         if result.get("errors_file"):
             print(f"rejected rows: {result['errors_file']}")
+        return
+    if command == "segments":
+        print(f"segments at {result['at']} (visits from {result['window']['from']}): "
+              f"{result['buying']} of {result['members']} members bought, revenue {result['revenue']}")
+        for seg in result["segments"]:
+            share = "-" if seg["revenue_share"] is None else f"{seg['revenue_share']:.1%}"
+            print(f"  {seg['name']:20} {seg['members']:>9} {seg['revenue']:>14} {share:>7}")
+        if "pareto" in result:
+            top = result["pareto"]["top20_share"]
+            print(f"top 20 % of buyers: {'-' if top is None else f'{top:.1%}'} of their revenue")
+        for row in result.get("members_of", {}).get("members", []):
+            print(f"  {row['card'] or '-':14} {row['name'][:30]:30} R{row['r'] or '-'} F{row['f'] or '-'} "
+                  f"M{row['m'] or '-'} last {row['last_visit'] or '-'} visits {row['frequency']} sum {row['monetary']}")
         return
     if command == "bench-sync":
         from services.devtools.bench_sync import format_report as format_sync_report

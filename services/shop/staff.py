@@ -67,7 +67,7 @@ ACTIONS = {
     "edit_catalogue": "manager",
     "start_training": "manager",  # from the window; anyone may choose training at the sign-in
     "close_period": "manager",
-    "view_figures": "manager",  # the owner's figures (services.insights): the Reports page, main.py kpis
+    "view_figures": "manager",  # the owner's figures, customers' segments and profiles (services.insights)
     "shop_settings": "owner",
     "edit_rules": "owner",
     "manage_staff": "owner",
