@@ -17,7 +17,8 @@ from typing import Any, Sequence
 # Beside main.py, or inside the PyInstaller bundle (packaging/).
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
-            "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import")
+            "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import",
+            "churn")
 
 log = logging.getLogger("loyaltill")
 
@@ -252,9 +253,14 @@ def command_parser() -> argparse.ArgumentParser:
     bring.add_argument("--grant-points", action="store_true", help="history: a one-off grant of points by today's rules")
     bring.add_argument("--json", action="store_true")
 
+    churn = sub.add_parser("churn", help="lifetime value and who is slipping away: BG/NBD and Gamma-Gamma fitted on the visits (owner, manager)")
+    churn.add_argument("--db", type=Path, required=True)
+    churn.add_argument("--at", metavar="YYYY-MM-DD", help="the observation's last day (default: today on the shop's clock)")
+    churn.add_argument("--json", action="store_true")
+
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
-    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring,
+    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, churn,
               *staff_sub.choices.values(), *product_sub.choices.values()):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
         p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
@@ -449,9 +455,12 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
         {"id": str(e.id), "delta": e.delta, "kind": e.kind, "sale_id": str(e.sale_id) if e.sale_id else None}
         for e in LedgerEntry.select().where(LedgerEntry.member == member).order_by(LedgerEntry.created_at, LedgerEntry.id)
     ]
+    from services.insights import lifetime
+
     return {
         "id": info.id, "name": info.name, "phone": info.phone, "card": info.card,
         "tier": info.tier_code, "balance": info.balance, "ledger": ledger,
+        **lifetime.outlook(member),  # p_alive, expected_visits_90d, clv (the kept fit, refitted weekly)
     }
 
 
@@ -864,6 +873,16 @@ def cmd_audit(args: argparse.Namespace) -> dict[str, Any]:
     ]}
 
 
+def cmd_churn(args: argparse.Namespace) -> dict[str, Any]:
+    """Fit the visits and spend models up to --at, keep the fit for the members' outlook, print it."""
+    from services.insights import lifetime
+
+    at = parse_day(args.at, "--at")
+    open_db(args.db)
+    acting_staff(args, "view_figures")
+    return lifetime.fit_and_store(at).as_json()
+
+
 def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
     """The owner's import: the same flow as the window's wizard (services.imports.runner)."""
     from services.imports import columns, runner
@@ -906,7 +925,7 @@ HANDLERS = {
     "rules": cmd_rules, "product": cmd_product, "simulate": cmd_simulate, "period": cmd_period,
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
-    "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import,
+    "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "churn": cmd_churn,
 }
 
 

@@ -67,6 +67,7 @@ ACTIONS = {
     "edit_catalogue": "manager",
     "start_training": "manager",  # from the window; anyone may choose training at the sign-in
     "close_period": "manager",
+    "view_figures": "manager",  # the owner's figures, segments, lifetime value (services.insights)
     "shop_settings": "owner",
     "edit_rules": "owner",
     "manage_staff": "owner",
