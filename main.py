@@ -107,10 +107,11 @@ def command_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=int, default=2000)
     bench.add_argument("--printing", action="store_true", help="time receipt PDFs and 1,000 cards instead")
     bench.add_argument("--json", action="store_true")
-    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period", "import"), default="till",
+    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period", "import", "churn"), default="till",
                        help="till: lookups, sales, start-up; pricing: a 100-line cart; whatif: a replay of every sale; "
                             "period: a sale's wait for the write lock while 'period' runs (changes the file); "
-                            "import: a sales history imported beside a raw executemany (changes the file)")
+                            "import: a sales history imported beside a raw executemany (changes the file); "
+                            "churn: the lifetime fit over --members simulated members (default 1,000,000) in a file of its own")
     bench.add_argument("--receipts", type=int, default=100_000, help="--what import: receipts in the history file")
     bench.add_argument("--members", type=int, help="--what import: N customers imported first by the members import (default: receipts / 5 customers the history makes)")
 
@@ -541,6 +542,12 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
         if not 1 <= args.receipts <= 10_000_000 or args.members is not None and not 1 <= args.members <= 10_000_000:
             raise CliError("--receipts and --members must be 1 to 10,000,000")
         return {"import_bench": run_import_bench(args.db, Path(__file__).resolve(), args.receipts, args.members)}
+    if args.what == "churn":
+        from services.devtools.bench_churn import run_churn_bench
+
+        if args.members is not None and not 1_000 <= args.members <= 10_000_000:
+            raise CliError("--members must be 1,000 to 10,000,000")
+        return {"churn_bench": run_churn_bench(RESOURCES, args.members or 1_000_000)}
     out: dict[str, Any] = {}
     if args.what in ("till", "all"):
         out.update(run_bench(args.db, rounds=args.rounds, main_py=Path(__file__).resolve()))
@@ -934,6 +941,11 @@ def print_human(command: str, result: dict[str, Any]) -> None:
         from services.devtools.bench_period import format_period_report
 
         print(format_period_report(result["period_bench"]))
+        return
+    if command == "bench" and "churn_bench" in result:
+        from services.devtools.bench_churn import format_churn_report
+
+        print(format_churn_report(result["churn_bench"]))
         return
     if command == "bench" and "import_bench" in result:
         from services.devtools.bench_import import format_import_report

@@ -152,14 +152,15 @@ def read_history(at: dt.date, cal_end: dt.date, zone: Any) -> History:
     empty = np.empty(0)
     if start is None or start > at:
         return History(empty, empty, empty, empty, empty, empty)
-    sql, params = visits_sql(Period(start, at), zone)
+    sql, params = visits_sql(Period(start, at), zone, scan=True)  # all of history: read straight through
+    # One GROUP BY over the visits; the first visit's value rides on MIN of (day << 40) + value
+    # (a visit's value is far below 2**39 minor units), so no window or second pass is needed.
     query = (
-        f"WITH v AS ({sql}), k AS (SELECT member_id, {_ORDINAL} AS d, value,"
-        " ROW_NUMBER() OVER (PARTITION BY member_id ORDER BY day) AS k FROM v)"
-        " SELECT COUNT(*), MIN(d), MAX(d), SUM(CASE WHEN k > 1 THEN value ELSE 0 END),"
-        " SUM(d <= ?), COALESCE(MAX(CASE WHEN d <= ? THEN d END), 0) FROM k GROUP BY member_id")
+        f"SELECT COUNT(*), MIN(d), MAX(d), SUM(value) - (MIN((d << 40) + value) - (MIN(d) << 40)),"
+        f" SUM(d <= ?), COALESCE(MAX(CASE WHEN d <= ? THEN d END), 0)"
+        f" FROM (SELECT member_id, {_ORDINAL} AS d, value FROM ({sql})) GROUP BY member_id")
     cal = cal_end.toordinal()
-    rows = db.obj.execute_sql(query, [*params, cal, cal]).fetchall()
+    rows = db.obj.execute_sql(query, [cal, cal, *params]).fetchall()
     table = np.array(rows, dtype=float).reshape(-1, 6)
     return History(*(table[:, i] for i in range(6)))
 
@@ -173,20 +174,24 @@ def holdout_days(at: dt.date, start: dt.date | None) -> int:
 
 
 def _triples(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """Distinct (x, t_x, T) with their counts and, per member, the index of theirs."""
+    """Distinct (x, t_x, T) with their counts and, per member, the index of theirs. All are
+    whole days (0 <= x, t_x <= T), so a triple is one integer and np.unique stays one-dimensional."""
     if not len(x):
         return [x, t_x, T], np.empty(0), np.empty(0, dtype=int)
-    key = np.column_stack([x, t_x, T])
-    rows, inverse, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
-    return [rows[:, 0], rows[:, 1], rows[:, 2]], counts.astype(float), inverse.reshape(-1)
+    base = int(T.max()) + 1
+    key = (x.astype(np.int64) * base + t_x.astype(np.int64)) * base + T.astype(np.int64)
+    keys, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    triple = [keys // (base * base), keys // base % base, keys % base]
+    return [v.astype(float) for v in triple], counts.astype(float), inverse.reshape(-1)
 
 
-def _fit_visits(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[btyd.BgNbd | None, str | None]:
+def _fit_visits(x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
+                start: btyd.BgNbd | None = None) -> tuple[btyd.BgNbd | None, str | None]:
     if int((x > 0).sum()) < MIN_REPEAT:
         return None, "not_enough_history"
     (ux, ut, uT), w, _inv = _triples(x, t_x, T)
     try:
-        model = btyd.fit_bgnbd(ux, ut, uT, w)
+        model = btyd.fit_bgnbd(ux, ut, uT, w, start=start)
     except btyd.FitFailed:
         return None, "fit_failed"
     logs = np.log([model.r, model.alpha])
@@ -214,10 +219,10 @@ def _round(value: float) -> int:
     return int(math.floor(value + 0.5))
 
 
-def _holdout(h: History, at: dt.date, days: int) -> dict[str, Any] | None:
-    """Fit on the days before the holdout; predicted vs actual visits in it."""
+def _holdout(h: History, at: dt.date, days: int) -> tuple[dict[str, Any], btyd.BgNbd | None]:
+    """Fit on the days before the holdout; predicted vs actual visits in it (and that fit)."""
     if days < 1:
-        return {"days": 0, "enough": False, "reason": "not_enough_history"}
+        return {"days": 0, "enough": False, "reason": "not_enough_history"}, None
     cal_end = at - dt.timedelta(days=days)
     known = h.first <= cal_end.toordinal()
     x = h.cal_visits[known] - 1
@@ -228,7 +233,7 @@ def _holdout(h: History, at: dt.date, days: int) -> dict[str, Any] | None:
     base = {"days": days, "from": (cal_end + dt.timedelta(days=1)).isoformat(), "to": at.isoformat(),
             "calibration_to": cal_end.isoformat(), "members": int(known.sum())}
     if model is None:
-        return base | {"enough": False, "reason": reason}
+        return base | {"enough": False, "reason": reason}, None
     (ux, ut, uT), _w, inverse = _triples(x, t_x, T)
     predicted = btyd.expected_visits(model, days, ux, ut, uT)[inverse]
     bucket = np.minimum(x, X_BUCKETS - 1).astype(int)
@@ -243,7 +248,7 @@ def _holdout(h: History, at: dt.date, days: int) -> dict[str, Any] | None:
         "predicted": round(float(predicted.sum()), 2), "actual": int(actual.sum()),
         "mean_absolute_error": round(float(np.abs(predicted - actual).mean()), 4),
         "by_x": by_x,
-    }
+    }, model
 
 
 def fit(at: dt.date | None = None, *, now: dt.datetime | None = None) -> Fit:
@@ -263,9 +268,10 @@ def fit(at: dt.date | None = None, *, now: dt.datetime | None = None) -> Fit:
                  fitted_at=now)
     if not members:
         return Fit(model=None, spend=None, summary=None, holdout=None, reason="no_history", **blank)
-    model, reason = _fit_visits(x, t_x, T)
+    holdout, calibrated = _holdout(h, at, days)  # first: its parameters are where the full fit starts
+    model, reason = _fit_visits(x, t_x, T, start=calibrated)
     if model is None:
-        return Fit(model=None, spend=None, summary=None, holdout=None, reason=reason, **blank)
+        return Fit(model=None, spend=None, summary=None, holdout=holdout, reason=reason, **blank)
     spend, spend_reason = _fit_spend(x, h.repeat_value)
     (ux, ut, uT), _w, inverse = _triples(x, t_x, T)
     alive = btyd.p_alive(model, ux, ut, uT)[inverse]
@@ -281,7 +287,7 @@ def fit(at: dt.date | None = None, *, now: dt.datetime | None = None) -> Fit:
         m_x = np.where(x > 0, h.repeat_value / np.where(x > 0, x, 1), 0.0)
         value = btyd.expected_average_value(spend, x, m_x)
         summary["mean_clv"] = _round(float((year * value).mean()) * percent / 100)
-    return Fit(model=model, spend=spend, summary=summary, holdout=_holdout(h, at, days), reason=None,
+    return Fit(model=model, spend=spend, summary=summary, holdout=holdout, reason=None,
                spend_reason=spend_reason, **blank)
 
 
