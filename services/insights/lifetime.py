@@ -29,6 +29,7 @@ import numpy as np
 
 from models import db
 from models.schema import Member, Setting, utcnow
+from services.core.error_texts import N_
 from services.core.messages import _
 from services.core.storage import write_transaction
 from services.insights import btyd
@@ -45,10 +46,10 @@ CACHE_DAYS = 7
 CACHE_VERSION = 1
 X_BUCKETS = 8  # holdout by repeat visits 0..6 and 7+
 
-REASONS = {
-    "no_history": "There are no members' visits before this day.",
-    "not_enough_history": "Not enough history to fit the model: fewer than {least} members came back a second time.",
-    "fit_failed": "The model could not be fitted to this history.",
+REASONS = {  # why there is no model: a code in the JSON, worded here
+    "no_history": N_("There are no members' visits before this day."),
+    "not_enough_history": N_("Not enough history to fit the model: fewer than {least} members came back a second time."),
+    "fit_failed": N_("The model could not be fitted to this history."),
 }
 
 
