@@ -80,7 +80,7 @@ class Fit:
             "gamma_gamma": g and {"p": g.p, "q": g.q, "gamma": g.gamma},
             "members": self.members, "repeat_members": self.repeat_members,
             "summary": self.summary, "fit": self.holdout,
-            "enough": m is not None, "notes": notes(m),
+            "enough": m is not None, "notes": notes(m, g),
             "reason": self.reason, "message": self.reason and reason_text(self.reason),
             "spend_reason": self.spend_reason,
             "margin": {"percent": self.margin_percent, "source": self.margin_source},
@@ -101,17 +101,18 @@ class Fit:
             fitted_at=dt.datetime.fromisoformat(data["fitted_at"]) if data["fitted_at"] else None)
 
 
-def notes(m: btyd.BgNbd | None) -> list[str]:
-    """What a fit at the edge of the model means, as codes: "same_rate" (the spread of the
-    members' rates vanished, r large: everyone visits about every alpha / r days) and
-    "no_dropout" (the mean dropout a / (a + b) after a visit is next to nothing)."""
-    if m is None:
-        return []
+def notes(m: btyd.BgNbd | None, g: btyd.GammaGamma | None = None) -> list[str]:
+    """What a fit at the edge of the models means, as codes: "same_rate" (the spread of the
+    members' rates vanished, r large: everyone visits about every alpha / r days), "no_dropout"
+    (the mean dropout a / (a + b) after a visit is next to nothing), "same_spend" (q large: every
+    member's mean visit value is the shop's, p * gamma / (q - 1))."""
     found = []
-    if m.r > 1e3:
+    if m is not None and m.r > 1e3:
         found.append("same_rate")
-    if m.a / (m.a + m.b) < 1e-4:
+    if m is not None and m.a / (m.a + m.b) < 1e-4:
         found.append("no_dropout")
+    if g is not None and g.q > 1e3:
+        found.append("same_spend")
     return found
 
 

@@ -273,3 +273,9 @@ def test_the_fit_is_kept_and_refitted_after_a_week(shop):
     from services.sync.client import LOCAL_KEYS
 
     assert lifetime.CACHE_KEY in LOCAL_KEYS  # this till's own: never sent to the hub
+
+
+def test_a_fit_at_the_models_edge_says_so():
+    assert lifetime.notes(TRUE, btyd.GammaGamma(6.25, 3.74, 15.44)) == []
+    assert lifetime.notes(btyd.BgNbd(7e6, 6e7, 0.005, 1.2e7), btyd.GammaGamma(1.4, 959, 6e7)) == ["same_rate", "no_dropout"]
+    assert lifetime.notes(None, btyd.GammaGamma(2.4, 1524, 6.5e7)) == ["same_spend"]
