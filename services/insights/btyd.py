@@ -122,33 +122,52 @@ def fit_bgnbd(x: Any, t_x: Any, T: Any, weights: Any = None, start: BgNbd | None
     total = w.sum()
     if not total or not (x > 0).any():
         raise FitFailed("no repeat purchases to fit")
-    ix, it, iT = _Indexed(x), _Indexed(t_x), _Indexed(T)
-    repeat = x > 0
-    ux_repeat = np.where(ix.values > 0, ix.values, 1.0)
+    ww = w / total
+    # Customers with no repeat visit: their log-likelihood is r log(alpha) - r log(alpha + T),
+    # so they enter only through the weight of each distinct T.
+    zero = x == 0
+    z_T, z_w = np.unique(T[zero], return_inverse=True)
+    z_w = np.bincount(z_w.reshape(-1), weights=ww[zero], minlength=len(z_T)) if len(z_T) else z_w
+    w_zero = float(ww[zero].sum())
+    # Repeat customers: the special functions once per distinct x, t_x, T; weights summed per x.
+    xr, ix, it, iT, wr = x[~zero], _Indexed(x[~zero]), _Indexed(t_x[~zero]), _Indexed(T[~zero]), ww[~zero]
+    w_per_x = np.bincount(ix.index, weights=wr, minlength=len(ix.values))
 
     def objective(logs: np.ndarray) -> tuple[float, np.ndarray]:
         """Minus the mean log-likelihood and its gradient in the log-parameters (digammas of
         the paper's equation 6; the two terms' shares s2, s3 of the likelihood weight them)."""
         r, alpha, a, b = np.exp(logs)
         ux, psi = ix.values, special.digamma
-        head = special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha) - special.betaln(a, b)
+        log_alpha = np.log(alpha)
+        # no repeat visit
+        z_log = np.log(alpha + z_T)
+        value = w_zero * r * log_alpha - r * np.dot(z_w, z_log)
+        d_r = w_zero * log_alpha - np.dot(z_w, z_log)
+        d_alpha = w_zero * r / alpha - r * np.dot(z_w, 1 / (alpha + z_T))
+        d_a = d_b = 0.0
+        # repeat visits
+        head = special.gammaln(r + ux) - special.gammaln(r) + r * log_alpha - special.betaln(a, b)
         stay = special.betaln(a, b + ux)
-        drop = special.betaln(a + 1, b + ux_repeat - 1)
-        rx = r + x
+        drop = special.betaln(a + 1, b + ux - 1)
+        rx = r + xr
         log_T, log_t = np.log(alpha + iT.values)[iT.index], np.log(alpha + it.values)[it.index]
         a2 = stay[ix.index] - rx * log_T
-        a3 = np.where(repeat, drop[ix.index] - rx * log_t, -np.inf)
+        a3 = drop[ix.index] - rx * log_t
         both = np.logaddexp(a2, a3)
-        s2, s3 = np.exp(a2 - both), np.exp(a3 - both)
-        ww = w / total
-        value = -np.dot(ww, head[ix.index] + both)
+        s2 = np.exp(a2 - both)
+        s3 = 1 - s2
+        value += np.dot(w_per_x, head) + np.dot(wr, both)
+        s2_per_x = np.bincount(ix.index, weights=wr * s2, minlength=len(ux))
+        s3_per_x = w_per_x - s2_per_x
         psi_abx = psi(a + b + ux)
-        d_r = np.dot(ww, (psi(r + ux) - psi(r))[ix.index] + np.log(alpha) - s2 * log_T - s3 * log_t)
-        d_alpha = np.dot(ww, r / alpha - rx * (s2 / (alpha + iT.values)[iT.index] + s3 / (alpha + it.values)[it.index]))
-        d_a = np.dot(ww, -(psi(a) - psi(a + b)) + s2 * (psi(a) - psi_abx)[ix.index] + s3 * (psi(a + 1) - psi_abx)[ix.index])
-        d_b = np.dot(ww, -(psi(b) - psi(a + b)) + s2 * (psi(b + ux) - psi_abx)[ix.index]
-                     + s3 * (psi(b + ux_repeat - 1) - psi_abx)[ix.index])
-        return _finite(value, -np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b]))
+        d_r += np.dot(w_per_x, psi(r + ux) - psi(r) + log_alpha) - np.dot(wr, s2 * log_T + s3 * log_t)
+        d_alpha += w_per_x.sum() * r / alpha - np.dot(
+            wr * rx, s2 / (alpha + iT.values)[iT.index] + s3 / (alpha + it.values)[it.index])
+        d_a += (-(psi(a) - psi(a + b)) * w_per_x.sum() + np.dot(s2_per_x, psi(a) - psi_abx)
+                + np.dot(s3_per_x, psi(a + 1) - psi_abx))
+        d_b += (-(psi(b) - psi(a + b)) * w_per_x.sum() + np.dot(s2_per_x, psi(b + ux) - psi_abx)
+                + np.dot(s3_per_x, psi(b + ux - 1) - psi_abx))
+        return _finite(-value, -np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b]))
 
     origin = (np.log(start.as_tuple()) if start is not None
               else np.log([1.0, max(float(np.average(T, weights=w)), 1e-3) / 4, 1.0, 1.0]))
