@@ -230,6 +230,11 @@ def test_each_members_outlook_agrees_with_the_summary(shop):
     g = found.spend
     year = btyd.expected_visits(found.model, 365, [0], [0], [(AT - min(visits[once])).days])[0]
     assert outlooks[once]["clv"] == round(year * g.p * g.gamma / (g.q - 1))
+    # A member who never bought has no outlook (and is not among the fitted members).
+    from tests.unit.shopkit import add_member
+
+    newcomer, _card = add_member("Новый", shop["cashier"])
+    assert lifetime.member_outlook(newcomer, found) == {"p_alive": None, "expected_visits_90d": None, "clv": None}
 
 
 def test_the_margin_the_owner_set_scales_the_clv_and_is_named(shop):
