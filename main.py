@@ -18,7 +18,7 @@ from typing import Any, Sequence
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
             "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import", "kpis",
-            "segments")
+            "segments", "churn")
 
 log = logging.getLogger("loyaltill")
 
@@ -107,10 +107,11 @@ def command_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=int, default=2000)
     bench.add_argument("--printing", action="store_true", help="time receipt PDFs and 1,000 cards instead")
     bench.add_argument("--json", action="store_true")
-    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period", "import", "kpis"), default="till",
+    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period", "import", "kpis", "churn"), default="till",
                        help="till: lookups, sales, start-up; pricing: a 100-line cart; whatif: a replay of every sale; "
                             "period: a sale's wait for the write lock while 'period' runs (changes the file); "
-                            "import: a sales history imported beside a raw executemany (changes the file)")
+                            "import: a sales history imported beside a raw executemany (changes the file); "
+                            "churn: the lifetime fit over --members simulated members (default 1,000,000) in a file of its own")
     bench.add_argument("--receipts", type=int, default=100_000, help="--what import: receipts in the history file")
     bench.add_argument("--members", type=int, help="--what import: N customers imported first by the members import (default: receipts / 5 customers the history makes); --what kpis: members (default 200,000)")
     bench.add_argument("--sales", type=int, default=1_000_000, help="--what kpis: sales over two years")
@@ -270,9 +271,14 @@ def command_parser() -> argparse.ArgumentParser:
     seg.add_argument("--pareto", action="store_true", help="also the 20/80 curve over the same 365 days")
     seg.add_argument("--json", action="store_true")
 
+    churn = sub.add_parser("churn", help="lifetime value and who is slipping away: BG/NBD and Gamma-Gamma fitted on the visits (owner, manager)")
+    churn.add_argument("--db", type=Path, required=True)
+    churn.add_argument("--at", metavar="YYYY-MM-DD", help="the observation's last day (default: today on the shop's clock)")
+    churn.add_argument("--json", action="store_true")
+
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
-    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, kpis, seg,
+    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, kpis, seg, churn,
               *staff_sub.choices.values(), *product_sub.choices.values()):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
         p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
@@ -484,10 +490,13 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
         {"id": str(e.id), "delta": e.delta, "kind": e.kind, "sale_id": str(e.sale_id) if e.sale_id else None}
         for e in LedgerEntry.select().where(LedgerEntry.member == member).order_by(LedgerEntry.created_at, LedgerEntry.id)
     ]
+    from services.insights import lifetime
+
     return {
         "id": info.id, "name": info.name, "phone": info.phone, "card": info.card,
         "tier": info.tier_code, "balance": info.balance, "ledger": ledger,
         "profile": customers.profile(member),
+        **lifetime.outlook(member),  # p_alive, expected_visits_90d, clv (the kept fit, refitted weekly)
     }
 
 
@@ -596,6 +605,12 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
         if not 1 <= args.receipts <= 10_000_000 or args.members is not None and not 1 <= args.members <= 10_000_000:
             raise CliError("--receipts and --members must be 1 to 10,000,000")
         return {"import_bench": run_import_bench(args.db, Path(__file__).resolve(), args.receipts, args.members)}
+    if args.what == "churn":
+        from services.devtools.bench_churn import run_churn_bench
+
+        if args.members is not None and not 1_000 <= args.members <= 10_000_000:
+            raise CliError("--members must be 1,000 to 10,000,000")
+        return {"churn_bench": run_churn_bench(RESOURCES, args.members or 1_000_000)}
     out: dict[str, Any] = {}
     if args.what in ("till", "all"):
         out.update(run_bench(args.db, rounds=args.rounds, main_py=Path(__file__).resolve()))
@@ -928,6 +943,16 @@ def cmd_audit(args: argparse.Namespace) -> dict[str, Any]:
     ]}
 
 
+def cmd_churn(args: argparse.Namespace) -> dict[str, Any]:
+    """Fit the visits and spend models up to --at, keep the fit for the members' outlook, print it."""
+    from services.insights import lifetime
+
+    at = parse_day(args.at, "--at")
+    open_db(args.db)
+    acting_staff(args, "view_figures")
+    return lifetime.fit_and_store(at).as_json()
+
+
 def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
     """The owner's import: the same flow as the window's wizard (services.imports.runner)."""
     from services.imports import columns, runner
@@ -987,6 +1012,7 @@ HANDLERS = {
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
     "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "kpis": cmd_kpis, "segments": cmd_segments,
+    "churn": cmd_churn,
 }
 
 
@@ -1000,6 +1026,11 @@ def print_human(command: str, result: dict[str, Any]) -> None:
         from services.devtools.bench_kpis import format_kpis_report
 
         print(format_kpis_report(result["kpis_bench"]))
+        return
+    if command == "bench" and "churn_bench" in result:
+        from services.devtools.bench_churn import format_churn_report
+
+        print(format_churn_report(result["churn_bench"]))
         return
     if command == "bench" and "import_bench" in result:
         from services.devtools.bench_import import format_import_report

@@ -122,12 +122,16 @@ EXTRA_SALE_COLUMNS = ("discount", "points_value", "points_redeemed", "points_ear
 
 
 def receipts_sql(period: Period, zone: Any, *, store: Any = None,
-                 extra: tuple[str, ...] = (), members_only: bool = False) -> tuple[str, list[Any]]:
+                 extra: tuple[str, ...] = (), members_only: bool = False,
+                 scan: bool = False) -> tuple[str, list[Any]]:
     """A SELECT of the period's receipts: id, member_id, cashier_id, till_id, store_id,
     created_at, day (the shop's date, text), value (net of returns, minor units), imported;
     then the sale's own columns named in `extra` (EXTRA_SALE_COLUMNS), as sold.
     `members_only`: members' receipts alone, read in member order through the sale's
     (member, created_at) index, so that a GROUP BY member_id over them needs no sort.
+
+    `scan`: read the sales straight through, not by an index — for a period holding most of
+    the history (SQLite would otherwise walk an index and look every row up, several times slower).
 
     Use it as a sub-query or a CTE: `WITH r AS (<sql>) SELECT ... FROM r`."""
     lo, hi = utc_span(period, zone)
@@ -146,7 +150,7 @@ def receipts_sql(period: Period, zone: Any, *, store: Any = None,
         ' (SELECT store_id FROM "till" t WHERE t.id = s.till_id) AS store_id, s.created_at AS created_at,'
         # (a sub-query, not a join: a query that does not name store_id does not look the till up)
         f" {day} AS day, s.total - COALESCE(r.value, 0) AS value, s.imported AS imported" + more +
-        ' FROM "sale" s' + (" INDEXED BY sale_member_id_created_at" if members_only else "") +
+        ' FROM "sale" s' + (" INDEXED BY sale_member_id_created_at" if members_only else " NOT INDEXED" if scan else "") +
         ' LEFT JOIN (SELECT sale_id, SUM(value) AS value FROM "sale_return" GROUP BY sale_id) r ON r.sale_id = s.id'
         " WHERE" + (" s.member_id IS NOT NULL AND" if members_only else "") +
         " s.created_at >= ? AND s.created_at < ?" + where_store +
@@ -155,8 +159,8 @@ def receipts_sql(period: Period, zone: Any, *, store: Any = None,
     return sql, params
 
 
-def visits_sql(period: Period, zone: Any, *, store: Any = None) -> tuple[str, list[Any]]:
+def visits_sql(period: Period, zone: Any, *, store: Any = None, scan: bool = False) -> tuple[str, list[Any]]:
     """A SELECT of the period's visits: member_id, day, receipts, value (members only)."""
-    sql, params = receipts_sql(period, zone, store=store)
+    sql, params = receipts_sql(period, zone, store=store, scan=scan)
     return ("SELECT member_id, day, COUNT(*) AS receipts, SUM(value) AS value"
             f" FROM ({sql}) WHERE member_id IS NOT NULL GROUP BY member_id, day"), params
