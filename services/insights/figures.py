@@ -47,7 +47,7 @@ from services.core.errors import InputError
 from services.core.messages import _
 from services.core.money import round_div
 from services.core.storage import write_transaction
-from services.insights import basis
+from services.insights import basis, summary
 from services.insights.basis import Period
 from services.shop import staff as auth
 from services.shop.settings import get_setting, set_setting, shop_info
@@ -146,8 +146,10 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
     zone = basis.shop_zone()
     store_id = _store_id(store)
     before = period.previous()
+    summary.refresh()  # the visits and days' rows of what was sold since the last figures
     with db.obj.atomic():  # one snapshot for every pass
-        members = _member_pass(period, before, zone, store_id)
+        members = (_member_pass(period, before, zone, store_id) if store_id is not None
+                   else _visit_pass(period, before))
         cuts = _cut_pass(period, before, zone, store_id)
         for key, rows in (("now", [c for c in cuts if c[1] is not None]), ("before", [c for c in cuts if c[1] is None])):
             for who, mine in (("other", [c for c in rows if not c[2]]), ("member", [c for c in rows if c[2]])):
@@ -232,6 +234,11 @@ def _member_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
         f" MAX({now_}) AS ca, MAX({before_}) AS pa, MAX({before_}) AS ea"
         f" FROM ({sql}) GROUP BY member_id",
         [c, c, p, c, p, c, an, ab, c, e, p, *params])
+    return _member_sums()
+
+
+def _member_sums() -> dict[str, dict[str, Any]]:
+    """The period's and the one before's member figures from temp.fig_member."""
     out = {}
     for key, (v, val, act, other) in {
         "now": ("cv", "cval", "ca", "pv"),  # retention: bought before, and now?
@@ -250,6 +257,24 @@ def _member_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
     for figures in out.values():  # retention: over the members who bought in the period before
         figures["retention_base"], figures["retained"] = figures["other_buyers"], figures["kept"]
     return out
+
+
+def _visit_pass(period: Period, before: Period) -> dict[str, dict[str, Any]]:
+    """Pass 1 for the whole shop: per member from the visits of services.insights.summary
+    (a row per member and day, read in member order: no sort) into temp.fig_member."""
+    active_now = period.end - dt.timedelta(days=ACTIVE_DAYS - 1)
+    active_before = before.end - dt.timedelta(days=ACTIVE_DAYS - 1)
+    earlier = before.previous()
+    c, p, e, an, ab = (d.isoformat() for d in (period.start, before.start, earlier.start, active_now, active_before))
+    db.obj.execute_sql("DROP TABLE IF EXISTS temp.fig_member")
+    db.obj.execute_sql(
+        "CREATE TEMP TABLE fig_member AS SELECT member_id,"
+        " SUM(day >= ?) AS cv, SUM(CASE WHEN day >= ? THEN value ELSE 0 END) AS cval,"
+        " SUM(day >= ? AND day < ?) AS pv, SUM(CASE WHEN day >= ? AND day < ? THEN value ELSE 0 END) AS pval,"
+        " MAX(day >= ?) AS ca, MAX(day >= ? AND day < ?) AS pa, MAX(day >= ? AND day < ?) AS ea"
+        ' FROM "visit" WHERE day >= ? AND day <= ? GROUP BY member_id',
+        [c, c, p, c, p, c, an, ab, c, e, p, min(e, ab), period.end.isoformat()])
+    return _member_sums()
 
 
 def _top_share(visits: str, value: str, top: int) -> int | None:
@@ -309,18 +334,16 @@ def _bucket_sql(period: Period, day: str) -> str:
 
 def _cut_pass(period: Period, before: Period, zone: Any, store_id: bytes | None) -> list[tuple[Any, ...]]:
     """Pass 2: (cashier_id, bucket, is_member, receipts, revenue, discounts, points paid) of the period and of the one
-    before it (bucket None: the receipts of nobody there count in its figures).  A receipt's
-    bucket is found from its stored UTC time against each bucket's first instant on the
-    shop's clock: the same as its day's, without working out the day."""
-    sql, params = basis.receipts_sql(Period(before.start, period.end), zone, store=store_id,
-                                     extra=("discount", "points_value"))
+    before it (bucket None: the receipts of nobody there count in its figures), from the
+    days' rows of services.insights.summary (a few per till, cashier and day)."""
     firsts = [max(b, period.start) for b in _buckets(period)]
-    whens = " ".join(f"WHEN created_at >= ? THEN '{b.isoformat()}'"
+    whens = " ".join(f"WHEN day >= '{first.isoformat()}' THEN '{b.isoformat()}'"
                      for b, first in reversed(list(zip(_buckets(period), firsts))))
+    mine = "" if store_id is None else ' AND till_id IN (SELECT id FROM "till" WHERE store_id = ?)'
     return db.obj.execute_sql(
-        f"SELECT cashier_id, CASE {whens} END AS bucket, member_id IS NOT NULL, COUNT(*), SUM(value),"
-        " SUM(sale_discount), SUM(sale_points_value)"
-        f" FROM ({sql}) GROUP BY 1, 2, 3", [_start(first, zone) for first in reversed(firsts)] + params).fetchall()
+        f"SELECT NULLIF(cashier_id, x''), CASE {whens} END AS bucket, is_member, SUM(receipts), SUM(revenue),"
+        f' SUM(discount), SUM(points_value) FROM "sale_day" WHERE day >= ? AND day <= ?{mine} GROUP BY 1, 2, 3',
+        _with_store([before.start.isoformat(), period.end.isoformat()], store_id)).fetchall()
 
 
 def _enrolled(period: Period, zone: Any, store_id: bytes | None) -> dict[Any, int]:

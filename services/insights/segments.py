@@ -52,7 +52,7 @@ from models.schema import utcnow
 from services.core import messages
 from services.core.error_texts import N_
 from services.core.money import round_div
-from services.insights import basis
+from services.insights import basis, summary
 from services.insights.basis import Period
 
 WINDOW_DAYS = 365
@@ -152,6 +152,7 @@ def _scored(at: dt.date) -> Period:
     for those who bought before the window only.  Kept for the next call at the same day
     while nothing is written (the window shows the counts, then a segment's members)."""
     span = window(at)
+    summary.refresh()  # before the key: a refresh that writes nothing changes nothing of it
     if _built.get("key") == _state(at) and db.execute_sql(
             "SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'rfm_member'").fetchone()[0]:
         return span
@@ -162,10 +163,12 @@ def _scored(at: dt.date) -> Period:
                    " receipts INTEGER, revenue INTEGER)")
     first = db.execute_sql('SELECT MIN(created_at) FROM "sale"').fetchone()[0]
     if first is not None and basis.today(dt.datetime.fromisoformat(first), zone) <= at:
-        sql, params = _member_sums_sql(span, zone)
-        db.execute_sql(f"INSERT INTO temp.rfm_raw {sql}", params)
-        sql, params = _before_sql(dt.datetime.fromisoformat(first), span, zone)
-        db.execute_sql(f"INSERT OR IGNORE INTO temp.rfm_raw SELECT *, 0, 0, 0 FROM ({sql})", params)
+        # One pass over the visits (services.insights.summary, in member order: no sort): the
+        # window's sums, and the last visit of those who bought before it only (visits 0).
+        start = span.start.isoformat()
+        db.execute_sql("INSERT INTO temp.rfm_raw SELECT member_id, MAX(day), SUM(day >= ?),"
+                       " SUM(CASE WHEN day >= ? THEN receipts ELSE 0 END), SUM(CASE WHEN day >= ? THEN value ELSE 0 END)"
+                       ' FROM "visit" WHERE day <= ? GROUP BY member_id', [start, start, start, at.isoformat()])
     db.execute_sql(
         "CREATE TEMP TABLE rfm_member AS"
         " WITH n AS (SELECT COUNT(*) AS n FROM temp.rfm_raw WHERE visits > 0),"
@@ -274,11 +277,12 @@ def pareto_curve(period: Period | None = None, *, points: int = 100,
         raise ValueError("points: 1 to 10000")
     zone = basis.shop_zone()
     period = period or window(basis.today(now or utcnow(), zone))
-    sql, params = basis.receipts_sql(period, zone)
+    summary.refresh()
     db.execute_sql("DROP TABLE IF EXISTS temp.pareto_member")
-    try:  # one pass over the period's receipts (read as written, see _member_sums_sql), then the sums twice
-        db.execute_sql("CREATE TEMP TABLE pareto_member AS SELECT member_id, SUM(value) AS v"
-                       f" FROM ({sql}) WHERE +member_id IS NOT NULL GROUP BY +member_id", params)
+    try:  # one pass over the period's visits (services.insights.summary, in member order), then the sums twice
+        db.execute_sql('CREATE TEMP TABLE pareto_member AS SELECT member_id, SUM(value) AS v FROM "visit"'
+                       " WHERE day >= ? AND day <= ? GROUP BY member_id",
+                       [period.start.isoformat(), period.end.isoformat()])
         n, total = db.execute_sql("SELECT COUNT(*), SUM(v) FROM temp.pareto_member").fetchone()
         total = total or 0
         wanted = sorted({k * n // points for k in range(points + 1)} | {n // 5})
