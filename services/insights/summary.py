@@ -108,11 +108,13 @@ def refresh(progress: Callable[[int], None] | None = None, should_stop: Callable
     found = state()
     if found is not None and found["zone"] == _zone_key(zone) and not _pending(found):
         return done  # nothing new: no write transaction at all
-    if found is None or found["zone"] != _zone_key(zone):
-        _reset(zone)
-        done["rebuilt"] = 1
     # rest_first: the rest with the lock free comes before a next chunk, none after the last.
     pace = pace or Pace(FIRST_CHUNK, most=MOST_CHUNK, rest_first=True)
+    if found is None or found["zone"] != _zone_key(zone):
+        done["sales"] = _rebuild(zone, pace, progress, should_stop)
+        done["rebuilt"] = 1
+        if state() is None:
+            return done  # stopped before the end: the next refresh starts again
     while not (should_stop and should_stop()):
         with pace.chunk():
             found = state()
@@ -132,20 +134,77 @@ def refresh(progress: Callable[[int], None] | None = None, should_stop: Callable
 
 def rebuild(progress: Callable[[int], None] | None = None,
             should_stop: Callable[[], bool] | None = None) -> dict[str, int]:
-    """Empty the summary and count every sale again (chunked, with progress)."""
-    _reset(basis.shop_zone())
-    done = refresh(progress, should_stop)
-    done["rebuilt"] = 1
-    return done
-
-
-def _reset(zone: Any) -> None:
+    """Count every sale again from scratch (chunked, with progress)."""
     with write_transaction():
-        db.obj.execute_sql('DELETE FROM "visit"')
-        db.obj.execute_sql('DELETE FROM "sale_day"')
-        db.obj.execute_sql('DELETE FROM "sale_changed"')
-        # The returns so far come in with their sales; only later ones need a recount.
-        _save({"version": VERSION, "zone": _zone_key(zone), "sale": 0, "return": _last("sale_return")})
+        Setting.delete().where(Setting.key == STATE_KEY).execute()
+    return refresh(progress, should_stop)
+
+
+def _rebuild(zone: Any, pace: Pace, progress: Callable[[int], None] | None,
+             should_stop: Callable[[], bool] | None) -> int:
+    """The whole summary from the sales up to now: grouped once into temporary tables in key
+    order (a read: the till sells on meanwhile), then copied into the summary in chunks, each
+    a short write appended in key order (few pages per chunk).  What is sold or returned
+    meanwhile is the next refresh's (the watermarks are read in the same snapshot)."""
+    _drop_new()
+    db.obj.execute_sql("CREATE TEMP TABLE summary_new_visit (member_id BLOB, day TEXT, receipts INTEGER,"
+                       " value INTEGER, PRIMARY KEY (member_id, day)) WITHOUT ROWID")
+    db.obj.execute_sql("CREATE TEMP TABLE summary_new_day (day TEXT, till_id BLOB, cashier_id BLOB, is_member INTEGER,"
+                       " receipts INTEGER, revenue INTEGER, discount INTEGER, points_value INTEGER,"
+                       " PRIMARY KEY (day, till_id, cashier_id, is_member)) WITHOUT ROWID")
+    try:
+        with db.obj.atomic():  # one snapshot: the watermarks and what is grouped agree
+            upto, returned = _last("sale"), _last("sale_return")
+            span = _span("rowid <= ?", [upto], zone)
+            if span is not None:
+                sql, params = basis.receipts_sql(span, zone, extra=("discount", "points_value"), rowids=(0, upto),
+                                                 scan=True)
+                db.obj.execute_sql(_VISITS.format(sql=sql, keys="").replace('"visit"', "temp.summary_new_visit"),
+                                   params)
+                db.obj.execute_sql(_DAYS.format(sql=sql, keys="").replace('"sale_day"', "temp.summary_new_day"),
+                                   params)
+        with write_transaction():
+            for table in ("visit", "sale_day", "sale_changed"):
+                db.obj.execute_sql(f'DELETE FROM "{table}"')
+            Setting.delete().where(Setting.key == STATE_KEY).execute()
+        for table, new, key in (("visit", "summary_new_visit", "member_id, day"),
+                                ("sale_day", "summary_new_day", "day, till_id, cashier_id, is_member")):
+            if not _copy(table, new, key, pace, progress, should_stop):
+                return 0
+        with write_transaction():
+            _save({"version": VERSION, "zone": _zone_key(zone), "sale": upto, "return": returned})
+        return upto
+    finally:
+        _drop_new()
+
+
+def _drop_new() -> None:
+    for name in ("summary_new_visit", "summary_new_day"):
+        db.obj.execute_sql(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def _copy(table: str, new: str, key: str, pace: Pace, progress: Callable[[int], None] | None,
+          should_stop: Callable[[], bool] | None) -> bool:
+    """temp.`new` into `table` in key order, a chunk per transaction; False when stopped."""
+    marks = ", ".join("?" * len(key.split(",")))
+    last: tuple[Any, ...] | None = None
+    copied = 0
+    while True:
+        if should_stop and should_stop():
+            return False
+        with pace.chunk():
+            after = "" if last is None else f" WHERE ({key}) > ({marks})"
+            edge = db.obj.execute_sql(f"SELECT {key} FROM temp.{new}{after} ORDER BY {key} LIMIT 1 OFFSET ?",
+                                      [*(last or ()), pace.size * 4 - 1]).fetchone()
+            upper = "" if edge is None else f" AND ({key}) <= ({marks})"
+            cursor = db.obj.execute_sql(f'INSERT INTO "{table}" SELECT * FROM temp.{new}{after or " WHERE 1"}{upper}'
+                                        f" ORDER BY {key}", [*(last or ()), *(edge or ())])
+            copied += cursor.rowcount
+            last = edge
+        if progress:
+            progress(copied)
+        if edge is None:
+            return True
 
 
 def _pending(found: dict[str, Any]) -> bool:
