@@ -500,6 +500,21 @@ class SaleDay(BaseModel):
         without_rowid = True
 
 
+class LedgerDay(BaseModel):
+    """Schema 13: a day's points per till (x'' for none) and kind of entry: the positive
+    deltas' sum and the negative ones' (services/insights/summary.py keeps it from the ledger)."""
+
+    day = peewee.TextField()
+    till_id = peewee.BlobField()
+    kind = peewee.TextField()
+    gained = peewee.IntegerField()
+    spent = peewee.IntegerField()
+
+    class Meta:
+        primary_key = peewee.CompositeKey("day", "till_id", "kind")
+        without_rowid = True
+
+
 class SaleChanged(BaseModel):
     """Schema 13: sales changed in place (a corrected imported receipt) since the summary last
     read them; services/insights/summary.py counts them again and empties this."""
@@ -520,7 +535,7 @@ AUDIT_MODELS: list[type[BaseModel]] = [AuditEntry]  # migration 4
 AUTHORITY_MODELS: list[type[BaseModel]] = [RowSignature]  # migration 5
 CATALOGUE_MODELS: list[type[BaseModel]] = [ProductCode, PriceChange]  # migration 9
 STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
-SUMMARY_MODELS: list[type[BaseModel]] = [Visit, SaleDay, SaleChanged]  # migration m0013_summary
+SUMMARY_MODELS: list[type[BaseModel]] = [Visit, SaleDay, SaleChanged, LedgerDay]  # migration m0013_summary
 ALL_MODELS: list[type[BaseModel]] = (
     V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS + SUMMARY_MODELS
 )

@@ -1,8 +1,9 @@
 """Step 13: the owner's figures read a summary of the sales, kept up to date as
 they are written (services/insights/summary.py), not the millions of sales
 themselves: `visit` (a member's day with a receipt), `sale_day` (a day's
-receipts per till, cashier and member-or-not) and `sale_changed` (sales changed
-in place since the summary read them).  The tables start empty; the first
+receipts per till, cashier and member-or-not), `sale_changed` (sales changed
+in place since the summary read them) and `ledger_day` (a day's points per till
+and kind of entry, gained and spent apart).  The tables start empty; the first
 refresh builds them from the sales.
 Frozen: never edit, add a step instead."""
 from __future__ import annotations
@@ -15,4 +16,6 @@ STATEMENTS: tuple[str, ...] = (
     ' "discount" INTEGER NOT NULL, "points_value" INTEGER NOT NULL,'
     ' PRIMARY KEY ("day", "till_id", "cashier_id", "is_member")) WITHOUT ROWID',
     'CREATE TABLE IF NOT EXISTS "sale_changed" ("sale_id" BLOB NOT NULL PRIMARY KEY) WITHOUT ROWID',
+    'CREATE TABLE IF NOT EXISTS "ledger_day" ("day" TEXT NOT NULL, "till_id" BLOB NOT NULL, "kind" TEXT NOT NULL,'
+    ' "gained" INTEGER NOT NULL, "spent" INTEGER NOT NULL, PRIMARY KEY ("day", "till_id", "kind")) WITHOUT ROWID',
 )

@@ -292,24 +292,20 @@ def _start(day: dt.date, zone: Any) -> str:
 
 
 def _ledger_pass(period: Period, before: Period, zone: Any, store_id: bytes | None) -> dict[str, dict[str, int]]:
-    """Issued and redeemed in each period, the liability at each end: one pass over the ledger."""
-    lo, hi = basis.utc_span(period, zone)
-    plo, phi = basis.utc_span(before, zone)
+    """Issued and redeemed in each period, the liability at each end: one pass over the
+    days' points of services.insights.summary (a row per day, till and kind)."""
     kinds = ", ".join(f"'{k}'" for k in ISSUING)
-    mine = "1" if store_id is None else "l.till_id IN (SELECT id FROM \"till\" WHERE store_id = ?)"
+    mine = "1" if store_id is None else "till_id IN (SELECT id FROM \"till\" WHERE store_id = ?)"
+    lo, hi, plo, phi = (d.isoformat() for d in (period.start, period.end, before.start, before.end))
     row = db.obj.execute_sql(
         "SELECT"
-        f" COALESCE(SUM(CASE WHEN l.created_at >= ? AND l.created_at < ? AND l.kind IN ({kinds}) AND l.delta > 0"
-        f" AND {mine} THEN l.delta END), 0),"
-        f" COALESCE(SUM(CASE WHEN l.created_at >= ? AND l.created_at < ? AND l.kind = 'redeem' AND {mine}"
-        " THEN -l.delta END), 0),"
-        " COALESCE(SUM(CASE WHEN l.created_at < ? THEN l.delta END), 0),"
-        f" COALESCE(SUM(CASE WHEN l.created_at >= ? AND l.created_at < ? AND l.kind IN ({kinds}) AND l.delta > 0"
-        f" AND {mine} THEN l.delta END), 0),"
-        f" COALESCE(SUM(CASE WHEN l.created_at >= ? AND l.created_at < ? AND l.kind = 'redeem' AND {mine}"
-        " THEN -l.delta END), 0),"
-        " COALESCE(SUM(CASE WHEN l.created_at < ? THEN l.delta END), 0)"
-        ' FROM "ledger_entry" l',
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ({kinds}) AND {mine} THEN gained END), 0),"
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind = 'redeem' AND {mine} THEN -(gained + spent) END), 0),"
+        " COALESCE(SUM(CASE WHEN day <= ? THEN gained + spent END), 0),"
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ({kinds}) AND {mine} THEN gained END), 0),"
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind = 'redeem' AND {mine} THEN -(gained + spent) END), 0),"
+        " COALESCE(SUM(CASE WHEN day <= ? THEN gained + spent END), 0)"
+        ' FROM "ledger_day"',
         _with_store([lo, hi], store_id) + _with_store([lo, hi], store_id) + [hi]
         + _with_store([plo, phi], store_id) + _with_store([plo, phi], store_id) + [phi]).fetchone()
     return {"now": dict(zip(("issued", "redeemed", "liability"), row[:3])),

@@ -19,6 +19,8 @@ sale at the till never waits long:
 - new sales: those with a rowid above the last one read (the sale table is a rowid
   table; rowids only grow, sales are never deleted) are grouped and added, with whatever
   returns they already have;
+- new ledger entries (ledger_entry's rowid: the ledger is only added to) into `ledger_day`
+  (day, till_id, kind) -> gained, spent: the positive and the negative deltas' sums;
 - new returns (sale_return's rowid, likewise) of a sale already counted: the visit and
   the day's row of that sale are counted again from the sales (a sale returned in full is
   no receipt: its visit loses it, and is gone at none);
@@ -44,7 +46,7 @@ from services.insights import basis
 from services.insights.basis import Period
 
 STATE_KEY = "insights_summary"  # till-local (services.sync.client.LOCAL_KEYS)
-VERSION = 1  # what the tables hold; another version is rebuilt
+VERSION = 2  # what the tables hold; another version is rebuilt
 NO_CASHIER = b""
 FIRST_CHUNK = 20_000  # sales per transaction to start with; Pace sizes the next ones
 MOST_CHUNK = 400_000
@@ -81,7 +83,7 @@ def is_current() -> bool:
     """Nothing written since the last refresh (and built in today's zone)."""
     found = state()
     return (found is not None and found["zone"] == _zone_key(basis.shop_zone()) and found["sale"] == _last("sale")
-            and found["return"] == _last("sale_return")
+            and found["return"] == _last("sale_return") and found["ledger"] == _last("ledger_entry")
             and db.obj.execute_sql('SELECT 1 FROM "sale_changed" LIMIT 1').fetchone() is None)
 
 
@@ -100,11 +102,11 @@ def mark_changed(sale_ids: list[bytes]) -> None:
 def refresh(progress: Callable[[int], None] | None = None, should_stop: Callable[[], bool] | None = None,
             *, pace: Pace | None = None) -> dict[str, int]:
     """Bring the summary up to date (rebuilding it if it was never built or the zone
-    changed); returns {"sales", "returns", "changed", "rebuilt"}: what it read.
+    changed); returns {"sales", "returns", "changed", "ledger", "rebuilt"}: what it read.
     `progress(sales read)` after each chunk; `should_stop()` between chunks (what was
     committed stays: the next refresh goes on from there)."""
     zone = basis.shop_zone()
-    done = {"sales": 0, "returns": 0, "changed": 0, "rebuilt": 0}
+    done = {"sales": 0, "returns": 0, "changed": 0, "ledger": 0, "rebuilt": 0}
     found = state()
     if found is not None and found["zone"] == _zone_key(zone) and not _pending(found):
         return done  # nothing new: no write transaction at all
@@ -122,6 +124,7 @@ def refresh(progress: Callable[[int], None] | None = None, should_stop: Callable
             done["returns"] += _recount_returns(found, zone)
             done["changed"] += _recount_changed(found, zone)
             added = _add_sales(found, zone, pace.size)
+            done["ledger"] += _add_ledger(found, zone, pace.size)
             _save(found)
             more = _pending(found)
         done["sales"] += added
@@ -152,9 +155,12 @@ def _rebuild(zone: Any, pace: Pace, progress: Callable[[int], None] | None,
     db.obj.execute_sql("CREATE TEMP TABLE summary_new_day (day TEXT, till_id BLOB, cashier_id BLOB, is_member INTEGER,"
                        " receipts INTEGER, revenue INTEGER, discount INTEGER, points_value INTEGER,"
                        " PRIMARY KEY (day, till_id, cashier_id, is_member)) WITHOUT ROWID")
+    db.obj.execute_sql("CREATE TEMP TABLE summary_new_ledger (day TEXT, till_id BLOB, kind TEXT, gained INTEGER,"
+                       " spent INTEGER, PRIMARY KEY (day, till_id, kind)) WITHOUT ROWID")
     try:
         with db.obj.atomic():  # one snapshot: the watermarks and what is grouped agree
-            upto, returned = _last("sale"), _last("sale_return")
+            upto, returned, entries = _last("sale"), _last("sale_return"), _last("ledger_entry")
+            _group_ledger((0, entries), zone, "temp.summary_new_ledger")
             span = _span("rowid <= ?", [upto], zone)
             if span is not None:
                 sql, params = basis.receipts_sql(span, zone, extra=("discount", "points_value"), rowids=(0, upto),
@@ -164,22 +170,23 @@ def _rebuild(zone: Any, pace: Pace, progress: Callable[[int], None] | None,
                 db.obj.execute_sql(_DAYS.format(sql=sql, keys="").replace('"sale_day"', "temp.summary_new_day"),
                                    params)
         with write_transaction():
-            for table in ("visit", "sale_day", "sale_changed"):
+            for table in ("visit", "sale_day", "sale_changed", "ledger_day"):
                 db.obj.execute_sql(f'DELETE FROM "{table}"')
             Setting.delete().where(Setting.key == STATE_KEY).execute()
         for table, new, key in (("visit", "summary_new_visit", "member_id, day"),
-                                ("sale_day", "summary_new_day", "day, till_id, cashier_id, is_member")):
+                                ("sale_day", "summary_new_day", "day, till_id, cashier_id, is_member"),
+                                ("ledger_day", "summary_new_ledger", "day, till_id, kind")):
             if not _copy(table, new, key, pace, progress, should_stop):
                 return 0
         with write_transaction():
-            _save({"version": VERSION, "zone": _zone_key(zone), "sale": upto, "return": returned})
+            _save({"version": VERSION, "zone": _zone_key(zone), "sale": upto, "return": returned, "ledger": entries})
         return upto
     finally:
         _drop_new()
 
 
 def _drop_new() -> None:
-    for name in ("summary_new_visit", "summary_new_day"):
+    for name in ("summary_new_visit", "summary_new_day", "summary_new_ledger"):
         db.obj.execute_sql(f"DROP TABLE IF EXISTS temp.{name}")
 
 
@@ -209,12 +216,13 @@ def _copy(table: str, new: str, key: str, pace: Pace, progress: Callable[[int], 
 
 def _pending(found: dict[str, Any]) -> bool:
     return (found["sale"] < _last("sale") or found["return"] < _last("sale_return")
+            or found["ledger"] < _last("ledger_entry")
             or db.obj.execute_sql('SELECT 1 FROM "sale_changed" LIMIT 1').fetchone() is not None)
 
 
-def _span(where: str, params: list[Any], zone: Any) -> Period | None:
-    """The days (shop's clock) of the sales `where` picks."""
-    lo, hi = db.obj.execute_sql(f'SELECT MIN(created_at), MAX(created_at) FROM "sale" WHERE {where}',
+def _span(where: str, params: list[Any], zone: Any, table: str = "sale") -> Period | None:
+    """The days (shop's clock) of the sales (or ledger entries) `where` picks."""
+    lo, hi = db.obj.execute_sql(f'SELECT MIN(created_at), MAX(created_at) FROM "{table}" WHERE {where}',
                                 params).fetchone()
     if lo is None:
         return None
@@ -257,6 +265,33 @@ def _add(span: Period, zone: Any, rowids: tuple[int, int], keys: bool = False) -
                 " (SELECT day, till_id, cashier_id, is_member FROM temp.summary_day_key)" if keys else "")
     db.obj.execute_sql(_VISITS.format(sql=sql, keys=visit_keys), params)
     db.obj.execute_sql(_DAYS.format(sql=sql, keys=day_keys), params)
+
+
+def _add_ledger(found: dict[str, Any], zone: Any, size: int) -> int:
+    """The next `size` ledger entries by rowid (the ledger is only ever added to) into ledger_day."""
+    after = found["ledger"]
+    upto = min(_last("ledger_entry"), after + size)
+    if upto <= after:
+        return 0
+    _group_ledger((after, upto), zone, '"ledger_day"')
+    found["ledger"] = upto
+    return upto - after
+
+
+def _group_ledger(rowids: tuple[int, int], zone: Any, into: str) -> None:
+    span = _span("rowid > ? AND rowid <= ?", list(rowids), zone, "ledger_entry")
+    if span is None:
+        return
+    lo, hi = basis.utc_span(span, zone)
+    day = basis.local_day_sql("created_at", dt.datetime.fromisoformat(lo), dt.datetime.fromisoformat(hi), zone)
+    db.obj.execute_sql(
+        f"INSERT INTO {into} (day, till_id, kind, gained, spent)"
+        " SELECT day, till, kind, SUM(CASE WHEN delta > 0 THEN delta ELSE 0 END),"
+        " SUM(CASE WHEN delta < 0 THEN delta ELSE 0 END)"
+        f' FROM (SELECT {day} AS day, COALESCE(till_id, x\'\') AS till, kind, delta FROM "ledger_entry"'
+        "  WHERE rowid > ? AND rowid <= ?) WHERE 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        " ON CONFLICT (day, till_id, kind) DO UPDATE SET gained = gained + excluded.gained,"
+        " spent = spent + excluded.spent", list(rowids))
 
 
 def _recount_returns(found: dict[str, Any], zone: Any) -> int:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from peewee import SQL
 
 from models import db
-from models.schema import Member, Product, Sale, SaleReturn
+from models.schema import LedgerEntry, Member, Product, Sale, SaleReturn
 from services.insights import summary
 from services.members import registry as members
 from services.programme.rules import active_rules
@@ -32,13 +32,14 @@ def _programme_since_2000(shop):
     programme_since_2000()
 
 
-def tables() -> tuple[list[tuple], list[tuple]]:
+def tables() -> tuple[list[tuple], list[tuple], list[tuple]]:
     return (db.obj.execute_sql('SELECT * FROM "visit" ORDER BY 1, 2').fetchall(),
-            db.obj.execute_sql('SELECT * FROM "sale_day" ORDER BY 1, 2, 3, 4').fetchall())
+            db.obj.execute_sql('SELECT * FROM "sale_day" ORDER BY 1, 2, 3, 4').fetchall(),
+            db.obj.execute_sql('SELECT * FROM "ledger_day" ORDER BY 1, 2, 3').fetchall())
 
 
-def plain() -> tuple[list[tuple], list[tuple]]:
-    """The two tables worked out in Python from the sales and returns, row by row."""
+def plain() -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """The three tables worked out in Python from the sales, returns and ledger, row by row."""
     zone = shop_info().zone
     back: dict = defaultdict(int)
     returned = set()
@@ -60,7 +61,13 @@ def plain() -> tuple[list[tuple], list[tuple]]:
                     int(sale.member_id is not None))]
         for i, amount in enumerate((1, value, sale.discount, sale.points_value)):
             row[i] += amount
-    return (sorted((*key, *v) for key, v in visits.items()), sorted((*key, *v) for key, v in days.items()))
+    points: dict = defaultdict(lambda: [0, 0])
+    for entry in LedgerEntry.select():
+        day = entry.created_at.replace(tzinfo=dt.timezone.utc).astimezone(zone).date().isoformat()
+        row = points[(day, entry.till_id.bytes if entry.till_id else b"", entry.kind)]
+        row[0 if entry.delta > 0 else 1] += entry.delta
+    return (sorted((*key, *v) for key, v in visits.items()), sorted((*key, *v) for key, v in days.items()),
+            sorted((*key, *v) for key, v in points.items()))
 
 
 class Shop:
@@ -164,9 +171,10 @@ def test_each_kind_of_write_is_seen_by_the_next_refresh(till):
     till.sell(30, None, [1])
     first = summary.refresh()
     assert first["rebuilt"] == 1
-    visits, days = tables()
+    visits, days, _points = tables()
     assert [(v[2], v[3]) for v in visits] == [(2, 5_000 + 12_345 + 80_000)] and sum(d[4] for d in days) == 3
-    assert summary.refresh() == {"sales": 0, "returns": 0, "changed": 0, "rebuilt": 0}  # nothing new: nothing done
+    assert summary.refresh() == {"sales": 0, "returns": 0, "changed": 0, "ledger": 0, "rebuilt": 0}  # nothing new
+    assert tables()[2] and sum(row[3] for row in tables()[2]) > 0  # the points the sales earned
 
     till.give_back(0, whole=False)  # the bread and milk sale loses a loaf
     assert summary.refresh()["returns"] == 1
