@@ -515,6 +515,19 @@ class LedgerDay(BaseModel):
         without_rowid = True
 
 
+class FirstSale(BaseModel):
+    """Schema 13: each member's first sale made here (not imported): when, by whom, at which
+    till (services/insights/summary.py keeps it; the figures' members enrolled by cashier)."""
+
+    member_id = peewee.BlobField(primary_key=True)
+    created_at = peewee.TextField()
+    cashier_id = peewee.BlobField(null=True)
+    till_id = peewee.BlobField()
+
+    class Meta:
+        without_rowid = True
+
+
 class SaleChanged(BaseModel):
     """Schema 13: sales changed in place (a corrected imported receipt) since the summary last
     read them; services/insights/summary.py counts them again and empties this."""
@@ -535,7 +548,7 @@ AUDIT_MODELS: list[type[BaseModel]] = [AuditEntry]  # migration 4
 AUTHORITY_MODELS: list[type[BaseModel]] = [RowSignature]  # migration 5
 CATALOGUE_MODELS: list[type[BaseModel]] = [ProductCode, PriceChange]  # migration 9
 STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
-SUMMARY_MODELS: list[type[BaseModel]] = [Visit, SaleDay, SaleChanged, LedgerDay]  # migration m0013_summary
+SUMMARY_MODELS: list[type[BaseModel]] = [Visit, SaleDay, SaleChanged, LedgerDay, FirstSale]  # migration m0013_summary
 ALL_MODELS: list[type[BaseModel]] = (
     V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS + SUMMARY_MODELS
 )

