@@ -267,13 +267,15 @@ def _visit_pass(period: Period, before: Period) -> dict[str, dict[str, Any]]:
     earlier = before.previous()
     c, p, e, an, ab = (d.isoformat() for d in (period.start, before.start, earlier.start, active_now, active_before))
     db.obj.execute_sql("DROP TABLE IF EXISTS temp.fig_member")
+    # Counts from each edge on (visits on or after it, up to the end): fewer and simpler sums
+    # per row than one per window; each window is the difference of two of them.
     db.obj.execute_sql(
-        "CREATE TEMP TABLE fig_member AS SELECT member_id,"
-        " SUM(day >= ?) AS cv, SUM(CASE WHEN day >= ? THEN value ELSE 0 END) AS cval,"
-        " SUM(day >= ? AND day < ?) AS pv, SUM(CASE WHEN day >= ? AND day < ? THEN value ELSE 0 END) AS pval,"
-        " MAX(day >= ?) AS ca, MAX(day >= ? AND day < ?) AS pa, MAX(day >= ? AND day < ?) AS ea"
-        ' FROM "visit" WHERE day >= ? AND day <= ? GROUP BY member_id',
-        [c, c, p, c, p, c, an, ab, c, e, p, min(e, ab), period.end.isoformat()])
+        "CREATE TEMP TABLE fig_member AS SELECT member_id, nc AS cv, vc AS cval, np - nc AS pv, vp - vc AS pval,"
+        " na > 0 AS ca, nb > nc AS pa, ne > np AS ea FROM (SELECT member_id,"
+        " SUM(day >= ?) AS nc, SUM(day >= ?) AS np, SUM(day >= ?) AS ne, SUM(day >= ?) AS na, SUM(day >= ?) AS nb,"
+        " SUM(iif(day >= ?, value, 0)) AS vc, SUM(iif(day >= ?, value, 0)) AS vp"
+        ' FROM "visit" WHERE day >= ? AND day <= ? GROUP BY member_id)',
+        [c, p, e, an, ab, c, p, min(e, ab), period.end.isoformat()])
     return _member_sums()
 
 
