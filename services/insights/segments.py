@@ -179,7 +179,14 @@ def _scored(at: dt.date) -> Period:
         " UNION ALL SELECT x.*, CAST(julianday(?) - julianday(last_day) AS INTEGER), NULL, NULL, NULL, 'lost'"
         " FROM temp.rfm_raw x WHERE visits = 0", [at.isoformat(), at.isoformat()])
     # Who never bought: a look-up per member, so once per scoring, not per call.
-    _built["never"] = db.execute_sql(f"SELECT COUNT(*) {_no_purchases_sql()}", [_registered_by(at)]).fetchone()[0]
+    # Who never bought: those registered by then (the created_at index alone) less those of them
+    # who bought (the buyers, less the few registered after `at`): no look-up per member.
+    by = _registered_by(at)
+    registered = db.execute_sql('SELECT COUNT(*) FROM "member" WHERE created_at < ?', [by]).fetchone()[0]
+    buyers = db.execute_sql("SELECT COUNT(*) FROM temp.rfm_raw").fetchone()[0]
+    later = db.execute_sql('SELECT COUNT(*) FROM "member" mb WHERE mb.created_at >= ?'
+                           " AND EXISTS (SELECT 1 FROM temp.rfm_raw x WHERE x.member_id = mb.id)", [by]).fetchone()[0]
+    _built["never"] = registered - (buyers - later)
     _built["key"] = _state(at)
     return span
 
