@@ -176,6 +176,11 @@ class Member(UUIDModel):
     origin = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])  # '' here, 'import' from a file
     external_ref = peewee.TextField(null=True, index=True)  # the old system's id of this customer
 
+    class Meta:
+        # Schema 13: the members registered in a period, read from the index alone (members
+        # enrolled by cashier: services/insights/figures.py).
+        indexes = ((("created_at", "origin", "id"), False),)
+
 
 class Card(UUIDModel):
     number = peewee.FixedCharField(max_length=13, unique=True)

