@@ -6,18 +6,21 @@ the trend by week (periods up to 92 days) or by month; the programme's cost and 
 and a sentence per figure saying what it counts (`definitions`).  What a receipt, a
 visit and a period are is said once in services.insights.basis.
 
-Speed: the receipts are read in two passes of SQL, never row by row in Python.
-1. Every member's receipt from the earliest day any figure needs (the start of the period
+Speed: the figures read the summary services.insights.summary keeps of the sales (brought
+up to date first: it costs only what was written since), never the sales themselves.
+1. Every member's visits from the earliest day any figure needs (the start of the period
    before the previous one, for its retention, or 90 days before its end) to the period's
-   end, read in member order through the sale's (member, created_at) index and grouped by
-   member (no sort) into a temporary table: visits and revenue in this period and in the
-   one before, and whether the member bought in the 90 days to each end and in the period
-   before each.  The per-member figures (buyers, repeat, retention, active, top 20 %) are
-   aggregates over that table.
-2. The receipts of this period and the one before grouped by cashier, trend bucket (none
-   for the period before) and member-or-not (a few hundred rows): receipts, revenue,
+   end, read from `visit` in member order and grouped by member (no sort) into a temporary
+   table: visits and revenue in this period and in the one before, and whether the member
+   bought in the 90 days to each end and in the period before each.  The per-member figures
+   (buyers, repeat, retention, active, top 20 %) are aggregates over that table.  With a
+   store, the store's receipts are read from the sales as before (basis.receipts_sql
+   through the (member, created_at) index): a visit is not kept per store.
+2. The days' rows of `sale_day` of this period and the one before grouped by cashier,
+   trend bucket (none for the period before) and member-or-not: receipts, revenue,
    discounts and points paid of members and others, "by_cashier" and "trend".
-The ledger is read in one pass for both periods (issued, redeemed, liability).
+The ledger's days (`ledger_day`) give issued, redeemed and the liability; `first_sale` the
+members each cashier enrolled (the whole shop; a store still asks the sales).
 
 Choices where the issue left room (each is in `definitions` too):
 - points issued: the positive entries of the earning kinds (ISSUING: earn, release of

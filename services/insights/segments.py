@@ -32,14 +32,12 @@ in it (their R is the days since that last visit; F and M are 0, no scores), and
 **no_purchases** the members registered by the end of `at` who have no receipt on or
 before it.
 
-SQL over the window's receipts (basis.receipts_sql, read in the order written) and each
-member's last receipt before it (the (member, created_at) index alone) into a temporary
-table, scored by window functions.  The table is the connection's own and is kept for the
-next call at the same day until anything is written.  Measured on 1,000,000 members and
-5,000,000 sales (a shared, loaded 2-core machine): 20-22 s the first time, 0.4 s after
-(a segment's 100 members 0.2 s); the year's bare COUNT/SUM of sales 0.6-1.4 s.  Where the
-first time goes: the window's sums 7-11 s, the last receipts before it 3-5 s, the scores
-6-8 s, who never bought 4 s.
+One pass over the members' visits (services.insights.summary's `visit`, kept up to date
+as sales are written, read in member order with no sort) gives the window's sums and, for
+who bought before it only, their last visit, into a temporary table scored by window
+functions.  The table is the connection's own and is kept for the next call at the same
+day until anything is written.  Who never bought is counted from the members' created_at
+index less the buyers.  Timings: see README (bench --what kpis).
 """
 from __future__ import annotations
 
@@ -111,30 +109,6 @@ def _segment_case() -> str:
 
 def window(at: dt.date) -> Period:
     return Period.ending(at, WINDOW_DAYS)
-
-
-def _member_sums_sql(span: Period, zone: Any) -> tuple[str, list[Any]]:
-    """Per member who bought in the period (basis.receipts_sql): last_day, visits (the days
-    with a receipt: COUNT(DISTINCT day), basis's visit), receipts, revenue.  Grouped once,
-    on the sales read in the order they were written (the created_at index): grouped by
-    member as they stand, SQLite walks the (member, created_at) index and fetches each
-    sale at random, and a first GROUP BY (member, day) sorts them twice; 2-5x slower on
-    millions (the unary + keeps member_id off the indexes)."""
-    sql, params = basis.receipts_sql(span, zone)
-    return ("SELECT member_id, MAX(day) AS last_day, COUNT(DISTINCT day) AS visits, COUNT(*) AS receipts,"
-            f" SUM(value) AS revenue FROM ({sql}) WHERE +member_id IS NOT NULL GROUP BY +member_id"), params
-
-
-def _before_sql(first: dt.datetime, span: Period, zone: Any) -> tuple[str, list[Any]]:
-    """Each member's last receipt before the window, read from the (member, created_at)
-    index alone: a sale whose returns took all of it back is no receipt (basis), so it is
-    left out by its rowid (few: a return is rare)."""
-    lo = basis.utc_span(span, zone)[0]
-    gone = ('SELECT s.rowid FROM "sale" s JOIN (SELECT sale_id, SUM(value) AS value FROM "sale_return"'
-            " GROUP BY sale_id) r ON r.sale_id = s.id WHERE s.total - r.value <= 0")
-    day = basis.local_day_sql("last_at", first, dt.datetime.fromisoformat(lo), zone)
-    return (f'SELECT member_id, {day} FROM (SELECT member_id, MAX(created_at) AS last_at FROM "sale"'
-            f" WHERE member_id IS NOT NULL AND created_at < ? AND rowid NOT IN ({gone}) GROUP BY member_id)"), [lo]
 
 
 _built: dict[str, Any] = {}  # what temp.rfm_member holds: {"key": (connection, at, data version, changes)}

@@ -1,8 +1,8 @@
-"""The sales summed up for the owner's figures, kept up to date as sales are written.
+"""The sales summed up for the owner's figures, kept up to date as they are written.
 
 The figures, the segments and the lifetime fit all need the members' visits (a member's
 day with a receipt) and each day's receipts; derived from five million sales every time,
-that took tens of seconds.  Two tables (schema 13) hold them instead:
+that took tens of seconds.  Tables of schema 13 hold them instead:
 
 - `visit` (member_id, day) -> receipts, value: a member's receipts of that day on the
   shop's clock and their value net of returns.  Keyed member first (WITHOUT ROWID), so a
@@ -10,22 +10,23 @@ that took tens of seconds.  Two tables (schema 13) hold them instead:
 - `sale_day` (day, till_id, cashier_id, is_member) -> receipts, revenue, discount,
   points_value: the day's receipts per till and cashier (x'' for none), members' apart;
   revenue net of returns, the discounts and points paid as sold (basis.EXTRA_SALE_COLUMNS).
+- `ledger_day` (day, till_id, kind) -> gained, spent: the day's points per till (x'' for
+  none) and kind of entry, the positive and the negative deltas summed apart.
+- `first_sale` (member_id) -> created_at, cashier_id, till_id: each member's first sale
+  made here (not imported), for the members each cashier enrolled.
 
-Both are built from basis.receipts_sql, the one statement of what a receipt is and of the
-shop's day; nothing here says it again.
+`visit` and `sale_day` are built from basis.receipts_sql, the one statement of what a
+receipt is and of the shop's day; nothing here says it again.
 
 `refresh()` brings them up to date by watermarks, in short write transactions (Pace) so a
 sale at the till never waits long:
 - new sales: those with a rowid above the last one read (the sale table is a rowid
   table; rowids only grow, sales are never deleted) are grouped and added, with whatever
   returns they already have;
-- new ledger entries (ledger_entry's rowid: the ledger is only added to) into `ledger_day`
-  (day, till_id, kind) -> gained, spent: the positive and the negative deltas' sums;
+- new ledger entries (ledger_entry's rowid: the ledger is only added to);
 - new returns (sale_return's rowid, likewise) of a sale already counted: the visit and
   the day's row of that sale are counted again from the sales (a sale returned in full is
   no receipt: its visit loses it, and is gone at none);
-- each member's first sale made here (not imported) into `first_sale` (member_id) ->
-  created_at, cashier_id, till_id: who enrolled them, for the figures;
 - sales changed in place (a corrected imported receipt: services.imports.history marks
   them in `sale_changed`): counted again the same way.
 "Counted again" reads the keys' sales from the sales themselves, the counted ones only
@@ -33,12 +34,15 @@ sale at the till never waits long:
 
 The zone the days were worked out in is kept with the watermarks in the till-local
 setting "insights_summary"; when the shop's zone changes, or the setting is missing (the
-first refresh after the migration, a file from elsewhere), the tables are rebuilt.
+first refresh after the migration, a file from elsewhere), the tables are rebuilt: the
+sales grouped once in one snapshot into temporary tables (a read: the till sells on), then
+copied in key order in paced chunks.  One refresh at a time in this process (a lock).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from typing import Any, Callable
 
 from models import db
@@ -53,6 +57,7 @@ NO_CASHIER = b""
 FIRST_CHUNK = 20_000  # sales per transaction to start with; Pace sizes the next ones
 MOST_CHUNK = 400_000
 RECOUNT_CHUNK = 500  # returns or changed sales per transaction
+_one_at_a_time = threading.Lock()  # two rebuilds at once would copy the same rows twice
 
 
 # --- the state: the zone, and how far the sales and returns have been read ----------------
@@ -107,6 +112,12 @@ def refresh(progress: Callable[[int], None] | None = None, should_stop: Callable
     changed); returns {"sales", "returns", "changed", "ledger", "rebuilt"}: what it read.
     `progress(sales read)` after each chunk; `should_stop()` between chunks (what was
     committed stays: the next refresh goes on from there)."""
+    with _one_at_a_time:
+        return _refresh(progress, should_stop, pace)
+
+
+def _refresh(progress: Callable[[int], None] | None, should_stop: Callable[[], bool] | None,
+             pace: Pace | None) -> dict[str, int]:
     zone = basis.shop_zone()
     done = {"sales": 0, "returns": 0, "changed": 0, "ledger": 0, "rebuilt": 0}
     found = state()
