@@ -129,6 +129,7 @@ def chain(joined, hub_http, pg_dsn):
         owner_settings.set_till_store(tillkit.owner(), "North", "")
         assert not Sale.select().where(Sale.created_at < utc("2026-08-01")).exists(), "the demo's history is later"
         cards = tillkit.active_cards(6)
+        authority.forget()  # the owner signs out
     push(first, a_token, hub_http)
     push(second, b_token, hub_http)
     with on_till(second):
@@ -208,3 +209,36 @@ def test_the_hubs_points_and_new_members_equal_the_ledger_the_tills_share(chain)
     assert (result["points_issued"], result["points_redeemed"]) == (issued, redeemed)
     assert result["points_liability"] == sum(d for _, d, when in entries if when <= JULY.end)
     assert result["members_new"] == joined_in_july
+
+
+def test_a_tills_token_reads_its_own_store_and_the_chain_needs_the_owners_signature(chain, hub_http, joined):
+    from services.core import questions, signing
+
+    first, _, a_token, _ = joined
+    with on_till(first):
+        own = sync.chain_figures(JULY, client=client(hub_http, a_token))
+        with pytest.raises(sync.SyncError) as refused:
+            sync.chain_figures(JULY, "South", client=client(hub_http, a_token))
+        assert refused.value.params["status"] == 403
+        auth.login("111111")  # the owner, signed in here, asks for the whole chain
+        whole = sync.chain_figures(JULY, client=client(hub_http, a_token))
+        held = authority.signer()
+    assert not own["signed_by_owner"] and [row["store"] for row in own["by_store"]] == ["North"]
+    assert own["receipts"] == own["by_store"][0]["receipts"] == 8
+    assert whole["signed_by_owner"] and [row["store"] for row in whole["by_store"]] == ["North", "South"]
+    assert whole["receipts"] == 8 + 4 and whole["members_new"] is not None
+
+    def ask(store, signed_store, at_ms):
+        body = signing.signed_bytes(questions.FIGURES, *questions.figures_question(JULY.start, JULY.end, signed_store), at_ms)
+        headers = {"Authorization": f"Bearer {a_token}", "X-Owner-Key": held.public,
+                   "X-Owner-Sig": signing.sign(held.key, body), "X-Owner-At": str(at_ms)}
+        return hub_http.get("/v1/figures", params={"from": "2026-07-01", "to": "2026-07-31", **({"store": store} if store else {})},
+                            headers=headers)
+
+    import time
+    now_ms = int(time.time() * 1000)
+    assert ask("South", "South", now_ms).status_code == 200
+    assert ask("South", None, now_ms).status_code == 403, "a signature moved to another question"
+    assert ask(None, None, now_ms - 10 * 60 * 1000).status_code == 403, "a signature ten minutes old"
+    assert hub_http.get("/v1/figures", params={"from": "2026-07-31", "to": "2026-07-01"},
+                        headers={"Authorization": f"Bearer {a_token}"}).status_code == 422
