@@ -8,6 +8,7 @@ a plain-Python computation over each till's own sales and returns."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zoneinfo
 from argparse import Namespace
 
@@ -242,3 +243,20 @@ def test_a_tills_token_reads_its_own_store_and_the_chain_needs_the_owners_signat
     assert ask(None, None, now_ms - 10 * 60 * 1000).status_code == 403, "a signature ten minutes old"
     assert hub_http.get("/v1/figures", params={"from": "2026-07-31", "to": "2026-07-01"},
                         headers={"Authorization": f"Bearer {a_token}"}).status_code == 422
+
+
+def test_stores_and_figures_from_the_command_line(hub, pg_dsn):
+    from tests.hub.test_hub_cli import run
+
+    added = run("hub", "add-till", "--dsn", pg_dsn, "--name", "T1", "--store", " North ", "--json")
+    assert added.returncode == 0 and json.loads(added.stdout)["store"] == "North", added.stderr
+    moved = run("hub", "set-store", "--dsn", pg_dsn, "--name", "T1", "--store", "South", "--json")
+    assert json.loads(moved.stdout)["store"] == "South"
+    assert run("hub", "set-store", "--dsn", pg_dsn, "--name", "T9", "--store", "x").returncode == 2
+    out = run("hub", "figures", "--dsn", pg_dsn, "--from", "2026-07-01", "--to", "2026-07-31", "--zone", ZONE, "--json")
+    answer = json.loads(out.stdout)
+    assert (answer["from"], answer["to"], answer["receipts"], answer["by_store"]) == ("2026-07-01", "2026-07-31", 0, [])
+    assert answer["coverage"] == "imported history: not at the hub" and answer["previous"]["from"] == "2026-05-31"
+    for bad in (("--from", "2026-07-31", "--to", "2026-07-01"), ("--zone", "Mars/Base"), ("--from", "July")):
+        refused = run("hub", "figures", "--dsn", pg_dsn, *bad, "--json")
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1, bad
