@@ -19,8 +19,11 @@ one pass over the period's sales (found by `hub_sale_created_at`, hub step 7).
   `coverage` says so in every answer.
 
 What the hub cannot know is null: the programme's cost and ROI (the owner's
-costs and margin live on the till), NPS and CSAT; per store, new members (a
-member belongs to the chain, not to a store).
+costs and margin live on the till), NPS and CSAT.  As on a till
+(services.insights.figures), with a store the receipts, visits and points
+issued and redeemed are that store's (its tills'), new members and the points
+liability the chain's: a member and a balance belong to no store.  top20_share
+is null below 5 buying members (⌊n/5⌋ = 0).
 """
 from __future__ import annotations
 
@@ -95,7 +98,7 @@ def chain_figures(period: Period, zone_name: str, *, store: str | None = None) -
     return {
         **period.as_json(), "store": store, "time_zone": zone, **total,
         "previous": {**period.previous().as_json(), **previous},
-        "by_store": [{"store": name, **figures, "previous": before.get(name) or _empty(store_row=True)}
+        "by_store": [{"store": name, **figures, "previous": before.get(name) or _empty()}
                      for name, figures in sorted(now.items())],
         "not_at_hub": list(NOT_AT_HUB), "coverage": COVERAGE,
     }
@@ -158,19 +161,21 @@ LEFT JOIN retention k ON k.g = s.g AND k.store IS NOT DISTINCT FROM s.store
 LEFT JOIN active a ON a.g = s.g AND a.store IS NOT DISTINCT FROM s.store
 """
 
-# Points moved in the period, and what members held at its end, by the store of the till that sent them.
+# Points moved in the period by the store of the till that sent them, and what every member
+# held at its end (a balance belongs to no store: the liability is the chain's, as on a till).
 _POINTS_SQL = """
 WITH bounds AS (
     SELECT (%(start)s::timestamp AT TIME ZONE %(zone)s) AT TIME ZONE 'UTC' AS lo,
            (%(after)s::timestamp AT TIME ZONE %(zone)s) AT TIME ZONE 'UTC' AS hi
 ), l AS (
-    SELECT COALESCE(t.store, '') AS store, e.kind, e.delta, e.created_at >= b.lo AS inside
+    SELECT COALESCE(t.store, '') AS store, e.kind, e.delta,
+           e.created_at >= b.lo AND (%(store)s::text IS NULL OR COALESCE(t.store, '') = %(store)s::text) AS counted
     FROM hub_ledger e CROSS JOIN bounds b LEFT JOIN hub_till t ON t.id = e.origin_id
-    WHERE e.created_at < b.hi AND (%(store)s::text IS NULL OR COALESCE(t.store, '') = %(store)s::text)
+    WHERE e.created_at < b.hi
 )
 SELECT GROUPING(store) AS g, store,
-       COALESCE(SUM(delta) FILTER (WHERE inside AND kind = ANY(%(issued)s) AND delta > 0), 0),
-       COALESCE(-SUM(delta) FILTER (WHERE inside AND kind = ANY(%(redeemed)s) AND delta < 0), 0),
+       COALESCE(SUM(delta) FILTER (WHERE counted AND kind = ANY(%(issued)s) AND delta > 0), 0),
+       COALESCE(-SUM(delta) FILTER (WHERE counted AND kind = ANY(%(redeemed)s) AND delta < 0), 0),
        COALESCE(SUM(delta), 0)
 FROM l GROUP BY ROLLUP (store)
 """
@@ -206,17 +211,18 @@ def _block(period: Period, zone: str, store: str | None) -> dict[str | None, dic
         rows = hub_db.execute_sql(_SQL, params).fetchall()
         point_rows = hub_db.execute_sql(_POINTS_SQL, params).fetchall()
     out: dict[str | None, dict[str, Any]] = {row[0]: _figures(*(int(v) for v in row[1:])) for row in rows}
-    points: dict[str | None, tuple[int, int, int]] = {}
+    points: dict[str | None, tuple[int, int]] = {}
+    liability = 0
     for g, name, issued, redeemed, held in point_rows:
-        points[None if g else name] = (int(issued), int(redeemed), int(held))
+        points[None if g else name] = (int(issued), int(redeemed))
+        liability = int(held) if g else liability
     for name in set(points) - set(out):
-        out[name] = _empty()
+        if name is None or (store is None and any(points[name])):
+            out[name] = _empty()
     new_members = int(hub_db.execute_sql(_NEW_MEMBERS_SQL, params).fetchone()[0])
     for name, figures in out.items():
-        figures.update(_points(*points.get(name, (0, 0, 0))))
-        figures["members_new"] = new_members if name is None and store is None else None
-        if name is not None:
-            figures.setdefault("store", name)
+        figures.update(_points(*points.get(name, (0, 0)), liability))
+        figures["members_new"] = new_members  # a member and a balance belong to no store: the chain's
     return out
 
 
@@ -230,7 +236,7 @@ def _figures(receipts: int, revenue: int, member_receipts: int, member_revenue: 
         "avg_check_others": _average(revenue - member_revenue, receipts - member_receipts),
         "receipts_per_member": _rate(member_receipts, buying),
         "repeat_rate": _rate(repeating, buying), "retention_rate": _rate(returned, earlier),
-        "top20_share": _rate(top_revenue, buyers_revenue),
+        "top20_share": _rate(top_revenue, buyers_revenue) if buying >= 5 else None,  # ⌊n/5⌋ = 0: no top
         "members_active": active, "buying_members": buying,
         **{key: None for key in NOT_AT_HUB},
     }
@@ -241,9 +247,8 @@ def _points(issued: int, redeemed: int, held: int) -> dict[str, Any]:
             "redemption_rate": _rate(redeemed, issued), "points_liability": held}
 
 
-def _empty(store_row: bool = False) -> dict[str, Any]:
-    figures = {**_figures(*(0,) * 11), **_points(0, 0, 0), "members_new": None if store_row else 0}
-    return figures
+def _empty() -> dict[str, Any]:
+    return {**_figures(*(0,) * 11), **_points(0, 0, 0), "members_new": 0}
 
 
 def _rate(part: int, whole: int) -> float | None:

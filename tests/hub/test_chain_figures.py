@@ -105,7 +105,7 @@ def plain_figures(rows, period: Period) -> dict:
         "receipts_per_member": rate(len(members_), n),
         "repeat_rate": rate(sum(1 for days, _ in by_member.values() if len(days) >= 2), n),
         "retention_rate": rate(len(earlier & set(by_member)), len(earlier)),
-        "top20_share": rate(sum(revenues[: n // 5]), sum(revenues)),
+        "top20_share": rate(sum(revenues[: n // 5]), sum(revenues)) if n >= 5 else None,
         "members_active": len({r[1] for r in rows if r[1] and active_from <= r[2] <= period.end}),
     }
 
@@ -210,6 +210,9 @@ def test_the_hubs_points_and_new_members_equal_the_ledger_the_tills_share(chain)
     assert (result["points_issued"], result["points_redeemed"]) == (issued, redeemed)
     assert result["points_liability"] == sum(d for _, d, when in entries if when <= JULY.end)
     assert result["members_new"] == joined_in_july
+    for row in result["by_store"]:  # a member and a balance belong to no store
+        assert (row["members_new"], row["points_liability"]) == (joined_in_july, result["points_liability"])
+    assert sum(row["points_issued"] for row in result["by_store"]) == issued
 
 
 def test_a_tills_token_reads_its_own_store_and_the_chain_needs_the_owners_signature(chain, hub_http, joined):
