@@ -128,39 +128,33 @@ WITH bounds AS (
     SELECT GROUPING(store) AS g, store, COUNT(*) AS receipts, SUM(value) AS revenue,
            COUNT(member_id) AS member_receipts, COALESCE(SUM(value) FILTER (WHERE member_id IS NOT NULL), 0) AS member_revenue
     FROM r WHERE day BETWEEN %(start)s AND %(end)s GROUP BY ROLLUP (store)
-), buyers AS (
-    SELECT GROUPING(store) AS g, store, member_id, COUNT(DISTINCT day) AS visits, SUM(value) AS revenue
-    FROM r WHERE member_id IS NOT NULL AND day BETWEEN %(start)s AND %(end)s
+), m AS (
+    SELECT GROUPING(store) AS g, store, member_id,
+           COUNT(DISTINCT day) FILTER (WHERE day >= %(start)s) AS visits,
+           COALESCE(SUM(value) FILTER (WHERE day >= %(start)s), 0) AS revenue,
+           COALESCE(BOOL_OR(day >= %(prev_start)s AND day < %(start)s), FALSE) AS before,
+           BOOL_OR(day >= %(active_start)s) AS active
+    FROM r WHERE member_id IS NOT NULL
     GROUP BY GROUPING SETS ((store, member_id), (member_id))
 ), ranked AS (
-    SELECT *, ROW_NUMBER() OVER w AS place, COUNT(*) OVER (PARTITION BY g, store) AS n
-    FROM buyers WINDOW w AS (PARTITION BY g, store ORDER BY revenue DESC)
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY g, store ORDER BY visits > 0 DESC, revenue DESC) AS place,
+           COUNT(*) FILTER (WHERE visits > 0) OVER (PARTITION BY g, store) AS n
+    FROM m
 ), members AS (
-    SELECT g, store, COUNT(*) AS buying, COUNT(*) FILTER (WHERE visits >= 2) AS repeating,
-           COALESCE(SUM(revenue) FILTER (WHERE place <= n / 5), 0) AS top_revenue, SUM(revenue) AS buyers_revenue
+    SELECT g, store, COUNT(*) FILTER (WHERE visits > 0) AS buying, COUNT(*) FILTER (WHERE visits >= 2) AS repeating,
+           COALESCE(SUM(revenue) FILTER (WHERE visits > 0 AND place <= n / 5), 0) AS top_revenue,
+           COALESCE(SUM(revenue) FILTER (WHERE visits > 0), 0) AS buyers_revenue,
+           COUNT(*) FILTER (WHERE before) AS earlier, COUNT(*) FILTER (WHERE before AND visits > 0) AS returned,
+           COUNT(*) FILTER (WHERE active) AS active
     FROM ranked GROUP BY g, store
-), kept AS (
-    SELECT GROUPING(store) AS g, store, member_id,
-           BOOL_OR(day < %(start)s) AS before, BOOL_OR(day >= %(start)s) AS again
-    FROM r WHERE member_id IS NOT NULL AND day BETWEEN %(prev_start)s AND %(end)s
-    GROUP BY GROUPING SETS ((store, member_id), (member_id))
-), retention AS (
-    SELECT g, store, COUNT(*) FILTER (WHERE before) AS earlier, COUNT(*) FILTER (WHERE before AND again) AS returned
-    FROM kept GROUP BY g, store
-), active AS (
-    SELECT GROUPING(store) AS g, store, COUNT(DISTINCT member_id) AS active
-    FROM r WHERE member_id IS NOT NULL AND day BETWEEN %(active_start)s AND %(end)s GROUP BY ROLLUP (store)
 )
 SELECT s.store, COALESCE(c.receipts, 0), COALESCE(c.revenue, 0), COALESCE(c.member_receipts, 0),
        COALESCE(c.member_revenue, 0), COALESCE(m.buying, 0), COALESCE(m.repeating, 0), COALESCE(m.top_revenue, 0),
-       COALESCE(m.buyers_revenue, 0), COALESCE(k.earlier, 0), COALESCE(k.returned, 0), COALESCE(a.active, 0)
+       COALESCE(m.buyers_revenue, 0), COALESCE(m.earlier, 0), COALESCE(m.returned, 0), COALESCE(m.active, 0)
 FROM scopes s
 LEFT JOIN receipts c ON c.g = s.g AND c.store IS NOT DISTINCT FROM s.store
 LEFT JOIN members m ON m.g = s.g AND m.store IS NOT DISTINCT FROM s.store
-LEFT JOIN retention k ON k.g = s.g AND k.store IS NOT DISTINCT FROM s.store
-LEFT JOIN active a ON a.g = s.g AND a.store IS NOT DISTINCT FROM s.store
 """
-
 # Points moved in the period by the store of the till that sent them, and what every member
 # held at its end (a balance belongs to no store: the liability is the chain's, as on a till).
 _POINTS_SQL = """
