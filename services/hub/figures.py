@@ -32,6 +32,7 @@ import zoneinfo
 from typing import Any
 
 from models.hub import Entity, hub_db, utcnow
+from services.core.money import round_div
 from services.insights.basis import Period, today
 
 COVERAGE = "imported history: not at the hub"
@@ -81,24 +82,21 @@ def period_of(start: dt.date | None, end: dt.date | None, zone_name: str,
     return Period(start, end) if start <= end else None
 
 
-def stores() -> list[str]:
-    """The stores the hub's admin named, in order."""
-    return [row[0] for row in hub_db.execute_sql(
-        "SELECT DISTINCT store FROM hub_till WHERE store IS NOT NULL ORDER BY store").fetchall()]
-
-
 def chain_figures(period: Period, zone_name: str, *, store: str | None = None) -> dict[str, Any]:
     """The period's figures over the chain ("total", or one store's with `store`),
     each store's in "by_store", and the period before under "previous"."""
     zone = check_zone(zone_name)
-    now = _block(period, zone, store)
-    before = _block(period.previous(), zone, store)
-    total = now.pop(None, None) or _empty()
-    previous = before.pop(None, None) or _empty()
+    inside = hub_db.in_transaction()
+    with hub_db.atomic():
+        if not inside:  # one snapshot for both periods, as on a till (else the caller's transaction decides)
+            hub_db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        now = _block(period, zone, store)
+        before = _block(period.previous(), zone, store)
+    total, previous = now.pop(None), before.pop(None)  # always there: the statement's own row
     return {
         **period.as_json(), "store": store, "time_zone": zone, **total,
         "previous": {**period.previous().as_json(), **previous},
-        "by_store": [{"store": name, **figures, "previous": before.get(name) or _empty()}
+        "by_store": [{"store": name, **figures, "previous": before.get(name) or _empty(previous)}
                      for name, figures in sorted(now.items())],
         "not_at_hub": list(NOT_AT_HUB), "coverage": COVERAGE,
     }
@@ -212,7 +210,7 @@ def _block(period: Period, zone: str, store: str | None) -> dict[str | None, dic
         liability = int(held) if g else liability
     for name in set(points) - set(out):
         if name is None or (store is None and any(points[name])):
-            out[name] = _empty()
+            out[name] = _empty(None)
     new_members = int(hub_db.execute_sql(_NEW_MEMBERS_SQL, params).fetchone()[0])
     for name, figures in out.items():
         figures.update(_points(*points.get(name, (0, 0)), liability))
@@ -241,8 +239,11 @@ def _points(issued: int, redeemed: int, held: int) -> dict[str, Any]:
             "redemption_rate": _rate(redeemed, issued), "points_liability": held}
 
 
-def _empty() -> dict[str, Any]:
-    return {**_figures(*(0,) * 11), **_points(0, 0, 0), "members_new": 0}
+def _empty(chain: dict[str, Any] | None) -> dict[str, Any]:
+    """A store's figures where it sold nothing; the chain's own (new members, liability) from `chain`."""
+    chain = chain or {}
+    return {**_figures(*(0,) * 11), **_points(0, 0, chain.get("points_liability", 0)),
+            "members_new": chain.get("members_new", 0)}
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -250,9 +251,4 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _average(total: int, count: int) -> int | None:
-    """Minor units, rounded half up (away from zero for a negative total)."""
-    if not count:
-        return None
-    q, r = divmod(abs(total), count)
-    q += 1 if 2 * r >= count else 0
-    return q if total >= 0 else -q
+    return round_div(total, count) if count else None
