@@ -52,12 +52,17 @@ class FiguresError(ValueError):
 
 
 def chain_zone() -> str:
-    """The shop's time zone as the chain's settings hold it at the hub (the
-    owner-signed "time_zone" setting; else the one its currency implies; else UTC)."""
+    """The shop's time zone as the chain's settings hold it at the hub (the owner-signed
+    "time_zone" setting; else the one its currency implies; else UTC), as a till finds its own
+    (services.shop.settings.shop_info) but for a name no zone has, which falls back too."""
     rows = dict(Entity.select(Entity.entity_id, Entity.doc).where(
         (Entity.kind == "setting") & Entity.entity_id.in_(["time_zone", "currency"])).tuples())
-    name = _value(rows.get("time_zone")) or ZONE_BY_CURRENCY.get(_value(rows.get("currency")), "")
-    return name or "UTC"
+    for name in (_value(rows.get("time_zone")), ZONE_BY_CURRENCY.get(_value(rows.get("currency")), "")):
+        try:
+            return check_zone(name)
+        except FiguresError:  # none set (""), or a name no zone has
+            continue
+    return "UTC"
 
 
 def _value(doc: Any) -> str:

@@ -278,3 +278,16 @@ def test_each_stores_figures_at_the_hub_equal_the_tills_own_figures(chain):
         for mine, theirs in ((by_store[store], own), (by_store[store]["previous"], own["previous"])):
             for key in (*COMPARED, "points_issued", "points_redeemed", "redemption_rate", "points_liability", "members_new"):
                 assert mine[key] == pytest.approx(theirs[key]), (store, key)
+
+
+@pytest.mark.parametrize(("settings", "zone"), [
+    ({}, "UTC"), ({"currency": "MDL"}, "Europe/Chisinau"), ({"currency": "RUB", "time_zone": "Europe/Bucharest"}, "Europe/Bucharest"),
+    ({"currency": "RUB", "time_zone": "Mars/Base"}, "Europe/Moscow"), ({"time_zone": ""}, "UTC"),
+])
+def test_the_chains_clock_is_its_setting_else_its_currencys(hub, settings, zone):
+    from models.hub import Entity
+
+    with hub_db.connection_context():
+        for key, value in settings.items():
+            Entity.create(kind="setting", entity_id=key, doc={"key": key, "value": value}, clocks={})
+        assert figures.chain_zone() == zone
