@@ -48,8 +48,8 @@ class Reading:
     at: str | None = None
 
 
-
 def read(till: HubTill, reading: Reading, *, now: dt.datetime) -> dict[str, Any]:
+    """The figures `reading` asks for, if this till may read them (NotAllowed otherwise)."""
     if reading.end < reading.start:
         raise BadQuestion("'from' must be on or before 'to'")
     if (reading.end - reading.start).days >= MAX_DAYS:
