@@ -40,7 +40,7 @@ COVERAGE = "imported history: not at the hub"
 ZONE_BY_CURRENCY = {"RUB": "Europe/Moscow", "MDL": "Europe/Chisinau", "RON": "Europe/Bucharest", "EUR": "Europe/Bucharest"}
 DEFAULT_DAYS = 30  # a period asked for without its first day
 ACTIVE_DAYS = 90  # members_active: a visit in the 90 days to the period's end
-# Points given and taken: a sale's earning, the programme's bonuses and pending points released
+# Points given and taken (as services.insights.figures counts them on a till: a test keeps the two equal): a sale's earning, the programme's bonuses and pending points released
 # count as issued; a redemption as redeemed (a return's reversal and restoration undo those).
 ISSUED_KINDS = ("earn", "welcome", "birthday", "referral", "release")
 REDEEMED_KINDS = ("redeem",)
