@@ -184,6 +184,15 @@ def command_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     add = hub_sub.add_parser("add-till", help="enrol a till; prints its token once")
     add.add_argument("--name", required=True)
+    add.add_argument("--store", help="the store it sells in (its figures count there)")
+    set_store = hub_sub.add_parser("set-store", help="say which store a till sells in (empty: none)")
+    set_store.add_argument("--name", required=True, metavar="NAME|TILL_ID")
+    set_store.add_argument("--store", required=True)
+    hub_figures = hub_sub.add_parser("figures", help="the chain's figures, per store and in total")
+    hub_figures.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+    hub_figures.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
+    hub_figures.add_argument("--store", help="one store's figures only")
+    hub_figures.add_argument("--zone", help="the shop's time zone (default: the chain's setting)")
     revoke = hub_sub.add_parser("revoke-till", help="revoke a till's token")
     revoke.add_argument("--name", required=True, metavar="NAME|TILL_ID")
     hub_sub.add_parser("overdrafts", help="members taken below zero by offline redemptions")
@@ -195,7 +204,8 @@ def command_parser() -> argparse.ArgumentParser:
     trust.add_argument("--key", required=True)
     trust.add_argument("--name", default="", help="whose key it is, for the list")
     owner_keys = hub_sub.add_parser("owner-keys", help="the owner keys the hub trusts, and those it dropped")
-    for p in (serve, add, revoke, hub_sub.choices["overdrafts"], hub_sub.choices["quarantine"], caps, trust, owner_keys):
+    for p in (serve, add, revoke, hub_sub.choices["overdrafts"], hub_sub.choices["quarantine"], caps, trust, owner_keys,
+              set_store, hub_figures):
         p.add_argument("--dsn", required=True, help="postgresql://user@host/dbname")
         p.add_argument("--json", action="store_true")
 
