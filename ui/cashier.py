@@ -792,6 +792,9 @@ class CashierWindow(QMainWindow):
 
     def show_more(self) -> None:
         menu = QMenu(self)
+        if auth.may(self.staff, "view_figures"):  # the owner's first question: does the programme pay?
+            menu.addAction(_("Reports: figures, customers, who is slipping away…"), lambda: self._act(self.open_reports))
+            menu.addSeparator()
         menu.addAction(_("Receipts: reprint, save, return…"), lambda: self._act(self.open_receipts))
         menu.addAction(_("Membership cards…"), lambda: self._act(self.open_cards))
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
@@ -870,6 +873,13 @@ class CashierWindow(QMainWindow):
 
     def _import_running(self) -> bool:
         return self.import_wizard is not None and getattr(self.import_wizard, "running", "") == "import"
+
+    def open_reports(self) -> None:
+        """The owner's and manager's figures; counted on workers, so sales go on meanwhile."""
+        from ui.reports_page import ReportsDialog
+
+        auth.require(self.staff, "view_figures")
+        self._show(ReportsDialog(self.staff, self.fmt, self.resources, self, clock=self.now))
 
     def open_audit_log(self) -> None:
         from ui.audit_page import AuditLogDialog

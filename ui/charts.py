@@ -114,7 +114,8 @@ class BarChart(QWidget):
         self.y_axis.most = 30
         self.x_axis = _ValueAxis("bottom", shown)
         self.plot = _plot(self, {"left": self.y_axis, "bottom": self.x_axis})
-        self.plot.showGrid(x=True, y=False, alpha=GRID_ALPHA)
+        self.plot.showGrid(x=False, y=False)
+        self.plot.hideAxis("bottom")  # each bar carries its value: no scale to read across
         self.plot.getViewBox().invertY(True)  # the first name at the top
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -135,10 +136,12 @@ class BarChart(QWidget):
         self.plot.addItem(bars)
         highest = max(self.values) if self.values else 0
         for index, value in enumerate(self.values):
-            label = pg.TextItem(self.shown(value), color=TEXT_COLOUR, anchor=(0, 0.5))
+            inside = highest > 0 and value > 0.6 * highest  # a long bar holds its value; a short one has it beside
+            label = pg.TextItem(self.shown(value), color=QColor("white") if inside else TEXT_COLOUR,
+                                anchor=(1, 0.5) if inside else (0, 0.5))
             label.setPos(value, index)
             self.plot.addItem(label)
-        self.plot.setXRange(0, highest * 1.35 if highest > 0 else 1, padding=0)
+        self.plot.setXRange(0, highest * 1.02 if highest > 0 else 1, padding=0)
         self.plot.setYRange(-0.6, len(names) - 0.4, padding=0)
 
 
@@ -198,8 +201,8 @@ class ParetoChart(QWidget):
         self.plot.addItem(pg.InfiniteLine(pos=0.2, angle=90, pen=pg.mkPen(OTHERS_COLOUR, width=1.5)))
         self.plot.plot([0.2], [self.at_20], pen=None, symbol="o", symbolSize=10, symbolBrush=OTHERS_COLOUR,
                        symbolPen=OTHERS_COLOUR)
-        label = pg.TextItem(marker_text(self.at_20), color=TEXT_COLOUR, anchor=(0, 1), fill=QColor(255, 255, 255, 220))
-        label.setPos(0.23, max(self.at_20 - 0.08, 0.1))
+        label = pg.TextItem(marker_text(self.at_20), color=TEXT_COLOUR, anchor=(0, 0.5), fill=QColor(255, 255, 255, 220))
+        label.setPos(0.23, max(self.at_20 - 0.06, 0.06))
         self.plot.addItem(label)
         self.plot.setXRange(0, 1, padding=0.02)
         self.plot.setYRange(0, 1, padding=0.02)

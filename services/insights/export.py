@@ -88,7 +88,7 @@ def pick(row: dict[str, Any], *keys: str, default: Any = None) -> Any:
     return default
 
 
-def _as_text(value: Any, kind: str, currency: str, locale: str) -> str:
+def as_text(value: Any, kind: str, currency: str, locale: str) -> str:
     if value is None:
         return ""
     if kind == "text":
@@ -169,7 +169,7 @@ def write_figures(figures: dict[str, Any], path: Path | str, *, currency: str, l
                     writer.writerow([])
                     writer.writerow([safe_cell(h) for _k, h, _kind in columns])
                     for row in cashiers:
-                        writer.writerow([safe_cell(_as_text(row[k], kind, currency, locale)) for k, _h, kind in columns])
+                        writer.writerow([safe_cell(as_text(row[k], kind, currency, locale)) for k, _h, kind in columns])
         return _write_whole(path, fill_csv)
 
     def fill_xlsx(part: Path) -> None:
@@ -212,7 +212,7 @@ def write_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], path:
                 writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
                 writer.writerow([safe_cell(h) for _k, h, _kind in columns])
                 for row in rows:
-                    writer.writerow([safe_cell(_as_text(row.get(k), kind, currency, locale)) for k, _h, kind in columns])
+                    writer.writerow([safe_cell(as_text(row.get(k), kind, currency, locale)) for k, _h, kind in columns])
         return _write_whole(path, fill_csv)
 
     def fill_xlsx(part: Path) -> None:
@@ -281,7 +281,7 @@ def render_pdf(figures: dict[str, Any], resources: Path, *, shop_name: str, curr
         story.append(p(_("By cashier"), heading))
         columns = cashier_columns()
         rows = [[p(h, bold) for _k, h, _kind in columns]]
-        rows += [[p(_as_text(row[k], kind, currency, locale)) for k, _h, kind in columns] for row in cashiers]
+        rows += [[p(as_text(row[k], kind, currency, locale)) for k, _h, kind in columns] for row in cashiers]
         cashier_table = Table(rows, colWidths=[65 * mm, 25 * mm, 25 * mm, 30 * mm, 32 * mm], repeatRows=1)
         cashier_table.setStyle(TableStyle([
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d9e2ec")),

@@ -80,7 +80,7 @@ def no_value() -> str:
     return "—"
 
 
-def _decimal(value: float, locale: str, digits: int) -> str:
+def decimal_text(value: float, locale: str, digits: int) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=locale).replace("\u00a0", " ").replace("\u202f", " ")
 
@@ -93,10 +93,10 @@ def shown(key: str, value: Any, currency: str, locale: str) -> str:
     if kind == "money":
         return format_money(int(value), currency, locale).replace("\u00a0", " ").replace("\u202f", " ")
     if kind in ("count", "points"):
-        return _decimal(int(value), locale, 0)
+        return decimal_text(int(value), locale, 0)
     if kind == "rate":
-        return _decimal(float(value) * 100, locale, 1) + " %"
-    return _decimal(float(value), locale, 2 if kind == "ratio" else 1)
+        return decimal_text(float(value) * 100, locale, 1) + " %"
+    return decimal_text(float(value), locale, 2 if kind == "ratio" else 1)
 
 
 def change(key: str, value: Any, previous: Any, locale: str) -> tuple[str, int]:
@@ -123,7 +123,26 @@ def change(key: str, value: Any, previous: Any, locale: str) -> tuple[str, int]:
 
 def _signed(number: float, locale: str) -> str:
     rounded = round(number, 1)
-    body = _decimal(abs(rounded), locale, 1)
+    body = decimal_text(abs(rounded), locale, 1)
     if rounded > 0:
         return "+" + body
     return ("−" + body) if rounded < 0 else body
+
+
+def segment_name(code: str) -> str:
+    """An RFM segment's name in the shop's language (the usual names of the RFM literature)."""
+    names = {
+        "champions": _("Champions"),
+        "loyal": _("Loyal"),
+        "potential_loyalists": _("Potential loyalists"),
+        "promising": _("Promising"),
+        "new": _("New"),
+        "need_attention": _("Need attention"),
+        "about_to_sleep": _("About to sleep"),
+        "at_risk": _("At risk"),
+        "cant_lose": _("Can't lose them"),
+        "hibernating": _("Hibernating"),
+        "lost": _("Lost"),
+        "others": _("Others"),
+    }
+    return names.get(code, code.replace("_", " ").capitalize())
