@@ -87,6 +87,7 @@ class CashierWindow(QMainWindow):
         self._replace_candidate: Member | None = None
         self.dialog: QDialog | None = None
         self.import_wizard: QDialog | None = None  # not modal: the till sells while an import runs
+        self.report_sources: object | None = None  # where the Reports page counts (None: the services; tests: fakes)
         self.pin_dialog: ManagerPinDialog | None = None
         self.busy = False  # a sale is being written
         self.printing = False  # a receipt is on its way to the printer
@@ -879,7 +880,8 @@ class CashierWindow(QMainWindow):
         from ui.reports_page import ReportsDialog
 
         auth.require(self.staff, "view_figures")
-        self._show(ReportsDialog(self.staff, self.fmt, self.resources, self, clock=self.now))
+        self._show(ReportsDialog(self.staff, self.fmt, self.resources, self, clock=self.now,
+                                 sources=self.report_sources))  # type: ignore[arg-type]
 
     def open_audit_log(self) -> None:
         from ui.audit_page import AuditLogDialog
