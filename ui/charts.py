@@ -32,8 +32,20 @@ class _LabelAxis(pg.AxisItem):
 
     def set_names(self, names: Sequence[str]) -> None:
         self.names = list(names)
-        step = max(1, -(-len(self.names) // self.most))
-        self.setTicks([[(i, n) for i, n in enumerate(self.names) if i % step == 0 or i == len(self.names) - 1]])
+        self._place()
+
+    def _place(self) -> None:
+        """As many names as the axis has room for (a date needs ~60 px across, a name ~18 px down),
+        evenly skipped, the first always written."""
+        room = self.width() // 60 if self.orientation in ("bottom", "top") else self.height() // 18
+        most = max(2, min(self.most, int(room))) if room > 0 else self.most
+        step = max(1, -(-len(self.names) // most))
+        self.setTicks([[(i, n) for i, n in enumerate(self.names) if i % step == 0]])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if getattr(self, "names", None):  # (the base class resizes it while it is being made)
+            self._place()
 
 
 class _ValueAxis(pg.AxisItem):

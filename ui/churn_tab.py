@@ -69,7 +69,7 @@ class ChurnTab(QWidget):
         right_layout.addWidget(self.slipping, 1)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([480, 800])
+        split.setSizes([400, 920])
         row = QHBoxLayout()
         row.addWidget(split)
         layout.addLayout(row, 1)
@@ -114,7 +114,8 @@ class ChurnTab(QWidget):
              lambda v: wording.shown("revenue", v, currency, locale), True),
             (_("Last visit"), lambda r: r.get("last_visit"), lambda v: str(v or ""), False),
             (_("P(alive)"), lambda r: r.get("p_alive"), lambda v: wording.shown("repeat_rate", v, "", locale), True),
-            (_("Visits in 90 days"), lambda r: r.get("expected_visits_90d"), self._number, True),
+            (_("Visits in 90 days"), lambda r: r.get("expected_visits_90d"),
+             lambda v: "—" if v is None else wording.decimal_text(float(v), locale, 1), True),
             (_("CLV"), lambda r: r.get("clv"), lambda v: wording.shown("revenue", v, currency, locale), True),
         ])
         self.fit_shown.emit(fit)

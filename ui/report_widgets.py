@@ -232,9 +232,22 @@ class RowsTable(QTableWidget):
                 if number:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(r, c, item)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as what it holds; the first takes the room left over, if any
+        (else the table scrolls sideways rather than cutting names short)."""
         header = self.horizontalHeader()
+        if not self.columnCount():
+            return
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        needed = sum(header.sectionSize(c) for c in range(self.columnCount()))
+        if needed < self.viewport().width():
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def texts(self, row: int) -> list[str]:
         return [self.item(row, c).text() for c in range(self.columnCount())]
@@ -246,3 +259,20 @@ def note(text: str, parent: QWidget | None = None) -> QLabel:
     label.setObjectName("Muted")
     label.setWordWrap(True)
     return label
+
+
+class StatusLine(QLabel):
+    """A line that takes no room while it has nothing to say."""
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setWordWrap(True)
+        self.setVisible(False)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")

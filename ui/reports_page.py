@@ -40,7 +40,7 @@ from ui.charts import TrendChart
 from ui.errors import user_message
 from ui.files import save_path
 from ui.formatting import Formatter
-from ui.report_widgets import FigureGrid, PeriodPicker, RowsTable, note
+from ui.report_widgets import FigureGrid, PeriodPicker, RowsTable, StatusLine, note
 from ui.widgets import fit_to_screen, section_title
 
 
@@ -153,13 +153,9 @@ class ReportsDialog(QDialog):
         self.tabs.addTab(self.churn_tab, _("Who is slipping away"))
         self.tabs.currentChanged.connect(self._tab_shown)
         layout.addWidget(self.tabs, 1)
-        self.message = QLabel(self)
-        self.message.setObjectName("Error")
-        self.message.setWordWrap(True)
+        self.message = StatusLine("Error", self)
         layout.addWidget(self.message)
-        self.done_note = QLabel(self)
-        self.done_note.setObjectName("Good")
-        self.done_note.setWordWrap(True)
+        self.done_note = StatusLine("Good", self)
         layout.addWidget(self.done_note)
         fit_to_screen(self)
         self.refresh()

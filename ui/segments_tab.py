@@ -3,6 +3,7 @@ each, the 20/80 curve; a double-click lists a segment's members, and a member op
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -195,8 +196,13 @@ class SegmentMembersDialog(QDialog):
         self.rows = list(rows)
         fmt, locale, currency = self.page.fmt, self.page.locale, self.page.currency
         self.columns = member_columns(self.rows)
+        def write(value: Any, kind: str) -> str:
+            if kind == "date" and value:
+                return fmt.date(dt.date.fromisoformat(str(value)[:10]))  # as the shop writes a date
+            return export.as_text(value, kind, currency, locale)
+
         self.table.show_rows(self.rows, [
-            (header, lambda r, k=key: r.get(k), lambda v, k=kind: export.as_text(v, k, currency, locale), kind != "text")
+            (header, lambda r, k=key: r.get(k), lambda v, k=kind: write(v, k), kind not in ("text", "date"))
             for key, header, kind in self.columns
         ])
         self.count.setText(_("Members: %1. Double-click one to open their profile.").replace("%1", fmt.number(len(rows))))
