@@ -166,11 +166,12 @@ def pareto_points(curve: object) -> list[tuple[float, float]]:
     points: list[tuple[float, float]] = []
     for point in curve or []:  # type: ignore[union-attr]
         if isinstance(point, dict):
-            x = point.get("members", point.get("member_share", point.get("x")))
-            y = point.get("revenue", point.get("revenue_share", point.get("y")))
+            x = point.get("members_share", point.get("members", point.get("x")))
+            y = point.get("revenue_share", point.get("revenue", point.get("y")))
         else:
             x, y = point  # type: ignore[misc]
-        points.append((float(x), float(y)))
+        if x is not None and y is not None:  # (no share of nothing: the members spent nothing)
+            points.append((float(x), float(y)))
     if points and points[0] != (0.0, 0.0):
         points.insert(0, (0.0, 0.0))
     return points

@@ -24,7 +24,7 @@ def flat(profile: dict[str, Any]) -> dict[str, Any]:
     ("what", "when", "how_much", "sum") or not; the first of a name wins."""
     out: dict[str, Any] = {}
     for key, value in profile.items():
-        if isinstance(value, dict) and key not in ("weekdays", "by_weekday", "hours", "by_hour", "outlook"):
+        if isinstance(value, dict) and key not in ("top_categories", "top_products", "outlook"):
             for inner, item in flat(value).items():
                 out.setdefault(inner, item)
         else:
@@ -63,6 +63,8 @@ def top_counts(value: Any, names: list[str] | None = None, limit: int = 2) -> li
 
 def top_list(value: Any, fmt: Formatter, limit: int = 5) -> str:
     """Top categories or products, one per line: name and what was spent (or how many)."""
+    if isinstance(value, dict):  # {"by_value": [...], "by_count": [...]}: what was spent on most
+        value = value.get("by_value") or value.get("by_count") or []
     lines = []
     for item in list(value or [])[:limit]:
         if isinstance(item, dict):
@@ -157,9 +159,9 @@ class MemberProfileView(QFrame):
         text = {
             "categories": top_list(export.pick(values, "top_categories", "categories"), fmt),
             "products": top_list(export.pick(values, "top_products", "products"), fmt),
-            "weekday": ", ".join(top_counts(export.pick(values, "weekdays", "by_weekday"), weekday_names()))
+            "weekday": ", ".join(top_counts(export.pick(values, "visits_by_weekday", "weekdays"), weekday_names()))
             or str(export.pick(values, "usual_weekday", "weekday", default="") or "—"),
-            "hour": ", ".join(top_counts(export.pick(values, "hours", "by_hour"))) or
+            "hour": ", ".join(top_counts(export.pick(values, "receipts_by_hour", "hours"))) or
             str(export.pick(values, "usual_hour", "hour", default="") or "—"),
             "last_visit": day("last_visit"),
             "first_visit": day("first_visit"),
@@ -167,7 +169,7 @@ class MemberProfileView(QFrame):
             "receipts": count("receipts"),
             "items": count("items", "quantity"),
             "total": money("total", "revenue", "spent"),
-            "average": money("average", "avg_check", "average_check"),
+            "average": money("avg_check", "average"),
         }
         interval = export.pick(values, "usual_interval_days", "interval_days", "usual_interval", "median_interval_days")
         text["interval"] = (_("every %1 days").replace("%1", wording.decimal_text(

@@ -48,72 +48,47 @@ class Sources:
     """Where the page's numbers come from: the services, called on a worker thread.
     Tests pass a subclass holding the dicts they want shown."""
 
+    MEMBERS_SHOWN = 2000  # a segment's list on screen; its export has every member
+
     def figures(self, period: Period, store: Any, now: dt.datetime) -> dict[str, Any]:
         from services.insights import figures
 
         return figures.compute(period, store=store, now=now)
 
-    def segments(self, at: dt.date, now: dt.datetime) -> dict[str, Any]:
-        """{"segments": ..., "pareto": ...}"""
+    def segments(self, period: Period, now: dt.datetime) -> dict[str, Any]:
+        """The RFM segments as of the period's last day and the 20/80 curve of the period
+        (so its 20 % point is the period's top-20 % share)."""
         from services.insights import segments
 
-        return {"segments": segments.segments(at, now=now), "pareto": segments.pareto_curve(at, now=now)}
+        return {"segments": segments.segments(period.end, now=now), "pareto": segments.pareto_curve(period, now=now)}
 
-    def segment_members(self, name: str, at: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
+    def segment_members(self, name: str, at: dt.date, now: dt.datetime, every: bool = False) -> list[dict[str, Any]]:
         from services.insights import segments
 
-        return list(segments.segment_members(name, at, now=now))
+        return segments.segment_members(name, at, limit=None if every else self.MEMBERS_SHOWN, now=now)
 
     def churn(self, at: dt.date, now: dt.datetime) -> dict[str, Any]:
-        """The fit's JSON and the members slipping away (`slipping`: rows)."""
-        from services.insights import lifetime
+        """The fit's JSON, and the members slipping away under "slipping"."""
+        from services.insights import lifetime, slipping
 
         fit = lifetime.fit(at, now=now)
-        out = dict(fit.as_json())
-        out.setdefault("slipping", slipping_members(fit, lifetime))
-        return out
+        return {**fit.as_json(), "slipping": slipping.slipping(fit)}
 
     def profile(self, member: Any, now: dt.datetime) -> dict[str, Any]:
-        """B's profile of the member with C's outlook under "outlook"."""
+        """The member's profile, with the model's outlook under "outlook" (the kept fit)."""
         from services.insights import customers, lifetime
 
-        out = dict(customers.profile(member, now=now))
-        try:
-            out["outlook"] = lifetime.member_outlook(member, lifetime.fit(None, now=now))
-        except InputError:
-            out["outlook"] = None  # too little history to fit: the profile still shows
-        return out
+        return {**customers.profile(member, now=now), "outlook": lifetime.outlook(member, now=now)}
 
     def save_costs(self, costs: dict[str, int], actor: Staff) -> None:
         from services.insights import figures
 
-        figures.set_costs(costs, actor=actor)
+        figures.set_costs(actor, costs)
 
     def save_margins(self, overall_bp: int | None, actor: Staff) -> None:
         from services.insights import figures
 
-        figures.set_margins(overall_bp, actor=actor)
-
-
-def slipping_members(fit: Any, lifetime: Any, limit: int = 50) -> list[dict[str, Any]]:
-    """Members of high past value who are unlikely still to be customers: the 500 who spent most,
-    their P(alive) from the fit, the lowest first (ties: the bigger spender first)."""
-    from models import db
-    from models.schema import Member
-
-    rows = db.execute_sql(
-        "SELECT member_id, SUM(total) AS value, COUNT(*) AS receipts, MAX(created_at) AS last"
-        ' FROM "sale" WHERE member_id IS NOT NULL GROUP BY member_id ORDER BY value DESC LIMIT 500').fetchall()
-    out = []
-    for member_id, value, receipts, last in rows:
-        member = Member.get_or_none(Member.id == member_id)
-        if member is None:
-            continue
-        outlook = lifetime.member_outlook(member, fit)
-        out.append({"member_id": member.id, "name": member.name, "phone": member.phone, "value": int(value or 0),
-                    "receipts": receipts, "last_visit": str(last)[:10], **outlook})
-    out.sort(key=lambda r: (r.get("p_alive") if r.get("p_alive") is not None else 1.0, -r["value"]))
-    return out[:limit]
+        figures.set_margins(actor, {"overall_bp": overall_bp})
 
 
 class ReportsDialog(QDialog):
@@ -256,7 +231,8 @@ class ReportsDialog(QDialog):
         self.period_note.setText(
             _("%1 to %2, compared with %3 to %4 (the same number of days just before).")
             .replace("%1", self._day(figures.get("from"))).replace("%2", self._day(figures.get("to")))
-            .replace("%3", self._day(previous.get("from"))).replace("%4", self._day(previous.get("to"))))
+            .replace("%3", self._day(previous.get("from"))).replace("%4", self._day(previous.get("to")))
+            + " " + (figures.get("definitions") or {}).get("receipt", ""))
         self.computed.emit(figures)
 
     def _day(self, text: Any) -> str:
@@ -318,8 +294,7 @@ class ReportsDialog(QDialog):
         member_key = "member_" + measure
         labels = [self._bucket_label(row, trend.get("unit", "week")) for row in rows]
         members = [float(row.get(member_key) or 0) for row in rows]
-        others = [float(row.get("others_" + measure, (row.get(measure) or 0) - (row.get(member_key) or 0)))
-                  for row in rows]
+        others = [float(row.get("other_" + measure) or 0) for row in rows]
         self.trend.set_value_format(self._short_money if measure == "revenue" else self._count)
         self.trend.show_series(labels, [(_("Members"), members), (_("Others"), others)])
         unit = _("by week") if trend.get("unit", "week") == "week" else _("by month")
@@ -377,12 +352,13 @@ class ReportsDialog(QDialog):
         layout.addLayout(left, 3)
         right = QVBoxLayout()
         right.addWidget(section_title(_("Costs and margin you enter (owner)"), page))
-        right.addWidget(note(_("Costs the till cannot see: printed cards, messages to members, bonuses paid to "
-                               "staff for the programme, for the period shown; and your margin on sales, which turns "
-                               "extra revenue into profit in the ROI."), page))
+        right.addWidget(note(_("Costs the till cannot see, per month: printed cards, messages to members, bonuses "
+                               "paid to staff for the programme (a period's share is counted by its days); and your "
+                               "margin on sales, which turns members' revenue into profit in the ROI."), page))
         form = QFormLayout()
         self.cost_edits: dict[str, QLineEdit] = {}
-        for key, name in (("cards", _("Cards")), ("messages", _("Messages")), ("staff_bonuses", _("Staff bonuses"))):
+        for key, name in (("cards", _("Cards, a month")), ("messages", _("Messages, a month")),
+                          ("staff_bonuses", _("Staff bonuses, a month"))):
             edit = QLineEdit(page)
             edit.setPlaceholderText("0,00")
             self.cost_edits[key] = edit
@@ -394,7 +370,7 @@ class ReportsDialog(QDialog):
         self.save_costs_button = QPushButton(_("Save costs and margin"), page)
         self.save_costs_button.setObjectName("Primary")
         self.save_costs_button.clicked.connect(self.save_costs)
-        owner = auth.may(self.staff, "edit_rules")
+        owner = auth.may(self.staff, "shop_settings")  # what figures.set_costs and set_margins ask
         for widget in [*self.cost_edits.values(), self.margin_edit, self.save_costs_button]:
             widget.setEnabled(owner)
         if not owner:
@@ -407,28 +383,21 @@ class ReportsDialog(QDialog):
         return page
 
     def programme_parts(self, figures: dict[str, Any]) -> list[tuple[str, str]]:
-        """(name, value as shown) of each part of the programme's cost, then its result."""
+        """(name, value as shown) of each part of the programme's cost, then what it brought."""
         programme = figures.get("programme") or {}
-        names = {
-            "discounts": _("Discounts given"),
-            "points_redeemed_value": _("Points redeemed, at their value"),
-            "points_value": _("Points redeemed, at their value"),
-            "cards": _("Cards"), "messages": _("Messages"), "staff_bonuses": _("Staff bonuses"),
-            "entered_costs": _("Costs entered"), "other_costs": _("Costs entered"),
-            "cost": _("Programme cost"), "total_cost": _("Programme cost"),
-            "margin_gain": _("Margin on members' revenue"), "gain": _("Margin on members' revenue"),
-            "extra_margin": _("Margin on members' revenue"),
-        }
         parts: list[tuple[str, str]] = []
-        costs = programme.get("costs") if isinstance(programme.get("costs"), dict) else {}
-        for key, value in [*programme.items(), *costs.items()]:
-            if key in names and isinstance(value, int) and not isinstance(value, bool):
-                parts.append((names[key], self.fmt.money(value)))
-        margin = programme.get("margin_bp", programme.get("margin"))
-        if isinstance(margin, int) and not isinstance(margin, bool):
-            parts.append((_("Margin"), self.fmt.percent(margin)))
-        elif isinstance(margin, float):
-            parts.append((_("Margin"), wording.shown("repeat_rate", margin, "", self.locale)))
+        for key, name in (("discounts", _("Discounts on members' receipts")),
+                          ("points_redeemed_value", _("Points members paid with, at their value")),
+                          ("owner_costs", _("Your costs for these days")),
+                          ("cost", _("Programme cost")),
+                          ("member_revenue", _("Members' revenue"))):
+            value = programme.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                parts.append((name, self.fmt.money(value)))
+        margin = programme.get("margin_bp")
+        parts.append((_("Margin"), self.fmt.percent(margin) if isinstance(margin, int) else _("not set")))
+        profit = programme.get("gross_profit")
+        parts.append((_("Members' revenue × margin"), self.fmt.money(profit) if isinstance(profit, int) else "—"))
         parts.append((_("ROI"), wording.shown("roi", figures.get("roi", programme.get("roi")), "", self.locale)))
         return parts
 
@@ -444,7 +413,9 @@ class ReportsDialog(QDialog):
         definition = (figures.get("definitions") or {}).get("roi", "")
         self.roi_formula.setText("\n".join(t for t in (_("ROI = %1").replace("%1", formula) if formula else "",
                                                        definition) if t))
-        costs = programme.get("costs") if isinstance(programme.get("costs"), dict) else programme
+        if programme.get("margin_bp") is None and "gross_profit" in programme:
+            self.roi_formula.setText(self.roi_formula.text() + "\n" + _("Enter your margin on the right to see the ROI."))
+        costs = programme.get("owner_costs_monthly") or {}
         for key, edit in self.cost_edits.items():
             value = costs.get(key)
             if isinstance(value, int) and not edit.hasFocus():

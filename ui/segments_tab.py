@@ -33,7 +33,7 @@ def segment_rows(data: Any) -> list[dict[str, Any]]:
         code = str(export.pick(row, "segment", "code", "name", default=""))
         rows.append({
             "code": code,
-            "name": export.pick(row, "label", "title", default=None) or wording.segment_name(code),
+            "name": export.pick(row, "label", "title", default=None) or code.replace("_", " ").capitalize(),
             "members": int(export.pick(row, "members", "count", default=0) or 0),
             "revenue": int(export.pick(row, "revenue", "monetary", default=0) or 0),
             "share": export.pick(row, "share", "revenue_share", default=None),
@@ -48,10 +48,20 @@ def segment_rows(data: Any) -> list[dict[str, Any]]:
 
 MEMBER_COLUMNS: list[tuple[str, str, str]] = [  # key, header, kind (services.insights.export.Column)
     ("name", "Name", "text"), ("phone", "Phone", "text"), ("card", "Card", "text"),
-    ("last_visit", "Last visit", "date"), ("recency_days", "Days since last visit", "count"),
+    ("last_visit", "Last visit", "date"), ("recency", "Days since last visit", "count"),
     ("visits", "Visits", "count"), ("frequency", "Visits", "count"), ("receipts", "Receipts", "count"),
     ("revenue", "Revenue", "money"), ("monetary", "Revenue", "money"), ("rfm", "RFM", "text"),
 ]
+
+
+def with_rfm(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with its three scores written together ("R-F-M", e.g. "5-4-5") when it has them."""
+    out = []
+    for row in rows:
+        if all(row.get(k) is not None for k in ("r", "f", "m")):
+            row = {**row, "rfm": f"{row['r']}-{row['f']}-{row['m']}"}
+        out.append(row)
+    return out
 
 
 def member_columns(rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
@@ -119,8 +129,8 @@ class SegmentsTab(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        at, now = self.page.period().end, self.page.now()
-        self.page.run(lambda: self.page.sources.segments(at, now), self.show_segments)  # type: ignore[arg-type]
+        period, now = self.page.period(), self.page.now()
+        self.page.run(lambda: self.page.sources.segments(period, now), self.show_segments)  # type: ignore[arg-type]
 
     def show_segments(self, data: dict[str, Any]) -> None:
         self.rows = segment_rows(data.get("segments", data) if isinstance(data, dict) else data)
@@ -189,11 +199,11 @@ class SegmentMembersDialog(QDialog):
         layout.addLayout(row)
         self.rows: list[dict[str, Any]] = []
         self.profile_dialog: QDialog | None = None
-        at, now = page.period().end, page.now()
-        page.run(lambda: page.sources.segment_members(code, at, now), self.show_members)  # type: ignore[arg-type]
+        self.at, now = page.period().end, page.now()
+        page.run(lambda: page.sources.segment_members(code, self.at, now), self.show_members)  # type: ignore[arg-type]
 
     def show_members(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = list(rows)
+        self.rows = with_rfm(list(rows))
         fmt, locale, currency = self.page.fmt, self.page.locale, self.page.currency
         self.columns = member_columns(self.rows)
         def write(value: Any, kind: str) -> str:
@@ -205,7 +215,12 @@ class SegmentMembersDialog(QDialog):
             (header, lambda r, k=key: r.get(k), lambda v, k=kind: write(v, k), kind not in ("text", "date"))
             for key, header, kind in self.columns
         ])
-        self.count.setText(_("Members: %1. Double-click one to open their profile.").replace("%1", fmt.number(len(rows))))
+        if len(rows) >= self.page.sources.MEMBERS_SHOWN:
+            self.count.setText(_("The first %1 members, most revenue first; the saved list has them all. Double-click "
+                                 "one to open their profile.").replace("%1", fmt.number(len(rows))))
+        else:
+            self.count.setText(_("Members: %1. Double-click one to open their profile.")
+                               .replace("%1", fmt.number(len(rows))))
         if self.rows:
             self.table.selectRow(0)
         self.members_shown.emit(self.rows)
@@ -217,17 +232,24 @@ class SegmentMembersDialog(QDialog):
             self.write(Path(path))
 
     def write(self, path: Path) -> None:
+        """The whole segment to `path` on a worker (the screen shows at most Sources.MEMBERS_SHOWN of it)."""
         rows, columns = list(self.rows), list(self.columns)
         currency, locale, title = self.page.currency, self.page.locale, self.windowTitle()
-        self.page.run(lambda: export.write_table(rows, columns, path, currency=currency, locale=locale, title=title),
-                      lambda written: self.message.setText(_("Saved: %1").replace("%1", str(written))))
+        sources, code, at, now = self.page.sources, self.code, self.at, self.page.now()
+        partial = len(rows) >= sources.MEMBERS_SHOWN
+
+        def work() -> Path:
+            every = with_rfm(list(sources.segment_members(code, at, now, every=True))) if partial else rows
+            return export.write_table(every, columns, path, currency=currency, locale=locale, title=title)
+
+        self.page.run(work, lambda written: self.message.setText(_("Saved: %1").replace("%1", str(written))))
 
     def open_member(self, row: int) -> QDialog | None:
         if not 0 <= row < len(self.rows):
             return None
         from ui.member_profile import MemberProfileDialog
 
-        member_id = export.pick(self.rows[row], "member_id", "id")
+        member_id = export.pick(self.rows[row], "id", "member_id")
         dialog = MemberProfileDialog(member_id, self.page.fmt, self.page.sources, self.page.now, self)
         self.profile_dialog = dialog
         dialog.open()

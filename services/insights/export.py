@@ -72,7 +72,7 @@ def cashier_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for row in figures.get("by_cashier") or []:
         out.append({
-            "name": pick(row, "name", "cashier", "cashier_name", default=""),
+            "name": pick(row, "name", "cashier", "cashier_name", default=None) or _("No cashier (imported receipts)"),
             "receipts": pick(row, "receipts"),
             "card_share": pick(row, "card_share_receipts", "card_share"),
             "members_enrolled": pick(row, "members_enrolled", "enrolled", "members_new"),

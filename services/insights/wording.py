@@ -128,21 +128,3 @@ def _signed(number: float, locale: str) -> str:
         return "+" + body
     return ("−" + body) if rounded < 0 else body
 
-
-def segment_name(code: str) -> str:
-    """An RFM segment's name in the shop's language (the usual names of the RFM literature)."""
-    names = {
-        "champions": _("Champions"),
-        "loyal": _("Loyal"),
-        "potential_loyalists": _("Potential loyalists"),
-        "promising": _("Promising"),
-        "new": _("New"),
-        "need_attention": _("Need attention"),
-        "about_to_sleep": _("About to sleep"),
-        "at_risk": _("At risk"),
-        "cant_lose": _("Can't lose them"),
-        "hibernating": _("Hibernating"),
-        "lost": _("Lost"),
-        "others": _("Others"),
-    }
-    return names.get(code, code.replace("_", " ").capitalize())

@@ -16,8 +16,9 @@ def figures_for(period: Period, store: Any = None) -> dict[str, Any]:
     week = period.start - dt.timedelta(days=period.start.weekday())
     rows = []
     while week <= period.end:
-        rows.append({"start": week.isoformat(), "receipts": 200 + 7 * len(rows), "revenue": (40_000 + 900 * len(rows)) * 100,
-                     "member_receipts": 120 + 5 * len(rows), "member_revenue": (28_000 + 700 * len(rows)) * 100})
+        rows.append({"start": week.isoformat(), "member_receipts": 120 + 5 * len(rows), "other_receipts": 80 + 2 * len(rows),
+                     "member_revenue": (28_000 + 700 * len(rows)) * 100, "other_revenue": (12_000 + 200 * len(rows)) * 100,
+                     "members_new": 3})
         week += dt.timedelta(days=7)
     return {
         "from": period.start.isoformat(), "to": period.end.isoformat(), "store": store, "currency": "RUB",
@@ -29,27 +30,31 @@ def figures_for(period: Period, store: Any = None) -> dict[str, Any]:
         "programme_cost": 21_000_00, "roi": 1.5, "nps": None, "csat": None,
         "previous": {"from": previous.start.isoformat(), "to": previous.end.isoformat(), "members_new": days - 3,
                      "receipts": 25 * days, "revenue": 4_000_00 * days, "repeat_rate": 0.5, "roi": None},
-        "by_cashier": [{"cashier": "Анна", "receipts": 20 * days, "card_share_receipts": 0.65, "members_enrolled": 9,
+        "by_cashier": [{"name": "Анна", "receipts": 20 * days, "card_share_receipts": 0.65, "members_enrolled": 9,
                         "avg_check": 16_700},
-                       {"cashier": "Сергей Петрович", "receipts": 10 * days, "card_share_receipts": 0.5,
+                       {"name": "Сергей Петрович", "receipts": 10 * days, "card_share_receipts": 0.5,
                         "members_enrolled": 2, "avg_check": 15_100}],
         "trend": {"unit": "week", "rows": rows},
-        "programme": {"discounts": 9_000_00, "points_redeemed_value": 12_000_00,
-                      "costs": {"cards": 0, "messages": 0, "staff_bonuses": 0}, "margin_bp": 2500,
-                      "formula": "(margin × members' revenue − programme cost) / programme cost"},
-        "definitions": {"receipts": "A receipt is a sale, imported or made here, net of its returns.",
+        "programme": {"discounts": 9_000_00, "points_redeemed_value": 12_000_00, "owner_costs": 0,
+                      "owner_costs_monthly": {"cards": 0, "messages": 0, "staff_bonuses": 0}, "cost": 21_000_00,
+                      "member_revenue": 3_500_00 * days, "margin_bp": 2500, "categories_bp": {},
+                      "gross_profit": 52_500_00, "roi": 1.5,
+                      "formula": "ROI = (members' revenue × margin − programme cost) / programme cost"},
+        "definitions": {"receipt": "A receipt is a sale net of its returns; a visit is a member's day.",
+                        "receipts": "A receipt is a sale, imported or made here, net of its returns.",
                         "repeat_rate": "Members with 2 or more visits in the period / members with 1 or more.",
                         "roi": "What the programme brought over what it cost."},
     }
 
 
-SEGMENTS = {"segments": [
-    {"segment": "champions", "members": 12, "revenue": 480_000_00},
-    {"segment": "loyal", "members": 30, "revenue": 300_000_00},
-    {"segment": "at_risk", "members": 18, "revenue": 90_000_00},
-    {"segment": "new", "members": 25, "revenue": 40_000_00},
-    {"segment": "hibernating", "members": 40, "revenue": 20_000_00},
-], "pareto": [(i / 10, min(1.0, (i / 10) ** 0.4)) for i in range(11)]}
+SEGMENTS = {"segments": {"segments": [
+    {"name": "champions", "label": "Champions", "members": 12, "receipts": 300, "revenue": 480_000_00},
+    {"name": "loyal", "label": "Loyal", "members": 30, "receipts": 400, "revenue": 300_000_00},
+    {"name": "at_risk", "label": "At risk", "members": 18, "receipts": 90, "revenue": 90_000_00},
+    {"name": "new", "label": "New customers", "members": 25, "receipts": 30, "revenue": 40_000_00},
+    {"name": "hibernating", "label": "Hibernating", "members": 40, "receipts": 45, "revenue": 20_000_00},
+]}, "pareto": {"points": [{"members_share": i / 10, "revenue_share": min(1.0, (i / 10) ** 0.4)} for i in range(11)],
+               "top20_share": 0.2 ** 0.4}}
 
 
 class FakeSources(Sources):
@@ -62,28 +67,40 @@ class FakeSources(Sources):
         self.calls.append(("figures", period))
         return figures_for(period, store)
 
-    def segments(self, at: dt.date, now: dt.datetime) -> dict[str, Any]:
-        self.calls.append(("segments", at))
+    def segments(self, period: Period, now: dt.datetime) -> dict[str, Any]:
+        self.calls.append(("segments", period))
         return SEGMENTS
 
-    def segment_members(self, name: str, at: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
+    def segment_members(self, name: str, at: dt.date, now: dt.datetime, every: bool = False) -> list[dict[str, Any]]:
         self.calls.append(("segment_members", name))
-        return [{"member_id": m.id, "name": m.name, "phone": m.phone, "last_visit": "2026-11-20",
-                 "visits": 5 + i, "revenue": 10_000 * (i + 1)} for i, m in enumerate(self.members)]
+        return [{"id": str(m.id), "name": m.name, "card": None, "phone": m.phone, "recency": 3 + i,
+                 "frequency": 5 + i, "monetary": 10_000 * (i + 1), "receipts": 6 + i, "r": 5, "f": 4, "m": 5,
+                 "last_visit": "2026-11-20"} for i, m in enumerate(self.members)]
 
     def churn(self, at: dt.date, now: dt.datetime) -> dict[str, Any]:
         self.calls.append(("churn", at))
-        return {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "unit": "weeks",
-                "quality": [{"visits": k, "predicted": 100.0 / (k + 1), "actual": 95 // (k + 1)} for k in range(4)],
-                "slipping": [{"member_id": m.id, "name": m.name, "phone": m.phone, "value": 50_000 - i,
+        return {"at": at.isoformat(), "unit": "days", "r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426,
+                "gamma_gamma": {"p": 6.25, "q": 3.74, "gamma": 15.44}, "members": 140, "repeat_members": 90,
+                "summary": {"mean_p_alive": 0.71, "members_p_alive_below_half": 31, "expected_visits_90d": 412.3,
+                            "mean_clv": 123_400},
+                "fit": {"enough": True, "days": 90, "from": "2026-09-08", "to": at.isoformat(), "members": 120,
+                        "predicted": 400.5, "actual": 391, "mean_absolute_error": 0.8,
+                        "by_x": [{"x": str(k), "members": 30 - k, "predicted": 100.0 / (k + 1), "actual": 95 // (k + 1)}
+                                 for k in range(4)]},
+                "enough": True, "reason": None, "message": None, "clv_basis": "…",
+                "slipping": [{"id": str(m.id), "name": m.name, "phone": m.phone, "value": 50_000 - i,
                               "p_alive": 0.1 + i / 100, "expected_visits_90d": 0.4, "clv": 12_345}
                              for i, m in enumerate(self.members)]}
 
     def profile(self, member: Any, now: dt.datetime) -> dict[str, Any]:
         self.calls.append(("profile", member.id))
-        return {"top_categories": [{"name": "Молочные продукты", "revenue": 123_400}], "top_products": [],
-                "weekdays": [0, 1, 0, 0, 5, 3, 0], "hours": {"18": 4, "9": 1}, "usual_interval_days": 6.5,
-                "last_visit": "2026-11-28", "visits": 9, "items": 41, "total": 345_600, "average": 38_400,
+        return {"visits": 9, "receipts": 10, "items": 41, "total": 345_600, "avg_check": 34_560,
+                "first_visit": "2026-03-02", "last_visit": "2026-11-28", "days_since_last": 9,
+                "usual_interval_days": 6.5, "visits_by_weekday": [0, 1, 0, 0, 5, 3, 0],
+                "receipts_by_hour": [0] * 9 + [1] + [0] * 8 + [4] + [0] * 5,
+                "top_categories": {"by_value": [{"key": "c1", "name": "Молочные продукты", "value": 123_400, "items": 12,
+                                                 "receipts": 5}], "by_count": []},
+                "top_products": {"by_value": [], "by_count": []},
                 "outlook": {"p_alive": 0.83, "expected_visits_90d": 4.2, "clv": 812_345.6}}
 
     def save_costs(self, costs: dict[str, int], actor: Any) -> None:

@@ -93,7 +93,7 @@ def test_the_figures_shown_are_the_services_words(reports):
     assert reports.grid.cards["repeat_rate"].definition.isVisibleTo(reports)  # on screen, not in a tooltip
     assert reports.cashiers.texts(0) == ["Анна", "600", "65,0 %", "9", "167,00 ₽"]
     assert reports.trend.series["Members"][0] == 28_000 * 100
-    assert reports.trend.series["Others"][0] == (40_000 - 28_000) * 100
+    assert reports.trend.series["Others"][0] == 12_000 * 100
 
 
 def test_a_new_period_counts_again(qtbot, reports):
