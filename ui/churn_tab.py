@@ -66,7 +66,7 @@ class ChurnTab(QWidget):
         right_layout.addWidget(self.slipping, 1)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([400, 920])
+        split.setSizes([520, 800])
         row = QHBoxLayout()
         row.addWidget(split)
         layout.addLayout(row, 1)

@@ -221,6 +221,7 @@ class MemberFormDialog(QDialog):
             form.addRow(_("Card"), self.card)
             form.addRow(_("Invited by"), self.referrer)
         else:
+            self.referrer.hide()  # only a new member is invited by someone: not laid out, not shown
             card = members.active_card(member)
             self.current_card = QLabel(card.number if card else _("no active card"), self)
             form.addRow(_("Card"), self.current_card)

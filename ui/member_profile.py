@@ -12,7 +12,7 @@ from typing import Any, Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from services.core.messages import _
+from services.core.messages import _, ngettext
 from services.insights import export, wording
 from ui import operations
 from ui.formatting import Formatter
@@ -68,7 +68,7 @@ def top_list(value: Any, fmt: Formatter, limit: int = 5) -> str:
     lines = []
     for item in list(value or [])[:limit]:
         if isinstance(item, dict):
-            name = export.pick(item, "name", "category", "product", default="")
+            name = export.pick(item, "name", "category", "product", default="") or _("(no name in the old program)")
             spent = export.pick(item, "revenue", "total", "value", "amount", default=None)
             count = export.pick(item, "qty", "items", "count", "receipts", default=None)
             extra = fmt.money(int(spent)) if spent is not None else (fmt.number(int(count)) if count is not None else "")
@@ -172,9 +172,13 @@ class MemberProfileView(QFrame):
             "average": money("avg_check", "average"),
         }
         interval = export.pick(values, "usual_interval_days", "interval_days", "usual_interval", "median_interval_days")
-        text["interval"] = (_("every %1 days").replace("%1", wording.decimal_text(
-            float(interval), locale, 0 if float(interval).is_integer() or float(interval) >= 10 else 1))
-                            if interval is not None else "—")
+        if interval is None:
+            text["interval"] = "—"
+        else:
+            whole = float(interval).is_integer() or float(interval) >= 10
+            number = wording.decimal_text(float(interval), locale, 0 if whole else 1)
+            text["interval"] = ngettext("every {n} day", "every {n} days", round(float(interval)) if whole else 5
+                                        ).format(n=number)
         p_alive = outlook.get("p_alive") if isinstance(outlook, dict) else None
         text["p_alive"] = wording.shown("repeat_rate", p_alive, "", locale)
         expected = outlook.get("expected_visits_90d") if isinstance(outlook, dict) else None

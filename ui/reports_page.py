@@ -309,8 +309,8 @@ class ReportsDialog(QDialog):
         except ValueError:
             return str(start)
         locale = QLocale(self.locale)
-        if unit == "month":
-            return locale.toString(_qdate(day), "LLL yyyy")
+        if unit == "month":  # the month's own name ("янв.", not the genitive of a date), and its year
+            return f"{locale.standaloneMonthName(day.month, QLocale.FormatType.ShortFormat)} {day:%y}"
         return locale.toString(_qdate(day), "dd.MM")
 
     # --- by cashier ------------------------------------------------------------------------------
@@ -411,8 +411,7 @@ class ReportsDialog(QDialog):
         programme = figures.get("programme") or {}
         formula = programme.get("formula") or programme.get("roi_formula") or ""
         definition = (figures.get("definitions") or {}).get("roi", "")
-        self.roi_formula.setText("\n".join(t for t in (_("ROI = %1").replace("%1", formula) if formula else "",
-                                                       definition) if t))
+        self.roi_formula.setText("\n".join(t for t in (formula, definition) if t))
         if programme.get("margin_bp") is None and "gross_profit" in programme:
             self.roi_formula.setText(self.roi_formula.text() + "\n" + _("Enter your margin on the right to see the ROI."))
         costs = programme.get("owner_costs_monthly") or {}

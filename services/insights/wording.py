@@ -44,7 +44,7 @@ FIGURES: tuple[tuple[str, str], ...] = (
 KINDS = dict(FIGURES)
 
 # A rise that is bad news for the owner (shown in red, not green).
-WORSE_WHEN_HIGHER = frozenset({"programme_cost", "points_liability", "avg_check_others"})
+WORSE_WHEN_HIGHER = frozenset({"programme_cost", "points_liability"})
 
 
 def figure_name(key: str) -> str:

@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 def older_history(now: dt.datetime, seed: int = 7) -> list[tuple[int, dict[str, object]]]:
     """A year of receipts before the demo's own three months: each member with a rate of visits
-    (gamma-distributed, as BG/NBD assumes) and a day they stop coming (some never do), some
-    receipts of customers without a card."""
+    (gamma-distributed, as BG/NBD assumes) and a day they stop coming (some never do); the old
+    program's own customers (by its id) up to today, most of whom stopped at some point, so
+    some are slipping away; receipts of customers without a card."""
     from models.schema import Card, Member
 
     rng = random.Random(seed)
@@ -48,6 +49,22 @@ def older_history(now: dt.datetime, seed: int = 7) -> list[tuple[int, dict[str, 
                                       "amount": f"{amount:.2f}", "card": card.number}))
             number += 1
             day += dt.timedelta(days=max(1, int(rng.expovariate(rate)) if rate > 0 else 400))
+    firsts = ("Анна", "Мария", "Ольга", "Пётр", "Денис", "Кирилл", "Вера", "Лидия", "Роман", "Тимур")
+    lasts = ("Орлов", "Белов", "Зуев", "Киселёв", "Носов", "Титов", "Фомин", "Шилов", "Яковлев", "Гусев")
+    end = now.date()
+    for n in range(220):  # the old program's customers, known by its id: some stopped coming, some never did
+        rate = rng.gammavariate(1.2, 1 / 12)
+        stops = rng.random() < 0.6
+        last = start + dt.timedelta(days=rng.randrange(40, 440)) if stops else end
+        spend = rng.gammavariate(4, 150)
+        day = start + dt.timedelta(days=rng.randrange(0, 90))
+        name = f"{firsts[n % 10]} {lasts[(n // 10) % 10]}{'а' if firsts[n % 10][-1] in 'ая' else ''}"
+        while day < min(last, end):
+            amount = max(20.0, rng.gauss(spend, spend / 4))
+            rows.append((number + 1, {"receipt": f"OLD-{number}", "date": day.isoformat(), "time": "17:30",
+                                      "amount": f"{amount:.2f}", "customer_ref": f"C{n:04d}", "customer_name": name}))
+            number += 1
+            day += dt.timedelta(days=max(1, int(rng.expovariate(rate))))
     for _n in range(900):  # customers without a card
         day = start + dt.timedelta(days=rng.randrange(0, 365))
         rows.append((number + 1, {"receipt": f"OLD-{number}", "date": day.isoformat(), "time": "12:00",
