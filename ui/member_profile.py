@@ -7,6 +7,7 @@ through the Reports page's Sources); shown in the member's dialog and from a seg
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -232,8 +233,8 @@ class MemberProfileDialog(QDialog):
         self.resize(900, 560)
         layout = QVBoxLayout(self)
         card = members.active_card(member)
-        who = QLabel(f"<b>{member.name}</b>  ·  {member.phone or ''}  ·  "
-                     f"{mask_card(card.number) if card else _('no active card')}  ·  {fmt.points(member.balance)}", self)
+        parts = [member.phone or "", mask_card(card.number) if card else _("no active card"), fmt.points(member.balance)]
+        who = QLabel("  ·  ".join([f"<b>{escape(member.name)}</b>", *(escape(p) for p in parts if p)]), self)
         layout.addWidget(who)
         self.view = MemberProfileView(fmt, self, columns=2)
         layout.addWidget(self.view, 1)

@@ -173,7 +173,7 @@ class SegmentMembersDialog(QDialog):
         self.page = page
         self.code = code
         self.setWindowTitle(_("Segment: %1").replace("%1", name))
-        self.resize(900, 560)
+        self.resize(1120, 600)
         layout = QVBoxLayout(self)
         self.count = QLabel(_("Counting…"), self)
         self.count.setObjectName("Muted")
