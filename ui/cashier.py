@@ -872,6 +872,16 @@ class CashierWindow(QMainWindow):
         else:
             wizard.reject()
 
+    def _put_reports_away(self) -> None:
+        """The till locks or its person signs out: the owner's figures are not left on screen
+        for whoever comes next (a count under way ends unseen)."""
+        from ui.reports_page import ReportsDialog
+
+        if isinstance(self.dialog, ReportsDialog):
+            for child in self.dialog.findChildren(QDialog):  # a segment's list, a member's profile
+                child.reject()
+            self.dialog.reject()
+
     def _import_running(self) -> bool:
         return self.import_wizard is not None and getattr(self.import_wizard, "running", "") == "import"
 
@@ -1090,6 +1100,7 @@ class CashierWindow(QMainWindow):
 
         authority.forget()  # a locked till signs nothing for the chain until the owner's PIN again
         self._put_import_away()
+        self._put_reports_away()
         note = ""
         if self.cart.lines:
             note = _("The sale is kept: it comes back on screen when %1 signs in.").replace("%1", self.staff.name)
@@ -1101,6 +1112,7 @@ class CashierWindow(QMainWindow):
 
         authority.forget()  # an owner's signing key leaves memory with them
         self._put_import_away()
+        self._put_reports_away()
         parked = bool(self.cart.lines)
         if parked:
             self.redraw(self.session.park())

@@ -76,6 +76,17 @@ def test_owner_and_manager_find_the_page_a_cashier_does_not(qtbot, window, owner
     assert not manager.save_costs_button.isEnabled()  # costs and margins are the owner's
 
 
+def test_locking_the_till_puts_the_figures_away(qtbot, owner_window):  # noqa: F811
+    dialog = open_from_menu(qtbot, owner_window)
+    segments = dialog.segments_tab
+    dialog.tabs.setCurrentWidget(segments)
+    qtbot.waitUntil(lambda: bool(segments.rows), timeout=10_000)
+    listing = segments.open_segment(0)
+    owner_window.lock()
+    assert not dialog.isVisible() and not listing.isVisible()
+    assert owner_window.lock_screen.locked
+
+
 def test_the_figures_shown_are_the_services_words(reports):
     figures = reports.figures
     shown = 0
