@@ -105,7 +105,7 @@ class TrendChart(QWidget):
         colours = (MEMBERS_COLOUR, OTHERS_COLOUR)
         xs = list(range(len(labels)))
         highest = 0.0
-        for index, (name, values) in enumerate(series):
+        for index, (name, values) in enumerate(series if labels else []):  # nothing to draw: no legend either
             colour = colours[index % len(colours)]
             self.plot.plot(xs, list(values), name=name, pen=pg.mkPen(colour, width=2.5),
                            symbol="o", symbolSize=6, symbolBrush=colour, symbolPen=colour)
