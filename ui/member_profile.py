@@ -17,6 +17,7 @@ from services.core.messages import _, ngettext
 from services.insights import export, wording
 from ui import operations
 from ui.formatting import Formatter
+from ui.programme_forms import weekday_names
 from ui.widgets import section_title
 
 
@@ -31,10 +32,6 @@ def flat(profile: dict[str, Any]) -> dict[str, Any]:
         else:
             out.setdefault(key, value)
     return out
-
-
-def weekday_names() -> list[str]:
-    return [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
 
 
 def top_counts(value: Any, names: list[str] | None = None, limit: int = 2) -> list[str]:

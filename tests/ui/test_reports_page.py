@@ -164,7 +164,7 @@ def test_a_segment_lists_its_members_and_one_opens(qtbot, reports, tmp_path):
         pass
     assert profile.windowTitle() == names[1]
     assert profile.view.values["p_alive"].text() == "83,0 %"
-    assert profile.view.values["weekday"].text() == "Friday, Saturday"
+    assert profile.view.values["weekday"].text() == "Fri, Sat"
 
 
 def test_the_till_sells_while_the_figures_are_counted(qtbot, owner_window):  # noqa: F811
