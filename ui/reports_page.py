@@ -298,9 +298,9 @@ class ReportsDialog(QDialog):
         self.trend.set_value_format(self._short_money if measure == "revenue" else self._count)
         self.trend.show_series(labels, [(_("Members"), members), (_("Others"), others)])
         unit = _("by week") if trend.get("unit", "week") == "week" else _("by month")
-        self.trend_note.setText(_("Members' and others' %1 %2; a point is the week or month starting on the date "
-                                  "under it.").replace("%1", self.trend_measure.currentText().lower()).replace("%2", unit)
-                                if rows else _("No sales in this period yet."))
+        text = (_("Members' and others' %1 %2; a point is the week or month starting on the date under it.")
+                .replace("%1", self.trend_measure.currentText().lower()).replace("%2", unit))
+        self.trend_note.setText(text[:1].upper() + text[1:] if rows else _("No sales in this period yet."))
 
     def _bucket_label(self, row: dict[str, Any], unit: str) -> str:
         start = row.get("start") or row.get("from") or row.get("week") or row.get("month") or row.get("label") or ""
