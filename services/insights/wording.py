@@ -13,7 +13,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from services.core.messages import _
+from services.core.messages import _, pgettext
 from services.core.money import format_money
 
 # (key, kind) in the order the owner reads them: the shop's trade, then the members', then the programme's.
@@ -112,7 +112,7 @@ def change(key: str, value: Any, previous: Any, locale: str) -> tuple[str, int]:
         text = _("{change} pp").format(change=_signed(delta, locale))
     else:
         if not previous:
-            return (no_value(), 0) if not value else (_("new"), 0)
+            return (no_value(), 0) if not value else (pgettext("change", "new"), 0)  # nothing before
         delta = (float(value) - float(previous)) / abs(float(previous)) * 100
         text = _signed(delta, locale) + " %"
     if abs(delta) < 0.05:
