@@ -40,7 +40,7 @@ from ui.charts import TrendChart
 from ui.errors import user_message
 from ui.files import save_path
 from ui.formatting import Formatter
-from ui.report_widgets import FigureGrid, PeriodPicker, RowsTable, StatusLine, note
+from ui.report_widgets import FigureGrid, PeriodPicker, RowsTable, StatusLine, note, qdate
 from ui.widgets import fit_to_screen, section_title
 
 
@@ -311,7 +311,7 @@ class ReportsDialog(QDialog):
         locale = QLocale(self.locale)
         if unit == "month":  # the month's own name ("янв.", not the genitive of a date), and its year
             return f"{locale.standaloneMonthName(day.month, QLocale.FormatType.ShortFormat)} {day:%y}"
-        return locale.toString(_qdate(day), "dd.MM")
+        return locale.toString(qdate(day), "dd.MM")
 
     # --- by cashier ------------------------------------------------------------------------------
 
@@ -482,8 +482,3 @@ class ReportsDialog(QDialog):
         self.done_note.clear()
         self.run(work, lambda written: self.done_note.setText(_("Saved: %1").replace("%1", str(written))))
 
-
-def _qdate(day: dt.date):  # noqa: ANN202 - QDate
-    from PySide6.QtCore import QDate
-
-    return QDate(day.year, day.month, day.day)
