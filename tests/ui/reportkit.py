@@ -62,9 +62,11 @@ class FakeSources(Sources):
         self.calls: list[tuple[str, Any]] = []
         self.members = members or []
         self.saved: list[Any] = []
+        self.stores: list[Any] = []  # the store each count of the figures was asked for
 
     def figures(self, period: Period, store: Any, now: dt.datetime) -> dict[str, Any]:
         self.calls.append(("figures", period))
+        self.stores.append(store)
         return figures_for(period, store)
 
     def segments(self, period: Period, now: dt.datetime) -> dict[str, Any]:

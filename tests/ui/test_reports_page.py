@@ -123,6 +123,22 @@ def test_a_new_period_counts_again(qtbot, reports):
     assert sources.calls[-1] == ("figures", reports.period()) and reports.period().days == period.days - 1
 
 
+def test_a_store_is_asked_for_only_in_a_shop_with_stores(qtbot, reports):
+    from models.schema import Store
+    from ui.reports_page import ReportsDialog
+
+    assert reports.store.isHidden() and reports.sources.stores == [None]
+    store = Store.create(name="Центральный")
+    dialog = ReportsDialog(auth.first_of_role("manager"), Formatter("RUB", "ru_RU"), RESOURCES,
+                           sources=reports.sources)
+    qtbot.addWidget(dialog)
+    assert not dialog.store.isHidden()
+    qtbot.waitUntil(lambda: dialog.figures is not None, timeout=10_000)
+    with qtbot.waitSignal(dialog.computed, timeout=10_000):
+        dialog.store.setCurrentIndex(dialog.store.findData(store.id))
+    assert reports.sources.stores[-1] == store.id
+
+
 def test_exports_read_back(qtbot, reports, tmp_path):
     xlsx, pdf = tmp_path / "figures.xlsx", tmp_path / "report.pdf"
     reports.write_figures(xlsx, "xlsx")
