@@ -148,7 +148,7 @@ class ReportsDialog(QDialog):
         from models.schema import Store
 
         for store in Store.select().order_by(Store.name):
-            self.store.addItem(store.name, store.id)
+            self.store.addItem(store.name, str(store.id))  # figures.compute takes a store by its id as text
         self.store_label = QLabel(_("Store"), self)
         for widget in (self.store_label, self.store):
             widget.setVisible(self.store.count() > 1)  # only a shop with stores asks which

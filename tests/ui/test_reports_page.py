@@ -135,8 +135,8 @@ def test_a_store_is_asked_for_only_in_a_shop_with_stores(qtbot, reports):
     assert not dialog.store.isHidden()
     qtbot.waitUntil(lambda: dialog.figures is not None, timeout=10_000)
     with qtbot.waitSignal(dialog.computed, timeout=10_000):
-        dialog.store.setCurrentIndex(dialog.store.findData(store.id))
-    assert reports.sources.stores[-1] == store.id
+        dialog.store.setCurrentIndex(dialog.store.findData(str(store.id)))
+    assert reports.sources.stores[-1] == str(store.id)
 
 
 def test_exports_read_back(qtbot, reports, tmp_path):
