@@ -216,3 +216,41 @@ def test_the_member_dialog_has_a_profile_for_the_owner_not_the_cashier(qtbot, ap
     owner = MemberFormDialog(auth.first_of_role("owner"), member)
     qtbot.addWidget(owner)
     assert owner.profile is not None and owner.tabs.tabText(1) == "Profile"
+
+
+def test_on_the_services_the_page_shows_what_they_count(qtbot, app_styled, shop_db):
+    """No fakes: the demo shop's figures, its costs saved by the owner, a segment's members."""
+    from models.schema import utcnow
+    from services.insights import figures, segments
+    from ui.reports_page import ReportsDialog
+
+    now = utcnow()
+    dialog = ReportsDialog(auth.first_of_role("owner"), Formatter("RUB", "ru_RU"), RESOURCES, clock=lambda: now)
+    qtbot.addWidget(dialog)
+    dialog.resize(1366, 768)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.figures is not None, timeout=30_000)
+    expected = figures.compute(dialog.period(), now=now)
+    assert dialog.figures == expected
+    for key, _kind in wording.FIGURES:
+        card = dialog.grid.cards[key]
+        assert card.value.text() == wording.shown(key, expected[key], "RUB", "ru_RU")
+        assert card.definition.text() == expected["definitions"][key]
+    dialog.cost_edits["cards"].setText("1200,50")
+    dialog.margin_edit.setText("25")
+    with qtbot.waitSignal(dialog.computed, timeout=30_000):
+        dialog.save_costs()
+    assert figures.costs()["cards"] == 120_050 and figures.margins()["overall_bp"] == 2500
+    assert dialog.figures["programme"]["owner_costs_monthly"]["cards"] == 120_050
+    assert dialog.figures["roi"] is not None and dialog.grid.cards["roi"].value.text() != "—"
+    with qtbot.waitSignal(dialog.segments_tab.segments_shown, timeout=30_000):
+        dialog.tabs.setCurrentWidget(dialog.segments_tab)
+    rows = dialog.segments_tab.rows
+    biggest = next(i for i, r in enumerate(rows) if r["members"])
+    listing = dialog.segments_tab.open_segment(biggest)
+    qtbot.addWidget(listing)
+    with qtbot.waitSignal(listing.members_shown, timeout=30_000):
+        pass
+    wanted = segments.segment_members(rows[biggest]["code"], dialog.period().end, now=now)
+    assert [listing.table.item(r, 0).text() for r in range(listing.table.rowCount())] == [m["name"] for m in wanted]
+    listing.close()
