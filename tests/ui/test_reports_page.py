@@ -3,6 +3,7 @@ the figures on screen are the service's dict, worded once; a new period counts a
 read back; a segment lists its members and a member opens; the till sells while it counts."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 
@@ -254,3 +255,22 @@ def test_on_the_services_the_page_shows_what_they_count(qtbot, app_styled, shop_
     wanted = segments.segment_members(rows[biggest]["code"], dialog.period().end, now=now)
     assert [listing.table.item(r, 0).text() for r in range(listing.table.rowCount())] == [m["name"] for m in wanted]
     listing.close()
+
+
+def test_the_member_dialogs_profile_is_the_services(qtbot, app_styled, shop_db):
+    from services.insights import customers
+    from ui.member_dialogs import MemberFormDialog
+
+    member = max(Member.select(), key=lambda m: m.sales.count())
+    dialog = MemberFormDialog(auth.first_of_role("manager"), member)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.profile.shown, timeout=30_000) as shown:
+        dialog.tabs.setCurrentIndex(1)  # counted when first looked at
+    profile = customers.profile(member)
+    assert {k: v for k, v in shown.args[0].items() if k != "outlook"} == profile
+    fmt = dialog.profile.fmt
+    assert dialog.profile.values["visits"].text() == fmt.number(profile["visits"])
+    assert dialog.profile.values["total"].text() == fmt.money(profile["total"])
+    assert dialog.profile.values["last_visit"].text() == fmt.date(dt.date.fromisoformat(profile["last_visit"]))
+    assert set(shown.args[0]["outlook"]) == {"p_alive", "expected_visits_90d", "clv"}
