@@ -110,7 +110,7 @@ class TrendChart(QWidget):
             self.plot.plot(xs, list(values), name=name, pen=pg.mkPen(colour, width=2.5),
                            symbol="o", symbolSize=6, symbolBrush=colour, symbolPen=colour)
             highest = max([highest, *values]) if values else highest
-        self.plot.setXRange(-0.5, max(len(labels) - 0.5, 0.5), padding=0)
+        self.plot.setXRange(-0.8, max(len(labels) - 0.5, 0.5), padding=0)  # room for the first date's label
         self.plot.setYRange(0, highest * 1.15 if highest > 0 else 1, padding=0)
 
 

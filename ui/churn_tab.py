@@ -20,7 +20,7 @@ def quality_rows(fit: dict[str, Any]) -> list[dict[str, Any]]:
     held = fit.get("fit") or {}
     if not held.get("enough"):
         return []
-    rows = [{"what": _("%1 repeat visits before").replace("%1", str(row.get("x"))), "members": row.get("members"),
+    rows = [{"what": str(row.get("x")), "members": row.get("members"),
              "predicted": row.get("predicted"), "actual": row.get("actual")} for row in held.get("by_x") or []]
     rows.append({"what": _("All members"), "members": held.get("members"), "predicted": held.get("predicted"),
                  "actual": held.get("actual")})
@@ -66,7 +66,7 @@ class ChurnTab(QWidget):
         right_layout.addWidget(self.slipping, 1)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([520, 800])
+        split.setSizes([580, 740])
         row = QHBoxLayout()
         row.addWidget(split)
         layout.addLayout(row, 1)
@@ -118,8 +118,8 @@ class ChurnTab(QWidget):
                            "(100 % until you set one), not discounted."))
         self.parameters.setText("\n".join(lines))
         self.quality.show_rows(quality_rows(fit), [
-            (_("Members"), lambda r: r["what"], str, False),
-            (_("How many"), lambda r: r["members"], lambda v: fmt.number(int(v or 0)), True),
+            (_("Repeat visits before"), lambda r: r["what"], str, False),
+            (_("Members"), lambda r: r["members"], lambda v: fmt.number(int(v or 0)), True),
             (_("Predicted"), lambda r: r["predicted"], lambda v: wording.decimal_text(float(v), locale, 1), True),
             (_("Actual"), lambda r: r["actual"], lambda v: fmt.number(int(v or 0)), True),
         ])

@@ -232,18 +232,36 @@ class RowsTable(QTableWidget):
                 if number:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(r, c, item)
+        for c, (_header, read, _write, number) in enumerate(columns):  # a text column nobody has (no phones)
+            self.setColumnHidden(c, bool(self.rows) and not number and all(read(row) in (None, "") for row in self.rows))
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Each column as wide as what it holds; the first takes the room left over, if any
-        (else the table scrolls sideways rather than cutting names short)."""
+        """Each column as wide as what it holds, its header too when there is room; the first
+        takes the room left over.  Short of room, the values keep their width and the headers
+        share what is left (a cut header shows itself whole in its tooltip)."""
         header = self.horizontalHeader()
-        if not self.columnCount():
+        shown = [c for c in range(self.columnCount()) if not self.isColumnHidden(c)]
+        if not shown:
             return
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        needed = sum(header.sectionSize(c) for c in range(self.columnCount()))
-        if needed < self.viewport().width():
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        values = {c: max(self.sizeHintForColumn(c), 36) + 8 for c in shown}
+        heads = {c: header.sectionSizeFromContents(c).width() for c in shown}
+        room = self.viewport().width()
+        want = {c: max(values[c], heads[c]) for c in shown}
+        if sum(want.values()) <= room:
+            want[shown[0]] += room - sum(want.values())
+        else:
+            spare = room - sum(values.values())
+            short = {c: heads[c] - values[c] for c in shown if heads[c] > values[c]}
+            want = dict(values)
+            for c, missing in short.items():
+                want[c] += max(0, spare) * missing // sum(short.values())
+        for c in shown:
+            header.resizeSection(c, want[c])
+            item = self.horizontalHeaderItem(c)
+            if item is not None:
+                item.setToolTip(item.text())
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
