@@ -215,6 +215,7 @@ class RowsTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.verticalHeader().setVisible(False)
         self.setAlternatingRowColors(True)
+        self.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)  # a cut header ends in "…"
         self.rows: list[dict[str, Any]] = []
 
     def show_rows(self, rows: Sequence[dict[str, Any]],
