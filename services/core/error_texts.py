@@ -65,6 +65,7 @@ TEXTS: dict[str, str] = {
     "return_too_many": N_("More of item {barcode} than is left to return on this receipt."),
     "shop_name_empty": N_("Give the shop a name."),
     "receipt_write": N_("Cannot write the receipt there: choose another folder or a USB stick."),
+    "report_write": N_("The report could not be written to {path} ({reason}): choose another folder or a USB stick."),
     "no_till": N_("This till is not set up yet."),
     "demo_not_empty": N_("The demo goes into an empty database; this one already has a shop."),
     "bad_currency": N_("Currency must be one of RUB, MDL, RON, EUR."),

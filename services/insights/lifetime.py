@@ -117,9 +117,13 @@ def notes(m: btyd.BgNbd | None, g: btyd.GammaGamma | None = None) -> list[str]:
 
 
 def margin() -> tuple[float, str]:
-    """The overall margin in percent the owner set (setting "margins"), or 100 % unset."""
+    """The overall margin in percent the owner set (setting "margins", written by
+    figures.set_margins as {"overall_bp": basis points}; {"overall": percent} read too), or 100 % unset."""
     found = get_setting("margins")
     overall = found.get("overall") if isinstance(found, dict) else None
+    bp = found.get("overall_bp") if isinstance(found, dict) else None
+    if isinstance(bp, int) and not isinstance(bp, bool):
+        overall = bp / 100
     if isinstance(overall, (int, float)) and not isinstance(overall, bool) and 0 <= overall <= 100:
         return float(overall), "setting"
     return 100.0, "default"

@@ -247,6 +247,14 @@ def test_the_margin_the_owner_set_scales_the_clv_and_is_named(shop):
     assert quarter.summary["mean_clv"] == pytest.approx(full.summary["mean_clv"] / 4, abs=1)
 
 
+def test_the_margin_the_owner_enters_on_the_reports_page_is_the_clvs(shop):
+    from services.insights import figures
+
+    assert lifetime.margin() == (100.0, "default")
+    figures.set_margins(shop["owner"], {"overall_bp": 2250})  # what the Reports page saves
+    assert lifetime.margin() == (22.5, "setting")
+
+
 def test_too_little_history_is_said_plainly_not_fitted(shop):
     from models.schema import Card
 

@@ -1,0 +1,241 @@
+"""A member's profile for the owner and the manager: what they buy (top categories and
+products), when (weekday, hour, usual interval, last visit), how much (visits, items), for
+what sum (total, average), and the model's outlook (P(alive), visits expected in 90 days,
+CLV).  Counted on a worker (services.insights.customers.profile and lifetime.member_outlook
+through the Reports page's Sources); shown in the member's dialog and from a segment's list.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QDialog, QFormLayout, QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from services.core.messages import _, ngettext
+from services.insights import export, wording
+from ui import operations
+from ui.formatting import Formatter
+from ui.programme_forms import weekday_names
+from ui.widgets import section_title
+
+
+def flat(profile: dict[str, Any]) -> dict[str, Any]:
+    """The profile's values under their own names, whether the service grouped them
+    ("what", "when", "how_much", "sum") or not; the first of a name wins."""
+    out: dict[str, Any] = {}
+    for key, value in profile.items():
+        if isinstance(value, dict) and key not in ("top_categories", "top_products", "outlook"):
+            for inner, item in flat(value).items():
+                out.setdefault(inner, item)
+        else:
+            out.setdefault(key, value)
+    return out
+
+
+def top_counts(value: Any, names: list[str] | None = None, limit: int = 2) -> list[str]:
+    """The most frequent entries of a count per weekday or hour (a list by position, or a
+    dict by number or name), most first."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        pairs = [(export.pick(v, "weekday", "hour", "day", "name", default=i), export.pick(v, "visits", "receipts",
+                 "count", default=0)) for i, v in enumerate(value)]
+    elif isinstance(value, list):
+        pairs = list(enumerate(value))
+    elif isinstance(value, dict):
+        pairs = list(value.items())
+    else:
+        return []
+    pairs = [(k, c) for k, c in pairs if c]
+    pairs.sort(key=lambda kc: -kc[1])
+    out = []
+    for key, _count in pairs[:limit]:
+        if names is not None and isinstance(key, (int, str)) and str(key).isdigit() and int(key) < len(names):
+            out.append(names[int(key)])
+        elif names is None and str(key).isdigit():
+            out.append(_("%1:00–%2:00").replace("%1", f"{int(key):02d}").replace("%2", f"{(int(key) + 1) % 24:02d}"))
+        else:
+            out.append(str(key))
+    return out
+
+
+def top_list(value: Any, fmt: Formatter, limit: int = 5) -> str:
+    """Top categories or products, one per line: name and what was spent (or how many)."""
+    if isinstance(value, dict):  # {"by_value": [...], "by_count": [...]}: what was spent on most
+        value = value.get("by_value") or value.get("by_count") or []
+    lines = []
+    for item in list(value or [])[:limit]:
+        if isinstance(item, dict):
+            name = export.pick(item, "name", "category", "product", default="") or _("(no name in the old program)")
+            spent = export.pick(item, "revenue", "total", "value", "amount", default=None)
+            count = export.pick(item, "qty", "items", "count", "receipts", default=None)
+            extra = fmt.money(int(spent)) if spent is not None else (fmt.number(int(count)) if count is not None else "")
+        else:
+            name, extra = (item[0], str(item[1])) if isinstance(item, (list, tuple)) else (item, "")
+        lines.append(f"{name}  ·  {extra.replace(' ', chr(0xA0))}" if extra else str(name))
+    return "\n".join(lines) or "—"
+
+
+class MemberProfileView(QFrame):
+    """The profile's values laid out in three columns: what, when and how much, the outlook."""
+
+    shown = Signal(object)
+
+    def __init__(self, fmt: Formatter, parent: QWidget | None = None, columns: int = 4) -> None:
+        super().__init__(parent)
+        self.fmt = fmt
+        self.setObjectName("Panel")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(14, 10, 14, 10)
+        outer.addWidget(section_title(_("Profile"), self))
+        self.status = QLabel(_("Counting…"), self)
+        self.status.setObjectName("Muted")
+        outer.addWidget(self.status)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        self.values: dict[str, QLabel] = {}
+        for title, keys in (
+            (_("What they buy"), [("categories", _("Top categories")), ("products", _("Top products"))]),
+            (_("When"), [("weekday", _("Usual days")), ("hour", _("Usual hours")),
+                         ("interval", _("Usual interval")), ("last_visit", _("Last visit")),
+                         ("first_visit", _("First visit"))]),
+            (_("How much"), [("visits", _("Visits")), ("receipts", _("Receipts")), ("items", _("Items")),
+                             ("total", _("Spent in total")), ("average", _("Average check"))]),
+            (_("Outlook"), [("p_alive", _("Still a customer (P(alive))")),
+                            ("expected_visits_90d", _("Visits expected in 90 days")), ("clv", _("Predicted value (CLV)"))]),
+        ):
+            index = grid.count()
+            box = QVBoxLayout()
+            box.addWidget(section_title(title, self))
+            form = QFormLayout()
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+            form.setHorizontalSpacing(14)
+            form.setVerticalSpacing(5)
+            for key, name in keys:
+                label = QLabel("—", self)
+                label.setWordWrap(key in ("categories", "products", "weekday", "hour"))  # lists; a sum stays whole
+                label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                caption = QLabel(name, self)
+                caption.setObjectName("FieldName")
+                caption.setWordWrap(True)
+                form.addRow(caption, label)
+                self.values[key] = label
+            box.addLayout(form)
+            box.addStretch(1)
+            grid.addLayout(box, index // columns, index % columns)
+        for column in range(columns):
+            grid.setColumnStretch(column, 1)
+        outer.addLayout(grid)
+        self.outlook_note = QLabel(_("P(alive): how likely the member still buys here, from their visits so far; "
+                                     "CLV: what they are expected to spend in the coming year."), self)
+        self.outlook_note.setObjectName("Muted")
+        self.outlook_note.setWordWrap(True)
+        outer.addWidget(self.outlook_note)
+
+    def show_profile(self, profile: dict[str, Any]) -> None:
+        values = flat(profile)
+        outlook = profile.get("outlook") or {}
+        fmt = self.fmt
+        locale = fmt.locale
+
+        def money(key: str, *aliases: str) -> str:
+            value = export.pick(values, key, *aliases)
+            return fmt.money(int(value)) if value is not None else "—"
+
+        def count(*keys: str) -> str:
+            value = export.pick(values, *keys)
+            return fmt.number(int(value)) if value is not None else "—"
+
+        def day(*keys: str) -> str:
+            value = export.pick(values, *keys)
+            if value in (None, ""):
+                return "—"
+            if isinstance(value, str):
+                value = dt.datetime.fromisoformat(value) if len(value) > 10 else dt.date.fromisoformat(value)
+            return fmt.date(value)
+
+        text = {
+            "categories": top_list(export.pick(values, "top_categories", "categories"), fmt),
+            "products": top_list(export.pick(values, "top_products", "products"), fmt),
+            "weekday": ", ".join(top_counts(export.pick(values, "visits_by_weekday", "weekdays"), weekday_names()))
+            or str(export.pick(values, "usual_weekday", "weekday", default="") or "—"),
+            "hour": ", ".join(top_counts(export.pick(values, "receipts_by_hour", "hours"))) or
+            str(export.pick(values, "usual_hour", "hour", default="") or "—"),
+            "last_visit": day("last_visit"),
+            "first_visit": day("first_visit"),
+            "visits": count("visits"),
+            "receipts": count("receipts"),
+            "items": count("items", "quantity"),
+            "total": money("total", "revenue", "spent"),
+            "average": money("avg_check", "average"),
+        }
+        interval = export.pick(values, "usual_interval_days", "interval_days", "usual_interval", "median_interval_days")
+        if interval is None:
+            text["interval"] = "—"
+        else:
+            whole = float(interval).is_integer() or float(interval) >= 10
+            number = wording.decimal_text(float(interval), locale, 0 if whole else 1)
+            text["interval"] = ngettext("every {n} day", "every {n} days", round(float(interval)) if whole else 5
+                                        ).format(n=number)
+        p_alive = outlook.get("p_alive") if isinstance(outlook, dict) else None
+        text["p_alive"] = wording.shown("repeat_rate", p_alive, "", locale)
+        expected = outlook.get("expected_visits_90d") if isinstance(outlook, dict) else None
+        text["expected_visits_90d"] = "—" if expected is None else wording.decimal_text(float(expected), locale, 1)
+        clv = outlook.get("clv") if isinstance(outlook, dict) else None
+        text["clv"] = "—" if clv is None else fmt.money(int(round(clv)))
+        for key, label in self.values.items():
+            label.setText(text.get(key, "—"))
+        self.status.setText(_("Everything this member bought here and in the imported history."))
+        self.shown.emit(profile)
+
+    def show_failure(self, text: str) -> None:
+        self.status.setText(text)
+
+
+def load_profile(view: MemberProfileView, member_id: Any, sources: Any, now: Callable[[], dt.datetime],
+                 owner: QWidget) -> None:
+    """Count the profile on a worker and show it in `view`."""
+    from models.schema import Member
+    from services.core.errors import InputError
+    from ui.errors import user_message
+
+    when = now()
+
+    def work() -> dict[str, Any]:
+        member = Member.get_by_id(member_id)
+        return sources.profile(member, when)
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, InputError):
+            view.show_failure(user_message(exc))
+        else:
+            view.show_failure(_("The profile could not be counted."))
+            operations.show_failure(owner, exc)
+
+    operations.run(owner, work, view.show_profile, failed)  # type: ignore[arg-type]
+
+
+class MemberProfileDialog(QDialog):
+    """A member opened from a list (a segment, the members slipping away): who, and their profile."""
+
+    def __init__(self, member_id: Any, fmt: Formatter, sources: Any, now: Callable[[], dt.datetime],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from models.schema import Member
+        from services.members import registry as members
+        from ui.formatting import mask_card
+
+        member = Member.get_by_id(member_id)
+        self.setWindowTitle(member.name)
+        self.resize(900, 560)
+        layout = QVBoxLayout(self)
+        card = members.active_card(member)
+        parts = [member.phone or "", mask_card(card.number) if card else _("no active card"), fmt.points(member.balance)]
+        who = QLabel("  ·  ".join([f"<b>{escape(member.name)}</b>", *(escape(p) for p in parts if p)]), self)
+        layout.addWidget(who)
+        self.view = MemberProfileView(fmt, self, columns=2)
+        layout.addWidget(self.view, 1)
+        close = QPushButton(_("Close"), self)
+        close.clicked.connect(self.reject)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        load_profile(self.view, member_id, sources, now, self)
