@@ -133,3 +133,42 @@ def test_review_first_visit_value_survives_a_visit_over_2_to_the_40(shop):
     h = lifetime.read_history(at, at, shop_zone())
     assert list(h.visits) == [2]
     assert list(h.repeat_value) == [0]  # the one repeat visit was worth nothing
+
+
+# --- 5. RFM: a measure with no spread scores everyone 1 ------------------------------------------------
+
+
+def test_review_members_who_bought_today_are_not_lost(shop):
+    """Ties take the lowest score of their run, so when every buyer's last visit is the same
+    day (the programme's first day, a history imported up to one day) R is 1 for all of them
+    and, with one visit each, all are "lost" on the day they bought."""
+    from services.insights import segments
+    from tests.unit.imports.historykit import run
+
+    programme_since_2000()
+    rows = [{"date": "01.11.2026", "time": f"1{n}:00", "amount": "100,00", "card": f"99000000000{n}"}
+            for n in range(5)]
+    assert not run(rows, shop).errors
+    got = {s["name"]: s["members"] for s in segments.segments(dt.date(2026, 11, 1))["segments"]}
+    assert got["lost"] == 0 and got["new"] == 5, got
+
+
+# --- 6. a member's profile after a history import of receipt totals -----------------------------------
+
+
+def test_review_a_receipt_without_items_is_no_product_in_the_profile(shop):
+    """An old system's receipt of its total alone (the usual history file) becomes one line with
+    no product and no name: the profile then ranks a nameless product ("name:") and a nameless
+    category first, and counts the unknown goods as one item."""
+    from services.insights import customers
+    from tests.unit.imports.historykit import run
+    from tests.unit.insights.insightkit import member_by_card
+
+    programme_since_2000()
+    rows = [{"date": "01.11.2026", "time": "10:00", "amount": "100,00", "card": "9900000000011"},
+            {"date": "02.11.2026", "time": "12:00", "amount": "50,00", "card": "9900000000011", "item": "Хлеб", "qty": "2"}]
+    assert not run(rows, shop).errors
+    got = customers.profile(member_by_card("9900000000011"), now=dt.datetime(2026, 12, 1))
+    named = [e["name"] for top in (got["top_products"], got["top_categories"]) for e in top["by_value"] + top["by_count"]]
+    assert "" not in named, got["top_products"]
+    assert got["items"] == 2  # the loaves; the first receipt's goods are unknown
