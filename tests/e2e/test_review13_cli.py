@@ -46,3 +46,12 @@ def test_review_a_cashier_does_not_read_the_members_figures(shop):
     out = json.loads(run("member", "--db", str(db), "--card", info["sample_cards"][0], "--json",
                          pin=CASHIER_PIN, staff=None).stdout)
     assert out.get("clv") is None and out.get("p_alive") is None and out.get("profile") is None
+
+
+def test_review_churn_refuses_an_observation_end_after_today(shop):
+    """`churn --at 2099-01-01` fits with T running to 2099: 73 years of silence nobody observed,
+    P(alive) near nothing, and the result is stored as the fit the members' outlook reads.
+    The observation's end cannot be after today."""
+    db, _info = shop
+    out = run("churn", "--db", str(db), "--at", "2099-01-01", "--json", pin=MANAGER_PIN, staff=None, check=False)
+    assert out.returncode == USAGE and out.stderr.startswith("error:"), (out.returncode, out.stdout[:300])
