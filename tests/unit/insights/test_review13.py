@@ -172,3 +172,24 @@ def test_review_a_receipt_without_items_is_no_product_in_the_profile(shop):
     named = [e["name"] for top in (got["top_products"], got["top_categories"]) for e in top["by_value"] + top["by_count"]]
     assert "" not in named, got["top_products"]
     assert got["items"] == 2  # the loaves; the first receipt's goods are unknown
+
+
+# --- 7. text shown to the owner that is not in the catalogue -----------------------------------------
+
+
+def test_review_the_ties_rule_and_the_clv_basis_are_in_the_shops_language(shop):
+    """segments' "ties" (TIES, a plain str) and the fit's "clv_basis" (an f-string) stay English
+    in a Russian shop, beside labels and definitions that are translated."""
+    from services.core import messages
+    from services.insights import segments
+
+    english = (segments.segments(dt.date(2026, 11, 1))["ties"],
+               lifetime.fit(dt.date(2026, 11, 1), now=dt.datetime(2026, 11, 1, 12)).as_json()["clv_basis"])
+    messages.set_language("ru")
+    try:
+        russian = (segments.segments(dt.date(2026, 11, 1))["ties"],
+                   lifetime.fit(dt.date(2026, 11, 1), now=dt.datetime(2026, 11, 1, 12)).as_json()["clv_basis"])
+        assert segments.label("lost") != "Lost"  # the catalogue is loaded
+    finally:
+        messages.set_language("en")
+    assert russian[0] != english[0] and russian[1] != english[1]
