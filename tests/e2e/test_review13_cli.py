@@ -55,3 +55,17 @@ def test_review_churn_refuses_an_observation_end_after_today(shop):
     db, _info = shop
     out = run("churn", "--db", str(db), "--at", "2099-01-01", "--json", pin=MANAGER_PIN, staff=None, check=False)
     assert out.returncode == USAGE and out.stderr.startswith("error:"), (out.returncode, out.stdout[:300])
+
+
+def test_review_a_member_listing_does_not_pass_terminal_escapes_through(shop):
+    """Names keep control characters (registry/import only fold whitespace), and
+    `segments --segment S` prints each member's name raw: a name holding ESC sequences
+    (clear the screen, retitle, hyperlink) runs them in the manager's terminal."""
+    db, _info = shop
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE member SET name = name || char(27) || ']0;owned' || char(7) || char(27) || '[2J'")
+    counts = json.loads(run("segments", "--db", str(db), "--json", pin=MANAGER_PIN, staff=None).stdout)["segments"]
+    biggest = max((s for s in counts if s["name"] != "no_purchases"), key=lambda s: s["members"])["name"]
+    out = run("segments", "--db", str(db), "--segment", biggest, "--limit", "5", pin=MANAGER_PIN, staff=None)
+    assert "owned" in out.stdout  # the members were listed
+    assert "\x1b" not in out.stdout and "\x07" not in out.stdout
