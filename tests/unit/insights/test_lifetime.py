@@ -13,7 +13,6 @@ from hypothesis import given, settings, strategies as st
 
 from services.devtools.bench_churn import simulate
 from services.insights import btyd, lifetime
-from services.shop.settings import set_setting
 
 CDNOW = Path(__file__).resolve().parents[2] / "data" / "cdnow_customers_summary_with_transactions.csv"
 
@@ -240,7 +239,9 @@ def test_each_members_outlook_agrees_with_the_summary(shop):
 def test_the_margin_the_owner_set_scales_the_clv_and_is_named(shop):
     import_history(shop, history_rows(60))
     full = lifetime.fit(AT, now=NOW)
-    set_setting("margins", {"overall": 25})
+    from services.insights import figures
+
+    figures.set_margins(shop["owner"], {"overall_bp": 2_500})  # what the Reports page saves
     quarter = lifetime.fit(AT, now=NOW)
     assert (quarter.margin_percent, quarter.margin_source) == (25.0, "setting")
     assert "margin 25 %" in quarter.as_json()["clv_basis"]

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-import numpy as np
 import pytest
 
-from models.schema import Category, Member
+from models.schema import Category
 from services.core.money import round_div
 from services.insights import figures, lifetime
 from services.insights.basis import Period
