@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import (QDialog, QFormLayout, QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from services.core.messages import _, ngettext
 from services.insights import export, wording
@@ -127,6 +127,8 @@ class TopTable(QWidget):
             amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             amount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.grid.addWidget(amount, row, 1)
+        rows = max(1, len(entries))  # each row a whole line, however little room the dialog has
+        self.setMinimumHeight(rows * self.fontMetrics().height() + (rows - 1) * self.grid.verticalSpacing())
 
     def text(self) -> str:
         """What it shows, one entry a line: "name  ·  amount"."""
@@ -134,7 +136,8 @@ class TopTable(QWidget):
 
 
 class MemberProfileView(QFrame):
-    """The profile's values laid out in three columns: what, when and how much, the outlook."""
+    """The profile's values: what they buy across the top (two tables), then when, how much and
+    the outlook side by side (`columns` of them a row, at most 3)."""
 
     shown = Signal(object)
 
@@ -148,12 +151,29 @@ class MemberProfileView(QFrame):
         self.status = QLabel(_("Counting…"), self)
         self.status.setObjectName("Muted")
         outer.addWidget(self.status)
+        self.values: dict[str, QLabel] = {}
+        # What they buy: the width of the profile, its two top lists side by side as tables (a
+        # name cut to its column, the amount beside it), so no line wraps and nothing is cut.
+        outer.addWidget(section_title(_("What they buy"), self))
+        tops = QHBoxLayout()
+        tops.setSpacing(28)
+        self.tops: dict[str, TopTable] = {}
+        for key, name in (("categories", _("Top categories")), ("products", _("Top products"))):
+            column = QVBoxLayout()
+            column.setSpacing(3)
+            caption = QLabel(name, self)
+            caption.setObjectName("FieldName")
+            column.addWidget(caption)
+            self.tops[key] = TopTable(self)
+            column.addWidget(self.tops[key])
+            column.addStretch(1)
+            tops.addLayout(column, 1)
+        outer.addLayout(tops)
+        outer.addSpacing(8)
+        columns = min(columns, 3)
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
-        self.values: dict[str, QLabel] = {}
-        self.tops: dict[str, TopTable] = {}  # the top categories and products
         for title, keys in (
-            (_("What they buy"), [("categories", _("Top categories")), ("products", _("Top products"))]),
             (_("When"), [("weekday", _("Usual days")), ("hour", _("Usual hours")),
                          ("interval", _("Usual interval")), ("last_visit", _("Last visit")),
                          ("first_visit", _("First visit"))]),
@@ -171,13 +191,6 @@ class MemberProfileView(QFrame):
             form.setHorizontalSpacing(14)
             form.setVerticalSpacing(5)
             for key, name in keys:
-                if key in ("categories", "products"):  # a caption over a table as wide as the column
-                    caption = QLabel(name, self)
-                    caption.setObjectName("FieldName")
-                    form.addRow(caption)
-                    self.tops[key] = TopTable(self)
-                    form.addRow(self.tops[key])
-                    continue
                 label = QLabel("—", self)
                 label.setWordWrap(key in ("weekday", "hour"))  # lists; a sum stays whole
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -192,6 +205,7 @@ class MemberProfileView(QFrame):
         for column in range(columns):
             grid.setColumnStretch(column, 1)
         outer.addLayout(grid)
+        outer.addStretch(1)  # room to spare goes below, not between the sections
         self.outlook_note = QLabel(_("P(alive): how likely the member still buys here, from their visits so far; "
                                      "CLV: what they are expected to spend in the coming year."), self)
         self.outlook_note.setObjectName("Muted")
@@ -298,15 +312,21 @@ class MemberProfileDialog(QDialog):
 
         member = Member.get_by_id(member_id)
         self.setWindowTitle(member.name)
-        self.resize(900, 560)
+        self.resize(980, 560)
         layout = QVBoxLayout(self)
         card = members.active_card(member)
         parts = [member.phone or "", mask_card(card.number) if card else _("no active card"), fmt.points(member.balance)]
         who = QLabel("  ·  ".join([f"<b>{escape(member.name)}</b>", *(escape(p) for p in parts if p)]), self)
         layout.addWidget(who)
-        self.view = MemberProfileView(fmt, self, columns=2)
+        self.view = MemberProfileView(fmt, self, columns=3)
         layout.addWidget(self.view, 1)
         close = QPushButton(_("Close"), self)
         close.clicked.connect(self.reject)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.view.shown.connect(lambda _profile: self.grow())
         load_profile(self.view, member_id, sources, now, self)
+
+    def grow(self) -> None:
+        """Tall enough for the profile now shown (its lists and wrapped captions), never cut."""
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))

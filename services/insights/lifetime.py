@@ -211,9 +211,14 @@ def _fit_visits(x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
         model = btyd.fit_bgnbd(ux, ut, uT, w, start=start)
     except btyd.FitFailed:
         return None, "fit_failed"
-    logs = np.log([model.r, model.alpha, model.a, model.b])
+    # r and alpha at their bound: run off to a corner. a or b at theirs is a limit the model keeps
+    # meaning in (b large: next to no dropout, the "no_dropout" note; a and b large together: one
+    # dropout chance for all), and a real shop's history lands there (the demo's does): kept, noted.
+    logs = np.log([model.r, model.alpha])
     if not np.all(np.isfinite(logs)) or np.any(np.abs(logs) >= btyd.LOG_BOUND - 1e-3):
         return None, "fit_failed"  # run off to a corner: no number from it would mean anything
+    if not all(math.isfinite(v) and v > 0 for v in (model.a, model.b)):
+        return None, "fit_failed"  # a or b no number at all
     return model, None
 
 
