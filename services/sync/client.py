@@ -212,7 +212,7 @@ def chain_figures(period: Any, store: str | None = None, *, client: HubClient | 
     in total when the owner is signed in here (the question goes signed with their key),
     else this till's own store only.  Raises SyncError (offline, not joined, refused) as
     every call to the hub does; the window shows the figures only when this returns.
-    `period`: a services.insights.basis.Period (its start and end days)."""
+    `period`: a services.core.periods.Period (its start and end days)."""
     start, end = period.start, period.end
     proof = None
     held = authority.signer()
