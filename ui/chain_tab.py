@@ -63,7 +63,9 @@ class ChainTab(QWidget):
         layout.addWidget(note(_("The same figures, counted by the hub over the sales of every till in the chain: "
                                 "one column per store and one for the whole chain. They mean what they mean on "
                                 "the Figures tab; point at a value for the period before."), self))
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # what was asked and how it went, and asking again, on one line
+        self.state = StatusLine("Muted", self)
+        row.addWidget(self.state, 1)
         self.problem = StatusLine("Error", self)
         row.addWidget(self.problem, 1)
         self.retry = QPushButton(_("Try again"), self)
@@ -71,9 +73,7 @@ class ChainTab(QWidget):
         self.retry.setVisible(False)
         row.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(row)
-        self.state = note("", self)
-        layout.addWidget(self.state)
-        self.own_store_only = StatusLine("Muted", self)
+        self.own_store_only = StatusLine("", self)
         layout.addWidget(self.own_store_only)
         self.table = QTableWidget(0, 0, self)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -125,6 +125,13 @@ class ChainTab(QWidget):
     def show_failure(self, sentence: str) -> None:
         self.state.clear()
         self.problem.setText(sentence)
+        self.answer = None  # no figures rather than old ones under a sentence saying there are none
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.own_store_only.clear()
+        self.coverage.clear()
+        self.retry.setText(_("Try again"))
         self.retry.setVisible(True)
         self.retry.setEnabled(True)
         self.failure_shown.emit(sentence)
@@ -147,12 +154,14 @@ class ChainTab(QWidget):
 
         self.answer = answer
         self.problem.clear()
-        self.retry.setVisible(True)  # asking again is always possible: the hub's figures move as tills push
+        self.retry.setText(_("Ask again"))  # the hub's figures move as the tills push their sales
+        self.retry.setVisible(True)
         self.retry.setEnabled(True)
         self.state.setText(_("%1 to %2, as the hub has them now.").replace("%1", self.page._day(answer.get("from")))
                            .replace("%2", self.page._day(answer.get("to"))))
         self.own_store_only.setText("" if answer.get("store") is None else _(
-            "Only this till's store: the chain's total and the other stores need the owner signed in on this till."))
+            "Only this till's store, %1: the chain's total and the other stores need the owner signed in on "
+            "this till.").replace("%1", self.store_name(answer.get("store"))))
         not_at_hub = set(answer.get("not_at_hub") or [])
         keys = [key for key, _kind in wording.FIGURES if key in answer and key not in not_at_hub]
         columns = self.columns(answer)
@@ -179,8 +188,10 @@ class ChainTab(QWidget):
             meaning.setForeground(Qt.GlobalColor.darkGray)
             table.setItem(r, len(columns) + 1, meaning)
         header = table.horizontalHeader()
-        for c in range(len(columns) + 1):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        table.resizeColumnsToContents()
+        for c in range(len(columns) + 1):  # a gap between a number and the next column's
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(c, header.sectionSize(c) + (16 if c else 8))
         header.setSectionResizeMode(len(columns) + 1, QHeaderView.ResizeMode.Stretch)
         table.resizeRowsToContents()
         self.coverage.setText(self.coverage_text(answer, not_at_hub))

@@ -147,7 +147,7 @@ def test_a_manager_sees_their_store_and_that_the_total_needs_the_owner(qtbot, ap
     assert headers == ["Figure", "Центр", "What it counts"]
     assert rows["Receipts"][0] == "420"
     assert tab.own_store_only.isVisibleTo(dialog)
-    assert "need the owner" in tab.own_store_only.text()
+    assert "need the owner" in tab.own_store_only.text() and "Центр" in tab.own_store_only.text()
 
 
 def test_a_new_period_asks_the_hub_again(qtbot, app_styled, shop_db):
@@ -159,3 +159,15 @@ def test_a_new_period_asks_the_hub_again(qtbot, app_styled, shop_db):
         dialog.picker.period_changed.emit(dialog.picker.period())
     assert hub.asked[-1][0] == dialog.period() != hub.asked[0][0]
     assert landed.args[0]["from"] == dialog.period().start.isoformat()
+
+
+def test_figures_shown_before_the_hub_went_away_are_not_left_under_the_sentence(qtbot, app_styled, shop_db):
+    hub = FakeHub(hub_answer, OFFLINE)
+    dialog = open_page(qtbot, hub)
+    show_chain(qtbot, dialog)
+    tab = dialog.chain_tab
+    assert tab.retry.text() == "Ask again" and tab.table.rowCount() > 0
+    with qtbot.waitSignal(tab.failure_shown, timeout=10_000):
+        tab.retry.click()
+    assert tab.table.rowCount() == 0 and tab.coverage.isHidden() and tab.retry.text() == "Try again"
+    assert tab.state.isHidden() and "cannot be reached" in tab.problem.text()
