@@ -38,7 +38,7 @@ def failure_text(exc: InputError, signed: bool) -> str:
     if exc.code == "sync_hub_error" and status == 403:
         if signed:
             return _("The hub did not accept the owner's signature on this question: check that the hub knows "
-                     "your owner key (More… → Owner key).")
+                     "your owner key (More… → Owner's signing key).")
         return _("The chain's figures need the owner: a manager sees their own store's figures, and the hub has "
                  "no store named for this till. Sign in as the owner to see the whole chain.")
     if exc.code == "sync_hub_error" and status == 400:
