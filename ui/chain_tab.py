@@ -49,6 +49,11 @@ def failure_text(exc: InputError, signed: bool) -> str:
     return user_message(exc)
 
 
+def in_a_sentence(name: str) -> str:
+    """A figure's name inside a sentence: 'programme cost', but 'NPS' and 'ROI' as they are."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
 class ChainTab(QWidget):
     figures_shown = Signal(object)  # the hub's answer now on screen
     failure_shown = Signal(str)  # the sentence shown instead of figures
@@ -204,7 +209,7 @@ class ChainTab(QWidget):
                            "imported them, so these figures count only the sales made at the tills."))
         lines.append(_("New members and points not yet spent belong to no store: every column shows the chain's."))
         if not_at_hub:
-            names = ", ".join(wording.figure_name(key) for key, _kind in wording.FIGURES if key in not_at_hub)
+            names = ", ".join(in_a_sentence(wording.figure_name(key)) for key, _kind in wording.FIGURES if key in not_at_hub)
             lines.append(_("Not counted at the hub: %1 (the costs and margin are entered on a till; "
                            "feedback is not collected yet).").replace("%1", names))
         return "\n".join(lines)

@@ -100,7 +100,7 @@ def test_the_owner_sees_every_store_and_the_whole_chain(qtbot, app_styled, shop_
                                                                  "ru_RU")
     tab = dialog.chain_tab
     assert "Imported history is not at the hub" in tab.coverage.text() and tab.coverage.isVisibleTo(dialog)
-    assert wording.figure_name("roi") in tab.coverage.text()  # said why it is not in the table
+    assert "programme ROI, NPS" in tab.coverage.text()  # said why they are not in the table, as words in a sentence
     assert tab.own_store_only.isHidden() and tab.problem.isHidden()
     assert "+11,1 %" in tab.table.item(0, 3).toolTip()  # the period before, on pointing: 657 → 730 receipts
 
