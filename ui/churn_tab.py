@@ -115,7 +115,7 @@ class ChurnTab(QWidget):
                              .replace("%3", wording.decimal_text(float(held.get("mean_absolute_error") or 0), locale, 2)))
         if fit.get("clv_basis"):
             lines.append(_("CLV: expected visits in the next 365 days × the expected value of a visit × your margin "
-                           "(100 % until you set one), not discounted."))
+                           "(100%, until you set one), not discounted."))
         self.parameters.setText("\n".join(lines))
         self.quality.show_rows(quality_rows(fit), [
             (_("Repeat visits before"), lambda r: r["what"], str, False),

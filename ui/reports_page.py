@@ -9,7 +9,8 @@ permission "view_figures").  One window, five tabs:
 - By cashier: receipts, share with a card, members enrolled, average check;
 - Programme: what it costs, the ROI with its formula, the costs and margins the owner enters;
 - Segments (ui/segments_tab.py): RFM segments, the 20/80 curve, any segment's members;
-- Churn (ui/churn_tab.py): the BG/NBD fit, its quality, the members slipping away.
+- Churn (ui/churn_tab.py): the BG/NBD fit, its quality, the members slipping away;
+- Chain (ui/chain_tab.py), on a till with a hub: the hub's figures per store and in total.
 
 Every computation runs on LoyalTill's workers (ui.operations), never on the screen's
 thread: the till keeps selling while the figures are counted; a busy line says so.  The
@@ -36,6 +37,7 @@ from services.insights.basis import Period
 from services.shop import staff as auth
 from services.shop.settings import shop_info
 from ui import operations
+from ui.chain_tab import ChainTab
 from ui.charts import TrendChart
 from ui.errors import user_message
 from ui.files import save_path
@@ -83,6 +85,26 @@ class Sources:
         lifetime.refresh_if_cheap(now=now)
         return {**customers.profile(member, now=now), "outlook": lifetime.outlook(member, now=now)}
 
+    HUB_TIMEOUT_S = 5.0  # the Chain tab's question: a hub slower than this is said to be out of reach
+
+    def in_chain(self) -> bool:
+        """Whether this till has a hub (a settings row: read on the screen's thread)."""
+        from services.sale.permits import in_chain
+
+        return in_chain()
+
+    def chain(self, period: Period) -> dict[str, Any]:
+        """The hub's figures for the chain: every store and the total with the owner signed in
+        here, else this till's store; SyncError when it gives none."""
+        return self.chain_figures(period, None, timeout=self.HUB_TIMEOUT_S)
+
+    @staticmethod
+    def chain_figures(period: Period, store: str | None = None, **options: Any) -> dict[str, Any]:
+        """services.sync.client.chain_figures (tests put a fake of it here)."""
+        from services.sync import client as sync_client
+
+        return sync_client.chain_figures(period, store, **options)
+
     def save_costs(self, costs: dict[str, int], actor: Staff) -> None:
         from services.insights import figures
 
@@ -129,6 +151,10 @@ class ReportsDialog(QDialog):
         self.churn_tab = ChurnTab(self)
         self.tabs.addTab(self.segments_tab, _("Segments"))
         self.tabs.addTab(self.churn_tab, _("Who is slipping away"))
+        self.chain_tab: ChainTab | None = None
+        if self.sources.in_chain():  # a till alone has no chain to show
+            self.chain_tab = ChainTab(self)
+            self.tabs.addTab(self.chain_tab, _("Chain"))
         self.tabs.currentChanged.connect(self._tab_shown)
         layout.addWidget(self.tabs, 1)
         self.message = StatusLine("Error", self)
@@ -215,6 +241,8 @@ class ReportsDialog(QDialog):
         self.message.clear()
         self.done_note.clear()
         self.segments_tab.stale = self.churn_tab.stale = True
+        if self.chain_tab is not None:
+            self.chain_tab.stale = True
 
         def landed(result: object) -> None:
             if wanted == self.generation:
@@ -453,7 +481,7 @@ class ReportsDialog(QDialog):
 
     def _tab_shown(self, index: int) -> None:
         widget = self.tabs.widget(index)
-        if widget is self.segments_tab or widget is self.churn_tab:
+        if any(widget is tab for tab in (self.segments_tab, self.churn_tab, self.chain_tab)):
             widget.refresh_if_stale()
 
     # --- exports ----------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ class SegmentsTab(QWidget):
         points = pareto_points(data.get("pareto") if isinstance(data, dict) else None)
         self.pareto.show_curve(points, lambda y: _("20% → %1").replace("%1", self._percent(y)))
         self.pareto_note.setText(
-            _("The best 20% of members bring %1 of the revenue. Members are ranked by revenue, best first; the curve "
+            _("The best fifth (20%) of members bring %1 of the revenue. Members are ranked by revenue, best first; the curve "
               "shows what share of all members' revenue the best x % bring; the dashed line is every member "
               "bringing the same.").replace("%1", self._percent(self.pareto.at_20)) if points else
             _("No member bought in this time yet."))

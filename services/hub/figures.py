@@ -33,7 +33,7 @@ from typing import Any
 
 from models.hub import Entity, hub_db, utcnow
 from services.core.money import round_div
-from services.insights.basis import Period, today
+from services.core.periods import Period, day_in
 
 COVERAGE = "imported history: not at the hub"
 # The shop's clock when the chain has set none (services.shop.settings.TIME_ZONE, by currency).
@@ -82,7 +82,7 @@ def period_of(start: dt.date | None, end: dt.date | None, zone_name: str,
               now: dt.datetime | None = None) -> Period | None:
     """The period asked for: to `end` (default today on the shop's clock), from `start`
     (default DEFAULT_DAYS before it); None when it would end before it starts."""
-    end = end or today(now or utcnow(), zoneinfo.ZoneInfo(zone_name))
+    end = end or day_in(now or utcnow(), zoneinfo.ZoneInfo(zone_name))
     start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
     return Period(start, end) if start <= end else None
 

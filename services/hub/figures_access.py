@@ -24,7 +24,7 @@ from typing import Any
 from models.hub import HubTill
 from services.core import questions
 from services.hub import figures, governance
-from services.insights.basis import Period
+from services.core.periods import Period
 
 KEY_HEADER, SIG_HEADER, AT_HEADER = "X-Owner-Key", "X-Owner-Sig", "X-Owner-At"
 MAX_DAYS = 1100  # a period longer than three years is no question a screen asks: bounded, as every number

@@ -62,7 +62,7 @@ def figure_name(key: str) -> str:
         "receipts_per_member": _("Receipts per buying member"),
         "repeat_rate": _("Repeat rate"),
         "retention_rate": _("Retention"),
-        "top20_share": _("Top 20% of members' share"),
+        "top20_share": _("Revenue share of the best 20%"),
         "points_issued": _("Points issued"),
         "points_redeemed": _("Points redeemed"),
         "redemption_rate": _("Redemption rate"),

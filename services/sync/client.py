@@ -207,12 +207,13 @@ class HubClient:
 
 
 def chain_figures(period: Any, store: str | None = None, *, client: HubClient | None = None,
-                  now_ms: int | None = None) -> dict[str, Any]:
+                  now_ms: int | None = None, timeout: float = 10.0) -> dict[str, Any]:
     """The chain's figures as the hub computes them (services.hub.figures): per store and
     in total when the owner is signed in here (the question goes signed with their key),
     else this till's own store only.  Raises SyncError (offline, not joined, refused) as
     every call to the hub does; the window shows the figures only when this returns.
-    `period`: a services.insights.basis.Period (its start and end days)."""
+    `period`: a services.core.periods.Period (its start and end days); `timeout`: seconds
+    for the hub to connect and answer when no `client` is given (a window asks with less)."""
     start, end = period.start, period.end
     proof = None
     held = authority.signer()
@@ -223,7 +224,7 @@ def chain_figures(period: Any, store: str | None = None, *, client: HubClient | 
         body = signing.signed_bytes(questions.FIGURES, *questions.figures_question(start, end, store), at)
         proof = {"key": held.public, "sig": signing.sign(held.key, body), "at": at}
     own = client is None
-    client = client or client_from_settings()
+    client = client or client_from_settings(timeout=timeout)
     try:
         return client.figures(start, end, store, proof)
     finally:

@@ -1,6 +1,9 @@
 """Render the owner's Reports (figures with the trend chart, by cashier, programme, segments
-with the 20/80 curve, a segment's members, who is slipping away) and a member's profile to PNGs,
-for people to look at.
+with the 20/80 curve, a segment's members, who is slipping away, the chain's figures from the hub)
+and a member's profile to PNGs, for people to look at.
+
+The hub is faked (tests/ui/chainkit.py: two stores, as services.hub.figures answers): the Chain
+tab for the owner, then the hub out of reach, then a manager's (their store only).
 
 The demo shop (three months of sales) gets a year of older history through the history import
 (services.imports.history), members buying at rates of their own and some of them stopping, so
@@ -124,6 +127,11 @@ def render(folder: Path, language: str = "ru", fake: bool = False) -> list[Path]
             sources: Sources = FakeSources(members)
         else:
             sources = Sources()
+        from services.sync.client import SyncError
+        from tests.ui.chainkit import FakeHub, hub_answer
+
+        sources.in_chain = lambda: True  # type: ignore[method-assign]
+        sources.chain_figures = FakeHub(hub_answer, SyncError("sync_unreachable", detail="ConnectTimeout"))  # type: ignore[method-assign]
         dialog = ReportsDialog(owner, fmt, ROOT / "resources", sources=sources)
         dialog.setMaximumSize(16_777_215, 16_777_215)  # the offscreen screen is smaller than a till's 1366 x 768
         dialog.resize(1366, 768)
@@ -138,6 +146,10 @@ def render(folder: Path, language: str = "ru", fake: bool = False) -> list[Path]
                             (4, "reports_churn")):
             dialog.tabs.setCurrentIndex(index)
             shot(dialog, name)
+        dialog.tabs.setCurrentWidget(dialog.chain_tab)
+        shot(dialog, "reports_chain")
+        dialog.chain_tab.retry.click()  # the hub gone meanwhile
+        shot(dialog, "reports_chain_offline")
         dialog.tabs.setCurrentIndex(3)
         settle()
         listing = dialog.segments_tab.open_segment(0)
@@ -149,6 +161,14 @@ def render(folder: Path, language: str = "ru", fake: bool = False) -> list[Path]
                 profile.close()
             listing.close()
         dialog.close()
+        sources.chain_figures = FakeHub(lambda period: hub_answer(period, own="Центр"))  # type: ignore[method-assign]
+        manager = ReportsDialog(auth.first_of_role("manager"), fmt, ROOT / "resources", sources=sources)
+        manager.setMaximumSize(16_777_215, 16_777_215)
+        manager.resize(1366, 768)
+        manager.show()
+        manager.tabs.setCurrentWidget(manager.chain_tab)
+        shot(manager, "reports_chain_manager")
+        manager.close()
         if not fake:  # the member's own dialog counts through the services
             member = max(Member.select(), key=lambda m: m.sales.count())
             edit = MemberFormDialog(owner, member)
