@@ -10,8 +10,10 @@ import datetime as dt
 from html import escape
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (QDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from services.core.messages import _, ngettext
 from services.insights import export, wording
@@ -59,11 +61,11 @@ def top_counts(value: Any, names: list[str] | None = None, limit: int = 2) -> li
     return out
 
 
-def top_list(value: Any, fmt: Formatter, limit: int = 5) -> str:
-    """Top categories or products, one per line: name and what was spent (or how many)."""
+def top_entries(value: Any, fmt: Formatter, limit: int = 5) -> list[tuple[str, str]]:
+    """Top categories or products: (name, what was spent or how many), at most `limit`."""
     if isinstance(value, dict):  # {"by_value": [...], "by_count": [...]}: what was spent on most
         value = value.get("by_value") or value.get("by_count") or []
-    lines = []
+    out = []
     for item in list(value or [])[:limit]:
         if isinstance(item, dict):
             name = export.pick(item, "name", "category", "product", default="") or _("(no name in the old program)")
@@ -72,12 +74,70 @@ def top_list(value: Any, fmt: Formatter, limit: int = 5) -> str:
             extra = fmt.money(int(spent)) if spent is not None else (fmt.number(int(count)) if count is not None else "")
         else:
             name, extra = (item[0], str(item[1])) if isinstance(item, (list, tuple)) else (item, "")
-        lines.append(f"{name}  ·  {extra.replace(' ', chr(0xA0))}" if extra else str(name))
-    return "\n".join(lines) or "—"
+        out.append((str(name), extra.replace(" ", chr(0xA0))))
+    return out
+
+
+class ElidedLabel(QLabel):
+    """One line of text cut with '…' to the width it is given, the whole of it in its tooltip."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full = text
+        self.setToolTip(text)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance(self.full) + 4, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 6, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, self.width()))
+        super().resizeEvent(event)
+
+
+class TopTable(QWidget):
+    """A top list as a small two-column table: the name (cut, whole in its tooltip) and the
+    amount beside it on the same line, right-aligned; nothing wraps, so nothing is clipped."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(10)
+        self.grid.setVerticalSpacing(2)
+        self.grid.setColumnStretch(0, 1)
+        self.entries: list[tuple[str, str]] = []
+        self.show_entries([])
+
+    def show_entries(self, entries: list[tuple[str, str]]) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()
+        self.entries = list(entries)
+        if not entries:
+            self.grid.addWidget(QLabel("—", self), 0, 0)
+        for row, (name, extra) in enumerate(entries):
+            self.grid.addWidget(ElidedLabel(name, self), row, 0)
+            amount = QLabel(extra, self)
+            amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            amount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.grid.addWidget(amount, row, 1)
+        rows = max(1, len(entries))  # each row a whole line, however little room the dialog has
+        self.setMinimumHeight(rows * self.fontMetrics().height() + (rows - 1) * self.grid.verticalSpacing())
+
+    def text(self) -> str:
+        """What it shows, one entry a line: "name  ·  amount"."""
+        return "\n".join(f"{name}  ·  {extra}" if extra else name for name, extra in self.entries) or "—"
 
 
 class MemberProfileView(QFrame):
-    """The profile's values laid out in three columns: what, when and how much, the outlook."""
+    """The profile's values: what they buy across the top (two tables), then when, how much and
+    the outlook side by side (`columns` of them a row, at most 3)."""
 
     shown = Signal(object)
 
@@ -91,18 +151,37 @@ class MemberProfileView(QFrame):
         self.status = QLabel(_("Counting…"), self)
         self.status.setObjectName("Muted")
         outer.addWidget(self.status)
+        self.values: dict[str, QLabel] = {}
+        # What they buy: the width of the profile, its two top lists side by side as tables (a
+        # name cut to its column, the amount beside it), so no line wraps and nothing is cut.
+        outer.addWidget(section_title(_("What they buy"), self))
+        tops = QHBoxLayout()
+        tops.setSpacing(28)
+        self.tops: dict[str, TopTable] = {}
+        for key, name in (("categories", _("Top categories")), ("products", _("Top products"))):
+            column = QVBoxLayout()
+            column.setSpacing(3)
+            caption = QLabel(name, self)
+            caption.setObjectName("FieldName")
+            column.addWidget(caption)
+            self.tops[key] = TopTable(self)
+            column.addWidget(self.tops[key])
+            column.addStretch(1)
+            tops.addLayout(column, 1)
+        outer.addLayout(tops)
+        outer.addSpacing(8)
+        columns = min(columns, 3)
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
-        self.values: dict[str, QLabel] = {}
         for title, keys in (
-            (_("What they buy"), [("categories", _("Top categories")), ("products", _("Top products"))]),
             (_("When"), [("weekday", _("Usual days")), ("hour", _("Usual hours")),
                          ("interval", _("Usual interval")), ("last_visit", _("Last visit")),
                          ("first_visit", _("First visit"))]),
             (_("How much"), [("visits", _("Visits")), ("receipts", _("Receipts")), ("items", _("Items")),
                              ("total", _("Spent in total")), ("average", _("Average check"))]),
             (_("Outlook"), [("p_alive", _("Still a customer (P(alive))")),
-                            ("expected_visits_90d", _("Visits expected in 90 days")), ("clv", _("Predicted value (CLV)"))]),
+                            ("expected_visits_90d", _("Visits expected in 90 days")), ("clv", _("Predicted value (CLV)")),
+                            ("fit_at", _("Model as of"))]),
         ):
             index = grid.count()
             box = QVBoxLayout()
@@ -113,7 +192,7 @@ class MemberProfileView(QFrame):
             form.setVerticalSpacing(5)
             for key, name in keys:
                 label = QLabel("—", self)
-                label.setWordWrap(key in ("categories", "products", "weekday", "hour"))  # lists; a sum stays whole
+                label.setWordWrap(key in ("weekday", "hour"))  # lists; a sum stays whole
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 caption = QLabel(name, self)
                 caption.setObjectName("FieldName")
@@ -126,6 +205,7 @@ class MemberProfileView(QFrame):
         for column in range(columns):
             grid.setColumnStretch(column, 1)
         outer.addLayout(grid)
+        outer.addStretch(1)  # room to spare goes below, not between the sections
         self.outlook_note = QLabel(_("P(alive): how likely the member still buys here, from their visits so far; "
                                      "CLV: what they are expected to spend in the coming year."), self)
         self.outlook_note.setObjectName("Muted")
@@ -154,9 +234,10 @@ class MemberProfileView(QFrame):
                 value = dt.datetime.fromisoformat(value) if len(value) > 10 else dt.date.fromisoformat(value)
             return fmt.date(value)
 
+        for key, names in (("categories", ("top_categories", "categories")), ("products", ("top_products", "products"))):
+            self.tops[key].show_entries(top_entries(export.pick(values, *names), fmt))
+        unknown = export.pick(values, "items_unknown", default=0) or 0
         text = {
-            "categories": top_list(export.pick(values, "top_categories", "categories"), fmt),
-            "products": top_list(export.pick(values, "top_products", "products"), fmt),
             "weekday": ", ".join(top_counts(export.pick(values, "visits_by_weekday", "weekdays"), weekday_names()))
             or str(export.pick(values, "usual_weekday", "weekday", default="") or "—"),
             "hour": ", ".join(top_counts(export.pick(values, "receipts_by_hour", "hours"))) or
@@ -165,7 +246,9 @@ class MemberProfileView(QFrame):
             "first_visit": day("first_visit"),
             "visits": count("visits"),
             "receipts": count("receipts"),
-            "items": count("items", "quantity"),
+            "items": count("items", "quantity") if not unknown else  # some receipts' goods were not itemised
+            _("at least {n}").format(n=count("items", "quantity")) if export.pick(values, "items", default=0) else
+            _("not known"),
             "total": money("total", "revenue", "spent"),
             "average": money("avg_check", "average"),
         }
@@ -183,6 +266,8 @@ class MemberProfileView(QFrame):
         text["expected_visits_90d"] = "—" if expected is None else wording.decimal_text(float(expected), locale, 1)
         clv = outlook.get("clv") if isinstance(outlook, dict) else None
         text["clv"] = "—" if clv is None else fmt.money(int(round(clv)))
+        fit_at = outlook.get("fit_at") if isinstance(outlook, dict) else None
+        text["fit_at"] = fmt.date(dt.date.fromisoformat(fit_at)) if fit_at else _("not fitted yet")
         for key, label in self.values.items():
             label.setText(text.get(key, "—"))
         self.status.setText(_("Everything this member bought here and in the imported history."))
@@ -227,15 +312,21 @@ class MemberProfileDialog(QDialog):
 
         member = Member.get_by_id(member_id)
         self.setWindowTitle(member.name)
-        self.resize(900, 560)
+        self.resize(980, 560)
         layout = QVBoxLayout(self)
         card = members.active_card(member)
         parts = [member.phone or "", mask_card(card.number) if card else _("no active card"), fmt.points(member.balance)]
         who = QLabel("  ·  ".join([f"<b>{escape(member.name)}</b>", *(escape(p) for p in parts if p)]), self)
         layout.addWidget(who)
-        self.view = MemberProfileView(fmt, self, columns=2)
+        self.view = MemberProfileView(fmt, self, columns=3)
         layout.addWidget(self.view, 1)
         close = QPushButton(_("Close"), self)
         close.clicked.connect(self.reject)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.view.shown.connect(lambda _profile: self.grow())
         load_profile(self.view, member_id, sources, now, self)
+
+    def grow(self) -> None:
+        """Tall enough for the profile now shown (its lists and wrapped captions), never cut."""
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))

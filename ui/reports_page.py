@@ -70,16 +70,19 @@ class Sources:
         return segments.segment_members(name, at, limit=None if every else self.MEMBERS_SHOWN, now=now)
 
     def churn(self, at: dt.date, now: dt.datetime) -> dict[str, Any]:
-        """The fit's JSON, and the members slipping away under "slipping"."""
+        """The fit's JSON, and the members slipping away under "slipping" (on the page's worker;
+        a fit for today is kept for the members' outlook)."""
         from services.insights import lifetime, slipping
 
-        fit = lifetime.fit(at, now=now)
+        fit = lifetime.fit_and_store(at, now=now)
         return {**fit.as_json(), "slipping": slipping.slipping(fit)}
 
     def profile(self, member: Any, now: dt.datetime) -> dict[str, Any]:
-        """The member's profile, with the model's outlook under "outlook" (the kept fit)."""
+        """The member's profile, with the model's outlook under "outlook" (the kept fit, with its
+        day; on a worker, so a small shop's missing or stale fit is made here first)."""
         from services.insights import customers, lifetime
 
+        lifetime.refresh_if_cheap(now=now)
         return {**customers.profile(member, now=now), "outlook": lifetime.outlook(member, now=now)}
 
     HUB_TIMEOUT_S = 5.0  # the Chain tab's question: a hub slower than this is said to be out of reach
@@ -438,9 +441,10 @@ class ReportsDialog(QDialog):
             self.programme_form.addRow(name, label)
         programme = figures.get("programme") or {}
         formula = programme.get("formula") or programme.get("roi_formula") or ""
-        definition = (figures.get("definitions") or {}).get("roi", "")
-        self.roi_formula.setText("\n".join(t for t in (formula, definition) if t))
-        if programme.get("margin_bp") is None and "gross_profit" in programme:
+        # One formula: the programme's own, which says what the cost is made of (the figures'
+        # definition of "roi" says it again in short: only where the service gave no formula).
+        self.roi_formula.setText(formula or (figures.get("definitions") or {}).get("roi", ""))
+        if programme.get("margin_bp") is None and not programme.get("categories_bp") and "gross_profit" in programme:
             self.roi_formula.setText(self.roi_formula.text() + "\n" + _("Enter your margin on the right to see the ROI."))
         costs = programme.get("owner_costs_monthly") or {}
         for key, edit in self.cost_edits.items():

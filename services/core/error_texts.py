@@ -161,6 +161,8 @@ TEXTS: dict[str, str] = {
     "figures_margin_unknown": N_("“{key}” is not a margin setting (overall_bp, categories_bp)."),
     "figures_category_unknown": N_("No category {category} in the catalogue."),
     "figures_store_unknown": N_("No store called or numbered “{store}”."),
+    "figures_day_range": N_("The figures take days from {first} to {last}, not {day}."),
+    "figures_day_future": N_("{day} is after today ({today}): the figures cannot look at days to come."),
     "import_owner_key": N_("Opening balances are signed with the owner's key, and it is not open on this till: sign in as the owner with your PIN, then import."),
     "import_too_long": N_("{field}: {length} characters, at most {limit} are kept; shorten it."),
     "import_number_bad": N_("{field}: “{value}” is not a number."),

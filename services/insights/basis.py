@@ -19,8 +19,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from services.core.errors import InputError
 from services.core.periods import Period  # said once on the ground floor: the hub counts over periods too
 from services.shop.settings import shop_info
+
+# The days the figures take (a period's ends, an observation's end): a date outside is a
+# typing slip, and one near the calendar's ends would overflow a period before it or a day after.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+
+
+def check_day(day: dt.date) -> dt.date:
+    """`day` if the figures take it (FIRST_DAY to LAST_DAY), else InputError "figures_day_range"."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InputError("figures_day_range", day=day.isoformat(), first=FIRST_DAY.isoformat(),
+                         last=LAST_DAY.isoformat())
+    return day
 
 
 def shop_zone() -> Any:

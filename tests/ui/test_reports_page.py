@@ -273,4 +273,10 @@ def test_the_member_dialogs_profile_is_the_services(qtbot, app_styled, shop_db):
     assert dialog.profile.values["visits"].text() == fmt.number(profile["visits"])
     assert dialog.profile.values["total"].text() == fmt.money(profile["total"])
     assert dialog.profile.values["last_visit"].text() == fmt.date(dt.date.fromisoformat(profile["last_visit"]))
-    assert set(shown.args[0]["outlook"]) == {"p_alive", "expected_visits_90d", "clv"}
+    assert set(shown.args[0]["outlook"]) == {"p_alive", "expected_visits_90d", "clv", "fit_at"}
+    # The top lists in tables, nothing cut: each entry a row (the name whole in its tooltip).
+    tops = dialog.profile.tops["products"]
+    assert [name for name, _amount in tops.entries] == [
+        e["name"] or "(no name in the old program)" for e in profile["top_products"]["by_value"]]
+    assert tops.grid.rowCount() >= len(tops.entries) and all(
+        tops.grid.itemAtPosition(row, 0).widget().toolTip() == name for row, (name, _a) in enumerate(tops.entries))
