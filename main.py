@@ -184,6 +184,15 @@ def command_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     add = hub_sub.add_parser("add-till", help="enrol a till; prints its token once")
     add.add_argument("--name", required=True)
+    add.add_argument("--store", help="the store it sells in (its figures count there)")
+    set_store = hub_sub.add_parser("set-store", help="say which store a till sells in (empty: none)")
+    set_store.add_argument("--name", required=True, metavar="NAME|TILL_ID")
+    set_store.add_argument("--store", required=True)
+    hub_figures = hub_sub.add_parser("figures", help="the chain's figures, per store and in total")
+    hub_figures.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+    hub_figures.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
+    hub_figures.add_argument("--store", help="one store's figures only")
+    hub_figures.add_argument("--zone", help="the shop's time zone (default: the chain's setting)")
     revoke = hub_sub.add_parser("revoke-till", help="revoke a till's token")
     revoke.add_argument("--name", required=True, metavar="NAME|TILL_ID")
     hub_sub.add_parser("overdrafts", help="members taken below zero by offline redemptions")
@@ -195,7 +204,8 @@ def command_parser() -> argparse.ArgumentParser:
     trust.add_argument("--key", required=True)
     trust.add_argument("--name", default="", help="whose key it is, for the list")
     owner_keys = hub_sub.add_parser("owner-keys", help="the owner keys the hub trusts, and those it dropped")
-    for p in (serve, add, revoke, hub_sub.choices["overdrafts"], hub_sub.choices["quarantine"], caps, trust, owner_keys):
+    for p in (serve, add, revoke, hub_sub.choices["overdrafts"], hub_sub.choices["quarantine"], caps, trust, owner_keys,
+              set_store, hub_figures):
         p.add_argument("--dsn", required=True, help="postgresql://user@host/dbname")
         p.add_argument("--json", action="store_true")
 
@@ -476,8 +486,10 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     from services.insights import customers
     from services.programme.rules import active_rules
 
+    from services.shop import staff as auth
+
     open_db(args.db)
-    acting_staff(args, "view_members")
+    person = acting_staff(args, "view_members")
     if args.card is not None:
         member = members.find_by_card(args.card)
     else:
@@ -492,12 +504,17 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     ]
     from services.insights import lifetime
 
-    return {
+    result = {
         "id": info.id, "name": info.name, "phone": info.phone, "card": info.card,
         "tier": info.tier_code, "balance": info.balance, "ledger": ledger,
-        "profile": customers.profile(member),
-        **lifetime.outlook(member),  # p_alive, expected_visits_90d, clv (the kept fit, refitted weekly)
+        # The customer's figures are the owner's and the manager's (view_figures): null for a cashier.
+        "profile": None, "p_alive": None, "expected_visits_90d": None, "clv": None, "fit_at": None,
     }
+    if auth.may(person, "view_figures"):
+        lifetime.refresh_if_cheap()  # a small shop's stale or missing fit made here; a big one's waits for `churn`
+        result["profile"] = customers.profile(member)
+        result.update(lifetime.outlook(member))  # p_alive, expected_visits_90d, clv from the kept fit, fit_at its day
+    return result
 
 
 def cmd_segments(args: argparse.Namespace) -> dict[str, Any]:
@@ -506,7 +523,7 @@ def cmd_segments(args: argparse.Namespace) -> dict[str, Any]:
 
     from services.insights import segments
 
-    at = iso_day(args.at, "--at") if args.at else None
+    at = figures_day(args.at, "--at")
     limit = whole_number(args.limit, "--limit", 10_000_000, 1) if args.limit is not None else None
     if limit is not None and not args.segment:
         raise CliError("--limit is for --segment")
@@ -658,6 +675,21 @@ def parse_day(text: str | None, flag: str) -> Any:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise CliError(f"{flag} {text!r}: give a date as YYYY-MM-DD") from None
+
+
+def figures_day(text: str | None, flag: str) -> Any:
+    """A day for the figures' commands (kpis, segments, churn): YYYY-MM-DD within the days the
+    figures take (services.insights.basis.FIRST_DAY to LAST_DAY), or None when not given."""
+    from services.insights import basis
+
+    from services.core.errors import InputError
+
+    if text is None:
+        return None
+    try:
+        return basis.check_day(iso_day(text, flag))
+    except InputError as exc:
+        raise CliError(f"{flag} {text}: {exc}") from None
 
 
 def read_rules_file(path: Path) -> Any:
@@ -947,10 +979,18 @@ def cmd_churn(args: argparse.Namespace) -> dict[str, Any]:
     """Fit the visits and spend models up to --at, keep the fit for the members' outlook, print it."""
     from services.insights import lifetime
 
-    at = parse_day(args.at, "--at")
+    from models.schema import utcnow
+    from services.core.errors import InputError
+    from services.insights import basis
+
+    at = figures_day(args.at, "--at")
     open_db(args.db)
     acting_staff(args, "view_figures")
-    return lifetime.fit_and_store(at).as_json()
+    today = basis.today(utcnow())
+    if at is not None and at > today:  # nobody has watched the days to come
+        raise InputError("figures_day_future", day=at.isoformat(), today=today.isoformat())
+    found = lifetime.fit_and_store(at)  # kept for the members' outlook only when it is today's
+    return found.as_json() | {"kept": found.at == today}
 
 
 def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
@@ -994,12 +1034,15 @@ def cmd_kpis(args: argparse.Namespace) -> dict[str, Any]:
     from models.schema import utcnow
     from services.insights import basis, figures
 
-    start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
+    start, end = figures_day(args.start, "--from"), figures_day(args.end, "--to")
     if start and end and end < start:
         raise CliError("--to is before --from")
     open_db(args.db)
     acting_staff(args, "view_figures")
-    end = end or basis.today(utcnow())
+    if end is None:
+        end = basis.today(utcnow())
+        if start and start > end:
+            raise CliError(f"--from {start.isoformat()} is after today ({end.isoformat()}), the default --to: give --to too")
     period = basis.Period(start, end) if start else basis.Period.ending(end, 30)
     store = figures.find_store(args.store) if args.store else None
     return figures.compute(period, store=store)
@@ -1016,7 +1059,27 @@ HANDLERS = {
 }
 
 
+# What a terminal would act on rather than show: C0 and C1 controls (ESC starts a sequence that
+# can clear the screen or retitle the window; a newline would fake a line), DEL, and the
+# bidirectional overrides and isolates that reorder what follows.
+_UNSHOWN = {c: "\ufffd" for c in (*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def terminal_safe(value: Any) -> Any:
+    """`value` with every text in it (names, notes, files' cells) shown, not obeyed: each
+    control character replaced by U+FFFD. For the human output only; the JSON stays exact."""
+    if isinstance(value, str):
+        return value.translate(_UNSHOWN)
+    if isinstance(value, dict):
+        return {terminal_safe(k): terminal_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [terminal_safe(v) for v in value]
+    return value
+
+
 def print_human(command: str, result: dict[str, Any]) -> None:
+    """The result for a person at a terminal (its texts made terminal_safe first)."""
+    result = terminal_safe(result)
     if command == "bench" and "period_bench" in result:
         from services.devtools.bench_period import format_period_report
 
@@ -1088,14 +1151,15 @@ def run_command(argv: Sequence[str]) -> int:
     try:
         result = HANDLERS[args.command](args)
     except (CliError, InputError, DatabaseTooNew, DatabaseUnusable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
         return ExitCode.USAGE
     except SyncIncomplete as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
         return ExitCode.NOT_DONE
     except CheckFailed as exc:
         result = exc.report
-        print(json.dumps(result, ensure_ascii=False) if args.json else "\n".join(f"{k}: {v}" for k, v in result.items()))
+        print(json.dumps(result, ensure_ascii=False) if args.json else
+              "\n".join(f"{k}: {v}" for k, v in terminal_safe(result).items()))
         return ExitCode.NOT_DONE
     except Exception as exc:
         damaged = damaged_file_error(args, exc)

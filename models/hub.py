@@ -13,7 +13,9 @@ import datetime as dt
 import peewee
 from playhouse.postgres_ext import BinaryJSONField, JSONField, PooledPostgresqlExtDatabase
 
-from models.hub_steps import h0001_initial, h0002_audit, h0003_owner_keys, h0004_trust, h0005_seeded, h0006_push_cost
+from models.hub_steps import (
+    h0001_initial, h0002_audit, h0003_owner_keys, h0004_trust, h0005_seeded, h0006_push_cost, h0007_figures,
+)
 
 hub_db = peewee.DatabaseProxy()
 
@@ -70,6 +72,8 @@ class HubTill(HubModel):
     local_till_id = peewee.UUIDField(null=True, unique=True)
     # When its seed (its own history, sent once when it joined) ended (services.hub.apply.apply_snapshot).
     seeded_at = peewee.DateTimeField(null=True)
+    # The store it sells in, as the hub's admin names it (hub step 7; services.hub.figures).
+    store = peewee.TextField(null=True)
 
 
 class AppliedOp(HubModel):
@@ -122,7 +126,7 @@ class HubSale(HubModel):
     till_id = peewee.UUIDField(null=True)  # the till's own id, as on its receipts
     receipt_no = peewee.TextField()
     member_id = peewee.UUIDField(null=True, index=True)
-    created_at = peewee.DateTimeField()
+    created_at = peewee.DateTimeField(index=True)  # hub step 7: a period's sales by a range scan
     total = peewee.BigIntegerField()
     paid_money = peewee.BigIntegerField()
     points_redeemed = peewee.BigIntegerField()
@@ -154,7 +158,7 @@ class HubLedger(HubModel):
     till_id = peewee.UUIDField(null=True)
     staff_id = peewee.UUIDField(null=True)
     note = peewee.TextField(default="")
-    created_at = peewee.DateTimeField()
+    created_at = peewee.DateTimeField(index=True)  # hub step 7: a period's points by a range scan
     origin_id = peewee.UUIDField(null=True)  # the till that sent it (hub step 6: no foreign key)
     received_at = peewee.DateTimeField(default=utcnow)
 
@@ -264,8 +268,13 @@ def _h6_push_cost(database: peewee.Database) -> None:
         database.execute_sql(statement)
 
 
+def _h7_figures(database: peewee.Database) -> None:
+    for statement in h0007_figures.STATEMENTS:
+        database.execute_sql(statement)
+
+
 # In the order they were first run on a hub: step 2 landed after 3 and 4.
-HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust, _h2_audit, _h5_seeded, _h6_push_cost]
+HUB_MIGRATIONS = [_h1_initial, _h3_owner_keys, _h4_trust, _h2_audit, _h5_seeded, _h6_push_cost, _h7_figures]
 
 
 def migrate_hub(database: peewee.Database) -> int:

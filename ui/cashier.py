@@ -87,6 +87,7 @@ class CashierWindow(QMainWindow):
         self._replace_candidate: Member | None = None
         self.dialog: QDialog | None = None
         self.import_wizard: QDialog | None = None  # not modal: the till sells while an import runs
+        self.report_sources: object | None = None  # where the Reports page counts (None: the services; tests: fakes)
         self.pin_dialog: ManagerPinDialog | None = None
         self.busy = False  # a sale is being written
         self.printing = False  # a receipt is on its way to the printer
@@ -792,6 +793,9 @@ class CashierWindow(QMainWindow):
 
     def show_more(self) -> None:
         menu = QMenu(self)
+        if auth.may(self.staff, "view_figures"):  # the owner's first question: does the programme pay?
+            menu.addAction(_("Reports: figures, customers, who is slipping away…"), lambda: self._act(self.open_reports))
+            menu.addSeparator()
         menu.addAction(_("Receipts: reprint, save, return…"), lambda: self._act(self.open_receipts))
         menu.addAction(_("Membership cards…"), lambda: self._act(self.open_cards))
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
@@ -868,8 +872,26 @@ class CashierWindow(QMainWindow):
         else:
             wizard.reject()
 
+    def _put_reports_away(self) -> None:
+        """The till locks or its person signs out: the owner's figures are not left on screen
+        for whoever comes next (a count under way ends unseen)."""
+        from ui.reports_page import ReportsDialog
+
+        if isinstance(self.dialog, ReportsDialog):
+            for child in self.dialog.findChildren(QDialog):  # a segment's list, a member's profile
+                child.reject()
+            self.dialog.reject()
+
     def _import_running(self) -> bool:
         return self.import_wizard is not None and getattr(self.import_wizard, "running", "") == "import"
+
+    def open_reports(self) -> None:
+        """The owner's and manager's figures; counted on workers, so sales go on meanwhile."""
+        from ui.reports_page import ReportsDialog
+
+        auth.require(self.staff, "view_figures")
+        self._show(ReportsDialog(self.staff, self.fmt, self.resources, self, clock=self.now,
+                                 sources=self.report_sources))  # type: ignore[arg-type]
 
     def open_audit_log(self) -> None:
         from ui.audit_page import AuditLogDialog
@@ -1078,6 +1100,7 @@ class CashierWindow(QMainWindow):
 
         authority.forget()  # a locked till signs nothing for the chain until the owner's PIN again
         self._put_import_away()
+        self._put_reports_away()
         note = ""
         if self.cart.lines:
             note = _("The sale is kept: it comes back on screen when %1 signs in.").replace("%1", self.staff.name)
@@ -1089,6 +1112,7 @@ class CashierWindow(QMainWindow):
 
         authority.forget()  # an owner's signing key leaves memory with them
         self._put_import_away()
+        self._put_reports_away()
         parked = bool(self.cart.lines)
         if parked:
             self.redraw(self.session.park())

@@ -6,12 +6,13 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from models.schema import Member, Staff
 from services.members import registry as members
 from services.core.errors import InputError
+from services.shop import staff as auth
 from services.shop.settings import shop_info
 from services.core.messages import _, pgettext, points_text
 from ui import operations
@@ -187,7 +188,18 @@ class MemberFormDialog(QDialog):
         self.member = member
         self.setWindowTitle(_("Edit member") if member else _("New member"))
         self.setMinimumWidth(620)
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        details = QWidget(self)
+        form = QFormLayout(details)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.profile = None
+        if member is not None and auth.may(staff, "view_figures"):  # the owner's and manager's view of a customer
+            self.tabs = QTabWidget(self)
+            self.tabs.addTab(details, _("Member"))
+            self.tabs.addTab(self._profile_tab(member), _("Profile"))
+            outer.addWidget(self.tabs)
+        else:
+            outer.addWidget(details)
         self.name = QLineEdit(self)
         self.name.setPlaceholderText(_("First and last name"))
         self.phone = QLineEdit(self)
@@ -209,6 +221,7 @@ class MemberFormDialog(QDialog):
             form.addRow(_("Card"), self.card)
             form.addRow(_("Invited by"), self.referrer)
         else:
+            self.referrer.hide()  # only a new member is invited by someone: not laid out, not shown
             card = members.active_card(member)
             self.current_card = QLabel(card.number if card else _("no active card"), self)
             form.addRow(_("Card"), self.current_card)
@@ -244,6 +257,24 @@ class MemberFormDialog(QDialog):
         row.addWidget(self.save_button)
         form.addRow(row)
         self.name.setFocus()
+
+    def _profile_tab(self, member: Member) -> QWidget:
+        """What, when, how much, for what sum, and the outlook: counted on a worker when first shown."""
+        from models.schema import utcnow
+        from ui.member_profile import MemberProfileView, load_profile
+        from ui.reports_page import Sources
+
+        info = shop_info()
+        self.profile = MemberProfileView(Formatter(info.currency, info.locale, info.time_zone), self, columns=2)
+        loaded: list[bool] = []
+
+        def shown(index: int) -> None:
+            if self.tabs.widget(index) is self.profile and not loaded:
+                loaded.append(True)
+                load_profile(self.profile, member.id, Sources(), utcnow, self)
+
+        self.tabs.currentChanged.connect(shown)
+        return self.profile
 
     def _adjust_row(self) -> QHBoxLayout:
         row = QHBoxLayout()

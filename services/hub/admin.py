@@ -28,12 +28,41 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def _add_till(args: argparse.Namespace) -> dict[str, Any]:
     try:
-        till, token = auth.add_till(args.name)
+        till, token = auth.add_till(args.name, getattr(args, "store", None))
     except peewee.IntegrityError:
         raise AdminError(f"a till named {args.name!r} is already enrolled") from None
     except ValueError as exc:
         raise AdminError(str(exc)) from None
-    return {"till_id": str(till.id), "token": token, "name": till.name, "number": till.number}
+    return {"till_id": str(till.id), "token": token, "name": till.name, "number": till.number, "store": till.store}
+
+
+def _set_store(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        till = auth.set_store(args.name, args.store)
+    except auth.TillNotFound:
+        raise AdminError(f"no till {args.name!r} is enrolled") from None
+    except ValueError as exc:
+        raise AdminError(str(exc)) from None
+    return {"till_id": str(till.id), "name": till.name, "store": till.store}
+
+
+def _figures(args: argparse.Namespace) -> dict[str, Any]:
+    """The chain's figures (services.hub.figures); the admin's own credential is the database's."""
+    import datetime as dt
+
+    from services.hub import figures
+
+    zone = args.zone or figures.chain_zone()
+    try:
+        figures.check_zone(zone)
+        end = dt.date.fromisoformat(args.end) if args.end else None
+        start = dt.date.fromisoformat(args.start) if args.start else None
+    except (figures.FiguresError, ValueError) as exc:
+        raise AdminError(str(exc)) from None
+    period = figures.period_of(start, end, zone)
+    if period is None:
+        raise AdminError("--from must be on or before --to")
+    return figures.chain_figures(period, zone, store=args.store)
 
 
 def _revoke_till(args: argparse.Namespace) -> dict[str, Any]:
@@ -84,6 +113,6 @@ def _owner_keys(args: argparse.Namespace) -> dict[str, Any]:
 
 _COMMANDS = {
     "trust-owner": _trust_owner, "owner-keys": _owner_keys,
-    "add-till": _add_till, "revoke-till": _revoke_till, "overdrafts": _overdrafts,
+    "add-till": _add_till, "set-store": _set_store, "figures": _figures, "revoke-till": _revoke_till, "overdrafts": _overdrafts,
     "quarantine": _quarantine, "set-caps": _set_caps,
 }

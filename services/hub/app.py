@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from models.hub import HubTill, hub_db, utcnow
 from services.hub import apply, auth, checks, holds, pull
+from services.hub import figures_access
 from services.hub.door import Door, RateLimit
 
 log = logging.getLogger("loyaltill.hub")
@@ -226,6 +227,22 @@ def create_app(rate: RateLimit | None = None, max_body: int | None = None,
     @app.post("/v1/holds/{hold_id}/release")
     def release_hold(hold_id: uuid.UUID, till: HubTill = Depends(current_till)) -> dict[str, Any]:
         return {"released": _in_db(lambda: holds.release(till, hold_id))}
+
+    @app.get("/v1/figures")
+    def chain_figures(request: Request, start: dt.date = Query(alias="from"), end: dt.date = Query(alias="to"),
+                      store: str | None = Query(None, max_length=200),
+                      till: HubTill = Depends(current_till)) -> dict[str, Any]:
+        """The chain's figures (services.hub.figures): the caller's own store with its
+        token alone; any store and the chain's total only with the owner's signature."""
+        reading = figures_access.Reading(start, end, store, request.headers.get(figures_access.KEY_HEADER),
+                                         request.headers.get(figures_access.SIG_HEADER),
+                                         request.headers.get(figures_access.AT_HEADER))
+        try:
+            return _in_db(lambda: figures_access.read(till, reading, now=clock()))
+        except figures_access.NotAllowed as exc:
+            raise HTTPException(status_code=403, detail=str(exc)) from None
+        except figures_access.BadQuestion as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from None
 
     @app.get("/v1/members/{member_id}/points")
     def member_points(member_id: uuid.UUID, till: HubTill = Depends(current_till)) -> dict[str, int]:

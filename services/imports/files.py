@@ -604,7 +604,7 @@ def _write_xlsx(header: list[str], rows: Iterator[list[str]], out_path: Path) ->
     def text_cells(texts: list[str]) -> list[Any]:
         cells = []
         for text in texts:
-            cell = WriteOnlyCell(sheet, value=_xlsx_text(text))
+            cell = WriteOnlyCell(sheet, value=xlsx_text(text))
             cell.data_type = "s"  # a string, never a formula, whatever it starts with
             cells.append(cell)
         return cells
@@ -615,7 +615,7 @@ def _write_xlsx(header: list[str], rows: Iterator[list[str]], out_path: Path) ->
     book.save(out_path)
 
 
-def _xlsx_text(text: str) -> str:
+def xlsx_text(text: str) -> str:
     """XML 1.0 has no place for most control characters: they go (a tab and line breaks stay);
     a byte the text file's encoding could not read is shown as the replacement character."""
     return "".join(ch if not "\ud800" <= ch <= "\udfff" else "\ufffd" for ch in text if ch >= " " or ch in "\t\n\r")

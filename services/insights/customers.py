@@ -16,7 +16,10 @@ they bought):
 - when: visits by weekday (Monday first) and receipts by hour on the shop's
   clock; the usual interval, the median of the gaps in days between consecutive
   visits (null below two visits); first and last visit; days since the last;
-- how much: visits, receipts, items;
+- how much: visits, receipts, items; an old system's receipt imported as its total alone
+  (a line with no product, barcode or name) is no product and no category, and its goods
+  are not counted as items: `items_unknown` counts those receipts (items is then a floor);
+  a line of a named product without a category ranks among the products only;
 - for what sum: total (minor units) and the average check, total / receipts
   rounded half up (null without receipts).
 """
@@ -98,6 +101,7 @@ def profile(member: Member, *, now: dt.datetime | None = None) -> dict[str, Any]
     products: dict[Any, _Tally] = {}
     categories: dict[Any, _Tally] = {}
     items = 0
+    unknown: set[Any] = set()  # receipts of goods nobody named (a history file's totals)
     for sale_id, product_id, barcode, name, qty, net, category, returned in db.execute_sql(_LINES, (key,)):
         if sale_id not in counted:
             continue
@@ -105,9 +109,13 @@ def profile(member: Member, *, now: dt.datetime | None = None) -> dict[str, Any]
         if left <= 0:
             continue
         value = net - round_div(net * (returned or 0), qty)
+        if not (product_id or barcode or (name or "").strip()):
+            unknown.add(sale_id)
+            continue
         items += left
         pkey = str(uuid.UUID(bytes=product_id)) if product_id else f"barcode:{barcode}" if barcode else f"name:{name}"
-        for tallies, k, label in ((products, pkey, name), (categories, category, category or "")):
+        ranked = [(products, pkey, name)] + ([(categories, category, category)] if category else [])
+        for tallies, k, label in ranked:
             tally = tallies.setdefault(k, _Tally(label))
             tally.value += value
             tally.items += left
@@ -118,6 +126,7 @@ def profile(member: Member, *, now: dt.datetime | None = None) -> dict[str, Any]
         "visits": len(days),
         "receipts": len(receipts),
         "items": items,
+        "items_unknown": len(unknown),
         "total": total,
         "avg_check": round_div(total, len(receipts)) if receipts else None,
         "first_visit": days[0].isoformat() if days else None,

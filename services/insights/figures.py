@@ -97,6 +97,9 @@ def margins() -> dict[str, Any]:
     """The owner's margins in basis points: {"overall_bp": int | None, "categories_bp": {category id: bp}}."""
     stored = get_setting(MARGINS_KEY) or {}
     overall = stored.get("overall_bp")
+    legacy = stored.get("overall")  # {"overall": percent}, an early shape nothing writes now
+    if overall is None and isinstance(legacy, (int, float)) and not isinstance(legacy, bool) and 0 <= legacy <= 100:
+        overall = round(legacy * 100)
     return {"overall_bp": None if overall is None else int(overall),
             "categories_bp": {str(k): int(v) for k, v in (stored.get("categories_bp") or {}).items()}}
 
@@ -166,6 +169,7 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
         enrolled = _enrolled(period, zone, store_id)
         trend_new = _members_new_by_bucket(period, zone)
         category_extra = _category_margin_extra(period, zone, store_id)
+        category_extra_before = _category_margin_extra(before, zone, store_id)
         names = {row[0]: row[1] for row in db.obj.execute_sql('SELECT id, name FROM "staff"')}
         db.obj.execute_sql("DROP TABLE IF EXISTS temp.fig_member")
     own_costs, margin = costs(), margins()
@@ -174,7 +178,7 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
     result.update(_figures(period, members["now"], points["now"], new[period], own_costs, margin,
                            category_extra))
     result["previous"] = {**before.as_json(), **_figures(
-        before, members["before"], points["before"], new[before], own_costs, margin, None)}
+        before, members["before"], points["before"], new[before], own_costs, margin, category_extra_before)}
     result["programme"] = _programme(period, members["now"], own_costs, margin, category_extra)
     result["by_cashier"] = _by_cashier(cuts, enrolled, names)
     result["trend"] = _trend(period, cuts, trend_new)
@@ -375,7 +379,10 @@ def _members_new_by_bucket(period: Period, zone: Any) -> dict[str, int]:
 
 def _category_margin_extra(period: Period, zone: Any, store_id: bytes | None) -> int | None:
     """What the categories with their own margin add to (or take from) the overall margin's
-    gross profit on members' lines: Σ line value × (its category's margin − the overall one).
+    gross profit on members' lines: Σ line value × (its category's margin − the overall one),
+    a line's value net of its returned quantity (its goods after discounts less the returned
+    share, rounded half up as services.sale.returns works a return's value out, so the lines
+    sum to the receipts' value net of returns).
     None when the owner set no category margins (the lines are not read)."""
     margin = margins()
     if not margin["categories_bp"]:
@@ -383,8 +390,11 @@ def _category_margin_extra(period: Period, zone: Any, store_id: bytes | None) ->
     overall = margin["overall_bp"] or 0
     sql, params = basis.receipts_sql(period, zone, store=store_id)
     cases = " ".join(f"WHEN x'{_uuid_hex(cid)}' THEN {bp - overall}" for cid, bp in margin["categories_bp"].items())
+    net, back = "(l.gross - l.discount)", '(SELECT SUM(rl.qty) FROM "return_line" rl WHERE rl.sale_line_id = l.id)'
+    returned = (f"COALESCE(CASE WHEN {net} >= 0 THEN (2 * {net} * {back} + l.qty) / (2 * l.qty)"
+                f" ELSE -((2 * -{net} * {back} + l.qty) / (2 * l.qty)) END, 0)")  # round_div(net × back, qty)
     row = db.obj.execute_sql(
-        f"SELECT SUM((l.gross - l.discount) * (CASE p.category_id {cases} ELSE 0 END))"
+        f"SELECT SUM(({net} - {returned}) * (CASE p.category_id {cases} ELSE 0 END))"
         f" FROM ({sql}) r JOIN \"sale_line\" l ON l.sale_id = r.id JOIN \"product\" p ON p.id = l.product_id"
         " WHERE r.member_id IS NOT NULL", params).fetchone()
     return round_div(int(row[0] or 0), FULL_BP)

@@ -8,14 +8,22 @@ repeat visits (the first is left out, as in the paper; a member whose repeat vis
 of zero value is left out of the spend fit, not of the visits fit).
 
 CLV = expected visits in the next 365 days x expected average visit value x the overall
-margin (setting "margins", {"overall": percent}; 100 % when unset) — undiscounted.
+margin the owner set for the figures (setting "margins", {"overall_bp": basis points},
+written by figures.set_margins; 100 % when unset) — undiscounted.
 
 Fit quality: the last 90 days before `at` (a quarter of the history when that is shorter)
 are held out; the model fitted on the days before predicts each member's visits in them.
 
-The last fit is kept in the till-local setting "lifetime_fit" (never synced); a member's
-outlook reuses it while its `at` is at most CACHE_DAYS old, and fits anew (and stores) after
-that; `main.py churn` always fits anew and stores.
+The last fit "as of today" is kept in the till-local setting "lifetime_fit" (never synced).
+A member's outlook (`outlook`: the member's page, `main.py member`, at the till too) never fits:
+it reads the kept fit, however old (its day is given, "fit_at"), or has no numbers while none
+is kept.  The fit is made when the owner or a manager asks for it: `main.py churn` and the
+Reports page's churn tab (on its worker) fit and keep it, a fit for an earlier day (`--at`) is
+shown but not kept (the outlook is of today).  `refresh` fits anew and keeps when the kept fit
+is over CACHE_DAYS old, missing, or was made before there were any visits; `refresh_if_cheap`
+does so only for a shop of at most CHEAP_MEMBERS members with visits (the fit takes a second
+or so there; 1,000,000 members take about a minute), so a small shop's manager sees numbers
+without asking.
 """
 from __future__ import annotations
 
@@ -45,6 +53,7 @@ CACHE_KEY = "lifetime_fit"
 CACHE_DAYS = 7
 CACHE_VERSION = 1
 X_BUCKETS = 8  # holdout by repeat visits 0..6 and 7+
+CHEAP_MEMBERS = 5_000  # members with visits up to which a fit is made inline when none is kept
 
 REASONS = {  # why there is no model: a code in the JSON, worded here
     "no_history": N_("There are no members' visits before this day."),
@@ -84,8 +93,9 @@ class Fit:
             "reason": self.reason, "message": self.reason and reason_text(self.reason),
             "spend_reason": self.spend_reason,
             "margin": {"percent": self.margin_percent, "source": self.margin_source},
-            "clv_basis": (f"expected visits in the next {CLV_DAYS} days x expected average visit value x margin "
-                          f"{self.margin_percent:g} %, undiscounted, minor units"),
+            "clv_basis": _("expected visits in the next {days} days × expected average visit value × margin "
+                           "{margin} %, undiscounted, minor units").format(days=CLV_DAYS,
+                                                                             margin=f"{self.margin_percent:g}"),
             "fitted_at": self.fitted_at.isoformat() if self.fitted_at else None,
         }
 
@@ -117,9 +127,13 @@ def notes(m: btyd.BgNbd | None, g: btyd.GammaGamma | None = None) -> list[str]:
 
 
 def margin() -> tuple[float, str]:
-    """The overall margin in percent the owner set (setting "margins"), or 100 % unset."""
+    """The overall margin in percent the owner set (setting "margins", written by
+    figures.set_margins as {"overall_bp": basis points}; {"overall": percent} read too), or 100 % unset."""
     found = get_setting("margins")
     overall = found.get("overall") if isinstance(found, dict) else None
+    bp = found.get("overall_bp") if isinstance(found, dict) else None
+    if isinstance(bp, int) and not isinstance(bp, bool):
+        overall = bp / 100
     if isinstance(overall, (int, float)) and not isinstance(overall, bool) and 0 <= overall <= 100:
         return float(overall), "setting"
     return 100.0, "default"
@@ -156,11 +170,12 @@ def read_history(at: dt.date, cal_end: dt.date, zone: Any) -> History:
         return History(empty, empty, empty, empty, empty, empty)
     summary.refresh()  # the visits of what was sold since they were last read
     # One GROUP BY over the visits (services.insights.summary: a row per member and day, in
-    # member order, so no sort); the first visit's value rides on MIN of (day << 40) + value
-    # (a visit's value is far below 2**39 minor units), so no window or second pass is needed.
+    # member order, so no sort); the first visit's value rides on MIN of the text "day|value"
+    # (the day's ordinal in 7 digits: text order is day order, and a value of any size is
+    # exact), so no window or second pass is needed.
     params = [at.isoformat()]
     query = (
-        f"SELECT COUNT(*), MIN(d), MAX(d), SUM(value) - (MIN((d << 40) + value) - (MIN(d) << 40)),"
+        "SELECT COUNT(*), MIN(d), MAX(d), SUM(value) - CAST(substr(MIN(printf('%07d|%d', d, value)), 9) AS INTEGER),"
         f" SUM(d <= ?), COALESCE(MAX(CASE WHEN d <= ? THEN d END), 0)"
         f' FROM (SELECT member_id, {_ORDINAL} AS d, value FROM "visit" WHERE day <= ?) GROUP BY member_id')
     cal = cal_end.toordinal()
@@ -198,9 +213,14 @@ def _fit_visits(x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
         model = btyd.fit_bgnbd(ux, ut, uT, w, start=start)
     except btyd.FitFailed:
         return None, "fit_failed"
+    # r and alpha at their bound: run off to a corner. a or b at theirs is a limit the model keeps
+    # meaning in (b large: next to no dropout, the "no_dropout" note; a and b large together: one
+    # dropout chance for all), and a real shop's history lands there (the demo's does): kept, noted.
     logs = np.log([model.r, model.alpha])
     if not np.all(np.isfinite(logs)) or np.any(np.abs(logs) >= btyd.LOG_BOUND - 1e-3):
         return None, "fit_failed"  # run off to a corner: no number from it would mean anything
+    if not all(math.isfinite(v) and v > 0 for v in (model.a, model.b)):
+        return None, "fit_failed"  # a or b no number at all
     return model, None
 
 
@@ -353,20 +373,54 @@ def cached() -> Fit | None:
 
 
 def fit_and_store(at: dt.date | None = None, *, now: dt.datetime | None = None) -> Fit:
+    """Fit up to `at` (default today) and keep the fit when it is today's: the members'
+    outlook is of today, so a look back (`churn --at` an earlier day) does not replace it."""
+    now = now or utcnow()
     found = fit(at, now=now)
-    store(found)
+    if found.at == today(now):
+        store(found)
     return found
 
 
-def current_fit(*, now: dt.datetime | None = None) -> Fit:
-    """The kept fit while it is at most CACHE_DAYS old (and not for a later day), else a new one."""
-    now = now or utcnow()
-    day = today(now)
+def stale(kept: Fit | None, *, now: dt.datetime | None = None) -> bool:
+    """Whether the kept fit should be made anew: none, over CACHE_DAYS old (or for a later
+    day), or made when there were no visits yet while there are some now."""
+    day = today(now or utcnow())
+    if kept is None or not dt.timedelta(0) <= day - kept.at <= dt.timedelta(days=CACHE_DAYS):
+        return True
+    return kept.reason == "no_history" and first_day(shop_zone()) is not None
+
+
+def refresh(*, now: dt.datetime | None = None) -> Fit:
+    """The kept fit, made anew (and kept) first when it is stale. For the owner's and the
+    manager's asking (the churn tab, on its worker): it may take a minute on a big shop."""
     kept = cached()
-    if kept is not None and dt.timedelta(0) <= day - kept.at <= dt.timedelta(days=CACHE_DAYS):
-        return kept
-    return fit_and_store(day, now=now)
+    if stale(kept, now=now):
+        return fit_and_store(now=now)
+    assert kept is not None
+    return kept
+
+
+def cheap() -> bool:
+    """At most CHEAP_MEMBERS members with visits: a fit takes a second or so (counted up to
+    the bound only, through the sale's member index)."""
+    row = db.obj.execute_sql('SELECT COUNT(*) FROM (SELECT DISTINCT member_id FROM "sale"'
+                             " WHERE member_id IS NOT NULL LIMIT ?)", [CHEAP_MEMBERS + 1]).fetchone()
+    return int(row[0]) <= CHEAP_MEMBERS
+
+
+def refresh_if_cheap(*, now: dt.datetime | None = None) -> Fit | None:
+    """`refresh` for a small shop (see cheap); on a big one the kept fit as it is (or None)."""
+    kept = cached()
+    if stale(kept, now=now) and cheap():
+        return fit_and_store(now=now)
+    return kept
 
 
 def outlook(member: Member, *, now: dt.datetime | None = None) -> dict[str, Any]:
-    return member_outlook(member, current_fit(now=now))
+    """{"p_alive", "expected_visits_90d", "clv", "fit_at"} from the kept fit, however old
+    ("fit_at" its day; all None while no fit is kept). Never fits: it answers a look-up."""
+    kept = cached()
+    out = member_outlook(member, kept) if kept is not None else {"p_alive": None, "expected_visits_90d": None,
+                                                                  "clv": None}
+    return out | {"fit_at": kept.at.isoformat() if kept is not None else None}

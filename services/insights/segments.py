@@ -10,13 +10,18 @@ member who bought in the window:
 - M, monetary: revenue in the window (minor units).
 
 Each is scored 1-5 by quintiles over the n members who bought in the window, in the
-order from worst to best (last visit earliest first; fewest visits; least revenue):
-``score = 1 + ⌊5·below / n⌋``, `below` the members strictly worse in that measure (SQL's
-RANK() − 1).  **Ties share a score**, the one of the first of their run, so members alike
-in a measure are never split between two scores by chance, and the many who visited once
-all have F = 1 (new, promising, about to sleep, hibernating, lost, as the map means); a
-fifth may hold more or fewer than n/5.  The price: a lone buyer, or buyers all alike in a
-measure, score 1 in it (a new shop's first customer is "lost" until others come).
+order from worst to best (last visit earliest first; fewest visits; least revenue).
+**Ties share a score**, so members alike in a measure are never split between two scores
+by chance (a fifth may hold more or fewer than n/5):
+
+- F and M take the score of the first (worst) of their run: ``1 + ⌊5·below / n⌋``, `below`
+  the members strictly worse (SQL's RANK() − 1), so the many who visited once all have F = 1
+  (new, promising, about to sleep, hibernating, lost, as the map means);
+- R takes the score of the last (best) of its run: ``⌈5·not_later / n⌉``, `not_later` the
+  members whose last visit was on or before this one's (SQL's CUME_DIST() · n), so those who
+  bought on the latest day are R = 5 however many they are: a lone buyer, or buyers whose
+  last visits are all on one day (a new shop, a history imported up to one day), are "new"
+  (R 5, F 1), not "lost" on the day they bought.
 
 Named segments by the common R/F map (M is shown, not used to name):
 
@@ -79,8 +84,10 @@ def label(name: str) -> str:
     return messages._(LABELS[name])
 
 
-TIES = ("Ties share a score, the one of the first of their run: 1 + floor(5 * below / n), "
-        "below = the members strictly worse in the measure.")
+TIES = N_("Ties share a score: for frequency and money the one of the first of their run, "
+          "1 + floor(5 × below / n), below = the members strictly worse; for recency the one of the last "
+          "of their run, ceil(5 × not later / n), not later = the members whose last visit was on or "
+          "before theirs (so the latest day's buyers score 5).")
 
 
 def segment_of(r: int, f: int) -> str:
@@ -89,13 +96,24 @@ def segment_of(r: int, f: int) -> str:
 
 
 def score(below: int, n: int) -> int:
-    """A quintile score 1-5: `below` of the n worse than this member (ties not counted);
+    """An F or M score 1-5: `below` of the n worse than this member (ties not counted);
     the SQL in _scored does the same with RANK()."""
     return 1 + 5 * below // n
 
 
+def recency_score(not_later: int, n: int) -> int:
+    """An R score 1-5: `not_later` of the n whose last visit was on or before this member's
+    (this one included); the SQL in _scored does the same with CUME_DIST()."""
+    return -(-5 * not_later // n)
+
+
 def _score_sql(column: str) -> str:
     return f"1 + 5 * (RANK() OVER (ORDER BY {column}) - 1) / n"
+
+
+def _recency_score_sql(column: str) -> str:
+    not_later = f"CAST(ROUND(CUME_DIST() OVER (ORDER BY {column}) * n) AS INTEGER)"
+    return f"(5 * {not_later} + n - 1) / n"
 
 
 def _segment_case() -> str:
@@ -147,7 +165,7 @@ def _scored(at: dt.date) -> Period:
         "CREATE TEMP TABLE rfm_member AS"
         " WITH n AS (SELECT COUNT(*) AS n FROM temp.rfm_raw WHERE visits > 0),"
         " s AS (SELECT x.*, CAST(julianday(?) - julianday(last_day) AS INTEGER) AS recency,"
-        f"  {_score_sql('last_day')} AS r, {_score_sql('visits')} AS f, {_score_sql('revenue')} AS m"
+        f"  {_recency_score_sql('last_day')} AS r, {_score_sql('visits')} AS f, {_score_sql('revenue')} AS m"
         "  FROM temp.rfm_raw x, n WHERE visits > 0)"
         f" SELECT s.*, {_segment_case()} AS segment FROM s"
         " UNION ALL SELECT x.*, CAST(julianday(?) - julianday(last_day) AS INTEGER), NULL, NULL, NULL, 'lost'"
@@ -191,7 +209,7 @@ def rfm(at: dt.date | None = None, *, now: dt.datetime | None = None) -> dict[st
                               f" GROUP BY {key} ORDER BY {key}").fetchall()
         edges[key] = {str(s): value for s, value in rows}
     return {"at": at.isoformat(), "window": span.as_json(), "window_days": WINDOW_DAYS, "buying": n,
-            "edges": edges, "ties": TIES}
+            "edges": edges, "ties": messages._(TIES)}
 
 
 def segments(at: dt.date | None = None, *, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -213,7 +231,7 @@ def segments(at: dt.date | None = None, *, now: dt.datetime | None = None) -> di
                     "avg_check": round_div(revenue, receipts) if receipts else None})
     return {"at": at.isoformat(), "window": span.as_json(), "window_days": WINDOW_DAYS,
             "members": sum(row["members"] for row in out), "buying": buying, "revenue": total,
-            "segments": out, "grid": {str(r): list(row) for r, row in GRID.items()}, "ties": TIES}
+            "segments": out, "grid": {str(r): list(row) for r, row in GRID.items()}, "ties": messages._(TIES)}
 
 
 def _card_sql(member: str) -> str:

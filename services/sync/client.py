@@ -200,6 +200,38 @@ class HubClient:
     def release(self, hold_id: uuid.UUID) -> dict[str, Any]:
         return self.call("POST", f"/v1/holds/{hold_id}/release")
 
+    def figures(self, start: dt.date, end: dt.date, store: str | None = None,
+                proof: dict[str, Any] | None = None) -> dict[str, Any]:
+        params = {"from": start.isoformat(), "to": end.isoformat(), **({"store": store} if store else {})}
+        headers = {"X-Owner-Key": proof["key"], "X-Owner-Sig": proof["sig"], "X-Owner-At": str(proof["at"])} if proof else None
+        return self.call("GET", "/v1/figures", params=params, headers_extra=headers)
+
+
+def chain_figures(period: Any, store: str | None = None, *, client: HubClient | None = None,
+                  now_ms: int | None = None, timeout: float = 10.0) -> dict[str, Any]:
+    """The chain's figures as the hub computes them (services.hub.figures): per store and
+    in total when the owner is signed in here (the question goes signed with their key),
+    else this till's own store only.  Raises SyncError (offline, not joined, refused) as
+    every call to the hub does; the window shows the figures only when this returns.
+    `period`: a services.core.periods.Period (its start and end days); `timeout`: seconds
+    for the hub to connect and answer when no `client` is given (a window asks with less)."""
+    start, end = period.start, period.end
+    proof = None
+    held = authority.signer()
+    if held is not None:
+        from services.core import questions
+
+        at = int(time.time() * 1000) if now_ms is None else now_ms
+        body = signing.signed_bytes(questions.FIGURES, *questions.figures_question(start, end, store), at)
+        proof = {"key": held.public, "sig": signing.sign(held.key, body), "at": at}
+    own = client is None
+    client = client or client_from_settings(timeout=timeout)
+    try:
+        return client.figures(start, end, store, proof)
+    finally:
+        if own:
+            client.close()
+
 
 def _op_json(o: dict[str, Any]) -> str:
     # The payload travels as the outbox's own JSON text: no decode and re-encode per op.

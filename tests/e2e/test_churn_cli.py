@@ -1,10 +1,11 @@
 """`main.py churn`: the lifetime fit on a history brought in with `main.py import history`,
-kept for `main.py member`, refused to a cashier."""
+kept for `main.py member` when it is today's, refused to a cashier."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 import random
+import sqlite3
 from pathlib import Path
 
 from tests.e2e.conftest import CASHIER_PIN, MANAGER_PIN, run
@@ -53,10 +54,17 @@ def test_churn_after_an_imported_history(tmp_path):
     assert hold["actual"] == sum(sum(1 for d in ds if d > cal_end) for ds in days.values() if min(ds) <= cal_end)
     assert out["margin"] == {"percent": 100.0, "source": "default"}
 
-    # The member's outlook: from the kept fit (or a new one for today once it is over a week old).
+    # A fit for a day before today is shown, not kept: the members' outlook is of today.
+    assert out["kept"] is False
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM setting WHERE key = 'lifetime_fit'").fetchone()[0] == 0
+    # The owner's look at a member: a shop this small is fitted for today there and then, and kept.
     card = max(days, key=lambda c: len(days[c]))
     member = json.loads(run("member", "--db", db, "--card", card, "--json").stdout)
     assert 0 <= member["p_alive"] <= 1 and member["expected_visits_90d"] >= 0 and member["clv"] >= 0
+    assert member["fit_at"] is not None and member["fit_at"] > at.isoformat()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM setting WHERE key = 'lifetime_fit'").fetchone()[0] == 1
 
     refused = run("churn", "--db", db, "--json", pin=CASHIER_PIN, check=False)
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1

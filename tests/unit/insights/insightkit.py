@@ -128,6 +128,12 @@ def quintile(values: list, value: Any) -> int:
     return 1 + 5 * below // len(values)
 
 
+def recency_quintile(values: list, value: Any) -> int:
+    """⌈5·(the number of values not above this one) / n⌉: equal values share the best score of their run."""
+    not_above = sum(1 for v in values if v <= value)
+    return -(-5 * not_above // len(values))
+
+
 def member_by_card(card: str) -> Member:
     from services.members.registry import find_by_card
 

@@ -13,7 +13,6 @@ from hypothesis import given, settings, strategies as st
 
 from services.devtools.bench_churn import simulate
 from services.insights import btyd, lifetime
-from services.shop.settings import set_setting
 
 CDNOW = Path(__file__).resolve().parents[2] / "data" / "cdnow_customers_summary_with_transactions.csv"
 
@@ -240,11 +239,21 @@ def test_each_members_outlook_agrees_with_the_summary(shop):
 def test_the_margin_the_owner_set_scales_the_clv_and_is_named(shop):
     import_history(shop, history_rows(60))
     full = lifetime.fit(AT, now=NOW)
-    set_setting("margins", {"overall": 25})
+    from services.insights import figures
+
+    figures.set_margins(shop["owner"], {"overall_bp": 2_500})  # what the Reports page saves
     quarter = lifetime.fit(AT, now=NOW)
     assert (quarter.margin_percent, quarter.margin_source) == (25.0, "setting")
     assert "margin 25 %" in quarter.as_json()["clv_basis"]
     assert quarter.summary["mean_clv"] == pytest.approx(full.summary["mean_clv"] / 4, abs=1)
+
+
+def test_the_margin_the_owner_enters_on_the_reports_page_is_the_clvs(shop):
+    from services.insights import figures
+
+    assert lifetime.margin() == (100.0, "default")
+    figures.set_margins(shop["owner"], {"overall_bp": 2250})  # what the Reports page saves
+    assert lifetime.margin() == (22.5, "setting")
 
 
 def test_too_little_history_is_said_plainly_not_fitted(shop):
@@ -267,17 +276,44 @@ def test_the_fit_is_kept_and_refitted_after_a_week(shop):
     from models.schema import Card
 
     import_history(shop, history_rows(40))
-    first = lifetime.current_fit(now=NOW)
-    assert lifetime.cached() == first  # kept, and read back whole
     member = Card.get().member
-    assert lifetime.outlook(member, now=NOW + dt.timedelta(days=3)) == lifetime.member_outlook(member, first)
-    assert lifetime.current_fit(now=NOW + dt.timedelta(days=7)).fitted_at == NOW  # a week old: still used
-    later = lifetime.current_fit(now=NOW + dt.timedelta(days=8))
+    nothing = {"p_alive": None, "expected_visits_90d": None, "clv": None, "fit_at": None}
+    assert lifetime.outlook(member, now=NOW) == nothing  # a look-up never fits
+    first = lifetime.refresh(now=NOW)
+    assert lifetime.cached() == first  # kept, and read back whole
+    assert lifetime.outlook(member, now=NOW + dt.timedelta(days=3)) == (
+        lifetime.member_outlook(member, first) | {"fit_at": AT.isoformat()})
+    assert lifetime.refresh(now=NOW + dt.timedelta(days=7)).fitted_at == NOW  # a week old: still used
+    later = lifetime.refresh(now=NOW + dt.timedelta(days=8))
     assert later.fitted_at == NOW + dt.timedelta(days=8) and later.at == AT + dt.timedelta(days=8)
     assert lifetime.cached() == later
+    # Older than a week and not refreshed: the outlook still answers from it, and says its day.
+    old = lifetime.outlook(member, now=NOW + dt.timedelta(days=30))
+    assert old == lifetime.member_outlook(member, later) | {"fit_at": later.at.isoformat()}
     from services.sync.client import LOCAL_KEYS
 
     assert lifetime.CACHE_KEY in LOCAL_KEYS  # this till's own: never sent to the hub
+
+
+def test_a_look_back_is_not_kept_and_a_small_shop_is_fitted_when_asked(shop, monkeypatch):
+    from models.schema import Card
+
+    import_history(shop, history_rows(40))
+    back = lifetime.fit_and_store(AT - dt.timedelta(days=30), now=NOW)  # churn --at an earlier day
+    assert back.model is not None and lifetime.cached() is None  # shown, not kept: the outlook is of today
+    assert lifetime.cheap()  # 40 members
+    kept = lifetime.refresh_if_cheap(now=NOW)
+    assert kept is not None and kept.at == AT and lifetime.cached() == kept
+    assert lifetime.outlook(Card.get().member, now=NOW)["fit_at"] == AT.isoformat()
+    monkeypatch.setattr(lifetime, "CHEAP_MEMBERS", 39)
+    assert not lifetime.cheap()
+    assert lifetime.refresh_if_cheap(now=NOW + dt.timedelta(days=8)) == kept  # stale, but too big to fit inline
+
+
+def test_a_fit_made_before_any_visit_is_made_anew_once_there_are_some(shop):
+    assert lifetime.refresh(now=NOW).reason == "no_history"
+    import_history(shop, history_rows(40))
+    assert lifetime.refresh(now=NOW + dt.timedelta(days=1)).model is not None  # not a week of "no history"
 
 
 def test_a_fit_at_the_models_edge_says_so():

@@ -13,7 +13,7 @@ from services.insights.basis import Period
 from services.sale import returns
 from services.sale.checkout import Cart
 from tests.unit.insights.insightkit import (
-    half_up, import_history, member_by_card, programme_since_2000, quintile, raw_receipts, raw_rfm, receipt_rows,
+    half_up, import_history, member_by_card, programme_since_2000, quintile, raw_receipts, recency_quintile, raw_rfm, receipt_rows,
 )
 from tests.unit.shopkit import add_member, add_products, sell_by_card
 
@@ -46,7 +46,7 @@ def expected_segments(at: dt.date) -> dict:
         if not row.visits:
             out[row.member_id] = ("lost", None, None, None, row)
             continue
-        r = quintile(recencies, -(at - row.last_day).days)
+        r = recency_quintile(recencies, -(at - row.last_day).days)
         f = quintile(freqs, row.visits)
         m = quintile(revenues, row.revenue)
         out[row.member_id] = (segments.segment_of(r, f), r, f, m, row)
@@ -241,7 +241,7 @@ def test_a_member_found_by_card_is_in_one_segment_only(history_shop):
     member = member_by_card("3330001")
     found = [name for name in segments.SEGMENTS
              if any(row["id"] == str(member.id) for row in segments.segment_members(name, AT))]
-    assert found == ["lost"]  # the only buyer scores 1 + 5·0 // 1 = 1 in each: R 1, F 1
+    assert found == ["new"]  # the only buyer: R ⌈5·1/1⌉ = 5 (the latest day's), F 1 + 5·0 // 1 = 1
 
 
 def test_rfm_says_its_window_and_where_each_score_starts(history_shop):
