@@ -176,6 +176,11 @@ class Member(UUIDModel):
     origin = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])  # '' here, 'import' from a file
     external_ref = peewee.TextField(null=True, index=True)  # the old system's id of this customer
 
+    class Meta:
+        # Schema 13: the members registered in a period, read from the index alone (members
+        # enrolled by cashier: services/insights/figures.py).
+        indexes = ((("created_at", "origin", "id"), False),)
+
 
 class Card(UUIDModel):
     number = peewee.FixedCharField(max_length=13, unique=True)
@@ -467,6 +472,77 @@ class PriceChange(UUIDModel):
         indexes = ((("product", "effective_from"), False),)
 
 
+class Visit(BaseModel):
+    """Schema 13: a member's day with a receipt (services/insights/summary.py keeps it from the
+    sales): how many receipts and their value, net of returns.  Keyed member first, so a
+    member's visits lie together and a GROUP BY member reads them in order."""
+
+    member_id = peewee.BlobField()
+    day = peewee.TextField()  # the shop's date, YYYY-MM-DD
+    receipts = peewee.IntegerField()
+    value = peewee.IntegerField()
+
+    class Meta:
+        primary_key = peewee.CompositeKey("member_id", "day")
+        without_rowid = True
+
+
+class SaleDay(BaseModel):
+    """Schema 13: a day's receipts per till, cashier (x'' for none) and member-or-not, net of
+    returns, with the discounts and points paid as sold (services/insights/summary.py)."""
+
+    day = peewee.TextField()
+    till_id = peewee.BlobField()
+    cashier_id = peewee.BlobField()
+    is_member = peewee.IntegerField()
+    receipts = peewee.IntegerField()
+    revenue = peewee.IntegerField()
+    discount = peewee.IntegerField()
+    points_value = peewee.IntegerField()
+
+    class Meta:
+        primary_key = peewee.CompositeKey("day", "till_id", "cashier_id", "is_member")
+        without_rowid = True
+
+
+class LedgerDay(BaseModel):
+    """Schema 13: a day's points per till (x'' for none) and kind of entry: the positive
+    deltas' sum and the negative ones' (services/insights/summary.py keeps it from the ledger)."""
+
+    day = peewee.TextField()
+    till_id = peewee.BlobField()
+    kind = peewee.TextField()
+    gained = peewee.IntegerField()
+    spent = peewee.IntegerField()
+
+    class Meta:
+        primary_key = peewee.CompositeKey("day", "till_id", "kind")
+        without_rowid = True
+
+
+class FirstSale(BaseModel):
+    """Schema 13: each member's first sale made here (not imported): when, by whom, at which
+    till (services/insights/summary.py keeps it; the figures' members enrolled by cashier)."""
+
+    member_id = peewee.BlobField(primary_key=True)
+    created_at = peewee.TextField()
+    cashier_id = peewee.BlobField(null=True)
+    till_id = peewee.BlobField()
+
+    class Meta:
+        without_rowid = True
+
+
+class SaleChanged(BaseModel):
+    """Schema 13: sales changed in place (a corrected imported receipt) since the summary last
+    read them; services/insights/summary.py counts them again and empties this."""
+
+    sale_id = peewee.BlobField(primary_key=True)
+
+    class Meta:
+        without_rowid = True
+
+
 V1_MODELS: list[type[BaseModel]] = [
     Setting, Till, Staff, Category, Product, RuleSet, Member, Card, Sale,
     SaleLine, Payment, SaleReturn, ReturnLine, LedgerEntry, Outbox, ParkedSale,
@@ -477,6 +553,7 @@ AUDIT_MODELS: list[type[BaseModel]] = [AuditEntry]  # migration 4
 AUTHORITY_MODELS: list[type[BaseModel]] = [RowSignature]  # migration 5
 CATALOGUE_MODELS: list[type[BaseModel]] = [ProductCode, PriceChange]  # migration 9
 STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
+SUMMARY_MODELS: list[type[BaseModel]] = [Visit, SaleDay, SaleChanged, LedgerDay, FirstSale]  # migration m0013_summary
 ALL_MODELS: list[type[BaseModel]] = (
-    V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS
+    V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS + SUMMARY_MODELS
 )

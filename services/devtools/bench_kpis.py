@@ -151,9 +151,34 @@ def _counts(path: Path) -> tuple[int, int]:
         conn.close()
 
 
-def measure(path: Path, now: dt.datetime, rounds: int = 3) -> dict[str, Any]:
+def _new_sales(n: int, now: dt.datetime, seed: int) -> None:
+    """N sales written as a till writes them (today, 70 % with a member, 1 % returned), after
+    the summary was last refreshed: what a refresh then costs."""
+    from models import db
+
+    rng = random.Random(seed)
+    till = db.obj.execute_sql('SELECT id FROM "till" WHERE is_local = 1').fetchone()[0]
+    staff = [row[0] for row in db.obj.execute_sql('SELECT id FROM "staff"')]
+    members = [row[0] for row in db.obj.execute_sql('SELECT id FROM "member" ORDER BY random() LIMIT ?', [n])]
+    base = int(db.obj.execute_sql('SELECT COALESCE(MAX(rowid), 0) FROM "sale"').fetchone()[0]) + 10**9
+    sales, returns = [], []
+    for k in range(n):
+        sale_id = _id(_SALE_PREFIX, base + k)
+        member = rng.choice(members) if members and rng.random() < 0.7 else None
+        total = rng.randrange(100, 300_000)
+        when = _stamp(now - dt.timedelta(seconds=rng.randrange(8 * 3600)))
+        sales.append((sale_id, till, f"N{base + k:012d}", rng.choice(staff), member, None, 1, when, total, 0, total,
+                      0, 0, total, 0, None, 1, None, 0))
+        if rng.random() < 0.01:
+            returns.append((_id(_RETURN_PREFIX, base + k), sale_id, till, None, None, when, total, 0, total, total,
+                            0, 0))
+    with db.obj.atomic("IMMEDIATE"):
+        _flush(db.obj.connection(), sales, [], returns)
+
+
+def measure(path: Path, now: dt.datetime, rounds: int = 3, fresh_sales: int = 1000) -> dict[str, Any]:
     from models import db, open_database
-    from services.insights import basis, figures
+    from services.insights import basis, figures, segments, summary
 
     open_database(path)
     zone = basis.shop_zone()
@@ -167,6 +192,10 @@ def measure(path: Path, now: dt.datetime, rounds: int = 3) -> dict[str, Any]:
     def ours() -> Any:
         return figures.compute(period)
 
+    # The summary: built once (the first refresh after the migration), or brought up to date.
+    t = time.perf_counter()
+    first = summary.refresh()
+    summary_s = time.perf_counter() - t
     bare()  # both warm: the file's pages in the OS's cache
     result = ours()
     bare_s, ours_s = [], []
@@ -177,8 +206,24 @@ def measure(path: Path, now: dt.datetime, rounds: int = 3) -> dict[str, Any]:
         t = time.perf_counter()
         result = ours()
         ours_s.append(time.perf_counter() - t)
+    # What the till's new sales cost the next figures: a refresh after N of them.
+    _new_sales(fresh_sales, now, seed=len(ours_s))
+    t = time.perf_counter()
+    after = summary.refresh()
+    refresh_s = time.perf_counter() - t
+    t = time.perf_counter()
+    segments.segments(basis.today(now, zone))
+    segments_s = time.perf_counter() - t
+    t = time.perf_counter()
+    segments.pareto_curve(period)
+    pareto_s = time.perf_counter() - t
     return {"period": period.as_json(), "bare_rows": counted[0], "receipts": result["receipts"],
             "members_active": result["members_active"],
+            "summary": {"rebuilt": bool(first["rebuilt"]), "sales": first["sales"], "seconds": round(summary_s, 2),
+                        "visits": db.obj.execute_sql('SELECT COUNT(*) FROM "visit"').fetchone()[0],
+                        "day_rows": db.obj.execute_sql('SELECT COUNT(*) FROM "sale_day"').fetchone()[0]},
+            "refresh": {"new_sales": after["sales"], "returns": after["returns"], "seconds": round(refresh_s, 3)},
+            "segments_s": round(segments_s, 3), "pareto_s": round(pareto_s, 3),
             "compute_s": [round(s, 3) for s in ours_s], "bare_s": [round(s, 3) for s in bare_s],
             "compute_median_s": round(statistics.median(ours_s), 3), "bare_median_s": round(statistics.median(bare_s), 3)}
 
@@ -220,7 +265,13 @@ def format_kpis_report(r: dict[str, Any]) -> str:
                      f" {r['built']['returns']:,} returns)")
     lines.append(f"  period {r['period']['from']} .. {r['period']['to']}: {r['bare_rows']:,} sales,"
                  f" {r['receipts']:,} receipts")
+    built = r["summary"]
+    lines.append(f"  summary {'built' if built['rebuilt'] else 'brought up to date'}: {built['sales']:,} sales read"
+                 f" in {built['seconds']} s ({built['visits']:,} visits, {built['day_rows']:,} days' rows)")
     lines.append(f"  figures.compute: {r['compute_median_s']} s (runs {r['compute_s']})")
     lines.append(f"  bare count/sum:  {r['bare_median_s']} s (runs {r['bare_s']})")
     lines.append(f"  ratio {r['ratio']}x; goal {r['goal']}: {'met' if r['met'] else 'NOT met'}")
+    lines.append(f"  refresh after {r['refresh']['new_sales']:,} new sales ({r['refresh']['returns']} returns):"
+                 f" {r['refresh']['seconds']} s")
+    lines.append(f"  segments.segments (first call): {r['segments_s']} s; pareto_curve: {r['pareto_s']} s")
     return "\n".join(lines)

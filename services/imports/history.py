@@ -70,6 +70,7 @@ from services.core.storage import Pace
 from services.imports import customers, ledger_notes, values
 from services.imports.members import IMPORT_MEMBER_CAP
 from services.imports.outcome import ImportOutcome, RowProblem
+from services.insights import summary
 from services.journal import authority, outbox
 from services.members.cards import check_old_card
 from services.members.registry import name_key
@@ -471,6 +472,7 @@ class _Writer:
             cursor.executemany('UPDATE "sale" SET subtotal = ?, discount = ?, total = ?, paid_money = ? WHERE id = ?',
                                sales)
             cursor.executemany('DELETE FROM "sale_line" WHERE sale_id = ?', [(sale[-1],) for sale in sales])
+            summary.mark_changed([sale[-1] for sale in sales])  # the owner's figures count them again
             insert_tuples(SaleLine, _LINE_FIELDS, lines)
 
     def _customers(self, receipts: list[_Receipt]) -> dict[int, bytes | InputError | None]:

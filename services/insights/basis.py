@@ -111,7 +111,7 @@ EXTRA_SALE_COLUMNS = ("discount", "points_value", "points_redeemed", "points_ear
 
 def receipts_sql(period: Period, zone: Any, *, store: Any = None,
                  extra: tuple[str, ...] = (), members_only: bool = False,
-                 scan: bool = False) -> tuple[str, list[Any]]:
+                 scan: bool = False, rowids: tuple[int, int] | None = None) -> tuple[str, list[Any]]:
     """A SELECT of the period's receipts: id, member_id, cashier_id, till_id, store_id,
     created_at, day (the shop's date, text), value (net of returns, minor units), imported;
     then the sale's own columns named in `extra` (EXTRA_SALE_COLUMNS), as sold.
@@ -121,6 +121,9 @@ def receipts_sql(period: Period, zone: Any, *, store: Any = None,
     `scan`: read the sales straight through, not by an index — for a period holding most of
     the history (SQLite would otherwise walk an index and look every row up, several times slower).
 
+    `rowids`: (after, upto): only the sales whose rowid is in (after, upto] (the order they
+    were written: services.insights.summary reads the new ones by it).
+
     Use it as a sub-query or a CTE: `WITH r AS (<sql>) SELECT ... FROM r`."""
     lo, hi = utc_span(period, zone)
     day = local_day_sql("s.created_at", dt.datetime.fromisoformat(lo), dt.datetime.fromisoformat(hi), zone)
@@ -129,6 +132,10 @@ def receipts_sql(period: Period, zone: Any, *, store: Any = None,
     if store is not None:
         where_store = ' AND s.till_id IN (SELECT id FROM "till" WHERE store_id = ?)'
         params.append(store.bytes if hasattr(store, "bytes") else store)
+    where_rowid = ""
+    if rowids is not None:
+        where_rowid = " AND s.rowid > ? AND s.rowid <= ?"
+        params += [int(rowids[0]), int(rowids[1])]
     unknown = set(extra) - set(EXTRA_SALE_COLUMNS)
     if unknown:
         raise ValueError(f"not a sale column receipts_sql adds: {sorted(unknown)}")
@@ -141,7 +148,7 @@ def receipts_sql(period: Period, zone: Any, *, store: Any = None,
         ' FROM "sale" s' + (" INDEXED BY sale_member_id_created_at" if members_only else " NOT INDEXED" if scan else "") +
         ' LEFT JOIN (SELECT sale_id, SUM(value) AS value FROM "sale_return" GROUP BY sale_id) r ON r.sale_id = s.id'
         " WHERE" + (" s.member_id IS NOT NULL AND" if members_only else "") +
-        " s.created_at >= ? AND s.created_at < ?" + where_store +
+        " s.created_at >= ? AND s.created_at < ?" + where_store + where_rowid +
         " AND NOT (r.sale_id IS NOT NULL AND s.total - r.value <= 0)"
     )
     return sql, params

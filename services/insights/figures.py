@@ -6,18 +6,21 @@ the trend by week (periods up to 92 days) or by month; the programme's cost and 
 and a sentence per figure saying what it counts (`definitions`).  What a receipt, a
 visit and a period are is said once in services.insights.basis.
 
-Speed: the receipts are read in two passes of SQL, never row by row in Python.
-1. Every member's receipt from the earliest day any figure needs (the start of the period
+Speed: the figures read the summary services.insights.summary keeps of the sales (brought
+up to date first: it costs only what was written since), never the sales themselves.
+1. Every member's visits from the earliest day any figure needs (the start of the period
    before the previous one, for its retention, or 90 days before its end) to the period's
-   end, read in member order through the sale's (member, created_at) index and grouped by
-   member (no sort) into a temporary table: visits and revenue in this period and in the
-   one before, and whether the member bought in the 90 days to each end and in the period
-   before each.  The per-member figures (buyers, repeat, retention, active, top 20 %) are
-   aggregates over that table.
-2. The receipts of this period and the one before grouped by cashier, trend bucket (none
-   for the period before) and member-or-not (a few hundred rows): receipts, revenue,
+   end, read from `visit` in member order and grouped by member (no sort) into a temporary
+   table: visits and revenue in this period and in the one before, and whether the member
+   bought in the 90 days to each end and in the period before each.  The per-member figures
+   (buyers, repeat, retention, active, top 20 %) are aggregates over that table.  With a
+   store, the store's receipts are read from the sales as before (basis.receipts_sql
+   through the (member, created_at) index): a visit is not kept per store.
+2. The days' rows of `sale_day` of this period and the one before grouped by cashier,
+   trend bucket (none for the period before) and member-or-not: receipts, revenue,
    discounts and points paid of members and others, "by_cashier" and "trend".
-The ledger is read in one pass for both periods (issued, redeemed, liability).
+The ledger's days (`ledger_day`) give issued, redeemed and the liability; `first_sale` the
+members each cashier enrolled (the whole shop; a store still asks the sales).
 
 Choices where the issue left room (each is in `definitions` too):
 - points issued: the positive entries of the earning kinds (ISSUING: earn, release of
@@ -47,7 +50,7 @@ from services.core.errors import InputError
 from services.core.messages import _
 from services.core.money import round_div
 from services.core.storage import write_transaction
-from services.insights import basis
+from services.insights import basis, summary
 from services.insights.basis import Period
 from services.shop import staff as auth
 from services.shop.settings import get_setting, set_setting, shop_info
@@ -149,8 +152,10 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
     zone = basis.shop_zone()
     store_id = _store_id(store)
     before = period.previous()
+    summary.refresh()  # the visits and days' rows of what was sold since the last figures
     with db.obj.atomic():  # one snapshot for every pass
-        members = _member_pass(period, before, zone, store_id)
+        members = (_member_pass(period, before, zone, store_id) if store_id is not None
+                   else _visit_pass(period, before))
         cuts = _cut_pass(period, before, zone, store_id)
         for key, rows in (("now", [c for c in cuts if c[1] is not None]), ("before", [c for c in cuts if c[1] is None])):
             for who, mine in (("other", [c for c in rows if not c[2]]), ("member", [c for c in rows if c[2]])):
@@ -236,6 +241,11 @@ def _member_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
         f" MAX({now_}) AS ca, MAX({before_}) AS pa, MAX({before_}) AS ea"
         f" FROM ({sql}) GROUP BY member_id",
         [c, c, p, c, p, c, an, ab, c, e, p, *params])
+    return _member_sums()
+
+
+def _member_sums() -> dict[str, dict[str, Any]]:
+    """The period's and the one before's member figures from temp.fig_member."""
     out = {}
     for key, (v, val, act, other) in {
         "now": ("cv", "cval", "ca", "pv"),  # retention: bought before, and now?
@@ -256,6 +266,26 @@ def _member_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
     return out
 
 
+def _visit_pass(period: Period, before: Period) -> dict[str, dict[str, Any]]:
+    """Pass 1 for the whole shop: per member from the visits of services.insights.summary
+    (a row per member and day, read in member order: no sort) into temp.fig_member."""
+    active_now = period.end - dt.timedelta(days=ACTIVE_DAYS - 1)
+    active_before = before.end - dt.timedelta(days=ACTIVE_DAYS - 1)
+    earlier = before.previous()
+    c, p, e, an, ab = (d.isoformat() for d in (period.start, before.start, earlier.start, active_now, active_before))
+    db.obj.execute_sql("DROP TABLE IF EXISTS temp.fig_member")
+    # Counts from each edge on (visits on or after it, up to the end): fewer and simpler sums
+    # per row than one per window; each window is the difference of two of them.
+    db.obj.execute_sql(
+        "CREATE TEMP TABLE fig_member AS SELECT member_id, nc AS cv, vc AS cval, np - nc AS pv, vp - vc AS pval,"
+        " na > 0 AS ca, nb > nc AS pa, ne > np AS ea FROM (SELECT member_id,"
+        " SUM(day >= ?) AS nc, SUM(day >= ?) AS np, SUM(day >= ?) AS ne, SUM(day >= ?) AS na, SUM(day >= ?) AS nb,"
+        " SUM(iif(day >= ?, value, 0)) AS vc, SUM(iif(day >= ?, value, 0)) AS vp"
+        ' FROM "visit" WHERE day >= ? AND day <= ? GROUP BY member_id)',
+        [c, p, e, an, ab, c, p, min(e, ab), period.end.isoformat()])
+    return _member_sums()
+
+
 def _top_share(visits: str, value: str, top: int) -> int | None:
     if top <= 0:
         return None
@@ -271,24 +301,20 @@ def _start(day: dt.date, zone: Any) -> str:
 
 
 def _ledger_pass(period: Period, before: Period, zone: Any, store_id: bytes | None) -> dict[str, dict[str, int]]:
-    """Issued and redeemed in each period, the liability at each end: one pass over the ledger."""
-    lo, hi = basis.utc_span(period, zone)
-    plo, phi = basis.utc_span(before, zone)
+    """Issued and redeemed in each period, the liability at each end: one pass over the
+    days' points of services.insights.summary (a row per day, till and kind)."""
     kinds = ", ".join(f"'{k}'" for k in ISSUING)
-    mine = "1" if store_id is None else "l.till_id IN (SELECT id FROM \"till\" WHERE store_id = ?)"
+    mine = "1" if store_id is None else "till_id IN (SELECT id FROM \"till\" WHERE store_id = ?)"
+    lo, hi, plo, phi = (d.isoformat() for d in (period.start, period.end, before.start, before.end))
     row = db.obj.execute_sql(
         "SELECT"
-        f" COALESCE(SUM(CASE WHEN l.created_at >= ? AND l.created_at < ? AND l.kind IN ({kinds}) AND l.delta > 0"
-        f" AND {mine} THEN l.delta END), 0),"
-        f" COALESCE(SUM(CASE WHEN l.created_at >= ? AND l.created_at < ? AND l.kind = 'redeem' AND {mine}"
-        " THEN -l.delta END), 0),"
-        " COALESCE(SUM(CASE WHEN l.created_at < ? THEN l.delta END), 0),"
-        f" COALESCE(SUM(CASE WHEN l.created_at >= ? AND l.created_at < ? AND l.kind IN ({kinds}) AND l.delta > 0"
-        f" AND {mine} THEN l.delta END), 0),"
-        f" COALESCE(SUM(CASE WHEN l.created_at >= ? AND l.created_at < ? AND l.kind = 'redeem' AND {mine}"
-        " THEN -l.delta END), 0),"
-        " COALESCE(SUM(CASE WHEN l.created_at < ? THEN l.delta END), 0)"
-        ' FROM "ledger_entry" l',
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ({kinds}) AND {mine} THEN gained END), 0),"
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind = 'redeem' AND {mine} THEN -(gained + spent) END), 0),"
+        " COALESCE(SUM(CASE WHEN day <= ? THEN gained + spent END), 0),"
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ({kinds}) AND {mine} THEN gained END), 0),"
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind = 'redeem' AND {mine} THEN -(gained + spent) END), 0),"
+        " COALESCE(SUM(CASE WHEN day <= ? THEN gained + spent END), 0)"
+        ' FROM "ledger_day"',
         _with_store([lo, hi], store_id) + _with_store([lo, hi], store_id) + [hi]
         + _with_store([plo, phi], store_id) + _with_store([plo, phi], store_id) + [phi]).fetchone()
     return {"now": dict(zip(("issued", "redeemed", "liability"), row[:3])),
@@ -313,24 +339,27 @@ def _bucket_sql(period: Period, day: str) -> str:
 
 def _cut_pass(period: Period, before: Period, zone: Any, store_id: bytes | None) -> list[tuple[Any, ...]]:
     """Pass 2: (cashier_id, bucket, is_member, receipts, revenue, discounts, points paid) of the period and of the one
-    before it (bucket None: the receipts of nobody there count in its figures).  A receipt's
-    bucket is found from its stored UTC time against each bucket's first instant on the
-    shop's clock: the same as its day's, without working out the day."""
-    sql, params = basis.receipts_sql(Period(before.start, period.end), zone, store=store_id,
-                                     extra=("discount", "points_value"))
+    before it (bucket None: the receipts of nobody there count in its figures), from the
+    days' rows of services.insights.summary (a few per till, cashier and day)."""
     firsts = [max(b, period.start) for b in _buckets(period)]
-    whens = " ".join(f"WHEN created_at >= ? THEN '{b.isoformat()}'"
+    whens = " ".join(f"WHEN day >= '{first.isoformat()}' THEN '{b.isoformat()}'"
                      for b, first in reversed(list(zip(_buckets(period), firsts))))
+    mine = "" if store_id is None else ' AND till_id IN (SELECT id FROM "till" WHERE store_id = ?)'
     return db.obj.execute_sql(
-        f"SELECT cashier_id, CASE {whens} END AS bucket, member_id IS NOT NULL, COUNT(*), SUM(value),"
-        " SUM(sale_discount), SUM(sale_points_value)"
-        f" FROM ({sql}) GROUP BY 1, 2, 3", [_start(first, zone) for first in reversed(firsts)] + params).fetchall()
+        f"SELECT NULLIF(cashier_id, x''), CASE {whens} END AS bucket, is_member, SUM(receipts), SUM(revenue),"
+        f' SUM(discount), SUM(points_value) FROM "sale_day" WHERE day >= ? AND day <= ?{mine} GROUP BY 1, 2, 3',
+        _with_store([before.start.isoformat(), period.end.isoformat()], store_id)).fetchall()
 
 
 def _enrolled(period: Period, zone: Any, store_id: bytes | None) -> dict[Any, int]:
     """Members registered in the period, by the cashier of their first receipt (made here)."""
     lo, hi = basis.utc_span(period, zone)
-    where_store = "" if store_id is None else " AND t.store_id = ?"
+    if store_id is None:  # each member's first sale here is kept by services.insights.summary
+        rows = db.obj.execute_sql(
+            'SELECT f.cashier_id, COUNT(*) FROM "member" m JOIN "first_sale" f ON f.member_id = m.id'
+            " WHERE m.created_at >= ? AND m.created_at < ? AND m.origin != 'import' GROUP BY 1", [lo, hi]).fetchall()
+        return {bytes(c): n for c, n in rows if c is not None}
+    where_store = " AND t.store_id = ?"
     rows = db.obj.execute_sql(
         "SELECT (SELECT s.cashier_id FROM \"sale\" s JOIN \"till\" t ON t.id = s.till_id"
         f" WHERE s.member_id = m.id AND s.imported = 0{where_store} ORDER BY s.created_at LIMIT 1) AS c, COUNT(*)"

@@ -40,8 +40,8 @@ from models.schema import Member, Setting, utcnow
 from services.core.error_texts import N_
 from services.core.messages import _
 from services.core.storage import write_transaction
-from services.insights import btyd
-from services.insights.basis import Period, receipts_sql, shop_zone, today, visits_sql
+from services.insights import btyd, summary
+from services.insights.basis import Period, receipts_sql, shop_zone, today
 from services.shop.settings import get_setting
 
 UNIT = "days"
@@ -168,14 +168,16 @@ def read_history(at: dt.date, cal_end: dt.date, zone: Any) -> History:
     empty = np.empty(0)
     if start is None or start > at:
         return History(empty, empty, empty, empty, empty, empty)
-    sql, params = visits_sql(Period(start, at), zone, scan=True)  # all of history: read straight through
-    # One GROUP BY over the visits; the first visit's value rides on MIN of the text "day|value"
-    # (the day's ordinal in 7 digits: text order is day order, and a value of any size is exact),
-    # so no window or second pass is needed.
+    summary.refresh()  # the visits of what was sold since they were last read
+    # One GROUP BY over the visits (services.insights.summary: a row per member and day, in
+    # member order, so no sort); the first visit's value rides on MIN of the text "day|value"
+    # (the day's ordinal in 7 digits: text order is day order, and a value of any size is
+    # exact), so no window or second pass is needed.
+    params = [at.isoformat()]
     query = (
         "SELECT COUNT(*), MIN(d), MAX(d), SUM(value) - CAST(substr(MIN(printf('%07d|%d', d, value)), 9) AS INTEGER),"
         f" SUM(d <= ?), COALESCE(MAX(CASE WHEN d <= ? THEN d END), 0)"
-        f" FROM (SELECT member_id, {_ORDINAL} AS d, value FROM ({sql})) GROUP BY member_id")
+        f' FROM (SELECT member_id, {_ORDINAL} AS d, value FROM "visit" WHERE day <= ?) GROUP BY member_id')
     cal = cal_end.toordinal()
     rows = db.obj.execute_sql(query, [cal, cal, *params]).fetchall()
     table = np.array(rows, dtype=float).reshape(-1, 6)

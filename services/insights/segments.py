@@ -37,14 +37,12 @@ in it (their R is the days since that last visit; F and M are 0, no scores), and
 **no_purchases** the members registered by the end of `at` who have no receipt on or
 before it.
 
-SQL over the window's receipts (basis.receipts_sql, read in the order written) and each
-member's last receipt before it (the (member, created_at) index alone) into a temporary
-table, scored by window functions.  The table is the connection's own and is kept for the
-next call at the same day until anything is written.  Measured on 1,000,000 members and
-5,000,000 sales (a shared, loaded 2-core machine): 20-22 s the first time, 0.4 s after
-(a segment's 100 members 0.2 s); the year's bare COUNT/SUM of sales 0.6-1.4 s.  Where the
-first time goes: the window's sums 7-11 s, the last receipts before it 3-5 s, the scores
-6-8 s, who never bought 4 s.
+One pass over the members' visits (services.insights.summary's `visit`, kept up to date
+as sales are written, read in member order with no sort) gives the window's sums and, for
+who bought before it only, their last visit, into a temporary table scored by window
+functions.  The table is the connection's own and is kept for the next call at the same
+day until anything is written.  Who never bought is counted from the members' created_at
+index less the buyers.  Timings: see README (bench --what kpis).
 """
 from __future__ import annotations
 
@@ -57,7 +55,7 @@ from models.schema import utcnow
 from services.core import messages
 from services.core.error_texts import N_
 from services.core.money import round_div
-from services.insights import basis
+from services.insights import basis, summary
 from services.insights.basis import Period
 
 WINDOW_DAYS = 365
@@ -131,30 +129,6 @@ def window(at: dt.date) -> Period:
     return Period.ending(at, WINDOW_DAYS)
 
 
-def _member_sums_sql(span: Period, zone: Any) -> tuple[str, list[Any]]:
-    """Per member who bought in the period (basis.receipts_sql): last_day, visits (the days
-    with a receipt: COUNT(DISTINCT day), basis's visit), receipts, revenue.  Grouped once,
-    on the sales read in the order they were written (the created_at index): grouped by
-    member as they stand, SQLite walks the (member, created_at) index and fetches each
-    sale at random, and a first GROUP BY (member, day) sorts them twice; 2-5x slower on
-    millions (the unary + keeps member_id off the indexes)."""
-    sql, params = basis.receipts_sql(span, zone)
-    return ("SELECT member_id, MAX(day) AS last_day, COUNT(DISTINCT day) AS visits, COUNT(*) AS receipts,"
-            f" SUM(value) AS revenue FROM ({sql}) WHERE +member_id IS NOT NULL GROUP BY +member_id"), params
-
-
-def _before_sql(first: dt.datetime, span: Period, zone: Any) -> tuple[str, list[Any]]:
-    """Each member's last receipt before the window, read from the (member, created_at)
-    index alone: a sale whose returns took all of it back is no receipt (basis), so it is
-    left out by its rowid (few: a return is rare)."""
-    lo = basis.utc_span(span, zone)[0]
-    gone = ('SELECT s.rowid FROM "sale" s JOIN (SELECT sale_id, SUM(value) AS value FROM "sale_return"'
-            " GROUP BY sale_id) r ON r.sale_id = s.id WHERE s.total - r.value <= 0")
-    day = basis.local_day_sql("last_at", first, dt.datetime.fromisoformat(lo), zone)
-    return (f'SELECT member_id, {day} FROM (SELECT member_id, MAX(created_at) AS last_at FROM "sale"'
-            f" WHERE member_id IS NOT NULL AND created_at < ? AND rowid NOT IN ({gone}) GROUP BY member_id)"), [lo]
-
-
 _built: dict[str, Any] = {}  # what temp.rfm_member holds: {"key": (connection, at, data version, changes)}
 
 
@@ -170,6 +144,7 @@ def _scored(at: dt.date) -> Period:
     for those who bought before the window only.  Kept for the next call at the same day
     while nothing is written (the window shows the counts, then a segment's members)."""
     span = window(at)
+    summary.refresh()  # before the key: a refresh that writes nothing changes nothing of it
     if _built.get("key") == _state(at) and db.execute_sql(
             "SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'rfm_member'").fetchone()[0]:
         return span
@@ -180,10 +155,12 @@ def _scored(at: dt.date) -> Period:
                    " receipts INTEGER, revenue INTEGER)")
     first = db.execute_sql('SELECT MIN(created_at) FROM "sale"').fetchone()[0]
     if first is not None and basis.today(dt.datetime.fromisoformat(first), zone) <= at:
-        sql, params = _member_sums_sql(span, zone)
-        db.execute_sql(f"INSERT INTO temp.rfm_raw {sql}", params)
-        sql, params = _before_sql(dt.datetime.fromisoformat(first), span, zone)
-        db.execute_sql(f"INSERT OR IGNORE INTO temp.rfm_raw SELECT *, 0, 0, 0 FROM ({sql})", params)
+        # One pass over the visits (services.insights.summary, in member order: no sort): the
+        # window's sums, and the last visit of those who bought before it only (visits 0).
+        start = span.start.isoformat()
+        db.execute_sql("INSERT INTO temp.rfm_raw SELECT member_id, MAX(day), SUM(day >= ?),"
+                       " SUM(CASE WHEN day >= ? THEN receipts ELSE 0 END), SUM(CASE WHEN day >= ? THEN value ELSE 0 END)"
+                       ' FROM "visit" WHERE day <= ? GROUP BY member_id', [start, start, start, at.isoformat()])
     db.execute_sql(
         "CREATE TEMP TABLE rfm_member AS"
         " WITH n AS (SELECT COUNT(*) AS n FROM temp.rfm_raw WHERE visits > 0),"
@@ -194,7 +171,14 @@ def _scored(at: dt.date) -> Period:
         " UNION ALL SELECT x.*, CAST(julianday(?) - julianday(last_day) AS INTEGER), NULL, NULL, NULL, 'lost'"
         " FROM temp.rfm_raw x WHERE visits = 0", [at.isoformat(), at.isoformat()])
     # Who never bought: a look-up per member, so once per scoring, not per call.
-    _built["never"] = db.execute_sql(f"SELECT COUNT(*) {_no_purchases_sql()}", [_registered_by(at)]).fetchone()[0]
+    # Who never bought: those registered by then (the created_at index alone) less those of them
+    # who bought (the buyers, less the few registered after `at`): no look-up per member.
+    by = _registered_by(at)
+    registered = db.execute_sql('SELECT COUNT(*) FROM "member" WHERE created_at < ?', [by]).fetchone()[0]
+    buyers = db.execute_sql("SELECT COUNT(*) FROM temp.rfm_raw").fetchone()[0]
+    later = db.execute_sql('SELECT COUNT(*) FROM "member" mb WHERE mb.created_at >= ?'
+                           " AND EXISTS (SELECT 1 FROM temp.rfm_raw x WHERE x.member_id = mb.id)", [by]).fetchone()[0]
+    _built["never"] = registered - (buyers - later)
     _built["key"] = _state(at)
     return span
 
@@ -292,11 +276,12 @@ def pareto_curve(period: Period | None = None, *, points: int = 100,
         raise ValueError("points: 1 to 10000")
     zone = basis.shop_zone()
     period = period or window(basis.today(now or utcnow(), zone))
-    sql, params = basis.receipts_sql(period, zone)
+    summary.refresh()
     db.execute_sql("DROP TABLE IF EXISTS temp.pareto_member")
-    try:  # one pass over the period's receipts (read as written, see _member_sums_sql), then the sums twice
-        db.execute_sql("CREATE TEMP TABLE pareto_member AS SELECT member_id, SUM(value) AS v"
-                       f" FROM ({sql}) WHERE +member_id IS NOT NULL GROUP BY +member_id", params)
+    try:  # one pass over the period's visits (services.insights.summary, in member order), then the sums twice
+        db.execute_sql('CREATE TEMP TABLE pareto_member AS SELECT member_id, SUM(value) AS v FROM "visit"'
+                       " WHERE day >= ? AND day <= ? GROUP BY member_id",
+                       [period.start.isoformat(), period.end.isoformat()])
         n, total = db.execute_sql("SELECT COUNT(*), SUM(v) FROM temp.pareto_member").fetchone()
         total = total or 0
         wanted = sorted({k * n // points for k in range(points + 1)} | {n // 5})

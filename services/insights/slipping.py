@@ -2,7 +2,8 @@
 lifetime) thinks unlikely still to be customers.
 
 The `pool` members who brought the most revenue up to the fit's day are read in one SQL
-pass over their visits (days on the shop's clock, services.insights.basis); their P(alive),
+pass over their visits (days on the shop's clock, services.insights.basis, as
+services.insights.summary keeps them); their P(alive),
 visits expected in the next 90 days and CLV come from the fitted model for all of them at once
 (numpy), not member by member; the least likely to be alive come first (the bigger spender
 first among equals).
@@ -16,8 +17,7 @@ from typing import Any
 import numpy as np
 
 from models import db
-from services.insights import basis
-from services.insights.basis import Period
+from services.insights import basis, summary
 
 POOL = 500  # the best customers looked at
 LIMIT = 50  # how many of them are listed
@@ -34,7 +34,8 @@ def slipping(fit: Any, *, pool: int = POOL, limit: int = LIMIT) -> list[dict[str
     start = lifetime.first_day(zone)
     if start is None or start > fit.at:
         return []
-    sql, params = basis.visits_sql(Period(start, fit.at), zone)
+    summary.refresh()  # the visits (services.insights.summary) of what was sold since they were last read
+    sql, params = 'SELECT member_id, day, value FROM "visit" WHERE day <= ?', [fit.at.isoformat()]
     rows = db.execute_sql(
         f"WITH v AS ({sql}), k AS (SELECT member_id, day, value,"
         " ROW_NUMBER() OVER (PARTITION BY member_id ORDER BY day) AS k FROM v),"
