@@ -483,9 +483,8 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
     from models.schema import LedgerEntry
     from services.members import registry as members
     from services.core.errors import NotFound
-    from services.insights import customers
+    from services.insights import customers, lifetime
     from services.programme.rules import active_rules
-
     from services.shop import staff as auth
 
     open_db(args.db)
@@ -502,8 +501,6 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
         {"id": str(e.id), "delta": e.delta, "kind": e.kind, "sale_id": str(e.sale_id) if e.sale_id else None}
         for e in LedgerEntry.select().where(LedgerEntry.member == member).order_by(LedgerEntry.created_at, LedgerEntry.id)
     ]
-    from services.insights import lifetime
-
     result = {
         "id": info.id, "name": info.name, "phone": info.phone, "card": info.card,
         "tier": info.tier_code, "balance": info.balance, "ledger": ledger,
