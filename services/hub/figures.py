@@ -32,7 +32,7 @@ import zoneinfo
 from typing import Any
 
 from models.hub import Entity, hub_db, utcnow
-from services.core.money import round_div
+from services.core.shares import member_figures, points_figures
 from services.core.periods import Period, day_in
 
 COVERAGE = "imported history: not at the hub"
@@ -218,7 +218,7 @@ def _block(period: Period, zone: str, store: str | None) -> dict[str | None, dic
             out[name] = _empty(None)
     new_members = int(hub_db.execute_sql(_NEW_MEMBERS_SQL, params).fetchone()[0])
     for name, figures in out.items():
-        figures.update(_points(*points.get(name, (0, 0)), liability))
+        figures.update(points_figures(*points.get(name, (0, 0)), liability))
         figures["members_new"] = new_members  # a member and a balance belong to no store: the chain's
     return out
 
@@ -226,34 +226,17 @@ def _block(period: Period, zone: str, store: str | None) -> dict[str | None, dic
 def _figures(receipts: int, revenue: int, member_receipts: int, member_revenue: int, buying: int, repeating: int,
              top_revenue: int, buyers_revenue: int, earlier: int, returned: int, active: int) -> dict[str, Any]:
     return {
-        "receipts": receipts, "revenue": revenue,
-        "member_receipts": member_receipts, "member_revenue": member_revenue,
-        "card_share_receipts": _rate(member_receipts, receipts), "card_share_revenue": _rate(member_revenue, revenue),
-        "avg_check_members": _average(member_revenue, member_receipts),
-        "avg_check_others": _average(revenue - member_revenue, receipts - member_receipts),
-        "receipts_per_member": _rate(member_receipts, buying),
-        "repeat_rate": _rate(repeating, buying), "retention_rate": _rate(returned, earlier),
-        "top20_share": _rate(top_revenue, buyers_revenue) if buying >= 5 else None,  # ⌊n/5⌋ = 0: no top
-        "members_active": active, "buying_members": buying,
+        **member_figures(receipts=receipts, revenue=revenue, member_receipts=member_receipts,
+                         member_revenue=member_revenue, buyers=buying, repeaters=repeating, retained=returned,
+                         retention_base=earlier, top_revenue=top_revenue, buyers_revenue=buyers_revenue,
+                         active=active),
+        "buying_members": buying,
         **{key: None for key in NOT_AT_HUB},
     }
-
-
-def _points(issued: int, redeemed: int, held: int) -> dict[str, Any]:
-    return {"points_issued": issued, "points_redeemed": redeemed,
-            "redemption_rate": _rate(redeemed, issued), "points_liability": held}
 
 
 def _empty(chain: dict[str, Any] | None) -> dict[str, Any]:
     """A store's figures where it sold nothing; the chain's own (new members, liability) from `chain`."""
     chain = chain or {}
-    return {**_figures(*(0,) * 11), **_points(0, 0, chain.get("points_liability", 0)),
+    return {**_figures(*(0,) * 11), **points_figures(0, 0, chain.get("points_liability", 0)),
             "members_new": chain.get("members_new", 0)}
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-def _average(total: int, count: int) -> int | None:
-    return round_div(total, count) if count else None

@@ -49,6 +49,7 @@ from models.schema import Category, Staff, Store
 from services.core.errors import InputError
 from services.core.messages import _
 from services.core.money import round_div
+from services.core.shares import average, member_figures, points_figures, rate
 from services.core.storage import write_transaction
 from services.insights import basis, summary
 from services.insights.basis import Period
@@ -406,14 +407,6 @@ def _uuid_hex(text: str) -> str:
     return uuid.UUID(text).hex
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-def _average(total: int, count: int) -> int | None:
-    return round_div(total, count) if count else None
-
-
 def _owner_costs(period: Period, own: dict[str, int]) -> int:
     return round_div(sum(own.values()) * period.days * 12, 365)
 
@@ -436,23 +429,12 @@ def _figures(period: Period, m: dict[str, Any], p: dict[str, int], new: int, own
     profit = _gross_profit(m, margin, category_extra)
     return {
         "members_new": new,
-        "members_active": int(m["active"]),
-        "receipts": receipts,
-        "revenue": revenue,
-        "member_receipts": int(m["member_receipts"]),
-        "member_revenue": int(m["member_revenue"]),
-        "card_share_receipts": _rate(m["member_receipts"], receipts),
-        "card_share_revenue": _rate(m["member_revenue"], revenue),
-        "avg_check_members": _average(int(m["member_revenue"]), int(m["member_receipts"])),
-        "avg_check_others": _average(int(m["other_revenue"]), int(m["other_receipts"])),
-        "receipts_per_member": _rate(m["member_receipts"], m["buyers"]),
-        "repeat_rate": _rate(m["repeaters"], m["buyers"]),
-        "retention_rate": _rate(m["retained"], m["retention_base"]),
-        "top20_share": None if m["top"] is None else _rate(m["top"], m["member_revenue"]),
-        "points_issued": int(p["issued"]),
-        "points_redeemed": int(p["redeemed"]),
-        "redemption_rate": _rate(p["redeemed"], p["issued"]),
-        "points_liability": int(p["liability"]),
+        **member_figures(receipts=receipts, revenue=revenue, member_receipts=int(m["member_receipts"]),
+                         member_revenue=int(m["member_revenue"]), buyers=int(m["buyers"]),
+                         repeaters=int(m["repeaters"]), retained=int(m["retained"]),
+                         retention_base=int(m["retention_base"]), top_revenue=m["top"],
+                         buyers_revenue=int(m["member_revenue"]), active=int(m["active"])),
+        **points_figures(int(p["issued"]), int(p["redeemed"]), int(p["liability"])),
         "programme_cost": cost,
         "roi": None if profit is None or not cost else (profit - cost) / cost,
         "nps": None,
@@ -498,9 +480,9 @@ def _by_cashier(cuts: Iterable[tuple[Any, ...]], enrolled: dict[Any, int], names
             "name": names.get(key) if key is not None else None,
             "receipts": count,
             "revenue": value,
-            "card_share_receipts": _rate(members, count),
+            "card_share_receipts": rate(members, count),
             "members_enrolled": enrolled.get(key, 0),
-            "avg_check": _average(value, count),
+            "avg_check": average(value, count),
         })
     rows.sort(key=lambda r: (r["cashier_id"] is None, -r["receipts"], r["name"] or ""))
     return rows
