@@ -20,7 +20,7 @@ import datetime as dt
 from typing import Any
 
 from services.core.errors import InputError
-from services.core.periods import Period  # said once on the ground floor: the hub counts over periods too
+from services.core.periods import Period, day_in  # said once on the ground floor: the hub counts over periods too
 from services.shop.settings import shop_info
 
 # The days the figures take (a period's ends, an observation's end): a date outside is a
@@ -42,8 +42,7 @@ def shop_zone() -> Any:
 
 def today(now: dt.datetime, zone: Any = None) -> dt.date:
     """The shop's date at `now` (naive UTC, as stored)."""
-    zone = zone or shop_zone()
-    return now.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
+    return day_in(now, zone or shop_zone())
 
 
 def utc_start(day: dt.date, zone: Any) -> dt.datetime:
