@@ -1,0 +1,296 @@
+"""Reminders: whom to contact in the next N days, and with what (issue 14, item 1).
+
+Four sources, each one SQL pass (no Python loop over the members):
+
+- "occasion": members' occasions (services.reach.occasions) whose next date is within the
+  days [today, today + N]; with what was bought for it last time;
+- "birthday": members' own birthdays in those days (29 February on 28 February in a common
+  year, as occasions do);
+- "overdue": members whose usual interval between visits (the median of the gaps between
+  their visit days, as services.insights.customers says it, here over the `visit` summary)
+  has passed by at least OVERDUE_GRACE (the larger of OVERDUE_MIN_DAYS and half the
+  interval), and by at most OVERDUE_MAX_DAYS (further on they are the next source's);
+  only members with at least MIN_GAPS gaps, so the interval means something;
+- "lapsing": among the LAPSING_POOL members who brought the most, those whose P(alive) by
+  the KEPT lifetime fit (services.insights.lifetime; never fitted here) fell below
+  P_ALIVE_LOW; with no fit kept the source is skipped and a note says so.
+
+Each reminder has a suggested offer (a sentence: what was bought for the occasion last
+time, else the goods the member buys most) and the member's last contact.  A reminder
+for which a contact was logged (services.reach.contacts: its source, id and date) leaves
+the list for that date — that occasion year, that birthday, that expected visit — unless
+`contacted=True` asks for those too.
+"""
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import uuid
+from typing import Any, Iterable
+
+from models import db
+from models.schema import Occasion, utcnow
+from services.core.error_texts import N_
+from services.core.errors import InputError
+from services.core.messages import _
+from services.insights import basis, summary
+from services.reach import contacts, occasions
+
+SOURCES = ("occasion", "birthday", "overdue", "lapsing")
+DEFAULT_DAYS = 14
+MAX_DAYS = 366
+MIN_GAPS = 2  # three visits at least before a usual interval is trusted
+OVERDUE_MIN_DAYS = 3
+OVERDUE_MAX_DAYS = 90
+P_ALIVE_LOW = 0.5
+LAPSING_POOL = 2_000
+TOP_GOODS = 2  # goods named in an offer
+
+NOTES = {  # why a source is left out: a code in the JSON, worded when shown
+    "no_fit": N_("No lifetime fit is kept yet, so members whose P(alive) fell are not listed: "
+                "count it under Reports → Who is slipping away (or `main.py churn`)."),
+    "fit_empty": N_("The kept lifetime fit has no model (too little history), so members whose P(alive) "
+                   "fell are not listed."),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Reminder:
+    kind: str  # one of SOURCES
+    member_id: str
+    name: str
+    card: str | None
+    phone: str | None
+    day: dt.date  # the occasion's or birthday's date; the expected visit; the last visit (lapsing)
+    source_id: str  # the occasion's id, else the member's: with `day`, what a contact answers
+    for_whom: str = ""
+    occasion_kind: str = ""
+    overdue_days: int | None = None
+    usual_interval_days: float | None = None
+    p_alive: float | None = None
+    last_bought: occasions.Bought | None = None
+    top_goods: tuple[str, ...] = ()
+    last_contact: contacts.LastContact | None = None
+    contacted: bool = False  # a contact was logged for this very reminder
+
+    @property
+    def suggested_offer(self) -> str:
+        return suggest(self)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "member_id": self.member_id, "name": self.name, "card": self.card,
+            "phone": self.phone, "date": self.day.isoformat(), "source_id": self.source_id,
+            "for_whom": self.for_whom, "occasion_kind": self.occasion_kind or None,
+            "overdue_days": self.overdue_days, "usual_interval_days": self.usual_interval_days,
+            "p_alive": self.p_alive,
+            "last_bought": self.last_bought.as_json() if self.last_bought else None,
+            "suggested_offer": self.suggested_offer,
+            "last_contact": self.last_contact.as_json() if self.last_contact else None,
+            "contacted": self.contacted,
+        }
+
+
+class Due(list):  # list[Reminder], with what the list could not include
+    def __init__(self, items: Iterable[Reminder], start: dt.date, end: dt.date, notes: list[str]) -> None:
+        """`notes`: codes of NOTES."""
+        super().__init__(items)
+        self.start, self.end, self.notes = start, end, notes
+
+    def as_json(self) -> dict[str, Any]:
+        return {"days": (self.end - self.start).days, "from": self.start.isoformat(), "to": self.end.isoformat(),
+                "reminders": [r.as_json() for r in self],
+                "notes": [{"code": code, "text": note_text(code)} for code in self.notes]}
+
+
+def note_text(code: str) -> str:
+    return _(NOTES[code])
+
+
+def _goods(names: Iterable[str]) -> str:
+    return ", ".join(list(names)[:TOP_GOODS])
+
+
+def suggest(r: Reminder) -> str:
+    """The offer to make, in a sentence."""
+    if r.last_bought and r.last_bought.names:
+        return _("{goods}, like last year's").format(goods=_goods(r.last_bought.names)) if \
+            r.last_bought.source == "last_year" else _("{goods}, like last time").format(goods=_goods(r.last_bought.names))
+    goods = _goods(r.top_goods)
+    if r.kind == "birthday":
+        return _("Birthday greetings and {goods}").format(goods=goods) if goods else _("Birthday greetings")
+    if r.kind == "occasion":
+        return _("Something for the occasion: {goods}").format(goods=goods) if goods else _("Something for the occasion")
+    if r.kind == "overdue":
+        return _("Their usual: {goods}").format(goods=goods) if goods else _("Invite them back")
+    return _("A welcome-back offer on {goods}").format(goods=goods) if goods else _("A welcome-back offer")
+
+
+# --- the sources ------------------------------------------------------------------------------
+
+def _card(member: str) -> str:
+    return (f"(SELECT number FROM \"card\" c WHERE c.member_id = {member} AND c.status = 'active'"
+            " ORDER BY c.created_at DESC LIMIT 1)")
+
+
+def _days(start: dt.date, end: dt.date) -> dict[tuple[int, int], dt.date]:
+    """(month, day) -> its date in [start, end]; 29 February is looked for on the day it
+    falls on in a common year."""
+    found: dict[tuple[int, int], dt.date] = {}
+    day = start
+    while day <= end:
+        found[(day.month, day.day)] = day
+        if (day.month, day.day) == occasions.LEAP_DAY_FALLS_ON and not calendar.isleap(day.year):
+            found[(2, 29)] = day
+        day += dt.timedelta(days=1)
+    return found
+
+
+def _occasions(start: dt.date, end: dt.date) -> list[Reminder]:
+    days = _days(start, end)
+    values = ",".join(f"({m},{d})" for m, d in days)
+    rows = db.execute_sql(
+        f'SELECT o.id, o.member_id, m.name, {_card("o.member_id")}, m.phone, o.month, o.day, o.for_whom, o.kind'
+        ' FROM "occasion" o JOIN "member" m ON m.id = o.member_id'
+        f" WHERE o.removed_at IS NULL AND (o.month, o.day) IN (VALUES {values})").fetchall()
+    out = []
+    for oid, mid, name, card, phone, month, day, for_whom, kind in rows:
+        out.append(Reminder("occasion", str(uuid.UUID(bytes=bytes(mid))), name, card, phone, days[(month, day)],
+                            str(uuid.UUID(bytes=bytes(oid))), for_whom=for_whom, occasion_kind=kind))
+    return out
+
+
+def _birthdays(start: dt.date, end: dt.date) -> list[Reminder]:
+    days = _days(start, end)
+    marks = ",".join(f"'{m:02d}-{d:02d}'" for m, d in days)
+    rows = db.execute_sql(
+        f'SELECT m.id, m.name, {_card("m.id")}, m.phone, substr(m.birthday, 6, 5) FROM "member" m'
+        f" WHERE m.birthday IS NOT NULL AND substr(m.birthday, 6, 5) IN ({marks})").fetchall()
+    out = []
+    for mid, name, card, phone, md in rows:
+        month, day = int(md[:2]), int(md[3:])
+        member_id = str(uuid.UUID(bytes=bytes(mid)))
+        out.append(Reminder("birthday", member_id, name, card, phone, days[(month, day)], member_id))
+    return out
+
+
+# The median gap between a member's visit days (the mean of the two middle ones when even,
+# as statistics.median), their last visit, and how long ago it was; members of the
+# `visit` summary (services.insights.summary) with MIN_GAPS gaps or more.
+_OVERDUE = f"""
+WITH g AS (SELECT member_id, day, julianday(day) - julianday(LAG(day) OVER (PARTITION BY member_id ORDER BY day)) AS gap
+           FROM "visit" WHERE day <= :today),
+r AS (SELECT member_id, gap, ROW_NUMBER() OVER (PARTITION BY member_id ORDER BY gap) AS k,
+             COUNT(*) OVER (PARTITION BY member_id) AS n FROM g WHERE gap IS NOT NULL),
+u AS (SELECT member_id, AVG(gap) AS usual FROM r WHERE n >= {MIN_GAPS} AND k IN ((n + 1) / 2, (n + 2) / 2)
+      GROUP BY member_id),
+l AS (SELECT member_id, MAX(day) AS last FROM "visit" WHERE day <= :today GROUP BY member_id),
+o AS (SELECT u.member_id, u.usual, l.last, julianday(:today) - julianday(l.last) - u.usual AS late
+      FROM u JOIN l ON l.member_id = u.member_id)
+SELECT o.member_id, m.name, {_card("o.member_id")}, m.phone, o.usual, o.last, o.late FROM o
+JOIN "member" m ON m.id = o.member_id
+WHERE o.late >= MAX({OVERDUE_MIN_DAYS}, o.usual / 2.0) AND o.late <= {OVERDUE_MAX_DAYS}
+"""
+
+
+def _overdue(today: dt.date) -> list[Reminder]:
+    summary.refresh()  # the visits of what was sold since the summary last read the sales
+    rows = db.execute_sql(_OVERDUE.replace(":today", "?"), [today.isoformat()] * 3).fetchall()
+    out = []
+    for mid, name, card, phone, usual, last, late in rows:
+        member_id = str(uuid.UUID(bytes=bytes(mid)))
+        expected = dt.date.fromisoformat(last) + dt.timedelta(days=round(usual))
+        out.append(Reminder("overdue", member_id, name, card, phone, expected, member_id,
+                            overdue_days=(today - expected).days, usual_interval_days=float(usual)))
+    return out
+
+
+def _lapsing(notes: list[str]) -> list[Reminder]:
+    from services.insights import lifetime, slipping
+
+    kept = lifetime.cached()
+    if kept is None:
+        notes.append("no_fit")
+        return []
+    if kept.model is None:
+        notes.append("fit_empty")
+        return []
+    out = []
+    for row in slipping.slipping(kept, pool=LAPSING_POOL, limit=LAPSING_POOL):
+        if row["p_alive"] >= P_ALIVE_LOW:
+            continue
+        out.append(Reminder("lapsing", row["id"], row["name"], row["card"], row["phone"],
+                            dt.date.fromisoformat(row["last_visit"]), row["id"], p_alive=row["p_alive"]))
+    return out
+
+
+# --- what to offer ---------------------------------------------------------------------------
+
+def _top_goods(member_keys: list[bytes], since: str) -> dict[bytes, tuple[str, ...]]:
+    """Each member's goods bought on the most receipts since `since` (TOP_GOODS of them)."""
+    found: dict[bytes, list[str]] = {}
+    for start in range(0, len(member_keys), 500):
+        chunk = member_keys[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute_sql(
+            "WITH b AS (SELECT s.member_id, l.name, COUNT(DISTINCT s.id) AS receipts, SUM(l.gross - l.discount) AS value"
+            ' FROM "sale" s JOIN "sale_line" l ON l.sale_id = s.id'
+            f" WHERE s.member_id IN ({marks}) AND s.created_at >= ? AND l.name != '' GROUP BY s.member_id, l.name),"
+            " k AS (SELECT member_id, name, ROW_NUMBER() OVER (PARTITION BY member_id"
+            " ORDER BY receipts DESC, value DESC, name) AS k FROM b)"
+            f" SELECT member_id, name FROM k WHERE k <= {TOP_GOODS} ORDER BY member_id, k", [*chunk, since]).fetchall()
+        for mid, name in rows:
+            found.setdefault(bytes(mid), []).append(name)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def due(days: int = DEFAULT_DAYS, *, now: dt.datetime | None = None, sources: Iterable[str] | None = None,
+        contacted: bool = False) -> Due:
+    """The reminders for the shop's days today .. today + days (see the module's docstring),
+    soonest first; `sources` a subset of SOURCES (default all)."""
+    if not 0 <= days <= MAX_DAYS:
+        raise InputError("reminder_days", most=MAX_DAYS)
+    chosen = set(SOURCES if sources is None else sources)
+    for source in chosen - set(SOURCES):
+        raise InputError("contact_source", source=source)
+    now = now or utcnow()
+    zone = basis.shop_zone()
+    start = basis.today(now, zone)
+    end = start + dt.timedelta(days=days)
+    notes: list[str] = []
+    found: list[Reminder] = []
+    if "occasion" in chosen:
+        found += _occasions(start, end)
+    if "birthday" in chosen:
+        found += _birthdays(start, end)
+    if "overdue" in chosen:
+        found += _overdue(start)
+    if "lapsing" in chosen:
+        found += _lapsing(notes)
+
+    done: set[tuple[str, str, str]] = set()
+    for source in chosen:
+        pairs = [(r.source_id, r.day.isoformat()) for r in found if r.kind == source]
+        done |= {(source, i, d) for i, d in contacts.answered(source, pairs)}
+    found = [dataclasses.replace(r, contacted=True) if (r.kind, r.source_id, r.day.isoformat()) in done else r
+             for r in found]
+    if not contacted:
+        found = [r for r in found if not r.contacted]
+
+    keys = [uuid.UUID(r.member_id).bytes for r in found]
+    last = contacts.last_contacts(keys)
+    goods = _top_goods(list(dict.fromkeys(keys)), basis.stamp(basis.utc_start(start - dt.timedelta(days=365), zone)))
+    finished = []
+    for r in found:
+        key = uuid.UUID(r.member_id).bytes
+        bought = None
+        if r.kind == "occasion":
+            bought = occasions.what_was_bought(Occasion.get_by_id(uuid.UUID(r.source_id)), today=start)
+        finished.append(dataclasses.replace(r, last_contact=last.get(key), top_goods=goods.get(key, ()),
+                                            last_bought=bought))
+    order = {s: i for i, s in enumerate(SOURCES)}
+    # The dated ones by their day, then the overdue (most overdue first), then the lapsing (least alive first).
+    finished.sort(key=lambda r: (order[r.kind] > 1, r.day if order[r.kind] <= 1 else start, order[r.kind],
+                                 -(r.overdue_days or 0), r.p_alive or 0, r.name))
+    return Due(finished, start, end, notes)
