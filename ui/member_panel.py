@@ -51,6 +51,9 @@ class MemberPanel(QFrame):
         self.occasion.setWordWrap(True)
         self.occasion.hide()
         box.addWidget(self.occasion)
+        self.occasion_hint = QLabel(_("Ctrl+O: remember an occasion (a friend's birthday…)"), self.details)
+        self.occasion_hint.setObjectName("Muted")
+        box.addWidget(self.occasion_hint)
         self.balance = QLabel(self.details)
         self.balance.setObjectName("Balance")
         box.addWidget(self.balance)
@@ -117,6 +120,7 @@ class MemberPanel(QFrame):
     def show_occasion(self, text: str) -> None:
         self.occasion.setText(text)
         self.occasion.setVisible(bool(text))
+        self.occasion_hint.setVisible(not text)
 
     def show_after_sale(self, priced: PricedCart | None) -> None:
         """The balance as it will be once this sale is paid."""

@@ -80,9 +80,10 @@ class OccasionDialog(QDialog):
         self.save = save
         self.saved: Occasion | None = None
         self.setWindowTitle(_("Occasion for %1").replace("%1", member.name))
+        self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
-        hint = QLabel(_("A date that matters to %1: we remind the shop two weeks before it next year.")
-                      .replace("%1", member.name), self)
+        hint = QLabel(_("A date that matters to %1. The Reminders list brings it up two weeks before it comes round "
+                        "again, with what was bought today.").replace("%1", member.name), self)
         hint.setWordWrap(True)
         hint.setObjectName("Muted")
         layout.addWidget(hint)

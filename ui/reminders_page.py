@@ -9,6 +9,7 @@ visits), so the till's screen stays live; this page only lays it out and words i
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -78,7 +79,17 @@ class ContactDialog(QDialog):
         super().__init__(parent)
         self.reminder, self.staff, self.clock = reminder, staff, clock
         self.setWindowTitle(_("Contacted %1").replace("%1", reminder.name))
+        self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
+        who = QLabel(f"<b>{escape(reminder.name)}</b>" + "".join(
+            f" · {escape(part)}" for part in (reminder.phone, mask_card(reminder.card) if reminder.card else "") if part),
+            self)
+        layout.addWidget(who)
+        about = QLabel(escape(_("%1: %2").replace("%1", source_name(reminder.kind)).replace(
+            "%2", reminder.suggested_offer)), self)
+        about.setObjectName("Muted")
+        about.setWordWrap(True)
+        layout.addWidget(about)
         form = QFormLayout()
         self.channel = QComboBox(self)
         for channel in contacts.CHANNELS:
@@ -174,7 +185,6 @@ class RemindersDialog(QDialog):
         layout.addWidget(self.status)
         buttons = QHBoxLayout()
         self.contacted_button = QPushButton(_("Contacted…"), self)
-        self.contacted_button.setObjectName("Primary")
         self.contacted_button.setEnabled(False)
         self.contacted_button.clicked.connect(lambda: self.contact(self.table.currentRow()))
         self.member_button = QPushButton(_("Open member"), self)

@@ -8,9 +8,11 @@ Four sources, each one SQL pass (no Python loop over the members):
   year, as occasions do);
 - "overdue": members whose usual interval between visits (the median of the gaps between
   their visit days, as services.insights.customers says it, here over the `visit` summary)
-  has passed by at least OVERDUE_GRACE (the larger of OVERDUE_MIN_DAYS and half the
-  interval), and by at most OVERDUE_MAX_DAYS (further on they are the next source's);
-  only members with at least MIN_GAPS gaps, so the interval means something;
+  has passed by at least the larger of OVERDUE_MIN_DAYS and half the interval, and by at
+  most the larger of OVERDUE_WINDOW_DAYS and twice the interval, never more than
+  OVERDUE_MAX_DAYS (further on they are lost more than late: the next source's); only
+  members with at least MIN_GAPS gaps, so the interval means something; the least overdue
+  first (the likeliest to come back when asked);
 - "lapsing": among the LAPSING_POOL members who brought the most, those whose P(alive) by
   the KEPT lifetime fit (services.insights.lifetime; never fitted here) fell below
   P_ALIVE_LOW; with no fit kept the source is skipped and a note says so.
@@ -42,6 +44,7 @@ DEFAULT_DAYS = 14
 MAX_DAYS = 366
 MIN_GAPS = 2  # three visits at least before a usual interval is trusted
 OVERDUE_MIN_DAYS = 3
+OVERDUE_WINDOW_DAYS = 28
 OVERDUE_MAX_DAYS = 90
 P_ALIVE_LOW = 0.5
 LAPSING_POOL = 2_000
@@ -190,7 +193,8 @@ o AS (SELECT u.member_id, u.usual, l.last, julianday(:today) - julianday(l.last)
       FROM u JOIN l ON l.member_id = u.member_id)
 SELECT o.member_id, m.name, {_card("o.member_id")}, m.phone, o.usual, o.last, o.late FROM o
 JOIN "member" m ON m.id = o.member_id
-WHERE o.late >= MAX({OVERDUE_MIN_DAYS}, o.usual / 2.0) AND o.late <= {OVERDUE_MAX_DAYS}
+WHERE o.late >= MAX({OVERDUE_MIN_DAYS}, o.usual / 2.0)
+  AND o.late <= MIN({OVERDUE_MAX_DAYS}, MAX({OVERDUE_WINDOW_DAYS}, o.usual * 2.0))
 """
 
 
@@ -290,7 +294,7 @@ def due(days: int = DEFAULT_DAYS, *, now: dt.datetime | None = None, sources: It
         finished.append(dataclasses.replace(r, last_contact=last.get(key), top_goods=goods.get(key, ()),
                                             last_bought=bought))
     order = {s: i for i, s in enumerate(SOURCES)}
-    # The dated ones by their day, then the overdue (most overdue first), then the lapsing (least alive first).
+    # The dated ones by their day, then the overdue (least overdue first), then the lapsing (least alive first).
     finished.sort(key=lambda r: (order[r.kind] > 1, r.day if order[r.kind] <= 1 else start, order[r.kind],
-                                 -(r.overdue_days or 0), r.p_alive or 0, r.name))
+                                 r.overdue_days or 0, r.p_alive or 0, r.name))
     return Due(finished, start, end, notes)

@@ -100,8 +100,24 @@ def test_the_usual_interval_overdue_from_a_constructed_history(shop, flowers):
     assert _kinds(found) == [("overdue", "Weekly", "2026-11-05")]
     assert found[0].overdue_days == 4 and found[0].usual_interval_days == 7
     assert "Milk" in found[0].suggested_offer  # the goods bought on the most receipts
-    assert len(overdue(last + dt.timedelta(days=7 + reminders.OVERDUE_MAX_DAYS))) == 1
-    assert overdue(last + dt.timedelta(days=8 + reminders.OVERDUE_MAX_DAYS)) == []  # gone: lapsing's now
+    # Listed while it is at most 28 days late (twice a weekly interval is less), then lost more than late.
+    assert overdue(last + dt.timedelta(days=7 + reminders.OVERDUE_WINDOW_DAYS))[0].overdue_days == 28
+    assert overdue(last + dt.timedelta(days=8 + reminders.OVERDUE_WINDOW_DAYS)) == []
+
+
+def test_a_long_interval_is_overdue_longer_but_never_past_the_bound(shop, flowers):
+    monthly = member("Monthly", shop["cashier"])
+    start = dt.date(2026, 1, 5)
+    for n in range(4):  # every 40 days: the last visit on 4 May
+        sell(monthly, [flowers["Tulips"]], shop["cashier"], at(start + dt.timedelta(days=40 * n)))
+    last = start + dt.timedelta(days=120)
+
+    def late(days: int) -> list[int | None]:
+        return [r.overdue_days for r in reminders.due(14, now=at(last + dt.timedelta(days=40 + days)),
+                                                      sources=["overdue"])]
+
+    assert late(19) == [] and late(20) == [20]  # half the interval late
+    assert late(80) == [80] and late(81) == []  # twice the interval late, within OVERDUE_MAX_DAYS
 
 
 def test_lapsing_needs_a_kept_fit_and_says_so(shop):
