@@ -58,7 +58,7 @@ def occasion_line(member: Member, fmt: Formatter, today: dt.date) -> str:
         return ""
     occasion, day = found
     what = kind_name(occasion.kind) + (f" ({occasion.for_whom})" if occasion.for_whom else "")
-    text = _("%1 %2").replace("%1", what).replace("%2", day_month(day))
+    text = f"{what} {day_month(day)}"
     bought = occasions.what_was_bought(occasion, today=today)
     if bought is not None and bought.names:
         goods = ", ".join(bought.names[:2]) + ("…" if len(bought.names) > 2 else "")

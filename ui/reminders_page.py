@@ -85,8 +85,7 @@ class ContactDialog(QDialog):
             f" · {escape(part)}" for part in (reminder.phone, mask_card(reminder.card) if reminder.card else "") if part),
             self)
         layout.addWidget(who)
-        about = QLabel(escape(_("%1: %2").replace("%1", source_name(reminder.kind)).replace(
-            "%2", reminder.suggested_offer)), self)
+        about = QLabel(escape(f"{source_name(reminder.kind)}: {reminder.suggested_offer}"), self)
         about.setObjectName("Muted")
         about.setWordWrap(True)
         layout.addWidget(about)
@@ -145,11 +144,10 @@ class RemindersDialog(QDialog):
         self.resize(1240, 680)
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
-        filters.addWidget(QLabel(_("Next"), self))
+        filters.addWidget(QLabel(_("Days ahead"), self))
         self.days = QSpinBox(self)
         self.days.setRange(0, reminders.MAX_DAYS)
         self.days.setValue(reminders.DEFAULT_DAYS)
-        self.days.setSuffix(" " + _("days"))
         filters.addWidget(self.days)
         self.sources: dict[str, QCheckBox] = {}
         for source in reminders.SOURCES:

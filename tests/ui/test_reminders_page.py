@@ -130,6 +130,8 @@ def test_an_occasion_recorded_with_two_keys_is_linked_to_the_sale_and_on_the_rem
     # A double-click opens the member.
     profile = page.open_member(left)
     assert profile is not None and profile.windowTitle() == member.name
+    with qtbot.waitSignal(profile.view.shown, timeout=20_000):  # their profile, counted on a worker
+        pass
     profile.reject()
 
 
