@@ -192,11 +192,12 @@ def _bought(row: tuple[Any, ...], source: str, zone: Any) -> Bought:
                   int(total), source)
 
 
-def what_was_bought(occasion: Occasion, *, today: dt.date | None = None) -> Bought | None:
+def what_was_bought(occasion: Occasion, *, today: dt.date | None = None, zone: Any = None) -> Bought | None:
     """The linked sale's goods and total; without a link (or the sale not on this till), the
     member's last sale in the LOOKBACK_DAYS up to the occasion's day a year before its next
-    one (its next one after `today`, default the shop's date now); None when there is neither."""
-    zone = basis.shop_zone()
+    one (its next one after `today`, default the shop's date now); None when there is neither.
+    `zone`: the shop's, when the caller has it (a list of reminders asks for hundreds)."""
+    zone = zone or basis.shop_zone()
     if occasion.sale_id is not None:
         row = db.execute_sql(_SALE + " WHERE s.id = ?", (occasion.sale_id.bytes,)).fetchone()
         if row is not None:

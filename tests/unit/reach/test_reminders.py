@@ -170,3 +170,32 @@ def test_the_contact_log_and_personal_data(shop):
     contacts.erase_personal(olga.id, now=first + dt.timedelta(days=2))
     assert [c["note"] for c in contacts.personal_data(olga.id)["contacts"]] == ["", ""]
     assert [c["outcome"] for c in contacts.personal_data(olga.id)["contacts"]] == ["no_answer", "bought"]
+
+
+def test_the_usual_interval_of_every_member_is_the_profiles(shop, flowers):
+    """The medians worked out for all members at once are what services.insights.customers gives
+    each member alone (odd and even numbers of gaps, several visits a day, one or two visits)."""
+    import random
+
+    from services.insights import customers
+
+    rng = random.Random(11)
+    people = [member(f"Member {n}", shop["cashier"]) for n in range(9)]
+    for n, someone in enumerate(people):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(20))
+        for _ in range(n):  # 0 to 8 visits, now and then two on a day
+            sell(someone, [flowers["Milk"]], shop["cashier"], at(day))
+            if rng.random() < 0.3:
+                sell(someone, [flowers["Card"]], shop["cashier"], at(day) + dt.timedelta(hours=2))
+            day += dt.timedelta(days=rng.choice([1, 2, 3, 7, 10, 30]))
+    today = dt.date(2026, 12, 1)
+    keys, usual, last = reminders.usual_intervals(today)
+    got = {bytes(k): (None if u != u else u) for k, u in zip(keys, usual)}
+    for someone in people:
+        want = customers.profile(someone, now=at(today))
+        if want["visits"] == 0:
+            assert someone.id.bytes not in got
+            continue
+        expected = want["usual_interval_days"] if want["visits"] - 1 >= reminders.MIN_GAPS else None
+        assert got[someone.id.bytes] == expected, someone.name
+    assert sum(v is not None for v in got.values()) >= 5  # most had enough visits to have an interval
