@@ -131,6 +131,7 @@ class RemindersDialog(QDialog):
     counted = Signal(object)  # reminders.Due: a list was counted and shown
 
     COLUMNS = 7
+    SHOWN = 500  # rows on screen: a longer list is narrowed by days or sources (the command line has all)
 
     def __init__(self, staff: Staff, fmt: Formatter, parent: QWidget | None = None, *,
                  clock: Callable[[], dt.datetime] | None = None,
@@ -224,7 +225,7 @@ class RemindersDialog(QDialog):
         operations.run(self, lambda: self.due(days, now=now, sources=sources, contacted=contacted), landed, failed)
 
     def show_rows(self, found: reminders.Due) -> None:
-        self.rows = list(found)
+        self.rows = list(found)[:self.SHOWN]
         self.table.setRowCount(len(self.rows))
         for row, r in enumerate(self.rows):
             cells = [self.fmt.date(r.day) if r.kind in ("occasion", "birthday") else source_name(r.kind),
@@ -238,8 +239,11 @@ class RemindersDialog(QDialog):
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
         said = [_("Reminders: %1, from %2 to %3. Double-click a row to open the member.")
-                .replace("%1", str(len(self.rows))).replace("%2", self.fmt.date(found.start))
+                .replace("%1", str(len(found))).replace("%2", self.fmt.date(found.start))
                 .replace("%3", self.fmt.date(found.end))]
+        if len(found) > len(self.rows):
+            said.append(_("The first %1 are shown: choose fewer days or sources to see the rest.")
+                        .replace("%1", str(len(self.rows))))
         said += [reminders.note_text(code) for code in found.notes]
         self.status.setText("\n".join(said))
         self._selected()

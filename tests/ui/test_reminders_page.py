@@ -141,3 +141,30 @@ def test_the_page_is_refused_to_a_cashier(qtbot, app_styled, shop_db):
 
     with pytest.raises(PermissionDenied):
         RemindersDialog(auth.first_of_role("cashier"), Formatter("RUB", "ru_RU"))
+
+
+def test_a_long_list_shows_its_first_rows_and_says_how_many_there_are(qtbot, app_styled, shop_db):
+    from services.reach import reminders
+    from ui.formatting import Formatter
+    from ui.reminders_page import RemindersDialog
+
+    start = dt.date(2026, 12, 1)
+    many = [reminders.Reminder("birthday", f"00000000-0000-0000-0000-{n:012d}", f"Member {n}", None, None,
+                               start, f"00000000-0000-0000-0000-{n:012d}") for n in range(RemindersDialog.SHOWN + 20)]
+    asked = []
+
+    def due(days, *, now, sources, contacted):
+        asked.append((days, tuple(sources), contacted))
+        return reminders.Due(many, start, start + dt.timedelta(days=days), ["no_fit"])
+
+    page = RemindersDialog(auth.first_of_role("manager"), Formatter("RUB", "ru_RU"), due=due)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.table.rowCount() > 0, timeout=10_000)
+    assert page.table.rowCount() == RemindersDialog.SHOWN
+    status = page.status.text()
+    assert f"Reminders: {RemindersDialog.SHOWN + 20}," in status and f"The first {RemindersDialog.SHOWN}" in status
+    assert "No lifetime fit" in status
+    assert asked == [(14, ("occasion", "birthday", "overdue", "lapsing"), False)]
+    with qtbot.waitSignal(page.counted, timeout=10_000):
+        page.sources["overdue"].setChecked(False)
+    assert asked[-1] == (14, ("occasion", "birthday", "lapsing"), False)
