@@ -15,9 +15,11 @@ Four sources, each read in one SQL pass (no Python loop over the members, no que
   first (the likeliest to come back when asked); the medians for all members at once in
   numpy over the visits read in key order (a median per group is a sort away from SQL's
   window functions, which cost 5x as much here);
-- "lapsing": among the LAPSING_POOL members who brought the most, those whose P(alive) by
-  the KEPT lifetime fit (services.insights.lifetime; never fitted here) fell below
-  P_ALIVE_LOW; with no fit kept the source is skipped and a note says so.
+- "lapsing": members who came back at least once and were last seen within LAPSING_DAYS,
+  whose P(alive) today by the KEPT lifetime fit's parameters (services.insights.lifetime;
+  never fitted here) fell below P_ALIVE_LOW, computed for all of them at once from the same
+  read of the visits; with no fit kept the source is skipped and a note says so; a member
+  listed as overdue is not listed again here.
 
 Each reminder has a suggested offer (a sentence: what was bought for the occasion last
 time, else the goods the member buys most) and the member's last contact.  A reminder
@@ -51,7 +53,8 @@ OVERDUE_MIN_DAYS = 3
 OVERDUE_WINDOW_DAYS = 28
 OVERDUE_MAX_DAYS = 90
 P_ALIVE_LOW = 0.5
-LAPSING_POOL = 2_000
+LAPSING_DAYS = 365  # last seen within a year: still someone to win back
+LAPSING_MOST = 1_000
 TOP_GOODS = 2  # goods named in an offer
 
 NOTES = {  # why a source is left out: a code in the JSON, worded when shown
@@ -182,15 +185,33 @@ def _birthdays(start: dt.date, end: dt.date) -> list[Reminder]:
     return out
 
 
+@dataclasses.dataclass(frozen=True)
+class Visits:
+    """Every member with a visit up to a day, as arrays in one order: their ids (16 bytes), first
+    and last visit days (as _ordinal gives a day), visit days and usual interval (the median gap
+    in days between visit days, as services.insights.customers says it; NaN below MIN_GAPS gaps)."""
+
+    ids: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    visits: np.ndarray
+    usual: np.ndarray
+
+
 def usual_intervals(today: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every member with a visit up to `today`: their ids (16 bytes), usual interval (the median
-    gap in days between visit days, as services.insights.customers says it; NaN below MIN_GAPS
-    gaps) and last visit (as _ordinal gives a day)."""
+    """(ids, usual intervals, last visits) of every member with a visit up to `today` (see Visits)."""
+    found = visits_up_to(today)
+    return found.ids, found.usual, found.last
+
+
+def visits_up_to(today: dt.date) -> Visits:
+    """The members' visits up to `today`, read once for the overdue and the lapsing sources."""
     summary.refresh()  # the visits of what was sold since the summary last read the sales
     rows = db.execute_sql('SELECT member_id, CAST(julianday(day) AS INTEGER) FROM "visit" WHERE day <= ?'
                           " ORDER BY member_id, day", [today.isoformat()]).fetchall()  # the key's order: no sort
     if not rows:
-        return np.zeros(0, dtype=object), np.zeros(0), np.zeros(0)
+        empty = np.zeros(0)
+        return Visits(np.zeros(0, dtype=object), empty, empty, empty, empty)
     ids = np.empty(len(rows), dtype=object)
     ids[:] = [key for key, _ in rows]
     days = np.fromiter((day for _, day in rows), dtype=np.int64, count=len(rows))
@@ -209,15 +230,16 @@ def usual_intervals(today: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     middle_hi = np.where(enough, starts + counts // 2, 0)
     usual = np.where(enough, (gaps[middle_lo] + gaps[middle_hi]) / 2.0, np.nan) if len(gaps) else \
         np.full(members, np.nan)
-    last_row = np.append(np.nonzero(first)[0][1:] - 1, len(rows) - 1)
-    return ids[last_row], usual, days[last_row]
+    first_row = np.nonzero(first)[0]
+    last_row = np.append(first_row[1:] - 1, len(rows) - 1)
+    return Visits(ids[last_row], days[first_row], days[last_row], last_row - first_row + 1, usual)
 
 
-def _overdue(today: dt.date) -> list[Reminder]:
-    """One ordered pass over the `visit` summary (its key is (member, day), so no sort), the
+def _overdue(today: dt.date, found: Visits) -> list[Reminder]:
+    """From one ordered pass over the `visit` summary (its key is (member, day), so no sort), the
     medians worked out for all members at once (numpy: a sort by member and gap, the middle
-    ones picked by index), then the few overdue members' names, phones and cards by id."""
-    keys, usual, last = usual_intervals(today)
+    ones picked by index); then the few overdue members' names, phones and cards by id."""
+    keys, usual, last = found.ids, found.usual, found.last
     late = _ordinal(today) - last - usual
     with np.errstate(invalid="ignore"):
         due = ~np.isnan(usual) & (late >= np.maximum(OVERDUE_MIN_DAYS, usual / 2.0)) & (
@@ -255,8 +277,11 @@ def _people(keys: list[bytes]) -> dict[bytes, tuple[str, str | None, str | None]
     return found
 
 
-def _lapsing(notes: list[str]) -> list[Reminder]:
-    from services.insights import lifetime, slipping
+def _lapsing(today: dt.date, found: Visits, notes: list[str]) -> list[Reminder]:
+    """P(alive) today of every member who came back at least once, by the kept fit's parameters
+    (all at once, numpy), below P_ALIVE_LOW, last seen within LAPSING_DAYS; the most recently
+    fallen (highest P(alive)) first, at most LAPSING_MOST."""
+    from services.insights import btyd, lifetime
 
     kept = lifetime.cached()
     if kept is None:
@@ -265,12 +290,20 @@ def _lapsing(notes: list[str]) -> list[Reminder]:
     if kept.model is None:
         notes.append("fit_empty")
         return []
+    x = found.visits - 1
+    alive = btyd.p_alive(kept.model, x, found.last - found.first, _ordinal(today) - found.first)
+    recent = found.last >= _ordinal(today) - LAPSING_DAYS
+    chosen = np.nonzero((x > 0) & recent & (alive < P_ALIVE_LOW))[0]
+    chosen = chosen[np.argsort(-alive[chosen], kind="stable")][:LAPSING_MOST]
+    people = _people([bytes(found.ids[g]) for g in chosen])
     out = []
-    for row in slipping.slipping(kept, pool=LAPSING_POOL, limit=LAPSING_POOL):
-        if row["p_alive"] >= P_ALIVE_LOW:
-            continue
-        out.append(Reminder("lapsing", row["id"], row["name"], row["card"], row["phone"],
-                            dt.date.fromisoformat(row["last_visit"]), row["id"], p_alive=row["p_alive"]))
+    for g in chosen:
+        key = bytes(found.ids[g])
+        name, card, phone = people.get(key, ("", None, None))
+        member_id = str(uuid.UUID(bytes=key))
+        out.append(Reminder("lapsing", member_id, name, card, phone,
+                            dt.date.fromordinal(int(found.last[g]) - _JULIAN), member_id,
+                            p_alive=round(float(alive[g]), 4)))
     return out
 
 
@@ -313,10 +346,12 @@ def due(days: int = DEFAULT_DAYS, *, now: dt.datetime | None = None, sources: It
         found += _occasions(start, end)
     if "birthday" in chosen:
         found += _birthdays(start, end)
+    visits = visits_up_to(start) if chosen & {"overdue", "lapsing"} else None
     if "overdue" in chosen:
-        found += _overdue(start)
+        found += _overdue(start, visits)
     if "lapsing" in chosen:
-        found += _lapsing(notes)
+        overdue = {r.member_id for r in found if r.kind == "overdue"}  # one reason to call is enough
+        found += [r for r in _lapsing(start, visits, notes) if r.member_id not in overdue]
 
     done: set[tuple[str, str, str]] = set()
     for source in chosen:

@@ -199,3 +199,25 @@ def test_the_usual_interval_of_every_member_is_the_profiles(shop, flowers):
         expected = want["usual_interval_days"] if want["visits"] - 1 >= reminders.MIN_GAPS else None
         assert got[someone.id.bytes] == expected, someone.name
     assert sum(v is not None for v in got.values()) >= 5  # most had enough visits to have an interval
+
+
+def test_lapsing_is_p_alive_by_the_kept_fit_as_the_members_page_has_it(shop, flowers):
+    from services.insights import btyd, lifetime
+
+    today = dt.date(2026, 12, 1)
+    steady, gone, once, long_gone = (member(name, shop["cashier"]) for name in ("Steady", "Gone", "Once", "Long gone"))
+    for week in range(10):
+        sell(steady, [flowers["Milk"]], shop["cashier"], at(today - dt.timedelta(days=70 - 7 * week)))
+        sell(gone, [flowers["Tulips"]], shop["cashier"], at(today - dt.timedelta(days=300 - 7 * week)))
+        sell(long_gone, [flowers["Milk"]], shop["cashier"], at(today - dt.timedelta(days=700 - 7 * week)))
+    sell(once, [flowers["Card"]], shop["cashier"], at(today - dt.timedelta(days=200)))
+    lifetime.store(lifetime.Fit(at=today, members=4, repeat_members=3, model=btyd.BgNbd(0.8, 12.0, 0.6, 3.0),
+                                spend=None, margin_percent=100.0, margin_source="default", summary=None,
+                                holdout=None))
+    found = reminders.due(14, now=at(today), sources=["lapsing"])
+    assert found.notes == []
+    assert [(r.name, r.day) for r in found] == [("Gone", today - dt.timedelta(days=237))]  # its last visit
+    assert found[0].p_alive == lifetime.outlook(gone, now=at(today))["p_alive"] < reminders.P_ALIVE_LOW
+    assert lifetime.outlook(steady, now=at(today))["p_alive"] > reminders.P_ALIVE_LOW  # still coming
+    assert lifetime.outlook(long_gone, now=at(today))["p_alive"] < reminders.P_ALIVE_LOW  # but over a year ago
+    assert "welcome-back" in found[0].suggested_offer and "Tulips" in found[0].suggested_offer
