@@ -12,7 +12,7 @@ import datetime as dt
 from html import escape
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -196,7 +196,11 @@ class RemindersDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        self.days.valueChanged.connect(self.refresh)
+        self.typing = QTimer(self)  # the days typed digit by digit: counted once they settle
+        self.typing.setSingleShot(True)
+        self.typing.setInterval(400)
+        self.typing.timeout.connect(self.refresh)
+        self.days.valueChanged.connect(lambda _value: self.typing.start())
         self.refresh()
 
     def chosen_sources(self) -> list[str]:

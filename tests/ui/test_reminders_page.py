@@ -168,3 +168,23 @@ def test_a_long_list_shows_its_first_rows_and_says_how_many_there_are(qtbot, app
     with qtbot.waitSignal(page.counted, timeout=10_000):
         page.sources["overdue"].setChecked(False)
     assert asked[-1] == (14, ("occasion", "birthday", "lapsing"), False)
+
+
+def test_days_typed_digit_by_digit_are_counted_once(qtbot, app_styled, shop_db):
+    from services.reach import reminders
+    from ui.formatting import Formatter
+    from ui.reminders_page import RemindersDialog
+
+    asked = []
+
+    def due(days, *, now, sources, contacted):
+        asked.append(days)
+        return reminders.Due([], dt.date(2026, 12, 1), dt.date(2026, 12, 1) + dt.timedelta(days=days), [])
+
+    page = RemindersDialog(auth.first_of_role("owner"), Formatter("RUB", "ru_RU"), due=due)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.status.text().startswith("Reminders: 0"), timeout=10_000)  # the first shown
+    with qtbot.waitSignal(page.counted, timeout=10_000):
+        page.days.setValue(3)
+        page.days.setValue(30)
+    assert asked == [14, 30] and not page.typing.isActive()  # 3 was never counted, nothing more waits
