@@ -75,10 +75,13 @@ class OccasionDialog(QDialog):
     A date that does not exist is said here and the dialog stays open."""
 
     def __init__(self, member: Member, today: dt.date,
-                 save: Callable[[str, int, int, int | None, str], Occasion], parent: QWidget | None = None) -> None:
+                 save: Callable[[str, int, int, int | None, str], Occasion], parent: QWidget | None = None, *,
+                 occasion: Occasion | None = None, remove: Callable[[], None] | None = None) -> None:
+        """`occasion`: one to change (its values shown); `remove`: offered as a button when given."""
         super().__init__(parent)
         self.save = save
         self.saved: Occasion | None = None
+        self.removed = False
         self.setWindowTitle(_("Occasion for %1").replace("%1", member.name))
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
@@ -96,6 +99,10 @@ class OccasionDialog(QDialog):
         self.for_whom = QLineEdit(self)
         self.for_whom.setMaxLength(occasions.FOR_WHOM_MAX)
         self.for_whom.setPlaceholderText(_("e.g. Marina, mother, colleagues"))
+        if occasion is not None:
+            self.kind.setCurrentIndex(max(0, self.kind.findData(occasion.kind)))
+            self.date.setText(day_month(occasion) + (f".{occasion.year}" if occasion.year else ""))
+            self.for_whom.setText(occasion.for_whom)
         form.addRow(_("Occasion"), self.kind)
         form.addRow(_("Date"), self.date)
         form.addRow(_("For whom"), self.for_whom)
@@ -113,8 +120,22 @@ class OccasionDialog(QDialog):
         box.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
+        if remove is not None:
+            gone = box.addButton(_("Remove occasion"), QDialogButtonBox.ButtonRole.DestructiveRole)
+            gone.setAutoDefault(False)
+            gone.clicked.connect(lambda: self._remove(remove))
         layout.addWidget(box)
         self.for_whom.setFocus()
+
+    def _remove(self, remove: Callable[[], None]) -> None:
+        try:
+            remove()
+        except InputError as exc:
+            self.error.setText(user_message(exc))
+            self.error.show()
+            return
+        self.removed = True
+        super().accept()
 
     def accept(self) -> None:
         try:

@@ -189,10 +189,14 @@ class RemindersDialog(QDialog):
         self.member_button = QPushButton(_("Open member"), self)
         self.member_button.setEnabled(False)
         self.member_button.clicked.connect(lambda: self.open_member(self.table.currentRow()))
+        self.occasion_button = QPushButton(_("Change occasion…"), self)
+        self.occasion_button.setEnabled(False)
+        self.occasion_button.clicked.connect(lambda: self.change_occasion(self.table.currentRow()))
         close = QPushButton(_("Close"), self)
         close.clicked.connect(self.reject)
         buttons.addWidget(self.contacted_button)
         buttons.addWidget(self.member_button)
+        buttons.addWidget(self.occasion_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
@@ -257,6 +261,7 @@ class RemindersDialog(QDialog):
         chosen = 0 <= self.table.currentRow() < len(self.rows) and bool(self.table.selectedItems())
         self.contacted_button.setEnabled(chosen)
         self.member_button.setEnabled(chosen)
+        self.occasion_button.setEnabled(chosen and self.rows[self.table.currentRow()].kind == "occasion")
 
     def contact(self, row: int) -> QDialog | None:
         if not 0 <= row < len(self.rows):
@@ -265,6 +270,26 @@ class RemindersDialog(QDialog):
         dialog.accepted.connect(self.refresh)
         dialog.open()
         self.contact_dialog = dialog
+        return dialog
+
+    def change_occasion(self, row: int) -> QDialog | None:
+        """The occasion's kind, date and whom it is for changed, or the occasion removed."""
+        if not 0 <= row < len(self.rows) or self.rows[row].kind != "occasion":
+            return None
+        from models.schema import Member
+        from services.reach import occasions
+        from ui.occasion_dialog import OccasionDialog
+
+        r = self.rows[row]
+        occasion = occasions.get(r.source_id)
+        dialog = OccasionDialog(
+            Member.get_by_id(r.member_id), r.day,
+            lambda kind, month, day, year, whom: occasions.edit(
+                r.source_id, kind=kind, month=month, day=day, year=year, for_whom=whom, now=self.now()),
+            self, occasion=occasion, remove=lambda: occasions.remove(r.source_id, now=self.now()))
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        self.occasion_dialog = dialog
         return dialog
 
     def open_member(self, row: int) -> QDialog | None:

@@ -188,3 +188,39 @@ def test_days_typed_digit_by_digit_are_counted_once(qtbot, app_styled, shop_db):
         page.days.setValue(3)
         page.days.setValue(30)
     assert asked == [14, 30] and not page.typing.isActive()  # 3 was never counted, nothing more waits
+
+
+def test_an_occasion_is_changed_and_removed_from_the_page(qtbot, app_styled, shop_db):
+    from models.schema import utcnow
+    from services.reach import occasions
+    from ui.formatting import Formatter
+    from ui.reminders_page import RemindersDialog
+
+    member, _card = _member_with_card()
+    fmt = Formatter("RUB", "ru_RU")
+    soon = fmt.shop_now(utcnow()).date() + dt.timedelta(days=3)
+    made = occasions.add(member, "name_day", soon.month, soon.day, for_whom="Ira")
+    page = RemindersDialog(auth.first_of_role("manager"), fmt)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: any(r.source_id == str(made.id) for r in page.rows), timeout=20_000)
+    row = next(i for i, r in enumerate(page.rows) if r.source_id == str(made.id))
+    page.table.selectRow(row)
+    assert page.occasion_button.isEnabled()
+    dialog = page.change_occasion(row)
+    assert (dialog.kind.currentData(), dialog.date.text(), dialog.for_whom.text()) == (
+        "name_day", f"{soon:%d.%m}", "Ira")
+    dialog.for_whom.setText("Irina")
+    dialog.date.setText(f"{soon + dt.timedelta(days=1):%d.%m}.1990")
+    with qtbot.waitSignal(page.counted, timeout=20_000):
+        dialog.accept()
+    changed = occasions.get(made.id)
+    assert (changed.for_whom, changed.day, changed.year) == ("Irina", (soon + dt.timedelta(days=1)).day, 1990)
+    row = next(i for i, r in enumerate(page.rows) if r.source_id == str(made.id))
+    dialog = page.change_occasion(row)
+    from PySide6.QtWidgets import QPushButton
+
+    remove = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Remove occasion")
+    with qtbot.waitSignal(page.counted, timeout=20_000):
+        remove.click()
+    assert dialog.removed
+    assert not any(r.source_id == str(made.id) for r in page.rows) and occasions.of_member(member) == []
