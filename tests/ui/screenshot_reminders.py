@@ -125,9 +125,10 @@ def render(folder: Path, language: str = "ru") -> list[Path]:
         page.setMaximumSize(16_777_215, 16_777_215)
         page.resize(1366, 768)
         page.show()
-        shot(page, "reminders")
+        settle()
         row = next((i for i, r in enumerate(page.rows) if r.kind == "occasion"), 0)
         page.table.selectRow(row)
+        shot(page, "reminders")
         contact = page.contact(row)
         if contact is not None:
             contact.resize(520, contact.sizeHint().height())
