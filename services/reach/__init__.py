@@ -1,0 +1,1 @@
+"""Reaching each customer: occasions, reminders, contacts, offers, feedback, consent (issue 14)."""
