@@ -1,0 +1,1 @@
+"""Reaching each customer: occasions, offers, feedback, consent, campaigns (issue 14)."""
