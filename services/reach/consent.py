@@ -8,10 +8,12 @@ shares them with every till (services.hub.apply), so a withdrawal made in one sh
 every shop: pulled rows are added to the history, and the latest row still decides.
 
 The old flag `Member.marketing_consent` ("agrees to receive offers") means consent on SMS
-and e-mail: step 16 turned every set flag into those two rows, and a member with no row for
-SMS or e-mail (registered or imported with the flag alone) has the flag's answer there.
-Whenever a channel is recorded here the flag is set again to "SMS or e-mail granted", so
-the two never disagree.  Calls and messengers need a row of their own.
+and e-mail: step 16 turned every set flag into those two rows, and a member with no row at all
+(registered or imported with the flag alone) has the flag's answer on SMS and e-mail.  The
+first channel recorded for such a member first writes the flag's grants down (source "flag"),
+so from then on the rows alone decide; and whenever a channel is recorded the flag is set
+again to "SMS or e-mail granted", so the two never disagree.  Calls and messengers need a
+row of their own.
 """
 from __future__ import annotations
 
@@ -106,10 +108,12 @@ def states(member_ids: Iterable[uuid.UUID | bytes]) -> dict[bytes, Reach]:
         if mid not in flags:
             continue
         flag, _created = flags[mid]
+        recorded = any((mid, channel) in latest for channel in CHANNELS)
         channels = {}
         for channel in CHANNELS:
             found = latest.get((mid, channel))
-            if found is None:  # nothing recorded: the old flag speaks for SMS and e-mail
+            if found is None:  # nothing recorded at all: the old flag speaks for SMS and e-mail
+                flag = flag and not recorded
                 found = ChannelConsent(channel, flag and channel in FLAG_CHANNELS, None, "flag" if flag else "")
             channels[channel] = found
         preferred, most = prefs.get(mid, (None, None))
@@ -147,6 +151,19 @@ def _keep_flag(member_id: uuid.UUID, now: dt.datetime) -> None:
         outbox.record("member", row_dict(Member.get_by_id(member_id)))
 
 
+def _settle_flag(member_id: uuid.UUID, reach: Reach) -> None:
+    """Before a member's first recorded channel, what the old flag granted is written down (source
+    "flag", dated when the member was last changed): from then on the rows alone decide."""
+    for channel in FLAG_CHANNELS:
+        held = reach.channels[channel]
+        if held.granted and held.at is None:
+            updated = Member.get_by_id(member_id).updated_at
+            row = dict(id=new_id(), member=member_id, channel=channel, granted=True, source="flag",
+                       created_at=updated, staff=None, staff_name="")
+            insert_rows(Consent, [row])
+            outbox.record("consent", as_columns(Consent, row))
+
+
 def record(member: Member | uuid.UUID, changes: dict[str, bool], *, source: str, actor: Staff | None,
            now: dt.datetime | None = None) -> int:
     """Grant or withdraw channels: a row for each channel whose consent changes (none for one
@@ -160,12 +177,10 @@ def record(member: Member | uuid.UUID, changes: dict[str, bool], *, source: str,
     written = 0
     with write_transaction():
         before = state(member_id)
+        _settle_flag(member_id, before)
         for channel, granted in changes.items():
-            current = before.channels[channel]
-            if current.granted == bool(granted) and current.at is not None:
-                continue
-            if current.granted == bool(granted) and not granted:
-                continue  # never granted: nothing to withdraw
+            if before.channels[channel].granted == bool(granted):
+                continue  # already so (a grant by the flag is written down just above)
             _write_consent(member_id, channel, bool(granted), source, actor, now)
             written += 1
         if written:
@@ -237,6 +252,7 @@ def erase_personal(member_id: uuid.UUID, *, now: dt.datetime) -> None:
     member_id = uuid.UUID(str(member_id))
     with write_transaction():
         reach = state(member_id)
+        _settle_flag(member_id, reach)
         for channel, held in reach.channels.items():
             if held.granted:
                 _write_consent(member_id, channel, False, "erase", None, now)
