@@ -180,3 +180,13 @@ def test_personal_data_names_the_campaigns_and_coupons(shop, offer, tmp_path):
     data = campaigns.personal_data(member.id)
     assert data["campaigns"][0]["campaign"] == "Spring" and len(data["campaigns"][0]["coupon"]) == 8
     assert consent.personal_data(member.id)["messages"][0]["message"] == data["campaigns"][0]["coupon"]
+
+
+def test_the_command_line_offers_the_services_lists_kinds_and_channels():
+    import main
+    from models.schema import CHANNELS
+    from services.reach import segment_export
+
+    assert main.REACH_LISTS == segment_export.LISTS
+    assert main.CAMPAIGN_KINDS == campaigns.KINDS
+    assert main.REACH_CHANNELS == CHANNELS
