@@ -796,6 +796,8 @@ class CashierWindow(QMainWindow):
         if auth.may(self.staff, "view_figures"):  # the owner's first question: does the programme pay?
             menu.addAction(_("Reports: figures, customers, who is slipping away…"), lambda: self._act(self.open_reports))
             menu.addSeparator()
+        if auth.may(self.staff, "run_campaigns"):  # greetings and offers, with each member's consent
+            menu.addAction(_("Campaigns: greetings, offers, lists for sending…"), lambda: self._act(self.open_campaigns))
         menu.addAction(_("Receipts: reprint, save, return…"), lambda: self._act(self.open_receipts))
         menu.addAction(_("Membership cards…"), lambda: self._act(self.open_cards))
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
@@ -892,6 +894,11 @@ class CashierWindow(QMainWindow):
         auth.require(self.staff, "view_figures")
         self._show(ReportsDialog(self.staff, self.fmt, self.resources, self, clock=self.now,
                                  sources=self.report_sources))  # type: ignore[arg-type]
+
+    def open_campaigns(self) -> None:
+        from ui.campaigns_page import CampaignsDialog
+
+        self._show(CampaignsDialog(self.staff, self.fmt, self, now=self.now))
 
     def open_audit_log(self) -> None:
         from ui.audit_page import AuditLogDialog
