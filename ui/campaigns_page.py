@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from models.schema import CHANNELS, Campaign, Member, Staff, utcnow
 from services.core.errors import InputError
-from services.core.messages import _
+from services.core.messages import _, pgettext
 from services.insights import segments
 from services.programme.rules import active_rules
 from services.reach import campaigns, segment_export
@@ -102,7 +102,7 @@ class CampaignForm(QDialog):
         self.days = QSpinBox(self)
         self.days.setRange(1, campaigns.COUPON_DAYS_MAX)
         self.days.setValue(14)
-        self.days.setSuffix(" " + _("days"))
+        self.days.setSuffix(" " + pgettext("CampaignForm", "days"))
         self.preview = QLabel(self)
         self.preview.setWordWrap(True)
         self.preview.setObjectName("Preview")

@@ -190,3 +190,20 @@ def test_the_command_line_offers_the_services_lists_kinds_and_channels():
     assert main.REACH_LISTS == segment_export.LISTS
     assert main.CAMPAIGN_KINDS == campaigns.KINDS
     assert main.REACH_CHANNELS == CHANNELS
+
+
+@pytest.mark.parametrize("lang", ["ru", "ro"])
+def test_the_default_templates_translated_keep_only_known_placeholders(lang):
+    """The window's default messages (ui/campaigns_page.default_template) are translated texts: each
+    translation must still pass the template's check, or a new campaign would be refused."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[3] / "resources" / "translations" / lang / "LC_MESSAGES" / "loyaltill.po"
+    with open(path, "rb") as handle:
+        catalogue = read_po(handle)
+    defaults = [m for m in catalogue if isinstance(m.id, str) and m.id.startswith("{first_name}, ")]
+    assert len(defaults) == 7
+    for message in defaults:
+        assert campaigns.check_template(message.string, with_coupon=False) == message.string.strip()
