@@ -113,7 +113,7 @@ class CampaignForm(QDialog):
         form.addRow(_("Name"), self.name)
         form.addRow(_("Kind"), self.kind)
         form.addRow("", self.when)
-        form.addRow(_("To"), self.segment)
+        form.addRow(pgettext("campaign", "To"), self.segment)
         form.addRow(_("Channel"), self.channel)
         form.addRow(_("Message"), self.template)
         form.addRow("", hint)
@@ -154,7 +154,7 @@ class CampaignForm(QDialog):
             if self.sample is not None:
                 text = campaigns.preview(self.template.toPlainText(), with_coupon=with_coupon, name=self.sample.name,
                                          points=self.sample.balance)
-                text = _("For %1:").replace("%1", self.sample.name) + "\n" + text
+                text = _("Member: %1").replace("%1", self.sample.name) + "\n" + text
             else:
                 text = campaigns.preview(self.template.toPlainText(), with_coupon=with_coupon)
         except InputError as exc:
@@ -212,7 +212,7 @@ class CampaignsDialog(QDialog):
         layout.addLayout(top)
         body = QHBoxLayout()
         self.table = QTableWidget(0, 5, self)
-        self.table.setHorizontalHeaderLabels([_("Campaign"), _("Kind"), _("To"), _("Channel"), _("Created")])
+        self.table.setHorizontalHeaderLabels([_("Campaign"), _("Kind"), pgettext("campaign", "To"), _("Channel"), _("Created")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
