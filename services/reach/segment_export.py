@@ -26,6 +26,7 @@ from services.core.errors import InputError
 from services.core.messages import _
 from services.core.storage import write_transaction
 from services.insights import basis, segments
+from services.imports.files import xlsx_text
 from services.insights.export import Column, write_table
 from services.journal import audit
 from services.reach import consent
@@ -157,6 +158,13 @@ def choose(member_ids: Sequence[uuid.UUID], channel: str, *, now: dt.datetime) -
     return chosen, counts
 
 
+def sheet_title(label: str) -> str:
+    """A campaign's name as a workbook's sheet title: without the characters a sheet's name may not
+    hold ([ ] : * ? / \\), which would stop the file being written."""
+    text = "".join(" " if ch in "[]:*?/\\" else ch for ch in xlsx_text(label))
+    return " ".join(text.split())[:31].strip() or "List"
+
+
 def columns(channel: str, extra: Sequence[Column] = ()) -> list[Column]:
     address = ("address", _("E-mail") if channel == "email" else _("Phone"), "text")
     return [("name", _("Name"), "text"), ("first_name", _("First name"), "text"), address,
@@ -183,7 +191,7 @@ def send(recipients: list[Recipient], channel: str, out: Path | str, *, actor: S
         table = [{"name": r.name, "first_name": r.first_name, "address": r.address, "card": r.card,
                   "points": r.points, **r.extra} for r in recipients]
         path = write_table(table, columns(channel, extra), out, currency=info.currency, locale=info.locale,
-                           title=label)
+                           title=sheet_title(label))
     return path
 
 

@@ -152,3 +152,27 @@ def test_each_member_is_counted_once_by_the_first_reason_that_applies(shop, tmp_
     segment_export.send(chosen, "sms", tmp_path / "p.csv", actor=shop["manager"], now=NOW)
     assert MessageLog.select().count() - before == len(chosen)
     assert len(_rows(tmp_path / "p.csv")) == 1 + len(chosen)
+
+
+@given(name=st.text(min_size=1, max_size=60))
+def test_any_campaign_name_makes_a_sheet_title_a_workbook_takes(name):
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    from services.imports.files import xlsx_text
+
+    title = segment_export.sheet_title(name)
+    assert title and xlsx_text(title) == title and len(title) <= 31
+    book.create_sheet(title=title)
+
+
+def test_a_campaign_named_with_slashes_and_brackets_exports_to_xlsx(shop, tmp_path):
+    import openpyxl
+
+    from services.reach import campaigns
+
+    _member(shop, "Anna", "+79990000041", channels=["sms"])
+    campaign = campaigns.create("8/3: [VIP]*?", "march_8", "all", "sms", "{first_name}!", actor=shop["owner"], now=NOW)
+    result = campaigns.export(campaign, tmp_path / "c.xlsx", actor=shop["owner"], now=NOW)
+    assert result["exported"] == 1
+    assert openpyxl.load_workbook(tmp_path / "c.xlsx").active["F2"].value == "Anna!"
