@@ -32,6 +32,7 @@ from models.schema import (
     CHANNELS, Campaign, CampaignMember, CouponRedemption, IssuedCoupon, MessageLog, Sale, SaleLine, Staff, new_id, utcnow,
 )
 from services.core.errors import InputError, NotFound
+from services.core.messages import _
 from services.core.serialize import as_columns
 from services.core.storage import write_transaction
 from services.journal import outbox
@@ -169,10 +170,12 @@ def listing() -> list[Campaign]:
     return list(Campaign.select().order_by(Campaign.created_at.desc()))
 
 
-def _coupon_code() -> str:
+def _coupon_code(taken: set[str]) -> str:
+    """A new code (8 of 23 letters and digits: 7.8·10^10), not used before nor in this batch."""
     while True:
-        code = "".join(secrets.choice(COUPON_ALPHABET) for _ in range(8))
-        if not IssuedCoupon.select().where(IssuedCoupon.code == code).exists():
+        code = "".join(secrets.choice(COUPON_ALPHABET) for _n in range(8))
+        if code not in taken and not IssuedCoupon.select().where(IssuedCoupon.code == code).exists():
+            taken.add(code)
             return code
 
 
@@ -193,32 +196,29 @@ def export(campaign: Campaign, out: Path | str, *, actor: Staff | None, now: dt.
     fresh = [m for m in listed if m.bytes not in done]
     chosen, counts = segment_export.choose(fresh, campaign.channel, now=now)
     expires = now + dt.timedelta(days=campaign.coupon_days) if campaign.promotion and campaign.coupon_days else None
-    issued = 0
+    members, coupons, taken = [], [], set()
+    for r in chosen:  # the codes and messages first: the file is written before anything is stored
+        code, coupon_id = "", None
+        if expires is not None:
+            code, coupon_id = _coupon_code(taken), new_id()
+            coupons.append(dict(id=coupon_id, code=code, promotion=campaign.promotion, member=r.id, sale=None,
+                                created_at=now, expires_at=expires, used_sale=None))
+        members.append(dict(id=new_id(), campaign=campaign.id, member=r.id, coupon=coupon_id, created_at=now))
+        r.extra = {"message": render(campaign.template, r, code), "coupon": code}
 
-    def fill(recipients: list[Recipient]) -> None:
-        nonlocal issued
-        members, coupons = [], []
-        for r in recipients:
-            code = ""
-            coupon_id = None
-            if expires is not None:
-                code, coupon_id = _coupon_code(), new_id()
-                coupons.append(dict(id=coupon_id, code=code, promotion=campaign.promotion, member=r.id, sale=None,
-                                    created_at=now, expires_at=expires, used_sale=None))
-            members.append(dict(id=new_id(), campaign=campaign.id, member=r.id, coupon=coupon_id, created_at=now))
-            r.extra = {"message": render(campaign.template, r, code), "coupon": code}
+    def store() -> None:
+        """Inside the log's transaction (a code taken meanwhile, or the member sent it by another
+        export meanwhile, fails on the unique index and nothing is kept)."""
         if coupons:
             insert_rows(IssuedCoupon, coupons)
             outbox.record_many("issued_coupon", [as_columns(IssuedCoupon, c) for c in coupons])
         if members:
             insert_rows(CampaignMember, members)
-        issued = len(coupons)
-
-    from services.core.messages import _
 
     extra = [("message", _("Message"), "text")] + ([("coupon", _("Coupon"), "text")] if expires else [])
     path = segment_export.send(chosen, campaign.channel, out, actor=actor, now=now, label=campaign.name,
-                               campaign_id=campaign.id, extra=extra, before_write=fill)
+                               campaign_id=campaign.id, extra=extra, records=store)
+    issued = len(coupons)
     return {"exported": len(chosen), **counts, "skipped_already_sent": len(listed) - len(fresh),
             "listed": len(listed), "coupons": issued, "file": str(path)}
 

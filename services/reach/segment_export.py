@@ -173,26 +173,37 @@ def columns(channel: str, extra: Sequence[Column] = ()) -> list[Column]:
 
 def send(recipients: list[Recipient], channel: str, out: Path | str, *, actor: Staff | None, now: dt.datetime,
          label: str = "export", campaign_id: uuid.UUID | None = None, extra: Sequence[Column] = (),
-         before_write: Callable[[list[Recipient]], None] | None = None, message_key: str = "message") -> Path:
-    """Log each recipient and write the file, in one transaction (call inside it or not).
-    `before_write` fills each recipient's `extra` (a campaign's coupon and message) first."""
+         records: Callable[[], None] | None = None, message_key: str = "message") -> Path:
+    """Write the file, then log each recipient (and `records`: a campaign's coupons) and put the file
+    in place, in one transaction: a file that cannot be written logs nothing, and a log that cannot
+    be written leaves no file.  The file is written first, beside the target, with no lock held:
+    20,000 members take ~17 s as XLSX (openpyxl), ~2 s as CSV, and sales must go on meanwhile."""
     info = shop_info()
-    with write_transaction():
-        if before_write is not None:
-            before_write(recipients)
-        rows = [dict(id=new_id(), member=r.id, campaign=campaign_id, label=label, channel=channel, address=r.address,
-                     message=str(r.extra.get(message_key, "")), created_at=now,
-                     staff=actor.id if actor else None, staff_name=actor.name if actor else "")
-                for r in recipients]
-        if rows:
-            insert_rows(MessageLog, rows)
-        audit.record("messages_exported", actor, target=label, now=now, channel=channel, members=len(rows),
-                     file=Path(out).name)
-        table = [{"name": r.name, "first_name": r.first_name, "address": r.address, "card": r.card,
-                  "points": r.points, **r.extra} for r in recipients]
-        path = write_table(table, columns(channel, extra), out, currency=info.currency, locale=info.locale,
-                           title=sheet_title(label))
-    return path
+    out = Path(out)
+    table = [{"name": r.name, "first_name": r.first_name, "address": r.address, "card": r.card,
+              "points": r.points, **r.extra} for r in recipients]
+    beside = out.with_name(f".{out.stem}.{uuid.uuid4().hex[:8]}.sending{out.suffix}")
+    write_table(table, columns(channel, extra), beside, currency=info.currency, locale=info.locale,
+                title=sheet_title(label))
+    try:
+        with write_transaction():
+            if records is not None:
+                records()
+            rows = [dict(id=new_id(), member=r.id, campaign=campaign_id, label=label, channel=channel,
+                         address=r.address, message=str(r.extra.get(message_key, "")), created_at=now,
+                         staff=actor.id if actor else None, staff_name=actor.name if actor else "")
+                    for r in recipients]
+            if rows:
+                insert_rows(MessageLog, rows)
+            audit.record("messages_exported", actor, target=label, now=now, channel=channel, members=len(rows),
+                         file=out.name)
+            try:
+                beside.replace(out)
+            except OSError as exc:
+                raise InputError("report_write", path=str(out), reason=exc.strerror or str(exc)) from None
+    finally:
+        beside.unlink(missing_ok=True)
+    return out
 
 
 def export(list_name: str, channel: str, out: Path | str, *, actor: Staff | None, now: dt.datetime | None = None,

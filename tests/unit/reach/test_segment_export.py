@@ -176,3 +176,29 @@ def test_a_campaign_named_with_slashes_and_brackets_exports_to_xlsx(shop, tmp_pa
     result = campaigns.export(campaign, tmp_path / "c.xlsx", actor=shop["owner"], now=NOW)
     assert result["exported"] == 1
     assert openpyxl.load_workbook(tmp_path / "c.xlsx").active["F2"].value == "Anna!"
+
+
+def test_the_file_is_written_with_no_lock_held_and_a_failed_log_leaves_no_file(shop, tmp_path, monkeypatch):
+    from models import db
+
+    _member(shop, "Anna", "+79990000051", channels=["sms"])
+    seen = []
+    real = segment_export.write_table
+
+    def watching(*args, **kwargs):
+        seen.append(db.obj.in_transaction())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(segment_export, "write_table", watching)
+    chosen, _counts = segment_export.choose(segment_export.list_members("all", now=NOW), "sms", now=NOW)
+    out = tmp_path / "x.xlsx"
+
+    def refused() -> None:
+        raise InputError("reach_campaign_name")
+
+    with pytest.raises(InputError):
+        segment_export.send(chosen, "sms", out, actor=shop["manager"], now=NOW, records=refused)
+    assert seen == [False]  # sales go on while a big list is written
+    assert list(tmp_path.iterdir()) == [] and MessageLog.select().count() == 0
+    segment_export.send(chosen, "sms", out, actor=shop["manager"], now=NOW)
+    assert [p.name for p in tmp_path.iterdir()] == ["x.xlsx"] and MessageLog.select().count() == 1
