@@ -191,7 +191,9 @@ def test_the_file_is_written_with_no_lock_held_and_a_failed_log_leaves_no_file(s
 
     monkeypatch.setattr(segment_export, "write_table", watching)
     chosen, _counts = segment_export.choose(segment_export.list_members("all", now=NOW), "sms", now=NOW)
-    out = tmp_path / "x.xlsx"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "x.xlsx"
 
     def refused() -> None:
         raise InputError("reach_campaign_name")
@@ -199,6 +201,6 @@ def test_the_file_is_written_with_no_lock_held_and_a_failed_log_leaves_no_file(s
     with pytest.raises(InputError):
         segment_export.send(chosen, "sms", out, actor=shop["manager"], now=NOW, records=refused)
     assert seen == [False]  # sales go on while a big list is written
-    assert list(tmp_path.iterdir()) == [] and MessageLog.select().count() == 0
+    assert list(folder.iterdir()) == [] and MessageLog.select().count() == 0
     segment_export.send(chosen, "sms", out, actor=shop["manager"], now=NOW)
-    assert [p.name for p in tmp_path.iterdir()] == ["x.xlsx"] and MessageLog.select().count() == 1
+    assert [p.name for p in folder.iterdir()] == ["x.xlsx"] and MessageLog.select().count() == 1
