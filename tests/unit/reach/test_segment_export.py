@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -204,3 +205,17 @@ def test_the_file_is_written_with_no_lock_held_and_a_failed_log_leaves_no_file(s
     assert list(folder.iterdir()) == [] and MessageLog.select().count() == 0
     segment_export.send(chosen, "sms", out, actor=shop["manager"], now=NOW)
     assert [p.name for p in folder.iterdir()] == ["x.xlsx"] and MessageLog.select().count() == 1
+
+
+def test_the_slipping_list_reads_the_lifetime_model_and_rfm_lists_their_segment(demo_db, tmp_path):
+    """On the demo (a few months of sales) the model is cheap to fit: the list is who it finds slipping,
+    each a member; an RFM list is segment_members' own order."""
+    from models.schema import utcnow
+    from services.insights import segments
+
+    now = utcnow()
+    slipping = segment_export.list_members("slipping", now=now)
+    assert slipping and all(Member.get_or_none(Member.id == m) is not None for m in slipping)
+    for name in ("champions", "lost"):
+        assert segment_export.list_members(name, now=now) == [
+            uuid.UUID(r["id"]) for r in segments.segment_members(name, now=now)]
