@@ -177,11 +177,11 @@ def record(member: Member | uuid.UUID, changes: dict[str, bool], *, source: str,
     written = 0
     with write_transaction():
         before = state(member_id)
-        _settle_flag(member_id, before)
-        for channel, granted in changes.items():
-            if before.channels[channel].granted == bool(granted):
-                continue  # already so (a grant by the flag is written down just above)
-            _write_consent(member_id, channel, bool(granted), source, actor, now)
+        changed = [(c, bool(g)) for c, g in changes.items() if before.channels[c].granted != bool(g)]
+        if changed:
+            _settle_flag(member_id, before)  # what the flag granted, written down before the first change
+        for channel, granted in changed:
+            _write_consent(member_id, channel, granted, source, actor, now)
             written += 1
         if written:
             _keep_flag(member_id, now)

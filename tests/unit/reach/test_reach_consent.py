@@ -140,3 +140,17 @@ def test_personal_data_and_erase(shop):
     assert not any(c["granted"] for c in after["consent"]["channels"].values())
     assert after["messages"][0]["address"] == "" and after["messages"][0]["message"] == ""
     assert after["messages"][0]["at"] == data["messages"][0]["at"]  # the date stays: the counts need it
+
+
+def test_saving_unchanged_consent_writes_nothing(shop):
+    """The member dialog saves every channel each time: a flag member whose boxes were left as they
+    were gets no row, and the flag keeps speaking for them."""
+    from services.members import registry
+
+    member, _ = registry.register("Lev", "+79990000007", None, True, actor=shop["cashier"])
+    same = {"sms": True, "email": True, "call": False, "messenger": False}
+    assert consent.record(member, same, source="till", actor=shop["cashier"], now=NOW) == 0
+    assert Consent.select().count() == 0 and consent.state(member).channels["sms"].source == "flag"
+    assert consent.record(member, {**same, "email": False}, source="till", actor=shop["cashier"], now=NOW) == 1
+    sources = sorted((c.channel, c.granted, c.source) for c in Consent.select())
+    assert sources == [("email", False, "till"), ("email", True, "flag"), ("sms", True, "flag")]
