@@ -40,8 +40,8 @@ class ConsentBox(QGroupBox):
             box = QCheckBox(channel_name(channel), self)
             note = QLabel(self)
             note.setObjectName("Muted")
-            grid.addWidget(box, row // 2, (row % 2) * 2)
-            grid.addWidget(note, row // 2, (row % 2) * 2 + 1)
+            grid.addWidget(box, row, 0)
+            grid.addWidget(note, row, 1)
             self.boxes[channel], self.when[channel] = box, note
         line = QHBoxLayout()
         self.preferred = QComboBox(self)
@@ -54,17 +54,22 @@ class ConsentBox(QGroupBox):
         self.withdraw = QPushButton(_("Withdraw all"), self)
         self.withdraw.setObjectName("Danger")
         self.withdraw.clicked.connect(self.withdraw_all)
+        self.preferred.setMaximumWidth(200)
+        self.most.setMaximumWidth(130)
         line.addWidget(QLabel(_("Prefers"), self))
         line.addWidget(self.preferred)
-        line.addWidget(QLabel(_("At most, messages in 30 days"), self))
+        most_label = QLabel(_("At most, messages in 30 days"), self)
+        most_label.setMinimumWidth(most_label.sizeHint().width())  # never cut short
+        line.addWidget(most_label)
         line.addWidget(self.most)
         line.addStretch(1)
         line.addWidget(self.withdraw)
-        grid.addLayout(line, 2, 0, 1, 4)
+        grid.addLayout(line, len(CHANNELS), 0, 1, 2)
+        grid.setColumnStretch(1, 1)
         self.error = QLabel(self)
         self.error.setObjectName("Error")
         self.error.setWordWrap(True)
-        grid.addWidget(self.error, 3, 0, 1, 4)
+        grid.addWidget(self.error, len(CHANNELS) + 1, 0, 1, 2)
         self.show_state()
 
     def show_state(self) -> None:
@@ -74,7 +79,7 @@ class ConsentBox(QGroupBox):
             if held.at is None:
                 text = _("offers flag") if held.source == "flag" else ""
             else:
-                text = f"{self.fmt.date(held.at)}, {source_name(held.source)}"
+                text = f"{self.fmt.date(self.fmt.shop_now(held.at).date())}, {source_name(held.source)}"
                 if held.staff_name:
                     text += f", {held.staff_name}"
             self.when[channel].setText(text)
