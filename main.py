@@ -18,7 +18,7 @@ from typing import Any, Sequence
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
             "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import", "kpis",
-            "segments", "churn", "segment", "campaign")
+            "segments", "churn", "segment", "campaign", "consent")
 
 log = logging.getLogger("loyaltill")
 
@@ -322,7 +322,14 @@ def _reach_parsers(sub: Any) -> list[argparse.ArgumentParser]:
     send.add_argument("--out", type=Path, required=True, metavar="FILE.csv|FILE.xlsx")
     report = campaign_sub.add_parser("report", help="sent, redeemed, the redeemers' revenue, the cost")
     report.add_argument("--campaign", required=True, metavar="ID")
-    parsers = [seg_export, listed, create, send, report]
+    agree = sub.add_parser("consent", help="a member's consent per channel: show, grant, withdraw, preferred channel, frequency")
+    agree.add_argument("--card", required=True, help="the member's card (or their id)")
+    agree.add_argument("--grant", metavar="CHANNEL,...", help="sms, email, call, messenger")
+    agree.add_argument("--withdraw", metavar="CHANNEL,...|all", help="withdraw these channels, or all of them")
+    agree.add_argument("--prefer", metavar="CHANNEL|none", help="the preferred channel")
+    agree.add_argument("--max", dest="most", metavar="N|none", help="the most messages in 30 days (none: no limit)")
+    agree.add_argument("--source", default="cli", help="where the member said it (till, form, import, cli, web)")
+    parsers = [seg_export, listed, create, send, report, agree]
     for p in parsers:
         p.add_argument("--db", type=Path, required=True)
         p.add_argument("--json", action="store_true")
@@ -345,6 +352,44 @@ def _check_out(path: Path) -> None:
         raise CliError(f"--out {path}: give a file name ending in .csv or .xlsx")
     if path.is_dir() or not path.parent.is_dir():
         raise CliError(f"--out {path}: the folder {path.parent} does not exist, or it is a folder")
+
+
+def _channels(text: str | None, flag: str, *, everything: bool = False) -> list[str]:
+    if not text:
+        return []
+    if everything and text.strip() == "all":
+        return list(REACH_CHANNELS)
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    wrong = [n for n in names if n not in REACH_CHANNELS]
+    if wrong or not names:
+        raise CliError(f"{flag} {text}: give channels among {', '.join(REACH_CHANNELS)}" + (" (or all)" if everything else ""))
+    return names
+
+
+def cmd_consent(args: argparse.Namespace) -> dict[str, Any]:
+    """Show a member's consent, or change it (services.reach.consent); a cashier may."""
+    from services.members.registry import find_member_ref
+    from services.reach import consent
+
+    grant, withdraw = _channels(args.grant, "--grant"), _channels(args.withdraw, "--withdraw", everything=True)
+    if set(grant) & set(withdraw):
+        raise CliError("a channel is both in --grant and --withdraw")
+    prefer = None if args.prefer in (None, "none") else _channels(args.prefer, "--prefer")
+    if prefer is not None and len(prefer) != 1:
+        raise CliError("--prefer: one channel, or none")
+    most = None if args.most in (None, "none") else whole_number(args.most, "--max", 1000)
+    open_db(args.db)
+    actor = acting_staff(args, "register_member")
+    member = find_member_ref(args.card)
+    written = consent.record(member, {**{c: True for c in grant}, **{c: False for c in withdraw}}, source=args.source,
+                             actor=actor) if grant or withdraw else 0
+    if args.prefer is not None or args.most is not None:
+        before = consent.state(member)
+        consent.set_preference(member, preferred=prefer[0] if prefer else (None if args.prefer else before.preferred),
+                               max_per_30d=most if args.most is not None else before.max_per_30d, source=args.source,
+                               actor=actor)
+    return {"member": str(member.id), "written": written, **consent.state(member).as_json(),
+            "history": consent.history(member)}
 
 
 def cmd_campaign(args: argparse.Namespace) -> dict[str, Any]:
@@ -1134,7 +1179,7 @@ HANDLERS = {
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
     "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "kpis": cmd_kpis, "segments": cmd_segments,
-    "churn": cmd_churn, "segment": cmd_segment, "campaign": cmd_campaign,
+    "churn": cmd_churn, "segment": cmd_segment, "campaign": cmd_campaign, "consent": cmd_consent,
 }
 
 

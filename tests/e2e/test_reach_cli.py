@@ -65,3 +65,24 @@ def test_campaign_create_export_report(shop, tmp_path):
     assert sent["exported"] == _consenting_with_phone(path)[1] and sent["coupons"] == 0
     report = json.loads(run("campaign", "report", "--db", db, "--campaign", made["id"], "--json").stdout)
     assert report["sent"] == sent["exported"] and report["redeemed"] == 0 and report["cost"] == 0
+
+
+def test_consent_shown_withdrawn_and_granted_by_a_cashier(shop, tmp_path):
+    path, info = shop
+    db, card = str(path), info["sample_cards"][0]
+    shown = json.loads(run("consent", "--db", db, "--card", card, "--json", pin=CASHIER_PIN, staff=None).stdout)
+    assert set(shown["channels"]) == {"sms", "email", "call", "messenger"} and shown["written"] == 0
+    gone = json.loads(run("consent", "--db", db, "--card", card, "--withdraw", "all", "--json",
+                          pin=CASHIER_PIN, staff=None).stdout)
+    assert not any(c["granted"] for c in gone["channels"].values())
+    assert all(c["source"] == "cli" for c in gone["channels"].values() if c["at"]) and gone["history"]
+    back = json.loads(run("consent", "--db", db, "--card", card, "--grant", "sms,call", "--prefer", "call", "--max", "2",
+                          "--source", "form", "--json", pin=CASHIER_PIN, staff=None).stdout)
+    assert back["written"] == 2 and back["channels"]["sms"]["granted"] and back["channels"]["call"]["source"] == "form"
+    assert (back["preferred"], back["max_per_30d"]) == ("call", 2)
+    bad = run("consent", "--db", db, "--card", card, "--grant", "fax", check=False)
+    assert bad.returncode == 2 and "sms, email, call, messenger" in bad.stderr
+    with sqlite3.connect(path) as conn:
+        flag = conn.execute("SELECT m.marketing_consent FROM member m JOIN card c ON c.member_id = m.id"
+                            " WHERE c.number = ?", [card]).fetchone()[0]
+    assert flag == 1  # sms granted again: the offers flag follows
