@@ -18,7 +18,7 @@ from typing import Any, Sequence
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
             "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import", "kpis",
-            "segments", "churn", "reminders")
+            "segments", "churn", "reminders", "segment", "campaign", "consent")
 
 log = logging.getLogger("loyaltill")
 
@@ -295,14 +295,137 @@ def command_parser() -> argparse.ArgumentParser:
     rem.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
     rem.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF")
     rem.add_argument("--json", action="store_true")
+    reach_parsers = _reach_parsers(sub)  # segment export, campaign ... (services.reach)
 
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
     for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, kpis, seg, churn,
-              *staff_sub.choices.values(), *product_sub.choices.values()):
+              *staff_sub.choices.values(), *product_sub.choices.values(), *reach_parsers):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
         p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
     return parser
+
+
+def _reach_parsers(sub: Any) -> list[argparse.ArgumentParser]:
+    """`segment export` and `campaign (list|create|export|report)`: the parsers that take a PIN."""
+    segment = sub.add_parser("segment", help="a list of members for an SMS or e-mail service, with their consent (owner, manager)")
+    segment_sub = segment.add_subparsers(dest="segment_command", required=True, parser_class=OneLineParser)
+    seg_export = segment_sub.add_parser("export", help="write the members who consent on the channel to CSV or XLSX, logged")
+    seg_export.add_argument("--segment", required=True, choices=REACH_LISTS)
+    seg_export.add_argument("--channel", required=True, choices=REACH_CHANNELS)
+    seg_export.add_argument("--out", type=Path, required=True, metavar="FILE.csv|FILE.xlsx")
+    seg_export.add_argument("--at", metavar="YYYY-MM-DD", help="the day the segments are taken at (default: today)")
+    campaign = sub.add_parser("campaign", help="greetings and offers: make one, export it for sending, its report (owner, manager)")
+    campaign_sub = campaign.add_subparsers(dest="campaign_command", required=True, parser_class=OneLineParser)
+    listed = campaign_sub.add_parser("list", help="the campaigns, newest first")
+    create = campaign_sub.add_parser("create", help="a new campaign (the template is checked now)")
+    create.add_argument("--name", required=True)
+    create.add_argument("--kind", required=True, choices=CAMPAIGN_KINDS)
+    create.add_argument("--segment", choices=REACH_LISTS, help="the list (default: the kind's own)")
+    create.add_argument("--channel", default="sms", choices=REACH_CHANNELS)
+    create.add_argument("--template", required=True, help="the message: {name} {first_name} {points} {coupon}")
+    create.add_argument("--promotion", help="a personal coupon per member for this promotion of the programme")
+    create.add_argument("--coupon-days", metavar="N", help="how long the coupon lasts (with --promotion; default 14)")
+    send = campaign_sub.add_parser("export", help="the campaign's messages for sending, to CSV or XLSX")
+    send.add_argument("--campaign", required=True, metavar="ID")
+    send.add_argument("--out", type=Path, required=True, metavar="FILE.csv|FILE.xlsx")
+    report = campaign_sub.add_parser("report", help="sent, redeemed, the redeemers' revenue, the cost")
+    report.add_argument("--campaign", required=True, metavar="ID")
+    agree = sub.add_parser("consent", help="a member's consent per channel: show, grant, withdraw, preferred channel, frequency")
+    agree.add_argument("--card", required=True, help="the member's card (or their id)")
+    agree.add_argument("--grant", metavar="CHANNEL,...", help="sms, email, call, messenger")
+    agree.add_argument("--withdraw", metavar="CHANNEL,...|all", help="withdraw these channels, or all of them")
+    agree.add_argument("--prefer", metavar="CHANNEL|none", help="the preferred channel")
+    agree.add_argument("--max", dest="most", metavar="N|none", help="the most messages in 30 days (none: no limit)")
+    agree.add_argument("--source", default="cli", help="where the member said it (till, form, import, cli, web)")
+    parsers = [seg_export, listed, create, send, report, agree]
+    for p in parsers:
+        p.add_argument("--db", type=Path, required=True)
+        p.add_argument("--json", action="store_true")
+    return parsers
+
+
+def cmd_segment(args: argparse.Namespace) -> dict[str, Any]:
+    """A list's consenting members to a file for sending (services.reach.segment_export)."""
+    from services.reach import segment_export
+
+    at = figures_day(args.at, "--at") if args.at else None
+    _check_out(args.out)
+    open_db(args.db)
+    actor = acting_staff(args, "run_campaigns")
+    return segment_export.export(args.segment, args.channel, args.out, actor=actor, at=at)
+
+
+def _check_out(path: Path) -> None:
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise CliError(f"--out {path}: give a file name ending in .csv or .xlsx")
+    if path.is_dir() or not path.parent.is_dir():
+        raise CliError(f"--out {path}: the folder {path.parent} does not exist, or it is a folder")
+
+
+def _channels(text: str | None, flag: str, *, everything: bool = False) -> list[str]:
+    if not text:
+        return []
+    if everything and text.strip() == "all":
+        return list(REACH_CHANNELS)
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    wrong = [n for n in names if n not in REACH_CHANNELS]
+    if wrong or not names:
+        raise CliError(f"{flag} {text}: give channels among {', '.join(REACH_CHANNELS)}" + (" (or all)" if everything else ""))
+    return names
+
+
+def cmd_consent(args: argparse.Namespace) -> dict[str, Any]:
+    """Show a member's consent, or change it (services.reach.consent); a cashier may."""
+    from services.members.registry import find_member_ref
+    from services.reach import consent
+
+    grant, withdraw = _channels(args.grant, "--grant"), _channels(args.withdraw, "--withdraw", everything=True)
+    if set(grant) & set(withdraw):
+        raise CliError("a channel is both in --grant and --withdraw")
+    prefer = None if args.prefer in (None, "none") else _channels(args.prefer, "--prefer")
+    if prefer is not None and len(prefer) != 1:
+        raise CliError("--prefer: one channel, or none")
+    most = None if args.most in (None, "none") else whole_number(args.most, "--max", 1000)
+    open_db(args.db)
+    actor = acting_staff(args, "register_member")
+    member = find_member_ref(args.card)
+    written = consent.record(member, {**{c: True for c in grant}, **{c: False for c in withdraw}}, source=args.source,
+                             actor=actor) if grant or withdraw else 0
+    if args.prefer is not None or args.most is not None:
+        before = consent.state(member)
+        consent.set_preference(member, preferred=prefer[0] if prefer else (None if args.prefer else before.preferred),
+                               max_per_30d=most if args.most is not None else before.max_per_30d, source=args.source,
+                               actor=actor)
+    return {"member": str(member.id), "written": written, **consent.state(member).as_json(),
+            "history": consent.history(member)}
+
+
+def cmd_campaign(args: argparse.Namespace) -> dict[str, Any]:
+    from services.reach import campaigns
+
+    if args.campaign_command == "export":
+        _check_out(args.out)
+    days = None
+    if args.campaign_command == "create" and args.promotion:
+        days = whole_number(args.coupon_days, "--coupon-days", 366, 1) if args.coupon_days else 14
+    open_db(args.db)
+    actor = acting_staff(args, "run_campaigns")
+    if args.campaign_command == "list":
+        return {"campaigns": [{"id": str(c.id), "name": c.name, "kind": c.kind, "segment": c.segment,
+                               "channel": c.channel, "created_at": c.created_at.isoformat()} for c in campaigns.listing()]}
+    if args.campaign_command == "create":
+        made = campaigns.create(args.name, args.kind, args.segment or campaigns.DEFAULT_LIST[args.kind], args.channel,
+                                args.template, promotion=args.promotion, coupon_days=days, actor=actor)
+        return {"id": str(made.id), "name": made.name, "segment": made.segment, "channel": made.channel,
+                "preview": campaigns.preview(made.template, with_coupon=made.promotion is not None)}
+    try:
+        found = campaigns.find(args.campaign)
+    except ValueError:
+        raise CliError(f"--campaign {args.campaign}: give a campaign's id (see 'campaign list')") from None
+    if args.campaign_command == "export":
+        return campaigns.export(found, args.out, actor=actor)
+    return campaigns.report(found)
 
 
 def whole_number(text: str, flag: str, most: int, least: int = 0) -> int:
@@ -387,6 +510,9 @@ def member_json(card: str | None, balance: int | None) -> dict[str, Any] | None:
 
 SEGMENT_NAMES = ("champions", "loyal", "potential_loyalists", "new", "promising", "need_attention",
                  "about_to_sleep", "at_risk", "cant_lose", "hibernating", "lost", "no_purchases")  # = segments.SEGMENTS
+REACH_LISTS = (*SEGMENT_NAMES, "all", "birthdays_this_month", "slipping")  # = services.reach.segment_export.LISTS
+CAMPAIGN_KINDS = ("birthday", "new_year", "march_8", "martisor", "easter", "win_back", "segment")  # = campaigns.KINDS
+REACH_CHANNELS = ("sms", "email", "call", "messenger")
 
 
 def iso_day(text: str, flag: str) -> Any:
@@ -1072,7 +1198,7 @@ HANDLERS = {
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
     "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "kpis": cmd_kpis, "segments": cmd_segments,
-    "churn": cmd_churn, "reminders": cmd_reminders,
+    "churn": cmd_churn, "reminders": cmd_reminders, "segment": cmd_segment, "campaign": cmd_campaign, "consent": cmd_consent,
 }
 
 

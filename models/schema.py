@@ -583,6 +583,85 @@ class Contact(UUIDModel):
 
     class Meta:
         indexes = ((("member", "at"), False), (("source", "source_id", "source_date"), False))
+# --- schema 16: consent, campaigns, the message log (issue 14, items 4 and 5) -----------
+
+CHANNELS = ("sms", "email", "call", "messenger")
+_CHANNEL_CHECK = "channel IN ('sms','email','call','messenger')"
+
+
+class Consent(UUIDModel):
+    """One grant or withdrawal of a channel, never edited: the latest row per member and
+    channel is their consent (services/reach/consent.py)."""
+
+    member = peewee.ForeignKeyField(Member, on_delete="RESTRICT", index=False)
+    channel = peewee.TextField(constraints=[peewee.Check(_CHANNEL_CHECK)])
+    granted = peewee.BooleanField()
+    source = peewee.TextField()  # till, form, import, cli, web, migration, erase
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT", index=False)
+    staff_name = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    created_at = Timestamp()
+
+    class Meta:
+        indexes = ((("member", "channel", "created_at"), False),)
+
+
+class ReachPreference(UUIDModel):
+    """A member's preferred channel and most messages in 30 days (None: no limit), as they
+    chose it at `created_at`; the latest row holds."""
+
+    member = peewee.ForeignKeyField(Member, on_delete="RESTRICT", index=False)
+    preferred_channel = peewee.TextField(null=True, constraints=[peewee.Check(
+        "preferred_channel IN ('sms','email','call','messenger')")])
+    max_per_30d = peewee.IntegerField(null=True, constraints=[peewee.Check("max_per_30d >= 0")])
+    source = peewee.TextField()
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT", index=False)
+    staff_name = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    created_at = Timestamp()
+
+    class Meta:
+        indexes = ((("member", "created_at"), False),)
+
+
+class Campaign(UUIDModel):
+    """A greeting or an offer to a list of members (services/reach/campaigns.py)."""
+
+    name = peewee.TextField()
+    kind = peewee.TextField()  # birthday, new_year, march_8, martisor, easter, win_back, segment
+    segment = peewee.TextField()  # a list of services/reach/segment_export.LISTS
+    channel = peewee.TextField()
+    template = peewee.TextField()
+    promotion = peewee.TextField(null=True)  # a personal coupon for this promotion, or none
+    coupon_days = peewee.IntegerField(null=True)
+    created_at = Timestamp()
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT", index=False)
+    staff_name = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+
+
+class CampaignMember(UUIDModel):
+    campaign = peewee.ForeignKeyField(Campaign, on_delete="RESTRICT", index=False)
+    member = peewee.ForeignKeyField(Member, on_delete="RESTRICT", index=False)
+    coupon = peewee.ForeignKeyField(IssuedCoupon, null=True, on_delete="RESTRICT", index=False)
+    created_at = Timestamp()
+
+    class Meta:
+        indexes = ((("campaign", "member"), True),)
+
+
+class MessageLog(UUIDModel):
+    """A message exported for sending: the frequency limit counts these."""
+
+    member = peewee.ForeignKeyField(Member, on_delete="RESTRICT", index=False)
+    campaign = peewee.ForeignKeyField(Campaign, null=True, on_delete="RESTRICT")
+    label = peewee.TextField()  # "export", or the campaign's name
+    channel = peewee.TextField()
+    address = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    message = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    created_at = Timestamp()
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT", index=False)
+    staff_name = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+
+    class Meta:
+        indexes = ((("member", "created_at"), False),)
 
 
 V1_MODELS: list[type[BaseModel]] = [
@@ -597,7 +676,8 @@ CATALOGUE_MODELS: list[type[BaseModel]] = [ProductCode, PriceChange]  # migratio
 STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
 SUMMARY_MODELS: list[type[BaseModel]] = [Visit, SaleDay, SaleChanged, LedgerDay, FirstSale]  # migration m0013_summary
 OCCASION_MODELS: list[type[BaseModel]] = [Occasion, Contact]  # migration m0014_occasions
+REACH_MODELS: list[type[BaseModel]] = [Consent, ReachPreference, Campaign, CampaignMember, MessageLog]  # m0016_consent
 ALL_MODELS: list[type[BaseModel]] = (
     V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS + SUMMARY_MODELS
-    + OCCASION_MODELS
+    + OCCASION_MODELS + REACH_MODELS
 )

@@ -45,6 +45,7 @@ def action_name(action: str) -> str:
         "personal_data_erased": _("Personal data erased"),
         "settings_changed": _("Settings changed"),
         "import": _("Data imported"),
+        "messages_exported": _("Messages exported for sending"),
     }
     return names.get(action, action)
 
@@ -58,7 +59,7 @@ def detail_text(details: dict[str, Any], fmt: Formatter) -> str:
         "points_reversed": _("points taken back"), "points_restored": _("points given back"),
         "effective_from": _("from"),
         "kind": _("what"), "rows": _("rows"), "imported": _("new"), "updated": _("updated"),
-        "skipped": _("unchanged"), "errors": _("refused"), "warnings": _("warnings"), "stopped": _("stopped"),
+        "skipped": _("unchanged"), "channel": _("channel"), "members": _("members"), "file": _("file"), "errors": _("refused"), "warnings": _("warnings"), "stopped": _("stopped"),
     }
     parts = []
     for key, value in details.items():

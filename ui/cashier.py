@@ -800,6 +800,8 @@ class CashierWindow(QMainWindow):
             menu.addSeparator()
         if auth.may(self.staff, "view_reminders"):  # whom to call: occasions, birthdays, overdue visits
             menu.addAction(_("Reminders: whom to contact…"), lambda: self._act(self.open_reminders))
+        if auth.may(self.staff, "run_campaigns"):  # greetings and offers, with each member's consent
+            menu.addAction(_("Campaigns: greetings, offers, lists for sending…"), lambda: self._act(self.open_campaigns))
         menu.addAction(_("Receipts: reprint, save, return…"), lambda: self._act(self.open_receipts))
         menu.addAction(_("Membership cards…"), lambda: self._act(self.open_cards))
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
@@ -917,6 +919,10 @@ class CashierWindow(QMainWindow):
         from ui.reminders_page import RemindersDialog
 
         self._show(RemindersDialog(self.staff, self.fmt, self, clock=self.now))
+    def open_campaigns(self) -> None:
+        from ui.campaigns_page import CampaignsDialog
+
+        self._show(CampaignsDialog(self.staff, self.fmt, self, now=self.now))
 
     def open_audit_log(self) -> None:
         from ui.audit_page import AuditLogDialog

@@ -238,6 +238,12 @@ class MemberFormDialog(QDialog):
             if member.birthday:
                 self.birthday.setText(member.birthday.strftime("%d.%m.%Y"))
             self.consent.setChecked(member.marketing_consent)
+            form.setRowVisible(self.consent, False)  # an existing member's consent is per channel, in its own section
+            from ui.consent_box import ConsentBox
+
+            info = shop_info()
+            self.consent_box = ConsentBox(staff, member, Formatter(info.currency, info.locale, info.time_zone), self)
+            form.addRow(self.consent_box)
         self.card_hint.setObjectName("Muted")
         if member is None:
             form.addRow(self.card_hint)
@@ -326,8 +332,11 @@ class MemberFormDialog(QDialog):
             else:
                 member = members.update(
                     self.member, name=self.name.text(), phone=self.phone.text(), birthday=birthday,
-                    marketing_consent=self.consent.isChecked(), actor=self.staff,
+                    actor=self.staff,
                 )
+                if not self.consent_box.save():  # the channels; it keeps the offers flag in step
+                    return
+                member = members.reload(member)
         except InputError as exc:
             self.error.setText(user_message(exc))
             return

@@ -343,6 +343,23 @@ TEXTS: dict[str, str] = {
     "contact_outcome": N_("{outcome} is not an outcome of a contact."),
     "contact_source": N_("{source} is not a kind of reminder."),
     "reminder_days": N_("Reminders look 0 to {most} days ahead."),
+    "reach_channel": N_("“{channel}” is not a channel: one of {channels}."),
+    "reach_source": N_("“{source}” is not where a consent can come from: one of {sources}."),
+    "reach_frequency_bad": N_("The most messages in 30 days is a whole number from 0 to {most} (empty: no limit), not “{value}”."),
+    "reach_list_unknown": N_("No list “{name}”: one of {lists}."),
+    "reach_slipping_not_fitted": N_("Who is slipping away is not known yet: open Reports → Who is slipping away once (or run 'main.py churn'), then export again."),
+    "reach_template_empty": N_("Write the message first."),
+    "reach_template_long": N_("The message is longer than {most} characters."),
+    "reach_template_braces": N_("The message has a brace {{ or }} without its pair: placeholders are written like {{first_name}}."),
+    "reach_template_placeholder": N_("The message has the placeholder {placeholder}, which is not known: use {allowed}."),
+    "reach_template_coupon": N_("The message names {{coupon}}, but the campaign gives no coupon: choose a promotion for it or take {{coupon}} out."),
+    "reach_campaign_name": N_("Give the campaign a name."),
+    "reach_campaign_name_long": N_("A campaign's name is at most {most} characters."),
+    "reach_campaign_kind": N_("“{kind}” is not a kind of campaign: one of {kinds}."),
+    "reach_campaign_promotion": N_("The programme has no promotion “{promotion}”: choose one of its promotions for the coupons."),
+    "reach_coupon_days": N_("A campaign's coupon lasts 1 to {most} days."),
+    "reach_campaign_unknown": N_("No campaign {campaign}."),
+    "reach_message_cost": N_("A message's cost is a whole amount in minor units from 0 to {most}, not “{value}”."),
 }
 
 # The programme's settings as the owner's screen names them (for `field` params).

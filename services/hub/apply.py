@@ -393,7 +393,7 @@ def _split(payload: dict[str, Any], now: dt.datetime, drop: tuple[str, ...] = ()
 
 
 # Documents whose every field is plain and bounded (services.hub.checks.flat_document).
-FLAT_DOCUMENTS = {"member", "card"}
+FLAT_DOCUMENTS = {"member", "card", "consent", "reach_preference"}
 
 
 def _entity_handler(kind: str, key: str = "id", drop: tuple[str, ...] = ()) -> Handler:
@@ -447,6 +447,10 @@ handler("member", 40)(_entity_handler("member", drop=("balance",)))
 handler("card", 50)(_entity_handler("card"))
 handler("occasion", 52)(_entity_handler("occasion"))  # services/reach/occasions.py
 handler("contact", 53)(_entity_handler("contact"))  # services/reach/contacts.py
+# A member's consent per channel and their preferred channel and frequency (services.reach.consent): rows that
+# are never edited, shared with every till so a withdrawal in one shop holds in all.
+handler("consent", 54)(_entity_handler("consent"))
+handler("reach_preference", 55)(_entity_handler("reach_preference"))
 
 
 @handler("member_tier", 42)

@@ -29,6 +29,7 @@ PULL_KINDS = (
     "product_code", "price_change",  # a product's other barcodes and its price history (till schema 9)
     # the programme's records the chain shares (services.hub.apply.SHARED_RECORDS)
     "referral", "issued_coupon", "coupon_redemption", "event_bonus",
+    "consent", "reach_preference",  # a member's consent and its history (services.reach.consent)
 )
 # Deeper than any document a till writes: a row nested further is held back (a till's
 # JSON reader, like the hub's answer encoder, gives up somewhere near a thousand).

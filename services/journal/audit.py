@@ -29,6 +29,7 @@ ACTIONS = (
     "sign_in_failed", "sign_in_locked", "rules_published", "backup_made", "backup_restored",
     "personal_data_exported", "personal_data_erased", "settings_changed",
     "price_changed", "import",
+    "messages_exported",  # members' phones or e-mails written to a file for sending (services.reach)
 )
 
 

@@ -1,1 +1,1 @@
-"""Reaching each customer: occasions, reminders, contacts, offers, feedback, consent (issue 14)."""
+"""Reaching each customer: occasions, reminders, contacts, offers, feedback, consent, campaigns, privacy (issue 14)."""

@@ -69,6 +69,7 @@ ACTIONS = {
     "close_period": "manager",
     "view_figures": "manager",  # the owner's figures, customers' segments and profiles (services.insights)
     "view_reminders": "manager",  # whom to call: occasions, birthdays, overdue visits (services.reach.reminders)
+    "run_campaigns": "manager",  # segment exports for sending and campaigns (services.reach)
     "shop_settings": "owner",
     "edit_rules": "owner",
     "manage_staff": "owner",

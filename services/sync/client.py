@@ -28,8 +28,8 @@ import peewee
 
 from models import db
 from models.schema import (
-    Card, Category, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, PriceChange, Product, ProductCode,
-    Referral, RuleSet,
+    Card, Category, Consent, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, PriceChange, Product, ProductCode,
+    ReachPreference, Referral, RuleSet,
     Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow, uuid_from_bytes,
 )
 from services.journal import authority, continuity, fieldclock
@@ -680,7 +680,7 @@ def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, st
 # The programme's records the chain shares (services.hub.apply.SHARED_RECORDS).
 _RECORDS: dict[str, type[peewee.Model]] = {
     "issued_coupon": IssuedCoupon, "coupon_redemption": CouponRedemption, "event_bonus": EventBonus,
-    "referral": Referral,
+    "referral": Referral, "consent": Consent, "reach_preference": ReachPreference,
 }
 
 
