@@ -1,0 +1,1 @@
+"""Reaching each customer (issue 14): occasions, reminders, offers, feedback, consent, campaigns."""
