@@ -24,7 +24,7 @@ import uuid
 from typing import Any, Iterable
 
 from models import db
-from models.schema import Member, Product
+from models.schema import Member, Product, ProductCode
 from services.core.messages import _, ngettext
 from services.insights import basis
 from services.reach import baskets
@@ -173,6 +173,17 @@ def pick(found: list[Suggestion], limit: int) -> list[Suggestion]:
     firsts.sort(key=lambda s: (-s.score, s.kind, s.text))
     rest = [s for s in ranked if s not in firsts]
     return (firsts + rest)[:limit]
+
+
+def product_ids(barcodes: Iterable[str]) -> list[uuid.UUID]:
+    """The products of the codes on a sale (their own barcodes and their other codes; a
+    scale's label, a code of no product, is none)."""
+    codes = list(set(barcodes))
+    if not codes:
+        return []
+    found = {p.id for p in Product.select(Product.id).where(Product.barcode.in_(codes))}
+    found |= {c.product_id for c in ProductCode.select(ProductCode.product).where(ProductCode.code.in_(codes))}
+    return sorted(found, key=lambda p: p.bytes)
 
 
 def _products(ids: set[uuid.UUID]) -> dict[uuid.UUID, Product]:

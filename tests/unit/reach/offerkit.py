@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from models import write_transaction
-from models.schema import IssuedCoupon, Member, new_id
+from models.schema import IssuedCoupon, Member, RuleSet, new_id
 from services.programme import rules as rules_service
 from services.programme.rules import Promotion, default_rules
 from services.sale import checkout
@@ -16,9 +16,12 @@ NOW = dt.datetime(2026, 12, 1, 9, 0)  # naive UTC: noon in Moscow, the test shop
 CAMPAIGN = Promotion("autumn", "Autumn −10 %", "discount", bp=1000, coupon=True)
 
 
-def programme_with_campaign() -> None:
-    rules_service.publish(dataclasses.replace(default_rules(), promotions=(CAMPAIGN,)),
-                          effective_from=dt.datetime(2000, 1, 1))
+def programme_with_campaign(since: dt.datetime = dt.datetime(2000, 1, 1)) -> None:
+    """The standard programme with the campaign's promotion, in force from `since` (the
+    programmes before it: from 2000, so a sale of any date has one)."""
+    with write_transaction():
+        RuleSet.update(effective_from=dt.datetime(2000, 1, 1)).execute()
+    rules_service.publish(dataclasses.replace(default_rules(), promotions=(CAMPAIGN,)), effective_from=since)
 
 
 def sell(barcodes: list[str], when: dt.datetime, cashier, member: Member | None = None) -> SaleResult:
