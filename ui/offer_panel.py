@@ -144,8 +144,8 @@ class OfferPanel(QFrame):
         session = window.session
         barcodes = [line.barcode for line in window.cart.lines]
         held = [c.code for c in window.cart.coupons]
-        rules, now = session.rules, window.now()
-        operations.run(self, lambda: _work(member, barcodes, held, rules, now),
+        rules, now, zone = session.rules, window.now(), window.info.zone
+        operations.run(self, lambda: _work(member, barcodes, held, rules, now, zone),
                        success=lambda found: self._landed(asked, member.id, found),
                        failure=self._failed)
 
@@ -228,6 +228,7 @@ class OfferPanel(QFrame):
                            "goods bought together were not counted: %s", exc))
 
 
-def _work(member: Member, barcodes: list[str], held: list[str], rules: Any, now: dt.datetime) -> list[Suggestion]:
+def _work(member: Member, barcodes: list[str], held: list[str], rules: Any, now: dt.datetime,
+          zone: Any) -> list[Suggestion]:
     """On the worker: the offers for this member and this sale."""
-    return offers.suggest(member, offers.product_ids(barcodes), now=now, rules=rules, held_coupons=held)
+    return offers.suggest(member, offers.product_ids(barcodes), now=now, rules=rules, held_coupons=held, zone=zone)

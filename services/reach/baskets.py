@@ -49,6 +49,7 @@ KEEP = 8  # rules kept per product
 REFRESH_SHARE = Fraction(1, 20)  # count again once the sales grew by this share of the baskets...
 REFRESH_MIN_SALES = 200  # ... and by at least this many
 REFRESH_AFTER = dt.timedelta(days=1)  # or when this long has passed and anything was sold or returned
+CHEAP_SALES = 100_000  # up to this many sales a command counts the rules itself (well under a second)
 _one_at_a_time = threading.Lock()
 _kept: dict[str, Any] = {"key": None, "rules": {}}  # the parsed rules of the last stamp read
 
@@ -207,18 +208,26 @@ def refresh(*, now: dt.datetime | None = None, force: bool = False) -> dict[str,
         return {"counted": True, "baskets": baskets, "rules": kept_rules, "seconds": round(seconds, 3)}
 
 
+def refresh_if_cheap(now: dt.datetime | None = None) -> dict[str, Any] | None:
+    """Count when due and the shop is small enough for a command to wait for it (CHEAP_SALES);
+    a bigger shop's rules are counted by the till in the background."""
+    if _last("sale") > CHEAP_SALES or not is_due(now):
+        return None
+    return refresh(now=now)
+
+
 def kept_rules() -> dict[uuid.UUID, list[Rule]]:
     """The rules last counted, by antecedent (empty before the first count).  Parsed once
     per stamp: a scan reads one small setting to know the parse is still good."""
-    row = Setting.get_or_none(Setting.key == STATE_KEY)
-    key = (str(db.obj.database), row.value if row else None)
+    row = db.obj.execute_sql('SELECT value FROM "setting" WHERE key = ?', [STATE_KEY]).fetchone()
+    key = (str(db.obj.database), row[0] if row else None)
     if _kept["key"] == key:
         return _kept["rules"]
     rules: dict[uuid.UUID, list[Rule]] = {}
-    found = Setting.get_or_none(Setting.key == RULES_KEY) if row else None
+    found = db.obj.execute_sql('SELECT value FROM "setting" WHERE key = ?', [RULES_KEY]).fetchone() if row else None
     if found is not None:
         try:
-            body = json.loads(found.value)
+            body = json.loads(found[0])
             items = {k: int(v) for k, v in body["items"].items()}
             for a, kept in body["rules"].items():
                 rules[uuid.UUID(hex=a)] = [
@@ -235,13 +244,17 @@ def companions(product_ids: Iterable[uuid.UUID | str], limit: int = 3) -> list[C
     each by its best rule from any of them."""
     rules = kept_rules()
     given = {p if isinstance(p, uuid.UUID) else uuid.UUID(str(p)) for p in product_ids}
-    best: dict[uuid.UUID, Rule] = {}
+    best: dict[uuid.UUID, tuple[tuple[int, int], Rule]] = {}
     for product in given:
         for rule in rules.get(product, ()):
             if rule.consequent in given:
                 continue
+            # Ranked by confidence then lift, compared as integers (no Fraction on the scan's path):
+            # the same consequent's lift differs from one antecedent to another only by theirs.
+            rank = (rule.together * 1_000_000 // rule.antecedent_baskets,
+                    rule.together * rule.baskets * 1_000 // (rule.antecedent_baskets * rule.consequent_baskets))
             held = best.get(rule.consequent)
-            if held is None or (rule.confidence, rule.lift) > (held.confidence, held.lift):
-                best[rule.consequent] = rule
-    ranked = sorted(best.values(), key=lambda r: (-r.confidence, -r.lift, r.consequent.bytes))
-    return [Companion(r.consequent, r.antecedent, r.confidence, r.lift) for r in ranked[:limit]]
+            if held is None or rank > held[0]:
+                best[rule.consequent] = (rank, rule)
+    ranked = sorted(best.values(), key=lambda kv: (-kv[0][0], -kv[0][1], kv[1].consequent.bytes))
+    return [Companion(r.consequent, r.antecedent, r.confidence, r.lift) for _, r in ranked[:limit]]
