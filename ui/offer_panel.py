@@ -36,7 +36,7 @@ QPushButton#Offer:hover {{ background: #e0f0f8; }}
 QPushButton#Offer:disabled {{ background: #f5f7fa; border-color: {LINE}; border-left: 4px solid {GOOD}; }}
 QLabel#OfferKey {{ color: {ACCENT}; font-size: 12px; font-weight: bold; }}
 QLabel#OfferText {{ color: {INK}; font-size: 13px; }}
-QPushButton#Offer:disabled QLabel#OfferText {{ color: {MUTED}; }}
+QLabel#OfferText[done="true"] {{ color: {MUTED}; }}
 """
 
 
@@ -75,6 +75,7 @@ class OfferRow(QPushButton):
         self.key.setText(f"{self.key_text} · {kind_name(suggestion.kind)}")
         self.text.setText(suggestion.text)
         self.setEnabled(True)
+        self._restyle(False)
         self.setToolTip(suggestion.text)
 
     # One height whatever the sentence: not the wrapped label's (its height for the width), nor
@@ -93,6 +94,13 @@ class OfferRow(QPushButton):
         if self.suggestion is not None and self.isEnabled():
             self.key.setText("✓ " + kind_name(self.suggestion.kind))
             self.setEnabled(False)
+            self._restyle(True)
+
+    def _restyle(self, done: bool) -> None:
+        if self.text.property("done") != done:
+            self.text.setProperty("done", done)
+            self.text.style().unpolish(self.text)
+            self.text.style().polish(self.text)
 
 
 class OfferPanel(QFrame):

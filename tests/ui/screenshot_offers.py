@@ -58,9 +58,9 @@ def render(out: Path, language: str = "ru", size: tuple[int, int] = (1366, 768))
             time.sleep(0.01)
         bread = Product.select().where(Product.name.contains("Хлеб")).first() or Product.select().offset(2).first()
         window.add_product(bread.barcode)
+        window.offers.apply(0)  # the first offer taken with Alt+1: shown done
         for _ in range(20):
             app.processEvents()
-
         window.grab().save(str(out))
         window.close()
         models.db.close()
