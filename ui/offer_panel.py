@@ -6,7 +6,8 @@ longer on the sale is dropped; the panel empties and hides when the member goes.
 Applying one puts its product on the sale (goods due, companions) or presents its
 coupon (the session's own add_product / add_coupon, through the window's `_act`, so an
 error is said like any other).  The rules of goods bought together are counted again
-in the background when they are due (services.reach.baskets.refresh), never for a scan.
+in the background when they are due (services.reach.baskets.refresh, checked when the
+window opens and after each sale), never for a scan.
 """
 from __future__ import annotations
 
@@ -133,6 +134,7 @@ class OfferPanel(QFrame):
         self.window = window
         window.member_found.connect(self.member_scanned)
         window.panels_redrawn.connect(self.sale_changed)
+        window.sale_completed.connect(lambda _: self._refresh_rules())  # a till open all day counts again when due
         for index, key in enumerate(KEYS):
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.activated.connect(lambda i=index: self.apply(i))
@@ -230,7 +232,9 @@ class OfferPanel(QFrame):
             self.offer_applied.emit(suggestion)
 
     def _refresh_rules(self) -> None:
-        """Count the goods bought together again when due: in the background, once per window."""
+        """Count the goods bought together again when due (services.reach.baskets.is_due: the
+        sales grew by a twentieth, or a day passed), in the background: when the window opens
+        and after each sale (the check itself is two reads, on the worker too)."""
         operations.run(self, lambda: baskets.refresh() if baskets.is_due() else None,
                        success=lambda _: None, failure=lambda exc: operations.log.warning(
                            "goods bought together were not counted: %s", exc))

@@ -9,9 +9,10 @@ and B over N baskets:
 - lift(A -> B) = confidence / (baskets with B / N): above 1, B comes with A more
   often than B comes at all.
 
-Counted in SQL: the baskets into a temporary table keyed (sale, product), then the
-pairs by a self-join on the sale; only pairs in at least MIN_PAIR_BASKETS baskets
-and MIN_SUPPORT of them come back.  A rule is kept when its confidence reaches
+Counted in SQL over the last BASKET_WINDOW's sales (a year: what people buy now, and a
+count that does not grow with the shop's age): the baskets into a temporary table keyed
+(sale, product), then the pairs by a self-join on the sale; only pairs in at least
+MIN_PAIR_BASKETS baskets and MIN_SUPPORT of them come back.  A rule is kept when its confidence reaches
 MIN_CONFIDENCE and its lift is above MIN_LIFT; each product keeps its KEEP best
 (by confidence, then lift).
 
@@ -46,6 +47,7 @@ MIN_SUPPORT = Fraction(1, 10_000)  # ... nor one in fewer than this share of all
 MIN_CONFIDENCE = Fraction(1, 10)  # B in at least one basket in ten of those with A
 MIN_LIFT = Fraction(1)  # strictly above: B comes with A more often than on its own
 KEEP = 8  # rules kept per product
+BASKET_WINDOW = dt.timedelta(days=365)  # the baskets counted: a year's (today's tastes; the count stays bounded)
 REFRESH_SHARE = Fraction(1, 20)  # count again once the sales grew by this share of the baskets...
 REFRESH_MIN_SALES = 200  # ... and by at least this many
 REFRESH_AFTER = dt.timedelta(days=1)  # or when this long has passed and anything was sold or returned
@@ -97,24 +99,27 @@ class Companion:
 _GONE_LINES = ('INSERT INTO temp.reach_gone (id) SELECT rl.sale_line_id FROM "return_line" rl'
                ' JOIN "sale_line" l ON l.id = rl.sale_line_id GROUP BY rl.sale_line_id HAVING SUM(rl.qty) >= MAX(l.qty)')
 _BASKETS = ('INSERT OR IGNORE INTO temp.reach_basket (sale_id, product_id) SELECT l.sale_id, l.product_id'
-            ' FROM "sale_line" l WHERE l.product_id IS NOT NULL AND l.id NOT IN (SELECT id FROM temp.reach_gone)')
+            ' FROM "sale" s JOIN "sale_line" l ON l.sale_id = s.id WHERE s.created_at >= ?'
+            ' AND l.product_id IS NOT NULL AND l.id NOT IN (SELECT id FROM temp.reach_gone)')
 _ITEMS = "SELECT product_id, COUNT(*) FROM temp.reach_basket GROUP BY product_id"
 _PAIRS = ("SELECT a.product_id, b.product_id, COUNT(*) FROM temp.reach_basket a"
           " JOIN temp.reach_basket b ON b.sale_id = a.sale_id AND b.product_id > a.product_id"
           " GROUP BY a.product_id, b.product_id HAVING COUNT(*) >= ?")
 
 
-def count_rules(*, min_support: Fraction = MIN_SUPPORT, min_confidence: Fraction = MIN_CONFIDENCE,
-                min_pair_baskets: int = MIN_PAIR_BASKETS) -> tuple[int, list[Rule]]:
-    """(baskets, every rule A -> B that passes the thresholds), counted from the sales now.
-    A read; the caller holds the snapshot if it needs the watermarks to agree."""
+def count_rules(*, since: dt.datetime | None = None, min_support: Fraction = MIN_SUPPORT,
+                min_confidence: Fraction = MIN_CONFIDENCE, min_pair_baskets: int = MIN_PAIR_BASKETS
+                ) -> tuple[int, list[Rule]]:
+    """(baskets, every rule A -> B that passes the thresholds), counted from the sales made
+    since `since` (naive UTC; None: all).  A read; the caller holds the snapshot if it needs
+    the watermarks to agree."""
     _drop()
     db.obj.execute_sql("CREATE TEMP TABLE reach_gone (id BLOB PRIMARY KEY) WITHOUT ROWID")
     db.obj.execute_sql("CREATE TEMP TABLE reach_basket (sale_id BLOB, product_id BLOB,"
                        " PRIMARY KEY (sale_id, product_id)) WITHOUT ROWID")
     try:
         db.obj.execute_sql(_GONE_LINES)
-        db.obj.execute_sql(_BASKETS)
+        db.obj.execute_sql(_BASKETS, [str(since) if since is not None else ""])
         baskets = int(db.obj.execute_sql("SELECT COUNT(DISTINCT sale_id) FROM temp.reach_basket").fetchone()[0])
         if not baskets:
             return 0, []
@@ -187,7 +192,7 @@ def refresh(*, now: dt.datetime | None = None, force: bool = False) -> dict[str,
         started = dt.datetime.now()
         with db.obj.atomic():  # one snapshot: the watermarks and what is counted agree
             sales, returned = _last("sale"), _last("sale_return")
-            baskets, rules = count_rules()
+            baskets, rules = count_rules(since=now - BASKET_WINDOW)
         best = _best(rules)
         items: dict[str, int] = {}
         body: dict[str, list[list[Any]]] = {}

@@ -98,6 +98,17 @@ def test_companions_read_the_kept_rules_and_never_count(shop, goods):
     assert Setting.get_by_id(baskets.RULES_KEY).value
 
 
+def test_the_kept_rules_are_the_last_years_baskets(shop, goods):
+    a, b, c, d = goods
+    for n in range(4):
+        sell([c, d], days_ago(400 + n), shop["cashier"])  # a taste of long ago
+        sell([a, b], days_ago(10 + n), shop["cashier"])
+    assert {(r.antecedent, r.consequent) for r in baskets.count_rules(min_confidence=Fraction(0))[1]} == {
+        (pid(a), pid(b)), (pid(b), pid(a)), (pid(c), pid(d)), (pid(d), pid(c))}
+    assert baskets.refresh(now=NOW)["baskets"] == 4
+    assert baskets.companions([pid(c)]) == [] and [x.product_id for x in baskets.companions([pid(a)])] == [pid(b)]
+
+
 BASKET = st.lists(st.integers(0, 3), min_size=1, max_size=4)
 
 
