@@ -103,9 +103,10 @@ def test_the_kept_rules_are_the_last_years_baskets(shop, goods):
     for n in range(4):
         sell([c, d], days_ago(400 + n), shop["cashier"])  # a taste of long ago
         sell([a, b], days_ago(10 + n), shop["cashier"])
+        sell([c], days_ago(10 + n), shop["cashier"])  # cheese alone this year (and a lift above 1 for A, B)
     assert {(r.antecedent, r.consequent) for r in baskets.count_rules(min_confidence=Fraction(0))[1]} == {
         (pid(a), pid(b)), (pid(b), pid(a)), (pid(c), pid(d)), (pid(d), pid(c))}
-    assert baskets.refresh(now=NOW)["baskets"] == 4
+    assert baskets.refresh(now=NOW)["baskets"] == 8
     assert baskets.companions([pid(c)]) == [] and [x.product_id for x in baskets.companions([pid(a)])] == [pid(b)]
 
 
