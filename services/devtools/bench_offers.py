@@ -69,6 +69,8 @@ def run_offers_bench(rounds: int = 2000, seed: int = 14) -> dict[str, Any]:
     base += _time_each(numbers[:half], members.find_by_card)
     heavy = _time_each(numbers[-HEAVY:], suggest)
     pair = _pair("offers at scan", ours, base)
+    for side, samples in (("loyaltill", ours), ("raw_sqlite3", base)):  # p99 on a loaded machine is its load
+        pair[side]["p90_ms"] = round(sorted(samples)[int(len(samples) * 0.9)] * 1000, 4)
     p99 = pair["loyaltill"]["p99_ms"]
     return {
         **pair, "samples": len(ours), "sales": sales, "sale_lines": lines, "load": os.getloadavg(),
@@ -86,9 +88,10 @@ def format_offers_report(r: dict[str, Any]) -> str:
         f"{r['name']}: {r['sales']:,} sales, {r['sale_lines']:,} lines, load "
         + ", ".join(f"{x:.2f}" for x in r["load"]),
         f"  rules counted in {r['rules']['seconds']} s: {r['rules']['baskets']:,} baskets, {r['rules']['rules']:,} rules kept",
-        f"  offers.suggest:      p50 {ours['p50_ms']} ms, p99 {ours['p99_ms']} ms ({r['samples']} members)",
-        f"  find_by_card alone:  p50 {base['p50_ms']} ms, p99 {base['p99_ms']} ms",
-        f"  ratio p50 {r['ratio_p50']}x; heaviest {len(r['offers_shown']) and ''}members p50 "
+        f"  offers.suggest:      p50 {ours['p50_ms']} ms, p90 {ours['p90_ms']} ms, p99 {ours['p99_ms']} ms"
+        f" ({r['samples']} members)",
+        f"  find_by_card alone:  p50 {base['p50_ms']} ms, p90 {base['p90_ms']} ms, p99 {base['p99_ms']} ms",
+        f"  ratio p50 {r['ratio_p50']}x; the {HEAVY} heaviest members p50 "
         f"{r['heaviest_members']['p50_ms']} ms, max {r['heaviest_members']['max_ms']} ms",
         f"  offers shown (how many: members) {r['offers_shown']}",
         f"  goal {r['goal']}: {'met' if r['met'] else 'NOT met'}",
