@@ -18,7 +18,7 @@ from typing import Any, Sequence
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
             "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import", "kpis",
-            "segments", "churn")
+            "segments", "churn", "reminders")
 
 log = logging.getLogger("loyaltill")
 
@@ -286,6 +286,16 @@ def command_parser() -> argparse.ArgumentParser:
     churn.add_argument("--db", type=Path, required=True)
     churn.add_argument("--at", metavar="YYYY-MM-DD", help="the observation's last day (default: today on the shop's clock)")
     churn.add_argument("--json", action="store_true")
+
+    rem = sub.add_parser("reminders", help="whom to contact in the next N days: occasions, birthdays, overdue visits, P(alive) fallen (owner, manager)")
+    rem.add_argument("--db", type=Path, required=True)
+    rem.add_argument("--days", metavar="N", help="how many days ahead (default 14)")
+    rem.add_argument("--source", action="append", choices=("occasion", "birthday", "overdue", "lapsing"),
+                     help="only these sources (repeatable; default all)")
+    rem.add_argument("--contacted", action="store_true", help="also those already contacted for that date")
+    rem.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
+    rem.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF")
+    rem.add_argument("--json", action="store_true")
 
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
@@ -1053,6 +1063,16 @@ def cmd_kpis(args: argparse.Namespace) -> dict[str, Any]:
     return figures.compute(period, store=store)
 
 
+def cmd_reminders(args: argparse.Namespace) -> dict[str, Any]:
+    """Whom to contact (services.reach.reminders), as the Reminders page lists them."""
+    from services.reach import reminders
+
+    days = whole_number(args.days, "--days", reminders.MAX_DAYS) if args.days is not None else reminders.DEFAULT_DAYS
+    open_db(args.db)
+    acting_staff(args, "view_reminders")
+    return reminders.due(days, sources=args.source, contacted=args.contacted).as_json()
+
+
 HANDLERS = {
     "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member,
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
@@ -1060,7 +1080,7 @@ HANDLERS = {
     "hub": cmd_hub, "sync": cmd_sync, "bench-sync": cmd_bench_sync,
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
     "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "kpis": cmd_kpis, "segments": cmd_segments,
-    "churn": cmd_churn,
+    "churn": cmd_churn, "reminders": cmd_reminders,
 }
 
 
@@ -1137,6 +1157,14 @@ def print_human(command: str, result: dict[str, Any]) -> None:
         for row in result.get("members_of", {}).get("members", []):
             print(f"  {row['card'] or '-':14} {row['name'][:30]:30} R{row['r'] or '-'} F{row['f'] or '-'} "
                   f"M{row['m'] or '-'} last {row['last_visit'] or '-'} visits {row['frequency']} sum {row['monetary']}")
+        return
+    if command == "reminders":
+        print(f"{result['from']} .. {result['to']}: {len(result['reminders'])} reminders")
+        for r in result["reminders"]:
+            print(f"  {r['date']} {r['kind']:9} {r['card'] or '-':14} {r['name'][:30]:30} {r['phone'] or '-':14} "
+                  f"{r['suggested_offer']}")
+        for note in result["notes"]:
+            print(f"note: {note['text']}")
         return
     if command == "bench-sync":
         from services.devtools.bench_sync import format_report as format_sync_report

@@ -543,6 +543,48 @@ class SaleChanged(BaseModel):
         without_rowid = True
 
 
+class Occasion(UUIDModel):
+    """Schema 14: a date that matters to a member besides their own birthday (services/reach/occasions.py)."""
+
+    member = peewee.ForeignKeyField(Member, on_delete="RESTRICT")
+    kind = peewee.TextField(constraints=[peewee.Check(
+        "kind IN ('friend_birthday','relative_birthday','anniversary','name_day','other')")])
+    for_whom = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    month = peewee.IntegerField(constraints=[peewee.Check("month BETWEEN 1 AND 12")])
+    day = peewee.IntegerField(constraints=[peewee.Check("day BETWEEN 1 AND 31")])
+    year = peewee.IntegerField(null=True)
+    sale_id = UUIDKey(null=True)  # no foreign key: the sale may be another till's
+    note = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT", index=False)
+    created_at = Timestamp(default=utcnow)
+    updated_at = Timestamp(default=utcnow)
+    removed_at = Timestamp(null=True)
+
+    class Meta:
+        indexes = ((("month", "day"), False),)
+
+
+class Contact(UUIDModel):
+    """Schema 14: the contact log (services/reach/contacts.py): who reached a member, how, and
+    for which reminder (source, its id, the date it was for)."""
+
+    member = peewee.ForeignKeyField(Member, on_delete="RESTRICT", index=False)  # (member, at) below
+    staff = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT", index=False)
+    staff_name = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    at = Timestamp()
+    channel = peewee.TextField(constraints=[peewee.Check(
+        "channel IN ('call','sms','email','messenger','in_person','other')")])
+    outcome = peewee.TextField(constraints=[peewee.Check(
+        "outcome IN ('reached','no_answer','declined','bought','other')")])
+    note = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    source = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    source_id = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    source_date = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+
+    class Meta:
+        indexes = ((("member", "at"), False), (("source", "source_id", "source_date"), False))
+
+
 V1_MODELS: list[type[BaseModel]] = [
     Setting, Till, Staff, Category, Product, RuleSet, Member, Card, Sale,
     SaleLine, Payment, SaleReturn, ReturnLine, LedgerEntry, Outbox, ParkedSale,
@@ -554,6 +596,8 @@ AUTHORITY_MODELS: list[type[BaseModel]] = [RowSignature]  # migration 5
 CATALOGUE_MODELS: list[type[BaseModel]] = [ProductCode, PriceChange]  # migration 9
 STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
 SUMMARY_MODELS: list[type[BaseModel]] = [Visit, SaleDay, SaleChanged, LedgerDay, FirstSale]  # migration m0013_summary
+OCCASION_MODELS: list[type[BaseModel]] = [Occasion, Contact]  # migration m0014_occasions
 ALL_MODELS: list[type[BaseModel]] = (
     V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS + SUMMARY_MODELS
+    + OCCASION_MODELS
 )

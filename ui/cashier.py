@@ -44,6 +44,7 @@ from ui.lock_screen import LockScreen
 from ui.training_marks import TrainingMarks, banner as training_banner, title_mark
 from ui.member_dialogs import FindMemberDialog, MemberFormDialog
 from ui.member_panel import MemberPanel
+from ui.occasion_dialog import occasion_line
 from ui.offer_panel import OfferPanel
 from ui.pay_dialog import PayDialog
 from ui.return_dialog import ReturnDialog
@@ -256,7 +257,7 @@ class CashierWindow(QMainWindow):
             ("F8", self.manual_discount), ("F9", self.open_return), ("F12", self.pay),
             ("Ctrl+Return", self.pay), ("Ctrl+Enter", self.pay), ("Esc", self.escape),
             ("Ctrl+Del", self.cancel_sale), ("F10", self.show_more), ("Ctrl+P", self.print_last_receipt),
-            ("F11", self.sign_out), ("Ctrl+L", self.lock),
+            ("F11", self.sign_out), ("Ctrl+L", self.lock), ("Ctrl+O", self.record_occasion),
         ]
         for key, slot in keys:
             shortcut = QShortcut(QKeySequence(key), self)
@@ -415,6 +416,7 @@ class CashierWindow(QMainWindow):
             summary = self.session.member_summary()
             if panel.summary is not summary:
                 panel.show_member(summary, self.session.max_redeem, self.rules.point_value)
+                panel.show_occasion(occasion_line(member, self.fmt, self.fmt.shop_now(self.now()).date()))
             else:
                 panel.set_max_redeem(self.session.max_redeem, self.rules.point_value)
         panel.show_after_sale(self.priced if self.cart.lines else None)
@@ -800,6 +802,8 @@ class CashierWindow(QMainWindow):
         if auth.may(self.staff, "view_figures"):  # the owner's first question: does the programme pay?
             menu.addAction(_("Reports: figures, customers, who is slipping away…"), lambda: self._act(self.open_reports))
             menu.addSeparator()
+        if auth.may(self.staff, "view_reminders"):  # whom to call: occasions, birthdays, overdue visits
+            menu.addAction(_("Reminders: whom to contact…"), lambda: self._act(self.open_reminders))
         menu.addAction(_("Receipts: reprint, save, return…"), lambda: self._act(self.open_receipts))
         menu.addAction(_("Membership cards…"), lambda: self._act(self.open_cards))
         menu.addAction(_("Receipt printer…"), lambda: self._act(self.open_printer_settings))
@@ -896,6 +900,27 @@ class CashierWindow(QMainWindow):
         auth.require(self.staff, "view_figures")
         self._show(ReportsDialog(self.staff, self.fmt, self.resources, self, clock=self.now,
                                  sources=self.report_sources))  # type: ignore[arg-type]
+
+    def record_occasion(self) -> None:
+        """Ctrl+O: an occasion for the member on the sale (or of the sale just completed), Enter saves."""
+        from ui.occasion_dialog import OccasionDialog
+
+        member = self.session.occasion_member()
+        if member is None:
+            raise InputError("occasion_no_member")
+        dialog = OccasionDialog(member, self.fmt.shop_now(self.now()).date(), lambda kind, month, day, year, whom: (
+            self.session.record_occasion(kind, month, day, year=year, for_whom=whom)), self)
+        self._show(dialog, lambda: self._occasion_recorded(member))
+
+    def _occasion_recorded(self, member: Member) -> None:
+        self.say(_("Occasion recorded for %1.").replace("%1", member.name), "ok")
+        if self.cart.member is not None:
+            self.member_panel.show_occasion(occasion_line(self.cart.member, self.fmt, self.fmt.shop_now(self.now()).date()))
+
+    def open_reminders(self) -> None:
+        from ui.reminders_page import RemindersDialog
+
+        self._show(RemindersDialog(self.staff, self.fmt, self, clock=self.now))
 
     def open_audit_log(self) -> None:
         from ui.audit_page import AuditLogDialog

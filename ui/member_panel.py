@@ -46,6 +46,14 @@ class MemberPanel(QFrame):
         self.card = QLabel(self.details)
         self.card.setObjectName("Muted")
         box.addWidget(self.card)
+        self.occasion = QLabel(self.details)  # the nearest occasion (ui/occasion_dialog.py): Ctrl+O records one
+        self.occasion.setObjectName("Occasion")
+        self.occasion.setWordWrap(True)
+        self.occasion.hide()
+        box.addWidget(self.occasion)
+        self.occasion_hint = QLabel(_("Ctrl+O: remember an occasion (a friend's birthday…)"), self.details)
+        self.occasion_hint.setObjectName("Muted")
+        box.addWidget(self.occasion_hint)
         self.balance = QLabel(self.details)
         self.balance.setObjectName("Balance")
         box.addWidget(self.balance)
@@ -74,6 +82,7 @@ class MemberPanel(QFrame):
 
     def show_member(self, summary: MemberSummary | None, max_redeem: int = 0, point_value: int = 100) -> None:
         self.summary = summary
+        self.show_occasion("")
         self.empty.setVisible(summary is None)
         self.details.setVisible(summary is not None)
         if summary is None:
@@ -107,6 +116,11 @@ class MemberPanel(QFrame):
         self.privileges.setVisible(bool(notes))
         self.warning.setVisible(summary.redeem_blocked)
         self.warning.setText(_("Balance is below zero after a return: points cannot be used until it recovers."))
+
+    def show_occasion(self, text: str) -> None:
+        self.occasion.setText(text)
+        self.occasion.setVisible(bool(text))
+        self.occasion_hint.setVisible(not text)
 
     def show_after_sale(self, priced: PricedCart | None) -> None:
         """The balance as it will be once this sale is paid."""

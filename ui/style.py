@@ -31,6 +31,7 @@ QLabel#Badge {{ border-radius: 9px; padding: 2px 10px; font-size: 13px; font-wei
 QLabel#Badge[tier="silver"] {{ background: #7b8794; }}
 QLabel#Badge[tier="gold"] {{ background: #b7791f; }}
 QLabel#Birthday {{ border-radius: 9px; padding: 2px 10px; font-size: 13px; font-weight: bold; color: white; background: #d53f8c; }}
+QLabel#Occasion {{ color: #97266d; font-weight: 600; }}
 QLabel#Warning {{ color: {BAD}; font-weight: bold; }}
 QLabel#Error {{ color: {BAD}; }}
 QLabel#Good {{ color: {GOOD}; font-weight: bold; }}

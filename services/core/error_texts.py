@@ -333,6 +333,16 @@ TEXTS: dict[str, str] = {
     "scale_zero": N_("Scale label {barcode} shows no weight or price: weigh the item again."),
     "weighed_needs_scale": N_("“{name}” is sold by weight: weigh it and scan the scale's label."),
     "weighed_qty": N_("A weighed item's quantity is its weight: scan each label once."),
+    # Issue 14: occasions, reminders and the contact log (services/reach)
+    "occasion_date": N_("That date does not exist: give a day and a month (and a year, if known) that do."),
+    "occasion_kind": N_("{kind} is not a kind of occasion."),
+    "occasion_text_long": N_("That text is too long: at most {most} characters."),
+    "occasion_unknown": N_("That occasion is no longer there: it was removed."),
+    "occasion_no_member": N_("Scan the member's card first: an occasion is recorded for a member."),
+    "contact_channel": N_("{channel} is not a way of contacting a member."),
+    "contact_outcome": N_("{outcome} is not an outcome of a contact."),
+    "contact_source": N_("{source} is not a kind of reminder."),
+    "reminder_days": N_("Reminders look 0 to {most} days ahead."),
 }
 
 # The programme's settings as the owner's screen names them (for `field` params).

@@ -445,6 +445,8 @@ for _kind, _order, _key in (
 # The balance is never taken from a till: it follows from the ledger.
 handler("member", 40)(_entity_handler("member", drop=("balance",)))
 handler("card", 50)(_entity_handler("card"))
+handler("occasion", 52)(_entity_handler("occasion"))  # services/reach/occasions.py
+handler("contact", 53)(_entity_handler("contact"))  # services/reach/contacts.py
 
 
 @handler("member_tier", 42)

@@ -143,3 +143,5 @@ def stamp_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 STAMPED = ("member", "card", "member_tier")
+# Issue 14: what the shop knows of a member beside the member (services/reach), edited in place.
+STAMPED += ("occasion", "contact")

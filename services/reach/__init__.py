@@ -1,1 +1,1 @@
-"""Reaching each customer (issue 14): occasions, reminders, offers, feedback, consent, campaigns."""
+"""Reaching each customer: occasions, reminders, contacts, offers, feedback, consent (issue 14)."""

@@ -20,13 +20,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from models.schema import Member, Product, Staff, utcnow
+from models.schema import Member, Occasion, Product, Staff, utcnow
 from services.core.errors import InputError, NotFound, RedeemRefused
 from services.members import registry as members
 from services.members.registry import MemberSummary
 from services.programme import loyalty
 from services.programme.pricing import CartLine, PricedCart
 from services.programme.rules import Rules, active_rules
+from services.reach import occasions
 from services.sale import chain, checkout
 from services.sale.checkout import Cart, ParkedCart, SaleResult, Tender
 from services.shop import catalogue
@@ -95,6 +96,8 @@ class SaleSession:
         self.summary: MemberSummary | None = None
         self.current_key: str | None = None
         self.last_sale: SaleResult | None = None
+        self.last_member: Member | None = None  # the member of last_sale
+        self.occasions_on_sale: list[object] = []  # recorded during the sale on the counter: linked once it is written
 
     # --- what is on the counter ------------------------------------------------
 
@@ -350,7 +353,8 @@ class SaleSession:
 
     def finished(self, result: SaleResult) -> Outcome:
         """The sale is on disk: the next customer starts with an empty counter."""
-        self.last_sale = result
+        self.last_sale, self.last_member = result, self.cart.member
+        occasions.link_sale(self.occasions_on_sale, result.sale_id, now=self.clock())
         self.rules = active_rules(self.clock())
         self._new_cart()
         return self._repriced(member=True)
@@ -359,10 +363,31 @@ class SaleSession:
         """Nothing was written: the sale stays, with the member as the database has them now."""
         return self.member_changed() if self.cart.member is not None else self._repriced()
 
+    def record_occasion(self, kind: str, month: int, day: int, *, year: int | None = None,
+                        for_whom: str = "", note: str = "") -> Occasion:
+        """An occasion (services.reach.occasions) for the member on the counter, linked to this
+        sale once it is written; on an empty counter, for the member of the sale just completed,
+        linked to that sale."""
+        values = dict(year=year, for_whom=for_whom, note=note, staff=self.staff, now=self.clock())
+        if self.cart.member is not None:
+            row = occasions.add(self.cart.member, kind, month, day, **values)
+            self.occasions_on_sale.append(row.id)
+            return row
+        if self.is_empty() and self.last_sale is not None and self.last_member is not None:
+            return occasions.add(self.last_member, kind, month, day, sale_id=self.last_sale.sale_id, **values)
+        raise InputError("occasion_no_member")
+
+    def occasion_member(self) -> Member | None:
+        """Whom record_occasion would record for (None: nobody)."""
+        if self.cart.member is not None:
+            return self.cart.member
+        return self.last_member if self.is_empty() and self.last_sale is not None else None
+
     # --- inside --------------------------------------------------------------------------
 
     def _new_cart(self) -> None:
         self.cart = Cart()
+        self.occasions_on_sale = []
         self.current_key, self.summary = None, None
 
     def _price(self) -> Notice | None:
