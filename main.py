@@ -107,11 +107,12 @@ def command_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=int, default=2000)
     bench.add_argument("--printing", action="store_true", help="time receipt PDFs and 1,000 cards instead")
     bench.add_argument("--json", action="store_true")
-    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period", "import", "kpis", "churn"), default="till",
+    bench.add_argument("--what", choices=("till", "pricing", "whatif", "all", "period", "import", "kpis", "churn", "offers"), default="till",
                        help="till: lookups, sales, start-up; pricing: a 100-line cart; whatif: a replay of every sale; "
                             "period: a sale's wait for the write lock while 'period' runs (changes the file); "
                             "import: a sales history imported beside a raw executemany (changes the file); "
-                            "churn: the lifetime fit over --members simulated members (default 1,000,000) in a file of its own")
+                            "churn: the lifetime fit over --members simulated members (default 1,000,000) in a file of its own; "
+                            "offers: a member's personal offers at scan beside the card lookup alone (--rounds members)")
     bench.add_argument("--receipts", type=int, default=100_000, help="--what import: receipts in the history file")
     bench.add_argument("--members", type=int, help="--what import: N customers imported first by the members import (default: receipts / 5 customers the history makes); --what kpis: members (default 200,000)")
     bench.add_argument("--sales", type=int, default=1_000_000, help="--what kpis: sales over two years")
@@ -616,11 +617,12 @@ def cmd_return(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
-    from models.schema import LedgerEntry
+    from models.schema import LedgerEntry, utcnow
     from services.members import registry as members
     from services.core.errors import NotFound
     from services.insights import customers, lifetime
     from services.programme.rules import active_rules
+    from services.reach import baskets, offers
     from services.shop import staff as auth
 
     open_db(args.db)
@@ -643,6 +645,8 @@ def cmd_member(args: argparse.Namespace) -> dict[str, Any]:
         # The customer's figures are the owner's and the manager's (view_figures): null for a cashier.
         "profile": None, "p_alive": None, "expected_visits_90d": None, "clv": None, "fit_at": None,
     }
+    baskets.refresh_if_cheap()  # goods bought together: a small shop's counted here, a big one's by the till
+    result["offers"] = [o.as_json() for o in offers.suggest(member, [], now=utcnow(), rules=active_rules())]
     if auth.may(person, "view_figures"):
         lifetime.refresh_if_cheap()  # a small shop's stale or missing fit made here; a big one's waits for `churn`
         result["profile"] = customers.profile(member)
@@ -749,6 +753,10 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
         if not 1 <= args.sales <= 20_000_000 or not 1 <= members <= 5_000_000:
             raise CliError("--sales must be 1 to 20,000,000 and --members 1 to 5,000,000")
         return {"kpis_bench": run_kpis_bench(args.db, args.sales, members, keep=args.keep)}
+    if args.what == "offers":  # a member's offers beside the card lookup alone (--rounds members)
+        from services.devtools.bench_offers import run_offers_bench
+
+        return {"offers_bench": run_offers_bench(rounds=args.rounds)}
     if args.what == "import":
         from services.devtools.bench_import import run_import_bench
 
@@ -1232,6 +1240,11 @@ def print_human(command: str, result: dict[str, Any]) -> None:
         from services.devtools.bench_kpis import format_kpis_report
 
         print(format_kpis_report(result["kpis_bench"]))
+        return
+    if command == "bench" and "offers_bench" in result:
+        from services.devtools.bench_offers import format_offers_report
+
+        print(format_offers_report(result["offers_bench"]))
         return
     if command == "bench" and "churn_bench" in result:
         from services.devtools.bench_churn import format_churn_report

@@ -45,6 +45,7 @@ from ui.training_marks import TrainingMarks, banner as training_banner, title_ma
 from ui.member_dialogs import FindMemberDialog, MemberFormDialog
 from ui.member_panel import MemberPanel
 from ui.occasion_dialog import occasion_line
+from ui.offer_panel import OfferPanel
 from ui.pay_dialog import PayDialog
 from ui.return_dialog import ReturnDialog
 from ui.sale_dialogs import DiscountDialog, ParkedDialog, ProductPickerDialog, QuantityDialog, RedeemDialog
@@ -102,6 +103,7 @@ class CashierWindow(QMainWindow):
         assert app is not None
         app.installEventFilter(self.scanner)
         self.scanner.code_scanned.connect(self.on_scan)
+        self.offers.follow(self)
         self.redraw(self.session.reprice())
 
     # What the session holds, under the names the window has always used.
@@ -178,6 +180,8 @@ class CashierWindow(QMainWindow):
         self.table.clicked.connect(self._row_clicked)
         self.table.doubleClicked.connect(lambda _: self._act(self.change_qty))
         left.addWidget(self.table, 1)
+        self.offers = OfferPanel(central)  # the member's personal offers, Alt+1..3 (hooked in __init__)
+        left.addWidget(self.offers)
         left.addLayout(self._quick_keys(central))
         columns.addLayout(left, 1)
 

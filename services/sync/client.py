@@ -70,6 +70,7 @@ LOCAL_KEYS = {
     "import_mappings",  # services/imports/columns: the owner's column mappings, per source file, on this till
     "lifetime_fit",  # services/insights/lifetime: the last BG/NBD fit on this till's data, kept to save refitting
     "insights_summary",  # services/insights/summary: how far this till's summary of its sales has read them
+    "reach_baskets", "reach_baskets_rules",  # services/reach/baskets: goods bought together in this till's sales
 }
 # Chain-wide, from the settings page and the cards: shop_name, shop_address, receipt_header, receipt_footer,
 # language, currency, time_zone, card_prefix, card_logo (scan_prefix/suffix above are this till's scanner).
