@@ -1,0 +1,1 @@
+"""Reaching each customer: occasions, offers, feedback, consent, campaigns and their personal data."""
