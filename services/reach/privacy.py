@@ -38,7 +38,7 @@ from models.schema import (
     AuditEntry, Card, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, Payment,
     PendingPoints, Referral, ReturnLine, Sale, SaleLine, SaleLoyalty, SaleReturn, Staff, utcnow,
 )
-from services.core.errors import InputError
+from services.core.errors import InputError, NotFound
 from services.core.serialize import dumps, plain, row_dict
 from services.core.storage import write_transaction
 from services.journal import audit, outbox
@@ -66,6 +66,18 @@ HOLDERS: list[ModuleType | Holder] = []
 def holder_name(holder: ModuleType | Holder) -> str:
     name = getattr(holder, "__name__", None) or type(holder).__name__
     return name.rsplit(".", 1)[-1]
+
+
+def member_by_card(number: str) -> Member:
+    """The member a card was given to, whatever the card's state: an erased member's
+    cards are blocked, and a lost one still names whose data is asked for."""
+    number = number.strip()
+    card = Card.get_or_none(Card.number == number)
+    if card is None:
+        raise NotFound("card_unknown", card=number)
+    if card.member_id is None:
+        raise NotFound("card_unassigned", card=number)
+    return Member.get_by_id(card.member_id)
 
 
 # --- export ------------------------------------------------------------------------------

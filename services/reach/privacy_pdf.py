@@ -48,6 +48,12 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
             return str(text)
         return local_time(moment, info).strftime("%d.%m.%Y %H:%M")
 
+    def day(text: Any) -> str:
+        try:
+            return dt.date.fromisoformat(str(text)).strftime("%d.%m.%Y") if text else ""
+        except ValueError:
+            return str(text)
+
     def table(header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
         cells = [[p(h, bold) for h in header]] + [[c if isinstance(c, (Paragraph, list)) else p(c) for c in row]
                                                   for row in rows]
@@ -66,6 +72,30 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
         else:
             story.append(make(rows))
 
+    def held_part(held: Any) -> list[Any]:
+        """What another module holds (its own keys): a list of records as a table, else key: value."""
+        out: list[Any] = []
+        items = held.items() if isinstance(held, dict) else [("", held)]
+        for key, value in items:
+            label = str(key).replace("_", " ").capitalize()
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                keys = list(dict.fromkeys(k for v in value for k in v))
+                if label:
+                    out.append(p(label, bold))
+                width = 178 / max(1, len(keys))
+                out.append(table([k.replace("_", " ") for k in keys],
+                                 [[plain_text(v.get(k)) for k in keys] for v in value], [width] * len(keys)))
+            else:
+                out.append(p(f"{label}: {plain_text(value)}" if label else plain_text(value)))
+        return out
+
+    def plain_text(value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+
     member = data.get("member") or {}
     story: list[Any] = [p(_("Personal data held about a member"), title),
                         p(_("{shop}, exported {when}").format(shop=data.get("shop", ""), when=when(data.get("exported_at"))),
@@ -74,7 +104,7 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
     story.append(p(_("The member"), heading))
     fields = [
         (_("Name"), member.get("name")), (_("Phone"), member.get("phone")), (_("E-mail"), member.get("email")),
-        (_("Birthday"), member.get("birthday")), (_("Note"), member.get("note")),
+        (_("Birthday"), day(member.get("birthday"))), (_("Note"), member.get("note")),
         (_("Marketing consent"), _("yes") if member.get("marketing_consent") else _("no")),
         (_("Tier"), member.get("tier")), (_("Registered"), when(member.get("created_at"))),
         (_("Came from"), member.get("origin")), (_("Old system's id"), member.get("external_ref")),
@@ -85,6 +115,7 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
     story.append(table([_("Field"), _("Value")], [[k, v or "—"] for k, v in fields], [50, 128]))
 
     balance = data.get("balance") or {}
+    story.append(Spacer(1, 2 * mm))
     story.append(p(_("Points balance: {points}").format(points=balance.get("points", 0)), bold))
 
     section(_("Cards"), data.get("cards") or [], lambda rows: table(
@@ -130,7 +161,7 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
         [35, 45, 40, 58]))
     for name, held in (data.get("held_elsewhere") or {}).items():
         story.append(p(name.replace("_", " ").capitalize(), heading))
-        story.append(p(json.dumps(held, ensure_ascii=False, indent=1) if held else _("None."), small))
+        story.extend(held_part(held) if held else [p(_("None."), small)])
 
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=14 * mm,
