@@ -1057,7 +1057,7 @@ def cmd_kpis(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_privacy(args: argparse.Namespace) -> dict[str, Any]:
     """A member's personal data (services.reach.privacy): the owner's, both ways."""
-    from services.reach import privacy
+    from services.reach import privacy, privacy_files
 
     open_db(args.db)
     person = acting_staff(args, "privacy")
@@ -1069,7 +1069,7 @@ def cmd_privacy(args: argparse.Namespace) -> dict[str, Any]:
     from services.shop.settings import shop_info
 
     messages.set_language(shop_info().language)  # the file is for the customer: in the shop's language
-    json_path, pdf_path = privacy.write_export(data, args.out or Path(f"personal-data-{args.card.strip()}"), RESOURCES)
+    json_path, pdf_path = privacy_files.write_export(data, args.out or Path(f"personal-data-{args.card.strip()}"), RESOURCES)
     return {"member_id": data["member"]["id"], "json": str(json_path), "pdf": str(pdf_path),
             "sales": len(data["sales"]), "balance": data["balance"]["points"]}
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from models.schema import Card, Member, Staff
 from services.core.errors import InputError
 from services.core.messages import _
-from services.reach import privacy
+from services.reach import privacy, privacy_files
 from ui import operations
 from ui.errors import user_message
 
@@ -66,7 +66,7 @@ class PrivacyRow(QWidget):
 
         def work() -> object:
             data = privacy.export(member, actor=staff)
-            return privacy.write_export(data, target, resources)
+            return privacy_files.write_export(data, target, resources)
 
         def done(paths: object) -> None:
             json_path, pdf_path = paths  # type: ignore[misc]

@@ -24,11 +24,8 @@ data: the card number and the member's id.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import json
-import os
 import uuid
-from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -188,29 +185,6 @@ def _audit_dict(entry: AuditEntry) -> dict[str, Any]:
             "target": entry.target, "details": json.loads(entry.details or "{}")}
 
 
-def write_export(data: dict[str, Any], out: Path, resources: Path) -> tuple[Path, Path]:
-    """The export as FILE.json and FILE.pdf beside each other (`out` with either suffix, or none)."""
-    from services.reach import privacy_pdf
-
-    base = out.with_suffix("") if out.suffix.lower() in (".json", ".pdf") else out
-    json_path, pdf_path = base.with_name(base.name + ".json"), base.with_name(base.name + ".pdf")
-    if not json_path.parent.is_dir():
-        raise InputError("privacy_write", path=str(json_path), reason=os.strerror(errno.ENOENT))
-    _write_whole(json_path, json.dumps(data, ensure_ascii=False, indent=2).encode())
-    _write_whole(pdf_path, privacy_pdf.render(data, resources))
-    return json_path, pdf_path
-
-
-def _write_whole(path: Path, content: bytes) -> None:
-    part = path.with_name(path.name + ".part")
-    try:
-        part.write_bytes(content)
-        part.replace(path)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise InputError("privacy_write", path=str(path), reason=exc.strerror or str(exc)) from None
-
-
 # --- erase -------------------------------------------------------------------------------
 
 
@@ -258,6 +232,24 @@ def erase(member: Member, *, actor: Staff | None, now: dt.datetime | None = None
                      points_zeroed=balance, cards_blocked=blocked)
     return {"member_id": str(mid), "points_zeroed": balance, "cards_blocked": blocked,
             "holders": [holder_name(h) for h in (HOLDERS if holders is None else holders)]}
+
+
+def erase_pulled(member_id: uuid.UUID, *, now: dt.datetime, holders: list[ModuleType | Holder] | None = None) -> None:
+    """A member erased at another till, pulled here (services.sync.client, inside its
+    transaction, before the erased row is written over this till's): what this till
+    holds about them apart from the row goes too — each HOLDER's records, the audit
+    entries and the past outbox operations that named them.  The ledger entry, the
+    blocked cards and the audit entry of the erasure come from that till by sync."""
+    member = Member.get_or_none(Member.id == member_id)
+    if member is None or member.erased_at is not None:
+        return
+    cards = list(Card.select().where(Card.member == member.id))
+    sales = list(Sale.select(Sale.id, Sale.receipt_no).where(Sale.member == member.id))
+    about = _audit_about(member, cards, sales)
+    for holder in HOLDERS if holders is None else holders:
+        holder.erase_personal(member.id, now=now)
+    _scrub_audit(about, [t for t in (member.name, member.phone, member.email, member.external_ref, member.note) if t])
+    _scrub_outbox(str(member.id))
 
 
 def _scrub(text: str, old: list[str]) -> str:

@@ -35,6 +35,7 @@ from models.schema import (
 from services.journal import authority, continuity, fieldclock
 from services.programme import rules as rules_service
 from services.core import hlc, signing
+from services.reach import privacy
 from services.sync import sealed
 from services.core.errors import InputError
 from services.core.serialize import dumps, row_dict
@@ -664,6 +665,8 @@ def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, st
         values.pop("balance", None)
     if kind == "card" and values.get("member"):
         _ensure_member(values["member"])
+    if kind == "member" and values.get("erased_at") is not None:  # erased at another till: no copy left here
+        privacy.erase_pulled(values["id"], now=values["erased_at"])
     try:
         with db.atomic():
             exists = model.select().where(model.id == values["id"]).exists()

@@ -5,14 +5,42 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import peewee
+
 from models.hub import Change, Entity, HubLedger, HubSale, hub_db
 from models.schema import Card, Member, utcnow
+from services.members import registry
 from services.reach import privacy
 from services.sync import client as sync
 from tests.hub.conftest import client, on_till
 from tests.hub.tillkit import owner, sell, some_barcodes
 
 PERSONAL_KEYS = ("name", "name_key", "phone", "email", "birthday", "note", "external_ref")
+
+
+class FakeHolder:
+    def __init__(self) -> None:
+        self.held: dict[str, dict] = {}
+        self.erased: list[tuple[str, dt.datetime]] = []
+
+    def personal_data(self, member_id):
+        return self.held.get(str(member_id), {})
+
+    def erase_personal(self, member_id, *, now):
+        self.erased.append((str(member_id), now))
+        self.held.pop(str(member_id), None)
+
+
+def _till_texts() -> str:
+    """Every text and blob of every table of the open till's file."""
+    from models import db
+
+    parts = []
+    for (table,) in db.obj.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        for row in db.obj.execute_sql(f'SELECT * FROM "{table}"').fetchall():
+            parts += [v.decode("utf-8", "ignore") if isinstance(v, bytes) else v for v in row
+                      if isinstance(v, (str, bytes))]
+    return "\n".join(parts)
 
 
 def _hub_member(member_id: str) -> tuple[dict, list[dict]]:
@@ -32,12 +60,15 @@ def _hub_books(member_id: str) -> tuple:
 def test_an_erasure_reaches_the_hub_and_the_other_till(joined, hub_http):
     first, second, a_token, b_token = joined
     with on_till(first):
-        card = Card.select().where((Card.status == "active") & Card.member.is_null(False)).order_by(Card.number).first()
+        shared = {n for (n,) in Member.select(Member.name).group_by(Member.name)
+                  .having(peewee.fn.COUNT(Member.id) > 1).tuples()}  # the demo repeats a few names
+        card = next(c for c in Card.select().where((Card.status == "active") & Card.member.is_null(False))
+                    .order_by(Card.number) if Member.get_by_id(c.member_id).name not in shared)
         member = Member.get_by_id(card.member_id)
         member_id = str(member.id)
         # An e-mail, a note and an old id on top of the demo's name, phone and birthday, synced first.
         Member.update(email="olga@example.ru", note="ходит по средам", external_ref="OLD-1",
-                      birthday=dt.date(1980, 5, 17)).where(Member.id == member.id).execute()
+                      birthday=dt.date(1932, 2, 29)).where(Member.id == member.id).execute()
         from models import write_transaction
         from services.core.serialize import row_dict
         from services.journal import outbox
@@ -51,15 +82,25 @@ def test_an_erasure_reaches_the_hub_and_the_other_till(joined, hub_http):
     assert before["name"] == old["name"] and before["email"] == "olga@example.ru" and before["phone"]
     books = _hub_books(member_id)
     assert books[0] and books[1]
+    holder = FakeHolder()
     with on_till(second):
         sync.sync_once(client(hub_http, b_token))
         assert Member.get_by_id(member.id).name == old["name"]
+        # The other till writes of the member too: a goodwill adjustment (its audit names them).
+        registry.adjust_balance(Member.get_by_id(member.id), 5, "goodwill", actor=owner())
+        assert old["name"] in _till_texts()
+        holder.held[member_id] = {"occasions": [{"who": "sister Oana"}]}
+        sync.sync_once(client(hub_http, b_token))
 
     with on_till(first):
+        sync.sync_once(client(hub_http, a_token))  # the other till's +5 is known here before the erasure
         balance = Member.get_by_id(member.id).balance
         now = utcnow().replace(microsecond=0)  # the hub refuses times after its own clock
         privacy.erase(Member.get_by_id(member.id), actor=owner(), now=now)
         sync.sync_once(client(hub_http, a_token))
+
+        left = _till_texts()
+        assert [t for t in old_texts if t in left] == []
 
     doc, changes = _hub_member(member_id)
     assert doc["name"] == privacy.ERASED_NAME and doc["erased_at"] == now.isoformat()
@@ -74,7 +115,14 @@ def test_an_erasure_reaches_the_hub_and_the_other_till(joined, hub_http):
     assert set(books[1]) < set(entries) and sum(d for _, d in entries) == 0 and balance != 0
 
     with on_till(second):
-        sync.sync_once(client(hub_http, b_token))
+        privacy.HOLDERS.append(holder)
+        try:
+            sync.sync_once(client(hub_http, b_token))
+        finally:
+            privacy.HOLDERS.remove(holder)
+        assert [m for m, _at in holder.erased] == [member_id]
+        left = _till_texts()
+        assert [t for t in old_texts if t in left] == []  # not the row, the outbox, the audit, the synced copy
         there = Member.get_by_id(member.id)
         assert there.name == privacy.ERASED_NAME and there.erased_at == now
         assert (there.phone, there.email, there.birthday, there.note, there.external_ref) == (None, None, None, "", None)

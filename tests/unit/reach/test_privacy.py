@@ -16,7 +16,7 @@ from services.core.serialize import row_dict
 from services.journal import outbox
 from services.members import registry
 from services.programme import ledger
-from services.reach import privacy
+from services.reach import privacy, privacy_files
 from services.sale import returns
 from services.sale.checkout import Cart
 from tests.unit.shopkit import add_member, add_products, sell_by_card
@@ -247,7 +247,7 @@ def test_holders_is_a_plain_list_of_modules_the_merge_extends(story, shop):
 def test_export_files_json_and_a_readable_pdf(story, shop, tmp_path, resources):
     member = story["member"]
     data = privacy.export(member, actor=shop["owner"], now=NOW)
-    json_path, pdf_path = privacy.write_export(data, tmp_path / "ana.pdf", resources)
+    json_path, pdf_path = privacy_files.write_export(data, tmp_path / "ana.pdf", resources)
     assert (json_path.name, pdf_path.name) == ("ana.json", "ana.pdf")
     assert json.loads(json_path.read_text(encoding="utf-8")) == data
     text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
@@ -256,7 +256,7 @@ def test_export_files_json_and_a_readable_pdf(story, shop, tmp_path, resources):
         assert expected in text, expected
     assert f"Points balance: {member.balance}" in text
     with pytest.raises(InputError) as bad:
-        privacy.write_export(data, tmp_path / "no" / "such" / "folder", resources)
+        privacy_files.write_export(data, tmp_path / "no" / "such" / "folder", resources)
     assert bad.value.code == "privacy_write"
 
 

@@ -1,14 +1,17 @@
-"""A member's personal data export as a PDF a person can read: one section per
-kind of record, in the shop's language, in the receipts' font (DejaVu Sans:
-Cyrillic and the Romanian ș ț ă â î print as they are)."""
+"""A member's personal data export (services/reach/privacy.py) as files: the JSON as it is,
+and a PDF a person can read: one section per kind of record, in the shop's language, in
+the receipts' font (DejaVu Sans: Cyrillic and the Romanian ș ț ă â î print as they are)."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+from services.core.errors import InputError
 from services.core.messages import _
 from services.core.money import format_money
 from services.shop.settings import local_time, shop_info
@@ -169,3 +172,25 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
                                  author=str(data.get("shop", "")))
     document.build(story)
     return buffer.getvalue()
+
+
+def write_export(data: dict[str, Any], out: Path, resources: Path) -> tuple[Path, Path]:
+    """The export as FILE.json and FILE.pdf beside each other (`out` with either suffix, or none)."""
+    base = out.with_suffix("") if out.suffix.lower() in (".json", ".pdf") else out
+    json_path, pdf_path = base.with_name(base.name + ".json"), base.with_name(base.name + ".pdf")
+    if not json_path.parent.is_dir():
+        raise InputError("privacy_write", path=str(json_path), reason=os.strerror(errno.ENOENT))
+    pdf = render(data, resources)  # laid out first: nothing is written if it fails
+    _write_whole(json_path, json.dumps(data, ensure_ascii=False, indent=2).encode())
+    _write_whole(pdf_path, pdf)
+    return json_path, pdf_path
+
+
+def _write_whole(path: Path, content: bytes) -> None:
+    part = path.with_name(path.name + ".part")
+    try:
+        part.write_bytes(content)
+        part.replace(path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise InputError("privacy_write", path=str(path), reason=exc.strerror or str(exc)) from None
