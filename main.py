@@ -1057,18 +1057,18 @@ def cmd_kpis(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_privacy(args: argparse.Namespace) -> dict[str, Any]:
     """A member's personal data (services.reach.privacy): the owner's, both ways."""
+    from services.core import messages
     from services.reach import privacy, privacy_files
+    from services.shop.settings import shop_info
 
     open_db(args.db)
     person = acting_staff(args, "privacy")
     member = privacy.member_by_card(args.card)
+    # The erased name and the export's PDF are in the shop's language, as in the window.
+    messages.set_language(shop_info().language)
     if args.privacy_command == "erase":
         return privacy.erase(member, actor=person)
     data = privacy.export(member, actor=person)
-    from services.core import messages
-    from services.shop.settings import shop_info
-
-    messages.set_language(shop_info().language)  # the file is for the customer: in the shop's language
     json_path, pdf_path = privacy_files.write_export(data, args.out or Path(f"personal-data-{args.card.strip()}"), RESOURCES)
     return {"member_id": data["member"]["id"], "json": str(json_path), "pdf": str(pdf_path),
             "sales": len(data["sales"]), "balance": data["balance"]["points"]}

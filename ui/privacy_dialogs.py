@@ -89,7 +89,7 @@ class PrivacyRow(QWidget):
 
         def done(fresh: object) -> None:
             self.member = fresh  # type: ignore[assignment]
-            self.said.emit(_("Personal data erased. The sales stay in the books under \"Erased member\"."))
+            self.said.emit(_("Personal data erased. The sales stay in the books under “%1”.").replace("%1", privacy.erased_name()))
             self.erased.emit(fresh)
 
         def failed(exc: BaseException) -> None:
@@ -125,8 +125,8 @@ class EraseDialog(QDialog):
         text = QLabel(_(
             "This erases %1's name, phone, e-mail, birthday, note and consent for good, on every till of the chain. "
             "Their cards are blocked and their points balance goes to zero. Their sales, returns and points "
-            "history stay in the books under \"Erased member\". This cannot be undone."
-        ).replace("%1", member.name), self)
+            "history stay in the books under “%2”. This cannot be undone."
+        ).replace("%1", member.name).replace("%2", privacy.erased_name()), self)
         text.setWordWrap(True)
         layout.addWidget(text)
         layout.addWidget(QLabel(_("To confirm, type the number of the member's card:"), self))

@@ -7,7 +7,7 @@ contacts, feedback, consent, messages...): one JSON-able dict, written as a
 .json file and a readable PDF (services/reach/privacy_pdf.py).
 
 Erase anonymises the person and keeps the books: the name becomes "Erased
-member"; phone, e-mail, birthday, note, the old system's id and the consent
+member" (in the shop's language); phone, e-mail, birthday, note, the old system's id and the consent
 are cleared; each HOLDER anonymises its own records.  Sales, lines, payments,
 returns and ledger entries are not touched (the sales keep their card number:
 a number alone names nobody).  The customer gives up the account, so its
@@ -35,7 +35,9 @@ from models.schema import (
     AuditEntry, Card, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, Payment,
     PendingPoints, Referral, ReturnLine, Sale, SaleLine, SaleLoyalty, SaleReturn, Staff, utcnow,
 )
+from services.core.error_texts import N_
 from services.core.errors import InputError, NotFound
+from services.core.messages import _
 from services.core.serialize import dumps, plain, row_dict
 from services.core.storage import write_transaction
 from services.journal import audit, outbox
@@ -43,7 +45,11 @@ from services.programme import ledger
 from services.shop import staff as auth
 from services.shop.settings import local_till, shop_info
 
-ERASED_NAME = "Erased member"
+ERASED_NAME = N_("Erased member")  # stored in the shop's language (erased_name), as a name typed there would be
+
+
+def erased_name() -> str:
+    return _(ERASED_NAME)
 FORMAT = "loyaltill-personal-data/1"
 
 
@@ -193,7 +199,8 @@ PERSONAL_FIELDS = ("name", "name_key", "phone", "email", "birthday", "note", "ex
 
 def erased_values() -> dict[str, Any]:
     """What an erased member's personal fields hold (column -> value), as the outbox writes them."""
-    return {"name": ERASED_NAME, "name_key": ERASED_NAME.casefold(), "phone": None, "email": None,
+    name = erased_name()
+    return {"name": name, "name_key": name.casefold(), "phone": None, "email": None,
             "birthday": None, "note": "", "external_ref": None, "marketing_consent": False}
 
 
@@ -254,7 +261,7 @@ def erase_pulled(member_id: uuid.UUID, *, now: dt.datetime, holders: list[Module
 
 def _scrub(text: str, old: list[str]) -> str:
     for value in sorted(old, key=len, reverse=True):
-        text = text.replace(value, ERASED_NAME)
+        text = text.replace(value, erased_name())
     return text
 
 

@@ -103,8 +103,8 @@ def test_an_erasure_reaches_the_hub_and_the_other_till(joined, hub_http):
         assert [t for t in old_texts if t in left] == []
 
     doc, changes = _hub_member(member_id)
-    assert doc["name"] == privacy.ERASED_NAME and doc["erased_at"] == now.isoformat()
-    assert all(doc[k] in (None, "", privacy.ERASED_NAME, privacy.ERASED_NAME.casefold()) for k in PERSONAL_KEYS)
+    assert doc["name"] == privacy.erased_name() and doc["erased_at"] == now.isoformat()
+    assert all(doc[k] in (None, "", privacy.erased_name(), privacy.erased_name().casefold()) for k in PERSONAL_KEYS)
     assert doc["marketing_consent"] is False
     # Neither the document nor any version of it in the change log holds a personal value.
     for version in [doc, *changes]:
@@ -124,7 +124,7 @@ def test_an_erasure_reaches_the_hub_and_the_other_till(joined, hub_http):
         left = _till_texts()
         assert [t for t in old_texts if t in left] == []  # not the row, the outbox, the audit, the synced copy
         there = Member.get_by_id(member.id)
-        assert there.name == privacy.ERASED_NAME and there.erased_at == now
+        assert there.name == privacy.erased_name() and there.erased_at == now
         assert (there.phone, there.email, there.birthday, there.note, there.external_ref) == (None, None, None, "", None)
         assert there.balance == 0
         assert {c.status for c in Card.select().where(Card.member == member.id)} == {"blocked"}
