@@ -11,10 +11,27 @@ import os
 from pathlib import Path
 from typing import Any
 
+from services.core.error_texts import N_
 from services.core.errors import InputError
 from services.core.messages import _
 from services.core.money import format_money
 from services.shop.settings import local_time, shop_info
+
+
+# The stored codes, worded for the customer who reads the file.
+WORDS = {
+    "active": N_("active"), "blocked": N_("blocked"), "reserved": N_("reserved"),
+    "cash": N_("cash"), "card": N_("card"),
+    "earn": N_("earned"), "redeem": N_("spent"), "reverse": N_("taken back (return)"),
+    "restore": N_("given back (return)"), "adjust": N_("adjusted"), "expire": N_("expired"),
+    "transfer": N_("transferred"), "welcome": N_("welcome bonus"), "birthday": N_("birthday bonus"),
+    "referral": N_("referral bonus"), "release": N_("became spendable"), "import": N_("from the old system"),
+}
+
+
+def word(code: Any) -> str:
+    text = WORDS.get(str(code))
+    return _(text) if text else ("" if code is None else str(code))
 
 
 def render(data: dict[str, Any], resources: Path) -> bytes:
@@ -50,6 +67,12 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
         except ValueError:
             return str(text)
         return local_time(moment, info).strftime("%d.%m.%Y %H:%M")
+
+    def tier_name(code: Any) -> str:
+        from services.programme.rules import active_rules
+
+        tier = active_rules().tier(code) if code else None
+        return tier.name if tier else (code or "")
 
     def day(text: Any) -> str:
         try:
@@ -109,7 +132,7 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
         (_("Name"), member.get("name")), (_("Phone"), member.get("phone")), (_("E-mail"), member.get("email")),
         (_("Birthday"), day(member.get("birthday"))), (_("Note"), member.get("note")),
         (_("Marketing consent"), _("yes") if member.get("marketing_consent") else _("no")),
-        (_("Tier"), member.get("tier")), (_("Registered"), when(member.get("created_at"))),
+        (_("Tier"), tier_name(member.get("tier"))), (_("Registered"), when(member.get("created_at"))),
         (_("Came from"), member.get("origin")), (_("Old system's id"), member.get("external_ref")),
         (_("Member id"), member.get("id")),
     ]
@@ -123,7 +146,7 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
 
     section(_("Cards"), data.get("cards") or [], lambda rows: table(
         [_("Number"), _("Status"), _("Given"), _("Blocked")],
-        [[c.get("number"), c.get("status"), when(c.get("created_at")), when(c.get("blocked_at"))] for c in rows],
+        [[c.get("number"), word(c.get("status")), when(c.get("created_at")), when(c.get("blocked_at"))] for c in rows],
         [45, 30, 50, 53]))
 
     def sale_rows(rows: list[dict[str, Any]]) -> Table:
@@ -131,7 +154,7 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
         for s in rows:
             goods = [p(f"{line.get('name')} × {line.get('qty')} = {money(line.get('gross'))}", small)
                      for line in s.get("lines") or []]
-            paid = ", ".join(f"{pay.get('method')} {money(pay.get('amount'))}" for pay in s.get("payments") or [])
+            paid = ", ".join(f"{word(pay.get('method'))} {money(pay.get('amount'))}" for pay in s.get("payments") or [])
             out.append([s.get("receipt_no"), when(s.get("created_at")), [p(money(s.get("total"))), *goods],
                         paid, f"+{s.get('points_earned') or 0} / −{s.get('points_redeemed') or 0}"])
         return table([_("Receipt"), _("Time"), _("Total and goods"), _("Paid"), _("Points")], out, [25, 28, 70, 32, 23])
@@ -142,7 +165,7 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
         [[when(r.get("created_at")), money(r.get("refund")), r.get("points_reversed")] for r in rows], [50, 60, 68]))
     section(_("Points ledger"), data.get("ledger") or [], lambda rows: table(
         [_("Time"), _("Kind"), _("Points"), _("Note")],
-        [[when(e.get("created_at")), e.get("kind"), e.get("delta"), e.get("note")] for e in rows], [35, 30, 25, 88]))
+        [[when(e.get("created_at")), word(e.get("kind")), e.get("delta"), e.get("note")] for e in rows], [35, 30, 25, 88]))
     section(_("Points not yet spendable"), data.get("pending_points") or [], lambda rows: table(
         [_("Points"), _("Spendable from"), _("Released")],
         [[r.get("points"), when(r.get("available_at")), when(r.get("released_at"))] for r in rows], [40, 69, 69]))
@@ -152,7 +175,7 @@ def render(data: dict[str, Any], resources: Path) -> bytes:
                   for c in data.get("coupons_redeemed") or []])
     section(_("Coupons"), coupons, lambda rows: table([_("Code"), _("Promotion"), "", _("Time")], rows, [40, 60, 30, 48]))
     section(_("Bonuses"), data.get("bonuses") or [], lambda rows: table(
-        [_("Kind"), _("Points"), _("Time")], [[b.get("kind"), b.get("points"), when(b.get("created_at"))] for b in rows],
+        [_("Kind"), _("Points"), _("Time")], [[word(b.get("kind")), b.get("points"), when(b.get("created_at"))] for b in rows],
         [60, 50, 68]))
     referrals = data.get("referrals") or {}
     ref_rows = ([[_("Brought by member"), r] for r in referrals.get("referred_by") or []]
