@@ -11,10 +11,10 @@ member" (in the shop's language); phone, e-mail, birthday, note, the old system'
 are cleared; each HOLDER anonymises its own records.  Sales, lines, payments,
 returns and ledger entries are not touched (the sales keep their card number:
 a number alone names nobody).  The customer gives up the account, so its
-cards are blocked and its balance is brought to zero by one ledger "adjust"
-entry: the history stays, the balance is honest.  Copies of the old values
-the till keeps for sync (the outbox's past member operations, the last
-synced document) and the audit entries that named the member are rewritten
+cards are blocked, its pending points are released and its balance is brought
+to zero by one ledger "adjust" entry: the history stays, the balance is
+honest.  Copies of the old values the till keeps for sync (the outbox's past
+member operations, the last synced document) and the audit entries that named the member are rewritten
 too, so no copy of the person survives in the file.  The erasure travels as
 an ordinary member edit (its fields stamped by services.journal.fieldclock),
 so the hub and every other till take it; `erased_at` marks the member so no
@@ -41,7 +41,7 @@ from services.core.messages import _
 from services.core.serialize import dumps, plain, row_dict
 from services.core.storage import write_transaction
 from services.journal import audit, outbox
-from services.programme import ledger
+from services.programme import ledger, loyalty
 from services.shop import staff as auth
 from services.shop.settings import local_till, shop_info
 
@@ -218,6 +218,8 @@ def erase(member: Member, *, actor: Staff | None, now: dt.datetime | None = None
         sales = list(Sale.select(Sale.id, Sale.receipt_no).where(Sale.member == mid))
         about = _audit_about(fresh, cards, sales)
         old = [fresh.name, fresh.phone, fresh.email, fresh.external_ref, fresh.note]
+        # Points still pending become spendable now, so the one "adjust" below closes them too.
+        loyalty.release_pending(fresh, now, due_by=dt.datetime.max)
         balance = fresh.balance
         if balance:
             ledger.post(fresh, "adjust", -balance, till=local_till(), staff=who, note="personal data erased", now=now)
