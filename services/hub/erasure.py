@@ -21,12 +21,24 @@ from models.hub import Change, Entity, Quarantine
 Handler = Callable[[list[Any], Any], None]
 
 
+# A member's personal fields (services/reach/privacy.py on the till; the hub does not import
+# the till's code): once erased, no till's later edit brings one back.
+PERSONAL = ("name", "name_key", "phone", "email", "birthday", "note", "external_ref", "marketing_consent")
+
+
 def erasing(apply: Handler) -> Handler:
-    """The member handler, then the scrub for each member this push erased."""
+    """The member handler, then the scrub for each member this push erased; an edit made
+    offline to a member erased meanwhile keeps its other fields, not its personal ones."""
     def run(ops: list[Any], ctx: Any) -> None:
         erased = {str(op.payload.get("id")) for op in ops if op.payload.get("erased_at")}
+        ids = list({str(op.payload.get("id")) for op in ops})
         before = {row.entity_id: row.doc for row in Entity.select().where(
-            (Entity.kind == "member") & Entity.entity_id.in_(list(erased)))} if erased else {}
+            (Entity.kind == "member") & Entity.entity_id.in_(ids))} if ids else {}
+        for op in ops:
+            if (before.get(str(op.payload.get("id"))) or {}).get("erased_at") and not op.payload.get("erased_at"):
+                op.payload = {k: v for k, v in op.payload.items() if k not in PERSONAL}
+                if isinstance(op.payload.get("_clock"), dict):
+                    op.payload["_clock"] = {k: v for k, v in op.payload["_clock"].items() if k not in PERSONAL}
         apply(ops, ctx)
         for member_id in erased:
             old = before.get(member_id) or {}

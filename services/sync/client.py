@@ -648,6 +648,8 @@ def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, st
     model = _MODELS[kind]
     local_doc, local_clocks = fieldclock.known(kind, row_id)
     merged, merged_clocks, changed = hlc.merge(local_doc, local_clocks, doc, clocks)
+    if kind == "member" and doc.get("erased_at"):  # erased at the hub: no later edit made here survives it
+        merged.update({k: doc[k] for k in privacy.PERSONAL_FIELDS if k in doc})
     if kind == "rule_set" and "body" in merged and not rules_service.sound_body(merged["body"]):
         # One the till's own check would refuse (a window of 10^12 days...) would break
         # every sale: it is skipped, and the rule sets already here stay in force.

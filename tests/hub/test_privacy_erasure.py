@@ -115,6 +115,8 @@ def test_an_erasure_reaches_the_hub_and_the_other_till(joined, hub_http):
     assert set(books[1]) < set(entries) and sum(d for _, d in entries) == 0 and balance != 0
 
     with on_till(second):
+        # Offline, not knowing of the erasure yet, this till corrects the member's phone: later clock readings.
+        registry.update(Member.get_by_id(member.id), phone="+79990001122", actor=owner())
         privacy.HOLDERS.append(holder)
         try:
             sync.sync_once(client(hub_http, b_token))
@@ -127,4 +129,7 @@ def test_an_erasure_reaches_the_hub_and_the_other_till(joined, hub_http):
         assert there.name == privacy.erased_name() and there.erased_at == now
         assert (there.phone, there.email, there.birthday, there.note, there.external_ref) == (None, None, None, "", None)
         assert there.balance == 0
+        assert "+79990001122" not in left  # the late edit went out erased, and came back erased
         assert {c.status for c in Card.select().where(Card.member == member.id)} == {"blocked"}
+    doc, _changes = _hub_member(member_id)
+    assert doc["phone"] is None and doc["name"] == privacy.erased_name()
