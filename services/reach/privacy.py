@@ -48,9 +48,11 @@ from services.shop.settings import local_till, shop_info
 ERASED_NAME = N_("Erased member")  # stored in the shop's language (erased_name), as a name typed there would be
 
 
+FORMAT = "loyaltill-personal-data/1"
+
+
 def erased_name() -> str:
     return _(ERASED_NAME)
-FORMAT = "loyaltill-personal-data/1"
 
 
 class Holder(Protocol):
@@ -137,16 +139,16 @@ def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:
 def _sales(sales: list[Sale], sale_ids: list[Any]) -> list[dict[str, Any]]:
     lines: dict[Any, list[dict[str, Any]]] = {}
     payments: dict[Any, list[dict[str, Any]]] = {}
-    loyalty: dict[Any, dict[str, Any]] = {}
+    priced: dict[Any, dict[str, Any]] = {}
     for chunk in _chunks(sale_ids):
         for line in SaleLine.select().where(SaleLine.sale.in_(chunk)).order_by(SaleLine.position):
             lines.setdefault(line.sale_id, []).append(row_dict(line))
         for pay in Payment.select().where(Payment.sale.in_(chunk)):
             payments.setdefault(pay.sale_id, []).append(row_dict(pay))
         for row in SaleLoyalty.select().where(SaleLoyalty.sale.in_(chunk)):
-            loyalty[row.sale_id] = row_dict(row)
+            priced[row.sale_id] = row_dict(row)
     return [{**row_dict(s), "lines": lines.get(s.id, []), "payments": payments.get(s.id, []),
-             "loyalty": loyalty.get(s.id)} for s in sales]
+             "loyalty": priced.get(s.id)} for s in sales]
 
 
 def _returns(sale_ids: list[Any]) -> list[dict[str, Any]]:
@@ -262,16 +264,40 @@ def erase_pulled(member_id: uuid.UUID, *, now: dt.datetime, holders: list[Module
 
 
 def _scrub(text: str, old: list[str]) -> str:
-    for value in sorted(old, key=len, reverse=True):
+    """A text without the old values: one that is the value becomes the erased name; one
+    that holds it (a name in a sentence) has it replaced, for values of 4 characters or
+    more (a one-letter note must not eat every "a")."""
+    if text in old:
+        return erased_name()
+    for value in sorted((v for v in old if len(v) >= 4), key=len, reverse=True):
         text = text.replace(value, erased_name())
     return text
+
+
+def _scrub_json(text: str, old: list[str]) -> str:
+    """The audit entry's details (JSON) with their texts scrubbed, numbers and keys as they were."""
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return _scrub(value, old)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    try:
+        parsed = json.loads(text or "{}")
+    except ValueError:
+        return _scrub(text, old)
+    cleaned = walk(parsed)
+    return text if cleaned == parsed else json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
 
 
 def _scrub_audit(entries: list[AuditEntry], old: list[str]) -> None:
     """The entries about the member keep what happened, not who it was (a card blocked
     "for Anna Petrova" reads "for Erased member"), here and in their outbox operations."""
     for entry in entries:
-        target, details = _scrub(entry.target, old), _scrub(entry.details, old)
+        target, details = _scrub(entry.target, old), _scrub_json(entry.details, old)
         if (target, details) == (entry.target, entry.details):
             continue
         AuditEntry.update(target=target, details=details).where(AuditEntry.id == entry.id).execute()

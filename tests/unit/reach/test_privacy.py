@@ -290,3 +290,18 @@ def test_the_erasure_is_one_transaction(story, shop):
     assert fresh.name == NAME and fresh.erased_at is None
     assert {c.status for c in Card.select().where(Card.member == member.id)} == {"active", "blocked"}
     assert not LedgerEntry.select().where(LedgerEntry.note == "personal data erased").exists()
+
+
+def test_short_values_are_scrubbed_whole_not_inside_other_texts(shop):
+    """A note of one letter must not eat every "a" of the audit's details, nor break its JSON."""
+    member, card = add_member("Ян Ли", shop["cashier"], None, points=5, manager=shop["manager"])
+    with write_transaction():
+        Member.update(note="5", external_ref="a").where(Member.id == member.id).execute()
+    registry.replace_card(registry.reload(member), actor=shop["manager"])
+    privacy.erase(registry.reload(member), actor=shop["owner"], now=NOW)
+    blocked = AuditEntry.get(AuditEntry.action == "card_blocked")
+    assert json.loads(blocked.details) == {"member": privacy.erased_name()} and blocked.target == card.number
+    adjusted = AuditEntry.get(AuditEntry.action == "adjust_balance")
+    assert adjusted.target == privacy.erased_name()
+    assert json.loads(adjusted.details) == {"card": card.number, "delta": 5, "note": "opening balance"}
+
