@@ -18,7 +18,7 @@ from typing import Any, Sequence
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
             "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import", "kpis",
-            "segments", "churn", "reminders", "segment", "campaign", "consent")
+            "segments", "churn", "reminders", "segment", "campaign", "consent", "privacy")
 
 log = logging.getLogger("loyaltill")
 
@@ -297,11 +297,20 @@ def command_parser() -> argparse.ArgumentParser:
     rem.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF")
     rem.add_argument("--json", action="store_true")
     reach_parsers = _reach_parsers(sub)  # segment export, campaign ... (services.reach)
+    privacy = sub.add_parser("privacy", help="a member's personal data: export it all (JSON + PDF) or erase it (owner)")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True, parser_class=OneLineParser)
+    pexport = privacy_sub.add_parser("export", help="everything held about the member of --card, as FILE.json and FILE.pdf")
+    perase = privacy_sub.add_parser("erase", help="anonymise the member of --card for good; sales and the ledger stay")
+    for p in (pexport, perase):
+        p.add_argument("--db", type=Path, required=True)
+        p.add_argument("--card", required=True, metavar="NUMBER", help="one of the member's cards (a blocked one too)")
+        p.add_argument("--json", action="store_true")
+    pexport.add_argument("--out", type=Path, metavar="FILE", help="FILE.json and FILE.pdf (default: personal-data-CARD in this folder)")
 
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
     for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, kpis, seg, churn,
-              *staff_sub.choices.values(), *product_sub.choices.values(), *reach_parsers):
+              *staff_sub.choices.values(), *product_sub.choices.values(), *reach_parsers, pexport, perase):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
         p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
     return parser
@@ -1199,6 +1208,25 @@ def cmd_reminders(args: argparse.Namespace) -> dict[str, Any]:
     return reminders.due(days, sources=args.source, contacted=args.contacted).as_json()
 
 
+def cmd_privacy(args: argparse.Namespace) -> dict[str, Any]:
+    """A member's personal data (services.reach.privacy): the owner's, both ways."""
+    from services.core import messages
+    from services.reach import privacy, privacy_files
+    from services.shop.settings import shop_info
+
+    open_db(args.db)
+    person = acting_staff(args, "privacy")
+    member = privacy.member_by_card(args.card)
+    # The erased name and the export's PDF are in the shop's language, as in the window.
+    messages.set_language(shop_info().language)
+    if args.privacy_command == "erase":
+        return privacy.erase(member, actor=person)
+    data = privacy.export(member, actor=person)
+    json_path, pdf_path = privacy_files.write_export(data, args.out or Path(f"personal-data-{args.card.strip()}"), RESOURCES)
+    return {"member_id": data["member"]["id"], "json": str(json_path), "pdf": str(pdf_path),
+            "sales": len(data["sales"]), "balance": data["balance"]["points"]}
+
+
 HANDLERS = {
     "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member,
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
@@ -1207,6 +1235,7 @@ HANDLERS = {
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
     "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "kpis": cmd_kpis, "segments": cmd_segments,
     "churn": cmd_churn, "reminders": cmd_reminders, "segment": cmd_segment, "campaign": cmd_campaign, "consent": cmd_consent,
+    "privacy": cmd_privacy,
 }
 
 

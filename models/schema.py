@@ -175,6 +175,8 @@ class Member(UUIDModel):
     note = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
     origin = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])  # '' here, 'import' from a file
     external_ref = peewee.TextField(null=True, index=True)  # the old system's id of this customer
+    # Schema 19: when the member's personal data was erased at their request (services/reach/privacy.py).
+    erased_at = Timestamp(null=True)
 
     class Meta:
         # Schema 13: the members registered in a period, read from the index alone (members

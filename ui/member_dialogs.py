@@ -233,6 +233,12 @@ class MemberFormDialog(QDialog):
             form.addRow(self.card)
             form.addRow(move)
             form.addRow(self._adjust_row())
+            if auth.may(staff, "privacy"):  # the owner: export or erase the member's personal data
+                from ui.privacy_dialogs import PrivacyRow
+                self.privacy = PrivacyRow(staff, member, self)
+                self.privacy.said.connect(lambda text: self.error.setText(text))
+                self.privacy.erased.connect(self.show_erased)
+                form.addRow(self.privacy)
             self.name.setText(member.name)
             self.phone.setText(member.phone or "")
             if member.birthday:
@@ -252,7 +258,7 @@ class MemberFormDialog(QDialog):
         self.error.setWordWrap(True)
         form.addRow(self.error)
         row = QHBoxLayout()
-        cancel = QPushButton(_("Cancel"), self)
+        cancel = self.cancel_button = QPushButton(_("Cancel"), self)
         cancel.clicked.connect(self.reject)
         self.save_button = QPushButton(_("Save and add to sale"), self)
         self.save_button.setObjectName("Primary")
@@ -263,6 +269,28 @@ class MemberFormDialog(QDialog):
         row.addWidget(self.save_button)
         form.addRow(row)
         self.name.setFocus()
+        if member is not None and member.erased_at is not None:
+            self.show_erased(member)
+
+    def show_erased(self, member: Member) -> None:
+        """An erased member (services.reach.privacy) is never filled in again: the form only shows it."""
+        self.member = member
+        self.name.setText(member.name)
+        self.phone.clear()
+        self.birthday.clear()
+        self.consent.setChecked(False)
+        self.current_card.setText(_("blocked: personal data erased"))
+        kept = {self.cancel_button, *(self.privacy.findChildren(QPushButton) if hasattr(self, "privacy") else ())}
+        details = self.name.parentWidget()  # the member's own fields, not the profile tab
+        for kind in (QLineEdit, QSpinBox, QCheckBox, QPushButton):
+            for field in details.findChildren(kind):
+                if field not in kept:
+                    field.setEnabled(False)
+                if field.objectName() == "Danger" or field in (self.card, self.adjust_points, self.adjust_reason,
+                                                                self.adjust_button, self.save_button):
+                    field.hide()  # nothing more to do to an erased member's cards and points
+        self.card_hint.hide()
+        self.cancel_button.setText(_("Close"))
 
     def _profile_tab(self, member: Member) -> QWidget:
         """What, when, how much, for what sum, and the outlook: counted on a worker when first shown."""

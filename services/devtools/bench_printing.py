@@ -19,7 +19,8 @@ from typing import Any, Callable
 from models.schema import Sale
 from services.printing import cardsheet
 from services.members.cards import make_card_number
-from services.printing.receipts import FONT, load_receipt, receipt_rows, register_fonts, render_receipt_pdf
+from services.printing.fonts import FONT, register_fonts
+from services.printing.receipts import load_receipt, receipt_rows, render_receipt_pdf
 
 GOALS = {"receipt_pdf_p50_ms": 20, "cards_1000_s": 3}
 

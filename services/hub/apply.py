@@ -55,7 +55,7 @@ from models.hub import (
     AppliedOp, Entity, HubReturn, HubTill, Quarantine, hub_db, utcnow,
 )
 from services.core import hlc
-from services.hub import checks, governance, holds, rights
+from services.hub import checks, erasure, governance, holds, rights
 from services.hub.bulk import copy_lines, copy_rows, insert_values
 from services.hub.checks import Unapplicable
 
@@ -443,7 +443,7 @@ for _kind, _order, _key in (
 ):
     handler(_kind, _order)(_entity_handler(_kind, _key))
 # The balance is never taken from a till: it follows from the ledger.
-handler("member", 40)(_entity_handler("member", drop=("balance",)))
+handler("member", 40)(erasure.erasing(_entity_handler("member", drop=("balance",))))  # no old copy of an erased member
 handler("card", 50)(_entity_handler("card"))
 handler("occasion", 52)(_entity_handler("occasion"))  # services/reach/occasions.py
 handler("contact", 53)(_entity_handler("contact"))  # services/reach/contacts.py

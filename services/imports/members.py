@@ -398,7 +398,7 @@ class _Chunk:
             "marketing_consent": bool(given.get("consent", False)), "tier": given.get("tier", job.entry_tier),
             "balance": 0, "created_at": given.get("registered", job.now), "updated_at": job.now,
             "email": given.get("email"), "note": given.get("note", ""), "origin": "import",
-            "external_ref": given.get("external_ref"),
+            "external_ref": given.get("external_ref"), "erased_at": None,
         }
         self.new_members[member_id] = member
         self.members[member_id] = member

@@ -238,7 +238,7 @@ def render_pdf(figures: dict[str, Any], resources: Path, *, shop_name: str, curr
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
     from xml.sax.saxutils import escape
 
-    from services.printing.receipts import FONT, FONT_BOLD, register_fonts
+    from services.printing.fonts import FONT, FONT_BOLD, register_fonts
 
     register_fonts(resources)
     body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=11.5)

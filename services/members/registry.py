@@ -305,6 +305,8 @@ def update(
     """Change a member's details; never their balance or tier, which only the
     ledger and sales move.  Everything is checked before anything changes."""
     auth.require(actor, "register_member")
+    if _fresh(member.id).erased_at is not None:  # services.reach.privacy: never filled in again
+        raise InputError("member_erased")
     changes: dict[peewee.Field, object] = {}
     if name is not None:
         name = " ".join(name.split())
@@ -336,6 +338,8 @@ def replace_card(
     """Block the member's lost card(s) and attach a new one; the balance follows
     the member (it is their ledger), so nothing is lost with the old card."""
     who = auth.require(actor, "block_card", authoriser)
+    if _fresh(member.id).erased_at is not None:
+        raise InputError("member_erased")
     now = utcnow()
     with write_transaction():
         for card in Card.select().where((Card.member == member) & (Card.status == "active")):

@@ -26,7 +26,8 @@ from services.journal import outbox
 from services.printing.barcodes import draw_bars, ean13
 from services.core.errors import InputError
 from services.core.messages import words
-from services.printing.receipts import FONT, FONT_BOLD, fit_text, register_fonts
+from services.printing.fonts import FONT, FONT_BOLD, register_fonts
+from services.printing.receipts import fit_text
 from services.programme.rules import Rules
 from services.members.registry import find_member_ref, free_numbers
 from services.core.serialize import as_columns

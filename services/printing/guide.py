@@ -18,7 +18,8 @@ from models.schema import Category
 from services.core.errors import InputError
 from services.core.messages import words
 from services.core.money import format_money
-from services.printing.receipts import FONT, FONT_BOLD, register_fonts, write_pdf
+from services.printing.fonts import FONT, FONT_BOLD, register_fonts
+from services.printing.receipts import write_pdf
 from services.programme.rules import Rules, active_rules
 from services.sale.permits import in_chain
 from services.shop.settings import LOCALES, shop_info

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.printing.barcodes import Bars, draw_bars, gtin_bars
-from services.printing.receipts import FONT, FONT_BOLD, fit_text, register_fonts
+from services.printing.fonts import FONT, FONT_BOLD, register_fonts
+from services.printing.receipts import fit_text
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from models.schema import Payment, Sale, SaleLine, SaleReturn, Staff, Till
 from services.printing.barcodes import code128, draw_bars, receipt_seq
+from services.printing.fonts import FONT, FONT_BOLD, register_fonts
 from services.members.cards import receipt_code
 from services.core.errors import InputError
 from services.core.messages import Words, words
@@ -34,21 +35,6 @@ from services.shop.settings import local_time, shop_info
 
 log = logging.getLogger(__name__)
 MM = 72 / 25.4
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
-FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
-
-
-def register_fonts(resources: Path) -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    registered = pdfmetrics.getRegisteredFontNames()
-    for name, filename in FONT_FILES.items():
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(resources / "fonts" / filename)))
-
-
 def mask_card(number: str | None) -> str:
     if not number:
         return ""

@@ -290,11 +290,12 @@ def take_back_pending(sale_id: object, points: int) -> int:
     return points - take
 
 
-def release_pending(member: Member, now: dt.datetime) -> int:
-    """Pending points that are due become spendable; returns how many."""
+def release_pending(member: Member, now: dt.datetime, *, due_by: dt.datetime | None = None) -> int:
+    """Pending points that are due (by `due_by`, default now) become spendable; returns how many.
+    (A member who gives up the account has all of them released, then zeroed: services.reach.privacy.)"""
     released = 0
     # On every member's sale: one indexed statement, rows built only when some are due.
-    ids = [r[0] for r in db.obj.execute_sql(_DUE_SQL, (member.id.bytes, PendingPoints.available_at.db_value(now)))]
+    ids = [r[0] for r in db.obj.execute_sql(_DUE_SQL, (member.id.bytes, PendingPoints.available_at.db_value(due_by or now)))]
     if not ids:
         return 0
     for row in PendingPoints.select().where(PendingPoints.id.in_(ids)).order_by(PendingPoints.available_at):

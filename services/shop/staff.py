@@ -76,6 +76,7 @@ ACTIONS = {
     "read_audit": "owner",
     "enrol_till": "owner",
     "import_data": "owner",  # members, balances, catalogue and history from a file (services.imports)
+    "privacy": "owner",  # a member's personal data: export it all, or erase it (services.reach.privacy)
 }
 
 # argon2id, RFC 9106's "second recommended" shape scaled to a till: see the module's docstring.

@@ -35,6 +35,7 @@ from models.schema import (
 from services.journal import authority, continuity, fieldclock
 from services.programme import rules as rules_service
 from services.core import hlc, signing
+from services.reach import privacy
 from services.sync import sealed
 from services.core.errors import InputError
 from services.core.serialize import dumps, row_dict
@@ -648,6 +649,8 @@ def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, st
     model = _MODELS[kind]
     local_doc, local_clocks = fieldclock.known(kind, row_id)
     merged, merged_clocks, changed = hlc.merge(local_doc, local_clocks, doc, clocks)
+    if kind == "member" and doc.get("erased_at"):  # erased at the hub: no later edit made here survives it
+        merged.update({k: doc[k] for k in privacy.PERSONAL_FIELDS if k in doc})
     if kind == "rule_set" and "body" in merged and not rules_service.sound_body(merged["body"]):
         # One the till's own check would refuse (a window of 10^12 days...) would break
         # every sale: it is skipped, and the rule sets already here stay in force.
@@ -665,6 +668,8 @@ def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, st
         values.pop("balance", None)
     if kind == "card" and values.get("member"):
         _ensure_member(values["member"])
+    if kind == "member" and values.get("erased_at") is not None:  # erased at another till: no copy left here
+        privacy.erase_pulled(values["id"], now=values["erased_at"])
     try:
         with db.atomic():
             exists = model.select().where(model.id == values["id"]).exists()

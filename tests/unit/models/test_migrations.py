@@ -92,6 +92,7 @@ LATER_COLUMNS = (
     ("member", "email", "TEXT"), ("member", "note", "TEXT NOT NULL DEFAULT ''"),
     ("member", "origin", "TEXT NOT NULL DEFAULT ''"), ("member", "external_ref", "TEXT"),
     ("sale", "imported", "INTEGER NOT NULL DEFAULT 0"),
+    ("member", "erased_at", "DATETIME"),
 )
 
 
