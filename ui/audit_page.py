@@ -45,6 +45,8 @@ def action_name(action: str) -> str:
         "personal_data_erased": _("Personal data erased"),
         "settings_changed": _("Settings changed"),
         "import": _("Data imported"),
+        "reward_added": _("Gift for points added"),
+        "reward_changed": _("Gift for points changed"),
     }
     return names.get(action, action)
 

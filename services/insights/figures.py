@@ -310,10 +310,10 @@ def _ledger_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
     row = db.obj.execute_sql(
         "SELECT"
         f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ({kinds}) AND {mine} THEN gained END), 0),"
-        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind = 'redeem' AND {mine} THEN -(gained + spent) END), 0),"
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ('redeem', 'reward') AND {mine} THEN -spent END), 0),"
         " COALESCE(SUM(CASE WHEN day <= ? THEN gained + spent END), 0),"
         f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ({kinds}) AND {mine} THEN gained END), 0),"
-        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind = 'redeem' AND {mine} THEN -(gained + spent) END), 0),"
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ('redeem', 'reward') AND {mine} THEN -spent END), 0),"
         " COALESCE(SUM(CASE WHEN day <= ? THEN gained + spent END), 0)"
         ' FROM "ledger_day"',
         _with_store([lo, hi], store_id) + _with_store([lo, hi], store_id) + [hi]

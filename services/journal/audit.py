@@ -28,7 +28,7 @@ ACTIONS = (
     "staff_added", "staff_changed", "staff_disabled", "pin_changed", "role_changed",
     "sign_in_failed", "sign_in_locked", "rules_published", "backup_made", "backup_restored",
     "personal_data_exported", "personal_data_erased", "settings_changed",
-    "price_changed", "import",
+    "price_changed", "import", "reward_added", "reward_changed",
 )
 
 
