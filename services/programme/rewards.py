@@ -120,6 +120,21 @@ def get(ref: str) -> Reward:
     return found
 
 
+def product_for(text: str) -> Product:
+    """The product an owner means: by any of its barcodes, else the one product whose name
+    or SKU matches what they typed."""
+    text = text.strip()
+    if not text:
+        raise InputError("reward_product_unclear", text=text)
+    product = catalogue.find_code(text)
+    if product is not None:
+        return product
+    found = catalogue.search(text)
+    if len(found) != 1:
+        raise InputError("reward_product_unclear", text=text)
+    return found[0]
+
+
 def _check_terms(points: int, stock: int | None, per_member: int | None,
                  valid_from: dt.date | None, valid_to: dt.date | None, tier: str, rules: Rules | None) -> None:
     if not 1 <= points <= MAX_POINTS:
@@ -145,6 +160,8 @@ def add(barcode: str, points: int, *, actor: Staff | None, stock: int | None = N
         product = catalogue.by_barcode(barcode)
         if product.weighed:
             raise InputError("reward_weighed", name=product.name)
+        if product.category.loyalty_excluded:  # tobacco, alcohol, gift cards: never a discount, never a gift
+            raise InputError("reward_excluded", name=product.name, category=product.category.name)
         if Reward.select().where((Reward.product == product.id) & (Reward.active == True)).exists():  # noqa: E712
             raise InputError("reward_twice", name=product.name)
         reward = Reward.create(product=product, points=points, stock=stock, per_member=per_member,

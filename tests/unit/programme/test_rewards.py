@@ -40,7 +40,8 @@ class FakeClock:
 @pytest.fixture
 def goods(shop):
     # Milk and bread are sold; the mug and the towel are gifts (and still sold too).
-    return add_products([("Milk", 8990, False), ("Bread", 4590, False), ("Mug", 35000, False), ("Towel", 60000, False)])
+    return add_products([("Milk", 8990, False), ("Bread", 4590, False), ("Mug", 35000, False), ("Towel", 60000, False),
+                         ("Cigarettes", 20000, True)])
 
 
 @pytest.fixture
@@ -87,6 +88,9 @@ def test_the_owner_adds_edits_and_retires_a_reward_and_a_cashier_cannot(shop, go
     with pytest.raises(InputError) as dates:
         rewards.add(goods[3], 10, actor=shop["owner"], valid_from=dt.date(2026, 5, 2), valid_to=dt.date(2026, 5, 1))
     assert dates.value.code == "reward_dates"
+    with pytest.raises(InputError) as excluded:  # tobacco, alcohol, gift cards: never a gift either
+        rewards.add(goods[4], 10, actor=shop["owner"])
+    assert excluded.value.code == "reward_excluded"
     rewards.edit(str(reward.id), actor=shop["owner"], points=450, stock=None)
     [view] = rewards.listing()
     assert (view.name, view.points, view.stock, view.per_member, view.left, view.given) == ("Mug", 450, None, 1, None, 0)
