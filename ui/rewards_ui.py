@@ -122,7 +122,7 @@ class GiftDialog(QDialog):
                 if offer.refusal is not None:
                     item.setToolTip(user_message(offer.refusal))
                 if column == 1:
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if not offer.available:
                     item.setForeground(grey)
                 self.table.setItem(row, column, item)
