@@ -43,9 +43,12 @@ def _limits(view: RewardView, fmt: Formatter) -> str:
         parts.append(_("%1 of %2 left").replace("%1", fmt.number(view.left or 0)).replace("%2", fmt.number(view.stock)))
     if view.per_member is not None:
         parts.append(_("%1 per member").replace("%1", fmt.number(view.per_member)))
-    if view.valid_from or view.valid_to:
-        parts.append(f"{fmt.date(view.valid_from) if view.valid_from else '…'} – "
-                     f"{fmt.date(view.valid_to) if view.valid_to else '…'}")
+    if view.valid_from and view.valid_to:
+        parts.append(f"{fmt.date(view.valid_from)} – {fmt.date(view.valid_to)}")
+    elif view.valid_from:
+        parts.append(_("from %1").replace("%1", fmt.date(view.valid_from)))
+    elif view.valid_to:
+        parts.append(_("until %1").replace("%1", fmt.date(view.valid_to)))
     if view.tier:
         tier = active_rules().tier(view.tier)
         parts.append(_("tier %1+").replace("%1", tier_name(tier.name) if tier else view.tier))
