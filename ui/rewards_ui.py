@@ -255,8 +255,8 @@ class RewardsTab(QWidget):
             Field("points", _("Points"), "int", high=rewards.MAX_POINTS),
             Field("stock", _("How many in all"), "text", hint=_("empty: no limit")),
             Field("per_member", _("How many per member"), "text", hint=_("empty: no limit")),
-            Field("valid_from", _("From"), "date"),
-            Field("valid_to", _("Until"), "date"),
+            Field("valid_from", _("Offered from"), "date"),
+            Field("valid_to", _("Offered until"), "date"),
             Field("tier", _("For"), "choice", choices=tiers),
         ]
         if new:
