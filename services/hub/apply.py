@@ -495,7 +495,9 @@ def sale_row(op: Op, ctx: Context) -> tuple:
     total = checks.whole(sale.get("total"), "the sale's total", 0, checks.MAX_MONEY)
     redeemed = checks.whole(sale.get("points_redeemed") or 0, "the sale's redeemed points", 0, checks.MAX_POINTS)
     earned = checks.whole(sale.get("points_earned") or 0, "the sale's earned points", 0, checks.MAX_POINTS)
-    if (redeemed or earned) and member is None:
+    # Read back from the sale's document by the reward entries' checks (services.hub.rights): a number, bounded.
+    rewarded = checks.whole(sale.get("points_rewarded") or 0, "the sale's gift points", 0, checks.MAX_POINTS)
+    if (redeemed or earned or rewarded) and member is None:
         raise Unapplicable("points on a sale without a member")
     if sale.get("imported"):
         # An old system's sale stays on the till that imported it (never in its outbox):

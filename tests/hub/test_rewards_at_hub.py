@@ -74,6 +74,15 @@ def test_the_hub_takes_a_gift_exactly_once_and_gives_back_only_what_the_return_s
     assert hub_ledger() == [("reward", -500), ("reward", 300)]
 
 
+def test_a_sale_whose_gift_points_are_not_a_bounded_number_is_refused(hub_http, enrol):
+    _, a = enrol("A")
+    words, _ = gift_sale(1, "500; DROP TABLE hub_sale")
+    huge, _ = gift_sale(2, 10**15)
+    nobody, _ = gift_sale(3, 500, member=None)
+    assert statuses(push(hub_http, a, [words, huge, nobody])) == ["quarantined"] * 3
+    assert "gift points" in reasons()[0] and "without a member" in reasons()[2]
+
+
 def test_the_hub_knows_the_reward_kind():
     from models.schema import LedgerEntry
     from services.hub import checks
