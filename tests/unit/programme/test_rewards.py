@@ -378,3 +378,17 @@ def test_whatever_is_taken_sold_and_returned_the_balance_is_the_ledger_and_never
         assert fresh.balance == ledger_balance(member.id)
         assert fresh.balance >= 0
     assert mismatched_balances() == []
+
+
+def test_a_members_gifts_are_in_their_personal_data_and_erasing_keeps_the_books(shop, goods, mug):
+    member, card = member_with(shop, 900)
+    session = session_for(shop, card)
+    session.take_reward(str(mug.id))
+    sold = pay(session)
+    held = rewards.personal_data(member.id)
+    assert [(g["receipt"], g["name"], g["qty"], g["points"]) for g in held["gifts"]] == [(sold.receipt_no, "Mug", 1, 500)]
+    import json
+
+    json.dumps(held)  # JSON-able, as services/reach/privacy.py collects it
+    rewards.erase_personal(member.id, now=utcnow())
+    assert Sale.get_by_id(sold.sale_id).points_rewarded == 500 and ledger_balance(member.id) == 400
