@@ -18,7 +18,7 @@ from typing import Any, Sequence
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
             "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import", "kpis",
-            "segments", "churn", "reminders", "segment", "campaign", "consent", "privacy")
+            "segments", "churn", "reminders", "segment", "campaign", "consent", "privacy", "rewards")
 
 log = logging.getLogger("loyaltill")
 
@@ -68,7 +68,9 @@ def command_parser() -> argparse.ArgumentParser:
     sell = sub.add_parser("sell", help="ring up a sale")
     sell.add_argument("--db", type=Path, required=True)
     sell.add_argument("--card")
-    sell.add_argument("--item", action="append", required=True, metavar="BARCODE[*QTY]")
+    sell.add_argument("--item", action="append", default=[], metavar="BARCODE[*QTY]")
+    sell.add_argument("--reward", action="append", default=[], metavar="BARCODE|ID",
+                      help="a gift for the member's points (repeat for more)")
     sell.add_argument("--redeem", metavar="POINTS|max")
     sell.add_argument("--pay", choices=("cash", "card"), default="cash")
     sell.add_argument("--json", action="store_true")
@@ -306,11 +308,26 @@ def command_parser() -> argparse.ArgumentParser:
         p.add_argument("--card", required=True, metavar="NUMBER", help="one of the member's cards (a blocked one too)")
         p.add_argument("--json", action="store_true")
     pexport.add_argument("--out", type=Path, metavar="FILE", help="FILE.json and FILE.pdf (default: personal-data-CARD in this folder)")
+    rewards = sub.add_parser("rewards", help="gifts for points: list them, or add one (owner)")
+    rewards_sub = rewards.add_subparsers(dest="rewards_command", required=True, parser_class=OneLineParser)
+    rewards_sub.add_parser("list", help="the gifts offered, with what is left")
+    radd = rewards_sub.add_parser("add", help="offer a product of the catalogue as a gift for points")
+    radd.add_argument("--barcode", required=True)
+    radd.add_argument("--points", required=True)
+    radd.add_argument("--stock", help="how many may be given in all (default: no limit)")
+    radd.add_argument("--per-member", help="how many one member may have (default: no limit)")
+    radd.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+    radd.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
+    radd.add_argument("--tier", default="", help="only members of this tier (its code) or a higher one")
+    for each in rewards_sub.choices.values():
+        each.add_argument("--db", type=Path, required=True)
+        each.add_argument("--json", action="store_true")
 
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
     for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, kpis, seg, churn,
-              *staff_sub.choices.values(), *product_sub.choices.values(), *reach_parsers, pexport, perase):
+              *staff_sub.choices.values(), *product_sub.choices.values(), *reach_parsers, pexport, perase,
+              *rewards_sub.choices.values()):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
         p.add_argument("--staff", metavar="NAME", help="who is acting, or LOYALTILL_STAFF (saves trying each person's PIN in turn)")
     return parser
@@ -581,6 +598,8 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
     from services.shop.settings import shop_info
 
     items = [parse_item(text) for text in args.item]
+    if not items and not args.reward:
+        raise CliError("give at least one --item or --reward")
     if args.redeem and args.redeem != "max" and not (args.redeem.isascii() and args.redeem.isdigit()):
         raise CliError(f"--redeem {args.redeem[:20]!r}: give a number of points or 'max'")
     redeem = whole_number(args.redeem, "--redeem", MAX_REDEEM) if args.redeem and args.redeem != "max" else None
@@ -592,6 +611,8 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
         session.attach_member(members.find_by_card(args.card))
     for barcode, qty in items:
         session.add_product(barcode, qty)
+    for ref in args.reward:  # after the card: a gift is the member's points
+        session.take_reward(ref)
     if args.redeem:
         session.set_redeem(session.max_redeem if redeem is None else redeem)
     # In a chain, points are held at the hub first (or the offline caps apply).
@@ -601,7 +622,7 @@ def cmd_sell(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "sale_id": result.sale_id, "receipt_no": result.receipt_no, "total": p.total,
         "discount": p.discount, "paid": result.paid, "points_earned": p.points_earned,
-        "points_redeemed": p.points_redeemed,
+        "points_redeemed": p.points_redeemed, "points_rewarded": p.points_rewarded,
         "member": member_json(result.card, result.balance) if session.member else None,
     }
 
@@ -621,6 +642,7 @@ def cmd_return(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "return_id": result.return_id, "refund": result.refund,
         "points_reversed": result.points_reversed, "points_restored": result.points_restored,
+        "points_unrewarded": result.points_unrewarded,
         "member": member_json(result.card, result.balance) if result.balance is not None else None,
     }
 
@@ -919,6 +941,28 @@ def cmd_product(args: argparse.Namespace) -> dict[str, Any]:
         plu=args.plu if args.plu is not None else item.plu, sku=args.sku,
     )
     return product_json(catalogue.update_product(actor, item.id, form))
+
+
+def cmd_rewards(args: argparse.Namespace) -> dict[str, Any]:
+    """The programme's gifts for points: anyone at the till may list them; adding one is the owner's."""
+    from services.programme import rewards
+    from services.programme.rules import active_rules
+
+    def limit(text: str | None, flag: str) -> int | None:
+        return None if text is None else whole_number(text, flag, rewards.MAX_LIMIT)
+
+    if args.rewards_command == "add":
+        points = whole_number(args.points, "--points", rewards.MAX_POINTS, 1)
+        stock, per_member = limit(args.stock, "--stock"), limit(args.per_member, "--per-member")
+        start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
+        open_db(args.db)
+        actor = acting_staff(args, "edit_rules")
+        reward = rewards.add(args.barcode, points, actor=actor, stock=stock, per_member=per_member,
+                             valid_from=start, valid_to=end, tier=args.tier, rules=active_rules())
+        return rewards.view_of(str(reward.id)).as_json()
+    open_db(args.db)
+    acting_staff(args, "sell")
+    return {"rewards": [view.as_json() for view in rewards.listing()]}
 
 
 def cmd_simulate(args: argparse.Namespace) -> dict[str, Any]:
@@ -1235,7 +1279,7 @@ HANDLERS = {
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
     "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "kpis": cmd_kpis, "segments": cmd_segments,
     "churn": cmd_churn, "reminders": cmd_reminders, "segment": cmd_segment, "campaign": cmd_campaign, "consent": cmd_consent,
-    "privacy": cmd_privacy,
+    "privacy": cmd_privacy, "rewards": cmd_rewards,
 }
 
 

@@ -16,7 +16,7 @@ import peewee
 
 from models.migration_steps import (
     m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit, m0005_authority, m0009_catalogue, m0011_stores,
-    m0012_imports, m0013_summary, m0014_occasions, m0016_consent, m0019_privacy,
+    m0012_imports, m0013_summary, m0014_occasions, m0016_consent, m0017_rewards, m0019_privacy,
 )
 
 
@@ -80,6 +80,10 @@ def _m16_consent(database: peewee.SqliteDatabase) -> None:
     m0016_consent.run(database)  # its tables, then the members' consent flag as consent rows
 
 
+def _m17_rewards(database: peewee.SqliteDatabase) -> None:
+    run_statements(database, m0017_rewards.STATEMENTS)
+
+
 def _m19_privacy(database: peewee.SqliteDatabase) -> None:
     run_statements(database, m0019_privacy.STATEMENTS)
 
@@ -100,6 +104,7 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _m13_summary,
     _m14_occasions,
     _m16_consent,  # step 15 (feedback) comes before it when it lands
+    _m17_rewards,
     _m19_privacy,
 ]
 LATEST = len(MIGRATIONS)

@@ -148,6 +148,22 @@ class Product(UUIDModel):
     plu = peewee.IntegerField(null=True, unique=True)
 
 
+class Reward(UUIDModel):
+    """Schema 17: a catalogue product given as a gift for `points` (services/programme/rewards.py).
+    Retired, not deleted: the sales that gave it name it."""
+
+    product = peewee.ForeignKeyField(Product, on_delete="RESTRICT")
+    points = peewee.IntegerField(constraints=[peewee.Check("points > 0")])
+    active = peewee.BooleanField(default=True)
+    stock = peewee.IntegerField(null=True, constraints=[peewee.Check("stock >= 0")])  # None: no limit
+    per_member = peewee.IntegerField(null=True, constraints=[peewee.Check("per_member > 0")])  # None: no limit
+    valid_from = Day(null=True)  # the shop's days, both included; None: open
+    valid_to = Day(null=True)
+    tier = peewee.TextField(default="")  # '': every member; else this tier or a higher one
+    created_at = Timestamp(default=utcnow)
+    updated_at = Timestamp(default=utcnow)
+
+
 class RuleSet(UUIDModel):
     """A version of the loyalty programme; every sale records the one it used."""
 
@@ -208,6 +224,8 @@ class Sale(UUIDModel):
     paid_money = peewee.IntegerField()  # total - points_value
     points_earned = peewee.IntegerField(default=0)
     balance_after = peewee.IntegerField(null=True)
+    # Schema 17: points the gifts of this sale cost (its reward lines), apart from points_redeemed.
+    points_rewarded = peewee.IntegerField(default=0, constraints=[peewee.SQL("DEFAULT 0")])
     offline = peewee.BooleanField(default=True)  # no hub confirmed it yet
     # Who gave a manual discount: the owner sees every one of them.
     discount_authorised_by = peewee.ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
@@ -234,9 +252,16 @@ class SaleLine(UUIDModel):
     # Schema 9: a weighed line (qty 1, unit_price the line's amount) keeps its weight and price per kg.
     grams = peewee.IntegerField(null=True)
     price_per_kg = peewee.IntegerField(null=True)
+    # Schema 17: a gift line (price 0) names its reward and the points it cost, for its whole qty.
+    reward = peewee.ForeignKeyField(Reward, null=True, index=False, on_delete="RESTRICT")
+    reward_points = peewee.IntegerField(default=0, constraints=[peewee.SQL("DEFAULT 0")])
 
     class Meta:
         indexes = ((("sale", "position"), True),)
+
+
+# A reward's gifts, counted for its limits: only the gift lines are in it (schema 17).
+SaleLine.add_index(SaleLine.index(SaleLine.reward, name="sale_line_gifts", where=SaleLine.reward.is_null(False)))
 
 
 class Payment(UUIDModel):
@@ -259,6 +284,8 @@ class SaleReturn(UUIDModel):
     value = peewee.IntegerField(default=0)  # the goods' worth after discounts: comes off tier spend
     points_reversed = peewee.IntegerField(default=0)
     points_restored = peewee.IntegerField(default=0)
+    # Schema 17: the points of the gifts brought back (kind "reward", positive).
+    points_unrewarded = peewee.IntegerField(default=0, constraints=[peewee.SQL("DEFAULT 0")])
 
 
 class ReturnLine(UUIDModel):
@@ -277,6 +304,7 @@ class LedgerEntry(UUIDModel):
         "earn", "redeem", "reverse", "restore", "adjust", "expire", "transfer", "welcome",
         "birthday", "referral", "release",  # release: pending points become spendable
         "import",  # the opening balance an old system's file brought (services.imports)
+        "reward",  # a gift taken for points (negative, on its sale) or brought back (positive, on the return)
     )
 
     member = peewee.ForeignKeyField(Member, backref="ledger", on_delete="RESTRICT")
@@ -679,7 +707,8 @@ STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and til
 SUMMARY_MODELS: list[type[BaseModel]] = [Visit, SaleDay, SaleChanged, LedgerDay, FirstSale]  # migration m0013_summary
 OCCASION_MODELS: list[type[BaseModel]] = [Occasion, Contact]  # migration m0014_occasions
 REACH_MODELS: list[type[BaseModel]] = [Consent, ReachPreference, Campaign, CampaignMember, MessageLog]  # m0016_consent
+REWARD_MODELS: list[type[BaseModel]] = [Reward]  # migration m0017_rewards (and the sale's, line's and return's columns)
 ALL_MODELS: list[type[BaseModel]] = (
     V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS + SUMMARY_MODELS
-    + OCCASION_MODELS + REACH_MODELS
+    + OCCASION_MODELS + REACH_MODELS + REWARD_MODELS
 )

@@ -46,6 +46,8 @@ def action_name(action: str) -> str:
         "settings_changed": _("Settings changed"),
         "import": _("Data imported"),
         "messages_exported": _("Messages exported for sending"),
+        "reward_added": _("Gift for points added"),
+        "reward_changed": _("Gift for points changed"),
     }
     return names.get(action, action)
 

@@ -43,6 +43,8 @@ def explain(reasons: Sequence[dict[str, Any]], fmt: Formatter) -> str:
             parts.append(_("%1 +%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", fmt.points(reason["points"])))
         elif code == "promo_multiplier":
             parts.append(_("%1 ×%2").replace("%1", reason.get("name") or reason["promo"]).replace("%2", f"{reason['x_bp'] / 10_000:g}"))
+        elif code == "reward":  # a gift for points (services.programme.rewards)
+            parts.append(_("gift for %1").replace("%1", fmt.points(reason["points"])))
         elif code == "birthday_discount":
             parts.append(_("birthday −%1").replace("%1", fmt.percent(reason["bp"])))
     return " · ".join(parts)

@@ -234,6 +234,7 @@ class CashierWindow(QMainWindow):
             ("qty", _("Quantity"), "F4", self.change_qty, ""),
             ("remove", _("Remove line"), "Del", self.remove_line, ""),
             ("redeem", _("Redeem points"), "F5", self.redeem_points, ""),
+            ("gift", _("Gift for points"), "Ctrl+G", self.take_gift, ""),  # services.programme.rewards
             ("park", _("Park sale"), "F6", self.park, ""),
             ("recall", _("Recall sale"), "F7", self.recall, ""),
             ("discount", _("Discount (manager)"), "F8", self.manual_discount, "manager"),
@@ -257,7 +258,7 @@ class CashierWindow(QMainWindow):
             ("F8", self.manual_discount), ("F9", self.open_return), ("F12", self.pay),
             ("Ctrl+Return", self.pay), ("Ctrl+Enter", self.pay), ("Esc", self.escape),
             ("Ctrl+Del", self.cancel_sale), ("F10", self.show_more), ("Ctrl+P", self.print_last_receipt),
-            ("F11", self.sign_out), ("Ctrl+L", self.lock), ("Ctrl+O", self.record_occasion),
+            ("F11", self.sign_out), ("Ctrl+L", self.lock), ("Ctrl+O", self.record_occasion), ("Ctrl+G", self.take_gift),
         ]
         for key, slot in keys:
             shortcut = QShortcut(QKeySequence(key), self)
@@ -430,6 +431,8 @@ class CashierWindow(QMainWindow):
             "coupon": lambda: _("Coupon %1: %2").replace("%1", str(p["code"])).replace("%2", str(p["name"])),
             "member": lambda: _("Member: %1").replace("%1", str(p["name"])),
             "member_removed": lambda: _("Member removed from this sale."),
+            "reward_taken": lambda: _("Gift: %1 for %2.").replace("%1", str(p["name"]))
+            .replace("%2", self.fmt.points(int(p["points"]))),
             "redeem_set": lambda: _("%1 will pay part of the bill.").replace("%1", self.fmt.points(int(p["points"]))),
             "manual_discount": lambda: _("Manual discount %1 applied.").replace("%1", self.fmt.percent(int(p["bp"]))),
             "parked": lambda: _("Sale parked. F7 brings it back."),
@@ -561,6 +564,15 @@ class CashierWindow(QMainWindow):
         dialog = RedeemDialog(self.fmt, self.cart.member.balance, max_points, self.cart.redeem or max_points,
                               self.rules.point_value, self.rules.redeem_step, self)
         self._show(dialog, lambda: self.session.set_redeem(dialog.value()))
+
+    def take_gift(self) -> None:
+        """Ctrl+G: the member's gifts for points (the product just scanned first, if it is one)."""
+        from ui.rewards_ui import GiftDialog
+
+        if self.cart.member is None:
+            raise InputError("reward_no_member")
+        dialog = GiftDialog(self.session, self.fmt, self)
+        self._show(dialog, dialog.take)
 
     def set_redeem(self, points: int) -> None:
         self.redraw(self.session.set_redeem(points))

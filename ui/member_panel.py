@@ -127,11 +127,12 @@ class MemberPanel(QFrame):
         if self.summary is None or priced is None or not priced.lines:
             self.after.setText("")
             return
-        after = self.summary.balance - priced.points_redeemed + priced.points_issued
+        used = priced.points_redeemed + priced.points_rewarded  # paying the bill, and gifts for points
+        after = self.summary.balance - used + priced.points_issued
         text = (
             _("After this sale: %1 (−%2 used, +%3 earned)")
             .replace("%1", self.fmt.points(after))
-            .replace("%2", self.fmt.number(priced.points_redeemed))
+            .replace("%2", self.fmt.number(used))
             .replace("%3", self.fmt.number(priced.points_issued))
         )
         names = {"birthday": _("birthday"), "welcome": _("welcome"), "referral": _("referral")}

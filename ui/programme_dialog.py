@@ -27,6 +27,7 @@ from ui.cart_table import CartModel
 from ui.errors import problem_text, user_message
 from ui.formatting import Formatter, tier_name
 from ui.programme_forms import Field, Form, FormDialog, weekday_names
+from ui.rewards_ui import RewardsTab
 from ui.widgets import fit_to_screen, guard_wheel, question
 
 
@@ -62,6 +63,7 @@ class ProgrammeDialog(QDialog):
         self.promo_table = self._list_tab(_("Promotions"), self._promo_columns(), self.add_promotion, self.edit_promotion, self.remove_promotion)
         self.coupon_table = self._list_tab(_("Coupons"), self._coupon_columns(), self.add_coupon, self.edit_coupon, self.remove_coupon)
         self.tabs.addTab(self._preview_tab(), pgettext("ProgrammeDialog", "Preview"))
+        self.tabs.addTab(RewardsTab(staff, fmt, self), _("Gifts for points"))  # saved at once, not published
         self.tabs.currentChanged.connect(lambda _: self.refresh_preview())
 
         self.problems = QLabel(self)

@@ -501,7 +501,9 @@ def sale_row(op: Op, ctx: Context) -> tuple:
     total = checks.whole(sale.get("total"), "the sale's total", 0, checks.MAX_MONEY)
     redeemed = checks.whole(sale.get("points_redeemed") or 0, "the sale's redeemed points", 0, checks.MAX_POINTS)
     earned = checks.whole(sale.get("points_earned") or 0, "the sale's earned points", 0, checks.MAX_POINTS)
-    if (redeemed or earned) and member is None:
+    # Read back from the sale's document by the reward entries' checks (services.hub.rights): a number, bounded.
+    rewarded = checks.whole(sale.get("points_rewarded") or 0, "the sale's gift points", 0, checks.MAX_POINTS)
+    if (redeemed or earned or rewarded) and member is None:
         raise Unapplicable("points on a sale without a member")
     if sale.get("imported"):
         # An old system's sale stays on the till that imported it (never in its outbox):
@@ -529,11 +531,13 @@ def apply_sales(ops: list[Op], ctx: Context) -> None:
         })
 
 
-# What the other returns of a sale gave back: refund, value, points reversed, points restored.
+# What the other returns of a sale gave back: refund, value, points reversed, points restored,
+# gifts' points given back.
 _RETURNED_SQL = (
     "SELECT COALESCE(SUM(refund), 0), COALESCE(SUM(value), 0), "
     "COALESCE(SUM((doc->'return'->>'points_reversed')::bigint), 0), "
-    "COALESCE(SUM((doc->'return'->>'points_restored')::bigint), 0) FROM hub_return WHERE sale_id = %s AND id <> %s"
+    "COALESCE(SUM((doc->'return'->>'points_restored')::bigint), 0), "
+    "COALESCE(SUM((doc->'return'->>'points_unrewarded')::bigint), 0) FROM hub_return WHERE sale_id = %s AND id <> %s"
 )
 
 
@@ -553,9 +557,11 @@ def apply_returns(ops: list[Op], ctx: Context) -> None:
         value = checks.whole(ret.get("value") or 0, "the returned value", 0, checks.MAX_MONEY)
         reversed_ = checks.whole(ret.get("points_reversed") or 0, "the points reversed", 0, checks.MAX_POINTS)
         restored = checks.whole(ret.get("points_restored") or 0, "the points restored", 0, checks.MAX_POINTS)
+        unrewarded = checks.whole(ret.get("points_unrewarded") or 0, "the gifts' points back", 0, checks.MAX_POINTS)
         return_id = checks.an_id(ret.get("id"), "the return's id")
         sale = hub_db.execute_sql(
-            "SELECT origin_id::text, paid_money, total, points_earned, points_redeemed FROM hub_sale WHERE id = %s",
+            "SELECT origin_id::text, paid_money, total, points_earned, points_redeemed, "
+            "COALESCE((doc->'sale'->>'points_rewarded')::bigint, 0) FROM hub_sale WHERE id = %s",
             (sale_id,),
         ).fetchone()
         if sale is None:
@@ -568,12 +574,14 @@ def apply_returns(ops: list[Op], ctx: Context) -> None:
         if return_id in seen:
             continue  # the same return twice in one push
         before = returned[sale_id]
-        after = [before[0] + refund, before[1] + value, before[2] + reversed_, before[3] + restored]
-        if after[0] > sale[1] or after[1] > sale[2] or after[2] > sale[3] or after[3] > sale[4]:
+        after = [before[0] + refund, before[1] + value, before[2] + reversed_, before[3] + restored,
+                 before[4] + unrewarded]
+        if (after[0] > sale[1] or after[1] > sale[2] or after[2] > sale[3] or after[3] > sale[4]
+                or after[4] > sale[5]):
             raise Unapplicable(
                 f"the sale's returns would give back more than it had: refund {after[0]} of {sale[1]} paid, "
                 f"value {after[1]} of {sale[2]}, points reversed {after[2]} of {sale[3]} earned, "
-                f"restored {after[3]} of {sale[4]} redeemed")
+                f"restored {after[3]} of {sale[4]} redeemed, gifts' points {after[4]} of {sale[5]}")
         returned[sale_id] = after
         seen.add(return_id)
         rows.append({
@@ -645,7 +653,7 @@ def apply_ledger(ops: list[Op], ctx: Context) -> None:
         ctx.changed("ledger_entry", entry_id,
                     raw_docs.get(entry_id) or {k: v for k, v in docs[entry_id].items() if k not in _NOT_STORED})
         ctx.members.add(e["member_id"])
-        if e["kind"] == "redeem" and e["sale_id"]:
+        if e["kind"] in ("redeem", "reward") and e["sale_id"] and e["delta"] < 0:
             ctx.redeemed_sales.add(e["sale_id"])
 
 

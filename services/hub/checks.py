@@ -46,7 +46,7 @@ EARLIEST = dt.datetime(2000, 1, 1)
 # not import the till's models; tests/hub/test_attacks.py compares the two).
 LEDGER_KINDS = (
     "earn", "redeem", "reverse", "restore", "adjust", "expire", "transfer", "welcome",
-    "birthday", "referral", "release", "import",
+    "birthday", "referral", "release", "import", "reward",
 )
 BONUS_KINDS = ("welcome", "birthday", "referral")
 

@@ -43,7 +43,7 @@ ACTIVE_DAYS = 90  # members_active: a visit in the 90 days to the period's end
 # Points given and taken (as services.insights.figures counts them on a till: a test keeps the two equal): a sale's earning, the programme's bonuses and pending points released
 # count as issued; a redemption as redeemed (a return's reversal and restoration undo those).
 ISSUED_KINDS = ("earn", "welcome", "birthday", "referral", "release")
-REDEEMED_KINDS = ("redeem",)
+REDEEMED_KINDS = ("redeem", "reward")  # the bill paid with points, and gifts taken for points
 NOT_AT_HUB = ("programme_cost", "roi", "nps", "csat")
 
 

@@ -72,7 +72,7 @@ def place(till: HubTill, hold_id: uuid.UUID, member_id: uuid.UUID, points: int) 
 
 def confirm(till: HubTill, hold_id: uuid.UUID, sale_id: uuid.UUID) -> bool:
     with hub_db.atomic():
-        settled = HubLedger.select().where((HubLedger.sale_id == sale_id) & (HubLedger.kind == "redeem")).exists()
+        settled = HubLedger.select().where((HubLedger.sale_id == sale_id) & HubLedger.kind.in_(("redeem", "reward"))).exists()
         return bool(Hold.update(
             state="settled" if settled else "confirmed", sale_id=sale_id, expires_at=utcnow() + CONFIRMED_FOR
         ).where((Hold.id == hold_id) & (Hold.till == till.id) & (Hold.state == "active")).execute())

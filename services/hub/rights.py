@@ -14,6 +14,10 @@ makes it true:
 - reverse and restore: a return of this till (of its own sale), within the
   return's own `points_reversed` (plus the bonuses the sale gave, which go
   back when the whole sale does) and `points_restored`;
+- reward (gifts for points, services.programme.rewards): on a sale of this
+  till with that member, exactly `-points_rewarded`, once; on a return of this
+  till, positive and within the return's own `points_unrewarded` (and the
+  returns of a sale together within its `points_rewarded`: services.hub.apply);
 - welcome, birthday, referral: no more than the largest such bonus of any
   published rule set (drafts give nothing), on a sale of this till when they
   name one (the sale's member's, but a referrer's reward); a welcome once per
@@ -320,6 +324,36 @@ class LedgerFacts:
                 "WHERE l.kind = 'referral' AND s.member_id = %s", (referred,))}
         return self.referrals[referred]
 
+    def gift_points(self, sale_id: str) -> int:
+        """What a sale's gifts cost (`points_rewarded`, schema 17), read when an entry asks."""
+        cache: dict[str, int] = self.__dict__.setdefault("_gift_points", {})
+        if sale_id not in cache:
+            row = hub_db.execute_sql(
+                "SELECT COALESCE((doc->'sale'->>'points_rewarded')::bigint, 0) FROM hub_sale WHERE id = %s",
+                (sale_id,)).fetchone()
+            cache[sale_id] = int(row[0]) if row else 0
+        return cache[sale_id]
+
+    def gifts_taken(self, sale_id: str) -> int:
+        """How many gift entries (negative, on the sale itself) the sale already has."""
+        taken: dict[str, int] = self.__dict__.setdefault("_gifts_taken", {})
+        if sale_id not in taken:
+            taken[sale_id] = int(hub_db.execute_sql(
+                "SELECT COUNT(*) FROM hub_ledger WHERE sale_id = %s AND kind = 'reward' AND return_id IS NULL",
+                (sale_id,)).fetchone()[0])
+        return taken[sale_id]
+
+    def gifts_back(self, return_id: str) -> tuple[str, str, int] | None:
+        """A return's till, sale and the gift points it gives back (`points_unrewarded`)."""
+        found: dict[str, tuple[str, str, int] | None] = self.__dict__.setdefault("_gifts_back", {})
+        if return_id not in found:
+            row = hub_db.execute_sql(
+                "SELECT origin_id::text, sale_id::text, "
+                "COALESCE((doc->'return'->>'points_unrewarded')::bigint, 0) FROM hub_return WHERE id = %s",
+                (return_id,)).fetchone()
+            found[return_id] = (row[0], row[1], int(row[2])) if row else None
+        return found[return_id]
+
     def note(self, entry: dict[str, Any]) -> None:
         """An entry accepted: later entries of the batch count it."""
         for ref in (entry["sale_id"], entry["return_id"]):
@@ -331,6 +365,9 @@ class LedgerFacts:
             bonus[entry["member_id"]] = bonus.get(entry["member_id"], 0) + entry["delta"]
         if entry["kind"] == "welcome":
             self.welcomed.add(entry["member_id"])
+        if entry["kind"] == "reward" and entry["sale_id"] and not entry["return_id"]:
+            self.gifts_taken(entry["sale_id"])
+            self.__dict__["_gifts_taken"][entry["sale_id"]] += 1
         if entry["member_id"] in self._balances:
             self._balances[entry["member_id"]] += entry["delta"]
         if entry["kind"] == "import" and entry["member_id"] in self.imported:
@@ -380,6 +417,8 @@ def supported(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts, payload: 
     if ctx.seeding:
         if kind == "import":  # an opening balance or its correction: either way, never 0
             _sign(e, negative=delta < 0)
+        elif kind == "reward":  # a gift taken (on its sale) or brought back (on its return)
+            _sign(e, negative=not e["return_id"])
         else:
             _sign(e, negative=kind in ("redeem", "reverse", "expire"))
         _within_seed_cap(e, facts)
@@ -405,6 +444,8 @@ def supported(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts, payload: 
             raise Unapplicable("the sale's points were already redeemed")
     elif kind in ("reverse", "restore"):
         _returned(ctx, e, facts)
+    elif kind == "reward":
+        _reward(ctx, e, facts)
     elif kind in checks.BONUS_KINDS:
         _bonus(ctx, e, facts)
     elif kind == "expire":
@@ -547,6 +588,35 @@ def _returned(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
             raise Unapplicable(f"reverse of {-delta} points: the return takes back {limit}, {-done} already taken")
     elif done + delta > restored:
         raise Unapplicable(f"restore of {delta} points: the return gives back {restored}, {done} already given")
+
+
+def _reward(ctx: TillContext, e: dict[str, Any], facts: LedgerFacts) -> None:
+    """A gift for points: taken on its sale (exactly the sale's `points_rewarded`, once), or
+    brought back on a return (within the return's `points_unrewarded`)."""
+    delta = e["delta"]
+    if not e["return_id"]:
+        _own_sale(ctx, e, facts)
+        rewarded = facts.gift_points(e["sale_id"])
+        if delta != -rewarded or not rewarded:
+            raise Unapplicable(f"reward of {delta} points: the sale's gifts cost {rewarded}")
+        if facts.gifts_taken(e["sale_id"]):
+            raise Unapplicable("the sale's gifts were already taken")
+        return
+    _sign(e, negative=False)
+    found = facts.gifts_back(e["return_id"])
+    if found is None:
+        raise Unapplicable("a reward entry for a return the hub does not have")
+    origin, sale_id, back = found
+    if origin != ctx.till_key:
+        raise Unapplicable("a reward entry for another till's return")
+    if e["sale_id"] != sale_id:
+        raise Unapplicable("a reward entry whose sale is not its return's")
+    sale = facts.sales.get(sale_id)
+    if sale is None or sale[1] != e["member_id"]:
+        raise Unapplicable("a reward entry for a member who is not the sale's")
+    done = facts.moved[(e["return_id"], "reward")][0]
+    if done + delta > back:
+        raise Unapplicable(f"reward of {delta} points back: the return gives back {back}, {done} already given")
 
 
 def _has_welcome(e: dict[str, Any]) -> bool:

@@ -26,8 +26,8 @@ Choices where the issue left room (each is in `definitions` too):
 - points issued: the positive entries of the earning kinds (ISSUING: earn, release of
   pending points, welcome, birthday and referral bonuses); adjustments, transfers,
   an import's opening balances and history grants are not issued by the programme.
-  Redeemed: points paid with at the till (kind redeem), less nothing (a return's
-  restored points are not subtracted).
+  Redeemed: points paid with at the till (kind redeem) and gifts taken for points (kind
+  reward, its negative entries), less nothing (a return's restored points are not subtracted).
 - top20_share is null below 5 buying members (⌊n/5⌋ = 0) or when they spent nothing.
 - with a store: receipts, visits, cashiers and points issued/redeemed are that store's
   (its tills'); new members and the liability are the whole shop's (a member and a
@@ -310,10 +310,10 @@ def _ledger_pass(period: Period, before: Period, zone: Any, store_id: bytes | No
     row = db.obj.execute_sql(
         "SELECT"
         f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ({kinds}) AND {mine} THEN gained END), 0),"
-        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind = 'redeem' AND {mine} THEN -(gained + spent) END), 0),"
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ('redeem', 'reward') AND {mine} THEN -(CASE kind WHEN 'reward' THEN spent ELSE gained + spent END) END), 0),"
         " COALESCE(SUM(CASE WHEN day <= ? THEN gained + spent END), 0),"
         f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ({kinds}) AND {mine} THEN gained END), 0),"
-        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind = 'redeem' AND {mine} THEN -(gained + spent) END), 0),"
+        f" COALESCE(SUM(CASE WHEN day >= ? AND day <= ? AND kind IN ('redeem', 'reward') AND {mine} THEN -(CASE kind WHEN 'reward' THEN spent ELSE gained + spent END) END), 0),"
         " COALESCE(SUM(CASE WHEN day <= ? THEN gained + spent END), 0)"
         ' FROM "ledger_day"',
         _with_store([lo, hi], store_id) + _with_store([lo, hi], store_id) + [hi]

@@ -30,6 +30,7 @@ ACTIONS = (
     "personal_data_exported", "personal_data_erased", "settings_changed",
     "price_changed", "import",
     "messages_exported",  # members' phones or e-mails written to a file for sending (services.reach)
+    "reward_added", "reward_changed",
 )
 
 

@@ -54,6 +54,7 @@ class ReceiptLine:
     why: str  # the discount's reasons, in the receipt's language
     grams: int | None = None  # a weighed line: its weight, and its price per kg in unit_price's stead
     price_per_kg: int | None = None
+    reward_points: int = 0  # a gift for points (services.programme.rewards): what the whole line cost
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class Receipt:
     header: str = ""  # the owner's lines under the address
     footer: str = ""  # the owner's lines above the receipt's barcode
     training: bool = False  # made in training mode (services/shop/training.py): marked, top and bottom
+    points_rewarded: int = 0  # spent on gifts, beside points_redeemed (which paid the bill)
 
 
 def load_receipt(sale_ref: str | Sale) -> Receipt:
@@ -115,7 +117,8 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
     cashier = Staff.get_or_none(Staff.id == sale.cashier_id)
     lines = tuple(
         ReceiptLine(line.name, line.qty, line.unit_price, line.gross, line.discount,
-                    _why(json.loads(line.reasons), t) if line.discount else "", line.grams, line.price_per_kg)
+                    _why(json.loads(line.reasons), t) if line.discount else "", line.grams, line.price_per_kg,
+                    line.reward_points)
         for line in SaleLine.select().where(SaleLine.sale == sale).order_by(SaleLine.position)
     )
     payments = tuple(
@@ -132,7 +135,7 @@ def load_receipt(sale_ref: str | Sale) -> Receipt:
         receipt_no=sale.receipt_no, barcode=None if practice else _barcode(till.number, sale.receipt_no),
         created_at=local_time(sale.created_at, shop),  # the shop's clock, not the PC's
         lines=lines, subtotal=sale.subtotal, discount=sale.discount, total=sale.total, payments=payments,
-        points_redeemed=sale.points_redeemed, points_value=sale.points_value,
+        points_redeemed=sale.points_redeemed, points_value=sale.points_value, points_rewarded=sale.points_rewarded,
         card=mask_card(sale.card_number) or None, member=sale.member_id is not None,
         points_earned=sale.points_earned, balance_after=sale.balance_after,
         offline=sale.offline and in_chain(),  # a till alone has no hub to confirm anything with
@@ -221,6 +224,9 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
             weight = t.pgettext("receipt", "{weight} kg × {price}").format(
                 weight=format_kg(line.grams, receipt.locale), price=money(line.price_per_kg or 0))
             rows.append(Row(f"  {weight}", money(line.gross)))
+        elif line.reward_points:  # "  1 × gift for 500 points          0,00 ₽"
+            gift = t.pgettext("receipt", "gift for {points} points").format(points=line.reward_points)
+            rows.append(Row(f"  {line.qty} × {gift}", money(line.gross)))
         else:
             rows.append(Row(f"  {line.qty} × {money(line.unit_price)}", money(line.gross)))
         if line.discount:
@@ -238,11 +244,16 @@ def receipt_rows(receipt: Receipt) -> list[Row]:
     if receipt.points_value:
         rows.append(Row(t.pgettext("receipt", "Points ({points})").format(points=receipt.points_redeemed), money(receipt.points_value)))
     if receipt.member:
+        spent = receipt.points_redeemed + receipt.points_rewarded
         rows += [
             RULE,
             Row(t.pgettext("receipt", "Member card"), receipt.card or ""),
             Row(t.pgettext("receipt", "Points earned"), f"+{receipt.points_earned}"),
-            Row(t.pgettext("receipt", "Points spent"), f"−{receipt.points_redeemed}" if receipt.points_redeemed else "0"),
+            Row(t.pgettext("receipt", "Points spent"), f"−{spent}" if spent else "0"),
+        ]
+        if receipt.points_rewarded:
+            rows.append(Row("  " + t.pgettext("receipt", "of them on gifts"), f"−{receipt.points_rewarded}"))
+        rows += [
             Row(t.pgettext("receipt", "Points balance"), "" if receipt.balance_after is None else str(receipt.balance_after), bold=True),
         ]
         if receipt.expiring:

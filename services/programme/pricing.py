@@ -37,6 +37,9 @@ class CartLine:
     # A weighed line (services.shop.scales): qty 1, unit_price its amount, and these to print.
     grams: int = 0
     per_kg: int = 0
+    # A gift for points (services.programme.rewards): price 0, the reward's id and the points for the whole qty.
+    reward_id: str = ""
+    reward_points: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,14 @@ class PricedCart:
     def points_issued(self) -> int:
         return self.points_earned + self.bonus_points
 
+    @property
+    def points_rewarded(self) -> int:
+        """Points the gifts on the sale cost (apart from the points that pay the bill)."""
+        return sum(pl.line.reward_points for pl in self.lines)
+
 
 def _is_excluded(line: CartLine, rules: Rules) -> bool:
-    return line.excluded or line.category in rules.excluded_categories or line.barcode in rules.excluded_products
+    return bool(line.reward_id) or line.excluded or line.category in rules.excluded_categories or line.barcode in rules.excluded_products
 
 
 def _discount_rate(customer: Customer | None, rules: Rules) -> tuple[int, Reason | None]:
@@ -300,7 +308,9 @@ def price_cart(
     for i, line in enumerate(ordered):
         why: list[Reason] = []
         off = 0
-        if excluded[i]:
+        if line.reward_id:
+            why.append({"code": "reward", "points": line.reward_points})
+        elif excluded[i]:
             if rate or manual_discount_bp or customer is not None or promos:
                 why.append({"code": "excluded", "category": line.category})
         else:

@@ -41,7 +41,7 @@ from services.core.messages import _
 from services.core.serialize import dumps, plain, row_dict
 from services.core.storage import write_transaction
 from services.journal import audit, outbox
-from services.programme import ledger, loyalty
+from services.programme import ledger, loyalty, rewards
 from services.shop import staff as auth
 from services.shop.settings import local_till, shop_info
 from services.reach import campaigns, consent, contacts, occasions
@@ -66,7 +66,7 @@ class Holder(Protocol):
 
 # The modules holding personal data beside the member's own tables; each is added
 # here when it is written (occasions, contacts, feedback, consent, messages...).
-HOLDERS: list[ModuleType | Holder] = [occasions, contacts, consent, campaigns]
+HOLDERS: list[ModuleType | Holder] = [occasions, contacts, consent, campaigns, rewards]
 
 
 def holder_name(holder: ModuleType | Holder) -> str:

@@ -28,11 +28,12 @@ def complete_sale_in_chain(
     when it answers within HOLD_TIMEOUT_S, else the offline caps.  Runs on a
     worker thread (the hold is a network call).  `hub_client(timeout)` opens the
     connection to the hub (the settings' hub; tests pass a fake one)."""
-    if not cart.redeem or cart.member is None or not in_chain():
+    points = cart.redeem + cart.reward_points()  # the bill's points and the gifts' are held together
+    if not points or cart.member is None or not in_chain():
         return checkout.complete_sale(cart, tenders, **kwargs)
     client = hub_client(HOLD_TIMEOUT_S)
     try:
-        permit = reserve(client, cart.member, cart.redeem)
+        permit = reserve(client, cart.member, points)
         try:
             result = checkout.complete_sale(cart, tenders, permit=permit, **kwargs)
         except BaseException:

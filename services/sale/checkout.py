@@ -23,6 +23,7 @@ from services.shop import staff as auth
 from services.shop import catalogue, scales
 from services.programme import ledger
 from services.programme import loyalty
+from services.programme import rewards
 from services.journal import audit, outbox
 from services.sale import permits as redeem
 from services.core.errors import InputError, NotFound
@@ -89,7 +90,7 @@ class Cart:
         if product.weighed:
             raise InputError("weighed_needs_scale", name=product.name)
         for index, line in enumerate(self.lines):
-            if line.barcode == product.barcode:
+            if line.barcode == product.barcode and not line.reward_id:  # a gift of it stays a line of its own
                 _check_qty(line.qty + qty)
                 self.lines[index] = _with_qty(line, line.qty + qty)
                 return self.lines[index]
@@ -117,10 +118,38 @@ class Cart:
         _check_qty(qty)
         if any(l.key == key and l.grams for l in self.lines):
             raise InputError("weighed_qty")
+        if any(l.key == key and l.reward_id for l in self.lines):
+            raise InputError("reward_qty")
         self.lines = [_with_qty(l, qty) if l.key == key else l for l in self.lines]
 
     def remove(self, key: str) -> None:
         self.lines = [l for l in self.lines if l.key != key]
+
+    # --- gifts for points (services.programme.rewards) ---
+
+    def reward_points(self) -> int:
+        """Points the gifts on the sale cost: the member's balance less these is what pays the bill."""
+        return sum(l.reward_points for l in self.lines)
+
+    def add_reward(self, reward_id: str, rules: Rules, now: dt.datetime | None = None) -> CartLine:
+        """One more of a gift for the member on the sale, if their points and its limits allow."""
+        view = rewards.view_of(reward_id)
+        index = next((i for i, l in enumerate(self.lines) if l.reward_id == view.id), None)
+        qty = 1 if index is None else self.lines[index].qty + 1
+        _check_qty(qty)
+        others = sum(l.reward_points for l in self.lines if l.reward_id != view.id)
+        rewards.check_take(self.member, view.id, qty=qty, other_points=others, rules=rules, now=now)
+        if index is None:
+            self.lines.append(rewards.gift_line(view, new_line_key(), qty))
+            return self.lines[-1]
+        self.lines[index] = rewards.gift_line(view, self.lines[index].key, qty)
+        return self.lines[index]
+
+    def drop_gifts(self) -> list[str]:
+        """The member leaves the sale: their gifts go (another member's points do not pay them)."""
+        names = [l.name for l in self.lines if l.reward_id]
+        self.lines = [l for l in self.lines if not l.reward_id]
+        return names
 
     def set_manual_discount(self, bp: int, actor: Staff | None, authoriser: Staff | None = None) -> None:
         if not 0 <= bp <= 10_000:
@@ -131,9 +160,11 @@ class Cart:
     def customer(self) -> Customer | None:
         if self.member is None:
             return None
+        gifts = self.reward_points()  # the gifts take their points first; the rest may pay the bill
         if self.context is None:
-            return customer_of(self.member)
-        return loyalty.with_balance(self.context, self.member.balance)
+            customer = customer_of(self.member)
+            return loyalty.with_balance(customer, self.member.balance - gifts) if gifts else customer
+        return loyalty.with_balance(self.context, self.member.balance - gifts)
 
     def know_member(self, rules: Rules, now: dt.datetime | None = None) -> None:
         """Work out what the rules see in the member (birthday, first purchase)
@@ -252,15 +283,17 @@ def complete_sale(
         cart.coupons = [loyalty.check_coupon(c.code, member, rules, now) for c in cart.coupons]
         customer = cart.customer()
         priced = cart.price(rules, now)
-        if member is not None and priced.points_redeemed:
-            (permit or redeem.OFFLINE).check(member, priced.points_redeemed, now)
+        # Gifts are checked again inside the lock: the points as they are now, the limits, one last gift.
+        rewarded = rewards.check_gifts(member, cart.lines, rules, now)
+        if member is not None and (priced.points_redeemed or rewarded):
+            (permit or redeem.OFFLINE).check(member, priced.points_redeemed + rewarded, now)
         payments = plan_payments(priced.to_pay, tenders)
         till_id, till_code, seq = _next_receipt(till)
         sale = dict(
             id=new_id(), till=till_id, receipt_no=f"{till_code}-{seq:06d}", cashier=cashier.id,
             member=member.id if member else None, card_number=card_number, rule_version=priced.rule_version,
             created_at=now, subtotal=priced.subtotal, discount=priced.discount, total=priced.total,
-            points_redeemed=priced.points_redeemed, points_value=priced.points_value,
+            points_redeemed=priced.points_redeemed, points_value=priced.points_value, points_rewarded=rewarded,
             paid_money=priced.to_pay, points_earned=priced.points_earned, balance_after=None,
             offline=not (permit is not None and permit.online),
             discount_authorised_by=cart.manual_authoriser.id if cart.manual_discount_bp and cart.manual_authoriser else None,
@@ -273,6 +306,7 @@ def complete_sale(
                 gross=pl.gross, discount=pl.discount, points_value=pl.points_value,
                 points_earned=pl.points_earned, reasons=json.dumps(pl.reasons, ensure_ascii=False),
                 grams=pl.line.grams or None, price_per_kg=pl.line.per_kg or None,
+                reward=uuid.UUID(pl.line.reward_id) if pl.line.reward_id else None, reward_points=pl.line.reward_points,
             )
             for i, pl in enumerate(priced.lines)
         ]
@@ -282,7 +316,7 @@ def complete_sale(
         ]
         if member is not None:
             credited_now = priced.bonus_points + (0 if rules.pending_days else priced.points_earned)
-            sale["balance_after"] = member.balance + credited_now - priced.points_redeemed
+            sale["balance_after"] = member.balance + credited_now - priced.points_redeemed - rewarded
         insert_rows(Sale, [sale])
         if cart.manual_discount_bp:
             audit.record("manual_discount", cart.manual_authoriser, target=sale["receipt_no"], now=now,
@@ -299,6 +333,9 @@ def complete_sale(
         here = Till(id=till_id)
         if member is not None and priced.points_redeemed:
             ledger.post(member, "redeem", -priced.points_redeemed, sale=ref, till=here, staff=who, now=now)
+        if member is not None and rewarded:
+            ledger.post(member, "reward", -rewarded, sale=ref, till=here, staff=who, now=now,
+                        note=", ".join(f"{l.name} ×{l.qty}" for l in cart.lines if l.reward_id)[:200])
         next_coupon, _ = loyalty.record_sale(member, sale["id"], priced, customer, cart.coupons, rules, now, here, who)
         if member is not None:
             settle_tier(member, rules, spend + priced.total, may_fall=False)
@@ -414,6 +451,8 @@ def recall(parked_id: object, now: dt.datetime | None = None) -> Cart:
 def _as_now(line: CartLine) -> CartLine:
     """A parked line at today's price and category (kept as parked if the
     product has gone from the catalogue meanwhile)."""
+    if line.reward_id:
+        return line  # a gift: checked again (points, limits) when the sale is written
     try:
         product = catalogue.by_barcode(line.barcode)
     except InputError:

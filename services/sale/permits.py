@@ -7,7 +7,8 @@ sale, or released if the sale is abandoned.
 Offline, the till can only trust what it last heard.  A member may redeem at
 most min(last known balance - this till's unsynced redemptions, the per-sale
 cap, the per-member daily offline cap - what they already redeemed offline
-here today).  "Last known" is the balance less everything this till has not
+here today), gifts for points (services.programme.rewards) counted with the
+points that paid bills.  "Last known" is the balance less everything this till has not
 yet sent: earnings not yet at the hub are not spent against.  The caps are
 set by the owner on the hub and pulled as settings.  A till that is not
 connected to a hub has no caps: it is the only till.
@@ -58,7 +59,7 @@ class OfflineRoom:
 
 _UNSENT_LEDGER = (
     "SELECT COALESCE(SUM(json_extract(payload, '$.delta')), 0), "
-    "COALESCE(SUM(CASE WHEN json_extract(payload, '$.kind') = 'redeem' THEN -json_extract(payload, '$.delta') END), 0) "
+    "COALESCE(SUM(CASE WHEN json_extract(payload, '$.kind') IN ('redeem', 'reward') THEN -json_extract(payload, '$.delta') END), 0) "
     "FROM outbox WHERE sent_at IS NULL AND kind = 'ledger_entry' AND json_extract(payload, '$.member_id') = ?"
 )
 
@@ -83,7 +84,8 @@ def offline_room(member: Member, now: dt.datetime) -> OfflineRoom:
 
 def _sum_offline_today(member: Member, midnight: dt.datetime) -> int:
     row = db.obj.execute_sql(
-        'SELECT COALESCE(SUM(points_redeemed), 0) FROM "sale" WHERE member_id = ? AND offline = 1 AND created_at >= ?',
+        'SELECT COALESCE(SUM(points_redeemed + points_rewarded), 0) FROM "sale" '
+        'WHERE member_id = ? AND offline = 1 AND created_at >= ?',
         (member.id.bytes, Sale.created_at.db_value(midnight)),
     ).fetchone()
     return int(row[0])

@@ -43,6 +43,7 @@ class ReturnResult:
     points_restored: int
     card: str | None
     balance: int | None
+    points_unrewarded: int = 0  # the points of the gifts brought back (services.programme.rewards)
 
     @property
     def refund_method(self) -> str:
@@ -91,6 +92,7 @@ class ReturnPlan:
     value: int  # the goods' worth after discounts
     points_reversed: int
     points_restored: int
+    points_unrewarded: int = 0  # a gift brought back: its points go back to the member
 
     @property
     def refund_method(self) -> str:
@@ -127,7 +129,7 @@ def plan_return(ref: str, items: dict[str, int] | None = None) -> ReturnPlan:
     wanted = _wanted(lines, already, items)
     if not wanted:
         raise InputError("return_nothing")
-    refund = reversed_pts = value = 0
+    refund = reversed_pts = value = unrewarded = 0
     paid_by_points_before = paid_by_points_after = 0
     rows = []
     for line in lines:
@@ -144,6 +146,7 @@ def plan_return(ref: str, items: dict[str, int] | None = None) -> ReturnPlan:
         refund += line_refund
         reversed_pts += line_points
         value += _share(net, after, line.qty) - _share(net, before, line.qty)
+        unrewarded += _floor_share(line.reward_points, after, line.qty) - _floor_share(line.reward_points, before, line.qty)
         rows.append((line, after - before, line_refund, line_points))
     restored = 0
     if sale.points_value:
@@ -162,7 +165,7 @@ def plan_return(ref: str, items: dict[str, int] | None = None) -> ReturnPlan:
         )
     return ReturnPlan(
         sale=sale, rows=rows, refund=refund, refund_card=to_card, refund_cash=refund - to_card, value=value,
-        points_reversed=reversed_pts, points_restored=restored,
+        points_reversed=reversed_pts, points_restored=restored, points_unrewarded=unrewarded,
     )
 
 
@@ -184,6 +187,7 @@ def return_items(
             sale=sale, till=local_till(), staff=actor, authorised_by=who, created_at=now,
             refund=plan.refund, refund_card=plan.refund_card, refund_cash=plan.refund_cash, value=plan.value,
             points_reversed=plan.points_reversed, points_restored=plan.points_restored,
+            points_unrewarded=plan.points_unrewarded,
         )
         line_rows = []
         for line, qty, line_refund, line_points in plan.rows:
@@ -202,6 +206,9 @@ def return_items(
                 ledger.post(member, "reverse", -from_balance, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
             if plan.points_restored:
                 ledger.post(member, "restore", plan.points_restored, sale=sale, ret=ret, till=ret.till, staff=who, now=now)
+            if plan.points_unrewarded:
+                ledger.post(member, "reward", plan.points_unrewarded, sale=sale, ret=ret, till=ret.till, staff=who,
+                            now=now, note="gift brought back")
             rules = active_rules(now)
             spend = spend_in_window(member.id, rules, now)
             # Down at once only if this return undid what kept the member in their tier;
@@ -217,7 +224,7 @@ def return_items(
         return_id=str(ret.id), sale_id=str(sale.id), refund=plan.refund,
         refund_card=plan.refund_card, refund_cash=plan.refund_cash,
         points_reversed=plan.points_reversed, points_restored=plan.points_restored, card=sale.card_number,
-        balance=member.balance if member else None,
+        balance=member.balance if member else None, points_unrewarded=plan.points_unrewarded,
     )
 
 

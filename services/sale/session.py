@@ -25,6 +25,7 @@ from services.core.errors import InputError, NotFound, RedeemRefused
 from services.members import registry as members
 from services.members.registry import MemberSummary
 from services.programme import loyalty
+from services.programme import rewards
 from services.programme.pricing import CartLine, PricedCart
 from services.programme.rules import Rules, active_rules
 from services.reach import occasions
@@ -199,6 +200,7 @@ class SaleSession:
             return Outcome(replace_member=member)
         if current is None or current.id != member.id:
             self.cart.redeem = 0  # a new member: the points to use are asked again
+            self.cart.drop_gifts()  # ... and the last one's gifts go with their points
         # The same card again keeps the points; the member is as the database has them
         # now, and if the points no longer fit, repricing resets them and says so.
         self.cart.member = member
@@ -210,6 +212,7 @@ class SaleSession:
             return NOTHING
         self.cart.member = None
         self.cart.redeem = 0
+        self.cart.drop_gifts()
         self.summary = None
         return self._repriced(Notice("member_removed"), member=True)
 
@@ -231,6 +234,40 @@ class SaleSession:
             self.cart.know_member(self.rules, self.clock())  # the rules' view of them, worked out once
             self.summary = members.summary(member, self.rules, self.clock(), context=self.cart.context)
         return self.summary
+
+    # --- gifts for points ------------------------------------------------------------
+
+    def reward_offers(self) -> list[rewards.Offer]:
+        """The gifts the member on the sale may take now (those they may not, with why)."""
+        if self.cart.member is None:
+            raise InputError("reward_no_member")
+        in_cart: dict[str, int] = {}
+        for line in self.cart.lines:
+            if line.reward_id:
+                in_cart[line.reward_id] = in_cart.get(line.reward_id, 0) + line.qty
+        return rewards.offers(self.cart.member, self.rules, self.clock(), in_cart, self.cart.reward_points())
+
+    def take_reward(self, ref: str) -> Outcome:
+        """A gift for the member's points: a reward's id, or the barcode of a product offered as one."""
+        line = self.cart.add_reward(str(rewards.get(ref).id), self.rules, self.clock())
+        self.current_key = line.key
+        return self._repriced(Notice("reward_taken", "ok", {"name": line.name, "points": line.reward_points}),
+                              member=True)
+
+    def take_current_as_reward(self) -> Outcome:
+        """The line just scanned becomes a gift: one of it leaves the paid line for a gift line."""
+        line = self.current_line()
+        if line.reward_id:
+            return self.take_reward(line.reward_id)
+        reward_id = str(rewards.get(line.barcode).id)
+        gift = self.cart.add_reward(reward_id, self.rules, self.clock())  # refused: the paid line stays
+        if line.qty > 1:
+            self.cart.set_qty(line.key, line.qty - 1)
+        else:
+            self.cart.remove(line.key)
+        self.current_key = gift.key
+        return self._repriced(Notice("reward_taken", "ok", {"name": gift.name, "points": gift.reward_points}),
+                              member=True)
 
     # --- discounts and points --------------------------------------------------------
 

@@ -17,7 +17,8 @@ def test_sell_return_member_round_trip(shop):
     before = json.loads(run("member", "--db", str(path), "--card", card, "--json").stdout)
     sold = json.loads(run("sell", "--db", str(path), "--card", card, "--item", f"{a}*2", "--item", b,
                           "--redeem", "max", "--pay", "card", "--json").stdout)
-    assert set(sold) == {"sale_id", "receipt_no", "total", "discount", "paid", "points_earned", "points_redeemed", "member"}
+    assert set(sold) == {"sale_id", "receipt_no", "total", "discount", "paid", "points_earned", "points_redeemed",
+                         "points_rewarded", "member"}
     assert sold["points_redeemed"] > 0
     assert sold["paid"] == sold["total"] - sold["points_redeemed"] * 100
     assert sold["member"] == {"card": card, "balance": before["balance"] - sold["points_redeemed"] + sold["points_earned"]}

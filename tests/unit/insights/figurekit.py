@@ -75,7 +75,7 @@ class History:
             if period.start <= e["day"] <= period.end and (store is None or e["store"] == store):
                 if e["kind"] in EARN_KINDS and e["delta"] > 0:
                     issued += e["delta"]
-                if e["kind"] == "redeem":
+                if e["kind"] == "redeem" or (e["kind"] == "reward" and e["delta"] < 0):  # gifts taken count
                     redeemed -= e["delta"]
         cost = (sum(r["discount"] for r in mine) + sum(r["points_value"] for r in mine)
                 + half_up(costs * period.days * 12, 365))

@@ -92,6 +92,9 @@ LATER_COLUMNS = (
     ("member", "email", "TEXT"), ("member", "note", "TEXT NOT NULL DEFAULT ''"),
     ("member", "origin", "TEXT NOT NULL DEFAULT ''"), ("member", "external_ref", "TEXT"),
     ("sale", "imported", "INTEGER NOT NULL DEFAULT 0"),
+    ("sale", "points_rewarded", "INTEGER NOT NULL DEFAULT 0"), ("sale_line", "reward_id", "BLOB"),
+    ("sale_line", "reward_points", "INTEGER NOT NULL DEFAULT 0"),
+    ("sale_return", "points_unrewarded", "INTEGER NOT NULL DEFAULT 0"),
     ("member", "erased_at", "DATETIME"),
 )
 
