@@ -16,7 +16,7 @@ import peewee
 
 from models.migration_steps import (
     m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit, m0005_authority, m0009_catalogue, m0011_stores,
-    m0012_imports, m0013_summary,
+    m0012_imports, m0013_summary, m0015_feedback,
 )
 
 
@@ -72,6 +72,10 @@ def _m13_summary(database: peewee.SqliteDatabase) -> None:
     run_statements(database, m0013_summary.STATEMENTS)
 
 
+def _m15_feedback(database: peewee.SqliteDatabase) -> None:
+    run_statements(database, m0015_feedback.STATEMENTS)
+
+
 # History, in order: a step is never edited or removed once released; a change
 # to the schema is a new step at the end (explicit DDL in models/migration_steps,
 # or playhouse.migrate operations), and the model in models/schema.py changes with
@@ -86,6 +90,7 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _m11_stores,
     _m12_imports,
     _m13_summary,
+    _m15_feedback,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -543,6 +543,53 @@ class SaleChanged(BaseModel):
         without_rowid = True
 
 
+class Feedback(UUIDModel):
+    """Schema 15: what a customer said (services/reach/feedback.py): an NPS answer (0-10, "would
+    you recommend us"), a CSAT one (1-5, this visit), either optional, and free text (personal:
+    erased with the member's data); a complaint has a status the owner moves on."""
+
+    created_at = Timestamp(default=utcnow)
+    updated_at = Timestamp(default=utcnow)
+    till = peewee.ForeignKeyField(Till, null=True, index=False, on_delete="RESTRICT")  # where it was given
+    sale = peewee.ForeignKeyField(Sale, null=True, index=False, on_delete="RESTRICT")  # one answer per sale
+    member = peewee.ForeignKeyField(Member, null=True, index=False, on_delete="RESTRICT")
+    cashier = peewee.ForeignKeyField(Staff, null=True, index=False, on_delete="RESTRICT")  # the sale's cashier
+    nps = peewee.IntegerField(null=True, constraints=[peewee.Check("nps BETWEEN 0 AND 10")])
+    csat = peewee.IntegerField(null=True, constraints=[peewee.Check("csat BETWEEN 1 AND 5")])
+    text = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    source = peewee.TextField(constraints=[peewee.Check("source IN ('till','display','cli')")])
+    complaint = peewee.BooleanField(default=False, constraints=[peewee.SQL("DEFAULT 0")])
+    status = peewee.TextField(default="", constraints=[
+        peewee.SQL("DEFAULT ''"), peewee.Check("status IN ('','open','in_progress','resolved')")])
+
+    class Meta:
+        indexes = (
+            (("sale",), True),
+            (("member",), False),
+            (("complaint", "status", "created_at"), False),  # the owner's list of complaints
+        )
+
+
+class FeedbackNote(UUIDModel):
+    """Schema 15: a follow-up on a complaint: who, when, what, and the status it set ('' none)."""
+
+    feedback = peewee.ForeignKeyField(Feedback, backref="notes", index=False, on_delete="CASCADE")
+    created_at = Timestamp(default=utcnow)
+    staff = peewee.ForeignKeyField(Staff, null=True, index=False, on_delete="RESTRICT")
+    staff_name = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    text = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    status = peewee.TextField(default="", constraints=[
+        peewee.SQL("DEFAULT ''"), peewee.Check("status IN ('','open','in_progress','resolved')")])
+
+    class Meta:
+        indexes = ((("feedback", "created_at"), False),)
+
+
+# The figures' answers of a period, read from the index alone (migration 15).
+Feedback.add_index(Feedback.index(Feedback.created_at, Feedback.till, Feedback.cashier, Feedback.nps, Feedback.csat,
+                                  name="feedback_created_at"))
+
+
 V1_MODELS: list[type[BaseModel]] = [
     Setting, Till, Staff, Category, Product, RuleSet, Member, Card, Sale,
     SaleLine, Payment, SaleReturn, ReturnLine, LedgerEntry, Outbox, ParkedSale,
@@ -554,6 +601,8 @@ AUTHORITY_MODELS: list[type[BaseModel]] = [RowSignature]  # migration 5
 CATALOGUE_MODELS: list[type[BaseModel]] = [ProductCode, PriceChange]  # migration 9
 STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
 SUMMARY_MODELS: list[type[BaseModel]] = [Visit, SaleDay, SaleChanged, LedgerDay, FirstSale]  # migration m0013_summary
+FEEDBACK_MODELS: list[type[BaseModel]] = [Feedback, FeedbackNote]  # migration m0015_feedback
 ALL_MODELS: list[type[BaseModel]] = (
     V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS + SUMMARY_MODELS
+    + FEEDBACK_MODELS
 )
