@@ -142,4 +142,4 @@ def stamp_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "_clock": stamp(kind, str(payload["id"]), doc)}
 
 
-STAMPED = ("member", "card", "member_tier")
+STAMPED = ("member", "card", "member_tier", "feedback", "feedback_note")

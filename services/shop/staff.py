@@ -68,6 +68,7 @@ ACTIONS = {
     "start_training": "manager",  # from the window; anyone may choose training at the sign-in
     "close_period": "manager",
     "view_figures": "manager",  # the owner's figures, customers' segments and profiles (services.insights)
+    "handle_complaints": "manager",  # customers' complaints: read, follow up, move on (services.reach.feedback)
     "shop_settings": "owner",
     "edit_rules": "owner",
     "manage_staff": "owner",

@@ -1,0 +1,1 @@
+"""Reaching each customer: occasions, reminders, offers, feedback, consent, campaigns, personal data (issue 14)."""
