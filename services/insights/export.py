@@ -64,7 +64,9 @@ def figure_rows(figures: dict[str, Any], currency: str, locale: str) -> list[dic
 def cashier_columns() -> list[Column]:
     return [("name", _("Cashier"), "text"), ("receipts", _("Receipts"), "count"),
             ("card_share", _("With a card"), "rate"), ("members_enrolled", _("Members enrolled"), "count"),
-            ("avg_check", _("Average check"), "money")]
+            ("avg_check", _("Average check"), "money"), ("nps", _("NPS"), "score"),
+            ("nps_answers", _("NPS answers"), "count"), ("csat", _("CSAT"), "rate"),
+            ("csat_answers", _("CSAT answers"), "count")]
 
 
 def cashier_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -77,6 +79,8 @@ def cashier_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
             "card_share": pick(row, "card_share_receipts", "card_share"),
             "members_enrolled": pick(row, "members_enrolled", "enrolled", "members_new"),
             "avg_check": pick(row, "avg_check", "average_check"),
+            "nps": pick(row, "nps"), "nps_answers": pick(row, "nps_answers", default=0),
+            "csat": pick(row, "csat"), "csat_answers": pick(row, "csat_answers", default=0),
         })
     return out
 
@@ -95,7 +99,8 @@ def as_text(value: Any, kind: str, currency: str, locale: str) -> str:
         return str(value)
     if kind == "date":
         return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
-    fake_key = {"count": "receipts", "money": "revenue", "rate": "repeat_rate", "points": "points_issued"}.get(kind, "")
+    fake_key = {"count": "receipts", "money": "revenue", "rate": "repeat_rate", "points": "points_issued",
+                "score": "nps"}.get(kind, "")
     return wording.shown(fake_key, value, currency, locale)
 
 
