@@ -101,6 +101,8 @@ class CashierWindow(QMainWindow):
         assert app is not None
         app.installEventFilter(self.scanner)
         self.scanner.code_scanned.connect(self.on_scan)
+        from ui.feedback_asker import attach_feedback  # NPS and CSAT after payment: the customer's screen or a strip
+        self.feedback_asker = attach_feedback(self)
         self.redraw(self.session.reprice())
 
     # What the session holds, under the names the window has always used.
