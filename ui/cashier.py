@@ -817,6 +817,9 @@ class CashierWindow(QMainWindow):
         self._staff_menu(menu)
         if auth.may(self.staff, "read_audit"):  # who did what sensitive: returns, discounts, wrong PINs…
             menu.addAction(_("Audit log (owner)…"), lambda: self._act(self.open_audit_log))
+        if auth.may(self.staff, "handle_complaints"):  # what customers said after paying, complaints to follow up
+            from ui.feedback_page import open_feedback_page
+            menu.addAction(_("Feedback & complaints…"), lambda: self._act(open_feedback_page, self))
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu
