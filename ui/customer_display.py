@@ -204,7 +204,8 @@ class CustomerDisplay(QWidget):
         self.pages.setCurrentIndex(0)
         while self.lines.count():
             item = self.lines.takeAt(0)
-            if item.widget() is not None:
+            if item.widget() is not None:  # gone from the screen now, deleted when Qt next can
+                item.widget().hide()
                 item.widget().deleteLater()
         lines = list(priced.lines) if priced is not None else []
         parent = self.lines.parentWidget()
