@@ -447,6 +447,22 @@ handler("member", 40)(_entity_handler("member", drop=("balance",)))
 handler("card", 50)(_entity_handler("card"))
 
 
+def _feedback_handler(kind: str) -> Handler:
+    """A customer's answer or a follow-up on a complaint (services.reach.feedback): checked,
+    then merged field by field like a member (a status moved on two tills, an erased text)."""
+    merge = _entity_handler(kind)
+
+    def apply(ops: list[Op], ctx: Context) -> None:
+        for op in ops:
+            checks.feedback_document({k: v for k, v in op.payload.items() if k != "_clock"}, kind)
+        merge(ops, ctx)
+    return apply
+
+
+handler("feedback", 72)(_feedback_handler("feedback"))
+handler("feedback_note", 73)(_feedback_handler("feedback_note"))
+
+
 @handler("member_tier", 42)
 def apply_member_tier(ops: list[Op], ctx: Context) -> None:
     for op in ops:
