@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from models.schema import Staff
 from services.core.errors import InputError
-from services.core.messages import _
+from services.core.messages import _, pgettext
 from services.reach import feedback
 from services.shop import staff as auth
 from ui import operations
@@ -30,7 +30,8 @@ from ui.report_widgets import RowsTable, StatusLine, note
 
 
 def status_name(status: str | None) -> str:
-    return {"open": _("Open"), "in_progress": _("In progress"), "resolved": _("Resolved")}.get(status or "", "")
+    return {"open": pgettext("complaint", "Open"), "in_progress": pgettext("complaint", "In progress"),
+            "resolved": pgettext("complaint", "Resolved")}.get(status or "", "")
 
 
 def _when(value: Any) -> dt.datetime:
@@ -57,8 +58,7 @@ class FeedbackDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Show"), self))
         self.filter = QComboBox(self)
-        for code, name in ((None, _("All complaints")), ("open", _("Open")), ("in_progress", _("In progress")),
-                           ("resolved", _("Resolved"))):
+        for code, name in ((None, _("All complaints")), *((c, status_name(c)) for c in feedback.STATUSES)):
             self.filter.addItem(name, code)
         self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
         top.addWidget(self.filter)
@@ -154,8 +154,8 @@ class FeedbackDialog(QDialog):
             (_("When"), lambda r: _when(r["created_at"]), fmt.date_time, False),
             (_("Status"), lambda r: status_name(r["status"]), str, False),
             (_("Customer"), lambda r: r["member_name"] or _("Not a member"), str, False),
-            (_("NPS"), lambda r: r["nps"], str, True),
-            (_("CSAT"), lambda r: r["csat"], str, True),
+            (_("NPS"), lambda r: r["nps"], _score, True),
+            (_("CSAT"), lambda r: r["csat"], _score, True),
             (_("Said"), lambda r: _first_line(r["text"]) or _("(erased)"), str, False),
         ])
         if not rows:
@@ -227,6 +227,10 @@ class FeedbackDialog(QDialog):
             self.status.setText(user_message(exc))
         else:
             operations.show_failure(self, exc)
+
+
+def _score(value: Any) -> str:
+    return "—" if value is None else str(value)
 
 
 def _first_line(text: str) -> str:
