@@ -101,6 +101,18 @@ class FeedbackAsker(QObject):
         window.input.installEventFilter(self)
         window.table.installEventFilter(self)  # its size: the strip lies over its bottom edge
         self.use_display(display_target if display_target is not None else second_screen(window))
+        app = QGuiApplication.instance()
+        if display_target is None and isinstance(app, QGuiApplication):  # a monitor plugged in or out meanwhile
+            app.screenAdded.connect(self._screen_added)
+            app.screenRemoved.connect(self._screen_removed)
+
+    def _screen_added(self, _screen: QScreen) -> None:
+        if self.display is None:
+            self.use_display(second_screen(self.window))
+
+    def _screen_removed(self, screen: QScreen) -> None:
+        if self.display is not None and self.display.target is screen:
+            self.use_display(second_screen(self.window, without=screen))
 
     # --- the customer's screen ------------------------------------------------------------
 
@@ -277,9 +289,10 @@ class FeedbackAsker(QObject):
         self.strip.raise_()
 
 
-def second_screen(window: QWidget) -> QScreen | None:
-    """The screen the customer faces: any but the one the cashier's window is on."""
-    screens = QGuiApplication.screens()
+def second_screen(window: QWidget, without: QScreen | None = None) -> QScreen | None:
+    """The screen the customer faces: any but the one the cashier's window is on (and `without`,
+    a screen going away)."""
+    screens = [s for s in QGuiApplication.screens() if s is not without]
     if len(screens) < 2:
         return None
     own = window.screen() if window.screen() is not None else QGuiApplication.primaryScreen()
