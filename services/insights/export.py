@@ -285,9 +285,12 @@ def render_pdf(figures: dict[str, Any], resources: Path, *, shop_name: str, curr
     if cashiers:
         story.append(p(_("By cashier"), heading))
         columns = cashier_columns()
-        rows = [[p(h, bold) for _k, h, _kind in columns]]
-        rows += [[p(as_text(row[k], kind, currency, locale)) for k, _h, kind in columns] for row in cashiers]
-        cashier_table = Table(rows, colWidths=[65 * mm, 25 * mm, 25 * mm, 30 * mm, 32 * mm], repeatRows=1)
+        cell = ParagraphStyle("cell", parent=body, fontSize=8, leading=10)  # nine columns: a smaller type
+        head = ParagraphStyle("head", parent=bold, fontSize=8, leading=10)
+        rows = [[p(h, head) for _k, h, _kind in columns]]
+        rows += [[p(as_text(row[k], kind, currency, locale), cell) for k, _h, kind in columns] for row in cashiers]
+        widths = [32, 19, 17, 20, 24, 13, 18, 16, 19]  # mm, one per column of cashier_columns: 178 mm, the page's
+        cashier_table = Table(rows, colWidths=[w * mm for w in widths[:len(columns)]], repeatRows=1)
         cashier_table.setStyle(TableStyle([
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d9e2ec")),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
