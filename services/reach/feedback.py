@@ -103,9 +103,9 @@ def _score(value: Any, bounds: tuple[int, int], code: str) -> int | None:
 
 
 def _text(value: Any) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        raise InputError("feedback_text_long", most=TEXT_MAX)
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"feedback text must be text, not {type(value).__name__}")  # a caller's bug
+    text = (value or "").strip()
     if len(text) > TEXT_MAX:
         raise InputError("feedback_text_long", most=TEXT_MAX)
     return text
