@@ -29,6 +29,9 @@ from ui.formatting import Formatter
 from ui.report_widgets import RowsTable, StatusLine, note
 
 
+REMARKS = "remarks"  # the filter's choice of the answers with words that are not complaints
+
+
 def status_name(status: str | None) -> str:
     return {"open": pgettext("complaint", "Open"), "in_progress": pgettext("complaint", "In progress"),
             "resolved": pgettext("complaint", "Resolved")}.get(status or "", "")
@@ -58,7 +61,8 @@ class FeedbackDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Show"), self))
         self.filter = QComboBox(self)
-        for code, name in ((None, _("All complaints")), *((c, status_name(c)) for c in feedback.STATUSES)):
+        for code, name in ((None, _("All complaints")), *((c, status_name(c)) for c in feedback.STATUSES),
+                           (REMARKS, _("Other answers with words"))):
             self.filter.addItem(name, code)
         self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
         top.addWidget(self.filter)
@@ -128,13 +132,15 @@ class FeedbackDialog(QDialog):
         self.story.setWordWrap(True)
         self.story.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.story, 1, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(QLabel(_("Follow-up: what was done"), page))
+        self.note_label = QLabel(_("Follow-up: what was done"), page)
+        layout.addWidget(self.note_label)
         self.note = QPlainTextEdit(page)
         self.note.setPlaceholderText(_("Called the customer, apologised, gave a coupon…"))
         self.note.setMaximumHeight(90)
         layout.addWidget(self.note)
         row = QHBoxLayout()
-        row.addWidget(QLabel(_("Status"), page))
+        self.status_label = QLabel(_("Status"), page)
+        row.addWidget(self.status_label)
         self.new_status = QComboBox(page)
         for code in feedback.STATUSES:
             self.new_status.addItem(status_name(code), code)
@@ -143,12 +149,16 @@ class FeedbackDialog(QDialog):
         self.add = QPushButton(_("Add follow-up"), page)
         self.add.clicked.connect(self.add_follow_up)
         row.addWidget(self.add)
+        self.mark = QPushButton(_("Treat as a complaint"), page)
+        self.mark.clicked.connect(self.mark_complaint)
+        row.addWidget(self.mark)
         layout.addLayout(row)
         self._show_complaint(None)
         return page
 
     def refresh(self, keep: str | None = None) -> None:
-        rows = feedback.complaints(self.staff, status=self.filter.currentData())
+        code = self.filter.currentData()
+        rows = feedback.remarks(self.staff) if code == REMARKS else feedback.complaints(self.staff, status=code)
         fmt = self.fmt
         self.table.show_rows(rows, [
             (_("When"), lambda r: _when(r["created_at"]), fmt.date_time, False),
@@ -178,6 +188,10 @@ class FeedbackDialog(QDialog):
         self.current = item
         for widget in (self.note, self.new_status, self.add):
             widget.setEnabled(item is not None)
+        complaint = item is None or bool(item["complaint"])
+        for widget in (self.note, self.new_status, self.add, self.note_label, self.status_label):
+            widget.setVisible(complaint)
+        self.mark.setVisible(not complaint)
         if item is None:
             self.heading.setText(_("Choose a complaint on the left."))
             self.facts.setText("")
@@ -186,7 +200,7 @@ class FeedbackDialog(QDialog):
             self.story.setText("")
             return
         who = item["member_name"] or _("Not a member")
-        self.heading.setText(f"{who} · {status_name(item['status'])}")
+        self.heading.setText(f"{who} · {status_name(item['status'])}" if item["complaint"] else who)
         facts = [self.fmt.date_time(_when(item["created_at"]))]
         if item["receipt_no"]:
             facts.append(_("receipt %1").replace("%1", item["receipt_no"]))
@@ -205,6 +219,9 @@ class FeedbackDialog(QDialog):
             if n["status"]:
                 head += " → " + escape(status_name(n["status"]))
             lines.append(head + (f"<br>{escape(n['text'])}" if n["text"] else ""))
+        if not item["complaint"]:
+            lines = [escape(_("Not a complaint. If it is one, treat it as one: it is then open until someone "
+                              "follows it up."))]
         self.story.setText("<br><br>".join(lines) if lines else escape(_("No follow-up yet.")))
         index = self.new_status.findData(item["status"])
         self.new_status.setCurrentIndex(max(0, index))
@@ -216,11 +233,23 @@ class FeedbackDialog(QDialog):
 
         def written(_result: object) -> None:
             self.note.clear()
-            self.status.setText(_("Follow-up added."))
             self.refresh(keep=key)
+            self.status.setText(_("Follow-up added."))
             self.followed_up.emit(key)
 
         operations.run(self, lambda: feedback.follow_up(staff, key, text=text, status=status), written, self._failed)
+
+    def mark_complaint(self) -> None:
+        if self.current is None:
+            return
+        key, staff = self.current["id"], self.staff
+
+        def marked(_result: object) -> None:
+            self.refresh()
+            self.status.setText(_("It is a complaint now, under “Open”."))
+            self.followed_up.emit(key)
+
+        operations.run(self, lambda: feedback.mark_complaint(staff, key), marked, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, InputError):

@@ -200,14 +200,26 @@ def complaints(actor: Staff | None, *, status: str | None = None, limit: int = 5
     auth.require(actor, "handle_complaints")
     if status is not None and status not in STATUSES:
         raise InputError("feedback_status_bad", status=str(status)[:20])
-    where = "f.complaint = 1" + (" AND f.status = ?" if status else " AND f.status != ''")
+    if status:
+        return _listed("f.complaint = 1 AND f.status = ?", [status], limit)
+    return _listed("f.complaint = 1 AND f.status != ''", [], limit)
+
+
+def remarks(actor: Staff | None, *, limit: int = 500) -> list[dict[str, Any]]:
+    """The other answers with the customer's words (praise, a suggestion), newest first: the
+    owner reads them and may mark one a complaint (`mark_complaint`)."""
+    auth.require(actor, "handle_complaints")
+    return _listed("f.complaint = 0 AND f.text != ''", [], limit)
+
+
+def _listed(where: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
     rows = db.obj.execute_sql(
         "SELECT f.id, f.created_at, f.nps, f.csat, f.text, f.status, f.source, m.name, s.receipt_no, c.name,"
         ' (SELECT COUNT(*) FROM "feedback_note" n WHERE n.feedback_id = f.id),'
         ' (SELECT MAX(n.created_at) FROM "feedback_note" n WHERE n.feedback_id = f.id)'
         ' FROM "feedback" f LEFT JOIN "member" m ON m.id = f.member_id LEFT JOIN "sale" s ON s.id = f.sale_id'
         ' LEFT JOIN "staff" c ON c.id = f.cashier_id'
-        f" WHERE {where} ORDER BY f.created_at DESC LIMIT ?", ([status] if status else []) + [limit]).fetchall()
+        f" WHERE {where} ORDER BY f.created_at DESC LIMIT ?", params + [limit]).fetchall()
     keys = ("id", "created_at", "nps", "csat", "text", "status", "source", "member_name", "receipt_no",
             "cashier_name", "notes", "last_note_at")
     out = []

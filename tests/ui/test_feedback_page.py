@@ -62,6 +62,7 @@ def test_filter_open_follow_up_and_move_on(qtbot, app_styled, shop_db):
     with qtbot.waitSignal(dialog.followed_up, timeout=10_000):
         dialog.add.click()
     assert Feedback.get_by_id(made["rude"].id).status == "in_progress"
+    assert dialog.status.text() == "Follow-up added."
     assert [r["id"] for r in dialog.table.rows] == [str(made["queue"].id)]  # it left the open ones
     dialog.filter.setCurrentIndex(dialog.filter.findData("in_progress"))
     assert [r["id"] for r in dialog.table.rows] == [str(made["rude"].id)]
@@ -70,6 +71,21 @@ def test_filter_open_follow_up_and_move_on(qtbot, app_styled, shop_db):
     SHOTS.mkdir(parents=True, exist_ok=True)
     QApplication.processEvents()
     assert dialog.grab().save(str(SHOTS / "feedback_complaints.png"))
+
+
+def test_other_answers_with_words_can_be_treated_as_a_complaint(qtbot, app_styled, shop_db):
+    made = complaints()
+    remark = feedback.record(source="till", nps=7, text="Could you stock oat milk?", now=dt.datetime(2026, 12, 2))
+    dialog = FeedbackDialog(auth.first_of_role("manager"), _fmt(), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.filter.setCurrentIndex(dialog.filter.findData("remarks"))
+    assert [r["id"] for r in dialog.table.rows] == [str(remark.id), str(made["praise"].id)]
+    assert dialog.mark.isVisible() and not dialog.add.isVisible()
+    with qtbot.waitSignal(dialog.followed_up, timeout=10_000):
+        dialog.mark.click()
+    assert Feedback.get_by_id(remark.id).status == "open" and "Open" in dialog.status.text()
+    assert [r["id"] for r in dialog.table.rows] == [str(made["praise"].id)]
 
 
 def test_an_empty_follow_up_is_refused_in_a_sentence(qtbot, app_styled, shop_db):

@@ -130,8 +130,12 @@ def test_an_answer_with_words_can_be_marked_a_complaint(sold):
     with pytest.raises(InputError) as caught:
         feedback.follow_up(sold["owner"], row.id, text="noted")
     assert caught.value.code == "feedback_not_complaint"
+    assert [r["id"] for r in feedback.remarks(sold["manager"])] == [str(row.id)]
     marked = feedback.mark_complaint(sold["owner"], row.id)
     assert marked.complaint and marked.status == "open"
+    assert feedback.remarks(sold["manager"]) == [] and feedback.complaints(sold["manager"])[0]["id"] == str(row.id)
+    with pytest.raises(PermissionDenied):
+        feedback.mark_complaint(sold["cashier"], row.id)
 
 
 @pytest.mark.parametrize("enabled, every, receipts, asked", [
