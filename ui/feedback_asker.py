@@ -123,6 +123,10 @@ class FeedbackAsker(QObject):
             self.display.deleteLater()
             self.display = None
         if target is None:
+            if self.pending is not None and self.where == "display":  # unplugged mid-question: the strip asks on
+                self.where = "strip"
+                self.strip.show_question(self.asking() or "nps")
+                self._place_strip()
             return
         # The cashier's window owns it: it goes when the window goes (closed, or rebuilt by new settings).
         self.display = CustomerDisplay(self.window.fmt, target, self.window.info.name, self.window)

@@ -168,3 +168,17 @@ def test_with_a_second_screen_the_customer_answers_on_their_display(qtbot, windo
     assert display.page() == "thanks" and not asker.strip.isVisible()
     scan(qtbot, window.input, products(1)[0].barcode, scanner=window.scanner)  # the next customer
     assert display.page() == "sale" and display.to_pay.text() == window.fmt.money(window.priced.to_pay)
+
+
+def test_a_display_unplugged_mid_question_hands_it_to_the_strip(qtbot, window):
+    asker = window.feedback_asker
+    asker.use_display(QRect(window.width(), 0, 1024, 768))
+    sell(qtbot, window)
+    assert asker.display.asking() == "nps" and "their screen" in asker.strip.question.text()
+    asker.use_display(None)
+    assert asker.display is None and asker.asking() == "nps" and "recommend" in asker.strip.question.text()
+    type_slowly(qtbot, window.input, "9", scanner=window.scanner)
+    with qtbot.waitSignal(asker.saved, timeout=10_000) as saved:
+        type_slowly(qtbot, window.input, "5", scanner=window.scanner)
+    row = Feedback.get_by_id(saved.args[0])
+    assert (row.nps, row.csat, row.source) == (9, 5, "till")
