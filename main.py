@@ -18,7 +18,8 @@ from typing import Any, Sequence
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)) / "resources"
 COMMANDS = ("demo", "sell", "return", "member", "cards", "receipt", "bench", "rules", "simulate", "period", "hub", "sync", "bench-sync",
             "backup", "restore", "check", "owner-key", "staff", "product", "audit", "import", "kpis",
-            "segments", "churn", "reminders", "segment", "campaign", "consent", "privacy", "rewards")
+            "segments", "churn", "reminders", "segment", "campaign", "consent", "privacy", "rewards",
+            "feedback")
 
 log = logging.getLogger("loyaltill")
 
@@ -323,9 +324,19 @@ def command_parser() -> argparse.ArgumentParser:
         each.add_argument("--db", type=Path, required=True)
         each.add_argument("--json", action="store_true")
 
+    fb = sub.add_parser("feedback", help="keep a customer's answer: NPS 0-10, CSAT 1-5, their words (a complaint: --complaint)")
+    fb.add_argument("--db", type=Path, required=True)
+    fb.add_argument("--card", metavar="NUMBER", help="the member's card (default: nobody's)")
+    fb.add_argument("--sale", metavar="SALE_ID|RECEIPT_NO", help="the sale answered about (its member and cashier)")
+    fb.add_argument("--nps", metavar="0-10", required=True, help="would they recommend us to a friend? 0-10")
+    fb.add_argument("--csat", metavar="1-5", help="how was the visit? 1-5")
+    fb.add_argument("--text", metavar="T", help="the customer's words (a CSAT of 1-2 with words is a complaint)")
+    fb.add_argument("--complaint", action="store_true", help="the words are a complaint")
+    fb.add_argument("--json", action="store_true")
+
     # Every command that acts for a person takes that person's PIN (demo, bench and the hub's own do not).
     # `check` only reads and reports (a damaged file too), like the quick check at start: no PIN.
-    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, kpis, seg, churn,
+    for p in (sell, ret, member, cards, receipt, export, imp, period, sim, sync, audit, backup, restore, owner_key, bring, kpis, seg, churn, fb,
               *staff_sub.choices.values(), *product_sub.choices.values(), *reach_parsers, pexport, perase,
               *rewards_sub.choices.values()):
         p.add_argument("--pin", help="the PIN of the person acting (or LOYALTILL_PIN); their role decides what they may do")
@@ -1271,6 +1282,21 @@ def cmd_privacy(args: argparse.Namespace) -> dict[str, Any]:
             "sales": len(data["sales"]), "balance": data["balance"]["points"]}
 
 
+def cmd_feedback(args: argparse.Namespace) -> dict[str, Any]:
+    """A customer's answer (services.reach.feedback), typed for them: the till's own question is asked after payment."""
+    from services.members import registry as members
+    from services.reach import feedback
+
+    nps = whole_number(args.nps, "--nps", 10)
+    csat = whole_number(args.csat, "--csat", 5, 1) if args.csat is not None else None
+    open_db(args.db)
+    person = acting_staff(args, "sell")
+    member = members.find_by_card(args.card) if args.card else None
+    row = feedback.record(source="cli", nps=nps, csat=csat, text=args.text or "", complaint=args.complaint,
+                          sale=args.sale, member=member, actor=person)
+    return feedback.as_json(row)
+
+
 HANDLERS = {
     "demo": cmd_demo, "sell": cmd_sell, "return": cmd_return, "member": cmd_member,
     "cards": cmd_cards, "receipt": cmd_receipt, "bench": cmd_bench,
@@ -1279,7 +1305,7 @@ HANDLERS = {
     "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check, "owner-key": cmd_owner_key,
     "staff": cmd_staff, "audit": cmd_audit, "import": cmd_import, "kpis": cmd_kpis, "segments": cmd_segments,
     "churn": cmd_churn, "reminders": cmd_reminders, "segment": cmd_segment, "campaign": cmd_campaign, "consent": cmd_consent,
-    "privacy": cmd_privacy, "rewards": cmd_rewards,
+    "privacy": cmd_privacy, "rewards": cmd_rewards, "feedback": cmd_feedback,
 }
 
 

@@ -16,7 +16,8 @@ import peewee
 
 from models.migration_steps import (
     m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit, m0005_authority, m0009_catalogue, m0011_stores,
-    m0012_imports, m0013_summary, m0014_occasions, m0016_consent, m0017_rewards, m0019_privacy,
+    m0012_imports, m0013_summary, m0014_occasions, m0015_feedback, m0016_consent, m0017_rewards,
+    m0019_privacy,
 )
 
 
@@ -76,6 +77,10 @@ def _m14_occasions(database: peewee.SqliteDatabase) -> None:
     run_statements(database, m0014_occasions.STATEMENTS)
 
 
+def _m15_feedback(database: peewee.SqliteDatabase) -> None:
+    run_statements(database, m0015_feedback.STATEMENTS)
+
+
 def _m16_consent(database: peewee.SqliteDatabase) -> None:
     m0016_consent.run(database)  # its tables, then the members' consent flag as consent rows
 
@@ -103,7 +108,8 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _m12_imports,
     _m13_summary,
     _m14_occasions,
-    _m16_consent,  # step 15 (feedback) comes before it when it lands
+    _m15_feedback,
+    _m16_consent,
     _m17_rewards,
     _m19_privacy,
 ]

@@ -694,6 +694,59 @@ class MessageLog(UUIDModel):
         indexes = ((("member", "created_at"), False),)
 
 
+# --- schema 15: feedback (issue 14, item 3) -----------------------------------------------
+
+
+class Feedback(UUIDModel):
+    """Schema 15: what a customer said (services/reach/feedback.py): an NPS answer (0-10, "would
+    you recommend us"), a CSAT one (1-5, this visit), either optional, and free text (personal:
+    erased with the member's data); a complaint has a status the owner moves on."""
+
+    created_at = Timestamp(default=utcnow)
+    updated_at = Timestamp(default=utcnow)
+    till = peewee.ForeignKeyField(Till, null=True, index=False, on_delete="RESTRICT")  # where it was given
+    sale = peewee.ForeignKeyField(Sale, null=True, index=False, on_delete="RESTRICT")  # one answer per sale
+    member = peewee.ForeignKeyField(Member, null=True, index=False, on_delete="RESTRICT")
+    cashier = peewee.ForeignKeyField(Staff, null=True, index=False, on_delete="RESTRICT")  # the sale's cashier
+    nps = peewee.IntegerField(null=True, constraints=[peewee.Check("nps BETWEEN 0 AND 10")])
+    csat = peewee.IntegerField(null=True, constraints=[peewee.Check("csat BETWEEN 1 AND 5")])
+    text = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    source = peewee.TextField(constraints=[peewee.Check("source IN ('till','display','cli')")])
+    complaint = peewee.BooleanField(default=False, constraints=[peewee.SQL("DEFAULT 0")])
+    status = peewee.TextField(default="", constraints=[
+        peewee.SQL("DEFAULT ''"), peewee.Check("status IN ('','open','in_progress','resolved')")])
+
+    class Meta:
+        indexes = (
+            (("sale",), True),
+            (("member",), False),
+            (("complaint", "status", "created_at"), False),  # the owner's list of complaints
+        )
+
+
+class FeedbackNote(UUIDModel):
+    """Schema 15: a follow-up on a complaint: who, when, what, and the status it set ('' none)."""
+
+    feedback = peewee.ForeignKeyField(Feedback, backref="notes", index=False, on_delete="CASCADE")
+    created_at = Timestamp(default=utcnow)
+    staff = peewee.ForeignKeyField(Staff, null=True, index=False, on_delete="RESTRICT")
+    staff_name = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    text = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    status = peewee.TextField(default="", constraints=[
+        peewee.SQL("DEFAULT ''"), peewee.Check("status IN ('','open','in_progress','resolved')")])
+
+    class Meta:
+        indexes = ((("feedback", "created_at"), False),)
+
+
+# The figures' answers of a period, read from the index alone (migration 15).
+Feedback.add_index(Feedback.index(Feedback.created_at, Feedback.till, Feedback.cashier, Feedback.nps, Feedback.csat,
+                                  name="feedback_created_at"))
+# Each cashier's answers of a period, in cashier order (the figures' by cashier: no sort).
+Feedback.add_index(Feedback.index(Feedback.cashier, Feedback.created_at, Feedback.nps, Feedback.csat, Feedback.till,
+                                  name="feedback_cashier_id_created_at"))
+
+
 V1_MODELS: list[type[BaseModel]] = [
     Setting, Till, Staff, Category, Product, RuleSet, Member, Card, Sale,
     SaleLine, Payment, SaleReturn, ReturnLine, LedgerEntry, Outbox, ParkedSale,
@@ -706,9 +759,10 @@ CATALOGUE_MODELS: list[type[BaseModel]] = [ProductCode, PriceChange]  # migratio
 STORE_MODELS: list[type[BaseModel]] = [Store]  # migration m0011_stores (and till.store)
 SUMMARY_MODELS: list[type[BaseModel]] = [Visit, SaleDay, SaleChanged, LedgerDay, FirstSale]  # migration m0013_summary
 OCCASION_MODELS: list[type[BaseModel]] = [Occasion, Contact]  # migration m0014_occasions
+FEEDBACK_MODELS: list[type[BaseModel]] = [Feedback, FeedbackNote]  # migration m0015_feedback
 REACH_MODELS: list[type[BaseModel]] = [Consent, ReachPreference, Campaign, CampaignMember, MessageLog]  # m0016_consent
 REWARD_MODELS: list[type[BaseModel]] = [Reward]  # migration m0017_rewards (and the sale's, line's and return's columns)
 ALL_MODELS: list[type[BaseModel]] = (
     V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS + SUMMARY_MODELS
-    + OCCASION_MODELS + REACH_MODELS + REWARD_MODELS
+    + OCCASION_MODELS + FEEDBACK_MODELS + REACH_MODELS + REWARD_MODELS
 )

@@ -104,6 +104,8 @@ class CashierWindow(QMainWindow):
         app.installEventFilter(self.scanner)
         self.scanner.code_scanned.connect(self.on_scan)
         self.offers.follow(self)
+        from ui.feedback_asker import attach_feedback  # NPS and CSAT after payment: the customer's screen or a strip
+        self.feedback_asker = attach_feedback(self)
         self.redraw(self.session.reprice())
 
     # What the session holds, under the names the window has always used.
@@ -837,6 +839,9 @@ class CashierWindow(QMainWindow):
         self._staff_menu(menu)
         if auth.may(self.staff, "read_audit"):  # who did what sensitive: returns, discounts, wrong PINs…
             menu.addAction(_("Audit log (owner)…"), lambda: self._act(self.open_audit_log))
+        if auth.may(self.staff, "handle_complaints"):  # what customers said after paying, complaints to follow up
+            from ui.feedback_page import open_feedback_page
+            menu.addAction(_("Feedback & complaints…"), lambda: self._act(open_feedback_page, self))
         button = self.buttons["more"]
         menu.popup(button.mapToGlobal(button.rect().topLeft()))
         self.more_menu = menu

@@ -6,7 +6,7 @@ permission "view_figures").  One window, five tabs:
 - Figures: every figure of services.insights.figures for the period beside the previous
   one, its change and its definition on screen; the trend of members and others by week
   or month (ui/charts.py);
-- By cashier: receipts, share with a card, members enrolled, average check;
+- By cashier: receipts, share with a card, members enrolled, average check, NPS and CSAT;
 - Programme: what it costs, the ROI with its formula, the costs and margins the owner enters;
 - Segments (ui/segments_tab.py): RFM segments, the 20/80 curve, any segment's members;
 - Churn (ui/churn_tab.py): the BG/NBD fit, its quality, the members slipping away;
@@ -350,7 +350,8 @@ class ReportsDialog(QDialog):
         page = QWidget(self)
         layout = QVBoxLayout(page)
         layout.addWidget(note(_("What each cashier's service brings: receipts they rang up, the share of them "
-                                "with a member's card, members they enrolled, their average check."), page))
+                                "with a member's card, members they enrolled, their average check, and what their "
+                                "customers answered after paying (NPS, CSAT, and how many answered)."), page))
         self.cashiers = RowsTable(page)
         layout.addWidget(self.cashiers, 1)
         return page
@@ -366,6 +367,9 @@ class ReportsDialog(QDialog):
              lambda v: wording.shown("members_new", v, "", self.locale), True),
             (_("Average check"), lambda r: r["avg_check"],
              lambda v: wording.shown("revenue", v, self.currency, self.locale), True),
+            (_("NPS"), lambda r: r["nps"], lambda v: wording.shown("nps", v, "", self.locale), True),
+            (_("CSAT"), lambda r: r["csat"], lambda v: wording.shown("csat", v, "", self.locale), True),
+            (_("Answers"), lambda r: r["nps_answers"], lambda v: wording.shown("nps_answers", v, "", self.locale), True),
         ])
 
     # --- the programme's cost and ROI --------------------------------------------------------------

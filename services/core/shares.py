@@ -42,3 +42,14 @@ def member_figures(*, receipts: int, revenue: int, member_receipts: int, member_
 def points_figures(issued: int, redeemed: int, liability: int) -> dict[str, Any]:
     return {"points_issued": issued, "points_redeemed": redeemed,
             "redemption_rate": rate(redeemed, issued), "points_liability": liability}
+
+
+def net_promoter(promoters: int, detractors: int, answers: int) -> float | None:
+    """NPS: % promoters (9-10) − % detractors (0-6) of the answers, −100..100; None without answers."""
+    return (promoters - detractors) * 100 / answers if answers else None
+
+
+def score_figures(nps_answers: int, promoters: int, detractors: int, csat_answers: int, satisfied: int) -> dict[str, Any]:
+    """NPS and CSAT (the share of 4-5 among the CSAT answers, 0..1) with their counts of answers."""
+    return {"nps": net_promoter(promoters, detractors, nps_answers), "nps_answers": nps_answers,
+            "csat": rate(satisfied, csat_answers), "csat_answers": csat_answers}

@@ -453,6 +453,22 @@ handler("consent", 54)(_entity_handler("consent"))
 handler("reach_preference", 55)(_entity_handler("reach_preference"))
 
 
+def _feedback_handler(kind: str) -> Handler:
+    """A customer's answer or a follow-up on a complaint (services.reach.feedback): checked,
+    then merged field by field like a member (a status moved on two tills, an erased text)."""
+    merge = _entity_handler(kind)
+
+    def apply(ops: list[Op], ctx: Context) -> None:
+        for op in ops:
+            checks.feedback_document({k: v for k, v in op.payload.items() if k != "_clock"}, kind)
+        merge(ops, ctx)
+    return apply
+
+
+handler("feedback", 72)(_feedback_handler("feedback"))
+handler("feedback_note", 73)(_feedback_handler("feedback_note"))
+
+
 @handler("member_tier", 42)
 def apply_member_tier(ops: list[Op], ctx: Context) -> None:
     for op in ops:

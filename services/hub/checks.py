@@ -209,3 +209,20 @@ def catalogue_document(doc: dict[str, Any], kind: str) -> None:
     for field_name, check in _catalogue_fields(kind).items():
         if field_name in doc:
             check(doc[field_name], f"the {kind}'s {field_name}")
+
+
+# --- customers' feedback (services.reach.feedback): flat documents with bounded scores ----------
+
+FEEDBACK_SCORES = {"nps": (0, 10), "csat": (1, 5)}
+FEEDBACK_STATUSES = ("", "open", "in_progress", "resolved")
+
+
+def feedback_document(doc: dict[str, Any], kind: str) -> None:
+    """An answer or a follow-up: plain fields of sane sizes, scores in their scales, a known status."""
+    flat_document(doc, kind)
+    for key, (least, most) in FEEDBACK_SCORES.items():
+        value = doc.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most):
+            raise Unapplicable(f"{kind} {key} must be a whole number from {least} to {most}")
+    if doc.get("status") not in (None, *FEEDBACK_STATUSES):
+        raise Unapplicable(f"{kind} status is not one of {', '.join(FEEDBACK_STATUSES[1:])}")

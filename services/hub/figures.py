@@ -44,7 +44,7 @@ ACTIVE_DAYS = 90  # members_active: a visit in the 90 days to the period's end
 # count as issued; a redemption as redeemed (a return's reversal and restoration undo those).
 ISSUED_KINDS = ("earn", "welcome", "birthday", "referral", "release")
 REDEEMED_KINDS = ("redeem", "reward")  # the bill paid with points, and gifts taken for points
-NOT_AT_HUB = ("programme_cost", "roi", "nps", "csat")
+NOT_AT_HUB = ("programme_cost", "roi", "nps", "csat", "nps_answers", "csat_answers")  # the answers: not counted at the hub yet
 
 
 class FiguresError(ValueError):

@@ -64,7 +64,9 @@ def figure_rows(figures: dict[str, Any], currency: str, locale: str) -> list[dic
 def cashier_columns() -> list[Column]:
     return [("name", _("Cashier"), "text"), ("receipts", _("Receipts"), "count"),
             ("card_share", _("With a card"), "rate"), ("members_enrolled", _("Members enrolled"), "count"),
-            ("avg_check", _("Average check"), "money")]
+            ("avg_check", _("Average check"), "money"), ("nps", _("NPS"), "score"),
+            ("nps_answers", _("NPS answers"), "count"), ("csat", _("CSAT"), "rate"),
+            ("csat_answers", _("CSAT answers"), "count")]
 
 
 def cashier_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -77,6 +79,8 @@ def cashier_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
             "card_share": pick(row, "card_share_receipts", "card_share"),
             "members_enrolled": pick(row, "members_enrolled", "enrolled", "members_new"),
             "avg_check": pick(row, "avg_check", "average_check"),
+            "nps": pick(row, "nps"), "nps_answers": pick(row, "nps_answers", default=0),
+            "csat": pick(row, "csat"), "csat_answers": pick(row, "csat_answers", default=0),
         })
     return out
 
@@ -95,7 +99,8 @@ def as_text(value: Any, kind: str, currency: str, locale: str) -> str:
         return str(value)
     if kind == "date":
         return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
-    fake_key = {"count": "receipts", "money": "revenue", "rate": "repeat_rate", "points": "points_issued"}.get(kind, "")
+    fake_key = {"count": "receipts", "money": "revenue", "rate": "repeat_rate", "points": "points_issued",
+                "score": "nps"}.get(kind, "")
     return wording.shown(fake_key, value, currency, locale)
 
 
@@ -280,9 +285,12 @@ def render_pdf(figures: dict[str, Any], resources: Path, *, shop_name: str, curr
     if cashiers:
         story.append(p(_("By cashier"), heading))
         columns = cashier_columns()
-        rows = [[p(h, bold) for _k, h, _kind in columns]]
-        rows += [[p(as_text(row[k], kind, currency, locale)) for k, _h, kind in columns] for row in cashiers]
-        cashier_table = Table(rows, colWidths=[65 * mm, 25 * mm, 25 * mm, 30 * mm, 32 * mm], repeatRows=1)
+        cell = ParagraphStyle("cell", parent=body, fontSize=8, leading=10)  # nine columns: a smaller type
+        head = ParagraphStyle("head", parent=bold, fontSize=8, leading=10)
+        rows = [[p(h, head) for _k, h, _kind in columns]]
+        rows += [[p(as_text(row[k], kind, currency, locale), cell) for k, _h, kind in columns] for row in cashiers]
+        widths = [32, 19, 17, 20, 24, 13, 18, 16, 19]  # mm, one per column of cashier_columns: 178 mm, the page's
+        cashier_table = Table(rows, colWidths=[w * mm for w in widths[:len(columns)]], repeatRows=1)
         cashier_table.setStyle(TableStyle([
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d9e2ec")),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),

@@ -49,7 +49,7 @@ from models.schema import Category, Staff, Store
 from services.core.errors import InputError
 from services.core.messages import _
 from services.core.money import round_div
-from services.core.shares import average, member_figures, points_figures, rate
+from services.core.shares import average, member_figures, points_figures, rate, score_figures
 from services.core.storage import write_transaction
 from services.insights import basis, summary
 from services.insights.basis import Period
@@ -69,6 +69,7 @@ FIGURES = (
     "card_share_receipts", "card_share_revenue", "avg_check_members", "avg_check_others",
     "receipts_per_member", "repeat_rate", "retention_rate", "top20_share", "points_issued",
     "points_redeemed", "redemption_rate", "points_liability", "programme_cost", "roi", "nps", "csat",
+    "nps_answers", "csat_answers",
 )
 
 
@@ -180,8 +181,11 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
                            category_extra))
     result["previous"] = {**before.as_json(), **_figures(
         before, members["before"], points["before"], new[before], own_costs, margin, category_extra_before)}
+    scores = _scores(period, before, zone, store_id)  # NPS and CSAT of both periods: one query
+    result.update(scores["now"])
+    result["previous"].update(scores["before"])
     result["programme"] = _programme(period, members["now"], own_costs, margin, category_extra)
-    result["by_cashier"] = _by_cashier(cuts, enrolled, names)
+    result["by_cashier"] = _by_cashier(cuts, enrolled, names, _scores_by_cashier(period, zone, store_id))
     result["trend"] = _trend(period, cuts, trend_new)
     result["definitions"] = definitions()
     return result
@@ -437,8 +441,6 @@ def _figures(period: Period, m: dict[str, Any], p: dict[str, int], new: int, own
         **points_figures(int(p["issued"]), int(p["redeemed"]), int(p["liability"])),
         "programme_cost": cost,
         "roi": None if profit is None or not cost else (profit - cost) / cost,
-        "nps": None,
-        "csat": None,
     }
 
 
@@ -463,7 +465,39 @@ def _programme(period: Period, m: dict[str, Any], own: dict[str, int], margin: d
     }
 
 
-def _by_cashier(cuts: Iterable[tuple[Any, ...]], enrolled: dict[Any, int], names: dict[Any, str]) -> list[dict[str, Any]]:
+# The customers' answers (services.reach.feedback): NPS counts (answers, promoters 9-10,
+# detractors 0-6) and CSAT counts (answers, satisfied 4-5), read from feedback_created_at alone.
+_SCORE_SUMS = "COUNT(nps), COALESCE(SUM(nps >= 9), 0), COALESCE(SUM(nps <= 6), 0), COUNT(csat), COALESCE(SUM(csat >= 4), 0)"
+
+
+def _scores(period: Period, before: Period, zone: Any, store_id: bytes | None) -> dict[str, dict[str, Any]]:
+    """NPS and CSAT of the period and of the one before, by the answers' time on the shop's clock:
+    one statement, a range of the index for each period (no test of each row's time)."""
+    mine = "" if store_id is None else ' AND till_id IN (SELECT id FROM "till" WHERE store_id = ?)'
+    one = (f'SELECT {_SCORE_SUMS} FROM "feedback" INDEXED BY feedback_created_at'
+           f" WHERE created_at >= ? AND created_at < ?{mine}")
+    rows = db.obj.execute_sql(f"{one} UNION ALL {one}", _with_store(list(basis.utc_span(period, zone)), store_id)
+                              + _with_store(list(basis.utc_span(before, zone)), store_id)).fetchall()
+    return {"now": score_figures(*(int(v) for v in rows[0])), "before": score_figures(*(int(v) for v in rows[1]))}
+
+
+def _scores_by_cashier(period: Period, zone: Any, store_id: bytes | None) -> dict[bytes, dict[str, Any]]:
+    """NPS and CSAT of the period's answers per cashier of the sale answered (none: not a cashier's):
+    for each person on the staff in turn, the range of their answers in feedback_cashier_id_created_at
+    (rows come grouped as they are read: no sort of the period's answers)."""
+    lo, hi = basis.utc_span(period, zone)
+    mine = "" if store_id is None else ' AND f.till_id IN (SELECT id FROM "till" WHERE store_id = ?)'
+    sums = _SCORE_SUMS.replace("nps", "f.nps").replace("csat", "f.csat")
+    rows = db.obj.execute_sql(
+        f'SELECT p.id, {sums} FROM "staff" p JOIN "feedback" f INDEXED BY feedback_cashier_id_created_at'
+        f" ON f.cashier_id = p.id AND f.created_at >= ? AND f.created_at < ?{mine} GROUP BY p.id",
+        _with_store([lo, hi], store_id)).fetchall()
+    return {bytes(r[0]): score_figures(*(int(v) for v in r[1:])) for r in rows}
+
+
+def _by_cashier(cuts: Iterable[tuple[Any, ...]], enrolled: dict[Any, int], names: dict[Any, str],
+                scores: dict[bytes, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    scores = scores or {}
     totals: dict[Any, list[int]] = {}
     for cashier, _bucket, is_member, count, value, *_money in cuts:
         key = bytes(cashier) if cashier is not None else None
@@ -471,8 +505,9 @@ def _by_cashier(cuts: Iterable[tuple[Any, ...]], enrolled: dict[Any, int], names
         t[0] += count
         t[1] += int(value or 0)
         t[2] += count if is_member else 0
-    for key in enrolled:
+    for key in (*enrolled, *scores):
         totals.setdefault(key, [0, 0, 0])
+    no_answers = score_figures(0, 0, 0, 0, 0)
     rows = []
     for key, (count, value, members) in totals.items():
         rows.append({
@@ -483,6 +518,7 @@ def _by_cashier(cuts: Iterable[tuple[Any, ...]], enrolled: dict[Any, int], names
             "card_share_receipts": rate(members, count),
             "members_enrolled": enrolled.get(key, 0),
             "avg_check": average(value, count),
+            **scores.get(key, no_answers),
         })
     rows.sort(key=lambda r: (r["cashier_id"] is None, -r["receipts"], r["name"] or ""))
     return rows
@@ -542,10 +578,15 @@ def definitions() -> dict[str, str]:
         "programme_cost": _("Discounts on members' receipts + the money value of the points they paid with + the "
                             "owner's monthly costs (cards, messages, staff bonuses) × the period's days × 12 / 365."),
         "roi": _("(Members' revenue × margin − programme cost) / programme cost; none until the owner sets a margin."),
-        "nps": _("Net promoter score: not collected yet."),
-        "csat": _("Customer satisfaction: not collected yet."),
-        "by_cashier": _("Per cashier: receipts, the share with a card, average check, and members enrolled "
-                        "(members registered in the period whose first receipt that cashier rang up)."),
+        "nps": _("Net promoter score: of the customers who answered “would you recommend us to a friend?” "
+                 "(0–10) in the period, % who gave 9–10 − % who gave 0–6 (−100 to 100); none without answers."),
+        "csat": _("Customer satisfaction: of the answers to “how was your visit today?” (1–5) in the period, "
+                  "the share of 4 and 5; none without answers."),
+        "nps_answers": _("Answers to the NPS question in the period."),
+        "csat_answers": _("Answers to the CSAT question in the period."),
+        "by_cashier": _("Per cashier: receipts, the share with a card, average check, members enrolled "
+                        "(members registered in the period whose first receipt that cashier rang up), and the "
+                        "NPS and CSAT of the answers after their sales."),
         "trend": _("By week (Monday first) for periods up to 92 days, else by month."),
     }
 

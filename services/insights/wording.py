@@ -39,7 +39,9 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("programme_cost", "money"),
     ("roi", "rate"),
     ("nps", "score"),
-    ("csat", "score"),
+    ("nps_answers", "count"),
+    ("csat", "rate"),
+    ("csat_answers", "count"),
 )
 KINDS = dict(FIGURES)
 
@@ -70,7 +72,9 @@ def figure_name(key: str) -> str:
         "programme_cost": _("Programme cost"),
         "roi": _("Programme ROI"),
         "nps": _("NPS"),
+        "nps_answers": _("NPS answers"),
         "csat": _("CSAT"),
+        "csat_answers": _("CSAT answers"),
     }
     return names.get(key, key)
 
@@ -110,6 +114,9 @@ def change(key: str, value: Any, previous: Any, locale: str) -> tuple[str, int]:
     if kind == "rate":
         delta = (float(value) - float(previous)) * 100
         text = _("{change} pp").format(change=_signed(delta, locale))
+    elif kind == "score":  # NPS runs from −100 to 100: its change is in its own points
+        delta = float(value) - float(previous)
+        text = _signed(delta, locale)
     else:
         if not previous:
             return (no_value(), 0) if not value else (pgettext("change", "new"), 0)  # nothing before

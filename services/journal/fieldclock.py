@@ -144,4 +144,4 @@ def stamp_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 STAMPED = ("member", "card", "member_tier")
 # Issue 14: what the shop knows of a member beside the member (services/reach), edited in place.
-STAMPED += ("occasion", "contact")
+STAMPED += ("occasion", "contact", "feedback", "feedback_note")

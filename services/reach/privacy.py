@@ -44,7 +44,7 @@ from services.journal import audit, outbox
 from services.programme import ledger, loyalty, rewards
 from services.shop import staff as auth
 from services.shop.settings import local_till, shop_info
-from services.reach import campaigns, consent, contacts, occasions
+from services.reach import campaigns, consent, contacts, feedback, occasions
 
 ERASED_NAME = N_("Erased member")  # stored in the shop's language (erased_name), as a name typed there would be
 
@@ -66,7 +66,7 @@ class Holder(Protocol):
 
 # The modules holding personal data beside the member's own tables; each is added
 # here when it is written (occasions, contacts, feedback, consent, messages...).
-HOLDERS: list[ModuleType | Holder] = [occasions, contacts, consent, campaigns, rewards]
+HOLDERS: list[ModuleType | Holder] = [occasions, contacts, consent, campaigns, feedback, rewards]
 
 
 def holder_name(holder: ModuleType | Holder) -> str:

@@ -70,6 +70,7 @@ ACTIONS = {
     "view_figures": "manager",  # the owner's figures, customers' segments and profiles (services.insights)
     "view_reminders": "manager",  # whom to call: occasions, birthdays, overdue visits (services.reach.reminders)
     "run_campaigns": "manager",  # segment exports for sending and campaigns (services.reach)
+    "handle_complaints": "manager",  # customers' complaints: read, follow up, move on (services.reach.feedback)
     "shop_settings": "owner",
     "edit_rules": "owner",
     "manage_staff": "owner",

@@ -41,7 +41,7 @@ def hub_answer(period: Period, own: str | None = None) -> dict[str, Any]:
         **period.as_json(), "store": own, "time_zone": "Europe/Chisinau", **total,
         "previous": {**period.previous().as_json(), **previous},
         "by_store": [{"store": name, **now[name], "previous": before[name]} for name in names],
-        "not_at_hub": ["programme_cost", "roi", "nps", "csat"], "coverage": "imported history: not at the hub",
+        "not_at_hub": ["programme_cost", "roi", "nps", "csat", "nps_answers", "csat_answers"], "coverage": "imported history: not at the hub",
         "signed_by_owner": own is None,
     }
 

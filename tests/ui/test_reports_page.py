@@ -103,7 +103,7 @@ def test_the_figures_shown_are_the_services_words(reports):
     receipts = reports.grid.cards["receipts"]
     assert receipts.value.text() == "900" and "750" in receipts.before.text() and "+20,0" in receipts.before.text()
     assert reports.grid.cards["repeat_rate"].definition.isVisibleTo(reports)  # on screen, not in a tooltip
-    assert reports.cashiers.texts(0) == ["Анна", "600", "65,0 %", "9", "167,00 ₽"]
+    assert reports.cashiers.texts(0) == ["Анна", "600", "65,0 %", "9", "167,00 ₽", "45,0", "86,0 %", "28"]
     assert reports.trend.series["Members"][0] == 28_000 * 100
     assert reports.trend.series["Others"][0] == 12_000 * 100
 

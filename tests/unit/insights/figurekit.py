@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from models.schema import LedgerEntry, Member, Sale, SaleReturn, Staff, Till
+from models.schema import Feedback, LedgerEntry, Member, Sale, SaleReturn, Staff, Till
 from services.insights.basis import Period
 
 # Points "issued" (the definition, written out again here rather than read from figures.ISSUING).
@@ -46,6 +46,18 @@ class History:
         self.members = [dict(id=m.id, day=local(m.created_at, zone).date(), origin=m.origin) for m in Member.select()]
         self.ledger = [dict(kind=e.kind, delta=e.delta, day=local(e.created_at, zone).date(),
                             store=self.store_of.get(e.till_id) if e.till_id else None) for e in LedgerEntry.select()]
+        self.answers = [dict(day=local(f.created_at, zone).date(), cashier=f.cashier_id, nps=f.nps, csat=f.csat,
+                             store=self.store_of.get(f.till_id) if f.till_id else None) for f in Feedback.select()]
+
+    def scores(self, period: Period, store: Any = None, cashier: Any = "any") -> dict[str, Any]:
+        """NPS and CSAT of the period's answers (a cashier's alone when given), counted one by one."""
+        nps = [a["nps"] for a in self.answers if period.start <= a["day"] <= period.end and a["nps"] is not None
+               and (store is None or a["store"] == store) and (cashier == "any" or a["cashier"] == cashier)]
+        csat = [a["csat"] for a in self.answers if period.start <= a["day"] <= period.end and a["csat"] is not None
+                and (store is None or a["store"] == store) and (cashier == "any" or a["cashier"] == cashier)]
+        promoters, detractors = sum(1 for v in nps if v >= 9), sum(1 for v in nps if v <= 6)
+        return {"nps": 100 * (promoters - detractors) / len(nps) if nps else None, "nps_answers": len(nps),
+                "csat": sum(1 for v in csat if v >= 4) / len(csat) if csat else None, "csat_answers": len(csat)}
 
     def receipts(self, period: Period, store: Any = None) -> list[dict[str, Any]]:
         return [s for s in self.sales if period.start <= s["day"] <= period.end and (store is None or s["store"] == store)]
@@ -99,7 +111,7 @@ class History:
             "points_liability": liability,
             "programme_cost": cost,
             "roi": None if profit is None or not cost else (profit - cost) / cost,
-            "nps": None, "csat": None,
+            **self.scores(period, store),
         }
 
     def by_cashier(self, period: Period, store: Any = None) -> dict[Any, dict[str, Any]]:
@@ -117,6 +129,9 @@ class History:
             if theirs and theirs[0]["cashier"] is not None:
                 rows.setdefault(theirs[0]["cashier"], {"receipts": 0, "revenue": 0, "members": 0,
                                                        "members_enrolled": 0})["members_enrolled"] += 1
+        for a in self.answers:  # a cashier answered about, with no receipt in the period, still has a row
+            if a["cashier"] is not None and period.start <= a["day"] <= period.end and (store is None or a["store"] == store):
+                rows.setdefault(a["cashier"], {"receipts": 0, "revenue": 0, "members": 0, "members_enrolled": 0})
         return {
             (str(k) if k else None): {
                 "cashier_id": str(k) if k else None, "name": self.names.get(k) if k else None,
@@ -124,6 +139,9 @@ class History:
                 "card_share_receipts": v["members"] / v["receipts"] if v["receipts"] else None,
                 "members_enrolled": v["members_enrolled"],
                 "avg_check": half_up(v["revenue"], v["receipts"]) if v["receipts"] else None,
+                # answers with no cashier (no sale) count for the shop, not for the "no cashier" row
+                **(self.scores(period, store, cashier=k) if k else
+                   {"nps": None, "nps_answers": 0, "csat": None, "csat_answers": 0}),
             } for k, v in rows.items()}
 
     def trend(self, period: Period, store: Any = None) -> dict[str, dict[str, int]]:

@@ -1,0 +1,184 @@
+"""Feedback after payment (ui/feedback_asker.py, ui/customer_display.py): the cashier's strip
+asks, digits answer, Esc skips, a new scan dismisses it and goes on the next sale; with a
+second screen the customer answers on their own display."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from models.schema import Card, Feedback, Member, Product, Sale
+from services.members.registry import active_card
+from services.reach import feedback
+from tests.ui.helpers import scan, type_slowly
+from ui.pay_dialog import PayDialog
+
+SHOTS = Path("/tmp/shots5")
+
+
+def products(count: int = 2) -> list[Product]:
+    return list(Product.select().where(Product.weighed == False).order_by(Product.barcode).limit(count))  # noqa: E712
+
+
+def a_member() -> tuple[Member, str]:
+    member = Member.select().join(Card).where(Card.status == "active").order_by(Member.balance.desc()).first()
+    return member, active_card(member).number
+
+
+def sell(qtbot, window, card: str | None = None) -> Sale:
+    """Scan (a card and) two products, pay in cash; the sale as written."""
+    if card:
+        scan(qtbot, window.input, card, scanner=window.scanner)
+    for product in products():
+        scan(qtbot, window.input, product.barcode, scanner=window.scanner)
+    window.pay_button.click()
+    pay = window.dialog
+    assert isinstance(pay, PayDialog)
+    pay.cash.setText(str(-(-pay.to_pay // 100_000) * 1000))
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000):
+        qtbot.keyClick(pay.cash, Qt.Key.Key_Return)
+    return Sale.get(Sale.receipt_no == window.last_sale.receipt_no)
+
+
+def test_after_a_sale_the_strip_asks_and_digits_answer(qtbot, window):
+    asker = window.feedback_asker
+    assert asker.display is None  # one (offscreen) screen: the cashier's strip asks
+    sale = sell(qtbot, window)
+    assert asker.strip.isVisible() and asker.asking() == "nps"
+    assert "recommend" in asker.strip.question.text()
+    assert asker.strip.geometry().bottom() <= window.table.geometry().bottom() + 2  # over the cart, not the keys
+    type_slowly(qtbot, window.input, "8", scanner=window.scanner)
+    assert asker.asking() == "csat" and "visit" in asker.strip.question.text()
+    with qtbot.waitSignal(asker.saved, timeout=10_000) as saved:
+        type_slowly(qtbot, window.input, "4", scanner=window.scanner)
+    assert not asker.strip.isVisible() and window.input.text() == ""  # the digits answered, none was typed
+    row = Feedback.get_by_id(saved.args[0])
+    assert (row.nps, row.csat, row.source, row.sale_id, row.cashier_id) == (8, 4, "till", sale.id, window.staff.id)
+
+
+@pytest.mark.parametrize("keys, nps", [("10", 10), ("1\n", 1), ("0", 0), ("9", 9)])
+def test_ten_one_and_the_rest(qtbot, window, keys, nps):
+    asker = window.feedback_asker
+    sell(qtbot, window)
+    for key in keys:
+        if key == "\n":
+            qtbot.keyClick(window.input, Qt.Key.Key_Return)
+        else:
+            type_slowly(qtbot, window.input, key, scanner=window.scanner)
+    assert asker.asking() == "csat" and asker.pending["nps"] == nps
+    with qtbot.waitSignal(asker.saved, timeout=10_000) as saved:
+        qtbot.keyClick(window.input, Qt.Key.Key_Escape)  # no CSAT: the NPS answer is kept
+    assert (Feedback.get_by_id(saved.args[0]).nps, Feedback.get_by_id(saved.args[0]).csat) == (nps, None)
+
+
+def test_a_new_scan_dismisses_the_strip_and_goes_on_the_next_sale(qtbot, window):
+    asker = window.feedback_asker
+    sell(qtbot, window)
+    assert asker.strip.isVisible()
+    product = products(1)[0]
+    scan(qtbot, window.input, product.barcode, scanner=window.scanner)
+    assert not asker.strip.isVisible() and asker.asking() is None
+    assert [line.barcode for line in window.cart.lines] == [product.barcode]  # the scan was not eaten
+    type_slowly(qtbot, window.input, "7", scanner=window.scanner)  # a digit is typing again
+    assert window.input.text() == "7"
+    assert Feedback.select().count() == 0  # nothing was answered, nothing kept
+
+
+def test_an_answer_given_before_the_next_scan_is_kept(qtbot, window):
+    asker = window.feedback_asker
+    sell(qtbot, window)
+    type_slowly(qtbot, window.input, "6", scanner=window.scanner)
+    with qtbot.waitSignal(asker.saved, timeout=10_000) as saved:
+        scan(qtbot, window.input, products(1)[0].barcode, scanner=window.scanner)
+    assert (Feedback.get_by_id(saved.args[0]).nps, Feedback.get_by_id(saved.args[0]).csat) == (6, None)
+    assert len(window.cart.lines) == 1
+
+
+def _esc_overridden(window) -> bool:
+    """Whether the input line claims Esc before the window's Esc shortcut (Qt asks it first)."""
+    event = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+    event.ignore()
+    QApplication.sendEvent(window.input, event)
+    return event.isAccepted()
+
+
+def test_esc_skips_and_is_not_the_windows_esc(qtbot, window):
+    asker = window.feedback_asker
+    sell(qtbot, window)
+    assert _esc_overridden(window)  # while the strip asks, Esc is the strip's
+    qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    assert not asker.strip.isVisible() and Feedback.select().count() == 0
+    assert window.right_stack.currentWidget() is window.completion  # the window's Esc did not run as well
+    assert not _esc_overridden(window)  # the next Esc is the window's again
+
+
+def test_the_owner_turns_asking_off_or_to_every_nth_sale(qtbot, window, shop_db):
+    from services.shop import staff as auth
+
+    asker = window.feedback_asker
+    feedback.set_asking(auth.first_of_role("owner"), enabled=False, every=1)
+    sell(qtbot, window)
+    assert not asker.strip.isVisible() and asker.asking() is None
+    feedback.set_asking(auth.first_of_role("owner"), enabled=True, every=2)
+    asked = []
+    for _ in range(2):
+        sale = sell(qtbot, window)
+        asked.append((int(sale.receipt_no.rsplit("-", 1)[1]) % 2 == 0, asker.asking() == "nps"))
+        qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    assert [a for a, b in asked] == [b for a, b in asked] and {a for a, _b in asked} == {True, False}
+
+
+def test_with_a_second_screen_the_customer_answers_on_their_display(qtbot, window):
+    asker = window.feedback_asker
+    asker.use_display(QRect(window.width(), 0, 1024, 768))  # where a second monitor would be
+    display = asker.display
+    assert display is not None and display.isVisible() and display.page() == "sale"
+    assert not display.isActiveWindow()  # it never takes the keyboard from the cashier
+    member, card = a_member()
+    scan(qtbot, window.input, card, scanner=window.scanner)
+    for product in products():
+        scan(qtbot, window.input, product.barcode, scanner=window.scanner)
+    assert display.to_pay.text() == window.fmt.money(window.priced.to_pay)  # it follows the sale live
+    shown = [display.lines.itemAt(i).widget().text() for i in range(display.lines.count())]
+    assert any(products()[0].name in text for text in shown)
+    assert "Points left" in display.points.text() and member.name.split()[0] in display.greeting.text()
+    window.pay_button.click()
+    pay = window.dialog
+    pay.cash.setText(str(-(-pay.to_pay // 100_000) * 1000))
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000):
+        qtbot.keyClick(pay.cash, Qt.Key.Key_Return)
+    assert display.asking() == "nps" and display.question.text() == "Would you recommend us to a friend?"
+    assert sorted(display.nps_row.buttons) == list(range(11))
+    assert asker.strip.isVisible() and "their screen" in asker.strip.question.text()
+    qtbot.waitUntil(lambda: display.nps_row.buttons[10].width() > 60)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert display.grab().save(str(SHOTS / "customer_display_nps.png"))
+    type_slowly(qtbot, window.input, "3", scanner=window.scanner)  # the cashier's digits are not the answer
+    assert display.asking() == "nps" and window.input.text() == "3"
+    window.input.clear()
+    qtbot.mouseClick(display.nps_row.buttons[9], Qt.MouseButton.LeftButton)
+    assert display.asking() == "csat" and display.question.text() == "How was your visit today?"
+    with qtbot.waitSignal(asker.saved, timeout=10_000) as saved:
+        qtbot.mouseClick(display.csat_row.buttons[5], Qt.MouseButton.LeftButton)
+    row = Feedback.get_by_id(saved.args[0])
+    assert (row.nps, row.csat, row.source, row.member_id) == (9, 5, "display", member.id)
+    assert display.page() == "thanks" and not asker.strip.isVisible()
+    scan(qtbot, window.input, products(1)[0].barcode, scanner=window.scanner)  # the next customer
+    assert display.page() == "sale" and display.to_pay.text() == window.fmt.money(window.priced.to_pay)
+
+
+def test_a_display_unplugged_mid_question_hands_it_to_the_strip(qtbot, window):
+    asker = window.feedback_asker
+    asker.use_display(QRect(window.width(), 0, 1024, 768))
+    sell(qtbot, window)
+    assert asker.display.asking() == "nps" and "their screen" in asker.strip.question.text()
+    asker.use_display(None)
+    assert asker.display is None and asker.asking() == "nps" and "recommend" in asker.strip.question.text()
+    type_slowly(qtbot, window.input, "9", scanner=window.scanner)
+    with qtbot.waitSignal(asker.saved, timeout=10_000) as saved:
+        type_slowly(qtbot, window.input, "5", scanner=window.scanner)
+    row = Feedback.get_by_id(saved.args[0])
+    assert (row.nps, row.csat, row.source) == (9, 5, "till")
