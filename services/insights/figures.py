@@ -10,12 +10,16 @@ Speed: the figures read the summary services.insights.summary keeps of the sales
 up to date first: it costs only what was written since), never the sales themselves.
 1. Every member's visits from the earliest day any figure needs (the start of the period
    before the previous one, for its retention, or 90 days before its end) to the period's
-   end, read from `visit` in member order and grouped by member (no sort) into a temporary
-   table: visits and revenue in this period and in the one before, and whether the member
-   bought in the 90 days to each end and in the period before each.  The per-member figures
-   (buyers, repeat, retention, active, top 20 %) are aggregates over that table.  With a
-   store, the store's receipts are read from the sales as before (basis.receipts_sql
-   through the (member, created_at) index): a visit is not kept per store.
+   end, read from `visit` in member order and grouped by member (no sort): visits and
+   revenue in this period and in the one before, and whether the member bought in the 90
+   days to each end and in the period before each; counted over the members in the same
+   statement (buyers, repeat, retention, active), the buyers' revenues handed back as text
+   for the top 20 % (a partial sort in numpy).  The members are cut into ranges of ids read
+   side by side on reader connections (services.insights.readers: one core each, in the
+   same snapshot), with the members enrolled; the rest (2. and the ledger) meanwhile on the
+   main connection.  With a store, the store's receipts are read from the sales as before
+   (basis.receipts_sql through the (member, created_at) index) into a temporary table: a
+   visit is not kept per store.
 2. The days' rows of `sale_day` of this period and the one before grouped by cashier,
    trend bucket (none for the period before) and member-or-not: receipts, revenue,
    discounts and points paid of members and others, "by_cashier" and "trend".
@@ -163,9 +167,10 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
         else:  # the members' chunks and the enrolment on the readers, the rest here meanwhile
             jobs = _member_jobs(period, before, readers.wanted())
             enrol_jobs = _enrolled_jobs(period, zone)
-            done, rest = readers.run(enrol_jobs + jobs, _FINGERPRINT, lambda: _rest(period, before, zone, None))
-            enrolled = _enrolled_sum(done[:len(enrol_jobs)])
-            members = _member_sums_of(done[len(enrol_jobs):])
+            # the members' first (the first range, of the oldest members, is the largest), the two small ones last
+            done, rest = readers.run(jobs + enrol_jobs, _FINGERPRINT, lambda: _rest(period, before, zone, None))
+            members = _member_sums_of(done[:len(jobs)])
+            enrolled = _enrolled_sum(done[len(jobs):])
         cuts, points, new, trend_new, category_extra, category_extra_before, names = rest
         for key, rows in (("now", [c for c in cuts if c[1] is not None]), ("before", [c for c in cuts if c[1] is None])):
             for who, mine in (("other", [c for c in rows if not c[2]]), ("member", [c for c in rows if c[2]])):
@@ -284,7 +289,7 @@ def _member_sums() -> dict[str, dict[str, Any]]:
 # (saved, with a count of its saves, in every transaction that changes the summary) and the
 # members (the enrolment reads their registration).
 _FINGERPRINT = (f"SELECT value, (SELECT MAX(rowid) FROM \"member\") FROM \"setting\" WHERE key = '{summary.STATE_KEY}'")
-CHUNKS_PER_READER = 16  # the members' ranges: many, so that the readers share out uneven ones
+CHUNKS_PER_READER = 32  # the members' ranges: many, so that the readers share out uneven ones
 SMALLEST_CHUNK = 1000  # members: fewer are read in one range
 
 # Per member, from the visits of services.insights.summary (a row per member and day, read
