@@ -168,7 +168,7 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
             jobs = _member_jobs(period, before, readers.wanted())
             enrol_jobs = _enrolled_jobs(period, zone)
             # the members' first (the first range, of the oldest members, is the largest), the two small ones last
-            done, rest = readers.run(jobs + enrol_jobs, _FINGERPRINT, lambda: _rest(period, before, zone, None))
+            done, rest = readers.run(jobs + enrol_jobs, readers.FINGERPRINT, lambda: _rest(period, before, zone, None))
             members = _member_sums_of(done[:len(jobs)])
             enrolled = _enrolled_sum(done[len(jobs):])
         cuts, points, new, trend_new, category_extra, category_extra_before, names = rest
@@ -285,13 +285,6 @@ def _member_sums() -> dict[str, dict[str, Any]]:
     return out
 
 
-# What the readers' snapshots must agree on with the main connection's: the summary's state
-# (saved, with a count of its saves, in every transaction that changes the summary) and the
-# members (the enrolment reads their registration).
-_FINGERPRINT = (f"SELECT value, (SELECT MAX(rowid) FROM \"member\") FROM \"setting\" WHERE key = '{summary.STATE_KEY}'")
-CHUNKS_PER_READER = 32  # the members' ranges: many, so that the readers share out uneven ones
-SMALLEST_CHUNK = 1000  # members: fewer are read in one range
-
 # Per member, from the visits of services.insights.summary (a row per member and day, read
 # in member order: no sort), counts from each edge on (visits on or after it, up to the
 # end): fewer and simpler sums per row than one per window (each window is the difference
@@ -317,33 +310,12 @@ def _member_jobs(period: Period, before: Period, readers_wanted: int) -> list[An
     earlier = before.previous()
     c, p, e, an, ab = (d.isoformat() for d in (period.start, before.start, earlier.start, active_now, active_before))
     params = [c, p, e, an, ab, c, p, min(e, ab), period.end.isoformat()]
-    edges = _member_edges(readers_wanted * CHUNKS_PER_READER) if readers_wanted else []
-    ranges = list(zip([None, *edges], [*edges, None]))
 
-    def job(lo: bytes | None, hi: bytes | None) -> Any:
-        where = (" AND member_id >= ?" if lo is not None else "") + (" AND member_id < ?" if hi is not None else "")
+    def job(where: str, bounds: list[bytes]) -> Any:
         sql = _MEMBERS_SQL.format(range=where)
-        bounds = [b for b in (lo, hi) if b is not None]
         return lambda execute: tuple(execute(sql, params + bounds).fetchone())
 
-    return [job(lo, hi) for lo, hi in ranges]
-
-
-def _member_edges(parts: int) -> list[bytes]:
-    """Member ids cutting the members into about `parts` runs of equal numbers (none for a few)."""
-    count = int(db.obj.execute_sql('SELECT COUNT(*) FROM "member"').fetchone()[0])
-    step = count // max(parts, 1)
-    if parts < 2 or step < SMALLEST_CHUNK:
-        return []
-    edges: list[bytes] = []
-    while len(edges) < parts - 1:
-        after = " WHERE id > ?" if edges else ""
-        row = db.obj.execute_sql(f'SELECT id FROM "member"{after} ORDER BY id LIMIT 1 OFFSET ?',
-                                 [*edges[-1:], step - 1]).fetchone()
-        if row is None:
-            break
-        edges.append(bytes(row[0]))
-    return edges
+    return [job(where, bounds) for where, bounds in readers.member_ranges(readers_wanted)]
 
 
 def _member_sums_of(chunks: list[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:

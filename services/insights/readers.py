@@ -24,6 +24,7 @@ import threading
 from typing import Any, Callable, Iterator, Sequence
 
 from models import db
+from services.insights import summary
 
 Execute = Callable[[str, Sequence[Any]], Any]
 Job = Callable[[Execute], Any]
@@ -35,6 +36,13 @@ READER_PRAGMAS = (
     "PRAGMA temp_store = 2",
     "PRAGMA mmap_size = 1073741824",  # the file's pages read in place, not copied into the cache
 )
+
+# What the readers' snapshots must agree on with the main connection's for the summary's
+# reads: its state (saved, with a count of its saves, in every transaction that changes the
+# summary) and the members (the enrolment reads their registration).
+FINGERPRINT = f"SELECT value, (SELECT MAX(rowid) FROM \"member\") FROM \"setting\" WHERE key = '{summary.STATE_KEY}'"
+CHUNKS_PER_READER = 32  # the members' ranges: many, so that the readers share out uneven ones
+SMALLEST_CHUNK = 1000  # members: fewer are read in one range
 
 _lock = threading.Lock()  # one call at a time uses readers (a second one runs on its main connection)
 _alone = threading.local()  # .depth: snapshot()s open on this thread with no transaction of a caller's around
@@ -142,3 +150,32 @@ def _run_parallel(jobs: list[Job], fingerprint: str, mine: list[Any], readers: l
     if errors:
         raise errors[0]
     return results, main_result
+
+
+def member_ranges(readers_wanted: int) -> list[tuple[str, list[bytes]]]:
+    """The members cut into ranges of ids for jobs over a table keyed member first: (" AND
+    member_id >= ? AND member_id < ?", its ids) each, covering every id; about equal numbers
+    of members each (CHUNKS_PER_READER per reader), one range (no condition) for a few."""
+    edges = _member_edges(readers_wanted * CHUNKS_PER_READER) if readers_wanted else []
+    out = []
+    for lo, hi in zip([None, *edges], [*edges, None]):
+        where = (" AND member_id >= ?" if lo is not None else "") + (" AND member_id < ?" if hi is not None else "")
+        out.append((where, [b for b in (lo, hi) if b is not None]))
+    return out
+
+
+def _member_edges(parts: int) -> list[bytes]:
+    """Member ids cutting the members into about `parts` runs of equal numbers (none for a few)."""
+    count = int(db.obj.execute_sql('SELECT COUNT(*) FROM "member"').fetchone()[0])
+    step = count // max(parts, 1)
+    if parts < 2 or step < SMALLEST_CHUNK:
+        return []
+    edges: list[bytes] = []
+    while len(edges) < parts - 1:
+        after = " WHERE id > ?" if edges else ""
+        row = db.obj.execute_sql(f'SELECT id FROM "member"{after} ORDER BY id LIMIT 1 OFFSET ?',
+                                 [*edges[-1:], step - 1]).fetchone()
+        if row is None:
+            break
+        edges.append(bytes(row[0]))
+    return edges

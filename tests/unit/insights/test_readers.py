@@ -57,11 +57,11 @@ def test_the_callers_own_writes_are_seen(shop, two_cores):
 
 
 def test_figures_over_many_member_ranges_equal_the_plain_computation(history, two_cores, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(figures, "SMALLEST_CHUNK", 1)  # ranges of a few members
-    monkeypatch.setattr(figures, "CHUNKS_PER_READER", 3)
+    monkeypatch.setattr(readers, "SMALLEST_CHUNK", 1)  # ranges of a few members
+    monkeypatch.setattr(readers, "CHUNKS_PER_READER", 3)
     edges = []
-    real = figures._member_edges
-    monkeypatch.setattr(figures, "_member_edges", lambda parts: edges.extend(real(parts)) or list(edges))
+    real = readers._member_edges
+    monkeypatch.setattr(readers, "_member_edges", lambda parts: edges.extend(real(parts)) or list(edges))
     got = figures.compute(PERIOD, now=NOW)
     assert len(edges) == 2  # three ranges
     check_all(got, History(CHISINAU), PERIOD)
