@@ -29,7 +29,7 @@ from services.insights import summary
 Execute = Callable[[str, Sequence[Any]], Any]
 Job = Callable[[Execute], Any]
 
-MOST_READERS = 3
+MOST_AT_ONCE = 3  # connections reading at once, the main one included
 READER_PRAGMAS = (
     "PRAGMA query_only = 1",
     "PRAGMA cache_size = -64000",  # 64 MiB, as the till's own connection
@@ -64,7 +64,7 @@ def snapshot() -> Iterator[None]:
 
 def wanted() -> int:
     """How many reader connections a call would use besides the main one (0: none)."""
-    return max(0, min(MOST_READERS, (os.cpu_count() or 1)) - 1) if _file() else 0
+    return max(0, min(MOST_AT_ONCE, (os.cpu_count() or 1)) - 1) if _file() else 0
 
 
 def _file() -> str | None:
@@ -101,7 +101,10 @@ def run(jobs: list[Job], fingerprint: str, main: Callable[[], Any] | None = None
         return results, main_result
     opened: list[sqlite3.Connection] = []
     try:
-        opened = _open(path, min(count, len(jobs)))
+        try:
+            opened = _open(path, min(count, len(jobs)))
+        except sqlite3.Error:  # no reader today (the file's permissions, too many open): all of it here
+            opened = []
         return _run_parallel(jobs, fingerprint, mine, opened, main, results)
     finally:
         for conn in opened:
@@ -129,11 +132,13 @@ def _run_parallel(jobs: list[Job], fingerprint: str, mine: list[Any], readers: l
 
     def reader(conn: sqlite3.Connection) -> None:
         try:
-            conn.execute("BEGIN")
-            if conn.execute(fingerprint).fetchall() == mine:  # the same snapshot as the main connection's
+            try:
+                conn.execute("BEGIN")
+                same = conn.execute(fingerprint).fetchall() == mine  # the main connection's snapshot?
+            except sqlite3.Error:  # busy, say: its jobs are left to the others
+                same = False
+            if same:
                 work(conn.execute)
-        except BaseException as exc:
-            errors.append(exc)
         finally:
             if conn.in_transaction:
                 conn.execute("COMMIT")

@@ -46,6 +46,14 @@ def test_a_reader_in_another_snapshot_leaves_its_jobs_here(shop, two_cores):
     assert done == [True] * 5
 
 
+def test_a_jobs_error_reaches_the_caller(shop, two_cores):
+    def job(execute):
+        return execute("SELECT 1 / 0").fetchone()[0] or 1 // 0
+
+    with readers.snapshot(), pytest.raises(ZeroDivisionError):
+        readers.run([job] * 4, "SELECT 1")
+
+
 def test_the_callers_own_writes_are_seen(shop, two_cores):
     def job(execute):
         return execute("SELECT value FROM setting WHERE key = 'readers_test'").fetchone()
