@@ -296,26 +296,9 @@ _MEMBERS_SQL = (
     " COUNT(*) FILTER (WHERE np > nc), COUNT(*) FILTER (WHERE np - nc >= 2), COUNT(*) FILTER (WHERE nb > nc),"
     " COUNT(*) FILTER (WHERE ne > np), COUNT(*) FILTER (WHERE np > nc AND ne > np),"
     " group_concat(vc) FILTER (WHERE nc >= 1), group_concat(vp - vc) FILTER (WHERE np > nc)"
-    " FROM ({counts})")
-_EDGES = ("nc", "np", "ne", "na", "nb")  # visits from the period's start, the one before's, the one before that's,
-# and from 90 days before each end
-_VALUES = ' SUM(iif(day >= ?, value, 0)) AS vc, SUM(iif(day >= ?, value, 0)) AS vp FROM "visit" WHERE day >= ? AND day <= ?'
-PACKED_BITS = 62  # the five counts packed in one sum when they fit: one sum per row, not five
-
-
-def _counts_sql(span_days: int) -> str:
-    """The per-member statement: the five counts as five sums, or packed into one sum of
-    fields of `width` bits (a member has at most one visit a day: no count passes the span's
-    days, so no field overflows into the next) and taken apart again."""
-    width = span_days.bit_length()
-    if width * len(_EDGES) > PACKED_BITS:
-        sums = ", ".join(f"SUM(day >= ?) AS {name}" for name in _EDGES)
-        return f"SELECT {sums},{_VALUES}{{range}} GROUP BY member_id"
-    packed = " + ".join(f"(day >= ?) * {1 << (width * i)}" for i in range(len(_EDGES)))
-    parts = ", ".join(f"(k >> {width * i}) & {(1 << width) - 1} AS {name}" for i, name in enumerate(_EDGES))
-    return (f"SELECT {parts}, vc, vp FROM (SELECT SUM({packed}) AS k,{_VALUES}{{range}} GROUP BY member_id)")
-
-
+    " FROM (SELECT SUM(day >= ?) AS nc, SUM(day >= ?) AS np, SUM(day >= ?) AS ne, SUM(day >= ?) AS na,"
+    " SUM(day >= ?) AS nb, SUM(iif(day >= ?, value, 0)) AS vc, SUM(iif(day >= ?, value, 0)) AS vp"
+    ' FROM "visit" WHERE day >= ? AND day <= ?{range} GROUP BY member_id)')
 _COUNTED = ("buyers", "repeaters", "active", "other_buyers", "kept")
 
 
@@ -325,13 +308,11 @@ def _member_jobs(period: Period, before: Period, readers_wanted: int) -> list[An
     active_now = period.end - dt.timedelta(days=ACTIVE_DAYS - 1)
     active_before = before.end - dt.timedelta(days=ACTIVE_DAYS - 1)
     earlier = before.previous()
-    first = min(earlier.start, active_before)
     c, p, e, an, ab = (d.isoformat() for d in (period.start, before.start, earlier.start, active_now, active_before))
-    params = [c, p, e, an, ab, c, p, first.isoformat(), period.end.isoformat()]
-    counts = _counts_sql((period.end - first).days + 1)
+    params = [c, p, e, an, ab, c, p, min(e, ab), period.end.isoformat()]
 
     def job(where: str, bounds: list[bytes]) -> Any:
-        sql = _MEMBERS_SQL.format(counts=counts.format(range=where))
+        sql = _MEMBERS_SQL.format(range=where)
         return lambda execute: tuple(execute(sql, params + bounds).fetchone())
 
     return [job(where, bounds) for where, bounds in readers.member_ranges(readers_wanted)]

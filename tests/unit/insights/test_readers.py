@@ -11,7 +11,6 @@ import pytest
 from models.schema import Setting
 from services.core.storage import write_transaction
 from services.insights import figures, readers
-from services.insights.basis import Period
 from tests.unit.insights.figurekit import History, check_all
 from tests.unit.insights.test_figures import CHISINAU, NOW, PERIOD, _programme_since_2000, history  # noqa: F401  (fixtures)
 
@@ -75,13 +74,3 @@ def test_figures_over_many_member_ranges_equal_the_plain_computation(history, tw
     assert len(edges) == 2  # three ranges
     check_all(got, History(CHISINAU), PERIOD)
     assert got["top20_share"] is not None and got["previous"]["top20_share"] is not None
-
-
-@pytest.mark.parametrize("packed", [True, False])
-def test_the_five_counts_packed_in_one_sum_or_not_are_the_plain_computation(history, packed, monkeypatch):  # noqa: F811
-    if not packed:
-        monkeypatch.setattr(figures, "PACKED_BITS", 0)
-    assert ("k >>" in figures._counts_sql(3 * 61)) == packed
-    for days in (1, 7, 61):
-        period = Period.ending(PERIOD.end, days)
-        check_all(figures.compute(period, now=NOW), History(CHISINAU), period)
