@@ -6,7 +6,8 @@
    the sales with a member (a few members buy often, most seldom), 1 % of the
    amounts zero (as imported receipts of 0.00 are), 1 % returned (half of those in
    full), an earn entry in the ledger for every member's sale and a redeem for one
-   in ten; the members registered over the three years to today.  `--keep FILE`
+   in ten; the members registered over the three years to today, their ids in the order
+   of their registration (as UUIDv7s made then are).  `--keep FILE`
    builds it there and keeps it (a second run with the same N and M reuses it).
 2. Timed, each three times alternating, medians: `figures.compute` for the year
    to today, and `SELECT count(*), sum(total) FROM sale WHERE created_at >= ? AND
@@ -59,8 +60,9 @@ def build(path: Path, sales: int, members: int, now: dt.datetime, seed: int = 13
     three_years = 3 * 365 * 86400
     conn.execute("BEGIN")
     rows = []
-    for n in range(members):
-        created = now - dt.timedelta(seconds=rng.randrange(three_years))
+    # Registered in id order, as a UUIDv7 made at registration is: the first id the earliest.
+    registered = sorted(now - dt.timedelta(seconds=rng.randrange(three_years)) for _ in range(members))
+    for n, created in enumerate(registered):
         name = f"Bench member {n}"
         rows.append((_id(_MEMBER_PREFIX, n), name, name.casefold(), None, None, 0, "", 0, _stamp(created),
                      _stamp(created), None, "", "", None))
@@ -198,14 +200,18 @@ def measure(path: Path, now: dt.datetime, rounds: int = 3, fresh_sales: int = 10
     summary_s = time.perf_counter() - t
     bare()  # both warm: the file's pages in the OS's cache
     result = ours()
-    bare_s, ours_s = [], []
-    for _ in range(rounds):
-        t = time.perf_counter()
+    bare_s, ours_s, bare_cpu, ours_cpu = [], [], [], []
+    load_before = os.getloadavg()
+    for _ in range(rounds):  # wall and CPU (this process's, all its threads: the figures' readers too)
+        t, c = time.perf_counter(), time.process_time()
         counted = bare()
         bare_s.append(time.perf_counter() - t)
-        t = time.perf_counter()
+        bare_cpu.append(time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
         result = ours()
         ours_s.append(time.perf_counter() - t)
+        ours_cpu.append(time.process_time() - c)
+    load_after = os.getloadavg()
     # What the till's new sales cost the next figures: a refresh after N of them.
     _new_sales(fresh_sales, now, seed=len(ours_s))
     t = time.perf_counter()
@@ -225,7 +231,10 @@ def measure(path: Path, now: dt.datetime, rounds: int = 3, fresh_sales: int = 10
             "refresh": {"new_sales": after["sales"], "returns": after["returns"], "seconds": round(refresh_s, 3)},
             "segments_s": round(segments_s, 3), "pareto_s": round(pareto_s, 3),
             "compute_s": [round(s, 3) for s in ours_s], "bare_s": [round(s, 3) for s in bare_s],
-            "compute_median_s": round(statistics.median(ours_s), 3), "bare_median_s": round(statistics.median(bare_s), 3)}
+            "compute_median_s": round(statistics.median(ours_s), 3), "bare_median_s": round(statistics.median(bare_s), 3),
+            "compute_cpu_s": [round(s, 3) for s in ours_cpu], "bare_cpu_s": [round(s, 3) for s in bare_cpu],
+            "cpu_ratio": round(statistics.median(ours_cpu) / statistics.median(bare_cpu), 2) if min(bare_cpu) > 0 else None,
+            "timed_load": [round(load_before[0], 2), round(load_after[0], 2)]}
 
 
 def run_kpis_bench(demo: Path, sales: int, members: int, *, keep: Path | None = None) -> dict[str, Any]:
@@ -270,6 +279,8 @@ def format_kpis_report(r: dict[str, Any]) -> str:
                  f" in {built['seconds']} s ({built['visits']:,} visits, {built['day_rows']:,} days' rows)")
     lines.append(f"  figures.compute: {r['compute_median_s']} s (runs {r['compute_s']})")
     lines.append(f"  bare count/sum:  {r['bare_median_s']} s (runs {r['bare_s']})")
+    lines.append(f"  CPU seconds: figures.compute {r['compute_cpu_s']}, bare {r['bare_cpu_s']}: {r['cpu_ratio']}x;"
+                 f" load {r['timed_load'][0]} -> {r['timed_load'][1]} while timed, {os.cpu_count()} cores")
     lines.append(f"  ratio {r['ratio']}x; goal {r['goal']}: {'met' if r['met'] else 'NOT met'}")
     lines.append(f"  refresh after {r['refresh']['new_sales']:,} new sales ({r['refresh']['returns']} returns):"
                  f" {r['refresh']['seconds']} s")

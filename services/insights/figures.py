@@ -10,12 +10,16 @@ Speed: the figures read the summary services.insights.summary keeps of the sales
 up to date first: it costs only what was written since), never the sales themselves.
 1. Every member's visits from the earliest day any figure needs (the start of the period
    before the previous one, for its retention, or 90 days before its end) to the period's
-   end, read from `visit` in member order and grouped by member (no sort) into a temporary
-   table: visits and revenue in this period and in the one before, and whether the member
-   bought in the 90 days to each end and in the period before each.  The per-member figures
-   (buyers, repeat, retention, active, top 20 %) are aggregates over that table.  With a
-   store, the store's receipts are read from the sales as before (basis.receipts_sql
-   through the (member, created_at) index): a visit is not kept per store.
+   end, read from `visit` in member order and grouped by member (no sort): visits and
+   revenue in this period and in the one before, and whether the member bought in the 90
+   days to each end and in the period before each; counted over the members in the same
+   statement (buyers, repeat, retention, active), the buyers' revenues handed back as text
+   for the top 20 % (a partial sort in numpy).  The members are cut into ranges of ids read
+   side by side on reader connections (services.insights.readers: one core each, in the
+   same snapshot), with the members enrolled; the rest (2. and the ledger) meanwhile on the
+   main connection.  With a store, the store's receipts are read from the sales as before
+   (basis.receipts_sql through the (member, created_at) index) into a temporary table: a
+   visit is not kept per store.
 2. The days' rows of `sale_day` of this period and the one before grouped by cashier,
    trend bucket (none for the period before) and member-or-not: receipts, revenue,
    discounts and points paid of members and others, "by_cashier" and "trend".
@@ -51,7 +55,7 @@ from services.core.messages import _
 from services.core.money import round_div
 from services.core.shares import average, member_figures, points_figures, rate, score_figures
 from services.core.storage import write_transaction
-from services.insights import basis, summary
+from services.insights import basis, readers, summary
 from services.insights.basis import Period
 from services.shop import staff as auth
 from services.shop.settings import get_setting, set_setting, shop_info
@@ -155,10 +159,20 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
     store_id = _store_id(store)
     before = period.previous()
     summary.refresh()  # the visits and days' rows of what was sold since the last figures
-    with db.obj.atomic():  # one snapshot for every pass
-        members = (_member_pass(period, before, zone, store_id) if store_id is not None
-                   else _visit_pass(period, before))
-        cuts = _cut_pass(period, before, zone, store_id)
+    with readers.snapshot():  # one snapshot for every pass (the readers' too: services.insights.readers)
+        if store_id is not None:
+            members = _member_pass(period, before, zone, store_id)
+            enrolled = _enrolled(period, zone, store_id)
+            rest = _rest(period, before, zone, store_id)
+            db.obj.execute_sql("DROP TABLE IF EXISTS temp.fig_member")
+        else:  # the members' chunks and the enrolment on the readers, the rest here meanwhile
+            jobs = _member_jobs(period, before, readers.wanted())
+            enrol_jobs = _enrolled_jobs(period, zone)
+            # the members' first (the first range, of the oldest members, is the largest), the two small ones last
+            done, rest = readers.run(jobs + enrol_jobs, readers.FINGERPRINT, lambda: _rest(period, before, zone, None))
+            members = _member_sums_of(done[:len(jobs)])
+            enrolled = _enrolled_sum(done[len(jobs):])
+        cuts, points, new, trend_new, category_extra, category_extra_before, names = rest
         for key, rows in (("now", [c for c in cuts if c[1] is not None]), ("before", [c for c in cuts if c[1] is None])):
             for who, mine in (("other", [c for c in rows if not c[2]]), ("member", [c for c in rows if c[2]])):
                 members[key][f"{who}_receipts"] = sum(c[3] for c in mine)
@@ -166,14 +180,6 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
             members[key]["discounts"] = sum(int(c[5] or 0) for c in rows if c[2])  # members' receipts only
             members[key]["points_value"] = sum(int(c[6] or 0) for c in rows if c[2])
         cuts = [c for c in cuts if c[1] is not None]
-        points = _ledger_pass(period, before, zone, store_id)
-        new = {p: _members_new(p, zone) for p in (period, before)}
-        enrolled = _enrolled(period, zone, store_id)
-        trend_new = _members_new_by_bucket(period, zone)
-        category_extra = _category_margin_extra(period, zone, store_id)
-        category_extra_before = _category_margin_extra(before, zone, store_id)
-        names = {row[0]: row[1] for row in db.obj.execute_sql('SELECT id, name FROM "staff"')}
-        db.obj.execute_sql("DROP TABLE IF EXISTS temp.fig_member")
     own_costs, margin = costs(), margins()
     result: dict[str, Any] = {**period.as_json(), "store": str(_uuid(store_id)) if store_id else None,
                               "currency": shop_info().currency}
@@ -189,6 +195,18 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
     result["trend"] = _trend(period, cuts, trend_new)
     result["definitions"] = definitions()
     return result
+
+
+def _rest(period: Period, before: Period, zone: Any, store_id: bytes | None) -> tuple[Any, ...]:
+    """The passes over the days' rows, the ledger's days and the members' registrations."""
+    cuts = _cut_pass(period, before, zone, store_id)
+    points = _ledger_pass(period, before, zone, store_id)
+    new = {p: _members_new(p, zone) for p in (period, before)}
+    trend_new = _members_new_by_bucket(period, zone)
+    category_extra = _category_margin_extra(period, zone, store_id)
+    category_extra_before = _category_margin_extra(before, zone, store_id)
+    names = {row[0]: row[1] for row in db.obj.execute_sql('SELECT id, name FROM "staff"')}
+    return cuts, points, new, trend_new, category_extra, category_extra_before, names
 
 
 def _uuid(raw: bytes) -> Any:
@@ -271,24 +289,77 @@ def _member_sums() -> dict[str, dict[str, Any]]:
     return out
 
 
-def _visit_pass(period: Period, before: Period) -> dict[str, dict[str, Any]]:
-    """Pass 1 for the whole shop: per member from the visits of services.insights.summary
-    (a row per member and day, read in member order: no sort) into temp.fig_member."""
+# Per member, from the visits of services.insights.summary (a row per member and day, read
+# in member order: no sort), counts from each edge on (visits on or after it, up to the
+# end): fewer and simpler sums per row than one per window (each window is the difference
+# of two of them); then counted over the members, with the values of the period's and of
+# the one before's buyers handed back as text for the top 20 %.  No temporary table.
+_MEMBERS_SQL = (
+    "SELECT COUNT(*) FILTER (WHERE nc >= 1), COUNT(*) FILTER (WHERE nc >= 2), COUNT(*) FILTER (WHERE na > 0),"
+    " COUNT(*) FILTER (WHERE np > nc), COUNT(*) FILTER (WHERE nc >= 1 AND np > nc),"
+    " COUNT(*) FILTER (WHERE np > nc), COUNT(*) FILTER (WHERE np - nc >= 2), COUNT(*) FILTER (WHERE nb > nc),"
+    " COUNT(*) FILTER (WHERE ne > np), COUNT(*) FILTER (WHERE np > nc AND ne > np),"
+    " group_concat(vc) FILTER (WHERE nc >= 1), group_concat(vp - vc) FILTER (WHERE np > nc)"
+    " FROM (SELECT SUM(day >= ?) AS nc, SUM(day >= ?) AS np, SUM(day >= ?) AS ne, SUM(day >= ?) AS na,"
+    " SUM(day >= ?) AS nb, SUM(iif(day >= ?, value, 0)) AS vc, SUM(iif(day >= ?, value, 0)) AS vp"
+    ' FROM "visit" WHERE day >= ? AND day <= ?{range} GROUP BY member_id)')
+_COUNTED = ("buyers", "repeaters", "active", "other_buyers", "kept")
+
+
+def _member_jobs(period: Period, before: Period, readers_wanted: int) -> list[Any]:
+    """Pass 1 for the whole shop, as jobs over ranges of member ids (services.insights.readers
+    runs them side by side); each gives (now's counts, before's counts, now's values, before's)."""
     active_now = period.end - dt.timedelta(days=ACTIVE_DAYS - 1)
     active_before = before.end - dt.timedelta(days=ACTIVE_DAYS - 1)
     earlier = before.previous()
     c, p, e, an, ab = (d.isoformat() for d in (period.start, before.start, earlier.start, active_now, active_before))
-    db.obj.execute_sql("DROP TABLE IF EXISTS temp.fig_member")
-    # Counts from each edge on (visits on or after it, up to the end): fewer and simpler sums
-    # per row than one per window; each window is the difference of two of them.
-    db.obj.execute_sql(
-        "CREATE TEMP TABLE fig_member AS SELECT member_id, nc AS cv, vc AS cval, np - nc AS pv, vp - vc AS pval,"
-        " na > 0 AS ca, nb > nc AS pa, ne > np AS ea FROM (SELECT member_id,"
-        " SUM(day >= ?) AS nc, SUM(day >= ?) AS np, SUM(day >= ?) AS ne, SUM(day >= ?) AS na, SUM(day >= ?) AS nb,"
-        " SUM(iif(day >= ?, value, 0)) AS vc, SUM(iif(day >= ?, value, 0)) AS vp"
-        ' FROM "visit" WHERE day >= ? AND day <= ? GROUP BY member_id)',
-        [c, p, e, an, ab, c, p, min(e, ab), period.end.isoformat()])
-    return _member_sums()
+    params = [c, p, e, an, ab, c, p, min(e, ab), period.end.isoformat()]
+
+    def job(where: str, bounds: list[bytes]) -> Any:
+        sql = _MEMBERS_SQL.format(range=where)
+        return lambda execute: tuple(execute(sql, params + bounds).fetchone())
+
+    return [job(where, bounds) for where, bounds in readers.member_ranges(readers_wanted)]
+
+
+def _member_sums_of(chunks: list[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:
+    """The period's and the one before's member figures from the chunks' counts and values."""
+    import numpy as np
+
+    out = {}
+    for key, counted, text in (("now", slice(0, 5), 10), ("before", slice(5, 10), 11)):
+        figures = {name: sum(int(chunk[counted][i]) for chunk in chunks) for i, name in enumerate(_COUNTED)}
+        values = [np.fromstring(chunk[text], dtype=np.int64, sep=",") for chunk in chunks if chunk[text]]
+        figures["top"] = _top_of(np.concatenate(values) if values else np.zeros(0, np.int64), figures["buyers"] // 5)
+        out[key] = figures
+    for figures in out.values():  # retention: over the members who bought in the period before
+        figures["retention_base"], figures["retained"] = figures["other_buyers"], figures["kept"]
+    return out
+
+
+def _top_of(values: Any, top: int) -> int | None:
+    """The sum of the `top` largest values (None for none): a partial sort, in numpy."""
+    import numpy as np
+
+    if top <= 0:
+        return None
+    return int(np.partition(values, values.size - top)[values.size - top:].sum())
+
+
+def _enrolled_jobs(period: Period, zone: Any) -> list[Any]:
+    """The members enrolled (see _enrolled), in two halves of the period's registrations."""
+    lo, hi = basis.utc_span(period, zone)
+    mid = basis.stamp(dt.datetime.fromisoformat(lo) + (dt.datetime.fromisoformat(hi) - dt.datetime.fromisoformat(lo)) / 2)
+    return [(lambda execute, a=a, b=b: execute(_ENROLLED_SQL, [a, b]).fetchall()) for a, b in ((lo, mid), (mid, hi))]
+
+
+def _enrolled_sum(parts: list[list[tuple[Any, int]]]) -> dict[Any, int]:
+    out: dict[Any, int] = {}
+    for rows in parts:
+        for cashier, n in rows:
+            if cashier is not None:
+                out[bytes(cashier)] = out.get(bytes(cashier), 0) + n
+    return out
 
 
 def _top_share(visits: str, value: str, top: int) -> int | None:
@@ -356,14 +427,15 @@ def _cut_pass(period: Period, before: Period, zone: Any, store_id: bytes | None)
         _with_store([before.start.isoformat(), period.end.isoformat()], store_id)).fetchall()
 
 
+_ENROLLED_SQL = ('SELECT f.cashier_id, COUNT(*) FROM "member" m JOIN "first_sale" f ON f.member_id = m.id'
+                 " WHERE m.created_at >= ? AND m.created_at < ? AND m.origin != 'import' GROUP BY 1")
+
+
 def _enrolled(period: Period, zone: Any, store_id: bytes | None) -> dict[Any, int]:
     """Members registered in the period, by the cashier of their first receipt (made here)."""
     lo, hi = basis.utc_span(period, zone)
     if store_id is None:  # each member's first sale here is kept by services.insights.summary
-        rows = db.obj.execute_sql(
-            'SELECT f.cashier_id, COUNT(*) FROM "member" m JOIN "first_sale" f ON f.member_id = m.id'
-            " WHERE m.created_at >= ? AND m.created_at < ? AND m.origin != 'import' GROUP BY 1", [lo, hi]).fetchall()
-        return {bytes(c): n for c, n in rows if c is not None}
+        return _enrolled_sum([db.obj.execute_sql(_ENROLLED_SQL, [lo, hi]).fetchall()])
     where_store = " AND t.store_id = ?"
     rows = db.obj.execute_sql(
         "SELECT (SELECT s.cashier_id FROM \"sale\" s JOIN \"till\" t ON t.id = s.till_id"

@@ -78,7 +78,11 @@ def state() -> dict[str, Any] | None:
 
 
 def _save(found: dict[str, Any]) -> None:
-    # Not set_setting: this till's own bookkeeping, never signed nor sent.
+    # Not set_setting: this till's own bookkeeping, never signed nor sent.  "saves" counts
+    # them: the state changes in every transaction that changes the summary (a recount of
+    # changed sales moves no watermark), so readers on other connections can tell they see
+    # the same summary (services.insights.readers).
+    found["saves"] = int(found.get("saves", 0)) + 1
     Setting.insert(key=STATE_KEY, value=json.dumps(found)).on_conflict_replace().execute()
 
 
