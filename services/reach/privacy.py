@@ -32,8 +32,9 @@ from typing import Any, Protocol
 import peewee
 
 from models.schema import (
-    AuditEntry, Card, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, Payment,
-    PendingPoints, Referral, ReturnLine, Sale, SaleLine, SaleLoyalty, SaleReturn, Staff, utcnow,
+    AuditEntry, Card, Contact, CouponRedemption, EventBonus, Feedback, FeedbackNote, IssuedCoupon, LedgerEntry, Member,
+    Occasion, Outbox, Payment, PendingPoints, Referral, ReturnLine, Sale, SaleLine, SaleLoyalty, SaleReturn, Staff,
+    utcnow,
 )
 from services.core.error_texts import N_
 from services.core.errors import InputError, NotFound
@@ -239,6 +240,7 @@ def erase(member: Member, *, actor: Staff | None, now: dt.datetime | None = None
             holder.erase_personal(mid, now=now)
         _scrub_audit(about, [text for text in old if text])
         _scrub_outbox(str(mid))
+        _scrub_held_outbox(mid)
         outbox.record("member", row_dict(Member.get_by_id(mid)))
         audit.record("personal_data_erased", who, target=_card_label(cards), now=now, member_id=str(mid),
                      points_zeroed=balance, cards_blocked=blocked)
@@ -262,6 +264,7 @@ def erase_pulled(member_id: uuid.UUID, *, now: dt.datetime, holders: list[Module
         holder.erase_personal(member.id, now=now)
     _scrub_audit(about, [t for t in (member.name, member.phone, member.email, member.external_ref, member.note) if t])
     _scrub_outbox(str(member.id))
+    _scrub_held_outbox(member.id)
 
 
 def _scrub(text: str, old: list[str]) -> str:
@@ -319,6 +322,29 @@ def _scrub_outbox(member_id: str) -> None:
             continue
         payload.update({k: v for k, v in values.items() if k in payload})
         Outbox.update(payload=dumps(payload)).where(Outbox.seq == op.seq).execute()
+
+
+# The holders' synced records whose words an erasure takes out (the others hold none): their
+# past operations, sent or not, are rewritten as the holders left the records.
+HELD_OUTBOX: dict[str, type[peewee.Model]] = {
+    "occasion": Occasion, "contact": Contact, "feedback": Feedback, "feedback_note": FeedbackNote,
+}
+
+
+def _scrub_held_outbox(member_id: uuid.UUID) -> None:
+    owners = {str(member_id)} | {str(f.id) for f in Feedback.select(Feedback.id).where(Feedback.member == member_id)}
+    for owner in owners:
+        for op in Outbox.select().where(Outbox.kind.in_(list(HELD_OUTBOX)) & Outbox.payload.contains(owner)):
+            payload = json.loads(op.payload)
+            if owner not in (payload.get("member_id"), payload.get("feedback_id")):
+                continue
+            model = HELD_OUTBOX[op.kind]
+            row = model.get_or_none(model.id == uuid.UUID(str(payload.get("id"))))
+            if row is None:
+                continue
+            now_held = json.loads(dumps(row_dict(row)))
+            payload.update({k: v for k, v in now_held.items() if k in payload})
+            Outbox.update(payload=dumps(payload)).where(Outbox.seq == op.seq).execute()
 
 
 def is_erased(member: Member) -> bool:

@@ -324,3 +324,37 @@ def test_every_module_holding_personal_data_is_a_holder():
             holding.add(info.name)
     assert holding <= {h.__name__ for h in privacy.HOLDERS if hasattr(h, "__name__")}
     assert holding  # the walk found the reach modules
+
+
+def test_erase_reaches_every_record_of_issue_14_and_leaves_the_books(story, shop, tmp_path):
+    """The real holders, not a fake: an occasion for a friend, a contact's note, a complaint with
+    its follow-up, consent and a message exported to the member's phone — after the erasure none
+    of the member's words or addresses is anywhere in the file, and the books are as they were."""
+    from services.reach import consent, contacts, feedback, occasions, segment_export
+
+    member = story["member"]
+    friend, remark, call_note, answer = "Оксана Țurcan", "Кассир Ана-Мария была груба", "перезвонить Ане вечером", \
+        "извинились перед Ана-Мария"
+    occasions.add(member, "friend_birthday", 12, 12, for_whom=friend, note=f"для {NAME}", staff=shop["cashier"], now=NOW)
+    contacts.log(member, channel="call", outcome="no_answer", note=call_note, staff=shop["manager"], now=NOW)
+    row = feedback.record(source="cli", nps=3, csat=1, text=remark, complaint=True, member=member,
+                          actor=shop["cashier"], now=NOW)
+    feedback.follow_up(shop["manager"], row.id, text=answer, status="in_progress", now=NOW)
+    consent.record(member, {"sms": True, "email": True}, source="till", actor=shop["cashier"], now=NOW)
+    done = segment_export.export("all", "sms", tmp_path / "list.csv", actor=shop["manager"], now=NOW)
+    assert done["exported"] >= 1
+    words = (friend, remark, call_note, answer)
+    assert {s for _, _, s in _found(PERSONAL + words)} >= set(words) | {PHONE}  # the scan sees them first
+    books = _books()
+
+    privacy.erase(registry.reload(member), actor=shop["owner"], now=NOW + dt.timedelta(minutes=5))
+
+    assert _found(PERSONAL + words) == []
+    after = _books()
+    assert {k: after[k] for k in ("sales", "lines", "payments", "returns")} == \
+        {k: books[k] for k in ("sales", "lines", "payments", "returns")}
+    assert set(books["ledger"]) <= set(after["ledger"])
+    assert not consent.state(member.id).allows("sms")
+    # The scores stay for the figures; the words are gone.
+    kept = feedback.find(row.id)
+    assert (kept.nps, kept.csat, kept.text) == (3, 1, "")
