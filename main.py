@@ -1224,7 +1224,4 @@ def log_to_file(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    import multiprocessing
-
-    multiprocessing.freeze_support()  # a packaged till: an import's reading worker (services.imports.pool) starts here
     sys.exit(main())

@@ -50,10 +50,8 @@ member of the file, so a re-run after a stop completes them.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -69,7 +67,7 @@ from services.core.errors import InputError
 from services.core.messages import words
 from services.core.serialize import as_columns
 from services.core.storage import Pace
-from services.imports import customers, ledger_notes, pool, values
+from services.imports import customers, ledger_notes, values
 from services.imports.members import IMPORT_MEMBER_CAP
 from services.imports.outcome import ImportOutcome, RowProblem
 from services.insights import summary
@@ -244,27 +242,6 @@ def _read(cells: dict[str, Any], ctx: _Context) -> tuple[str | None, dt.datetime
     return receipt_id, when, utc, key, line, row_warnings
 
 
-# Rows read in this process before the rest go to a worker (services.imports.pool); a test lowers it.
-POOL_AFTER = pool.FIRST
-_CONTEXTS: dict[tuple[Any, str, dt.date], _Context] = {}
-
-
-def _read_plain(zone: Any, region: str, today: dt.date, item: tuple[int, dict[str, Any]]) -> tuple[Any, Any]:
-    """_read for services.imports.pool: (its parts, None), or (None, (code, values)) of the
-    InputError it raised; its warnings as (code, values) too (an InputError does not
-    cross a process whole: pickling keeps its code, not its values).  Its caches of
-    dates and phones are kept per process and shop."""
-    ctx = _CONTEXTS.get((zone, region, today))
-    if ctx is None:
-        _CONTEXTS.clear()
-        ctx = _CONTEXTS[(zone, region, today)] = _Context(zone, region, today, {}, {})
-    try:
-        receipt_id, when, utc, key, line, warned = _read(item[1], ctx)
-    except InputError as exc:
-        return None, (exc.code, exc.params)
-    return (receipt_id, when, utc, key, line, [(w.code, w.params) for w in warned]), None
-
-
 def _problem(row: int, error: InputError) -> RowProblem:
     return RowProblem(row, str(error.params.get("field", "")), error)
 
@@ -273,29 +250,17 @@ def _receipts(records: Iterable[tuple[int, dict[str, Any]]], ctx: _Context, outc
     """Rows -> receipts, whole: a receipt's lines are together, so one is done
     when a row of another begins.  A receipt with a refused line is refused
     whole (its other rows say so), so the rejects file brings it back entire."""
-    filled = ((row, cells) for row, cells in records
-              if any(v is not None and (not isinstance(v, str) or v.strip()) for v in cells.values()))  # blank: not counted
-    reader = functools.partial(_read_plain, ctx.zone, ctx.region, ctx.today)
-    _CONTEXTS.clear()  # this run's caches only, here as in the worker
-    try:
-        yield from _grouped(pool.in_order(reader, filled, first=POOL_AFTER), outcome)
-    finally:
-        _CONTEXTS.clear()
-
-
-def _grouped(read: Iterator[tuple[tuple[int, dict[str, Any]], tuple[Any, Any]]],
-             outcome: HistoryOutcome) -> Iterator[_Receipt]:
-    """The rows as read -> receipts (see _receipts)."""
     current: _Receipt | None = None
-    for (row, cells), (parts, failed) in read:
+    for row, cells in records:
+        if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in cells.values()):
+            continue  # a blank row: not counted
         outcome.rows += 1
-        if failed is None:
-            receipt_id, when, utc, key, line, warned = parts
+        try:
+            receipt_id, when, utc, key, line, warned = _read(cells, ctx)
             error = None
-            warned = [InputError(code, **params) for code, params in warned]
-        else:
+        except InputError as exc:
             receipt_id = _loose_id(cells.get("receipt"))
-            error, when, utc, key, line, warned = InputError(failed[0], **failed[1]), None, None, _Key(), None, []
+            error, when, utc, key, line, warned = exc, None, None, _Key(), None, []
         # The next line of the same receipt: its id again, on the same day (or no date: the first line's).
         line_of_current = (current is not None and receipt_id is not None and receipt_id == current.receipt_id
                            and (when is None or when.date() == current.local.date()))
@@ -766,14 +731,13 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
         if progress is not None:
             progress(done[0])
 
-    with contextlib.closing(_receipts(records, ctx, outcome)) as receipts:  # closed: its worker (if any) ends
-        for receipt in receipts:
-            batch.append(receipt)
-            if len(batch) >= pace.size:
-                flush()
-                if should_stop is not None and should_stop():
-                    outcome.stopped = True
-                    return outcome
+    for receipt in _receipts(records, ctx, outcome):
+        batch.append(receipt)
+        if len(batch) >= pace.size:
+            flush()
+            if should_stop is not None and should_stop():
+                outcome.stopped = True
+                return outcome
     if batch:
         flush()
     if dry_run or rules is None or not writer.touched:
