@@ -528,11 +528,11 @@ class _Writer:
                 insert_tuples(Member, _MEMBER_FIELDS, [
                     (m["id"].bytes, m["name"], m["name_key"], m["phone"], None, 0, m["tier"], 0, str(m["created_at"]),
                      str(m["updated_at"]), None, "", "import", m["external_ref"]) for m in new_members])
-                outbox.record_many("member", [as_columns(Member, m) for m in new_members])
+                outbox.record_many("member", [as_columns(Member, m) for m in new_members], new=True)
             if new_cards:
                 insert_tuples(Card, _CARD_FIELDS, [(c["id"].bytes, c["number"], c["member"].bytes, "active",
                                                     str(c["created_at"]), None) for c in new_cards])
-                outbox.record_many("card", [as_columns(Card, c) for c in new_cards])
+                outbox.record_many("card", [as_columns(Card, c) for c in new_cards], new=True)
         return out
 
     def _name(self, member: bytes) -> str:

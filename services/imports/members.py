@@ -561,17 +561,19 @@ class _Chunk:
         # A balance alone moves by its ledger entry, as services.programme.ledger.post does: no member op for it.
         # A new member's or card's payload carries its ids and times as objects: outbox.record_many
         # writes them as serialize.plain does, and such new rows have no earlier version to compare.
-        touched = list(self.new_members.values()) + [
-            _member_payload(self.members[i]) for i in self.changed if i not in self.new_members]
-        if touched:
-            outbox.record_many("member", touched)
+        # Rows born in this chunk have no known version to compare with (new=True: none is looked for).
+        if self.new_members:
+            outbox.record_many("member", list(self.new_members.values()), new=True)
+        changed = [_member_payload(self.members[i]) for i in self.changed if i not in self.new_members]
+        if changed:
+            outbox.record_many("member", changed)
         cards = [{"id": c["id"], "number": c["number"], "member_id": c["member"], "status": c["status"],
                   "created_at": c["created_at"], "blocked_at": c["blocked_at"]} for c in self.new_cards]
+        if cards:
+            outbox.record_many("card", cards, new=True)
         if self.taken_cards:
             numbers = [c["number"] for c in self.taken_cards]
-            cards += [as_columns(Card, r) for r in Card.select().where(Card.number.in_(numbers)).dicts()]
-        if cards:
-            outbox.record_many("card", cards)
+            outbox.record_many("card", [as_columns(Card, r) for r in Card.select().where(Card.number.in_(numbers)).dicts()])
         if self.entries:
             docs = _ledger_docs(self.entries)
             outbox.record_many("ledger_entry", docs)

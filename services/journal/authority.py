@@ -209,11 +209,10 @@ def sign_rows(kind: str, rows: list[tuple[str, dict[str, Any]]], *, now_ms: int 
         return 0
     at = int(time.time() * 1000) if now_ms is None else now_ms
     key, public = held.key, held.public
-    made = []
-    for row_id, doc in rows:
-        body = signing.canonical_flat(doc)  # serialised once: the digest's bytes and, inside, the signed document's
-        made.append((kind, row_id, hashlib.sha256(body).hexdigest(), public,
-                     signing.sign(key, _signed_bytes(kind, row_id, body, at)), at))
+    bodies = [signing.canonical_flat(doc) for _, doc in rows]  # serialised once: the digest's and the signed bytes
+    sigs = signing.sign_many(key, [_signed_bytes(kind, row_id, body, at) for (row_id, _), body in zip(rows, bodies)])
+    made = [(kind, row_id, hashlib.sha256(body).hexdigest(), public, sig, at)
+            for (row_id, _), body, sig in zip(rows, bodies, sigs)]
     db.obj.cursor().executemany(
         'INSERT OR REPLACE INTO "row_signature" (kind, row_id, digest, signer, sig, signed_at) VALUES (?, ?, ?, ?, ?, ?)',
         made,

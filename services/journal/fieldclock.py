@@ -75,13 +75,15 @@ def stamp(kind: str, row_id: str, doc: dict[str, Any]) -> dict[str, str]:
     return clocks
 
 
-def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]]) -> list[dict[str, str]]:
+def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]], *, new: bool = False) -> list[dict[str, str]]:
     """stamp() for a bulk write (a batch of blank cards): one clock reading for
     the batch, the known versions read in one query and written back in one
-    statement, so 10,000 cards cost milliseconds, not one round of queries each."""
+    statement, so 10,000 cards cost milliseconds, not one round of queries each.
+    `new`: the rows were born in the caller's transaction (an import's new
+    members), so no version of them can be known: none is looked for."""
     from models import db
 
-    ids = [row_id for row_id, _ in docs]
+    ids = [] if new else [row_id for row_id, _ in docs]
     known_rows: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -118,12 +120,12 @@ def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]]) -> list[dict[s
     return out
 
 
-def stamp_payloads(kind: str, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Outbox payloads with `_clock` readings; a batch is stamped in bulk."""
+def stamp_payloads(kind: str, payloads: list[dict[str, Any]], *, new: bool = False) -> list[dict[str, Any]]:
+    """Outbox payloads with `_clock` readings; a batch is stamped in bulk (`new`: see stamp_many)."""
     if len(payloads) == 1 or kind == "member_tier":
         return [stamp_payload(kind, p) for p in payloads]
     docs = [(str(p["id"]), _without_balance(p)) for p in payloads]
-    return [{**p, "_clock": clocks} for p, clocks in zip(payloads, stamp_many(kind, docs))]
+    return [{**p, "_clock": clocks} for p, clocks in zip(payloads, stamp_many(kind, docs, new=new))]
 
 
 def _without_balance(payload: dict[str, Any]) -> dict[str, Any]:

@@ -21,12 +21,13 @@ def record(kind: str, payload: dict[str, Any]) -> None:
     record_many(kind, [payload])
 
 
-def record_many(kind: str, payloads: list[dict[str, Any]]) -> None:
-    """Append one operation per payload, in order; for bulk writes such as a batch of blank cards."""
+def record_many(kind: str, payloads: list[dict[str, Any]], *, new: bool = False) -> None:
+    """Append one operation per payload, in order; for bulk writes such as a batch of blank cards.
+    `new`: every payload is a row born in this transaction (fieldclock.stamp_many)."""
     if not db.obj.in_transaction():
         raise RuntimeError("outbox.record_many must run inside the write's transaction")
     if kind in fieldclock.STAMPED:  # master data merges field by field at the hub
-        payloads = fieldclock.stamp_payloads(kind, payloads)
+        payloads = fieldclock.stamp_payloads(kind, payloads, new=new)
     if len(payloads) == 1:
         insert_rows(Outbox, [{"kind": kind, "payload": dumps(payloads[0])}])
         return

@@ -47,3 +47,27 @@ def test_a_card_given_to_a_member_stamps_only_what_changed(shop):
     assert given["number"] == faces[0].number
     assert given["_clock"]["number"] == given["_clock"]["created_at"] == first  # unchanged fields keep their reading
     assert given["_clock"]["member_id"] > first and given["_clock"]["status"] > first
+
+
+def test_rows_stamped_as_new_are_stamped_as_looked_up_ones_are(shop):
+    """stamp_many(new=True) skips the look-up of known versions: for rows born in the
+    transaction it must give what the look-up gives (every field the batch's reading),
+    and a later edit of one field must still stamp that field alone."""
+    import uuid
+
+    from models import write_transaction
+    from models.schema import SyncedRow
+    from services.journal import fieldclock
+
+    docs = [(str(uuid.uuid4()), {"id": f"x{n}", "name": f"n{n}", "note": ""}) for n in range(4)]
+    with write_transaction():
+        looked = fieldclock.stamp_many("member", docs[:2])
+        new = fieldclock.stamp_many("member", docs[2:], new=True)
+    assert [set(c) for c in looked + new] == [{"id", "name", "note"}] * 4
+    assert len({r for c in looked for r in c.values()}) == 1 and len({r for c in new for r in c.values()}) == 1
+    assert next(iter(new[0].values())) > next(iter(looked[0].values()))
+    kept = {r.row_id: json.loads(r.doc) for r in SyncedRow.select().where(SyncedRow.kind == "member")}
+    assert all(kept[row_id] == doc for row_id, doc in docs)
+    with write_transaction():
+        later = fieldclock.stamp_many("member", [(docs[3][0], {**docs[3][1], "name": "renamed"})])
+    assert later[0]["name"] > new[1]["name"] and later[0]["id"] == new[1]["id"] == new[1]["note"]

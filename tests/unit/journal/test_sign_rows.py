@@ -23,3 +23,16 @@ def test_the_signed_bytes_are_signings_own(kind, row_id, doc, at):
 def test_a_plain_uuid_is_quoted_as_json_quotes_it():
     row_id = str(uuid.uuid4())
     assert authority._signed_bytes("k", row_id, b"{}", 1) == signing.signed_bytes("k", row_id, {}, 1)
+
+
+@given(st.lists(st.binary(max_size=300), max_size=5), st.binary(min_size=32, max_size=32))
+def test_sign_many_gives_each_datas_own_signature(datas, seed):
+    """libsodium's signatures are cryptography's, byte for byte (Ed25519 is deterministic),
+    and each verifies against the key's public half."""
+    key = signing.private_from_seed(seed)
+    many = signing.sign_many(key, datas)
+    assert many == [signing.sign(key, data) for data in datas]
+    public = signing.public_text(key)
+    assert all(signing.verify(public, data, sig) for data, sig in zip(datas, many))
+    if datas:
+        assert not signing.verify(public, datas[0] + b"!", many[0])
