@@ -34,3 +34,36 @@ def test_digits_the_csat_question_cannot_take_are_not_swallowed(qtbot, window):
     assert window.feedback_asker.asking() == "csat"
     type_slowly(qtbot, window.input, "7", scanner=window.scanner)
     assert window.input.text() == "7" or window.feedback_asker.asking() is None, "the 7 went nowhere"
+
+
+def test_the_customer_display_counts_a_gift_for_points_in_the_points_left(qtbot, window):
+    """A customer takes a gift for points (Ctrl+G) while watching their own screen (second
+    monitor).  The user sees: "Points left: 1 000" while the gift has just taken 333 of them;
+    the customer's screen counts only points that paid money off, never the gift's, so it
+    promises points the sale will not leave (after payment the real balance is lower)."""
+    from PySide6.QtCore import QRect
+
+    from models.schema import Category, Product
+    from services.programme import rewards
+    from services.shop import staff as auth
+    from tests.ui.helpers import scan
+    from tests.ui.test_rewards_ui import richest_member
+    from ui.rewards_ui import GiftDialog
+
+    asker = window.feedback_asker
+    asker.use_display(QRect(window.width(), 0, 1024, 768))
+    display = asker.display
+    member, card = richest_member()
+    gift = (Product.select().join(Category).where(~Product.weighed & ~Category.loyalty_excluded)
+            .order_by(Product.barcode).first())
+    points = max(member.balance // 3, 1)
+    rewards.add(gift.barcode, points, actor=auth.first_of_role("owner"))
+    with qtbot.waitSignal(window.member_found, timeout=10_000):
+        scan(qtbot, window.table, card, scanner=window.scanner)
+    scan(qtbot, window.table, gift.barcode, scanner=window.scanner)
+    qtbot.keyClick(window.input, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.dialog, GiftDialog)
+    qtbot.keyClick(window.dialog.table, Qt.Key.Key_Return)
+    assert window.cart.reward_points() == points  # the gift is on the sale
+    left = member.balance - points - window.priced.points_redeemed
+    assert ("Points left: " + window.fmt.points(left)) in display.points.text(), display.points.text()
