@@ -37,3 +37,53 @@ def test_an_erased_member_is_not_in_the_reminders_as_overdue(shop, flowers):
     privacy.erase(weekly, actor=shop["owner"], now=at(last + dt.timedelta(days=1)))
     after = reminders.due(14, now=at(today), sources=["overdue"])
     assert [r.name for r in after] == [], "an erased member is still listed to be called"
+
+
+def _pulled_from_shop_a(kind: str, model, row_id) -> None:
+    """What the hub hands this till after shop A recorded the row: its outbox document. Here
+    (shop B) the row is not held yet."""
+    import json
+
+    from models.schema import Outbox
+    from services.sync.client import apply_pulled
+
+    op = Outbox.select().where(Outbox.kind == kind).order_by(Outbox.seq.desc()).first()
+    payload = json.loads(op.payload)
+    clocks = payload.pop("_clock", {}) or {}
+    model.delete().where(model.id == row_id).execute()  # shop B has never held it
+    apply_pulled([{"kind": kind, "id": payload["id"], "doc": payload,
+                   "clocks": clocks if isinstance(clocks, dict) else {}}], 1)
+
+
+def test_an_occasion_recorded_in_shop_a_reaches_shop_b(shop, flowers):
+    """A chain: the cashier in shop A records "friend's birthday 12.12" at a sale (Ctrl+O).
+    The user sees: in shop B the member's panel has no occasion line, and the owner's
+    Reminders there never list it - the till skips every pulled "occasion" change
+    ("this till does not know"), though the hub keeps them."""
+    from models.schema import Occasion
+    from services.reach import occasions
+
+    friend = member("Chain Customer", shop["cashier"], phone="+37360000002")
+    today = dt.date(2026, 11, 28)
+    row = occasions.add(friend, "friend_birthday", 12, 12, for_whom="Olga", staff=shop["cashier"], now=at(today))
+    _pulled_from_shop_a("occasion", Occasion, row.id)
+    assert Occasion.get_or_none(Occasion.id == row.id) is not None, "the occasion from shop A is not here"
+    found = reminders.due(14, now=at(today), sources=["occasion"])
+    assert [r.member_id for r in found] == [str(friend.id)]
+
+
+def test_a_contact_logged_in_shop_a_answers_the_reminder_in_shop_b(shop, flowers):
+    """The manager of shop A calls the customer about their birthday and writes it down.
+    The user sees: shop B's Reminders still ask to call them (the contact log is not pulled),
+    so the customer gets two calls."""
+    from models.schema import Contact
+    from services.reach import contacts
+
+    bday = member("Birthday Customer", shop["cashier"], phone="+37360000003", birthday=dt.date(1990, 12, 5))
+    today = dt.date(2026, 11, 28)
+    due = reminders.due(14, now=at(today), sources=["birthday"])
+    assert [r.member_id for r in due] == [str(bday.id)]
+    row = contacts.log(bday, channel="call", outcome="reached", staff=shop["manager"], source="birthday",
+                       source_id=due[0].source_id, source_date=due[0].day, now=at(today))
+    _pulled_from_shop_a("contact", Contact, row.id)
+    assert reminders.due(14, now=at(today), sources=["birthday"]) == [], "shop B still lists the call made in shop A"
