@@ -87,3 +87,32 @@ def test_a_contact_logged_in_shop_a_answers_the_reminder_in_shop_b(shop, flowers
                        source_id=due[0].source_id, source_date=due[0].day, now=at(today))
     _pulled_from_shop_a("contact", Contact, row.id)
     assert reminders.due(14, now=at(today), sources=["birthday"]) == [], "shop B still lists the call made in shop A"
+
+
+def test_a_sale_on_the_counter_does_not_give_points_to_a_member_erased_meanwhile(shop, flowers):
+    """The customer's card is on a sale (or a parked one) when the owner erases them (here,
+    or at another till and pulled).  The user sees: the sale completes for "Erased member",
+    points are earned on the erased account whose balance the erasure had just brought to
+    zero, and the sale is tied to the person again - checkout checks neither `erased_at`
+    nor that the card is blocked."""
+    from services.core.errors import InputError
+    from services.sale import checkout
+    from services.sale.checkout import Cart, Tender
+    from services.programme.rules import active_rules
+    from models.schema import Member
+
+    person = member("Leaving Customer", shop["cashier"], phone="+37360000004")
+    now = dt.datetime(2026, 11, 28, 12, 0)
+    sell(person, [flowers["Milk"]], shop["cashier"], now - dt.timedelta(days=3))
+    cart = Cart(member=Member.get_by_id(person.id))
+    cart.add_barcode(flowers["Bouquet of roses"])
+    privacy.erase(person, actor=shop["owner"], now=now)
+    assert Member.get_by_id(person.id).balance == 0
+    rules = active_rules(now)
+    try:
+        result = checkout.complete_sale(cart, [Tender("card", cart.price(rules, now).to_pay)],
+                                        cashier=shop["cashier"], rules=rules, now=now + dt.timedelta(minutes=1))
+    except InputError:
+        return  # refused with a sentence: fine
+    assert result.balance is None, "the sale went to the erased member: their balance is %s" % result.balance
+    assert Member.get_by_id(person.id).balance == 0
