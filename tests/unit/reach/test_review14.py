@@ -116,3 +116,38 @@ def test_a_sale_on_the_counter_does_not_give_points_to_a_member_erased_meanwhile
         return  # refused with a sentence: fine
     assert result.balance is None, "the sale went to the erased member: their balance is %s" % result.balance
     assert Member.get_by_id(person.id).balance == 0
+
+
+def test_a_withdrawal_made_at_an_upgraded_till_holds_at_a_till_upgraded_later(shop, flowers):
+    """A chain upgrades till by till.  Shop A (new version) records the customer's "no more
+    SMS" on Tuesday 10:00; the customer buys in shop B (old version) at 11:00, which moves
+    member.updated_at there.  Shop B upgrades on Wednesday: step 16 turns the old "agrees to
+    offers" flag into SMS and e-mail grants dated member.updated_at (11:00), later than the
+    withdrawal it then pulls (10:00).  The user sees: shop B's segment export and campaigns
+    send SMS to a customer who withdrew it - the latest row decides, and the migration's
+    made-up grant is the latest."""
+    import json
+    import uuid
+
+    from models import db
+    from models.migration_steps import m0016_consent
+    from models.schema import Consent, Member
+    from services.core.serialize import as_columns
+    from services.members import registry
+    from services.reach import consent, segment_export
+    from services.sync.client import apply_pulled
+
+    monday = dt.datetime(2026, 11, 23, 9, 0)
+    person, _card = registry.register("Flag Customer", "+37360000005", marketing_consent=True,
+                                      actor=shop["cashier"], now=monday)
+    withdrawn_at_a = dt.datetime(2026, 11, 24, 10, 0)
+    sell(Member.get_by_id(person.id), [flowers["Milk"]], shop["cashier"], dt.datetime(2026, 11, 24, 11, 0))  # in B
+    assert Consent.select().count() == 0  # shop B had no consent table before step 16
+    m0016_consent.run(db.obj)  # shop B upgrades (Wednesday): the step's data part, as it runs
+    theirs = dict(id=uuid.uuid4(), member=person.id, channel="sms", granted=False, source="till",
+                  staff=uuid.uuid4(), staff_name="Cashier in shop A", created_at=withdrawn_at_a)
+    doc = json.loads(json.dumps(as_columns(Consent, theirs)))
+    apply_pulled([{"kind": "consent", "id": doc["id"], "doc": doc, "clocks": {}}], 1)  # the withdrawal reaches B
+    assert not consent.state(person.id).allows("sms"), "shop B still has SMS consent the customer withdrew in shop A"
+    chosen, counts = segment_export.choose([person.id], "sms", now=dt.datetime(2026, 11, 25, 12, 0))
+    assert chosen == [] and counts["skipped_no_consent"] == 1
