@@ -247,3 +247,42 @@ def test_a_display_unplugged_mid_question_hands_it_to_the_strip(qtbot, window):
         alt(window.input, "5")
     row = Feedback.get_by_id(saved.args[0])
     assert (row.nps, row.csat, row.source) == (9, 5, "till")
+
+
+def test_the_customer_display_shows_a_gifts_points_before_and_after_payment(qtbot, window):
+    """The gift's points are on the customer's screen on their own line, counted in the points
+    left while selling, and after payment the balance they see is the real one."""
+    from models.schema import Category
+    from services.programme import rewards
+    from services.shop import staff as auth
+    from tests.ui.test_rewards_ui import richest_member
+    from ui.rewards_ui import GiftDialog
+
+    asker = window.feedback_asker
+    asker.use_display(QRect(window.width(), 0, 1024, 768))
+    display = asker.display
+    member, card = richest_member()
+    gift = (Product.select().join(Category).where(~Product.weighed & ~Category.loyalty_excluded)
+            .order_by(Product.barcode).first())
+    points = max(member.balance // 4, 1)
+    rewards.add(gift.barcode, points, actor=auth.first_of_role("owner"))
+    with qtbot.waitSignal(window.member_found, timeout=10_000):
+        scan(qtbot, window.input, card, scanner=window.scanner)
+    scan(qtbot, window.input, gift.barcode, scanner=window.scanner)
+    scan(qtbot, window.input, products(2)[1].barcode, scanner=window.scanner)
+    qtbot.keyClick(window.input, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.dialog, GiftDialog)
+    qtbot.keyClick(window.dialog.table, Qt.Key.Key_Return)
+    gifts = "Gifts for points: " + window.fmt.points(points)
+    assert gifts in display.points.text()
+    left = member.balance - window.priced.points_spent
+    assert "Points left: " + window.fmt.points(left) in display.points.text()
+    window.pay_button.click()
+    pay = window.dialog
+    pay.cash.setText(str(-(-pay.to_pay // 100_000) * 1000))
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000) as done:
+        qtbot.keyClick(pay.cash, Qt.Key.Key_Return)
+    result = done.args[0]
+    assert gifts in display.paid_points.text()
+    assert result.balance == left + result.priced.points_issued  # what the screen promised, and what was earned
+    assert "Your points now: " + window.fmt.points(result.balance) in display.paid_points.text()
