@@ -246,7 +246,7 @@ class CustomerDisplay(QWidget):
             parts = [_("Points for this purchase: +%1").replace("%1", self.fmt.points(priced.points_issued))]
             parts += self._spent(priced)
             parts.append(_("Your points now: %1").replace("%1", self.fmt.points(result.balance)))
-            self.paid_points.setText(" · ".join(parts))
+            self.paid_points.setText("\n".join(parts))  # one line each: none broken across two
         else:
             self.paid_points.setText("")
         self.ask_nps()

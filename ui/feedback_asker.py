@@ -84,7 +84,6 @@ class FeedbackStrip(QFrame):
             button.clicked.connect(lambda _=False, v=value: self.chosen.emit(v))
             bottom.addWidget(button)
             self.buttons[value] = button
-        bottom.addSpacing(10)
         self.keys = QLabel(self)
         self.keys.setObjectName("StripKeys")
         self.keys.setWordWrap(True)
@@ -106,6 +105,7 @@ class FeedbackStrip(QFrame):
         low, high = {"nps": (0, 10), "csat": (1, 5)}.get(which, (1, 0))
         for value, button in self.buttons.items():
             button.setVisible(low <= value <= high)
+        self.keys.setContentsMargins(10 if low <= high else 0, 0, 0, 0)  # apart from the buttons, when there are any
         self.typed.setText(typed)
         self.typed.setVisible(which in ("nps", "csat"))
         self.show()

@@ -286,3 +286,4 @@ def test_the_customer_display_shows_a_gifts_points_before_and_after_payment(qtbo
     assert gifts in display.paid_points.text()
     assert result.balance == left + result.priced.points_issued  # what the screen promised, and what was earned
     assert "Your points now: " + window.fmt.points(result.balance) in display.paid_points.text()
+    assert window.completion.redeemed.text() == window.fmt.points(result.priced.points_spent)  # the cashier's panel too
