@@ -230,10 +230,9 @@ class CustomerDisplay(QWidget):
         self.savings.setText(_("You save %1").replace("%1", self.fmt.money(saved)) if saved else "")
         self.greeting.setText(_("Hello, %1!").replace("%1", _first_name(member.name)) if member is not None else "")
         if member is not None and priced is not None:
-            left = int(member.balance) - priced.points_redeemed
+            left = int(member.balance) - priced.points_spent  # the bill's points and the gifts' (as the member panel)
             parts = [_("Points for this purchase: +%1").replace("%1", self.fmt.points(priced.points_issued))]
-            if priced.points_redeemed:
-                parts.append(_("Paid with points: %1").replace("%1", self.fmt.points(priced.points_redeemed)))
+            parts += self._spent(priced)
             parts.append(_("Points left: %1").replace("%1", self.fmt.points(left)))
             self.points.setText("\n".join(parts))
         else:
@@ -245,13 +244,21 @@ class CustomerDisplay(QWidget):
         priced = result.priced
         if result.balance is not None:
             parts = [_("Points for this purchase: +%1").replace("%1", self.fmt.points(priced.points_issued))]
-            if priced.points_redeemed:
-                parts.append(_("Paid with points: %1").replace("%1", self.fmt.points(priced.points_redeemed)))
+            parts += self._spent(priced)
             parts.append(_("Your points now: %1").replace("%1", self.fmt.points(result.balance)))
-            self.paid_points.setText(" · ".join(parts))
+            self.paid_points.setText("\n".join(parts))  # one line each: none broken across two
         else:
             self.paid_points.setText("")
         self.ask_nps()
+
+    def _spent(self, priced: PricedCart) -> list[str]:
+        """The points the sale takes: those paying the bill, and those the gifts cost, each on its own."""
+        parts = []
+        if priced.points_redeemed:
+            parts.append(_("Paid with points: %1").replace("%1", self.fmt.points(priced.points_redeemed)))
+        if priced.points_rewarded:
+            parts.append(_("Gifts for points: %1").replace("%1", self.fmt.points(priced.points_rewarded)))
+        return parts
 
     def ask_nps(self) -> None:
         self.pages.setCurrentIndex(1)

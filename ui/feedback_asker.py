@@ -3,9 +3,13 @@
 After a sale (every Nth, as the owner set: services.reach.feedback.asking) the questions go
 to the customer's own screen when a second one is connected (ui/customer_display.py: big
 touch buttons), else to a small strip over the bottom of the cashier's cart: the cashier
-reads the question out and types the digit the customer says (0, 2-9 at once; 1 waits for
-a 0 to make 10, or Enter), then the 1-5 one; Esc skips.  The strip is not modal: a scan, a
-new line on the sale or a member's card dismisses it, keeping whatever was answered.
+reads the question out and clicks (touches) the answer the customer says on the strip's own
+buttons, or presses Alt+digit (Alt+0, Alt+2..9 at once; Alt+1 waits while Alt is held for a
+0 to make 10), then the 1-5 one; Esc skips.  The till's typing is never the strip's: plain
+keys (a code typed by hand, a quantity, Enter) go to the scan field as always, and Alt+digit
+is free while the strip asks (the offers' Alt+1..3, ui/offer_panel.py, only exist with a
+member on a new sale, which dismisses the strip).  The strip is not modal: a scan, a new
+line on the sale or a member's card dismisses it, keeping whatever was answered.
 The answers are written in the background (ui.operations).
 
 The window knows it by one line (`attach_feedback(window)` in ui/cashier.py); everything
@@ -19,7 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from services.core.messages import _
 from services.reach import feedback
@@ -31,11 +35,16 @@ from ui.errors import user_message
 log = logging.getLogger("loyaltill.ui")
 
 DIGITS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(10)}
+ALT = (Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.KeypadModifier)
 THANKS_MS = 4000  # the customer's screen says thank you this long, then welcomes the next
 
 
 class FeedbackStrip(QFrame):
-    """The cashier's strip: the question, the keys that answer it, what was typed."""
+    """The cashier's strip: the question, what was pressed, a button for each answer and Skip,
+    and the keys that answer it.  Its buttons never take the focus: the scan field keeps it."""
+
+    chosen = Signal(int)  # an answer's button clicked
+    skipped = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -43,34 +52,60 @@ class FeedbackStrip(QFrame):
         self.setStyleSheet("QFrame#FeedbackStrip { background: #fffbea; border: 2px solid #f0b429; border-radius: 10px; }"
                            " QLabel { background: transparent; }"
                            " QLabel#StripQuestion { font-size: 17px; font-weight: bold; }"
-                           " QLabel#StripKeys { color: #616e7c; font-size: 14px; }"
-                           " QLabel#StripTyped { font-size: 22px; font-weight: bold; color: #0b6e99; min-width: 36px; }")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 8, 14, 8)
-        layout.setSpacing(14)
+                           " QLabel#StripKeys { color: #616e7c; font-size: 13px; }"
+                           " QLabel#StripTyped { font-size: 22px; font-weight: bold; color: #0b6e99; min-width: 36px; }"
+                           " QPushButton#StripAnswer { font-size: 16px; font-weight: bold; min-width: 34px; min-height: 34px;"
+                           " padding: 0 4px; background: white; border: 1px solid #bcccdc; border-radius: 6px; }"
+                           " QPushButton#StripAnswer:pressed { background: #d7ecf7; border-color: #0b6e99; }")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(14, 8, 14, 8)
+        outer.setSpacing(6)
+        top = QHBoxLayout()
+        top.setSpacing(14)
         self.question = QLabel(self)
         self.question.setObjectName("StripQuestion")
         self.typed = QLabel(self)
         self.typed.setObjectName("StripTyped")
+        self.skip = QPushButton(_("Skip (Esc)"), self)
+        self.skip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.skip.clicked.connect(self.skipped)
+        top.addWidget(self.question)
+        top.addWidget(self.typed)
+        top.addStretch(1)
+        top.addWidget(self.skip)
+        outer.addLayout(top)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(4)
+        self.buttons: dict[int, QPushButton] = {}
+        for value in range(11):
+            button = QPushButton(str(value), self)
+            button.setObjectName("StripAnswer")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click answers; the scan field keeps the keyboard
+            button.clicked.connect(lambda _=False, v=value: self.chosen.emit(v))
+            bottom.addWidget(button)
+            self.buttons[value] = button
         self.keys = QLabel(self)
         self.keys.setObjectName("StripKeys")
         self.keys.setWordWrap(True)
-        layout.addWidget(self.question)
-        layout.addWidget(self.typed)
-        layout.addWidget(self.keys, 1)
+        bottom.addWidget(self.keys, 1)
+        outer.addLayout(bottom)
         self.hide()
 
     def show_question(self, which: str, typed: str = "") -> None:
         if which == "nps":
             self.question.setText(_("Ask: would you recommend us to a friend? 0–10"))
-            self.keys.setText(_("Type the customer's answer (1 then Enter for 1, 1 0 for 10) · Esc: skip · "
-                                "the next scan goes on as usual"))
+            self.keys.setText(_("Click the answer, or Alt+digit (hold Alt: 1 0 for 10) · "
+                                "typing and scans go on as usual"))
         elif which == "csat":
             self.question.setText(_("Ask: how was your visit today? 1–5"))
-            self.keys.setText(_("Type 1 to 5 · Esc: skip"))
+            self.keys.setText(_("Click the answer, or Alt+1 to Alt+5 · typing and scans go on as usual"))
         else:  # on the customer's screen
             self.question.setText(_("The customer is answering on their screen."))
             self.keys.setText(_("Esc: skip · the next scan goes on as usual"))
+        low, high = {"nps": (0, 10), "csat": (1, 5)}.get(which, (1, 0))
+        for value, button in self.buttons.items():
+            button.setVisible(low <= value <= high)
+        self.keys.setContentsMargins(10 if low <= high else 0, 0, 0, 0)  # apart from the buttons, when there are any
         self.typed.setText(typed)
         self.typed.setVisible(which in ("nps", "csat"))
         self.show()
@@ -88,10 +123,12 @@ class FeedbackAsker(QObject):
         super().__init__(window)
         self.window = window
         self.strip = FeedbackStrip(window.centralWidget())
+        self.strip.chosen.connect(self._chosen)
+        self.strip.skipped.connect(self.skip)
         self.display: CustomerDisplay | None = None
         self.pending: dict[str, Any] | None = None  # the sale being asked about and what was answered
         self.where = ""  # "display" or "strip" while asking
-        self.typed = ""  # a "1" waiting: 1, or 10?
+        self.typed = ""  # an Alt+1 waiting: 1, or 10?
         self._thanks = QTimer(self)
         self._thanks.setSingleShot(True)
         self._thanks.timeout.connect(self._welcome)
@@ -176,35 +213,47 @@ class FeedbackAsker(QObject):
         return "nps" if self.pending["nps"] is None else "csat"
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if obj is self.window.table and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+        window = self.window
+        if obj is window.table and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
             self._place_strip()
             return False
-        if obj is not self.window.input or self.pending is None:
+        if obj not in (window.input, window.table) or self.pending is None:
             return False
         kind = event.type()
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.KeyRelease):
             return False
         assert isinstance(event, QKeyEvent)
         key = event.key()
+        if kind == QEvent.Type.KeyRelease:
+            if key == Qt.Key.Key_Alt and self.typed:  # Alt+1 and Alt let go: the answer was 1
+                self._settle_one()
+            return False
         if key == Qt.Key.Key_Escape:
             if kind == QEvent.Type.ShortcutOverride:  # the strip's Esc, not the window's
                 event.accept()
                 return True
             self.skip()
             return True
-        if self.where != "strip" or self.window.input.text():
-            return False  # the customer answers on their screen; or the cashier is typing a code
-        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-        if kind == QEvent.Type.ShortcutOverride:
+        # Only Alt+digit answers: a plain key is the till's (a code typed by hand, a quantity, Enter).
+        if self.where != "strip" or key not in DIGITS or event.modifiers() not in ALT:
+            if self.typed and kind == QEvent.Type.KeyPress and key != Qt.Key.Key_Alt:
+                self._settle_one()  # the cashier went on: the Alt+1 stood alone
             return False
-        if plain and key in DIGITS:
-            self._digit(DIGITS[key])
+        if kind == QEvent.Type.ShortcutOverride:  # the strip's Alt+digit, not a window shortcut's
+            event.accept()
             return True
-        if self.typed and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        self._digit(DIGITS[key])
+        return True
+
+    def _settle_one(self) -> None:
+        if self.typed == "1":
             self.typed = ""
             self.answer("nps", 1)
-            return True
-        return False
+
+    def _chosen(self, value: int) -> None:
+        """An answer's button on the strip."""
+        self.typed = ""
+        self.answer(self.asking() or "", value)
 
     def _digit(self, digit: int) -> None:
         question = self.asking()
@@ -216,7 +265,7 @@ class FeedbackAsker(QObject):
             self.typed = ""
             if digit == 0:
                 self.answer("nps", 10)
-            else:  # "1" then another digit: the 1 stood alone, the digit is the next answer's
+            else:  # Alt+1 then another digit: the 1 stood alone, the digit is the next answer's
                 self.answer("nps", 1)
                 self._digit(digit)
             return
@@ -251,6 +300,8 @@ class FeedbackAsker(QObject):
         self._finish(thank=False)
 
     def _finish(self, thank: bool = True) -> None:
+        if self.typed == "1" and self.pending is not None and self.pending["nps"] is None:
+            self.pending["nps"] = 1  # Alt+1, then the strip went away before Alt was let go: the answer was 1
         pending, self.pending = self.pending, None
         source = "display" if self.where == "display" else "till"
         self.where, self.typed = "", ""

@@ -127,7 +127,7 @@ class MemberPanel(QFrame):
         if self.summary is None or priced is None or not priced.lines:
             self.after.setText("")
             return
-        used = priced.points_redeemed + priced.points_rewarded  # paying the bill, and gifts for points
+        used = priced.points_spent  # paying the bill, and gifts for points
         after = self.summary.balance - used + priced.points_issued
         text = (
             _("After this sale: %1 (−%2 used, +%3 earned)")

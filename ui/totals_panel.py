@@ -107,6 +107,6 @@ class CompletionPanel(QFrame):
         self.paid.setText(fmt.money(result.paid))
         member = result.balance is not None
         self.earned.setText("+" + fmt.points(result.priced.points_earned) if member else "—")
-        self.redeemed.setText(fmt.points(result.priced.points_redeemed) if member else "—")
+        self.redeemed.setText(fmt.points(result.priced.points_spent) if member else "—")  # the bill's and the gifts'
         self.balance.setText(fmt.points(result.balance) if member else "—")
         self.change.setText(fmt.money(result.change))

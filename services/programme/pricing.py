@@ -101,6 +101,11 @@ class PricedCart:
         """Points the gifts on the sale cost (apart from the points that pay the bill)."""
         return sum(pl.line.reward_points for pl in self.lines)
 
+    @property
+    def points_spent(self) -> int:
+        """All the points the sale takes from the member: paying the bill, and gifts for points."""
+        return self.points_redeemed + self.points_rewarded
+
 
 def _is_excluded(line: CartLine, rules: Rules) -> bool:
     return bool(line.reward_id) or line.excluded or line.category in rules.excluded_categories or line.barcode in rules.excluded_products

@@ -86,7 +86,14 @@ def render(folder: Path, language: str = "en") -> list[Path]:
             QTest.keyClick(dialog.cash, Qt.Key.Key_Return)
             settle()
 
+        from services.programme import rewards
+
+        rewards.add(goods[0].barcode, 150, actor=auth.first_of_role("owner"))  # a gift for points on the sale
         sell(with_card=True)
+        window._act(window.take_gift)  # Ctrl+G
+        settle()
+        QTest.keyClick(window.dialog.table, Qt.Key.Key_Return)
+        settle()
         window.set_redeem(min(window.session.max_redeem, 100))
         shot(asker.display, "customer_display_sale")
         pay()
