@@ -433,6 +433,7 @@ class CashierWindow(QMainWindow):
             "coupon": lambda: _("Coupon %1: %2").replace("%1", str(p["code"])).replace("%2", str(p["name"])),
             "member": lambda: _("Member: %1").replace("%1", str(p["name"])),
             "member_removed": lambda: _("Member removed from this sale."),
+            "member_left_sale": lambda: _("The member was erased or is no longer on this till: the sale is without them."),
             "reward_taken": lambda: _("Gift: %1 for %2.").replace("%1", str(p["name"]))
             .replace("%2", self.fmt.points(int(p["points"]))),
             "redeem_set": lambda: _("%1 will pay part of the bill.").replace("%1", self.fmt.points(int(p["points"]))),
@@ -722,7 +723,9 @@ class CashierWindow(QMainWindow):
             "%2", self.fmt.money(result.change))
         if result.next_coupon:
             done += " " + _("Next-visit coupon on the receipt: %1.").replace("%1", result.next_coupon)
-        self.say(done, "ok")
+        if result.member_left:
+            done += " " + self.notice_text(Notice("member_left_sale"))
+        self.say(done, "warn" if result.member_left else "ok")
         self.sale_completed.emit(result)
         if printers.printer_settings().auto_print:
             self.print_receipt(result.sale_id)

@@ -9,7 +9,10 @@
   `message_log` (every message exported for sending: to whom, on which channel, when, by whom).
 
 The data part: every member whose `marketing_consent` was set has it as consent on sms and
-e-mail (source 'migration', dated when the member was last changed): what the flag meant.
+e-mail (source 'migration'): what the flag meant.  The flag was set at registration or later, so
+the rows are dated when the member was registered, with ids whose time part is zero: they lose
+to every real grant or withdrawal (consent.py picks the latest by created_at, then id), also
+one pulled later from a till that upgraded first.
 Frozen: never edit, add a step instead."""
 from __future__ import annotations
 
@@ -49,21 +52,22 @@ STATEMENTS: tuple[str, ...] = (
     'CREATE INDEX IF NOT EXISTS "message_log_campaign_id" ON "message_log" ("campaign_id")',
 )
 
-_CONSENTING = 'SELECT id, updated_at FROM "member" WHERE marketing_consent = 1 ORDER BY created_at, id'
+_CONSENTING = 'SELECT id, created_at FROM "member" WHERE marketing_consent = 1 ORDER BY created_at, id'
 _GRANT = ('INSERT INTO "consent" (id, member_id, channel, granted, source, staff_id, staff_name, created_at)'
           " VALUES (?, ?, ?, 1, 'migration', NULL, '', ?)")
 
 
 def grant_rows(members: list[tuple[bytes, str]]) -> list[tuple[bytes, bytes, str, str]]:
-    """The consent rows the flag meant: sms and e-mail for each consenting member (ids UUIDv7, born here)."""
-    return [(uuid_utils.uuid7().bytes, member_id, channel, updated_at)
-            for member_id, updated_at in members for channel in ("sms", "email")]
+    """The consent rows the flag meant: sms and e-mail for each consenting member, dated when it
+    was registered; the ids are UUIDv7 born here with a zero time part, below every real row's id."""
+    return [(uuid_utils.uuid7(nanoseconds=0).bytes, member_id, channel, created_at)
+            for member_id, created_at in members for channel in ("sms", "email")]
 
 
 def run(database) -> None:  # noqa: ANN001 - a peewee database, as the other steps take it
     for statement in STATEMENTS:
         database.execute_sql(statement)
     members = database.execute_sql(_CONSENTING).fetchall()
-    rows = grant_rows([(bytes(mid), updated_at) for mid, updated_at in members])
+    rows = grant_rows([(bytes(mid), created_at) for mid, created_at in members])
     if rows:
         database.cursor().executemany(_GRANT, rows)

@@ -30,6 +30,7 @@ PULL_KINDS = (
     # the programme's records the chain shares (services.hub.apply.SHARED_RECORDS)
     "referral", "issued_coupon", "coupon_redemption", "event_bonus",
     "consent", "reach_preference",  # a member's consent and its history (services.reach.consent)
+    "occasion", "contact",  # a member's occasions and the contact log (services.reach), merged by field clocks
 )
 # Deeper than any document a till writes: a row nested further is held back (a till's
 # JSON reader, like the hub's answer encoder, gives up somewhere near a thousand).

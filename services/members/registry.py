@@ -88,6 +88,8 @@ def find_by_card(number: str) -> Member:
         raise NotFound("card_unknown", card=number)
     member, card = found
     if card["card_status"] == "blocked":
+        if member.erased_at is not None:  # blocked by the erasure, not reported lost
+            raise InputError("card_of_erased", card=number)
         raise InputError("card_blocked", card=number)
     if member.id is None:
         raise NotFound("card_unassigned", card=number)

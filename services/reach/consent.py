@@ -8,12 +8,13 @@ shares them with every till (services.hub.apply), so a withdrawal made in one sh
 every shop: pulled rows are added to the history, and the latest row still decides.
 
 The old flag `Member.marketing_consent` ("agrees to receive offers") means consent on SMS
-and e-mail: step 16 turned every set flag into those two rows, and a member with no row at all
-(registered or imported with the flag alone) has the flag's answer on SMS and e-mail.  The
+and e-mail: step 16 turned every set flag into those two rows, and a member with no row at
+all (registered or imported with the flag alone) has the flag's answer on SMS and e-mail.  The
 first channel recorded for such a member first writes the flag's grants down (source "flag"),
-so from then on the rows alone decide; and whenever a channel is recorded the flag is set
-again to "SMS or e-mail granted", so the two never disagree.  Calls and messengers need a
-row of their own.
+so from then on the rows alone decide; rows made up from the flag are dated at registration
+with a zero-time id, so any real row, wherever it was made, outranks them; and whenever a
+channel is recorded the flag is set again to "SMS or e-mail granted", so the two never
+disagree.  Calls and messengers need a row of their own.
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterable
+
+import uuid_utils
 
 from models import db
 from models.db import insert_rows
@@ -153,13 +156,15 @@ def _keep_flag(member_id: uuid.UUID, now: dt.datetime) -> None:
 
 def _settle_flag(member_id: uuid.UUID, reach: Reach) -> None:
     """Before a member's first recorded channel, what the old flag granted is written down (source
-    "flag", dated when the member was last changed): from then on the rows alone decide."""
+    "flag"): from then on the rows alone decide.  Like step 16's rows, they are dated when the member
+    was registered, with an id whose time part is zero, so they lose to every real decision - also
+    to one made at another till before this one pulled it (a later sale moves `updated_at`)."""
     for channel in FLAG_CHANNELS:
         held = reach.channels[channel]
         if held.granted and held.at is None:
-            updated = Member.get_by_id(member_id).updated_at
-            row = dict(id=new_id(), member=member_id, channel=channel, granted=True, source="flag",
-                       created_at=updated, staff=None, staff_name="")
+            registered = Member.get_by_id(member_id).created_at
+            row = dict(id=uuid.UUID(bytes=uuid_utils.uuid7(nanoseconds=0).bytes), member=member_id, channel=channel,
+                       granted=True, source="flag", created_at=registered, staff=None, staff_name="")
             insert_rows(Consent, [row])
             outbox.record("consent", as_columns(Consent, row))
 

@@ -108,6 +108,8 @@ def suggest(member: Member, cart_product_ids: Iterable[uuid.UUID | str], *, now:
     the programme in force (a coupon whose promotion it no longer has is left out, and
     its promotion is named); `held_coupons`: codes already on the sale; `zone`: the
     shop's (the till knows it; read from the settings when not given)."""
+    if _erased(member):
+        return []  # the shop promised to forget them: nothing is suggested from their history
     zone = zone or basis.shop_zone()
     today = basis.today(now, zone)
     in_cart = {p if isinstance(p, uuid.UUID) else uuid.UUID(str(p)) for p in cart_product_ids}
@@ -147,6 +149,8 @@ def suggest(member: Member, cart_product_ids: Iterable[uuid.UUID | str], *, now:
 def coupons(member: Member, *, now: dt.datetime, rules: Any = None, held: Iterable[str] = (),
             zone: Any = None) -> list[Suggestion]:
     """The member's open personal coupons, the soonest to expire first (scored higher)."""
+    if _erased(member):
+        return []
     zone = zone or basis.shop_zone()
     held = set(held)
     found = []
@@ -162,6 +166,12 @@ def coupons(member: Member, *, now: dt.datetime, rules: Any = None, held: Iterab
         days_left = (until - basis.today(now, zone)).days
         found.append(Suggestion("coupon", text, round(0.9 + 0.09 / (1 + max(0, days_left)), 4), coupon=code))
     return found
+
+
+def _erased(member: Member) -> bool:
+    """Erased (services.reach.privacy) by now: the member on the sale may be read before."""
+    row = db.obj.execute_sql('SELECT erased_at FROM "member" WHERE id = ?', (member.id.bytes,)).fetchone()
+    return row is None or row[0] is not None
 
 
 def pick(found: list[Suggestion], limit: int) -> list[Suggestion]:

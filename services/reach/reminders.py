@@ -21,6 +21,8 @@ Four sources, each read in one SQL pass (no Python loop over the members, no que
   read of the visits; with no fit kept the source is skipped and a note says so; a member
   listed as overdue is not listed again here.
 
+A member whose personal data was erased (services.reach.privacy) is in no source.
+
 Each reminder has a suggested offer (a sentence: what was bought for the occasion last
 time, else the goods the member buys most) and the member's last contact.  A reminder
 for which a contact was logged (services.reach.contacts: its source, id and date) leaves
@@ -163,7 +165,7 @@ def _occasions(start: dt.date, end: dt.date) -> list[Reminder]:
     rows = db.execute_sql(
         f'SELECT o.id, o.member_id, m.name, {_card("o.member_id")}, m.phone, o.month, o.day, o.for_whom, o.kind'
         ' FROM "occasion" o JOIN "member" m ON m.id = o.member_id'
-        f" WHERE o.removed_at IS NULL AND (o.month, o.day) IN (VALUES {values})").fetchall()
+        f" WHERE o.removed_at IS NULL AND m.erased_at IS NULL AND (o.month, o.day) IN (VALUES {values})").fetchall()
     out = []
     for oid, mid, name, card, phone, month, day, for_whom, kind in rows:
         out.append(Reminder("occasion", str(uuid.UUID(bytes=bytes(mid))), name, card, phone, days[(month, day)],
@@ -176,7 +178,7 @@ def _birthdays(start: dt.date, end: dt.date) -> list[Reminder]:
     marks = ",".join(f"'{m:02d}-{d:02d}'" for m, d in days)
     rows = db.execute_sql(
         f'SELECT m.id, m.name, {_card("m.id")}, m.phone, substr(m.birthday, 6, 5) FROM "member" m'
-        f" WHERE m.birthday IS NOT NULL AND substr(m.birthday, 6, 5) IN ({marks})").fetchall()
+        f" WHERE m.birthday IS NOT NULL AND m.erased_at IS NULL AND substr(m.birthday, 6, 5) IN ({marks})").fetchall()
     out = []
     for mid, name, card, phone, md in rows:
         month, day = int(md[:2]), int(md[3:])
@@ -233,6 +235,16 @@ def visits_up_to(today: dt.date) -> Visits:
     first_row = np.nonzero(first)[0]
     last_row = np.append(first_row[1:] - 1, len(rows) - 1)
     return Visits(ids[last_row], days[first_row], days[last_row], last_row - first_row + 1, usual)
+
+
+def without_erased(found: Visits) -> Visits:
+    """The visits of members whose personal data was not erased (services.reach.privacy): the
+    shop promised to forget them, so no source lists them."""
+    erased = {bytes(mid) for (mid,) in db.execute_sql('SELECT id FROM "member" WHERE erased_at IS NOT NULL')}
+    if not erased or not len(found.ids):
+        return found
+    keep = np.fromiter((bytes(key) not in erased for key in found.ids), dtype=bool, count=len(found.ids))
+    return Visits(found.ids[keep], found.first[keep], found.last[keep], found.visits[keep], found.usual[keep])
 
 
 def _overdue(today: dt.date, found: Visits) -> list[Reminder]:
@@ -346,7 +358,7 @@ def due(days: int = DEFAULT_DAYS, *, now: dt.datetime | None = None, sources: It
         found += _occasions(start, end)
     if "birthday" in chosen:
         found += _birthdays(start, end)
-    visits = visits_up_to(start) if chosen & {"overdue", "lapsing"} else None
+    visits = without_erased(visits_up_to(start)) if chosen & {"overdue", "lapsing"} else None
     if "overdue" in chosen:
         found += _overdue(start, visits)
     if "lapsing" in chosen:

@@ -79,11 +79,11 @@ def list_members(name: str, *, now: dt.datetime, at: dt.date | None = None) -> l
     check_list(name)
     if name == "all":
         return [uuid.UUID(bytes=bytes(r[0])) for r in db.execute_sql(
-            "SELECT id FROM \"member\" WHERE name <> '' ORDER BY created_at, id")]
+            "SELECT id FROM \"member\" WHERE name <> '' AND erased_at IS NULL ORDER BY created_at, id")]
     if name == "birthdays_this_month":
         month = f"{(at or basis.today(now)).month:02d}"
         return [uuid.UUID(bytes=bytes(r[0])) for r in db.execute_sql(
-            "SELECT id FROM \"member\" WHERE birthday IS NOT NULL AND substr(birthday, 6, 2) = ?"
+            "SELECT id FROM \"member\" WHERE birthday IS NOT NULL AND erased_at IS NULL AND substr(birthday, 6, 2) = ?"
             " ORDER BY substr(birthday, 9, 2), name_key, id", [month])]
     if name == "slipping":
         from services.insights import lifetime
@@ -117,7 +117,7 @@ def _details(ids: list[bytes]) -> dict[bytes, tuple[str, str | None, str | None,
         for mid, name, phone, email, balance, card in db.execute_sql(
                 'SELECT mb.id, mb.name, mb.phone, mb.email, mb.balance, (SELECT number FROM "card" c'
                 " WHERE c.member_id = mb.id AND c.status = 'active' ORDER BY c.created_at DESC LIMIT 1)"
-                f' FROM "member" mb WHERE mb.id IN ({marks})', part):
+                f' FROM "member" mb WHERE mb.id IN ({marks}) AND mb.erased_at IS NULL', part):  # erased: never
             out[bytes(mid)] = (name, phone, email, balance, card)
     return out
 
@@ -131,7 +131,9 @@ def address_of(channel: str, phone: str | None, email: str | None) -> str:
 
 def choose(member_ids: Sequence[uuid.UUID], channel: str, *, now: dt.datetime) -> tuple[list[Recipient], dict[str, int]]:
     """Who on the list may be written to on the channel now, and how many were left out and why
-    (first reason that applies: no consent, no address, the frequency reached)."""
+    (first reason that applies: no consent, no address, the frequency reached).  A member whose
+    personal data was erased is never chosen, whatever their consent rows say (a withdrawal of
+    the erasure may not have been pulled yet)."""
     check_channel(channel)
     ids = list(dict.fromkeys(m.bytes for m in member_ids))
     reach = consent.states(ids)

@@ -229,6 +229,7 @@ class SaleResult:
     card: str | None
     balance: int | None
     next_coupon: str | None = None  # printed on the receipt for the member's next visit
+    member_left: bool = False  # the member on the sale was erased (or is gone) meanwhile: made without them
 
 
 def plan_payments(to_pay: int, tenders: list[Tender]) -> list[tuple[str, int, int, int]]:
@@ -275,6 +276,9 @@ def complete_sale(
         rules = rules or active_rules(now)
         # The balance as it is now, not as it was when the card was scanned.
         member, card_number, spend = _fresh_member(cart.member.id, rules, now) if cart.member else (None, None, 0)
+        member_left = cart.member is not None and member is None
+        if member_left:
+            _without_member(cart, rules, now)
         if member is not None:
             loyalty.settle_points(member, rules, now)  # pending points due, expired ones gone
         cart.member = member
@@ -342,8 +346,24 @@ def complete_sale(
     return SaleResult(
         sale_id=str(sale["id"]), receipt_no=sale["receipt_no"], priced=priced, paid=priced.to_pay,
         change=sum(c for _, _, _, c in payments), card=card_number,
-        balance=member.balance if member else None, next_coupon=next_coupon,
+        balance=member.balance if member else None, next_coupon=next_coupon, member_left=member_left,
     )
+
+
+def _without_member(cart: Cart, rules: Rules, now: dt.datetime) -> None:
+    """The member on the sale was erased (privacy) or is no longer on this till since the card was
+    scanned: the sale goes on without them - no points earned or used, no gift.  When that leaves
+    what the customer pays as it was, the sale is written; otherwise it is refused with a sentence
+    (the payment taken no longer fits), and the session puts the sale back on the counter without them."""
+    try:
+        before = cart.price(rules, now).to_pay  # as the cashier took it, with the member scanned then
+    except InputError:
+        before = None
+    cart.member, cart.redeem = None, 0
+    gifts = cart.drop_gifts()
+    cart.know_member(rules, now)
+    if gifts or before != cart.price(rules, now).to_pay:
+        raise InputError("member_left_sale")
 
 
 # The hot path of every sale, as statements written once (see models.db.fetch_model).
@@ -371,12 +391,12 @@ def _next_receipt(till: Till | None) -> tuple[uuid.UUID, str, int]:
     return Till.id.python_value(row[0]), row[1], row[2]
 
 
-def _fresh_member(member_id: object, rules: Rules, now: dt.datetime) -> tuple[Member, str | None, int]:
+def _fresh_member(member_id: object, rules: Rules, now: dt.datetime) -> tuple[Member | None, str | None, int]:
     since = window_start(rules, now)
     params = (since, since, Member.id.db_value(member_id))
     found = fetch_model(Member, _MEMBER_NOW, params, extra=("active_card", "spend"))
-    if found is None:
-        raise InputError("member_gone")
+    if found is None or found[0].erased_at is not None:  # gone, or erased: the sale is made without them
+        return None, None, 0
     member, more = found
     return member, more["active_card"], int(more["spend"])  # type: ignore[return-value]
 

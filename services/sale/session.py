@@ -390,15 +390,22 @@ class SaleSession:
 
     def finished(self, result: SaleResult) -> Outcome:
         """The sale is on disk: the next customer starts with an empty counter."""
-        self.last_sale, self.last_member = result, self.cart.member
+        self.last_sale, self.last_member = result, None if result.member_left else self.cart.member
         occasions.link_sale(self.occasions_on_sale, result.sale_id, now=self.clock())
         self.rules = active_rules(self.clock())
         self._new_cart()
-        return self._repriced(member=True)
+        return self._repriced(Notice("member_left_sale", "warn") if result.member_left else None, member=True)
 
     def failed(self) -> Outcome:
-        """Nothing was written: the sale stays, with the member as the database has them now."""
-        return self.member_changed() if self.cart.member is not None else self._repriced()
+        """Nothing was written: the sale stays, with the member as the database has them now -
+        or without them, if they were erased or are gone meanwhile (the sale is never lost)."""
+        if self.cart.member is None:
+            return self._repriced()
+        fresh = Member.get_or_none(Member.id == self.cart.member.id)
+        if fresh is None or fresh.erased_at is not None:
+            self.drop_member()
+            return self._repriced(Notice("member_left_sale", "warn"), member=True)
+        return self.member_changed(fresh)
 
     def record_occasion(self, kind: str, month: int, day: int, *, year: int | None = None,
                         for_whom: str = "", note: str = "") -> Occasion:

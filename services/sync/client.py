@@ -28,8 +28,8 @@ import peewee
 
 from models import db
 from models.schema import (
-    Card, Category, Consent, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Outbox, PriceChange, Product, ProductCode,
-    ReachPreference, Referral, RuleSet,
+    Card, Category, Consent, Contact, CouponRedemption, EventBonus, IssuedCoupon, LedgerEntry, Member, Occasion, Outbox,
+    PriceChange, Product, ProductCode, ReachPreference, Referral, RuleSet,
     Sale, SaleReturn, Setting, Staff, SyncedRow, Till, utcnow, uuid_from_bytes,
 )
 from services.journal import authority, continuity, fieldclock
@@ -598,7 +598,16 @@ def pull_all(client: HubClient, *, page: int = PAGE) -> int:
 _MODELS: dict[str, type[peewee.Model]] = {
     "category": Category, "product": Product, "staff": Staff, "rule_set": RuleSet, "member": Member, "card": Card,
     "product_code": ProductCode, "price_change": PriceChange,
+    # What the shop knows of a member beside the member (services/reach), edited in place with field clocks.
+    "occasion": Occasion, "contact": Contact,
 }
+# Of these, the rows that point at a member (a placeholder until the member's own change) and at
+# staff another shop may have that this till has not pulled yet (kept empty then).
+_OF_A_MEMBER = ("occasion", "contact")
+# Their personal fields (as services.reach.occasions/contacts erase them): kept empty here when the
+# member was erased on this till already - an older copy pulled later brings no text back.
+_ERASED_FIELDS: dict[str, dict[str, Any]] = {"occasion": {"for_whom": "", "note": "", "year": None},
+                                             "contact": {"note": ""}}
 
 
 def apply_pulled(changes: list[dict[str, Any]], cursor: int) -> None:
@@ -651,6 +660,8 @@ def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, st
     merged, merged_clocks, changed = hlc.merge(local_doc, local_clocks, doc, clocks)
     if kind == "member" and doc.get("erased_at"):  # erased at the hub: no later edit made here survives it
         merged.update({k: doc[k] for k in privacy.PERSONAL_FIELDS if k in doc})
+    if kind in _OF_A_MEMBER and _erased_here(merged.get("member_id")):
+        merged.update(_ERASED_FIELDS[kind])
     if kind == "rule_set" and "body" in merged and not rules_service.sound_body(merged["body"]):
         # One the till's own check would refuse (a window of 10^12 days...) would break
         # every sale: it is skipped, and the rule sets already here stay in force.
@@ -668,6 +679,11 @@ def _apply_row(kind: str, row_id: str, doc: dict[str, Any], clocks: dict[str, st
         values.pop("balance", None)
     if kind == "card" and values.get("member"):
         _ensure_member(values["member"])
+    if kind in _OF_A_MEMBER:
+        if values.get("member"):
+            _ensure_member(values["member"])
+        if values.get("staff") and not Staff.select().where(Staff.id == values["staff"]).exists():
+            values["staff"] = None
     if kind == "member" and values.get("erased_at") is not None:  # erased at another till: no copy left here
         privacy.erase_pulled(values["id"], now=values["erased_at"])
     try:
@@ -729,6 +745,13 @@ def _apply_setting(key: str, doc: dict[str, Any], clocks: dict[str, str]) -> Non
         fieldclock.observe(reading)
     fieldclock.remember("setting", key, merged, merged_clocks)
     _set(key, merged.get("value"))
+
+
+def _erased_here(member_id: object) -> bool:
+    if not member_id:
+        return False
+    found = Member.get_or_none(Member.id == uuid.UUID(str(member_id)))
+    return found is not None and found.erased_at is not None
 
 
 def _ensure_member(member_id: object) -> None:

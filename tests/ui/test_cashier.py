@@ -359,6 +359,35 @@ def test_points_spent_elsewhere_meanwhile_stop_the_sale_with_a_message(qtbot, wi
     assert window.member_panel.balance.text() == window.fmt.points(1)
 
 
+def test_a_member_erased_meanwhile_leaves_the_sale_and_the_goods_stay(qtbot, window):
+    """The owner erased the customer (here or at another till) between the scan and the
+    payment that uses their points: nothing is written, the sale stays without them, and the
+    cashier is told to take the payment again."""
+    from models.schema import Staff
+    from services.reach import privacy
+
+    member, card = richest_member()
+    scan(qtbot, window.table, card, scanner=window.scanner)
+    window.add_product(plain_products(1)[0].barcode)
+    window.set_redeem(window.priced.max_redeem)
+    privacy.erase(Member.get_by_id(member.id), actor=Staff.get(Staff.role == "owner"))
+    sales_before = Sale.select().count()
+    window.pay_button.click()
+    window.dialog.all_card()
+    with qtbot.waitSignal(window.sale_failed, timeout=10_000):
+        window.dialog.accept()
+    assert Sale.select().count() == sales_before
+    anonymous_before = Sale.select().where(Sale.member.is_null()).count()
+    assert window.message.kind() == "error" and "erased" in window.message.text()
+    assert window.cart.member is None and window.cart.redeem == 0 and window.cart.lines
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000):  # paid again: made without them
+        window.pay_button.click()
+        window.dialog.all_card()
+        window.dialog.accept()
+    assert Sale.select().count() == sales_before + 1
+    assert Sale.select().where(Sale.member.is_null()).count() == anonymous_before + 1
+
+
 def gold_member() -> tuple[Member, str]:
     """A member of the Gold tier (3 % off in the standard programme)."""
     member, card = richest_member()

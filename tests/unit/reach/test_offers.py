@@ -136,3 +136,17 @@ def test_due_exactly_when_the_usual_interval_has_passed(shop, goods, gaps, since
     if want:
         assert due[0].text.endswith(f"last {since} days ago")  # since > every >= 1: plural
         assert 0.5 <= due[0].score <= 0.95
+
+
+def test_an_erased_member_is_offered_nothing(shop, goods):
+    """Erased at another till while on this sale (the till holds the member as read before):
+    neither their habits nor their personal coupons are offered."""
+    from models.schema import Member
+
+    coffee, *_ = goods
+    erika = member(shop)
+    for back in (48, 34, 20):
+        sell([coffee], days_ago(back), shop["cashier"], erika)
+    assert offers.suggest(erika, [], now=NOW) != []  # due before
+    Member.update(erased_at=NOW).where(Member.id == erika.id).execute()
+    assert offers.suggest(erika, [], now=NOW) == [] and offers.coupons(erika, now=NOW) == []

@@ -154,7 +154,7 @@ def test_erased_member_is_not_found_by_old_phone_or_name_and_not_in_campaigns(st
     assert not Member.select().where((Member.id == member.id) & (Member.marketing_consent == True)).exists()  # noqa: E712
     with pytest.raises(InputError) as found:
         registry.find_by_card(story["first_card"].number)
-    assert found.value.code == "card_blocked"
+    assert found.value.code == "card_of_erased"  # blocked by the erasure, not "reported lost"
 
 
 def test_erase_is_synced_as_a_member_edit_with_fresh_clocks(story, shop):

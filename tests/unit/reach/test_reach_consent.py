@@ -104,6 +104,32 @@ def test_a_withdrawal_pulled_from_another_shop_holds_here(shop):
     assert Consent.select().where(Consent.member == member.id).count() == 2
 
 
+def test_the_flags_grants_written_down_lose_to_a_withdrawal_made_elsewhere_earlier(shop):
+    """Shop B writes the flag's grants down (its first recorded channel) after a sale there moved
+    `updated_at`; shop A's withdrawal, made before that sale, arrives later: it still holds, and
+    a row at the very moment of registration outranks the flag's too."""
+    from services.core.serialize import as_columns
+    from services.members import registry
+    from services.sync.client import apply_pulled
+
+    member, _ = registry.register("Raisa", "+79990000009", None, True, actor=shop["cashier"], now=NOW)
+    Member.update(updated_at=NOW + dt.timedelta(days=1, hours=2)).where(Member.id == member.id).execute()  # a sale
+    consent.record(member, {"call": True}, source="till", actor=shop["cashier"], now=NOW + dt.timedelta(days=2))
+    flags = Consent.select().where(Consent.source == "flag")
+    assert sorted((c.channel, c.created_at) for c in flags) == [("email", NOW), ("sms", NOW)]
+
+    def pulled(channel: str, at: dt.datetime) -> None:
+        theirs = dict(id=uuid.uuid4(), member=member.id, channel=channel, granted=False, source="till",
+                      staff=uuid.uuid4(), staff_name="Cashier in shop A", created_at=at)
+        doc = json.loads(json.dumps(as_columns(Consent, theirs)))
+        apply_pulled([{"kind": "consent", "id": doc["id"], "doc": doc, "clocks": {}}], 1)
+
+    pulled("sms", NOW + dt.timedelta(days=1, hours=1))
+    pulled("email", NOW)  # at the same instant as the flag's row: the real one wins
+    reach = consent.state(member)
+    assert not reach.allows("sms") and not reach.allows("email") and reach.allows("call")
+
+
 def test_the_migration_turns_the_flag_into_sms_and_email_consent(tmp_path):
     from models.migrations import MIGRATIONS, migrate
 
@@ -120,11 +146,13 @@ def test_the_migration_turns_the_flag_into_sms_and_email_consent(tmp_path):
     migrate(database, path)
     rows = database.execute_sql("SELECT member_id, channel, granted, source, created_at FROM consent ORDER BY member_id,"
                                 " channel").fetchall()
+    ids = database.execute_sql("SELECT id FROM consent").fetchall()
     database.close()
     assert [(bytes(m), c, g, s) for m, c, g, s, _ in rows] == [
         (uuid.UUID(int=1).bytes, "email", 1, "migration"), (uuid.UUID(int=1).bytes, "sms", 1, "migration"),
         (uuid.UUID(int=3).bytes, "email", 1, "migration"), (uuid.UUID(int=3).bytes, "sms", 1, "migration")]
-    assert rows[0][4] == "2029-02-01 10:00:00"  # dated when the member was last changed
+    assert rows[0][4] == "2029-01-01 10:00:00"  # dated when the member registered: any real row outranks it
+    assert all(bytes(i)[:6] == bytes(6) for (i,) in ids)  # zero-time ids: they lose ties too
 
 
 def test_personal_data_and_erase(shop):

@@ -221,3 +221,20 @@ def test_lapsing_is_p_alive_by_the_kept_fit_as_the_members_page_has_it(shop, flo
     assert lifetime.outlook(steady, now=at(today))["p_alive"] > reminders.P_ALIVE_LOW  # still coming
     assert lifetime.outlook(long_gone, now=at(today))["p_alive"] < reminders.P_ALIVE_LOW  # but over a year ago
     assert "welcome-back" in found[0].suggested_offer and "Tulips" in found[0].suggested_offer
+    from models.schema import Member  # erased (pulled from another till, say): gone from the lapsing too
+
+    Member.update(erased_at=at(today)).where(Member.id == gone.id).execute()
+    assert reminders.due(14, now=at(today), sources=["lapsing"]) == []
+
+
+def test_an_erased_members_occasion_and_birthday_are_not_due(shop):
+    """The erasure pulled from another till before its occasions' erasure: already never listed."""
+    from models.schema import Member
+
+    kept = member("Kept", shop["cashier"], birthday=dt.date(1980, 12, 20))
+    erased = member("Erased", shop["cashier"], birthday=dt.date(1980, 12, 21))
+    for who in (kept, erased):
+        occasions.add(who, "anniversary", 12, 22)
+    Member.update(erased_at=at(dt.date(2026, 12, 1))).where(Member.id == erased.id).execute()
+    due = reminders.due(14, now=at(dt.date(2026, 12, 15)), sources=["occasion", "birthday"])
+    assert _kinds(due) == [("birthday", "Kept", "2026-12-20"), ("occasion", "Kept", "2026-12-22")]

@@ -219,3 +219,13 @@ def test_the_slipping_list_reads_the_lifetime_model_and_rfm_lists_their_segment(
     for name in ("champions", "lost"):
         assert segment_export.list_members(name, now=now) == [
             uuid.UUID(r["id"]) for r in segments.segment_members(name, now=now)]
+
+
+def test_an_erased_member_is_never_exported_whatever_their_consent_rows_say(shop, tmp_path):
+    """The erasure pulled from another till before its consent withdrawals: still never exported."""
+    kept = _member(shop, "Anna Kept", "+79990000021", channels=["sms"])
+    gone = _member(shop, "Boris Erased", "+79990000022", channels=["sms"])
+    Member.update(erased_at=NOW).where(Member.id == gone.id).execute()
+    assert segment_export.list_members("all", now=NOW) == [kept.id]
+    chosen, counts = segment_export.choose([kept.id, gone.id], "sms", now=NOW)
+    assert [r.id for r in chosen] == [kept.id] and sum(counts.values()) == 0

@@ -163,3 +163,50 @@ def test_a_card_scanned_before_a_recall_stays_on_the_recalled_sale(shop, goods, 
     session.recall(session.parked()[0].id)
     assert session.member is not None and session.member.id == member.id
     assert [l.barcode for l in session.cart.lines] == [goods[0]]
+
+
+def test_a_member_erased_during_the_sale_leaves_it_and_the_sale_is_never_lost(shop, goods, session):
+    """The owner erases the customer on the counter: paying with their points is refused with a
+    sentence, the sale stays without them; paid again, it is written without them."""
+    from models.schema import Member
+    from services.reach import privacy
+
+    member, card = add_member("Erika", shop["cashier"], "+79990000011", points=5000, manager=shop["manager"])
+    session.scan(card.number)
+    session.add_product(goods[0])
+    session.set_redeem(10)
+    session.price_for_payment()
+    order = session.order([Tender("card", session.to_pay)])
+    privacy.erase(member, actor=shop["owner"], now=session.clock())
+    with pytest.raises(InputError) as refused:
+        complete(order)
+    assert refused.value.code == "member_left_sale"
+    back = session.failed()
+    assert session.member is None and session.cart.redeem == 0 and back.notice.code == "member_left_sale"
+    assert len(session.cart.lines) == 1  # the goods are still on the counter
+    result = complete(session.order([Tender("card", session.to_pay)]))
+    assert result.balance is None and not result.member_left
+    assert Sale.get_by_id(result.sale_id).member_id is None
+    assert Member.get_by_id(member.id).balance == 0
+
+
+def test_a_sale_whose_member_was_erased_completes_without_them_when_the_total_holds(shop, goods, session):
+    from models.schema import Member
+    from services.reach import privacy
+
+    member, card = add_member("Emil", shop["cashier"], "+79990000012")
+    session.scan(card.number)
+    session.add_product(goods[1])
+    session.price_for_payment()
+    order = session.order([Tender("cash", session.to_pay)])
+    privacy.erase(member, actor=shop["owner"], now=session.clock())
+    result = complete(order)
+    assert result.member_left and result.balance is None and result.card is None
+    assert result.priced.points_earned == 0
+    assert Sale.get_by_id(result.sale_id).member_id is None
+    done = session.finished(result)
+    assert done.notice.code == "member_left_sale" and session.last_member is None
+    assert Member.get_by_id(member.id).balance == 0
+    with pytest.raises(InputError) as scanned:  # their card, scanned again, says why it is refused
+        session.scan(card.number)
+    assert scanned.value.code == "card_of_erased"
