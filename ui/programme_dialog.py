@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QDateTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QHBoxLayout, QHeaderView, QLabel,
+    QCheckBox, QComboBox, QDateTimeEdit, QDialog, QHBoxLayout, QHeaderView, QLabel,
     QMessageBox, QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -28,7 +28,7 @@ from ui.errors import problem_text, user_message
 from ui.formatting import Formatter, tier_name
 from ui.programme_forms import Field, Form, FormDialog, weekday_names
 from ui.rewards_ui import RewardsTab
-from ui.widgets import fit_to_screen, guard_wheel, question
+from ui.widgets import fit_to_screen, guard_wheel, list_table, question
 
 
 class ProgrammeDialog(QDialog):
@@ -163,14 +163,7 @@ class ProgrammeDialog(QDialog):
     def _list_tab(self, title: str, columns: list[str], add: Callable, edit: Callable, remove: Callable) -> QTableWidget:
         page = QWidget(self)
         box = QVBoxLayout(page)
-        table = QTableWidget(0, len(columns), page)
-        table.setHorizontalHeaderLabels(columns)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
+        table = list_table(page, columns)
         table.doubleClicked.connect(lambda _: edit())
         box.addWidget(table, 1)
         row = QHBoxLayout()

@@ -9,8 +9,7 @@ from typing import Any, Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from models.schema import Staff
@@ -23,18 +22,7 @@ from services.sale.session import Outcome, SaleSession
 from ui.errors import user_message
 from ui.formatting import Formatter, tier_name
 from ui.programme_forms import Field, Form, FormDialog
-
-
-def _table(parent: QWidget, columns: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(columns), parent)
-    table.setHorizontalHeaderLabels(columns)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+from ui.widgets import list_table
 
 
 def _limits(view: RewardView, fmt: Formatter) -> str:
@@ -92,7 +80,7 @@ class GiftDialog(QDialog):
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         self.offers: list[Offer] = session.reward_offers()
-        self.table = _table(self, [_("Gift"), _("Points"), _("Limits"), _("Why not")])
+        self.table = list_table(self, [_("Gift"), _("Points"), _("Limits"), _("Why not")])
         self.table.setObjectName("GiftList")
         self.table.doubleClicked.connect(lambda _: self.accept())
         layout.addWidget(self.table, 1)
@@ -206,7 +194,7 @@ class RewardsTab(QWidget):
                          "Saved at once: gifts do not wait for Publish."), self)
         intro.setWordWrap(True)
         box.addWidget(intro)
-        self.table = _table(self, [_("Gift"), _("Points"), _("Given"), _("Limits"), _("Status")])
+        self.table = list_table(self, [_("Gift"), _("Points"), _("Given"), _("Limits"), _("Status")])
         self.table.setObjectName("RewardTable")
         self.table.doubleClicked.connect(lambda _: self.edit())
         box.addWidget(self.table, 1)

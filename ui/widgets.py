@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QAbstractItemView, QAbstractSpinBox, QHeaderView, QTableWidget, QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from services.core.messages import _
@@ -140,3 +140,16 @@ def fit_to_screen(window: QWidget, margin: int = 40) -> None:
     height = min(window.height(), room.height() - margin)
     window.setMaximumSize(room.width(), room.height())
     window.resize(width, height)
+
+
+def list_table(parent: QWidget, columns: list[str]) -> QTableWidget:
+    """A read-only table of rows, one chosen at a time, its columns sized to their contents."""
+    table = QTableWidget(0, len(columns), parent)
+    table.setHorizontalHeaderLabels(columns)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table

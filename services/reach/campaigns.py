@@ -38,7 +38,7 @@ from services.core.storage import write_transaction
 from services.journal import outbox
 from services.programme.loyalty import COUPON_ALPHABET
 from services.programme.rules import active_rules
-from services.reach import segment_export
+from services.reach import consent, segment_export
 from services.reach.segment_export import Recipient
 from services.shop import staff as auth
 from services.shop.settings import get_setting, set_setting
@@ -141,7 +141,7 @@ def create(name: str, kind: str, segment: str, channel: str, template: str, *, p
     if kind not in KINDS:
         raise InputError("reach_campaign_kind", kind=kind, kinds=", ".join(KINDS))
     segment_export.check_list(segment)
-    segment_export.check_channel(channel)
+    consent.check_channel(channel)
     promotion = (promotion or "").strip() or None
     if promotion is not None:
         if active_rules(now).promotion(promotion) is None:
@@ -234,7 +234,7 @@ def message_costs() -> dict[str, int]:
 def set_message_cost(actor: Staff | None, channel: str, amount: int) -> dict[str, int]:
     """What one message on a channel costs the shop (minor units); the owner sets it."""
     auth.require(actor, "shop_settings")
-    segment_export.check_channel(channel)
+    consent.check_channel(channel)
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= COST_MAX:
         raise InputError("reach_message_cost", value=amount, most=COST_MAX)
     costs = {**message_costs(), channel: amount}

@@ -66,7 +66,7 @@ class Reach:
                 "preferred": self.preferred, "max_per_30d": self.max_per_30d}
 
 
-def _check_channel(channel: str) -> str:
+def check_channel(channel: str) -> str:
     if channel not in CHANNELS:
         raise InputError("reach_channel", channel=channel, channels=", ".join(CHANNELS))
     return channel
@@ -175,7 +175,7 @@ def record(member: Member | uuid.UUID, changes: dict[str, bool], *, source: str,
     already so).  Returns how many rows were written."""
     auth.require(actor, "register_member")
     for channel in changes:
-        _check_channel(channel)
+        check_channel(channel)
     _check_source(source)
     now = now or utcnow()
     member_id = member.id if isinstance(member, Member) else member
@@ -205,7 +205,7 @@ def set_preference(member: Member | uuid.UUID, *, preferred: str | None, max_per
     a row only when either changes.  True when one was written."""
     auth.require(actor, "register_member")
     if preferred is not None:
-        _check_channel(preferred)
+        check_channel(preferred)
     if max_per_30d is not None and not (isinstance(max_per_30d, int) and 0 <= max_per_30d <= MAX_PER_30D):
         raise InputError("reach_frequency_bad", value=max_per_30d, most=MAX_PER_30D)
     _check_source(source)

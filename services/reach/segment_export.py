@@ -21,7 +21,7 @@ from typing import Any, Callable, Sequence
 
 from models import db
 from models.db import insert_rows
-from models.schema import CHANNELS, MessageLog, Staff, new_id, utcnow
+from models.schema import MessageLog, Staff, new_id, utcnow
 from services.core.errors import InputError
 from services.core.messages import _
 from services.core.storage import write_transaction
@@ -66,12 +66,6 @@ def check_list(name: str) -> str:
     if name not in LISTS:
         raise InputError("reach_list_unknown", name=name, lists=", ".join(LISTS))
     return name
-
-
-def check_channel(channel: str) -> str:
-    if channel not in CHANNELS:
-        raise InputError("reach_channel", channel=channel, channels=", ".join(CHANNELS))
-    return channel
 
 
 def list_members(name: str, *, now: dt.datetime, at: dt.date | None = None) -> list[uuid.UUID]:
@@ -134,7 +128,7 @@ def choose(member_ids: Sequence[uuid.UUID], channel: str, *, now: dt.datetime) -
     (first reason that applies: no consent, no address, the frequency reached).  A member whose
     personal data was erased is never chosen, whatever their consent rows say (a withdrawal of
     the erasure may not have been pulled yet)."""
-    check_channel(channel)
+    consent.check_channel(channel)
     ids = list(dict.fromkeys(m.bytes for m in member_ids))
     reach = consent.states(ids)
     details = _details(ids)
@@ -214,7 +208,7 @@ def export(list_name: str, channel: str, out: Path | str, *, actor: Staff | None
     "skipped_frequency", "skipped_no_address", "listed", "file"}."""
     auth.require(actor, "run_campaigns")
     now = now or utcnow()
-    check_channel(channel)
+    consent.check_channel(channel)
     ids = list_members(list_name, now=now, at=at)
     chosen, counts = choose(ids, channel, now=now)
     path = send(chosen, channel, out, actor=actor, now=now)
