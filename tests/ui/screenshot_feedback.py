@@ -17,10 +17,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 
+from tests.ui.shotkit import Shots  # noqa: E402
+
+
 def render(folder: Path, language: str = "en") -> list[Path]:
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
     import models
     from models.schema import Card, Member, Product, Sale, utcnow
@@ -30,27 +32,13 @@ def render(folder: Path, language: str = "en") -> list[Path]:
     from services.shop import staff as auth
     from services.shop.settings import shop_info
     from tests.ui.helpers import fake_scanner, scan
-    from ui import operations
     from ui.app import install_translator
     from ui.cashier import CashierWindow
     from ui.feedback_page import FeedbackDialog
     from ui.formatting import Formatter
-    from ui.style import apply_style
 
-    app = QApplication.instance() or QApplication([])
-    apply_style(app)
-    folder.mkdir(parents=True, exist_ok=True)
-    out: list[Path] = []
-
-    def settle() -> None:
-        for _ in range(20):
-            operations.wait_for_all(30_000)
-            app.processEvents()
-
-    def shot(widget, name: str) -> None:
-        settle()
-        out.append(folder / f"{name}_{language}.png")
-        widget.grab().save(str(out[-1]))
+    shots = Shots(folder, language, rounds=20)
+    app, out, settle, shot = shots.app, shots.out, shots.settle, shots.shot
 
     class Bot:  # what tests.ui.helpers.scan needs of pytest-qt's qtbot
         keyClick = staticmethod(QTest.keyClick)

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 
+from tests.ui.shotkit import Shots  # noqa: E402
+
+
 def render(folder: Path, language: str = "en") -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
@@ -21,25 +24,11 @@ def render(folder: Path, language: str = "en") -> list[Path]:
     from models.schema import Card, Member, utcnow
     from services.demo.builder import build_demo
     from services.shop import staff as auth
-    from ui import operations
     from ui.app import install_translator
     from ui.member_dialogs import MemberFormDialog
-    from ui.style import apply_style
 
-    app = QApplication.instance() or QApplication([])
-    apply_style(app)
-    folder.mkdir(parents=True, exist_ok=True)
-    out: list[Path] = []
-
-    def settle() -> None:
-        for _ in range(20):
-            operations.wait_for_all(30_000)
-            app.processEvents()
-
-    def shot(widget, name: str) -> None:
-        settle()
-        out.append(folder / f"{name}_{language}.png")
-        widget.grab().save(str(out[-1]))
+    shots = Shots(folder, language, rounds=20)
+    app, out, settle, shot = shots.app, shots.out, shots.settle, shots.shot
 
     with tempfile.TemporaryDirectory() as tmp:
         models.open_database(Path(tmp) / "shot.db")

@@ -71,6 +71,9 @@ def _bouquets(now: dt.datetime, today: dt.date) -> None:
                  note="перезвонить вечером")
 
 
+from tests.ui.shotkit import Shots  # noqa: E402
+
+
 def render(folder: Path, language: str = "ru") -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
@@ -84,27 +87,13 @@ def render(folder: Path, language: str = "ru") -> list[Path]:
     from services.shop.settings import shop_info
     from tests.ui.helpers import fake_scanner
     from tests.ui.screenshot_reports import older_history
-    from ui import operations
     from ui.app import install_translator
     from ui.cashier import CashierWindow
     from ui.formatting import Formatter
     from ui.reminders_page import RemindersDialog
-    from ui.style import apply_style
 
-    app = QApplication.instance() or QApplication([])
-    apply_style(app)
-    folder.mkdir(parents=True, exist_ok=True)
-    out: list[Path] = []
-
-    def settle() -> None:
-        for _ in range(40):
-            operations.wait_for_all(30_000)
-            app.processEvents()
-
-    def shot(widget, name: str) -> None:
-        settle()
-        out.append(folder / f"{name}_{language}.png")
-        widget.grab().save(str(out[-1]))
+    shots = Shots(folder, language, rounds=40)
+    app, out, settle, shot = shots.app, shots.out, shots.settle, shots.shot
 
     with tempfile.TemporaryDirectory() as tmp:
         models.open_database(Path(tmp) / "shot.db")

@@ -76,6 +76,9 @@ def older_history(now: dt.datetime, seed: int = 7) -> list[tuple[int, dict[str, 
     return rows
 
 
+from tests.ui.shotkit import Shots  # noqa: E402
+
+
 def render(folder: Path, language: str = "ru", fake: bool = False) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
@@ -86,27 +89,13 @@ def render(folder: Path, language: str = "ru", fake: bool = False) -> list[Path]
     from services.imports import history
     from services.shop import staff as auth
     from services.shop.settings import shop_info
-    from ui import operations
     from ui.app import install_translator
     from ui.formatting import Formatter
     from ui.member_dialogs import MemberFormDialog
     from ui.reports_page import ReportsDialog, Sources
-    from ui.style import apply_style
 
-    app = QApplication.instance() or QApplication([])
-    apply_style(app)
-    folder.mkdir(parents=True, exist_ok=True)
-    out: list[Path] = []
-
-    def settle() -> None:
-        for _ in range(40):
-            operations.wait_for_all(30_000)
-            app.processEvents()
-
-    def shot(widget, name: str) -> None:
-        settle()
-        out.append(folder / f"{name}_{language}.png")
-        widget.grab().save(str(out[-1]))
+    shots = Shots(folder, language, rounds=40)
+    app, out, settle, shot = shots.app, shots.out, shots.settle, shots.shot
 
     with tempfile.TemporaryDirectory() as tmp:
         models.open_database(Path(tmp) / "shot.db")
