@@ -55,21 +55,25 @@ class ConsentBox(QGroupBox):
         self.withdraw.setObjectName("Danger")
         self.withdraw.clicked.connect(self.withdraw_all)
         self.preferred.setMaximumWidth(200)
-        self.most.setMaximumWidth(130)
+        self.most.setMinimumWidth(self.most.sizeHint().width() + 24)  # "no limit" whole, in every language
         line.addWidget(QLabel(_("Prefers"), self))
         line.addWidget(self.preferred)
-        most_label = QLabel(_("At most, messages in 30 days"), self)
-        most_label.setMinimumWidth(most_label.sizeHint().width())  # never cut short
-        line.addWidget(most_label)
-        line.addWidget(self.most)
         line.addStretch(1)
         line.addWidget(self.withdraw)
         grid.addLayout(line, len(CHANNELS), 0, 1, 2)
+        # The limit on a line of its own: beside the preference it overlapped them in a narrow dialog.
+        limit = QHBoxLayout()
+        most_label = QLabel(_("At most, messages in 30 days"), self)
+        most_label.setMinimumWidth(most_label.sizeHint().width())  # never cut short
+        limit.addWidget(most_label)
+        limit.addWidget(self.most)
+        limit.addStretch(1)
+        grid.addLayout(limit, len(CHANNELS) + 1, 0, 1, 2)
         grid.setColumnStretch(1, 1)
         self.error = QLabel(self)
         self.error.setObjectName("Error")
         self.error.setWordWrap(True)
-        grid.addWidget(self.error, len(CHANNELS) + 1, 0, 1, 2)
+        grid.addWidget(self.error, len(CHANNELS) + 2, 0, 1, 2)
         self.show_state()
 
     def show_state(self) -> None:
