@@ -17,7 +17,7 @@ import peewee
 from models.migration_steps import (
     m0001_initial, m0002_loyalty_records, m0003_sync, m0004_audit, m0005_authority, m0009_catalogue, m0011_stores,
     m0012_imports, m0013_summary, m0014_occasions, m0015_feedback, m0016_consent, m0017_rewards,
-    m0019_privacy,
+    m0019_privacy, m0020_visit_pack,
 )
 
 
@@ -93,6 +93,10 @@ def _m19_privacy(database: peewee.SqliteDatabase) -> None:
     run_statements(database, m0019_privacy.STATEMENTS)
 
 
+def _m20_visit_pack(database: peewee.SqliteDatabase) -> None:
+    run_statements(database, m0020_visit_pack.STATEMENTS)
+
+
 # History, in order: a step is never edited or removed once released; a change
 # to the schema is a new step at the end (explicit DDL in models/migration_steps,
 # or playhouse.migrate operations), and the model in models/schema.py changes with
@@ -112,6 +116,7 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _m16_consent,
     _m17_rewards,
     _m19_privacy,
+    _m20_visit_pack,
 ]
 LATEST = len(MIGRATIONS)
 

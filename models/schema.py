@@ -14,6 +14,7 @@ from typing import Callable
 
 import peewee
 import uuid_utils.compat
+from playhouse.sqlite_ext import AutoIncrementField
 
 from models.db import db
 
@@ -573,6 +574,36 @@ class SaleChanged(BaseModel):
         without_rowid = True
 
 
+class VisitPack(BaseModel):
+    """Schema 20: `visit` at one moment packed as columns for the owner's figures
+    (services/insights/visitpack.py), a row per range of members: their ids (16 bytes each,
+    ascending), each one's number of visits (uint32), the visits' days (int32, days since
+    1970-01-01) and values (int64).  The rows of one generation (`gen`) are one pack; the live
+    one is marked; `summary` names the build of the summary it was read from."""
+
+    gen = peewee.IntegerField()
+    part = peewee.IntegerField()
+    live = peewee.IntegerField(default=0)
+    summary = peewee.TextField()
+    first_id = peewee.BlobField()
+    member_ids = peewee.BlobField()
+    counts = peewee.BlobField()
+    days = peewee.BlobField()
+    vals = peewee.BlobField()
+
+    class Meta:
+        primary_key = peewee.CompositeKey("gen", "part")
+        without_rowid = True
+
+
+class VisitDirty(BaseModel):
+    """Schema 20: members whose visits changed since the pack was read (services/insights/summary.py
+    marks them); `seq` only grows (AUTOINCREMENT), a mark made again takes a new one."""
+
+    seq = AutoIncrementField()
+    member_id = peewee.BlobField(unique=True)
+
+
 class Occasion(UUIDModel):
     """Schema 14: a date that matters to a member besides their own birthday (services/reach/occasions.py)."""
 
@@ -762,7 +793,8 @@ OCCASION_MODELS: list[type[BaseModel]] = [Occasion, Contact]  # migration m0014_
 FEEDBACK_MODELS: list[type[BaseModel]] = [Feedback, FeedbackNote]  # migration m0015_feedback
 REACH_MODELS: list[type[BaseModel]] = [Consent, ReachPreference, Campaign, CampaignMember, MessageLog]  # m0016_consent
 REWARD_MODELS: list[type[BaseModel]] = [Reward]  # migration m0017_rewards (and the sale's, line's and return's columns)
+PACK_MODELS: list[type[BaseModel]] = [VisitPack, VisitDirty]  # migration m0020_visit_pack
 ALL_MODELS: list[type[BaseModel]] = (
     V1_MODELS + V2_MODELS + SYNC_MODELS + AUDIT_MODELS + AUTHORITY_MODELS + CATALOGUE_MODELS + STORE_MODELS + SUMMARY_MODELS
-    + OCCASION_MODELS + FEEDBACK_MODELS + REACH_MODELS + REWARD_MODELS
+    + OCCASION_MODELS + FEEDBACK_MODELS + REACH_MODELS + REWARD_MODELS + PACK_MODELS
 )

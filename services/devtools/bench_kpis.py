@@ -180,7 +180,7 @@ def _new_sales(n: int, now: dt.datetime, seed: int) -> None:
 
 def measure(path: Path, now: dt.datetime, rounds: int = 3, fresh_sales: int = 1000) -> dict[str, Any]:
     from models import db, open_database
-    from services.insights import basis, figures, segments, summary
+    from services.insights import basis, figures, segments, summary, visitpack
 
     open_database(path)
     zone = basis.shop_zone()
@@ -198,6 +198,9 @@ def measure(path: Path, now: dt.datetime, rounds: int = 3, fresh_sales: int = 10
     t = time.perf_counter()
     first = summary.refresh()
     summary_s = time.perf_counter() - t
+    t = time.perf_counter()  # the visits packed as columns (the first figures would do it)
+    packed = visitpack.refresh()
+    pack_s = time.perf_counter() - t
     bare()  # both warm: the file's pages in the OS's cache
     result = ours()
     bare_s, ours_s, bare_cpu, ours_cpu = [], [], [], []
@@ -217,6 +220,10 @@ def measure(path: Path, now: dt.datetime, rounds: int = 3, fresh_sales: int = 10
     t = time.perf_counter()
     after = summary.refresh()
     refresh_s = time.perf_counter() - t
+    marked = visitpack.state()
+    t = time.perf_counter()
+    fresh = ours()
+    fresh_s = time.perf_counter() - t
     t = time.perf_counter()
     segments.segments(basis.today(now, zone))
     segments_s = time.perf_counter() - t
@@ -228,7 +235,10 @@ def measure(path: Path, now: dt.datetime, rounds: int = 3, fresh_sales: int = 10
             "summary": {"rebuilt": bool(first["rebuilt"]), "sales": first["sales"], "seconds": round(summary_s, 2),
                         "visits": db.obj.execute_sql('SELECT COUNT(*) FROM "visit"').fetchone()[0],
                         "day_rows": db.obj.execute_sql('SELECT COUNT(*) FROM "sale_day"').fetchone()[0]},
-            "refresh": {"new_sales": after["sales"], "returns": after["returns"], "seconds": round(refresh_s, 3)},
+            "pack": {"packed": packed, "seconds": round(pack_s, 2)},
+            "refresh": {"new_sales": after["sales"], "returns": after["returns"], "seconds": round(refresh_s, 3),
+                        "marked": marked["marked"], "packed": marked["packed"], "compute_s": round(fresh_s, 3),
+                        "receipts": fresh["receipts"]},
             "segments_s": round(segments_s, 3), "pareto_s": round(pareto_s, 3),
             "compute_s": [round(s, 3) for s in ours_s], "bare_s": [round(s, 3) for s in bare_s],
             "compute_median_s": round(statistics.median(ours_s), 3), "bare_median_s": round(statistics.median(bare_s), 3),
@@ -277,12 +287,15 @@ def format_kpis_report(r: dict[str, Any]) -> str:
     built = r["summary"]
     lines.append(f"  summary {'built' if built['rebuilt'] else 'brought up to date'}: {built['sales']:,} sales read"
                  f" in {built['seconds']} s ({built['visits']:,} visits, {built['day_rows']:,} days' rows)")
+    pack = r["pack"]
+    lines.append(f"  visits packed as columns: {pack['seconds']} s" if pack["packed"] else "  visits: pack up to date")
     lines.append(f"  figures.compute: {r['compute_median_s']} s (runs {r['compute_s']})")
     lines.append(f"  bare count/sum:  {r['bare_median_s']} s (runs {r['bare_s']})")
     lines.append(f"  CPU seconds: figures.compute {r['compute_cpu_s']}, bare {r['bare_cpu_s']}: {r['cpu_ratio']}x;"
                  f" load {r['timed_load'][0]} -> {r['timed_load'][1]} while timed, {os.cpu_count()} cores")
     lines.append(f"  ratio {r['ratio']}x; goal {r['goal']}: {'met' if r['met'] else 'NOT met'}")
     lines.append(f"  refresh after {r['refresh']['new_sales']:,} new sales ({r['refresh']['returns']} returns):"
-                 f" {r['refresh']['seconds']} s")
+                 f" {r['refresh']['seconds']} s; then figures.compute {r['refresh']['compute_s']} s"
+                 f" ({r['refresh']['marked']:,} members' visits read beside the pack of {r['refresh']['packed']:,})")
     lines.append(f"  segments.segments (first call): {r['segments_s']} s; pareto_curve: {r['pareto_s']} s")
     return "\n".join(lines)

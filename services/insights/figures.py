@@ -10,16 +10,16 @@ Speed: the figures read the summary services.insights.summary keeps of the sales
 up to date first: it costs only what was written since), never the sales themselves.
 1. Every member's visits from the earliest day any figure needs (the start of the period
    before the previous one, for its retention, or 90 days before its end) to the period's
-   end, read from `visit` in member order and grouped by member (no sort): visits and
-   revenue in this period and in the one before, and whether the member bought in the 90
-   days to each end and in the period before each; counted over the members in the same
-   statement (buyers, repeat, retention, active), the buyers' revenues handed back as text
-   for the top 20 % (a partial sort in numpy).  The members are cut into ranges of ids read
-   side by side on reader connections (services.insights.readers: one core each, in the
-   same snapshot), with the members enrolled; the rest (2. and the ledger) meanwhile on the
-   main connection.  With a store, the store's receipts are read from the sales as before
-   (basis.receipts_sql through the (member, created_at) index) into a temporary table: a
-   visit is not kept per store.
+   end, as arrays grouped by member (services.insights.visitpack: the visits packed as
+   columns, and those of the members changed since read from `visit`), counted per member
+   from each edge on in numpy (visits in this period and in the one before, and whether the
+   member bought in the 90 days to each end and in the period before each), then over the
+   members (buyers, repeat, retention, active), the buyers' revenues partly sorted for the
+   top 20 %.  It runs on a reader connection (services.insights.readers: one core each, in
+   the same snapshot) beside the members enrolled, the rest (2. and the ledger) meanwhile on
+   the main connection.  With a store, the store's receipts are read from the sales as
+   before (basis.receipts_sql through the (member, created_at) index) into a temporary
+   table: a visit is not kept per store.
 2. The days' rows of `sale_day` of this period and the one before grouped by cashier,
    trend bucket (none for the period before) and member-or-not: receipts, revenue,
    discounts and points paid of members and others, "by_cashier" and "trend".
@@ -55,7 +55,7 @@ from services.core.messages import _
 from services.core.money import round_div
 from services.core.shares import average, member_figures, points_figures, rate, score_figures
 from services.core.storage import write_transaction
-from services.insights import basis, readers, summary
+from services.insights import basis, readers, summary, visitpack
 from services.insights.basis import Period
 from services.shop import staff as auth
 from services.shop.settings import get_setting, set_setting, shop_info
@@ -159,19 +159,19 @@ def compute(period: Period, *, store: Any = None, now: dt.datetime | None = None
     store_id = _store_id(store)
     before = period.previous()
     summary.refresh()  # the visits and days' rows of what was sold since the last figures
+    if store_id is None:
+        visitpack.refresh()  # packed again only when much has changed since (services.insights.visitpack)
     with readers.snapshot():  # one snapshot for every pass (the readers' too: services.insights.readers)
         if store_id is not None:
             members = _member_pass(period, before, zone, store_id)
             enrolled = _enrolled(period, zone, store_id)
             rest = _rest(period, before, zone, store_id)
             db.obj.execute_sql("DROP TABLE IF EXISTS temp.fig_member")
-        else:  # the members' chunks and the enrolment on the readers, the rest here meanwhile
-            jobs = _member_jobs(period, before, readers.wanted())
-            enrol_jobs = _enrolled_jobs(period, zone)
-            # the members' first (the first range, of the oldest members, is the largest), the two small ones last
-            done, rest = readers.run(jobs + enrol_jobs, readers.FINGERPRINT, lambda: _rest(period, before, zone, None))
-            members = _member_sums_of(done[:len(jobs)])
-            enrolled = _enrolled_sum(done[len(jobs):])
+        else:  # the members' pass and the enrolment on the readers, the rest here meanwhile
+            jobs = [_member_job(period, before), *_enrolled_jobs(period, zone)]
+            done, rest = readers.run(jobs, readers.FINGERPRINT, lambda: _rest(period, before, zone, None))
+            members = done[0]
+            enrolled = _enrolled_sum(done[1:])
         cuts, points, new, trend_new, category_extra, category_extra_before, names = rest
         for key, rows in (("now", [c for c in cuts if c[1] is not None]), ("before", [c for c in cuts if c[1] is None])):
             for who, mine in (("other", [c for c in rows if not c[2]]), ("member", [c for c in rows if c[2]])):
@@ -289,52 +289,58 @@ def _member_sums() -> dict[str, dict[str, Any]]:
     return out
 
 
-# Per member, from the visits of services.insights.summary (a row per member and day, read
-# in member order: no sort), counts from each edge on (visits on or after it, up to the
-# end): fewer and simpler sums per row than one per window (each window is the difference
-# of two of them); then counted over the members, with the values of the period's and of
-# the one before's buyers handed back as text for the top 20 %.  No temporary table.
-_MEMBERS_SQL = (
-    "SELECT COUNT(*) FILTER (WHERE nc >= 1), COUNT(*) FILTER (WHERE nc >= 2), COUNT(*) FILTER (WHERE na > 0),"
-    " COUNT(*) FILTER (WHERE np > nc), COUNT(*) FILTER (WHERE nc >= 1 AND np > nc),"
-    " COUNT(*) FILTER (WHERE np > nc), COUNT(*) FILTER (WHERE np - nc >= 2), COUNT(*) FILTER (WHERE nb > nc),"
-    " COUNT(*) FILTER (WHERE ne > np), COUNT(*) FILTER (WHERE np > nc AND ne > np),"
-    " group_concat(vc) FILTER (WHERE nc >= 1), group_concat(vp - vc) FILTER (WHERE np > nc)"
-    " FROM (SELECT SUM(day >= ?) AS nc, SUM(day >= ?) AS np, SUM(day >= ?) AS ne, SUM(day >= ?) AS na,"
-    " SUM(day >= ?) AS nb, SUM(iif(day >= ?, value, 0)) AS vc, SUM(iif(day >= ?, value, 0)) AS vp"
-    ' FROM "visit" WHERE day >= ? AND day <= ?{range} GROUP BY member_id)')
-_COUNTED = ("buyers", "repeaters", "active", "other_buyers", "kept")
-
-
-def _member_jobs(period: Period, before: Period, readers_wanted: int) -> list[Any]:
-    """Pass 1 for the whole shop, as jobs over ranges of member ids (services.insights.readers
-    runs them side by side); each gives (now's counts, before's counts, now's values, before's)."""
+def _member_job(period: Period, before: Period) -> Any:
+    """Pass 1 for the whole shop, a job for services.insights.readers: every member's visits
+    from the earliest day a figure needs to the period's end, as arrays grouped by member
+    (services.insights.visitpack), counted from each edge on (visits on or after it: each
+    window is the difference of two counts), then over the members."""
     active_now = period.end - dt.timedelta(days=ACTIVE_DAYS - 1)
     active_before = before.end - dt.timedelta(days=ACTIVE_DAYS - 1)
     earlier = before.previous()
-    c, p, e, an, ab = (d.isoformat() for d in (period.start, before.start, earlier.start, active_now, active_before))
-    params = [c, p, e, an, ab, c, p, min(e, ab), period.end.isoformat()]
-
-    def job(where: str, bounds: list[bytes]) -> Any:
-        sql = _MEMBERS_SQL.format(range=where)
-        return lambda execute: tuple(execute(sql, params + bounds).fetchone())
-
-    return [job(where, bounds) for where, bounds in readers.member_ranges(readers_wanted)]
+    first = min(earlier.start, active_before)
+    edges = [visitpack.day_number(d) for d in (period.start, before.start, earlier.start, active_now, active_before)]
+    return lambda execute: _members_of(visitpack.visits(execute, first, period.end), *edges)
 
 
-def _member_sums_of(chunks: list[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:
-    """The period's and the one before's member figures from the chunks' counts and values."""
+def _members_of(visits: visitpack.Visits, c: int, p: int, e: int, an: int, ab: int) -> dict[str, dict[str, Any]]:
+    """The period's and the one before's member figures from the visits of the days from
+    min(e, ab) to the period's end (c, p, e: the first days of the period, of the one before
+    and of the one before that; an, ab: the first days of the 90 days to each period's end)."""
     import numpy as np
 
-    out = {}
-    for key, counted, text in (("now", slice(0, 5), 10), ("before", slice(5, 10), 11)):
-        figures = {name: sum(int(chunk[counted][i]) for chunk in chunks) for i, name in enumerate(_COUNTED)}
-        values = [np.fromstring(chunk[text], dtype=np.int64, sep=",") for chunk in chunks if chunk[text]]
-        figures["top"] = _top_of(np.concatenate(values) if values else np.zeros(0, np.int64), figures["buyers"] // 5)
-        out[key] = figures
-    for figures in out.values():  # retention: over the members who bought in the period before
+    day, value = visits.day, visits.value
+    if not day.size:
+        empty = {name: 0 for name in _COUNTED}
+        return {key: {**empty, "top": _top_of(np.zeros(0, np.int64), 0),
+                      "retention_base": 0, "retained": 0} for key in ("now", "before")}
+    starts = np.flatnonzero(np.concatenate(([True], visits.member[1:] != visits.member[:-1])))
+
+    def count(edge: int) -> Any:  # per member: visits on or after `edge`
+        return np.add.reduceat((day >= edge).astype(np.int64), starts)
+
+    def worth(edge: int) -> Any:  # per member: the value of those visits
+        return np.add.reduceat(np.where(day >= edge, value, 0), starts)
+
+    nc, n_p, ne, na, nb = (count(edge) for edge in (c, p, e, an, ab))
+    vc, vp = worth(c), worth(p)
+    now_buyer, before_buyer, earlier_buyer = nc >= 1, n_p > nc, ne > n_p
+    out = {
+        "now": {"buyers": now_buyer, "repeaters": nc >= 2, "active": na > 0, "other_buyers": before_buyer,
+                "kept": now_buyer & before_buyer},
+        "before": {"buyers": before_buyer, "repeaters": n_p - nc >= 2, "active": nb > nc,
+                   "other_buyers": earlier_buyer, "kept": before_buyer & earlier_buyer},
+    }
+    tops = {"now": vc[now_buyer], "before": (vp - vc)[before_buyer]}
+    result = {}
+    for key, flags in out.items():
+        figures: dict[str, Any] = {name: int(np.count_nonzero(flag)) for name, flag in flags.items()}
+        figures["top"] = _top_of(tops[key], figures["buyers"] // 5)
         figures["retention_base"], figures["retained"] = figures["other_buyers"], figures["kept"]
-    return out
+        result[key] = figures
+    return result
+
+
+_COUNTED = ("buyers", "repeaters", "active", "other_buyers", "kept")
 
 
 def _top_of(values: Any, top: int) -> int | None:

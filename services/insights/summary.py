@@ -29,6 +29,8 @@ sale at the till never waits long:
   no receipt: its visit loses it, and is gone at none);
 - sales changed in place (a corrected imported receipt: services.imports.history marks
   them in `sale_changed`): counted again the same way.
+Every write of `visit` also marks its members in `visit_dirty` for the visits packed as
+columns (services.insights.visitpack); a rebuild empties the pack and the marks.
 "Counted again" reads the keys' sales from the sales themselves, the counted ones only
 (rowid up to the watermark), so it can run twice and change nothing.
 
@@ -43,6 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import uuid
 from typing import Any, Callable
 
 from models import db
@@ -190,7 +193,7 @@ def _rebuild(zone: Any, pace: Pace, progress: Callable[[int], None] | None,
                 db.obj.execute_sql(_DAYS.format(sql=sql, keys="").replace('"sale_day"', "temp.summary_new_day"),
                                    params)
         with write_transaction():
-            for table in ("visit", "sale_day", "sale_changed", "ledger_day", "first_sale"):
+            for table in ("visit", "sale_day", "sale_changed", "ledger_day", "first_sale", "visit_pack", "visit_dirty"):
                 db.obj.execute_sql(f'DELETE FROM "{table}"')
             Setting.delete().where(Setting.key == STATE_KEY).execute()
         for table, new, key in (("visit", "summary_new_visit", "member_id, day"),
@@ -200,7 +203,8 @@ def _rebuild(zone: Any, pace: Pace, progress: Callable[[int], None] | None,
             if not _copy(table, new, key, pace, progress, should_stop):
                 return 0
         with write_transaction():
-            _save({"version": VERSION, "zone": _zone_key(zone), "sale": upto, "return": returned, "ledger": entries})
+            _save({"version": VERSION, "zone": _zone_key(zone), "sale": upto, "return": returned, "ledger": entries,
+                   "built": uuid.uuid4().hex})  # this build's name: services.insights.visitpack packs no other's
         return upto
     finally:
         _drop_new()
@@ -260,6 +264,8 @@ def _add_sales(found: dict[str, Any], zone: Any, size: int) -> int:
     span = _span("rowid > ? AND rowid <= ?", [after, upto], zone)
     if span is not None:
         _add(span, zone, (after, upto))
+        db.obj.execute_sql(_MARK.format(members='SELECT member_id FROM "sale" WHERE rowid > ? AND rowid <= ?'
+                                        " AND member_id IS NOT NULL"), [after, upto])
         db.obj.execute_sql(_FIRSTS.format(into='"first_sale"'), [after, upto])
     found["sale"] = upto
     return upto - after
@@ -277,6 +283,10 @@ _DAYS = ("INSERT INTO \"sale_day\" (day, till_id, cashier_id, is_member, receipt
          " revenue = revenue + excluded.revenue, discount = discount + excluded.discount,"
          " points_value = points_value + excluded.points_value")
 
+
+# The members whose visits this transaction changes, marked for services.insights.visitpack
+# (a mark made again takes a new seq: the pack forgets only the marks it read).
+_MARK = 'INSERT OR REPLACE INTO "visit_dirty" (member_id) SELECT DISTINCT member_id FROM ({members})'
 
 _FIRSTS = ('INSERT INTO {into} (member_id, created_at, cashier_id, till_id)'
            # a bare column beside MIN() is the row's that holds the minimum (SQLite); ties: the first written
@@ -368,6 +378,7 @@ def _recount(rowids: list[int], upto: int, zone: Any) -> None:
         db.obj.execute_sql(f"INSERT OR IGNORE INTO temp.summary_day_key SELECT {day}, till_id,"
                            f" COALESCE(cashier_id, x''), member_id IS NOT NULL FROM \"sale\" WHERE rowid IN ({marks})",
                            rowids)
+        db.obj.execute_sql(_MARK.format(members="SELECT member_id FROM temp.summary_visit_key"))
         db.obj.execute_sql('DELETE FROM "visit" WHERE (member_id, day) IN'
                            " (SELECT member_id, day FROM temp.summary_visit_key)")
         db.obj.execute_sql('DELETE FROM "sale_day" WHERE (day, till_id, cashier_id, is_member) IN'

@@ -64,13 +64,11 @@ def test_the_callers_own_writes_are_seen(shop, two_cores):
     assert done == [("uncommitted",)] * 3
 
 
-def test_figures_over_many_member_ranges_equal_the_plain_computation(history, two_cores, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(readers, "SMALLEST_CHUNK", 1)  # ranges of a few members
-    monkeypatch.setattr(readers, "CHUNKS_PER_READER", 3)
-    edges = []
-    real = readers._member_edges
-    monkeypatch.setattr(readers, "_member_edges", lambda parts: edges.extend(real(parts)) or list(edges))
+def test_figures_read_on_readers_equal_the_plain_computation(history, two_cores, monkeypatch):  # noqa: F811
+    opened = []
+    real = readers._open
+    monkeypatch.setattr(readers, "_open", lambda path, count: opened.extend(real(path, count)) or opened[-count:])
     got = figures.compute(PERIOD, now=NOW)
-    assert len(edges) == 2  # three ranges
+    assert opened  # the members' pass and the enrolment went to a reader
     check_all(got, History(CHISINAU), PERIOD)
     assert got["top20_share"] is not None and got["previous"]["top20_share"] is not None
