@@ -18,10 +18,12 @@ any age gives exactly what `visit` holds; it only gets slower as the marks grow.
 is no pack and `visit` is big): read in one snapshot, written a part per short write
 transaction as a new generation, then made live in one more that also forgets the marks
 it has read (seq up to the snapshot's) — provided the summary was not rebuilt meanwhile
-(its build id, summary.state()["built"]; the rebuild empties both tables itself).
+(its build id, summary.state()["built"]; the rebuild empties both tables itself) and no
+other pack went live meanwhile (another process's).
 """
 from __future__ import annotations
 
+import secrets
 import threading
 from typing import Any, Callable, NamedTuple, Sequence
 
@@ -152,8 +154,9 @@ def _pack(progress: Callable[[int], None] | None) -> bool:
     with db.obj.atomic():  # one snapshot: the marks read and the visits packed agree
         built = _built()
         upto = int(db.obj.execute_sql('SELECT COALESCE(MAX(seq), 0) FROM "visit_dirty"').fetchone()[0])
-        gen = int(db.obj.execute_sql('SELECT COALESCE(MAX(gen), 0) + 1 FROM "visit_pack"').fetchone()[0])
+        live = _live_gen()
         parts = list(_read_parts())
+    gen = secrets.randbits(62)  # another process packing at the same time picks another
     if not summary.state():
         return False  # the summary is being built: its visits are not all there
     done = 0
@@ -169,7 +172,10 @@ def _pack(progress: Callable[[int], None] | None) -> bool:
             if progress:
                 progress(done)
         with write_transaction():
-            if _built() != built:
+            # The same build of the summary, no other pack made live since the snapshot (its marks
+            # forgotten would be changes this pack never read), and every part of this one there.
+            mine = db.obj.execute_sql('SELECT COUNT(*) FROM "visit_pack" WHERE gen = ?', [gen]).fetchone()[0]
+            if _built() != built or _live_gen() != live or mine != len(parts):
                 raise _Rebuilt
             db.obj.execute_sql('DELETE FROM "visit_pack" WHERE gen != ?', [gen])
             db.obj.execute_sql('UPDATE "visit_pack" SET live = 1 WHERE gen = ?', [gen])
@@ -182,7 +188,12 @@ def _pack(progress: Callable[[int], None] | None) -> bool:
 
 
 class _Rebuilt(Exception):
-    """The summary was rebuilt while packing: what was read is not its visits any more."""
+    """The summary was rebuilt, or another pack went live, while packing: this one is not used."""
+
+
+def _live_gen() -> int | None:
+    row = db.obj.execute_sql('SELECT gen FROM "visit_pack" WHERE live = 1 LIMIT 1').fetchone()
+    return None if row is None else int(row[0])
 
 
 def _read_parts() -> Any:

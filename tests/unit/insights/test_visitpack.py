@@ -136,3 +136,15 @@ def test_random_histories_packed_at_any_moment(shop, sales, cut, part, start, da
         finally:
             visitpack.PART_MEMBERS, visitpack.STALE_SHARE = old
             tx.rollback()
+
+
+def test_a_pack_is_not_used_when_another_went_live_meanwhile(history, small_parts, monkeypatch):  # noqa: F811
+    """Another process packed and forgot the marks up to its own snapshot: a pack read before
+    that would miss what those marks said."""
+    summary.refresh()
+    seen = iter([None])  # the snapshot sees no pack live, the swap another process's
+    monkeypatch.setattr(visitpack, "_live_gen", lambda: next(seen, 4242))
+    assert not visitpack.refresh(force=True)
+    assert VisitPack.select().count() == 0
+    monkeypatch.undo()
+    check_all(figures.compute(PERIOD, now=NOW), History(CHISINAU), PERIOD)
