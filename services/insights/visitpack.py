@@ -58,9 +58,11 @@ def day_number(day: Any) -> int:
     return int(day.toordinal() - 719163)
 
 
-def _built() -> str:
+def _built() -> str | None:
+    """The summary's build name; "" for a state saved before schema 20 (none named), None while
+    it is being built (no state): never equal to a name read before the rebuild began."""
     found = summary.state()
-    return str((found or {}).get("built") or "")
+    return None if found is None else str(found.get("built") or "")
 
 
 # --- reading ----------------------------------------------------------------------------------
