@@ -250,3 +250,51 @@ def test_REVIEW_BUG_a_pack_read_before_a_rebuild_never_goes_live_during_its_copy
     assert summary.state() is not None and summary.state()["zone"] == str(zone)
     check_all(figures.compute(PERIOD, now=NOW), History(zone), PERIOD)  # the owner's figures wrong
     assert_pack_is_visit()
+
+
+def test_REVIEW_BUG_a_pack_read_before_an_empty_pack_went_live_is_not_used(shop, small_parts, monkeypatch):
+    """REVIEW (failing before the fix): another process's pack of an empty `visit` has no row,
+    so "the live generation" reads None before and after it went live, and a pack read before
+    it passes the check "no other pack went live since my snapshot"; the other pack forgot the
+    marks of the visits gone since (here: the only one, returned), and this one brings them back."""
+    set_setting("time_zone", "Europe/Chisinau")
+    till = Till.get(Till.is_local == True)  # noqa: E712
+    with write_transaction():
+        person = Member.create(name="One", name_key="one", created_at=utc(2026, 8, 1))
+        sale = Sale.create(till=till, receipt_no="O1", cashier=shop["cashier"], member=person.id, rule_version=1,
+                           created_at=utc(2026, 10, 3), subtotal=5, discount=0, total=5, paid_money=5)
+    summary.refresh()
+    read, go = threading.Event(), threading.Event()
+    outcome: dict = {}
+
+    def waiting_for_the_lock():  # this process has read its snapshot and waits for the write lock
+        if threading.current_thread().name == "review-packer" and not read.is_set():
+            read.set()
+            assert go.wait(30)
+        return write_transaction()
+
+    monkeypatch.setattr(visitpack, "write_transaction", waiting_for_the_lock)
+
+    def pack() -> None:
+        try:
+            outcome["live"] = visitpack.refresh(force=True)
+        except BaseException as exc:  # handed to the test below
+            outcome["error"] = exc
+        finally:
+            close_thread_connection()
+
+    packer = threading.Thread(target=pack, name="review-packer")
+    packer.start()
+    try:
+        assert read.wait(30)
+        with write_transaction():
+            SaleReturn.create(sale=sale, till=till, created_at=sale.created_at, refund=5, value=5)
+        summary.refresh()
+        assert visitpack._pack(None)  # the other process (its own lock): packs the empty visit
+    finally:
+        go.set()
+        packer.join(30)
+    assert "error" not in outcome, outcome
+    assert db.obj.execute_sql('SELECT COUNT(*) FROM "visit"').fetchone()[0] == 0
+    assert_pack_is_visit()
+    check_all(figures.compute(PERIOD, now=NOW), History(CHISINAU), PERIOD)
