@@ -157,7 +157,7 @@ def _pack(progress: Callable[[int], None] | None) -> bool:
         built = _built()
         upto = int(db.obj.execute_sql('SELECT COALESCE(MAX(seq), 0) FROM "visit_dirty"').fetchone()[0])
         live = _live_gen()
-        parts = list(_read_parts())
+        parts = list(_read_parts()) or [(b"",) * 5]  # an empty pack has a row too: its generation is seen live
     gen = secrets.randbits(62)  # another process packing at the same time picks another
     if not summary.state():
         return False  # the summary is being built: its visits are not all there
