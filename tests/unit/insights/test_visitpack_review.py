@@ -19,10 +19,11 @@ from models.schema import Member, Sale, SaleReturn, Setting, Till, VisitPack
 from services.core.storage import close_thread_connection, write_transaction
 from services.insights import figures, summary, visitpack
 from services.insights.basis import Period
+from services.sale import returns
 from services.shop.settings import set_setting
 from tests.unit.insights.figurekit import History, check_all
 from tests.unit.insights.test_figures import (  # noqa: F401  (fixtures)
-    CHISINAU, NOW, PERIOD, _programme_since_2000, history, utc,
+    CHISINAU, NOW, PERIOD, _programme_since_2000, history, sell, utc,
 )
 from tests.unit.insights.test_summary import Shop, ZONES, plain, steps as summary_steps
 from tests.unit.imports.historykit import run as import_history
@@ -429,3 +430,44 @@ def test_members_counted_in_numpy_are_the_definitions(length, data):
                                                np.array([r[2] for r in rows], dtype=np.int64), len(labels)),
                               c, c - length, c - 2 * length, end - 89, c - 90)
     assert got == _plain_members(rows, c, length, end)
+
+
+def test_packers_racing_beside_sales_and_refreshes(history, small_parts):  # noqa: F811
+    """Two packers (as two processes: each its own connection, neither holds the other's lock)
+    pack again and again while sales, returns and refreshes go on here: at every moment the
+    pack is visit, and at the end the figures are the plain ones."""
+    summary.refresh()
+    people, food, shop = history["people"], history["food"], history["shop"]
+    stop = threading.Event()
+    outcome: dict = defaultdict(int)
+
+    def packer() -> None:
+        try:
+            while not stop.is_set():
+                outcome["live" if visitpack._pack(None) else "dropped"] += 1
+                stop.wait(0.005)  # a breath for the sales (two cores shared)
+        except BaseException as exc:  # handed to the test below
+            outcome["error"] = exc
+        finally:
+            close_thread_connection()
+
+    threads = [threading.Thread(target=packer, name=f"review-packer-{n}") for n in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(24):
+            sale = sell([food[n % 3]], shop["cashier"], utc(2026, 11, 1 + n % 28, 10), people[n % 8])
+            if n % 5 == 4:
+                returns.return_items(sale.receipt_no, None, actor=shop["manager"], now=utc(2026, 11, 29))
+            summary.refresh()
+            with db.obj.atomic():  # one snapshot: the packers commit meanwhile
+                assert_pack_is_visit()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(60)
+    assert "error" not in outcome, outcome
+    assert outcome["live"] >= 2, outcome
+    with db.obj.atomic():
+        assert_pack_is_visit()
+    check_all(figures.compute(PERIOD, now=NOW), History(CHISINAU), PERIOD)
