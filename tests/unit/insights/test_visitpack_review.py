@@ -471,3 +471,18 @@ def test_packers_racing_beside_sales_and_refreshes(history, small_parts):  # noq
     with db.obj.atomic():
         assert_pack_is_visit()
     check_all(figures.compute(PERIOD, now=NOW), History(CHISINAU), PERIOD)
+
+
+def test_pareto_over_many_member_ranges_is_the_one_range_curve(history, monkeypatch):  # noqa: F811
+    """The commit dropped the only test of readers.member_ranges cut into several ranges (it
+    went through the figures, which no longer use them); segments.pareto_curve still does."""
+    from services.insights import readers, segments
+
+    period = Period(dt.date(2026, 8, 1), dt.date(2026, 11, 30))
+    monkeypatch.setattr(readers.os, "cpu_count", lambda: 1)
+    whole = segments.pareto_curve(period)
+    monkeypatch.setattr(readers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(readers, "SMALLEST_CHUNK", 1)
+    monkeypatch.setattr(readers, "CHUNKS_PER_READER", 3)
+    assert len(readers.member_ranges(readers.wanted())) == 3
+    assert segments.pareto_curve(period) == whole and whole["members"] >= 5
