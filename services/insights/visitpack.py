@@ -50,7 +50,7 @@ class Visits(NamedTuple):
     member: Any  # np.ndarray[int64]
     day: Any  # np.ndarray[int32]
     value: Any  # np.ndarray[int64]
-    members: int  # how many members have a visit here
+    members: int  # the labels are below this (every packed member counts, with a visit here or not)
 
 
 def day_number(day: Any) -> int:
@@ -69,7 +69,8 @@ def _built() -> str | None:
 
 
 def visits(execute: Execute, first: Any, last: Any) -> Visits:
-    """The visits of the days `first`..`last` (dates), grouped by member."""
+    """The visits of the days `first`..`last` (dates), grouped by member.  Three reads (the pack,
+    the marks, the marked members' visits) that agree only in one snapshot: call it in a transaction."""
     lo, hi = day_number(first), day_number(last)
     parts = execute('SELECT member_ids, counts, days, vals FROM "visit_pack" WHERE live = 1 ORDER BY part',
                     []).fetchall()
@@ -126,7 +127,7 @@ def _marked(ids: Any, dirty: Any) -> Any:
 
 
 def state(execute: Execute | None = None) -> dict[str, int]:
-    """{"packed": members in the live pack, "marked": members marked since, "visits": rows of visit}."""
+    """{"packed": members in the live pack, "marked": members marked since}."""
     execute = execute or db.obj.execute_sql
     packed = 0
     for (counts,) in execute('SELECT counts FROM "visit_pack" WHERE live = 1', []).fetchall():
