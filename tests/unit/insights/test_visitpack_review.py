@@ -486,3 +486,13 @@ def test_pareto_over_many_member_ranges_is_the_one_range_curve(history, monkeypa
     monkeypatch.setattr(readers, "CHUNKS_PER_READER", 3)
     assert len(readers.member_ranges(readers.wanted())) == 3
     assert segments.pareto_curve(period) == whole and whole["members"] >= 5
+
+
+def test_a_summary_saved_before_schema_20_is_packed(history, small_parts):  # noqa: F811
+    """The fix above must not stop an upgraded till (its state names no build) from packing."""
+    summary.refresh()
+    _forget_the_build_name()
+    assert visitpack.refresh(force=True)
+    assert visitpack.state()["packed"] > 0
+    assert_pack_is_visit()
+    check_all(figures.compute(PERIOD, now=NOW), History(CHISINAU), PERIOD)
