@@ -25,7 +25,7 @@ from tests.unit.insights.figurekit import History, check_all
 from tests.unit.insights.test_figures import (  # noqa: F401  (fixtures)
     CHISINAU, NOW, PERIOD, _programme_since_2000, history, sell, utc,
 )
-from tests.unit.insights.test_summary import Shop, ZONES, plain, steps as summary_steps
+from tests.unit.insights.test_summary import Shop, plain, steps as summary_steps
 from tests.unit.imports.historykit import run as import_history
 
 UTC = zoneinfo.ZoneInfo("UTC")
