@@ -50,7 +50,7 @@ class Visits(NamedTuple):
     member: Any  # np.ndarray[int64]
     day: Any  # np.ndarray[int32]
     value: Any  # np.ndarray[int64]
-    members: int  # how many members have a visit here
+    members: int  # the labels are below this (every packed member counts, with a visit here or not)
 
 
 def day_number(day: Any) -> int:
@@ -58,16 +58,19 @@ def day_number(day: Any) -> int:
     return int(day.toordinal() - 719163)
 
 
-def _built() -> str:
+def _built() -> str | None:
+    """The summary's build name; "" for a state saved before schema 20 (none named), None while
+    it is being built (no state): never equal to a name read before the rebuild began."""
     found = summary.state()
-    return str((found or {}).get("built") or "")
+    return None if found is None else str(found.get("built") or "")
 
 
 # --- reading ----------------------------------------------------------------------------------
 
 
 def visits(execute: Execute, first: Any, last: Any) -> Visits:
-    """The visits of the days `first`..`last` (dates), grouped by member."""
+    """The visits of the days `first`..`last` (dates), grouped by member.  Three reads (the pack,
+    the marks, the marked members' visits) that agree only in one snapshot: call it in a transaction."""
     lo, hi = day_number(first), day_number(last)
     parts = execute('SELECT member_ids, counts, days, vals FROM "visit_pack" WHERE live = 1 ORDER BY part',
                     []).fetchall()
@@ -124,7 +127,7 @@ def _marked(ids: Any, dirty: Any) -> Any:
 
 
 def state(execute: Execute | None = None) -> dict[str, int]:
-    """{"packed": members in the live pack, "marked": members marked since, "visits": rows of visit}."""
+    """{"packed": members in the live pack, "marked": members marked since}."""
     execute = execute or db.obj.execute_sql
     packed = 0
     for (counts,) in execute('SELECT counts FROM "visit_pack" WHERE live = 1', []).fetchall():
@@ -155,7 +158,7 @@ def _pack(progress: Callable[[int], None] | None) -> bool:
         built = _built()
         upto = int(db.obj.execute_sql('SELECT COALESCE(MAX(seq), 0) FROM "visit_dirty"').fetchone()[0])
         live = _live_gen()
-        parts = list(_read_parts())
+        parts = list(_read_parts()) or [(b"",) * 5]  # an empty pack has a row too: its generation is seen live
     gen = secrets.randbits(62)  # another process packing at the same time picks another
     if not summary.state():
         return False  # the summary is being built: its visits are not all there
