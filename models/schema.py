@@ -585,7 +585,6 @@ class VisitPack(BaseModel):
     part = peewee.IntegerField()
     live = peewee.IntegerField(default=0)
     summary = peewee.TextField()
-    first_id = peewee.BlobField()
     member_ids = peewee.BlobField()
     counts = peewee.BlobField()
     days = peewee.BlobField()

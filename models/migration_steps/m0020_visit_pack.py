@@ -11,7 +11,7 @@ from __future__ import annotations
 
 STATEMENTS: tuple[str, ...] = (
     'CREATE TABLE IF NOT EXISTS "visit_pack" ("gen" INTEGER NOT NULL, "part" INTEGER NOT NULL,'
-    ' "live" INTEGER NOT NULL, "summary" TEXT NOT NULL, "first_id" BLOB NOT NULL,'
+    ' "live" INTEGER NOT NULL, "summary" TEXT NOT NULL,'
     ' "member_ids" BLOB NOT NULL, "counts" BLOB NOT NULL, "days" BLOB NOT NULL, "vals" BLOB NOT NULL,'
     ' PRIMARY KEY ("gen", "part")) WITHOUT ROWID',
     'CREATE TABLE IF NOT EXISTS "visit_dirty" ("seq" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,'

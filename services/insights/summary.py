@@ -80,6 +80,21 @@ def state() -> dict[str, Any] | None:
     return found if isinstance(found, dict) and found.get("version") == VERSION else None
 
 
+def build_name(execute: Callable[[str, Any], Any] | None = None) -> str | None:
+    """The name of the build the summary's tables hold (state()["built"], read on `execute`'s
+    connection); "" for a state saved before builds were named, None while one is being built
+    (no state): never equal to a name read before that rebuild began."""
+    execute = execute or db.obj.execute_sql
+    row = execute('SELECT value FROM "setting" WHERE key = ?', [STATE_KEY]).fetchone()
+    try:
+        found = json.loads(row[0]) if row else None
+    except ValueError:
+        found = None
+    if not isinstance(found, dict) or found.get("version") != VERSION:
+        return None
+    return str(found.get("built") or "")
+
+
 def _save(found: dict[str, Any]) -> None:
     # Not set_setting: this till's own bookkeeping, never signed nor sent.  "saves" counts
     # them: the state changes in every transaction that changes the summary (a recount of

@@ -23,11 +23,13 @@ other pack went live meanwhile (another process's).
 """
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import threading
 from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from models import db
 from services.core.storage import write_transaction
@@ -38,6 +40,7 @@ Execute = Callable[[str, Sequence[Any]], Any]
 PART_MEMBERS = 65_536  # members per row of the pack
 LEAST_TO_PACK = 20_000  # visits: fewer are read from `visit` at once, never packed
 STALE_SHARE = 0.05  # pack again when the marked members pass this share of the packed ones
+_EPOCH = dt.date(1970, 1, 1)
 EPOCH_DAY = 2440587.5  # julianday('1970-01-01')
 _DAY_SQL = f"CAST(julianday(day) - {EPOCH_DAY} AS INTEGER)"
 _one_at_a_time = threading.Lock()
@@ -47,22 +50,15 @@ class Visits(NamedTuple):
     """Visits grouped by member (each member's rows together, members in no particular order):
     `member` a 0-based index per visit, `day` days since 1970-01-01, `value` minor units."""
 
-    member: Any  # np.ndarray[int64]
-    day: Any  # np.ndarray[int32]
-    value: Any  # np.ndarray[int64]
+    member: NDArray[np.int64]
+    day: NDArray[np.int32]
+    value: NDArray[np.int64]
     members: int  # the labels are below this (every packed member counts, with a visit here or not)
 
 
-def day_number(day: Any) -> int:
-    """A date as days since 1970-01-01 (as the pack keeps it)."""
-    return int(day.toordinal() - 719163)
-
-
-def _built() -> str | None:
-    """The summary's build name; "" for a state saved before schema 20 (none named), None while
-    it is being built (no state): never equal to a name read before the rebuild began."""
-    found = summary.state()
-    return None if found is None else str(found.get("built") or "")
+def day_number(day: dt.date) -> int:
+    """A date as days since 1970-01-01 (as the pack keeps it; julianday(day) - EPOCH_DAY in SQL)."""
+    return (day - _EPOCH).days
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -72,8 +68,10 @@ def visits(execute: Execute, first: Any, last: Any) -> Visits:
     """The visits of the days `first`..`last` (dates), grouped by member.  Three reads (the pack,
     the marks, the marked members' visits) that agree only in one snapshot: call it in a transaction."""
     lo, hi = day_number(first), day_number(last)
-    parts = execute('SELECT member_ids, counts, days, vals FROM "visit_pack" WHERE live = 1 ORDER BY part',
-                    []).fetchall()
+    built = summary.build_name(execute)  # a pack of another build of the summary (never made live) is not read
+    parts = [] if built is None else execute(
+        'SELECT member_ids, counts, days, vals FROM "visit_pack" WHERE live = 1 AND summary = ? ORDER BY part',
+        [built]).fetchall()
     dirty = _dirty_ids(execute) if parts else None
     members, days, values = [], [], []
     offset = 0
@@ -126,14 +124,11 @@ def _marked(ids: Any, dirty: Any) -> Any:
 # --- packing ----------------------------------------------------------------------------------
 
 
-def state(execute: Execute | None = None) -> dict[str, int]:
+def state() -> dict[str, int]:
     """{"packed": members in the live pack, "marked": members marked since}."""
-    execute = execute or db.obj.execute_sql
-    packed = 0
-    for (counts,) in execute('SELECT counts FROM "visit_pack" WHERE live = 1', []).fetchall():
-        packed += len(counts) // 4
-    marked = int(execute('SELECT COUNT(*) FROM "visit_dirty"', []).fetchone()[0])
-    return {"packed": packed, "marked": marked}
+    packed = db.obj.execute_sql('SELECT COALESCE(SUM(length(counts)), 0) / 4 FROM "visit_pack" WHERE live = 1')
+    marked = db.obj.execute_sql('SELECT COUNT(*) FROM "visit_dirty"')
+    return {"packed": int(packed.fetchone()[0]), "marked": int(marked.fetchone()[0])}
 
 
 def stale() -> bool:
@@ -155,42 +150,42 @@ def refresh(progress: Callable[[int], None] | None = None, *, force: bool = Fals
 
 def _pack(progress: Callable[[int], None] | None) -> bool:
     with db.obj.atomic():  # one snapshot: the marks read and the visits packed agree
-        built = _built()
+        built = summary.build_name()
+        if built is None:
+            return False  # the summary is being built: its visits are not all there
         upto = int(db.obj.execute_sql('SELECT COALESCE(MAX(seq), 0) FROM "visit_dirty"').fetchone()[0])
         live = _live_gen()
-        parts = list(_read_parts()) or [(b"",) * 5]  # an empty pack has a row too: its generation is seen live
+        parts = list(_read_parts()) or [(b"",) * 4]  # an empty pack has a row too: its generation is seen live
     gen = secrets.randbits(62)  # another process packing at the same time picks another
-    if not summary.state():
-        return False  # the summary is being built: its visits are not all there
     done = 0
     try:
         for number, part in enumerate(parts):
             with write_transaction():
-                if _built() != built:
-                    raise _Rebuilt
+                if summary.build_name() != built:
+                    raise _NotUsed
                 db.obj.execute_sql(
-                    'INSERT INTO "visit_pack" (gen, part, live, summary, first_id, member_ids, counts, days, vals)'
-                    " VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)", [gen, number, built, *part])
-            done += len(part[2]) // 4
+                    'INSERT INTO "visit_pack" (gen, part, live, summary, member_ids, counts, days, vals)'
+                    " VALUES (?, ?, 0, ?, ?, ?, ?, ?)", [gen, number, built, *part])
+            done += len(part[1]) // 4
             if progress:
                 progress(done)
         with write_transaction():
             # The same build of the summary, no other pack made live since the snapshot (its marks
             # forgotten would be changes this pack never read), and every part of this one there.
             mine = db.obj.execute_sql('SELECT COUNT(*) FROM "visit_pack" WHERE gen = ?', [gen]).fetchone()[0]
-            if _built() != built or _live_gen() != live or mine != len(parts):
-                raise _Rebuilt
+            if summary.build_name() != built or _live_gen() != live or mine != len(parts):
+                raise _NotUsed
             db.obj.execute_sql('DELETE FROM "visit_pack" WHERE gen != ?', [gen])
             db.obj.execute_sql('UPDATE "visit_pack" SET live = 1 WHERE gen = ?', [gen])
             db.obj.execute_sql('DELETE FROM "visit_dirty" WHERE seq <= ?', [upto])
         return True
-    except _Rebuilt:
+    except _NotUsed:
         with write_transaction():
             db.obj.execute_sql('DELETE FROM "visit_pack" WHERE gen = ?', [gen])
         return False
 
 
-class _Rebuilt(Exception):
+class _NotUsed(Exception):
     """The summary was rebuilt, or another pack went live, while packing: this one is not used."""
 
 
@@ -200,7 +195,7 @@ def _live_gen() -> int | None:
 
 
 def _read_parts() -> Any:
-    """Each part's (first id, ids, counts, days, values) as bytes, read from `visit` in member order."""
+    """Each part's (ids, counts, days, values) as bytes, read from `visit` in member order."""
     cursor = db.obj.execute_sql(f'SELECT member_id, {_DAY_SQL}, value FROM "visit" ORDER BY member_id, day')
     ids: list[bytes] = []
     counts: list[int] = []
@@ -227,5 +222,5 @@ def _read_parts() -> Any:
 
 
 def _part(ids: list[bytes], counts: list[int], days: list[int], values: list[int]) -> tuple[bytes, ...]:
-    return (ids[0], b"".join(ids), np.asarray(counts, dtype=np.uint32).tobytes(),
+    return (b"".join(ids), np.asarray(counts, dtype=np.uint32).tobytes(),
             np.asarray(days, dtype=np.int32).tobytes(), np.asarray(values, dtype=np.int64).tobytes())

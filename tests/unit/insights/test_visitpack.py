@@ -74,7 +74,7 @@ def test_packed_again_when_stale_and_the_marks_it_read_forgotten(history, monkey
 def test_a_pack_read_while_the_summary_was_rebuilt_never_goes_live(history, monkeypatch):  # noqa: F811
     summary.refresh()
     builds = iter(["before", "after"])
-    monkeypatch.setattr(visitpack, "_built", lambda: next(builds, "after"))
+    monkeypatch.setattr(summary, "build_name", lambda execute=None: next(builds, "after"))
     assert not visitpack.refresh(force=True)
     assert VisitPack.select().count() == 0
     monkeypatch.undo()

@@ -199,7 +199,7 @@ def _forget_the_build_name() -> None:
 def test_REVIEW_BUG_a_pack_read_before_a_rebuild_never_goes_live_during_its_copy(history, small_parts,  # noqa: F811
                                                                                   monkeypatch, cause):
     """REVIEW (failing before the fix): a till upgraded to schema 20 keeps the summary's state
-    of before, with no build name ("built"), and visitpack._built() gives "" for it — the same
+    of before, with no build name ("built"), and summary.build_name() gives "" for it — the same
     "" it gives while a rebuild copies (no state at all).  A pack read before the rebuild then
     passes every check during the copy, goes live with the old visits, and stays live after
     the rebuild saves its state: the figures count the old zone's days (or miss what the
