@@ -147,6 +147,12 @@ class _Receipt:
     warnings: list[RowProblem] = dataclasses.field(default_factory=list)
     number: str = ""
     amount: int = 0
+    # Made before the chunk's transaction (Writer.checked), so the write lock is held for the writing alone:
+    sale_id: bytes = b""
+    at: str = ""  # created_at as stored (UTC, ISO with a space)
+    sale_lines: list[tuple] | None = None  # its sale_line rows, when no line has a barcode to look up
+    subtotal: int = 0
+    discount: int = 0
 
 
 @dataclasses.dataclass
@@ -438,11 +444,20 @@ class _Writer:
                     if prefix is None:
                         prefix = days[day] = f"IMP-{day:%Y%m%d}-"
                     receipt.number = f"{prefix}{digest:016X}"
+                    self._prepare(receipt)
             if receipt.problems:
                 self._refuse(receipt)
             else:
                 good.append(receipt)
         return good
+
+    def _prepare(self, receipt: _Receipt) -> None:
+        """What the receipt's sale will be that needs nothing of the till: its id, its time
+        and, with no barcode to look up, its lines."""
+        receipt.sale_id = sale_id = _row_id()
+        receipt.at = self._since(receipt).isoformat(" ")
+        if not any(line.barcode for line in receipt.lines):
+            receipt.sale_lines, receipt.subtotal, receipt.discount = _sale_lines(receipt, sale_id, {})
 
     def _refuse(self, receipt: _Receipt) -> None:
         bad = {p.row for p in receipt.problems}
@@ -477,7 +492,8 @@ class _Writer:
                 corrected.append((receipt, sale_id))
         if not fresh and not corrected:
             return
-        codes = sorted({line.barcode for r in fresh + [c for c, _ in corrected] for line in r.lines if line.barcode})
+        codes = sorted({line.barcode for r in [*(r for r in fresh if r.sale_lines is None), *(c for c, _ in corrected)]
+                        for line in r.lines if line.barcode})  # receipts with lines made already have none
         products = dict(_lookup('SELECT barcode, id FROM "product" WHERE barcode IN ({marks})', codes))
         products.update(_lookup('SELECT code, product_id FROM "product_code" WHERE code IN ({marks})', codes))
         self._correct(corrected, products)
@@ -485,7 +501,7 @@ class _Writer:
             return
         owners = self._customers(fresh)
         sales, lines = [], []
-        till, touched, warnings, since = self.till, self.touched, self.outcome.warnings, self._since
+        till, touched, warnings = self.till, self.touched, self.outcome.warnings
         imported = written = 0
         for receipt in fresh:
             member = owners.get(id(receipt))
@@ -493,12 +509,16 @@ class _Writer:
                 receipt.problems.append(RowProblem(receipt.rows[0], str(member.params.get("field", "card")), member))
                 self._refuse(receipt)
                 continue
-            sale_id = _row_id()
-            rows, subtotal, discount = _sale_lines(receipt, sale_id, products)
+            sale_id = receipt.sale_id
+            if receipt.sale_lines is not None:
+                lines += receipt.sale_lines
+                subtotal, discount = receipt.subtotal, receipt.discount
+            else:
+                rows, subtotal, discount = _sale_lines(receipt, sale_id, products)
+                lines += rows
             amount = receipt.amount
-            sales.append((sale_id, till, receipt.number, member, receipt.key.card, 0, since(receipt).isoformat(" "),
-                          subtotal, discount, amount, 0, 0, amount, 0, 0, 1))
-            lines += rows
+            sales.append((sale_id, till, receipt.number, member, receipt.key.card, 0, receipt.at, subtotal, discount,
+                          amount, 0, 0, amount, 0, 0, 1))
             if member is not None and member not in touched:
                 touched[member] = receipt.rows[0]
             imported += len(receipt.rows)
