@@ -75,3 +75,17 @@ def test_a_card_of_digits_alone_reads_as_the_same_card_with_gaps(digits: str, ga
 
     assert read(spaced) == read(digits)
     assert read(digits) in (digits, "import_card_length")
+
+
+@given(number=st.integers(0, 10**10), zeros=st.integers(0, 3))
+def test_a_balance_of_digits_alone_reads_as_the_full_reading_does(number: int, zeros: int) -> None:
+    """points' quick path (digits alone) agrees with the full one (a space in front: not its shape)."""
+    written = "0" * zeros + str(number)
+
+    def read(text: str) -> int | str | None:
+        try:
+            return values.points(text, "balance")
+        except InputError as exc:
+            return exc.code
+
+    assert read(written) == read(" " + written) == (number if number <= values.MAX_POINTS else "import_number_range")
