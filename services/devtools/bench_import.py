@@ -113,7 +113,7 @@ def _schema(conn: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
     return [sql for kind, sql in rows if kind == "table"] + [sql for kind, sql in rows if kind == "index"]
 
 
-_TABLES = ("store", "till", "staff", "product", "category", "member", "card", "sale", "sale_line", "outbox",
+_TABLES = ("store", "till", "staff", "product", "category", "reward", "member", "card", "sale", "sale_line", "outbox",
            "synced_row")
 
 

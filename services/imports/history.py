@@ -66,8 +66,9 @@ from services.core.error_texts import N_
 from services.core.errors import InputError
 from services.core.messages import words
 from services.core.serialize import as_columns
-from services.core.storage import Pace
+from services.core.storage import Pace, fewer_checkpoints
 from services.imports import customers, ledger_notes, values
+from services.imports.chunks import fewer_collections
 from services.imports.members import IMPORT_MEMBER_CAP
 from services.imports.outcome import ImportOutcome, RowProblem
 from services.insights import summary
@@ -89,6 +90,9 @@ LOOKUP = 500  # ids per IN (...) (SQLite allows 32766 parameters; short statemen
 GRANT_NOTE = ledger_notes.GRANT
 GRANT_KIND = "ledger_import"  # what authority signs: the ledger payload the outbox carries
 NOON = dt.time(12, 0)
+_UNREAD = object()  # not in a cache yet (None is a value: an empty cell)
+_FORMULA_FIRST = frozenset(values.FORMULA_START)  # each is one character
+_TEXT_CELLS = ("receipt", "item", "customer_name", "customer_ref")  # kept as text even when they look like a formula
 _CLOCK = re.compile(r"(\d{1,2}):(\d\d)(?::(\d\d))?")
 # Who a new member is when the file names nobody: the key they were found by.
 PLACEHOLDER = N_("Customer {key}")
@@ -143,6 +147,12 @@ class _Receipt:
     warnings: list[RowProblem] = dataclasses.field(default_factory=list)
     number: str = ""
     amount: int = 0
+    # Made before the chunk's transaction (Writer.checked), so the write lock is held for the writing alone:
+    sale_id: bytes = b""
+    at: str = ""  # created_at as stored (UTC, ISO with a space)
+    sale_lines: list[tuple] | None = None  # its sale_line rows, when no line has a barcode to look up
+    subtotal: int = 0
+    discount: int = 0
 
 
 @dataclasses.dataclass
@@ -152,6 +162,7 @@ class _Context:
     today: dt.date  # the shop's today: later dates are refused
     moments: dict[Any, dt.datetime]  # cells already read: dates repeat all through a history
     phones: dict[str, str | None]  # and so do customers' phones (reading one costs about 0.3 ms)
+    clocks: dict[str, dt.time | None] = dataclasses.field(default_factory=dict)  # and times of day
 
 
 # --- one row of the file -----------------------------------------------------------------
@@ -181,6 +192,19 @@ def _time_of_day(raw: Any) -> dt.time | None:
         except ValueError:
             continue
     raise InputError("import_date_bad", field="time", value=text[:40])
+
+
+def _clock(raw: Any, ctx: _Context) -> dt.time | None:
+    """_time_of_day, remembered for text already read (a day has 1,440 minutes; a history repeats them)."""
+    if not isinstance(raw, str):
+        return _time_of_day(raw)
+    found = ctx.clocks.get(raw, _UNREAD)
+    if found is _UNREAD:
+        found = _time_of_day(raw)  # a bad time raises, and is read again next time
+        if len(ctx.clocks) > 100_000:
+            ctx.clocks.clear()
+        ctx.clocks[raw] = found
+    return found  # type: ignore[return-value]
 
 
 def _moment(raw: Any, ctx: _Context) -> dt.datetime | None:
@@ -215,30 +239,45 @@ def _read(cells: dict[str, Any], ctx: _Context) -> tuple[str | None, dt.datetime
     clock, the same in UTC when the file wrote it with an offset, the customer,
     the line; raises InputError for the first bad cell.  The warnings returned
     are formula-looking text kept as text."""
-    row_warnings = [InputError("import_formula_text", field=f, value=str(cells[f])[:40])
-                    for f in ("receipt", "item", "customer_name", "customer_ref") if values.looks_like_formula(cells.get(f))]
-    receipt_id = values.text(cells.get("receipt"), "receipt")
-    when = _moment(cells.get("date"), ctx)
+    get = cells.get
+    row_warnings = []
+    for f in _TEXT_CELLS:  # the first character looked at before the whole check: most cells are plain
+        value = get(f)
+        if value and isinstance(value, str) and value[0] in _FORMULA_FIRST and values.looks_like_formula(value):
+            row_warnings.append(InputError("import_formula_text", field=f, value=value[:40]))
+    raw = get("receipt")
+    receipt_id = None if raw is None else values.text(raw, "receipt")
+    raw = get("date")
+    when = _moment(raw, ctx)
     utc = None
     if when is not None:
         if when.tzinfo is not None:  # 10:00+03:00 or 07:00Z: a moment, already in UTC, not the shop's clock
             utc = when.replace(tzinfo=None)
             when = when.astimezone(ctx.zone).replace(tzinfo=None)
-        clock = _time_of_day(cells.get("time"))
+        clock = _clock(get("time"), ctx)
         if clock is not None:  # the time column says the shop's clock time of that (local) day
-            when, utc = dt.datetime.combine(when.date(), clock), None
-        elif when.time() == dt.time() and not (isinstance(cells.get("date"), str) and ":" in cells["date"]):
-            when = dt.datetime.combine(when.date(), NOON)  # a date alone (a workbook's date cell too)
+            when, utc = dt.datetime.combine(when, clock), None
+        elif not (when.hour or when.minute or when.second or when.microsecond) and not (
+                isinstance(raw, str) and ":" in raw):
+            when = dt.datetime.combine(when, NOON)  # a date alone (a workbook's date cell too)
         if not values.EARLIEST <= when.date() <= ctx.today:
             raise InputError("import_date_range", field="date", value=when.date().isoformat())
-    amount = values.money(cells.get("amount"), "amount")
+    amount = values.money(get("amount"), "amount")
     if amount is None:
         raise InputError("import_cell_empty", field="amount")
-    line = _Line(0, amount, values.quantity(cells.get("qty"), "qty"), values.text(cells.get("item"), "item"),
-                 values.barcode(cells.get("barcode"), "barcode"))
-    key = _Key(values.card_number(cells.get("card"), "card"), _phone(cells.get("phone"), ctx),
-               values.text(cells.get("customer_ref"), "customer_ref"), values.name(cells.get("customer_name"),
-                                                                                   "customer_name"))
+    raw = get("qty")
+    qty = None if raw is None else values.quantity(raw, "qty")
+    raw = get("item")
+    item = None if raw is None else values.text(raw, "item")
+    raw = get("barcode")
+    line = _Line(0, amount, qty, item, None if raw is None else values.barcode(raw, "barcode"))
+    raw = get("card")
+    card = None if raw is None else values.card_number(raw, "card")
+    phone = _phone(get("phone"), ctx)
+    raw = get("customer_ref")
+    ref = None if raw is None else values.text(raw, "customer_ref")
+    raw = get("customer_name")
+    key = _Key(card, phone, ref, None if raw is None else values.name(raw, "customer_name"))
     return receipt_id, when, utc, key, line, row_warnings
 
 
@@ -252,7 +291,10 @@ def _receipts(records: Iterable[tuple[int, dict[str, Any]]], ctx: _Context, outc
     whole (its other rows say so), so the rejects file brings it back entire."""
     current: _Receipt | None = None
     for row, cells in records:
-        if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in cells.values()):
+        for value in cells.values():
+            if value is not None and (not isinstance(value, str) or value.strip()):
+                break
+        else:
             continue  # a blank row: not counted
         outcome.rows += 1
         try:
@@ -274,7 +316,8 @@ def _receipts(records: Iterable[tuple[int, dict[str, Any]]], ctx: _Context, outc
                 current.warnings.append(_problem(row, InputError("import_name_alone", field="customer_name",
                                                                  value=key.name[:40])))
         current.rows.append(row)
-        current.warnings += [_problem(row, w) for w in warned]
+        if warned:
+            current.warnings += [_problem(row, w) for w in warned]
         if error is not None:
             current.problems.append(_problem(row, error))
         else:
@@ -316,6 +359,11 @@ def _number(receipt: _Receipt, seen_rows: dict[int, int]) -> int:
 
 def _sale_lines(receipt: _Receipt, sale_id: bytes, products: dict[str, bytes]) -> tuple[list[tuple], int, int]:
     """The receipt's lines as sale_line rows, with its subtotal and discount."""
+    if len(receipt.lines) == 1 and receipt.lines[0].qty is None:  # one line of the whole amount: most of a history
+        line = receipt.lines[0]
+        code = line.barcode
+        return [(_row_id(), sale_id, 0, products.get(code) if code else None, code or "", line.item or "", 1,
+                 line.amount, line.amount, 0, 0, 0, "[]", None, None)], line.amount, line.amount - receipt.amount
     rows, subtotal = [], 0
     for position, line in enumerate(receipt.lines):
         qty, grams, per_kg = 1, None, None
@@ -371,29 +419,45 @@ class _Writer:
         self.touched: dict[bytes, int] = {}  # members whose receipts are in the file -> the first row of theirs
         self.names: dict[bytes, str] = {}  # members made this run (a dry run has them only here)
         self.offsets: dict[tuple[int, int, int, int], dt.timedelta] = {}
+        self.days: dict[dt.date, str] = {}  # a day -> its receipts' numbers' start ("IMP-YYYYMMDD-")
         self.placeholder = words(shop_info().language)._(PLACEHOLDER)
 
     def checked(self, receipts: list[_Receipt]) -> list[_Receipt]:
         """Receipts numbered, those refused reported; the rest to write."""
         good = []
+        seen, seen_rows, days = self.seen, self.seen_rows, self.days
         for receipt in receipts:
             if not receipt.problems:
-                receipt.amount = sum(line.amount for line in receipt.lines)
-                digest = _number(receipt, self.seen_rows)
-                first = self.seen.get(digest)
+                lines = receipt.lines
+                receipt.amount = lines[0].amount if len(lines) == 1 else sum(line.amount for line in lines)
+                digest = _number(receipt, seen_rows)
+                first = seen.get(digest)
                 if first is not None:
                     receipt.problems.append(RowProblem(receipt.rows[0], "receipt", InputError(
                         "import_receipt_apart", receipt=receipt.receipt_id or "", row=first)))
                 else:
-                    self.seen[digest] = receipt.rows[0]
+                    seen[digest] = receipt.rows[0]
                     # The day first: a history written in date order then lands in one part of the
                     # unique index, so a chunk's commit writes few of its pages, not one per receipt.
-                    receipt.number = f"IMP-{receipt.local:%Y%m%d}-{digest:016X}"
+                    day = receipt.local.date()
+                    prefix = days.get(day)
+                    if prefix is None:
+                        prefix = days[day] = f"IMP-{day:%Y%m%d}-"
+                    receipt.number = f"{prefix}{digest:016X}"
+                    self._prepare(receipt)
             if receipt.problems:
                 self._refuse(receipt)
             else:
                 good.append(receipt)
         return good
+
+    def _prepare(self, receipt: _Receipt) -> None:
+        """What the receipt's sale will be that needs nothing of the till: its id, its time
+        and, with no barcode to look up, its lines."""
+        receipt.sale_id = sale_id = _row_id()
+        receipt.at = self._since(receipt).isoformat(" ")
+        if not any(line.barcode for line in receipt.lines):
+            receipt.sale_lines, receipt.subtotal, receipt.discount = _sale_lines(receipt, sale_id, {})
 
     def _refuse(self, receipt: _Receipt) -> None:
         bad = {p.row for p in receipt.problems}
@@ -428,7 +492,8 @@ class _Writer:
                 corrected.append((receipt, sale_id))
         if not fresh and not corrected:
             return
-        codes = sorted({line.barcode for r in fresh + [c for c, _ in corrected] for line in r.lines if line.barcode})
+        codes = sorted({line.barcode for r in [*(r for r in fresh if r.sale_lines is None), *(c for c, _ in corrected)]
+                        for line in r.lines if line.barcode})  # receipts with lines made already have none
         products = dict(_lookup('SELECT barcode, id FROM "product" WHERE barcode IN ({marks})', codes))
         products.update(_lookup('SELECT code, product_id FROM "product_code" WHERE code IN ({marks})', codes))
         self._correct(corrected, products)
@@ -436,23 +501,32 @@ class _Writer:
             return
         owners = self._customers(fresh)
         sales, lines = [], []
+        till, touched, warnings = self.till, self.touched, self.outcome.warnings
+        imported = written = 0
         for receipt in fresh:
             member = owners.get(id(receipt))
             if isinstance(member, InputError):
                 receipt.problems.append(RowProblem(receipt.rows[0], str(member.params.get("field", "card")), member))
                 self._refuse(receipt)
                 continue
-            sale_id = _row_id()
-            rows, subtotal, discount = _sale_lines(receipt, sale_id, products)
-            when = self._since(receipt)
-            sales.append((sale_id, self.till, receipt.number, member, receipt.key.card, 0, str(when), subtotal,
-                          discount, receipt.amount, 0, 0, receipt.amount, 0, 0, 1))
-            lines += rows
-            if member is not None:
-                self.touched.setdefault(member, receipt.rows[0])
-            self.outcome.imported += len(receipt.rows)
-            self.outcome.receipts += 1
-            self.outcome.warnings += receipt.warnings
+            sale_id = receipt.sale_id
+            if receipt.sale_lines is not None:
+                lines += receipt.sale_lines
+                subtotal, discount = receipt.subtotal, receipt.discount
+            else:
+                rows, subtotal, discount = _sale_lines(receipt, sale_id, products)
+                lines += rows
+            amount = receipt.amount
+            sales.append((sale_id, till, receipt.number, member, receipt.key.card, 0, receipt.at, subtotal, discount,
+                          amount, 0, 0, amount, 0, 0, 1))
+            if member is not None and member not in touched:
+                touched[member] = receipt.rows[0]
+            imported += len(receipt.rows)
+            written += 1
+            if receipt.warnings:
+                warnings += receipt.warnings
+        self.outcome.imported += imported
+        self.outcome.receipts += written
         if not self.dry_run:
             insert_tuples(Sale, _SALE_FIELDS, sales)
             insert_tuples(SaleLine, _LINE_FIELDS, lines)
@@ -497,6 +571,11 @@ class _Writer:
         new_cards: list[dict[str, Any]] = []
         for receipt in receipts:
             k = receipt.key
+            if k.card is not None and k.phone is None and k.ref is None:  # a card alone, of a member: most receipts
+                known = cards.get(k.card)
+                if known is not None and known[0] is not None:
+                    out[id(receipt)] = known[0]
+                    continue
             if not k:
                 out[id(receipt)] = None
                 continue
@@ -609,7 +688,8 @@ def _settle_tiers(members: list[bytes], rules: Rules, now: dt.datetime, pace: Pa
             for marks, part in _pieces(members_slice):
                 for member_id, tier, spend in db.obj.execute_sql(_TIERS_SQL.format(marks=marks),
                                                                  (since, since, *part)).fetchall():
-                    if rules.tier_for_spend(int(spend)) is None:
+                    earned = rules.tier_for_spend(int(spend))
+                    if earned is None or earned.code == tier:  # stays (settle_tier would leave it)
                         continue
                     member = Member(id=Member.id.python_value(member_id), tier=tier)
                     settle_tier(member, rules, int(spend), may_fall=False)
@@ -715,6 +795,15 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
     outcome = HistoryOutcome(dry_run=dry_run)
     writer = _Writer(actor, rules, now, dry_run, ctx, outcome)
     pace = pace or Pace(CHUNK, budget_s=BUDGET_S, rest_first=True)
+    with fewer_checkpoints(), fewer_collections():
+        return _run(records, writer, pace, rules, signer, options, progress, should_stop)
+
+
+def _run(records: Iterable[tuple[int, dict[str, Any]]], writer: _Writer, pace: Pace, rules: Rules | None,
+         signer: Any, options: dict[str, Any], progress: Progress | None,
+         should_stop: Callable[[], bool] | None) -> HistoryOutcome:
+    """run()'s chunks, then the tiers and the grant."""
+    outcome, dry_run, now, ctx = writer.outcome, writer.dry_run, writer.now, writer.ctx
     batch: list[_Receipt] = []
 
     done = [0]  # rows of the receipts handled (the reader is one row ahead of them)
@@ -745,6 +834,6 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options:
     post = Pace(POST_CHUNK, budget_s=BUDGET_S, clock=pace.clock, sleep=pace.sleep, rest_first=True)
     outcome.tier_changes = _settle_tiers(sorted(writer.touched), rules, now, post)
     if options.get("grant_points"):
-        outcome.points_granted = _grant(writer.touched, rules, actor, now, post, signer, outcome.warnings)
+        outcome.points_granted = _grant(writer.touched, rules, writer.actor, now, post, signer, outcome.warnings)
     return outcome
 

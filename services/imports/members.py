@@ -64,6 +64,7 @@ _FIELD_COLUMN = {"name": "name", "phone": "phone", "email": "email", "birthday":
                  "consent": "marketing_consent", "tier": "tier", "note": "note",
                  "external_ref": "external_ref", "registered": "created_at"}
 _TEXT_FIELDS = ("name", "last_name", "first_name", "middle_name", "note", "external_ref", "tier")
+_FORMULA_FIRST = frozenset(values.FORMULA_START)  # each is one character
 
 
 @dataclass
@@ -181,7 +182,8 @@ class _Job:
         found = MemberRow(row)
         warnings = []
         for name in _TEXT_FIELDS:
-            if values.looks_like_formula(cells.get(name)):
+            cell = cells.get(name)  # the first character looked at before the whole check: most cells are plain
+            if cell and isinstance(cell, str) and cell[0] in _FORMULA_FIRST and values.looks_like_formula(cell):
                 warnings.append(RowProblem(row, name, InputError("import_formula_text", field=name,
                                                                  value=str(cells[name])[:40])))
         given = found.given

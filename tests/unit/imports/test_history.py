@@ -339,3 +339,39 @@ def test_progress_after_each_chunk_and_nothing_of_an_imported_sale_is_queued_for
     payloads = " ".join(o.payload for o in Outbox.select())
     assert not any(sale.receipt_no in payloads or str(sale.id) in payloads for sale in Sale.select())
     assert {o.kind for o in Outbox.select()} <= {"rule_set", "member", "staff", "setting", "member_tier"}
+
+
+def test_a_receipts_number_is_the_one_earlier_versions_gave(shop):
+    """The same file twice imports nothing only while a receipt's number is made the same way:
+    "IMP-", its day, "-" and a hash of its id and day (or of its customer, its time as written
+    and how many such rows came before)."""
+    import hashlib
+
+    def digest(text: str) -> int:
+        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+    run([
+        {"receipt": "A-17", "date": "12.03.2024", "time": "14:35", "amount": "10"},
+        {"date": "12.03.2024", "time": "14:35", "amount": "20", "card": "12345678"},
+        {"date": "12.03.2024", "time": "14:35", "amount": "30", "card": "12345678"},
+    ], shop)
+    by_id = digest("r\x1fA-17\x1f2024-03-12")
+    row = digest("c\x1f12345678\x1f\x1f\x1f2024-03-12T14:35:00")
+    first, second = digest(f"{row}\x1f0"), digest(f"{row}\x1f1")  # the second such row of the file
+    assert {s.total: s.receipt_no for s in Sale.select()} == {
+        1000: f"IMP-20240312-{by_id:016X}", 2000: f"IMP-20240312-{first:016X}", 3000: f"IMP-20240312-{second:016X}",
+    }
+
+
+def test_a_bad_time_is_refused_on_every_row_that_has_it_and_a_good_one_read_again_the_same(shop):
+    """Times of day are remembered by their text: a refused one must not be remembered as empty."""
+    out = run([
+        {"date": "12.03.2024", "time": "25:10", "amount": "10"},
+        {"date": "13.03.2024", "time": "25:10", "amount": "10"},
+        {"date": "13.03.2024", "time": "09:05", "amount": "20"},
+        {"date": "14.03.2024", "time": "09:05", "amount": "30"},
+    ], shop)
+    assert [(p.row, p.field, p.error.code) for p in out.errors] == [(2, "time", "import_date_bad"),
+                                                                    (3, "time", "import_date_bad")]
+    assert sorted((s.total, s.created_at) for s in Sale.select()) == [
+        (2000, dt.datetime(2024, 3, 13, 6, 5)), (3000, dt.datetime(2024, 3, 14, 6, 5))]

@@ -56,3 +56,36 @@ def test_a_serial_reads_as_the_workbook_shows_it(tmp_path: Path) -> None:
     book.save(tmp_path / "d.xlsx")
     rows = list(python_calamine.CalamineWorkbook.from_path(str(tmp_path / "d.xlsx")).get_sheet_by_index(0).iter_rows())
     assert [values.moment(date_cell, "d") for date_cell, _ in rows] == [values.moment(n, "d") for _, n in rows]
+
+
+@given(digits=st.text("0123456789", min_size=1, max_size=24), gaps=st.lists(st.sampled_from([" ", "-", "\u00a0"]),
+                                                                          max_size=4))
+def test_a_card_of_digits_alone_reads_as_the_same_card_with_gaps(digits: str, gaps: list[str]) -> None:
+    """The quick path (digits alone, nothing to drop) agrees with the one that drops spaces and dashes."""
+    spaced = digits
+    for i, gap in enumerate(gaps):
+        at = (i * 3 + 1) % (len(spaced) + 1)
+        spaced = spaced[:at] + gap + spaced[at:]
+
+    def read(text: str) -> str:
+        try:
+            return values.card_number(text) or ""
+        except InputError as exc:
+            return exc.code
+
+    assert read(spaced) == read(digits)
+    assert read(digits) in (digits, "import_card_length")
+
+
+@given(number=st.integers(0, 10**10), zeros=st.integers(0, 3))
+def test_a_balance_of_digits_alone_reads_as_the_full_reading_does(number: int, zeros: int) -> None:
+    """points' quick path (digits alone) agrees with the full one (a space in front: not its shape)."""
+    written = "0" * zeros + str(number)
+
+    def read(text: str) -> int | str | None:
+        try:
+            return values.points(text, "balance")
+        except InputError as exc:
+            return exc.code
+
+    assert read(written) == read(" " + written) == (number if number <= values.MAX_POINTS else "import_number_range")
