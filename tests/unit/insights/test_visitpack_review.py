@@ -4,6 +4,7 @@ checked row for row after every kind of write, at every moment, not only through
 figures — and a pack read while the summary is being rebuilt never goes live."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -12,7 +13,8 @@ import zoneinfo
 from collections import defaultdict
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from models import db
 from models.schema import Member, Sale, SaleReturn, Setting, Till, VisitPack
@@ -21,12 +23,19 @@ from services.insights import figures, summary, visitpack
 from services.insights.basis import Period
 from services.sale import returns
 from services.shop.settings import set_setting
+from tests.unit.imports.historykit import run as import_history
 from tests.unit.insights.figurekit import History, check_all
 from tests.unit.insights.test_figures import (  # noqa: F401  (fixtures)
-    CHISINAU, NOW, PERIOD, _programme_since_2000, history, sell, utc,
+    CHISINAU,
+    NOW,
+    PERIOD,
+    _programme_since_2000,
+    history,
+    sell,
+    utc,
 )
-from tests.unit.insights.test_summary import Shop, plain, steps as summary_steps
-from tests.unit.imports.historykit import run as import_history
+from tests.unit.insights.test_summary import Shop, plain
+from tests.unit.insights.test_summary import steps as summary_steps
 
 UTC = zoneinfo.ZoneInfo("UTC")
 EVERY_DAY = (dt.date(1971, 1, 1), dt.date(2100, 1, 1))
@@ -194,6 +203,40 @@ def _forget_the_build_name() -> None:
     with write_transaction():
         Setting.update(value=json.dumps(found)).where(Setting.key == summary.STATE_KEY).execute()
 
+@contextlib.contextmanager
+def packer_paused(monkeypatch):
+    """A packer on a thread of its own (as another process), stopped after reading its snapshot,
+    before its first write; the body runs meanwhile, then it goes on (or earlier: `go.set()`).
+    Yields (outcome, go): outcome["live"] what refresh() gave, or outcome["error"]."""
+    read, go = threading.Event(), threading.Event()
+    outcome: dict = {}
+
+    def waiting_for_the_lock():
+        if threading.current_thread().name == "review-packer" and not read.is_set():
+            read.set()
+            assert go.wait(30)
+        return write_transaction()
+
+    monkeypatch.setattr(visitpack, "write_transaction", waiting_for_the_lock)
+
+    def pack() -> None:
+        try:
+            outcome["live"] = visitpack.refresh(force=True)
+        except BaseException as exc:  # handed to the test
+            outcome["error"] = exc
+        finally:
+            close_thread_connection()
+
+    outcome["thread"] = packer = threading.Thread(target=pack, name="review-packer")
+    packer.start()
+    try:
+        assert read.wait(30)
+        yield outcome, go
+    finally:
+        go.set()
+        packer.join(30)
+
+
 
 @pytest.mark.parametrize("cause", ["zone", "rebuild"])
 def test_REVIEW_BUG_a_pack_read_before_a_rebuild_never_goes_live_during_its_copy(history, small_parts,  # noqa: F811
@@ -212,43 +255,17 @@ def test_REVIEW_BUG_a_pack_read_before_a_rebuild_never_goes_live_during_its_copy
             Sale.create(till=till, receipt_no="LATE", cashier=history["shop"]["cashier"],
                         member=history["people"][7].id, rule_version=1, created_at=utc(2026, 11, 15),
                         subtotal=777, discount=0, total=777, paid_money=777)
-    read, go = threading.Event(), threading.Event()
-    outcome: dict = {}
-
-    def waiting_for_the_lock():  # the packer has read its snapshot and waits for the write lock
-        if threading.current_thread().name == "review-packer" and not read.is_set():
-            read.set()  # ... which the rebuild's delete holds
-            assert go.wait(30)
-        return write_transaction()
-
-    monkeypatch.setattr(visitpack, "write_transaction", waiting_for_the_lock)
-
-    def pack() -> None:
-        try:
-            outcome["live"] = visitpack.refresh(force=True)
-        except BaseException as exc:  # handed to the test below
-            outcome["error"] = exc
-        finally:
-            close_thread_connection()
-
-    packer = threading.Thread(target=pack, name="review-packer")
-    packer.start()
-    try:
-        assert read.wait(30)
-
+    with packer_paused(monkeypatch) as (outcome, go):
         def copying(done: int) -> None:  # after the rebuild's first chunk: the old tables emptied
             if not go.is_set():
                 go.set()
-                packer.join(30)
+                outcome["thread"].join(30)
 
         if cause == "zone":
             set_setting("time_zone", "UTC")
             summary.refresh(copying)
         else:
             summary.rebuild(copying)
-    finally:
-        go.set()
-        packer.join(30)
     assert "error" not in outcome, outcome
     zone = UTC if cause == "zone" else CHISINAU
     assert summary.state() is not None and summary.state()["zone"] == str(zone)
@@ -268,36 +285,11 @@ def test_REVIEW_BUG_a_pack_read_before_an_empty_pack_went_live_is_not_used(shop,
         sale = Sale.create(till=till, receipt_no="O1", cashier=shop["cashier"], member=person.id, rule_version=1,
                            created_at=utc(2026, 10, 3), subtotal=5, discount=0, total=5, paid_money=5)
     summary.refresh()
-    read, go = threading.Event(), threading.Event()
-    outcome: dict = {}
-
-    def waiting_for_the_lock():  # this process has read its snapshot and waits for the write lock
-        if threading.current_thread().name == "review-packer" and not read.is_set():
-            read.set()
-            assert go.wait(30)
-        return write_transaction()
-
-    monkeypatch.setattr(visitpack, "write_transaction", waiting_for_the_lock)
-
-    def pack() -> None:
-        try:
-            outcome["live"] = visitpack.refresh(force=True)
-        except BaseException as exc:  # handed to the test below
-            outcome["error"] = exc
-        finally:
-            close_thread_connection()
-
-    packer = threading.Thread(target=pack, name="review-packer")
-    packer.start()
-    try:
-        assert read.wait(30)
+    with packer_paused(monkeypatch) as (outcome, _go):
         with write_transaction():
             SaleReturn.create(sale=sale, till=till, created_at=sale.created_at, refund=5, value=5)
         summary.refresh()
         assert visitpack._pack(None)  # the other process (its own lock): packs the empty visit
-    finally:
-        go.set()
-        packer.join(30)
     assert "error" not in outcome, outcome
     assert db.obj.execute_sql('SELECT COUNT(*) FROM "visit"').fetchone()[0] == 0
     assert_pack_is_visit()
