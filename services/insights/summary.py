@@ -69,30 +69,23 @@ def _zone_key(zone: Any) -> str:
     return str(getattr(zone, "key", zone))
 
 
-def state() -> dict[str, Any] | None:
-    row = Setting.get_or_none(Setting.key == STATE_KEY)
-    if row is None:
-        return None
+def state(execute: Callable[[str, Any], Any] | None = None) -> dict[str, Any] | None:
+    """The summary's state (read on `execute`'s connection: a reader's too); None when there is
+    none of this VERSION (never built, or being built)."""
+    row = (execute or db.obj.execute_sql)('SELECT value FROM "setting" WHERE key = ?', [STATE_KEY]).fetchone()
     try:
-        found = json.loads(row.value)
+        found = json.loads(row[0]) if row else None
     except ValueError:
         return None
     return found if isinstance(found, dict) and found.get("version") == VERSION else None
 
 
 def build_name(execute: Callable[[str, Any], Any] | None = None) -> str | None:
-    """The name of the build the summary's tables hold (state()["built"], read on `execute`'s
-    connection); "" for a state saved before builds were named, None while one is being built
-    (no state): never equal to a name read before that rebuild began."""
-    execute = execute or db.obj.execute_sql
-    row = execute('SELECT value FROM "setting" WHERE key = ?', [STATE_KEY]).fetchone()
-    try:
-        found = json.loads(row[0]) if row else None
-    except ValueError:
-        found = None
-    if not isinstance(found, dict) or found.get("version") != VERSION:
-        return None
-    return str(found.get("built") or "")
+    """The name of the build the summary's tables hold (state()["built"]); "" for a state saved
+    before builds were named, None while one is being built (no state): never equal to a name
+    read before that rebuild began."""
+    found = state(execute)
+    return None if found is None else str(found.get("built") or "")
 
 
 def _save(found: dict[str, Any]) -> None:
