@@ -157,13 +157,19 @@ def test_ids_ending_in_zero_bytes_and_high_bytes(shop, small_parts):
     check_all(figures.compute(PERIOD, now=NOW), History(CHISINAU), PERIOD)
 
 
-def test_one_member_one_visit_and_an_empty_window(shop, small_parts):
+def one_member_one_sale(shop) -> tuple[Till, Sale]:
+    """The shop on Chisinau's clock, one member and their one sale (5, on 3 October 2026)."""
     set_setting("time_zone", "Europe/Chisinau")
     till = Till.get(Till.is_local == True)  # noqa: E712
     with write_transaction():
         person = Member.create(name="One", name_key="one", created_at=utc(2026, 8, 1))
-        Sale.create(till=till, receipt_no="O1", cashier=shop["cashier"], member=person.id, rule_version=1,
-                    created_at=utc(2026, 10, 3), subtotal=5, discount=0, total=5, paid_money=5)
+        sale = Sale.create(till=till, receipt_no="O1", cashier=shop["cashier"], member=person.id, rule_version=1,
+                           created_at=utc(2026, 10, 3), subtotal=5, discount=0, total=5, paid_money=5)
+    return till, sale
+
+
+def test_one_member_one_visit_and_an_empty_window(shop, small_parts):
+    one_member_one_sale(shop)
     summary.refresh()
     assert visitpack.refresh(force=True)
     assert_pack_is_visit()
@@ -174,12 +180,7 @@ def test_one_member_one_visit_and_an_empty_window(shop, small_parts):
 
 def test_every_visit_returned_after_the_pack(shop, small_parts):
     """The pack holds visits that are all gone since: every member marked, visit empty."""
-    set_setting("time_zone", "Europe/Chisinau")
-    till = Till.get(Till.is_local == True)  # noqa: E712
-    with write_transaction():
-        person = Member.create(name="One", name_key="one", created_at=utc(2026, 8, 1))
-        sale = Sale.create(till=till, receipt_no="O1", cashier=shop["cashier"], member=person.id, rule_version=1,
-                           created_at=utc(2026, 10, 3), subtotal=5, discount=0, total=5, paid_money=5)
+    till, sale = one_member_one_sale(shop)
     summary.refresh()
     assert visitpack.refresh(force=True)
     with write_transaction():
@@ -278,12 +279,7 @@ def test_REVIEW_BUG_a_pack_read_before_an_empty_pack_went_live_is_not_used(shop,
     so "the live generation" reads None before and after it went live, and a pack read before
     it passes the check "no other pack went live since my snapshot"; the other pack forgot the
     marks of the visits gone since (here: the only one, returned), and this one brings them back."""
-    set_setting("time_zone", "Europe/Chisinau")
-    till = Till.get(Till.is_local == True)  # noqa: E712
-    with write_transaction():
-        person = Member.create(name="One", name_key="one", created_at=utc(2026, 8, 1))
-        sale = Sale.create(till=till, receipt_no="O1", cashier=shop["cashier"], member=person.id, rule_version=1,
-                           created_at=utc(2026, 10, 3), subtotal=5, discount=0, total=5, paid_money=5)
+    till, sale = one_member_one_sale(shop)
     summary.refresh()
     with packer_paused(monkeypatch) as (outcome, _go):
         with write_transaction():
