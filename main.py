@@ -1454,6 +1454,10 @@ def damaged_file_error(args: argparse.Namespace, exc: BaseException) -> Exceptio
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "--import-helper":  # a frozen program started as a big import's helper
+        from services.imports import helper
+
+        return helper.main(argv[1:])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if argv and argv[0] in COMMANDS:

@@ -197,12 +197,40 @@ def insert_rows(model: type[peewee.Model], rows: list[dict[str, object]]) -> Non
     db.obj.cursor().executemany(sql, params)
 
 
-def insert_tuples(model: type[peewee.Model], fields: list[str], rows: list[tuple]) -> None:
+def insert_tuples(model: type[peewee.Model], fields: list[str], rows: list[tuple], *,
+                  sink: Statements | None = None) -> None:
     """executemany of values already in database form, for bulk loads (the demo
     writes tens of millions of rows; insert_rows' per-value conversion would
-    double its time)."""
+    double its time).  `sink`: kept there to run later, not run now."""
     if not rows:
         return
     columns = ", ".join(f'"{model._meta.fields[f].column_name}"' for f in fields)
     marks = ", ".join("?" for _ in fields)
-    db.obj.connection().executemany(f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})', rows)
+    (sink or db.obj.connection()).executemany(
+        f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})', rows)
+
+
+class Statements:
+    """Writes kept to be run later, in order, in another transaction (or by another
+    process: an import's helper plans a chunk's writes, the importing process runs
+    them): what a bulk write would have passed to executemany, with values already
+    in database form.  It has executemany as a connection has, so a bulk write
+    takes either."""
+
+    def __init__(self) -> None:
+        self.kept: list[tuple[str, list[tuple]]] = []
+
+    def executemany(self, sql: str, rows: list[tuple]) -> None:
+        rows = list(rows)
+        if rows:
+            self.kept.append((sql, rows))
+
+    def rows_of(self, sql: str) -> list[tuple]:
+        """The rows kept for one statement (several executemany of it, in order)."""
+        return [row for kept, rows in self.kept if kept == sql for row in rows]
+
+    def run(self) -> None:
+        """Run them on this thread's connection, inside the caller's transaction."""
+        connection = db.obj.connection()
+        for sql, rows in self.kept:
+            connection.executemany(sql, rows)

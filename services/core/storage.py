@@ -132,8 +132,9 @@ class Pace:
         if not self.rest_first:
             self.sleep(self.rest_s)
 
-    def adjust(self, took: float) -> None:
-        """The next chunk's size, from how long this one took (a slow disk, a busy machine)."""
+    def adjust(self, took: float, size: int | None = None) -> None:
+        """The next chunk's size, from how long this one took (a slow disk, a busy machine);
+        `size`: this one's, if it was not the size now (chunks read ahead of their writing)."""
         if took > 0:
-            wanted = int(self.size * self.budget_s / took)
+            wanted = int((size or self.size) * self.budget_s / took)
             self.size = max(1, min(self.most, self.size * self.GROWTH, wanted))

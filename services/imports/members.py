@@ -28,19 +28,22 @@ writes with executemany, so a sale at the till waits one chunk at most.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from models import db
+from models.db import Statements
 from models.schema import Card, LedgerEntry, Member, Staff, new_id, utcnow
 from services.core.errors import InputError
 from services.core.serialize import as_columns, plain
 from services.core.storage import Pace
-from services.imports import customers, ledger_notes, values
+from services.imports import customers, helper, ledger_notes, values
 from services.imports.chunks import as_uuid, insert_plain, marks, parts, run_in_chunks, select
 from services.imports.outcome import ImportOutcome, RowProblem
-from services.journal import authority, outbox
+from services.imports.helper import ChunkPlan
+from services.journal import authority, fieldclock, outbox
 from services.members import cards
 from services.members.registry import name_key
 from services.programme.rules import Rules, active_rules
@@ -50,6 +53,8 @@ from services.shop.settings import local_till, shop_info
 CHUNK = 2000  # rows per transaction to start with; the pace adapts it to about CHUNK_BUDGET_S
 CHUNK_BUDGET_S = 0.5  # a sale waits half a second at most (its busy timeout is 5 s)
 MOST_PER_CHUNK = 20000
+# A file this long is planned by a helper process (both cores): smaller ones are done before it would start.
+HELPER_FROM = 10_000
 DUPLICATES = ("merge", "skip")
 SIGN_KIND = "ledger_import"
 # What a member's imported entries may come to together: the hub takes no more
@@ -87,17 +92,27 @@ class MemberRow:
 def run(records: Iterable[tuple[int, dict[str, Any]]], *, actor: Staff, options: dict[str, Any] | None = None,
         dry_run: bool = False, progress: Callable[[int], None] | None = None,
         should_stop: Callable[[], bool] | None = None, now: dt.datetime | None = None,
-        pace: Pace | None = None) -> ImportOutcome:
+        pace: Pace | None = None, helper_from: int | None = HELPER_FROM) -> ImportOutcome:
     """Import members; see the module's docstring.  `pace` paces the chunks
-    (a bench or a test passes one without rests)."""
+    (a bench or a test passes one without rests).  A file of `helper_from` rows
+    or more is planned by a helper process while this one writes
+    (services.imports.helper); None: never."""
     who = auth.require(actor, "import_data")
     duplicates = (options or {}).get("duplicates", "merge")
     if duplicates not in DUPLICATES:
         raise InputError("import_option_bad", option="duplicates", value=str(duplicates), allowed=", ".join(DUPLICATES))
     now = now or utcnow()
-    job = _Job(who, now, duplicates, dry_run)
     pace = pace or Pace(CHUNK, budget_s=CHUNK_BUDGET_S, most=MOST_PER_CHUNK)
     outcome = ImportOutcome(dry_run=dry_run)
+    stream = iter(records)
+    head = list(itertools.islice(stream, helper_from)) if helper_from and not dry_run else []
+    records = itertools.chain(head, stream)
+    if helper_from is not None and not dry_run and len(head) >= helper_from and helper.available():
+        signer = authority.signer()
+        return helper.run(records, outcome, pace, planner=f"{__name__}:Planner",
+                          args={"who": who.id, "now": now, "duplicates": duplicates, "signs": signer is not None},
+                          signer=signer, progress=progress, should_stop=should_stop)
+    job = _Job(who, now, duplicates, dry_run)
     return run_in_chunks(records, outcome, pace, check=job.check, write=job.write,
                          progress=progress, should_stop=should_stop)
 
@@ -125,10 +140,14 @@ class _Job:
     """One import's settings and what it has done so far (which members this
     file reached, with which fields), across its chunks."""
 
-    def __init__(self, who: Staff, now: dt.datetime, duplicates: str, dry_run: bool) -> None:
+    def __init__(self, who: Staff, now: dt.datetime, duplicates: str, dry_run: bool, *,
+                 signs: bool | None = None) -> None:
         self.who, self.now, self.duplicates, self.dry_run = who, now, duplicates, dry_run
         # The owner's key as the import starts: the till locked half-way still signs this import's balances.
-        self.signer = authority.signer()
+        # A helper process (signs given) has no key: it plans the entries, the importing process signs them.
+        self.helper = signs is not None
+        self.signer = None if self.helper else authority.signer()
+        self.signs = signs if signs is not None else self.signer is not None
         shop = shop_info()
         self.region, self.card_prefix = shop.region, shop.card_prefix
         self.rules: Rules = active_rules(now)
@@ -140,9 +159,12 @@ class _Job:
         self.till_id, self.till_number = till.id, till.number
         self.today = now.date()
         # member id -> (the row that first reached it, the fields rows of this file gave it)
-        self.reached: dict[uuid.UUID, tuple[int, set[str]]] = {}
+        self.reached: dict[uuid.UUID, tuple[int, set[str]]] = _Undoable() if self.helper else {}
         self._emails: dict[str, uuid.UUID] | None = None
+        # A dry run's earlier chunks, which a chunk recalls (a helper's: its chunks not yet committed).
         self.planned = _Planned() if dry_run else None
+        self.recall: list[_Planned] = [self.planned] if self.planned is not None else []
+        self.next_planned: _Planned | None = None  # a helper's plan of the chunk it planned last
         self._days: dict[tuple[str, str], Any] = {}
 
     def emails(self) -> dict[str, uuid.UUID]:
@@ -150,10 +172,11 @@ class _Job:
         per chunk would read the whole table each time), then kept up to date
         with what this import writes."""
         if self._emails is None:
-            self._emails = {}
+            known: dict[str, uuid.UUID] = {}
             for email, member in select('SELECT email, id FROM "member" WHERE email IS NOT NULL '
                                         'ORDER BY created_at', []):
-                self._emails.setdefault(email, as_uuid(member))
+                known.setdefault(email, as_uuid(member))
+            self._emails = _Undoable(known) if self.helper else known
         return self._emails
 
     # --- one row, before the write lock ---------------------------------------------
@@ -228,14 +251,112 @@ class _Job:
 
     # --- a chunk, inside its transaction ------------------------------------------------
 
-    def write(self, rows: list[MemberRow], outcome: ImportOutcome) -> None:
+    def write(self, rows: list[MemberRow], outcome: ImportOutcome, sink: Statements | None = None) -> _Chunk:
         chunk = _Chunk(self, rows)
         for row in rows:
             try:
                 chunk.take(row, outcome)
             except InputError as exc:
                 outcome.errors.append(RowProblem(row.row, str(exc.params.get("field", "")), exc))
-        chunk.save()
+        chunk.save(sink)
+        return chunk
+
+
+class Planner:
+    """The chunks of a big members import planned in a helper process
+    (services.imports.helper) while the importing process writes: each chunk
+    checked, then planned on one snapshot of the till's file, with the chunks
+    before it that were not committed when its plan was asked for recalled as
+    a dry run recalls its earlier chunks (_Planned, and the versions of the
+    rows they stamped).  The importing process signs the planned entries and
+    runs the writes."""
+
+    def __init__(self, args: dict[str, Any]) -> None:
+        who = Staff.get_by_id(args["who"])
+        self.job = _Job(who, args["now"], args["duplicates"], False, signs=args["signs"])
+        self.checked: dict[int, tuple[list[MemberRow], ImportOutcome]] = {}
+        self.recalled: dict[int, tuple[_Planned | None, dict[tuple[str, str], tuple[str, str]]]] = {}
+        self.logs: dict[int, list[tuple[_Undoable, dict[Any, Any]]]] = {}  # what each plan changed, to undo it
+        self.clock: str | None = None  # the till's clock as the last plan left it
+
+    def rows(self, number: int, batch: list[tuple[int, dict[str, Any]]]) -> None:
+        """Check chunk `number`'s rows (sent a chunk ahead: checked while the helper would wait)."""
+        found = ImportOutcome()
+        self.checked[number] = ([r for row, cells in batch if (r := self.job.check(row, cells, found)) is not None],
+                                found)
+
+    def plan(self, number: int, pending: list[int]) -> ChunkPlan:
+        """Chunk `number`, its rows checked; `pending`: the chunks before it that were
+        not committed when the plan was asked for, recalled in their order."""
+        job = self.job
+        rows, found = self.checked[number]
+        outcome = ImportOutcome(errors=list(found.errors), warnings=list(found.warnings))
+        job.recall = [self.recalled[i][0] for i in pending if self.recalled[i][0] is not None]
+        versions: dict[tuple[str, str], tuple[str, str]] = {}
+        for i in pending:
+            versions.update(self.recalled[i][1])
+        if job._emails is None:
+            job.emails()  # read before the log starts: what the file had is never undone
+        self.logs[number] = [(undoable, undoable.begin()) for undoable in (job.reached, job._emails)
+                             if isinstance(undoable, _Undoable)]
+        job.next_planned = None
+        with db.obj.atomic():  # one snapshot for the chunk
+            sink = fieldclock.Planned.on_snapshot(self.clock, versions)
+            chunk = job.write(rows, outcome, sink)
+            sink.close()
+        self.clock = sink.last
+        self.recalled[number] = (job.next_planned, sink.versions)
+        return ChunkPlan(sink.kept, outcome, chunk.to_sign, SIGN_KIND)
+
+    def undo(self, number: int) -> None:
+        """Forget the plans of chunk `number` and after (another writer committed
+        before it was written): what they changed is undone, newest first."""
+        for later in sorted((n for n in self.logs if n >= number), reverse=True):
+            for undoable, log in self.logs.pop(later):
+                undoable.undo(log)
+            self.recalled.pop(later, None)
+
+    def done(self, number: int) -> None:
+        """Chunk `number` is committed: later plans read it from the file."""
+        self.checked.pop(number, None)
+        self.recalled.pop(number, None)
+        self.logs.pop(number, None)
+
+
+_ABSENT = object()
+
+
+class _Undoable(dict):
+    """A dict whose changes can be undone, a plan at a time: a helper's plan that
+    another writer's commit made stale is planned again from what the chunks
+    before left (the members this file reached, the e-mails it gave)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._log: dict[Any, Any] | None = None
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if self._log is not None and key not in self._log:
+            self._log[key] = dict.get(self, key, _ABSENT)
+        dict.__setitem__(self, key, value)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+    def begin(self) -> dict[Any, Any]:
+        """A new log: the values changed from now on, as they were."""
+        self._log = {}
+        return self._log
+
+    def undo(self, log: dict[Any, Any]) -> None:
+        for key, value in log.items():
+            if value is _ABSENT:
+                dict.pop(self, key, None)
+            else:
+                dict.__setitem__(self, key, value)
+        log.clear()
 
 
 class _Chunk:
@@ -258,6 +379,7 @@ class _Chunk:
         self.taken_cards: list[dict[str, Any]] = []  # reserved blanks of this shop given to a member
         self.entries: list[dict[str, Any]] = []
         self.moved: dict[uuid.UUID, int] = {}  # points this chunk's entries move, by member
+        self.to_sign: list[tuple[str, dict[str, Any]]] = []  # a helper's entries, for the importing process to sign
         self._look_up(rows)
 
     def _look_up(self, rows: list[MemberRow]) -> None:
@@ -294,8 +416,7 @@ class _Chunk:
                     'AND NOT EXISTS (SELECT 1 FROM "card" c WHERE c.member_id = m.id) ORDER BY created_at', part):
                 self.by_name.setdefault(key, as_uuid(member))
                 ids.add(as_uuid(member))
-        planned = self.job.planned
-        if planned is not None:
+        for planned in self.job.recall:  # the earlier chunks not in the file, oldest first
             ids |= self._recall(planned, cards, {"phone": phones, "external_ref": refs, "name_key": keyless})
         wanted_ids = [i.bytes for i in ids]
         columns = ", ".join(_ALL)
@@ -309,7 +430,7 @@ class _Chunk:
                     f'AND note IN (?, \'\') AND member_id IN ({marks(part)}) GROUP BY member_id',
                     [ledger_notes.OPENING, *part]):
                 self.imported[as_uuid(member)] = total
-        if planned is not None:
+        for planned in self.job.recall:
             self.members.update((i, dict(planned.members[i])) for i in ids if i in planned.members)
             self.imported.update((i, planned.imported[i]) for i in ids if i in planned.imported)
 
@@ -318,7 +439,7 @@ class _Chunk:
     def take(self, row: MemberRow, outcome: ImportOutcome) -> None:
         """Check the row against the till and plan its writes; a refused row plans nothing."""
         job = self.job
-        if row.balance and job.signer is None and not job.dry_run:
+        if row.balance and not job.signs and not job.dry_run:
             raise InputError("import_owner_key", field="balance")  # the hub would refuse it unsigned
         member_id, matched_by = self._find(row)
         card_status = self.by_card.get(row.card) if row.card else None
@@ -529,7 +650,8 @@ class _Chunk:
 
     # --- the chunk's writes -------------------------------------------------------------
 
-    def save(self) -> None:
+    def save(self, sink: Statements | None = None) -> None:
+        """The chunk's writes, now, or kept in `sink` (a helper's plan, run by the importing process)."""
         job = self.job
         moves: dict[uuid.UUID, int] = {}
         for entry in self.entries:
@@ -539,11 +661,16 @@ class _Chunk:
         for member_id, delta in moves.items():
             self.members[member_id]["balance"] += delta
             self.members[member_id]["updated_at"] = job.now
-        if job.planned is not None:  # a dry run writes nothing: its later chunks recall this one
-            self._plan(job.planned)
+        if job.dry_run:  # a dry run writes nothing: its later chunks recall this one
+            self._plan(job.planned)  # type: ignore[arg-type]
             return
-        insert_plain(Member, list(self.new_members.values()))
-        cursor = db.obj.cursor()
+        if job.helper:  # the helper's next chunk is planned before this one is written: it recalls this one
+            job.next_planned = _Planned()
+            self._plan(job.next_planned)
+        else:
+            self._note_emails()
+        insert_plain(Member, list(self.new_members.values()), sink=sink)
+        cursor = sink or db.obj.cursor()
         if self.changed:
             sets = ", ".join(f"{c} = ?" for c in _COLUMNS)
             cursor.executemany(
@@ -554,32 +681,37 @@ class _Chunk:
         if moves:
             cursor.executemany('UPDATE "member" SET balance = balance + ?, updated_at = ? WHERE id = ?',
                                [(delta, Member.updated_at.db_value(job.now), i.bytes) for i, delta in moves.items()])
-        insert_plain(Card, self.new_cards)
+        insert_plain(Card, self.new_cards, sink=sink)
         if self.taken_cards:
             cursor.executemany('UPDATE "card" SET member_id = ?, status = \'active\' WHERE number = ?',
                                [(c["member"].bytes, c["number"]) for c in self.taken_cards])
-        insert_plain(LedgerEntry, self.entries)
-        self._note_emails()
+        insert_plain(LedgerEntry, self.entries, sink=sink)
         # A balance alone moves by its ledger entry, as services.programme.ledger.post does: no member op for it.
         # A new member's or card's payload carries its ids and times as objects: outbox.record_many
         # writes them as serialize.plain does, and such new rows have no earlier version to compare.
         # Rows born in this chunk have no known version to compare with (new=True: none is looked for).
         if self.new_members:
-            outbox.record_many("member", list(self.new_members.values()), new=True)
+            outbox.record_many("member", list(self.new_members.values()), new=True, sink=sink)
         changed = [_member_payload(self.members[i]) for i in self.changed if i not in self.new_members]
         if changed:
-            outbox.record_many("member", changed)
+            outbox.record_many("member", changed, sink=sink)
         cards = [{"id": c["id"], "number": c["number"], "member_id": c["member"], "status": c["status"],
                   "created_at": c["created_at"], "blocked_at": c["blocked_at"]} for c in self.new_cards]
         if cards:
-            outbox.record_many("card", cards, new=True)
+            outbox.record_many("card", cards, new=True, sink=sink)
         if self.taken_cards:
-            numbers = [c["number"] for c in self.taken_cards]
-            outbox.record_many("card", [as_columns(Card, r) for r in Card.select().where(Card.number.in_(numbers)).dicts()])
+            given = {c["number"]: c["member"] for c in self.taken_cards}
+            # as the update above leaves them (a helper's update is not written yet)
+            taken = [as_columns(Card, {**r, "member": given[r["number"]], "status": "active"})
+                     for r in Card.select().where(Card.number.in_(list(given))).dicts()]
+            outbox.record_many("card", taken, sink=sink)
         if self.entries:
             docs = _ledger_docs(self.entries)
-            outbox.record_many("ledger_entry", docs)
-            authority.sign_rows(SIGN_KIND, [(d["id"], d) for d in docs], held=job.signer)
+            outbox.record_many("ledger_entry", docs, sink=sink)
+            if job.helper:
+                self.to_sign = [(d["id"], d) for d in docs]
+            else:
+                authority.sign_rows(SIGN_KIND, [(d["id"], d) for d in docs], held=job.signer)
 
 
 # --- small helpers ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from models.db import Statements
 from models.schema import Setting, SyncedRow, Till
 from services.core import hlc
 from services.core.serialize import compact, dumps, plain
@@ -75,14 +76,17 @@ def stamp(kind: str, row_id: str, doc: dict[str, Any]) -> dict[str, str]:
     return clocks
 
 
-def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]], *, new: bool = False) -> list[dict[str, str]]:
+def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]], *, new: bool = False,
+               sink: Statements | None = None) -> list[dict[str, str]]:
     """stamp() for a bulk write (a batch of blank cards): one clock reading for
     the batch, the known versions read in one query and written back in one
     statement, so 10,000 cards cost milliseconds, not one round of queries each.
     `new`: the rows were born in the caller's transaction (an import's new
-    members), so no version of them can be known: none is looked for."""
+    members), so no version of them can be known: none is looked for.
+    `sink`: the versions are kept there with the other writes (Planned), not written now."""
     from models import db
 
+    planned = sink if isinstance(sink, Planned) else None
     ids = [] if new else [row_id for row_id, _ in docs]
     known_rows: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
     for start in range(0, len(ids), 500):
@@ -92,7 +96,12 @@ def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]], *, new: bool =
             f'SELECT row_id, doc, clocks FROM "synced_row" WHERE kind = ? AND row_id IN ({marks})', [kind, *chunk]
         ).fetchall():
             known_rows[row_id] = (json.loads(doc), json.loads(clocks))
-    reading = next_reading()
+    if planned is not None:  # versions planned but not yet written (this chunk's, the chunk before's)
+        for row_id in ids:
+            version = planned.version(kind, row_id)
+            if version is not None:
+                known_rows[row_id] = (json.loads(version[0]), json.loads(version[1]))
+    reading = planned.reading() if planned is not None else next_reading()
     out, rows = [], []
     fresh: dict[tuple[str, ...], tuple[dict[str, str], str]] = {}  # a new row's clocks, by its fields
     for row_id, doc in docs:
@@ -114,18 +123,62 @@ def stamp_many(kind: str, docs: list[tuple[str, dict[str, Any]]], *, new: bool =
         out.append(clocks)
         rows.append((kind, row_id, compact({**old_doc, **doc}),
                      json.dumps({**old_clocks, **clocks})))
-    db.obj.cursor().executemany(
-        'INSERT OR REPLACE INTO "synced_row" (kind, row_id, doc, clocks) VALUES (?, ?, ?, ?)', rows
-    )
+    (sink or db.obj.cursor()).executemany(REMEMBER_MANY, rows)
+    if planned is not None:
+        planned.versions.update(((k, row_id), (doc, clocks)) for k, row_id, doc, clocks in rows)
     return out
 
 
-def stamp_payloads(kind: str, payloads: list[dict[str, Any]], *, new: bool = False) -> list[dict[str, Any]]:
-    """Outbox payloads with `_clock` readings; a batch is stamped in bulk (`new`: see stamp_many)."""
-    if len(payloads) == 1 or kind == "member_tier":
+REMEMBER_MANY = 'INSERT OR REPLACE INTO "synced_row" (kind, row_id, doc, clocks) VALUES (?, ?, ?, ?)'
+
+
+class Planned(Statements):
+    """Writes planned on a snapshot for another connection to run later (an
+    import's helper process plans a chunk while the importing process writes
+    the chunk before): the clock is ticked here, from `last` on, and written
+    once at the end (`close`); the versions this plan and `earlier` (the plan
+    of a chunk not yet committed) remember are known as if written."""
+
+    def __init__(self, last: str | None, node: str,
+                 earlier: dict[tuple[str, str], tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.last, self.node = last, node
+        self.earlier = earlier or {}
+        self.versions: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, row_id) -> (doc, clocks) as text
+
+    @classmethod
+    def on_snapshot(cls, after: str | None, earlier: dict[tuple[str, str], tuple[str, str]] | None = None
+                    ) -> "Planned":
+        """A plan starting from the till's clock as this connection reads it, or `after` if later."""
+        row = Setting.get_or_none(Setting.key == _CLOCK_KEY)
+        stored = json.loads(row.value) if row else None
+        last = max((r for r in (stored, after) if r), default=None)
+        return cls(last, _node(), earlier)
+
+    def reading(self) -> str:
+        self.last = hlc.tick(self.last, self.node)
+        return self.last
+
+    def version(self, kind: str, row_id: str) -> tuple[str, str] | None:
+        return self.versions.get((kind, row_id)) or self.earlier.get((kind, row_id))
+
+    def close(self) -> None:
+        """The till's clock as this plan leaves it, written with the rest."""
+        if self.last is not None:
+            self.executemany('INSERT OR REPLACE INTO "setting" (key, value) VALUES (?, ?)',
+                             [(_CLOCK_KEY, json.dumps(self.last))])
+
+
+def stamp_payloads(kind: str, payloads: list[dict[str, Any]], *, new: bool = False,
+                   sink: Statements | None = None) -> list[dict[str, Any]]:
+    """Outbox payloads with `_clock` readings; a batch is stamped in bulk (`new`: see stamp_many),
+    and so is anything kept in a `sink`."""
+    if sink is None and (len(payloads) == 1 or kind == "member_tier"):
         return [stamp_payload(kind, p) for p in payloads]
+    if kind == "member_tier":
+        raise ValueError("member_tier payloads are stamped one by one")
     docs = [(str(p["id"]), _without_balance(p)) for p in payloads]
-    return [{**p, "_clock": clocks} for p, clocks in zip(payloads, stamp_many(kind, docs, new=new))]
+    return [{**p, "_clock": clocks} for p, clocks in zip(payloads, stamp_many(kind, docs, new=new, sink=sink))]
 
 
 def _without_balance(payload: dict[str, Any]) -> dict[str, Any]:

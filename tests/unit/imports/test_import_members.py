@@ -232,9 +232,9 @@ def test_an_import_failing_mid_chunk_leaves_no_half_row(shop, monkeypatch):
     real_save = engine._Chunk.save
     calls = {"n": 0}
 
-    def failing_save(chunk):
+    def failing_save(chunk, sink=None):
         calls["n"] += 1
-        real_save(chunk)
+        real_save(chunk, sink)
         if calls["n"] == 2:
             raise RuntimeError("power cut")
 
