@@ -244,6 +244,8 @@ TEXTS: dict[str, str] = {
     "import_in_training": N_("Imports go into the real shop, not the practice copy: leave training mode first."),
     # Importing members and the catalogue (services.imports.members, .catalogue): a row against the till.
     "import_formula_text": N_("{field}: “{value}” looks like a spreadsheet formula; it was kept as text."),
+    "import_helper_failed": N_("The import stopped: its helper process ended unexpectedly (the till's log says why). "
+                               "Rows done and kept: {done}. Import the same file again to bring the rest."),
     "import_option_bad": N_("The import option {option} cannot be “{value}” (one of: {allowed})."),
     "import_name_missing": N_("{field}: a new member needs a name."),
     "import_tier_unknown": N_("{field}: “{value}” is not a tier of the programme (there are: {tiers})."),

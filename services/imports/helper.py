@@ -24,13 +24,15 @@ only ever written over the file it was made on plus the writes it recalled.
 
 The pace (chunks, rests for the till's sales), progress and a stop asked for
 between chunks are as services.imports.chunks.run_in_chunks has them.  If the
-helper fails, the import stops with its error; the chunks committed stay, and
+helper fails, its traceback goes to the log and the import stops with one
+sentence for the owner (import_helper_failed); the chunks committed stay, and
 a second run completes the rest (imports are idempotent).
 """
 from __future__ import annotations
 
 import importlib
 import itertools
+import logging
 import os
 import queue
 import subprocess
@@ -43,10 +45,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from models import db
+from services.core.errors import InputError
 from services.core.storage import Pace, fewer_checkpoints, write_transaction
 from services.imports.outcome import ImportOutcome
 from services.journal import authority
 
+log = logging.getLogger(__name__)
 STOP_WAIT_S = 10.0  # how long a helper is given to end before it is terminated
 ARG = "--import-helper"  # a frozen program's first argument that makes it the helper (main.py)
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +93,9 @@ def run(records: Iterable[tuple[int, dict[str, Any]]], outcome: ImportOutcome, p
         ours.send((str(db.obj.database), planner, args))
         with fewer_checkpoints(), fewer_collections():
             _write_chunks(ours, process, iter(records), outcome, pace, signer, progress, should_stop)
+    except HelperFailed as exc:
+        log.error("the import's helper failed after %d rows: %s", outcome.rows, exc)
+        raise InputError("import_helper_failed", done=outcome.rows) from exc
     finally:
         _stop(ours, process)
     return outcome

@@ -183,8 +183,10 @@ def test_a_killed_import_run_again_completes(shop, tmp_path):
     proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "import", "members", "--db", db, str(big), "--json"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
+    helpers: set[int] = set()
     try:
         while time.monotonic() < deadline:
+            helpers |= import_helpers()
             with sqlite3.connect(path, timeout=30) as conn:
                 if conn.execute("SELECT COUNT(*) FROM member WHERE origin = 'import'").fetchone()[0] > 0:
                     break
@@ -192,6 +194,11 @@ def test_a_killed_import_run_again_completes(shop, tmp_path):
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+    assert helpers, "a file of 40,000 members is planned by a helper process"
+    gone = time.monotonic() + 30
+    while import_helpers() & helpers and time.monotonic() < gone:
+        time.sleep(0.1)
+    assert not import_helpers() & helpers, "the helper ends with the import that started it"
     with sqlite3.connect(path) as conn:
         part = conn.execute("SELECT COUNT(*) FROM member WHERE origin = 'import'").fetchone()[0]
         assert 0 < part < 40_000
@@ -206,6 +213,20 @@ def test_a_killed_import_run_again_completes(shop, tmp_path):
             sum(i % 500 for i in range(40_000))
         assert conn.execute("SELECT COUNT(*) FROM member m WHERE balance != (SELECT COALESCE(SUM(delta), 0) "
                             "FROM ledger_entry e WHERE e.member_id = m.id)").fetchone()[0] == 0
+
+
+def import_helpers() -> set[int]:
+    """The processes running services.imports.helper now (Linux: /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"services.imports.helper" in command:
+                found.add(int(entry.name))
+    return found
 
 
 @pytest.mark.parametrize("bad", ["nothing.csv", "empty.csv"])

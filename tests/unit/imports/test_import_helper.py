@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from models import open_database
 from models.schema import Card, LedgerEntry, Member, Outbox, RowSignature, Staff, SyncedRow, utcnow
 from services.core.storage import Pace
+from services.core.errors import InputError
 from services.imports import helper
 from services.imports import members as engine
 from services.imports.outcome import ImportOutcome
@@ -146,11 +148,53 @@ def test_a_plan_made_stale_by_another_writer_is_planned_again(shop_template, tmp
     assert plans == [0, 1, 2, 1, 2, 3]  # chunk 1's plan (and 2's, asked for already) dropped and made again
 
 
-def test_a_failing_helper_stops_the_import_with_its_error_and_keeps_what_was_committed(shop, tmp_path):
+def test_a_failing_helper_stops_the_import_with_one_sentence_and_its_error_in_the_log(shop, caplog):
     auth.login("111111")
-    with pytest.raises(helper.HelperFailed, match="AttributeError"):
+    with pytest.raises(InputError) as stopped:
         helper.run(records(ROWS), ImportOutcome(), fixed_pace(4), planner="services.imports.members:NoSuchPlanner",
                    args={}, signer=authority.signer())
+    assert stopped.value.code == "import_helper_failed" and "Rows done and kept: 0." in str(stopped.value)
+    assert "AttributeError" in caplog.text and "NoSuchPlanner" in caplog.text
     assert Member.select().count() == 0
     outcome = engine.run(records(ROWS), actor=shop["owner"], pace=fixed_pace(4), helper_from=0)
     assert outcome.imported >= 18 and outcome.errors
+
+
+def test_a_helper_killed_mid_import_keeps_what_was_committed_and_a_second_run_brings_the_rest(
+        shop_template, tmp_path, monkeypatch):
+    now = utcnow()
+    owner = fresh_shop(shop_template, tmp_path / "alone.db")
+    engine.run(records(ROWS), actor=owner, now=now, pace=fixed_pace(4), helper_from=None)
+    whole = state()
+    owner = fresh_shop(shop_template, tmp_path / "killed.db")
+    started: list = []
+    start = helper._start
+    monkeypatch.setattr(helper, "_start", lambda: started.append(start()) or started[-1])
+
+    def kill_the_helper(done: int) -> None:
+        if done == 8:
+            started[0][0].kill()
+            started[0][0].wait()
+
+    with pytest.raises(InputError) as stopped:
+        engine.run(records(ROWS), actor=owner, now=now, pace=fixed_pace(4), helper_from=0, progress=kill_the_helper)
+    assert stopped.value.code == "import_helper_failed"
+    done = stopped.value.params["done"]
+    assert done in (8, 12) and LedgerEntry.select().count() > 0  # whole chunks only (of 4 rows)
+    engine.run(records(ROWS), actor=owner, now=now, pace=fixed_pace(4), helper_from=None)
+    assert state() == whole
+
+
+def test_the_packaged_program_is_its_own_helper(shop_template, tmp_path, monkeypatch):
+    """A frozen build has no `python -m`: the program itself is started with --import-helper."""
+    program = tmp_path / "loyaltill"
+    program.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{helper.ROOT / "main.py"}" "$@"\n')
+    program.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(program))
+    started: list = []
+    start = helper._start
+    monkeypatch.setattr(helper, "_start", lambda: started.append(start()) or started[-1])
+    owner = fresh_shop(shop_template, tmp_path / "shop.db")
+    outcome = engine.run(records(ROWS), actor=owner, pace=fixed_pace(4), helper_from=0)
+    assert outcome.imported >= 18 and started[0][0].args[:2] == [str(program), helper.ARG]
