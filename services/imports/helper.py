@@ -128,10 +128,12 @@ class _Pipes:
         return self._in.recv()
 
     def close(self) -> None:
+        """Reading ends first: the other side, if it is still sending (a plan no longer
+        wanted, after a stop), is told at once that nobody reads, instead of waiting."""
+        self._in.close()
         self._queue.put(_CLOSE)
         self._sender.join(STOP_WAIT_S)
         self._out.close()
-        self._in.close()
 
 
 _CLOSE = object()
@@ -281,31 +283,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(conn: Any) -> None:
-    """The helper's loop: first (the till's file, "module:Class", its args); then
-    ("rows", number, rows) to check; ("plan", number, chunks pending) -> ("plan", number,
-    ChunkPlan); ("undo", number) forgets the plans of it and after; ("done", number); ("stop",).  Its connection to the file never writes."""
+    """The helper's loop.  First (the till's file, "module:Class", its args); then
+    ("rows", number, rows) to check; ("plan", number, chunks pending) -> ("plan",
+    number, ChunkPlan); ("undo", number) forgets the plans of it and after;
+    ("done", number); ("stop",).  Its connection to the file never writes."""
     from models.db import make_database
+    from services.imports.chunks import fewer_collections
 
     try:
-        path, planner, args = conn.recv()
-        database = make_database(path)
-        db.initialize(database)
-        database.connect()
-        database.execute_sql("PRAGMA query_only = ON")
-        module, name = planner.split(":")
-        work = getattr(importlib.import_module(module), name)(args)
-        while True:
-            message = conn.recv()
-            if message[0] == "stop":
-                return
-            if message[0] == "rows":
-                work.rows(*message[1:])
-            elif message[0] == "plan":
-                conn.send(("plan", message[1], work.plan(message[1], message[2])))
-            elif message[0] == "undo":
-                work.undo(message[1])
-            elif message[0] == "done":
-                work.done(message[1])
+        with fewer_collections():
+            _serve(conn, make_database)
     except EOFError:  # the importing process is gone
         return
     except BaseException:  # noqa: BLE001 - told to the importing process, which raises it
@@ -317,6 +304,28 @@ def serve(conn: Any) -> None:
         if db.obj is not None and not db.obj.is_closed():
             db.obj.close()
         conn.close()
+
+
+def _serve(conn: Any, make_database: Callable[[str], Any]) -> None:
+    path, planner, args = conn.recv()
+    database = make_database(path)
+    db.initialize(database)
+    database.connect()
+    database.execute_sql("PRAGMA query_only = ON")
+    module, name = planner.split(":")
+    work = getattr(importlib.import_module(module), name)(args)
+    while True:
+        message = conn.recv()
+        if message[0] == "stop":
+            return
+        if message[0] == "rows":
+            work.rows(*message[1:])
+        elif message[0] == "plan":
+            conn.send(("plan", message[1], work.plan(message[1], message[2])))
+        elif message[0] == "undo":
+            work.undo(message[1])
+        elif message[0] == "done":
+            work.done(message[1])
 
 
 if __name__ == "__main__":
