@@ -143,6 +143,7 @@ class Planned(Statements):
                  earlier: dict[tuple[str, str], tuple[str, str]] | None = None) -> None:
         super().__init__()
         self.last, self.node = last, node
+        self.ticked = False
         self.earlier = earlier or {}
         self.versions: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, row_id) -> (doc, clocks) as text
 
@@ -157,14 +158,15 @@ class Planned(Statements):
 
     def reading(self) -> str:
         self.last = hlc.tick(self.last, self.node)
+        self.ticked = True
         return self.last
 
     def version(self, kind: str, row_id: str) -> tuple[str, str] | None:
         return self.versions.get((kind, row_id)) or self.earlier.get((kind, row_id))
 
     def close(self) -> None:
-        """The till's clock as this plan leaves it, written with the rest."""
-        if self.last is not None:
+        """The till's clock as this plan leaves it (if it ticked), written with the rest."""
+        if self.ticked:
             self.executemany('INSERT OR REPLACE INTO "setting" (key, value) VALUES (?, ?)',
                              [(_CLOCK_KEY, json.dumps(self.last))])
 

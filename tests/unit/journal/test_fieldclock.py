@@ -71,3 +71,35 @@ def test_rows_stamped_as_new_are_stamped_as_looked_up_ones_are(shop):
     with write_transaction():
         later = fieldclock.stamp_many("member", [(docs[3][0], {**docs[3][1], "name": "renamed"})])
     assert later[0]["name"] > new[1]["name"] and later[0]["id"] == new[1]["id"] == new[1]["note"]
+
+
+def test_a_plan_stamps_as_the_till_would_and_writes_its_clock_once_when_it_ticked(shop):
+    """fieldclock.Planned (an import's helper plans writes for another connection to run):
+    its readings come after the till's clock and after the plan before, a version it
+    planned is known to the next stamp as if written, and the till's clock is written
+    once, with the rest, only if the plan ticked."""
+    import uuid
+
+    from models import write_transaction
+    from models.schema import Setting, SyncedRow
+    from services.journal import fieldclock
+
+    with write_transaction():
+        before = fieldclock.next_reading()
+    row_id = str(uuid.uuid4())
+    plan = fieldclock.Planned.on_snapshot(None)
+    first = fieldclock.stamp_many("member", [(row_id, {"id": row_id, "name": "A", "note": ""})], new=True, sink=plan)
+    assert first[0]["name"] > before and SyncedRow.select().count() == 0  # nothing written yet
+    after = fieldclock.Planned.on_snapshot(plan.last, plan.versions)  # the next chunk, the first not yet run
+    edit = fieldclock.stamp_many("member", [(row_id, {"id": row_id, "name": "B", "note": ""})], sink=after)
+    assert edit[0]["name"] > first[0]["name"] and edit[0]["id"] == first[0]["id"]  # unchanged fields keep theirs
+    plan.close()
+    after.close()
+    idle = fieldclock.Planned.on_snapshot(after.last)
+    idle.close()
+    assert idle.kept == []  # no reading taken: the clock is not written again
+    with write_transaction():
+        for statements in (plan, after):
+            statements.run()
+    assert json.loads(Setting.get_by_id("sync_hlc").value) == after.last
+    assert json.loads(SyncedRow.get(SyncedRow.row_id == row_id).doc)["name"] == "B"
