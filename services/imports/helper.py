@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 STOP_WAIT_S = 10.0  # how long a helper is given to end before it is terminated
 ARG = "--import-helper"  # a frozen program's first argument that makes it the helper (main.py)
 ROOT = Path(__file__).resolve().parents[2]
+_OURS = "LOYALTILL_"  # the environment variables main.py reads (PIN, staff, files)
 
 
 def available() -> bool:
@@ -147,7 +148,9 @@ def _start() -> tuple[subprocess.Popen, Any]:
         command = [sys.executable, ARG]
     else:
         command = [sys.executable, "-m", "services.imports.helper"]
-    env = dict(os.environ)
+    # The helper needs none of LoyalTill's settings (the file's path comes down the pipe), and must not
+    # see the owner's PIN (LOYALTILL_PIN: with the key salt in the till's file it is the owner's key).
+    env = {name: value for name, value in os.environ.items() if not name.startswith(_OURS)}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     try:
         process = subprocess.Popen([*command, str(their_in), str(their_out)], pass_fds=(their_in, their_out),

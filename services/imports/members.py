@@ -125,15 +125,13 @@ class _Planned:
     judges it."""
 
     cards: dict[str, tuple[uuid.UUID | None, str]] = field(default_factory=dict)
-    # column (phone, external_ref, name_key) -> value -> member; e-mails are in job.emails as in the real run
-    keys: dict[str, dict[str, uuid.UUID]] = field(
+    # column (phone, external_ref, name_key) -> value -> the members the chunks made or changed with it
+    keys: dict[str, dict[str, list[uuid.UUID]]] = field(
         default_factory=lambda: {"phone": {}, "external_ref": {}, "name_key": {}})
     members: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)  # as the chunks left them
     imported: dict[uuid.UUID, int] = field(default_factory=dict)
-
-    def holds(self, member: uuid.UUID | None, column: str, value: str) -> bool:
-        """`member` has `value` in `column` still (as far as the earlier chunks go)."""
-        return member is not None and (member not in self.members or self.members[member][column] == value)
+    carded: set[uuid.UUID] = field(default_factory=set)  # members the chunks gave a card
+    emails: list[tuple[str, uuid.UUID]] = field(default_factory=list)  # the e-mails the chunks gave, in order
 
 
 class _Job:
@@ -168,16 +166,32 @@ class _Job:
         self._days: dict[tuple[str, str], Any] = {}
 
     def emails(self) -> dict[str, uuid.UUID]:
-        """Every member's e-mail, read once (the column has no index: an IN (...)
-        per chunk would read the whole table each time), then kept up to date
-        with what this import writes."""
+        """Every member's e-mail, read once, when a chunk first needs them (the column
+        has no index: an IN (...) per chunk would read the whole table each time),
+        then kept up to date with what this import writes.  Read with earlier chunks
+        recalled (not in the file), it is as if read after they were written."""
         if self._emails is None:
             known: dict[str, uuid.UUID] = {}
             for email, member in select('SELECT email, id FROM "member" WHERE email IS NOT NULL '
                                         'ORDER BY created_at', []):
-                known.setdefault(email, as_uuid(member))
+                if email not in known:
+                    member_id = as_uuid(member)
+                    now = self.latest(member_id)
+                    if now is None or now["email"] == email:  # an earlier chunk did not change it
+                        known[email] = member_id
+            for planned in self.recall:
+                for email, member_id in planned.emails:
+                    known.setdefault(email, member_id)
             self._emails = _Undoable(known) if self.helper else known
         return self._emails
+
+    def latest(self, member_id: uuid.UUID) -> dict[str, Any] | None:
+        """The member as the recalled chunks left them (None: as the file has them)."""
+        for planned in reversed(self.recall):
+            found = planned.members.get(member_id)
+            if found is not None:
+                return found
+        return None
 
     # --- one row, before the write lock ---------------------------------------------
 
@@ -277,6 +291,7 @@ class Planner:
         self.checked: dict[int, tuple[list[MemberRow], ImportOutcome]] = {}
         self.recalled: dict[int, tuple[_Planned | None, dict[tuple[str, str], tuple[str, str]]]] = {}
         self.logs: dict[int, list[tuple[_Undoable, dict[Any, Any]]]] = {}  # what each plan changed, to undo it
+        self.emails_read: int | None = None  # the plan that read the till's e-mails (job.emails)
         self.clock: str | None = None  # the till's clock as the last plan left it
 
     def rows(self, number: int, batch: list[tuple[int, dict[str, Any]]]) -> None:
@@ -295,8 +310,6 @@ class Planner:
         versions: dict[tuple[str, str], tuple[str, str]] = {}
         for i in pending:
             versions.update(self.recalled[i][1])
-        if job._emails is None:
-            job.emails()  # read before the log starts: what the file had is never undone
         self.logs[number] = [(undoable, undoable.begin()) for undoable in (job.reached, job._emails)
                              if isinstance(undoable, _Undoable)]
         job.next_planned = None
@@ -304,6 +317,8 @@ class Planner:
             sink = fieldclock.Planned.on_snapshot(self.clock, versions)
             chunk = job.write(rows, outcome, sink)
             sink.close()
+        if self.emails_read is None and job._emails is not None:
+            self.emails_read = number  # undoing this plan undoes the reading (a later plan reads them again)
         self.clock = sink.last
         self.recalled[number] = (job.next_planned, sink.versions)
         return ChunkPlan(sink.kept, outcome, chunk.to_sign, SIGN_KIND)
@@ -315,6 +330,8 @@ class Planner:
             for undoable, log in self.logs.pop(later):
                 undoable.undo(log)
             self.recalled.pop(later, None)
+        if self.emails_read is not None and self.emails_read >= number:
+            self.job._emails, self.emails_read = None, None
 
     def done(self, number: int) -> None:
         """Chunk `number` is committed: later plans read it from the file."""
@@ -389,6 +406,9 @@ class _Chunk:
         emails = list({r.given["email"] for r in rows if "email" in r.given})
         keyless = list({name_key(r.given["name"]) for r in rows if "name" in r.given and _keyless(r)})
         ids: set[uuid.UUID] = set()
+        recall = self.job.recall  # earlier chunks not in the file (a dry run's, a helper's pending ones)
+        # column -> value -> every member the file has with it, oldest first (for the recall only)
+        every: dict[str, dict[str, list[uuid.UUID]]] = {"phone": {}, "external_ref": {}, "name_key": {}}
         for part in parts(cards):
             for number, member, status in select(
                     f'SELECT number, member_id, status FROM "card" WHERE number IN ({marks(part)})', part):
@@ -407,17 +427,23 @@ class _Chunk:
                 for value, member in select(
                         f'SELECT {column}, id FROM "member" WHERE {column} IN ({marks(part)}) ORDER BY created_at',
                         part):
-                    found.setdefault(value, as_uuid(member))
-                    ids.add(as_uuid(member))
+                    member_id = as_uuid(member)
+                    found.setdefault(value, member_id)
+                    ids.add(member_id)
+                    if recall:
+                        every[column].setdefault(value, []).append(member_id)
         for part in parts(keyless):
             for key, member in select(
                     f'SELECT name_key, id FROM "member" m WHERE name_key IN ({marks(part)}) AND origin = \'import\' '
                     'AND phone IS NULL AND email IS NULL AND external_ref IS NULL '
                     'AND NOT EXISTS (SELECT 1 FROM "card" c WHERE c.member_id = m.id) ORDER BY created_at', part):
-                self.by_name.setdefault(key, as_uuid(member))
-                ids.add(as_uuid(member))
-        for planned in self.job.recall:  # the earlier chunks not in the file, oldest first
-            ids |= self._recall(planned, cards, {"phone": phones, "external_ref": refs, "name_key": keyless})
+                member_id = as_uuid(member)
+                self.by_name.setdefault(key, member_id)
+                ids.add(member_id)
+                if recall:
+                    every["name_key"].setdefault(key, []).append(member_id)
+        if recall:
+            ids |= self._recall(cards, {"phone": phones, "external_ref": refs, "name_key": keyless}, every)
         wanted_ids = [i.bytes for i in ids]
         columns = ", ".join(_ALL)
         for part in parts(wanted_ids):
@@ -430,9 +456,11 @@ class _Chunk:
                     f'AND note IN (?, \'\') AND member_id IN ({marks(part)}) GROUP BY member_id',
                     [ledger_notes.OPENING, *part]):
                 self.imported[as_uuid(member)] = total
-        for planned in self.job.recall:
+        for planned in recall:
             self.members.update((i, dict(planned.members[i])) for i in ids if i in planned.members)
             self.imported.update((i, planned.imported[i]) for i in ids if i in planned.imported)
+        if recall:
+            self._found_now(every)
 
     # --- one row --------------------------------------------------------------------------
 
@@ -604,24 +632,47 @@ class _Chunk:
 
     # --- a dry run's earlier chunks ----------------------------------------------------------
 
-    def _recall(self, planned: _Planned, cards: list[str], keys: dict[str, list[str]]) -> set[uuid.UUID]:
-        """What the dry run's earlier chunks would have written, over what the database
-        (which never saw it) says: the members this chunk's rows find, as the real run finds them."""
+    def _recall(self, cards: list[str], keys: dict[str, list[str]],
+                every: dict[str, dict[str, list[uuid.UUID]]]) -> set[uuid.UUID]:
+        """What the earlier chunks not in the file (a dry run's, a helper's pending ones)
+        wrote, over what the file says: this chunk's cards as they left them, and to
+        `every` the members they made or changed with this chunk's phones, ids and names
+        (which of them a row finds is decided once all are read: _found_now)."""
         ids: set[uuid.UUID] = set()
-        for number in cards:
-            if number in planned.cards:
-                self.by_card[number] = planned.cards[number]
-                if planned.cards[number][0] is not None:
-                    ids.add(planned.cards[number][0])
-        for column, found in (("phone", self.by_phone), ("external_ref", self.by_ref), ("name_key", self.by_name)):
-            known = planned.keys[column]
-            for value in keys[column]:
-                if not planned.holds(found.get(value), column, value):  # an earlier chunk changed it
-                    found.pop(value, None)
-                    if planned.holds(known.get(value), column, value):
-                        found[value] = known[value]
-                        ids.add(known[value])
+        for planned in self.job.recall:  # oldest first: the latest says
+            for number in cards:
+                if number in planned.cards:
+                    self.by_card[number] = planned.cards[number]
+                    if planned.cards[number][0] is not None:
+                        ids.add(planned.cards[number][0])
+            for column, known in planned.keys.items():
+                for value in keys[column]:
+                    made = known.get(value)
+                    if made:
+                        every[column].setdefault(value, []).extend(made)
+                        ids.update(made)
         return ids
+
+    def _found_now(self, every: dict[str, dict[str, list[uuid.UUID]]]) -> None:
+        """Who each phone, id and name finds as if the recalled chunks were in the file:
+        of the members with it then, the oldest (the lookup's ORDER BY created_at)."""
+        carded = set().union(*(planned.carded for planned in self.job.recall))
+        for column, found in (("phone", self.by_phone), ("external_ref", self.by_ref), ("name_key", self.by_name)):
+            for value, candidates in every[column].items():
+                holders = [m for m in dict.fromkeys(candidates) if self._holds(m, column, value, carded)]
+                if holders:
+                    found[value] = min(holders, key=lambda m: self.members[m]["created_at"])
+                else:
+                    found.pop(value, None)
+
+    def _holds(self, member_id: uuid.UUID, column: str, value: str, carded: set[uuid.UUID]) -> bool:
+        member = self.members.get(member_id)
+        if member is None or member[column] != value:
+            return False
+        if column != "name_key":
+            return True
+        return (member["origin"] == "import" and member_id not in carded  # as the lookup by name asks
+                and not (member["phone"] or member["email"] or member["external_ref"]))
 
     def _note_emails(self) -> None:
         """The later chunks find this chunk's e-mails (job.emails, read once)."""
@@ -638,15 +689,15 @@ class _Chunk:
         planned.cards.update(self.by_card)
         planned.members.update(self.members)
         planned.imported.update(self.imported)
+        planned.carded.update(c["member"] for c in itertools.chain(self.new_cards, self.taken_cards))
         for member_id in list(self.new_members) + list(self.changed):
             member = self.members[member_id]
-            for column in ("phone", "external_ref"):
+            for column in ("phone", "external_ref", "name_key"):
                 value = member.get(column)
-                if value and not planned.holds(planned.keys[column].get(value), column, value):
-                    planned.keys[column][value] = member_id
-        for key, member_id in self.by_name.items():
-            if member_id in self.new_members:
-                planned.keys["name_key"].setdefault(key, member_id)
+                if value:
+                    planned.keys[column].setdefault(value, []).append(member_id)
+            if member.get("email"):
+                planned.emails.append((member["email"], member_id))
 
     # --- the chunk's writes -------------------------------------------------------------
 
