@@ -172,18 +172,40 @@ class _Job:
         recalled (not in the file), it is as if read after they were written."""
         if self._emails is None:
             known: dict[str, uuid.UUID] = {}
-            for email, member in select('SELECT email, id FROM "member" WHERE email IS NOT NULL '
-                                        'ORDER BY created_at', []):
-                if email not in known:
-                    member_id = as_uuid(member)
-                    now = self.latest(member_id)
-                    if now is None or now["email"] == email:  # an earlier chunk did not change it
-                        known[email] = member_id
-            for planned in self.recall:
-                for email, member_id in planned.emails:
-                    known.setdefault(email, member_id)
+            if not self.recall:
+                for email, member in select('SELECT email, id FROM "member" WHERE email IS NOT NULL '
+                                            'ORDER BY created_at', []):
+                    known.setdefault(email, as_uuid(member))
+            else:
+                known = self._emails_recalled()
             self._emails = _Undoable(known) if self.helper else known
         return self._emails
+
+    def _emails_recalled(self) -> dict[str, uuid.UUID]:
+        """The e-mails as the lookup would find them were the recalled chunks in the file:
+        of the members with each then (the file's, the chunks' new and changed), the oldest."""
+        holders: dict[str, list[tuple[uuid.UUID, Any]]] = {}
+        for email, member, created in select('SELECT email, id, created_at FROM "member" '
+                                             'WHERE email IS NOT NULL ORDER BY created_at', []):
+            member_id = as_uuid(member)
+            now = self.latest(member_id)
+            if now is None:
+                holders.setdefault(email, []).append((member_id, created))
+            elif now["email"] == email:  # an earlier chunk may have moved her registration date
+                holders.setdefault(email, []).append((member_id, now["created_at"]))
+        for planned in self.recall:
+            for email, member_id in planned.emails:
+                now = self.latest(member_id)
+                if now is not None and now["email"] == email:
+                    holders.setdefault(email, []).append((member_id, now["created_at"]))
+        created_at = Member.created_at
+
+        def when(held: tuple[uuid.UUID, Any]) -> dt.datetime:
+            value = held[1]
+            return value if isinstance(value, dt.datetime) else created_at.python_value(value)
+
+        return {email: found[0][0] if len(found) == 1 else min(found, key=when)[0]
+                for email, found in holders.items()}
 
     def latest(self, member_id: uuid.UUID) -> dict[str, Any] | None:
         """The member as the recalled chunks left them (None: as the file has them)."""
