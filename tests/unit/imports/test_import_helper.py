@@ -63,16 +63,17 @@ def fresh_shop(template: Path, path: Path) -> Staff:
 
 
 def state() -> dict:
-    """What the import left, without its ids and times."""
+    """What the import left, without its ids and times (lists sorted by their text:
+    a member with an e-mail or an old id and one without cannot be compared)."""
     names = {m.id: m.name for m in Member.select()}
     return {
-        "members": sorted((m.name, m.phone, m.email, m.birthday, m.tier, m.note, m.external_ref,
-                           m.marketing_consent, m.balance) for m in Member.select()),
-        "cards": sorted((c.number, names.get(c.member_id), c.status) for c in Card.select()),
+        "members": sorted(((m.name, m.phone, m.email, m.birthday, m.tier, m.note, m.external_ref,
+                            m.marketing_consent, m.balance, m.origin) for m in Member.select()), key=repr),
+        "cards": sorted(((c.number, names.get(c.member_id), c.status) for c in Card.select()), key=repr),
         "entries": sorted((names[e.member_id], e.kind, e.delta, e.note) for e in LedgerEntry.select()),
         "operations": Counter(o.kind for o in Outbox.select()),
-        "versions": sorted((r.kind, json.loads(r.doc).get("name") or json.loads(r.doc).get("number"),
-                            tuple(sorted(json.loads(r.clocks)))) for r in SyncedRow.select()),
+        "versions": sorted(((r.kind, json.loads(r.doc).get("name") or json.loads(r.doc).get("number"),
+                             tuple(sorted(json.loads(r.clocks)))) for r in SyncedRow.select()), key=repr),
         "signed": RowSignature.select().where(RowSignature.kind == engine.SIGN_KIND).count(),
     }
 

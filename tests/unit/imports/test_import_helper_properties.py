@@ -14,21 +14,19 @@ again two chunks later, a card that moves a phone, a name alone, a row twice.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.schema import Card, LedgerEntry, Member, Outbox, RowSignature, SyncedRow, utcnow
+from models.schema import Card, LedgerEntry, Member, utcnow
 from services.imports import helper, ledger_notes
 from services.imports import members as engine
 from services.members.registry import name_key
 from tests.conftest import _close
-from tests.unit.imports.test_import_helper import fixed_pace, fresh_shop, records, told
+from tests.unit.imports.test_import_helper import fixed_pace, fresh_shop, records, state, told
 from tests.unit.imports.test_import_helper_review import RunsAhead
 
 pytestmark = pytest.mark.skipif(not helper.available(), reason="a helper process needs POSIX pipes")
@@ -93,23 +91,6 @@ def file_rows(draw) -> list[dict]:
                 row[key] = value
         rows.append(row)
     return rows
-
-
-def state() -> dict:
-    """What the import left, without its ids and times: test_import_helper.state, its
-    lists sorted by their text (there a member with an e-mail or an old id and one
-    without, alike before it, cannot be compared)."""
-    names = {m.id: m.name for m in Member.select()}
-    return {
-        "members": sorted(((m.name, m.phone, m.email, m.birthday, m.tier, m.note, m.external_ref,
-                            m.marketing_consent, m.balance, m.origin) for m in Member.select()), key=repr),
-        "cards": sorted(((c.number, names.get(c.member_id), c.status) for c in Card.select()), key=repr),
-        "entries": sorted((names[e.member_id], e.kind, e.delta, e.note) for e in LedgerEntry.select()),
-        "operations": Counter(o.kind for o in Outbox.select()),
-        "versions": sorted(((r.kind, json.loads(r.doc).get("name") or json.loads(r.doc).get("number"),
-                             tuple(sorted(json.loads(r.clocks)))) for r in SyncedRow.select()), key=repr),
-        "signed": RowSignature.select().where(RowSignature.kind == engine.SIGN_KIND).count(),
-    }
 
 
 def open_shop(template: Path, path: Path, shop: dict):
