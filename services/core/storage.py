@@ -120,17 +120,27 @@ class Pace:
     @contextlib.contextmanager
     def chunk(self) -> Iterator[None]:
         """One chunk's transaction; afterwards the next chunk's size follows the time this one took."""
-        if self.rest_first and self._ended is not None:
-            owed = self.rest_s - (self.clock() - self._ended)
-            if owed > 0:
-                self.sleep(owed)
+        if self.rest_first:
+            self.rest_owed()
         start = self.clock()
         with write_transaction():
             yield
-        self._ended = self.clock()
-        self.adjust(self._ended - start)
+        self.written(start)
         if not self.rest_first:
             self.sleep(self.rest_s)
+
+    def rest_owed(self) -> None:
+        """Before a chunk: the rest since the last chunk ended that the work between did not fill."""
+        if self._ended is not None:
+            owed = self.rest_s - (self.clock() - self._ended)
+            if owed > 0:
+                self.sleep(owed)
+
+    def written(self, start: float, size: int | None = None) -> None:
+        """A chunk begun at `start` (the pace's clock) is committed: the next one's size
+        follows the time it took (`size`: as adjust), and its rest starts now."""
+        self._ended = self.clock()
+        self.adjust(self._ended - start, size)
 
     def adjust(self, took: float, size: int | None = None) -> None:
         """The next chunk's size, from how long this one took (a slow disk, a busy machine);

@@ -50,7 +50,6 @@ def _chunks(records: Iterable[tuple[int, dict[str, Any]]], outcome: ImportOutcom
             should_stop: Callable[[], bool] | None) -> ImportOutcome:
     stream = iter(records)
     done = 0
-    rest_until = 0.0
     while True:
         if done and should_stop is not None and should_stop():
             break
@@ -59,9 +58,7 @@ def _chunks(records: Iterable[tuple[int, dict[str, Any]]], outcome: ImportOutcom
             break
         checked = [found for row, cells in batch if (found := check(row, cells, outcome)) is not None]
         outcome.rows += len(batch)
-        left = rest_until - pace.clock()
-        if left > 0:
-            pace.sleep(left)
+        pace.rest_owed()
         start = pace.clock()
         try:
             with write_transaction():
@@ -70,8 +67,7 @@ def _chunks(records: Iterable[tuple[int, dict[str, Any]]], outcome: ImportOutcom
                     raise _DryRun
         except _DryRun:
             pass
-        pace.adjust(pace.clock() - start)
-        rest_until = pace.clock() + pace.rest_s
+        pace.written(start)
         done += len(batch)
         if progress is not None:
             progress(done)

@@ -193,12 +193,10 @@ def _write_chunks(ours: Any, process: subprocess.Popen, stream: Any, outcome: Im
     ask(0)
     if read(1):
         ask(1)
-    number, done, rest_until = 0, 0, 0.0
+    number, done = 0, 0
     while True:
         plan = _receive(ours, process, number)
-        left = rest_until - pace.clock()
-        if left > 0:
-            pace.sleep(left)
+        pace.rest_owed()
         start = pace.clock()
         try:
             with write_transaction():
@@ -219,8 +217,7 @@ def _write_chunks(ours: Any, process: subprocess.Popen, stream: Any, outcome: Im
                 ask(number + 1)
             continue
         committed = number
-        pace.adjust(pace.clock() - start, len(batches[number]))
-        rest_until = pace.clock() + pace.rest_s
+        pace.written(start, len(batches[number]))
         ours.send(("done", number))
         del asked[number]
         batch = batches.pop(number)
