@@ -652,7 +652,7 @@ class _Chunk:
         })
         return True
 
-    # --- a dry run's earlier chunks ----------------------------------------------------------
+    # --- earlier chunks not in the file (a dry run's, a helper's pending ones) ----------------
 
     def _recall(self, cards: list[str], keys: dict[str, list[str]],
                 every: dict[str, dict[str, list[uuid.UUID]]]) -> set[uuid.UUID]:
