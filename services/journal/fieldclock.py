@@ -24,18 +24,22 @@ def _node() -> str:
     return till.id.hex[:12] if till is not None else "000000000000"
 
 
+def _stored() -> str | None:
+    """The till's clock as last written."""
+    row = Setting.get_or_none(Setting.key == _CLOCK_KEY)
+    return json.loads(row.value) if row else None
+
+
 def next_reading() -> str:
     """Tick the till's clock (inside the caller's transaction)."""
-    row = Setting.get_or_none(Setting.key == _CLOCK_KEY)
-    reading = hlc.tick(json.loads(row.value) if row else None, _node())
+    reading = hlc.tick(_stored(), _node())
     Setting.insert(key=_CLOCK_KEY, value=json.dumps(reading)).on_conflict_replace().execute()
     return reading
 
 
 def observe(remote: str | None) -> None:
     """Move the till's clock past a reading heard from the hub."""
-    row = Setting.get_or_none(Setting.key == _CLOCK_KEY)
-    last = json.loads(row.value) if row else None
+    last = _stored()
     later = hlc.observe(last, remote)
     if later != last:
         Setting.insert(key=_CLOCK_KEY, value=json.dumps(later)).on_conflict_replace().execute()
@@ -151,9 +155,7 @@ class Planned(Statements):
     def on_snapshot(cls, after: str | None, earlier: dict[tuple[str, str], tuple[str, str]] | None = None
                     ) -> "Planned":
         """A plan starting from the till's clock as this connection reads it, or `after` if later."""
-        row = Setting.get_or_none(Setting.key == _CLOCK_KEY)
-        stored = json.loads(row.value) if row else None
-        last = max((r for r in (stored, after) if r), default=None)
+        last = max((r for r in (_stored(), after) if r), default=None)
         return cls(last, _node(), earlier)
 
     def reading(self) -> str:
