@@ -217,17 +217,13 @@ class Statements:
     in database form.  It has executemany as a connection has, so a bulk write
     takes either."""
 
-    def __init__(self) -> None:
-        self.kept: list[tuple[str, list[tuple]]] = []
+    def __init__(self, kept: list[tuple[str, list[tuple]]] | None = None) -> None:
+        self.kept: list[tuple[str, list[tuple]]] = kept if kept is not None else []
 
     def executemany(self, sql: str, rows: list[tuple]) -> None:
         rows = list(rows)
         if rows:
             self.kept.append((sql, rows))
-
-    def rows_of(self, sql: str) -> list[tuple]:
-        """The rows kept for one statement (several executemany of it, in order)."""
-        return [row for kept, rows in self.kept if kept == sql for row in rows]
 
     def run(self) -> None:
         """Run them on this thread's connection, inside the caller's transaction."""

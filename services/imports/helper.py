@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from models import db
+from models.db import Statements
 from services.core.errors import InputError
 from services.core.storage import Pace, fewer_checkpoints, write_transaction
 from services.imports.outcome import ImportOutcome
@@ -66,7 +67,7 @@ def available() -> bool:
 class ChunkPlan:
     """One chunk as the helper planned it."""
 
-    statements: list[tuple[str, list[tuple]]]  # models.db.Statements.kept
+    statements: Statements  # its writes, in database form
     outcome: ImportOutcome  # its rows' counts, errors and warnings (rows read is counted here)
     to_sign: list[tuple[str, dict[str, Any]]]  # (row id, document) for the owner's key
     sign_kind: str
@@ -202,11 +203,8 @@ def _write_chunks(ours: Any, process: subprocess.Popen, stream: Any, outcome: Im
             with write_transaction():
                 if _data_version() != asked[number]:
                     raise _Stale
-                signed = authority.signatures_of(plan.sign_kind, plan.to_sign, held=signer)
-                connection = db.obj.connection()
-                for sql, rows in plan.statements:
-                    connection.executemany(sql, rows)
-                connection.executemany(authority.KEEP_SIGNATURE, signed)
+                plan.statements.run()
+                authority.sign_rows(plan.sign_kind, plan.to_sign, held=signer)
         except _Stale:  # this plan and the next are planned again, on a new snapshot
             ours.send(("undo", number))
             for later in sorted(n for n in asked if n > number):

@@ -343,7 +343,7 @@ class Planner:
             self.emails_read = number  # undoing this plan undoes the reading (a later plan reads them again)
         self.clock = sink.last
         self.recalled[number] = (job.next_planned, sink.versions)
-        return ChunkPlan(sink.kept, outcome, chunk.to_sign, SIGN_KIND)
+        return ChunkPlan(Statements(sink.kept), outcome, chunk.to_sign, SIGN_KIND)
 
     def undo(self, number: int) -> None:
         """Forget the plans of chunk `number` and after (another writer committed

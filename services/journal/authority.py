@@ -44,7 +44,6 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from models import db
-from models.db import Statements
 from models.schema import RowSignature, RuleSet, Setting, Staff
 from services.core import signing
 from services.core.serialize import row_dict
@@ -199,35 +198,26 @@ def signer() -> _Held | None:
 
 
 def sign_rows(kind: str, rows: list[tuple[str, dict[str, Any]]], *, now_ms: int | None = None,
-              held: _Held | None = None, sink: Statements | None = None) -> int:
+              held: _Held | None = None) -> int:
     """Sign many documents the signed-in owner makes at once (an import's
     opening balances, kind "ledger_import"), kept until they are pushed; inside
     the caller's transaction.  `held` is the key the job took when it started
     (signer()); else the key held now.  With neither nothing is signed and 0
-    is returned: the hub will not take those rows.  `sink`: the signatures are
-    kept there with the other writes, not written now."""
-    made = signatures_of(kind, rows, now_ms=now_ms, held=held)
-    if made:
-        (sink or db.obj.cursor()).executemany(KEEP_SIGNATURE, made)
-    return len(made)
-
-
-KEEP_SIGNATURE = ('INSERT OR REPLACE INTO "row_signature" (kind, row_id, digest, signer, sig, signed_at) '
-                  'VALUES (?, ?, ?, ?, ?, ?)')  # signatures_of's rows
-
-
-def signatures_of(kind: str, rows: list[tuple[str, dict[str, Any]]], *, now_ms: int | None = None,
-                  held: _Held | None = None) -> list[tuple]:
-    """sign_rows' signatures as row_signature rows, made but not kept."""
+    is returned: the hub will not take those rows."""
     held = held or _held
     if held is None or not rows:
-        return []
+        return 0
     at = int(time.time() * 1000) if now_ms is None else now_ms
     key, public = held.key, held.public
     bodies = [signing.canonical_flat(doc) for _, doc in rows]  # serialised once: the digest's and the signed bytes
     sigs = signing.sign_many(key, [_signed_bytes(kind, row_id, body, at) for (row_id, _), body in zip(rows, bodies)])
-    return [(kind, row_id, hashlib.sha256(body).hexdigest(), public, sig, at)
+    made = [(kind, row_id, hashlib.sha256(body).hexdigest(), public, sig, at)
             for (row_id, _), body, sig in zip(rows, bodies, sigs)]
+    db.obj.cursor().executemany(
+        'INSERT OR REPLACE INTO "row_signature" (kind, row_id, digest, signer, sig, signed_at) VALUES (?, ?, ?, ?, ?, ?)',
+        made,
+    )
+    return len(made)
 
 
 def _signed_bytes(kind: str, row_id: str, canonical_doc: bytes, at_ms: int) -> bytes:

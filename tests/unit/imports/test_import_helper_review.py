@@ -29,7 +29,7 @@ class RunsAhead:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, chunks: int) -> None:
         self.chunks, self.calls, self.pipes = chunks, 0, None
-        start, signatures_of = helper._start, authority.signatures_of
+        start, sign_rows = helper._start, authority.sign_rows
 
         def started():
             process, pipes = start()
@@ -41,10 +41,10 @@ class RunsAhead:
                 if self.calls < self.chunks - 1:
                     assert self.pipes._in.poll(10), "the helper sent no plan of the next chunk"
                 self.calls += 1
-            return signatures_of(*args, **kwargs)
+            return sign_rows(*args, **kwargs)
 
         monkeypatch.setattr(helper, "_start", started)
-        monkeypatch.setattr(authority, "signatures_of", waiting)
+        monkeypatch.setattr(authority, "sign_rows", waiting)
 
 
 def both_runs(template: Path, tmp_path: Path, rows: list[dict], size: int, *, before=None, progress=None,
